@@ -1,0 +1,208 @@
+/* fc-json.c — type-checking accessors for untrusted JSON
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-json"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "fc-json.h"
+
+G_DEFINE_QUARK (fc-json-error-quark, fc_json_error)
+
+/* Everything that reaches us over the network or from disk passes through
+ * these helpers: json_object_get_*_member() warns and returns garbage on a
+ * type mismatch, which a hostile or buggy peer must never be able to cause. */
+
+JsonNode *
+fc_json_parse (const char  *data,
+               gssize       length,
+               GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (data == NULL || length == 0 || (length < 0 && *data == '\0')) {
+    g_set_error_literal (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE, "Empty document");
+    return NULL;
+  }
+
+  if (!json_parser_load_from_data (parser, data, length, &local_error)) {
+    g_set_error (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE, "JSON parse error - %s",
+                 local_error->message);
+    return NULL;
+  }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL) {
+    g_set_error_literal (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE, "Empty document");
+    return NULL;
+  }
+
+  return json_node_copy (root);
+}
+
+JsonObject *
+fc_json_parse_object (const char  *data,
+                      gssize       length,
+                      GError     **error)
+{
+  g_autoptr(JsonNode) node = fc_json_parse (data, length, error);
+
+  if (node == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node)) {
+    g_set_error_literal (error, FC_JSON_ERROR, FC_JSON_ERROR_TYPE, "Expected a JSON object");
+    return NULL;
+  }
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+char *
+fc_json_to_string (JsonNode *node,
+                   gboolean  pretty)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, pretty);
+  return json_generator_to_data (generator, NULL);
+}
+
+static JsonNode *
+get_member (JsonObject *object,
+            const char *member)
+{
+  if (object == NULL || member == NULL)
+    return NULL;
+  return json_object_get_member (object, member);
+}
+
+gboolean
+fc_json_has_member (JsonObject *object,
+                    const char *member)
+{
+  return get_member (object, member) != NULL;
+}
+
+gboolean
+fc_json_is_null (JsonObject *object,
+                 const char *member)
+{
+  JsonNode *node = get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_NULL (node);
+}
+
+const char *
+fc_json_get_string (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node = get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+gboolean
+fc_json_get_int (JsonObject *object,
+                 const char *member,
+                 gint64     *out_value)
+{
+  JsonNode *node = get_member (object, member);
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64) {
+    if (out_value != NULL)
+      *out_value = json_node_get_int (node);
+    return TRUE;
+  }
+
+  /* 3.0 is an integer to Python's JSON readers too; 3.5 is not. */
+  if (type == G_TYPE_DOUBLE) {
+    double d = json_node_get_double (node);
+
+    if (isfinite (d) && d == floor (d) && fabs (d) < 9007199254740992.0) {
+      if (out_value != NULL)
+        *out_value = (gint64) d;
+      return TRUE;
+    }
+  }
+
+  return FALSE;
+}
+
+gboolean
+fc_json_get_double (JsonObject *object,
+                    const char *member,
+                    double     *out_value)
+{
+  JsonNode *node = get_member (object, member);
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return FALSE;
+
+  if (out_value != NULL)
+    *out_value = json_node_get_double (node);
+  return TRUE;
+}
+
+gboolean
+fc_json_get_boolean (JsonObject *object,
+                     const char *member,
+                     gboolean   *out_value)
+{
+  JsonNode *node = get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+
+  if (out_value != NULL)
+    *out_value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+JsonObject *
+fc_json_get_object (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node = get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+JsonArray *
+fc_json_get_array (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  return json_node_get_array (node);
+}

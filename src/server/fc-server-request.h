@@ -1,0 +1,128 @@
+/* fc-server-request.h — one HTTP request as a route handler sees it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The framework (fc-server.c) parses the body, authenticates the caller,
+ * opens a write transaction for unsafe methods, handles Idempotency-Key
+ * replays and CORS, and then calls the route's handler. A handler answers by
+ * calling exactly one fc_server_request_respond_*() function.
+ *
+ * Transactions: for POST/PUT/PATCH/DELETE the handler runs inside
+ * BEGIN IMMEDIATE. When the handler has responded by the time it returns, the
+ * framework commits if the status is < 400 and rolls back otherwise, so a
+ * handler never leaves half-written rows behind. A handler that goes async
+ * (fc_server_request_ref() + respond later, e.g. after hashing a password on
+ * a worker thread) gets its synchronous part committed when it returns, and
+ * must wrap the writes of its continuation in fc_server_db_begin()/_end().
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+typedef struct _FcServer FcServer;
+typedef struct _FcServerRequest FcServerRequest;
+typedef struct _FcFieldErrors FcFieldErrors;
+
+typedef enum {
+  FC_AUTH_NONE,     /* no authentication classes: tokens are not even looked at */
+  FC_AUTH_OPTIONAL, /* anyone; a present but bad token is still a 401, as on Django */
+  FC_AUTH_REQUIRED, /* IsAuthenticated */
+  FC_AUTH_STAFF,    /* IsAdminUser */
+} FcAuthLevel;
+
+typedef void (*FcRouteHandler) (FcServerRequest *request);
+
+/* Patterns are absolute paths ending in '/'. "{id}" matches a positive
+ * decimal integer, any other "{name}" matches one non-empty path segment. A
+ * path that matches some pattern but not for this method answers 405 with an
+ * Allow header; a path that matches nothing answers a JSON 404. */
+typedef struct {
+  const char     *method;
+  const char     *pattern;
+  FcAuthLevel     auth;
+  FcRouteHandler  handler;
+} FcRoute;
+
+/* Each module exposes its routes; fc-server.c registers them all. */
+const FcRoute   *fc_accounts_routes              (gsize           *n_routes);
+const FcRoute   *fc_profile_routes               (gsize           *n_routes);
+const FcRoute   *fc_nutrition_routes             (gsize           *n_routes);
+
+FcServerRequest *fc_server_request_ref           (FcServerRequest *self);
+void             fc_server_request_unref         (FcServerRequest *self);
+
+FcServer        *fc_server_request_get_server    (FcServerRequest *self);
+sqlite3         *fc_server_request_get_db        (FcServerRequest *self);
+const char      *fc_server_request_get_method    (FcServerRequest *self);
+const char      *fc_server_request_get_path      (FcServerRequest *self);
+/* "http://127.0.0.1:8000", from the Host header, for absolute links. */
+const char      *fc_server_request_get_base_url  (FcServerRequest *self);
+const char      *fc_server_request_get_header    (FcServerRequest *self,
+                                                  const char      *name);
+const char      *fc_server_request_get_cookie    (FcServerRequest *self,
+                                                  const char      *name);
+const char      *fc_server_request_get_client_address (FcServerRequest *self);
+
+/* A "{name}" path parameter: the string, or for "{id}" the integer. */
+const char      *fc_server_request_get_param     (FcServerRequest *self,
+                                                  const char      *name);
+gint64           fc_server_request_get_id        (FcServerRequest *self,
+                                                  const char      *name);
+/* A query-string parameter, or NULL. */
+const char      *fc_server_request_get_query     (FcServerRequest *self,
+                                                  const char      *name);
+
+/* The body as an object: JSON, application/x-www-form-urlencoded and
+ * multipart/form-data fields (as strings) all end up here. Never NULL: an
+ * empty body is an empty object. A malformed body or a non-object JSON root
+ * was already answered with DRF's 400 before the handler ran. */
+JsonObject      *fc_server_request_get_body      (FcServerRequest *self);
+/* A multipart file part, or NULL. */
+GBytes          *fc_server_request_get_file      (FcServerRequest *self,
+                                                  const char      *name,
+                                                  const char     **filename,
+                                                  const char     **content_type);
+
+/* The authenticated caller; 0 when anonymous. */
+gint64           fc_server_request_get_user_id   (FcServerRequest *self);
+gboolean         fc_server_request_is_staff      (FcServerRequest *self);
+
+void             fc_server_request_add_header    (FcServerRequest *self,
+                                                  const char      *name,
+                                                  const char      *value);
+
+/* Responding. Each takes ownership of the node it is given. */
+void             fc_server_request_respond_json  (FcServerRequest *self,
+                                                  guint            status,
+                                                  JsonNode        *node);
+/* {"detail": "..."} */
+void             fc_server_request_respond_detail (FcServerRequest *self,
+                                                   guint            status,
+                                                   const char      *detail);
+/* 400 with the field errors object. */
+void             fc_server_request_respond_errors (FcServerRequest *self,
+                                                   FcFieldErrors   *errors);
+/* 204, no body. */
+void             fc_server_request_respond_no_content (FcServerRequest *self);
+gboolean         fc_server_request_has_responded (FcServerRequest *self);
+
+/* Pagination, DRF's PageNumberPagination: ?page=N|last and ?page_size= (up to
+ * 100; default from the config, 10). Returns FALSE after answering
+ * 404 {"detail":"Invalid page."}; else sets the LIMIT/OFFSET to use. */
+gboolean         fc_server_request_paginate      (FcServerRequest *self,
+                                                  gint64           count,
+                                                  gint64          *limit,
+                                                  gint64          *offset);
+/* 200 {"count","next","previous","results"} with absolute links that keep
+ * the other query parameters, as DRF builds them. */
+void             fc_server_request_respond_page  (FcServerRequest *self,
+                                                  gint64           count,
+                                                  JsonArray       *results);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcServerRequest, fc_server_request_unref)
+
+G_END_DECLS

@@ -1,0 +1,149 @@
+/* fc-server-schema.c — the server database's migrations
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "fc-server-schema.h"
+
+/* Timestamps are ISO 8601 UTC text with microseconds ("...T08:41:03.540310Z"),
+ * so they sort as text and need no conversion to be sent. Booleans are 0/1. */
+static const char * const migrations[] = {
+  /* 1: accounts, tokens, idempotency, nutrition */
+  "CREATE TABLE users ("
+  "  id             INTEGER PRIMARY KEY,"
+  "  email          TEXT NOT NULL,"
+  "  password       TEXT NOT NULL,"           /* pbkdf2_sha256$<iter>$<salt>$<hash>, or '!' unusable */
+  "  first_name     TEXT NOT NULL DEFAULT '',"
+  "  last_name      TEXT NOT NULL DEFAULT '',"
+  "  is_staff       INTEGER NOT NULL DEFAULT 0,"
+  "  is_active      INTEGER NOT NULL DEFAULT 1,"
+  "  email_verified INTEGER NOT NULL DEFAULT 0,"
+  "  has_premium    INTEGER NOT NULL DEFAULT 0," /* admin-set until payments exist */
+  "  date_joined    TEXT NOT NULL,"
+  "  last_login     TEXT"
+  ");"
+  /* E-mail addresses are unique whatever their case (Django is not: wire §4.14). */
+  "CREATE UNIQUE INDEX users_email_nocase ON users (email COLLATE NOCASE);"
+
+  "CREATE TABLE profiles ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  user_id      INTEGER NOT NULL UNIQUE REFERENCES users (id) ON DELETE CASCADE,"
+  "  img          TEXT,"                        /* path relative to the media dir */
+  "  age          INTEGER,"
+  "  weight       REAL,"
+  "  height       REAL,"
+  "  gender       TEXT,"
+  "  fitness_goal TEXT,"
+  "  updated_at   TEXT NOT NULL"
+  ");"
+
+  /* Refresh tokens handed out (simplejwt's OutstandingToken/BlacklistedToken). */
+  "CREATE TABLE outstanding_tokens ("
+  "  jti        TEXT PRIMARY KEY,"
+  "  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  created_at TEXT NOT NULL,"
+  "  expires_at INTEGER NOT NULL"               /* unix seconds */
+  ");"
+  "CREATE INDEX outstanding_tokens_user ON outstanding_tokens (user_id);"
+  "CREATE TABLE blacklisted_tokens ("
+  "  jti            TEXT PRIMARY KEY REFERENCES outstanding_tokens (jti) ON DELETE CASCADE,"
+  "  blacklisted_at TEXT NOT NULL"
+  ");"
+
+  "CREATE TABLE email_confirmations ("
+  "  key        TEXT PRIMARY KEY,"
+  "  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  created_at TEXT NOT NULL"
+  ");"
+
+  /* A replayed Idempotency-Key returns the stored first response. */
+  "CREATE TABLE idempotency_keys ("
+  "  user_id      INTEGER NOT NULL,"            /* 0 for anonymous callers */
+  "  key          TEXT NOT NULL,"
+  "  method       TEXT NOT NULL,"
+  "  path         TEXT NOT NULL,"
+  "  status       INTEGER NOT NULL,"
+  "  content_type TEXT,"
+  "  body         BLOB,"
+  "  created_at   TEXT NOT NULL,"
+  "  PRIMARY KEY (user_id, key)"
+  ");"
+
+  "CREATE TABLE foods ("
+  "  id               INTEGER PRIMARY KEY,"
+  "  name             TEXT NOT NULL,"
+  "  description      TEXT NOT NULL DEFAULT '',"
+  "  serving_quantity REAL NOT NULL DEFAULT 1.0,"
+  "  serving_unit     TEXT NOT NULL DEFAULT 'g',"
+  "  calories         REAL NOT NULL,"
+  "  protein          REAL NOT NULL,"
+  "  carbohydrates    REAL NOT NULL,"
+  "  fat              REAL NOT NULL,"
+  "  fiber            REAL,"
+  "  sugar            REAL,"
+  "  sodium           REAL,"
+  "  food_category    TEXT NOT NULL DEFAULT 'OT',"
+  "  user_added_id    INTEGER REFERENCES users (id) ON DELETE SET NULL,"
+  "  is_public        INTEGER NOT NULL DEFAULT 0,"
+  "  created_at       TEXT NOT NULL,"
+  "  updated_at       TEXT NOT NULL"
+  ");"
+  "CREATE INDEX foods_owner ON foods (user_added_id);"
+  "CREATE INDEX foods_public_name ON foods (is_public, name);"
+
+  "CREATE TABLE meals ("
+  "  id                 INTEGER PRIMARY KEY,"
+  "  user_id            INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  name               TEXT NOT NULL,"
+  "  meal_time_category TEXT NOT NULL DEFAULT 'SN',"
+  "  description        TEXT NOT NULL DEFAULT '',"
+  "  is_template        INTEGER NOT NULL DEFAULT 0,"
+  "  created_at         TEXT NOT NULL,"
+  "  updated_at         TEXT NOT NULL"
+  ");"
+  "CREATE INDEX meals_owner ON meals (user_id);"
+  "CREATE TABLE meal_items ("
+  "  id                 INTEGER PRIMARY KEY,"
+  "  meal_id            INTEGER NOT NULL REFERENCES meals (id) ON DELETE CASCADE,"
+  "  food_id            INTEGER NOT NULL REFERENCES foods (id) ON DELETE CASCADE,"
+  "  number_of_servings REAL NOT NULL DEFAULT 1.0,"
+  "  UNIQUE (meal_id, food_id)"
+  ");"
+
+  "CREATE TABLE meal_plans ("
+  "  id                         INTEGER PRIMARY KEY,"
+  "  user_id                    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  name                       TEXT NOT NULL,"
+  "  description                TEXT NOT NULL DEFAULT '',"
+  "  goal                       TEXT NOT NULL DEFAULT 'GH',"
+  "  duration_days              INTEGER NOT NULL DEFAULT 7,"
+  "  start_date                 TEXT,"
+  "  target_daily_calories      REAL,"
+  "  target_daily_protein       REAL,"
+  "  target_daily_carbohydrates REAL,"
+  "  target_daily_fat           REAL,"
+  "  is_active                  INTEGER NOT NULL DEFAULT 1,"
+  "  is_template                INTEGER NOT NULL DEFAULT 0,"
+  "  is_ai_generated            INTEGER NOT NULL DEFAULT 0,"
+  "  created_at                 TEXT NOT NULL,"
+  "  updated_at                 TEXT NOT NULL"
+  ");"
+  "CREATE INDEX meal_plans_owner ON meal_plans (user_id);"
+  "CREATE TABLE scheduled_meals ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  meal_plan_id INTEGER NOT NULL REFERENCES meal_plans (id) ON DELETE CASCADE,"
+  "  meal_id      INTEGER NOT NULL REFERENCES meals (id) ON DELETE CASCADE,"
+  "  day_of_plan  INTEGER NOT NULL,"
+  "  UNIQUE (meal_plan_id, meal_id, day_of_plan)"
+  ");"
+  "CREATE INDEX scheduled_meals_meal ON scheduled_meals (meal_id);",
+};
+
+const char * const *
+fc_server_schema_migrations (guint *n_migrations)
+{
+  *n_migrations = G_N_ELEMENTS (migrations);
+  return migrations;
+}

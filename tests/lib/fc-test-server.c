@@ -1,0 +1,378 @@
+/* fc-test-server.c — run the real fitcore-server for a test
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "fc-json.h"
+#include "fc-test-server.h"
+
+#define READY_PREFIX "listening on "
+#define START_TIMEOUT_S 20
+
+typedef struct {
+  GMainLoop  *loop;
+  GString    *text;
+  char       *url;
+  gboolean    eof;
+} ReadState;
+
+static void
+on_line_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ReadState *state = user_data;
+  g_autofree char *line = NULL;
+  const char *found;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result,
+                                                    NULL, NULL);
+  if (line == NULL) {
+    state->eof = TRUE;
+    g_main_loop_quit (state->loop);
+    return;
+  }
+
+  g_string_append_printf (state->text, "%s\n", line);
+  found = strstr (line, READY_PREFIX);
+  if (found != NULL) {
+    g_autofree char *url = g_strdup (found + strlen (READY_PREFIX));
+
+    g_strstrip (url);
+    if (g_str_has_suffix (url, "/"))
+      url[strlen (url) - 1] = '\0';
+    state->url = g_steal_pointer (&url);
+    g_main_loop_quit (state->loop);
+    return;
+  }
+
+  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL,
+                                       on_line_read_cb, state);
+}
+
+static gboolean
+on_start_timeout_cb (gpointer user_data)
+{
+  ReadState *state = user_data;
+
+  g_main_loop_quit (state->loop);
+  return G_SOURCE_REMOVE;
+}
+
+FcTestServer *
+fc_test_server_start_in (const char          *data_dir,
+                         const char          *config,
+                         const char * const  *extra_args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  FcTestServer *self;
+  const char *binary = g_getenv ("FITCORE_SERVER");
+  ReadState state = { 0 };
+  GSource *timeout;
+
+  g_assert_nonnull (binary);
+
+  self = g_new0 (FcTestServer, 1);
+  self->data_dir = g_strdup (data_dir);
+
+  g_ptr_array_add (argv, (gpointer) binary);
+  g_ptr_array_add (argv, (gpointer) "--bind");
+  g_ptr_array_add (argv, (gpointer) "127.0.0.1");
+  g_ptr_array_add (argv, (gpointer) "--port");
+  g_ptr_array_add (argv, (gpointer) "0");
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, self->data_dir);
+  if (config != NULL) {
+    self->config_path = g_build_filename (self->data_dir, "test-config.ini", NULL);
+    g_assert_true (g_file_set_contents (self->config_path, config, -1, &error));
+    g_assert_no_error (error);
+    g_ptr_array_add (argv, (gpointer) "--config");
+    g_ptr_array_add (argv, self->config_path);
+  }
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
+                                                &error);
+  g_assert_no_error (error);
+
+  /* Wait for the ready line on a private context so a test's own loop is
+   * never run behind its back. */
+  g_main_context_push_thread_default (context);
+  state.loop = g_main_loop_new (context, FALSE);
+  state.text = g_string_new (NULL);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, on_line_read_cb, &state);
+  timeout = g_timeout_source_new_seconds (START_TIMEOUT_S);
+  g_source_set_callback (timeout, on_start_timeout_cb, &state, NULL);
+  g_source_attach (timeout, context);
+  g_main_loop_run (state.loop);
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+  g_main_loop_unref (state.loop);
+  g_main_context_pop_thread_default (context);
+
+  self->stdout_text = g_string_free (state.text, FALSE);
+  if (state.url == NULL)
+    g_error ("fitcore-server did not become ready (eof=%d); it printed:\n%s", state.eof,
+             self->stdout_text);
+  self->base_url = state.url;
+
+  self->session = soup_session_new_with_options ("timeout", 30, "idle-timeout", 5, NULL);
+  return self;
+}
+
+FcTestServer *
+fc_test_server_start (const char          *config,
+                      const char * const  *extra_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fitcore-test-XXXXXX", &error);
+  FcTestServer *self;
+
+  g_assert_no_error (error);
+  self = fc_test_server_start_in (dir, config, extra_args);
+  self->owns_data_dir = TRUE;
+  return self;
+}
+
+int
+fc_test_server_stop (FcTestServer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (self->process != NULL, -1);
+
+  g_subprocess_send_signal (self->process, SIGTERM);
+  g_subprocess_wait (self->process, NULL, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_if_exited (self->process)
+         ? g_subprocess_get_exit_status (self->process) : -1;
+}
+
+void
+fc_test_server_kill (FcTestServer *self)
+{
+  g_return_if_fail (self->process != NULL);
+
+  g_subprocess_force_exit (self->process);
+  g_subprocess_wait (self->process, NULL, NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL) {
+    while ((name = g_dir_read_name (dir)) != NULL) {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  }
+  g_rmdir (path);
+}
+
+void
+fc_test_server_free (FcTestServer *self)
+{
+  if (self == NULL)
+    return;
+
+  if (self->process != NULL && g_subprocess_get_identifier (self->process) != NULL)
+    fc_test_server_kill (self);
+  g_clear_object (&self->process);
+  g_clear_object (&self->session);
+  if (self->owns_data_dir)
+    remove_tree (self->data_dir);
+  g_free (self->data_dir);
+  g_free (self->config_path);
+  g_free (self->base_url);
+  g_free (self->stdout_text);
+  g_free (self);
+}
+
+FcTestResponse *
+fc_test_request_full (FcTestServer        *self,
+                      const char          *method,
+                      const char          *path,
+                      const char * const  *headers,
+                      const char          *content_type,
+                      GBytes              *body)
+{
+  g_autofree char *url = g_strconcat (self->base_url, path, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  g_autoptr(GError) error = NULL;
+  FcTestResponse *response;
+  const char *type;
+
+  g_assert_nonnull (message);
+
+  for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+    soup_message_headers_replace (soup_message_get_request_headers (message), headers[i],
+                                  headers[i + 1]);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (message, content_type, body);
+
+  response = g_new0 (FcTestResponse, 1);
+  response->body = soup_session_send_and_read (self->session, message, NULL, &error);
+  g_assert_no_error (error);
+  response->status = soup_message_get_status (message);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (message));
+
+  type = soup_message_headers_get_content_type (response->headers, NULL);
+  if (type != NULL && g_str_equal (type, "application/json")) {
+    gsize size;
+    const char *data = g_bytes_get_data (response->body, &size);
+
+    response->json = fc_json_parse (data, size, NULL);
+  }
+
+  return response;
+}
+
+FcTestResponse *
+fc_test_request (FcTestServer *self,
+                 const char   *method,
+                 const char   *path,
+                 const char   *token,
+                 const char   *json)
+{
+  g_autofree char *authorization = NULL;
+  g_autoptr(GBytes) body = NULL;
+  const char *headers[3] = { NULL, NULL, NULL };
+
+  if (token != NULL) {
+    authorization = g_strdup_printf ("Bearer %s", token);
+    headers[0] = "Authorization";
+    headers[1] = authorization;
+  }
+  if (json != NULL)
+    body = g_bytes_new (json, strlen (json));
+
+  return fc_test_request_full (self, method, path, headers, "application/json", body);
+}
+
+void
+fc_test_response_free (FcTestResponse *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->body, g_bytes_unref);
+  g_clear_pointer (&self->json, json_node_unref);
+  g_clear_pointer (&self->headers, soup_message_headers_unref);
+  g_free (self);
+}
+
+JsonObject *
+fc_test_response_object (FcTestResponse *self)
+{
+  if (self->json == NULL || !JSON_NODE_HOLDS_OBJECT (self->json)) {
+    gsize size = 0;
+    const char *data = self->body ? g_bytes_get_data (self->body, &size) : "";
+
+    g_error ("expected a JSON object (status %u), got: %.*s", self->status, (int) size, data);
+  }
+  return json_node_get_object (self->json);
+}
+
+char *
+fc_test_response_cookie (FcTestResponse *self,
+                         const char     *name)
+{
+  GSList *cookies = soup_cookies_from_response_headers (self->headers);
+  char *value = NULL;
+
+  for (GSList *l = cookies; l != NULL; l = l->next) {
+    SoupCookie *cookie = l->data;
+
+    if (value == NULL && g_str_equal (soup_cookie_get_name (cookie), name))
+      value = g_strdup (soup_cookie_get_value (cookie));
+  }
+  g_slist_free_full (cookies, (GDestroyNotify) soup_cookie_free);
+  return value;
+}
+
+char *
+fc_test_register (FcTestServer  *self,
+                  const char    *email,
+                  const char    *password,
+                  char         **refresh)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(FcTestResponse) response = NULL;
+  g_autofree char *body = NULL;
+  JsonObject *object;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "email");
+  json_builder_add_string_value (builder, email);
+  json_builder_set_member_name (builder, "password1");
+  json_builder_add_string_value (builder, password);
+  json_builder_set_member_name (builder, "password2");
+  json_builder_add_string_value (builder, password);
+  json_builder_set_member_name (builder, "first_name");
+  json_builder_add_string_value (builder, "Test");
+  json_builder_set_member_name (builder, "last_name");
+  json_builder_add_string_value (builder, "User");
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  body = fc_json_to_string (node, FALSE);
+
+  response = fc_test_request (self, "POST", "/api/v1/auth/registration/", NULL, body);
+  g_assert_cmpuint (response->status, ==, 201);
+  object = fc_test_response_object (response);
+  if (refresh != NULL)
+    *refresh = g_strdup (fc_json_get_string (object, "refresh"));
+  g_assert_nonnull (fc_json_get_string (object, "access"));
+  return g_strdup (fc_json_get_string (object, "access"));
+}
+
+char *
+fc_test_login (FcTestServer  *self,
+               const char    *email,
+               const char    *password,
+               char         **refresh)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(FcTestResponse) response = NULL;
+  g_autofree char *body = NULL;
+  JsonObject *object;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "email");
+  json_builder_add_string_value (builder, email);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  body = fc_json_to_string (node, FALSE);
+
+  response = fc_test_request (self, "POST", "/api/v1/auth/oauth/login/", NULL, body);
+  g_assert_cmpuint (response->status, ==, 200);
+  object = fc_test_response_object (response);
+  if (refresh != NULL)
+    *refresh = fc_test_response_cookie (response, "fitcore-refresh-token");
+  g_assert_nonnull (fc_json_get_string (object, "access"));
+  return g_strdup (fc_json_get_string (object, "access"));
+}

@@ -1,0 +1,103 @@
+/* test-json.c — the type-checking JSON accessors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "fc-json.h"
+
+static void
+test_parse_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  node = fc_json_parse ("{\"a\": 1,", -1, &error);
+  g_assert_null (node);
+  g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE);
+  g_assert_true (g_str_has_prefix (error->message, "JSON parse error - "));
+  g_clear_error (&error);
+
+  node = fc_json_parse ("", 0, &error);
+  g_assert_null (node);
+  g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE);
+  g_clear_error (&error);
+
+  /* An HTML error page, as the Django backend sends for a 500. */
+  node = fc_json_parse ("<!DOCTYPE html><html><body>Server Error</body></html>", -1, &error);
+  g_assert_null (node);
+  g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE);
+  g_clear_error (&error);
+
+  object = fc_json_parse_object ("[\"This email is already register\"]", -1, &error);
+  g_assert_null (object);
+  g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_TYPE);
+}
+
+static void
+test_accessors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  gint64 i = -1;
+  double d = -1;
+  gboolean b = FALSE;
+
+  object = fc_json_parse_object ("{\"id\": 7, \"calories\": 105.0, \"fat\": 0.6000000000000001,"
+                                 " \"name\": \"Banana\", \"is_public\": true, \"img\": null,"
+                                 " \"user\": {\"pk\": 2}, \"items\": [1, 2], \"age\": \"31\","
+                                 " \"half\": 2.5}",
+                                 -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (fc_json_get_int (object, "id", &i));
+  g_assert_cmpint (i, ==, 7);
+  /* 105.0 is a whole number: accepted as an integer. 2.5 is not. */
+  g_assert_true (fc_json_get_int (object, "calories", &i));
+  g_assert_cmpint (i, ==, 105);
+  g_assert_false (fc_json_get_int (object, "half", &i));
+  /* A string is never silently a number. */
+  g_assert_false (fc_json_get_int (object, "age", &i));
+  g_assert_false (fc_json_get_double (object, "name", &d));
+
+  g_assert_true (fc_json_get_double (object, "id", &d));
+  g_assert_cmpfloat (d, ==, 7.0);
+  g_assert_true (fc_json_get_double (object, "fat", &d));
+  g_assert_cmpfloat_with_epsilon (d, 0.6, 1e-9);
+
+  g_assert_cmpstr (fc_json_get_string (object, "name"), ==, "Banana");
+  g_assert_null (fc_json_get_string (object, "id"));
+  g_assert_null (fc_json_get_string (object, "missing"));
+  g_assert_null (fc_json_get_string (object, "img"));
+
+  g_assert_true (fc_json_get_boolean (object, "is_public", &b));
+  g_assert_true (b);
+  g_assert_false (fc_json_get_boolean (object, "id", &b));
+
+  g_assert_true (fc_json_is_null (object, "img"));
+  g_assert_false (fc_json_is_null (object, "missing"));
+  g_assert_true (fc_json_has_member (object, "img"));
+  g_assert_false (fc_json_has_member (object, "missing"));
+
+  g_assert_nonnull (fc_json_get_object (object, "user"));
+  g_assert_null (fc_json_get_object (object, "items"));
+  g_assert_nonnull (fc_json_get_array (object, "items"));
+  g_assert_null (fc_json_get_array (object, "user"));
+
+  /* NULL objects are tolerated, so chained look-ups need no checks. */
+  g_assert_null (fc_json_get_string (fc_json_get_object (object, "nope"), "pk"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/core/json/parse-errors", test_parse_errors);
+  g_test_add_func ("/core/json/accessors", test_accessors);
+
+  return g_test_run ();
+}
