@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Counts TAP cases in meson's testlog.json files; prints "N passed, N failed".
+
+Meson reports one result per test program; a program holds many GTest cases.
+Counting the cases tells more. A program without TAP lines (or one that died
+before printing any) counts as one case with the program's own result, and a
+program that crashed after some cases passed still counts as a failure.
+"""
+import json
+import re
+import sys
+
+TAP = re.compile(r'^(not ok|ok)\b(.*)$')
+BAD = ('FAIL', 'TIMEOUT', 'ERROR', 'UNEXPECTEDPASS')
+
+
+def count(test, totals, failures):
+    result = test.get('result', 'ERROR')
+    cases = failed_cases = 0
+    for out in (test.get('stdout') or '').splitlines():
+        match = TAP.match(out.strip())
+        if not match:
+            continue
+        cases += 1
+        rest = match.group(2).strip()
+        if '# SKIP' in rest.upper():
+            totals['skipped'] += 1
+        elif match.group(1) == 'ok':
+            totals['passed'] += 1
+        else:
+            totals['failed'] += 1
+            failed_cases += 1
+            failures.append(f"{test['name']}: {rest}")
+    if cases == 0:
+        key = {'OK': 'passed', 'EXPECTEDFAIL': 'passed', 'SKIP': 'skipped'}.get(result, 'failed')
+        totals[key] += 1
+        if key == 'failed':
+            failures.append(f"{test['name']}: {result}")
+    elif result in BAD and failed_cases == 0:
+        totals['failed'] += 1
+        failures.append(f"{test['name']}: {result} after its cases ran")
+
+
+def main(paths):
+    totals = {'passed': 0, 'failed': 0, 'skipped': 0}
+    failures = []
+    for path in paths:
+        try:
+            with open(path, encoding='utf-8') as log:
+                for line in log:
+                    if line.strip():
+                        count(json.loads(line), totals, failures)
+        except FileNotFoundError:
+            totals['failed'] += 1
+            failures.append(f'{path}: no test log (the build or the test run did not happen)')
+    for failure in failures:
+        print(f'FAILED {failure}')
+    summary = f"{totals['passed']} passed, {totals['failed']} failed"
+    if totals['skipped']:
+        summary += f", {totals['skipped']} skipped"
+    print(summary)
+    return 1 if totals['failed'] else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
