@@ -15,6 +15,10 @@
  * Use fc_json_has_member() to tell "absent" from "invalid" for PATCH.
  * Numbers also accept numeric strings ("95.5"), as DRF does; form-encoded and
  * multipart bodies arrive as strings, so this matters.
+ *
+ * Strings handed back through @out point into @in or, when the reader had to
+ * convert them (a trimmed string, a number given for a string), into
+ * @errors: both must outlive their use.
  */
 
 #pragma once
@@ -101,6 +105,20 @@ gboolean fc_validate_pk       (JsonObject          *in,
                                gboolean             required,
                                FcFieldErrors       *errors,
                                gint64              *out);
+
+/* A nested list (DRF's ListSerializer): absent → required rule; not an array →
+ * {"field": {"non_field_errors": ["Expected a list of items but got type
+ * \"dict\"."]}}; null → "This field may not be null.". Returns the array or
+ * NULL. */
+JsonArray  *fc_validate_list      (JsonObject          *in,
+                                   const char          *field,
+                                   gboolean             required,
+                                   FcFieldErrors       *errors);
+/* One element of such a list as an object, or NULL after adding "Invalid
+ * data. Expected a dictionary, but got int." to @item_errors. */
+JsonObject *fc_validate_list_item (JsonArray           *array,
+                                   guint                index,
+                                   FcFieldErrors       *item_errors);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcFieldErrors, fc_field_errors_free)
 
