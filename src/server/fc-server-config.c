@@ -1,1 +1,185 @@
-/* Placeholder until its owner writes it; replaced in the first commit that builds it. */
+/* fc-server-config.c — fitcore-server settings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-server-config"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "fc-password.h"
+#include "fc-random.h"
+#include "fc-server-config.h"
+
+#define GROUP "server"
+#define SECRET_KEY_FILE "secret_key"
+#define SECRET_KEY_LENGTH 50
+
+G_DEFINE_QUARK (fc-server-config-error-quark, fc_server_config_error)
+
+/* Reads an integer key in [min, max], or @fallback when it is absent. */
+static gboolean
+read_int (GKeyFile    *keyfile,
+          const char  *key,
+          gint64       min,
+          gint64       max,
+          gint64       fallback,
+          gint64      *out,
+          GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gint64 value;
+
+  if (keyfile == NULL || !g_key_file_has_key (keyfile, GROUP, key, NULL)) {
+    *out = fallback;
+    return TRUE;
+  }
+  value = g_key_file_get_int64 (keyfile, GROUP, key, &local_error);
+  if (local_error != NULL) {
+    g_propagate_error (error, g_steal_pointer (&local_error));
+    return FALSE;
+  }
+  if (value < min || value > max) {
+    g_set_error (error, FC_SERVER_CONFIG_ERROR, FC_SERVER_CONFIG_ERROR_INVALID,
+                 "[%s] %s must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT, GROUP, key,
+                 min, max);
+    return FALSE;
+  }
+  *out = value;
+  return TRUE;
+}
+
+/* The secret key that signs tokens: kept in the data dir, readable by the
+ * owner only, so restarts keep everyone signed in. */
+static char *
+load_or_create_secret (const char  *data_dir,
+                       GError     **error)
+{
+  g_autofree char *path = g_build_filename (data_dir, SECRET_KEY_FILE, NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *secret = NULL;
+
+  if (g_file_get_contents (path, &contents, NULL, NULL)) {
+    g_strstrip (contents);
+    if (*contents != '\0')
+      return g_steal_pointer (&contents);
+  }
+
+  secret = fc_random_string (SECRET_KEY_LENGTH, FC_RANDOM_ALPHANUMERIC "!@#%^&*(-_=+)");
+  if (!g_file_set_contents_full (path, secret, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error)) {
+    g_prefix_error (error, "Cannot store the secret key: ");
+    return NULL;
+  }
+  return g_steal_pointer (&secret);
+}
+
+FcServerConfig *
+fc_server_config_load (const char  *data_dir,
+                       const char  *config_path,
+                       GError     **error)
+{
+  g_autoptr(FcServerConfig) self = g_new0 (FcServerConfig, 1);
+  g_autoptr(GKeyFile) keyfile = NULL;
+  g_autofree char *media_dir = NULL;
+  gint64 value;
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  if (config_path != NULL) {
+    keyfile = g_key_file_new ();
+    if (!g_key_file_load_from_file (keyfile, config_path, G_KEY_FILE_NONE, error)) {
+      g_prefix_error (error, "%s: ", config_path);
+      return NULL;
+    }
+  }
+
+  if (g_mkdir_with_parents (data_dir, 0700) != 0) {
+    int saved_errno = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "Cannot create %s: %s",
+                 data_dir, g_strerror (saved_errno));
+    return NULL;
+  }
+  self->data_dir = g_strdup (data_dir);
+
+  if (keyfile != NULL)
+    self->secret_key = g_key_file_get_string (keyfile, GROUP, "secret_key", NULL);
+  if (self->secret_key == NULL || *self->secret_key == '\0') {
+    g_free (self->secret_key);
+    self->secret_key = load_or_create_secret (data_dir, error);
+    if (self->secret_key == NULL)
+      return NULL;
+  }
+
+  if (!read_int (keyfile, "access_token_lifetime", 1, G_MAXINT32, 1800, &value, error))
+    return NULL;
+  self->access_token_lifetime = value;
+  if (!read_int (keyfile, "refresh_token_lifetime", 1, G_MAXINT32, 86400, &value, error))
+    return NULL;
+  self->refresh_token_lifetime = value;
+  if (!read_int (keyfile, "password_iterations", 1, G_MAXINT32, FC_PASSWORD_DEFAULT_ITERATIONS,
+                 &value, error))
+    return NULL;
+  self->password_iterations = value;
+  if (!read_int (keyfile, "page_size", 1, 100, 10, &value, error))
+    return NULL;
+  self->page_size = value;
+  if (!read_int (keyfile, "max_body_size", 1024, G_MAXINT32, 1024 * 1024, &value, error))
+    return NULL;
+  self->max_body_size = value;
+  if (!read_int (keyfile, "max_upload_size", 1024, G_MAXINT32, 5 * 1024 * 1024, &value, error))
+    return NULL;
+  self->max_upload_size = value;
+  if (!read_int (keyfile, "login_failures_limit", 0, G_MAXINT32, 5, &value, error))
+    return NULL;
+  self->login_failures_limit = value;
+  if (!read_int (keyfile, "login_failures_window", 1, G_MAXINT32, 300, &value, error))
+    return NULL;
+  self->login_failures_window = value;
+
+  if (keyfile != NULL)
+    self->cors_origins = g_key_file_get_string_list (keyfile, GROUP, "cors_origins", NULL, NULL);
+  if (self->cors_origins == NULL)
+    self->cors_origins = g_new0 (char *, 1);
+
+  if (keyfile != NULL)
+    media_dir = g_key_file_get_string (keyfile, GROUP, "media_dir", NULL);
+  if (media_dir == NULL || *media_dir == '\0') {
+    g_free (media_dir);
+    media_dir = g_build_filename (data_dir, "media", NULL);
+  }
+  self->media_dir = g_canonicalize_filename (media_dir, NULL);
+  if (g_mkdir_with_parents (self->media_dir, 0755) != 0) {
+    int saved_errno = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "Cannot create %s: %s",
+                 self->media_dir, g_strerror (saved_errno));
+    return NULL;
+  }
+
+  return g_steal_pointer (&self);
+}
+
+void
+fc_server_config_free (FcServerConfig *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->data_dir);
+  g_free (self->secret_key);
+  g_strfreev (self->cors_origins);
+  g_free (self->media_dir);
+  g_free (self);
+}
+
+gboolean
+fc_server_config_allows_origin (FcServerConfig *self,
+                                const char     *origin)
+{
+  if (origin == NULL)
+    return FALSE;
+  return g_strv_contains ((const char * const *) self->cors_origins, origin);
+}

@@ -1,1 +1,687 @@
-/* Placeholder until its owner writes it; replaced in the first commit that builds it. */
+/* fc-server-request.c — one HTTP request as a route handler sees it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-server"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fc-json.h"
+#include "fc-server-private.h"
+#include "fc-validate.h"
+
+#define MAX_PAGE_SIZE 100
+
+static void
+uploaded_file_free (gpointer data)
+{
+  FcUploadedFile *file = data;
+
+  g_bytes_unref (file->data);
+  g_free (file->filename);
+  g_free (file->content_type);
+  g_free (file);
+}
+
+/* The Host header names the server as the client reached it; Django builds
+ * absolute links from it too. Anything that is not a plain host[:port] falls
+ * back to the address the request came in on. */
+static char *
+build_base_url (SoupServerMessage *message)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  const char *host = soup_message_headers_get_one (headers, "Host");
+  gboolean valid = host != NULL && *host != '\0';
+
+  for (const char *p = host; valid && *p != '\0'; p++)
+    valid = g_ascii_isalnum (*p) || strchr (".-:[]", *p) != NULL;
+  if (valid)
+    return g_strdup_printf ("http://%s", host);
+
+  return g_strdup_printf ("http://%s:%d", g_uri_get_host (soup_server_message_get_uri (message)),
+                          g_uri_get_port (soup_server_message_get_uri (message)));
+}
+
+static void
+on_message_finished_cb (FcServerRequest *self)
+{
+  self->finished = TRUE;
+}
+
+FcServerRequest *
+fc_server_request_new (FcServer          *server,
+                       SoupServerMessage *message)
+{
+  FcServerRequest *self = g_new0 (FcServerRequest, 1);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  const char *query = g_uri_get_query (soup_server_message_get_uri (message));
+  const char *cookie = soup_message_headers_get_one (headers, "Cookie");
+
+  self->ref_count = 1;
+  self->server = g_object_ref (server);
+  self->message = g_object_ref (message);
+  self->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->query = query != NULL ? soup_form_decode (query)
+                              : g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->cookies = cookie != NULL ? soup_header_parse_semi_param_list (cookie)
+                                 : g_hash_table_new (g_str_hash, g_str_equal);
+  self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, uploaded_file_free);
+  self->body = json_object_new ();
+  self->base_url = build_base_url (message);
+  self->started_us = g_get_monotonic_time ();
+  /* A client that hangs up while an async handler works must not be
+   * answered on a dead message. */
+  g_signal_connect_swapped (message, "finished", G_CALLBACK (on_message_finished_cb), self);
+  return self;
+}
+
+FcServerRequest *
+fc_server_request_ref (FcServerRequest *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  self->ref_count++;
+  return self;
+}
+
+void
+fc_server_request_unref (FcServerRequest *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (--self->ref_count > 0)
+    return;
+
+  if (!self->responded && !self->finished) {
+    g_critical ("%s %s: the handler never responded", fc_server_request_get_method (self),
+                fc_server_request_get_path (self));
+    fc_server_request_respond_detail (self, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                      "A server error occurred.");
+  }
+
+  g_signal_handlers_disconnect_by_data (self->message, self);
+  g_object_unref (self->server);
+  g_object_unref (self->message);
+  g_hash_table_unref (self->params);
+  g_hash_table_unref (self->query);
+  g_hash_table_unref (self->cookies);
+  g_hash_table_unref (self->files);
+  json_object_unref (self->body);
+  g_free (self->base_url);
+  g_free (self->idempotency_key);
+  g_free (self);
+}
+
+FcServer *
+fc_server_request_get_server (FcServerRequest *self)
+{
+  return self->server;
+}
+
+sqlite3 *
+fc_server_request_get_db (FcServerRequest *self)
+{
+  return fc_server_get_db (self->server);
+}
+
+const char *
+fc_server_request_get_method (FcServerRequest *self)
+{
+  return soup_server_message_get_method (self->message);
+}
+
+const char *
+fc_server_request_get_path (FcServerRequest *self)
+{
+  return g_uri_get_path (soup_server_message_get_uri (self->message));
+}
+
+const char *
+fc_server_request_get_base_url (FcServerRequest *self)
+{
+  return self->base_url;
+}
+
+const char *
+fc_server_request_get_header (FcServerRequest *self,
+                              const char      *name)
+{
+  return soup_message_headers_get_one (soup_server_message_get_request_headers (self->message),
+                                       name);
+}
+
+const char *
+fc_server_request_get_cookie (FcServerRequest *self,
+                              const char      *name)
+{
+  return g_hash_table_lookup (self->cookies, name);
+}
+
+const char *
+fc_server_request_get_client_address (FcServerRequest *self)
+{
+  return soup_server_message_get_remote_host (self->message);
+}
+
+const char *
+fc_server_request_get_param (FcServerRequest *self,
+                             const char      *name)
+{
+  return g_hash_table_lookup (self->params, name);
+}
+
+gint64
+fc_server_request_get_id (FcServerRequest *self,
+                          const char      *name)
+{
+  const char *text = g_hash_table_lookup (self->params, name);
+  gint64 value = 0;
+
+  if (text == NULL || !g_ascii_string_to_signed (text, 10, 1, G_MAXINT64, &value, NULL))
+    return 0;
+  return value;
+}
+
+const char *
+fc_server_request_get_query (FcServerRequest *self,
+                             const char      *name)
+{
+  return g_hash_table_lookup (self->query, name);
+}
+
+JsonObject *
+fc_server_request_get_body (FcServerRequest *self)
+{
+  return self->body;
+}
+
+GBytes *
+fc_server_request_get_file (FcServerRequest  *self,
+                            const char       *name,
+                            const char      **filename,
+                            const char      **content_type)
+{
+  FcUploadedFile *file = g_hash_table_lookup (self->files, name);
+
+  if (file == NULL)
+    return NULL;
+  if (filename != NULL)
+    *filename = file->filename;
+  if (content_type != NULL)
+    *content_type = file->content_type;
+  return file->data;
+}
+
+gint64
+fc_server_request_get_user_id (FcServerRequest *self)
+{
+  return self->user_id;
+}
+
+gboolean
+fc_server_request_is_staff (FcServerRequest *self)
+{
+  return self->user_id != 0 && self->is_staff;
+}
+
+void
+fc_server_request_add_header (FcServerRequest *self,
+                              const char      *name,
+                              const char      *value)
+{
+  soup_message_headers_append (soup_server_message_get_response_headers (self->message), name,
+                               value);
+}
+
+/* Body parsing. */
+
+static gboolean
+parse_multipart (FcServerRequest *self,
+                 GBytes          *bytes)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (self->message);
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new_from_message (headers, bytes);
+
+  if (multipart == NULL) {
+    fc_server_request_respond_detail (self, SOUP_STATUS_BAD_REQUEST,
+                                      "Multipart form parse error - Invalid boundary in multipart: None");
+    return FALSE;
+  }
+
+  for (int i = 0; i < soup_multipart_get_length (multipart); i++) {
+    SoupMessageHeaders *part_headers = NULL;
+    GBytes *part_body = NULL;
+    g_autoptr(GHashTable) params = NULL;
+    const char *name, *filename;
+
+    if (!soup_multipart_get_part (multipart, i, &part_headers, &part_body) ||
+        !soup_message_headers_get_content_disposition (part_headers, NULL, &params))
+      continue;
+    name = g_hash_table_lookup (params, "name");
+    if (name == NULL)
+      continue;
+    filename = g_hash_table_lookup (params, "filename");
+
+    if (filename != NULL && *filename != '\0') {
+      FcUploadedFile *file = g_new0 (FcUploadedFile, 1);
+      const char *type = soup_message_headers_get_content_type (part_headers, NULL);
+
+      file->data = g_bytes_ref (part_body);
+      file->filename = g_strdup (filename);
+      file->content_type = g_strdup (type != NULL ? type : "application/octet-stream");
+      g_hash_table_replace (self->files, g_strdup (name), file);
+    } else {
+      gsize size;
+      const char *data = g_bytes_get_data (part_body, &size);
+      g_autofree char *value = g_strndup (data, size);
+
+      if (!g_utf8_validate (value, -1, NULL)) {
+        fc_server_request_respond_detail (self, SOUP_STATUS_BAD_REQUEST,
+                                          "Multipart form parse error - invalid UTF-8 in a field.");
+        return FALSE;
+      }
+      json_object_set_string_member (self->body, name, value);
+    }
+  }
+  return TRUE;
+}
+
+gboolean
+fc_server_request_parse_body (FcServerRequest *self)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (self->message);
+  SoupMessageBody *message_body = soup_server_message_get_request_body (self->message);
+  FcServerConfig *config = fc_server_get_config (self->server);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (message_body);
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+  gsize size = g_bytes_get_size (bytes);
+  const char *data = g_bytes_get_data (bytes, NULL);
+  gboolean multipart = type != NULL && g_ascii_strcasecmp (type, "multipart/form-data") == 0;
+
+  /* Bodies sent without a Content-Length reach here whole: check again. */
+  if (size > (multipart ? config->max_upload_size : config->max_body_size)) {
+    fc_server_request_respond_detail (self, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                                      "Request body too large.");
+    return FALSE;
+  }
+  if (size == 0)
+    return TRUE;
+
+  if (type == NULL || g_ascii_strcasecmp (type, "application/json") == 0) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) root = fc_json_parse (data, size, &error);
+
+    if (root == NULL) {
+      fc_server_request_respond_detail (self, SOUP_STATUS_BAD_REQUEST, error->message);
+      return FALSE;
+    }
+    if (!JSON_NODE_HOLDS_OBJECT (root)) {
+      g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+      const char *kind = JSON_NODE_HOLDS_ARRAY (root) ? "list"
+                         : JSON_NODE_HOLDS_NULL (root) ? "NoneType"
+                         : json_node_get_value_type (root) == G_TYPE_STRING ? "str"
+                         : json_node_get_value_type (root) == G_TYPE_BOOLEAN ? "bool"
+                         : json_node_get_value_type (root) == G_TYPE_INT64 ? "int" : "float";
+
+      fc_field_errors_add (errors, "non_field_errors",
+                           "Invalid data. Expected a dictionary, but got %s.", kind);
+      fc_server_request_respond_errors (self, errors);
+      return FALSE;
+    }
+    json_object_unref (self->body);
+    self->body = json_object_ref (json_node_get_object (root));
+    return TRUE;
+  }
+
+  if (g_ascii_strcasecmp (type, "application/x-www-form-urlencoded") == 0) {
+    g_autofree char *text = g_strndup (data, size);
+    g_autoptr(GHashTable) fields = soup_form_decode (text);
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, fields);
+    while (g_hash_table_iter_next (&iter, &key, &value)) {
+      if (g_utf8_validate (key, -1, NULL) && g_utf8_validate (value, -1, NULL))
+        json_object_set_string_member (self->body, key, value);
+    }
+    return TRUE;
+  }
+
+  if (multipart)
+    return parse_multipart (self, bytes);
+
+  {
+    g_autofree char *detail = g_strdup_printf ("Unsupported media type \"%s\" in request.", type);
+
+    fc_server_request_respond_detail (self, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, detail);
+  }
+  return FALSE;
+}
+
+/* JSON output, byte-compatible with DRF's renderer. */
+
+static void
+write_string (GString    *out,
+              const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++) {
+    guchar c = *p;
+
+    switch (c) {
+      case '"': g_string_append (out, "\\\""); break;
+      case '\\': g_string_append (out, "\\\\"); break;
+      case '\n': g_string_append (out, "\\n"); break;
+      case '\r': g_string_append (out, "\\r"); break;
+      case '\t': g_string_append (out, "\\t"); break;
+      case '\b': g_string_append (out, "\\b"); break;
+      case '\f': g_string_append (out, "\\f"); break;
+      default:
+        if (c < 0x20)
+          g_string_append_printf (out, "\\u%04x", c);
+        else
+          g_string_append_c (out, c);
+    }
+  }
+  g_string_append_c (out, '"');
+}
+
+/* Python's float repr: the shortest text that reads back as the same
+ * double, with ".0" on whole numbers. GLib has no shortest-round-trip
+ * formatter, so try increasing precision. */
+static void
+write_double (GString *out,
+              double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value)) {
+    g_string_append (out, "null");
+    return;
+  }
+  if (value == floor (value) && fabs (value) < 1e16) {
+    g_string_append_printf (out, "%.1f", value);
+    return;
+  }
+  for (int precision = 1; precision <= 17; precision++) {
+    char format[8];
+
+    g_snprintf (format, sizeof format, "%%.%dg", precision);
+    g_ascii_formatd (buffer, sizeof buffer, format, value);
+    if (g_ascii_strtod (buffer, NULL) == value)
+      break;
+  }
+  g_string_append (out, buffer);
+  if (strpbrk (buffer, ".e") == NULL)
+    g_string_append (out, ".0");
+}
+
+static void
+write_node (GString  *out,
+            JsonNode *node)
+{
+  switch (json_node_get_node_type (node)) {
+    case JSON_NODE_OBJECT: {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+      gboolean first = TRUE;
+
+      g_string_append_c (out, '{');
+      json_object_iter_init_ordered (&iter, json_node_get_object (node));
+      while (json_object_iter_next_ordered (&iter, &name, &member)) {
+        if (!first)
+          g_string_append_c (out, ',');
+        first = FALSE;
+        write_string (out, name);
+        g_string_append_c (out, ':');
+        write_node (out, member);
+      }
+      g_string_append_c (out, '}');
+      break;
+    }
+    case JSON_NODE_ARRAY: {
+      JsonArray *array = json_node_get_array (node);
+      guint n = json_array_get_length (array);
+
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < n; i++) {
+        if (i > 0)
+          g_string_append_c (out, ',');
+        write_node (out, json_array_get_element (array, i));
+      }
+      g_string_append_c (out, ']');
+      break;
+    }
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+    case JSON_NODE_VALUE: {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_STRING)
+        write_string (out, json_node_get_string (node));
+      else if (type == G_TYPE_INT64)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+      else if (type == G_TYPE_BOOLEAN)
+        g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+      else
+        write_double (out, json_node_get_double (node));
+      break;
+    }
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+char *
+fc_server_json_to_string (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  write_node (out, node);
+  return g_string_free (out, FALSE);
+}
+
+/* Responding. */
+
+void
+fc_server_request_respond_raw (FcServerRequest *self,
+                               guint            status,
+                               const char      *content_type,
+                               GBytes          *body)
+{
+  g_return_if_fail (!self->responded);
+
+  self->responded = TRUE;
+  self->status = status;
+  if (self->finished)
+    return;
+
+  soup_server_message_set_status (self->message, status, NULL);
+  if (body != NULL) {
+    SoupMessageHeaders *headers = soup_server_message_get_response_headers (self->message);
+
+    if (content_type != NULL)
+      soup_message_headers_replace (headers, "Content-Type", content_type);
+    soup_message_body_append_bytes (soup_server_message_get_response_body (self->message), body);
+  }
+  fc_server_record_response (self->server, self, content_type, body);
+
+  if (self->paused) {
+    self->paused = FALSE;
+    soup_server_message_unpause (self->message);
+  }
+}
+
+void
+fc_server_request_respond_json (FcServerRequest *self,
+                                guint            status,
+                                JsonNode        *node)
+{
+  g_autoptr(JsonNode) owned = node;
+  g_autoptr(GBytes) body = NULL;
+  char *text;
+
+  g_return_if_fail (node != NULL);
+
+  text = fc_server_json_to_string (node);
+  body = g_bytes_new_take (text, strlen (text));
+  fc_server_request_respond_raw (self, status, "application/json", body);
+}
+
+void
+fc_server_request_respond_detail (FcServerRequest *self,
+                                  guint            status,
+                                  const char      *detail)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "detail", detail);
+  json_node_take_object (node, object);
+  fc_server_request_respond_json (self, status, node);
+}
+
+void
+fc_server_request_respond_errors (FcServerRequest *self,
+                                  FcFieldErrors   *errors)
+{
+  fc_server_request_respond_json (self, SOUP_STATUS_BAD_REQUEST, fc_field_errors_to_node (errors));
+}
+
+void
+fc_server_request_respond_no_content (FcServerRequest *self)
+{
+  fc_server_request_respond_raw (self, SOUP_STATUS_NO_CONTENT, NULL, NULL);
+}
+
+gboolean
+fc_server_request_has_responded (FcServerRequest *self)
+{
+  return self->responded;
+}
+
+/* Pagination, as DRF's PageNumberPagination with page_size_query_param. */
+
+gboolean
+fc_server_request_paginate (FcServerRequest *self,
+                            gint64           count,
+                            gint64          *limit,
+                            gint64          *offset)
+{
+  FcServerConfig *config = fc_server_get_config (self->server);
+  const char *page_text = fc_server_request_get_query (self, "page");
+  const char *size_text = fc_server_request_get_query (self, "page_size");
+  gint64 page_size = config->page_size;
+  gint64 n_pages, page = 1;
+
+  if (size_text != NULL) {
+    g_autofree char *stripped = g_strstrip (g_strdup (size_text));
+    gint64 value;
+
+    if (g_ascii_string_to_signed (stripped, 10, 1, G_MAXINT64, &value, NULL))
+      page_size = MIN (value, MAX_PAGE_SIZE);
+  }
+  n_pages = MAX (1, (count + page_size - 1) / page_size);
+
+  if (page_text != NULL) {
+    g_autofree char *stripped = g_strstrip (g_strdup (page_text));
+
+    if (g_str_equal (stripped, "last")) {
+      page = n_pages;
+    } else if (!g_ascii_string_to_signed (*stripped == '+' ? stripped + 1 : stripped, 10, 1,
+                                          G_MAXINT64, &page, NULL) || page > n_pages) {
+      fc_server_request_respond_detail (self, SOUP_STATUS_NOT_FOUND, "Invalid page.");
+      return FALSE;
+    }
+  }
+
+  self->page = page;
+  self->page_size = page_size;
+  *limit = page_size;
+  *offset = (page - 1) * page_size;
+  return TRUE;
+}
+
+/* Python's urllib.parse.quote_plus(). */
+static void
+append_quoted (GString    *out,
+               const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++) {
+    if (g_ascii_isalnum (*p) || strchr ("_.-~", *p) != NULL)
+      g_string_append_c (out, *p);
+    else if (*p == ' ')
+      g_string_append_c (out, '+');
+    else
+      g_string_append_printf (out, "%%%02X", *p);
+  }
+}
+
+/* Django's replace_query_param()/remove_query_param(): the other
+ * parameters are kept, sorted by name. @page 0 removes "page". */
+static JsonNode *
+page_link (FcServerRequest *self,
+           gint64           page)
+{
+  g_autoptr(GString) url = g_string_new (self->base_url);
+  g_autoptr(GList) keys = g_hash_table_get_keys (self->query);
+  g_autofree char *page_text = g_strdup_printf ("%" G_GINT64_FORMAT, page);
+  gboolean first = TRUE;
+  JsonNode *node;
+
+  g_string_append (url, fc_server_request_get_path (self));
+  if (page > 0 && !g_hash_table_contains (self->query, "page"))
+    keys = g_list_prepend (keys, (gpointer) "page");
+  keys = g_list_sort (keys, (GCompareFunc) strcmp);
+
+  for (GList *l = keys; l != NULL; l = l->next) {
+    const char *key = l->data;
+    const char *value = g_str_equal (key, "page") ? page_text
+                                                  : g_hash_table_lookup (self->query, key);
+
+    if (g_str_equal (key, "page") && page == 0)
+      continue;
+    g_string_append_c (url, first ? '?' : '&');
+    first = FALSE;
+    append_quoted (url, key);
+    g_string_append_c (url, '=');
+    append_quoted (url, value);
+  }
+
+  node = json_node_new (JSON_NODE_VALUE);
+  json_node_set_string (node, url->str);
+  return node;
+}
+
+void
+fc_server_request_respond_page (FcServerRequest *self,
+                                gint64           count,
+                                JsonArray       *results)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  gint64 n_pages;
+
+  g_return_if_fail (self->page_size > 0);
+
+  n_pages = MAX (1, (count + self->page_size - 1) / self->page_size);
+  json_object_set_int_member (object, "count", count);
+  if (self->page < n_pages)
+    json_object_set_member (object, "next", page_link (self, self->page + 1));
+  else
+    json_object_set_null_member (object, "next");
+  if (self->page > 1)
+    json_object_set_member (object, "previous", page_link (self, self->page == 2 ? 0 : self->page - 1));
+  else
+    json_object_set_null_member (object, "previous");
+  json_object_set_array_member (object, "results", results);
+
+  json_node_take_object (node, object);
+  fc_server_request_respond_json (self, SOUP_STATUS_OK, node);
+}

@@ -1,1 +1,875 @@
-/* Placeholder until its owner writes it; replaced in the first commit that builds it. */
+/* fc-server.c — the fitcore-server HTTP front: routing, auth, transactions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-server"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fc-json.h"
+#include "fc-jwt.h"
+#include "fc-time.h"
+#include "fc-media.h"
+#include "fc-server-db.h"
+#include "fc-server-private.h"
+
+#define SHUTDOWN_GRACE_S 10
+#define MAX_IDEMPOTENCY_KEY 255
+#define ACCESS_COOKIE "fitcore-access-token"
+
+typedef struct {
+  const FcRoute *routes;
+  gsize          n_routes;
+  const char    *section;
+} RouteModule;
+
+struct _FcServer {
+  GObject          parent_instance;
+
+  /* owned */
+  FcServerConfig  *config;
+  sqlite3         *db;
+  SoupServer      *soup_server;
+  GPtrArray       *routes;          /* borrowed const FcRoute * */
+  GPtrArray       *sections;        /* const char *, NULL-terminated */
+  FcThrottle      *login_throttle;
+  GTask           *shutdown_task;
+  guint            shutdown_timeout_id;
+
+  guint            in_flight;
+  gboolean         shutting_down;
+};
+
+G_DEFINE_FINAL_TYPE (FcServer, fc_server, G_TYPE_OBJECT)
+
+/* Data kept on each SoupServerMessage for the request log. */
+typedef struct {
+  gint64 started_us;
+  gint64 user_id;
+} MessageLog;
+
+/* Routing. */
+
+/* Matches @path against @pattern, filling @params; "{id}" takes a positive
+ * decimal integer and any other "{name}" one non-empty segment. */
+static gboolean
+match_pattern (const char *pattern,
+               const char *path,
+               GHashTable *params)
+{
+  g_auto(GStrv) want = g_strsplit (pattern, "/", -1);
+  g_auto(GStrv) have = g_strsplit (path, "/", -1);
+  guint n = g_strv_length (want);
+
+  if (n != g_strv_length (have))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++) {
+    gsize len = strlen (want[i]);
+
+    if (len > 2 && want[i][0] == '{' && want[i][len - 1] == '}') {
+      g_autofree char *name = g_strndup (want[i] + 1, len - 2);
+
+      if (have[i][0] == '\0')
+        return FALSE;
+      if (g_str_equal (name, "id")) {
+        gint64 value;
+
+        if (!g_ascii_string_to_signed (have[i], 10, 1, G_MAXINT64, &value, NULL) ||
+            !g_ascii_isdigit (have[i][0]))
+          return FALSE;
+      }
+      if (params != NULL)
+        g_hash_table_replace (params, g_steal_pointer (&name), g_strdup (have[i]));
+    } else if (!g_str_equal (want[i], have[i])) {
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* DRF's Allow header order: its http_method_names order. */
+static const char * const method_order[] = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" };
+
+static gboolean
+path_has_routes (FcServer   *self,
+                 const char *path)
+{
+  for (guint i = 0; i < self->routes->len; i++) {
+    const FcRoute *route = g_ptr_array_index (self->routes, i);
+
+    if (match_pattern (route->pattern, path, NULL))
+      return TRUE;
+  }
+  return g_str_equal (path, "/api/v1/");
+}
+
+/* Finds the route for @method; @out_allow gets the methods the path takes
+ * and @out_auth the strictest authentication among them (DRF checks
+ * permissions before it answers 405). */
+static const FcRoute *
+find_route (FcServer    *self,
+            const char  *method,
+            const char  *path,
+            GHashTable  *params,
+            char       **out_allow,
+            FcAuthLevel *out_auth)
+{
+  const FcRoute *found = NULL;
+  gboolean methods[G_N_ELEMENTS (method_order)] = { FALSE };
+  g_autoptr(GStrvBuilder) allow = g_strv_builder_new ();
+  g_auto(GStrv) allowed = NULL;
+  gboolean any = FALSE;
+  const char *lookup = g_str_equal (method, "HEAD") ? "GET" : method;
+
+  *out_auth = FC_AUTH_NONE;
+  for (guint i = 0; i < self->routes->len; i++) {
+    const FcRoute *route = g_ptr_array_index (self->routes, i);
+
+    if (!match_pattern (route->pattern, path, NULL))
+      continue;
+    any = TRUE;
+    *out_auth = MAX (*out_auth, MIN (route->auth, FC_AUTH_REQUIRED));
+    for (guint m = 0; m < G_N_ELEMENTS (method_order); m++) {
+      if (g_str_equal (method_order[m], route->method))
+        methods[m] = TRUE;
+    }
+    if (found == NULL && g_str_equal (route->method, lookup)) {
+      found = route;
+      match_pattern (route->pattern, path, params);
+    }
+  }
+
+  if (!any) {
+    *out_allow = NULL;
+    return NULL;
+  }
+  if (methods[0])
+    methods[5] = TRUE;
+  methods[6] = TRUE;
+  for (guint m = 0; m < G_N_ELEMENTS (method_order); m++) {
+    if (methods[m])
+      g_strv_builder_add (allow, method_order[m]);
+  }
+  allowed = g_strv_builder_end (allow);
+  *out_allow = g_strjoinv (", ", allowed);
+  if (found != NULL)
+    *out_auth = found->auth;
+  return found;
+}
+
+/* Responses the framework itself gives. */
+
+static void
+respond_token_error (FcServerRequest *request,
+                     const char      *message)
+{
+  JsonObject *object = json_object_new ();
+  JsonObject *entry = json_object_new ();
+  JsonArray *messages = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (object, "detail", "Given token not valid for any token type");
+  json_object_set_string_member (object, "code", "token_not_valid");
+  json_object_set_string_member (entry, "token_class", "AccessToken");
+  json_object_set_string_member (entry, "token_type", "access");
+  json_object_set_string_member (entry, "message", message);
+  json_array_add_object_element (messages, entry);
+  json_object_set_array_member (object, "messages", messages);
+  json_node_take_object (node, object);
+
+  fc_server_request_add_header (request, "WWW-Authenticate", "Bearer realm=\"api\"");
+  fc_server_request_respond_json (request, SOUP_STATUS_UNAUTHORIZED, node);
+}
+
+static void
+respond_coded (FcServerRequest *request,
+               const char      *detail,
+               const char      *code)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (object, "detail", detail);
+  json_object_set_string_member (object, "code", code);
+  json_node_take_object (node, object);
+  fc_server_request_add_header (request, "WWW-Authenticate", "Bearer realm=\"api\"");
+  fc_server_request_respond_json (request, SOUP_STATUS_UNAUTHORIZED, node);
+}
+
+/* simplejwt's JWTAuthentication, then dj-rest-auth's cookie variant: the
+ * header wins; a present but bad token is a 401 even where anonymous
+ * callers are welcome. Returns FALSE after answering. */
+static gboolean
+authenticate (FcServer        *self,
+              FcServerRequest *request)
+{
+  const char *header = fc_server_request_get_header (request, "Authorization");
+  g_autofree char *token = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcJwtClaims) claims = NULL;
+  g_autoptr(FcServerStmt) stmt = NULL;
+
+  if (header != NULL) {
+    g_auto(GStrv) parts = g_regex_split_simple ("\\s+", header, 0, 0);
+    guint n = 0;
+
+    /* Drop the empty strings that leading/trailing blanks leave. */
+    for (guint i = 0; parts[i] != NULL; i++) {
+      if (*parts[i] != '\0')
+        parts[n++] = parts[i];
+      else
+        g_free (parts[i]);
+    }
+    parts[n] = NULL;
+
+    if (n > 0 && g_str_equal (parts[0], "Bearer")) {
+      if (n != 2) {
+        respond_coded (request, "Authorization header must contain two space-delimited values",
+                       "bad_authorization_header");
+        return FALSE;
+      }
+      token = g_strdup (parts[1]);
+    }
+  }
+  if (token == NULL && fc_server_request_get_cookie (request, ACCESS_COOKIE) != NULL)
+    token = g_strdup (fc_server_request_get_cookie (request, ACCESS_COOKIE));
+  if (token == NULL)
+    return TRUE;
+
+  claims = fc_jwt_decode (self->config->secret_key, token, "access",
+                          g_get_real_time () / G_USEC_PER_SEC, &error);
+  if (claims == NULL) {
+    if (g_error_matches (error, FC_JWT_ERROR, FC_JWT_ERROR_CLAIMS) &&
+        g_str_has_prefix (error->message, "Token contained"))
+      respond_coded (request, error->message, "token_not_valid");
+    else
+      respond_token_error (request, error->message);
+    return FALSE;
+  }
+
+  stmt = fc_server_db_prepare (self->db, "SELECT is_active, is_staff FROM users WHERE id = ?");
+  sqlite3_bind_int64 (stmt, 1, claims->user_id);
+  if (!fc_server_db_step_row (stmt)) {
+    respond_coded (request, "User not found", "user_not_found");
+    return FALSE;
+  }
+  if (!sqlite3_column_int (stmt, 0)) {
+    respond_coded (request, "User is inactive", "user_inactive");
+    return FALSE;
+  }
+
+  request->user_id = claims->user_id;
+  request->is_staff = sqlite3_column_int (stmt, 1) != 0;
+  return TRUE;
+}
+
+static gboolean
+check_permission (FcServerRequest *request,
+                  FcAuthLevel      level)
+{
+  if (level < FC_AUTH_REQUIRED)
+    return TRUE;
+  if (request->user_id == 0) {
+    fc_server_request_add_header (request, "WWW-Authenticate", "Bearer realm=\"api\"");
+    fc_server_request_respond_detail (request, SOUP_STATUS_UNAUTHORIZED,
+                                      "Authentication credentials were not provided.");
+    return FALSE;
+  }
+  if (level == FC_AUTH_STAFF && !request->is_staff) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_FORBIDDEN,
+                                      "You do not have permission to perform this action.");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* CORS as django-cors-headers does it: only configured origins get
+ * headers, never Allow-Credentials. Returns TRUE when it answered a
+ * preflight. */
+static gboolean
+handle_cors (FcServer        *self,
+             FcServerRequest *request)
+{
+  const char *origin = fc_server_request_get_header (request, "Origin");
+  gboolean allowed = fc_server_config_allows_origin (self->config, origin);
+  gboolean preflight = g_str_equal (fc_server_request_get_method (request), "OPTIONS") &&
+                       fc_server_request_get_header (request, "Access-Control-Request-Method") != NULL;
+
+  if (allowed)
+    fc_server_request_add_header (request, "Access-Control-Allow-Origin", origin);
+  if (!preflight)
+    return FALSE;
+
+  if (allowed) {
+    fc_server_request_add_header (request, "Access-Control-Allow-Headers",
+                                  "accept, authorization, content-type, user-agent, x-csrftoken, "
+                                  "x-requested-with, idempotency-key");
+    fc_server_request_add_header (request, "Access-Control-Allow-Methods",
+                                  "DELETE, GET, OPTIONS, PATCH, POST, PUT");
+    fc_server_request_add_header (request, "Access-Control-Max-Age", "86400");
+  }
+  fc_server_request_respond_raw (request, SOUP_STATUS_OK, "text/html; charset=utf-8", NULL);
+  return TRUE;
+}
+
+/* Idempotency-Key: a replay returns the stored first response. Returns
+ * TRUE when it answered. */
+static gboolean
+handle_idempotency (FcServer        *self,
+                    FcServerRequest *request)
+{
+  const char *key = fc_server_request_get_header (request, "Idempotency-Key");
+  g_autoptr(FcServerStmt) stmt = NULL;
+  const char *method = fc_server_request_get_method (request);
+  const char *path = fc_server_request_get_path (request);
+
+  if (key == NULL)
+    return FALSE;
+  if (*key == '\0' || strlen (key) > MAX_IDEMPOTENCY_KEY) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_BAD_REQUEST,
+                                      "Idempotency-Key must be 1 to 255 characters long.");
+    return TRUE;
+  }
+
+  stmt = fc_server_db_prepare (self->db,
+                               "SELECT method, path, status, content_type, body "
+                               "FROM idempotency_keys WHERE user_id = ? AND key = ?");
+  sqlite3_bind_int64 (stmt, 1, request->user_id);
+  fc_server_db_bind_text (stmt, 2, key);
+  if (!fc_server_db_step_row (stmt)) {
+    request->idempotency_key = g_strdup (key);
+    return FALSE;
+  }
+
+  if (!g_str_equal (fc_server_db_column_text (stmt, 0), method) ||
+      !g_str_equal (fc_server_db_column_text (stmt, 1), path)) {
+    fc_server_request_respond_detail (request, 422,
+                                      "This Idempotency-Key was already used for another request.");
+    return TRUE;
+  }
+
+  {
+    g_autoptr(GBytes) body = NULL;
+
+    if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+      body = g_bytes_new (sqlite3_column_blob (stmt, 4), sqlite3_column_bytes (stmt, 4));
+    fc_server_request_add_header (request, "Idempotent-Replayed", "true");
+    fc_server_request_respond_raw (request, sqlite3_column_int (stmt, 2),
+                                   fc_server_db_column_text (stmt, 3), body);
+  }
+  return TRUE;
+}
+
+void
+fc_server_record_response (FcServer        *self,
+                           FcServerRequest *request,
+                           const char      *content_type,
+                           GBytes          *body)
+{
+  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autofree char *now = NULL;
+
+  /* Only successes are kept: an error changed nothing, so repeating the
+   * request is as safe as replaying it. */
+  if (request->idempotency_key == NULL || request->status >= 400)
+    return;
+
+  now = fc_time_now_iso8601 ();
+  stmt = fc_server_db_prepare (self->db,
+                               "INSERT OR IGNORE INTO idempotency_keys "
+                               "(user_id, key, method, path, status, content_type, body, created_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_bind_int64 (stmt, 1, request->user_id);
+  fc_server_db_bind_text (stmt, 2, request->idempotency_key);
+  fc_server_db_bind_text (stmt, 3, fc_server_request_get_method (request));
+  fc_server_db_bind_text (stmt, 4, fc_server_request_get_path (request));
+  sqlite3_bind_int (stmt, 5, request->status);
+  fc_server_db_bind_text (stmt, 6, content_type);
+  if (body != NULL)
+    sqlite3_bind_blob (stmt, 7, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                       SQLITE_TRANSIENT);
+  fc_server_db_bind_text (stmt, 8, now);
+  fc_server_db_step_done (stmt);
+}
+
+static void
+respond_api_root (FcServer        *self,
+                  FcServerRequest *request)
+{
+  JsonObject *object = json_object_new ();
+  JsonArray *sections = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (object, "version", "1");
+  for (guint i = 0; i + 1 < self->sections->len; i++)
+    json_array_add_string_element (sections, g_ptr_array_index (self->sections, i));
+  json_object_set_array_member (object, "sections", sections);
+  json_node_take_object (node, object);
+  fc_server_request_respond_json (request, SOUP_STATUS_OK, node);
+}
+
+static void
+respond_not_found_or_redirect (FcServer        *self,
+                               FcServerRequest *request)
+{
+  const char *path = fc_server_request_get_path (request);
+  const char *method = fc_server_request_get_method (request);
+  g_autofree char *slashed = g_strconcat (path, "/", NULL);
+
+  /* Django's APPEND_SLASH, minus its 500 for writes. */
+  if (!g_str_has_suffix (path, "/") && path_has_routes (self, slashed)) {
+    if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD")) {
+      const char *query = g_uri_get_query (soup_server_message_get_uri (request->message));
+      g_autofree char *location = g_strconcat (request->base_url, slashed,
+                                               query != NULL ? "?" : "", query, NULL);
+
+      fc_server_request_add_header (request, "Location", location);
+      fc_server_request_respond_raw (request, SOUP_STATUS_MOVED_PERMANENTLY, NULL, NULL);
+    } else {
+      g_autofree char *detail = g_strdup_printf ("Not found. The path must end in '/': %s", slashed);
+
+      fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, detail);
+    }
+    return;
+  }
+  fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, "Not found.");
+}
+
+static gboolean
+is_write_method (const char *method)
+{
+  return g_str_equal (method, "POST") || g_str_equal (method, "PUT") ||
+         g_str_equal (method, "PATCH") || g_str_equal (method, "DELETE");
+}
+
+static void
+respond_options (FcServerRequest *request,
+                 const char      *allow)
+{
+  JsonObject *object = json_object_new ();
+  JsonArray *renders = json_array_new ();
+  JsonArray *parses = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (object, "name", "FitCore API");
+  json_object_set_string_member (object, "description", "");
+  json_array_add_string_element (renders, "application/json");
+  json_object_set_array_member (object, "renders", renders);
+  json_array_add_string_element (parses, "application/json");
+  json_array_add_string_element (parses, "application/x-www-form-urlencoded");
+  json_array_add_string_element (parses, "multipart/form-data");
+  json_object_set_array_member (object, "parses", parses);
+  json_node_take_object (node, object);
+  fc_server_request_add_header (request, "Allow", allow);
+  fc_server_request_respond_json (request, SOUP_STATUS_OK, node);
+}
+
+/* Runs one routed request through authentication, permissions, the
+ * method check, idempotency, body parsing and the handler's transaction. */
+static void
+dispatch (FcServer        *self,
+          FcServerRequest *request)
+{
+  const char *method = fc_server_request_get_method (request);
+  const char *path = fc_server_request_get_path (request);
+  g_autofree char *allow = NULL;
+  const FcRoute *route;
+  FcAuthLevel auth;
+  gboolean write;
+
+  if (g_str_has_prefix (path, "/media/") &&
+      (g_str_equal (method, "GET") || g_str_equal (method, "HEAD"))) {
+    fc_media_serve (request, self->config->media_dir, path + strlen ("/media/"));
+    return;
+  }
+
+  if (g_str_equal (path, "/api/v1/")) {
+    if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD")) {
+      respond_api_root (self, request);
+    } else {
+      g_autofree char *detail = g_strdup_printf ("Method \"%s\" not allowed.", method);
+
+      fc_server_request_add_header (request, "Allow", "GET, HEAD, OPTIONS");
+      fc_server_request_respond_detail (request, SOUP_STATUS_METHOD_NOT_ALLOWED, detail);
+    }
+    return;
+  }
+
+  route = find_route (self, method, path, request->params, &allow, &auth);
+  if (allow == NULL) {
+    respond_not_found_or_redirect (self, request);
+    return;
+  }
+
+  request->route = route;
+  if (auth != FC_AUTH_NONE && !authenticate (self, request))
+    return;
+  if (!check_permission (request, auth))
+    return;
+
+  if (g_str_equal (method, "OPTIONS")) {
+    respond_options (request, allow);
+    return;
+  }
+  if (route == NULL) {
+    g_autofree char *detail = g_strdup_printf ("Method \"%s\" not allowed.", method);
+
+    fc_server_request_add_header (request, "Allow", allow);
+    fc_server_request_respond_detail (request, SOUP_STATUS_METHOD_NOT_ALLOWED, detail);
+    return;
+  }
+
+  write = is_write_method (method);
+  if (write && handle_idempotency (self, request))
+    return;
+  if (write && !fc_server_request_parse_body (request))
+    return;
+
+  if (write && !fc_server_db_begin (self->db)) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                      "The database is busy; try again.");
+    return;
+  }
+
+  route->handler (request);
+
+  if (write) {
+    /* An async handler's synchronous part is kept; it opens its own
+     * transaction for what it writes later. */
+    gboolean commit = !request->responded || request->status < 400;
+
+    if (!fc_server_db_end (self->db, commit) && commit && request->responded)
+      g_warning ("%s %s: the response was sent but its writes were lost", method, path);
+  }
+}
+
+/* SoupServer plumbing. */
+
+static void
+on_message_finished_cb (SoupServerMessage *message,
+                        gpointer           user_data)
+{
+  FcServer *self = FC_SERVER (user_data);
+  MessageLog *log = g_object_get_data (G_OBJECT (message), "fc-log");
+  g_autofree char *user = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%F %T");
+
+  if (log != NULL) {
+    user = log->user_id != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, log->user_id)
+                             : g_strdup ("-");
+    g_printerr ("%s %s %s %u %.1fms user=%s\n", stamp, soup_server_message_get_method (message),
+                g_uri_get_path (soup_server_message_get_uri (message)),
+                soup_server_message_get_status (message),
+                (g_get_monotonic_time () - log->started_us) / 1000.0, user);
+  }
+
+  g_assert (self->in_flight > 0);
+  self->in_flight--;
+  if (self->shutting_down && self->in_flight == 0 && self->shutdown_task != NULL) {
+    g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
+    g_task_return_boolean (g_steal_pointer (&self->shutdown_task), TRUE);
+  }
+}
+
+/* Refuses a body over the limit before it is read. */
+static void
+on_message_got_headers_cb (SoupServerMessage *message,
+                           gpointer           user_data)
+{
+  FcServer *self = FC_SERVER (user_data);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+  gboolean multipart = type != NULL && g_ascii_strcasecmp (type, "multipart/form-data") == 0;
+  goffset length = soup_message_headers_get_content_length (headers);
+  static const char body[] = "{\"detail\":\"Request body too large.\"}";
+
+  if (length > (goffset) (multipart ? self->config->max_upload_size : self->config->max_body_size)) {
+    soup_server_message_set_status (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+    soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, body,
+                                      strlen (body));
+    soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                  "Connection", "close");
+  }
+}
+
+static void
+on_request_started_cb (SoupServer        *soup_server,
+                       SoupServerMessage *message,
+                       gpointer           user_data)
+{
+  FcServer *self = FC_SERVER (user_data);
+  MessageLog *log = g_new0 (MessageLog, 1);
+
+  log->started_us = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (message), "fc-log", log, g_free);
+  self->in_flight++;
+  g_signal_connect_object (message, "got-headers", G_CALLBACK (on_message_got_headers_cb), self,
+                           0);
+  g_signal_connect_object (message, "finished", G_CALLBACK (on_message_finished_cb), self, 0);
+}
+
+static void
+server_callback (SoupServer        *soup_server,
+                 SoupServerMessage *message,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  FcServer *self = FC_SERVER (user_data);
+  g_autoptr(FcServerRequest) request = NULL;
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (message);
+  MessageLog *log = g_object_get_data (G_OBJECT (message), "fc-log");
+
+  /* The got-headers check already answered 413. */
+  if (soup_server_message_get_status (message) != 0)
+    return;
+
+  request = fc_server_request_new (self, message);
+  soup_message_headers_replace (response_headers, "Vary", "Accept, Origin");
+
+  if (!handle_cors (self, request)) {
+    if (self->shutting_down) {
+      soup_message_headers_replace (response_headers, "Connection", "close");
+      fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                        "The server is shutting down.");
+    } else {
+      dispatch (self, request);
+    }
+  }
+
+  if (log != NULL)
+    log->user_id = request->user_id;
+
+  /* An async handler holds its own reference and responds later. */
+  if (!request->responded) {
+    request->paused = TRUE;
+    soup_server_message_pause (message);
+  }
+}
+
+static void
+fc_server_dispose (GObject *object)
+{
+  FcServer *self = FC_SERVER (object);
+
+  if (self->soup_server != NULL)
+    soup_server_disconnect (self->soup_server);
+  g_clear_object (&self->soup_server);
+  g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
+
+  G_OBJECT_CLASS (fc_server_parent_class)->dispose (object);
+}
+
+static void
+fc_server_finalize (GObject *object)
+{
+  FcServer *self = FC_SERVER (object);
+
+  g_clear_pointer (&self->routes, g_ptr_array_unref);
+  g_clear_pointer (&self->sections, g_ptr_array_unref);
+  g_clear_pointer (&self->login_throttle, fc_throttle_free);
+  g_clear_pointer (&self->db, fc_server_db_close);
+  g_clear_pointer (&self->config, fc_server_config_free);
+
+  G_OBJECT_CLASS (fc_server_parent_class)->finalize (object);
+}
+
+static void
+fc_server_class_init (FcServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fc_server_dispose;
+  object_class->finalize = fc_server_finalize;
+}
+
+static void
+fc_server_init (FcServer *self)
+{
+  self->routes = g_ptr_array_new ();
+  self->sections = g_ptr_array_new ();
+}
+
+static void
+add_module (FcServer      *self,
+            const FcRoute *routes,
+            gsize          n_routes,
+            const char    *section)
+{
+  for (gsize i = 0; i < n_routes; i++)
+    g_ptr_array_add (self->routes, (gpointer) &routes[i]);
+  if (n_routes > 0 && section != NULL)
+    g_ptr_array_add (self->sections, (gpointer) section);
+}
+
+static void
+on_ping_cb (FcServerRequest *request)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_boolean_member (object, "ok", TRUE);
+  json_node_take_object (node, object);
+  fc_server_request_respond_json (request, SOUP_STATUS_OK, node);
+}
+
+/* A trivial handler that still goes through authentication: the baseline
+ * for the benchmark. */
+static const FcRoute server_routes[] = {
+  { "GET", "/api/v1/ping/", FC_AUTH_OPTIONAL, on_ping_cb },
+};
+
+FcServer *
+fc_server_new (FcServerConfig *config,
+               sqlite3        *db)
+{
+  FcServer *self;
+  const FcRoute *routes;
+  gsize n_routes = 0;
+
+  g_return_val_if_fail (config != NULL && db != NULL, NULL);
+
+  self = g_object_new (FC_TYPE_SERVER, NULL);
+  self->config = config;
+  self->db = db;
+  self->login_throttle = fc_throttle_new (config->login_failures_limit,
+                                          config->login_failures_window);
+
+  add_module (self, server_routes, G_N_ELEMENTS (server_routes), NULL);
+  routes = fc_accounts_routes (&n_routes);
+  add_module (self, routes, n_routes, "auth");
+  routes = fc_profile_routes (&n_routes);
+  add_module (self, routes, n_routes, NULL);
+  routes = fc_nutrition_routes (&n_routes);
+  add_module (self, routes, n_routes, "nutrition");
+  g_ptr_array_add (self->sections, NULL);
+
+  self->soup_server = soup_server_new ("server-header", "fitcore-server/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_handler (self->soup_server, NULL, server_callback, self, NULL);
+  g_signal_connect_object (self->soup_server, "request-started",
+                           G_CALLBACK (on_request_started_cb), self, 0);
+  return self;
+}
+
+FcServerConfig *
+fc_server_get_config (FcServer *self)
+{
+  g_return_val_if_fail (FC_IS_SERVER (self), NULL);
+
+  return self->config;
+}
+
+sqlite3 *
+fc_server_get_db (FcServer *self)
+{
+  g_return_val_if_fail (FC_IS_SERVER (self), NULL);
+
+  return self->db;
+}
+
+FcThrottle *
+fc_server_get_login_throttle (FcServer *self)
+{
+  g_return_val_if_fail (FC_IS_SERVER (self), NULL);
+
+  return self->login_throttle;
+}
+
+const char * const *
+fc_server_get_sections (FcServer *self)
+{
+  g_return_val_if_fail (FC_IS_SERVER (self), NULL);
+
+  return (const char * const *) self->sections->pdata;
+}
+
+gboolean
+fc_server_listen (FcServer    *self,
+                  const char  *address,
+                  guint        port,
+                  char       **out_url,
+                  GError     **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoslist(GUri) uris = NULL;
+
+  g_return_val_if_fail (FC_IS_SERVER (self), FALSE);
+
+  inet = g_inet_address_new_from_string (address);
+  if (inet == NULL) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 "“%s” is not an IP address", address);
+    return FALSE;
+  }
+  socket_address = g_inet_socket_address_new (inet, port);
+  if (!soup_server_listen (self->soup_server, socket_address, 0, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (self->soup_server);
+  if (out_url != NULL && uris != NULL) {
+    GUri *uri = uris->data;
+    const char *host = g_uri_get_host (uri);
+    gboolean v6 = strchr (host, ':') != NULL;
+
+    *out_url = g_strdup_printf ("http://%s%s%s:%d/", v6 ? "[" : "", host, v6 ? "]" : "",
+                                g_uri_get_port (uri));
+  }
+  return TRUE;
+}
+
+static gboolean
+on_shutdown_timeout_cb (gpointer user_data)
+{
+  FcServer *self = FC_SERVER (user_data);
+
+  self->shutdown_timeout_id = 0;
+  g_warning ("%u requests still running after %d s; stopping anyway", self->in_flight,
+             SHUTDOWN_GRACE_S);
+  if (self->shutdown_task != NULL)
+    g_task_return_boolean (g_steal_pointer (&self->shutdown_task), TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+void
+fc_server_shutdown_async (FcServer            *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FC_IS_SERVER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fc_server_shutdown_async);
+
+  if (self->shutdown_task != NULL) {
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "Already shutting down");
+    return;
+  }
+
+  /* New requests get a 503 from now on; those in flight finish. */
+  self->shutting_down = TRUE;
+  if (self->in_flight == 0) {
+    g_task_return_boolean (task, TRUE);
+    return;
+  }
+  self->shutdown_task = g_steal_pointer (&task);
+  self->shutdown_timeout_id = g_timeout_add_seconds (SHUTDOWN_GRACE_S, on_shutdown_timeout_cb, self);
+}
+
+gboolean
+fc_server_shutdown_finish (FcServer      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

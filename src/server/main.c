@@ -1,1 +1,265 @@
-/* Placeholder until its owner writes it; replaced in the first commit that builds it. */
+/* main.c — fitcore-server's command line
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Standard output carries only the demo credentials and the
+ * "fitcore-server: listening on http://HOST:PORT/" line that scripts and the
+ * tests wait for; everything else (the request log, mails) goes to stderr.
+ */
+
+#define G_LOG_DOMAIN "fitcore-server"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fc-nutrition-demo.h"
+#include "fc-password.h"
+#include "fc-server-db.h"
+#include "fc-server.h"
+#include "fc-users.h"
+
+#define DEMO_STAFF_EMAIL "admin@fitcore.local"
+#define DEMO_STAFF_PASSWORD "fitcore-admin"
+#define DEMO_USER_EMAIL "demo@fitcore.local"
+#define DEMO_USER_PASSWORD "fitcore-demo"
+
+typedef struct {
+  GMainLoop *loop;
+  FcServer  *server;
+  guint      sigterm_id;
+  guint      sigint_id;
+} App;
+
+static void
+on_shutdown_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  App *app = user_data;
+
+  fc_server_shutdown_finish (FC_SERVER (source), result, NULL);
+  g_main_loop_quit (app->loop);
+}
+
+static gboolean
+on_signal_cb (gpointer user_data)
+{
+  App *app = user_data;
+
+  g_printerr ("fitcore-server: shutting down\n");
+  g_clear_handle_id (&app->sigterm_id, g_source_remove);
+  g_clear_handle_id (&app->sigint_id, g_source_remove);
+  fc_server_shutdown_async (app->server, NULL, on_shutdown_done_cb, app);
+  return G_SOURCE_REMOVE;
+}
+
+/* Returns the user's id, creating the account when it does not exist. */
+static gint64
+ensure_user (sqlite3     *db,
+             const char  *email,
+             const char  *password,
+             const char  *first_name,
+             const char  *last_name,
+             gboolean     is_staff,
+             guint        iterations,
+             GError     **error)
+{
+  g_autofree char *hash = NULL;
+  gint64 id = fc_users_find_by_email (db, email);
+
+  if (id != 0)
+    return id;
+  hash = fc_password_hash (password, iterations);
+  return fc_users_create (db, email, hash, first_name, last_name, is_staff, error);
+}
+
+static gboolean
+seed_demo (sqlite3         *db,
+           FcServerConfig  *config,
+           GError         **error)
+{
+  g_autoptr(FcServerStmt) profile = NULL;
+  gint64 staff_id, user_id;
+
+  if (!fc_server_db_begin (db)) {
+    g_set_error_literal (error, FC_SERVER_DB_ERROR, FC_SERVER_DB_ERROR_SQL, sqlite3_errmsg (db));
+    return FALSE;
+  }
+  staff_id = ensure_user (db, DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, "Admin", "Staff", TRUE,
+                          config->password_iterations, error);
+  user_id = staff_id != 0 ? ensure_user (db, DEMO_USER_EMAIL, DEMO_USER_PASSWORD, "Demo", "User",
+                                         FALSE, config->password_iterations, error)
+                          : 0;
+  if (user_id != 0) {
+    profile = fc_server_db_prepare (db,
+                                    "UPDATE profiles SET age = 31, weight = 72.5, height = 178.0, "
+                                    "gender = 'male', fitness_goal = 'Build muscle' "
+                                    "WHERE user_id = ? AND age IS NULL");
+    sqlite3_bind_int64 (profile, 1, user_id);
+    fc_server_db_step_done (profile);
+  }
+  if (!fc_server_db_end (db, user_id != 0) || user_id == 0) {
+    if (error != NULL && *error == NULL)
+      g_set_error_literal (error, FC_SERVER_DB_ERROR, FC_SERVER_DB_ERROR_SQL, sqlite3_errmsg (db));
+    return FALSE;
+  }
+
+  if (!fc_nutrition_seed_demo (db, staff_id, user_id, error))
+    return FALSE;
+
+  g_print ("fitcore-server: demo staff %s password %s\n", DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD);
+  g_print ("fitcore-server: demo user %s password %s\n", DEMO_USER_EMAIL, DEMO_USER_PASSWORD);
+  return TRUE;
+}
+
+/* --create-staff: the password comes on stdin so it never shows in `ps`. */
+static gboolean
+create_staff (sqlite3         *db,
+              FcServerConfig  *config,
+              const char      *email,
+              GError         **error)
+{
+  char line[1024];
+  g_autofree char *hash = NULL;
+  g_auto(GStrv) problems = NULL;
+  g_autoptr(FcServerStmt) promote = NULL;
+  gint64 id;
+
+  if (fgets (line, sizeof line, stdin) == NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         "Expected the password on standard input");
+    return FALSE;
+  }
+  line[strcspn (line, "\r\n")] = '\0';
+  problems = fc_password_validate (line);
+  if (problems != NULL) {
+    g_autofree char *joined = g_strjoinv (" ", problems);
+
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s", joined);
+    return FALSE;
+  }
+  if (strchr (email, '@') == NULL) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "“%s” is not an e-mail address",
+                 email);
+    return FALSE;
+  }
+
+  hash = fc_password_hash (line, config->password_iterations);
+  id = fc_users_find_by_email (db, email);
+  if (id == 0)
+    return fc_users_create (db, email, hash, "", "", TRUE, error) != 0;
+
+  /* An existing account becomes staff and gets the new password. */
+  promote = fc_server_db_prepare (db, "UPDATE users SET is_staff = 1, is_active = 1, password = ? "
+                                      "WHERE id = ?");
+  fc_server_db_bind_text (promote, 1, hash);
+  sqlite3_bind_int64 (promote, 2, id);
+  if (!fc_server_db_step_done (promote)) {
+    g_set_error_literal (error, FC_SERVER_DB_ERROR, FC_SERVER_DB_ERROR_SQL, sqlite3_errmsg (db));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *bind = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *staff_email = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcServerConfig) config = NULL;
+  g_autoptr(FcServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  gboolean demo = FALSE;
+  int port = 8000;
+  sqlite3 *db;
+  App app = { 0 };
+  const GOptionEntry entries[] = {
+    { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, "Address to listen on (127.0.0.1)", "ADDRESS" },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on, 0 for any (8000)", "PORT" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Database, secret key and media ($XDG_DATA_HOME/fitcore-server)", "DIR" },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Settings key file", "FILE" },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Seed demo accounts and foods", NULL },
+    { "create-staff", 0, 0, G_OPTION_ARG_STRING, &staff_email,
+      "Create a staff account (password on stdin) and exit", "EMAIL" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new ("- the FitCore API server");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error)) {
+    g_printerr ("fitcore-server: %s\n", error->message);
+    return 2;
+  }
+  if (port < 0 || port > 65535) {
+    g_printerr ("fitcore-server: --port must be between 0 and 65535\n");
+    return 2;
+  }
+  if (bind == NULL)
+    bind = g_strdup ("127.0.0.1");
+  if (data_dir == NULL)
+    data_dir = g_build_filename (g_get_user_data_dir (), "fitcore-server", NULL);
+
+  config = fc_server_config_load (data_dir, config_path, &error);
+  if (config == NULL) {
+    g_printerr ("fitcore-server: %s\n", error->message);
+    return 1;
+  }
+  db_path = g_build_filename (data_dir, "fitcore.db", NULL);
+  db = fc_server_db_open (db_path, &error);
+  if (db == NULL) {
+    g_printerr ("fitcore-server: %s\n", error->message);
+    return 1;
+  }
+
+  if (staff_email != NULL) {
+    gboolean ok = create_staff (db, config, staff_email, &error);
+
+    fc_server_db_close (db);
+    if (!ok) {
+      g_printerr ("fitcore-server: %s\n", error->message);
+      return 1;
+    }
+    g_printerr ("fitcore-server: %s is staff\n", staff_email);
+    return 0;
+  }
+
+  if (demo && !seed_demo (db, config, &error)) {
+    g_printerr ("fitcore-server: demo data: %s\n", error->message);
+    fc_server_db_close (db);
+    return 1;
+  }
+
+  server = fc_server_new (g_steal_pointer (&config), db);
+  if (!fc_server_listen (server, bind, port, &url, &error)) {
+    g_printerr ("fitcore-server: cannot listen on %s:%d: %s\n", bind, port, error->message);
+    return 1;
+  }
+
+  g_print ("fitcore-server: listening on %s\n", url);
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  app.loop = loop;
+  app.server = server;
+  app.sigterm_id = g_unix_signal_add (SIGTERM, on_signal_cb, &app);
+  app.sigint_id = g_unix_signal_add (SIGINT, on_signal_cb, &app);
+  g_main_loop_run (loop);
+
+  g_clear_handle_id (&app.sigterm_id, g_source_remove);
+  g_clear_handle_id (&app.sigint_id, g_source_remove);
+  return 0;
+}

@@ -1,0 +1,202 @@
+/* fc-media.c — uploaded files: storing them and serving /media/
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-media"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fc-media.h"
+#include "fc-random.h"
+#include "fc-server-private.h"
+
+#define MAX_NAME 100
+
+/* Resolves @relative_path inside @media_dir, following symlinks, and
+ * refuses anything that lands outside it. */
+static char *
+resolve_inside (const char *media_dir,
+                const char *relative_path)
+{
+  g_autofree char *root = realpath (media_dir, NULL);
+  g_autofree char *joined = NULL;
+  g_autofree char *real = NULL;
+  g_autofree char *prefix = NULL;
+
+  if (root == NULL || *relative_path == '\0' || g_path_is_absolute (relative_path))
+    return NULL;
+
+  joined = g_build_filename (root, relative_path, NULL);
+  real = realpath (joined, NULL);
+  if (real == NULL)
+    return NULL;
+  prefix = g_strconcat (root, G_DIR_SEPARATOR_S, NULL);
+  if (!g_str_has_prefix (real, prefix) || !g_file_test (real, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  return g_steal_pointer (&real);
+}
+
+void
+fc_media_serve (FcServerRequest *request,
+                const char      *media_dir,
+                const char      *relative_path)
+{
+  g_autofree char *decoded = g_uri_unescape_string (relative_path, NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *etag = NULL;
+  g_autofree char *guessed = NULL;
+  g_autofree char *mime = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  const char *if_none_match;
+  GStatBuf st;
+
+  if (decoded != NULL && strstr (decoded, "..") == NULL)
+    path = resolve_inside (media_dir, decoded);
+  if (path == NULL || g_stat (path, &st) != 0) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, "Not found.");
+    return;
+  }
+
+  etag = g_strdup_printf ("\"%" G_GINT64_MODIFIER "x-%" G_GINT64_MODIFIER "x\"",
+                          (gint64) st.st_mtime, (gint64) st.st_size);
+  fc_server_request_add_header (request, "ETag", etag);
+  fc_server_request_add_header (request, "Accept-Ranges", "bytes");
+  fc_server_request_add_header (request, "Cache-Control", "private, max-age=3600");
+
+  if_none_match = fc_server_request_get_header (request, "If-None-Match");
+  if (if_none_match != NULL && strstr (if_none_match, etag) != NULL) {
+    fc_server_request_respond_raw (request, SOUP_STATUS_NOT_MODIFIED, NULL, NULL);
+    return;
+  }
+
+  mapped = g_mapped_file_new (path, FALSE, NULL);
+  if (mapped == NULL) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, "Not found.");
+    return;
+  }
+  bytes = g_mapped_file_get_bytes (mapped);
+  guessed = g_content_type_guess (path, NULL, 0, NULL);
+  mime = g_content_type_get_mime_type (guessed);
+
+  /* libsoup turns a full 200 into a 206 for a Range request itself. */
+  fc_server_request_respond_raw (request, SOUP_STATUS_OK,
+                                 mime != NULL ? mime : "application/octet-stream", bytes);
+}
+
+/* Django's get_valid_filename(), roughly: letters, digits, '-', '_', '.'. */
+static char *
+safe_name (const char *filename)
+{
+  g_autofree char *base = g_path_get_basename (filename != NULL ? filename : "");
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = base; *p != '\0' && out->len < MAX_NAME; p++) {
+    if (g_ascii_isalnum (*p) || *p == '-' || *p == '_' || (*p == '.' && out->len > 0))
+      g_string_append_c (out, *p);
+    else if (*p == ' ')
+      g_string_append_c (out, '_');
+  }
+  if (out->len == 0 || g_str_equal (out->str, "."))
+    g_string_assign (out, "upload");
+  return g_string_free (out, FALSE);
+}
+
+char *
+fc_media_store (const char  *media_dir,
+                const char  *subdir,
+                const char  *filename,
+                GBytes      *data,
+                GError     **error)
+{
+  g_autofree char *name = safe_name (filename);
+  g_autofree char *dir = g_build_filename (media_dir, subdir, NULL);
+  const char *dot = strrchr (name, '.');
+  g_autofree char *stem = g_strndup (name, dot != NULL ? (gsize) (dot - name) : strlen (name));
+  const char *extension = dot != NULL ? dot : "";
+
+  if (g_mkdir_with_parents (dir, 0755) != 0) {
+    int saved_errno = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "Cannot create %s: %s",
+                 dir, g_strerror (saved_errno));
+    return NULL;
+  }
+
+  for (guint attempt = 0; attempt < 100; attempt++) {
+    g_autofree char *suffix = attempt == 0 ? g_strdup ("")
+                                           : fc_random_string (7, FC_RANDOM_ALPHANUMERIC);
+    g_autofree char *candidate = g_strdup_printf ("%s%s%s%s", stem, attempt == 0 ? "" : "_",
+                                                  suffix, extension);
+    g_autofree char *path = g_build_filename (dir, candidate, NULL);
+    gsize size;
+    const guint8 *bytes = g_bytes_get_data (data, &size);
+    int fd;
+
+    /* O_EXCL makes the name ours even if two uploads race. */
+    fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      if (errno == EEXIST)
+        continue;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "Cannot create %s: %s", path,
+                   g_strerror (errno));
+      return NULL;
+    }
+    while (size > 0) {
+      ssize_t n = write (fd, bytes, size);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0) {
+        int saved_errno = errno;
+
+        close (fd);
+        g_unlink (path);
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "Cannot write %s: %s",
+                     path, g_strerror (saved_errno));
+        return NULL;
+      }
+      bytes += n;
+      size -= n;
+    }
+    if (close (fd) != 0) {
+      g_unlink (path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write %s", path);
+      return NULL;
+    }
+    return g_build_filename (subdir, candidate, NULL);
+  }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "No free name for %s", name);
+  return NULL;
+}
+
+void
+fc_media_remove (const char *media_dir,
+                 const char *relative_path)
+{
+  g_autofree char *path = NULL;
+
+  if (relative_path == NULL || *relative_path == '\0')
+    return;
+  path = resolve_inside (media_dir, relative_path);
+  if (path != NULL)
+    g_unlink (path);
+}
+
+char *
+fc_media_url (FcServerRequest *request,
+              const char      *relative_path)
+{
+  g_autofree char *escaped = g_uri_escape_string (relative_path, "/", FALSE);
+
+  return g_strdup_printf ("%s/media/%s", fc_server_request_get_base_url (request), escaped);
+}

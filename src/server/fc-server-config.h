@@ -1,0 +1,64 @@
+/* fc-server-config.h — fitcore-server settings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A GKeyFile with a [server] group; every key is optional:
+ *
+ *   [server]
+ *   secret_key=...              # generated into DATA_DIR/secret_key (0600) if unset
+ *   access_token_lifetime=1800  # seconds
+ *   refresh_token_lifetime=86400
+ *   password_iterations=1000000 # Django 5.2's PBKDF2 count
+ *   cors_origins=http://127.0.0.1:5500;http://localhost:5500
+ *   media_dir=DATA_DIR/media
+ *   page_size=10
+ *   max_body_size=1048576       # bytes, for non-multipart bodies
+ *   max_upload_size=5242880     # bytes, for multipart bodies
+ *   login_failures_limit=5      # failed logins per address or client ...
+ *   login_failures_window=300   # ... within this many seconds → 429
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define FC_SERVER_CONFIG_ERROR (fc_server_config_error_quark ())
+
+/**
+ * FcServerConfigError:
+ * @FC_SERVER_CONFIG_ERROR_INVALID: a key holds a value out of range
+ */
+typedef enum {
+  FC_SERVER_CONFIG_ERROR_INVALID,
+} FcServerConfigError;
+
+typedef struct {
+  char    *data_dir;
+  char    *secret_key;
+  gint64   access_token_lifetime;
+  gint64   refresh_token_lifetime;
+  guint    password_iterations;
+  char   **cors_origins;
+  char    *media_dir;
+  guint    page_size;
+  gsize    max_body_size;
+  gsize    max_upload_size;
+  guint    login_failures_limit;
+  guint    login_failures_window;
+} FcServerConfig;
+
+GQuark          fc_server_config_error_quark (void);
+
+/* @config_path may be NULL. Creates @data_dir (0700) and the media dir. */
+FcServerConfig *fc_server_config_load        (const char      *data_dir,
+                                              const char      *config_path,
+                                              GError         **error);
+void            fc_server_config_free        (FcServerConfig  *self);
+gboolean        fc_server_config_allows_origin (FcServerConfig *self,
+                                                const char     *origin);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcServerConfig, fc_server_config_free)
+
+G_END_DECLS

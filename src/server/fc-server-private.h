@@ -1,0 +1,67 @@
+/* fc-server-private.h — what fc-server.c and fc-server-request.c share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "fc-server.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  GBytes *data;
+  char   *filename;
+  char   *content_type;
+} FcUploadedFile;
+
+struct _FcServerRequest {
+  int                 ref_count;
+
+  /* owned */
+  FcServer           *server;
+  SoupServerMessage  *message;
+  GHashTable         *params;        /* name → string */
+  GHashTable         *query;         /* name → string (last value wins) */
+  GHashTable         *cookies;       /* name → string */
+  GHashTable         *files;         /* name → FcUploadedFile */
+  JsonObject         *body;
+  char               *base_url;
+  char               *idempotency_key;
+
+  /* borrowed */
+  const FcRoute      *route;
+
+  gint64              user_id;
+  gint64              started_us;
+  gint64              page;
+  gint64              page_size;
+  guint               status;
+  guint               is_staff : 1;
+  guint               responded : 1;
+  guint               paused : 1;
+  guint               finished : 1;
+};
+
+FcServerRequest *fc_server_request_new       (FcServer           *server,
+                                              SoupServerMessage  *message);
+/* Parses the body into ->body/->files; FALSE after answering 400/413/415. */
+gboolean         fc_server_request_parse_body (FcServerRequest   *self);
+/* Sets the raw response (a replay, a media file, a non-JSON answer). */
+void             fc_server_request_respond_raw (FcServerRequest  *self,
+                                                guint             status,
+                                                const char       *content_type,
+                                                GBytes           *body);
+/* Python's json.dumps(separators=(",", ":"), ensure_ascii=False), which is
+ * what DRF sends: floats keep their ".0" and print as Python's repr. */
+char            *fc_server_json_to_string     (JsonNode          *node);
+
+/* In fc-server.c: called when a response is set, for idempotency records. */
+void             fc_server_record_response    (FcServer          *self,
+                                               FcServerRequest   *request,
+                                               const char        *content_type,
+                                               GBytes            *body);
+
+G_END_DECLS

@@ -1,0 +1,51 @@
+/* fc-server.h — the fitcore-server HTTP front: routing, auth, transactions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+#include "fc-server-config.h"
+#include "fc-server-request.h"
+#include "fc-throttle.h"
+
+G_BEGIN_DECLS
+
+#define FC_TYPE_SERVER (fc_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (FcServer, fc_server, FC, SERVER, GObject)
+
+/* Takes ownership of @config and @db. */
+FcServer       *fc_server_new             (FcServerConfig       *config,
+                                           sqlite3              *db);
+FcServerConfig *fc_server_get_config      (FcServer             *self);
+sqlite3        *fc_server_get_db          (FcServer             *self);
+
+/* Listens on @address:@port (0 picks a free port); the URL actually bound,
+ * "http://127.0.0.1:PORT/", through @out_url. */
+gboolean        fc_server_listen          (FcServer             *self,
+                                           const char           *address,
+                                           guint                 port,
+                                           char                **out_url,
+                                           GError              **error);
+
+/* Stops accepting requests and completes once those in flight have been
+ * answered (or after a grace period). */
+void            fc_server_shutdown_async  (FcServer             *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean        fc_server_shutdown_finish (FcServer             *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+
+/* Failed logins per e-mail address and per client address. */
+FcThrottle     *fc_server_get_login_throttle (FcServer          *self);
+
+/* Section names ("auth", "nutrition") for GET /api/v1/, in order. */
+const char * const *fc_server_get_sections (FcServer            *self);
+
+G_END_DECLS
