@@ -502,7 +502,10 @@ fc_server_request_respond_raw (FcServerRequest *self,
   if (self->finished)
     return;
 
-  soup_server_message_set_status (self->message, status, NULL);
+  /* libsoup 3.2 has no phrase for these. */
+  soup_server_message_set_status (self->message, status,
+                                  status == 429 ? "Too Many Requests"
+                                  : status == 422 ? "Unprocessable Entity" : NULL);
   if (body != NULL) {
     SoupMessageHeaders *headers = soup_server_message_get_response_headers (self->message);
 
