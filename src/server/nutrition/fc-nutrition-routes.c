@@ -1,1 +1,1165 @@
-/* Placeholder until its owner writes it; replaced in the first commit that builds it. */
+/* fc-nutrition-routes.c — api/v1/nutrition/: foods, meals, meal plans
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Django backend's shapes, messages and visibility rules (wire file §3),
+ * without its bugs (§4): every write is validated in full before the first
+ * row changes, nested duplicates are 400s, references are limited to what
+ * the caller may see, and the plan schedule is returned.
+ */
+
+#define G_LOG_DOMAIN "fc-nutrition"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fc-json.h"
+#include "fc-nutrition-private.h"
+#include "fc-server-request.h"
+#include "fc-time.h"
+#include "fc-validate.h"
+
+#define NO_FOOD "No Food matches the given query."
+#define NO_MEAL "No Meal matches the given query."
+#define NO_PLAN "No MealPlan matches the given query."
+#define NO_PERMISSION "You do not have permission to perform this action."
+#define NO_TEMPLATE_PERMISSION "You do not have permission to create a template."
+
+/* Django's CharField(max_length=...) on the models. */
+#define NAME_MAX_LENGTH 255
+#define UNIT_MAX_LENGTH 50
+/* PositiveIntegerField's range on every database Django supports. */
+#define POSITIVE_INT_MAX G_GINT64_CONSTANT (2147483647)
+
+/* Foods a caller may see: public ones and their own. */
+#define FOOD_VISIBLE "(is_public = 1 OR user_added_id = ?1)"
+
+static const char * const food_categories[] = { "FR", "VG", "GR", "PR", "DR", "FO", "BV", "OT", NULL };
+static const char * const meal_times[] = { "BF", "LN", "DN", "SN", "PRE", "POST", NULL };
+static const char * const goals[] = { "WL", "WG", "MN", "MG", "GH", NULL };
+
+/* One element of a nested list: the food or meal it names, and for a
+ * scheduled meal its day (0 for meal items), for a meal item its servings. */
+typedef struct {
+  gint64 id;
+  gint64 extra;
+  double servings;
+} NestedRef;
+
+static void
+respond_server_error (FcServerRequest *request)
+{
+  fc_server_request_respond_detail (request, 500, "A server error occurred.");
+}
+
+static void
+respond_object (FcServerRequest *request,
+                guint            status,
+                JsonNode        *node)
+{
+  if (node == NULL)
+    respond_server_error (request);
+  else
+    fc_server_request_respond_json (request, status, node);
+}
+
+/* SELECT <something> returning one integer, or -1 when there is no row. */
+static gint64
+query_int (sqlite3    *db,
+           const char *sql,
+           gint64      arg1,
+           gint64      arg2)
+{
+  g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db, sql);
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, arg1);
+  if (sqlite3_bind_parameter_count (stmt) >= 2)
+    sqlite3_bind_int64 (stmt, 2, arg2);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static gboolean
+exec_with_id (sqlite3    *db,
+              const char *sql,
+              gint64      id)
+{
+  g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db, sql);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return sqlite3_step (stmt) == SQLITE_DONE;
+}
+
+static void
+row_timestamps (FcNutritionRow *row,
+                const char     *now,
+                gboolean        created)
+{
+  if (created)
+    fc_nutrition_row_text (row, "created_at", now);
+  fc_nutrition_row_text (row, "updated_at", now);
+}
+
+/* Reads a string field into @row; "" is allowed only where the model has
+ * blank=True. */
+static void
+read_string (JsonObject     *in,
+             const char     *field,
+             gboolean        required,
+             gboolean        allow_blank,
+             guint           max_length,
+             FcFieldErrors  *errors,
+             FcNutritionRow *row)
+{
+  const char *value = NULL;
+
+  if (fc_validate_string (in, field, required, allow_blank, max_length, errors, &value))
+    fc_nutrition_row_text (row, field, value);
+}
+
+static void
+read_number (JsonObject     *in,
+             const char     *field,
+             gboolean        required,
+             gboolean        nullable,
+             double          min,
+             FcFieldErrors  *errors,
+             FcNutritionRow *row)
+{
+  double value = 0;
+  gboolean is_null = FALSE;
+
+  if (!fc_validate_number (in, field, required, nullable, min, INFINITY, errors, &value,
+                           &is_null))
+    return;
+  if (is_null)
+    fc_nutrition_row_null (row, field);
+  else
+    fc_nutrition_row_real (row, field, value);
+}
+
+static void
+read_choice (JsonObject          *in,
+             const char          *field,
+             const char * const  *choices,
+             FcFieldErrors       *errors,
+             FcNutritionRow      *row)
+{
+  const char *value = NULL;
+
+  if (fc_validate_choice (in, field, FALSE, FALSE, choices, errors, &value))
+    fc_nutrition_row_text (row, field, value);
+}
+
+static void
+read_boolean (JsonObject     *in,
+              const char     *field,
+              FcFieldErrors  *errors,
+              FcNutritionRow *row)
+{
+  gboolean value = FALSE;
+
+  if (fc_validate_boolean (in, field, FALSE, errors, &value))
+    fc_nutrition_row_int (row, field, value);
+}
+
+static gboolean
+row_int_value (FcNutritionRow *row,
+               const char     *column)
+{
+  for (guint i = 0; i < row->n_values; i++) {
+    if (g_str_equal (row->values[i].column, column))
+      return row->values[i].integer != 0;
+  }
+  return FALSE;
+}
+
+static JsonNode *
+array_node (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_set_array (node, array);
+  return node;
+}
+
+/* Responds with a page of objects serialised by @to_json from the ids that
+ * @sql (with "?1" the caller, then LIMIT ?2 OFFSET ?3) selects. */
+static void
+respond_id_page (FcServerRequest *request,
+                 const char      *count_sql,
+                 const char      *ids_sql,
+                 GPtrArray       *text_args,
+                 JsonNode      *(*to_json) (sqlite3 *, gint64))
+{
+  sqlite3 *db = fc_server_request_get_db (request);
+  gint64 user_id = fc_server_request_get_user_id (request);
+  g_autoptr(FcNutritionStmt) count_stmt = fc_nutrition_prepare (db, count_sql);
+  g_autoptr(FcNutritionStmt) ids = NULL;
+  g_autoptr(JsonArray) results = json_array_new ();
+  gint64 count, limit = 0, offset = 0;
+  int first_text = 4;
+
+  if (count_stmt == NULL) {
+    respond_server_error (request);
+    return;
+  }
+  sqlite3_bind_int64 (count_stmt, 1, user_id);
+  for (guint i = 0; text_args != NULL && i < text_args->len; i++)
+    sqlite3_bind_text (count_stmt, first_text + (int) i, g_ptr_array_index (text_args, i), -1,
+                       SQLITE_TRANSIENT);
+  if (sqlite3_step (count_stmt) != SQLITE_ROW) {
+    respond_server_error (request);
+    return;
+  }
+  count = sqlite3_column_int64 (count_stmt, 0);
+
+  if (!fc_server_request_paginate (request, count, &limit, &offset))
+    return;
+
+  ids = fc_nutrition_prepare (db, ids_sql);
+  if (ids == NULL) {
+    respond_server_error (request);
+    return;
+  }
+  sqlite3_bind_int64 (ids, 1, user_id);
+  sqlite3_bind_int64 (ids, 2, limit);
+  sqlite3_bind_int64 (ids, 3, offset);
+  for (guint i = 0; text_args != NULL && i < text_args->len; i++)
+    sqlite3_bind_text (ids, first_text + (int) i, g_ptr_array_index (text_args, i), -1,
+                       SQLITE_TRANSIENT);
+
+  while (sqlite3_step (ids) == SQLITE_ROW) {
+    JsonNode *node = to_json (db, sqlite3_column_int64 (ids, 0));
+
+    if (node == NULL) {
+      respond_server_error (request);
+      return;
+    }
+    json_array_add_element (results, node);
+  }
+
+  fc_server_request_respond_page (request, count, results);
+}
+
+/* ---- API root ---------------------------------------------------------- */
+
+static void
+root_get (FcServerRequest *request)
+{
+  const char *base = fc_server_request_get_base_url (request);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  static const char * const sections[] = { "foods", "meals", "meal-plans" };
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++) {
+    g_autofree char *url = g_strdup_printf ("%s/api/v1/nutrition/%s/", base, sections[i]);
+
+    json_builder_set_member_name (builder, sections[i]);
+    json_builder_add_string_value (builder, url);
+  }
+  json_builder_end_object (builder);
+
+  fc_server_request_respond_json (request, 200, json_builder_get_root (builder));
+}
+
+/* ---- Foods ------------------------------------------------------------- */
+
+/* DRF's SearchFilter: terms split on spaces and commas, all must match. */
+static char **
+search_terms (const char *search)
+{
+  g_autofree char *text = g_strdup (search != NULL ? search : "");
+
+  g_strdelimit (text, ",\t\n\r\f\v", ' ');
+  {
+    g_auto(GStrv) parts = g_strsplit (text, " ", -1);
+    g_autoptr(GStrvBuilder) terms = g_strv_builder_new ();
+
+    for (guint i = 0; parts[i] != NULL; i++) {
+      if (*parts[i] != '\0')
+        g_strv_builder_add (terms, parts[i]);
+    }
+    return g_strv_builder_end (terms);
+  }
+}
+
+/* A LIKE pattern matching @term anywhere, with its wildcards escaped. */
+static char *
+like_pattern (const char *term)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *p = term; *p != '\0'; p++) {
+    if (*p == '%' || *p == '_' || *p == '\\')
+      g_string_append_c (pattern, '\\');
+    g_string_append_c (pattern, *p);
+  }
+  g_string_append_c (pattern, '%');
+  return g_string_free (pattern, FALSE);
+}
+
+/* DRF's OrderingFilter over name, calories, protein, created_at: unknown
+ * fields are dropped, and with none left the default is name. The id breaks
+ * ties so that pages never overlap. */
+static char *
+food_ordering (const char *param)
+{
+  static const char * const fields[] = { "name", "calories", "protein", "created_at", NULL };
+  g_auto(GStrv) parts = g_strsplit (param != NULL ? param : "", ",", -1);
+  GString *order = g_string_new (NULL);
+
+  for (guint i = 0; parts[i] != NULL; i++) {
+    const char *field = g_strstrip (parts[i]);
+    gboolean descending = field[0] == '-';
+
+    if (descending)
+      field++;
+    if (!g_strv_contains (fields, field))
+      continue;
+    g_string_append_printf (order, "%s%s%s", order->len > 0 ? ", " : "", field,
+                            descending ? " DESC" : "");
+  }
+
+  if (order->len == 0)
+    g_string_append (order, "name");
+  g_string_append (order, ", id");
+  return g_string_free (order, FALSE);
+}
+
+static void
+foods_list (FcServerRequest *request)
+{
+  g_auto(GStrv) terms = search_terms (fc_server_request_get_query (request, "search"));
+  g_autofree char *order = food_ordering (fc_server_request_get_query (request, "ordering"));
+  g_autoptr(GString) where = g_string_new (FOOD_VISIBLE);
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *count_sql = NULL;
+  g_autofree char *ids_sql = NULL;
+
+  /* Parameters 4 and up: a LIKE pattern and the bare term, per term. */
+  for (guint i = 0; terms[i] != NULL; i++) {
+    guint pattern = 4 + 2 * i;
+
+    g_string_append_printf (where,
+                            " AND (name LIKE ?%u ESCAPE '\\' OR description LIKE ?%u ESCAPE '\\'"
+                            " OR food_category = ?%u COLLATE NOCASE)",
+                            pattern, pattern, pattern + 1);
+    g_ptr_array_add (args, like_pattern (terms[i]));
+    g_ptr_array_add (args, g_strdup (terms[i]));
+  }
+
+  /* ?2 and ?3 must exist in the count query too, for the numbering to hold. */
+  count_sql = g_strdup_printf ("SELECT COUNT(*) FROM foods WHERE %s AND ?2 IS NULL AND ?3 IS NULL",
+                               where->str);
+  ids_sql = g_strdup_printf ("SELECT id FROM foods WHERE %s ORDER BY %s LIMIT ?2 OFFSET ?3",
+                             where->str, order);
+  respond_id_page (request, count_sql, ids_sql, args, fc_nutrition_food_to_json);
+}
+
+static void
+read_food (FcServerRequest *request,
+           gboolean         partial,
+           FcFieldErrors   *errors,
+           FcNutritionRow  *row)
+{
+  JsonObject *in = fc_server_request_get_body (request);
+  static const char * const required[] = { "calories", "protein", "carbohydrates", "fat" };
+  static const char * const optional[] = { "fiber", "sugar", "sodium" };
+  gboolean is_public = FALSE;
+
+  read_string (in, "name", !partial, FALSE, NAME_MAX_LENGTH, errors, row);
+  read_string (in, "description", FALSE, TRUE, 0, errors, row);
+  read_number (in, "serving_quantity", FALSE, FALSE, 0.01, errors, row);
+  read_string (in, "serving_unit", FALSE, FALSE, UNIT_MAX_LENGTH, errors, row);
+  for (guint i = 0; i < G_N_ELEMENTS (required); i++)
+    read_number (in, required[i], !partial, FALSE, 0, errors, row);
+  for (guint i = 0; i < G_N_ELEMENTS (optional); i++)
+    read_number (in, optional[i], FALSE, TRUE, 0, errors, row);
+  read_choice (in, "food_category", food_categories, errors, row);
+
+  /* Only staff publish foods. The Django backend lets an owner PATCH their
+   * food public and then locks them out of it (wire §4.13); here a non-staff
+   * is_public is ignored on every write, as it is on create there. */
+  if (fc_validate_boolean (in, "is_public", FALSE, errors, &is_public))
+    fc_nutrition_row_int (row, "is_public", is_public && fc_server_request_is_staff (request));
+}
+
+static void
+foods_create (FcServerRequest *request)
+{
+  sqlite3 *db = fc_server_request_get_db (request);
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  g_autofree char *now = fc_time_now_iso8601 ();
+  FcNutritionRow row = { 0 };
+  gint64 id;
+
+  read_food (request, FALSE, errors, &row);
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
+
+  fc_nutrition_row_int (&row, "user_added_id", fc_server_request_get_user_id (request));
+  row_timestamps (&row, now, TRUE);
+  id = fc_nutrition_row_insert (db, "foods", &row);
+  if (id == 0) {
+    respond_server_error (request);
+    return;
+  }
+  respond_object (request, 201, fc_nutrition_food_to_json (db, id));
+}
+
+/* The food if the caller may see it, else 404; -1 after responding. */
+static gint64
+lookup_food (FcServerRequest *request)
+{
+  gint64 id = fc_server_request_get_id (request, "id");
+  gint64 found = query_int (fc_server_request_get_db (request),
+                            "SELECT id FROM foods WHERE " FOOD_VISIBLE " AND id = ?2",
+                            fc_server_request_get_user_id (request), id);
+
+  if (found < 0)
+    fc_server_request_respond_detail (request, 404, NO_FOOD);
+  return found;
+}
+
+/* Staff may change any food they see; others only their own private ones. */
+static gboolean
+check_food_writable (FcServerRequest *request,
+                     gint64           food_id)
+{
+  gint64 owner;
+
+  if (fc_server_request_is_staff (request))
+    return TRUE;
+
+  owner = query_int (fc_server_request_get_db (request),
+                     "SELECT user_added_id FROM foods WHERE id = ?1 AND is_public = 0",
+                     food_id, 0);
+  if (owner > 0 && owner == fc_server_request_get_user_id (request))
+    return TRUE;
+
+  fc_server_request_respond_detail (request, 403, NO_PERMISSION);
+  return FALSE;
+}
+
+static void
+food_get (FcServerRequest *request)
+{
+  gint64 id = lookup_food (request);
+
+  if (id >= 0)
+    respond_object (request, 200, fc_nutrition_food_to_json (fc_server_request_get_db (request),
+                                                             id));
+}
+
+static void
+food_update (FcServerRequest *request)
+{
+  sqlite3 *db = fc_server_request_get_db (request);
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  g_autofree char *now = fc_time_now_iso8601 ();
+  gboolean partial = g_str_equal (fc_server_request_get_method (request), "PATCH");
+  FcNutritionRow row = { 0 };
+  gint64 id = lookup_food (request);
+
+  if (id < 0 || !check_food_writable (request, id))
+    return;
+
+  read_food (request, partial, errors, &row);
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
+
+  row_timestamps (&row, now, FALSE);
+  if (!fc_nutrition_row_update (db, "foods", id, &row)) {
+    respond_server_error (request);
+    return;
+  }
+  respond_object (request, 200, fc_nutrition_food_to_json (db, id));
+}
+
+static void
+food_delete (FcServerRequest *request)
+{
+  gint64 id = lookup_food (request);
+
+  if (id < 0 || !check_food_writable (request, id))
+    return;
+
+  if (!exec_with_id (fc_server_request_get_db (request), "DELETE FROM foods WHERE id = ?", id))
+    respond_server_error (request);
+  else
+    fc_server_request_respond_no_content (request);
+}
+
+/* ---- Nested lists: meal_items and scheduled_meals_payload -------------- */
+
+typedef struct {
+  const char *list_field;   /* "meal_items" */
+  const char *ref_field;    /* "food" */
+  const char *ref_exists;   /* SELECT 1 ... WHERE id = ?1 AND <visible to ?2> */
+  const char *unique_error; /* DRF's UniqueTogetherValidator message */
+} NestedSpec;
+
+typedef gboolean (*ReadExtraFunc) (JsonObject    *item,
+                                   FcFieldErrors *item_errors,
+                                   NestedRef     *ref,
+                                   gpointer       user_data);
+
+/* Validates a nested list completely, reads included, writes nothing.
+ * Returns NULL when the list is absent or invalid (check @errors). */
+static GArray *
+read_nested (FcServerRequest  *request,
+             const NestedSpec *spec,
+             FcFieldErrors    *errors,
+             ReadExtraFunc     read_extra,
+             gpointer          user_data)
+{
+  sqlite3 *db = fc_server_request_get_db (request);
+  gint64 user_id = fc_server_request_get_user_id (request);
+  JsonArray *list = fc_validate_list (fc_server_request_get_body (request), spec->list_field,
+                                      FALSE, errors);
+  g_autoptr(GArray) refs = NULL;
+  g_autoptr(JsonArray) item_errors = json_array_new ();
+  gboolean any_error = FALSE;
+
+  if (list == NULL)
+    return NULL;
+
+  refs = g_array_new (FALSE, TRUE, sizeof (NestedRef));
+  for (guint i = 0; i < json_array_get_length (list); i++) {
+    g_autoptr(FcFieldErrors) item = fc_field_errors_new ();
+    JsonObject *object = fc_validate_list_item (list, i, item);
+    NestedRef ref = { 0 };
+    gboolean ref_ok = FALSE;
+    gboolean extra_ok = FALSE;
+
+    if (object != NULL) {
+      if (fc_validate_pk (object, spec->ref_field, TRUE, item, &ref.id)) {
+        /* Someone else's private food or meal reads exactly like a missing
+         * one: its existence is not ours to reveal. */
+        ref_ok = query_int (db, spec->ref_exists, ref.id, user_id) > 0;
+        if (!ref_ok)
+          fc_field_errors_add (item, spec->ref_field,
+                               "Invalid pk \"%" G_GINT64_FORMAT "\" - object does not exist.",
+                               ref.id);
+      }
+      extra_ok = read_extra (object, item, &ref, user_data);
+    }
+
+    if (ref_ok && extra_ok) {
+      for (guint j = 0; j < refs->len; j++) {
+        NestedRef *seen = &g_array_index (refs, NestedRef, j);
+
+        if (seen->id == ref.id && seen->extra == ref.extra) {
+          fc_field_errors_add (item, "non_field_errors", "%s", spec->unique_error);
+          break;
+        }
+      }
+    }
+
+    any_error |= !fc_field_errors_is_empty (item);
+    json_array_add_element (item_errors, fc_field_errors_to_node (item));
+    /* An invalid item is nobody's duplicate. */
+    if (!fc_field_errors_is_empty (item))
+      ref = (NestedRef) { 0 };
+    g_array_append_val (refs, ref);
+  }
+
+  if (any_error) {
+    fc_field_errors_set_node (errors, spec->list_field,
+                              array_node (g_steal_pointer (&item_errors)));
+    return NULL;
+  }
+
+  return g_steal_pointer (&refs);
+}
+
+/* ---- Meals and plans: objects only their owner sees ------------------ */
+
+typedef gboolean (*WriteNestedFunc) (sqlite3 *db,
+                                     gint64   id,
+                                     GArray  *refs);
+
+typedef struct {
+  const char       *table;
+  const char       *not_found;
+  JsonNode       *(*to_json) (sqlite3 *, gint64);
+  WriteNestedFunc   write_nested;
+} OwnedKind;
+
+static gboolean
+write_meal_items (sqlite3 *db,
+                  gint64   meal_id,
+                  GArray  *items)
+{
+  if (!exec_with_id (db, "DELETE FROM meal_items WHERE meal_id = ?", meal_id))
+    return FALSE;
+
+  for (guint i = 0; i < items->len; i++) {
+    NestedRef *item = &g_array_index (items, NestedRef, i);
+    FcNutritionRow row = { 0 };
+
+    fc_nutrition_row_int (&row, "meal_id", meal_id);
+    fc_nutrition_row_int (&row, "food_id", item->id);
+    fc_nutrition_row_real (&row, "number_of_servings", item->servings);
+    if (fc_nutrition_row_insert (db, "meal_items", &row) == 0)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+write_schedule (sqlite3 *db,
+                gint64   plan_id,
+                GArray  *schedule)
+{
+  if (!exec_with_id (db, "DELETE FROM scheduled_meals WHERE meal_plan_id = ?", plan_id))
+    return FALSE;
+
+  for (guint i = 0; i < schedule->len; i++) {
+    NestedRef *entry = &g_array_index (schedule, NestedRef, i);
+    FcNutritionRow row = { 0 };
+
+    fc_nutrition_row_int (&row, "meal_plan_id", plan_id);
+    fc_nutrition_row_int (&row, "meal_id", entry->id);
+    fc_nutrition_row_int (&row, "day_of_plan", entry->extra);
+    if (fc_nutrition_row_insert (db, "scheduled_meals", &row) == 0)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Reads a plan; @duration_days is the plan's current duration (7, the
+ * default, for a new one) and comes back as the one to check days against. */
+static const OwnedKind meal_kind = {
+  "meals", NO_MEAL, fc_nutrition_meal_to_json, write_meal_items,
+};
+static const OwnedKind plan_kind = {
+  "meal_plans", NO_PLAN, fc_nutrition_plan_to_json, write_schedule,
+};
+
+/* Another user's object answers 404 even to staff, as on the Django
+ * backend (wire §4.12): private means private. -1 after responding. */
+static gint64
+lookup_owned (FcServerRequest *request,
+              const OwnedKind *kind)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM %s WHERE id = ?1 AND user_id = ?2",
+                                          kind->table);
+  gint64 found = query_int (fc_server_request_get_db (request), sql,
+                            fc_server_request_get_id (request, "id"),
+                            fc_server_request_get_user_id (request));
+
+  if (found < 0)
+    fc_server_request_respond_detail (request, 404, kind->not_found);
+  return found;
+}
+
+static void
+owned_get (FcServerRequest *request,
+           const OwnedKind *kind)
+{
+  gint64 id = lookup_owned (request, kind);
+
+  if (id >= 0)
+    respond_object (request, 200, kind->to_json (fc_server_request_get_db (request), id));
+}
+
+static void
+owned_delete (FcServerRequest *request,
+              const OwnedKind *kind)
+{
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?", kind->table);
+  gint64 id = lookup_owned (request, kind);
+
+  if (id < 0)
+    return;
+  if (!exec_with_id (fc_server_request_get_db (request), sql, id))
+    respond_server_error (request);
+  else
+    fc_server_request_respond_no_content (request);
+}
+
+/* Writes a validated object (@id 0: a new one of the caller's) and its
+ * nested list when one was given, then answers with the object. */
+static void
+owned_write (FcServerRequest *request,
+             const OwnedKind *kind,
+             gint64           id,
+             FcNutritionRow  *row,
+             GArray          *nested)
+{
+  sqlite3 *db = fc_server_request_get_db (request);
+  g_autofree char *now = fc_time_now_iso8601 ();
+  gboolean created = id == 0;
+
+  row_timestamps (row, now, created);
+  if (created) {
+    fc_nutrition_row_int (row, "user_id", fc_server_request_get_user_id (request));
+    id = fc_nutrition_row_insert (db, kind->table, row);
+  } else if (!fc_nutrition_row_update (db, kind->table, id, row)) {
+    id = 0;
+  }
+
+  if (id == 0 || (nested != NULL && !kind->write_nested (db, id, nested))) {
+    respond_server_error (request);
+    return;
+  }
+  respond_object (request, created ? 201 : 200, kind->to_json (db, id));
+}
+
+/* ---- Meals ------------------------------------------------------------- */
+
+static const NestedSpec meal_items_spec = {
+  "meal_items", "food",
+  "SELECT 1 FROM foods WHERE id = ?1 AND (is_public = 1 OR user_added_id = ?2)",
+  "The fields meal, food must make a unique set.",
+};
+
+static gboolean
+read_meal_item (JsonObject    *item,
+                FcFieldErrors *item_errors,
+                NestedRef     *ref,
+                gpointer       user_data)
+{
+  /* A missing number_of_servings is the model's default of one serving; the
+   * Django backend silently drops such an item (wire §4.8). */
+  ref->servings = 1.0;
+  if (!fc_json_has_member (item, "number_of_servings"))
+    return TRUE;
+  return fc_validate_number (item, "number_of_servings", FALSE, FALSE, 0.01, INFINITY,
+                             item_errors, &ref->servings, NULL);
+}
+
+static GArray *
+read_meal (FcServerRequest *request,
+           gboolean         partial,
+           FcFieldErrors   *errors,
+           FcNutritionRow  *row)
+{
+  JsonObject *in = fc_server_request_get_body (request);
+
+  read_string (in, "name", !partial, FALSE, NAME_MAX_LENGTH, errors, row);
+  read_choice (in, "meal_time_category", meal_times, errors, row);
+  read_string (in, "description", FALSE, TRUE, 0, errors, row);
+  read_boolean (in, "is_template", errors, row);
+  return read_nested (request, &meal_items_spec, errors, read_meal_item, NULL);
+}
+
+static void
+meals_list (FcServerRequest *request)
+{
+  respond_id_page (request,
+                   "SELECT COUNT(*) FROM meals WHERE user_id = ?1",
+                   "SELECT id FROM meals WHERE user_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3",
+                   NULL, fc_nutrition_meal_to_json);
+}
+
+static void
+meal_save (FcServerRequest *request,
+           gint64           id)
+{
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  gboolean partial = g_str_equal (fc_server_request_get_method (request), "PATCH");
+  FcNutritionRow row = { 0 };
+  g_autoptr(GArray) items = read_meal (request, partial, errors, &row);
+
+  if (!fc_field_errors_is_empty (errors))
+    fc_server_request_respond_errors (request, errors);
+  else
+    owned_write (request, &meal_kind, id, &row, items);
+}
+
+static void
+meals_create (FcServerRequest *request)
+{
+  meal_save (request, 0);
+}
+
+static void
+meal_get (FcServerRequest *request)
+{
+  owned_get (request, &meal_kind);
+}
+
+static void
+meal_update (FcServerRequest *request)
+{
+  gint64 id = lookup_owned (request, &meal_kind);
+
+  if (id >= 0)
+    meal_save (request, id);
+}
+
+static void
+meal_delete (FcServerRequest *request)
+{
+  owned_delete (request, &meal_kind);
+}
+
+/* ---- Meal plans -------------------------------------------------------- */
+
+static const NestedSpec schedule_spec = {
+  "scheduled_meals_payload", "meal",
+  "SELECT 1 FROM meals WHERE id = ?1 AND user_id = ?2",
+  "The fields meal_plan, meal, day_of_plan must make a unique set.",
+};
+
+static gboolean
+read_scheduled_meal (JsonObject    *item,
+                     FcFieldErrors *item_errors,
+                     NestedRef     *ref,
+                     gpointer       user_data)
+{
+  gint64 duration_days = *(gint64 *) user_data;
+
+  /* A day outside the plan could never be shown; -1 means the duration itself
+   * was invalid, and that error is reported on its own field. */
+  return fc_validate_integer (item, "day_of_plan", TRUE, FALSE, 1,
+                              duration_days >= 0 ? duration_days : POSITIVE_INT_MAX, item_errors,
+                              &ref->extra, NULL);
+}
+
+static GArray *
+read_plan (FcServerRequest *request,
+           gboolean         partial,
+           gint64          *duration_days,
+           FcFieldErrors   *errors,
+           FcNutritionRow  *row)
+{
+  JsonObject *in = fc_server_request_get_body (request);
+  static const char * const targets[] = {
+    "target_daily_calories", "target_daily_protein", "target_daily_carbohydrates",
+    "target_daily_fat",
+  };
+  const char *start_date = NULL;
+  gboolean is_null = FALSE;
+  gint64 duration = 0;
+
+  read_string (in, "name", !partial, FALSE, NAME_MAX_LENGTH, errors, row);
+  read_string (in, "description", FALSE, TRUE, 0, errors, row);
+  read_choice (in, "goal", goals, errors, row);
+  if (fc_validate_integer (in, "duration_days", FALSE, FALSE, 0, POSITIVE_INT_MAX, errors,
+                           &duration, NULL)) {
+    fc_nutrition_row_int (row, "duration_days", duration);
+    *duration_days = duration;
+  } else if (fc_field_errors_has (errors, "duration_days")) {
+    *duration_days = -1;
+  }
+  if (fc_validate_date (in, "start_date", FALSE, TRUE, errors, &start_date, &is_null)) {
+    if (is_null)
+      fc_nutrition_row_null (row, "start_date");
+    else
+      fc_nutrition_row_text (row, "start_date", start_date);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    read_number (in, targets[i], FALSE, TRUE, 0, errors, row);
+  read_boolean (in, "is_active", errors, row);
+  read_boolean (in, "is_template", errors, row);
+
+  return read_nested (request, &schedule_spec, errors, read_scheduled_meal, duration_days);
+}
+
+static void
+plans_list (FcServerRequest *request)
+{
+  respond_id_page (request,
+                   "SELECT COUNT(*) FROM meal_plans WHERE user_id = ?1",
+                   "SELECT id FROM meal_plans WHERE user_id = ?1"
+                   " ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
+                   NULL, fc_nutrition_plan_to_json);
+}
+
+static void
+templates_list (FcServerRequest *request)
+{
+  /* ?1 (the caller) is bound but unused: templates are everyone's. */
+  respond_id_page (request,
+                   "SELECT COUNT(*) FROM meal_plans"
+                   " WHERE is_template = 1 AND is_active = 1 AND ?1 IS NOT NULL",
+                   "SELECT id FROM meal_plans WHERE is_template = 1 AND is_active = 1"
+                   " AND ?1 IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
+                   NULL, fc_nutrition_plan_to_json);
+}
+
+static void
+plan_save (FcServerRequest *request,
+           gint64           id)
+{
+  sqlite3 *db = fc_server_request_get_db (request);
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  const char *method = fc_server_request_get_method (request);
+  gint64 duration_days = 7;
+  FcNutritionRow row = { 0 };
+  g_autoptr(GArray) schedule = NULL;
+
+  if (id > 0)
+    duration_days = query_int (db, "SELECT duration_days FROM meal_plans WHERE id = ?1", id, 0);
+
+  schedule = read_plan (request, g_str_equal (method, "PATCH"), &duration_days, errors, &row);
+
+  /* A shorter plan must not strand days already scheduled past its end. */
+  if (id > 0 && fc_nutrition_row_has (&row, "duration_days") &&
+      !fc_json_has_member (fc_server_request_get_body (request), "scheduled_meals_payload")) {
+    gint64 last_day = query_int (db, "SELECT MAX(day_of_plan) FROM scheduled_meals"
+                                     " WHERE meal_plan_id = ?1", id, 0);
+
+    if (last_day > duration_days)
+      fc_field_errors_add (errors, "duration_days",
+                           "Ensure this value is greater than or equal to %" G_GINT64_FORMAT ".",
+                           last_day);
+  }
+
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
+
+  /* Templates are published to everyone: staff only, on every write (the
+   * Django backend forgets PATCH and PUT, wire §4.10). PUT without the field
+   * resets it, as there. */
+  if (row_int_value (&row, "is_template") && !fc_server_request_is_staff (request)) {
+    fc_server_request_respond_detail (request, 403, NO_TEMPLATE_PERMISSION);
+    return;
+  }
+  if (g_str_equal (method, "PUT") && !fc_nutrition_row_has (&row, "is_template"))
+    fc_nutrition_row_int (&row, "is_template", 0);
+
+  owned_write (request, &plan_kind, id, &row, schedule);
+}
+
+static void
+plans_create (FcServerRequest *request)
+{
+  plan_save (request, 0);
+}
+
+static void
+plan_get (FcServerRequest *request)
+{
+  owned_get (request, &plan_kind);
+}
+
+static void
+plan_update (FcServerRequest *request)
+{
+  gint64 id = lookup_owned (request, &plan_kind);
+
+  if (id >= 0)
+    plan_save (request, id);
+}
+
+static void
+plan_delete (FcServerRequest *request)
+{
+  owned_delete (request, &plan_kind);
+}
+
+static void
+plan_cancel (FcServerRequest *request)
+{
+  sqlite3 *db = fc_server_request_get_db (request);
+  g_autofree char *now = fc_time_now_iso8601 ();
+  FcNutritionRow row = { 0 };
+  gint64 id = lookup_owned (request, &plan_kind);
+
+  if (id < 0)
+    return;
+
+  fc_nutrition_row_int (&row, "is_active", 0);
+  row_timestamps (&row, now, FALSE);
+  if (!fc_nutrition_row_update (db, "meal_plans", id, &row))
+    respond_server_error (request);
+  else
+    respond_object (request, 200, fc_nutrition_plan_to_json (db, id));
+}
+
+/* Copies a meal and its items into @user_id's account. Items whose food the
+ * new owner could not see are left out, so that a copy never shows them a
+ * food that is not theirs to see. */
+static gint64
+copy_meal (sqlite3    *db,
+           gint64      meal_id,
+           gint64      user_id,
+           const char *now)
+{
+  gint64 copy;
+
+  {
+    g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db,
+      "INSERT INTO meals (user_id, name, meal_time_category, description, is_template,"
+      " created_at, updated_at)"
+      " SELECT ?1, name, meal_time_category, description, 0, ?2, ?2 FROM meals WHERE id = ?3");
+
+    if (stmt == NULL)
+      return 0;
+    sqlite3_bind_int64 (stmt, 1, user_id);
+    sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64 (stmt, 3, meal_id);
+    if (sqlite3_step (stmt) != SQLITE_DONE || sqlite3_changes (db) != 1)
+      return 0;
+    copy = sqlite3_last_insert_rowid (db);
+  }
+
+  {
+    g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db,
+      "INSERT INTO meal_items (meal_id, food_id, number_of_servings)"
+      " SELECT ?1, i.food_id, i.number_of_servings FROM meal_items i"
+      " JOIN foods f ON f.id = i.food_id"
+      " WHERE i.meal_id = ?2 AND (f.is_public = 1 OR f.user_added_id = ?3) ORDER BY i.id");
+
+    if (stmt == NULL)
+      return 0;
+    sqlite3_bind_int64 (stmt, 1, copy);
+    sqlite3_bind_int64 (stmt, 2, meal_id);
+    sqlite3_bind_int64 (stmt, 3, user_id);
+    if (sqlite3_step (stmt) != SQLITE_DONE)
+      return 0;
+  }
+
+  return copy;
+}
+
+static gint64
+copy_plan (sqlite3    *db,
+           gint64      plan_id,
+           gint64      user_id,
+           const char *now)
+{
+  g_autoptr(FcNutritionStmt) plan = NULL;
+  g_autoptr(FcNutritionStmt) schedule = NULL;
+  g_autoptr(GHashTable) meal_copies = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                             g_free, g_free);
+  gint64 copy;
+
+  plan = fc_nutrition_prepare (db,
+    "INSERT INTO meal_plans (user_id, name, description, goal, duration_days, start_date,"
+    " target_daily_calories, target_daily_protein, target_daily_carbohydrates,"
+    " target_daily_fat, is_active, is_template, is_ai_generated, created_at, updated_at)"
+    " SELECT ?1, name || ' (Copy)', description, goal, duration_days, start_date,"
+    " target_daily_calories, target_daily_protein, target_daily_carbohydrates,"
+    " target_daily_fat, 1, 0, is_ai_generated, ?2, ?2 FROM meal_plans WHERE id = ?3");
+  if (plan == NULL)
+    return 0;
+  sqlite3_bind_int64 (plan, 1, user_id);
+  sqlite3_bind_text (plan, 2, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (plan, 3, plan_id);
+  if (sqlite3_step (plan) != SQLITE_DONE || sqlite3_changes (db) != 1)
+    return 0;
+  copy = sqlite3_last_insert_rowid (db);
+
+  /* Each meal is copied once, however many days it is scheduled on, so that
+   * the copier owns (and may edit) everything their plan shows. */
+  schedule = fc_nutrition_prepare (db, "SELECT meal_id, day_of_plan FROM scheduled_meals"
+                                       " WHERE meal_plan_id = ? ORDER BY id");
+  if (schedule == NULL)
+    return 0;
+  sqlite3_bind_int64 (schedule, 1, plan_id);
+  while (sqlite3_step (schedule) == SQLITE_ROW) {
+    gint64 meal_id = sqlite3_column_int64 (schedule, 0);
+    gint64 *meal_copy = g_hash_table_lookup (meal_copies, &meal_id);
+    FcNutritionRow row = { 0 };
+
+    if (meal_copy == NULL) {
+      meal_copy = g_new (gint64, 1);
+      *meal_copy = copy_meal (db, meal_id, user_id, now);
+      if (*meal_copy == 0) {
+        g_free (meal_copy);
+        return 0;
+      }
+      g_hash_table_insert (meal_copies, g_memdup2 (&meal_id, sizeof meal_id), meal_copy);
+    }
+
+    fc_nutrition_row_int (&row, "meal_plan_id", copy);
+    fc_nutrition_row_int (&row, "meal_id", *meal_copy);
+    fc_nutrition_row_int (&row, "day_of_plan", sqlite3_column_int64 (schedule, 1));
+    if (fc_nutrition_row_insert (db, "scheduled_meals", &row) == 0)
+      return 0;
+  }
+
+  return copy;
+}
+
+static void
+plan_copy (FcServerRequest *request)
+{
+  sqlite3 *db = fc_server_request_get_db (request);
+  gint64 user_id = fc_server_request_get_user_id (request);
+  g_autofree char *now = fc_time_now_iso8601 ();
+  g_autoptr(FcNutritionStmt) stmt = NULL;
+  gint64 id, copy;
+
+  /* The caller's own plans and every active template: anyone may copy a
+   * template (the Django backend only lets its owner, wire §4.11). */
+  stmt = fc_nutrition_prepare (db, "SELECT id, user_id, is_template FROM meal_plans"
+                                   " WHERE id = ?1 AND (user_id = ?2"
+                                   " OR (is_template = 1 AND is_active = 1))");
+  if (stmt == NULL) {
+    respond_server_error (request);
+    return;
+  }
+  sqlite3_bind_int64 (stmt, 1, fc_server_request_get_id (request, "id"));
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW) {
+    fc_server_request_respond_detail (request, 404, NO_PLAN);
+    return;
+  }
+  id = sqlite3_column_int64 (stmt, 0);
+  if (sqlite3_column_int64 (stmt, 1) == user_id && sqlite3_column_int (stmt, 2) == 0) {
+    fc_server_request_respond_detail (request, 400, "You already own this meal plan.");
+    return;
+  }
+
+  copy = copy_plan (db, id, user_id, now);
+  if (copy == 0) {
+    respond_server_error (request);
+    return;
+  }
+  respond_object (request, 201, fc_nutrition_plan_to_json (db, copy));
+}
+
+static const FcRoute routes[] = {
+  { "GET", "/api/v1/nutrition/", FC_AUTH_OPTIONAL, root_get },
+
+  { "GET", "/api/v1/nutrition/foods/", FC_AUTH_OPTIONAL, foods_list },
+  { "POST", "/api/v1/nutrition/foods/", FC_AUTH_REQUIRED, foods_create },
+  { "GET", "/api/v1/nutrition/foods/{id}/", FC_AUTH_OPTIONAL, food_get },
+  { "PUT", "/api/v1/nutrition/foods/{id}/", FC_AUTH_REQUIRED, food_update },
+  { "PATCH", "/api/v1/nutrition/foods/{id}/", FC_AUTH_REQUIRED, food_update },
+  { "DELETE", "/api/v1/nutrition/foods/{id}/", FC_AUTH_REQUIRED, food_delete },
+
+  { "GET", "/api/v1/nutrition/meals/", FC_AUTH_REQUIRED, meals_list },
+  { "POST", "/api/v1/nutrition/meals/", FC_AUTH_REQUIRED, meals_create },
+  { "GET", "/api/v1/nutrition/meals/{id}/", FC_AUTH_REQUIRED, meal_get },
+  { "PUT", "/api/v1/nutrition/meals/{id}/", FC_AUTH_REQUIRED, meal_update },
+  { "PATCH", "/api/v1/nutrition/meals/{id}/", FC_AUTH_REQUIRED, meal_update },
+  { "DELETE", "/api/v1/nutrition/meals/{id}/", FC_AUTH_REQUIRED, meal_delete },
+
+  { "GET", "/api/v1/nutrition/meal-plans/", FC_AUTH_REQUIRED, plans_list },
+  { "POST", "/api/v1/nutrition/meal-plans/", FC_AUTH_REQUIRED, plans_create },
+  { "GET", "/api/v1/nutrition/meal-plans/templates/", FC_AUTH_OPTIONAL, templates_list },
+  { "GET", "/api/v1/nutrition/meal-plans/{id}/", FC_AUTH_REQUIRED, plan_get },
+  { "PUT", "/api/v1/nutrition/meal-plans/{id}/", FC_AUTH_REQUIRED, plan_update },
+  { "PATCH", "/api/v1/nutrition/meal-plans/{id}/", FC_AUTH_REQUIRED, plan_update },
+  { "DELETE", "/api/v1/nutrition/meal-plans/{id}/", FC_AUTH_REQUIRED, plan_delete },
+  { "POST", "/api/v1/nutrition/meal-plans/{id}/copy/", FC_AUTH_REQUIRED, plan_copy },
+  { "PATCH", "/api/v1/nutrition/meal-plans/{id}/cancel/", FC_AUTH_REQUIRED, plan_cancel },
+};
+
+const FcRoute *
+fc_nutrition_routes (gsize *n_routes)
+{
+  *n_routes = G_N_ELEMENTS (routes);
+  return routes;
+}

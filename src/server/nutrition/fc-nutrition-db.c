@@ -1,0 +1,491 @@
+/* fc-nutrition-db.c — nutrition rows: writing them, and reading them as wire objects
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-nutrition"
+
+#include "config.h"
+
+#include "fc-nutrition-private.h"
+
+#define FOOD_SELECT                                                                          \
+  "SELECT f.id, f.name, f.description, f.serving_quantity, f.serving_unit, f.calories,"     \
+  " f.protein, f.carbohydrates, f.fat, f.fiber, f.sugar, f.sodium, f.food_category,"         \
+  " u.id, u.email, u.first_name, u.last_name, f.is_public, f.created_at, f.updated_at"       \
+  " FROM foods f LEFT JOIN users u ON u.id = f.user_added_id WHERE f.id = ?"
+
+/* The order a day's meals are listed in: the clock, not the alphabet. */
+#define MEAL_TIME_ORDER                                                                     \
+  "CASE m.meal_time_category WHEN 'BF' THEN 0 WHEN 'LN' THEN 1 WHEN 'SN' THEN 2"             \
+  " WHEN 'PRE' THEN 3 WHEN 'POST' THEN 4 WHEN 'DN' THEN 5 ELSE 6 END"
+
+FcNutritionStmt *
+fc_nutrition_prepare (sqlite3    *db,
+                      const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+    g_warning ("Could not prepare “%s”: %s", sql, sqlite3_errmsg (db));
+    sqlite3_finalize (stmt);
+    return NULL;
+  }
+  return stmt;
+}
+
+/* A statement whose first parameter is bound to @id, or NULL. */
+static FcNutritionStmt *
+prepare_for_id (sqlite3    *db,
+                const char *sql,
+                gint64      id)
+{
+  FcNutritionStmt *stmt = fc_nutrition_prepare (db, sql);
+
+  if (stmt != NULL)
+    sqlite3_bind_int64 (stmt, 1, id);
+  return stmt;
+}
+
+static FcNutritionValue *
+row_add (FcNutritionRow       *row,
+         const char           *column,
+         FcNutritionValueType  type)
+{
+  FcNutritionValue *value = NULL;
+
+  for (guint i = 0; i < row->n_values; i++) {
+    if (g_str_equal (row->values[i].column, column))
+      value = &row->values[i];
+  }
+
+  if (value == NULL) {
+    g_assert (row->n_values < FC_NUTRITION_ROW_MAX);
+    value = &row->values[row->n_values++];
+  }
+
+  *value = (FcNutritionValue) { .column = column, .type = type };
+  return value;
+}
+
+void
+fc_nutrition_row_text (FcNutritionRow *row,
+                       const char     *column,
+                       const char     *text)
+{
+  row_add (row, column, FC_NUTRITION_VALUE_TEXT)->text = text;
+}
+
+void
+fc_nutrition_row_real (FcNutritionRow *row,
+                       const char     *column,
+                       double          value)
+{
+  row_add (row, column, FC_NUTRITION_VALUE_REAL)->real = value;
+}
+
+void
+fc_nutrition_row_int (FcNutritionRow *row,
+                      const char     *column,
+                      gint64          value)
+{
+  row_add (row, column, FC_NUTRITION_VALUE_INT)->integer = value;
+}
+
+void
+fc_nutrition_row_null (FcNutritionRow *row,
+                       const char     *column)
+{
+  row_add (row, column, FC_NUTRITION_VALUE_NULL);
+}
+
+gboolean
+fc_nutrition_row_has (FcNutritionRow *row,
+                      const char     *column)
+{
+  for (guint i = 0; i < row->n_values; i++) {
+    if (g_str_equal (row->values[i].column, column))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static void
+bind_row (FcNutritionStmt *stmt,
+          FcNutritionRow  *row)
+{
+  for (guint i = 0; i < row->n_values; i++) {
+    FcNutritionValue *value = &row->values[i];
+    int index = (int) i + 1;
+
+    switch (value->type) {
+      case FC_NUTRITION_VALUE_TEXT:
+        sqlite3_bind_text (stmt, index, value->text, -1, SQLITE_TRANSIENT);
+        break;
+      case FC_NUTRITION_VALUE_REAL:
+        sqlite3_bind_double (stmt, index, value->real);
+        break;
+      case FC_NUTRITION_VALUE_INT:
+        sqlite3_bind_int64 (stmt, index, value->integer);
+        break;
+      case FC_NUTRITION_VALUE_NULL:
+      default:
+        sqlite3_bind_null (stmt, index);
+        break;
+    }
+  }
+}
+
+static gboolean
+step_done (sqlite3         *db,
+           FcNutritionStmt *stmt)
+{
+  if (sqlite3_step (stmt) != SQLITE_DONE) {
+    g_warning ("Could not write: %s", sqlite3_errmsg (db));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gint64
+fc_nutrition_row_insert (sqlite3        *db,
+                         const char     *table,
+                         FcNutritionRow *row)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(FcNutritionStmt) stmt = NULL;
+
+  g_return_val_if_fail (row->n_values > 0, 0);
+
+  g_string_append_printf (sql, "INSERT INTO %s (", table);
+  for (guint i = 0; i < row->n_values; i++)
+    g_string_append_printf (sql, "%s%s", i > 0 ? ", " : "", row->values[i].column);
+  g_string_append (sql, ") VALUES (");
+  for (guint i = 0; i < row->n_values; i++)
+    g_string_append (sql, i > 0 ? ", ?" : "?");
+  g_string_append (sql, ")");
+
+  stmt = fc_nutrition_prepare (db, sql->str);
+  if (stmt == NULL)
+    return 0;
+  bind_row (stmt, row);
+  if (!step_done (db, stmt))
+    return 0;
+  return sqlite3_last_insert_rowid (db);
+}
+
+gboolean
+fc_nutrition_row_update (sqlite3        *db,
+                         const char     *table,
+                         gint64          id,
+                         FcNutritionRow *row)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(FcNutritionStmt) stmt = NULL;
+
+  if (row->n_values == 0)
+    return TRUE;
+
+  g_string_append_printf (sql, "UPDATE %s SET ", table);
+  for (guint i = 0; i < row->n_values; i++)
+    g_string_append_printf (sql, "%s%s = ?", i > 0 ? ", " : "", row->values[i].column);
+  g_string_append_printf (sql, " WHERE id = ?%u", row->n_values + 1);
+
+  stmt = fc_nutrition_prepare (db, sql->str);
+  if (stmt == NULL)
+    return FALSE;
+  bind_row (stmt, row);
+  sqlite3_bind_int64 (stmt, (int) row->n_values + 1, id);
+  return step_done (db, stmt);
+}
+
+static void
+add_column_double_or_null (JsonBuilder     *builder,
+                           const char      *member,
+                           FcNutritionStmt *stmt,
+                           int              column)
+{
+  json_builder_set_member_name (builder, member);
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_double_value (builder, sqlite3_column_double (stmt, column));
+}
+
+static void
+add_column_text (JsonBuilder     *builder,
+                 const char      *member,
+                 FcNutritionStmt *stmt,
+                 int              column)
+{
+  json_builder_set_member_name (builder, member);
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, column));
+}
+
+static void
+add_column_boolean (JsonBuilder     *builder,
+                    const char      *member,
+                    FcNutritionStmt *stmt,
+                    int              column)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_boolean_value (builder, sqlite3_column_int (stmt, column) != 0);
+}
+
+/* {"email","first_name","last_name"} from three columns after the user id,
+ * or null when there is no user (a food whose owner was deleted). */
+static void
+add_user_detail (JsonBuilder     *builder,
+                 const char      *member,
+                 FcNutritionStmt *stmt,
+                 int              id_column)
+{
+  json_builder_set_member_name (builder, member);
+  if (sqlite3_column_type (stmt, id_column) == SQLITE_NULL) {
+    json_builder_add_null_value (builder);
+    return;
+  }
+
+  json_builder_begin_object (builder);
+  add_column_text (builder, "email", stmt, id_column + 1);
+  add_column_text (builder, "first_name", stmt, id_column + 2);
+  add_column_text (builder, "last_name", stmt, id_column + 3);
+  json_builder_end_object (builder);
+}
+
+/* Meals and plans open alike: "id", "user" and "user_detail" from their
+ * first six columns (id, user_id, then the user's id, email and names). */
+static void
+begin_owned_object (JsonBuilder     *builder,
+                    FcNutritionStmt *stmt)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
+  json_builder_set_member_name (builder, "user");
+  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 1));
+  add_user_detail (builder, "user_detail", stmt, 2);
+}
+
+JsonNode *
+fc_nutrition_food_to_json (sqlite3 *db,
+                           gint64   food_id)
+{
+  g_autoptr(FcNutritionStmt) stmt = prepare_for_id (db, FOOD_SELECT, food_id);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
+  add_column_text (builder, "name", stmt, 1);
+  add_column_text (builder, "description", stmt, 2);
+  add_column_double_or_null (builder, "serving_quantity", stmt, 3);
+  add_column_text (builder, "serving_unit", stmt, 4);
+  add_column_double_or_null (builder, "calories", stmt, 5);
+  add_column_double_or_null (builder, "protein", stmt, 6);
+  add_column_double_or_null (builder, "carbohydrates", stmt, 7);
+  add_column_double_or_null (builder, "fat", stmt, 8);
+  add_column_double_or_null (builder, "fiber", stmt, 9);
+  add_column_double_or_null (builder, "sugar", stmt, 10);
+  add_column_double_or_null (builder, "sodium", stmt, 11);
+  add_column_text (builder, "food_category", stmt, 12);
+  add_user_detail (builder, "user_added_detail", stmt, 13);
+  add_column_boolean (builder, "is_public", stmt, 17);
+  add_column_text (builder, "created_at", stmt, 18);
+  add_column_text (builder, "updated_at", stmt, 19);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* A total as Django sums it: Python's sum() starts from the integer 0, so an
+ * empty meal's totals stay the integer 0 and others are unrounded floats. */
+static void
+add_total (JsonBuilder *builder,
+           const char  *member,
+           guint        n_items,
+           double       total)
+{
+  json_builder_set_member_name (builder, member);
+  if (n_items == 0)
+    json_builder_add_int_value (builder, 0);
+  else
+    json_builder_add_double_value (builder, total);
+}
+
+JsonNode *
+fc_nutrition_meal_to_json (sqlite3 *db,
+                           gint64   meal_id)
+{
+  static const char *const nutrients[] = { "calories", "protein", "carbohydrates", "fat" };
+  g_autoptr(FcNutritionStmt) stmt = NULL;
+  g_autoptr(FcNutritionStmt) items = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonArray) item_array = json_array_new ();
+  double totals[G_N_ELEMENTS (nutrients)] = { 0 };
+  guint n_items = 0;
+  JsonNode *node;
+
+  stmt = prepare_for_id (db, "SELECT m.id, m.user_id, u.id, u.email, u.first_name,"
+                             " u.last_name, m.name, m.meal_time_category, m.description,"
+                             " m.is_template, m.created_at, m.updated_at"
+                             " FROM meals m JOIN users u ON u.id = m.user_id"
+                             " WHERE m.id = ?", meal_id);
+  items = prepare_for_id (db, "SELECT i.id, i.food_id, i.number_of_servings, f.calories,"
+                              " f.protein, f.carbohydrates, f.fat"
+                              " FROM meal_items i JOIN foods f ON f.id = i.food_id"
+                              " WHERE i.meal_id = ? ORDER BY i.id", meal_id);
+  if (stmt == NULL || items == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  while (sqlite3_step (items) == SQLITE_ROW) {
+    g_autoptr(JsonBuilder) item = json_builder_new ();
+    double servings = sqlite3_column_double (items, 2);
+    JsonNode *food = fc_nutrition_food_to_json (db, sqlite3_column_int64 (items, 1));
+
+    if (food == NULL)
+      return NULL;
+
+    json_builder_begin_object (item);
+    json_builder_set_member_name (item, "id");
+    json_builder_add_int_value (item, sqlite3_column_int64 (items, 0));
+    json_builder_set_member_name (item, "meal");
+    json_builder_add_int_value (item, meal_id);
+    json_builder_set_member_name (item, "food_detail");
+    json_builder_add_value (item, food);
+    json_builder_set_member_name (item, "number_of_servings");
+    json_builder_add_double_value (item, servings);
+    for (guint i = 0; i < G_N_ELEMENTS (nutrients); i++) {
+      g_autofree char *member = g_strconcat ("calculated_", nutrients[i], NULL);
+      double value = sqlite3_column_double (items, 3 + (int) i) * servings;
+
+      json_builder_set_member_name (item, member);
+      json_builder_add_double_value (item, value);
+      totals[i] += value;
+    }
+    json_builder_end_object (item);
+    json_array_add_element (item_array, json_builder_get_root (item));
+    n_items++;
+  }
+
+  begin_owned_object (builder, stmt);
+  add_column_text (builder, "name", stmt, 6);
+  add_column_text (builder, "meal_time_category", stmt, 7);
+  add_column_text (builder, "description", stmt, 8);
+  add_column_boolean (builder, "is_template", stmt, 9);
+  for (guint i = 0; i < G_N_ELEMENTS (nutrients); i++) {
+    g_autofree char *member = g_strconcat ("total_", nutrients[i], NULL);
+
+    add_total (builder, member, n_items, totals[i]);
+  }
+  add_column_text (builder, "created_at", stmt, 10);
+  add_column_text (builder, "updated_at", stmt, 11);
+  json_builder_set_member_name (builder, "meal_items");
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_set_array (node, item_array);
+  json_builder_add_value (builder, node);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static JsonNode *
+schedule_to_json (sqlite3 *db,
+                  gint64   plan_id)
+{
+  g_autoptr(FcNutritionStmt) stmt = NULL;
+  g_autoptr(JsonArray) array = json_array_new ();
+  JsonNode *node;
+
+  stmt = prepare_for_id (db, "SELECT s.id, s.meal_id, s.day_of_plan"
+                             " FROM scheduled_meals s JOIN meals m ON m.id = s.meal_id"
+                             " WHERE s.meal_plan_id = ?"
+                             " ORDER BY s.day_of_plan, " MEAL_TIME_ORDER ", s.id", plan_id);
+  if (stmt == NULL)
+    return NULL;
+
+  while (sqlite3_step (stmt) == SQLITE_ROW) {
+    g_autoptr(JsonBuilder) builder = json_builder_new ();
+    gint64 meal_id = sqlite3_column_int64 (stmt, 1);
+    JsonNode *meal = fc_nutrition_meal_to_json (db, meal_id);
+
+    if (meal == NULL)
+      return NULL;
+
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "id");
+    json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
+    json_builder_set_member_name (builder, "meal_plan");
+    json_builder_add_int_value (builder, plan_id);
+    json_builder_set_member_name (builder, "meal");
+    json_builder_add_int_value (builder, meal_id);
+    json_builder_set_member_name (builder, "meal_detail");
+    json_builder_add_value (builder, meal);
+    json_builder_set_member_name (builder, "day_of_plan");
+    json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 2));
+    json_builder_end_object (builder);
+    json_array_add_element (array, json_builder_get_root (builder));
+  }
+
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_set_array (node, array);
+  return node;
+}
+
+JsonNode *
+fc_nutrition_plan_to_json (sqlite3 *db,
+                           gint64   plan_id)
+{
+  g_autoptr(FcNutritionStmt) stmt = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonNode *schedule;
+
+  stmt = prepare_for_id (db, "SELECT p.id, p.user_id, u.id, u.email, u.first_name,"
+                             " u.last_name, p.name, p.description, p.goal, p.duration_days,"
+                             " p.start_date, p.target_daily_calories,"
+                             " p.target_daily_protein, p.target_daily_carbohydrates,"
+                             " p.target_daily_fat, p.is_active, p.is_template,"
+                             " p.is_ai_generated, p.created_at, p.updated_at"
+                             " FROM meal_plans p JOIN users u ON u.id = p.user_id"
+                             " WHERE p.id = ?", plan_id);
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  schedule = schedule_to_json (db, plan_id);
+  if (schedule == NULL)
+    return NULL;
+
+  begin_owned_object (builder, stmt);
+  add_column_text (builder, "name", stmt, 6);
+  add_column_text (builder, "description", stmt, 7);
+  add_column_text (builder, "goal", stmt, 8);
+  json_builder_set_member_name (builder, "duration_days");
+  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 9));
+  add_column_text (builder, "start_date", stmt, 10);
+  add_column_double_or_null (builder, "target_daily_calories", stmt, 11);
+  add_column_double_or_null (builder, "target_daily_protein", stmt, 12);
+  add_column_double_or_null (builder, "target_daily_carbohydrates", stmt, 13);
+  add_column_double_or_null (builder, "target_daily_fat", stmt, 14);
+  add_column_boolean (builder, "is_active", stmt, 15);
+  add_column_boolean (builder, "is_template", stmt, 16);
+  add_column_boolean (builder, "is_ai_generated", stmt, 17);
+  add_column_text (builder, "created_at", stmt, 18);
+  add_column_text (builder, "updated_at", stmt, 19);
+  json_builder_set_member_name (builder, "scheduled_meals");
+  json_builder_add_value (builder, schedule);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
