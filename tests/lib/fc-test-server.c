@@ -298,17 +298,22 @@ char *
 fc_test_response_cookie (FcTestResponse *self,
                          const char     *name)
 {
-  GSList *cookies = soup_cookies_from_response_headers (self->headers);
-  char *value = NULL;
+  SoupMessageHeadersIter iter;
+  const char *header, *value;
 
-  for (GSList *l = cookies; l != NULL; l = l->next) {
-    SoupCookie *cookie = l->data;
+  /* libsoup 3 parses Set-Cookie only from a SoupMessage, and we keep just
+   * the headers: read them one by one. */
+  soup_message_headers_iter_init (&iter, self->headers);
+  while (soup_message_headers_iter_next (&iter, &header, &value)) {
+    g_autoptr(SoupCookie) cookie = NULL;
 
-    if (value == NULL && g_str_equal (soup_cookie_get_name (cookie), name))
-      value = g_strdup (soup_cookie_get_value (cookie));
+    if (g_ascii_strcasecmp (header, "Set-Cookie") != 0)
+      continue;
+    cookie = soup_cookie_parse (value, NULL);
+    if (cookie != NULL && g_str_equal (soup_cookie_get_name (cookie), name))
+      return g_strdup (soup_cookie_get_value (cookie));
   }
-  g_slist_free_full (cookies, (GDestroyNotify) soup_cookie_free);
-  return value;
+  return NULL;
 }
 
 char *
