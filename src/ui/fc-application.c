@@ -1,0 +1,215 @@
+/* fc-application.c — the FitCore application: actions, style, windows
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fc-application.h"
+
+#include "fc-preferences-window.h"
+#include "fc-api-client.h"
+#include "fc-settings.h"
+#include "fc-window.h"
+
+struct _FcApplication
+{
+  AdwApplication  parent_instance;
+
+  /* Owned */
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (FcApplication, fc_application, ADW_TYPE_APPLICATION)
+
+/* Indexed by the schema's enum org.fitcore.FitCore.ColorScheme. */
+static const AdwColorScheme color_schemes[] = {
+  ADW_COLOR_SCHEME_DEFAULT,
+  ADW_COLOR_SCHEME_FORCE_LIGHT,
+  ADW_COLOR_SCHEME_FORCE_DARK,
+};
+
+static void
+fc_application_apply_color_scheme (FcApplication *self)
+{
+  guint scheme = (guint) g_settings_get_enum (self->settings, FC_SETTINGS_COLOR_SCHEME);
+
+  g_assert (scheme < G_N_ELEMENTS (color_schemes));
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), color_schemes[scheme]);
+}
+
+static void
+on_settings_color_scheme_changed_cb (FcApplication *self)
+{
+  fc_application_apply_color_scheme (self);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GList *windows;
+
+  /* Close rather than g_application_quit(): each window saves its state in
+   * close-request, and the application ends with its last window. Copy the
+   * list: closing a window removes it. */
+  windows = g_list_copy (gtk_application_get_windows (app));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free (windows);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GtkWidget *preferences;
+
+  preferences = fc_preferences_window_new (gtk_application_get_active_window (app));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  const char *developers[] = { _("The FitCore developers"), NULL };
+
+  /* No website: the project has none yet, and a placeholder would be a
+   * link that leads nowhere. */
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", "FitCore",
+                         "application-icon", APPLICATION_ID,
+                         "version", PACKAGE_VERSION,
+                         "developer-name", developers[0],
+                         "developers", developers,
+                         "copyright", _("© 2026 The FitCore developers"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         /* Translators: Replace "translator-credits" with your name, one per line. */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "quit", .activate = quit_action },
+  { .name = "preferences", .activate = preferences_action },
+  { .name = "about", .activate = about_action },
+};
+
+static int
+fc_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  const char *server = NULL;
+
+  if (g_variant_dict_lookup (options, "server", "&s", &server)) {
+    g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *normalized = NULL;
+
+    if (!fc_api_client_check_base_url (server, &normalized, &error)) {
+      g_printerr ("%s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+    g_settings_set_string (settings, FC_SETTINGS_SERVER_URL, normalized);
+    g_settings_sync ();
+  }
+
+  /* Go on starting, or hand over to the running instance. */
+  return -1;
+}
+
+static void
+fc_application_startup (GApplication *app)
+{
+  FcApplication *self = FC_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *fullscreen_accels[] = { "F11", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+
+  G_APPLICATION_CLASS (fc_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
+                                   self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.fullscreen",
+                                         fullscreen_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::" FC_SETTINGS_COLOR_SCHEME,
+                           G_CALLBACK (on_settings_color_scheme_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  fc_application_apply_color_scheme (self);
+}
+
+static void
+fc_application_activate (GApplication *app)
+{
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (fc_window_new (ADW_APPLICATION (app)));
+
+  gtk_window_present (window);
+}
+
+static void
+fc_application_dispose (GObject *object)
+{
+  FcApplication *self = (FcApplication *) object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (fc_application_parent_class)->dispose (object);
+}
+
+static void
+fc_application_class_init (FcApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = fc_application_dispose;
+
+  app_class->handle_local_options = fc_application_handle_local_options;
+  app_class->startup = fc_application_startup;
+  app_class->activate = fc_application_activate;
+}
+
+static void
+fc_application_init (FcApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "server", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+      N_("Use the FitCore server at URL and remember it"), N_("URL") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+FcApplication *
+fc_application_new (void)
+{
+  return g_object_new (FC_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/org/fitcore/FitCore",
+                       NULL);
+}

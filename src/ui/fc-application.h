@@ -1,0 +1,18 @@
+/* fc-application.h — the FitCore application: actions, style, windows
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define FC_TYPE_APPLICATION (fc_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (FcApplication, fc_application, FC, APPLICATION, AdwApplication)
+
+FcApplication *fc_application_new (void);
+
+G_END_DECLS

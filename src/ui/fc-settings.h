@@ -1,0 +1,15 @@
+/* fc-settings.h — the app's GSettings key names, in one place
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+/* The schema id is APPLICATION_ID (config.h); the schema itself is
+ * data/org.fitcore.FitCore.gschema.xml. */
+#define FC_SETTINGS_WINDOW_WIDTH     "window-width"
+#define FC_SETTINGS_WINDOW_HEIGHT    "window-height"
+#define FC_SETTINGS_WINDOW_MAXIMIZED "window-maximized"
+#define FC_SETTINGS_LAST_SECTION     "last-section"
+#define FC_SETTINGS_SERVER_URL       "server-url"
+#define FC_SETTINGS_COLOR_SCHEME     "color-scheme"

@@ -1,0 +1,437 @@
+/* fc-window.c — the main window: a sidebar of sections and their pages
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fc-window.h"
+
+#include "fc-section-page.h"
+#include "fc-settings.h"
+
+typedef struct
+{
+  const char *name;         /* stack page and row name, stored in GSettings */
+  const char *title;        /* the sidebar row and the page's header bar */
+  const char *icon_name;
+  const char *heading;      /* the status page, until the section lands */
+  const char *description;
+  gboolean    staff_only;
+} FcSection;
+
+/* One table drives the sidebar rows, the pages and the Ctrl+1…6 shortcuts,
+ * so they cannot drift apart. The order is the sidebar's order. */
+static const FcSection sections[] = {
+  { "today", N_("Today"), "x-office-calendar-symbolic",
+    N_("Your Day"),
+    N_("Today’s meals, workouts and progress will appear here once you sign in."),
+    FALSE },
+  { "workouts", N_("Workouts"), "fc-workouts-symbolic",
+    N_("Workout Videos"),
+    N_("Workout videos will appear here once you sign in."),
+    FALSE },
+  { "nutrition", N_("Nutrition"), "emoji-food-symbolic",
+    N_("Meal Plans"),
+    N_("Your meal plans, meals and foods will appear here once you sign in."),
+    FALSE },
+  { "health", N_("Health"), "emblem-favorite-symbolic",
+    N_("Health Data"),
+    N_("Your weight and other measurements will appear here once you sign in."),
+    FALSE },
+  { "notifications", N_("Notifications"), "preferences-system-notifications-symbolic",
+    N_("No Notifications"),
+    N_("Your notifications will appear here once you sign in."),
+    FALSE },
+  { "admin", N_("Admin"), "system-users-symbolic",
+    N_("Administration"),
+    N_("Tools to manage users and send announcements will appear here for staff."),
+    TRUE },
+};
+
+struct _FcWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkListBox           *sidebar_list;
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+
+  /* Owned */
+  GSettings            *settings;
+
+  /* Borrowed: the list box owns the rows */
+  GtkWidget            *rows[G_N_ELEMENTS (sections)];
+
+  const FcSection      *section;
+  gboolean              show_admin;
+};
+
+G_DEFINE_FINAL_TYPE (FcWindow, fc_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SECTION,
+  PROP_SHOW_ADMIN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const FcSection *
+find_section (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++) {
+    if (g_strcmp0 (sections[i].name, name) == 0)
+      return &sections[i];
+  }
+
+  return NULL;
+}
+
+static gboolean
+fc_window_may_show (FcWindow        *self,
+                    const FcSection *section)
+{
+  return section != NULL && (!section->staff_only || self->show_admin);
+}
+
+static GtkWidget *
+create_sidebar_row (const FcSection *section)
+{
+  GtkWidget *row;
+  GtkWidget *box;
+  GtkWidget *label;
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (section->icon_name));
+
+  label = gtk_label_new (_(section->title));
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), label);
+
+  row = gtk_list_box_row_new ();
+  gtk_widget_set_name (row, section->name);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+
+  /* Screen readers (and the UI test) find the row by this name. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _(section->title),
+                                  -1);
+
+  return row;
+}
+
+static void
+fc_window_add_sections (FcWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++) {
+    const FcSection *section = &sections[i];
+    GtkWidget *page;
+
+    page = fc_section_page_new (_(section->title), section->icon_name,
+                                _(section->heading), _(section->description));
+    g_object_bind_property (self->leaflet, "folded", page, "folded", G_BINDING_SYNC_CREATE);
+    gtk_stack_add_titled (self->stack, page, section->name, _(section->title));
+
+    self->rows[i] = create_sidebar_row (section);
+    gtk_list_box_append (self->sidebar_list, self->rows[i]);
+
+    if (section->staff_only)
+      g_object_bind_property (self, "show-admin", self->rows[i], "visible", G_BINDING_SYNC_CREATE);
+  }
+}
+
+/* Only matters when folded: the sidebar slides away to show the page. */
+static void
+fc_window_show_content (FcWindow *self)
+{
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->toast_overlay));
+}
+
+static void
+fc_window_save_size (FcWindow *self)
+{
+  int width;
+  int height;
+
+  /* A maximized or fullscreen window reports the screen's size; keep the
+   * size it will return to instead. */
+  if (gtk_window_is_maximized (GTK_WINDOW (self)) || gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (self->settings, FC_SETTINGS_WINDOW_WIDTH, width);
+  g_settings_set_int (self->settings, FC_SETTINGS_WINDOW_HEIGHT, height);
+}
+
+static void
+on_sidebar_list_row_selected_cb (FcWindow      *self,
+                                 GtkListBoxRow *row)
+{
+  if (row != NULL)
+    fc_window_set_section (self, gtk_widget_get_name (GTK_WIDGET (row)));
+}
+
+static void
+on_sidebar_list_row_activated_cb (FcWindow      *self,
+                                  GtkListBoxRow *row)
+{
+  fc_window_show_content (self);
+}
+
+static void
+show_section_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FcWindow *self = FC_WINDOW (widget);
+  const FcSection *section = find_section (g_variant_get_string (parameter, NULL));
+
+  /* Ctrl+6 does nothing for someone who is not staff. */
+  if (!fc_window_may_show (self, section))
+    return;
+
+  fc_window_set_section (self, section->name);
+  fc_window_show_content (self);
+}
+
+static void
+show_sidebar_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FcWindow *self = FC_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+}
+
+static gboolean
+fc_window_close_request (GtkWindow *window)
+{
+  fc_window_save_size (FC_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (fc_window_parent_class)->close_request (window);
+}
+
+static void
+fc_window_dispose (GObject *object)
+{
+  FcWindow *self = (FcWindow *) object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (fc_window_parent_class)->dispose (object);
+}
+
+static void
+fc_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  FcWindow *self = FC_WINDOW (object);
+
+  switch (prop_id) {
+    case PROP_SECTION:
+      g_value_set_string (value, fc_window_get_section (self));
+      break;
+    case PROP_SHOW_ADMIN:
+      g_value_set_boolean (value, self->show_admin);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+fc_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  FcWindow *self = FC_WINDOW (object);
+
+  switch (prop_id) {
+    case PROP_SECTION:
+      fc_window_set_section (self, g_value_get_string (value));
+      break;
+    case PROP_SHOW_ADMIN:
+      fc_window_set_show_admin (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+fc_window_class_init (FcWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = fc_window_dispose;
+  object_class->get_property = fc_window_get_property;
+  object_class->set_property = fc_window_set_property;
+
+  window_class->close_request = fc_window_close_request;
+
+  /* The name of the section on show; kept in GSettings so the window
+   * reopens where it was left. */
+  properties[PROP_SECTION] =
+    g_param_spec_string ("section", NULL, NULL,
+                         "today",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Whether the Admin section is offered; bound to the signed-in user's
+   * staff flag once sign-in exists. */
+  properties[PROP_SHOW_ADMIN] =
+    g_param_spec_boolean ("show-admin", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (FC_TYPE_SECTION_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/fitcore/FitCore/ui/fc-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FcWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, FcWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, FcWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, FcWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FcWindow, stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_list_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_list_row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.show-section", "s", show_section_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_property_action (widget_class, "win.fullscreen", "fullscreened");
+
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
+                                         "win.show-section", "s", sections[i].name);
+}
+
+static void
+fc_window_init (FcWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APPLICATION_ID);
+
+  fc_window_add_sections (self);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, FC_SETTINGS_WINDOW_WIDTH),
+                               g_settings_get_int (self->settings, FC_SETTINGS_WINDOW_HEIGHT));
+  g_settings_bind (self->settings, FC_SETTINGS_WINDOW_MAXIMIZED,
+                   self, "maximized",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  fc_window_set_section (self, sections[0].name);
+  g_settings_bind (self->settings, FC_SETTINGS_LAST_SECTION,
+                   self, "section",
+                   G_SETTINGS_BIND_DEFAULT);
+}
+
+FcWindow *
+fc_window_new (AdwApplication *application)
+{
+  g_return_val_if_fail (ADW_IS_APPLICATION (application), NULL);
+
+  return g_object_new (FC_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+const char *
+fc_window_get_section (FcWindow *self)
+{
+  g_return_val_if_fail (FC_IS_WINDOW (self), NULL);
+
+  return self->section != NULL ? self->section->name : NULL;
+}
+
+/**
+ * fc_window_set_section:
+ * @self: a #FcWindow
+ * @section: a section name such as "workouts"
+ *
+ * Shows @section. An unknown name, or Admin for someone who is not staff,
+ * shows Today instead: the name may come from an old or edited GSettings.
+ */
+void
+fc_window_set_section (FcWindow   *self,
+                       const char *section)
+{
+  const FcSection *found;
+
+  g_return_if_fail (FC_IS_WINDOW (self));
+
+  found = find_section (section);
+  if (!fc_window_may_show (self, found))
+    found = &sections[0];
+
+  if (found == self->section)
+    return;
+
+  self->section = found;
+  gtk_stack_set_visible_child_name (self->stack, found->name);
+  gtk_list_box_select_row (self->sidebar_list,
+                           GTK_LIST_BOX_ROW (self->rows[found - sections]));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECTION]);
+}
+
+gboolean
+fc_window_get_show_admin (FcWindow *self)
+{
+  g_return_val_if_fail (FC_IS_WINDOW (self), FALSE);
+
+  return self->show_admin;
+}
+
+void
+fc_window_set_show_admin (FcWindow *self,
+                          gboolean  show_admin)
+{
+  g_return_if_fail (FC_IS_WINDOW (self));
+
+  show_admin = !!show_admin;
+  if (self->show_admin == show_admin)
+    return;
+
+  self->show_admin = show_admin;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_ADMIN]);
+
+  /* Someone who stops being staff must not stay on the Admin page. */
+  if (!fc_window_may_show (self, self->section))
+    fc_window_set_section (self, sections[0].name);
+}
+
+/**
+ * fc_window_add_toast:
+ * @self: a #FcWindow
+ * @toast: (transfer full): the toast to show
+ *
+ * Shows @toast over the section pages; errors and confirmations go here.
+ */
+void
+fc_window_add_toast (FcWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (FC_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
