@@ -1,0 +1,240 @@
+/* fc-food-list-model.c — the foods the UI lists, searched as the user types
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-store"
+
+#include "config.h"
+
+#include "fc-food-list-model.h"
+
+#define DEFAULT_LIMIT 200
+
+struct _FcFoodListModel {
+  FcStoreModel parent_instance;
+
+  /* owned */
+  char        *query;
+  char        *category;
+
+  guint        limit;
+};
+
+G_DEFINE_FINAL_TYPE (FcFoodListModel, fc_food_list_model, FC_TYPE_STORE_MODEL)
+
+enum {
+  PROP_0,
+  PROP_QUERY,
+  PROP_CATEGORY,
+  PROP_LIMIT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+fc_food_list_model_query_async (FcStoreModel        *model,
+                                FcStore             *store,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  FcFoodListModel *self = FC_FOOD_LIST_MODEL (model);
+
+  if (self->query != NULL && *self->query != '\0')
+    fc_store_search_foods_async (store, self->query, self->category, self->limit, cancellable,
+                                 callback, user_data);
+  else
+    fc_store_list_foods_async (store, self->category, self->limit, cancellable, callback,
+                               user_data);
+}
+
+static GPtrArray *
+fc_food_list_model_query_finish (FcStoreModel  *model,
+                                 FcStore       *store,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  if (g_task_get_source_tag (G_TASK (result)) == fc_store_search_foods_async)
+    return fc_store_search_foods_finish (store, result, error);
+  return fc_store_list_foods_finish (store, result, error);
+}
+
+static void
+fc_food_list_model_finalize (GObject *object)
+{
+  FcFoodListModel *self = (FcFoodListModel *) object;
+
+  g_clear_pointer (&self->query, g_free);
+  g_clear_pointer (&self->category, g_free);
+
+  G_OBJECT_CLASS (fc_food_list_model_parent_class)->finalize (object);
+}
+
+static void
+fc_food_list_model_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  FcFoodListModel *self = FC_FOOD_LIST_MODEL (object);
+
+  switch (prop_id) {
+    case PROP_QUERY:
+      g_value_set_string (value, self->query);
+      break;
+    case PROP_CATEGORY:
+      g_value_set_string (value, self->category);
+      break;
+    case PROP_LIMIT:
+      g_value_set_uint (value, self->limit);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+fc_food_list_model_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  FcFoodListModel *self = FC_FOOD_LIST_MODEL (object);
+
+  switch (prop_id) {
+    case PROP_QUERY:
+      fc_food_list_model_set_query (self, g_value_get_string (value));
+      break;
+    case PROP_CATEGORY:
+      fc_food_list_model_set_category (self, g_value_get_string (value));
+      break;
+    case PROP_LIMIT:
+      fc_food_list_model_set_limit (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+/* g_set_str() is GLib 2.76. */
+static gboolean
+set_string (char       **slot,
+            const char  *value)
+{
+  if (g_strcmp0 (*slot, value) == 0)
+    return FALSE;
+  g_free (*slot);
+  *slot = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+food_item_equal (gpointer a,
+                 gpointer b)
+{
+  return fc_food_item_equal (a, b);
+}
+
+static void
+fc_food_list_model_class_init (FcFoodListModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  FcStoreModelClass *model_class = FC_STORE_MODEL_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = fc_food_list_model_finalize;
+  object_class->get_property = fc_food_list_model_get_property;
+  object_class->set_property = fc_food_list_model_set_property;
+
+  model_class->resource = FC_STORE_FOODS;
+  model_class->item_type = FC_TYPE_FOOD_ITEM;
+  model_class->query_async = fc_food_list_model_query_async;
+  model_class->query_finish = fc_food_list_model_query_finish;
+  model_class->equal = food_item_equal;
+
+  /* What the user typed; empty lists every food by name. */
+  properties[PROP_QUERY] = g_param_spec_string ("query", NULL, NULL, NULL, flags);
+  properties[PROP_CATEGORY] = g_param_spec_string ("category", NULL, NULL, NULL, flags);
+  properties[PROP_LIMIT] =
+    g_param_spec_uint ("limit", NULL, NULL, 0, G_MAXUINT, DEFAULT_LIMIT, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fc_food_list_model_init (FcFoodListModel *self)
+{
+  self->limit = DEFAULT_LIMIT;
+}
+
+FcFoodListModel *
+fc_food_list_model_new (FcStore *store)
+{
+  g_return_val_if_fail (FC_IS_STORE (store), NULL);
+
+  return g_object_new (FC_TYPE_FOOD_LIST_MODEL, "store", store, NULL);
+}
+
+const char *
+fc_food_list_model_get_query (FcFoodListModel *self)
+{
+  g_return_val_if_fail (FC_IS_FOOD_LIST_MODEL (self), NULL);
+
+  return self->query;
+}
+
+void
+fc_food_list_model_set_query (FcFoodListModel *self,
+                              const char      *query)
+{
+  g_return_if_fail (FC_IS_FOOD_LIST_MODEL (self));
+
+  if (set_string (&self->query, query)) {
+    fc_store_model_reload (FC_STORE_MODEL (self));
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUERY]);
+  }
+}
+
+const char *
+fc_food_list_model_get_category (FcFoodListModel *self)
+{
+  g_return_val_if_fail (FC_IS_FOOD_LIST_MODEL (self), NULL);
+
+  return self->category;
+}
+
+void
+fc_food_list_model_set_category (FcFoodListModel *self,
+                                 const char      *category)
+{
+  g_return_if_fail (FC_IS_FOOD_LIST_MODEL (self));
+
+  if (set_string (&self->category, category)) {
+    fc_store_model_reload (FC_STORE_MODEL (self));
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATEGORY]);
+  }
+}
+
+guint
+fc_food_list_model_get_limit (FcFoodListModel *self)
+{
+  g_return_val_if_fail (FC_IS_FOOD_LIST_MODEL (self), 0);
+
+  return self->limit;
+}
+
+/* 0 lists everything. */
+void
+fc_food_list_model_set_limit (FcFoodListModel *self,
+                              guint            limit)
+{
+  g_return_if_fail (FC_IS_FOOD_LIST_MODEL (self));
+
+  if (self->limit == limit)
+    return;
+  self->limit = limit;
+  fc_store_model_reload (FC_STORE_MODEL (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIMIT]);
+}

@@ -1,0 +1,205 @@
+/* fc-store-private.h — what the store's files share, all of it worker-side
+ * except the item structs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "fc-store.h"
+
+G_BEGIN_DECLS
+
+struct _FcFoodItem {
+  GObject parent_instance;
+
+  gint64  id;
+  char   *name;
+  char   *description;
+  double  serving_quantity;
+  char   *serving_unit;
+  double  calories;
+  double  protein;
+  double  carbohydrates;
+  double  fat;
+  char   *category;
+  guint   is_public : 1;
+  guint   is_own : 1;
+  guint   dirty : 1;
+};
+
+struct _FcOutboxItem {
+  GObject parent_instance;
+
+  gint64         id;
+  char          *method;
+  char          *path;
+  char          *body;
+  char          *idempotency_key;
+  char          *resource;
+  gint64         object_id;
+  FcOutboxState  state;
+  guint          attempts;
+  gint64         next_attempt;
+  guint          http_status;
+  char          *error_message;
+  char          *field_errors;
+  gint64         created_at;
+};
+
+/* The connection and everything tied to it. Only the store's worker thread
+ * ever touches it. */
+typedef struct {
+  sqlite3    *handle;
+  char       *path;
+  GHashTable *stmts;        /* SQL text → sqlite3_stmt, prepared once */
+  GPtrArray  *tx_changes;   /* resources touched by the open transaction */
+  GPtrArray  *changes;      /* committed resources not announced yet */
+  char       *account_email;
+} FcStoreDb;
+
+/* Runs on the worker. Returns FALSE with @error set, or TRUE and a result
+ * for the caller's _finish (freed with @result_free if never taken). */
+typedef gboolean (*FcStoreJobFunc) (FcStoreDb       *db,
+                                    gpointer         data,
+                                    gpointer        *result,
+                                    GDestroyNotify  *result_free,
+                                    GError         **error);
+
+/* Arguments of one call, copied so the caller may change its own. */
+typedef struct {
+  const char *resource;     /* interned */
+  gint64      id;
+  gint64      number;
+  JsonObject *object;
+  JsonArray  *array;
+  JsonNode   *node;
+  char       *text;
+  char       *text2;
+  GStrv       strv;
+} FcStoreArgs;
+
+void           fc_store_args_free         (FcStoreArgs *args);
+
+/* fc-store-db.c */
+gboolean       fc_store_db_open           (FcStoreDb   *db,
+                                           const char  *path,
+                                           GError     **error);
+void           fc_store_db_close          (FcStoreDb   *db);
+gboolean       fc_store_db_fail           (FcStoreDb   *db,
+                                           int          rc,
+                                           GError     **error);
+sqlite3_stmt  *fc_store_db_stmt           (FcStoreDb   *db,
+                                           const char  *sql,
+                                           GError     **error);
+gboolean       fc_store_db_exec           (FcStoreDb   *db,
+                                           const char  *sql,
+                                           GError     **error);
+gboolean       fc_store_db_step_done      (FcStoreDb    *db,
+                                           sqlite3_stmt *stmt,
+                                           GError      **error);
+int            fc_store_db_step           (FcStoreDb    *db,
+                                           sqlite3_stmt *stmt,
+                                           GError      **error);
+gboolean       fc_store_db_begin          (FcStoreDb   *db,
+                                           GError     **error);
+gboolean       fc_store_db_commit         (FcStoreDb   *db,
+                                           GError     **error);
+void           fc_store_db_rollback       (FcStoreDb   *db);
+void           fc_store_db_touch          (FcStoreDb   *db,
+                                           const char  *resource);
+void           fc_store_bind_text         (sqlite3_stmt *stmt,
+                                           int           index,
+                                           const char   *text);
+const char    *fc_store_column_text       (sqlite3_stmt *stmt,
+                                           int           index);
+gint64         fc_store_db_next_local_id  (FcStoreDb   *db,
+                                           GError     **error);
+
+/* fc-store-schema.c */
+const char * const *fc_store_schema_migrations (guint *n_migrations);
+
+/* fc-store-resource.c: server objects ↔ rows */
+typedef struct _FcResource FcResource;
+
+const FcResource *fc_resource_lookup      (const char  *name);
+const char       *fc_resource_name        (const FcResource *resource);
+gboolean          fc_resource_is_singleton (const FcResource *resource);
+char             *fc_resource_path        (const FcResource *resource,
+                                           gint64            id);
+gboolean          fc_resource_upsert      (FcStoreDb        *db,
+                                           const FcResource *resource,
+                                           JsonObject       *object,
+                                           gboolean          force,
+                                           GError          **error);
+gboolean          fc_resource_apply       (FcStoreDb        *db,
+                                           const FcResource *resource,
+                                           gint64            id,
+                                           JsonObject       *changes,
+                                           gboolean          local,
+                                           GError          **error);
+gboolean          fc_resource_delete      (FcStoreDb        *db,
+                                           const FcResource *resource,
+                                           gint64            id,
+                                           GError          **error);
+gboolean          fc_resource_set_dirty   (FcStoreDb        *db,
+                                           const FcResource *resource,
+                                           gint64            id,
+                                           gboolean          dirty,
+                                           GError          **error);
+JsonObject       *fc_resource_load        (FcStoreDb        *db,
+                                           const FcResource *resource,
+                                           gint64            id,
+                                           GError          **error);
+JsonArray        *fc_resource_load_all    (FcStoreDb        *db,
+                                           const FcResource *resource,
+                                           GError          **error);
+gboolean          fc_resource_remap       (FcStoreDb        *db,
+                                           const FcResource *resource,
+                                           gint64            local_id,
+                                           gint64            server_id,
+                                           GError          **error);
+void              fc_store_db_load_account_email (FcStoreDb *db);
+gboolean          fc_resource_validate    (const FcResource *resource,
+                                           JsonObject       *fields,
+                                           GError          **error);
+
+/* fc-store-foods.c */
+gboolean fc_store_foods_list   (FcStoreDb *db, gpointer data, gpointer *result,
+                                GDestroyNotify *result_free, GError **error);
+gboolean fc_store_foods_search (FcStoreDb *db, gpointer data, gpointer *result,
+                                GDestroyNotify *result_free, GError **error);
+char    *fc_store_fts_query    (const char *text);
+
+/* fc-store-outbox.c: the worker side of every user write and outbox call */
+gboolean fc_store_outbox_write    (FcStoreDb *db, gpointer data, gpointer *result,
+                                   GDestroyNotify *result_free, GError **error);
+gboolean fc_store_outbox_peek     (FcStoreDb *db, gpointer data, gpointer *result,
+                                   GDestroyNotify *result_free, GError **error);
+gboolean fc_store_outbox_sending  (FcStoreDb *db, gpointer data, gpointer *result,
+                                   GDestroyNotify *result_free, GError **error);
+gboolean fc_store_outbox_complete (FcStoreDb *db, gpointer data, gpointer *result,
+                                   GDestroyNotify *result_free, GError **error);
+gboolean fc_store_outbox_reject   (FcStoreDb *db, gpointer data, gpointer *result,
+                                   GDestroyNotify *result_free, GError **error);
+gboolean fc_store_outbox_defer    (FcStoreDb *db, gpointer data, gpointer *result,
+                                   GDestroyNotify *result_free, GError **error);
+gboolean fc_store_outbox_retry    (FcStoreDb *db, gpointer data, gpointer *result,
+                                   GDestroyNotify *result_free, GError **error);
+gboolean fc_store_outbox_discard  (FcStoreDb *db, gpointer data, gpointer *result,
+                                   GDestroyNotify *result_free, GError **error);
+gboolean fc_store_outbox_list     (FcStoreDb *db, gpointer data, gpointer *result,
+                                   GDestroyNotify *result_free, GError **error);
+gboolean fc_store_outbox_counts   (FcStoreDb *db, gpointer data, gpointer *result,
+                                   GDestroyNotify *result_free, GError **error);
+
+/* Outbox write kinds, in FcStoreArgs.number for fc_store_outbox_write(). */
+typedef enum {
+  FC_STORE_WRITE_CREATE,
+  FC_STORE_WRITE_UPDATE,
+  FC_STORE_WRITE_DELETE,
+} FcStoreWriteKind;
+
+G_END_DECLS

@@ -1,0 +1,814 @@
+/* fc-store-resource.c — how each server resource maps to rows: one table
+ * of columns per resource drives upserts, local edits, reads and id
+ * remapping, so a later issue adds a resource by adding a table here
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-store"
+
+#include "config.h"
+
+#include "fc-json.h"
+#include "fc-store-private.h"
+
+typedef enum {
+  COL_INT,
+  COL_REAL,
+  COL_TEXT,
+  COL_BOOL,
+  COL_JSON,
+} ColType;
+
+typedef struct {
+  const char *wire;
+  const char *column;
+  ColType     type;
+  gboolean    writable;
+  const char *fallback;   /* SQL literal when the server leaves it out */
+} Column;
+
+/* A list of rows owned by the object (meal items, a plan's schedule). */
+typedef struct {
+  const char *server_wire;  /* member in server objects */
+  const char *local_wire;   /* member the app writes */
+  const char *table;
+  const char *parent_column;
+  const char *ref_wire;     /* the referenced object's id */
+  const char *ref_detail;   /* or the referenced object in full */
+  const char *ref_resource;
+  const char *ref_column;
+  const char *value_wire;
+  const char *value_column;
+  ColType     value_type;
+} Child;
+
+struct _FcResource {
+  const char   *name;
+  const char   *path;
+  const char   *id_wire;      /* the server's id member */
+  const char   *id_column;    /* "id", or where a singleton keeps the server's id */
+  gboolean      singleton;
+  const Column *columns;
+  guint         n_columns;
+  const Child  *child;
+  const char   *referenced_by_table;
+  const char   *referenced_by_column;
+};
+
+static const Column account_columns[] = {
+  { "email", "email", COL_TEXT, FALSE, NULL },
+  { "first_name", "first_name", COL_TEXT, TRUE, NULL },
+  { "last_name", "last_name", COL_TEXT, TRUE, NULL },
+  { "is_staff", "is_staff", COL_BOOL, FALSE, "0" },
+};
+
+static const Column profile_columns[] = {
+  { "age", "age", COL_INT, TRUE, NULL },
+  { "weight", "weight", COL_REAL, TRUE, NULL },
+  { "height", "height", COL_REAL, TRUE, NULL },
+  { "gender", "gender", COL_TEXT, TRUE, NULL },
+  { "fitness_goal", "fitness_goal", COL_TEXT, TRUE, NULL },
+  { "img", "img", COL_TEXT, TRUE, NULL },
+};
+
+static const Column food_columns[] = {
+  { "name", "name", COL_TEXT, TRUE, "''" },
+  { "description", "description", COL_TEXT, TRUE, "''" },
+  { "serving_quantity", "serving_quantity", COL_REAL, TRUE, NULL },
+  { "serving_unit", "serving_unit", COL_TEXT, TRUE, NULL },
+  { "calories", "calories", COL_REAL, TRUE, NULL },
+  { "protein", "protein", COL_REAL, TRUE, NULL },
+  { "carbohydrates", "carbohydrates", COL_REAL, TRUE, NULL },
+  { "fat", "fat", COL_REAL, TRUE, NULL },
+  { "fiber", "fiber", COL_REAL, TRUE, NULL },
+  { "sugar", "sugar", COL_REAL, TRUE, NULL },
+  { "sodium", "sodium", COL_REAL, TRUE, NULL },
+  { "food_category", "food_category", COL_TEXT, TRUE, NULL },
+  { "user_added_detail", "user_added", COL_JSON, FALSE, NULL },
+  { "is_public", "is_public", COL_BOOL, TRUE, "0" },
+  { "created_at", "created_at", COL_TEXT, FALSE, NULL },
+  { "updated_at", "updated_at", COL_TEXT, FALSE, NULL },
+};
+
+static const Column meal_columns[] = {
+  { "name", "name", COL_TEXT, TRUE, "''" },
+  { "meal_time_category", "meal_time_category", COL_TEXT, TRUE, NULL },
+  { "description", "description", COL_TEXT, TRUE, NULL },
+  { "is_template", "is_template", COL_BOOL, TRUE, "0" },
+  { "total_calories", "total_calories", COL_REAL, FALSE, NULL },
+  { "total_protein", "total_protein", COL_REAL, FALSE, NULL },
+  { "total_carbohydrates", "total_carbohydrates", COL_REAL, FALSE, NULL },
+  { "total_fat", "total_fat", COL_REAL, FALSE, NULL },
+  { "created_at", "created_at", COL_TEXT, FALSE, NULL },
+  { "updated_at", "updated_at", COL_TEXT, FALSE, NULL },
+};
+
+static const Column meal_plan_columns[] = {
+  { "name", "name", COL_TEXT, TRUE, "''" },
+  { "description", "description", COL_TEXT, TRUE, NULL },
+  { "goal", "goal", COL_TEXT, TRUE, NULL },
+  { "duration_days", "duration_days", COL_INT, TRUE, NULL },
+  { "start_date", "start_date", COL_TEXT, TRUE, NULL },
+  { "target_daily_calories", "target_daily_calories", COL_REAL, TRUE, NULL },
+  { "target_daily_protein", "target_daily_protein", COL_REAL, FALSE, NULL },
+  { "target_daily_carbohydrates", "target_daily_carbohydrates", COL_REAL, FALSE, NULL },
+  { "target_daily_fat", "target_daily_fat", COL_REAL, FALSE, NULL },
+  { "is_active", "is_active", COL_BOOL, TRUE, "1" },
+  { "is_template", "is_template", COL_BOOL, TRUE, "0" },
+  { "is_ai_generated", "is_ai_generated", COL_BOOL, FALSE, "0" },
+  { "created_at", "created_at", COL_TEXT, FALSE, NULL },
+  { "updated_at", "updated_at", COL_TEXT, FALSE, NULL },
+};
+
+static const Child meal_items_child = {
+  "meal_items", "meal_items", "meal_items", "meal_id",
+  "food", "food_detail", FC_STORE_FOODS, "food_id",
+  "number_of_servings", "number_of_servings", COL_REAL,
+};
+
+static const Child scheduled_meals_child = {
+  "scheduled_meals", "scheduled_meals_payload", "scheduled_meals", "meal_plan_id",
+  "meal", "meal_detail", FC_STORE_MEALS, "meal_id",
+  "day_of_plan", "day_of_plan", COL_INT,
+};
+
+static const FcResource resources[] = {
+  { FC_STORE_ACCOUNT, "auth/oauth/user/", "pk", "pk", TRUE,
+    account_columns, G_N_ELEMENTS (account_columns), NULL, NULL, NULL },
+  { FC_STORE_PROFILE, "auth/profile/", "id", "server_id", TRUE,
+    profile_columns, G_N_ELEMENTS (profile_columns), NULL, NULL, NULL },
+  { FC_STORE_FOODS, "nutrition/foods/", "id", "id", FALSE,
+    food_columns, G_N_ELEMENTS (food_columns), NULL, "meal_items", "food_id" },
+  { FC_STORE_MEALS, "nutrition/meals/", "id", "id", FALSE,
+    meal_columns, G_N_ELEMENTS (meal_columns), &meal_items_child, "scheduled_meals", "meal_id" },
+  { FC_STORE_MEAL_PLANS, "nutrition/meal-plans/", "id", "id", FALSE,
+    meal_plan_columns, G_N_ELEMENTS (meal_plan_columns), &scheduled_meals_child, NULL, NULL },
+};
+
+const FcResource *
+fc_resource_lookup (const char *name)
+{
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (resources); i++) {
+    if (g_str_equal (resources[i].name, name))
+      return &resources[i];
+  }
+  return NULL;
+}
+
+const char *
+fc_resource_name (const FcResource *resource)
+{
+  return resource->name;
+}
+
+gboolean
+fc_resource_is_singleton (const FcResource *resource)
+{
+  return resource->singleton;
+}
+
+char *
+fc_resource_path (const FcResource *resource,
+                  gint64            id)
+{
+  if (resource->singleton || id == 0)
+    return g_strdup (resource->path);
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT "/", resource->path, id);
+}
+
+/* Binds one JSON member. Server data is taken as it comes (a member of
+ * the wrong type is stored as NULL); the app's own writes are checked. */
+static gboolean
+bind_member (sqlite3_stmt  *stmt,
+             int            index,
+             JsonObject    *object,
+             const char    *member,
+             ColType        type,
+             gboolean       strict,
+             GError       **error)
+{
+  gint64 i;
+  double d;
+  gboolean b;
+  const char *s;
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node)) {
+    sqlite3_bind_null (stmt, index);
+    return TRUE;
+  }
+
+  switch (type) {
+    case COL_INT:
+      if (fc_json_get_int (object, member, &i)) {
+        sqlite3_bind_int64 (stmt, index, i);
+        return TRUE;
+      }
+      break;
+    case COL_REAL:
+      if (fc_json_get_double (object, member, &d)) {
+        sqlite3_bind_double (stmt, index, d);
+        return TRUE;
+      }
+      break;
+    case COL_TEXT:
+      if ((s = fc_json_get_string (object, member)) != NULL) {
+        sqlite3_bind_text (stmt, index, s, -1, SQLITE_TRANSIENT);
+        return TRUE;
+      }
+      break;
+    case COL_BOOL:
+      if (fc_json_get_boolean (object, member, &b)) {
+        sqlite3_bind_int (stmt, index, b ? 1 : 0);
+        return TRUE;
+      }
+      break;
+    case COL_JSON:
+      if (JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node)) {
+        g_autofree char *text = fc_json_to_string (node, FALSE);
+
+        sqlite3_bind_text (stmt, index, g_steal_pointer (&text), -1, g_free);
+        return TRUE;
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+  }
+
+  sqlite3_bind_null (stmt, index);
+  if (strict) {
+    g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID,
+                 "The field “%s” has the wrong type", member);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+put_column (JsonObject   *object,
+            const char   *member,
+            sqlite3_stmt *stmt,
+            int           index,
+            ColType       type)
+{
+  if (sqlite3_column_type (stmt, index) == SQLITE_NULL) {
+    json_object_set_null_member (object, member);
+    return;
+  }
+  switch (type) {
+    case COL_INT:
+      json_object_set_int_member (object, member, sqlite3_column_int64 (stmt, index));
+      break;
+    case COL_REAL:
+      json_object_set_double_member (object, member, sqlite3_column_double (stmt, index));
+      break;
+    case COL_TEXT:
+      json_object_set_string_member (object, member, fc_store_column_text (stmt, index));
+      break;
+    case COL_BOOL:
+      json_object_set_boolean_member (object, member, sqlite3_column_int (stmt, index) != 0);
+      break;
+    case COL_JSON: {
+      JsonNode *node = fc_json_parse (fc_store_column_text (stmt, index), -1, NULL);
+
+      if (node != NULL)
+        json_object_set_member (object, member, node);
+      else
+        json_object_set_null_member (object, member);
+      break;
+    }
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+static gint64
+ref_id (const Child *child,
+        JsonObject  *item)
+{
+  JsonObject *detail;
+  gint64 id = 0;
+
+  if (fc_json_get_int (item, child->ref_wire, &id))
+    return id;
+  detail = fc_json_get_object (item, child->ref_detail);
+  if (detail != NULL && fc_json_get_int (detail, "id", &id))
+    return id;
+  return 0;
+}
+
+/* Replaces an object's child rows with @items. Server items may carry the
+ * referenced object in full (food_detail), which is stored too. */
+static gboolean
+replace_children (FcStoreDb    *db,
+                  const Child  *child,
+                  gint64        parent_id,
+                  JsonArray    *items,
+                  gboolean      strict,
+                  GError      **error)
+{
+  g_autofree char *delete_sql = g_strdup_printf ("DELETE FROM %s WHERE %s = ?1", child->table,
+                                                 child->parent_column);
+  g_autofree char *insert_sql = g_strdup_printf (
+    "INSERT INTO %s (%s, position, server_id, %s, %s) VALUES (?1, ?2, ?3, ?4, ?5)",
+    child->table, child->parent_column, child->ref_column, child->value_column);
+  const FcResource *ref_resource = fc_resource_lookup (child->ref_resource);
+  sqlite3_stmt *stmt;
+  guint n = json_array_get_length (items);
+
+  if ((stmt = fc_store_db_stmt (db, delete_sql, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, parent_id);
+  if (!fc_store_db_step_done (db, stmt, error))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++) {
+    JsonNode *node = json_array_get_element (items, i);
+    JsonObject *item = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+    JsonObject *detail = fc_json_get_object (item, child->ref_detail);
+    gint64 ref = item != NULL ? ref_id (child, item) : 0;
+    gint64 server_id;
+
+    if (ref == 0) {
+      if (!strict)
+        continue;
+      g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID,
+                   "Item %u of “%s” names no “%s”", i, child->local_wire, child->ref_wire);
+      return FALSE;
+    }
+    if (detail != NULL && !fc_resource_upsert (db, ref_resource, detail, FALSE, error))
+      return FALSE;
+
+    if ((stmt = fc_store_db_stmt (db, insert_sql, error)) == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, parent_id);
+    sqlite3_bind_int (stmt, 2, i);
+    if (!strict && fc_json_get_int (item, "id", &server_id))
+      sqlite3_bind_int64 (stmt, 3, server_id);
+    sqlite3_bind_int64 (stmt, 4, ref);
+    if (!bind_member (stmt, 5, item, child->value_wire, child->value_type, strict, error)) {
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+    if (!fc_store_db_step_done (db, stmt, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+void
+fc_store_db_load_account_email (FcStoreDb *db)
+{
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, "SELECT email FROM account WHERE id = 1", NULL);
+
+  g_clear_pointer (&db->account_email, g_free);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    db->account_email = g_strdup (fc_store_column_text (stmt, 0));
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+}
+
+static char *
+build_upsert_sql (const FcResource *resource)
+{
+  GString *sql = g_string_new ("INSERT INTO ");
+  guint n = 2;
+
+  g_string_append_printf (sql, "%s (id, %s", resource->name,
+                          resource->singleton ? resource->id_column : "is_own");
+  for (guint i = 0; i < resource->n_columns; i++)
+    g_string_append_printf (sql, ", %s", resource->columns[i].column);
+  /* ?1 is the id (1 for singletons), ?2 the server id or is_own. */
+  g_string_append (sql, ") VALUES (?1, ?2");
+  for (guint i = 0; i < resource->n_columns; i++) {
+    const Column *col = &resource->columns[i];
+
+    if (col->fallback != NULL)
+      g_string_append_printf (sql, ", coalesce(?%u, %s)", ++n, col->fallback);
+    else
+      g_string_append_printf (sql, ", ?%u", ++n);
+  }
+  g_string_append_printf (sql, ") ON CONFLICT (id) DO UPDATE SET %s = excluded.%s",
+                          resource->singleton ? resource->id_column : "is_own",
+                          resource->singleton ? resource->id_column : "is_own");
+  for (guint i = 0; i < resource->n_columns; i++)
+    g_string_append_printf (sql, ", %s = excluded.%s", resource->columns[i].column,
+                            resource->columns[i].column);
+  /* The user's unsent changes win over what the server says. */
+  g_string_append_printf (sql, " WHERE dirty = 0 OR ?%u", n + 1);
+  return g_string_free (sql, FALSE);
+}
+
+gboolean
+fc_resource_upsert (FcStoreDb         *db,
+                    const FcResource  *resource,
+                    JsonObject        *object,
+                    gboolean           force,
+                    GError           **error)
+{
+  /* Built once per process: bulk pulls call this 50,000 times, and the
+   * statement cache keys on this text. */
+  static char *sql_cache[G_N_ELEMENTS (resources)];
+  guint slot = resource - resources;
+  sqlite3_stmt *stmt;
+  char *sql;
+  gint64 id = 1;
+
+  if (!resource->singleton && (!fc_json_get_int (object, "id", &id) || id == 0)) {
+    g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID, "A %s object has no id",
+                 resource->name);
+    return FALSE;
+  }
+
+  sql = g_atomic_pointer_get (&sql_cache[slot]);
+  if (sql == NULL) {
+    char *built = build_upsert_sql (resource);
+
+    if (!g_atomic_pointer_compare_and_exchange (&sql_cache[slot], NULL, built))
+      g_free (built);
+    sql = g_atomic_pointer_get (&sql_cache[slot]);
+  }
+
+  if ((stmt = fc_store_db_stmt (db, sql, error)) == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (resource->singleton) {
+    bind_member (stmt, 2, object, resource->id_wire, COL_INT, FALSE, NULL);
+  } else {
+    JsonObject *owner = fc_json_get_object (object, "user_added_detail");
+    const char *email;
+    gboolean own = FALSE;
+
+    if (owner == NULL)
+      owner = fc_json_get_object (object, "user_detail");
+    email = fc_json_get_string (owner, "email");
+    /* A snapshot the store took itself says so; the server says it by
+     * e-mail, or not at all for foods nobody added. Meals and plans
+     * without an owner are the user's: lists show only their own. */
+    if (!fc_json_get_boolean (object, "is_own", &own))
+      own = email != NULL ? g_strcmp0 (email, db->account_email) == 0
+                          : !g_str_equal (resource->name, FC_STORE_FOODS);
+    sqlite3_bind_int (stmt, 2, own);
+  }
+  for (guint i = 0; i < resource->n_columns; i++)
+    bind_member (stmt, 3 + i, object, resource->columns[i].wire, resource->columns[i].type, FALSE,
+                 NULL);
+  sqlite3_bind_int (stmt, 3 + resource->n_columns, force);
+  if (!fc_store_db_step_done (db, stmt, error))
+    return FALSE;
+
+  /* The row was left alone when the user has unsent changes on it. */
+  if (sqlite3_changes (db->handle) == 0)
+    return TRUE;
+
+  if (resource->child != NULL) {
+    JsonArray *items = fc_json_get_array (object, resource->child->server_wire);
+
+    if (items != NULL && !replace_children (db, resource->child, id, items, FALSE, error))
+      return FALSE;
+  }
+  if (g_str_equal (resource->name, FC_STORE_ACCOUNT))
+    fc_store_db_load_account_email (db);
+
+  fc_store_db_touch (db, resource->name);
+  return TRUE;
+}
+
+gboolean
+fc_resource_validate (const FcResource  *resource,
+                      JsonObject        *fields,
+                      GError           **error)
+{
+  g_autoptr(GList) members = json_object_get_members (fields);
+
+  for (const GList *l = members; l != NULL; l = l->next) {
+    const char *member = l->data;
+    const Column *col = NULL;
+
+    for (guint i = 0; i < resource->n_columns; i++) {
+      if (g_str_equal (resource->columns[i].wire, member) && resource->columns[i].writable)
+        col = &resource->columns[i];
+    }
+    if (col == NULL && resource->child != NULL &&
+        g_str_equal (member, resource->child->local_wire)) {
+      if (fc_json_get_array (fields, member) == NULL && !fc_json_is_null (fields, member)) {
+        g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID,
+                     "The field “%s” must be a list", member);
+        return FALSE;
+      }
+      continue;
+    }
+    if (col == NULL) {
+      g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID,
+                   "“%s” is not a field the app can change on %s", member, resource->name);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Applies the app's own changes to a row (creating it if need be). */
+gboolean
+fc_resource_apply (FcStoreDb         *db,
+                   const FcResource  *resource,
+                   gint64             id,
+                   JsonObject        *changes,
+                   gboolean           local,
+                   GError           **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autofree char *insert = NULL;
+  sqlite3_stmt *stmt;
+  JsonArray *items;
+  guint n = 0;
+
+  if (!fc_resource_validate (resource, changes, error))
+    return FALSE;
+
+  /* Objects the app creates are its user's own. */
+  if (resource->singleton)
+    insert = g_strdup_printf ("INSERT OR IGNORE INTO %s (id) VALUES (?1)", resource->name);
+  else
+    insert = g_strdup_printf ("INSERT OR IGNORE INTO %s (id, is_own) VALUES (?1, 1)",
+                              resource->name);
+  if ((stmt = fc_store_db_stmt (db, insert, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!fc_store_db_step_done (db, stmt, error))
+    return FALSE;
+
+  g_string_append_printf (sql, "UPDATE %s SET dirty = ?1", resource->name);
+  for (guint i = 0; i < resource->n_columns; i++) {
+    if (json_object_has_member (changes, resource->columns[i].wire))
+      g_string_append_printf (sql, ", %s = ?%u", resource->columns[i].column, 3 + n++);
+  }
+  g_string_append (sql, " WHERE id = ?2");
+
+  if ((stmt = fc_store_db_stmt (db, sql->str, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, local ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 2, id);
+  n = 0;
+  for (guint i = 0; i < resource->n_columns; i++) {
+    const Column *col = &resource->columns[i];
+
+    if (json_object_has_member (changes, col->wire) &&
+        !bind_member (stmt, 3 + n++, changes, col->wire, col->type, TRUE, error)) {
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  }
+  if (!fc_store_db_step_done (db, stmt, error))
+    return FALSE;
+
+  if (resource->child != NULL &&
+      (items = fc_json_get_array (changes, resource->child->local_wire)) != NULL &&
+      !replace_children (db, resource->child, id, items, TRUE, error))
+    return FALSE;
+
+  fc_store_db_touch (db, resource->name);
+  return TRUE;
+}
+
+gboolean
+fc_resource_delete (FcStoreDb         *db,
+                    const FcResource  *resource,
+                    gint64             id,
+                    GError           **error)
+{
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?1", resource->name);
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!fc_store_db_step_done (db, stmt, error))
+    return FALSE;
+  fc_store_db_touch (db, resource->name);
+  return TRUE;
+}
+
+gboolean
+fc_resource_set_dirty (FcStoreDb         *db,
+                       const FcResource  *resource,
+                       gint64             id,
+                       gboolean           dirty,
+                       GError           **error)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET dirty = ?2 WHERE id = ?1 AND dirty != ?2",
+                                          resource->name);
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, resource->singleton ? 1 : id);
+  sqlite3_bind_int (stmt, 2, dirty ? 1 : 0);
+  if (!fc_store_db_step_done (db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (db->handle) > 0)
+    fc_store_db_touch (db, resource->name);
+  return TRUE;
+}
+
+static char *
+build_select_sql (const FcResource *resource,
+                  gboolean          one)
+{
+  GString *sql = g_string_new ("SELECT id, dirty, ");
+
+  g_string_append (sql, resource->singleton ? resource->id_column : "is_own");
+  for (guint i = 0; i < resource->n_columns; i++)
+    g_string_append_printf (sql, ", %s", resource->columns[i].column);
+  if (g_str_equal (resource->name, FC_STORE_PROFILE))
+    g_string_append (sql, ", img_path");
+  g_string_append_printf (sql, " FROM %s", resource->name);
+  g_string_append (sql, one ? " WHERE id = ?1" : " ORDER BY name COLLATE NOCASE, id");
+  return g_string_free (sql, FALSE);
+}
+
+static gboolean
+add_children (FcStoreDb         *db,
+              const FcResource  *resource,
+              gint64             id,
+              JsonObject        *object,
+              GError           **error)
+{
+  const Child *child = resource->child;
+  g_autofree char *sql = g_strdup_printf ("SELECT server_id, %s, %s FROM %s WHERE %s = ?1 "
+                                          "ORDER BY position", child->ref_column,
+                                          child->value_column, child->table,
+                                          child->parent_column);
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, sql, error);
+  g_autoptr(JsonArray) items = json_array_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW) {
+    JsonObject *item = json_object_new ();
+
+    if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+      json_object_set_int_member (item, "id", sqlite3_column_int64 (stmt, 0));
+    json_object_set_int_member (item, child->ref_wire, sqlite3_column_int64 (stmt, 1));
+    put_column (item, child->value_wire, stmt, 2, child->value_type);
+    json_array_add_object_element (items, item);
+  }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  json_object_set_array_member (object, child->server_wire, g_steal_pointer (&items));
+  return TRUE;
+}
+
+static JsonObject *
+row_to_object (FcStoreDb         *db,
+               const FcResource  *resource,
+               sqlite3_stmt      *stmt,
+               GError           **error)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  gint64 id = sqlite3_column_int64 (stmt, 0);
+
+  if (resource->singleton)
+    put_column (object, resource->id_wire, stmt, 2, COL_INT);
+  else {
+    json_object_set_int_member (object, "id", id);
+    json_object_set_boolean_member (object, "is_own", sqlite3_column_int (stmt, 2) != 0);
+  }
+  json_object_set_boolean_member (object, "dirty", sqlite3_column_int (stmt, 1) != 0);
+  for (guint i = 0; i < resource->n_columns; i++)
+    put_column (object, resource->columns[i].wire, stmt, 3 + i, resource->columns[i].type);
+  if (g_str_equal (resource->name, FC_STORE_PROFILE))
+    put_column (object, "img_path", stmt, 3 + resource->n_columns, COL_TEXT);
+
+  if (resource->child != NULL && !add_children (db, resource, id, object, error))
+    return NULL;
+  return g_steal_pointer (&object);
+}
+
+JsonObject *
+fc_resource_load (FcStoreDb         *db,
+                  const FcResource  *resource,
+                  gint64             id,
+                  GError           **error)
+{
+  g_autofree char *sql = build_select_sql (resource, TRUE);
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, sql, error);
+  JsonObject *object;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, resource->singleton ? 1 : id);
+  rc = fc_store_db_step (db, stmt, error);
+  if (rc != SQLITE_ROW) {
+    if (rc == SQLITE_DONE)
+      g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_NOT_FOUND,
+                   "No %s with id %" G_GINT64_FORMAT, resource->name, id);
+    sqlite3_reset (stmt);
+    return NULL;
+  }
+  object = row_to_object (db, resource, stmt, error);
+  sqlite3_reset (stmt);
+  return object;
+}
+
+JsonArray *
+fc_resource_load_all (FcStoreDb         *db,
+                      const FcResource  *resource,
+                      GError           **error)
+{
+  g_autofree char *sql = build_select_sql (resource, resource->singleton);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  if (resource->singleton)
+    sqlite3_bind_int (stmt, 1, 1);
+  /* Children are read after the walk: their statements would reset this one. */
+  while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW) {
+    const FcResource flat = { resource->name, resource->path, resource->id_wire,
+                              resource->id_column,
+                              resource->singleton, resource->columns, resource->n_columns,
+                              NULL, NULL, NULL };
+    JsonObject *object = row_to_object (db, &flat, stmt, NULL);
+
+    g_ptr_array_add (ids, object);
+  }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return NULL;
+
+  for (guint i = 0; i < ids->len; i++) {
+    JsonObject *object = ids->pdata[i];
+    gint64 id = 0;
+
+    fc_json_get_int (object, "id", &id);
+    if (resource->child != NULL && !add_children (db, resource, id, object, error))
+      return NULL;
+    json_array_add_object_element (array, json_object_ref (object));
+  }
+  return g_steal_pointer (&array);
+}
+
+/* The server has created a local object: give it, and every reference to
+ * it, the server's id. */
+gboolean
+fc_resource_remap (FcStoreDb         *db,
+                   const FcResource  *resource,
+                   gint64             local_id,
+                   gint64             server_id,
+                   GError           **error)
+{
+  g_autofree char *exists_sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?1", resource->name);
+  g_autofree char *move_sql = g_strdup_printf ("UPDATE %s SET id = ?2 WHERE id = ?1",
+                                               resource->name);
+  sqlite3_stmt *stmt;
+  gboolean exists;
+  int rc;
+
+  if ((stmt = fc_store_db_stmt (db, exists_sql, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, server_id);
+  rc = fc_store_db_step (db, stmt, error);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return FALSE;
+  exists = rc == SQLITE_ROW;
+
+  /* A pull may have brought the server's copy already: keep that one. */
+  if (exists) {
+    if (!fc_resource_delete (db, resource, local_id, error))
+      return FALSE;
+  } else {
+    if ((stmt = fc_store_db_stmt (db, move_sql, error)) == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, local_id);
+    sqlite3_bind_int64 (stmt, 2, server_id);
+    if (!fc_store_db_step_done (db, stmt, error))
+      return FALSE;
+  }
+
+  if (resource->referenced_by_table != NULL) {
+    g_autofree char *ref_sql = g_strdup_printf ("UPDATE %s SET %s = ?2 WHERE %s = ?1",
+                                                resource->referenced_by_table,
+                                                resource->referenced_by_column,
+                                                resource->referenced_by_column);
+
+    if ((stmt = fc_store_db_stmt (db, ref_sql, error)) == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, local_id);
+    sqlite3_bind_int64 (stmt, 2, server_id);
+    if (!fc_store_db_step_done (db, stmt, error))
+      return FALSE;
+  }
+
+  fc_store_db_touch (db, resource->name);
+  return TRUE;
+}

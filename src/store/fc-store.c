@@ -1,0 +1,1324 @@
+/* fc-store.c — the app's offline SQLite store and its outbox
+ *
+ * One dedicated thread owns the connection; every public call queues a job
+ * for it and returns at once. The job's result, and FcStore::changed for
+ * what it committed, come back on the caller's main context, in that order.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-store"
+
+#include "config.h"
+
+#include "fc-store.h"
+#include "fc-store-private.h"
+
+struct _FcStore {
+  GObject      parent_instance;
+
+  /* owned */
+  GAsyncQueue *queue;
+  GThread     *thread;
+  char        *path;
+};
+
+G_DEFINE_FINAL_TYPE (FcStore, fc_store, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (fc-store-error-quark, fc_store_error)
+
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct {
+  FcStoreJobFunc  func;       /* NULL asks the worker to stop */
+  FcStoreArgs    *args;
+  GTask          *task;
+  gpointer        result;
+  GDestroyNotify  result_free;
+  GError         *error;
+  GPtrArray      *changes;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  if (job->result_free != NULL && job->result != NULL)
+    job->result_free (job->result);
+  g_clear_pointer (&job->args, fc_store_args_free);
+  g_clear_pointer (&job->changes, g_ptr_array_unref);
+  g_clear_error (&job->error);
+  g_clear_object (&job->task);
+  g_free (job);
+}
+
+void
+fc_store_args_free (FcStoreArgs *args)
+{
+  g_clear_pointer (&args->object, json_object_unref);
+  g_clear_pointer (&args->array, json_array_unref);
+  g_clear_pointer (&args->node, json_node_unref);
+  g_free (args->text);
+  g_free (args->text2);
+  g_strfreev (args->strv);
+  g_free (args);
+}
+
+static FcStoreArgs *
+args_new (const char *resource,
+          gint64      id)
+{
+  FcStoreArgs *args = g_new0 (FcStoreArgs, 1);
+
+  args->resource = g_intern_string (resource);
+  args->id = id;
+  return args;
+}
+
+/* Back on the caller's context: announce, then answer. */
+static gboolean
+job_complete_cb (gpointer user_data)
+{
+  Job *job = user_data;
+  FcStore *self = g_task_get_source_object (job->task);
+
+  for (guint i = 0; job->changes != NULL && i < job->changes->len; i++) {
+    const char *resource = job->changes->pdata[i];
+
+    g_signal_emit (self, signals[SIGNAL_CHANGED], g_quark_from_string (resource), resource);
+  }
+
+  if (job->error != NULL)
+    g_task_return_error (job->task, g_steal_pointer (&job->error));
+  else
+    g_task_return_pointer (job->task, g_steal_pointer (&job->result), job->result_free);
+  job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+open_job (FcStoreDb       *db,
+          gpointer         data,
+          gpointer        *result,
+          GDestroyNotify  *result_free,
+          GError         **error)
+{
+  FcStoreArgs *args = data;
+
+  if (!fc_store_db_open (db, args->text, error)) {
+    fc_store_db_close (db);
+    return FALSE;
+  }
+  fc_store_db_load_account_email (db);
+  return TRUE;
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  GAsyncQueue *queue = data;
+  FcStoreDb db = { 0 };
+
+  for (;;) {
+    Job *job = g_async_queue_pop (queue);
+
+    if (job->func == NULL) {
+      job_free (job);
+      break;
+    }
+
+    /* A cancelled job never starts; a started one runs to its commit. */
+    if (g_cancellable_is_cancelled (g_task_get_cancellable (job->task)))
+      g_cancellable_set_error_if_cancelled (g_task_get_cancellable (job->task), &job->error);
+    else if (db.handle == NULL && job->func != open_job)
+      g_set_error_literal (&job->error, FC_STORE_ERROR, FC_STORE_ERROR_OPEN,
+                           "The offline store is not open");
+    else
+      job->func (&db, job->args, &job->result, &job->result_free, &job->error);
+
+    /* A job that failed half-way must not leave its transaction open. */
+    if (db.handle != NULL)
+      fc_store_db_rollback (&db);
+
+    if (db.changes != NULL && db.changes->len > 0) {
+      job->changes = g_steal_pointer (&db.changes);
+      db.changes = g_ptr_array_new ();
+    }
+
+    g_main_context_invoke_full (g_task_get_context (job->task), g_task_get_priority (job->task),
+                                job_complete_cb, job, NULL);
+  }
+
+  fc_store_db_close (&db);
+  g_async_queue_unref (queue);
+  return NULL;
+}
+
+static void
+submit (FcStore             *self,
+        FcStoreJobFunc       func,
+        FcStoreArgs         *args,
+        gpointer             source_tag,
+        GCancellable        *cancellable,
+        GAsyncReadyCallback  callback,
+        gpointer             user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->func = func;
+  job->args = args;
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, source_tag);
+  g_async_queue_push (self->queue, job);
+}
+
+static gpointer
+finish_pointer (FcStore       *self,
+                GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  g_return_val_if_fail (FC_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+finish_boolean (FcStore       *self,
+                GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  finish_pointer (self, result, source_tag, &local_error);
+  if (local_error != NULL) {
+    g_propagate_error (error, g_steal_pointer (&local_error));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+fc_store_finalize (GObject *object)
+{
+  FcStore *self = (FcStore *) object;
+  Job *quit = g_new0 (Job, 1);
+
+  /* Every job holds a reference on us, so the queue is empty: join, so
+   * the file is closed when the last reference is gone. */
+  g_async_queue_push (self->queue, quit);
+  if (g_thread_self () != self->thread)
+    g_thread_join (self->thread);
+  else
+    g_thread_unref (self->thread);
+  g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (fc_store_parent_class)->finalize (object);
+}
+
+static void
+fc_store_class_init (FcStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fc_store_finalize;
+
+  /**
+   * FcStore::changed:
+   * @resource: what changed: "foods", "profile", "outbox", …
+   *
+   * A write that touched @resource has been committed. The detail is the
+   * resource, so a list of foods connects to "changed::foods".
+   */
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+fc_store_init (FcStore *self)
+{
+  self->queue = g_async_queue_new ();
+  self->thread = g_thread_new ("fc-store", worker_main, g_async_queue_ref (self->queue));
+}
+
+/**
+ * fc_store_build_path:
+ *
+ * Returns: where the store for @server_url and @account lives. The name is
+ * a hash, so neither shows in a directory listing.
+ */
+char *
+fc_store_build_path (const char *server_url,
+                     const char *account)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (server_url != NULL, NULL);
+  g_return_val_if_fail (account != NULL, NULL);
+
+  key = g_strconcat (server_url, "\n", account, NULL);
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  name = g_strdup_printf ("%.32s.db", digest);
+  return g_build_filename (g_get_user_data_dir (), "fitcore", "stores", name, NULL);
+}
+
+void
+fc_store_open_async (const char          *server_url,
+                     const char          *account,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(FcStore) self = NULL;
+  FcStoreArgs *args;
+
+  g_return_if_fail (server_url != NULL);
+  g_return_if_fail (account != NULL);
+
+  self = g_object_new (FC_TYPE_STORE, NULL);
+  self->path = fc_store_build_path (server_url, account);
+  args = args_new (NULL, 0);
+  args->text = g_strdup (self->path);
+  submit (self, open_job, args, fc_store_open_async, cancellable, callback, user_data);
+}
+
+FcStore *
+fc_store_open_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  FcStore *self = g_task_get_source_object (G_TASK (result));
+
+  g_return_val_if_fail (FC_IS_STORE (self), NULL);
+
+  if (!finish_boolean (self, result, fc_store_open_async, error))
+    return NULL;
+  return g_object_ref (self);
+}
+
+const char *
+fc_store_get_path (FcStore *self)
+{
+  g_return_val_if_fail (FC_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+static gboolean
+integrity_job (FcStoreDb       *db,
+               gpointer         data,
+               gpointer        *result,
+               GDestroyNotify  *result_free,
+               GError         **error)
+{
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, "PRAGMA integrity_check", error);
+  g_autofree char *problem = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW) {
+    const char *line = fc_store_column_text (stmt, 0);
+
+    if (problem == NULL && g_strcmp0 (line, "ok") != 0)
+      problem = g_strdup (line);
+  }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  if (problem != NULL) {
+    g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_CORRUPT,
+                 "The offline store %s is damaged: %s", db->path, problem);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void
+fc_store_check_integrity_async (FcStore             *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+
+  submit (self, integrity_job, args_new (NULL, 0), fc_store_check_integrity_async, cancellable,
+          callback, user_data);
+}
+
+gboolean
+fc_store_check_integrity_finish (FcStore       *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_boolean (self, result, fc_store_check_integrity_async, error);
+}
+
+/* One transaction per page: a page is all there or not there at all. */
+static gboolean
+upsert_job (FcStoreDb       *db,
+            gpointer         data,
+            gpointer        *result,
+            GDestroyNotify  *result_free,
+            GError         **error)
+{
+  FcStoreArgs *args = data;
+  const FcResource *resource = fc_resource_lookup (args->resource);
+  guint n = args->array != NULL ? json_array_get_length (args->array) : 0;
+
+  if (!fc_store_db_begin (db, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++) {
+    JsonNode *node = json_array_get_element (args->array, i);
+    g_autoptr(GError) local_error = NULL;
+
+    if (!JSON_NODE_HOLDS_OBJECT (node))
+      continue;
+    if (fc_resource_upsert (db, resource, json_node_get_object (node), FALSE, &local_error))
+      continue;
+    /* One malformed object from the server does not cost the page. */
+    if (g_error_matches (local_error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID)) {
+      g_debug ("Skipping a %s object: %s", args->resource, local_error->message);
+      continue;
+    }
+    g_propagate_error (error, g_steal_pointer (&local_error));
+    fc_store_db_rollback (db);
+    return FALSE;
+  }
+  return fc_store_db_commit (db, error);
+}
+
+void
+fc_store_upsert_async (FcStore             *self,
+                       const char          *resource,
+                       JsonArray           *page,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (fc_resource_lookup (resource) != NULL);
+  g_return_if_fail (page != NULL);
+
+  args = args_new (resource, 0);
+  args->array = json_array_ref (page);
+  submit (self, upsert_job, args, fc_store_upsert_async, cancellable, callback, user_data);
+}
+
+gboolean
+fc_store_upsert_finish (FcStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return finish_boolean (self, result, fc_store_upsert_async, error);
+}
+
+void
+fc_store_upsert_foods_async (FcStore             *self,
+                             JsonArray           *page,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  fc_store_upsert_async (self, FC_STORE_FOODS, page, cancellable, callback, user_data);
+}
+
+gboolean
+fc_store_upsert_foods_finish (FcStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return fc_store_upsert_finish (self, result, error);
+}
+
+static void
+upsert_one_async (FcStore             *self,
+                  const char          *resource,
+                  JsonObject          *object,
+                  gpointer             source_tag,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  FcStoreArgs *args = args_new (resource, 0);
+
+  args->array = json_array_new ();
+  json_array_add_object_element (args->array, json_object_ref (object));
+  submit (self, upsert_job, args, source_tag, cancellable, callback, user_data);
+}
+
+void
+fc_store_set_account_async (FcStore             *self,
+                            JsonObject          *user,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (user != NULL);
+
+  upsert_one_async (self, FC_STORE_ACCOUNT, user, fc_store_set_account_async, cancellable,
+                    callback, user_data);
+}
+
+gboolean
+fc_store_set_account_finish (FcStore       *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return finish_boolean (self, result, fc_store_set_account_async, error);
+}
+
+void
+fc_store_set_profile_async (FcStore             *self,
+                            JsonObject          *profile,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (profile != NULL);
+
+  upsert_one_async (self, FC_STORE_PROFILE, profile, fc_store_set_profile_async, cancellable,
+                    callback, user_data);
+}
+
+gboolean
+fc_store_set_profile_finish (FcStore       *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return finish_boolean (self, result, fc_store_set_profile_async, error);
+}
+
+static gboolean
+set_sections_job (FcStoreDb       *db,
+                  gpointer         data,
+                  gpointer        *result,
+                  GDestroyNotify  *result_free,
+                  GError         **error)
+{
+  FcStoreArgs *args = data;
+  sqlite3_stmt *stmt;
+
+  if (!fc_store_db_begin (db, error))
+    return FALSE;
+  if (!fc_store_db_exec (db, "DELETE FROM sections", error))
+    goto fail;
+  for (guint i = 0; args->strv != NULL && args->strv[i] != NULL; i++) {
+    if ((stmt = fc_store_db_stmt (db,
+                                  "INSERT OR IGNORE INTO sections (name, available, checked_at) "
+                                  "VALUES (?1, 1, strftime ('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                                  error)) == NULL)
+      goto fail;
+    sqlite3_bind_text (stmt, 1, args->strv[i], -1, SQLITE_TRANSIENT);
+    if (!fc_store_db_step_done (db, stmt, error))
+      goto fail;
+  }
+  fc_store_db_touch (db, FC_STORE_SECTIONS);
+  return fc_store_db_commit (db, error);
+
+fail:
+  fc_store_db_rollback (db);
+  return FALSE;
+}
+
+void
+fc_store_set_sections_async (FcStore             *self,
+                             const char * const  *available,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (available != NULL);
+
+  args = args_new (NULL, 0);
+  args->strv = g_strdupv ((char **) available);
+  submit (self, set_sections_job, args, fc_store_set_sections_async, cancellable, callback,
+          user_data);
+}
+
+gboolean
+fc_store_set_sections_finish (FcStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_boolean (self, result, fc_store_set_sections_async, error);
+}
+
+static gboolean
+get_sections_job (FcStoreDb       *db,
+                  gpointer         data,
+                  gpointer        *result,
+                  GDestroyNotify  *result_free,
+                  GError         **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, "SELECT name FROM sections WHERE available "
+                                             "ORDER BY name", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW)
+    g_strv_builder_add (builder, fc_store_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  *result = g_strv_builder_end (builder);
+  *result_free = (GDestroyNotify) g_strfreev;
+  return TRUE;
+}
+
+void
+fc_store_get_sections_async (FcStore             *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+
+  submit (self, get_sections_job, args_new (NULL, 0), fc_store_get_sections_async, cancellable,
+          callback, user_data);
+}
+
+GStrv
+fc_store_get_sections_finish (FcStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_pointer (self, result, fc_store_get_sections_async, error);
+}
+
+static gboolean
+set_sync_value_job (FcStoreDb       *db,
+                    gpointer         data,
+                    gpointer        *result,
+                    GDestroyNotify  *result_free,
+                    GError         **error)
+{
+  FcStoreArgs *args = data;
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, args->text2 != NULL
+                                         ? "INSERT OR REPLACE INTO sync_state (key, value) "
+                                           "VALUES (?1, ?2)"
+                                         : "DELETE FROM sync_state WHERE key = ?1", error);
+
+  if (stmt == NULL || !fc_store_db_begin (db, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, args->text, -1, SQLITE_TRANSIENT);
+  if (args->text2 != NULL)
+    sqlite3_bind_text (stmt, 2, args->text2, -1, SQLITE_TRANSIENT);
+  if (!fc_store_db_step_done (db, stmt, error)) {
+    fc_store_db_rollback (db);
+    return FALSE;
+  }
+  fc_store_db_touch (db, FC_STORE_SYNC_STATE);
+  return fc_store_db_commit (db, error);
+}
+
+/**
+ * fc_store_set_sync_value_async:
+ * @value: (nullable): %NULL removes @key
+ *
+ * Keeps the sync engine's own state ("last-full-pull", "cursor:foods", …).
+ * "next-local-id" is the store's.
+ */
+void
+fc_store_set_sync_value_async (FcStore             *self,
+                               const char          *key,
+                               const char          *value,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (key != NULL && !g_str_equal (key, "next-local-id"));
+
+  args = args_new (NULL, 0);
+  args->text = g_strdup (key);
+  args->text2 = g_strdup (value);
+  submit (self, set_sync_value_job, args, fc_store_set_sync_value_async, cancellable, callback,
+          user_data);
+}
+
+gboolean
+fc_store_set_sync_value_finish (FcStore       *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish_boolean (self, result, fc_store_set_sync_value_async, error);
+}
+
+static gboolean
+get_sync_value_job (FcStoreDb       *db,
+                    gpointer         data,
+                    gpointer        *result,
+                    GDestroyNotify  *result_free,
+                    GError         **error)
+{
+  FcStoreArgs *args = data;
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, "SELECT value FROM sync_state WHERE key = ?1",
+                                         error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, args->text, -1, SQLITE_TRANSIENT);
+  rc = fc_store_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW) {
+    *result = g_strdup (fc_store_column_text (stmt, 0));
+    *result_free = g_free;
+  }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+void
+fc_store_get_sync_value_async (FcStore             *self,
+                               const char          *key,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (key != NULL);
+
+  args = args_new (NULL, 0);
+  args->text = g_strdup (key);
+  submit (self, get_sync_value_job, args, fc_store_get_sync_value_async, cancellable, callback,
+          user_data);
+}
+
+/* Returns: (nullable): the value, or %NULL when it was never set */
+char *
+fc_store_get_sync_value_finish (FcStore       *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish_pointer (self, result, fc_store_get_sync_value_async, error);
+}
+
+static gboolean
+get_object_job (FcStoreDb       *db,
+                gpointer         data,
+                gpointer        *result,
+                GDestroyNotify  *result_free,
+                GError         **error)
+{
+  FcStoreArgs *args = data;
+  JsonObject *object = fc_resource_load (db, fc_resource_lookup (args->resource), args->id, error);
+
+  if (object == NULL)
+    return FALSE;
+  *result = object;
+  *result_free = (GDestroyNotify) json_object_unref;
+  return TRUE;
+}
+
+/**
+ * fc_store_get_object_async:
+ * @id: the object's id; ignored for "profile" and "account"
+ *
+ * Fails with %FC_STORE_ERROR_NOT_FOUND when there is no such object.
+ */
+void
+fc_store_get_object_async (FcStore             *self,
+                           const char          *resource,
+                           gint64               id,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (fc_resource_lookup (resource) != NULL);
+
+  submit (self, get_object_job, args_new (resource, id), fc_store_get_object_async, cancellable,
+          callback, user_data);
+}
+
+JsonObject *
+fc_store_get_object_finish (FcStore       *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return finish_pointer (self, result, fc_store_get_object_async, error);
+}
+
+static gboolean
+list_objects_job (FcStoreDb       *db,
+                  gpointer         data,
+                  gpointer        *result,
+                  GDestroyNotify  *result_free,
+                  GError         **error)
+{
+  FcStoreArgs *args = data;
+  JsonArray *array = fc_resource_load_all (db, fc_resource_lookup (args->resource), error);
+
+  if (array == NULL)
+    return FALSE;
+  *result = array;
+  *result_free = (GDestroyNotify) json_array_unref;
+  return TRUE;
+}
+
+void
+fc_store_list_objects_async (FcStore             *self,
+                             const char          *resource,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (fc_resource_lookup (resource) != NULL);
+
+  submit (self, list_objects_job, args_new (resource, 0), fc_store_list_objects_async,
+          cancellable, callback, user_data);
+}
+
+JsonArray *
+fc_store_list_objects_finish (FcStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_pointer (self, result, fc_store_list_objects_async, error);
+}
+
+/**
+ * fc_store_list_foods_async:
+ * @category: (nullable): a food_category code such as "FR", or %NULL
+ * @limit: at most this many, or 0 for all
+ *
+ * Foods by name. The result is a #GPtrArray of #FcFoodItem.
+ */
+void
+fc_store_list_foods_async (FcStore             *self,
+                           const char          *category,
+                           guint                limit,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+
+  args = args_new (FC_STORE_FOODS, 0);
+  args->text2 = g_strdup (category);
+  args->number = limit;
+  submit (self, fc_store_foods_list, args, fc_store_list_foods_async, cancellable, callback,
+          user_data);
+}
+
+GPtrArray *
+fc_store_list_foods_finish (FcStore       *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return finish_pointer (self, result, fc_store_list_foods_async, error);
+}
+
+/**
+ * fc_store_search_foods_async:
+ * @query: what the user typed so far; any text is safe
+ * @category: (nullable): a food_category code, or %NULL
+ * @limit: at most this many, or 0 for all
+ *
+ * Search as you type: each word of @query matches the start of a word in
+ * a food's name or description. Best matches first (BM25, name hits
+ * counting more), then by name. The result is a #GPtrArray of #FcFoodItem.
+ */
+void
+fc_store_search_foods_async (FcStore             *self,
+                             const char          *query,
+                             const char          *category,
+                             guint                limit,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (query != NULL);
+
+  args = args_new (FC_STORE_FOODS, 0);
+  args->text = g_strdup (query);
+  args->text2 = g_strdup (category);
+  args->number = limit;
+  submit (self, fc_store_foods_search, args, fc_store_search_foods_async, cancellable, callback,
+          user_data);
+}
+
+GPtrArray *
+fc_store_search_foods_finish (FcStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_pointer (self, result, fc_store_search_foods_async, error);
+}
+
+static void
+write_async (FcStore             *self,
+             const char          *resource,
+             FcStoreWriteKind     kind,
+             gint64               id,
+             JsonObject          *fields,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  FcStoreArgs *args = args_new (resource, id);
+
+  /* A deep copy: the caller may keep editing its object. */
+  if (fields != NULL) {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), fields);
+    g_autoptr(JsonNode) copy = json_node_copy (node);
+
+    args->object = json_node_dup_object (copy);
+  }
+  args->number = kind;
+  submit (self, fc_store_outbox_write, args, source_tag, cancellable, callback, user_data);
+}
+
+/**
+ * fc_store_save_profile_async:
+ * @changes: the profile fields that changed (age, weight, height, gender,
+ *   fitness_goal, img)
+ *
+ * Changes the local profile and queues `PATCH auth/profile/`.
+ */
+void
+fc_store_save_profile_async (FcStore             *self,
+                             JsonObject          *changes,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (changes != NULL);
+
+  write_async (self, FC_STORE_PROFILE, FC_STORE_WRITE_UPDATE, 1, changes,
+               fc_store_save_profile_async, cancellable, callback, user_data);
+}
+
+FcOutboxItem *
+fc_store_save_profile_finish (FcStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_pointer (self, result, fc_store_save_profile_async, error);
+}
+
+/**
+ * fc_store_save_account_async:
+ * @changes: first_name and/or last_name
+ *
+ * Changes the local account and queues `PATCH auth/oauth/user/`.
+ */
+void
+fc_store_save_account_async (FcStore             *self,
+                             JsonObject          *changes,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (changes != NULL);
+
+  write_async (self, FC_STORE_ACCOUNT, FC_STORE_WRITE_UPDATE, 1, changes,
+               fc_store_save_account_async, cancellable, callback, user_data);
+}
+
+FcOutboxItem *
+fc_store_save_account_finish (FcStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_pointer (self, result, fc_store_save_account_async, error);
+}
+
+/**
+ * fc_store_create_async:
+ * @resource: "foods", "meals" or "meal_plans"
+ * @fields: the new object in the wire shape of a create request (a meal's
+ *   "meal_items", a plan's "scheduled_meals_payload"); ids in it may be
+ *   local ones
+ *
+ * Creates the object under a new local id and queues its POST. The
+ * returned row's object-id is that local id.
+ */
+void
+fc_store_create_async (FcStore             *self,
+                       const char          *resource,
+                       JsonObject          *fields,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  const FcResource *info = fc_resource_lookup (resource);
+
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (info != NULL && !fc_resource_is_singleton (info));
+  g_return_if_fail (fields != NULL);
+
+  write_async (self, resource, FC_STORE_WRITE_CREATE, 0, fields, fc_store_create_async,
+               cancellable, callback, user_data);
+}
+
+FcOutboxItem *
+fc_store_create_finish (FcStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return finish_pointer (self, result, fc_store_create_async, error);
+}
+
+void
+fc_store_update_async (FcStore             *self,
+                       const char          *resource,
+                       gint64               id,
+                       JsonObject          *changes,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (fc_resource_lookup (resource) != NULL);
+  g_return_if_fail (changes != NULL);
+
+  write_async (self, resource, FC_STORE_WRITE_UPDATE, id, changes, fc_store_update_async,
+               cancellable, callback, user_data);
+}
+
+FcOutboxItem *
+fc_store_update_finish (FcStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return finish_pointer (self, result, fc_store_update_async, error);
+}
+
+void
+fc_store_delete_async (FcStore             *self,
+                       const char          *resource,
+                       gint64               id,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  const FcResource *info = fc_resource_lookup (resource);
+
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (info != NULL && !fc_resource_is_singleton (info));
+
+  write_async (self, resource, FC_STORE_WRITE_DELETE, id, NULL, fc_store_delete_async,
+               cancellable, callback, user_data);
+}
+
+FcOutboxItem *
+fc_store_delete_finish (FcStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return finish_pointer (self, result, fc_store_delete_async, error);
+}
+
+/**
+ * fc_store_outbox_peek_async:
+ *
+ * The next row to send, oldest first, or %NULL when there is none. Rows
+ * needing attention, and rows naming an object whose create was rejected,
+ * are skipped. A row in %FC_OUTBOX_STATE_WAITING is returned too: wait
+ * until its next-attempt time before sending it (and everything after it).
+ */
+void
+fc_store_outbox_peek_async (FcStore             *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+
+  submit (self, fc_store_outbox_peek, args_new (NULL, 0), fc_store_outbox_peek_async,
+          cancellable, callback, user_data);
+}
+
+FcOutboxItem *
+fc_store_outbox_peek_finish (FcStore       *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return finish_pointer (self, result, fc_store_outbox_peek_async, error);
+}
+
+/* Before the request goes out: counts the attempt. */
+void
+fc_store_outbox_mark_sending_async (FcStore             *self,
+                                    gint64               row_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+
+  submit (self, fc_store_outbox_sending, args_new (NULL, row_id),
+          fc_store_outbox_mark_sending_async, cancellable, callback, user_data);
+}
+
+gboolean
+fc_store_outbox_mark_sending_finish (FcStore       *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return finish_boolean (self, result, fc_store_outbox_mark_sending_async, error);
+}
+
+/**
+ * fc_store_outbox_complete_async:
+ * @server_response: (nullable): the 2xx body; for a create it must be the
+ *   created object, whose "id" replaces the local id everywhere
+ *
+ * The server accepted the row: it leaves the outbox, and in the same
+ * transaction a created object takes its server id (in the object, in
+ * whatever references it, and in the paths and bodies of queued rows),
+ * and the object takes the server's copy unless more writes are queued.
+ */
+void
+fc_store_outbox_complete_async (FcStore             *self,
+                                gint64               row_id,
+                                JsonNode            *server_response,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+
+  args = args_new (NULL, row_id);
+  args->node = server_response != NULL ? json_node_copy (server_response) : NULL;
+  submit (self, fc_store_outbox_complete, args, fc_store_outbox_complete_async, cancellable,
+          callback, user_data);
+}
+
+gboolean
+fc_store_outbox_complete_finish (FcStore       *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_boolean (self, result, fc_store_outbox_complete_async, error);
+}
+
+/**
+ * fc_store_outbox_reject_async:
+ * @message: the server's message, for the user
+ * @field_errors: (nullable): the DRF error body, for the edit form
+ *
+ * The server refused the row (400/403/404): it stays, needing attention,
+ * until the user retries or discards it.
+ */
+void
+fc_store_outbox_reject_async (FcStore             *self,
+                              gint64               row_id,
+                              guint                http_status,
+                              const char          *message,
+                              JsonNode            *field_errors,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+
+  args = args_new (NULL, row_id);
+  args->number = http_status;
+  args->text = g_strdup (message);
+  args->node = field_errors != NULL ? json_node_copy (field_errors) : NULL;
+  submit (self, fc_store_outbox_reject, args, fc_store_outbox_reject_async, cancellable, callback,
+          user_data);
+}
+
+gboolean
+fc_store_outbox_reject_finish (FcStore       *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return finish_boolean (self, result, fc_store_outbox_reject_async, error);
+}
+
+/**
+ * fc_store_outbox_defer_async:
+ * @next_attempt_us: when to try again, in g_get_real_time() microseconds
+ * @message: (nullable): why, for the sync-state display
+ *
+ * The network failed: the row waits, nothing else changes.
+ */
+void
+fc_store_outbox_defer_async (FcStore             *self,
+                             gint64               row_id,
+                             gint64               next_attempt_us,
+                             const char          *message,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+
+  args = args_new (NULL, row_id);
+  args->number = next_attempt_us;
+  args->text = g_strdup (message);
+  submit (self, fc_store_outbox_defer, args, fc_store_outbox_defer_async, cancellable, callback,
+          user_data);
+}
+
+gboolean
+fc_store_outbox_defer_finish (FcStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_boolean (self, result, fc_store_outbox_defer_async, error);
+}
+
+/**
+ * fc_store_outbox_retry_async:
+ * @new_body: (nullable): the user's corrected request body, applied to the
+ *   local object too; %NULL resends the row as it is
+ *
+ * Puts a rejected row back in line, under a new Idempotency-Key.
+ */
+void
+fc_store_outbox_retry_async (FcStore             *self,
+                             gint64               row_id,
+                             JsonObject          *new_body,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+
+  args = args_new (NULL, row_id);
+  args->object = new_body != NULL ? json_object_ref (new_body) : NULL;
+  submit (self, fc_store_outbox_retry, args, fc_store_outbox_retry_async, cancellable, callback,
+          user_data);
+}
+
+gboolean
+fc_store_outbox_retry_finish (FcStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_boolean (self, result, fc_store_outbox_retry_async, error);
+}
+
+/**
+ * fc_store_outbox_discard_async:
+ *
+ * The user gives a write up: the row goes, and its object is put back as
+ * it was before the write. Discarding a create removes the local object
+ * and every queued write that needs it.
+ */
+void
+fc_store_outbox_discard_async (FcStore             *self,
+                               gint64               row_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+
+  submit (self, fc_store_outbox_discard, args_new (NULL, row_id), fc_store_outbox_discard_async,
+          cancellable, callback, user_data);
+}
+
+gboolean
+fc_store_outbox_discard_finish (FcStore       *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish_boolean (self, result, fc_store_outbox_discard_async, error);
+}
+
+/* A #GPtrArray of #FcOutboxItem, oldest first. */
+void
+fc_store_outbox_list_async (FcStore             *self,
+                            gboolean             attention_only,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+
+  args = args_new (NULL, 0);
+  args->number = attention_only;
+  submit (self, fc_store_outbox_list, args, fc_store_outbox_list_async, cancellable, callback,
+          user_data);
+}
+
+GPtrArray *
+fc_store_outbox_list_finish (FcStore       *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return finish_pointer (self, result, fc_store_outbox_list_async, error);
+}
+
+void
+fc_store_outbox_counts_async (FcStore             *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+
+  submit (self, fc_store_outbox_counts, args_new (NULL, 0), fc_store_outbox_counts_async,
+          cancellable, callback, user_data);
+}
+
+/* @out_pending counts every row still to send (waiting included),
+ * @out_rejected the rows needing attention. */
+gboolean
+fc_store_outbox_counts_finish (FcStore       *self,
+                               GAsyncResult  *result,
+                               guint         *out_pending,
+                               guint         *out_rejected,
+                               GError       **error)
+{
+  g_autofree guint *counts = finish_pointer (self, result, fc_store_outbox_counts_async, error);
+
+  if (counts == NULL)
+    return FALSE;
+  if (out_pending != NULL)
+    *out_pending = counts[0];
+  if (out_rejected != NULL)
+    *out_rejected = counts[1];
+  return TRUE;
+}

@@ -1,0 +1,83 @@
+/* bench-store-search.c — search as you type over 50,000 foods: one query
+ * per keystroke, timed from the call to its callback on the main context
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "bench-store-foods.h"
+#include "fc-store.h"
+#include "store-test-util.h"
+
+#define RESULT_LIMIT 50
+
+static const char * const typed[] = {
+  "chicken breast grilled", "brown rice", "greek yogurt honey", "peanut butter",
+  "salmon", "sweet potato baked", "whole wheat bread", "blueberries fresh",
+  "beef steak barbecue", "organic spinach",
+};
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+bench_search (void)
+{
+  g_autoptr(GPtrArray) pages = bench_make_food_pages (NULL);
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  double total = 0;
+
+  for (guint i = 0; i < pages->len; i++) {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    fc_store_upsert_foods_async (store, pages->pdata[i], NULL, st_result_cb, &result);
+    g_assert_true (fc_store_upsert_foods_finish (store, st_wait (&result), NULL));
+  }
+
+  for (guint w = 0; w < G_N_ELEMENTS (typed); w++) {
+    for (gsize n = 1; n <= strlen (typed[w]); n++) {
+      g_autofree char *prefix = g_strndup (typed[w], n);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) found = NULL;
+      gint64 start = g_get_monotonic_time ();
+      double ms;
+
+      found = st_search (store, prefix, NULL, RESULT_LIMIT, &error);
+      ms = (g_get_monotonic_time () - start) / 1000.0;
+      g_assert_no_error (error);
+      g_array_append_val (times, ms);
+      total += ms;
+
+      if (n == strlen (typed[w]))
+        g_assert_cmpuint (found->len, >, 0);
+    }
+  }
+
+  g_array_sort (times, compare_doubles);
+  g_test_message ("%u keystrokes over %u foods, %u results each at most", times->len,
+                  BENCH_N_FOODS, RESULT_LIMIT);
+  g_test_message ("per keystroke: p50 %.2f ms, p99 %.2f ms, max %.2f ms, mean %.2f ms",
+                  g_array_index (times, double, times->len / 2),
+                  g_array_index (times, double, (times->len * 99) / 100),
+                  g_array_index (times, double, times->len - 1), total / times->len);
+  st_close (g_steal_pointer (&store));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/bench/store/search-as-you-type-50k", bench_search);
+
+  return g_test_run ();
+}

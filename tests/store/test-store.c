@@ -1,0 +1,316 @@
+/* test-store.c — opening, migrations, foods, search
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+#include "fc-store.h"
+#include "store-test-util.h"
+
+#define FOODS \
+  "[{\"id\":1,\"name\":\"Chicken Breast\",\"description\":\"Skinless, grilled\"," \
+  "\"serving_quantity\":100.0,\"serving_unit\":\"g\",\"calories\":165.0,\"protein\":31.0," \
+  "\"carbohydrates\":0.0,\"fat\":3.6,\"fiber\":null,\"sugar\":null,\"sodium\":74.0," \
+  "\"food_category\":\"PR\",\"user_added_detail\":{\"email\":\"admin@fitcore.test\"," \
+  "\"first_name\":\"Admin\",\"last_name\":\"Staff\"},\"is_public\":true," \
+  "\"created_at\":\"2026-11-25T14:12:24.684421+06:00\"," \
+  "\"updated_at\":\"2026-11-25T14:12:24.684437+06:00\"}," \
+  "{\"id\":2,\"name\":\"Banana\",\"description\":\"Fresh banana\",\"calories\":105.0," \
+  "\"protein\":1.3,\"carbohydrates\":27.0,\"fat\":0.4,\"food_category\":\"FR\"," \
+  "\"user_added_detail\":{\"email\":\"user@fitcore.test\"},\"is_public\":false}," \
+  "{\"id\":3,\"name\":\"Chickpeas\",\"description\":\"Boiled\",\"calories\":164.0," \
+  "\"protein\":8.9,\"carbohydrates\":27.4,\"fat\":2.6,\"food_category\":\"PR\"," \
+  "\"is_public\":true}," \
+  "{\"id\":4,\"name\":\"Rice\",\"description\":\"With chicken stock\",\"calories\":130.0," \
+  "\"protein\":2.7,\"carbohydrates\":28.0,\"fat\":0.3,\"food_category\":\"GR\"," \
+  "\"is_public\":true}]"
+
+static void
+test_open_migrations (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autofree char *path = g_strdup (fc_store_get_path (store));
+  g_autofree char *expected = fc_store_build_path (ST_SERVER, ST_ACCOUNT);
+  g_autofree char *other = fc_store_build_path (ST_SERVER, "someone@else");
+
+  g_assert_cmpstr (path, ==, expected);
+  g_assert_cmpstr (path, !=, other);
+  g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
+  g_assert_true (g_str_has_suffix (path, ".db"));
+
+  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                                     "('account', 'profile', 'foods', 'foods_fts', 'meals', "
+                                     "'meal_items', 'meal_plans', 'scheduled_meals', "
+                                     "'sections', 'sync_state', 'outbox')"), ==, 11);
+  st_close (g_steal_pointer (&store));
+
+  /* Reopening runs no migration twice. */
+  store = st_open ();
+  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 1);
+  st_close (g_steal_pointer (&store));
+}
+
+static void
+test_open_private_and_wal (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autofree char *wal = g_strconcat (fc_store_get_path (store), "-wal", NULL);
+  g_autoptr(FcOutboxItem) item = st_save_profile (store, "{\"age\":30}");
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (fc_store_get_path (store), &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  {
+    g_autofree char *mode = st_sql_text (fc_store_get_path (store), "PRAGMA journal_mode");
+
+    g_assert_cmpstr (mode, ==, "wal");
+  }
+  st_close (g_steal_pointer (&store));
+}
+
+static void
+test_open_corrupt (void)
+{
+  g_autofree char *path = fc_store_build_path (ST_SERVER, ST_ACCOUNT);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcStore) store = NULL;
+  g_autofree char *garbage = g_strnfill (8192, 'x');
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, garbage, -1, NULL));
+
+  fc_store_open_async (ST_SERVER, ST_ACCOUNT, NULL, st_result_cb, &result);
+  store = fc_store_open_finish (st_wait (&result), &error);
+  g_assert_null (store);
+  g_assert_error (error, FC_STORE_ERROR, FC_STORE_ERROR_CORRUPT);
+}
+
+static void
+test_foods_upsert_search (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) banana = NULL;
+  FcFoodItem *first;
+
+  st_upsert (store, FC_STORE_FOODS, FOODS);
+
+  found = st_search (store, "chick", NULL, 10, &error);
+  g_assert_no_error (error);
+  /* Name hits first (BM25 prefers the shorter name among them); the rice
+   * only mentions chicken in its description. */
+  g_assert_cmpuint (found->len, ==, 3);
+  g_assert_cmpstr (fc_food_item_get_name (found->pdata[0]), ==, "Chickpeas");
+  first = found->pdata[1];
+  g_assert_cmpstr (fc_food_item_get_name (first), ==, "Chicken Breast");
+  g_assert_cmpfloat (fc_food_item_get_protein (first), ==, 31.0);
+  g_assert_true (fc_food_item_get_is_public (first));
+  g_assert_false (fc_food_item_get_is_own (first));
+  g_assert_cmpstr (fc_food_item_get_name (found->pdata[2]), ==, "Rice");
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* Several words, each a prefix; category filter; diacritics folded. */
+  found = st_search (store, "chick bre", NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = st_search (store, "chíck", "GR", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (fc_food_item_get_name (found->pdata[0]), ==, "Rice");
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* Upserting again updates in place and keeps the index right. */
+  st_upsert (store, FC_STORE_FOODS, "[{\"id\":1,\"name\":\"Turkey Breast\",\"calories\":135.0}]");
+  found = st_search (store, "turk", NULL, 10, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (fc_food_item_get_id (found->pdata[0]), ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = st_search (store, "chicken br", NULL, 10, &error);
+  g_assert_cmpuint (found->len, ==, 0);
+
+  banana = st_get (store, FC_STORE_FOODS, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (banana, "name"), ==, "Banana");
+  g_assert_false (json_object_get_boolean_member (banana, "is_public"));
+  g_assert_cmpfloat (json_object_get_double_member (banana, "carbohydrates"), ==, 27.0);
+
+  g_assert_cmpint (st_sql_int (fc_store_get_path (store),
+                               "SELECT count(*) FROM foods_fts WHERE foods_fts MATCH 'banana'"),
+                   ==, 1);
+  st_close (g_steal_pointer (&store));
+}
+
+static void
+test_foods_search_syntax (void)
+{
+  const char *inputs[] = {
+    "\"foo* OR (", "AND", "NEAR(a b)", "name:chick", "^chick", "\"", "*", "()", "-chick",
+    "chick\"en", "'; DROP TABLE foods; --", "   ", "", "\xff\xfe", "a OR b NOT c",
+  };
+  g_autoptr(FcStore) store = st_open ();
+
+  st_upsert (store, FC_STORE_FOODS, FOODS);
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) found = st_search (store, inputs[i], NULL, 10, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (found);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) found = st_search (store, "name:chick", NULL, 10, &error);
+
+    /* Syntax is dropped, the words stay. */
+    g_assert_cmpuint (found->len, ==, 0);
+    g_clear_pointer (&found, g_ptr_array_unref);
+    found = st_search (store, "(chick*", NULL, 10, &error);
+    g_assert_cmpuint (found->len, ==, 3);
+  }
+  g_assert_cmpint (st_sql_int (fc_store_get_path (store), "SELECT count(*) FROM foods"), ==, 4);
+  st_close (g_steal_pointer (&store));
+}
+
+static void
+test_account_own_foods (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(JsonObject) user = st_object ("{\"pk\":2,\"email\":\"user@fitcore.test\","
+                                          "\"first_name\":\"Normal\",\"last_name\":\"User\"}");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(JsonObject) account = NULL;
+
+  fc_store_set_account_async (store, user, NULL, st_result_cb, &result);
+  g_assert_true (fc_store_set_account_finish (store, st_wait (&result), &error));
+  st_upsert (store, FC_STORE_FOODS, FOODS);
+
+  found = st_search (store, "banana", NULL, 0, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_true (fc_food_item_get_is_own (found->pdata[0]));
+
+  account = st_get (store, FC_STORE_ACCOUNT, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (account, "pk"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (account, "first_name"), ==, "Normal");
+  g_clear_object (&result);
+  st_close (g_steal_pointer (&store));
+}
+
+static void
+test_sections_and_sync_state (void)
+{
+  const char *available[] = { "nutrition", "auth", NULL };
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GAsyncResult) r3 = NULL;
+  g_autoptr(GAsyncResult) r4 = NULL;
+  g_autoptr(GAsyncResult) r5 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) sections = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *missing = NULL;
+
+  fc_store_set_sections_async (store, available, NULL, st_result_cb, &r1);
+  g_assert_true (fc_store_set_sections_finish (store, st_wait (&r1), &error));
+  fc_store_get_sections_async (store, NULL, st_result_cb, &r2);
+  sections = fc_store_get_sections_finish (store, st_wait (&r2), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (sections, ((const char *[]) { "auth", "nutrition", NULL }));
+
+  fc_store_set_sync_value_async (store, "last-full-pull", "2026-11-25T08:00:00Z", NULL,
+                                 st_result_cb, &r3);
+  g_assert_true (fc_store_set_sync_value_finish (store, st_wait (&r3), &error));
+  fc_store_get_sync_value_async (store, "last-full-pull", NULL, st_result_cb, &r4);
+  value = fc_store_get_sync_value_finish (store, st_wait (&r4), &error);
+  g_assert_cmpstr (value, ==, "2026-11-25T08:00:00Z");
+  fc_store_get_sync_value_async (store, "cursor:foods", NULL, st_result_cb, &r5);
+  missing = fc_store_get_sync_value_finish (store, st_wait (&r5), &error);
+  g_assert_no_error (error);
+  g_assert_null (missing);
+
+  /* Each result holds the store; let go of them before closing it. */
+  g_clear_object (&r1);
+  g_clear_object (&r2);
+  g_clear_object (&r3);
+  g_clear_object (&r4);
+  g_clear_object (&r5);
+  st_close (g_steal_pointer (&store));
+}
+
+static void
+on_changed_cb (FcStore    *store,
+               const char *resource,
+               GPtrArray  *seen)
+{
+  g_ptr_array_add (seen, g_strdup (resource));
+}
+
+static void
+test_changed_signal (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) foods_only = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(FcOutboxItem) item = NULL;
+
+  g_signal_connect (store, "changed", G_CALLBACK (on_changed_cb), seen);
+  g_signal_connect (store, "changed::foods", G_CALLBACK (on_changed_cb), foods_only);
+
+  st_upsert (store, FC_STORE_FOODS, FOODS);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (seen->pdata[0], ==, "foods");
+
+  item = st_save_profile (store, "{\"weight\":72.5}");
+  g_assert_cmpuint (seen->len, ==, 3);
+  g_assert_true (g_ptr_array_find_with_equal_func (seen, "profile", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (seen, "outbox", g_str_equal, NULL));
+  g_assert_cmpuint (foods_only->len, ==, 1);
+
+  /* A failed write commits nothing and announces nothing. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) bad = st_object ("{\"age\":\"thirty\"}");
+    g_autoptr(FcOutboxItem) none = NULL;
+
+    fc_store_save_profile_async (store, bad, NULL, st_result_cb, &result);
+    none = fc_store_save_profile_finish (store, st_wait (&result), &error);
+    g_assert_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID);
+    g_assert_null (none);
+    g_assert_cmpuint (seen->len, ==, 3);
+  }
+  st_close (g_steal_pointer (&store));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/store/open/migrations", test_open_migrations);
+  g_test_add_func ("/store/open/private-and-wal", test_open_private_and_wal);
+  g_test_add_func ("/store/open/corrupt", test_open_corrupt);
+  g_test_add_func ("/store/foods/upsert-search", test_foods_upsert_search);
+  g_test_add_func ("/store/foods/search-syntax", test_foods_search_syntax);
+  g_test_add_func ("/store/foods/own", test_account_own_foods);
+  g_test_add_func ("/store/sections-and-sync-state", test_sections_and_sync_state);
+  g_test_add_func ("/store/changed-signal", test_changed_signal);
+
+  return g_test_run ();
+}
