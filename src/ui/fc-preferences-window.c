@@ -19,11 +19,13 @@ struct _FcPreferencesWindow
   AdwPreferencesWindow  parent_instance;
 
   /* Template widgets */
+  AdwPreferencesGroup  *server_group;
   AdwEntryRow          *server_row;
   AdwComboRow          *style_row;
 
   /* Owned */
   GSettings            *settings;
+  char                 *server_help;
 };
 
 G_DEFINE_FINAL_TYPE (FcPreferencesWindow, fc_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -72,12 +74,27 @@ fc_preferences_window_load_server_url (FcPreferencesWindow *self)
     gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
 }
 
+/* The reason goes where the rule is explained, right above the row: a toast
+ * would cut a sentence this long short. */
+static void
+fc_preferences_window_show_server_error (FcPreferencesWindow *self,
+                                         const char          *message)
+{
+  if (message != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->server_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->server_row), "error");
+
+  adw_preferences_group_set_description (self->server_group,
+                                         message != NULL ? message : self->server_help);
+}
+
 static void
 on_server_row_changed_cb (FcPreferencesWindow *self)
 {
-  /* The error style belongs to the address that was refused, not to the
-   * one being typed. */
-  gtk_widget_remove_css_class (GTK_WIDGET (self->server_row), "error");
+  /* The error belongs to the address that was refused, not to the one
+   * being typed. */
+  fc_preferences_window_show_server_error (self, NULL);
 }
 
 static void
@@ -90,13 +107,13 @@ on_server_row_apply_cb (FcPreferencesWindow *self)
 
   /* Plain http:// only to this computer: the app sends passwords there. */
   if (!fc_api_client_check_base_url (stripped, &normalized, &error)) {
-    gtk_widget_add_css_class (GTK_WIDGET (self->server_row), "error");
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                      adw_toast_new (error->message));
+    fc_preferences_window_show_server_error (self, error->message);
     return;
   }
 
   g_settings_set_string (self->settings, FC_SETTINGS_SERVER_URL, normalized);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("Server address saved")));
 }
 
 static void
@@ -117,15 +134,27 @@ fc_preferences_window_dispose (GObject *object)
 }
 
 static void
+fc_preferences_window_finalize (GObject *object)
+{
+  FcPreferencesWindow *self = (FcPreferencesWindow *) object;
+
+  g_clear_pointer (&self->server_help, g_free);
+
+  G_OBJECT_CLASS (fc_preferences_window_parent_class)->finalize (object);
+}
+
+static void
 fc_preferences_window_class_init (FcPreferencesWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fc_preferences_window_dispose;
+  object_class->finalize = fc_preferences_window_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/fitcore/FitCore/ui/fc-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, server_group);
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, style_row);
   gtk_widget_class_bind_template_callback (widget_class, on_server_row_apply_cb);
@@ -138,6 +167,7 @@ fc_preferences_window_init (FcPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
+  self->server_help = g_strdup (adw_preferences_group_get_description (self->server_group));
 
   /* Not g_settings_bind(): an address is stored only once it is applied and
    * valid, never while it is being typed. */

@@ -43,7 +43,14 @@ static GParamSpec *properties[N_PROPS];
 static void
 fc_section_page_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), FC_TYPE_SECTION_PAGE);
+
+  /* A plain GtkWidget owns its children: the header bar is not a bound
+   * template child, so it is still here. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (fc_section_page_parent_class)->dispose (object);
 }
