@@ -21,6 +21,8 @@
 #include <nettle/hmac.h>
 #include <nettle/memops.h>
 #include <nettle/sha2.h>
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fc-json.h"
@@ -227,13 +229,28 @@ user_details (FcServerRequest *request,
   return node != NULL ? json_object_ref (json_node_get_object (node)) : json_object_new ();
 }
 
-/* Mail goes to the log: this server has no mail transport. */
+/* Mail goes to the log: this server has no mail transport. With
+ * mail_file set it is also appended there, for tools and tests. */
 static void
-log_mail (const char *to,
-          const char *subject,
-          const char *body)
+log_mail (FcServerRequest *request,
+          const char      *to,
+          const char      *subject,
+          const char      *body)
 {
-  g_printerr ("fitcore-server: mail to %s: %s\n%s\n", to, subject, body);
+  FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
+  g_autofree char *text = g_strdup_printf ("fitcore-server: mail to %s: %s\n%s\n", to, subject, body);
+
+  g_printerr ("%s", text);
+  if (config->mail_file != NULL) {
+    FILE *file = fopen (config->mail_file, "a");
+
+    if (file == NULL) {
+      g_warning ("Cannot append to %s: %s", config->mail_file, g_strerror (errno));
+      return;
+    }
+    fputs (text, file);
+    fclose (file);
+  }
 }
 
 static char *
@@ -270,7 +287,7 @@ send_confirmation (FcServerRequest *request,
                           "  (link: %s/api/v1/auth/registration/account-confirm-email/%s/)",
                           key, fc_server_request_get_base_url (request),
                           fc_server_request_get_base_url (request), key);
-  log_mail (email, "Please Confirm Your E-mail Address", body);
+  log_mail (request, email, "Please Confirm Your E-mail Address", body);
 }
 
 /* Async work: a request waiting for a password hash. */
@@ -973,7 +990,7 @@ password_reset_cb (FcServerRequest *request)
                        fc_server_request_get_base_url (request), uid, token, uid, token,
                        fc_server_request_get_base_url (request));
 
-    log_mail (subject.email, "Password reset on FitCore", body);
+    log_mail (request, subject.email, "Password reset on FitCore", body);
   }
   fc_server_request_respond_detail (request, SOUP_STATUS_OK, "Password reset e-mail has been sent.");
 }

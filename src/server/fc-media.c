@@ -20,6 +20,36 @@
 
 #define MAX_NAME 100
 
+/* The types we store, by extension; the shared MIME database may be absent
+ * on a server, and the stored names' extensions are ours anyway. */
+static const struct {
+  const char *extension;
+  const char *type;
+} media_types[] = {
+  { ".png", "image/png" },
+  { ".jpg", "image/jpeg" },
+  { ".jpeg", "image/jpeg" },
+  { ".gif", "image/gif" },
+  { ".bmp", "image/bmp" },
+  { ".webp", "image/webp" },
+  { ".mp4", "video/mp4" },
+  { ".webm", "video/webm" },
+  { ".ogv", "video/ogg" },
+};
+
+static char *
+media_type_for (const char *path)
+{
+  g_autofree char *guessed = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (media_types); i++) {
+    if (g_str_has_suffix (path, media_types[i].extension))
+      return g_strdup (media_types[i].type);
+  }
+  guessed = g_content_type_guess (path, NULL, 0, NULL);
+  return g_content_type_get_mime_type (guessed);
+}
+
 /* Resolves @relative_path inside @media_dir, following symlinks, and
  * refuses anything that lands outside it. */
 static char *
@@ -52,7 +82,6 @@ fc_media_serve (FcServerRequest *request,
   g_autofree char *decoded = g_uri_unescape_string (relative_path, NULL);
   g_autofree char *path = NULL;
   g_autofree char *etag = NULL;
-  g_autofree char *guessed = NULL;
   g_autofree char *mime = NULL;
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -84,8 +113,7 @@ fc_media_serve (FcServerRequest *request,
     return;
   }
   bytes = g_mapped_file_get_bytes (mapped);
-  guessed = g_content_type_guess (path, NULL, 0, NULL);
-  mime = g_content_type_get_mime_type (guessed);
+  mime = media_type_for (path);
 
   /* libsoup turns a full 200 into a 206 for a Range request itself. */
   fc_server_request_respond_raw (request, SOUP_STATUS_OK,

@@ -33,19 +33,24 @@
 
 static const char * const genders[] = { "male", "female", NULL };
 
-/* The formats we accept, with the extension a stored file gets, so the
- * served Content-Type follows what the bytes are and never the name the
- * client chose (an "avatar.html" must not come back as a web page). */
+/* The formats we accept, recognised by their magic bytes, with the
+ * extension a stored file gets: the served Content-Type follows what the
+ * bytes are, never the name the client chose (an "avatar.html" must not
+ * come back as a web page). Naming the loader also keeps gdk-pixbuf from
+ * sniffing, which needs the shared MIME database. */
 static const struct {
-  const char *format;
+  const char *magic;
+  gsize       magic_length;
+  gsize       offset;
+  const char *loader;
   const char *extension;
 } image_formats[] = {
-  { "png", ".png" },
-  { "jpeg", ".jpg" },
-  { "gif", ".gif" },
-  { "bmp", ".bmp" },
-  { "webp", ".webp" },
-  { "tiff", ".tiff" },
+  { "\x89PNG\r\n\x1a\n", 8, 0, "png", ".png" },
+  { "\xff\xd8\xff", 3, 0, "jpeg", ".jpg" },
+  { "GIF87a", 6, 0, "gif", ".gif" },
+  { "GIF89a", 6, 0, "gif", ".gif" },
+  { "BM", 2, 0, "bmp", ".bmp" },
+  { "WEBP", 4, 8, "webp", ".webp" },
 };
 
 typedef struct {
@@ -72,25 +77,28 @@ on_size_prepared_cb (GdkPixbufLoader *loader,
 static const char *
 check_image (GBytes *data)
 {
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
-  DecodeState state = { FALSE };
-  GdkPixbufFormat *format;
-  g_autofree char *name = NULL;
-  gboolean ok;
+  gsize size;
+  const guint8 *bytes = g_bytes_get_data (data, &size);
 
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared_cb), &state);
-  ok = gdk_pixbuf_loader_write_bytes (loader, data, NULL);
-  ok = gdk_pixbuf_loader_close (loader, NULL) && ok;
-  if (!ok || state.too_large || gdk_pixbuf_loader_get_pixbuf (loader) == NULL)
-    return NULL;
-
-  format = gdk_pixbuf_loader_get_format (loader);
-  if (format == NULL)
-    return NULL;
-  name = gdk_pixbuf_format_get_name (format);
   for (gsize i = 0; i < G_N_ELEMENTS (image_formats); i++) {
-    if (g_str_equal (name, image_formats[i].format))
-      return image_formats[i].extension;
+    g_autoptr(GdkPixbufLoader) loader = NULL;
+    DecodeState state = { FALSE };
+    gboolean ok;
+
+    if (size < image_formats[i].offset + image_formats[i].magic_length ||
+        memcmp (bytes + image_formats[i].offset, image_formats[i].magic,
+                image_formats[i].magic_length) != 0)
+      continue;
+
+    loader = gdk_pixbuf_loader_new_with_type (image_formats[i].loader, NULL);
+    if (loader == NULL)
+      return NULL;
+    g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared_cb), &state);
+    ok = gdk_pixbuf_loader_write_bytes (loader, data, NULL);
+    ok = gdk_pixbuf_loader_close (loader, NULL) && ok;
+    if (!ok || state.too_large || gdk_pixbuf_loader_get_pixbuf (loader) == NULL)
+      return NULL;
+    return image_formats[i].extension;
   }
   return NULL;
 }

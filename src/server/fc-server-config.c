@@ -146,6 +146,9 @@ fc_server_config_load (const char  *data_dir,
     self->cors_origins = g_new0 (char *, 1);
 
   if (keyfile != NULL)
+    self->mail_file = g_key_file_get_string (keyfile, GROUP, "mail_file", NULL);
+
+  if (keyfile != NULL)
     media_dir = g_key_file_get_string (keyfile, GROUP, "media_dir", NULL);
   if (media_dir == NULL || *media_dir == '\0') {
     g_free (media_dir);
@@ -172,6 +175,7 @@ fc_server_config_free (FcServerConfig *self)
   g_free (self->secret_key);
   g_strfreev (self->cors_origins);
   g_free (self->media_dir);
+  g_free (self->mail_file);
   g_free (self);
 }
 

@@ -16,6 +16,7 @@
  *   max_upload_size=5242880     # bytes, for multipart bodies
  *   login_failures_limit=5      # failed logins per address or client ...
  *   login_failures_window=300   # ... within this many seconds → 429
+ *   mail_file=FILE              # mails also appended here (they always go to stderr)
  */
 
 #pragma once
@@ -47,6 +48,7 @@ typedef struct {
   gsize    max_upload_size;
   guint    login_failures_limit;
   guint    login_failures_window;
+  char    *mail_file;
 } FcServerConfig;
 
 GQuark          fc_server_config_error_quark (void);

@@ -683,7 +683,7 @@ fc_server_request_respond_page (FcServerRequest *self,
     json_object_set_member (object, "previous", page_link (self, self->page == 2 ? 0 : self->page - 1));
   else
     json_object_set_null_member (object, "previous");
-  json_object_set_array_member (object, "results", results);
+  json_object_set_array_member (object, "results", json_array_ref (results));
 
   json_node_take_object (node, object);
   fc_server_request_respond_json (self, SOUP_STATUS_OK, node);

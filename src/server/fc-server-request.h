@@ -118,7 +118,8 @@ gboolean         fc_server_request_paginate      (FcServerRequest *self,
                                                   gint64          *limit,
                                                   gint64          *offset);
 /* 200 {"count","next","previous","results"} with absolute links that keep
- * the other query parameters, as DRF builds them. */
+ * the other query parameters, as DRF builds them. @results is not consumed:
+ * the caller keeps (and drops) its own reference. */
 void             fc_server_request_respond_page  (FcServerRequest *self,
                                                   gint64           count,
                                                   JsonArray       *results);

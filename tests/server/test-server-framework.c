@@ -1,0 +1,370 @@
+/* test-server-framework.c — what every route gets from FcServer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fc-json.h"
+#include "fc-server-test-util.h"
+
+#define CORS_ORIGIN "http://127.0.0.1:5500"
+
+static FcTestServer *shared;
+
+static void
+test_api_root (void)
+{
+  g_autoptr(FcTestResponse) response = fc_test_request (shared, "GET", "/api/v1/", NULL, NULL);
+  JsonArray *sections;
+  gboolean auth = FALSE;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpstr (fc_json_get_string (fc_test_response_object (response), "version"), ==, "1");
+  sections = fc_json_get_array (fc_test_response_object (response), "sections");
+  g_assert_nonnull (sections);
+  for (guint i = 0; i < json_array_get_length (sections); i++)
+    auth = auth || g_str_equal (json_array_get_string_element (sections, i), "auth");
+  g_assert_true (auth);
+}
+
+static void
+test_ping (void)
+{
+  g_autoptr(FcTestResponse) response = fc_test_request (shared, "GET", "/api/v1/ping/", NULL, NULL);
+  g_autoptr(FcTestResponse) head = fc_test_request (shared, "HEAD", "/api/v1/ping/", NULL, NULL);
+
+  fc_st_assert_response (response, 200, "{\"ok\":true}");
+  g_assert_cmpuint (head->status, ==, 200);
+  g_assert_cmpuint (g_bytes_get_size (head->body), ==, 0);
+  g_assert_cmpstr (soup_message_headers_get_content_type (response->headers, NULL), ==,
+                   "application/json");
+}
+
+static void
+test_not_found (void)
+{
+  g_autoptr(FcTestResponse) unknown = fc_test_request (shared, "GET", "/api/v1/nope/", NULL, NULL);
+  g_autoptr(FcTestResponse) root = fc_test_request (shared, "GET", "/", NULL, NULL);
+  g_autoptr(FcTestResponse) redirect = fc_test_request (shared, "GET", "/api/v1/ping?x=1", NULL, NULL);
+  g_autoptr(FcTestResponse) post = fc_test_request (shared, "POST", "/api/v1/auth/oauth/login",
+                                                    NULL, "{}");
+  g_autoptr(FcTestResponse) unknown_post = fc_test_request (shared, "POST", "/api/v1/zzz", NULL, "{}");
+  const char *detail;
+
+  fc_st_assert_response (unknown, 404, "{\"detail\":\"Not found.\"}");
+  fc_st_assert_response (root, 404, "{\"detail\":\"Not found.\"}");
+  fc_st_assert_response (unknown_post, 404, "{\"detail\":\"Not found.\"}");
+
+  /* The session follows redirects: the 301 lands on the slashed URL. */
+  g_assert_cmpuint (redirect->status, ==, 200);
+
+  g_assert_cmpuint (post->status, ==, 404);
+  detail = fc_json_get_string (fc_test_response_object (post), "detail");
+  g_assert_nonnull (strstr (detail, "must end in '/'"));
+  g_assert_nonnull (strstr (detail, "/api/v1/auth/oauth/login/"));
+}
+
+static void
+test_redirect (void)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *url = g_strconcat (shared->base_url, "/api/v1/ping?x=1", NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *expected = g_strconcat (shared->base_url, "/api/v1/ping/?x=1", NULL);
+
+  message = soup_message_new ("GET", url);
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  body = soup_session_send_and_read (shared->session, message, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 301);
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                 "Location"), ==, expected);
+}
+
+static void
+test_method_not_allowed (void)
+{
+  g_autoptr(FcTestResponse) get = fc_test_request (shared, "GET", "/api/v1/auth/oauth/login/",
+                                                   NULL, NULL);
+  g_autoptr(FcTestResponse) delete = fc_test_request (shared, "DELETE", "/api/v1/ping/", NULL, NULL);
+
+  fc_st_assert_response (get, 405, "{\"detail\":\"Method \\\"GET\\\" not allowed.\"}");
+  g_assert_cmpstr (soup_message_headers_get_one (get->headers, "Allow"), ==, "POST, OPTIONS");
+  fc_st_assert_response (delete, 405, "{\"detail\":\"Method \\\"DELETE\\\" not allowed.\"}");
+  g_assert_cmpstr (soup_message_headers_get_one (delete->headers, "Allow"), ==, "GET, HEAD, OPTIONS");
+}
+
+static void
+test_malformed_json (void)
+{
+  g_autoptr(FcTestResponse) broken = fc_test_request (shared, "POST", "/api/v1/auth/oauth/login/",
+                                                      NULL, "{\"email\": \"a@b.c\",");
+  g_autoptr(FcTestResponse) list = fc_test_request (shared, "POST", "/api/v1/auth/oauth/login/",
+                                                    NULL, "[1, 2]");
+  const char *detail;
+
+  g_assert_cmpuint (broken->status, ==, 400);
+  detail = fc_json_get_string (fc_test_response_object (broken), "detail");
+  g_assert_true (g_str_has_prefix (detail, "JSON parse error - "));
+  fc_st_assert_response (list, 400,
+                         "{\"non_field_errors\":[\"Invalid data. Expected a dictionary, but got list.\"]}");
+}
+
+static void
+test_unsupported_media_type (void)
+{
+  g_autoptr(GBytes) body = g_bytes_new_static ("x", 1);
+  g_autoptr(FcTestResponse) response = fc_test_request_full (shared, "POST",
+                                                             "/api/v1/auth/oauth/login/", NULL,
+                                                             "text/plain", body);
+
+  fc_st_assert_response (response, 415,
+                         "{\"detail\":\"Unsupported media type \\\"text/plain\\\" in request.\"}");
+}
+
+static void
+test_form_body (void)
+{
+  g_autoptr(GBytes) body = g_bytes_new_static ("email=x%40y.test&password=", 26);
+  g_autoptr(FcTestResponse) response = fc_test_request_full (shared, "POST",
+                                                             "/api/v1/auth/oauth/login/", NULL,
+                                                             "application/x-www-form-urlencoded",
+                                                             body);
+
+  /* Parsed: the blank password is reported like DRF does. */
+  fc_st_assert_response (response, 400, "{\"password\":[\"This field may not be blank.\"]}");
+}
+
+static void
+test_body_too_large (void)
+{
+  g_autoptr(FcTestServer) server = fc_st_start ("max_body_size=2048", FALSE);
+  g_autofree char *big = g_strnfill (4096, 'a');
+  g_autofree char *json = g_strdup_printf ("{\"email\":\"%s\"}", big);
+  g_autoptr(FcTestResponse) response = fc_test_request (server, "POST", "/api/v1/auth/oauth/login/",
+                                                        NULL, json);
+  g_autoptr(FcTestResponse) after = fc_test_request (server, "GET", "/api/v1/ping/", NULL, NULL);
+
+  fc_st_assert_response (response, 413, "{\"detail\":\"Request body too large.\"}");
+  g_assert_cmpuint (after->status, ==, 200);
+}
+
+static void
+test_cors (void)
+{
+  g_autoptr(FcTestResponse) preflight = NULL;
+  g_autoptr(FcTestResponse) other = NULL;
+  g_autoptr(FcTestResponse) simple = NULL;
+
+  preflight = fc_st_request (shared, "OPTIONS", "/api/v1/auth/oauth/login/", NULL, NULL,
+                             "Origin", CORS_ORIGIN, "Access-Control-Request-Method", "POST", NULL);
+  g_assert_cmpuint (preflight->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (preflight->headers, "Access-Control-Allow-Origin"),
+                   ==, CORS_ORIGIN);
+  g_assert_cmpstr (soup_message_headers_get_one (preflight->headers, "Access-Control-Allow-Methods"),
+                   ==, "DELETE, GET, OPTIONS, PATCH, POST, PUT");
+  g_assert_cmpstr (soup_message_headers_get_one (preflight->headers, "Access-Control-Max-Age"),
+                   ==, "86400");
+  g_assert_nonnull (strstr (soup_message_headers_get_one (preflight->headers,
+                                                          "Access-Control-Allow-Headers"),
+                            "authorization"));
+  g_assert_null (soup_message_headers_get_one (preflight->headers,
+                                               "Access-Control-Allow-Credentials"));
+
+  other = fc_st_request (shared, "OPTIONS", "/api/v1/auth/oauth/login/", NULL, NULL,
+                         "Origin", "http://evil.example", "Access-Control-Request-Method", "POST",
+                         NULL);
+  g_assert_cmpuint (other->status, ==, 200);
+  g_assert_null (soup_message_headers_get_one (other->headers, "Access-Control-Allow-Origin"));
+
+  simple = fc_st_request (shared, "GET", "/api/v1/ping/", NULL, NULL, "Origin", CORS_ORIGIN, NULL);
+  g_assert_cmpstr (soup_message_headers_get_one (simple->headers, "Access-Control-Allow-Origin"),
+                   ==, CORS_ORIGIN);
+}
+
+static const char registration[] =
+  "{\"email\":\"idem@fitcore.test\",\"password1\":\"" FC_ST_PASSWORD "\",\"password2\":\""
+  FC_ST_PASSWORD "\",\"first_name\":\"I\",\"last_name\":\"D\"}";
+
+static void
+test_idempotency (void)
+{
+  g_autoptr(FcTestServer) server = fc_st_start (NULL, FALSE);
+  g_autoptr(FcTestResponse) first = NULL;
+  g_autoptr(FcTestResponse) again = NULL;
+  g_autoptr(FcTestResponse) other_path = NULL;
+  g_autofree char *first_body = NULL;
+  sqlite3 *db;
+
+  first = fc_st_request (server, "POST", "/api/v1/auth/registration/", NULL, registration,
+                         "Idempotency-Key", "key-1", NULL);
+  g_assert_cmpuint (first->status, ==, 201);
+  g_assert_null (soup_message_headers_get_one (first->headers, "Idempotent-Replayed"));
+
+  again = fc_st_request (server, "POST", "/api/v1/auth/registration/", NULL, registration,
+                         "Idempotency-Key", "key-1", NULL);
+  first_body = fc_st_body (first);
+  fc_st_assert_response (again, 201, first_body);
+  g_assert_cmpstr (soup_message_headers_get_one (again->headers, "Idempotent-Replayed"), ==, "true");
+
+  other_path = fc_st_request (server, "POST", "/api/v1/auth/oauth/password/reset/", NULL,
+                              "{\"email\":\"idem@fitcore.test\"}", "Idempotency-Key", "key-1", NULL);
+  g_assert_cmpuint (other_path->status, ==, 422);
+  g_assert_nonnull (fc_json_get_string (fc_test_response_object (other_path), "detail"));
+
+  db = fc_st_open_db (server);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM users"), ==, 1);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM idempotency_keys"), ==, 1);
+  sqlite3_close (db);
+}
+
+/* A failed write is rolled back and not recorded: the same key can then
+ * carry the corrected request. */
+static void
+test_idempotency_after_error (void)
+{
+  g_autoptr(FcTestServer) server = fc_st_start (NULL, FALSE);
+  g_autoptr(FcTestResponse) bad = NULL;
+  g_autoptr(FcTestResponse) good = NULL;
+
+  bad = fc_st_request (server, "POST", "/api/v1/auth/registration/", NULL, "{}",
+                       "Idempotency-Key", "key-2", NULL);
+  g_assert_cmpuint (bad->status, ==, 400);
+  good = fc_st_request (server, "POST", "/api/v1/auth/registration/", NULL, registration,
+                        "Idempotency-Key", "key-2", NULL);
+  g_assert_cmpuint (good->status, ==, 201);
+  g_assert_null (soup_message_headers_get_one (good->headers, "Idempotent-Replayed"));
+}
+
+static void
+check_page (FcTestServer *server,
+            const char   *path,
+            gint64        count,
+            const char   *next,
+            const char   *previous,
+            guint         n_results)
+{
+  g_autoptr(FcTestResponse) response = fc_test_request (server, "GET", path, NULL, NULL);
+  JsonObject *page = fc_test_response_object (response);
+  g_autofree char *next_url = next != NULL ? g_strconcat (server->base_url, next, NULL) : NULL;
+  g_autofree char *previous_url = previous != NULL ? g_strconcat (server->base_url, previous, NULL)
+                                                   : NULL;
+  gint64 value = -1;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_true (fc_json_get_int (page, "count", &value));
+  g_assert_cmpint (value, ==, count);
+  g_assert_cmpstr (fc_json_get_string (page, "next"), ==, next_url);
+  g_assert_cmpstr (fc_json_get_string (page, "previous"), ==, previous_url);
+  g_assert_true (next != NULL || fc_json_is_null (page, "next"));
+  g_assert_true (previous != NULL || fc_json_is_null (page, "previous"));
+  g_assert_cmpuint (json_array_get_length (fc_json_get_array (page, "results")), ==, n_results);
+}
+
+/* DRF's PageNumberPagination, seen through the demo's public foods. */
+static void
+test_pagination (void)
+{
+  g_autoptr(FcTestServer) server = fc_st_start (NULL, TRUE);
+  g_autoptr(FcTestResponse) first = fc_test_request (server, "GET", "/api/v1/nutrition/foods/",
+                                                     NULL, NULL);
+  g_autoptr(FcTestResponse) invalid = NULL;
+  g_autoptr(FcTestResponse) beyond = NULL;
+  g_autofree char *last_path = NULL;
+  g_autofree char *last_previous = NULL;
+  gint64 count = 0, n_pages;
+
+  g_assert_cmpuint (first->status, ==, 200);
+  g_assert_true (fc_json_get_int (fc_test_response_object (first), "count", &count));
+  g_assert_cmpint (count, >, 20);
+  n_pages = (count + 9) / 10;
+
+  check_page (server, "/api/v1/nutrition/foods/", count, "/api/v1/nutrition/foods/?page=2", NULL, 10);
+  /* Back to page 1 without ?page=1; other parameters kept, sorted. */
+  check_page (server, "/api/v1/nutrition/foods/?page=2", count, "/api/v1/nutrition/foods/?page=3",
+              "/api/v1/nutrition/foods/", 10);
+  check_page (server, "/api/v1/nutrition/foods/?search=&page=2", count,
+              "/api/v1/nutrition/foods/?page=3&search=", "/api/v1/nutrition/foods/?search=", 10);
+  last_previous = g_strdup_printf ("/api/v1/nutrition/foods/?page=%" G_GINT64_FORMAT, n_pages - 1);
+  check_page (server, "/api/v1/nutrition/foods/?page=last", count, NULL, last_previous,
+              count - (n_pages - 1) * 10);
+  /* page_size is honoured up to 100. */
+  check_page (server, "/api/v1/nutrition/foods/?page_size=500", count,
+              count > 100 ? "/api/v1/nutrition/foods/?page=2&page_size=500" : NULL, NULL,
+              MIN (count, 100));
+
+  invalid = fc_test_request (server, "GET", "/api/v1/nutrition/foods/?page=abc", NULL, NULL);
+  fc_st_assert_response (invalid, 404, "{\"detail\":\"Invalid page.\"}");
+  last_path = g_strdup_printf ("/api/v1/nutrition/foods/?page=%" G_GINT64_FORMAT, n_pages + 1);
+  beyond = fc_test_request (server, "GET", last_path, NULL, NULL);
+  fc_st_assert_response (beyond, 404, "{\"detail\":\"Invalid page.\"}");
+}
+
+typedef struct {
+  FcTestServer   *server;
+  FcTestResponse *response;
+} SlowRequest;
+
+static gpointer
+slow_registration_thread (gpointer data)
+{
+  SlowRequest *slow = data;
+
+  slow->response = fc_test_request (slow->server, "POST", "/api/v1/auth/registration/", NULL,
+                                    registration);
+  return NULL;
+}
+
+/* SIGTERM while a registration hashes (twenty million rounds): the
+ * request still gets its answer and the server exits 0. */
+static void
+test_sigterm_finishes_in_flight (void)
+{
+  g_autoptr(FcTestServer) server = fc_test_server_start ("[server]\npassword_iterations=20000000\n",
+                                                         NULL);
+  SlowRequest slow = { server, NULL };
+  gint64 started = g_get_monotonic_time ();
+  GThread *thread = g_thread_new ("slow", slow_registration_thread, &slow);
+  g_autoptr(FcTestResponse) response = NULL;
+
+
+  /* Long enough for the request to be in flight, far shorter than the hash. */
+  g_usleep (200 * 1000);
+  g_assert_cmpint (fc_test_server_stop (server), ==, 0);
+  g_thread_join (thread);
+  response = slow.response;
+  g_assert_cmpuint (response->status, ==, 201);
+  g_test_message ("registration answered after %.2f s", (g_get_monotonic_time () - started) / 1e6);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  fc_st_init_environment ();
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/server/framework/api-root", test_api_root);
+  g_test_add_func ("/server/framework/ping", test_ping);
+  g_test_add_func ("/server/framework/not-found", test_not_found);
+  g_test_add_func ("/server/framework/redirect-to-slash", test_redirect);
+  g_test_add_func ("/server/framework/method-not-allowed", test_method_not_allowed);
+  g_test_add_func ("/server/framework/malformed-json", test_malformed_json);
+  g_test_add_func ("/server/framework/unsupported-media-type", test_unsupported_media_type);
+  g_test_add_func ("/server/framework/form-body", test_form_body);
+  g_test_add_func ("/server/framework/body-too-large", test_body_too_large);
+  g_test_add_func ("/server/framework/cors", test_cors);
+  g_test_add_func ("/server/framework/idempotency", test_idempotency);
+  g_test_add_func ("/server/framework/idempotency-after-error", test_idempotency_after_error);
+  g_test_add_func ("/server/framework/pagination", test_pagination);
+  g_test_add_func ("/server/framework/sigterm-finishes-in-flight", test_sigterm_finishes_in_flight);
+
+  shared = fc_st_start ("cors_origins=" CORS_ORIGIN, FALSE);
+  status = g_test_run ();
+  fc_test_server_free (shared);
+  return status;
+}
