@@ -58,6 +58,9 @@ typedef struct {
   GPtrArray  *tx_changes;   /* resources touched by the open transaction */
   GPtrArray  *changes;      /* committed resources not announced yet */
   char       *account_email;
+  gboolean    durable;      /* synchronous = FULL */
+  /* borrowed from stmts: the bulk upserts skip hashing their long SQL */
+  sqlite3_stmt *upsert_stmts[8];
 } FcStoreDb;
 
 /* Runs on the worker. Returns FALSE with @error set, or TRUE and a result
@@ -104,6 +107,8 @@ int            fc_store_db_step           (FcStoreDb    *db,
                                            sqlite3_stmt *stmt,
                                            GError      **error);
 gboolean       fc_store_db_begin          (FcStoreDb   *db,
+                                           GError     **error);
+gboolean       fc_store_db_begin_bulk     (FcStoreDb   *db,
                                            GError     **error);
 gboolean       fc_store_db_commit         (FcStoreDb   *db,
                                            GError     **error);

@@ -378,7 +378,7 @@ upsert_job (FcStoreDb       *db,
   const FcResource *resource = fc_resource_lookup (args->resource);
   guint n = args->array != NULL ? json_array_get_length (args->array) : 0;
 
-  if (!fc_store_db_begin (db, error))
+  if (!fc_store_db_begin_bulk (db, error))
     return FALSE;
   for (guint i = 0; i < n; i++) {
     JsonNode *node = json_array_get_element (args->array, i);
