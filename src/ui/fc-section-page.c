@@ -22,8 +22,9 @@ struct _FcSectionPage
   AdwStatusPage *status_page;
 
   /* Owned */
-  char     *title;
-  gboolean  folded;
+  char       *title;
+  GMenuModel *menu_model;
+  gboolean    folded;
 };
 
 G_DEFINE_FINAL_TYPE (FcSectionPage, fc_section_page, GTK_TYPE_WIDGET)
@@ -35,6 +36,7 @@ enum {
   PROP_HEADING,
   PROP_DESCRIPTION,
   PROP_FOLDED,
+  PROP_MENU_MODEL,
   N_PROPS
 };
 
@@ -61,6 +63,7 @@ fc_section_page_finalize (GObject *object)
   FcSectionPage *self = (FcSectionPage *) object;
 
   g_clear_pointer (&self->title, g_free);
+  g_clear_object (&self->menu_model);
 
   G_OBJECT_CLASS (fc_section_page_parent_class)->finalize (object);
 }
@@ -88,6 +91,9 @@ fc_section_page_get_property (GObject    *object,
       break;
     case PROP_FOLDED:
       g_value_set_boolean (value, self->folded);
+      break;
+    case PROP_MENU_MODEL:
+      g_value_set_object (value, self->menu_model);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -117,6 +123,10 @@ fc_section_page_set_property (GObject      *object,
       break;
     case PROP_FOLDED:
       fc_section_page_set_folded (self, g_value_get_boolean (value));
+      break;
+    case PROP_MENU_MODEL:
+      if (g_set_object (&self->menu_model, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -161,6 +171,12 @@ fc_section_page_class_init (FcSectionPageClass *klass)
     g_param_spec_boolean ("folded", NULL, NULL,
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The application's primary menu, for the header bar's menu button. */
+  properties[PROP_MENU_MODEL] =
+    g_param_spec_object ("menu-model", NULL, NULL,
+                         G_TYPE_MENU_MODEL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -61,6 +61,7 @@ struct _FcWindow
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkListBox           *sidebar_list;
+  GtkMenuButton        *sidebar_menu_button;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
 
@@ -140,6 +141,8 @@ fc_window_add_sections (FcWindow *self)
     page = fc_section_page_new (_(section->title), section->icon_name,
                                 _(section->heading), _(section->description));
     g_object_bind_property (self->leaflet, "folded", page, "folded", G_BINDING_SYNC_CREATE);
+    g_object_bind_property (self->sidebar_menu_button, "menu-model", page, "menu-model",
+                            G_BINDING_SYNC_CREATE);
     gtk_stack_add_titled (self->stack, page, section->name, _(section->title));
 
     self->rows[i] = create_sidebar_row (section);
@@ -212,6 +215,20 @@ show_sidebar_action (GtkWidget  *widget,
   FcWindow *self = FC_WINDOW (widget);
 
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+}
+
+static void
+on_notify_application_cb (FcWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GMenuModel *menu = NULL;
+
+  /* The menu lives in gtk/menus.ui, which only the application loads; the
+   * pages' menu buttons follow the sidebar's through bindings. */
+  if (app != NULL)
+    menu = G_MENU_MODEL (gtk_application_get_menu_by_id (app, "primary_menu"));
+
+  gtk_menu_button_set_menu_model (self->sidebar_menu_button, menu);
 }
 
 static gboolean
@@ -308,6 +325,7 @@ fc_window_class_init (FcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, FcWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, FcWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, FcWindow, sidebar_menu_button);
   gtk_widget_class_bind_template_child (widget_class, FcWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FcWindow, stack);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_list_row_selected_cb);
@@ -328,6 +346,9 @@ fc_window_init (FcWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
+
+  /* GtkWindow:application is set after construction, not before. */
+  g_signal_connect (self, "notify::application", G_CALLBACK (on_notify_application_cb), NULL);
 
   fc_window_add_sections (self);
 

@@ -117,6 +117,11 @@ def screenshot(directory, name):
     return path
 
 
+def display_ready():
+    return subprocess.run(['xdpyinfo'], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode == 0
+
+
 def run(tap, process, artifacts):
     pid = process.pid
     # Give up at once if the app dies (no display, a missing schema...).
@@ -176,6 +181,12 @@ def main():
     if not os.environ.get('DISPLAY'):
         print('1..0 # SKIP no display: run through tests/run, which starts Xvfb')
         return 0
+
+    # xvfb-run can hand over before Xvfb accepts clients; an app started
+    # then dies with "cannot open display".
+    if not poll(display_ready, timeout=15, interval=0.2):
+        print(f"1..1\nnot ok 1 - the display {os.environ['DISPLAY']} accepts clients")
+        return 1
 
     env = dict(os.environ)
     # The AT-SPI bridge is what this test reads; the unit tests turn it off.
