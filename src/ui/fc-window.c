@@ -112,7 +112,11 @@ create_sidebar_row (const FcSection *section)
   GtkWidget *label;
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (section->icon_name));
+  /* The icon only decorates the label: screen readers should skip it. */
+  gtk_box_append (GTK_BOX (box), g_object_new (GTK_TYPE_IMAGE,
+                                               "icon-name", section->icon_name,
+                                               "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                               NULL));
 
   label = gtk_label_new (_(section->title));
   gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
