@@ -32,10 +32,16 @@ fc_store_db_fail (FcStoreDb  *db,
 {
   const char *message = db->handle != NULL ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc);
 
+  /* SQLite says SQLITE_FULL for ENOSPC only; a quota (EDQUOT) or a file
+   * size limit (EFBIG) comes back as a failed write. To the user all of
+   * them mean the same: free some space. */
+  if (rc == SQLITE_IOERR_WRITE)
+    rc = SQLITE_FULL;
+
   switch (rc & 0xff) {
     case SQLITE_FULL:
       g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_DISK_FULL,
-                   "The disk is full; nothing was saved (%s)", message);
+                   "The disk is full or refuses writes; nothing was saved (%s)", message);
       break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
@@ -49,7 +55,8 @@ fc_store_db_fail (FcStoreDb  *db,
                    "Cannot write the offline store %s (%s)", db->path, message);
       break;
     default:
-      g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_FAILED, "Offline store: %s", message);
+      g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_FAILED,
+                   "Offline store: %s (SQLite error %d)", message, rc);
       break;
   }
   return FALSE;

@@ -343,6 +343,13 @@ integrity_job (FcStoreDb       *db,
                  "The offline store %s is damaged: %s", db->path, problem);
     return FALSE;
   }
+
+  /* PRAGMA integrity_check does not look inside the search index. */
+  if (!fc_store_db_exec (db, "INSERT INTO foods_fts (foods_fts) VALUES ('integrity-check')",
+                         error)) {
+    g_prefix_error (error, "Food search index: ");
+    return FALSE;
+  }
   return TRUE;
 }
 

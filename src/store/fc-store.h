@@ -19,7 +19,8 @@ G_BEGIN_DECLS
  * FcStoreError:
  * @FC_STORE_ERROR_OPEN: the database file cannot be created or opened
  * @FC_STORE_ERROR_CORRUPT: the file is not a database, or fails its checks
- * @FC_STORE_ERROR_DISK_FULL: the disk is full; the write was rolled back whole
+ * @FC_STORE_ERROR_DISK_FULL: the disk is full (or over quota, or refuses
+ *   writes); the write was rolled back whole
  * @FC_STORE_ERROR_TOO_NEW: the file was written by a newer FitCore
  * @FC_STORE_ERROR_INVALID: the caller's JSON has a field of the wrong type
  * @FC_STORE_ERROR_NOT_FOUND: no such object or outbox row

@@ -11,7 +11,9 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include "fc-store.h"
 #include "store-test-util.h"
@@ -53,6 +55,84 @@ run_child (void)
             fc_outbox_item_get_resource (item), fc_outbox_item_get_object_id (item));
   }
   return 0;
+}
+
+#define FULL_PAGE 200
+
+/* Fills the disk, as far as this process can see: pages of foods until a
+ * write fails, then says how many pages went in and why it stopped. */
+static int
+run_disk_full_child (void)
+{
+  struct rlimit limit = { 2 * 1024 * 1024, 2 * 1024 * 1024 };
+  g_autoptr(FcStore) store = NULL;
+
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  store = st_open ();
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+
+  for (guint page = 0;; page++) {
+    g_autoptr(JsonArray) foods = json_array_new ();
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < FULL_PAGE; i++) {
+      JsonObject *food = json_object_new ();
+      g_autofree char *name = g_strdup_printf ("Filler food %u with a long name to fill pages",
+                                               page * FULL_PAGE + i);
+
+      json_object_set_int_member (food, "id", page * FULL_PAGE + i + 1);
+      json_object_set_string_member (food, "name", name);
+      json_object_set_string_member (food, "description", name);
+      json_array_add_object_element (foods, food);
+    }
+    fc_store_upsert_foods_async (store, foods, NULL, st_result_cb, &result);
+    if (!fc_store_upsert_foods_finish (store, st_wait (&result), &error)) {
+      printf ("%u %d %s\n", page, error->domain == FC_STORE_ERROR ? error->code : -1,
+              error->message);
+      return 0;
+    }
+    if (page > 1000)
+      return 1;
+  }
+}
+
+static void
+test_disk_full (void)
+{
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcStore) store = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *sql = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+  child = g_subprocess_launcher_spawn (launcher, &error, self_exe, "--disk-full-child", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
+  g_assert_true (g_subprocess_get_if_exited (child));
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+
+  fields = g_strsplit (g_strstrip (out), " ", 3);
+  g_test_message ("the disk filled after %s pages: %s", fields[0], fields[2]);
+  g_assert_cmpint (g_ascii_strtoll (fields[1], NULL, 10), ==, FC_STORE_ERROR_DISK_FULL);
+  g_assert_cmpint (g_ascii_strtoll (fields[0], NULL, 10), >, 0);
+
+  /* Whole pages only, and a sound file and index. */
+  store = st_open ();
+  fc_store_check_integrity_async (store, NULL, st_result_cb, &result);
+  g_assert_true (fc_store_check_integrity_finish (store, st_wait (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (st_sql_int (fc_store_get_path (store), "SELECT count(*) FROM foods"), ==,
+                   g_ascii_strtoll (fields[0], NULL, 10) * FULL_PAGE);
+  g_clear_object (&result);
+  st_close (g_steal_pointer (&store));
 }
 
 static void
@@ -143,10 +223,13 @@ main (int   argc,
 {
   if (argc == 2 && g_str_equal (argv[1], "--crash-child"))
     return run_child ();
+  if (argc == 2 && g_str_equal (argv[1], "--disk-full-child"))
+    return run_disk_full_child ();
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store/outbox/crash-safety", test_sigkill_loop);
+  g_test_add_func ("/store/disk-full", test_disk_full);
 
   return g_test_run ();
 }
