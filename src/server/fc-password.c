@@ -11,6 +11,9 @@
 #include <nettle/pbkdf2.h>
 #include <nettle/sha2.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "fc-password.h"
 #include "fc-random.h"
@@ -96,16 +99,58 @@ fc_password_verify (const char *password,
   return length == strlen (encoded) && memeql_sec (computed, encoded, length);
 }
 
-static void
-hash_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  const char *password = task_data;
-  guint iterations = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "iterations"));
+/* Hashing runs on a pool of its own, one thread fewer than there are
+ * cores and at a lower priority, so that a burst of logins leaves the main
+ * loop a core to answer everything else (GTask's shared pool would let
+ * them take every core). */
 
-  g_task_return_pointer (task, fc_password_hash (password, iterations), g_free);
+typedef struct {
+  char  *password;
+  char  *encoded;     /* NULL: hash, else verify against it */
+  guint  iterations;
+} HashJob;
+
+static void
+hash_job_free (HashJob *job)
+{
+  g_free (job->password);
+  g_free (job->encoded);
+  g_free (job);
+}
+
+static void
+run_job (gpointer data,
+         gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  HashJob *job = g_task_get_task_data (task);
+  static GPrivate niced;
+
+  if (g_private_get (&niced) == NULL) {
+    /* Linux applies nice values per thread. */
+    setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+    g_private_set (&niced, GINT_TO_POINTER (1));
+  }
+
+  if (job->encoded != NULL)
+    g_task_return_boolean (task, fc_password_verify (job->password, job->encoded));
+  else
+    g_task_return_pointer (task, fc_password_hash (job->password, job->iterations), g_free);
+}
+
+static void
+push_job (GTask   *task,
+          HashJob *job)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool)) {
+    guint n = MAX (1, g_get_num_processors () - 1);
+
+    g_once_init_leave (&pool, g_thread_pool_new (run_job, NULL, n, FALSE, NULL));
+  }
+  g_task_set_task_data (task, job, (GDestroyNotify) hash_job_free);
+  g_thread_pool_push (pool, g_object_ref (task), NULL);
 }
 
 void
@@ -116,14 +161,16 @@ fc_password_hash_async (const char          *password,
                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  HashJob *job;
 
   g_return_if_fail (password != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, fc_password_hash_async);
-  g_task_set_task_data (task, g_strdup (password), g_free);
-  g_object_set_data (G_OBJECT (task), "iterations", GUINT_TO_POINTER (iterations));
-  g_task_run_in_thread (task, hash_thread);
+  job = g_new0 (HashJob, 1);
+  job->password = g_strdup (password);
+  job->iterations = iterations;
+  push_job (task, job);
 }
 
 char *
@@ -135,17 +182,6 @@ fc_password_hash_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-verify_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  char **pair = task_data;
-
-  g_task_return_boolean (task, fc_password_verify (pair[0], pair[1]));
-}
-
 void
 fc_password_verify_async (const char          *password,
                           const char          *encoded,
@@ -154,14 +190,14 @@ fc_password_verify_async (const char          *password,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  char **pair = g_new0 (char *, 3);
+  HashJob *job;
 
-  pair[0] = g_strdup (password != NULL ? password : "");
-  pair[1] = g_strdup (encoded != NULL ? encoded : "");
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, fc_password_verify_async);
-  g_task_set_task_data (task, pair, (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, verify_thread);
+  job = g_new0 (HashJob, 1);
+  job->password = g_strdup (password != NULL ? password : "");
+  job->encoded = g_strdup (encoded != NULL ? encoded : "");
+  push_job (task, job);
 }
 
 gboolean

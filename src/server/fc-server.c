@@ -17,6 +17,7 @@
 #include "fc-server-private.h"
 
 #define SHUTDOWN_GRACE_S 10
+#define LISTEN_BACKLOG 1024
 #define MAX_IDEMPOTENCY_KEY 255
 #define ACCESS_COOKIE "fitcore-access-token"
 
@@ -797,6 +798,7 @@ fc_server_listen (FcServer    *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) socket = NULL;
   g_autoslist(GUri) uris = NULL;
 
   g_return_val_if_fail (FC_IS_SERVER (self), FALSE);
@@ -808,7 +810,18 @@ fc_server_listen (FcServer    *self,
     return FALSE;
   }
   socket_address = g_inet_socket_address_new (inet, port);
-  if (!soup_server_listen (self->soup_server, socket_address, 0, error))
+
+  /* Our own socket for a real backlog: soup_server_listen() keeps GSocket's
+   * default of 10, and 64 clients connecting at once then lose SYNs and
+   * wait a second for the retry. */
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) ||
+      !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->soup_server, socket, 0, error))
     return FALSE;
 
   uris = soup_server_get_uris (self->soup_server);
