@@ -18,6 +18,8 @@
 
 #define SHUTDOWN_GRACE_S 10
 #define LISTEN_BACKLOG 1024
+#define HOUSEKEEPING_INTERVAL_S 3600
+#define IDEMPOTENCY_KEEP_S (24 * 3600)
 #define MAX_IDEMPOTENCY_KEY 255
 #define ACCESS_COOKIE "fitcore-access-token"
 
@@ -39,6 +41,7 @@ struct _FcServer {
   FcThrottle      *login_throttle;
   GTask           *shutdown_task;
   guint            shutdown_timeout_id;
+  guint            housekeeping_id;
 
   guint            in_flight;
   gboolean         shutting_down;
@@ -215,10 +218,10 @@ authenticate (FcServer        *self,
   g_autoptr(FcServerStmt) stmt = NULL;
 
   if (header != NULL) {
-    g_auto(GStrv) parts = g_regex_split_simple ("\\s+", header, 0, 0);
+    g_auto(GStrv) parts = g_strsplit_set (header, " \t", -1);
     guint n = 0;
 
-    /* Drop the empty strings that leading/trailing blanks leave. */
+    /* Python's str.split(): runs of blanks separate, none are kept. */
     for (guint i = 0; parts[i] != NULL; i++) {
       if (*parts[i] != '\0')
         parts[n++] = parts[i];
@@ -662,6 +665,7 @@ fc_server_dispose (GObject *object)
     soup_server_disconnect (self->soup_server);
   g_clear_object (&self->soup_server);
   g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->housekeeping_id, g_source_remove);
 
   G_OBJECT_CLASS (fc_server_parent_class)->dispose (object);
 }
@@ -708,6 +712,31 @@ add_module (FcServer      *self,
     g_ptr_array_add (self->sections, (gpointer) section);
 }
 
+/* Expired refresh tokens (blacklisted or not) can never be presented
+ * again, and replays are promised for a day: neither table should grow
+ * without bound. */
+static gboolean
+on_housekeeping_cb (gpointer user_data)
+{
+  FcServer *self = FC_SERVER (user_data);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) cutoff = g_date_time_add_seconds (now, -IDEMPOTENCY_KEEP_S);
+  g_autofree char *cutoff_text = fc_time_format_iso8601 (cutoff);
+  g_autoptr(FcServerStmt) tokens = NULL;
+  g_autoptr(FcServerStmt) keys = NULL;
+
+  if (!fc_server_db_begin (self->db))
+    return G_SOURCE_CONTINUE;
+  tokens = fc_server_db_prepare (self->db, "DELETE FROM outstanding_tokens WHERE expires_at < ?");
+  sqlite3_bind_int64 (tokens, 1, g_date_time_to_unix (now));
+  fc_server_db_step_done (tokens);
+  keys = fc_server_db_prepare (self->db, "DELETE FROM idempotency_keys WHERE created_at < ?");
+  fc_server_db_bind_text (keys, 1, cutoff_text);
+  fc_server_db_step_done (keys);
+  fc_server_db_end (self->db, TRUE);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_ping_cb (FcServerRequest *request)
 {
@@ -752,6 +781,8 @@ fc_server_new (FcServerConfig *config,
 
   self->soup_server = soup_server_new ("server-header", "fitcore-server/" PACKAGE_VERSION " ", NULL);
   soup_server_add_handler (self->soup_server, NULL, server_callback, self, NULL);
+  on_housekeeping_cb (self);
+  self->housekeeping_id = g_timeout_add_seconds (HOUSEKEEPING_INTERVAL_S, on_housekeeping_cb, self);
   g_signal_connect_object (self->soup_server, "request-started",
                            G_CALLBACK (on_request_started_cb), self, 0);
   return self;
