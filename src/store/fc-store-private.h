@@ -82,6 +82,7 @@ typedef struct {
   char       *text;
   char       *text2;
   GStrv       strv;
+  GArray     *ids;
 } FcStoreArgs;
 
 void           fc_store_args_free         (FcStoreArgs *args);
@@ -167,6 +168,10 @@ gboolean          fc_resource_remap       (FcStoreDb        *db,
                                            gint64            server_id,
                                            GError          **error);
 void              fc_store_db_load_account_email (FcStoreDb *db);
+gboolean          fc_resource_remove_missing (FcStoreDb       *db,
+                                              const FcResource *resource,
+                                              GArray          *server_ids,
+                                              GError         **error);
 gboolean          fc_resource_validate    (const FcResource *resource,
                                            JsonObject       *fields,
                                            GError          **error);

@@ -380,7 +380,7 @@ build_upsert_sql (const FcResource *resource)
   for (guint i = 0; i < resource->n_columns; i++)
     g_string_append_printf (sql, ", %s", resource->columns[i].column);
   /* ?1 is the id (1 for singletons), ?2 the server id or is_own. */
-  g_string_append (sql, ") VALUES (?1, ?2");
+  g_string_append (sql, ") SELECT ?1, ?2");
   for (guint i = 0; i < resource->n_columns; i++) {
     const Column *col = &resource->columns[i];
 
@@ -389,7 +389,11 @@ build_upsert_sql (const FcResource *resource)
     else
       g_string_append_printf (sql, ", ?%u", ++n);
   }
-  g_string_append_printf (sql, ") ON CONFLICT (id) DO UPDATE SET %s = excluded.%s",
+  /* An object the user deleted stays deleted while the DELETE is queued. */
+  g_string_append_printf (sql, " WHERE ?%u OR NOT EXISTS (SELECT 1 FROM outbox WHERE "
+                          "resource = '%s' AND object_id = ?1 AND method = 'DELETE')",
+                          n + 1, resource->name);
+  g_string_append_printf (sql, " ON CONFLICT (id) DO UPDATE SET %s = excluded.%s",
                           resource->singleton ? resource->id_column : "is_own",
                           resource->singleton ? resource->id_column : "is_own");
   for (guint i = 0; i < resource->n_columns; i++)
@@ -406,6 +410,27 @@ build_upsert_sql (const FcResource *resource)
                             resource->columns[i].column);
   g_string_append_c (sql, ')');
   return g_string_free (sql, FALSE);
+}
+
+/* Missing counts as dirty: there is nothing to update. */
+static gboolean
+is_dirty (FcStoreDb         *db,
+          const FcResource  *resource,
+          gint64             id,
+          gboolean          *out_dirty,
+          GError           **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT dirty FROM %s WHERE id = ?1", resource->name);
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = fc_store_db_step (db, stmt, error);
+  *out_dirty = rc != SQLITE_ROW || sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
 gboolean
@@ -474,9 +499,16 @@ fc_resource_upsert (FcStoreDb         *db,
   if (!fc_store_db_step_done (db, stmt, error))
     return FALSE;
 
-  /* The row was left alone when the user has unsent changes on it. */
-  if (sqlite3_changes (db->handle) == 0)
-    return TRUE;
+  /* The row was left alone: the user has unsent changes on it, or the
+   * server's copy is the same. Its items may still have changed. */
+  if (sqlite3_changes (db->handle) == 0) {
+    gboolean dirty = TRUE;
+
+    if (resource->child == NULL || !is_dirty (db, resource, id, &dirty, error))
+      return resource->child == NULL;
+    if (dirty && !force)
+      return TRUE;
+  }
 
   if (resource->child != NULL) {
     JsonArray *items = fc_json_get_array (object, resource->child->server_wire);
@@ -826,4 +858,36 @@ fc_resource_remap (FcStoreDb         *db,
 
   fc_store_db_touch (db, resource->name);
   return TRUE;
+}
+
+/* After a full pull: the server no longer has what it did not send. The
+ * user's own unsent objects (local ids, dirty rows) stay. */
+gboolean
+fc_resource_remove_missing (FcStoreDb         *db,
+                            const FcResource  *resource,
+                            GArray            *server_ids,
+                            GError           **error)
+{
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id > 0 AND dirty = 0 AND id NOT IN "
+                                          "(SELECT id FROM temp.pulled_ids)", resource->name);
+  sqlite3_stmt *stmt;
+
+  if (!fc_store_db_exec (db, "CREATE TEMP TABLE IF NOT EXISTS pulled_ids "
+                             "(id INTEGER PRIMARY KEY);"
+                             "DELETE FROM temp.pulled_ids", error))
+    return FALSE;
+  for (guint i = 0; i < server_ids->len; i++) {
+    if ((stmt = fc_store_db_stmt (db, "INSERT OR IGNORE INTO temp.pulled_ids (id) VALUES (?1)",
+                                  error)) == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, g_array_index (server_ids, gint64, i));
+    if (!fc_store_db_step_done (db, stmt, error))
+      return FALSE;
+  }
+
+  if ((stmt = fc_store_db_stmt (db, sql, error)) == NULL || !fc_store_db_step_done (db, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (db->handle) > 0)
+    fc_store_db_touch (db, resource->name);
+  return fc_store_db_exec (db, "DELETE FROM temp.pulled_ids", error);
 }

@@ -65,6 +65,7 @@ fc_store_args_free (FcStoreArgs *args)
   g_free (args->text);
   g_free (args->text2);
   g_strfreev (args->strv);
+  g_clear_pointer (&args->ids, g_array_unref);
   g_free (args);
 }
 
@@ -450,6 +451,62 @@ fc_store_upsert_foods_finish (FcStore       *self,
                               GError       **error)
 {
   return fc_store_upsert_finish (self, result, error);
+}
+
+static gboolean
+remove_missing_job (FcStoreDb       *db,
+                    gpointer         data,
+                    gpointer        *result,
+                    GDestroyNotify  *result_free,
+                    GError         **error)
+{
+  FcStoreArgs *args = data;
+
+  if (!fc_store_db_begin_bulk (db, error))
+    return FALSE;
+  if (!fc_resource_remove_missing (db, fc_resource_lookup (args->resource), args->ids, error)) {
+    fc_store_db_rollback (db);
+    return FALSE;
+  }
+  return fc_store_db_commit (db, error);
+}
+
+/**
+ * fc_store_remove_missing_async:
+ * @server_ids: (element-type gint64): every id a complete pull of
+ *   @resource returned
+ *
+ * Ends a full pull: server objects the pull did not return are gone from
+ * the server, so they go here too, unless the user has unsent changes on
+ * them. Objects created here and not yet sent are kept.
+ */
+void
+fc_store_remove_missing_async (FcStore             *self,
+                               const char          *resource,
+                               GArray              *server_ids,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  const FcResource *info = fc_resource_lookup (resource);
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (info != NULL && !fc_resource_is_singleton (info));
+  g_return_if_fail (server_ids != NULL && g_array_get_element_size (server_ids) == sizeof (gint64));
+
+  args = args_new (resource, 0);
+  args->ids = g_array_ref (server_ids);
+  submit (self, remove_missing_job, args, fc_store_remove_missing_async, cancellable, callback,
+          user_data);
+}
+
+gboolean
+fc_store_remove_missing_finish (FcStore       *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish_boolean (self, result, fc_store_remove_missing_async, error);
 }
 
 static void

@@ -95,6 +95,15 @@ void          fc_store_upsert_foods_async     (FcStore              *self,
 gboolean      fc_store_upsert_foods_finish    (FcStore              *self,
                                                GAsyncResult         *result,
                                                GError              **error);
+void          fc_store_remove_missing_async   (FcStore              *self,
+                                               const char           *resource,
+                                               GArray               *server_ids,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean      fc_store_remove_missing_finish  (FcStore              *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
 void          fc_store_set_account_async      (FcStore              *self,
                                                JsonObject           *user,
                                                GCancellable         *cancellable,

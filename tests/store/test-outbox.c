@@ -460,6 +460,78 @@ test_complete_errors (void)
   st_close (g_steal_pointer (&store));
 }
 
+static void
+test_pull_keeps_local_changes (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(FcOutboxItem) removal = NULL;
+  g_autoptr(FcOutboxItem) rename = NULL;
+  g_autoptr(FcOutboxItem) created = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  const char *path;
+  gint64 one = 1;
+
+  st_upsert (store, FC_STORE_FOODS,
+             "[{\"id\":1,\"name\":\"Apple\"},{\"id\":2,\"name\":\"Pear\"},"
+             "{\"id\":3,\"name\":\"Plum\"},{\"id\":4,\"name\":\"Fig\"}]");
+  removal = st_delete (store, FC_STORE_FOODS, 4);
+  rename = st_update (store, FC_STORE_FOODS, 3, "{\"name\":\"Damson\"}");
+  created = st_create (store, FC_STORE_FOODS, "{\"name\":\"Quince\"}");
+
+  /* A pull that still has the deleted and the renamed food changes neither. */
+  st_upsert (store, FC_STORE_FOODS,
+             "[{\"id\":3,\"name\":\"Plum\"},{\"id\":4,\"name\":\"Fig\"}]");
+  path = fc_store_get_path (store);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods WHERE id = 4"), ==, 0);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods WHERE name = 'Damson'"), ==, 1);
+
+  /* The server now has food 1 only: 2 goes; 3 (changed here) and the
+   * unsent local food stay. */
+  g_array_append_val (ids, one);
+  fc_store_remove_missing_async (store, FC_STORE_FOODS, ids, NULL, st_result_cb, &result);
+  g_assert_true (fc_store_remove_missing_finish (store, st_wait (&result), &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *left = st_sql_text (path, "SELECT group_concat(name, ',') FROM "
+                                               "(SELECT name FROM foods ORDER BY name)");
+
+    g_assert_cmpstr (left, ==, "Apple,Damson,Quince");
+  }
+  g_clear_object (&result);
+  st_close (g_steal_pointer (&store));
+}
+
+static void
+test_pull_meal_items (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) meal = NULL;
+  JsonArray *items;
+
+  st_upsert (store, FC_STORE_MEALS,
+             "[{\"id\":5,\"name\":\"Lunch\",\"meal_items\":[{\"id\":1,\"meal\":5,"
+             "\"food_detail\":{\"id\":9,\"name\":\"Greek Yogurt\"},"
+             "\"number_of_servings\":0.5}]}]");
+  /* Same meal row, other items: the items still follow the server. */
+  st_upsert (store, FC_STORE_MEALS,
+             "[{\"id\":5,\"name\":\"Lunch\",\"meal_items\":[{\"id\":2,\"meal\":5,"
+             "\"food_detail\":{\"id\":10,\"name\":\"Oats\"},\"number_of_servings\":1.0},"
+             "{\"id\":3,\"meal\":5,\"food_detail\":{\"id\":9,\"name\":\"Greek Yogurt\"},"
+             "\"number_of_servings\":2.0}]}]");
+  meal = st_get (store, FC_STORE_MEALS, 5, &error);
+  g_assert_no_error (error);
+  items = json_object_get_array_member (meal, "meal_items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 0), "food"),
+                   ==, 10);
+  g_assert_cmpint (st_sql_int (fc_store_get_path (store),
+                               "SELECT count(*) FROM foods WHERE id IN (9, 10)"), ==, 2);
+  st_close (g_steal_pointer (&store));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -476,6 +548,8 @@ main (int   argc,
   g_test_add_func ("/store/outbox/discard-update-and-delete", test_discard_update_and_delete);
   g_test_add_func ("/store/outbox/discard-create", test_discard_create_takes_dependents);
   g_test_add_func ("/store/outbox/complete-errors", test_complete_errors);
+  g_test_add_func ("/store/pull/keeps-local-changes", test_pull_keeps_local_changes);
+  g_test_add_func ("/store/pull/meal-items", test_pull_meal_items);
 
   return g_test_run ();
 }
