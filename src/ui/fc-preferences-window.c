@@ -69,8 +69,16 @@ static void
 fc_preferences_window_load_server_url (FcPreferencesWindow *self)
 {
   g_autofree char *url = g_settings_get_string (self->settings, FC_SETTINGS_SERVER_URL);
+  g_autofree char *shown = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->server_row));
 
-  if (g_strcmp0 (url, gtk_editable_get_text (GTK_EDITABLE (self->server_row))) != 0)
+  /* Leave what the user typed alone when it is the stored address but for
+   * the normalized trailing slash: rewriting the text would show the apply
+   * button again, as if the address were not saved. */
+  if (fc_api_client_check_base_url (text, &shown, NULL) && g_strcmp0 (shown, url) == 0)
+    return;
+
+  if (g_strcmp0 (url, text) != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
 }
 
