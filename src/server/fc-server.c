@@ -494,6 +494,8 @@ dispatch (FcServer        *self,
   if (g_str_equal (path, "/api/v1/")) {
     if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD")) {
       respond_api_root (self, request);
+    } else if (g_str_equal (method, "OPTIONS")) {
+      respond_options (request, "GET, HEAD, OPTIONS");
     } else {
       g_autofree char *detail = g_strdup_printf ("Method \"%s\" not allowed.", method);
 
@@ -887,6 +889,7 @@ fc_server_shutdown_async (FcServer            *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  GSList *listeners;
 
   g_return_if_fail (FC_IS_SERVER (self));
 
@@ -898,8 +901,14 @@ fc_server_shutdown_async (FcServer            *self,
     return;
   }
 
-  /* New requests get a 503 from now on; those in flight finish. */
+  /* No new connections (libsoup's listener just stops watching a closed
+   * socket); new requests on open connections get a 503; those in flight
+   * finish. */
   self->shutting_down = TRUE;
+  listeners = soup_server_get_listeners (self->soup_server);
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    g_socket_close (l->data, NULL);
+  g_slist_free (listeners);
   if (self->in_flight == 0) {
     g_task_return_boolean (task, TRUE);
     return;
