@@ -80,6 +80,20 @@ args_new (const char *resource,
   return args;
 }
 
+/* A deep copy: the worker reads it later, the caller may keep editing. */
+static JsonObject *
+copy_object (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) copy = NULL;
+
+  if (object == NULL)
+    return NULL;
+  node = json_node_init_object (json_node_alloc (), object);
+  copy = json_node_copy (node);
+  return json_node_dup_object (copy);
+}
+
 /* Back on the caller's context: announce, then answer. */
 static gboolean
 job_complete_cb (gpointer user_data)
@@ -408,6 +422,18 @@ upsert_job (FcStoreDb       *db,
   return fc_store_db_commit (db, error);
 }
 
+/**
+ * fc_store_upsert_async:
+ * @resource: "foods", "meals" or "meal_plans"
+ * @page: server objects, as one page of a list brings them. Not copied (a
+ *   pull passes 50,000 foods): do not change it after the call; the
+ *   immutable nodes fc_json_parse() gives are ideal.
+ *
+ * Stores a page of server objects in one transaction. Objects with unsent
+ * changes, or with a queued DELETE, are left as the user made them; rows
+ * the server did not change are not rewritten. A malformed object (no
+ * id) is skipped, not the page.
+ */
 void
 fc_store_upsert_async (FcStore             *self,
                        const char          *resource,
@@ -521,7 +547,7 @@ upsert_one_async (FcStore             *self,
   FcStoreArgs *args = args_new (resource, 0);
 
   args->array = json_array_new ();
-  json_array_add_object_element (args->array, json_object_ref (object));
+  json_array_add_object_element (args->array, copy_object (object));
   submit (self, upsert_job, args, source_tag, cancellable, callback, user_data);
 }
 
@@ -955,13 +981,7 @@ write_async (FcStore             *self,
 {
   FcStoreArgs *args = args_new (resource, id);
 
-  /* A deep copy: the caller may keep editing its object. */
-  if (fields != NULL) {
-    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), fields);
-    g_autoptr(JsonNode) copy = json_node_copy (node);
-
-    args->object = json_node_dup_object (copy);
-  }
+  args->object = copy_object (fields);
   args->number = kind;
   submit (self, fc_store_outbox_write, args, source_tag, cancellable, callback, user_data);
 }
@@ -1168,6 +1188,7 @@ fc_store_outbox_mark_sending_finish (FcStore       *self,
  * transaction a created object takes its server id (in the object, in
  * whatever references it, and in the paths and bodies of queued rows),
  * and the object takes the server's copy unless more writes are queued.
+ * The response is not copied: do not change it after the call.
  */
 void
 fc_store_outbox_complete_async (FcStore             *self,
@@ -1288,7 +1309,7 @@ fc_store_outbox_retry_async (FcStore             *self,
   g_return_if_fail (FC_IS_STORE (self));
 
   args = args_new (NULL, row_id);
-  args->object = new_body != NULL ? json_object_ref (new_body) : NULL;
+  args->object = copy_object (new_body);
   submit (self, fc_store_outbox_retry, args, fc_store_outbox_retry_async, cancellable, callback,
           user_data);
 }
