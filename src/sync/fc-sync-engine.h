@@ -1,0 +1,68 @@
+/* fc-sync-engine.h — fills the store from the API and drains the outbox
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A sync is: detect sections, pull (the first time everything, later what
+ * the server lets us fetch incrementally), then push the outbox in order.
+ * Syncs run on start, when asked, when the network comes back
+ * (GNetworkMonitor) and every few minutes; a sync asked for while one runs
+ * is coalesced into one more run after it. A network failure ends the run
+ * in the OFFLINE state and leaves the outbox as it was; a 400/403/404 on a
+ * queued write marks that row as needing attention (with the server's
+ * message) and the push goes on with the rows after it that do not depend
+ * on it.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fc-api-client.h"
+#include "fc-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FC_SYNC_STATE_SYNCED,          /* nothing waiting, last run succeeded */
+  FC_SYNC_STATE_SYNCING,         /* a run is going on; see "progress" */
+  FC_SYNC_STATE_OFFLINE,         /* the server cannot be reached */
+  FC_SYNC_STATE_PENDING,         /* "pending-count" changes wait to be sent */
+  FC_SYNC_STATE_NEEDS_ATTENTION, /* "rejected-count" changes the server refused */
+} FcSyncState;
+
+#define FC_TYPE_SYNC_ENGINE (fc_sync_engine_get_type ())
+G_DECLARE_FINAL_TYPE (FcSyncEngine, fc_sync_engine, FC, SYNC_ENGINE, GObject)
+
+FcSyncEngine *fc_sync_engine_new                (FcApiClient         *client,
+                                                 FcStore             *store);
+
+/* Properties (all notify on the main context): "state", "progress" (0..1
+ * during a run, for a progress bar), "pending-count", "rejected-count",
+ * "last-synced" (unix seconds, 0 = never), "last-error" (a sentence or NULL).
+ * Signal "rejected" (FcOutboxItem *item): a queued write the server refused,
+ * for a toast. */
+FcSyncState   fc_sync_engine_get_state          (FcSyncEngine        *self);
+double        fc_sync_engine_get_progress       (FcSyncEngine        *self);
+guint         fc_sync_engine_get_pending_count  (FcSyncEngine        *self);
+guint         fc_sync_engine_get_rejected_count (FcSyncEngine        *self);
+gint64        fc_sync_engine_get_last_synced    (FcSyncEngine        *self);
+const char   *fc_sync_engine_get_last_error     (FcSyncEngine        *self);
+/* A translated one-line description of the state, for the UI. */
+char         *fc_sync_engine_describe_state     (FcSyncEngine        *self);
+
+/* Periodic syncs and the network monitor; stop() cancels a running sync. */
+void          fc_sync_engine_start              (FcSyncEngine        *self);
+void          fc_sync_engine_stop               (FcSyncEngine        *self);
+/* Fire and forget; coalesced. The UI calls it after each user write. */
+void          fc_sync_engine_request_sync       (FcSyncEngine        *self);
+
+/* One whole run, for tests and "Sync now" with feedback. */
+void          fc_sync_engine_sync_async         (FcSyncEngine        *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean      fc_sync_engine_sync_finish        (FcSyncEngine        *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+G_END_DECLS
