@@ -266,7 +266,11 @@ parse_multipart (FcServerRequest *self,
       continue;
     filename = g_hash_table_lookup (params, "filename");
 
-    if (filename != NULL && *filename != '\0') {
+    /* A file input left empty: no file, as Django reads it (not a blank
+     * value, which would clear the field). */
+    if (filename != NULL && *filename == '\0')
+      continue;
+    if (filename != NULL) {
       FcUploadedFile *file = g_new0 (FcUploadedFile, 1);
       const char *type = soup_message_headers_get_content_type (part_headers, NULL);
 
@@ -506,6 +510,7 @@ fc_server_request_respond_raw (FcServerRequest *self,
   soup_server_message_set_status (self->message, status,
                                   status == 429 ? "Too Many Requests"
                                   : status == 422 ? "Unprocessable Entity" : NULL);
+  soup_message_body_truncate (soup_server_message_get_response_body (self->message));
   if (body != NULL) {
     SoupMessageHeaders *headers = soup_server_message_get_response_headers (self->message);
 

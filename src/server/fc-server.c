@@ -548,8 +548,13 @@ dispatch (FcServer        *self,
      * transaction for what it writes later. */
     gboolean commit = !request->responded || request->status < 400;
 
-    if (!fc_server_db_end (self->db, commit) && commit && request->responded)
-      g_warning ("%s %s: the response was sent but its writes were lost", method, path);
+    if (!fc_server_db_end (self->db, commit) && commit && request->responded) {
+      /* Nothing was written: the success must not go out. */
+      g_warning ("%s %s: commit failed; answering 500 instead", method, path);
+      request->responded = FALSE;
+      fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                        "A server error occurred.");
+    }
   }
 }
 

@@ -134,6 +134,9 @@ test_multipart_image (void)
   g_autoptr(FcTestResponse) rejected = NULL;
   g_autoptr(FcTestResponse) disguised = NULL;
   g_autoptr(FcTestResponse) cleared = NULL;
+  g_autoptr(FcTestResponse) untouched = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autofree char *url4 = NULL;
   g_autofree char *url = NULL;
   g_autofree char *url2 = NULL;
   g_autofree char *url3 = NULL;
@@ -166,6 +169,12 @@ test_multipart_image (void)
   disguised = patch_multipart (shared, token, "page.html", png, NULL);
   url3 = profile_img (disguised);
   g_assert_true (g_str_has_suffix (url3, "/page.png"));
+
+  /* A file input left empty changes nothing. */
+  untouched = patch_multipart (shared, token, "", empty, NULL);
+  g_assert_cmpuint (untouched->status, ==, 200);
+  url4 = profile_img (untouched);
+  g_assert_cmpstr (url4, ==, url3);
 
   cleared = patch_multipart (shared, token, NULL, NULL, "img", "", NULL);
   g_assert_cmpuint (cleared->status, ==, 200);
