@@ -27,6 +27,24 @@ gboolean       fc_local_server_start_finish (FcLocalServer       *self,
                                              GError             **error);
 /* "http://127.0.0.1:PORT/" once started, else NULL. */
 const char    *fc_local_server_get_url      (FcLocalServer       *self);
+/* SIGTERM, then waits (a few seconds at most, then SIGKILL). */
 void           fc_local_server_stop         (FcLocalServer       *self);
+const char    *fc_local_server_get_data_dir (FcLocalServer       *self);
+
+/* Added for the session: makes @email a staff account with @password in the
+ * data dir (`fitcore-server --create-staff`, the password on its stdin so it
+ * never shows in `ps`), creating it if needed. Run it while the server is
+ * stopped. The only account of a private server is its administrator, and
+ * as the data dir is ours, a password the Secret Service lost can always be
+ * set again this way. */
+void           fc_local_server_create_account_async  (FcLocalServer       *self,
+                                                      const char          *email,
+                                                      const char          *password,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean       fc_local_server_create_account_finish (FcLocalServer       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 
 G_END_DECLS

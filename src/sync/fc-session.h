@@ -54,6 +54,13 @@ gboolean        fc_session_get_secrets_persistent  (FcSession           *self);
 const char * const *fc_session_get_sections        (FcSession           *self);
 gboolean        fc_session_has_section             (FcSession           *self,
                                                     const char          *section);
+/* Added: the account's names as the store knows them (NULL until known),
+ * the client (NULL when signed out; for requests the store does not model
+ * yet, never for the UI), and whether this is "use this computer only". */
+const char     *fc_session_get_first_name          (FcSession           *self);
+const char     *fc_session_get_last_name           (FcSession           *self);
+FcApiClient    *fc_session_get_client              (FcSession           *self);
+gboolean        fc_session_is_local                (FcSession           *self);
 
 /* Signals:
  *   "signed-out" (const char *reason, gboolean by_user): the refresh token
@@ -114,7 +121,19 @@ gboolean        fc_session_request_password_reset_finish (FcSession           *s
 /* "Use this computer only": starts the bundled fitcore-server (FcLocalServer)
  * on a free loopback port with its data in the app's data dir, creates a
  * local account on first use (its password kept in the Secret Service), and
- * signs in. */
+ * signs in. Details (added):
+ * - the data dir is $XDG_DATA_HOME/fitcore/local-server; the account is
+ *   me@localhost.localdomain, made a staff account with
+ *   fc_local_server_create_account_async() (the only user of a private
+ *   server is its administrator). Its random password is a libsecret item
+ *   of the schema "org.fitcore.FitCore.LocalServer" (attributes `data-dir`,
+ *   `account`): FcCredentials only keeps tokens. If the Secret Service lost
+ *   it, or has none, a new password is set the same way; nothing is lost.
+ * - the port changes on every start, so the store and the tokens are keyed
+ *   by "local:<data dir>", not by the URL; "server-url" is the live URL.
+ * - the app starts such a session again by calling this again at start-up
+ *   (fc_session_restore_async() is for remote servers).
+ * - sign-out and finalize stop the server. */
 void            fc_session_use_local_server_async  (FcSession           *self,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,

@@ -1,0 +1,1181 @@
+/* fc-sync-engine.c — fills the store from the API and drains the outbox
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A run is a chain of callbacks on the main context (never a thread: the
+ * client and the store are asynchronous already): sections, account,
+ * profile, foods, meals, meal plans, then the outbox row by row. Only one
+ * run goes at a time; asking for one meanwhile sets `again`, and one more
+ * run follows.
+ */
+
+#define G_LOG_DOMAIN "fc-sync"
+
+#include "config.h"
+
+#include "fc-sync-engine.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fc-json.h"
+
+#define PERIODIC_INTERVAL_S (5 * 60)
+#define BACKOFF_MAX_S       (5 * 60)
+#define PAGE_SIZE_QUERY     "?page_size=100"
+
+/* Progress: where each step starts, of 1.0 for the run. */
+#define PROGRESS_ACCOUNT    0.02
+#define PROGRESS_FOODS      0.10
+#define PROGRESS_MEALS      0.75
+#define PROGRESS_MEAL_PLANS 0.82
+#define PROGRESS_PUSH       0.90
+
+struct _FcSyncEngine
+{
+  GObject          parent_instance;
+
+  /* owned */
+  FcApiClient     *client;
+  FcStore         *store;
+  GCancellable    *run_cancellable;
+  GPtrArray       *waiters;        /* GTask: sync_async callers of this run */
+  GPtrArray       *next_waiters;   /* GTask: of the run after it */
+  char            *last_error;
+  GNetworkMonitor *monitor;
+
+  /* GSource ids */
+  guint            idle_id;
+  guint            periodic_id;
+  guint            retry_id;
+  gulong           network_changed_id;
+  gulong           store_changed_id;
+
+  FcSyncState      state;
+  double           progress;
+  guint            pending;
+  guint            rejected;
+  gint64           last_synced;
+  guint            push_interval_ms;
+
+  guint            running : 1;
+  guint            again : 1;
+  guint            started : 1;
+  guint            offline : 1;
+  guint            network_available : 1;
+  guint            counting : 1;
+  guint            count_again : 1;
+};
+
+G_DEFINE_FINAL_TYPE (FcSyncEngine, fc_sync_engine, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_STORE,
+  PROP_STATE,
+  PROP_PROGRESS,
+  PROP_PENDING_COUNT,
+  PROP_REJECTED_COUNT,
+  PROP_LAST_SYNCED,
+  PROP_LAST_ERROR,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_REJECTED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+typedef gboolean (*StoreFinishFunc) (FcStore       *store,
+                                     GAsyncResult  *result,
+                                     GError       **error);
+
+/* One run's state, the data of its GTask. */
+typedef struct {
+  StoreFinishFunc finish;  /* of the store call on_stored_cb waits for */
+  char       **sections;
+  GArray      *ids;        /* gint64: server ids of the list being pulled */
+  const char  *resource;   /* the list being pulled */
+  double       step_start;
+  double       step_end;
+  guint        upserts;    /* pages handed to the store, not finished */
+  GError      *store_error;
+  gboolean     list_done;
+  FcOutboxItem *row;       /* the row being pushed */
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_strfreev (run->sections);
+  g_clear_pointer (&run->ids, g_array_unref);
+  g_clear_error (&run->store_error);
+  g_clear_object (&run->row);
+  g_free (run);
+}
+
+static void start_run (FcSyncEngine *self);
+static void pull_next (GTask *task);
+static void push_next (GTask *task);
+static void refresh_counts (FcSyncEngine *self);
+
+/* Helpers */
+
+static void
+set_progress (FcSyncEngine *self,
+              double        progress)
+{
+  progress = CLAMP (progress, 0.0, 1.0);
+  if (progress == self->progress)
+    return;
+  self->progress = progress;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+}
+
+static void
+set_last_error (FcSyncEngine *self,
+                const char   *message)
+{
+  if (g_strcmp0 (message, self->last_error) == 0)
+    return;
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
+update_state (FcSyncEngine *self)
+{
+  FcSyncState state;
+
+  if (self->running)
+    state = FC_SYNC_STATE_SYNCING;
+  else if (self->offline)
+    state = FC_SYNC_STATE_OFFLINE;
+  else if (self->rejected > 0)
+    state = FC_SYNC_STATE_NEEDS_ATTENTION;
+  else if (self->pending > 0)
+    state = FC_SYNC_STATE_PENDING;
+  else
+    state = FC_SYNC_STATE_SYNCED;
+
+  if (state == self->state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static gboolean
+is_offline_error (const GError *error)
+{
+  return g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NETWORK) ||
+         g_error_matches (error, FC_API_ERROR, FC_API_ERROR_TIMEOUT);
+}
+
+static gboolean
+has_section (Run        *run,
+             const char *section)
+{
+  return run->sections != NULL && g_strv_contains ((const char * const *) run->sections, section);
+}
+
+static void
+on_counts_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(FcSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint pending = 0, rejected = 0;
+
+  self->counting = FALSE;
+  if (fc_store_outbox_counts_finish (FC_STORE (source), result, &pending, &rejected, &error)) {
+    if (pending != self->pending) {
+      self->pending = pending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
+    }
+    if (rejected != self->rejected) {
+      self->rejected = rejected;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REJECTED_COUNT]);
+    }
+    update_state (self);
+  } else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    g_warning ("Cannot count the outbox: %s", error->message);
+  }
+
+  if (self->count_again) {
+    self->count_again = FALSE;
+    refresh_counts (self);
+  }
+}
+
+/* Coalesced: a push changes the outbox hundreds of times. */
+static void
+refresh_counts (FcSyncEngine *self)
+{
+  if (self->counting) {
+    self->count_again = TRUE;
+    return;
+  }
+  self->counting = TRUE;
+  fc_store_outbox_counts_async (self->store, NULL, on_counts_cb, g_object_ref (self));
+}
+
+static gboolean
+on_retry_timeout_cb (gpointer user_data)
+{
+  FcSyncEngine *self = user_data;
+
+  self->retry_id = 0;
+  fc_sync_engine_request_sync (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Seconds to wait before trying a row again: 2, 4, 8 ... 300. */
+static guint
+backoff_seconds (guint attempts)
+{
+  return MIN ((guint) BACKOFF_MAX_S, 1u << CLAMP (attempts, 1u, 9u));
+}
+
+static void
+schedule_retry (FcSyncEngine *self,
+                guint         seconds)
+{
+  if (!self->started)
+    return;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_id = g_timeout_add_seconds (seconds, on_retry_timeout_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->retry_id),
+                            "[fitcore] sync retry");
+}
+
+static void
+complete_tasks (GPtrArray    *tasks,
+                const GError *error)
+{
+  for (guint i = 0; i < tasks->len; i++) {
+    GTask *task = g_ptr_array_index (tasks, i);
+
+    if (error != NULL)
+      g_task_return_error (task, g_error_copy (error));
+    else
+      g_task_return_boolean (task, TRUE);
+  }
+  g_ptr_array_set_size (tasks, 0);
+}
+
+/* Ends the run. Takes @task; @error may be NULL. */
+static void
+finish_run (GTask  *task,
+            GError *error)
+{
+  FcSyncEngine *self = g_task_get_source_object (task);
+  g_autoptr(GError) owned_error = error;
+
+  self->running = FALSE;
+  g_clear_object (&self->run_cancellable);
+
+  if (error == NULL) {
+    self->offline = FALSE;
+    self->last_synced = g_get_real_time () / G_USEC_PER_SEC;
+    set_progress (self, 1.0);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
+  } else if (is_offline_error (error)) {
+    self->offline = TRUE;
+    set_last_error (self, error->message);
+    schedule_retry (self, BACKOFF_MAX_S / 10);
+  } else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    self->offline = FALSE;
+    set_last_error (self, error->message);
+  }
+  if (error == NULL && self->retry_id == 0)
+    set_last_error (self, NULL);
+
+  g_debug ("Sync run ended: %s", error != NULL ? error->message : "ok");
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+
+  update_state (self);
+  refresh_counts (self);
+  complete_tasks (self->waiters, error);
+
+  if (self->again) {
+    self->again = FALSE;
+    start_run (self);
+  }
+}
+
+/* Pull */
+
+static void
+on_upsert_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!fc_store_upsert_finish (FC_STORE (source), result, &error) && run->store_error == NULL)
+    run->store_error = g_steal_pointer (&error);
+  run->upserts--;
+}
+
+static void
+on_page_cb (FcApiClient *client,
+            JsonArray   *page,
+            guint        fetched,
+            guint        count,
+            gpointer     user_data)
+{
+  GTask *task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  guint n = json_array_get_length (page);
+
+  for (guint i = 0; i < n; i++) {
+    JsonNode *node = json_array_get_element (page, i);
+    gint64 id;
+
+    if (JSON_NODE_HOLDS_OBJECT (node) &&
+        fc_json_get_int (json_node_get_object (node), "id", &id))
+      g_array_append_val (run->ids, id);
+  }
+
+  /* Jobs run in call order on the store's thread, so the pages land in
+   * order and remove_missing (queued after the last) sees them all. */
+  run->upserts++;
+  fc_store_upsert_async (self->store, run->resource, page, NULL, on_upsert_done_cb,
+                         g_object_ref (task));
+
+  if (count > 0)
+    set_progress (self, run->step_start +
+                  (run->step_end - run->step_start) * MIN (1.0, (double) fetched / count));
+}
+
+static void
+on_remove_missing_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!fc_store_remove_missing_finish (FC_STORE (source), result, &error) &&
+      run->store_error == NULL)
+    run->store_error = g_steal_pointer (&error);
+
+  if (run->store_error != NULL) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&run->store_error));
+    return;
+  }
+  pull_next (g_steal_pointer (&task));
+}
+
+static void
+on_list_fetched_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(JsonArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+
+  items = fc_api_client_fetch_all_finish (FC_API_CLIENT (source), result, NULL, &error);
+  if (items == NULL) {
+    /* A list the server does not have is skipped, not an error. */
+    if (g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND)) {
+      g_debug ("No %s on this server", run->resource);
+      pull_next (g_steal_pointer (&task));
+      return;
+    }
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+
+  /* Only a complete pull may remove what the server no longer lists. */
+  fc_store_remove_missing_async (self->store, run->resource, run->ids,
+                                 g_task_get_cancellable (task), on_remove_missing_cb,
+                                 g_steal_pointer (&task));
+}
+
+static void
+pull_list (GTask      *task,
+           const char *resource,
+           const char *path,
+           double      step_end)
+{
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autofree char *query = g_strconcat (path, PAGE_SIZE_QUERY, NULL);
+
+  run->resource = resource;
+  run->step_start = self->progress;
+  run->step_end = step_end;
+  g_clear_pointer (&run->ids, g_array_unref);
+  run->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  /* The page callback holds a plain pointer: the fetch ends before the
+   * task can. */
+  fc_api_client_fetch_all_async (self->client, query, FC_API_REQUEST_NONE, on_page_cb, task, NULL,
+                                 g_task_get_cancellable (task), on_list_fetched_cb,
+                                 g_object_ref (task));
+  g_object_unref (task);
+}
+
+static void
+on_stored_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!run->finish (FC_STORE (source), result, &error)) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  pull_next (g_steal_pointer (&task));
+}
+
+static void
+on_profile_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = fc_api_client_request_finish (FC_API_CLIENT (source), result, NULL, NULL, &error);
+  if (node == NULL) {
+    if (g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND)) {
+      pull_next (g_steal_pointer (&task));
+      return;
+    }
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  if (!JSON_NODE_HOLDS_OBJECT (node)) {
+    finish_run (g_steal_pointer (&task),
+                g_error_new_literal (FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
+                                     _("The server sent a profile that is not an object.")));
+    return;
+  }
+  run->finish = fc_store_set_profile_finish;
+  fc_store_set_profile_async (self->store, json_node_get_object (node),
+                              g_task_get_cancellable (task), on_stored_cb,
+                              g_steal_pointer (&task));
+}
+
+static void
+on_user_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  user = fc_api_client_get_user_finish (FC_API_CLIENT (source), result, &error);
+  if (user == NULL) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  run->finish = fc_store_set_account_finish;
+  fc_store_set_account_async (self->store, user, g_task_get_cancellable (task), on_stored_cb,
+                              g_steal_pointer (&task));
+}
+
+static void
+on_sections_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  run->sections = fc_api_client_detect_sections_finish (FC_API_CLIENT (source), result, &error);
+  if (run->sections == NULL) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  run->finish = fc_store_set_sections_finish;
+  fc_store_set_sections_async (self->store, (const char * const *) run->sections,
+                               g_task_get_cancellable (task), on_stored_cb,
+                               g_steal_pointer (&task));
+}
+
+/* Each step of the pull, in order: a step that is done moves `step` on. */
+typedef enum {
+  STEP_SECTIONS,
+  STEP_ACCOUNT,
+  STEP_PROFILE,
+  STEP_FOODS,
+  STEP_MEALS,
+  STEP_MEAL_PLANS,
+  STEP_PUSH,
+} Step;
+
+static void
+pull_next (GTask *task)
+{
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Step step = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "step"));
+
+  g_object_set_data (G_OBJECT (task), "step", GUINT_TO_POINTER (step + 1));
+  if (g_cancellable_is_cancelled (cancellable)) {
+    finish_run (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                           _("The sync was stopped.")));
+    return;
+  }
+
+  switch (step) {
+    case STEP_SECTIONS:
+      fc_api_client_detect_sections_async (self->client, cancellable, on_sections_cb, task);
+      return;
+    case STEP_ACCOUNT:
+      set_progress (self, PROGRESS_ACCOUNT);
+      fc_api_client_get_user_async (self->client, cancellable, on_user_cb, task);
+      return;
+    case STEP_PROFILE:
+      if (!has_section (run, "auth"))
+        break;
+      fc_api_client_request_async (self->client, "GET", "auth/profile/", NULL, NULL,
+                                   FC_API_REQUEST_NONE, cancellable, on_profile_cb, task);
+      return;
+    case STEP_FOODS:
+      set_progress (self, PROGRESS_FOODS);
+      if (!has_section (run, "nutrition"))
+        break;
+      pull_list (task, FC_STORE_FOODS, "nutrition/foods/", PROGRESS_MEALS);
+      return;
+    case STEP_MEALS:
+      set_progress (self, PROGRESS_MEALS);
+      if (!has_section (run, "nutrition"))
+        break;
+      pull_list (task, FC_STORE_MEALS, "nutrition/meals/", PROGRESS_MEAL_PLANS);
+      return;
+    case STEP_MEAL_PLANS:
+      set_progress (self, PROGRESS_MEAL_PLANS);
+      if (!has_section (run, "nutrition"))
+        break;
+      pull_list (task, FC_STORE_MEAL_PLANS, "nutrition/meal-plans/", PROGRESS_PUSH);
+      return;
+    case STEP_PUSH:
+    default:
+      set_progress (self, PROGRESS_PUSH);
+      push_next (task);
+      return;
+  }
+  pull_next (task);
+}
+
+/* Push */
+
+static void
+on_row_settled_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!run->finish (FC_STORE (source), result, &error)) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  refresh_counts (self);
+  push_next (g_steal_pointer (&task));
+}
+
+/* A failure that is not the write's fault: the row waits (with backoff)
+ * and so does everything queued after it. */
+static void
+on_row_deferred_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *why = g_object_steal_data (G_OBJECT (task), "why");
+  g_autoptr(GError) error = NULL;
+
+  if (!fc_store_outbox_defer_finish (FC_STORE (source), result, &error)) {
+    g_clear_error (&why);
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  finish_run (g_steal_pointer (&task), why);
+}
+
+static char *
+problem_message (FcApiProblem *problem,
+                 const GError *error)
+{
+  char *message = problem != NULL ? fc_api_problem_dup_message (problem) : NULL;
+
+  if (message == NULL || *message == '\0') {
+    g_free (message);
+    message = g_strdup (error->message);
+  }
+  return message;
+}
+
+static void
+on_row_sent_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(FcOutboxItem) row = g_steal_pointer (&run->row);
+  g_autoptr(FcApiProblem) problem = NULL;
+  g_autoptr(JsonNode) response = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+
+  response = fc_api_client_request_finish (FC_API_CLIENT (source), result, &status, &problem,
+                                           &error);
+  if (response != NULL) {
+    run->finish = fc_store_outbox_complete_finish;
+    fc_store_outbox_complete_async (self->store, fc_outbox_item_get_id (row), response, NULL,
+                                    on_row_settled_cb, g_steal_pointer (&task));
+    return;
+  }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    /* The row stays SENDING and goes again, under the same key. */
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+
+  /* The write's own fault: it waits for the user, the rest goes on. 401
+   * is not among them: the client signs the user out, and the row waits
+   * for the next sign-in. */
+  if (status >= 400 && status < 500 && status != 401 && status != 408 && status != 429) {
+    g_autofree char *message = problem_message (problem, error);
+    JsonNode *fields = problem != NULL ? fc_api_problem_get_raw (problem) : NULL;
+
+    g_debug ("%s %s rejected (%u): %s", fc_outbox_item_get_method (row),
+             fc_outbox_item_get_path (row), status, message);
+    g_signal_emit (self, signals[SIGNAL_REJECTED], 0, row);
+    run->finish = fc_store_outbox_reject_finish;
+    fc_store_outbox_reject_async (self->store, fc_outbox_item_get_id (row), status, message,
+                                  fields, NULL, on_row_settled_cb, g_steal_pointer (&task));
+    return;
+  }
+
+  {
+    guint delay = backoff_seconds (fc_outbox_item_get_attempts (row) + 1);
+    gint64 next = g_get_real_time () + (gint64) delay * G_USEC_PER_SEC;
+    g_autofree char *message = problem_message (problem, error);
+
+    schedule_retry (self, delay);
+    g_object_set_data_full (G_OBJECT (task), "why", g_steal_pointer (&error),
+                            (GDestroyNotify) g_error_free);
+    fc_store_outbox_defer_async (self->store, fc_outbox_item_get_id (row), next, message, NULL,
+                                 on_row_deferred_cb, g_steal_pointer (&task));
+  }
+}
+
+static void
+on_row_marked_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  const char *text;
+
+  if (!fc_store_outbox_mark_sending_finish (FC_STORE (source), result, &error)) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+
+  text = fc_outbox_item_get_body (run->row);
+  if (text != NULL) {
+    body = fc_json_parse (text, -1, NULL);
+    if (body == NULL)
+      g_warning ("Outbox row %" G_GINT64_FORMAT " has a body that is not JSON",
+                 fc_outbox_item_get_id (run->row));
+  }
+  fc_api_client_request_async (self->client, fc_outbox_item_get_method (run->row),
+                               fc_outbox_item_get_path (run->row), body,
+                               fc_outbox_item_get_idempotency_key (run->row),
+                               FC_API_REQUEST_NONE, g_task_get_cancellable (task),
+                               on_row_sent_cb, g_steal_pointer (&task));
+}
+
+static void
+on_peeked_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&run->row);
+  run->row = fc_store_outbox_peek_finish (FC_STORE (source), result, &error);
+  if (error != NULL) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  if (run->row == NULL) {
+    finish_run (g_steal_pointer (&task), NULL);
+    return;
+  }
+
+  /* A run is itself the retry: a WAITING row is sent now, whatever its
+   * next-attempt time (the timer only decides when we try on our own). */
+  fc_store_outbox_mark_sending_async (self->store, fc_outbox_item_get_id (run->row),
+                                      g_task_get_cancellable (task), on_row_marked_cb,
+                                      g_steal_pointer (&task));
+}
+
+static void
+push_next (GTask *task)
+{
+  FcSyncEngine *self = g_task_get_source_object (task);
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task))) {
+    finish_run (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                           _("The sync was stopped.")));
+    return;
+  }
+  fc_store_outbox_peek_async (self->store, g_task_get_cancellable (task), on_peeked_cb, task);
+}
+
+/* Runs */
+
+static void
+start_run (FcSyncEngine *self)
+{
+  GTask *task;
+
+  g_assert (!self->running);
+
+  self->running = TRUE;
+  g_ptr_array_extend_and_steal (self->waiters, g_steal_pointer (&self->next_waiters));
+  self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->run_cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  set_progress (self, 0.0);
+  update_state (self);
+
+  task = g_task_new (self, self->run_cancellable, NULL, NULL);
+  g_task_set_source_tag (task, start_run);
+  g_task_set_task_data (task, g_new0 (Run, 1), (GDestroyNotify) run_free);
+
+  if (!fc_api_client_is_signed_in (self->client)) {
+    finish_run (task, g_error_new_literal (FC_API_ERROR, FC_API_ERROR_UNAUTHORIZED,
+                                           _("You are signed out.")));
+    return;
+  }
+  pull_next (task);
+}
+
+static gboolean
+on_idle_sync_cb (gpointer user_data)
+{
+  FcSyncEngine *self = user_data;
+
+  self->idle_id = 0;
+  if (self->running)
+    self->again = TRUE;
+  else
+    start_run (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_periodic_cb (gpointer user_data)
+{
+  fc_sync_engine_request_sync (FC_SYNC_ENGINE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_network_changed_cb (GNetworkMonitor *monitor,
+                       gboolean         available,
+                       FcSyncEngine    *self)
+{
+  gboolean was_available = self->network_available;
+
+  self->network_available = available;
+  if (available && (!was_available || self->offline))
+    fc_sync_engine_request_sync (self);
+}
+
+static void
+on_store_changed_cb (FcStore      *store,
+                     const char   *resource,
+                     FcSyncEngine *self)
+{
+  refresh_counts (self);
+}
+
+static void
+on_cancel_run_cb (GCancellable *cancellable,
+                  FcSyncEngine *self)
+{
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+}
+
+/* Overrides */
+
+static void
+fc_sync_engine_dispose (GObject *object)
+{
+  FcSyncEngine *self = (FcSyncEngine *) object;
+
+  fc_sync_engine_stop (self);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
+
+  G_OBJECT_CLASS (fc_sync_engine_parent_class)->dispose (object);
+}
+
+static void
+fc_sync_engine_finalize (GObject *object)
+{
+  FcSyncEngine *self = (FcSyncEngine *) object;
+
+  g_clear_object (&self->client);
+  g_clear_object (&self->store);
+  g_clear_object (&self->run_cancellable);
+  g_clear_pointer (&self->waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->next_waiters, g_ptr_array_unref);
+  g_free (self->last_error);
+
+  G_OBJECT_CLASS (fc_sync_engine_parent_class)->finalize (object);
+}
+
+static void
+fc_sync_engine_constructed (GObject *object)
+{
+  FcSyncEngine *self = (FcSyncEngine *) object;
+
+  G_OBJECT_CLASS (fc_sync_engine_parent_class)->constructed (object);
+
+  g_assert (self->client != NULL && self->store != NULL);
+  self->store_changed_id = g_signal_connect (self->store, "changed::" FC_STORE_OUTBOX,
+                                             G_CALLBACK (on_store_changed_cb), self);
+  refresh_counts (self);
+}
+
+static void
+fc_sync_engine_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  FcSyncEngine *self = FC_SYNC_ENGINE (object);
+
+  switch (prop_id) {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_STATE:
+      g_value_set_uint (value, self->state);
+      break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, self->progress);
+      break;
+    case PROP_PENDING_COUNT:
+      g_value_set_uint (value, self->pending);
+      break;
+    case PROP_REJECTED_COUNT:
+      g_value_set_uint (value, self->rejected);
+      break;
+    case PROP_LAST_SYNCED:
+      g_value_set_int64 (value, self->last_synced);
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+fc_sync_engine_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  FcSyncEngine *self = FC_SYNC_ENGINE (object);
+
+  switch (prop_id) {
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+fc_sync_engine_class_init (FcSyncEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = fc_sync_engine_constructed;
+  object_class->dispose = fc_sync_engine_dispose;
+  object_class->finalize = fc_sync_engine_finalize;
+  object_class->get_property = fc_sync_engine_get_property;
+  object_class->set_property = fc_sync_engine_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, FC_TYPE_API_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, FC_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* An FcSyncState; a plain uint because the core has no enum types. */
+  properties[PROP_STATE] =
+    g_param_spec_uint ("state", NULL, NULL, FC_SYNC_STATE_SYNCED, FC_SYNC_STATE_NEEDS_ATTENTION,
+                       FC_SYNC_STATE_SYNCED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PENDING_COUNT] =
+    g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REJECTED_COUNT] =
+    g_param_spec_uint ("rejected-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_SYNCED] =
+    g_param_spec_int64 ("last-synced", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_REJECTED] =
+    g_signal_new ("rejected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, FC_TYPE_OUTBOX_ITEM);
+}
+
+static void
+fc_sync_engine_init (FcSyncEngine *self)
+{
+  self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->network_available = TRUE;
+}
+
+/* Public API */
+
+FcSyncEngine *
+fc_sync_engine_new (FcApiClient *client,
+                    FcStore     *store)
+{
+  g_return_val_if_fail (FC_IS_API_CLIENT (client), NULL);
+  g_return_val_if_fail (FC_IS_STORE (store), NULL);
+
+  return g_object_new (FC_TYPE_SYNC_ENGINE, "client", client, "store", store, NULL);
+}
+
+FcSyncState
+fc_sync_engine_get_state (FcSyncEngine *self)
+{
+  g_return_val_if_fail (FC_IS_SYNC_ENGINE (self), FC_SYNC_STATE_SYNCED);
+
+  return self->state;
+}
+
+double
+fc_sync_engine_get_progress (FcSyncEngine *self)
+{
+  g_return_val_if_fail (FC_IS_SYNC_ENGINE (self), 0.0);
+
+  return self->progress;
+}
+
+guint
+fc_sync_engine_get_pending_count (FcSyncEngine *self)
+{
+  g_return_val_if_fail (FC_IS_SYNC_ENGINE (self), 0);
+
+  return self->pending;
+}
+
+guint
+fc_sync_engine_get_rejected_count (FcSyncEngine *self)
+{
+  g_return_val_if_fail (FC_IS_SYNC_ENGINE (self), 0);
+
+  return self->rejected;
+}
+
+gint64
+fc_sync_engine_get_last_synced (FcSyncEngine *self)
+{
+  g_return_val_if_fail (FC_IS_SYNC_ENGINE (self), 0);
+
+  return self->last_synced;
+}
+
+const char *
+fc_sync_engine_get_last_error (FcSyncEngine *self)
+{
+  g_return_val_if_fail (FC_IS_SYNC_ENGINE (self), NULL);
+
+  return self->last_error;
+}
+
+char *
+fc_sync_engine_describe_state (FcSyncEngine *self)
+{
+  g_return_val_if_fail (FC_IS_SYNC_ENGINE (self), NULL);
+
+  switch (self->state) {
+    case FC_SYNC_STATE_SYNCING:
+      return g_strdup (_("Syncing…"));
+    case FC_SYNC_STATE_OFFLINE:
+      if (self->pending == 0)
+        return g_strdup (_("Offline"));
+      /* Translators: the app cannot reach the server; %u writes wait. */
+      return g_strdup_printf (ngettext ("Offline — %u change waiting",
+                                        "Offline — %u changes waiting", self->pending),
+                              self->pending);
+    case FC_SYNC_STATE_PENDING:
+      return g_strdup_printf (ngettext ("%u change waiting", "%u changes waiting",
+                                        self->pending),
+                              self->pending);
+    case FC_SYNC_STATE_NEEDS_ATTENTION:
+      /* Translators: the server refused %u of the user's changes. */
+      return g_strdup_printf (ngettext ("%u change needs attention",
+                                        "%u changes need attention", self->rejected),
+                              self->rejected);
+    case FC_SYNC_STATE_SYNCED:
+    default:
+      return g_strdup (_("Synced"));
+  }
+}
+
+void
+fc_sync_engine_start (FcSyncEngine *self)
+{
+  g_return_if_fail (FC_IS_SYNC_ENGINE (self));
+
+  if (self->started)
+    return;
+  self->started = TRUE;
+
+  self->monitor = g_object_ref (g_network_monitor_get_default ());
+  self->network_available = g_network_monitor_get_network_available (self->monitor);
+  self->network_changed_id = g_signal_connect (self->monitor, "network-changed",
+                                               G_CALLBACK (on_network_changed_cb), self);
+  self->periodic_id = g_timeout_add_seconds (PERIODIC_INTERVAL_S, on_periodic_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->periodic_id),
+                            "[fitcore] periodic sync");
+  fc_sync_engine_request_sync (self);
+}
+
+void
+fc_sync_engine_stop (FcSyncEngine *self)
+{
+  g_return_if_fail (FC_IS_SYNC_ENGINE (self));
+
+  self->started = FALSE;
+  self->again = FALSE;
+  g_clear_handle_id (&self->idle_id, g_source_remove);
+  g_clear_handle_id (&self->periodic_id, g_source_remove);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->monitor != NULL)
+    g_clear_signal_handler (&self->network_changed_id, self->monitor);
+  g_clear_object (&self->monitor);
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+}
+
+void
+fc_sync_engine_request_sync (FcSyncEngine *self)
+{
+  g_return_if_fail (FC_IS_SYNC_ENGINE (self));
+
+  if (self->running) {
+    self->again = TRUE;
+    return;
+  }
+  if (self->idle_id == 0) {
+    self->idle_id = g_idle_add (on_idle_sync_cb, self);
+    g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->idle_id),
+                              "[fitcore] sync");
+  }
+}
+
+void
+fc_sync_engine_sync_async (FcSyncEngine        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FC_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fc_sync_engine_sync_async);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  /* Cancelling stops the run the caller waits for (and so any other
+   * caller's); the handler goes with the engine. */
+  if (cancellable != NULL)
+    g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (on_cancel_run_cb), self, 0);
+
+  /* Whatever runs now may have read the store before the caller's last
+   * write: the caller gets the run after it. */
+  g_ptr_array_add (self->next_waiters, g_steal_pointer (&task));
+  if (self->running) {
+    self->again = TRUE;
+  } else {
+    g_clear_handle_id (&self->idle_id, g_source_remove);
+    start_run (self);
+  }
+}
+
+gboolean
+fc_sync_engine_sync_finish (FcSyncEngine  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
