@@ -1063,25 +1063,21 @@ password_reset_confirm_cb (FcServerRequest *request)
                           pending);
 }
 
-/* POST registration/verify-email/ (and account-confirm-email/) */
+/* POST registration/verify-email/ (and account-confirm-email/), and the
+ * link in the mail, GET registration/account-confirm-email/{key}/: the
+ * Django backend answers that GET with a 500; here it confirms, as allauth
+ * does with ACCOUNT_CONFIRM_EMAIL_ON_GET. */
 
 static void
-verify_email_cb (FcServerRequest *request)
+confirm_email_key (FcServerRequest *request,
+                   const char      *key)
 {
   sqlite3 *db = fc_server_request_get_db (request);
-  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autoptr(FcServerStmt) find = NULL;
   g_autoptr(FcServerStmt) verify = NULL;
   g_autoptr(FcServerStmt) consume = NULL;
   g_autoptr(GDateTime) created = NULL;
-  const char *key = NULL;
   gint64 user_id;
-
-  if (!fc_validate_string (fc_server_request_get_body (request), "key", TRUE, FALSE, 0, errors,
-                           &key)) {
-    fc_server_request_respond_errors (request, errors);
-    return;
-  }
 
   find = fc_server_db_prepare (db, "SELECT user_id, created_at FROM email_confirmations WHERE key = ?");
   fc_server_db_bind_text (find, 1, key);
@@ -1104,6 +1100,50 @@ verify_email_cb (FcServerRequest *request)
   sqlite3_bind_int64 (consume, 1, user_id);
   fc_server_db_step_done (consume);
   fc_server_request_respond_detail (request, SOUP_STATUS_OK, "ok");
+}
+
+static void
+verify_email_cb (FcServerRequest *request)
+{
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  const char *key = NULL;
+
+  if (!fc_validate_string (fc_server_request_get_body (request), "key", TRUE, FALSE, 0, errors,
+                           &key)) {
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
+  confirm_email_key (request, key);
+}
+
+static void
+confirm_email_link_cb (FcServerRequest *request)
+{
+  /* A GET runs outside the framework's write transaction. */
+  sqlite3 *db = fc_server_request_get_db (request);
+
+  if (!fc_server_db_begin (db)) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                      "The server is busy; try again.");
+    return;
+  }
+  confirm_email_key (request, fc_server_request_get_param (request, "key"));
+  fc_server_db_end (db, TRUE);
+}
+
+/* GET password-reset-confirm/{uid}/{token}/, the link in the mail (a 500
+ * on the Django backend): says what to POST, without using the token. */
+static void
+password_reset_link_cb (FcServerRequest *request)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "uid", fc_server_request_get_param (request, "uid"));
+  json_object_set_string_member (object, "token", fc_server_request_get_param (request, "token"));
+  json_object_set_string_member (object, "detail",
+                                 "POST uid, token, new_password1 and new_password2 to "
+                                 "/api/v1/auth/oauth/password/reset/confirm/.");
+  fc_server_request_respond_json (request, SOUP_STATUS_OK, object_node (object));
 }
 
 /* POST registration/resend-email/ */
@@ -1155,6 +1195,7 @@ static const FcRoute routes[] = {
   { "POST", AUTH "registration/verify-email/", FC_AUTH_OPTIONAL, verify_email_cb },
   { "POST", AUTH "registration/account-confirm-email/", FC_AUTH_OPTIONAL, verify_email_cb },
   { "POST", AUTH "account-confirm-email/", FC_AUTH_OPTIONAL, verify_email_cb },
+  { "GET", AUTH "registration/account-confirm-email/{key}/", FC_AUTH_OPTIONAL, confirm_email_link_cb },
   { "POST", AUTH "registration/resend-email/", FC_AUTH_OPTIONAL, resend_email_cb },
   { "POST", AUTH "oauth/login/", FC_AUTH_OPTIONAL, login_cb },
   { "POST", AUTH "oauth/logout/", FC_AUTH_OPTIONAL, logout_cb },
@@ -1166,6 +1207,7 @@ static const FcRoute routes[] = {
   { "POST", AUTH "oauth/password/change/", FC_AUTH_REQUIRED, password_change_cb },
   { "POST", AUTH "oauth/password/reset/", FC_AUTH_OPTIONAL, password_reset_cb },
   { "POST", AUTH "oauth/password/reset/confirm/", FC_AUTH_OPTIONAL, password_reset_confirm_cb },
+  { "GET", AUTH "password-reset-confirm/{uid}/{token}/", FC_AUTH_OPTIONAL, password_reset_link_cb },
   { "POST", AUTH "google/login/", FC_AUTH_OPTIONAL, google_login_cb },
 };
 

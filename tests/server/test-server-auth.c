@@ -586,6 +586,8 @@ test_password_reset (void)
   g_autoptr(FcTestResponse) r6 = NULL;
   g_autoptr(FcTestResponse) r7 = NULL;
   g_autoptr(FcTestResponse) r8 = NULL;
+  g_autoptr(FcTestResponse) r9 = NULL;
+  g_autofree char *link = NULL;
 
   access = fc_test_register (server, "reset@fitcore.test", FC_ST_PASSWORD, NULL);
 
@@ -619,6 +621,12 @@ test_password_reset (void)
 
   confirm = g_strdup_printf ("{\"uid\":\"%s\",\"token\":\"%s\",\"new_password1\":\"Brand-New-Pass1\","
                              "\"new_password2\":\"Brand-New-Pass1\"}", uid, token);
+  /* The mailed link itself says what to do and spends nothing. */
+  link = g_strdup_printf (AUTH "password-reset-confirm/%s/%s/", uid, token);
+  r9 = fc_test_request (server, "GET", link, NULL, NULL);
+  g_assert_cmpuint (r9->status, ==, 200);
+  g_assert_cmpstr (fc_json_get_string (fc_test_response_object (r9), "token"), ==, token);
+
   r7 = fc_test_request (server, "POST", AUTH "oauth/password/reset/confirm/", NULL, confirm);
   fc_st_assert_response (r7, 200, "{\"detail\":\"Password has been reset with the new password.\"}");
   /* Used once, dead: the password hash it covered has changed. */
@@ -642,6 +650,11 @@ test_verify_email (void)
   g_autoptr(FcTestResponse) r5 = NULL;
   g_autoptr(FcTestResponse) r6 = NULL;
   g_autoptr(FcTestResponse) r7 = NULL;
+  g_autoptr(FcTestResponse) r8 = NULL;
+  g_autoptr(FcTestResponse) r9 = NULL;
+  g_autofree char *link_key = NULL;
+  g_autofree char *link = NULL;
+  sqlite3 *db;
 
   access = fc_test_register (server, "ver@fitcore.test", FC_ST_PASSWORD, NULL);
   r1 = fc_test_request (server, "POST", AUTH "registration/resend-email/", NULL, "{\"email\":\"ver@fitcore.test\"}");
@@ -659,6 +672,19 @@ test_verify_email (void)
   body = g_strdup_printf ("{\"key\":\"%s\"}", key);
   r6 = fc_test_request (server, "POST", AUTH "registration/verify-email/", NULL, body);
   fc_st_assert_response (r6, 200, "{\"detail\":\"ok\"}");
+
+  /* The mailed link confirms with a plain GET; a used key is gone. */
+  g_free (access);
+  access = fc_test_register (server, "link@fitcore.test", FC_ST_PASSWORD, NULL);
+  link_key = last_mail_line (server, "account-confirm-email/");
+  link = g_strdup_printf (AUTH "registration/account-confirm-email/%s/", link_key);
+  r8 = fc_test_request (server, "GET", link, NULL, NULL);
+  fc_st_assert_response (r8, 200, "{\"detail\":\"ok\"}");
+  r9 = fc_test_request (server, "GET", link, NULL, NULL);
+  fc_st_assert_response (r9, 404, "{\"detail\":\"Not found.\"}");
+  db = fc_st_open_db (server);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT email_verified FROM users WHERE email = 'link@fitcore.test'"), ==, 1);
+  sqlite3_close (db);
 
   /* A verified address is a field error, not the bare list. */
   r7 = fc_test_request (server, "POST", AUTH "registration/", NULL,
