@@ -12,10 +12,12 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <math.h>
 #include <string.h>
 
 #include "fc-nutrition-demo.h"
 #include "fc-nutrition-private.h"
+#include "fc-nutrition-resources.h"
 #include "fc-time.h"
 
 #define DEMO_FOODS_RESOURCE "/org/fitcore/server/nutrition/demo-foods.tsv"
@@ -85,7 +87,8 @@ typedef struct {
   const char *goal;
   gint64      duration_days;
   double      calories, protein, carbohydrates, fat;
-  /* Meals of each day cycle through these; -1 ends a list. */
+  /* Meals of each day cycle through these; -1 ends a list. The recipes
+   * are portioned so that the days average the calorie target. */
   int         breakfasts[4];
   int         lunches[4];
   int         dinners[5];
@@ -249,9 +252,10 @@ fc_nutrition_demo_load_foods (sqlite3  *db,
 
 static gint64
 find_public_food (sqlite3    *db,
-                  const char *name)
+                  const char *name,
+                  double     *calories)
 {
-  g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db, "SELECT id FROM foods"
+  g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db, "SELECT id, calories FROM foods"
                                                               " WHERE name = ? AND is_public = 1"
                                                               " ORDER BY id LIMIT 1");
 
@@ -260,112 +264,186 @@ find_public_food (sqlite3    *db,
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return 0;
+  if (calories != NULL)
+    *calories = sqlite3_column_double (stmt, 1);
   return sqlite3_column_int64 (stmt, 0);
 }
 
-/* Creates every demo meal for @user_id; @ids gets their ids in order. */
-static gboolean
-create_meals (sqlite3     *db,
-              gint64       user_id,
-              gboolean     is_template,
-              const char  *now,
-              gint64      *ids,
-              GError     **error)
+static double
+round_to_quarter (double servings)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (demo_meals); i++) {
-    const DemoMeal *meal = &demo_meals[i];
-    FcNutritionRow row = { 0 };
-
-    fc_nutrition_row_int (&row, "user_id", user_id);
-    fc_nutrition_row_text (&row, "name", meal->name);
-    fc_nutrition_row_text (&row, "meal_time_category", meal->category);
-    fc_nutrition_row_text (&row, "description", meal->description);
-    fc_nutrition_row_int (&row, "is_template", is_template);
-    fc_nutrition_row_text (&row, "created_at", now);
-    fc_nutrition_row_text (&row, "updated_at", now);
-    ids[i] = fc_nutrition_row_insert (db, "meals", &row);
-    if (ids[i] == 0)
-      return set_db_error (db, error);
-
-    for (guint j = 0; j < MAX_ITEMS && meal->items[j].food != NULL; j++) {
-      FcNutritionRow item = { 0 };
-      gint64 food_id = find_public_food (db, meal->items[j].food);
-
-      if (food_id == 0) {
-        g_set_error (error, FC_NUTRITION_DEMO_ERROR, FC_NUTRITION_DEMO_ERROR_DATA,
-                     "Demo meal “%s” needs the food “%s”, which the table lacks", meal->name,
-                     meal->items[j].food);
-        return FALSE;
-      }
-      fc_nutrition_row_int (&item, "meal_id", ids[i]);
-      fc_nutrition_row_int (&item, "food_id", food_id);
-      fc_nutrition_row_real (&item, "number_of_servings", meal->items[j].servings);
-      if (fc_nutrition_row_insert (db, "meal_items", &item) == 0)
-        return set_db_error (db, error);
-    }
-  }
-  return TRUE;
+  return MAX (0.25, floor (servings * 4 + 0.5) / 4);
 }
 
-static gboolean
-schedule_cycle (sqlite3      *db,
-                gint64        plan_id,
-                gint64        day,
-                const int    *cycle,
-                const gint64 *meal_ids,
-                GError      **error)
+/* Creates @meal for @user_id with every serving scaled by @portion (to the
+ * nearest quarter serving); returns its id, or 0. */
+static gint64
+create_meal (sqlite3         *db,
+             gint64           user_id,
+             gboolean         is_template,
+             const DemoMeal  *meal,
+             double           portion,
+             const char      *now,
+             GError         **error)
+{
+  FcNutritionRow row = { 0 };
+  gint64 id;
+
+  fc_nutrition_row_int (&row, "user_id", user_id);
+  fc_nutrition_row_text (&row, "name", meal->name);
+  fc_nutrition_row_text (&row, "meal_time_category", meal->category);
+  fc_nutrition_row_text (&row, "description", meal->description);
+  fc_nutrition_row_int (&row, "is_template", is_template);
+  fc_nutrition_row_text (&row, "created_at", now);
+  fc_nutrition_row_text (&row, "updated_at", now);
+  id = fc_nutrition_row_insert (db, "meals", &row);
+  if (id == 0) {
+    set_db_error (db, error);
+    return 0;
+  }
+
+  for (guint j = 0; j < MAX_ITEMS && meal->items[j].food != NULL; j++) {
+    FcNutritionRow item = { 0 };
+    gint64 food_id = find_public_food (db, meal->items[j].food, NULL);
+
+    if (food_id == 0) {
+      g_set_error (error, FC_NUTRITION_DEMO_ERROR, FC_NUTRITION_DEMO_ERROR_DATA,
+                   "Demo meal “%s” needs the food “%s”, which the table lacks", meal->name,
+                   meal->items[j].food);
+      return 0;
+    }
+    fc_nutrition_row_int (&item, "meal_id", id);
+    fc_nutrition_row_int (&item, "food_id", food_id);
+    fc_nutrition_row_real (&item, "number_of_servings",
+                           round_to_quarter (meal->items[j].servings * portion));
+    if (fc_nutrition_row_insert (db, "meal_items", &item) == 0) {
+      set_db_error (db, error);
+      return 0;
+    }
+  }
+  return id;
+}
+
+static double
+meal_calories (sqlite3        *db,
+               const DemoMeal *meal)
+{
+  double total = 0;
+
+  for (guint j = 0; j < MAX_ITEMS && meal->items[j].food != NULL; j++) {
+    double calories = 0;
+
+    find_public_food (db, meal->items[j].food, &calories);
+    total += calories * meal->items[j].servings;
+  }
+  return total;
+}
+
+/* The cycles a template's days draw their meals from, in meal-time order. */
+static const int *
+template_cycle (const DemoTemplate *template,
+                guint               which)
+{
+  switch (which) {
+    case 0:
+      return template->breakfasts;
+    case 1:
+      return template->lunches;
+    case 2:
+      return template->dinners;
+    default:
+      return template->snacks;
+  }
+}
+
+#define N_CYCLES 4
+
+static guint
+cycle_length (const int *cycle)
 {
   guint length = 0;
-  FcNutritionRow row = { 0 };
 
   while (cycle[length] >= 0)
     length++;
-  if (length == 0)
-    return TRUE;
+  return length;
+}
 
-  fc_nutrition_row_int (&row, "meal_plan_id", plan_id);
-  fc_nutrition_row_int (&row, "meal_id", meal_ids[cycle[(day - 1) % length]]);
-  fc_nutrition_row_int (&row, "day_of_plan", day);
-  if (fc_nutrition_row_insert (db, "scheduled_meals", &row) == 0)
-    return set_db_error (db, error);
-  return TRUE;
+/* The meal of @cycle on @day (1-based), or -1 when the cycle is empty. */
+static int
+cycle_meal (const int *cycle,
+            gint64     day)
+{
+  guint length = cycle_length (cycle);
+
+  return length > 0 ? cycle[(day - 1) % length] : -1;
+}
+
+/* How much to scale the recipes so the template's days average its
+ * calorie target. */
+static double
+template_portion (sqlite3            *db,
+                  const DemoTemplate *template)
+{
+  double total = 0;
+
+  for (gint64 day = 1; day <= template->duration_days; day++) {
+    for (guint c = 0; c < N_CYCLES; c++) {
+      int meal = cycle_meal (template_cycle (template, c), day);
+
+      if (meal >= 0)
+        total += meal_calories (db, &demo_meals[meal]);
+    }
+  }
+  return total > 0 ? template->calories * template->duration_days / total : 1.0;
 }
 
 static gboolean
-create_templates (sqlite3       *db,
-                  gint64         staff_id,
-                  const gint64  *meal_ids,
-                  const char    *now,
-                  GError       **error)
+create_template (sqlite3            *db,
+                 gint64              staff_id,
+                 const DemoTemplate *template,
+                 const char         *now,
+                 GError            **error)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (demo_templates); i++) {
-    const DemoTemplate *template = &demo_templates[i];
-    FcNutritionRow row = { 0 };
-    gint64 plan_id;
+  gint64 meal_ids[G_N_ELEMENTS (demo_meals)] = { 0 };
+  double portion = template_portion (db, template);
+  FcNutritionRow row = { 0 };
+  gint64 plan_id;
 
-    fc_nutrition_row_int (&row, "user_id", staff_id);
-    fc_nutrition_row_text (&row, "name", template->name);
-    fc_nutrition_row_text (&row, "description", template->description);
-    fc_nutrition_row_text (&row, "goal", template->goal);
-    fc_nutrition_row_int (&row, "duration_days", template->duration_days);
-    fc_nutrition_row_real (&row, "target_daily_calories", template->calories);
-    fc_nutrition_row_real (&row, "target_daily_protein", template->protein);
-    fc_nutrition_row_real (&row, "target_daily_carbohydrates", template->carbohydrates);
-    fc_nutrition_row_real (&row, "target_daily_fat", template->fat);
-    fc_nutrition_row_int (&row, "is_active", 1);
-    fc_nutrition_row_int (&row, "is_template", 1);
-    fc_nutrition_row_text (&row, "created_at", now);
-    fc_nutrition_row_text (&row, "updated_at", now);
-    plan_id = fc_nutrition_row_insert (db, "meal_plans", &row);
-    if (plan_id == 0)
-      return set_db_error (db, error);
+  fc_nutrition_row_int (&row, "user_id", staff_id);
+  fc_nutrition_row_text (&row, "name", template->name);
+  fc_nutrition_row_text (&row, "description", template->description);
+  fc_nutrition_row_text (&row, "goal", template->goal);
+  fc_nutrition_row_int (&row, "duration_days", template->duration_days);
+  fc_nutrition_row_real (&row, "target_daily_calories", template->calories);
+  fc_nutrition_row_real (&row, "target_daily_protein", template->protein);
+  fc_nutrition_row_real (&row, "target_daily_carbohydrates", template->carbohydrates);
+  fc_nutrition_row_real (&row, "target_daily_fat", template->fat);
+  fc_nutrition_row_int (&row, "is_active", 1);
+  fc_nutrition_row_int (&row, "is_template", 1);
+  fc_nutrition_row_text (&row, "created_at", now);
+  fc_nutrition_row_text (&row, "updated_at", now);
+  plan_id = fc_nutrition_row_insert (db, "meal_plans", &row);
+  if (plan_id == 0)
+    return set_db_error (db, error);
 
-    for (gint64 day = 1; day <= template->duration_days; day++) {
-      if (!schedule_cycle (db, plan_id, day, template->breakfasts, meal_ids, error) ||
-          !schedule_cycle (db, plan_id, day, template->lunches, meal_ids, error) ||
-          !schedule_cycle (db, plan_id, day, template->dinners, meal_ids, error) ||
-          !schedule_cycle (db, plan_id, day, template->snacks, meal_ids, error))
-        return FALSE;
+  for (gint64 day = 1; day <= template->duration_days; day++) {
+    for (guint c = 0; c < N_CYCLES; c++) {
+      int meal = cycle_meal (template_cycle (template, c), day);
+      FcNutritionRow entry = { 0 };
+
+      if (meal < 0)
+        continue;
+      /* Each template gets its own staff meals, portioned for its target. */
+      if (meal_ids[meal] == 0) {
+        meal_ids[meal] = create_meal (db, staff_id, TRUE, &demo_meals[meal], portion, now, error);
+        if (meal_ids[meal] == 0)
+          return FALSE;
+      }
+      fc_nutrition_row_int (&entry, "meal_plan_id", plan_id);
+      fc_nutrition_row_int (&entry, "meal_id", meal_ids[meal]);
+      fc_nutrition_row_int (&entry, "day_of_plan", day);
+      if (fc_nutrition_row_insert (db, "scheduled_meals", &entry) == 0)
+        return set_db_error (db, error);
     }
   }
   return TRUE;
@@ -379,19 +457,24 @@ seed (sqlite3  *db,
 {
   g_autoptr(GBytes) tsv = NULL;
   g_autofree char *now = fc_time_now_iso8601 ();
-  gint64 meal_ids[G_N_ELEMENTS (demo_meals)];
 
-  tsv = g_resources_lookup_data (DEMO_FOODS_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  /* Looked up in our own resource, not the global set: that also keeps the
+   * linker from dropping the resource's object out of the static library. */
+  tsv = g_resource_lookup_data (fc_nutrition_get_resource (), DEMO_FOODS_RESOURCE,
+                                G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (tsv == NULL || fc_nutrition_demo_load_foods (db, tsv, staff_id, error) < 0)
     return FALSE;
 
-  if (demo_user_id > 0 && !create_meals (db, demo_user_id, FALSE, now, meal_ids, error))
-    return FALSE;
+  for (guint i = 0; demo_user_id > 0 && i < G_N_ELEMENTS (demo_meals); i++) {
+    if (create_meal (db, demo_user_id, FALSE, &demo_meals[i], 1.0, now, error) == 0)
+      return FALSE;
+  }
 
-  /* The templates get meals of their own, so that nothing the demo user
-   * edits changes what everyone else copies. */
-  return create_meals (db, staff_id, TRUE, now, meal_ids, error) &&
-         create_templates (db, staff_id, meal_ids, now, error);
+  for (guint i = 0; i < G_N_ELEMENTS (demo_templates); i++) {
+    if (!create_template (db, staff_id, &demo_templates[i], now, error))
+      return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean
