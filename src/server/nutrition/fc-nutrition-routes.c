@@ -191,7 +191,8 @@ array_node (JsonArray *array)
 }
 
 /* Responds with a page of objects serialised by @to_json from the ids that
- * @sql (with "?1" the caller, then LIMIT ?2 OFFSET ?3) selects. */
+ * @ids_sql selects, counted by @count_sql. Parameters: ?1 the caller, ?2 and
+ * ?3 the LIMIT and OFFSET, ?4 on @text_args; a query uses those it needs. */
 static void
 respond_id_page (FcServerRequest *request,
                  const char      *count_sql,
@@ -356,9 +357,8 @@ foods_list (FcServerRequest *request)
     g_ptr_array_add (args, g_strdup (terms[i]));
   }
 
-  /* ?2 and ?3 must exist in the count query too, for the numbering to hold. */
-  count_sql = g_strdup_printf ("SELECT COUNT(*) FROM foods WHERE %s AND ?2 IS NULL AND ?3 IS NULL",
-                               where->str);
+  /* SQLite allows gaps in ?NNN numbering: the count query has no ?2, ?3. */
+  count_sql = g_strdup_printf ("SELECT COUNT(*) FROM foods WHERE %s", where->str);
   ids_sql = g_strdup_printf ("SELECT id FROM foods WHERE %s ORDER BY %s LIMIT ?2 OFFSET ?3",
                              where->str, order);
   respond_id_page (request, count_sql, ids_sql, args, fc_nutrition_food_to_json);
@@ -884,12 +884,11 @@ plans_list (FcServerRequest *request)
 static void
 templates_list (FcServerRequest *request)
 {
-  /* ?1 (the caller) is bound but unused: templates are everyone's. */
+  /* Templates are everyone's: no ?1 (the caller) in these queries. */
   respond_id_page (request,
-                   "SELECT COUNT(*) FROM meal_plans"
-                   " WHERE is_template = 1 AND is_active = 1 AND ?1 IS NOT NULL",
+                   "SELECT COUNT(*) FROM meal_plans WHERE is_template = 1 AND is_active = 1",
                    "SELECT id FROM meal_plans WHERE is_template = 1 AND is_active = 1"
-                   " AND ?1 IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
+                   " ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
                    NULL, fc_nutrition_plan_to_json);
 }
 
