@@ -69,6 +69,27 @@ test_string (void)
                          "\"long\":[\"Ensure this field has no more than 5 characters.\"]}");
 }
 
+/* A number given for a string becomes Python's str() of it. */
+static void
+test_string_from_number (void)
+{
+  g_autoptr(JsonObject) in = parse ("{\"a\": 1e20, \"b\": 0.00001, \"c\": 123456.0,"
+                                    " \"d\": 0.0001, \"e\": -2.5e-7, \"f\": 1e16,"
+                                    " \"g\": 9999999999999998.0, \"h\": 0.1}");
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  static const char * const expected[][2] = {
+    { "a", "1e+20" }, { "b", "1e-05" }, { "c", "123456.0" }, { "d", "0.0001" },
+    { "e", "-2.5e-07" }, { "f", "1e+16" }, { "g", "9999999999999998.0" }, { "h", "0.1" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++) {
+    const char *out = NULL;
+
+    g_assert_true (fc_validate_string (in, expected[i][0], TRUE, FALSE, 0, errors, &out));
+    g_assert_cmpstr (out, ==, expected[i][1]);
+  }
+}
+
 static void
 test_number (void)
 {
@@ -312,6 +333,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/server/validate/string", test_string);
+  g_test_add_func ("/server/validate/string-from-number", test_string_from_number);
   g_test_add_func ("/server/validate/number", test_number);
   g_test_add_func ("/server/validate/integer", test_integer);
   g_test_add_func ("/server/validate/boolean-choice", test_boolean_choice);
