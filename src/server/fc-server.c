@@ -51,8 +51,9 @@ G_DEFINE_FINAL_TYPE (FcServer, fc_server, G_TYPE_OBJECT)
 
 /* Data kept on each SoupServerMessage for the request log. */
 typedef struct {
-  gint64 started_us;
-  gint64 user_id;
+  gint64   started_us;
+  gint64   user_id;
+  gboolean counted;
 } MessageLog;
 
 /* Routing. */
@@ -570,14 +571,16 @@ on_message_finished_cb (SoupServerMessage *message,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format (now, "%F %T");
 
-  if (log != NULL) {
-    user = log->user_id != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, log->user_id)
-                             : g_strdup ("-");
-    g_printerr ("%s %s %s %u %.1fms user=%s\n", stamp, soup_server_message_get_method (message),
-                g_uri_get_path (soup_server_message_get_uri (message)),
-                soup_server_message_get_status (message),
-                (g_get_monotonic_time () - log->started_us) / 1000.0, user);
-  }
+  /* libsoup makes the next message of a kept-alive connection before any
+   * of it arrives; one that never got headers was no request. */
+  if (log == NULL || !log->counted)
+    return;
+
+  user = log->user_id != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, log->user_id) : g_strdup ("-");
+  g_printerr ("%s %s %s %u %.1fms user=%s\n", stamp, soup_server_message_get_method (message),
+              g_uri_get_path (soup_server_message_get_uri (message)),
+              soup_server_message_get_status (message),
+              (g_get_monotonic_time () - log->started_us) / 1000.0, user);
 
   g_assert (self->in_flight > 0);
   self->in_flight--;
@@ -598,6 +601,15 @@ on_message_got_headers_cb (SoupServerMessage *message,
   gboolean multipart = type != NULL && g_ascii_strcasecmp (type, "multipart/form-data") == 0;
   goffset length = soup_message_headers_get_content_length (headers);
   static const char body[] = "{\"detail\":\"Request body too large.\"}";
+  MessageLog *log = g_object_get_data (G_OBJECT (message), "fc-log");
+
+  /* A request in flight from here until "finished", which libsoup emits
+   * for every message whose headers arrived, answered or aborted. */
+  if (log != NULL && !log->counted) {
+    log->counted = TRUE;
+    log->started_us = g_get_monotonic_time ();
+    self->in_flight++;
+  }
 
   if (length > (goffset) (multipart ? self->config->max_upload_size : self->config->max_body_size)) {
     soup_server_message_set_status (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
@@ -616,9 +628,7 @@ on_request_started_cb (SoupServer        *soup_server,
   FcServer *self = FC_SERVER (user_data);
   MessageLog *log = g_new0 (MessageLog, 1);
 
-  log->started_us = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (message), "fc-log", log, g_free);
-  self->in_flight++;
   g_signal_connect_object (message, "got-headers", G_CALLBACK (on_message_got_headers_cb), self,
                            0);
   g_signal_connect_object (message, "finished", G_CALLBACK (on_message_finished_cb), self, 0);
