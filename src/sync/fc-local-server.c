@@ -133,6 +133,7 @@ on_line_read_cb (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   FcLocalServer *self = g_task_get_source_object (task);
   StartData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -162,7 +163,7 @@ on_line_read_cb (GObject      *source,
   if (found == NULL) {
     g_string_append_printf (data->printed, "%s\n", line);
     g_data_input_stream_read_line_async (data->lines, G_PRIORITY_DEFAULT,
-                                         g_task_get_cancellable (task), on_line_read_cb,
+                                         cancellable, on_line_read_cb,
                                          g_steal_pointer (&task));
     return;
   }

@@ -366,6 +366,7 @@ on_entry_account_cb (GObject      *source,
                      gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   FcSession *self = g_task_get_source_object (task);
   g_autoptr(JsonObject) account = NULL;
 
@@ -375,7 +376,7 @@ on_entry_account_cb (GObject      *source,
     return;
   if (account != NULL)
     apply_account (self, account);
-  fc_store_get_sections_async (self->store, g_task_get_cancellable (task), on_entry_sections_cb,
+  fc_store_get_sections_async (self->store, cancellable, on_entry_sections_cb,
                                g_steal_pointer (&task));
 }
 
@@ -385,6 +386,7 @@ on_entry_account_set_cb (GObject      *source,
                          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   FcSession *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
@@ -392,7 +394,7 @@ on_entry_account_set_cb (GObject      *source,
     g_task_return_error (task, g_steal_pointer (&error));
     return;
   }
-  fc_store_get_object_async (self->store, FC_STORE_ACCOUNT, 0, g_task_get_cancellable (task),
+  fc_store_get_object_async (self->store, FC_STORE_ACCOUNT, 0, cancellable,
                              on_entry_account_cb, g_steal_pointer (&task));
 }
 
@@ -402,6 +404,7 @@ on_entry_tokens_stored_cb (GObject      *source,
                            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   FcSession *self = g_task_get_source_object (task);
   SignIn *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -411,10 +414,10 @@ on_entry_tokens_stored_cb (GObject      *source,
     return;
   }
   if (data->user != NULL)
-    fc_store_set_account_async (self->store, data->user, g_task_get_cancellable (task),
+    fc_store_set_account_async (self->store, data->user, cancellable,
                                 on_entry_account_set_cb, g_steal_pointer (&task));
   else
-    fc_store_get_object_async (self->store, FC_STORE_ACCOUNT, 0, g_task_get_cancellable (task),
+    fc_store_get_object_async (self->store, FC_STORE_ACCOUNT, 0, cancellable,
                                on_entry_account_cb, g_steal_pointer (&task));
 }
 
@@ -424,6 +427,7 @@ on_entry_store_opened_cb (GObject      *source,
                           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   FcSession *self = g_task_get_source_object (task);
   SignIn *data = g_task_get_task_data (task);
   g_autoptr(FcStore) store = NULL;
@@ -456,7 +460,7 @@ on_entry_store_opened_cb (GObject      *source,
   fc_credentials_store_async (self->credentials, self->server_key, self->account,
                               fc_api_client_get_access_token (self->client),
                               fc_api_client_get_refresh_token (self->client),
-                              g_task_get_cancellable (task), on_entry_tokens_stored_cb,
+                              cancellable, on_entry_tokens_stored_cb,
                               g_steal_pointer (&task));
 }
 
@@ -565,6 +569,7 @@ on_restore_account_cb (GObject      *source,
                        gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   FcSession *self = g_task_get_source_object (task);
   SignIn *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -579,7 +584,7 @@ on_restore_account_cb (GObject      *source,
     return;
   }
   fc_credentials_lookup_async (self->credentials, data->server_key, data->email,
-                               g_task_get_cancellable (task), on_restore_tokens_cb,
+                               cancellable, on_restore_tokens_cb,
                                g_steal_pointer (&task));
 }
 
@@ -655,6 +660,7 @@ on_local_account_created_cb (GObject      *source,
                              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   SignIn *data = g_task_get_task_data (task);
   FcLocalServer *server = FC_LOCAL_SERVER (source);
   g_autoptr(GError) error = NULL;
@@ -665,7 +671,7 @@ on_local_account_created_cb (GObject      *source,
   }
   secret_password_store (local_password_schema (), SECRET_COLLECTION_DEFAULT,
                          _("FitCore local account"), data->password,
-                         g_task_get_cancellable (task), on_local_password_stored_cb,
+                         cancellable, on_local_password_stored_cb,
                          g_steal_pointer (&task),
                          "data-dir", fc_local_server_get_data_dir (server),
                          "account", LOCAL_ACCOUNT, NULL);
@@ -749,6 +755,7 @@ on_local_server_started_cb (GObject      *source,
                             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   SignIn *data = g_task_get_task_data (task);
   FcLocalServer *server = FC_LOCAL_SERVER (source);
   g_autoptr(GError) error = NULL;
@@ -763,7 +770,7 @@ on_local_server_started_cb (GObject      *source,
   if (!make_client (task))
     return;
   fc_api_client_sign_in_async (data->client, data->email, data->password,
-                               g_task_get_cancellable (task), on_local_signed_in_cb,
+                               cancellable, on_local_signed_in_cb,
                                g_steal_pointer (&task));
 }
 

@@ -276,6 +276,15 @@ finish_run (GTask  *task,
   FcSyncEngine *self = g_task_get_source_object (task);
   g_autoptr(GError) owned_error = error;
 
+  /* Stopped because the server ended the session: say that, not
+   * "cancelled", to whoever waited for the run. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !fc_api_client_is_signed_in (self->client)) {
+    g_clear_error (&owned_error);
+    error = owned_error = g_error_new_literal (FC_API_ERROR, FC_API_ERROR_UNAUTHORIZED,
+                                               _("You are signed out."));
+  }
+
   self->running = FALSE;
   g_clear_object (&self->run_cancellable);
 
@@ -383,6 +392,7 @@ on_list_fetched_cb (GObject      *source,
                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   FcSyncEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
   g_autoptr(JsonArray) items = NULL;
@@ -402,7 +412,7 @@ on_list_fetched_cb (GObject      *source,
 
   /* Only a complete pull may remove what the server no longer lists. */
   fc_store_remove_missing_async (self->store, run->resource, run->ids,
-                                 g_task_get_cancellable (task), on_remove_missing_cb,
+                                 cancellable, on_remove_missing_cb,
                                  g_steal_pointer (&task));
 }
 
@@ -452,6 +462,7 @@ on_profile_cb (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   FcSyncEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
   g_autoptr(JsonNode) node = NULL;
@@ -474,7 +485,7 @@ on_profile_cb (GObject      *source,
   }
   run->finish = fc_store_set_profile_finish;
   fc_store_set_profile_async (self->store, json_node_get_object (node),
-                              g_task_get_cancellable (task), on_stored_cb,
+                              cancellable, on_stored_cb,
                               g_steal_pointer (&task));
 }
 
@@ -484,6 +495,7 @@ on_user_cb (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   FcSyncEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
   g_autoptr(JsonObject) user = NULL;
@@ -495,7 +507,7 @@ on_user_cb (GObject      *source,
     return;
   }
   run->finish = fc_store_set_account_finish;
-  fc_store_set_account_async (self->store, user, g_task_get_cancellable (task), on_stored_cb,
+  fc_store_set_account_async (self->store, user, cancellable, on_stored_cb,
                               g_steal_pointer (&task));
 }
 
@@ -505,6 +517,7 @@ on_sections_cb (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   FcSyncEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -516,7 +529,7 @@ on_sections_cb (GObject      *source,
   }
   run->finish = fc_store_set_sections_finish;
   fc_store_set_sections_async (self->store, (const char * const *) run->sections,
-                               g_task_get_cancellable (task), on_stored_cb,
+                               cancellable, on_stored_cb,
                                g_steal_pointer (&task));
 }
 
@@ -703,6 +716,7 @@ on_row_marked_cb (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   FcSyncEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -724,7 +738,7 @@ on_row_marked_cb (GObject      *source,
   fc_api_client_request_async (self->client, fc_outbox_item_get_method (run->row),
                                fc_outbox_item_get_path (run->row), body,
                                fc_outbox_item_get_idempotency_key (run->row),
-                               FC_API_REQUEST_NONE, g_task_get_cancellable (task),
+                               FC_API_REQUEST_NONE, cancellable,
                                on_row_sent_cb, g_steal_pointer (&task));
 }
 
@@ -734,6 +748,7 @@ on_peeked_cb (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   FcSyncEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -752,7 +767,7 @@ on_peeked_cb (GObject      *source,
   /* A run is itself the retry: a WAITING row is sent now, whatever its
    * next-attempt time (the timer only decides when we try on our own). */
   fc_store_outbox_mark_sending_async (self->store, fc_outbox_item_get_id (run->row),
-                                      g_task_get_cancellable (task), on_row_marked_cb,
+                                      cancellable, on_row_marked_cb,
                                       g_steal_pointer (&task));
 }
 

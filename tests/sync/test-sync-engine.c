@@ -1,0 +1,435 @@
+/* test-sync-engine.c — FcSession and FcSyncEngine against the real fitcore-server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every case runs the real server and the real Secret Service (tests/run
+ * starts an unlocked gnome-keyring), signs in through FcSession and checks
+ * what reached the store and the server's own database.
+ */
+
+#include "config.h"
+
+#include "fc-json.h"
+#include "sync-test-util.h"
+
+#define DEMO_EMAIL "demo@fitcore.local"
+#define DEMO_PASSWORD "fitcore-demo"
+
+typedef struct {
+  guint  left;
+  guint  failed;
+} Batch;
+
+static void
+on_write_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Batch *batch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcOutboxItem) item = NULL;
+
+  if (g_task_get_source_tag (G_TASK (result)) == fc_store_save_profile_async)
+    item = fc_store_save_profile_finish (FC_STORE (source), result, &error);
+  else
+    item = fc_store_create_finish (FC_STORE (source), result, &error);
+  if (item == NULL)
+    batch->failed++;
+  batch->left--;
+}
+
+static JsonObject *
+food_fields (const char *name,
+             double      calories)
+{
+  JsonObject *fields = json_object_new ();
+
+  json_object_set_string_member (fields, "name", name);
+  json_object_set_double_member (fields, "calories", calories);
+  json_object_set_double_member (fields, "protein", 1.0);
+  json_object_set_double_member (fields, "carbohydrates", 2.0);
+  json_object_set_double_member (fields, "fat", 3.0);
+  return fields;
+}
+
+static void
+on_rejected_cb (FcSyncEngine *engine,
+                FcOutboxItem *item,
+                gpointer      user_data)
+{
+  guint *count = user_data;
+
+  g_assert_true (FC_IS_OUTBOX_ITEM (item));
+  (*count)++;
+}
+
+/* Sign in with the demo account, pull: the account, the profile and the
+ * demo foods are in the store, and the engine says so. */
+static void
+test_pull_demo (void)
+{
+  const char *args[] = { "--demo", NULL };
+  g_autoptr(FcTestServer) server = fc_test_server_start (SYNC_TEST_CONFIG, args);
+  g_autofree char *url = sync_test_url (server);
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonObject) profile = NULL;
+  g_autofree char *described = NULL;
+  GAsyncResult *slot = NULL;
+  FcSyncEngine *engine;
+  FcStore *store;
+  double weight = 0;
+  gint64 age = 0;
+
+  sync_test_sign_in (session, url, DEMO_EMAIL, DEMO_PASSWORD);
+  g_assert_cmpuint (fc_session_get_state (session), ==, FC_SESSION_SIGNED_IN);
+  g_assert_cmpstr (fc_session_get_account (session), ==, DEMO_EMAIL);
+  g_assert_cmpstr (fc_session_get_first_name (session), ==, "Demo");
+  g_assert_false (fc_session_get_is_staff (session));
+  engine = fc_session_get_sync_engine (session);
+  store = fc_session_get_store (session);
+
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_SYNCED);
+  g_assert_cmpfloat (fc_sync_engine_get_progress (engine), ==, 1.0);
+  g_assert_cmpint (fc_sync_engine_get_last_synced (engine), >, 0);
+  described = fc_sync_engine_describe_state (engine);
+  g_assert_cmpstr (described, ==, "Synced");
+
+  g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods"), >=, 190);
+  g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods"), ==,
+                   sync_test_server_count (server, "SELECT count(*) FROM foods WHERE is_public",
+                                           NULL));
+  g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM account "
+                                                 "WHERE email = 'demo@fitcore.local'"), ==, 1);
+  g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM meals"), ==,
+                   sync_test_server_count (server, "SELECT count(*) FROM meals m JOIN users u "
+                                                   "ON u.id = m.user_id WHERE u.email = ?1",
+                                           DEMO_EMAIL));
+
+  fc_store_get_object_async (store, FC_STORE_PROFILE, 0, NULL, sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  profile = fc_store_get_object_finish (store, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (fc_json_get_int (profile, "age", &age));
+  g_assert_cmpint (age, ==, 31);
+  g_assert_true (fc_json_get_double (profile, "weight", &weight));
+  g_assert_cmpfloat (weight, ==, 72.5);
+
+  g_assert_true (fc_session_has_section (session, "nutrition"));
+  g_assert_true (fc_session_has_section (session, "auth"));
+}
+
+/* 200 writes with the server stopped wait in the outbox; when it is back
+ * (same data dir, same port) each arrives exactly once. */
+static void
+test_offline_writes (void)
+{
+  g_autoptr(FcTestServer) first = fc_test_server_start (SYNC_TEST_CONFIG, NULL);
+  g_autoptr(FcTestServer) second = NULL;
+  g_autofree char *url = sync_test_url (first);
+  g_autofree char *port = g_strdup (strrchr (first->base_url, ':') + 1);
+  const char *args[] = { "--port", port, NULL };
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *described = NULL;
+  FcSyncEngine *engine;
+  FcStore *store;
+  Batch batch = { 0 };
+
+  sync_test_register (session, url, "offline@example.com");
+  engine = fc_session_get_sync_engine (session);
+  store = fc_session_get_store (session);
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+
+  fc_test_server_stop (first);
+  batch.left = 200;
+  for (guint i = 0; i < 100; i++) {
+    g_autofree char *name = g_strdup_printf ("Offline food %03u", i);
+    g_autoptr(JsonObject) fields = food_fields (name, 100 + i);
+    g_autoptr(JsonObject) changes = json_object_new ();
+
+    fc_store_create_async (store, FC_STORE_FOODS, fields, NULL, on_write_done_cb, &batch);
+    json_object_set_double_member (changes, "weight", 60.0 + i / 10.0);
+    fc_store_save_profile_async (store, changes, NULL, on_write_done_cb, &batch);
+  }
+  while (batch.left > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (batch.failed, ==, 0);
+
+  g_assert_false (sync_test_run (engine, &error));
+  g_assert_error (error, FC_API_ERROR, FC_API_ERROR_NETWORK);
+  g_clear_error (&error);
+  g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_OFFLINE);
+  g_assert_cmpuint (fc_sync_engine_get_pending_count (engine), ==, 200);
+  described = fc_sync_engine_describe_state (engine);
+  g_assert_cmpstr (described, ==, "Offline — 200 changes waiting");
+  g_assert_nonnull (fc_sync_engine_get_last_error (engine));
+
+  second = fc_test_server_start_in (first->data_dir, SYNC_TEST_CONFIG, args);
+  g_assert_cmpstr (second->base_url, ==, first->base_url);
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fc_sync_engine_get_pending_count (engine), ==, 0);
+  g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_SYNCED);
+
+  /* Exactly once: 100 distinct foods, no name twice, every key seen once,
+   * and the profile holds the last write. */
+  g_assert_cmpint (sync_test_server_count (second, "SELECT count(*) FROM foods "
+                                                   "WHERE name LIKE 'Offline food %'", NULL),
+                   ==, 100);
+  g_assert_cmpint (sync_test_server_count (second, "SELECT count(DISTINCT name) FROM foods "
+                                                   "WHERE name LIKE 'Offline food %'", NULL),
+                   ==, 100);
+  g_assert_cmpint (sync_test_server_count (second, "SELECT count(*) FROM idempotency_keys k "
+                                                   "JOIN users u ON u.id = k.user_id "
+                                                   "WHERE u.email = ?1", "offline@example.com"),
+                   ==, 200);
+  g_assert_cmpint (sync_test_server_count (second, "SELECT round(p.weight * 10) FROM profiles p "
+                                                   "JOIN users u ON u.id = p.user_id "
+                                                   "WHERE u.email = ?1", "offline@example.com"),
+                   ==, 699);
+  /* Local ids became server ids. */
+  g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods WHERE id < 0"), ==, 0);
+  g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods "
+                                                 "WHERE name LIKE 'Offline food %'"), ==, 100);
+}
+
+static FcOutboxItem *
+only_attention_row (FcStore *store)
+{
+  g_autoptr(GPtrArray) rows = sync_test_outbox (store, TRUE);
+
+  g_assert_cmpuint (rows->len, ==, 1);
+  return g_object_ref (g_ptr_array_index (rows, 0));
+}
+
+/* A food the server refuses waits for the user with the server's words;
+ * the writes after it still go; fixing it sends it, discarding drops it. */
+static void
+test_rejected (void)
+{
+  g_autoptr(FcTestServer) server = fc_test_server_start (SYNC_TEST_CONFIG, NULL);
+  g_autofree char *url = sync_test_url (server);
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcOutboxItem) bad = NULL;
+  g_autoptr(FcOutboxItem) row = NULL;
+  g_autoptr(JsonObject) fixed = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *described = NULL;
+  GAsyncResult *slot = NULL;
+  FcSyncEngine *engine;
+  FcStore *store;
+  guint rejected = 0;
+
+  sync_test_register (session, url, "rejected@example.com");
+  engine = fc_session_get_sync_engine (session);
+  store = fc_session_get_store (session);
+  g_signal_connect (engine, "rejected", G_CALLBACK (on_rejected_cb), &rejected);
+
+  g_clear_object (&row);
+  row = sync_test_create_food (store, "Good before", 10);
+  bad = sync_test_create_food (store, "Bad food", -5);
+  g_clear_object (&row);
+  row = sync_test_create_food (store, "Good after", 20);
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (rejected, ==, 1);
+  g_assert_cmpuint (fc_sync_engine_get_rejected_count (engine), ==, 1);
+  g_assert_cmpuint (fc_sync_engine_get_pending_count (engine), ==, 0);
+  g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_NEEDS_ATTENTION);
+  described = fc_sync_engine_describe_state (engine);
+  g_assert_cmpstr (described, ==, "1 change needs attention");
+  g_assert_cmpint (sync_test_server_count (server, "SELECT count(*) FROM foods WHERE name = ?1",
+                                           "Good before"), ==, 1);
+  g_assert_cmpint (sync_test_server_count (server, "SELECT count(*) FROM foods WHERE name = ?1",
+                                           "Good after"), ==, 1);
+  g_assert_cmpint (sync_test_server_count (server, "SELECT count(*) FROM foods WHERE name = ?1",
+                                           "Bad food"), ==, 0);
+
+  g_clear_object (&row);
+  row = only_attention_row (store);
+  g_assert_cmpint (fc_outbox_item_get_id (row), ==, fc_outbox_item_get_id (bad));
+  g_assert_cmpuint (fc_outbox_item_get_http_status (row), ==, 400);
+  g_assert_nonnull (strstr (fc_outbox_item_get_error_message (row), "greater than or equal to 0"));
+  g_assert_nonnull (strstr (fc_outbox_item_get_field_errors (row), "calories"));
+
+  /* Fixed: it goes, once. */
+  fixed = food_fields ("Bad food", 5);
+  fc_store_outbox_retry_async (store, fc_outbox_item_get_id (row), fixed, NULL, sync_test_done_cb,
+                               &slot);
+  result = sync_test_wait (&slot);
+  g_assert_true (fc_store_outbox_retry_finish (store, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fc_sync_engine_get_rejected_count (engine), ==, 0);
+  g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_SYNCED);
+  g_assert_cmpint (sync_test_server_count (server, "SELECT count(*) FROM foods WHERE name = ?1 "
+                                                   "AND calories = 5", "Bad food"), ==, 1);
+
+  /* Discarded: gone from the outbox and the store, never on the server. */
+  g_clear_object (&bad);
+  bad = sync_test_create_food (store, "Worse food", -1);
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejected, ==, 2);
+  g_clear_object (&row);
+  row = only_attention_row (store);
+  fc_store_outbox_discard_async (store, fc_outbox_item_get_id (row), NULL, sync_test_done_cb,
+                                 &slot);
+  result = sync_test_wait (&slot);
+  g_assert_true (fc_store_outbox_discard_finish (store, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_SYNCED);
+  g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods "
+                                                 "WHERE name = 'Worse food'"), ==, 0);
+  g_assert_cmpint (sync_test_server_count (server, "SELECT count(*) FROM foods WHERE name = ?1",
+                                           "Worse food"), ==, 0);
+}
+
+static void
+on_signed_out_cb (FcSession  *session,
+                  const char *reason,
+                  gboolean    by_user,
+                  gpointer    user_data)
+{
+  gboolean *revoked = user_data;
+
+  g_assert_false (by_user);
+  g_assert_nonnull (reason);
+  *revoked = TRUE;
+}
+
+/* The refresh token is revoked elsewhere: the session signs out, keeps the
+ * store and its outbox, and signing in again sends the queued writes. */
+static void
+test_revoked (void)
+{
+  g_autoptr(FcTestServer) server =
+    fc_test_server_start (SYNC_TEST_CONFIG "access_token_lifetime=1\n", NULL);
+  g_autofree char *url = sync_test_url (server);
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(FcTestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcStore) reopened = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *store_path = NULL;
+  FcSyncEngine *engine;
+  FcStore *store;
+  gboolean revoked = FALSE;
+  guint pending = 0, rejected = 0;
+
+  sync_test_register (session, url, "revoked@example.com");
+  engine = fc_session_get_sync_engine (session);
+  store = fc_session_get_store (session);
+  store_path = g_strdup (fc_store_get_path (store));
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+  g_signal_connect (session, "signed-out", G_CALLBACK (on_signed_out_cb), &revoked);
+
+  /* Signed out "on another device": the refresh token is blacklisted. */
+  body = g_strdup_printf ("{\"refresh\": \"%s\"}",
+                          fc_api_client_get_refresh_token (fc_session_get_client (session)));
+  response = fc_test_request (server, "POST", "/api/v1/auth/oauth/logout/", NULL, body);
+  g_assert_cmpuint (response->status, ==, 200);
+
+  for (guint i = 0; i < 3; i++) {
+    g_autofree char *name = g_strdup_printf ("Kept food %u", i);
+    g_autoptr(FcOutboxItem) item = sync_test_create_food (store, name, 10 + i);
+  }
+  sync_test_sleep (2100);  /* the access token expires */
+
+  g_assert_false (sync_test_run (engine, &error));
+  g_assert_error (error, FC_API_ERROR, FC_API_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_assert_true (revoked);
+  g_assert_cmpuint (fc_session_get_state (session), ==, FC_SESSION_SIGNED_OUT);
+  g_assert_null (fc_session_get_store (session));
+
+  /* The file and its outbox are still there. */
+  g_assert_true (g_file_test (store_path, G_FILE_TEST_EXISTS));
+  reopened = sync_test_open_store (url, "revoked@example.com");
+  g_assert_cmpstr (fc_store_get_path (reopened), ==, store_path);
+  sync_test_counts (reopened, &pending, &rejected);
+  g_assert_cmpuint (pending, ==, 3);
+  g_assert_cmpuint (rejected, ==, 0);
+  g_clear_object (&reopened);
+
+  sync_test_sign_in (session, url, "revoked@example.com", SYNC_TEST_PASSWORD);
+  g_assert_cmpstr (fc_store_get_path (fc_session_get_store (session)), ==, store_path);
+  g_assert_true (sync_test_run (fc_session_get_sync_engine (session), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fc_sync_engine_get_pending_count (fc_session_get_sync_engine (session)), ==, 0);
+  g_assert_cmpint (sync_test_server_count (server, "SELECT count(*) FROM foods "
+                                                   "WHERE name LIKE 'Kept food %'", NULL), ==, 3);
+}
+
+/* Restoring finds the tokens in the Secret Service and opens the store
+ * without the network. */
+static void
+test_restore_offline (void)
+{
+  g_autoptr(FcTestServer) server = fc_test_server_start (SYNC_TEST_CONFIG, NULL);
+  g_autofree char *url = sync_test_url (server);
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(FcSession) later = fc_session_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  sync_test_register (session, url, "restore@example.com");
+  g_assert_true (sync_test_run (fc_session_get_sync_engine (session), &error));
+  g_assert_no_error (error);
+  g_clear_object (&session);
+  fc_test_server_stop (server);
+
+  fc_session_restore_async (later, url, NULL, sync_test_done_cb, &slot);
+  g_assert_cmpuint (fc_session_get_state (later), ==, FC_SESSION_RESTORING);
+  result = sync_test_wait (&slot);
+  g_assert_true (fc_session_restore_finish (later, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fc_session_get_state (later), ==, FC_SESSION_SIGNED_IN);
+  g_assert_cmpstr (fc_session_get_account (later), ==, "restore@example.com");
+  g_assert_cmpstr (fc_session_get_first_name (later), ==, "Test");
+  g_assert_true (fc_session_has_section (later, "nutrition"));
+
+  /* Signing out forgets the tokens: nothing to restore after. */
+  fc_session_sign_out_async (later, NULL, sync_test_done_cb, &slot);
+  g_clear_object (&result);
+  result = sync_test_wait (&slot);
+  fc_session_sign_out_finish (later, result);
+  g_assert_cmpuint (fc_session_get_state (later), ==, FC_SESSION_SIGNED_OUT);
+  g_clear_object (&result);
+  fc_session_restore_async (later, url, NULL, sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  g_assert_false (fc_session_restore_finish (later, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fc_session_get_state (later), ==, FC_SESSION_SIGNED_OUT);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* The isolated XDG dirs have no GSettings schemas for GNOME's proxy
+   * resolver, and every server here is on loopback anyway. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/sync/engine/pull-demo", test_pull_demo);
+  g_test_add_func ("/sync/engine/offline-writes", test_offline_writes);
+  g_test_add_func ("/sync/engine/rejected", test_rejected);
+  g_test_add_func ("/sync/session/revoked", test_revoked);
+  g_test_add_func ("/sync/session/restore-offline", test_restore_offline);
+
+  return g_test_run ();
+}
