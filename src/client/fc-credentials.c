@@ -186,7 +186,7 @@ fall_back (FcCredentials *self,
   if (self->fallback)
     return;
 
-  g_warning ("Secret Service unavailable, keeping tokens in memory for this run: %s", reason);
+  g_message ("Secret Service unavailable, keeping tokens in memory for this run: %s", reason);
   self->fallback = TRUE;
   self->notice_pending = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSISTENT]);

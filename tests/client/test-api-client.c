@@ -14,29 +14,12 @@
 #include "fc-json.h"
 #include "fc-test-server.h"
 
+#include "client-test-util.h"
+
 #define SHORT_TOKENS "[server]\npassword_iterations=1000\naccess_token_lifetime=2\n"
 #define PASSWORD "Sup3r-Secret-42"
 
 /* Helpers */
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-  g_main_context_wakeup (NULL);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return g_steal_pointer (slot);
-}
 
 static JsonNode *
 request (FcApiClient   *client,
