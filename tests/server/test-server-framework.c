@@ -339,6 +339,35 @@ test_sigterm_finishes_in_flight (void)
   g_test_message ("registration answered after %.2f s", (g_get_monotonic_time () - started) / 1e6);
 }
 
+/* A client that hangs up halfway through its headers made no request:
+ * SIGTERM still exits at once instead of waiting out the grace period. */
+static void
+test_sigterm_after_partial_requests (void)
+{
+  g_autoptr(FcTestServer) server = fc_st_start (NULL, FALSE);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GUri) uri = g_uri_parse (server->base_url, G_URI_FLAGS_NONE, NULL);
+  gint64 started;
+
+  for (int i = 0; i < 3; i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSocketConnection) connection =
+      g_socket_client_connect_to_host (client, "127.0.0.1", g_uri_get_port (uri), NULL, &error);
+    static const char partial[] = "GET /api/v1/ping/ HTTP/1.1\r\nHo";
+
+    g_assert_no_error (error);
+    g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                              partial, strlen (partial), NULL, NULL, &error));
+    g_usleep (50 * 1000);
+    g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  }
+  g_usleep (200 * 1000);
+
+  started = g_get_monotonic_time ();
+  g_assert_cmpint (fc_test_server_stop (server), ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -362,6 +391,8 @@ main (int   argc,
   g_test_add_func ("/server/framework/idempotency-after-error", test_idempotency_after_error);
   g_test_add_func ("/server/framework/pagination", test_pagination);
   g_test_add_func ("/server/framework/sigterm-finishes-in-flight", test_sigterm_finishes_in_flight);
+  g_test_add_func ("/server/framework/sigterm-after-partial-requests",
+                   test_sigterm_after_partial_requests);
 
   shared = fc_st_start ("cors_origins=" CORS_ORIGIN, FALSE);
   status = g_test_run ();
