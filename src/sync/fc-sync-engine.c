@@ -1144,6 +1144,9 @@ fc_sync_engine_request_sync (FcSyncEngine *self)
 {
   g_return_if_fail (FC_IS_SYNC_ENGINE (self));
 
+  /* Stopped (signed out, or never started): only sync_async() runs. */
+  if (!self->started)
+    return;
   if (self->running) {
     self->again = TRUE;
     return;

@@ -53,7 +53,9 @@ char         *fc_sync_engine_describe_state     (FcSyncEngine        *self);
 /* Periodic syncs and the network monitor; stop() cancels a running sync. */
 void          fc_sync_engine_start              (FcSyncEngine        *self);
 void          fc_sync_engine_stop               (FcSyncEngine        *self);
-/* Fire and forget; coalesced. The UI calls it after each user write. */
+/* Fire and forget; coalesced. The UI calls it after each user write. Does
+ * nothing while the engine is stopped (signed out); sync_async() always
+ * runs. */
 void          fc_sync_engine_request_sync       (FcSyncEngine        *self);
 
 /* One whole run, for tests and "Sync now" with feedback. */

@@ -123,22 +123,31 @@ sync_test_open_store (const char *server_key,
   return store;
 }
 
-FcOutboxItem *
-sync_test_create_food (FcStore    *store,
-                       const char *name,
+JsonObject *
+sync_test_food_fields (const char *name,
                        double      calories)
 {
-  g_autoptr(JsonObject) fields = json_object_new ();
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  FcOutboxItem *item;
+  JsonObject *fields = json_object_new ();
 
   json_object_set_string_member (fields, "name", name);
   json_object_set_double_member (fields, "calories", calories);
   json_object_set_double_member (fields, "protein", 1.0);
   json_object_set_double_member (fields, "carbohydrates", 2.0);
   json_object_set_double_member (fields, "fat", 3.0);
+  return fields;
+}
+
+FcOutboxItem *
+sync_test_create_food (FcStore    *store,
+                       const char *name,
+                       double      calories)
+{
+  g_autoptr(JsonObject) fields = sync_test_food_fields (name, calories);
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FcOutboxItem *item;
+
   fc_store_create_async (store, FC_STORE_FOODS, fields, NULL, sync_test_done_cb, &slot);
   result = sync_test_wait (&slot);
   item = fc_store_create_finish (store, result, &error);

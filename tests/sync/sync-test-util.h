@@ -40,6 +40,9 @@ void          sync_test_register            (FcSession     *session,
 
 FcStore      *sync_test_open_store          (const char    *server_key,
                                              const char    *account);
+/* The five fields a food needs, as a new object. */
+JsonObject   *sync_test_food_fields         (const char    *name,
+                                             double         calories);
 FcOutboxItem *sync_test_create_food         (FcStore       *store,
                                              const char    *name,
                                              double         calories);

@@ -51,13 +51,8 @@ on_child_write_cb (gpointer user_data)
 {
   Child *child = user_data;
   char *name = g_strdup_printf ("crash-%s-%u", child->run, child->next++);
-  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autoptr(JsonObject) fields = sync_test_food_fields (name, 1.0);
 
-  json_object_set_string_member (fields, "name", name);
-  json_object_set_double_member (fields, "calories", 1.0);
-  json_object_set_double_member (fields, "protein", 1.0);
-  json_object_set_double_member (fields, "carbohydrates", 1.0);
-  json_object_set_double_member (fields, "fat", 1.0);
   fc_store_create_async (child->store, FC_STORE_FOODS, fields, NULL, on_child_created_cb, name);
   return G_SOURCE_CONTINUE;
 }

@@ -38,20 +38,6 @@ on_write_done_cb (GObject      *source,
   batch->left--;
 }
 
-static JsonObject *
-food_fields (const char *name,
-             double      calories)
-{
-  JsonObject *fields = json_object_new ();
-
-  json_object_set_string_member (fields, "name", name);
-  json_object_set_double_member (fields, "calories", calories);
-  json_object_set_double_member (fields, "protein", 1.0);
-  json_object_set_double_member (fields, "carbohydrates", 2.0);
-  json_object_set_double_member (fields, "fat", 3.0);
-  return fields;
-}
-
 static void
 on_rejected_cb (FcSyncEngine *engine,
                 FcOutboxItem *item,
@@ -149,7 +135,7 @@ test_offline_writes (void)
   batch.left = 200;
   for (guint i = 0; i < 100; i++) {
     g_autofree char *name = g_strdup_printf ("Offline food %03u", i);
-    g_autoptr(JsonObject) fields = food_fields (name, 100 + i);
+    g_autoptr(JsonObject) fields = sync_test_food_fields (name, 100 + i);
     g_autoptr(JsonObject) changes = json_object_new ();
 
     fc_store_create_async (store, FC_STORE_FOODS, fields, NULL, on_write_done_cb, &batch);
@@ -260,7 +246,7 @@ test_rejected (void)
   g_assert_nonnull (strstr (fc_outbox_item_get_field_errors (row), "calories"));
 
   /* Fixed: it goes, once. */
-  fixed = food_fields ("Bad food", 5);
+  fixed = sync_test_food_fields ("Bad food", 5);
   fc_store_outbox_retry_async (store, fc_outbox_item_get_id (row), fixed, NULL, sync_test_done_cb,
                                &slot);
   result = sync_test_wait (&slot);
@@ -416,6 +402,74 @@ test_restore_offline (void)
   g_assert_cmpuint (fc_session_get_state (later), ==, FC_SESSION_SIGNED_OUT);
 }
 
+static void
+on_state_cb (FcSyncEngine *engine,
+             GParamSpec   *pspec,
+             gpointer      user_data)
+{
+  guint *runs = user_data;
+
+  if (fc_sync_engine_get_state (engine) == FC_SYNC_STATE_SYNCING)
+    (*runs)++;
+}
+
+/* Iterates until @engine has started @runs runs and is idle again. */
+static void
+wait_for_runs (FcSyncEngine *engine,
+               guint        *runs,
+               guint         expected)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while ((*runs < expected || fc_sync_engine_get_state (engine) == FC_SYNC_STATE_SYNCING) &&
+         g_get_monotonic_time () < deadline) {
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  }
+  /* Anything still coming would show now. */
+  sync_test_sleep (300);
+}
+
+/* Requests pile up into one run, and requests during a run into one more. */
+static void
+test_coalesced (void)
+{
+  g_autoptr(FcTestServer) server = fc_test_server_start (SYNC_TEST_CONFIG, NULL);
+  g_autofree char *url = sync_test_url (server);
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(GError) error = NULL;
+  FcSyncEngine *engine;
+  guint runs = 0;
+
+  sync_test_register (session, url, "coalesced@example.com");
+  engine = fc_session_get_sync_engine (session);
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+  g_signal_connect (engine, "notify::state", G_CALLBACK (on_state_cb), &runs);
+
+  for (guint i = 0; i < 10; i++)
+    fc_sync_engine_request_sync (engine);
+  wait_for_runs (engine, &runs, 1);
+  g_assert_cmpuint (runs, ==, 1);
+
+  runs = 0;
+  fc_sync_engine_request_sync (engine);
+  while (runs == 0)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < 5; i++)
+    fc_sync_engine_request_sync (engine);
+  wait_for_runs (engine, &runs, 2);
+  g_assert_cmpuint (runs, ==, 2);
+  g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_SYNCED);
+
+  /* Stopped, it no longer runs on request... until started again. */
+  runs = 0;
+  fc_sync_engine_stop (engine);
+  fc_sync_engine_request_sync (engine);
+  sync_test_sleep (300);
+  g_assert_cmpuint (runs, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -430,6 +484,7 @@ main (int   argc,
   g_test_add_func ("/sync/engine/rejected", test_rejected);
   g_test_add_func ("/sync/session/revoked", test_revoked);
   g_test_add_func ("/sync/session/restore-offline", test_restore_offline);
+  g_test_add_func ("/sync/engine/coalesced", test_coalesced);
 
   return g_test_run ();
 }
