@@ -39,6 +39,17 @@ on_write_done_cb (GObject      *source,
 }
 
 static void
+on_progress_cb (FcSyncEngine *engine,
+                GParamSpec   *pspec,
+                gpointer      user_data)
+{
+  GArray *values = user_data;
+  double progress = fc_sync_engine_get_progress (engine);
+
+  g_array_append_val (values, progress);
+}
+
+static void
 on_rejected_cb (FcSyncEngine *engine,
                 FcOutboxItem *item,
                 gpointer      user_data)
@@ -62,11 +73,13 @@ test_pull_demo (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(JsonObject) profile = NULL;
   g_autofree char *described = NULL;
+  g_autoptr(GArray) progress = g_array_new (FALSE, FALSE, sizeof (double));
   GAsyncResult *slot = NULL;
   FcSyncEngine *engine;
   FcStore *store;
   double weight = 0;
   gint64 age = 0;
+  guint foods_steps = 0;
 
   sync_test_sign_in (session, url, DEMO_EMAIL, DEMO_PASSWORD);
   g_assert_cmpuint (fc_session_get_state (session), ==, FC_SESSION_SIGNED_IN);
@@ -75,11 +88,26 @@ test_pull_demo (void)
   g_assert_false (fc_session_get_is_staff (session));
   engine = fc_session_get_sync_engine (session);
   store = fc_session_get_store (session);
+  g_signal_connect (engine, "notify::progress", G_CALLBACK (on_progress_cb), progress);
 
   g_assert_true (sync_test_run (engine, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_SYNCED);
   g_assert_cmpfloat (fc_sync_engine_get_progress (engine), ==, 1.0);
+
+  /* The bar moves page by page, from 0 to 1, never back within a run. */
+  g_assert_cmpuint (progress->len, >, 2);
+  for (guint i = 1; i < progress->len; i++) {
+    double before = g_array_index (progress, double, i - 1);
+    double now = g_array_index (progress, double, i);
+
+    if (now == 0.0)
+      continue;  /* a new run starts */
+    g_assert_cmpfloat (now, >, before);
+    if (now > 0.10 && now <= 0.75)
+      foods_steps++;
+  }
+  g_assert_cmpuint (foods_steps, >=, 2);  /* two pages of 100 at least */
   g_assert_cmpint (fc_sync_engine_get_last_synced (engine), >, 0);
   described = fc_sync_engine_describe_state (engine);
   g_assert_cmpstr (described, ==, "Synced");
@@ -402,6 +430,37 @@ test_restore_offline (void)
   g_assert_cmpuint (fc_session_get_state (later), ==, FC_SESSION_SIGNED_OUT);
 }
 
+/* A reset request is answered for any address; a malformed one gives the
+ * form its field message. */
+static void
+test_password_reset (void)
+{
+  g_autoptr(FcTestServer) server = fc_test_server_start (SYNC_TEST_CONFIG, NULL);
+  g_autofree char *url = sync_test_url (server);
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(FcApiProblem) problem = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  fc_session_request_password_reset_async (session, url, "nobody@example.com", NULL,
+                                           sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  g_assert_true (fc_session_request_password_reset_finish (session, result, &problem, &error));
+  g_assert_no_error (error);
+  g_assert_null (problem);
+  g_clear_object (&result);
+
+  fc_session_request_password_reset_async (session, url, "not-an-address", NULL,
+                                           sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  g_assert_false (fc_session_request_password_reset_finish (session, result, &problem, &error));
+  g_assert_error (error, FC_API_ERROR, FC_API_ERROR_VALIDATION);
+  g_assert_nonnull (problem);
+  g_assert_nonnull (fc_api_problem_get_field_messages (problem, "email"));
+  g_assert_cmpuint (fc_session_get_state (session), ==, FC_SESSION_SIGNED_OUT);
+}
+
 static void
 on_state_cb (FcSyncEngine *engine,
              GParamSpec   *pspec,
@@ -485,6 +544,7 @@ main (int   argc,
   g_test_add_func ("/sync/session/revoked", test_revoked);
   g_test_add_func ("/sync/session/restore-offline", test_restore_offline);
   g_test_add_func ("/sync/engine/coalesced", test_coalesced);
+  g_test_add_func ("/sync/session/password-reset", test_password_reset);
 
   return g_test_run ();
 }
