@@ -74,6 +74,8 @@ typedef struct _FcApiProblem FcApiProblem;
 
 GType                fc_api_problem_get_type               (void) G_GNUC_CONST;
 
+/* Decodes an error answer (or a success answer whose body is unusable).
+ * Pure, no I/O. @content_type, @body and @retry_after may be NULL. */
 FcApiProblem        *fc_api_problem_new_from_response      (guint          status,
                                                             const char    *content_type,
                                                             GBytes        *body,
@@ -82,17 +84,31 @@ FcApiProblem        *fc_api_problem_ref                    (FcApiProblem  *self)
 void                 fc_api_problem_unref                  (FcApiProblem  *self);
 
 guint                fc_api_problem_get_status             (FcApiProblem  *self);
+/* The FcApiError this answer maps to (see FcApiError for the rules). */
 FcApiError           fc_api_problem_get_code               (FcApiProblem  *self);
+/* The server's `detail`, or for an HTML or malformed body a translated
+ * sentence saying what came back; NULL if neither. */
 const char          *fc_api_problem_get_detail             (FcApiProblem  *self);
+/* The server's machine-readable `code` ("token_not_valid"), or NULL. */
 const char          *fc_api_problem_get_server_code        (FcApiProblem  *self);
+/* `non_field_errors` and bare-list messages; never NULL, maybe empty. */
 const char * const  *fc_api_problem_get_non_field_messages (FcApiProblem  *self);
+/* The messages for one field path ("email", "meal_items.1.food"), or NULL. */
 const char * const  *fc_api_problem_get_field_messages     (FcApiProblem  *self,
                                                             const char    *field);
+/* Every field path with messages, sorted. Free with g_strfreev(). */
 char               **fc_api_problem_dup_field_names        (FcApiProblem  *self);
+/* Field path → GStrv of messages; owned by @self. */
 GHashTable          *fc_api_problem_get_fields             (FcApiProblem  *self);
+/* The body as JSON, or NULL when it was not JSON. Owned by @self. */
 JsonNode            *fc_api_problem_get_raw                (FcApiProblem  *self);
+/* Seconds from Retry-After (429 only), 0 if none. */
 guint                fc_api_problem_get_retry_after        (FcApiProblem  *self);
+/* One translated or server-given sentence for a toast: object-level
+ * messages, else detail, else "field: message" lines, else one for the
+ * status. */
 char                *fc_api_problem_dup_message            (FcApiProblem  *self);
+/* An FC_API_ERROR with get_code() and dup_message(). */
 GError              *fc_api_problem_to_error               (FcApiProblem  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcApiProblem, fc_api_problem_unref)

@@ -12,6 +12,8 @@
 #include "fc-api-problem.h"
 #include "fc-json.h"
 
+#include "client-test-util.h"
+
 static FcApiProblem *
 problem_new (guint       status,
              const char *content_type,
@@ -108,6 +110,25 @@ test_url_client (void)
   g_assert_error (error, FC_API_ERROR, FC_API_ERROR_INSECURE_URL);
   g_assert_false (fc_api_client_is_signed_in (client));
   g_assert_finalize_object (g_steal_pointer (&client));
+}
+
+static void
+test_url_property (void)
+{
+  g_autoptr(FcApiClient) client = g_object_new (FC_TYPE_API_CLIENT,
+                                                "base-url", "http://fitcore.example.com/", NULL);
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  /* Set as a property, a bad address is kept, and every request says why. */
+  fc_api_client_request_async (client, "GET", "nutrition/foods/", NULL, NULL,
+                               FC_API_REQUEST_NONE, NULL, on_done_cb, &slot);
+  result = wait_for (&slot);
+  node = fc_api_client_request_finish (client, result, NULL, NULL, &error);
+  g_assert_null (node);
+  g_assert_error (error, FC_API_ERROR, FC_API_ERROR_INSECURE_URL);
 }
 
 static void
@@ -336,6 +357,7 @@ main (int   argc,
   g_test_add_func ("/client/url/loopback", test_url_loopback);
   g_test_add_func ("/client/url/insecure", test_url_insecure);
   g_test_add_func ("/client/url/client", test_url_client);
+  g_test_add_func ("/client/url/property", test_url_property);
   g_test_add_func ("/client/problem/fields", test_problem_fields);
   g_test_add_func ("/client/problem/several-messages", test_problem_several_messages);
   g_test_add_func ("/client/problem/non-field", test_problem_non_field);

@@ -11,13 +11,16 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "fc-credentials.h"
 
 #include "client-test-util.h"
 
-#define SERVER "https://fitcore.example.com/"
+/* The keyring outlives the test and may be shared with other test runs:
+ * each run uses a server address of its own. */
+static char *server_url;
+#define SERVER server_url
 
 typedef struct {
   guint fallbacks;
@@ -276,7 +279,9 @@ test_never_answers (void)
   gint64 start;
 
   if (!g_test_subprocess ()) {
-    if (g_find_program_in_path ("dbus-daemon") == NULL) {
+    g_autofree char *daemon = g_find_program_in_path ("dbus-daemon");
+
+    if (daemon == NULL) {
       g_test_skip ("dbus-daemon is not installed");
       return;
     }
@@ -319,6 +324,8 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  server_url = g_strdup_printf ("https://run-%d-%08x.fitcore.example.com/", (int) getpid (),
+                                g_random_int ());
 
   g_test_add_func ("/client/credentials/keyring", test_keyring);
   g_test_add_func ("/client/credentials/no-service", test_no_service);
