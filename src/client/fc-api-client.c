@@ -87,7 +87,9 @@ typedef struct {
   char              *refresh_cookie;  /* fitcore-refresh-token from Set-Cookie */
 } Request;
 
-static void send_request (GTask *task);
+static void send_request     (GTask       *task);
+static void wait_for_refresh (FcApiClient *self,
+                              GTask       *task);
 
 static void
 wipe_string (char **str)
@@ -577,6 +579,15 @@ send_request (GTask *task)
   FcApiClient *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
   SoupMessageHeaders *headers;
+
+  /* Only a refresh token (a failed sign-in dropped the access token, or
+   * only the refresh token was kept): get an access token first. */
+  if (!(req->flags & FC_API_REQUEST_NO_AUTH) && self->access_token == NULL &&
+      self->refresh_token != NULL && !req->refreshed) {
+    g_clear_pointer (&req->sent_access, g_free);
+    wait_for_refresh (self, task);
+    return;
+  }
 
   req->attempt++;
   g_clear_pointer (&req->sent_access, g_free);

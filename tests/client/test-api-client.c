@@ -408,6 +408,17 @@ test_refresh_on_expiry (void)
   /* Rotated: the new refresh token came back in the cookie. */
   g_assert_nonnull (fc_api_client_get_refresh_token (client));
   g_assert_cmpstr (fc_api_client_get_refresh_token (client), !=, old_refresh);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* With only a refresh token, the client gets an access token first. */
+  g_clear_pointer (&old_refresh, g_free);
+  old_refresh = g_strdup (fc_api_client_get_refresh_token (client));
+  fc_api_client_set_tokens (client, NULL, old_refresh);
+  node = request (client, "GET", "auth/oauth/user/", NULL, &status, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (fc_api_client_get_refresh_count (client), ==, 2);
+  g_assert_nonnull (fc_api_client_get_access_token (client));
 }
 
 typedef struct {
