@@ -382,6 +382,43 @@ test_register (void)
                  fc_api_problem_get_field_messages (problem, "email") != NULL);
 }
 
+static gboolean
+reset_password (FcApiClient   *client,
+                const char    *email,
+                FcApiProblem **out_problem,
+                GError       **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fc_api_client_request_password_reset_async (client, email, NULL, on_done_cb, &slot);
+  result = wait_for (&slot);
+  return fc_api_client_request_password_reset_finish (client, result, out_problem, error);
+}
+
+static void
+test_password_reset (void)
+{
+  g_autoptr(FcTestServer) server = fc_test_server_start (SHORT_TOKENS, NULL);
+  g_autoptr(FcApiClient) client = client_new (server->base_url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcApiProblem) problem = NULL;
+
+  g_free (fc_test_register (server, "hal@fitcore.test", PASSWORD, NULL));
+  g_assert_true (reset_password (client, "hal@fitcore.test", &problem, &error));
+  g_assert_no_error (error);
+  g_assert_null (problem);
+
+  /* Unknown addresses get the same answer: nobody learns who has an account. */
+  g_assert_true (reset_password (client, "nobody@fitcore.test", &problem, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (reset_password (client, "not-an-email", &problem, &error));
+  g_assert_error (error, FC_API_ERROR, FC_API_ERROR_VALIDATION);
+  g_assert_nonnull (problem);
+  g_assert_nonnull (fc_api_problem_get_field_messages (problem, "email"));
+}
+
 static void
 test_refresh_on_expiry (void)
 {
@@ -823,6 +860,7 @@ main (int   argc,
 
   g_test_add_func ("/client/api/sign-in", test_sign_in);
   g_test_add_func ("/client/api/register", test_register);
+  g_test_add_func ("/client/api/password-reset", test_password_reset);
   g_test_add_func ("/client/api/refresh-on-expiry", test_refresh_on_expiry);
   g_test_add_func ("/client/api/single-flight", test_single_flight);
   g_test_add_func ("/client/api/revoked", test_revoked);
