@@ -80,6 +80,7 @@ typedef struct {
   char              *sent_access;     /* the token this attempt carried */
   SoupMessage       *message;
   GSource           *retry_source;
+  GSource           *wait_source;     /* its cancellation while waiting on a refresh */
 
   /* results */
   guint              status;
@@ -107,6 +108,10 @@ request_free (gpointer data)
   if (req->retry_source != NULL) {
     g_source_destroy (req->retry_source);
     g_source_unref (req->retry_source);
+  }
+  if (req->wait_source != NULL) {
+    g_source_destroy (req->wait_source);
+    g_source_unref (req->wait_source);
   }
   g_free (req->method);
   g_free (req->uri);
@@ -309,6 +314,42 @@ schedule_retry (GTask *task)
   return TRUE;
 }
 
+/* Returns the next waiting request, owned. */
+static GTask *
+pop_refresh_waiter (FcApiClient *self)
+{
+  GTask *task = g_queue_pop_head (&self->refresh_waiters);
+  Request *req;
+
+  if (task == NULL)
+    return NULL;
+
+  req = g_task_get_task_data (task);
+  if (req->wait_source != NULL) {
+    g_source_destroy (req->wait_source);
+    g_clear_pointer (&req->wait_source, g_source_unref);
+  }
+  return task;
+}
+
+/* A waiting request was cancelled: it leaves the queue at once rather than
+ * when the refresh ends. */
+static gboolean
+on_waiter_cancelled_cb (GCancellable *cancellable,
+                        gpointer      user_data)
+{
+  GTask *task = user_data;  /* borrowed: the queue owns it */
+  FcApiClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+
+  g_clear_pointer (&req->wait_source, g_source_unref);
+  if (g_queue_remove (&self->refresh_waiters, task)) {
+    g_task_return_error_if_cancelled (task);
+    g_object_unref (task);
+  }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 fail_refresh_waiters (FcApiClient  *self,
                       const GError *error,
@@ -316,7 +357,7 @@ fail_refresh_waiters (FcApiClient  *self,
 {
   GTask *task;
 
-  while ((task = g_queue_pop_head (&self->refresh_waiters)) != NULL) {
+  while ((task = pop_refresh_waiter (self)) != NULL) {
     Request *req = g_task_get_task_data (task);
 
     if (problem != NULL) {
@@ -332,7 +373,7 @@ resend_refresh_waiters (FcApiClient *self)
 {
   GTask *task;
 
-  while ((task = g_queue_pop_head (&self->refresh_waiters)) != NULL)
+  while ((task = pop_refresh_waiter (self)) != NULL)
     send_request (task);
 }
 
@@ -498,6 +539,12 @@ wait_for_refresh (FcApiClient *self,
   }
 
   g_queue_push_tail (&self->refresh_waiters, task);
+  if (g_task_get_cancellable (task) != NULL) {
+    req->wait_source = g_cancellable_source_new (g_task_get_cancellable (task));
+    g_source_set_callback (req->wait_source, G_SOURCE_FUNC (on_waiter_cancelled_cb), task, NULL);
+    g_source_set_static_name (req->wait_source, "[fitcore] refresh wait");
+    g_source_attach (req->wait_source, g_task_get_context (task));
+  }
   if (!self->refreshing)
     start_refresh (self);
 }

@@ -13,6 +13,7 @@
 
 #include "fc-preferences-window.h"
 #include "fc-api-client.h"
+#include "fc-session.h"
 #include "fc-settings.h"
 #include "fc-window.h"
 
@@ -22,9 +23,21 @@ struct _FcApplication
 
   /* Owned */
   GSettings      *settings;
+  FcSession      *session;
+  GCancellable   *cancellable;
+
+  gboolean        restoring;
 };
 
 G_DEFINE_FINAL_TYPE (FcApplication, fc_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_RESTORING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* Indexed by the schema's enum org.fitcore.FitCore.ColorScheme. */
 static const AdwColorScheme color_schemes[] = {
@@ -46,6 +59,34 @@ static void
 on_settings_color_scheme_changed_cb (FcApplication *self)
 {
   fc_application_apply_color_scheme (self);
+}
+
+static void
+fc_application_set_restoring (FcApplication *self,
+                              gboolean       restoring)
+{
+  if (self->restoring == restoring)
+    return;
+
+  self->restoring = restoring;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESTORING]);
+}
+
+static void
+restore_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(FcApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Nobody to restore, or a keyring that failed: either way the welcome
+   * page is the way on, and the session says why if it matters. */
+  if (!fc_session_restore_finish (FC_SESSION (object), result, &error) && error != NULL &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Cannot restore the last session: %s", error->message);
+
+  fc_application_set_restoring (self, FALSE);
 }
 
 static void
@@ -138,6 +179,8 @@ fc_application_startup (GApplication *app)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *fullscreen_accels[] = { "F11", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *sync_accels[] = { "<Control>r", NULL };
+  g_autofree char *server_url = NULL;
 
   G_APPLICATION_CLASS (fc_application_parent_class)->startup (app);
 
@@ -149,12 +192,32 @@ fc_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.fullscreen",
                                          fullscreen_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.sync-now", sync_accels);
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_signal_connect_object (self->settings, "changed::" FC_SETTINGS_COLOR_SCHEME,
                            G_CALLBACK (on_settings_color_scheme_changed_cb), self,
                            G_CONNECT_SWAPPED);
   fc_application_apply_color_scheme (self);
+
+  /* The window shows a spinner until we know whether someone is signed in:
+   * the welcome page must not flash by on every start. */
+  self->session = fc_session_new ();
+  self->cancellable = g_cancellable_new ();
+  server_url = g_settings_get_string (self->settings, FC_SETTINGS_SERVER_URL);
+  fc_application_set_restoring (self, TRUE);
+  fc_session_restore_async (self->session, server_url, self->cancellable, restore_cb,
+                            g_object_ref (self));
+}
+
+static void
+fc_application_shutdown (GApplication *app)
+{
+  FcApplication *self = FC_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_APPLICATION_CLASS (fc_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -163,8 +226,10 @@ fc_application_activate (GApplication *app)
   GtkWindow *window;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window == NULL)
-    window = GTK_WINDOW (fc_window_new (ADW_APPLICATION (app)));
+  if (window == NULL) {
+    window = GTK_WINDOW (fc_window_new (ADW_APPLICATION (app), FC_APPLICATION (app)->session));
+    g_object_bind_property (app, "restoring", window, "restoring", G_BINDING_SYNC_CREATE);
+  }
 
   gtk_window_present (window);
 }
@@ -174,9 +239,28 @@ fc_application_dispose (GObject *object)
 {
   FcApplication *self = (FcApplication *) object;
 
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (fc_application_parent_class)->dispose (object);
+}
+
+static void
+fc_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  FcApplication *self = FC_APPLICATION (object);
+
+  switch (prop_id) {
+    case PROP_RESTORING:
+      g_value_set_boolean (value, self->restoring);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
 }
 
 static void
@@ -186,9 +270,19 @@ fc_application_class_init (FcApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = fc_application_dispose;
+  object_class->get_property = fc_application_get_property;
+
+  /* TRUE from startup until the last session is restored (or not). */
+  properties[PROP_RESTORING] =
+    g_param_spec_boolean ("restoring", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->handle_local_options = fc_application_handle_local_options;
   app_class->startup = fc_application_startup;
+  app_class->shutdown = fc_application_shutdown;
   app_class->activate = fc_application_activate;
 }
 
@@ -202,6 +296,15 @@ fc_application_init (FcApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+/* The signed-in account (or nobody), for the windows. */
+FcSession *
+fc_application_get_session (FcApplication *self)
+{
+  g_return_val_if_fail (FC_IS_APPLICATION (self), NULL);
+
+  return self->session;
 }
 
 FcApplication *

@@ -7,12 +7,15 @@
 
 #include <adwaita.h>
 
+#include "fc-session.h"
+
 G_BEGIN_DECLS
 
 #define FC_TYPE_APPLICATION (fc_application_get_type ())
 
 G_DECLARE_FINAL_TYPE (FcApplication, fc_application, FC, APPLICATION, AdwApplication)
 
-FcApplication *fc_application_new (void);
+FcApplication *fc_application_new         (void);
+FcSession     *fc_application_get_session (FcApplication *self);
 
 G_END_DECLS

@@ -233,6 +233,26 @@ fc_section_page_set_title (FcSectionPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
+/**
+ * fc_section_page_set_content:
+ * @content: the section's own widget
+ *
+ * Replaces the status page, which only said what the section will hold,
+ * with the section itself. Below the header bar, filling the page.
+ */
+void
+fc_section_page_set_content (FcSectionPage *self,
+                             GtkWidget     *content)
+{
+  g_return_if_fail (FC_IS_SECTION_PAGE (self));
+  g_return_if_fail (GTK_IS_WIDGET (content));
+  g_return_if_fail (gtk_widget_get_parent (content) == NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->status_page), FALSE);
+  gtk_widget_set_vexpand (content, TRUE);
+  gtk_widget_insert_after (content, GTK_WIDGET (self), GTK_WIDGET (self->status_page));
+}
+
 gboolean
 fc_section_page_get_folded (FcSectionPage *self)
 {

@@ -20,6 +20,8 @@ GtkWidget  *fc_section_page_new          (const char    *title,
 const char *fc_section_page_get_title    (FcSectionPage *self);
 void        fc_section_page_set_title    (FcSectionPage *self,
                                           const char    *title);
+void        fc_section_page_set_content  (FcSectionPage *self,
+                                          GtkWidget     *content);
 gboolean    fc_section_page_get_folded   (FcSectionPage *self);
 void        fc_section_page_set_folded   (FcSectionPage *self,
                                           gboolean       folded);

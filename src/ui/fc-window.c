@@ -11,8 +11,11 @@
 
 #include "fc-window.h"
 
+#include "fc-profile-window.h"
 #include "fc-section-page.h"
 #include "fc-settings.h"
+#include "fc-today-page.h"
+#include "fc-welcome-page.h"
 
 typedef struct
 {
@@ -22,6 +25,7 @@ typedef struct
   const char *heading;      /* the status page, until the section lands */
   const char *description;
   gboolean    staff_only;
+  const char *server_section;  /* shown only when the server offers it; NULL: always */
 } FcSection;
 
 /* One table drives the sidebar rows, the pages and the Ctrl+1…6 shortcuts,
@@ -30,27 +34,27 @@ static const FcSection sections[] = {
   { "today", N_("Today"), "x-office-calendar-symbolic",
     N_("Your Day"),
     N_("Today’s meals, workouts and progress will appear here once you sign in."),
-    FALSE },
+    FALSE, NULL },
   { "workouts", N_("Workouts"), "fc-workouts-symbolic",
     N_("Workout Videos"),
     N_("Workout videos will appear here once you sign in."),
-    FALSE },
+    FALSE, "workouts" },
   { "nutrition", N_("Nutrition"), "emoji-food-symbolic",
     N_("Meal Plans"),
     N_("Your meal plans, meals and foods will appear here once you sign in."),
-    FALSE },
+    FALSE, NULL },
   { "health", N_("Health"), "emblem-favorite-symbolic",
     N_("Health Data"),
     N_("Your weight and other measurements will appear here once you sign in."),
-    FALSE },
+    FALSE, "health" },
   { "notifications", N_("Notifications"), "preferences-system-notifications-symbolic",
     N_("No Notifications"),
     N_("Your notifications will appear here once you sign in."),
-    FALSE },
+    FALSE, "notifications" },
   { "admin", N_("Admin"), "system-users-symbolic",
     N_("Administration"),
     N_("Tools to manage users and send announcements will appear here for staff."),
-    TRUE },
+    TRUE, NULL },
 };
 
 struct _FcWindow
@@ -58,21 +62,30 @@ struct _FcWindow
   AdwApplicationWindow  parent_instance;
 
   /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  FcWelcomePage        *welcome_page;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkListBox           *sidebar_list;
   GtkMenuButton        *sidebar_menu_button;
-  AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
 
   /* Owned */
   GSettings            *settings;
+  FcSession            *session;
+  char                 *account;        /* the last one signed in, for "sign in again" */
+  char                 *ended_message;  /* why the session ended, for the sign-in form */
 
   /* Borrowed: the list box owns the rows */
   GtkWidget            *rows[G_N_ELEMENTS (sections)];
 
+  /* Borrowed: the Today section page holds it */
+  FcTodayPage          *today_page;
+
   const FcSection      *section;
   gboolean              show_admin;
+  gboolean              restoring;
 };
 
 G_DEFINE_FINAL_TYPE (FcWindow, fc_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -81,6 +94,8 @@ enum {
   PROP_0,
   PROP_SECTION,
   PROP_SHOW_ADMIN,
+  PROP_SESSION,
+  PROP_RESTORING,
   N_PROPS
 };
 
@@ -97,11 +112,24 @@ find_section (const char *name)
   return NULL;
 }
 
+/* Sections the server does not offer (the Django backend has no workouts,
+ * health or notifications) are simply not there. */
+static gboolean
+fc_window_is_offered (FcWindow        *self,
+                      const FcSection *section)
+{
+  if (section->server_section == NULL)
+    return TRUE;
+
+  return self->session != NULL && fc_session_has_section (self->session, section->server_section);
+}
+
 static gboolean
 fc_window_may_show (FcWindow        *self,
                     const FcSection *section)
 {
-  return section != NULL && (!section->staff_only || self->show_admin);
+  return section != NULL && (!section->staff_only || self->show_admin) &&
+         fc_window_is_offered (self, section);
 }
 
 static GtkWidget *
@@ -144,6 +172,10 @@ fc_window_add_sections (FcWindow *self)
 
     page = fc_section_page_new (_(section->title), section->icon_name,
                                 _(section->heading), _(section->description));
+    if (g_str_equal (section->name, "today")) {
+      self->today_page = FC_TODAY_PAGE (fc_today_page_new ());
+      fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->today_page));
+    }
     g_object_bind_property (self->leaflet, "folded", page, "folded", G_BINDING_SYNC_CREATE);
     g_object_bind_property (self->sidebar_menu_button, "menu-model", page, "menu-model",
                             G_BINDING_SYNC_CREATE);
@@ -161,7 +193,7 @@ fc_window_add_sections (FcWindow *self)
 static void
 fc_window_show_content (FcWindow *self)
 {
-  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->toast_overlay));
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->stack));
 }
 
 static void
@@ -221,6 +253,226 @@ show_sidebar_action (GtkWidget  *widget,
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
 }
 
+/* Which page of the window: the sections, the welcome page, or a spinner
+ * while the last session is restored. */
+static void
+fc_window_update_page (FcWindow *self)
+{
+  FcSessionState state = self->session != NULL ? fc_session_get_state (self->session)
+                                                : FC_SESSION_SIGNED_OUT;
+  gboolean signed_in = state == FC_SESSION_SIGNED_IN;
+  const char *page;
+
+  if (self->restoring || state == FC_SESSION_RESTORING)
+    page = "loading";
+  else if (signed_in)
+    page = "main";
+  else
+    page = "welcome";
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-profile", signed_in);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), page) == 0)
+    return;
+
+  gtk_stack_set_visible_child_name (self->main_stack, page);
+
+  if (g_str_equal (page, "welcome")) {
+    /* A session that ended on its own asks to sign in again, with the
+     * address filled in; a deliberate sign-out starts over. */
+    if (self->ended_message != NULL)
+      fc_welcome_page_show_sign_in (self->welcome_page, self->account, self->ended_message);
+    else
+      fc_welcome_page_show_start (self->welcome_page);
+    g_clear_pointer (&self->ended_message, g_free);
+  }
+}
+
+static void
+fc_window_update_sections (FcWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++) {
+    if (!sections[i].staff_only)
+      gtk_widget_set_visible (self->rows[i], fc_window_is_offered (self, &sections[i]));
+  }
+
+  fc_window_set_show_admin (self, self->session != NULL && fc_session_get_is_staff (self->session));
+
+  /* The section on show may have gone with the server's list. */
+  if (self->section != NULL && !fc_window_may_show (self, self->section))
+    fc_window_set_section (self, sections[0].name);
+}
+
+static void
+on_session_account_changed_cb (FcWindow *self)
+{
+  const char *account = fc_session_get_account (self->session);
+
+  if (account != NULL && g_strcmp0 (account, self->account) != 0) {
+    g_free (self->account);
+    self->account = g_strdup (account);
+  }
+}
+
+static void
+on_session_signed_out_cb (FcWindow   *self,
+                          const char *reason,
+                          gboolean    by_user)
+{
+  if (by_user)
+    return;
+
+  g_free (self->ended_message);
+  self->ended_message = g_strdup (_("Your session ended. Sign in again to continue."));
+  fc_window_add_toast (self, adw_toast_new (self->ended_message));
+
+  /* The state may have changed before this signal, or may change after. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "welcome") == 0) {
+    fc_welcome_page_show_sign_in (self->welcome_page, self->account, self->ended_message);
+    g_clear_pointer (&self->ended_message, g_free);
+  }
+}
+
+static void
+on_session_secrets_unavailable_cb (FcWindow *self)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Sign-In Kept for This Run Only"),
+                                                       NULL));
+  adw_message_dialog_set_body (dialog,
+                               _("No keyring could store your sign-in, so FitCore keeps it in "
+                                 "memory until you quit. You will be asked to sign in again "
+                                 "next time. Your data stays on this computer."));
+  adw_message_dialog_add_response (dialog, "close", _("_OK"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sign_out_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(FcWindow) self = user_data;
+
+  fc_session_sign_out_finish (FC_SESSION (object), result);
+  g_clear_pointer (&self->ended_message, g_free);
+  fc_window_update_page (self);
+}
+
+static void
+fc_window_sign_out (FcWindow *self)
+{
+  fc_session_sign_out_async (self->session, NULL, sign_out_cb, g_object_ref (self));
+}
+
+static void
+on_sign_out_response_cb (FcWindow   *self,
+                         const char *response)
+{
+  if (g_strcmp0 (response, "sign-out") == 0)
+    fc_window_sign_out (self);
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  FcWindow *self = FC_WINDOW (widget);
+  FcSyncEngine *engine = fc_session_get_sync_engine (self->session);
+  guint waiting = 0;
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  if (engine != NULL)
+    waiting = fc_sync_engine_get_pending_count (engine) + fc_sync_engine_get_rejected_count (engine);
+
+  if (waiting == 0) {
+    fc_window_sign_out (self);
+    return;
+  }
+
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u change has not reached the server yet. It stays on "
+                                       "this computer and is sent when you sign in again.",
+                                       "%u changes have not reached the server yet. They stay on "
+                                       "this computer and are sent when you sign in again.",
+                                       waiting),
+                          waiting);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out?"), body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "sign-out", _("_Sign Out"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "sign-out", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_sign_out_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sync_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  FcWindow *self = FC_WINDOW (widget);
+  FcSyncEngine *engine = fc_session_get_sync_engine (self->session);
+
+  if (engine != NULL)
+    fc_sync_engine_request_sync (engine);
+}
+
+static void
+edit_profile_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FcWindow *self = FC_WINDOW (widget);
+
+  if (fc_session_get_store (self->session) == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (fc_profile_window_new (GTK_WINDOW (self), self->session)));
+}
+
+static void
+fc_window_set_session (FcWindow  *self,
+                       FcSession *session)
+{
+  g_assert (self->session == NULL);
+
+  if (session == NULL)
+    return;
+
+  self->session = g_object_ref (session);
+  fc_welcome_page_set_session (self->welcome_page, session);
+  fc_today_page_set_session (self->today_page, session);
+
+  g_signal_connect_object (session, "notify::state", G_CALLBACK (fc_window_update_page), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::sections", G_CALLBACK (fc_window_update_sections),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::is-staff", G_CALLBACK (fc_window_update_sections),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::account", G_CALLBACK (on_session_account_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "signed-out", G_CALLBACK (on_session_signed_out_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "secrets-unavailable",
+                           G_CALLBACK (on_session_secrets_unavailable_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  on_session_account_changed_cb (self);
+  fc_window_update_sections (self);
+  fc_window_update_page (self);
+}
+
 static void
 on_notify_application_cb (FcWindow *self)
 {
@@ -233,6 +485,7 @@ on_notify_application_cb (FcWindow *self)
     menu = G_MENU_MODEL (gtk_application_get_menu_by_id (app, "primary_menu"));
 
   gtk_menu_button_set_menu_model (self->sidebar_menu_button, menu);
+  fc_welcome_page_set_menu_model (self->welcome_page, menu);
 }
 
 static gboolean
@@ -250,8 +503,20 @@ fc_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (fc_window_parent_class)->dispose (object);
+}
+
+static void
+fc_window_finalize (GObject *object)
+{
+  FcWindow *self = (FcWindow *) object;
+
+  g_clear_pointer (&self->account, g_free);
+  g_clear_pointer (&self->ended_message, g_free);
+
+  G_OBJECT_CLASS (fc_window_parent_class)->finalize (object);
 }
 
 static void
@@ -268,6 +533,12 @@ fc_window_get_property (GObject    *object,
       break;
     case PROP_SHOW_ADMIN:
       g_value_set_boolean (value, self->show_admin);
+      break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_RESTORING:
+      g_value_set_boolean (value, self->restoring);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -289,6 +560,16 @@ fc_window_set_property (GObject      *object,
     case PROP_SHOW_ADMIN:
       fc_window_set_show_admin (self, g_value_get_boolean (value));
       break;
+    case PROP_SESSION:
+      fc_window_set_session (self, g_value_get_object (value));
+      break;
+    case PROP_RESTORING:
+      if (self->restoring != g_value_get_boolean (value)) {
+        self->restoring = g_value_get_boolean (value);
+        fc_window_update_page (self);
+        g_object_notify_by_pspec (object, pspec);
+      }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -302,6 +583,7 @@ fc_window_class_init (FcWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = fc_window_dispose;
+  object_class->finalize = fc_window_finalize;
   object_class->get_property = fc_window_get_property;
   object_class->set_property = fc_window_set_property;
 
@@ -321,11 +603,27 @@ fc_window_class_init (FcWindowClass *klass)
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* The application's one account service. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         FC_TYPE_SESSION,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /* TRUE while the application restores the last session: neither the
+   * welcome page nor the sections are right yet. */
+  properties[PROP_RESTORING] =
+    g_param_spec_boolean ("restoring", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (FC_TYPE_SECTION_PAGE);
+  g_type_ensure (FC_TYPE_WELCOME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/fitcore/FitCore/ui/fc-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FcWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, FcWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, FcWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, FcWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, FcWindow, sidebar_list);
@@ -338,6 +636,9 @@ fc_window_class_init (FcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-section", "s", show_section_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_property_action (widget_class, "win.fullscreen", "fullscreened");
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-profile", NULL, edit_profile_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
@@ -370,12 +671,15 @@ fc_window_init (FcWindow *self)
 }
 
 FcWindow *
-fc_window_new (AdwApplication *application)
+fc_window_new (AdwApplication *application,
+               FcSession      *session)
 {
   g_return_val_if_fail (ADW_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (FC_IS_SESSION (session), NULL);
 
   return g_object_new (FC_TYPE_WINDOW,
                        "application", application,
+                       "session", session,
                        NULL);
 }
 

@@ -7,13 +7,16 @@
 
 #include <adwaita.h>
 
+#include "fc-session.h"
+
 G_BEGIN_DECLS
 
 #define FC_TYPE_WINDOW (fc_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (FcWindow, fc_window, FC, WINDOW, AdwApplicationWindow)
 
-FcWindow   *fc_window_new            (AdwApplication *application);
+FcWindow   *fc_window_new            (AdwApplication *application,
+                                      FcSession      *session);
 const char *fc_window_get_section    (FcWindow       *self);
 void        fc_window_set_section    (FcWindow       *self,
                                       const char     *section);

@@ -163,7 +163,7 @@ typedef struct {
   SoupServer *server;
   char       *base_url;
   GHashTable *hits;     /* path → count */
-  GHashTable *headers;  /* "path header" → value of the last request */
+  GHashTable *headers;  /* "path header" (or "path body") → value of the last request */
 } FakeServer;
 
 static void
@@ -203,6 +203,12 @@ fake_handler (SoupServer        *server,
   g_hash_table_replace (fake->hits, g_strdup (path), GUINT_TO_POINTER (hits + 1));
   remember_header (fake, path, request, "Authorization");
   remember_header (fake, path, request, "Cookie");
+  {
+    SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+    g_hash_table_replace (fake->headers, g_strconcat (path, " body", NULL),
+                          g_strndup (body->data != NULL ? body->data : "", body->length));
+  }
 
   if (g_str_equal (path, "/api/v1/auth/profile/")) {
     fake_respond (msg, 401, "application/json",
@@ -225,6 +231,14 @@ fake_handler (SoupServer        *server,
                   "\"email\":\"user@fitcore.test\",\"first_name\":\"Normal\",\"last_name\":\"User\"}}");
   } else if (g_str_equal (path, "/api/v1/auth/oauth/logout/")) {
     fake_respond (msg, 500, "application/json", "{\"detail\":\"An error has occurred.\"}");
+  } else if (g_str_equal (path, "/api/v1/expired/")) {
+    fake_respond (msg, 401, "application/json",
+                  "{\"detail\":\"Given token not valid for any token type\",\"code\":"
+                  "\"token_not_valid\",\"messages\":[{\"token_class\":\"AccessToken\","
+                  "\"token_type\":\"access\",\"message\":\"Token is expired\"}]}");
+  } else if (g_str_equal (path, "/api/v1/auth/oauth/token/refresh/")) {
+    /* A refresh that hangs, to see requests waiting on it. */
+    soup_server_message_pause (msg);
   } else if (g_str_equal (path, "/api/v1/malformed/")) {
     fake_respond (msg, 200, "application/json", "{\"results\": [1, 2,");
   } else if (g_str_equal (path, "/api/v1/html/")) {
@@ -752,6 +766,48 @@ test_bad_answers (void)
   }
 }
 
+static void
+test_cancel_while_refreshing (void)
+{
+  g_autoptr(FakeServer) fake = fake_server_new ();
+  FcApiClient *client = client_new (fake->base_url);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fc_api_client_set_tokens (client, "expired-access", "valid-refresh");
+  fc_api_client_request_async (client, "GET", "expired/", NULL, NULL, FC_API_REQUEST_NONE,
+                               cancellable, on_done_cb, &slot);
+  while (fake_hits (fake, "/api/v1/auth/oauth/token/refresh/") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (slot);
+
+  /* The refresh hangs; the waiting request leaves when cancelled. */
+  g_cancellable_cancel (cancellable);
+  result = wait_for (&slot);
+  node = fc_api_client_request_finish (client, result, NULL, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (fc_api_client_get_refresh_count (client), ==, 1);
+  g_assert_cmpstr (fake_header (fake, "/api/v1/expired/", "Authorization"), ==,
+                   "Bearer expired-access");
+  /* The refresh token goes in the body, with no stale access token. */
+  g_assert_cmpstr (fake_header (fake, "/api/v1/auth/oauth/token/refresh/", "body"), ==,
+                   "{\"refresh\":\"valid-refresh\"}");
+  g_assert_cmpstr (fake_header (fake, "/api/v1/auth/oauth/token/refresh/", "Authorization"), ==,
+                   "");
+  g_assert_cmpstr (fake_header (fake, "/api/v1/auth/oauth/token/refresh/", "Cookie"), ==, "");
+  g_clear_object (&result);
+
+  /* The refresh itself ends with the server, and lets go of the client. */
+  g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &client);
+  g_object_unref (client);
+  g_clear_pointer (&fake, fake_server_free);
+  while (client != NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static gboolean
 on_incoming_cb (GSocketService    *service,
                 GSocketConnection *connection,
@@ -869,6 +925,7 @@ main (int   argc,
   g_test_add_func ("/client/api/sections", test_sections);
   g_test_add_func ("/client/api/django-login-logout", test_django_login_logout);
   g_test_add_func ("/client/api/bad-answers", test_bad_answers);
+  g_test_add_func ("/client/api/cancel-while-refreshing", test_cancel_while_refreshing);
   g_test_add_func ("/client/api/never-answers", test_never_answers);
   g_test_add_func ("/client/api/refused", test_refused);
 

@@ -1,0 +1,189 @@
+/* fc-outbox-row.c — one change the server refused, with Retry and Discard
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-outbox-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fc-outbox-row.h"
+
+#include "fc-store.h"
+
+/* The buttons name the row's outbox id as their action target; the Today
+ * page, which has the store, implements the actions. */
+struct _FcOutboxRow
+{
+  AdwBin        parent_instance;
+
+  /* Template widgets */
+  GtkLabel     *title_label;
+  GtkLabel     *message_label;
+  GtkWidget    *retry_button;
+  GtkWidget    *discard_button;
+
+  /* Owned */
+  FcOutboxItem *item;
+};
+
+G_DEFINE_FINAL_TYPE (FcOutboxRow, fc_outbox_row, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_ITEM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* What the user changed, in their words rather than the API's. */
+static const char *
+describe_change (FcOutboxItem *item)
+{
+  const char *resource = fc_outbox_item_get_resource (item);
+  const char *method = fc_outbox_item_get_method (item);
+
+  if (g_strcmp0 (resource, FC_STORE_PROFILE) == 0)
+    return _("Profile changes");
+  if (g_strcmp0 (resource, FC_STORE_ACCOUNT) == 0)
+    return _("Name change");
+  if (g_strcmp0 (resource, FC_STORE_FOODS) == 0)
+    return g_strcmp0 (method, "POST") == 0 ? _("New food") :
+           g_strcmp0 (method, "DELETE") == 0 ? _("Deleted food") : _("Food changes");
+  if (g_strcmp0 (resource, FC_STORE_MEALS) == 0)
+    return g_strcmp0 (method, "POST") == 0 ? _("New meal") :
+           g_strcmp0 (method, "DELETE") == 0 ? _("Deleted meal") : _("Meal changes");
+  if (g_strcmp0 (resource, FC_STORE_MEAL_PLANS) == 0)
+    return g_strcmp0 (method, "POST") == 0 ? _("New meal plan") :
+           g_strcmp0 (method, "DELETE") == 0 ? _("Deleted meal plan") : _("Meal plan changes");
+
+  return _("A change");
+}
+
+static void
+fc_outbox_row_update (FcOutboxRow *self)
+{
+  g_autofree char *accessible = NULL;
+  const char *title = "";
+  const char *message = "";
+  GVariant *target = NULL;
+
+  if (self->item != NULL) {
+    title = describe_change (self->item);
+    message = fc_outbox_item_get_error_message (self->item);
+    if (message == NULL || *message == '\0')
+      message = _("The server refused this change.");
+    target = g_variant_new_int64 (fc_outbox_item_get_id (self->item));
+  }
+
+  gtk_label_set_text (self->title_label, title);
+  gtk_label_set_text (self->message_label, message);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->retry_button), target);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->discard_button), target);
+
+  accessible = g_strdup_printf ("%s: %s", title, message);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+}
+
+static void
+fc_outbox_row_dispose (GObject *object)
+{
+  FcOutboxRow *self = (FcOutboxRow *) object;
+
+  g_clear_object (&self->item);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_OUTBOX_ROW);
+
+  G_OBJECT_CLASS (fc_outbox_row_parent_class)->dispose (object);
+}
+
+static void
+fc_outbox_row_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  FcOutboxRow *self = FC_OUTBOX_ROW (object);
+
+  switch (prop_id) {
+    case PROP_ITEM:
+      g_value_set_object (value, self->item);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+fc_outbox_row_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  FcOutboxRow *self = FC_OUTBOX_ROW (object);
+
+  switch (prop_id) {
+    case PROP_ITEM:
+      fc_outbox_row_set_item (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+fc_outbox_row_class_init (FcOutboxRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fc_outbox_row_dispose;
+  object_class->get_property = fc_outbox_row_get_property;
+  object_class->set_property = fc_outbox_row_set_property;
+
+  properties[PROP_ITEM] =
+    g_param_spec_object ("item", NULL, NULL,
+                         FC_TYPE_OUTBOX_ITEM,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/fitcore/FitCore/ui/fc-outbox-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, FcOutboxRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, FcOutboxRow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, FcOutboxRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, FcOutboxRow, discard_button);
+}
+
+static void
+fc_outbox_row_init (FcOutboxRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+FcOutboxItem *
+fc_outbox_row_get_item (FcOutboxRow *self)
+{
+  g_return_val_if_fail (FC_IS_OUTBOX_ROW (self), NULL);
+
+  return self->item;
+}
+
+void
+fc_outbox_row_set_item (FcOutboxRow  *self,
+                        FcOutboxItem *item)
+{
+  g_return_if_fail (FC_IS_OUTBOX_ROW (self));
+  g_return_if_fail (item == NULL || FC_IS_OUTBOX_ITEM (item));
+
+  if (!g_set_object (&self->item, item))
+    return;
+
+  fc_outbox_row_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+}

@@ -1,0 +1,100 @@
+/* fc-profile-format.c — profile values as the user reads them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-profile-format"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fc-profile-format.h"
+
+#include "fc-json.h"
+
+static const struct {
+  const char *code;   /* the API's value; NULL sends null */
+  const char *label;
+} genders[FC_PROFILE_N_GENDERS] = {
+  { "male", N_("Male") },
+  { "female", N_("Female") },
+  { NULL, N_("Not set") },
+};
+
+const char *
+fc_profile_gender_code (guint index)
+{
+  g_return_val_if_fail (index < FC_PROFILE_N_GENDERS, NULL);
+
+  return genders[index].code;
+}
+
+const char *
+fc_profile_gender_label (guint index)
+{
+  g_return_val_if_fail (index < FC_PROFILE_N_GENDERS, NULL);
+
+  return _(genders[index].label);
+}
+
+/* An unknown code (a newer server's) reads as "not set". */
+guint
+fc_profile_gender_index (const char *code)
+{
+  for (guint i = 0; i < FC_PROFILE_N_GENDERS; i++) {
+    if (g_strcmp0 (genders[i].code, code) == 0)
+      return i;
+  }
+
+  return FC_PROFILE_N_GENDERS - 1;
+}
+
+char *
+fc_profile_format_age (JsonObject *profile)
+{
+  gint64 age;
+
+  if (profile == NULL || !fc_json_get_int (profile, "age", &age))
+    return NULL;
+
+  /* Translators: an age. */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d year", "%d years", (gulong) age),
+                          (int) age);
+}
+
+char *
+fc_profile_format_weight (JsonObject *profile)
+{
+  double weight;
+
+  if (profile == NULL || !fc_json_get_double (profile, "weight", &weight))
+    return NULL;
+
+  /* Translators: a body weight in kilograms. */
+  return g_strdup_printf (_("%.1f kg"), weight);
+}
+
+char *
+fc_profile_format_height (JsonObject *profile)
+{
+  double height;
+
+  if (profile == NULL || !fc_json_get_double (profile, "height", &height))
+    return NULL;
+
+  /* Translators: a body height in centimetres. */
+  return g_strdup_printf (_("%.0f cm"), height);
+}
+
+const char *
+fc_profile_format_gender (JsonObject *profile)
+{
+  const char *code;
+
+  if (profile == NULL)
+    return NULL;
+
+  code = fc_json_get_string (profile, "gender");
+  return code != NULL ? fc_profile_gender_label (fc_profile_gender_index (code)) : NULL;
+}

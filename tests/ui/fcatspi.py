@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# What the AT-SPI UI tests share: TAP output, polling, finding nodes the
+# way a user sees them, and real input through xdotool.
+
+import os
+import subprocess
+import time
+
+import pyatspi
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def check(self, ok, description, diagnostic=None):
+        self.n += 1
+        if not ok:
+            self.failed += 1
+        print(f"{'ok' if ok else 'not ok'} {self.n} - {description}", flush=True)
+        if not ok and diagnostic:
+            for line in str(diagnostic).splitlines():
+                print(f'# {line}', flush=True)
+        return ok
+
+    def finish(self):
+        print(f'1..{self.n}', flush=True)
+        return 1 if self.failed else 0
+
+
+def poll(predicate, timeout=10.0, interval=0.1):
+    """Returns predicate()'s first true value, or None after timeout seconds.
+
+    The app answers AT-SPI asynchronously, and a click reaches it later still:
+    every check waits for the state instead of sleeping a fixed time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = predicate()
+        except Exception:  # a node can vanish while we walk the tree
+            value = None
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+def find_app(pid):
+    for app in pyatspi.Registry.getDesktop(0):
+        if app is not None and app.get_process_id() == pid and app.childCount > 0:
+            return app
+    return None
+
+
+def find(root, role, name):
+    return pyatspi.findDescendant(
+        root, lambda n: n is not None and n.getRoleName() == role and n.name == name)
+
+
+def find_all(root, predicate):
+    return pyatspi.findAllDescendants(root, lambda n: n is not None and predicate(n))
+
+
+def extents(node):
+    # GTK 4.8 has no screen coordinates on X11; window coordinates are what
+    # it can report truthfully.
+    return node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+
+
+def on_screen(node):
+    """Hidden GtkStack pages stay in the tree (with every state set): only
+    their geometry tells them apart, being empty."""
+    if node is None:
+        return False
+    box = extents(node)
+    return box.width > 0 and box.height > 0
+
+
+def find_shown(root, role, name):
+    """The node of that role and name that has a place on screen."""
+    for node in find_all(root, lambda n: n.getRoleName() == role and n.name == name):
+        if on_screen(node):
+            return node
+    return None
+
+
+def window_origin(pid):
+    out = subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid', str(pid)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    geometry = subprocess.run(['xdotool', 'getwindowgeometry', '--shell', out[0]],
+                              capture_output=True, text=True, check=True).stdout
+    values = dict(line.split('=', 1) for line in geometry.splitlines() if '=' in line)
+    return int(values['X']), int(values['Y'])
+
+
+def click(pid, node):
+    x, y = window_origin(pid)
+    box = extents(node)
+    subprocess.run(['xdotool', 'mousemove', str(x + box.x + box.width // 2),
+                    str(y + box.y + box.height // 2), 'click', '1'], check=True)
+
+
+def key(combo):
+    subprocess.run(['xdotool', 'key', combo], check=True)
+
+
+def type_text(text):
+    subprocess.run(['xdotool', 'type', '--delay', '20', text], check=True)
+
+
+def screenshot(directory, name):
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, name)
+    subprocess.run(['import', '-window', 'root', path], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return path
+
+
+def display_ready():
+    return subprocess.run(['xdpyinfo'], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode == 0
+
+
+def wait_display():
+    """xvfb-run can hand over before Xvfb accepts clients; an app started
+    then dies with "cannot open display". One answer has been seen to come
+    just before a refusal, so three in a row count as ready."""
+    answers = []
+
+    def steady():
+        answers.append(display_ready())
+        return answers[-3:] == [True] * 3
+
+    return poll(steady, timeout=15, interval=0.2)
+
+
+def stop(process, timeout=5):
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def run_test(body, artifacts, failure_screenshot):
+    """Runs body(tap) on the display and returns the exit status.
+
+    Skips without a display, and never leaves the TAP stream unfinished: an
+    exception is one more failed case, with a screenshot of the moment."""
+    if not os.environ.get('DISPLAY'):
+        print('1..0 # SKIP no display: run through tests/run, which starts Xvfb')
+        return 0
+    if not wait_display():
+        print(f"1..1\nnot ok 1 - the display {os.environ['DISPLAY']} accepts clients")
+        return 1
+
+    tap = Tap()
+    try:
+        body(tap)
+    except Exception as error:
+        tap.check(False, 'the test ran to the end', repr(error))
+        try:
+            screenshot(artifacts, failure_screenshot)
+        except Exception:
+            pass
+    return tap.finish()

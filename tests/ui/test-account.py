@@ -1,0 +1,198 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Signs in to a real fitcore-server through the welcome page, as a person
+# would (AT-SPI to see, xdotool to click and type), checks the Today page
+# shows the demo account's profile from the server, then stops the server,
+# starts the app again and checks it comes back signed in, offline, with the
+# same profile. Prints TAP.
+#
+#   test-account.py FITCORE_BINARY FITCORE_SERVER DEFAULT_ARTIFACTS_DIR
+#
+# Run through tests/run: it provides the display, the D-Bus session (the
+# AT-SPI bus) and an unlocked gnome-keyring, which keeps the tokens between
+# the two runs of the app.
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.request
+
+from fcatspi import (click, find, find_all, find_app, find_shown, key, on_screen, poll, run_test,
+                     screenshot, stop, type_text)
+
+# The demo account fitcore-server --demo creates (src/server/main.c), and the
+# profile it gives it.
+DEMO_EMAIL = 'demo@fitcore.local'
+DEMO_PASSWORD = 'fitcore-demo'
+GREETING = 'Hello, Demo'
+PROFILE = {'Age': '31 years', 'Weight': '72.5 kg', 'Height': '178 cm', 'Gender': 'Male',
+           'Fitness Goal': 'Build muscle'}
+# Sidebar rows shown only when the server offers their section.
+OPTIONAL_SECTIONS = {'Workouts': 'workouts', 'Health': 'health', 'Notifications': 'notifications'}
+
+
+def start_server(binary, data_dir):
+    server = subprocess.Popen([binary, '--demo', '--bind', '127.0.0.1', '--port', '0',
+                               '--data-dir', data_dir],
+                              stdout=subprocess.PIPE, text=True)
+    url = None
+    for line in server.stdout:
+        match = re.search(r'listening on (http://127\.0\.0\.1:\d+/)', line)
+        if match:
+            url = match.group(1)
+            break
+    # Keep reading, so that the server never blocks on a full pipe.
+    threading.Thread(target=lambda: server.stdout.read(), daemon=True).start()
+    return server, url
+
+
+def server_sections(url):
+    with urllib.request.urlopen(url + 'api/v1/', timeout=10) as response:
+        return json.load(response).get('sections', [])
+
+
+def start_app(binary, url, env):
+    return subprocess.Popen([binary, f'--server={url}'], env=env)
+
+
+def wait_window(tap, process, what):
+    app = poll(lambda: find_app(process.pid) or process.poll() is not None, timeout=30)
+    app = app if app is not True else None
+    window = poll(lambda: find(app, 'frame', 'FitCore')) if app else None
+    tap.check(window is not None, f'{what}: the window appears in the AT-SPI tree',
+              'the app exited' if process.poll() is not None else None)
+    return window
+
+
+def label_shown(window, text):
+    return find_shown(window, 'label', text) is not None
+
+
+def alerts(window):
+    return [n.name for n in find_all(window, lambda n: n.getRoleName() == 'alert')
+            if n.name and on_screen(n)]
+
+
+def check_profile(tap, window, when):
+    tap.check(poll(lambda: label_shown(window, GREETING), timeout=20),
+              f'{when}: the Today page greets “{GREETING}”')
+    for title, value in PROFILE.items():
+        tap.check(poll(lambda: label_shown(window, value)),
+                  f'{when}: the profile shows {title} “{value}”')
+
+
+def sign_in(tap, pid, window, artifacts):
+    ways_in = ['Sign In', 'Create Account', 'Use This Computer Only']
+    tap.check(poll(lambda: label_shown(window, 'Welcome to FitCore'), timeout=20),
+              'signed out, the app shows “Welcome to FitCore”')
+    for name in ways_in:
+        tap.check(find_shown(window, 'push button', name) is not None,
+                  f'the welcome page offers “{name}”')
+    screenshot(artifacts, 'ui-account-welcome.png')
+
+    find_shown(window, 'push button', 'Sign In').queryAction().doAction(0)
+    email = poll(lambda: find_shown(window, 'text', 'Email'))
+    password = poll(lambda: find_shown(window, 'password text', 'Password'))
+    if not tap.check(email is not None and password is not None,
+                     '“Sign In” opens a form with “Email” and “Password”'):
+        return False
+
+    # A wrong password first: the server's refusal must show on the form.
+    click(pid, email)
+    type_text(DEMO_EMAIL)
+    click(pid, password)
+    type_text('not-the-password')
+    key('Return')
+    refused = poll(lambda: alerts(window), timeout=20)
+    tap.check(refused, 'a wrong password shows the server’s message on the form', refused)
+    screenshot(artifacts, 'ui-account-sign-in-error.png')
+
+    click(pid, password)
+    key('ctrl+a')
+    type_text(DEMO_PASSWORD)
+    key('Return')  # Enter submits the form
+    return True
+
+
+def check_sections(tap, window, url):
+    sections = server_sections(url)
+    sidebar = poll(lambda: find(window, 'list', 'Sections'))
+    tap.check(sidebar is not None and poll(lambda: find_shown(sidebar, 'list item', 'Today')),
+              'signed in, the sidebar shows “Today”')
+    for title, section in OPTIONAL_SECTIONS.items():
+        row = find(sidebar, 'list item', title) if sidebar else None
+        offered = section in sections
+        tap.check(sidebar is not None and on_screen(row) == offered,
+                  f'the sidebar {"shows" if offered else "hides"} “{title}” '
+                  f'(the server {"offers" if offered else "does not offer"} it)')
+    admin = find(sidebar, 'list item', 'Admin') if sidebar else None
+    tap.check(sidebar is not None and not on_screen(admin), 'no “Admin” for a user who is not staff')
+
+
+def run(tap, binary, server_binary, artifacts, tmp):
+    env = dict(os.environ)
+    env.pop('NO_AT_BRIDGE', None)  # the unit tests turn the AT-SPI bridge off
+    for name in ('HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'):
+        env[name] = os.path.join(tmp, 'app', name.lower())
+        os.makedirs(env[name], exist_ok=True)
+
+    server, url = start_server(server_binary, os.path.join(tmp, 'server'))
+    app = None
+    try:
+        if not tap.check(url is not None, 'fitcore-server --demo says where it listens'):
+            return
+
+        app = start_app(binary, url, env)
+        window = wait_window(tap, app, 'first start')
+        if window is None or not sign_in(tap, app.pid, window, artifacts):
+            return
+        check_profile(tap, window, 'signed in')
+        check_sections(tap, window, url)
+        tap.check(poll(lambda: not alerts(window)), 'no error is left on show')
+        screenshot(artifacts, 'ui-account-today.png')
+
+        # Offline: no server at all, and a new process that must find its
+        # session in the keyring and its data in the store.
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+        key('ctrl+q')
+        tap.check(poll(lambda: app.poll() is not None, timeout=10),
+                  'Ctrl+Q quits the app')
+        stop(app)
+
+        app = start_app(binary, url, env)
+        window = wait_window(tap, app, 'second start, server stopped')
+        if window is None:
+            return
+        tap.check(not label_shown(window, 'Welcome to FitCore'),
+                  'the app starts signed in, without the welcome page')
+        check_profile(tap, window, 'offline')
+        offline = poll(lambda: find_all(window, lambda n: n.getRoleName() in ('list item', 'label')
+                                        and n.name.startswith('Offline') and on_screen(n)),
+                       timeout=30)
+        tap.check(offline, 'the sync state says “Offline”')
+        screenshot(artifacts, 'ui-account-offline.png')
+    finally:
+        stop(app)
+        stop(server)
+
+
+def main():
+    binary, server_binary, default_artifacts = sys.argv[1], sys.argv[2], sys.argv[3]
+    artifacts = os.environ.get('FITCORE_TEST_ARTIFACTS') or default_artifacts
+
+    def body(tap):
+        with tempfile.TemporaryDirectory(prefix='fitcore-account-') as tmp:
+            run(tap, binary, server_binary, artifacts, tmp)
+
+    return run_test(body, artifacts, 'ui-account-failure.png')
+
+
+if __name__ == '__main__':
+    sys.exit(main())
