@@ -101,6 +101,22 @@ def click(pid, node):
                     str(y + box.y + box.height // 2), 'click', '1'], check=True)
 
 
+def scroll_into_view(pid, node, container, steps=10):
+    """Turns the mouse wheel over container until node is inside it: the way
+    a person reaches a row below the fold (AT-SPI cannot scroll in GTK 4.8)."""
+    x, y = window_origin(pid)
+    box = extents(container)
+    subprocess.run(['xdotool', 'mousemove', str(x + box.x + box.width // 2),
+                    str(y + box.y + box.height // 2)], check=True)
+    for _ in range(steps):
+        inner = extents(node)
+        if inner.y >= box.y and inner.y + inner.height <= box.y + box.height:
+            return True
+        subprocess.run(['xdotool', 'click', '5'], check=True)
+        time.sleep(0.1)
+    return False
+
+
 def key(combo):
     subprocess.run(['xdotool', 'key', combo], check=True)
 

@@ -5,7 +5,8 @@
 # would (AT-SPI to see, xdotool to click and type), checks the Today page
 # shows the demo account's profile from the server, then stops the server,
 # starts the app again and checks it comes back signed in, offline, with the
-# same profile. Prints TAP.
+# same profile; edits the profile offline, starts the server again and checks
+# the change reaches it. Prints TAP.
 #
 #   test-account.py FITCORE_BINARY FITCORE_SERVER DEFAULT_ARTIFACTS_DIR
 #
@@ -24,7 +25,7 @@ import threading
 import urllib.request
 
 from fcatspi import (click, find, find_all, find_app, find_shown, key, on_screen, poll, run_test,
-                     screenshot, stop, type_text)
+                     screenshot, scroll_into_view, stop, type_text)
 
 # The demo account fitcore-server --demo creates (src/server/main.c), and the
 # profile it gives it.
@@ -33,12 +34,14 @@ DEMO_PASSWORD = 'fitcore-demo'
 GREETING = 'Hello, Demo'
 PROFILE = {'Age': '31 years', 'Weight': '72.5 kg', 'Height': '178 cm', 'Gender': 'Male',
            'Fitness Goal': 'Build muscle'}
+NEW_GOAL = 'Run a marathon'
+SAVED_OFFLINE = 'Saved — will sync when online'
 # Sidebar rows shown only when the server offers their section.
 OPTIONAL_SECTIONS = {'Workouts': 'workouts', 'Health': 'health', 'Notifications': 'notifications'}
 
 
-def start_server(binary, data_dir):
-    server = subprocess.Popen([binary, '--demo', '--bind', '127.0.0.1', '--port', '0',
+def start_server(binary, data_dir, port=0):
+    server = subprocess.Popen([binary, '--demo', '--bind', '127.0.0.1', '--port', str(port),
                                '--data-dir', data_dir],
                               stdout=subprocess.PIPE, text=True)
     url = None
@@ -55,6 +58,20 @@ def start_server(binary, data_dir):
 def server_sections(url):
     with urllib.request.urlopen(url + 'api/v1/', timeout=10) as response:
         return json.load(response).get('sections', [])
+
+
+def server_profile(url):
+    """The demo user's profile as the server has it, asked over HTTP."""
+    login = urllib.request.Request(url + 'api/v1/auth/oauth/login/',
+                                   json.dumps({'email': DEMO_EMAIL,
+                                               'password': DEMO_PASSWORD}).encode(),
+                                   {'Content-Type': 'application/json'})
+    with urllib.request.urlopen(login, timeout=10) as response:
+        token = json.load(response)['access']
+    request = urllib.request.Request(url + 'api/v1/auth/profile/',
+                                     headers={'Authorization': f'Bearer {token}'})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
 
 
 def start_app(binary, url, env):
@@ -120,6 +137,26 @@ def sign_in(tap, pid, window, artifacts):
     return True
 
 
+def edit_goal_offline(tap, pid, app_node, window):
+    """Changes the fitness goal in the profile editor, with no server."""
+    find_shown(window, 'push button', 'Edit Profile').queryAction().doAction(0)
+    editor = poll(lambda: find(app_node, 'frame', 'Edit Profile'))
+    goal = poll(lambda: find_shown(editor, 'text', 'Fitness Goal')) if editor else None
+    if not tap.check(goal is not None, '“Edit Profile” opens the editor with “Fitness Goal”'):
+        return False
+    scroll_into_view(pid, goal, editor)
+    click(pid, goal)
+    key('ctrl+a')
+    type_text(NEW_GOAL)
+    key('ctrl+s')
+    tap.check(poll(lambda: find(app_node, 'frame', 'Edit Profile') is None),
+              'Ctrl+S saves and closes the editor')
+    tap.check(poll(lambda: label_shown(window, NEW_GOAL)),
+              f'offline, the Today page shows the new goal “{NEW_GOAL}” at once')
+    tap.check(poll(lambda: label_shown(window, SAVED_OFFLINE)), f'a toast says “{SAVED_OFFLINE}”')
+    return True
+
+
 def check_sections(tap, window, url):
     sections = server_sections(url)
     sidebar = poll(lambda: find(window, 'list', 'Sections'))
@@ -178,6 +215,19 @@ def run(tap, binary, server_binary, artifacts, tmp):
                        timeout=30)
         tap.check(offline, 'the sync state says “Offline”')
         screenshot(artifacts, 'ui-account-offline.png')
+
+        # A write made offline reaches the server once it is back.
+        if not edit_goal_offline(tap, app.pid, find_app(app.pid), window):
+            return
+        screenshot(artifacts, 'ui-account-saved-offline.png')
+        port = int(re.search(r':(\d+)/$', url).group(1))
+        server, url_again = start_server(server_binary, os.path.join(tmp, 'server'), port)
+        tap.check(url_again == url, f'fitcore-server starts again on {url}', url_again)
+        key('ctrl+r')
+        tap.check(poll(lambda: find_shown(window, 'label', 'Synced'), timeout=30),
+                  'Ctrl+R syncs: the sync state says “Synced”')
+        goal = poll(lambda: server_profile(url).get('fitness_goal') == NEW_GOAL, timeout=10)
+        tap.check(goal, f'the server has the goal “{NEW_GOAL}”', server_profile(url))
     finally:
         stop(app)
         stop(server)
