@@ -139,6 +139,10 @@ fc_server_config_load (const char  *data_dir,
   if (!read_int (keyfile, "login_failures_window", 1, G_MAXINT32, 300, &value, error))
     return NULL;
   self->login_failures_window = value;
+  if (!read_int (keyfile, "max_video_upload_size", 1024, G_MAXINT32, 200 * 1024 * 1024, &value,
+                 error))
+    return NULL;
+  self->max_video_upload_size = value;
 
   if (keyfile != NULL)
     self->cors_origins = g_key_file_get_string_list (keyfile, GROUP, "cors_origins", NULL, NULL);

@@ -17,6 +17,7 @@
  *   login_failures_limit=5      # failed logins per address or client ...
  *   login_failures_window=300   # ... within this many seconds → 429
  *   mail_file=FILE              # mails also appended here (they always go to stderr)
+ *   max_video_upload_size=209715200 # bytes, for multipart bodies under /api/v1/workouts/videos/
  */
 
 #pragma once
@@ -49,6 +50,7 @@ typedef struct {
   guint    login_failures_limit;
   guint    login_failures_window;
   char    *mail_file;
+  gsize    max_video_upload_size;
 } FcServerConfig;
 
 GQuark          fc_server_config_error_quark (void);

@@ -305,9 +305,11 @@ fc_server_request_parse_body (FcServerRequest *self)
   gsize size = g_bytes_get_size (bytes);
   const char *data = g_bytes_get_data (bytes, NULL);
   gboolean multipart = type != NULL && g_ascii_strcasecmp (type, "multipart/form-data") == 0;
+  const char *path = fc_server_request_get_path (self);
+  gsize limit = multipart ? fc_server_get_upload_limit (self->server, path) : config->max_body_size;
 
   /* Bodies sent without a Content-Length reach here whole: check again. */
-  if (size > (multipart ? config->max_upload_size : config->max_body_size)) {
+  if (size > limit) {
     fc_server_request_respond_detail (self, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
                                       "Request body too large.");
     return FALSE;

@@ -51,6 +51,7 @@ typedef struct {
 const FcRoute   *fc_accounts_routes              (gsize           *n_routes);
 const FcRoute   *fc_profile_routes               (gsize           *n_routes);
 const FcRoute   *fc_nutrition_routes             (gsize           *n_routes);
+const FcRoute   *fc_workouts_routes              (gsize           *n_routes);
 
 FcServerRequest *fc_server_request_ref           (FcServerRequest *self);
 void             fc_server_request_unref         (FcServerRequest *self);

@@ -139,6 +139,60 @@ static const char * const migrations[] = {
   "  UNIQUE (meal_plan_id, meal_id, day_of_plan)"
   ");"
   "CREATE INDEX scheduled_meals_meal ON scheduled_meals (meal_id);",
+
+  /* 2: workouts. Video files live outside the public media dir (they are
+   * served through an access check); thumbnails are public media. */
+  "CREATE TABLE workout_categories ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  name        TEXT NOT NULL,"
+  "  slug        TEXT NOT NULL UNIQUE,"
+  "  description TEXT NOT NULL DEFAULT '',"
+  "  created_at  TEXT NOT NULL,"
+  "  updated_at  TEXT NOT NULL"
+  ");"
+  "CREATE TABLE workouts ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  title       TEXT NOT NULL,"
+  "  description TEXT NOT NULL DEFAULT '',"
+  "  duration    INTEGER NOT NULL DEFAULT 0,"  /* minutes */
+  "  difficulty  TEXT NOT NULL DEFAULT 'beginner',"
+  "  category_id INTEGER REFERENCES workout_categories (id) ON DELETE SET NULL,"
+  "  goals       TEXT NOT NULL DEFAULT '[]',"  /* a JSON array of strings */
+  "  is_premium  INTEGER NOT NULL DEFAULT 0,"
+  "  thumbnail   TEXT,"                       /* relative to the media dir */
+  "  created_at  TEXT NOT NULL,"
+  "  updated_at  TEXT NOT NULL"
+  ");"
+  "CREATE INDEX workouts_category ON workouts (category_id);"
+  "CREATE TABLE workout_videos ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  workout_id  INTEGER NOT NULL REFERENCES workouts (id) ON DELETE CASCADE,"
+  "  title       TEXT NOT NULL,"
+  "  description TEXT NOT NULL DEFAULT '',"
+  "  file        TEXT NOT NULL,"                /* relative to DATA_DIR/protected */
+  "  thumbnail   TEXT,"                         /* relative to the media dir */
+  "  duration    INTEGER NOT NULL DEFAULT 0,"   /* seconds, as the media says */
+  "  order_index INTEGER NOT NULL DEFAULT 0,"
+  "  is_free     INTEGER NOT NULL DEFAULT 0,"
+  "  file_size   INTEGER,"
+  "  checksum    TEXT,"                         /* SHA-256, hex */
+  "  created_at  TEXT NOT NULL,"
+  "  updated_at  TEXT NOT NULL"
+  ");"
+  "CREATE INDEX workout_videos_order ON workout_videos (workout_id, order_index, id);"
+  "CREATE TABLE workout_progress ("
+  "  id                  INTEGER PRIMARY KEY,"
+  "  user_id             INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  workout_id          INTEGER NOT NULL REFERENCES workouts (id) ON DELETE CASCADE,"
+  "  progress_percentage REAL NOT NULL DEFAULT 0,"
+  "  last_video_id       INTEGER REFERENCES workout_videos (id) ON DELETE SET NULL,"
+  "  position_seconds    REAL NOT NULL DEFAULT 0,"
+  "  completed_at        TEXT,"
+  "  created_at          TEXT NOT NULL,"
+  "  updated_at          TEXT NOT NULL,"
+  "  UNIQUE (user_id, workout_id)"
+  ");"
+  "CREATE INDEX workout_progress_workout ON workout_progress (workout_id);",
 };
 
 const char * const *

@@ -38,6 +38,7 @@ struct _FcServer {
   SoupServer      *soup_server;
   GPtrArray       *routes;          /* borrowed const FcRoute * */
   GPtrArray       *sections;        /* const char *, NULL-terminated */
+  GArray          *upload_limits;   /* UploadLimit */
   FcThrottle      *login_throttle;
   GTask           *shutdown_task;
   guint            shutdown_timeout_id;
@@ -48,6 +49,11 @@ struct _FcServer {
 };
 
 G_DEFINE_FINAL_TYPE (FcServer, fc_server, G_TYPE_OBJECT)
+
+typedef struct {
+  const char *path_prefix;
+  gsize       limit;
+} UploadLimit;
 
 /* Data kept on each SoupServerMessage for the request log. */
 typedef struct {
@@ -602,6 +608,8 @@ on_message_got_headers_cb (SoupServerMessage *message,
   goffset length = soup_message_headers_get_content_length (headers);
   static const char body[] = "{\"detail\":\"Request body too large.\"}";
   MessageLog *log = g_object_get_data (G_OBJECT (message), "fc-log");
+  const char *path = g_uri_get_path (soup_server_message_get_uri (message));
+  gsize limit = multipart ? fc_server_get_upload_limit (self, path) : self->config->max_body_size;
 
   /* A request in flight from here until "finished", which libsoup emits
    * for every message whose headers arrived, answered or aborted. */
@@ -611,7 +619,7 @@ on_message_got_headers_cb (SoupServerMessage *message,
     self->in_flight++;
   }
 
-  if (length > (goffset) (multipart ? self->config->max_upload_size : self->config->max_body_size)) {
+  if (length > (goffset) limit) {
     soup_server_message_set_status (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
     soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, body,
                                       strlen (body));
@@ -694,6 +702,7 @@ fc_server_finalize (GObject *object)
 
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_pointer (&self->sections, g_ptr_array_unref);
+  g_clear_pointer (&self->upload_limits, g_array_unref);
   g_clear_pointer (&self->login_throttle, fc_throttle_free);
   g_clear_pointer (&self->db, fc_server_db_close);
   g_clear_pointer (&self->config, fc_server_config_free);
@@ -715,6 +724,7 @@ fc_server_init (FcServer *self)
 {
   self->routes = g_ptr_array_new ();
   self->sections = g_ptr_array_new ();
+  self->upload_limits = g_array_new (FALSE, FALSE, sizeof (UploadLimit));
 }
 
 static void
@@ -794,6 +804,9 @@ fc_server_new (FcServerConfig *config,
   add_module (self, routes, n_routes, NULL);
   routes = fc_nutrition_routes (&n_routes);
   add_module (self, routes, n_routes, "nutrition");
+  routes = fc_workouts_routes (&n_routes);
+  add_module (self, routes, n_routes, "workouts");
+  fc_server_set_upload_limit (self, "/api/v1/workouts/videos/", config->max_video_upload_size);
   g_ptr_array_add (self->sections, NULL);
 
   self->soup_server = soup_server_new ("server-header", "fitcore-server/" PACKAGE_VERSION " ", NULL);
@@ -827,6 +840,33 @@ fc_server_get_login_throttle (FcServer *self)
   g_return_val_if_fail (FC_IS_SERVER (self), NULL);
 
   return self->login_throttle;
+}
+
+void
+fc_server_set_upload_limit (FcServer   *self,
+                            const char *path_prefix,
+                            gsize       limit)
+{
+  UploadLimit entry = { path_prefix, limit };
+
+  g_return_if_fail (FC_IS_SERVER (self));
+
+  g_array_append_val (self->upload_limits, entry);
+}
+
+gsize
+fc_server_get_upload_limit (FcServer   *self,
+                            const char *path)
+{
+  g_return_val_if_fail (FC_IS_SERVER (self), 0);
+
+  for (guint i = 0; path != NULL && i < self->upload_limits->len; i++) {
+    UploadLimit *entry = &g_array_index (self->upload_limits, UploadLimit, i);
+
+    if (g_str_has_prefix (path, entry->path_prefix))
+      return entry->limit;
+  }
+  return self->config->max_upload_size;
 }
 
 const char * const *

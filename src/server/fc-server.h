@@ -45,6 +45,15 @@ gboolean        fc_server_shutdown_finish (FcServer             *self,
 /* Failed logins per e-mail address and per client address. */
 FcThrottle     *fc_server_get_login_throttle (FcServer          *self);
 
+/* Multipart bodies to paths under @path_prefix (a static string) may be up
+ * to @limit bytes instead of max_upload_size: video uploads. */
+void            fc_server_set_upload_limit (FcServer         *self,
+                                            const char       *path_prefix,
+                                            gsize             limit);
+/* The multipart body limit for @path. */
+gsize           fc_server_get_upload_limit (FcServer         *self,
+                                            const char       *path);
+
 /* Section names ("auth", "nutrition") for GET /api/v1/, in order. */
 const char * const *fc_server_get_sections (FcServer            *self);
 

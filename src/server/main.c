@@ -21,6 +21,7 @@
 #include "fc-server-db.h"
 #include "fc-server.h"
 #include "fc-users.h"
+#include "fc-workouts-demo.h"
 
 #define DEMO_STAFF_EMAIL "admin@fitcore.local"
 #define DEMO_STAFF_PASSWORD "fitcore-admin"
@@ -109,6 +110,8 @@ seed_demo (sqlite3         *db,
   }
 
   if (!fc_nutrition_seed_demo (db, staff_id, user_id, error))
+    return FALSE;
+  if (!fc_workouts_seed_demo (db, config, error))
     return FALSE;
 
   g_print ("fitcore-server: demo staff %s password %s\n", DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD);
