@@ -27,6 +27,7 @@ struct _FcOutboxRow
 
   /* Owned */
   FcOutboxItem *item;
+  char         *summary;
 };
 
 G_DEFINE_FINAL_TYPE (FcOutboxRow, fc_outbox_row, ADW_TYPE_BIN)
@@ -66,7 +67,6 @@ describe_change (FcOutboxItem *item)
 static void
 fc_outbox_row_update (FcOutboxRow *self)
 {
-  g_autofree char *accessible = NULL;
   const char *title = "";
   const char *message = "";
   GVariant *target = NULL;
@@ -84,10 +84,8 @@ fc_outbox_row_update (FcOutboxRow *self)
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->retry_button), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->discard_button), target);
 
-  accessible = g_strdup_printf ("%s: %s", title, message);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
-                                  -1);
+  g_free (self->summary);
+  self->summary = g_strdup_printf ("%s: %s", title, message);
 }
 
 static void
@@ -99,6 +97,16 @@ fc_outbox_row_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_OUTBOX_ROW);
 
   G_OBJECT_CLASS (fc_outbox_row_parent_class)->dispose (object);
+}
+
+static void
+fc_outbox_row_finalize (GObject *object)
+{
+  FcOutboxRow *self = (FcOutboxRow *) object;
+
+  g_clear_pointer (&self->summary, g_free);
+
+  G_OBJECT_CLASS (fc_outbox_row_parent_class)->finalize (object);
 }
 
 static void
@@ -142,6 +150,7 @@ fc_outbox_row_class_init (FcOutboxRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fc_outbox_row_dispose;
+  object_class->finalize = fc_outbox_row_finalize;
   object_class->get_property = fc_outbox_row_get_property;
   object_class->set_property = fc_outbox_row_set_property;
 
@@ -186,4 +195,13 @@ fc_outbox_row_set_item (FcOutboxRow  *self,
 
   fc_outbox_row_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+}
+
+/* What the change was and why the server refused it, in one line. */
+const char *
+fc_outbox_row_get_summary (FcOutboxRow *self)
+{
+  g_return_val_if_fail (FC_IS_OUTBOX_ROW (self), NULL);
+
+  return self->summary != NULL ? self->summary : "";
 }

@@ -18,5 +18,6 @@ G_DECLARE_FINAL_TYPE (FcOutboxRow, fc_outbox_row, FC, OUTBOX_ROW, AdwBin)
 FcOutboxItem *fc_outbox_row_get_item (FcOutboxRow  *self);
 void          fc_outbox_row_set_item (FcOutboxRow  *self,
                                       FcOutboxItem *item);
+const char   *fc_outbox_row_get_summary (FcOutboxRow *self);
 
 G_END_DECLS

@@ -31,7 +31,7 @@ struct _FcTodayPage
   GtkImage       *sync_icon;
   GtkProgressBar *sync_progress;
   GtkWidget      *attention_group;
-  GtkListView    *attention_list;
+  GtkListBox     *attention_list;
   GtkLabel       *age_label;
   GtkLabel       *weight_label;
   GtkLabel       *height_label;
@@ -296,11 +296,29 @@ on_attention_items_changed_cb (FcTodayPage *self)
   gtk_widget_set_visible (self->attention_group, any);
 }
 
+/* A boxed list rather than a GtkListView: these few rows wrap the server's
+ * message over several lines, which GTK 4.8's list view cuts short. */
+static GtkWidget *
+create_attention_row (gpointer item,
+                      gpointer user_data)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *child = g_object_new (FC_TYPE_OUTBOX_ROW, "item", item, NULL);
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), child);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  /* The row says what it is about, for screen readers. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  fc_outbox_row_get_summary (FC_OUTBOX_ROW (child)),
+                                  -1);
+  return row;
+}
+
 static void
 on_session_store_changed_cb (FcTodayPage *self)
 {
   FcStore *store = get_store (self);
-  g_autoptr(GtkNoSelection) selection = NULL;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -315,9 +333,9 @@ on_session_store_changed_cb (FcTodayPage *self)
     self->attention_model = fc_outbox_model_new (store, TRUE);
     g_signal_connect_swapped (self->attention_model, "items-changed",
                               G_CALLBACK (on_attention_items_changed_cb), self);
-    selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->attention_model)));
   }
-  gtk_list_view_set_model (self->attention_list, GTK_SELECTION_MODEL (selection));
+  gtk_list_box_bind_model (self->attention_list, G_LIST_MODEL (self->attention_model),
+                           create_attention_row, NULL, NULL);
   on_attention_items_changed_cb (self);
 
   fc_today_page_load_account (self);

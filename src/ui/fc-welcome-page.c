@@ -115,6 +115,7 @@ use_local_cb (GObject      *object,
     return;
 
   gtk_spinner_set_spinning (self->local_spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->local_spinner), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "welcome.use-local", TRUE);
 
   if (error != NULL) {
@@ -138,6 +139,7 @@ use_local_action (GtkWidget  *widget,
 
   gtk_widget_set_visible (GTK_WIDGET (self->local_error), FALSE);
   gtk_spinner_set_spinning (self->local_spinner, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->local_spinner), TRUE);
   gtk_widget_action_set_enabled (widget, "welcome.use-local", FALSE);
 
   g_cancellable_cancel (self->cancellable);

@@ -279,6 +279,11 @@ fc_window_update_page (FcWindow *self)
 
   gtk_stack_set_visible_child_name (self->main_stack, page);
 
+  /* Someone who just signed in wants their day, not the list of sections,
+   * on a phone-sized window too. */
+  if (g_str_equal (page, "main"))
+    fc_window_show_content (self);
+
   if (g_str_equal (page, "welcome")) {
     /* A session that ended on its own asks to sign in again, with the
      * address filled in; a deliberate sign-out starts over. */

@@ -36,6 +36,8 @@ PROFILE = {'Age': '31 years', 'Weight': '72.5 kg', 'Height': '178 cm', 'Gender':
            'Fitness Goal': 'Build muscle'}
 NEW_GOAL = 'Run a marathon'
 SAVED_OFFLINE = 'Saved — will sync when online'
+# Our server takes 255 characters at most, like the Django backend.
+TOO_LONG_GOAL = 'Run ' * 70
 # Sidebar rows shown only when the server offers their section.
 OPTIONAL_SECTIONS = {'Workouts': 'workouts', 'Health': 'health', 'Notifications': 'notifications'}
 
@@ -137,8 +139,8 @@ def sign_in(tap, pid, window, artifacts):
     return True
 
 
-def edit_goal_offline(tap, pid, app_node, window):
-    """Changes the fitness goal in the profile editor, with no server."""
+def edit_goal(tap, pid, app_node, window, goal_text):
+    """Types goal_text as the fitness goal in the profile editor and saves."""
     find_shown(window, 'push button', 'Edit Profile').queryAction().doAction(0)
     editor = poll(lambda: find(app_node, 'frame', 'Edit Profile'))
     goal = poll(lambda: find_shown(editor, 'text', 'Fitness Goal')) if editor else None
@@ -147,10 +149,37 @@ def edit_goal_offline(tap, pid, app_node, window):
     scroll_into_view(pid, goal, editor)
     click(pid, goal)
     key('ctrl+a')
-    type_text(NEW_GOAL)
+    type_text(goal_text)
     key('ctrl+s')
-    tap.check(poll(lambda: find(app_node, 'frame', 'Edit Profile') is None),
-              'Ctrl+S saves and closes the editor')
+    return tap.check(poll(lambda: find(app_node, 'frame', 'Edit Profile') is None),
+                     'Ctrl+S saves and closes the editor')
+
+
+def reject_and_discard(tap, pid, app_node, window, artifacts):
+    """A change the server refuses is listed with its message, and Discard
+    puts the profile back as it was."""
+    if not edit_goal(tap, pid, app_node, window, TOO_LONG_GOAL):
+        return
+    row = poll(lambda: find_shown(window, 'label', 'Profile changes'), timeout=30)
+    message = poll(lambda: [n.name for n in find_all(window, lambda n: n.getRoleName() == 'label'
+                                                     and '255' in n.name and on_screen(n))])
+    tap.check(row is not None and message,
+              '“Changes Needing Attention” lists the refused profile change with the server’s '
+              'message', message)
+    screenshot(artifacts, 'ui-account-attention.png')
+    discard = find_shown(window, 'push button', 'Discard')
+    if discard is not None:
+        discard.queryAction().doAction(0)
+    tap.check(poll(lambda: label_shown(window, PROFILE['Fitness Goal'])),
+              f'“Discard” puts the goal back to “{PROFILE["Fitness Goal"]}”')
+    tap.check(poll(lambda: find(window, 'label', 'Profile changes') is None),
+              'the discarded change leaves the list')
+
+
+def edit_goal_offline(tap, pid, app_node, window):
+    """Changes the fitness goal in the profile editor, with no server."""
+    if not edit_goal(tap, pid, app_node, window, NEW_GOAL):
+        return False
     tap.check(poll(lambda: label_shown(window, NEW_GOAL)),
               f'offline, the Today page shows the new goal “{NEW_GOAL}” at once')
     tap.check(poll(lambda: label_shown(window, SAVED_OFFLINE)), f'a toast says “{SAVED_OFFLINE}”')
@@ -193,6 +222,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         check_sections(tap, window, url)
         tap.check(poll(lambda: not alerts(window)), 'no error is left on show')
         screenshot(artifacts, 'ui-account-today.png')
+        reject_and_discard(tap, app.pid, find_app(app.pid), window, artifacts)
 
         # Offline: no server at all, and a new process that must find its
         # session in the keyring and its data in the store.
