@@ -330,8 +330,9 @@ on_session_signed_out_cb (FcWindow   *self,
     return;
 
   g_free (self->ended_message);
+  /* Said on the sign-in form, where it is acted on; a toast would queue
+   * behind older ones and say it again. */
   self->ended_message = g_strdup (_("Your session ended. Sign in again to continue."));
-  fc_window_add_toast (self, adw_toast_new (self->ended_message));
 
   /* The state may have changed before this signal, or may change after. */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "welcome") == 0) {

@@ -36,6 +36,7 @@ PROFILE = {'Age': '31 years', 'Weight': '72.5 kg', 'Height': '178 cm', 'Gender':
            'Fitness Goal': 'Build muscle'}
 NEW_GOAL = 'Run a marathon'
 SAVED_OFFLINE = 'Saved — will sync when online'
+SESSION_ENDED = 'Your session ended. Sign in again to continue.'
 # Our server takes 255 characters at most, like the Django backend.
 TOO_LONG_GOAL = 'Run ' * 70
 # Sidebar rows shown only when the server offers their section.
@@ -87,6 +88,11 @@ def wait_window(tap, process, what):
     tap.check(window is not None, f'{what}: the window appears in the AT-SPI tree',
               'the app exited' if process.poll() is not None else None)
     return window
+
+
+def entry_text(node):
+    text = node.queryText()  # GTK 4.8 answers '' to getText(0, -1)
+    return text.getText(0, text.characterCount)
 
 
 def label_shown(window, text):
@@ -258,6 +264,19 @@ def run(tap, binary, server_binary, artifacts, tmp):
                   'Ctrl+R syncs: the sync state says “Synced”')
         goal = poll(lambda: server_profile(url).get('fitness_goal') == NEW_GOAL, timeout=10)
         tap.check(goal, f'the server has the goal “{NEW_GOAL}”', server_profile(url))
+
+        # A server that no longer knows the tokens (a new database and
+        # secret key on the same address) ends the session.
+        stop(server)
+        server, url_again = start_server(server_binary, os.path.join(tmp, 'server-new'), port)
+        tap.check(url_again == url, f'a new fitcore-server starts on {url}', url_again)
+        key('ctrl+r')
+        ended = poll(lambda: SESSION_ENDED in alerts(window), timeout=30)
+        tap.check(ended, f'the sign-in form says “{SESSION_ENDED}”', alerts(window))
+        email = find_shown(window, 'text', 'Email')
+        tap.check(email is not None and entry_text(email) == DEMO_EMAIL,
+                  'the e-mail address is filled in', email and entry_text(email))
+        screenshot(artifacts, 'ui-account-session-ended.png')
     finally:
         stop(app)
         stop(server)

@@ -76,6 +76,20 @@ def run(tap, process, artifacts):
     path = screenshot(artifacts, 'ui-shell.png')
     tap.check(os.path.getsize(path) > 0, f'screenshot saved to {path}')
 
+    # The third way in: a fitcore-server of our own ($FITCORE_SERVER), no
+    # account to type.
+    key('Escape')
+    tap.check(poll(lambda: find(app, 'frame', 'Preferences') is None), 'Escape closes Preferences')
+    local = find_shown(window, 'push button', 'Use This Computer Only')
+    if local is not None:
+        local.queryAction().doAction(0)
+    sidebar = poll(lambda: find(window, 'list', 'Sections'), timeout=5)
+    tap.check(poll(lambda: find_shown(sidebar, 'list item', 'Today'), timeout=60),
+              '“Use This Computer Only” signs in to a server on this computer: “Today” shows')
+    tap.check(poll(lambda: find_shown(window, 'label', 'Synced'), timeout=30),
+              'the local server syncs: “Synced”')
+    screenshot(artifacts, 'ui-shell-local.png')
+
 
 def main():
     binary, default_artifacts = sys.argv[1], sys.argv[2]
