@@ -91,7 +91,7 @@ fc_users_to_json (sqlite3  *db,
                   gboolean  with_pk)
 {
   g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT email, first_name, last_name FROM users WHERE id = ?");
+    fc_server_db_prepare (db, "SELECT email, first_name, last_name, is_staff FROM users WHERE id = ?");
   JsonObject *object;
   JsonNode *node;
 
@@ -105,6 +105,10 @@ fc_users_to_json (sqlite3  *db,
   json_object_set_string_member (object, "email", fc_server_db_column_text (stmt, 0));
   json_object_set_string_member (object, "first_name", fc_server_db_column_text (stmt, 1));
   json_object_set_string_member (object, "last_name", fc_server_db_column_text (stmt, 2));
+  /* Our extension to the account object (Django's has no such key): the app
+   * shows the Admin section to staff. Clients must treat it as optional. */
+  if (with_pk)
+    json_object_set_boolean_member (object, "is_staff", sqlite3_column_int (stmt, 3) != 0);
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, object);
   return node;

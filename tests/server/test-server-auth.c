@@ -474,11 +474,11 @@ test_user (void)
   g_autoptr(FcTestResponse) too_long = fc_test_request (shared, "PATCH", AUTH "oauth/user/", token, long_body);
   gint64 pk = fc_st_jwt_claim (token, "user_id");
   g_autofree char *expected = g_strdup_printf ("{\"pk\":%" G_GINT64_FORMAT ",\"email\":\"%s\","
-                                               "\"first_name\":\"Test\",\"last_name\":\"User\"}", pk, email);
+                                               "\"first_name\":\"Test\",\"last_name\":\"User\",\"is_staff\":false}", pk, email);
   g_autofree char *patched = g_strdup_printf ("{\"pk\":%" G_GINT64_FORMAT ",\"email\":\"%s\","
-                                              "\"first_name\":\"Zed\",\"last_name\":\"User\"}", pk, email);
+                                              "\"first_name\":\"Zed\",\"last_name\":\"User\",\"is_staff\":false}", pk, email);
   g_autofree char *blanked = g_strdup_printf ("{\"pk\":%" G_GINT64_FORMAT ",\"email\":\"%s\","
-                                              "\"first_name\":\"Zed\",\"last_name\":\"\"}", pk, email);
+                                              "\"first_name\":\"Zed\",\"last_name\":\"\",\"is_staff\":false}", pk, email);
 
   fc_st_assert_response (get, 200, expected);
   fc_st_assert_response (patch, 200, patched);
@@ -798,6 +798,13 @@ test_authorization_matrix (void)
 
             g_assert_cmpuint (response->status, ==, 200);
             g_assert_cmpstr (email, ==, callers[c].email);
+            /* Our extension: the account says whether it is staff. */
+            if (user == NULL) {
+              gboolean is_staff = !callers[c].token;
+
+              g_assert_true (fc_json_get_boolean (object, "is_staff", &is_staff));
+              g_assert_cmpint (is_staff, ==, callers[c].token == staff);
+            }
           }
         }
       }
