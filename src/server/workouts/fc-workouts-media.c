@@ -14,7 +14,11 @@
 
 #include "fc-workouts-media.h"
 
-#define DISCOVER_TIMEOUT (15 * GST_SECOND)
+/* A valid file is discovered in well under a second (only its headers are
+ * read). Some broken ones are never answered: decodebin2 can drop a
+ * demuxer's error that races with its own state change (seen with 1.22 on
+ * a WebM header followed by junk), and only the timeout ends those. */
+#define DISCOVER_TIMEOUT (5 * GST_SECOND)
 #define PIPELINE_TIMEOUT (30 * GST_SECOND)
 #define DEMO_FRAMERATE 24
 #define AUDIO_RATE 44100
