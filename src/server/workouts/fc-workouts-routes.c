@@ -502,6 +502,53 @@ is_partial (FcServerRequest *request)
   return g_str_equal (fc_server_request_get_method (request), "PATCH");
 }
 
+/* Validates a request body into the columns of @row; @id is 0 for a new
+ * row. */
+typedef void (*ReadFunc) (sqlite3       *db,
+                          JsonObject    *body,
+                          gboolean       partial,
+                          gint64         id,
+                          FcFieldErrors *errors,
+                          JsonObject    *row);
+
+/* A table whose rows the routes read and write the same way. */
+typedef struct {
+  const char *table;
+  const char *not_found;
+  ToJsonFunc  to_json;
+  ReadFunc    read;
+} Resource;
+
+static void
+resource_get (FcServerRequest *request,
+              const Resource  *resource)
+{
+  Viewer viewer;
+
+  viewer_init (&viewer, request);
+  respond_found (request, resource->to_json (&viewer, fc_server_request_get_id (request, "id")),
+                 resource->not_found);
+}
+
+/* POST on the collection, or PUT/PATCH on {id} when @existing. */
+static void
+resource_save (FcServerRequest *request,
+               const Resource  *resource,
+               gboolean         existing)
+{
+  Viewer viewer;
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  g_autoptr(JsonObject) row = json_object_new ();
+  gint64 id = 0;
+
+  viewer_init (&viewer, request);
+  if (existing && (id = existing_id (&viewer, resource->table, resource->not_found)) == 0)
+    return;
+  resource->read (viewer.db, fc_server_request_get_body (request),
+                  existing && is_partial (request), id, errors, row);
+  save_row (&viewer, resource->table, id, row, errors, resource->to_json);
+}
+
 /* A positive integer query parameter, or 0. */
 static gint64
 query_id (FcServerRequest *request,
@@ -735,6 +782,7 @@ static void
 read_workout (sqlite3       *db,
               JsonObject    *body,
               gboolean       partial,
+              gint64         id,
               FcFieldErrors *errors,
               JsonObject    *row)
 {
@@ -760,44 +808,8 @@ read_workout (sqlite3       *db,
     json_object_set_boolean_member (row, "is_premium", flag);
 }
 
-static void
-workouts_create (FcServerRequest *request)
-{
-  Viewer viewer;
-  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(JsonObject) row = json_object_new ();
 
-  viewer_init (&viewer, request);
-  read_workout (viewer.db, fc_server_request_get_body (request), FALSE, errors, row);
-  save_row (&viewer, "workouts", 0, row, errors, workout_to_json);
-}
 
-static void
-workout_get (FcServerRequest *request)
-{
-  Viewer viewer;
-
-  viewer_init (&viewer, request);
-  respond_found (request, workout_to_json (&viewer, fc_server_request_get_id (request, "id")),
-                 NO_WORKOUT);
-}
-
-static void
-workout_update (FcServerRequest *request)
-{
-  Viewer viewer;
-  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(JsonObject) row = json_object_new ();
-  gint64 id;
-
-  viewer_init (&viewer, request);
-  id = existing_id (&viewer, "workouts", NO_WORKOUT);
-  if (id == 0)
-    return;
-  read_workout (viewer.db, fc_server_request_get_body (request), is_partial (request), errors,
-                row);
-  save_row (&viewer, "workouts", id, row, errors, workout_to_json);
-}
 
 /* The files a row leaves behind: (root, relative path) pairs. */
 typedef struct {
@@ -967,42 +979,8 @@ read_category (sqlite3       *db,
   }
 }
 
-static void
-categories_create (FcServerRequest *request)
-{
-  Viewer viewer;
-  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(JsonObject) row = json_object_new ();
 
-  viewer_init (&viewer, request);
-  read_category (viewer.db, fc_server_request_get_body (request), FALSE, 0, errors, row);
-  save_row (&viewer, "workout_categories", 0, row, errors, viewer_category_to_json);
-}
 
-static void
-category_get (FcServerRequest *request)
-{
-  respond_found (request, category_to_json (fc_server_request_get_db (request),
-                                            fc_server_request_get_id (request, "id")),
-                 NO_CATEGORY);
-}
-
-static void
-category_update (FcServerRequest *request)
-{
-  Viewer viewer;
-  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(JsonObject) row = json_object_new ();
-  gint64 id;
-
-  viewer_init (&viewer, request);
-  id = existing_id (&viewer, "workout_categories", NO_CATEGORY);
-  if (id == 0)
-    return;
-  read_category (viewer.db, fc_server_request_get_body (request), is_partial (request), id,
-                 errors, row);
-  save_row (&viewer, "workout_categories", id, row, errors, viewer_category_to_json);
-}
 
 static void
 category_delete (FcServerRequest *request)
@@ -1018,6 +996,7 @@ static void
 read_video (sqlite3       *db,
             JsonObject    *body,
             gboolean       partial,
+            gint64         id,
             FcFieldErrors *errors,
             JsonObject    *row)
 {
@@ -1292,7 +1271,7 @@ videos_create (FcServerRequest *request)
   const char *filename = NULL;
   const char *extension;
 
-  read_video (fc_server_request_get_db (request), fc_server_request_get_body (request), FALSE,
+  read_video (fc_server_request_get_db (request), fc_server_request_get_body (request), FALSE, 0,
               errors, row);
   extension = read_video_file (request, TRUE, errors, &data, &filename);
   if (!fc_field_errors_is_empty (errors)) {
@@ -1307,15 +1286,6 @@ videos_create (FcServerRequest *request)
   start_upload (request, row, data, filename, extension, 0);
 }
 
-static void
-video_get (FcServerRequest *request)
-{
-  Viewer viewer;
-
-  viewer_init (&viewer, request);
-  respond_found (request, video_to_json (&viewer, fc_server_request_get_id (request, "id")),
-                 NO_VIDEO);
-}
 
 static void
 video_update (FcServerRequest *request)
@@ -1333,7 +1303,8 @@ video_update (FcServerRequest *request)
   id = existing_id (&viewer, "workout_videos", NO_VIDEO);
   if (id == 0)
     return;
-  read_video (viewer.db, fc_server_request_get_body (request), is_partial (request), errors, row);
+  read_video (viewer.db, fc_server_request_get_body (request), is_partial (request), id, errors,
+              row);
   extension = read_video_file (request, FALSE, errors, &data, &filename);
   if (data == NULL || !fc_field_errors_is_empty (errors)) {
     save_row (&viewer, "workout_videos", id, row, errors, video_to_json);
@@ -1536,6 +1507,58 @@ progress_delete (FcServerRequest *request)
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, NO_PROGRESS);
   else
     fc_server_request_respond_no_content (request);
+}
+
+static const Resource workout_resource = {
+  "workouts", NO_WORKOUT, workout_to_json, read_workout,
+};
+static const Resource category_resource = {
+  "workout_categories", NO_CATEGORY, viewer_category_to_json, read_category,
+};
+static const Resource video_resource = {
+  "workout_videos", NO_VIDEO, video_to_json, read_video,
+};
+
+static void
+workouts_create (FcServerRequest *request)
+{
+  resource_save (request, &workout_resource, FALSE);
+}
+
+static void
+workout_get (FcServerRequest *request)
+{
+  resource_get (request, &workout_resource);
+}
+
+static void
+workout_update (FcServerRequest *request)
+{
+  resource_save (request, &workout_resource, TRUE);
+}
+
+static void
+categories_create (FcServerRequest *request)
+{
+  resource_save (request, &category_resource, FALSE);
+}
+
+static void
+category_get (FcServerRequest *request)
+{
+  resource_get (request, &category_resource);
+}
+
+static void
+category_update (FcServerRequest *request)
+{
+  resource_save (request, &category_resource, TRUE);
+}
+
+static void
+video_get (FcServerRequest *request)
+{
+  resource_get (request, &video_resource);
 }
 
 static const FcRoute routes[] = {
