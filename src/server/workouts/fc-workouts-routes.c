@@ -808,9 +808,6 @@ read_workout (sqlite3       *db,
     json_object_set_boolean_member (row, "is_premium", flag);
 }
 
-
-
-
 /* The files a row leaves behind: (root, relative path) pairs. */
 typedef struct {
   GPtrArray *roots;
@@ -978,9 +975,6 @@ read_category (sqlite3       *db,
     json_object_set_string_member (row, "slug", candidate);
   }
 }
-
-
-
 
 static void
 category_delete (FcServerRequest *request)
@@ -1285,7 +1279,6 @@ videos_create (FcServerRequest *request)
   }
   start_upload (request, row, data, filename, extension, 0);
 }
-
 
 static void
 video_update (FcServerRequest *request)
