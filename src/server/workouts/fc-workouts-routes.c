@@ -307,8 +307,12 @@ goals_node (const char *stored)
 {
   g_autoptr(JsonNode) parsed = fc_json_parse (stored != NULL ? stored : "[]", -1, NULL);
 
-  if (parsed == NULL || !JSON_NODE_HOLDS_ARRAY (parsed))
-    return json_node_init_array (json_node_alloc (), json_array_new ());
+  if (parsed == NULL || !JSON_NODE_HOLDS_ARRAY (parsed)) {
+    JsonNode *empty = json_node_new (JSON_NODE_ARRAY);
+
+    json_node_take_array (empty, json_array_new ());
+    return empty;
+  }
   return g_steal_pointer (&parsed);
 }
 
@@ -772,9 +776,10 @@ read_goals (JsonObject    *body,
     fc_field_errors_set_node (errors, "goals", object_node (item_errors));
   } else {
     g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), clean);
+    g_autofree char *text = fc_json_to_string (node, FALSE);
 
     json_object_unref (item_errors);
-    json_object_set_string_member (row, "goals", fc_json_to_string (node, FALSE));
+    json_object_set_string_member (row, "goals", text);
   }
 }
 
