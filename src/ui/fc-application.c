@@ -27,6 +27,7 @@ struct _FcApplication
   GCancellable   *cancellable;
 
   gboolean        restoring;
+  gboolean        secrets_notice_pending;  /* no window yet to tell it in */
 };
 
 G_DEFINE_FINAL_TYPE (FcApplication, fc_application, ADW_TYPE_APPLICATION)
@@ -70,6 +71,22 @@ fc_application_set_restoring (FcApplication *self,
 
   self->restoring = restoring;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESTORING]);
+}
+
+/* The keyring can fail while the last session is restored, before the
+ * window exists: the notice then waits for it. */
+static void
+on_session_secrets_unavailable_cb (FcApplication *self)
+{
+  /* The main window, even when Preferences is the active one. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next) {
+    if (FC_IS_WINDOW (l->data)) {
+      fc_window_show_secrets_unavailable (FC_WINDOW (l->data));
+      return;
+    }
+  }
+
+  self->secrets_notice_pending = TRUE;
 }
 
 static void
@@ -203,6 +220,9 @@ fc_application_startup (GApplication *app)
   /* The window shows a spinner until we know whether someone is signed in:
    * the welcome page must not flash by on every start. */
   self->session = fc_session_new ();
+  g_signal_connect_object (self->session, "secrets-unavailable",
+                           G_CALLBACK (on_session_secrets_unavailable_cb), self,
+                           G_CONNECT_SWAPPED);
   self->cancellable = g_cancellable_new ();
   server_url = g_settings_get_string (self->settings, FC_SETTINGS_SERVER_URL);
   fc_application_set_restoring (self, TRUE);
@@ -232,6 +252,11 @@ fc_application_activate (GApplication *app)
   }
 
   gtk_window_present (window);
+
+  if (FC_APPLICATION (app)->secrets_notice_pending) {
+    FC_APPLICATION (app)->secrets_notice_pending = FALSE;
+    fc_window_show_secrets_unavailable (FC_WINDOW (window));
+  }
 }
 
 static void

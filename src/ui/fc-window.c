@@ -342,22 +342,6 @@ on_session_signed_out_cb (FcWindow   *self,
 }
 
 static void
-on_session_secrets_unavailable_cb (FcWindow *self)
-{
-  AdwMessageDialog *dialog;
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("Sign-In Kept for This Run Only"),
-                                                       NULL));
-  adw_message_dialog_set_body (dialog,
-                               _("No keyring could store your sign-in, so FitCore keeps it in "
-                                 "memory until you quit. You will be asked to sign in again "
-                                 "next time. Your data stays on this computer."));
-  adw_message_dialog_add_response (dialog, "close", _("_OK"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
 sign_out_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -469,9 +453,6 @@ fc_window_set_session (FcWindow  *self,
   g_signal_connect_object (session, "notify::account", G_CALLBACK (on_session_account_changed_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "signed-out", G_CALLBACK (on_session_signed_out_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "secrets-unavailable",
-                           G_CALLBACK (on_session_secrets_unavailable_cb), self,
                            G_CONNECT_SWAPPED);
 
   on_session_account_changed_cb (self);
@@ -769,4 +750,29 @@ fc_window_add_toast (FcWindow *self,
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
+ * fc_window_show_secrets_unavailable:
+ * @self: a #FcWindow
+ *
+ * Tells the user, once, that their sign-in cannot outlive this run: no
+ * Secret Service took the tokens (FcSession::secrets-unavailable).
+ */
+void
+fc_window_show_secrets_unavailable (FcWindow *self)
+{
+  AdwMessageDialog *dialog;
+
+  g_return_if_fail (FC_IS_WINDOW (self));
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Sign-In Kept for This Run Only"),
+                                                       NULL));
+  adw_message_dialog_set_body (dialog,
+                               _("No keyring could store your sign-in, so FitCore keeps it in "
+                                 "memory until you quit. You will be asked to sign in again "
+                                 "next time. Your data stays on this computer."));
+  adw_message_dialog_add_response (dialog, "close", _("_OK"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }

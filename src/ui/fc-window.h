@@ -25,5 +25,6 @@ void        fc_window_set_show_admin (FcWindow       *self,
                                       gboolean        show_admin);
 void        fc_window_add_toast      (FcWindow       *self,
                                       AdwToast       *toast);
+void        fc_window_show_secrets_unavailable (FcWindow *self);
 
 G_END_DECLS
