@@ -53,13 +53,15 @@ static const double nutrient_weights[4] = { 4, 1, 1, 1 };
 #define MAX_VARS (FC_MEAL_PLAN_MAX_MEALS * FC_MEAL_PLAN_MAX_ITEMS)
 
 typedef enum {
-  POOL_PROTEIN_MAIN,  /* meat, fish, eggs, tofu, legumes */
-  POOL_PROTEIN_ANY,   /* the above and protein-rich dairy */
-  POOL_STARCH,        /* grains and starchy vegetables */
-  POOL_GRAIN,         /* grains only, for breakfast */
+  POOL_PROTEIN_MAIN,       /* meat, fish, eggs, tofu, legumes */
+  POOL_PROTEIN_BREAKFAST,  /* protein-rich dairy, eggs, tofu */
+  POOL_DAIRY,              /* protein-rich dairy */
+  POOL_STARCH,             /* grains and starchy vegetables */
+  POOL_GRAIN,              /* grains only, for breakfast and snacks */
   POOL_VEG,
   POOL_FRUIT,
-  POOL_FAT,           /* oils, butter, nuts and seeds, avocado, cheese */
+  POOL_COOKING_FAT,        /* oils, butter, tahini */
+  POOL_NUTS,               /* nuts, seeds, nut butters, avocado */
   N_POOLS
 } Pool;
 
@@ -69,27 +71,28 @@ typedef struct {
   double   max_servings;
 } TemplateItem;
 
+/* The protein comes first in every meal that has one: the variety rule and
+ * its test read it there. */
 static const TemplateItem breakfast_template[] = {
-  { POOL_PROTEIN_ANY, TRUE, 4 },
+  { POOL_PROTEIN_BREAKFAST, TRUE, 4 },
   { POOL_GRAIN, TRUE, 4 },
   { POOL_FRUIT, TRUE, 3 },
-  { POOL_FAT, FALSE, 2 },
-  { POOL_PROTEIN_ANY, FALSE, 3 },
+  { POOL_NUTS, FALSE, 2 },
+  { POOL_DAIRY, FALSE, 3 },
 };
 
 static const TemplateItem main_template[] = {
   { POOL_PROTEIN_MAIN, TRUE, 4 },
   { POOL_STARCH, TRUE, 4 },
   { POOL_VEG, TRUE, 4 },
-  { POOL_FAT, FALSE, 2 },
+  { POOL_COOKING_FAT, FALSE, 2 },
   { POOL_STARCH, FALSE, 3 },
 };
 
 static const TemplateItem snack_template[] = {
   { POOL_FRUIT, TRUE, 3 },
-  { POOL_PROTEIN_ANY, FALSE, 3 },
-  { POOL_FAT, FALSE, 2 },
-  { POOL_GRAIN, FALSE, 3 },
+  { POOL_DAIRY, FALSE, 3 },
+  { POOL_NUTS, FALSE, 2 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (breakfast_template) <= FC_MEAL_PLAN_MAX_ITEMS);
@@ -136,6 +139,10 @@ static const char * const animal_words[] = {
   "butter", "cheddar", "cheese", "cream", "croissant", "egg", "feta", "ghee", "honey", "kefir",
   "mayonnaise", "milk", "mozzarella", "parmesan", "pizza", "ricotta", "whey", "yogurt", NULL,
 };
+/* Breakfast proteins outside the dairy category. */
+static const char * const breakfast_protein_words[] = { "egg", "tofu", NULL };
+/* Ingredients rather than dishes: no one eats a cup of flour. */
+static const char * const ingredient_words[] = { "cornmeal", "flour", NULL };
 /* "Peanut butter" and "soy milk" are plant foods. */
 static const char * const plant_qualifiers[] = {
   "almond", "cashew", "coconut", "nut", "oat", "peanut", "rice", "seed", "soy", "sunflower",
@@ -501,31 +508,40 @@ sort_into_pools (Generator *self)
     const FcPlanFood *food = &g_array_index (self->foods, FcPlanFood, i);
     double energy = 4 * food->protein + 4 * food->carbohydrates + 9 * food->fat;
     double protein, carbohydrates, fat;
-    gboolean starch;
+    gboolean starch, protein_food;
 
     if (!food_is_sane (food) || energy < 1 || is_excluded (self->spec, food->id) ||
-        !fc_meal_plan_diet_allows (self->spec->diet, food))
+        !fc_meal_plan_diet_allows (self->spec->diet, food) ||
+        name_has_word (food->name, ingredient_words, FALSE))
       continue;
 
     protein = 4 * food->protein / energy;
     carbohydrates = 4 * food->carbohydrates / energy;
     fat = 9 * food->fat / energy;
+    /* A protein food brings at least 5 g a serving: spinach is 40 % protein
+     * by energy, but no one's main course. */
+    protein_food = protein >= 0.30 && food->protein >= 5;
     starch = category_in (food, "GR,VG") && carbohydrates >= 0.65 && food->calories >= 50;
 
-    if (protein >= 0.30 && category_in (food, "PR,VG"))
+    if (protein_food && category_in (food, "PR,VG"))
       g_array_append_val (self->pools[POOL_PROTEIN_MAIN], i);
-    if (protein >= 0.30 && category_in (food, "PR,VG,DR"))
-      g_array_append_val (self->pools[POOL_PROTEIN_ANY], i);
+    if (protein_food && (category_in (food, "DR") ||
+                         name_has_word (food->name, breakfast_protein_words, FALSE)))
+      g_array_append_val (self->pools[POOL_PROTEIN_BREAKFAST], i);
+    if (protein_food && category_in (food, "DR"))
+      g_array_append_val (self->pools[POOL_DAIRY], i);
     if (starch)
       g_array_append_val (self->pools[POOL_STARCH], i);
     if (starch && category_in (food, "GR"))
       g_array_append_val (self->pools[POOL_GRAIN], i);
-    if (!starch && protein < 0.30 && category_in (food, "VG"))
+    if (!starch && !protein_food && category_in (food, "VG"))
       g_array_append_val (self->pools[POOL_VEG], i);
     if (carbohydrates >= 0.60 && category_in (food, "FR"))
       g_array_append_val (self->pools[POOL_FRUIT], i);
-    if (fat >= 0.60 && category_in (food, "FO,PR,FR,DR"))
-      g_array_append_val (self->pools[POOL_FAT], i);
+    if (fat >= 0.60 && category_in (food, "FO"))
+      g_array_append_val (self->pools[POOL_COOKING_FAT], i);
+    if (fat >= 0.60 && protein < 0.25 && category_in (food, "PR,FR"))
+      g_array_append_val (self->pools[POOL_NUTS], i);
   }
 }
 
@@ -536,13 +552,15 @@ pool_or_fallback (Generator *self,
                   Pool       pool)
 {
   static const Pool fallbacks[N_POOLS][2] = {
-    [POOL_PROTEIN_MAIN] = { POOL_PROTEIN_ANY, POOL_PROTEIN_ANY },
-    [POOL_PROTEIN_ANY] = { POOL_PROTEIN_MAIN, POOL_PROTEIN_MAIN },
+    [POOL_PROTEIN_MAIN] = { POOL_PROTEIN_BREAKFAST, POOL_DAIRY },
+    [POOL_PROTEIN_BREAKFAST] = { POOL_DAIRY, POOL_PROTEIN_MAIN },
+    [POOL_DAIRY] = { POOL_PROTEIN_BREAKFAST, POOL_PROTEIN_MAIN },
     [POOL_STARCH] = { POOL_GRAIN, POOL_FRUIT },
     [POOL_GRAIN] = { POOL_STARCH, POOL_FRUIT },
     [POOL_VEG] = { POOL_VEG, POOL_VEG },
     [POOL_FRUIT] = { POOL_STARCH, POOL_GRAIN },
-    [POOL_FAT] = { POOL_FAT, POOL_FAT },
+    [POOL_COOKING_FAT] = { POOL_NUTS, POOL_NUTS },
+    [POOL_NUTS] = { POOL_COOKING_FAT, POOL_COOKING_FAT },
   };
 
   if (self->pools[pool]->len > 0)
@@ -926,4 +944,58 @@ fc_meal_plan_generate (GArray               *foods,
   if (!fc_meal_plan_validate (plan, foods, spec, error))
     return NULL;
   return g_steal_pointer (&plan);
+}
+
+gboolean
+fc_meal_plan_refit (FcMealPlan           *plan,
+                    GArray               *foods,
+                    const FcMealPlanSpec *spec)
+{
+  Day day = { 0 };
+
+  g_return_val_if_fail (plan != NULL && foods != NULL && spec != NULL, FALSE);
+  g_return_val_if_fail (plan->meals_per_day == spec->meals_per_day, FALSE);
+
+  day.targets = &spec->targets;
+  day.slots = fc_meal_plan_slots (spec->meals_per_day);
+  day.n_slots = spec->meals_per_day;
+
+  for (guint d = 0; d < plan->days; d++) {
+    day.n_vars = 0;
+    for (guint m = 0; m < plan->meals_per_day; m++) {
+      const FcPlanMeal *meal = &plan->meals[d * plan->meals_per_day + m];
+
+      for (guint i = 0; i < meal->n_items && i < FC_MEAL_PLAN_MAX_ITEMS; i++) {
+        const FcPlanFood *food = find_food (foods, meal->items[i].food_id);
+        Var *var = &day.vars[day.n_vars++];
+
+        if (food == NULL)
+          return FALSE;
+        *var = (Var) {
+          .slot = m,
+          .a = { food->calories, food->protein, food->carbohydrates, food->fat },
+          .lo = FC_MEAL_PLAN_MIN_SERVINGS,
+          .hi = FC_MEAL_PLAN_MAX_SERVINGS,
+          .pull = CLAMP (meal->items[i].servings, FC_MEAL_PLAN_MIN_SERVINGS,
+                         FC_MEAL_PLAN_MAX_SERVINGS),
+        };
+        var->s = var->pull;
+      }
+    }
+
+    day_recompute (&day);
+    solve_continuous (&day);
+    solve_discrete (&day);
+    if (!day_fits (&day, LOOSE_MARGIN * FC_MEAL_PLAN_CALORIE_TOLERANCE,
+                   LOOSE_MARGIN * FC_MEAL_PLAN_MACRO_TOLERANCE))
+      return FALSE;
+
+    for (guint v = 0, m = 0; m < plan->meals_per_day; m++) {
+      FcPlanMeal *meal = &plan->meals[d * plan->meals_per_day + m];
+
+      for (guint i = 0; i < meal->n_items && i < FC_MEAL_PLAN_MAX_ITEMS; i++)
+        meal->items[i].servings = day.vars[v++].s;
+    }
+  }
+  return TRUE;
 }

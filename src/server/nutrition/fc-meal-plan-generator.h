@@ -139,6 +139,14 @@ gboolean          fc_meal_plan_validate    (const FcMealPlan     *plan,
                                             const FcMealPlanSpec *spec,
                                             GError              **error);
 
+/* Keeps the foods of every meal of @plan and fits their servings (quarter
+ * steps, 0.25–4) to @spec's targets, day by day, as the optimizer does. FALSE
+ * when a day cannot be fitted or names a food not in @foods; @plan may then
+ * be partly changed. Run fc_meal_plan_validate() afterwards. */
+gboolean          fc_meal_plan_refit       (FcMealPlan           *plan,
+                                            GArray               *foods,
+                                            const FcMealPlanSpec *spec);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcMealPlan, fc_meal_plan_free)
 
 G_END_DECLS

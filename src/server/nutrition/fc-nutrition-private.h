@@ -8,6 +8,8 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "fc-server-request.h"
+
 G_BEGIN_DECLS
 
 typedef sqlite3_stmt FcNutritionStmt;
@@ -67,6 +69,9 @@ JsonNode        *fc_nutrition_meal_to_json (sqlite3         *db,
                                             gint64           meal_id);
 JsonNode        *fc_nutrition_plan_to_json (sqlite3         *db,
                                             gint64           plan_id);
+
+/* POST api/v1/nutrition/generate/ (fc-nutrition-generate.c). */
+void             fc_nutrition_generate     (FcServerRequest *request);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcNutritionStmt, sqlite3_finalize)
 

@@ -1154,6 +1154,8 @@ static const FcRoute routes[] = {
   { "DELETE", "/api/v1/nutrition/meal-plans/{id}/", FC_AUTH_REQUIRED, plan_delete },
   { "POST", "/api/v1/nutrition/meal-plans/{id}/copy/", FC_AUTH_REQUIRED, plan_copy },
   { "PATCH", "/api/v1/nutrition/meal-plans/{id}/cancel/", FC_AUTH_REQUIRED, plan_cancel },
+
+  { "POST", "/api/v1/nutrition/generate/", FC_AUTH_REQUIRED, fc_nutrition_generate },
 };
 
 const FcRoute *
