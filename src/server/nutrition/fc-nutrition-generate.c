@@ -621,9 +621,11 @@ fc_nutrition_generate (FcServerRequest *request)
 
   llm = fc_llm_config_from_env ();
   if (llm != NULL) {
-    self->model = g_strdup (llm->model);
-    fc_meal_plan_llm_propose_async (llm_session (request, llm), llm, foods, &self->spec, NULL,
-                                    on_llm_proposed_cb, g_steal_pointer (&self));
+    Generation *pending = g_steal_pointer (&self);
+
+    pending->model = g_strdup (llm->model);
+    fc_meal_plan_llm_propose_async (llm_session (request, llm), llm, foods, &pending->spec, NULL,
+                                    on_llm_proposed_cb, pending);
     return;
   }
 
