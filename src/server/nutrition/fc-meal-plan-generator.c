@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Written by hand: no library on this system (GLib, GSL is not a dependency,
- * no LP/QP solver in Debian's C stack we link) offers diet planning, and the
- * problem is small enough for a direct method. Per day:
+ * Written by hand: none of the libraries this project links (GLib,
+ * json-glib, libsoup, SQLite, nettle) offers diet planning or a bounded
+ * least-squares solver, and the problem is small enough for a direct
+ * method. Per day:
  *
  *  1. Pick foods per meal slot by role (protein, starch, vegetable, fruit,
  *     fat), at random from the foods left after exclusions, avoiding the
