@@ -351,6 +351,13 @@ map_error (Worker     *worker,
                         _("The video file “%s” could not be read: %s"), name, gst_error->message);
   }
 
+  /* The source's own error can reach the bus after the generic flow error
+   * of the element it starved. */
+  if (is_http && gst_error->domain == GST_STREAM_ERROR &&
+      gst_error->code == GST_STREAM_ERROR_FAILED)
+    return g_error_new_literal (FC_PLAYER_ERROR, FC_PLAYER_ERROR_NETWORK,
+                                _("The video stopped: the server could not be reached."));
+
   if (gst_error->domain == GST_STREAM_ERROR) {
     switch (gst_error->code) {
       case GST_STREAM_ERROR_CODEC_NOT_FOUND:
@@ -427,6 +434,15 @@ worker_missing_plugin (Worker     *worker,
 }
 
 static gboolean
+is_resource_error (GstMessage *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  gst_message_parse_error (message, &error, NULL);
+  return error->domain == GST_RESOURCE_ERROR;
+}
+
+static gboolean
 on_bus_message_cb (GstBus     *bus,
                    GstMessage *message,
                    gpointer    data)
@@ -471,8 +487,15 @@ on_bus_message_cb (GstBus     *bus,
       break;
 
     case GST_MESSAGE_ERROR:
-      if (!worker->failed)
+      if (!worker->failed) {
+        g_autoptr(GstMessage) source_error = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+
+        /* Of two errors queued together, the source's says more. */
+        if (source_error != NULL && !is_resource_error (message) &&
+            is_resource_error (source_error))
+          message = source_error;
         post_error (worker, map_error (worker, message));
+      }
       break;
 
     case GST_MESSAGE_WARNING:

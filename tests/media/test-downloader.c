@@ -1,0 +1,525 @@
+/* test-downloader.c — FcDownloader and FcPlayer against the real fitcore-server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The video is a real WebM made here and uploaded as staff; it is served by
+ * the workouts section's file route (Range, ETag, the access rule). Each
+ * resume uses a new FcDownloader, as after a restart of the app: only the
+ * files on disk carry the state.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "fc-downloader.h"
+#include "fc-json.h"
+#include "fc-player.h"
+#include "media-test-util.h"
+#include "workouts-test-util.h"
+
+static char *media_dir;
+static char *video_path;     /* 3 s of noise: about 2.4 MB */
+static char *changed_path;   /* another video, of another size */
+
+typedef struct {
+  NtFixture  base;
+  char      *dir;            /* where downloads go */
+  char      *destination;
+  char      *url;            /* the video's file URL */
+  char      *sha256;
+  gint64     size;
+  gint64     workout;
+} DlFixture;
+
+typedef struct {
+  FcDownloader *downloader;
+  GArray       *dones;       /* guint64: every item-progress "done" */
+  guint64       pause_at;    /* 0: never */
+  gboolean      cancel;      /* cancel instead of pause */
+  gboolean      stopped;     /* paused, cancelled or finished */
+  gboolean      finished;
+  GError       *error;
+} Run;
+
+/* Uploads @path as a video of @workout as staff and returns its id. */
+static gint64
+upload (DlFixture  *fixture,
+        const char *path,
+        gboolean    is_free)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_assert_no_error (error);
+  bytes = g_mapped_file_get_bytes (mapped);
+  return wt_add_video (fixture->base.server, fixture->base.token_staff, bytes, fixture->workout,
+                       "Noise", is_free);
+}
+
+static void
+read_video (DlFixture *fixture,
+            gint64     id)
+{
+  g_autofree char *path = g_strdup_printf (WT_API "videos/%" G_GINT64_FORMAT "/", id);
+  g_autoptr(JsonNode) node = nt_request (fixture->base.server, "GET", path,
+                                         fixture->base.token_staff, NULL, 200);
+  JsonObject *video = json_node_get_object (node);
+
+  g_free (fixture->url);
+  fixture->url = g_strdup (fc_json_get_string (video, "file"));
+  g_assert_nonnull (fixture->url);
+  fixture->size = wt_int (video, "file_size");
+  g_free (fixture->sha256);
+  fixture->sha256 = g_strdup (fc_json_get_string (video, "checksum"));
+}
+
+static void
+fixture_set_up (DlFixture     *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *source_sha = mt_file_sha256 (video_path);
+
+  nt_fixture_set_up (&fixture->base, NULL);
+  fixture->dir = mt_make_dir ();
+  fixture->destination = g_build_filename (fixture->dir, "1.webm", NULL);
+  fixture->workout = nt_create (fixture->base.server, WT_API "workouts/",
+                                fixture->base.token_staff, "{\"title\":\"Offline\"}");
+  read_video (fixture, upload (fixture, video_path, TRUE));
+  /* What the API says is what was uploaded. */
+  g_assert_cmpstr (fixture->sha256, ==, source_sha);
+}
+
+static void
+fixture_tear_down (DlFixture     *fixture,
+                   gconstpointer  data)
+{
+  mt_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->destination);
+  g_free (fixture->url);
+  g_free (fixture->sha256);
+  nt_fixture_tear_down (&fixture->base, NULL);
+}
+
+static void
+on_item_progress_cb (FcDownloader *downloader,
+                     guint         index,
+                     guint64       done,
+                     guint64       total,
+                     Run          *run)
+{
+  g_array_append_val (run->dones, done);
+  if (run->pause_at > 0 && done >= run->pause_at && !run->stopped) {
+    run->stopped = TRUE;
+    if (run->cancel)
+      fc_downloader_cancel (downloader);
+    else
+      fc_downloader_pause (downloader);
+  }
+}
+
+static void
+on_finished_cb (FcDownloader *downloader,
+                const GError *error,
+                Run          *run)
+{
+  run->finished = TRUE;
+  run->stopped = TRUE;
+  if (error != NULL)
+    run->error = g_error_copy (error);
+}
+
+/* Starts a new downloader on @url → @destination and waits until it pauses
+ * at @pause_at, finishes or fails; then until it is gone, so nothing of it
+ * still touches the files. Returns the Run (dones, error). */
+static Run *
+run_download (const char *url,
+              const char *destination,
+              gint64      size,
+              const char *sha256,
+              const char *token,
+              guint64     pause_at,
+              gboolean    cancel)
+{
+  Run *run = g_new0 (Run, 1);
+  g_autofree char *authorization = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
+  FcDownloader *downloader = fc_downloader_new (NULL);
+  GObject *alive = G_OBJECT (downloader);
+
+  run->dones = g_array_new (FALSE, FALSE, sizeof (guint64));
+  run->pause_at = pause_at;
+  run->cancel = cancel;
+  fc_downloader_set_authorization (downloader, authorization);
+  g_assert_cmpuint (fc_downloader_add (downloader, url, destination, size, sha256), ==, 0);
+  g_signal_connect (downloader, "item-progress", G_CALLBACK (on_item_progress_cb), run);
+  g_signal_connect (downloader, "finished", G_CALLBACK (on_finished_cb), run);
+  fc_downloader_start (downloader);
+  g_assert_true (mt_wait_flag (&run->stopped, 30));
+  if (pause_at > 0 && !run->finished)
+    g_assert_cmpint (fc_downloader_get_state (downloader), ==,
+                     cancel ? FC_DOWNLOADER_STATE_CANCELLED : FC_DOWNLOADER_STATE_PAUSED);
+
+  g_signal_handlers_disconnect_by_data (downloader, run);
+  g_object_add_weak_pointer (alive, (gpointer *) &alive);
+  g_object_unref (downloader);
+  while (alive != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return run;
+}
+
+static void
+run_free (Run *run)
+{
+  g_array_unref (run->dones);
+  g_clear_error (&run->error);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static guint64
+first_done (Run *run)
+{
+  g_assert_cmpuint (run->dones->len, >, 0);
+  return g_array_index (run->dones, guint64, 0);
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? st.st_size : -1;
+}
+
+static int
+compare_offsets (gconstpointer a,
+                 gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+assert_no_partial (const char *destination)
+{
+  g_autofree char *part = g_strconcat (destination, ".part", NULL);
+  g_autofree char *sidecar = g_strconcat (destination, ".part.json", NULL);
+
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (sidecar, G_FILE_TEST_EXISTS));
+}
+
+/* Interrupted at ten random offsets, each resume starts exactly where the
+ * .part file ends, and the result is the uploaded file, byte for byte. */
+static void
+test_resume (DlFixture     *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *part = g_strconcat (fixture->destination, ".part", NULL);
+  g_autofree char *sidecar = g_strconcat (fixture->destination, ".part.json", NULL);
+  g_autofree char *sha = NULL;
+  g_autoptr(Run) last = NULL;
+  gint64 offsets[10];
+  gint64 previous = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
+    offsets[i] = g_test_rand_int_range (1, fixture->size - 1);
+  qsort (offsets, G_N_ELEMENTS (offsets), sizeof (gint64), compare_offsets);
+
+  for (guint i = 0; i < G_N_ELEMENTS (offsets); i++) {
+    g_autoptr(Run) run = run_download (fixture->url, fixture->destination, fixture->size,
+                                       fixture->sha256, fixture->base.token_a, offsets[i], FALSE);
+    gint64 size = file_size (part);
+
+    g_assert_no_error (run->error);
+    g_assert_false (run->finished);
+    g_assert_cmpuint (first_done (run), ==, previous);
+    g_assert_cmpint (size, >=, MAX (offsets[i], previous));
+    g_assert_cmpint (size, <, fixture->size);
+    g_assert_true (g_file_test (sidecar, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (fixture->destination, G_FILE_TEST_EXISTS));
+    g_test_message ("interrupted at %" G_GINT64_FORMAT " (asked %" G_GINT64_FORMAT ")", size,
+                    offsets[i]);
+    previous = size;
+  }
+
+  last = run_download (fixture->url, fixture->destination, fixture->size, fixture->sha256,
+                       fixture->base.token_a, 0, FALSE);
+  g_assert_no_error (last->error);
+  g_assert_true (last->finished);
+  g_assert_cmpuint (first_done (last), ==, previous);
+  sha = mt_file_sha256 (fixture->destination);
+  g_assert_cmpstr (sha, ==, fixture->sha256);
+  assert_no_partial (fixture->destination);
+}
+
+/* The server's file changed while the download was paused: the bytes
+ * already here belong to the old one, so the item starts over. */
+static void
+test_etag_change (DlFixture     *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *videos = g_build_filename (fixture->base.server->data_dir, "protected",
+                                              "videos", NULL);
+  g_autoptr(GDir) dir = g_dir_open (videos, 0, NULL);
+  g_autofree char *served = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *new_sha = mt_file_sha256 (changed_path);
+  g_autofree char *sha = NULL;
+  g_autoptr(Run) first = NULL;
+  g_autoptr(Run) second = NULL;
+  gboolean restarted = FALSE;
+  gsize length;
+
+  first = run_download (fixture->url, fixture->destination, -1, NULL, NULL,
+                        fixture->size / 2, FALSE);
+  g_assert_false (first->finished);
+
+  g_assert_nonnull (dir);
+  served = g_build_filename (videos, g_dir_read_name (dir), NULL);
+  g_assert_null (g_dir_read_name (dir));
+  g_assert_true (g_file_get_contents (changed_path, &contents, &length, NULL));
+  g_assert_cmpint ((gint64) length, !=, fixture->size);
+  g_assert_true (g_file_set_contents (served, contents, length, NULL));
+
+  second = run_download (fixture->url, fixture->destination, length, new_sha, NULL, 0, FALSE);
+  g_assert_no_error (second->error);
+  g_assert_true (second->finished);
+  g_assert_cmpuint (first_done (second), >=, fixture->size / 2);
+  for (guint i = 1; i < second->dones->len; i++)
+    restarted |= g_array_index (second->dones, guint64, i) == 0;
+  g_assert_true (restarted);
+  sha = mt_file_sha256 (fixture->destination);
+  g_assert_cmpstr (sha, ==, new_sha);
+  assert_no_partial (fixture->destination);
+}
+
+static void
+test_wrong_checksum (DlFixture     *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(Run) bad_sha = NULL;
+  g_autoptr(Run) bad_size = NULL;
+  char zeros[65];
+
+  memset (zeros, '0', 64);
+  zeros[64] = '\0';
+  bad_sha = run_download (fixture->url, fixture->destination, fixture->size, zeros, NULL, 0,
+                          FALSE);
+  g_assert_error (bad_sha->error, FC_DOWNLOADER_ERROR, FC_DOWNLOADER_ERROR_CHECKSUM);
+  g_assert_nonnull (strstr (bad_sha->error->message, "1.webm"));
+  g_assert_false (g_file_test (fixture->destination, G_FILE_TEST_EXISTS));
+  assert_no_partial (fixture->destination);
+
+  bad_size = run_download (fixture->url, fixture->destination, fixture->size + 1, NULL, NULL, 0,
+                           FALSE);
+  g_assert_error (bad_size->error, FC_DOWNLOADER_ERROR, FC_DOWNLOADER_ERROR_SIZE);
+  g_assert_false (g_file_test (fixture->destination, G_FILE_TEST_EXISTS));
+  assert_no_partial (fixture->destination);
+}
+
+static void
+test_cancel (DlFixture     *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(Run) run = run_download (fixture->url, fixture->destination, fixture->size, NULL, NULL,
+                                     fixture->size / 3, TRUE);
+
+  g_assert_false (run->finished);
+  g_assert_false (g_file_test (fixture->destination, G_FILE_TEST_EXISTS));
+  assert_no_partial (fixture->destination);
+}
+
+/* Two items, one progress: the totals add up and both land verified. */
+static void
+test_several (DlFixture     *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(FcDownloader) downloader = fc_downloader_new (NULL);
+  g_autofree char *second = g_build_filename (fixture->dir, "2.webm", NULL);
+  g_autofree char *sha = NULL;
+  Run run = { 0 };
+
+  run.dones = g_array_new (FALSE, FALSE, sizeof (guint64));
+  fc_downloader_add (downloader, fixture->url, fixture->destination, fixture->size,
+                     fixture->sha256);
+  fc_downloader_add (downloader, fixture->url, second, -1, fixture->sha256);
+  g_assert_cmpuint (fc_downloader_get_n_items (downloader), ==, 2);
+  g_signal_connect (downloader, "finished", G_CALLBACK (on_finished_cb), &run);
+  fc_downloader_start (downloader);
+  g_assert_true (mt_wait_flag (&run.finished, 30));
+  g_assert_no_error (run.error);
+  g_assert_cmpint (fc_downloader_get_state (downloader), ==, FC_DOWNLOADER_STATE_DONE);
+  g_assert_cmpuint (fc_downloader_get_bytes_total (downloader), ==, 2 * fixture->size);
+  g_assert_cmpuint (fc_downloader_get_bytes_done (downloader), ==, 2 * fixture->size);
+  g_assert_cmpfloat (fc_downloader_get_fraction (downloader), ==, 1.0);
+  sha = mt_file_sha256 (second);
+  g_assert_cmpstr (sha, ==, fixture->sha256);
+  g_signal_handlers_disconnect_by_data (downloader, &run);
+  g_array_unref (run.dones);
+}
+
+static void
+test_errors (DlFixture     *fixture,
+             gconstpointer  data)
+{
+  FcTestServer *srv = fixture->base.server;
+  g_autofree char *missing = g_strdup_printf ("%s" WT_API "videos/9999/file/", srv->base_url);
+  g_autoptr(Run) locked = NULL;
+  g_autoptr(Run) anonymous = NULL;
+  g_autoptr(Run) allowed = NULL;
+  g_autoptr(Run) gone = NULL;
+  g_autoptr(Run) offline = NULL;
+  gint64 premium;
+
+  premium = nt_create (srv, WT_API "workouts/", fixture->base.token_staff,
+                       "{\"title\":\"Premium\",\"is_premium\":true}");
+  fixture->workout = premium;
+  read_video (fixture, upload (fixture, video_path, FALSE));
+
+  locked = run_download (fixture->url, fixture->destination, -1, NULL, fixture->base.token_a, 0,
+                         FALSE);
+  g_assert_error (locked->error, FC_DOWNLOADER_ERROR, FC_DOWNLOADER_ERROR_LOCKED);
+  g_assert_nonnull (strstr (locked->error->message, "403"));
+  anonymous = run_download (fixture->url, fixture->destination, -1, NULL, NULL, 0, FALSE);
+  g_assert_error (anonymous->error, FC_DOWNLOADER_ERROR, FC_DOWNLOADER_ERROR_LOCKED);
+  g_assert_false (g_file_test (fixture->destination, G_FILE_TEST_EXISTS));
+
+  /* The Authorization header is what opens it. */
+  wt_set_premium (srv, NT_EMAIL_A, TRUE);
+  allowed = run_download (fixture->url, fixture->destination, fixture->size, fixture->sha256,
+                          fixture->base.token_a, 0, FALSE);
+  g_assert_no_error (allowed->error);
+  g_assert_true (g_file_test (fixture->destination, G_FILE_TEST_EXISTS));
+  g_unlink (fixture->destination);
+
+  gone = run_download (missing, fixture->destination, -1, NULL, NULL, 0, FALSE);
+  g_assert_error (gone->error, FC_DOWNLOADER_ERROR, FC_DOWNLOADER_ERROR_NOT_FOUND);
+
+  fc_test_server_kill (srv);
+  offline = run_download (fixture->url, fixture->destination, -1, NULL, NULL, 0, FALSE);
+  g_assert_nonnull (offline->error);
+  g_assert_true (offline->error->domain == G_IO_ERROR);
+  g_assert_true (g_str_has_prefix (offline->error->message, "Could not download"));
+  g_test_message ("offline: %s", offline->error->message);
+  g_assert_false (g_file_test (fixture->destination, G_FILE_TEST_EXISTS));
+}
+
+/* ---- The player on the server's URLs ---------------------------------- */
+
+typedef struct {
+  gboolean  ended;
+  gboolean  errored;
+  GError   *error;
+} PlayResult;
+
+static void
+on_player_state_cb (FcPlayer   *player,
+                    GParamSpec *pspec,
+                    PlayResult *result)
+{
+  if (fc_player_get_state (player) == FC_PLAYER_STATE_ENDED)
+    result->ended = TRUE;
+}
+
+static void
+on_player_error_cb (FcPlayer     *player,
+                    const GError *error,
+                    PlayResult   *result)
+{
+  result->errored = TRUE;
+  result->error = g_error_copy (error);
+}
+
+/* Plays @url with @token; returns the error it stopped on, or NULL at EOS. */
+static GError *
+play_url (const char *url,
+          const char *token)
+{
+  g_autoptr(FcPlayer) player = fc_player_new (mt_fakesink (FALSE), mt_fakesink (FALSE));
+  g_autofree char *authorization = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
+  const char *uris[] = { url, NULL };
+  PlayResult result = { 0 };
+
+  g_signal_connect (player, "notify::state", G_CALLBACK (on_player_state_cb), &result);
+  g_signal_connect (player, "error", G_CALLBACK (on_player_error_cb), &result);
+  fc_player_set_playlist (player, uris, authorization);
+  fc_player_start_at (player, 0, 0);
+  while (!result.ended && !result.errored)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_data (player, &result);
+  g_assert_finalize_object (g_steal_pointer (&player));
+  return result.error;
+}
+
+static void
+test_player_http (DlFixture     *fixture,
+                  gconstpointer  data)
+{
+  FcTestServer *srv = fixture->base.server;
+  g_autoptr(GError) free_video = NULL;
+  g_autoptr(GError) locked = NULL;
+  g_autoptr(GError) allowed = NULL;
+  g_autoptr(GError) offline = NULL;
+
+  free_video = play_url (fixture->url, NULL);
+  g_assert_no_error (free_video);
+
+  fixture->workout = nt_create (srv, WT_API "workouts/", fixture->base.token_staff,
+                                "{\"title\":\"Premium\",\"is_premium\":true}");
+  read_video (fixture, upload (fixture, video_path, FALSE));
+  locked = play_url (fixture->url, fixture->base.token_a);
+  g_assert_error (locked, FC_PLAYER_ERROR, FC_PLAYER_ERROR_LOCKED);
+  g_test_message ("locked: %s", locked->message);
+
+  wt_set_premium (srv, NT_EMAIL_A, TRUE);
+  allowed = play_url (fixture->url, fixture->base.token_a);
+  g_assert_no_error (allowed);
+
+  fc_test_server_kill (srv);
+  offline = play_url (fixture->url, fixture->base.token_a);
+  g_assert_error (offline, FC_PLAYER_ERROR, FC_PLAYER_ERROR_NETWORK);
+  g_test_message ("offline: %s", offline->message);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  nt_test_init (&argc, &argv);
+  gst_init (&argc, &argv);
+
+  media_dir = mt_make_dir ();
+  video_path = g_build_filename (media_dir, "noise.webm", NULL);
+  changed_path = g_build_filename (media_dir, "changed.webm", NULL);
+  mt_make_webm (video_path, "Download", "snow", 3);
+  mt_make_webm (changed_path, "Changed", "smpte", 2);
+
+  g_test_add ("/media/download/resume", DlFixture, NULL, fixture_set_up, test_resume,
+              fixture_tear_down);
+  g_test_add ("/media/download/etag-change", DlFixture, NULL, fixture_set_up, test_etag_change,
+              fixture_tear_down);
+  g_test_add ("/media/download/wrong-checksum", DlFixture, NULL, fixture_set_up,
+              test_wrong_checksum, fixture_tear_down);
+  g_test_add ("/media/download/cancel", DlFixture, NULL, fixture_set_up, test_cancel,
+              fixture_tear_down);
+  g_test_add ("/media/download/several", DlFixture, NULL, fixture_set_up, test_several,
+              fixture_tear_down);
+  g_test_add ("/media/download/errors", DlFixture, NULL, fixture_set_up, test_errors,
+              fixture_tear_down);
+  g_test_add ("/media/player/http", DlFixture, NULL, fixture_set_up, test_player_http,
+              fixture_tear_down);
+  status = g_test_run ();
+
+  mt_remove_dir (media_dir);
+  g_free (media_dir);
+  g_free (video_path);
+  g_free (changed_path);
+  return status;
+}
