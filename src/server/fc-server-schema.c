@@ -193,6 +193,12 @@ static const char * const migrations[] = {
   "  UNIQUE (user_id, workout_id)"
   ");"
   "CREATE INDEX workout_progress_workout ON workout_progress (workout_id);",
+
+  /* 3: the food list pages in name order over public-or-own foods. The OR
+   * keeps SQLite from using (is_public, name), so every page sorted the
+   * whole table: 28 ms a page at 50,000 foods. Walking this covering index in
+   * order costs about 1 ms. */
+  "CREATE INDEX foods_name_visible ON foods (name, id, is_public, user_added_id);",
 };
 
 const char * const *
