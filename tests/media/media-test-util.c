@@ -7,6 +7,8 @@
 
 #include "media-test-util.h"
 
+#include <stdlib.h>
+
 #include <glib/gstdio.h>
 
 void
@@ -84,6 +86,24 @@ mt_wait_flag (const gboolean *flag,
               double          seconds)
 {
   return mt_wait_until (flag_is_set, (gpointer) flag, seconds);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+double
+mt_median (double *values,
+           guint   n)
+{
+  g_assert (n > 0);
+  qsort (values, n, sizeof (double), compare_doubles);
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 char *

@@ -29,6 +29,10 @@ gboolean  mt_wait_until     (gboolean      (*check) (gpointer data),
                              gpointer        data,
                              double          seconds);
 
+/* The median of @n values; sorts them. */
+double    mt_median         (double      *values,
+                             guint        n);
+
 /* SHA-256 of a file, lower-case hex; fails the test if it cannot be read. */
 char     *mt_file_sha256    (const char  *path);
 
