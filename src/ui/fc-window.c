@@ -33,23 +33,23 @@ typedef struct
 static const FcSection sections[] = {
   { "today", N_("Today"), "x-office-calendar-symbolic",
     N_("Your Day"),
-    N_("Today’s meals, workouts and progress will appear here once you sign in."),
+    N_("Today’s meals, workouts and progress will appear here."),
     FALSE, NULL },
   { "workouts", N_("Workouts"), "fc-workouts-symbolic",
     N_("Workout Videos"),
-    N_("Workout videos will appear here once you sign in."),
+    N_("Workout videos will appear here."),
     FALSE, "workouts" },
   { "nutrition", N_("Nutrition"), "emoji-food-symbolic",
     N_("Meal Plans"),
-    N_("Your meal plans, meals and foods will appear here once you sign in."),
+    N_("Your meal plans, meals and foods will appear here."),
     FALSE, NULL },
   { "health", N_("Health"), "emblem-favorite-symbolic",
     N_("Health Data"),
-    N_("Your weight and other measurements will appear here once you sign in."),
+    N_("Your weight and other measurements will appear here."),
     FALSE, "health" },
   { "notifications", N_("Notifications"), "preferences-system-notifications-symbolic",
     N_("No Notifications"),
-    N_("Your notifications will appear here once you sign in."),
+    N_("Your notifications will appear here."),
     FALSE, "notifications" },
   { "admin", N_("Admin"), "system-users-symbolic",
     N_("Administration"),
@@ -86,6 +86,8 @@ struct _FcWindow
   const FcSection      *section;
   gboolean              show_admin;
   gboolean              restoring;
+  gboolean              fell_back;   /* showing Today in place of the saved section */
+  char                 *wanted;      /* that section, shown once it is offered */
 };
 
 G_DEFINE_FINAL_TYPE (FcWindow, fc_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -305,9 +307,15 @@ fc_window_update_sections (FcWindow *self)
 
   fc_window_set_show_admin (self, self->session != NULL && fc_session_get_is_staff (self->session));
 
-  /* The section on show may have gone with the server's list. */
-  if (self->section != NULL && !fc_window_may_show (self, self->section))
-    fc_window_set_section (self, sections[0].name);
+  /* The section on show may have gone with the server's list, or the
+   * saved one may have come with it. */
+  if (self->section != NULL && !fc_window_may_show (self, self->section)) {
+    fc_window_set_section (self, NULL);
+  } else if (self->fell_back && fc_window_may_show (self, find_section (self->wanted))) {
+    g_autofree char *wanted = g_steal_pointer (&self->wanted);
+
+    fc_window_set_section (self, wanted);
+  }
 }
 
 static void
@@ -502,6 +510,7 @@ fc_window_finalize (GObject *object)
 
   g_clear_pointer (&self->account, g_free);
   g_clear_pointer (&self->ended_message, g_free);
+  g_clear_pointer (&self->wanted, g_free);
 
   G_OBJECT_CLASS (fc_window_parent_class)->finalize (object);
 }
@@ -542,7 +551,7 @@ fc_window_set_property (GObject      *object,
 
   switch (prop_id) {
     case PROP_SECTION:
-      fc_window_set_section (self, g_value_get_string (value));
+          fc_window_set_section (self, g_value_get_string (value));
       break;
     case PROP_SHOW_ADMIN:
       fc_window_set_show_admin (self, g_value_get_boolean (value));
@@ -691,22 +700,42 @@ fc_window_set_section (FcWindow   *self,
                        const char *section)
 {
   const FcSection *found;
+  gboolean fallback;
 
   g_return_if_fail (FC_IS_WINDOW (self));
 
   found = find_section (section);
-  if (!fc_window_may_show (self, found))
+  fallback = !fc_window_may_show (self, found);
+  if (fallback) {
     found = &sections[0];
+    if (section != NULL && find_section (section) != NULL) {
+      g_free (self->wanted);
+      self->wanted = g_strdup (section);
+    }
+  }
 
-  if (found == self->section)
+  if (found == self->section) {
+    /* Choosing Today after a fallback to it is a choice worth keeping. */
+    if (fallback) {
+      self->fell_back = TRUE;
+    } else if (self->fell_back) {
+      self->fell_back = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECTION]);
+    }
     return;
+  }
 
   self->section = found;
   gtk_stack_set_visible_child_name (self->stack, found->name);
   gtk_list_box_select_row (self->sidebar_list,
                            GTK_LIST_BOX_ROW (self->rows[found - sections]));
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECTION]);
+  /* A section that is not offered yet (the server's list comes after the
+   * window) must not overwrite the one saved in GSettings: it comes back
+   * when the list does. */
+  self->fell_back = fallback;
+  if (!fallback)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECTION]);
 }
 
 gboolean
