@@ -25,7 +25,7 @@
 
 #include "fc-json.h"
 
-#define CHUNK_SIZE (64 * 1024)
+#define CHUNK_SIZE (256 * 1024)
 #define PROGRESS_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct {

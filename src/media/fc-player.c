@@ -23,6 +23,9 @@
 #include <gst/video/video.h>
 
 #define POSITION_INTERVAL_MS 250
+/* Longer than souphttpsrc's own 15 s timeout, so a network error names
+ * itself first; this only catches a pipeline that never answers. */
+#define PREROLL_TIMEOUT_S 30
 #define NO_SEEK (-1.0)
 
 /* RGBA with straight alpha, measured (tests/media/bench-player.c,
@@ -45,6 +48,7 @@ typedef struct {
   /* pipeline thread only */
   GSource      *bus_source;
   GSource      *position_source;
+  GSource      *watchdog;        /* while a load prerolls */
   guint         generation;
   char         *uri;
   double        pending_seek;
@@ -394,12 +398,45 @@ worker_seek (Worker *worker,
 }
 
 static void
+worker_stop_watchdog (Worker *worker)
+{
+  if (worker->watchdog != NULL) {
+    g_source_destroy (worker->watchdog);
+    g_clear_pointer (&worker->watchdog, g_source_unref);
+  }
+}
+
+static gboolean
+on_watchdog_cb (gpointer data)
+{
+  Worker *worker = data;
+  g_autofree char *name = uri_display_name (worker->uri != NULL ? worker->uri : "");
+
+  g_clear_pointer (&worker->watchdog, g_source_unref);
+  if (!worker->prerolled && !worker->failed)
+    post_error (worker, g_error_new (FC_PLAYER_ERROR, FC_PLAYER_ERROR_FAILED,
+                                     _("“%s” did not start within %d seconds."), name,
+                                     PREROLL_TIMEOUT_S));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+worker_start_watchdog (Worker *worker)
+{
+  worker_stop_watchdog (worker);
+  worker->watchdog = g_timeout_source_new_seconds (PREROLL_TIMEOUT_S);
+  g_source_set_callback (worker->watchdog, on_watchdog_cb, worker, NULL);
+  g_source_attach (worker->watchdog, worker->context);
+}
+
+static void
 worker_prerolled (Worker *worker)
 {
   Event *event = event_new (worker, EVENT_PREROLLED);
   gint64 duration = 0;
 
   worker->prerolled = TRUE;
+  worker_stop_watchdog (worker);
   if (gst_element_query_duration (worker->playbin, GST_FORMAT_TIME, &duration))
     event->duration = (double) duration / GST_SECOND;
   event_post (event);
@@ -556,6 +593,7 @@ worker_load (Worker  *worker,
   }
 
   g_object_set (worker->playbin, "uri", command->uri, NULL);
+  worker_start_watchdog (worker);
   gst_element_set_state (worker->playbin, GST_STATE_PAUSED);
 }
 
@@ -598,6 +636,7 @@ worker_command_cb (gpointer data)
       break;
 
     case COMMAND_STOP:
+      worker_stop_watchdog (worker);
       worker->target_playing = FALSE;
       worker->prerolled = FALSE;
       gst_element_set_state (worker->playbin, GST_STATE_READY);
@@ -632,6 +671,7 @@ worker_thread (gpointer data)
   g_main_loop_run (worker->loop);
 
   gst_element_set_state (worker->playbin, GST_STATE_NULL);
+  worker_stop_watchdog (worker);
   g_source_destroy (worker->bus_source);
   g_clear_pointer (&worker->bus_source, g_source_unref);
   g_source_destroy (worker->position_source);

@@ -18,7 +18,7 @@
 #include "media-test-util.h"
 #include "workouts-test-util.h"
 
-#define RUNS 5
+#define RUNS 9
 
 static char *video_path;
 

@@ -409,6 +409,24 @@ test_errors (DlFixture     *fixture,
   g_assert_false (g_file_test (fixture->destination, G_FILE_TEST_EXISTS));
 }
 
+/* $XDG_DATA_HOME/fitcore/downloads/SERVER/WORKOUT, one SERVER per base URL. */
+static void
+test_layout (void)
+{
+  g_autofree char *a = fc_downloader_workout_dir ("http://127.0.0.1:8000", "3");
+  g_autofree char *a_slash = fc_downloader_workout_dir ("http://127.0.0.1:8000/", "3");
+  g_autofree char *b = fc_downloader_workout_dir ("https://fitcore.example", "3");
+  g_autofree char *root = g_build_filename (g_get_user_data_dir (), "fitcore", "downloads", NULL);
+  g_autofree char *parent = g_path_get_dirname (a);
+  g_autofree char *server = g_path_get_basename (parent);
+
+  g_assert_true (g_str_has_prefix (a, root));
+  g_assert_true (g_str_has_suffix (a, G_DIR_SEPARATOR_S "3"));
+  g_assert_cmpuint (strlen (server), ==, 16);
+  g_assert_cmpstr (a, ==, a_slash);
+  g_assert_cmpstr (a, !=, b);
+}
+
 /* ---- The player on the server's URLs ---------------------------------- */
 
 typedef struct {
@@ -501,6 +519,7 @@ main (int    argc,
   mt_make_webm (video_path, "Download", "snow", 3);
   mt_make_webm (changed_path, "Changed", "smpte", 2);
 
+  g_test_add_func ("/media/download/layout", test_layout);
   g_test_add ("/media/download/resume", DlFixture, NULL, fixture_set_up, test_resume,
               fixture_tear_down);
   g_test_add ("/media/download/etag-change", DlFixture, NULL, fixture_set_up, test_etag_change,
