@@ -404,26 +404,13 @@ on_verified_cb (GObject      *object,
   transfer_end (transfer, NULL);
 }
 
+/* Size, checksum, fsync and rename, off the main thread. */
 static void
-on_output_closed_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+transfer_verify (Transfer *transfer)
 {
-  Transfer *transfer = user_data;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
-  Verify *verify;
+  Verify *verify = g_new0 (Verify, 1);
 
-  g_clear_object (&transfer->output);
-  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (object), result, &error)) {
-    g_autofree char *name = item_display_name (transfer->item);
-
-    g_prefix_error (&error, _("Could not save “%s”: "), name);
-    transfer_end (transfer, g_steal_pointer (&error));
-    return;
-  }
-
-  verify = g_new0 (Verify, 1);
   verify->part = g_strdup (transfer->item->part);
   verify->sidecar = g_strdup (transfer->item->sidecar);
   verify->destination = g_strdup (transfer->item->destination);
@@ -434,9 +421,28 @@ on_output_closed_cb (GObject      *object,
                           : transfer->item->total > 0 ? (gint64) transfer->item->total : -1;
   /* Not cancellable: once the bytes are all here, finish the item. */
   task = g_task_new (NULL, NULL, on_verified_cb, transfer);
-  g_task_set_source_tag (task, on_output_closed_cb);
+  g_task_set_source_tag (task, transfer_verify);
   g_task_set_task_data (task, verify, (GDestroyNotify) verify_free);
   g_task_run_in_thread (task, verify_thread);
+}
+
+static void
+on_output_closed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Transfer *transfer = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&transfer->output);
+  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (object), result, &error)) {
+    g_autofree char *name = item_display_name (transfer->item);
+
+    g_prefix_error (&error, _("Could not save “%s”: "), name);
+    transfer_end (transfer, g_steal_pointer (&error));
+    return;
+  }
+  transfer_verify (transfer);
 }
 
 static void transfer_read (Transfer *transfer);
@@ -667,6 +673,11 @@ transfer_begin (Transfer *transfer)
   }
   /* A resumed bar starts where the bytes on disk end. */
   report_progress (self, transfer->index, TRUE);
+  /* Paused after the last byte but before the check: nothing to ask for. */
+  if (transfer->etag != NULL && item->total > 0 && item->done == item->total) {
+    transfer_verify (transfer);
+    return;
+  }
 
   soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, transfer->cancellable,
                            on_sent_cb, transfer);
