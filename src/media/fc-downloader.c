@@ -656,7 +656,11 @@ transfer_begin (Transfer *transfer)
                                          name, item->url));
     return;
   }
+  /* Ranges and sizes count the bytes of the file itself, never of a
+   * compressed body. */
+  soup_message_disable_feature (message, SOUP_TYPE_CONTENT_DECODER);
   headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "Accept-Encoding", "identity");
   if (self->authorization != NULL)
     soup_message_headers_replace (headers, "Authorization", self->authorization);
 

@@ -822,8 +822,12 @@ send_command (FcPlayer    *self,
               CommandType  type,
               double       position)
 {
-  Command *command = g_new0 (Command, 1);
+  Command *command;
 
+  /* After dispose the pipeline thread is gone; there is nothing to do. */
+  if (self->worker == NULL)
+    return;
+  command = g_new0 (Command, 1);
   command->worker = worker_ref (self->worker);
   command->type = type;
   command->generation = self->generation;
@@ -1543,7 +1547,8 @@ fc_player_set_volume (FcPlayer *self,
   self->volume = volume;
   /* playbin's volume is a property of its own lock, not of the pipeline
    * state: setting it never waits for streaming. */
-  g_object_set (self->worker->playbin, "volume", volume, NULL);
+  if (self->worker != NULL)
+    g_object_set (self->worker->playbin, "volume", volume, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VOLUME]);
 }
 
@@ -1565,7 +1570,8 @@ fc_player_set_muted (FcPlayer *self,
   if (self->muted == muted)
     return;
   self->muted = muted;
-  g_object_set (self->worker->playbin, "mute", muted, NULL);
+  if (self->worker != NULL)
+    g_object_set (self->worker->playbin, "mute", muted, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MUTED]);
 }
 

@@ -300,6 +300,47 @@ test_resume (void)
   g_assert_cmpint (fc_player_get_state (recorder->player), ==, FC_PLAYER_STATE_STOPPED);
 }
 
+/* Toggle pauses and plays the pipeline; volume, mute and rate are clamped
+ * and notified. */
+static void
+test_controls (void)
+{
+  const char *names[] = { "long.webm", NULL };
+  g_autoptr(Recorder) recorder = recorder_new (TRUE, FALSE, names);
+  double paused_at;
+
+  fc_player_set_volume (recorder->player, 0.25);
+  g_assert_cmpfloat (fc_player_get_volume (recorder->player), ==, 0.25);
+  fc_player_set_volume (recorder->player, 7);
+  g_assert_cmpfloat (fc_player_get_volume (recorder->player), ==, 1.0);
+  fc_player_set_muted (recorder->player, TRUE);
+  g_assert_true (fc_player_get_muted (recorder->player));
+  fc_player_set_rate (recorder->player, 9);
+  g_assert_cmpfloat (fc_player_get_rate (recorder->player), ==, FC_PLAYER_MAX_RATE);
+  fc_player_set_rate (recorder->player, 0.1);
+  g_assert_cmpfloat (fc_player_get_rate (recorder->player), ==, FC_PLAYER_MIN_RATE);
+  fc_player_set_rate (recorder->player, 1.0);
+  fc_player_set_rest_seconds (recorder->player, 99);
+  g_assert_cmpuint (fc_player_get_rest_seconds (recorder->player), ==, FC_PLAYER_MAX_REST);
+
+  fc_player_start_at (recorder->player, 0, 0);
+  g_assert_true (mt_wait_flag (&recorder->playing, 10));
+  fc_player_toggle (recorder->player);
+  g_assert_true (mt_wait_flag (&recorder->paused, 10));
+  paused_at = fc_player_get_position (recorder->player);
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* Paused means paused: time stood still. */
+  g_assert_cmpfloat_with_epsilon (fc_player_get_position (recorder->player), paused_at, 0.05);
+  g_assert_cmpint (fc_player_get_state (recorder->player), ==, FC_PLAYER_STATE_PAUSED);
+  recorder->playing = FALSE;
+  fc_player_toggle (recorder->player);
+  g_assert_true (mt_wait_flag (&recorder->playing, 10));
+  g_assert_true (mt_wait_flag (&recorder->ended, 10));
+  g_assert_false (recorder->errored);
+}
+
 static double
 time_to_end (double rate)
 {
@@ -471,6 +512,7 @@ main (int    argc,
   g_test_add_func ("/media/player/rest-countdown", test_rest_countdown);
   g_test_add_func ("/media/player/resume", test_resume);
   g_test_add_func ("/media/player/rate", test_rate);
+  g_test_add_func ("/media/player/controls", test_controls);
   g_test_add_func ("/media/player/frames", test_frames);
   g_test_add_func ("/media/player/missing-file", test_missing_file);
   g_test_add_func ("/media/player/corrupt-file", test_corrupt_file);
