@@ -21,6 +21,7 @@
 static char *media_dir;
 static char *video_path;     /* 3 s of noise: about 2.4 MB */
 static char *changed_path;   /* another video, of another size */
+static char *self_path;      /* this binary, run again as a child */
 
 typedef struct {
   NtFixture  base;
@@ -260,6 +261,102 @@ test_resume (DlFixture     *fixture,
   assert_no_partial (fixture->destination);
 }
 
+/* ---- A download in a child process, killed with SIGKILL ---------------- */
+
+static void
+on_child_progress_cb (FcDownloader *downloader,
+                      guint         index,
+                      guint64       done,
+                      guint64       total,
+                      gpointer      data)
+{
+  g_print ("%" G_GUINT64_FORMAT "\n", done);
+  fflush (stdout);
+}
+
+/* `test-downloader --child URL DEST SIZE SHA256`: downloads and prints every
+ * progress "done" on a line, as the app would before it is killed. */
+static int
+child_main (char **argv)
+{
+  g_autoptr(FcDownloader) downloader = fc_downloader_new (NULL);
+  Run run = { 0 };
+
+  fc_downloader_add (downloader, argv[2], argv[3], g_ascii_strtoll (argv[4], NULL, 10), argv[5]);
+  g_signal_connect (downloader, "item-progress", G_CALLBACK (on_child_progress_cb), NULL);
+  g_signal_connect (downloader, "finished", G_CALLBACK (on_finished_cb), &run);
+  fc_downloader_start (downloader);
+  while (!run.finished)
+    g_main_context_iteration (NULL, TRUE);
+  return run.error == NULL ? 0 : 1;
+}
+
+/* Starts a child downloading and kills it once it has reported @kill_at
+ * bytes; returns the first "done" it reported (where it resumed from). */
+static guint64
+download_in_child_and_kill (DlFixture *fixture,
+                            guint64    kill_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *size = g_strdup_printf ("%" G_GINT64_FORMAT, fixture->size);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  guint64 first = G_MAXUINT64;
+  char *line;
+
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, self_path, "--child",
+                            fixture->url, fixture->destination, size, fixture->sha256, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  while ((line = g_data_input_stream_read_line (lines, NULL, NULL, &error)) != NULL) {
+    guint64 done = g_ascii_strtoull (line, NULL, 10);
+
+    g_free (line);
+    if (first == G_MAXUINT64)
+      first = done;
+    if (done >= kill_at)
+      break;
+  }
+  g_assert_no_error (error);
+  g_subprocess_force_exit (child);
+  g_assert_true (g_subprocess_wait (child, NULL, &error));
+  g_assert_false (g_subprocess_get_successful (child));
+  g_assert_cmpuint (first, !=, G_MAXUINT64);
+  return first;
+}
+
+/* The app killed mid-download (SIGKILL, nothing flushed or closed) resumes
+ * from what reached the disk, and the result is still the upload. */
+static void
+test_resume_after_kill (DlFixture     *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *part = g_strconcat (fixture->destination, ".part", NULL);
+  g_autofree char *sha = NULL;
+  g_autoptr(Run) last = NULL;
+  gint64 previous = 0;
+
+  for (guint i = 1; i <= 5; i++) {
+    guint64 first = download_in_child_and_kill (fixture, fixture->size * i / 6);
+    gint64 size = file_size (part);
+
+    g_assert_cmpuint (first, ==, previous);
+    g_assert_cmpint (size, >=, fixture->size * i / 6);
+    g_test_message ("killed with %" G_GINT64_FORMAT " bytes on disk", size);
+    previous = size;
+    if (size == fixture->size)
+      break;
+  }
+
+  last = run_download (fixture->url, fixture->destination, fixture->size, fixture->sha256, NULL,
+                       0, FALSE);
+  g_assert_no_error (last->error);
+  g_assert_cmpuint (first_done (last), ==, previous);
+  sha = mt_file_sha256 (fixture->destination);
+  g_assert_cmpstr (sha, ==, fixture->sha256);
+  assert_no_partial (fixture->destination);
+}
+
 /* Paused after the last byte, before the check: the next start checks the
  * .part as it is instead of asking for an empty range. */
 static void
@@ -484,25 +581,52 @@ on_player_error_cb (FcPlayer     *player,
   result->error = g_error_copy (error);
 }
 
-/* Plays @url with @token; returns the error it stopped on, or NULL at EOS. */
+static FcPlayer *
+player_for (const char *url,
+            const char *token,
+            gboolean    sync,
+            PlayResult *result)
+{
+  FcPlayer *player = fc_player_new (mt_fakesink (sync), mt_fakesink (sync));
+  g_autofree char *authorization = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
+  const char *uris[] = { url, NULL };
+
+  g_signal_connect (player, "notify::state", G_CALLBACK (on_player_state_cb), result);
+  g_signal_connect (player, "error", G_CALLBACK (on_player_error_cb), result);
+  fc_player_set_playlist (player, uris, authorization);
+  fc_player_start_at (player, 0, 0);
+  return player;
+}
+
+static gboolean
+player_stopped (gpointer data)
+{
+  PlayResult *result = data;
+
+  return result->ended || result->errored;
+}
+
+/* Waits until @player ends or fails, and frees it; returns the error it
+ * stopped on, or NULL at its end. */
+static GError *
+player_finish (FcPlayer   *player,
+               PlayResult *result)
+{
+  g_assert_true (mt_wait_until (player_stopped, result, 30));
+  g_signal_handlers_disconnect_by_data (player, result);
+  g_assert_finalize_object (player);
+  return result->error;
+}
+
+/* Plays @url with @token as fast as it decodes. */
 static GError *
 play_url (const char *url,
           const char *token)
 {
-  g_autoptr(FcPlayer) player = fc_player_new (mt_fakesink (FALSE), mt_fakesink (FALSE));
-  g_autofree char *authorization = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
-  const char *uris[] = { url, NULL };
   PlayResult result = { 0 };
+  FcPlayer *player = player_for (url, token, FALSE, &result);
 
-  g_signal_connect (player, "notify::state", G_CALLBACK (on_player_state_cb), &result);
-  g_signal_connect (player, "error", G_CALLBACK (on_player_error_cb), &result);
-  fc_player_set_playlist (player, uris, authorization);
-  fc_player_start_at (player, 0, 0);
-  while (!result.ended && !result.errored)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handlers_disconnect_by_data (player, &result);
-  g_assert_finalize_object (g_steal_pointer (&player));
-  return result.error;
+  return player_finish (player, &result);
 }
 
 static void
@@ -535,12 +659,83 @@ test_player_http (DlFixture     *fixture,
   g_test_message ("offline: %s", offline->message);
 }
 
+/* ---- A server that goes away mid-stream -------------------------------- */
+
+typedef struct {
+  GSocketService *service;
+  GBytes         *video;
+  gsize           cut;       /* bytes sent before the connection drops */
+} Vanishing;
+
+/* Answers the first request with the whole video's headers but only @cut
+ * of its bytes, then closes the connection and stops listening: from then
+ * on connections are refused, as when the server process is gone. */
+static gboolean
+on_vanishing_incoming_cb (GSocketService    *service,
+                          GSocketConnection *connection,
+                          GObject           *source,
+                          Vanishing         *vanishing)
+{
+  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  g_autofree char *headers = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: video/webm\r\n"
+                                              "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                                              "Connection: close\r\n\r\n",
+                                              g_bytes_get_size (vanishing->video));
+  char request[4096];
+
+  /* The request itself does not matter; read what came. */
+  g_input_stream_read (input, request, sizeof request, NULL, NULL);
+  g_output_stream_write_all (output, headers, strlen (headers), NULL, NULL, NULL);
+  g_output_stream_write_all (output, g_bytes_get_data (vanishing->video, NULL), vanishing->cut,
+                             NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  return TRUE;
+}
+
+/* The server goes away halfway through the video: the player stops with
+ * NETWORK and says so, rather than end early as if the video were over. */
+static void
+test_player_server_gone (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (video_path, FALSE, &error);
+  g_autoptr(GError) played = NULL;
+  g_autofree char *url = NULL;
+  Vanishing vanishing = { 0 };
+  guint16 port;
+
+  g_assert_no_error (error);
+  vanishing.video = g_mapped_file_get_bytes (mapped);
+  vanishing.cut = g_bytes_get_size (vanishing.video) / 2;
+  vanishing.service = g_socket_service_new ();
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (vanishing.service), NULL,
+                                              &error);
+  g_assert_no_error (error);
+  g_signal_connect (vanishing.service, "incoming", G_CALLBACK (on_vanishing_incoming_cb),
+                    &vanishing);
+  g_socket_service_start (vanishing.service);
+  url = g_strdup_printf ("http://127.0.0.1:%u/video.webm", port);
+
+  played = play_url (url, NULL);
+  g_assert_error (played, FC_PLAYER_ERROR, FC_PLAYER_ERROR_NETWORK);
+  g_test_message ("server gone: %s", played->message);
+  g_object_unref (vanishing.service);
+  g_bytes_unref (vanishing.video);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   int status;
 
+  if (argc == 6 && g_str_equal (argv[1], "--child"))
+    return child_main (argv);
+
+  self_path = g_canonicalize_filename (argv[0], NULL);
   nt_test_init (&argc, &argv);
   gst_init (&argc, &argv);
 
@@ -553,6 +748,8 @@ main (int    argc,
   g_test_add_func ("/media/download/layout", test_layout);
   g_test_add ("/media/download/resume", DlFixture, NULL, fixture_set_up, test_resume,
               fixture_tear_down);
+  g_test_add ("/media/download/resume-after-kill", DlFixture, NULL, fixture_set_up,
+              test_resume_after_kill, fixture_tear_down);
   g_test_add ("/media/download/paused-at-end", DlFixture, NULL, fixture_set_up,
               test_paused_at_end, fixture_tear_down);
   g_test_add ("/media/download/etag-change", DlFixture, NULL, fixture_set_up, test_etag_change,
@@ -567,11 +764,13 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/media/player/http", DlFixture, NULL, fixture_set_up, test_player_http,
               fixture_tear_down);
+  g_test_add_func ("/media/player/http-server-gone", test_player_server_gone);
   status = g_test_run ();
 
   mt_remove_dir (media_dir);
   g_free (media_dir);
   g_free (video_path);
   g_free (changed_path);
+  g_free (self_path);
   return status;
 }
