@@ -142,3 +142,23 @@ fc_form_show_error (const FcFormField *fields,
   if (first != NULL)
     gtk_widget_grab_focus (first);
 }
+
+/**
+ * fc_form_keep_focus:
+ * @form: the form that was busy
+ * @entry: where the keyboard goes when nothing in @form has it
+ *
+ * An entry made insensitive while the server answers drops the keyboard
+ * focus; without it Enter and Escape reach nothing. Call after the form is
+ * sensitive again.
+ */
+void
+fc_form_keep_focus (GtkWidget *form,
+                    GtkWidget *entry)
+{
+  GtkRoot *root = gtk_widget_get_root (form);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, form))
+    gtk_widget_grab_focus (entry);
+}

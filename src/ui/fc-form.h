@@ -31,5 +31,7 @@ void fc_form_show_banner  (GtkLabel          *banner,
                            const char        *message);
 void fc_form_show_field_error (const FcFormField *field,
                                const char        *message);
+void fc_form_keep_focus       (GtkWidget         *form,
+                               GtkWidget         *entry);
 
 G_END_DECLS

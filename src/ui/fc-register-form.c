@@ -84,6 +84,7 @@ register_cb (GObject      *object,
       return;
     fc_register_form_set_busy (self, FALSE);
     fc_form_show_error (self->fields, N_FIELDS, self->banner, problem, error);
+    fc_form_keep_focus (GTK_WIDGET (self), self->email_entry);
     return;
   }
 

@@ -60,10 +60,12 @@ reset_cb (GObject      *object,
       return;
     fc_reset_form_set_busy (self, FALSE);
     fc_form_show_error (&self->field, 1, self->banner, problem, error);
+    fc_form_keep_focus (GTK_WIDGET (self), self->email_entry);
     return;
   }
 
   fc_reset_form_set_busy (self, FALSE);
+  fc_form_keep_focus (GTK_WIDGET (self), self->email_entry);
   /* The server answers the same for unknown addresses, so this must not
    * claim that an account exists. Translators: %s is an e-mail address. */
   text = g_strdup_printf (_("If %s belongs to an account, a link to choose a new password is on its way. Check your e-mail."),

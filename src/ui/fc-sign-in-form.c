@@ -101,8 +101,7 @@ sign_in_cb (GObject      *object,
     if (problem == NULL && g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NETWORK))
       gtk_expander_set_expanded (self->server_expander, TRUE);
     fc_form_show_error (fields, n_fields, self->banner, problem, error);
-    if (problem == NULL || fc_api_problem_get_code (problem) != FC_API_ERROR_VALIDATION)
-      gtk_widget_grab_focus (self->password_entry);
+    fc_form_keep_focus (GTK_WIDGET (self), self->password_entry);
     return;
   }
 

@@ -99,6 +99,12 @@ def label_shown(window, text):
     return find_shown(window, 'label', text) is not None
 
 
+def labels_named(window, name):
+    """How many labels say name: hidden pages stay in GTK 4.8's tree, so a
+    header bar's title is told by the count going up or down by one."""
+    return len(find_all(window, lambda n: n.getRoleName() == 'label' and n.name == name))
+
+
 def alerts(window):
     return [n.name for n in find_all(window, lambda n: n.getRoleName() == 'alert')
             if n.name and on_screen(n)]
@@ -137,6 +143,22 @@ def sign_in(tap, pid, window, artifacts):
     refused = poll(lambda: alerts(window), timeout=20)
     tap.check(refused, 'a wrong password shows the server’s message on the form', refused)
     screenshot(artifacts, 'ui-account-sign-in-error.png')
+
+    # Forgot password: the reset form takes the address typed so far.
+    forgot = find_shown(window, 'push button', 'Forgot Password?')
+    if forgot is not None:
+        forgot.queryAction().doAction(0)
+    sent = poll(lambda: find_shown(window, 'push button', 'Send Reset Link'))
+    if tap.check(sent is not None, '“Forgot Password?” opens the reset form'):
+        key('Return')  # the address is filled in and focused
+        tap.check(poll(lambda: find_all(window, lambda n: n.name.startswith(f'If {DEMO_EMAIL}')
+                                        and on_screen(n)), timeout=20),
+                  'the reset request is confirmed for the address typed in the sign-in form')
+        screenshot(artifacts, 'ui-account-reset.png')
+        on_reset = labels_named(window, 'Reset Password')
+        key('Escape')  # back to the sign-in form, not to the start
+        tap.check(poll(lambda: labels_named(window, 'Reset Password') == on_reset - 1),
+                  'Escape leaves the reset form')
 
     click(pid, password)
     key('ctrl+a')
