@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <stdio.h>
+
 #include <glib/gstdio.h>
 
 #include "fc-downloader.h"
@@ -270,7 +272,7 @@ on_child_progress_cb (FcDownloader *downloader,
                       guint64       total,
                       gpointer      data)
 {
-  g_print ("%" G_GUINT64_FORMAT "\n", done);
+  printf ("%" G_GUINT64_FORMAT "\n", done);
   fflush (stdout);
 }
 
@@ -288,6 +290,11 @@ child_main (char **argv)
   fc_downloader_start (downloader);
   while (!run.finished)
     g_main_context_iteration (NULL, TRUE);
+  if (run.error != NULL)
+    /* printf, not g_print: the bytes must reach the parent as UTF-8 in any
+     * locale. */
+    printf ("error %s %d %s\n", g_quark_to_string (run.error->domain), run.error->code,
+             run.error->message);
   return run.error == NULL ? 0 : 1;
 }
 
@@ -355,6 +362,41 @@ test_resume_after_kill (DlFixture     *fixture,
   sha = mt_file_sha256 (fixture->destination);
   g_assert_cmpstr (sha, ==, fixture->sha256);
   assert_no_partial (fixture->destination);
+}
+
+/* A full disk: the child downloads into a 512 KiB tmpfs of its own (a user
+ * and mount namespace from unshare(1), no privileges needed) and must stop
+ * with G_IO_ERROR_NO_SPACE and a message naming the file. */
+static void
+test_disk_full (DlFixture     *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *size = g_strdup_printf ("%" G_GINT64_FORMAT, fixture->size);
+  g_autofree char *out = NULL;
+  g_autofree char *expected = g_strdup_printf ("error g-io-error-quark %d ", G_IO_ERROR_NO_SPACE);
+  g_autoptr(GSubprocess) child = NULL;
+  const char *script = "mount -t tmpfs -o size=512k tmpfs \"$1\" || exit 77; shift; exec \"$@\"";
+
+  if (g_find_program_in_path ("unshare") == NULL) {
+    g_test_skip ("no unshare(1)");
+    return;
+  }
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                            &error, "unshare", "-rm", "sh", "-c", script, "sh", fixture->dir,
+                            self_path, "--child", fixture->url, fixture->destination, size,
+                            fixture->sha256, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  if (g_subprocess_get_if_exited (child) && g_subprocess_get_exit_status (child) == 77) {
+    g_test_skip ("no user namespaces to mount a small tmpfs in");
+    return;
+  }
+  g_test_message ("%s", strstr (out, "error ") != NULL ? strstr (out, "error ") : out);
+  g_assert_nonnull (strstr (out, expected));
+  g_assert_nonnull (strstr (out, "Could not save “1.webm”"));
+  g_assert_false (g_subprocess_get_successful (child));
 }
 
 /* Paused after the last byte, before the check: the next start checks the
@@ -750,6 +792,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/media/download/resume-after-kill", DlFixture, NULL, fixture_set_up,
               test_resume_after_kill, fixture_tear_down);
+  g_test_add ("/media/download/disk-full", DlFixture, NULL, fixture_set_up, test_disk_full,
+              fixture_tear_down);
   g_test_add ("/media/download/paused-at-end", DlFixture, NULL, fixture_set_up,
               test_paused_at_end, fixture_tear_down);
   g_test_add ("/media/download/etag-change", DlFixture, NULL, fixture_set_up, test_etag_change,
