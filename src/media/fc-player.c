@@ -43,7 +43,6 @@ typedef struct {
   GMainContext *owner_context;   /* the FcPlayer's */
   GWeakRef      player;
   GstElement   *playbin;
-  GstElement   *appsink;         /* NULL when the caller gave a video sink */
 
   /* pipeline thread only */
   GSource      *bus_source;
@@ -1088,7 +1087,7 @@ fc_player_constructed (GObject *object)
   g_assert (worker->playbin != NULL);
 
   if (self->video_sink == NULL)
-    self->video_sink = gst_object_ref_sink (worker->appsink = make_video_sink (worker));
+    self->video_sink = gst_object_ref_sink (make_video_sink (worker));
   g_object_set (worker->playbin, "video-sink", self->video_sink, NULL);
   if (self->audio_sink != NULL)
     g_object_set (worker->playbin, "audio-sink", self->audio_sink, NULL);
