@@ -375,7 +375,7 @@ transfer_end (Transfer *transfer,
     g_clear_error (&error);
     if (self->start_when_idle) {
       self->start_when_idle = FALSE;
-      fc_downloader_start (self);
+      run_next (self);
     }
   } else if (error != NULL) {
     fail (self, error);

@@ -504,6 +504,46 @@ test_cancel (DlFixture     *fixture,
   assert_no_partial (fixture->destination);
 }
 
+static void
+on_pause_then_start_cb (FcDownloader *downloader,
+                        guint         index,
+                        guint64       done,
+                        guint64       total,
+                        Run          *run)
+{
+  if (done >= run->pause_at && !run->stopped) {
+    run->stopped = TRUE;
+    fc_downloader_pause (downloader);
+    g_assert_cmpint (fc_downloader_get_state (downloader), ==, FC_DOWNLOADER_STATE_PAUSED);
+    /* Resumed at once, while the paused transfer is still unwinding. */
+    fc_downloader_start (downloader);
+  }
+}
+
+/* Pause and resume on one downloader, as the Pause/Resume button does. */
+static void
+test_pause_resume (DlFixture     *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(FcDownloader) downloader = fc_downloader_new (NULL);
+  g_autofree char *sha = NULL;
+  Run run = { 0 };
+
+  run.pause_at = fixture->size / 2;
+  fc_downloader_add (downloader, fixture->url, fixture->destination, fixture->size,
+                     fixture->sha256);
+  g_signal_connect (downloader, "item-progress", G_CALLBACK (on_pause_then_start_cb), &run);
+  g_signal_connect (downloader, "finished", G_CALLBACK (on_finished_cb), &run);
+  fc_downloader_start (downloader);
+  g_assert_true (mt_wait_flag (&run.finished, 30));
+  g_assert_no_error (run.error);
+  g_assert_cmpint (fc_downloader_get_state (downloader), ==, FC_DOWNLOADER_STATE_DONE);
+  sha = mt_file_sha256 (fixture->destination);
+  g_assert_cmpstr (sha, ==, fixture->sha256);
+  assert_no_partial (fixture->destination);
+  g_signal_handlers_disconnect_by_data (downloader, &run);
+}
+
 /* Two items, one progress: the totals add up and both land verified. */
 static void
 test_several (DlFixture     *fixture,
@@ -801,6 +841,8 @@ main (int    argc,
   g_test_add ("/media/download/wrong-checksum", DlFixture, NULL, fixture_set_up,
               test_wrong_checksum, fixture_tear_down);
   g_test_add ("/media/download/cancel", DlFixture, NULL, fixture_set_up, test_cancel,
+              fixture_tear_down);
+  g_test_add ("/media/download/pause-resume", DlFixture, NULL, fixture_set_up, test_pause_resume,
               fixture_tear_down);
   g_test_add ("/media/download/several", DlFixture, NULL, fixture_set_up, test_several,
               fixture_tear_down);
