@@ -313,6 +313,7 @@ on_store_changed_cb (FcStore    *store,
 
 static void
 on_credentials_fallback_cb (FcCredentials *credentials,
+                            const char    *reason,
                             FcSession     *self)
 {
   if (self->told_secrets_unavailable)

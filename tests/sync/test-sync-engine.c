@@ -529,6 +529,68 @@ test_coalesced (void)
   g_assert_cmpuint (runs, ==, 0);
 }
 
+static void
+on_secrets_unavailable_cb (FcSession *session,
+                           gpointer   user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+/* In the child, whose session bus is a dead socket: the user is told once,
+ * and signing in, syncing and signing in again work with tokens in memory. */
+static void
+check_no_secret_service (void)
+{
+  g_autoptr(FcTestServer) server = fc_test_server_start (SYNC_TEST_CONFIG, NULL);
+  g_autofree char *url = sync_test_url (server);
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  guint told = 0;
+
+  g_signal_connect (session, "secrets-unavailable", G_CALLBACK (on_secrets_unavailable_cb),
+                    &told);
+  g_assert_true (fc_session_get_secrets_persistent (session));
+
+  sync_test_register (session, url, "memory@example.com");
+  g_assert_cmpuint (fc_session_get_state (session), ==, FC_SESSION_SIGNED_IN);
+  g_assert_false (fc_session_get_secrets_persistent (session));
+  g_assert_cmpuint (told, ==, 1);
+  g_assert_true (sync_test_run (fc_session_get_sync_engine (session), &error));
+  g_assert_no_error (error);
+
+  fc_session_sign_out_async (session, NULL, sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  fc_session_sign_out_finish (session, result);
+  g_assert_cmpuint (fc_session_get_state (session), ==, FC_SESSION_SIGNED_OUT);
+
+  sync_test_sign_in (session, url, "memory@example.com", SYNC_TEST_PASSWORD);
+  g_assert_cmpuint (fc_session_get_state (session), ==, FC_SESSION_SIGNED_IN);
+  g_assert_cmpstr (fc_session_get_account (session), ==, "memory@example.com");
+  g_assert_true (sync_test_run (fc_session_get_sync_engine (session), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (told, ==, 1);
+}
+
+static void
+test_no_secret_service (void)
+{
+  if (g_test_subprocess ()) {
+    g_autofree char *dead = g_build_filename (g_get_user_runtime_dir (), "no-bus", NULL);
+    g_autofree char *address = g_strconcat ("unix:path=", dead, NULL);
+
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+    check_no_secret_service ();
+    return;
+  }
+
+  g_test_trap_subprocess (NULL, 40 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -545,6 +607,7 @@ main (int   argc,
   g_test_add_func ("/sync/session/restore-offline", test_restore_offline);
   g_test_add_func ("/sync/engine/coalesced", test_coalesced);
   g_test_add_func ("/sync/session/password-reset", test_password_reset);
+  g_test_add_func ("/sync/session/no-secret-service", test_no_secret_service);
 
   return g_test_run ();
 }
