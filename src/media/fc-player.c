@@ -929,8 +929,14 @@ start_rest (FcPlayer *self)
 static void
 handle_eos (FcPlayer *self)
 {
-  if (self->duration > 0)
-    set_times (self, self->duration, self->duration);
+  /* The last report can lie past the container's duration (audio runs a
+   * little longer): the end is whichever is later, so progress never goes
+   * back. */
+  if (self->duration > 0) {
+    double end = MAX (self->duration, self->position);
+
+    set_times (self, end, end);
+  }
   emit_progress (self);
 
   if (self->index + 1 >= self->uris->len) {

@@ -341,6 +341,33 @@ test_controls (void)
   g_assert_false (recorder->errored);
 }
 
+/* Commands faster than the pipeline: a new video chosen before the first
+ * prerolled, a seek before the second did. Nothing of the first may leak
+ * into the second (no stale end, no stale position). */
+static void
+test_quick_changes (void)
+{
+  const char *names[] = { "one.webm", "two.webm", "long.webm", NULL };
+  g_autoptr(Recorder) recorder = recorder_new (TRUE, FALSE, names);
+  gint64 start;
+
+  fc_player_start_at (recorder->player, 0, 0);
+  fc_player_next (recorder->player);
+  fc_player_next (recorder->player);
+  start = g_get_monotonic_time ();
+  fc_player_seek (recorder->player, 2.0);
+  g_assert_true (mt_wait_flag (&recorder->ended, 10));
+  g_assert_false (recorder->errored);
+
+  g_assert_cmpuint (recorder->indexes->len, ==, 3);
+  g_assert_cmpuint (g_array_index (recorder->indexes, guint, 2), ==, 2);
+  for (guint i = 0; i < recorder->progress->len; i++)
+    g_assert_cmpuint (progress_at (recorder, i)->index, ==, 2);
+  /* The seek reached the pipeline: 1 s of the 3 s video was left. */
+  g_assert_cmpfloat (seconds_since (start), <, 2.0);
+  g_assert_cmpfloat_with_epsilon (fc_player_get_duration (recorder->player), 3.0, 0.1);
+}
+
 static double
 time_to_end (double rate)
 {
@@ -513,6 +540,7 @@ main (int    argc,
   g_test_add_func ("/media/player/resume", test_resume);
   g_test_add_func ("/media/player/rate", test_rate);
   g_test_add_func ("/media/player/controls", test_controls);
+  g_test_add_func ("/media/player/quick-changes", test_quick_changes);
   g_test_add_func ("/media/player/frames", test_frames);
   g_test_add_func ("/media/player/missing-file", test_missing_file);
   g_test_add_func ("/media/player/corrupt-file", test_corrupt_file);
