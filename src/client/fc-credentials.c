@@ -307,9 +307,15 @@ on_write_cb (GObject      *source,
   Call *call = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
+  gboolean written;
 
-  /* FALSE without an error from a clear: there was nothing to remove. */
-  call->write_finish (result, &error);
+  /* FALSE without an error from a clear: there was nothing to remove. From
+   * a store it means the token was not kept (a dismissed prompt), which must
+   * not pass for success. */
+  written = call->write_finish (result, &error);
+  if (!written && error == NULL && call->write_finish == secret_password_store_finish)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                         _("The keyring did not keep the token (was its prompt dismissed?)"));
   task = finish_call (call, error);
   if (task == NULL)
     return;

@@ -649,9 +649,11 @@ on_local_password_stored_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
-  /* Not fatal: without it the next start sets a new password. */
+  /* Not fatal: without it the next start sets a new password. A dismissed
+   * prompt answers FALSE without an error. */
   if (!secret_password_store_finish (result, &error))
-    g_message ("The local account's password is kept for this run only: %s", error->message);
+    g_message ("The local account's password is kept for this run only: %s",
+               error != NULL ? error->message : "the keyring prompt was dismissed");
   local_sign_in (g_steal_pointer (&task));
 }
 

@@ -249,22 +249,48 @@ test_no_service (void)
 }
 
 /* A Secret Service that takes every call and never answers, like a locked
- * keyring whose unlock prompt nobody answers. */
+ * keyring whose unlock prompt nobody answers. Filters run in GDBus's worker
+ * thread: the calls go to the test through a queue. */
 static GDBusMessage *
 swallow_calls_cb (GDBusConnection *connection,
                   GDBusMessage    *message,
                   gboolean         incoming,
                   gpointer         user_data)
 {
-  guint *swallowed = user_data;
+  GAsyncQueue *swallowed = user_data;
 
   if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
       g_str_has_prefix (g_dbus_message_get_path (message), "/org/freedesktop/secrets")) {
-    (*swallowed)++;
-    g_object_unref (message);
+    g_async_queue_push (swallowed, message);
     return NULL;
   }
   return message;
+}
+
+/* The keyring answers at last, long after the timeout (the prompt was
+ * cancelled): each call gets the error a dismissed prompt gives. */
+static void
+answer_late (GDBusConnection *service,
+             GAsyncQueue     *swallowed)
+{
+  GDBusMessage *call;
+
+  while ((call = g_async_queue_try_pop (swallowed)) != NULL) {
+    g_autoptr(GDBusMessage) reply = NULL;
+
+    reply = g_dbus_message_new_method_error_literal (call, "org.freedesktop.Secret.Error.IsLocked",
+                                                     "Cannot unlock: the prompt was dismissed");
+    g_dbus_connection_send_message (service, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
+    g_object_unref (call);
+  }
+}
+
+static void
+on_timed_out_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
 }
 
 static void
@@ -273,10 +299,12 @@ test_never_answers (void)
   g_autoptr(GTestDBus) bus = NULL;
   g_autoptr(GDBusConnection) service = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncQueue) swallowed = g_async_queue_new_full (g_object_unref);
+  g_autoptr(FcCredentials) credentials = NULL;
   GVariant *reply;
   guint32 owned = 0;
-  guint swallowed = 0;
   gint64 start;
+  gboolean timed_out = FALSE;
 
   if (!g_test_subprocess ()) {
     g_autofree char *daemon = g_find_program_in_path ("dbus-daemon");
@@ -298,7 +326,7 @@ test_never_answers (void)
                                                     G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
                                                     NULL, NULL, &error);
   g_assert_no_error (error);
-  g_dbus_connection_add_filter (service, swallow_calls_cb, &swallowed, NULL);
+  g_dbus_connection_add_filter (service, swallow_calls_cb, swallowed, NULL);
   reply = g_dbus_connection_call_sync (service, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                        "org.freedesktop.DBus", "RequestName",
                                        g_variant_new ("(su)", "org.freedesktop.secrets", 0),
@@ -309,11 +337,44 @@ test_never_answers (void)
   g_variant_unref (reply);
   g_assert_cmpuint (owned, ==, 1);  /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
 
+  /* A task returned twice, or with a NULL error, is a critical: fatal here,
+   * whatever G_DEBUG says. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+
   start = g_get_monotonic_time ();
   check_memory_fallback ();
   /* The first call waited for the one-second timeout, the rest not at all. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
-  g_assert_cmpuint (swallowed, >=, 1);
+  g_assert_cmpint (g_async_queue_length (swallowed), >=, 1);
+
+  /* A call cancelled by the caller while the keyring is silent ends once,
+   * cancelled, and the answer that comes after changes nothing. */
+  credentials = fc_credentials_new ();
+  g_object_set (credentials, "timeout", 1, NULL);
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GAsyncResult) result = NULL;
+    GAsyncResult *slot = NULL;
+    char *access = NULL;
+
+    fc_credentials_lookup_async (credentials, SERVER, "kim@fitcore.test", cancellable,
+                                 on_done_cb, &slot);
+    g_cancellable_cancel (cancellable);
+    result = wait_for (&slot);
+    g_assert_false (fc_credentials_lookup_finish (credentials, result, &access, NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_null (access);
+    g_clear_error (&error);
+  }
+  g_assert_true (fc_credentials_get_persistent (credentials));
+  assert_tokens (credentials, "kim@fitcore.test", NULL, NULL);  /* times out, falls back */
+  g_assert_false (fc_credentials_get_persistent (credentials));
+
+  answer_late (service, swallowed);
+  g_timeout_add_once (500, on_timed_out_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_finalize_object (g_steal_pointer (&credentials));
 
   g_dbus_connection_close_sync (service, NULL, NULL);
   g_test_dbus_down (bus);
