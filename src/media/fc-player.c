@@ -6,7 +6,8 @@
  * context and keeps the state the UI reads. The Worker owns the playbin and
  * runs on its own thread with its own GMainContext (as Clapper does): the
  * player sends it Commands, it sends back Events, both through
- * g_main_context_invoke_full(), so neither side ever blocks on the other.
+ * idle sources attached to the other side's context (post_to()), so neither
+ * side ever blocks on the other.
  * Every load has a generation number; Events of an older load are dropped,
  * so a late EOS of the previous video cannot end the next one.
  */
@@ -201,6 +202,25 @@ worker_unref (Worker *worker)
   g_atomic_rc_box_release_full (worker, (GDestroyNotify) worker_clear);
 }
 
+/* Queues @func on @context. Not g_main_context_invoke(): from a thread
+ * without a thread-default context (a streaming thread) it runs @func right
+ * there whenever it can acquire the default context, and @func must only
+ * ever run in its context's own thread. */
+static void
+post_to (GMainContext   *context,
+         GSourceFunc     func,
+         gpointer        data,
+         GDestroyNotify  notify)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_static_name (source, "[fc-player] post");
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
 static void
 command_free (Command *command)
 {
@@ -235,8 +255,7 @@ event_new (Worker    *worker,
 static void
 event_post (Event *event)
 {
-  g_main_context_invoke_full (event->worker->owner_context, G_PRIORITY_DEFAULT,
-                              event_dispatch_cb, event, (GDestroyNotify) event_free);
+  post_to (event->worker->owner_context, event_dispatch_cb, event, (GDestroyNotify) event_free);
 }
 
 static void
@@ -705,8 +724,8 @@ take_frame (Worker    *worker,
   /* One frame in flight at most: a slow main loop skips frames instead of
    * queueing them. */
   if (post)
-    g_main_context_invoke_full (worker->owner_context, G_PRIORITY_DEFAULT, on_frame_cb,
-                                worker_ref (worker), (GDestroyNotify) worker_unref);
+    post_to (worker->owner_context, on_frame_cb, worker_ref (worker),
+             (GDestroyNotify) worker_unref);
   return GST_FLOW_OK;
 }
 
@@ -837,8 +856,7 @@ send_command (FcPlayer    *self,
     command->uri = g_strdup (g_ptr_array_index (self->uris, self->index));
     command->authorization = g_strdup (self->authorization);
   }
-  g_main_context_invoke_full (self->worker->context, G_PRIORITY_DEFAULT, worker_command_cb,
-                              command, (GDestroyNotify) command_free);
+  post_to (self->worker->context, worker_command_cb, command, (GDestroyNotify) command_free);
 }
 
 static void
@@ -923,7 +941,8 @@ start_rest (FcPlayer *self)
 {
   set_rest_remaining (self, self->rest_seconds);
   set_state (self, FC_PLAYER_STATE_RESTING);
-  self->rest_source = g_timeout_add_seconds (1, on_rest_tick_cb, self);
+  /* Not g_timeout_add_seconds(): its first tick may come early. */
+  self->rest_source = g_timeout_add (1000, on_rest_tick_cb, self);
 }
 
 static void

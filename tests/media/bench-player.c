@@ -51,7 +51,7 @@ bare_take (Bare      *bare,
   /* Like FcPlayer: the first frame is only "shown" once the main thread
    * has it. */
   if (sample != NULL && g_atomic_int_compare_and_exchange (&bare->posted, 0, 1))
-    g_main_context_invoke (NULL, on_bare_frame_cb, bare);
+    g_idle_add (on_bare_frame_cb, bare);
   g_clear_pointer (&sample, gst_sample_unref);
   return GST_FLOW_OK;
 }
