@@ -368,6 +368,48 @@ test_quick_changes (void)
   g_assert_cmpfloat_with_epsilon (fc_player_get_duration (recorder->player), 3.0, 0.1);
 }
 
+/* Every call returns at once: the pipeline's state changes, seeks and
+ * teardown happen on its own thread. Calls are timed one by one, while
+ * a video loads, plays and is torn down. */
+static void
+test_calls_never_wait (void)
+{
+  const char *names[] = { "long.webm", "one.webm", NULL };
+  g_autoptr(Recorder) recorder = recorder_new (TRUE, TRUE, names);
+  double slowest = 0;
+  gint64 start;
+
+#define TIMED(call) \
+  G_STMT_START { \
+    start = g_get_monotonic_time (); \
+    call; \
+    slowest = MAX (slowest, seconds_since (start)); \
+  } G_STMT_END
+
+  TIMED (fc_player_start_at (recorder->player, 0, 0.5));
+  TIMED (fc_player_set_rate (recorder->player, 1.5));
+  g_assert_true (mt_wait_flag (&recorder->playing, 10));
+  TIMED (fc_player_seek_by (recorder->player, 1));
+  TIMED (fc_player_pause (recorder->player));
+  TIMED (fc_player_seek (recorder->player, 0.2));
+  TIMED (fc_player_play (recorder->player));
+  TIMED (fc_player_select (recorder->player, 1));
+  TIMED (fc_player_stop (recorder->player));
+  TIMED (fc_player_start_at (recorder->player, 0, 0));
+  g_assert_true (mt_wait_flag (&recorder->framed, 10));
+  g_signal_handlers_disconnect_by_data (recorder->player, recorder);
+  /* Dispose while playing: the pipeline thread takes it down. */
+  TIMED (g_clear_object (&recorder->player));
+#undef TIMED
+
+  g_test_message ("slowest call: %.2f ms", slowest * 1e3);
+  /* Queueing takes microseconds; a state change on this thread, tens of
+   * milliseconds. */
+  g_assert_cmpfloat (slowest, <, 0.02);
+  /* recorder_free() wants a player of its own to finalize. */
+  recorder->player = fc_player_new (mt_fakesink (FALSE), mt_fakesink (FALSE));
+}
+
 static double
 time_to_end (double rate)
 {
@@ -541,6 +583,7 @@ main (int    argc,
   g_test_add_func ("/media/player/rate", test_rate);
   g_test_add_func ("/media/player/controls", test_controls);
   g_test_add_func ("/media/player/quick-changes", test_quick_changes);
+  g_test_add_func ("/media/player/calls-never-wait", test_calls_never_wait);
   g_test_add_func ("/media/player/frames", test_frames);
   g_test_add_func ("/media/player/missing-file", test_missing_file);
   g_test_add_func ("/media/player/corrupt-file", test_corrupt_file);
