@@ -72,6 +72,9 @@ typedef struct {
   char              *method;
   char              *uri;
   GBytes            *body;
+  char              *content_type;    /* of the body; NULL for JSON */
+  SoupMultipart     *form;            /* a form, until its file is read into body */
+  char              *form_file_field;
   char              *idempotency_key;
   char              *cookie;          /* a Cookie header we manage ourselves */
   FcApiRequestFlags  flags;
@@ -116,6 +119,9 @@ request_free (gpointer data)
   g_free (req->method);
   g_free (req->uri);
   g_clear_pointer (&req->body, g_bytes_unref);
+  g_free (req->content_type);
+  g_clear_pointer (&req->form, soup_multipart_free);
+  g_free (req->form_file_field);
   g_free (req->idempotency_key);
   g_free (req->cookie);
   g_free (req->sent_access);
@@ -250,6 +256,34 @@ api_uri (FcApiClient *self,
   if (self->api_root == NULL)
     return NULL;
   return g_strconcat (self->api_root, path, NULL);
+}
+
+/* A path relative to <base>/api/v1/, never a whole address. */
+static gboolean
+is_api_path (const char *path)
+{
+  return path != NULL && path[0] != '/' && strstr (path, "://") == NULL;
+}
+
+/* start_request() for a path under the API root, tagged @source_tag. */
+static GTask *
+start_api_request (FcApiClient         *self,
+                   const char          *method,
+                   const char          *path,
+                   JsonNode            *body,
+                   const char          *idempotency_key,
+                   FcApiRequestFlags    flags,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data,
+                   gpointer             source_tag)
+{
+  g_autofree char *uri = api_uri (self, path);
+  GTask *task = start_request (self, method, uri, body, idempotency_key, flags, cancellable,
+                               callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  return task;
 }
 
 static void
@@ -664,7 +698,10 @@ send_request (GTask *task)
   if (req->cookie != NULL)
     soup_message_headers_replace (headers, "Cookie", req->cookie);
   if (req->body != NULL)
-    soup_message_set_request_body_from_bytes (req->message, "application/json", req->body);
+    soup_message_set_request_body_from_bytes (req->message,
+                                              req->content_type != NULL ? req->content_type
+                                                                        : "application/json",
+                                              req->body);
 
   soup_session_send_and_read_async (self->session, req->message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), on_request_sent_cb, task);
@@ -1122,19 +1159,13 @@ fc_api_client_request_async (FcApiClient         *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autofree char *uri = NULL;
-  GTask *task;
-
   g_return_if_fail (FC_IS_API_CLIENT (self));
   g_return_if_fail (method != NULL);
-  g_return_if_fail (path != NULL && path[0] != '/' && strstr (path, "://") == NULL);
+  g_return_if_fail (is_api_path (path));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  uri = api_uri (self, path);
-  task = start_request (self, method, uri, body, idempotency_key, flags, cancellable, callback,
-                        user_data);
-  g_task_set_source_tag (task, fc_api_client_request_async);
-  run_request (task);
+  run_request (start_api_request (self, method, path, body, idempotency_key, flags, cancellable,
+                                  callback, user_data, fc_api_client_request_async));
 }
 
 JsonNode *
@@ -1148,6 +1179,134 @@ fc_api_client_request_finish (FcApiClient   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return request_finish (result, out_status, out_problem, error);
+}
+
+/* Multipart forms */
+
+/* A JSON value as the text of a form field: as DRF parses it back. An
+ * empty value is how a form says null. */
+static char *
+form_value (JsonNode *value)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (JSON_NODE_HOLDS_NULL (value))
+    return g_strdup ("");
+  if (!JSON_NODE_HOLDS_VALUE (value))
+    return fc_json_to_string (value, FALSE);
+
+  switch (json_node_get_value_type (value)) {
+    case G_TYPE_STRING:
+      return g_strdup (json_node_get_string (value));
+    case G_TYPE_BOOLEAN:
+      return g_strdup (json_node_get_boolean (value) ? "true" : "false");
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
+    case G_TYPE_DOUBLE:
+      return g_strdup (g_ascii_dtostr (number, sizeof number, json_node_get_double (value)));
+    default:
+      return fc_json_to_string (value, FALSE);
+  }
+}
+
+static void
+on_form_file_loaded_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  GTask *task = user_data;  /* owned; passed on or returned */
+  Request *req = g_task_get_task_data (task);
+  GFile *file = G_FILE (source);
+  g_autoptr(SoupMessageHeaders) headers = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *guessed = NULL;
+  g_autofree char *mime = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents_finish (file, result, &data, &length, NULL, &error)) {
+    g_autofree char *shown = g_file_get_parse_name (file);
+
+    /* Translators: %s is a file name; the reason follows. */
+    g_prefix_error (&error, _("Cannot read “%s”: "), shown);
+    fail_request (task, g_steal_pointer (&error));
+    return;
+  }
+
+  name = g_file_get_basename (file);
+  guessed = g_content_type_guess (name, (const guchar *) data, length, NULL);
+  mime = g_content_type_get_mime_type (guessed);
+  bytes = g_bytes_new_take (g_steal_pointer (&data), length);
+  soup_multipart_append_form_file (req->form, req->form_file_field, name,
+                                   mime != NULL ? mime : "application/octet-stream", bytes);
+
+  /* Serialized once: a resend after a token refresh sends the same bytes. */
+  headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  soup_multipart_to_message (req->form, headers, &req->body);
+  req->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  g_clear_pointer (&req->form, soup_multipart_free);
+  run_request (task);
+}
+
+void
+fc_api_client_request_multipart_async (FcApiClient         *self,
+                                       const char          *method,
+                                       const char          *path,
+                                       JsonObject          *fields,
+                                       const char          *file_field,
+                                       GFile               *file,
+                                       const char          *idempotency_key,
+                                       FcApiRequestFlags    flags,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  Request *req;
+  GTask *task;
+
+  g_return_if_fail (FC_IS_API_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (is_api_path (path));
+  g_return_if_fail (file_field != NULL);
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = start_api_request (self, method, path, NULL, idempotency_key, flags, cancellable,
+                            callback, user_data, fc_api_client_request_multipart_async);
+  req = g_task_get_task_data (task);
+  req->form = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
+  req->form_file_field = g_strdup (file_field);
+
+  if (fields != NULL) {
+    JsonObjectIter iter;
+    const char *name;
+    JsonNode *value;
+
+    json_object_iter_init (&iter, fields);
+    while (json_object_iter_next (&iter, &name, &value)) {
+      g_autofree char *text = NULL;
+
+      if (g_str_equal (name, file_field))
+        continue;
+      text = form_value (value);
+      soup_multipart_append_form_string (req->form, name, text);
+    }
+  }
+
+  g_file_load_contents_async (file, cancellable, on_form_file_loaded_cb, task);
+}
+
+JsonNode *
+fc_api_client_request_multipart_finish (FcApiClient   *self,
+                                        GAsyncResult  *result,
+                                        guint         *out_status,
+                                        FcApiProblem **out_problem,
+                                        GError       **error)
+{
+  /* Both end the same way: one Request on a GTask. */
+  return fc_api_client_request_finish (self, result, out_status, out_problem, error);
 }
 
 /* Lists */

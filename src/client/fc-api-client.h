@@ -145,6 +145,33 @@ JsonNode     *fc_api_client_request_finish          (FcApiClient         *self,
                                                      FcApiProblem       **out_problem,
                                                      GError             **error);
 
+/* Like fc_api_client_request_async(), with the same authentication, token
+ * refresh, retries and errors, but the body is multipart/form-data: each
+ * member of @fields: (nullable) as a text part (a string as is, a number or
+ * a boolean as JSON writes it, null as an empty value, which the server reads
+ * as null), and the contents of @file as the part @file_field, named after
+ * the file's basename, with the content type g_content_type_guess() gives.
+ * A member of @fields named @file_field is left out. @file is read in full
+ * before the request is sent; when it cannot be read the call fails with that
+ * %G_IO_ERROR (%G_IO_ERROR_NOT_FOUND for a missing file) and nothing is
+ * sent. */
+void          fc_api_client_request_multipart_async (FcApiClient         *self,
+                                                     const char          *method,
+                                                     const char          *path,
+                                                     JsonObject          *fields,
+                                                     const char          *file_field,
+                                                     GFile               *file,
+                                                     const char          *idempotency_key,
+                                                     FcApiRequestFlags    flags,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+JsonNode     *fc_api_client_request_multipart_finish (FcApiClient         *self,
+                                                      GAsyncResult        *result,
+                                                      guint               *out_status,
+                                                      FcApiProblem       **out_problem,
+                                                      GError             **error);
+
 /* GETs a paginated list and follows its `next` links to the end. Each link is
  * followed on this client's own server (only its path and query are used),
  * so a token never goes elsewhere. @page_func: (nullable) runs per page. The

@@ -652,6 +652,41 @@ problem_message (FcApiProblem *problem,
   return message;
 }
 
+/* The row waits for the user with @message. Takes @task. */
+static void
+reject_row (GTask        *task,
+            FcOutboxItem *row,
+            guint         status,
+            const char   *message,
+            JsonNode     *fields)
+{
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  g_debug ("%s %s rejected (%u): %s", fc_outbox_item_get_method (row),
+           fc_outbox_item_get_path (row), status, message);
+  g_signal_emit (self, signals[SIGNAL_REJECTED], 0, row);
+  run->finish = fc_store_outbox_reject_finish;
+  fc_store_outbox_reject_async (self->store, fc_outbox_item_get_id (row), status, message,
+                                fields, NULL, on_row_settled_cb, task);
+}
+
+/* The local file a profile write uploads: an `img` that is a file:// URL
+ * (the profile editor's choice) goes as multipart; `img: null` (clear) and
+ * an unchanged server URL stay JSON. */
+static GFile *
+photo_to_upload (JsonNode *body)
+{
+  const char *img;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    return NULL;
+  img = fc_json_get_string (json_node_get_object (body), "img");
+  if (img == NULL || !g_str_has_prefix (img, "file://"))
+    return NULL;
+  return g_file_new_for_uri (img);
+}
+
 static void
 on_row_sent_cb (GObject      *source,
                 GAsyncResult *result,
@@ -666,8 +701,12 @@ on_row_sent_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   guint status = 0;
 
-  response = fc_api_client_request_finish (FC_API_CLIENT (source), result, &status, &problem,
-                                           &error);
+  if (g_async_result_is_tagged (result, fc_api_client_request_multipart_async))
+    response = fc_api_client_request_multipart_finish (FC_API_CLIENT (source), result, &status,
+                                                       &problem, &error);
+  else
+    response = fc_api_client_request_finish (FC_API_CLIENT (source), result, &status, &problem,
+                                             &error);
   if (response != NULL) {
     run->finish = fc_store_outbox_complete_finish;
     fc_store_outbox_complete_async (self->store, fc_outbox_item_get_id (row), response, NULL,
@@ -681,19 +720,26 @@ on_row_sent_cb (GObject      *source,
     return;
   }
 
+  /* The file to upload is gone or unreadable (the client's only
+   * G_IO_ERROR besides cancellation): nothing was sent, and only the user
+   * can fix it, so it waits in the attention list. */
+  if (error->domain == G_IO_ERROR) {
+    /* Translators: the reason (a sentence naming the file) follows. */
+    g_autofree char *message = g_strdup_printf (_("The profile photo was not sent. %s"),
+                                                error->message);
+
+    reject_row (g_steal_pointer (&task), row, 0, message, NULL);
+    return;
+  }
+
   /* The write's own fault: it waits for the user, the rest goes on. 401
    * is not among them: the client signs the user out, and the row waits
    * for the next sign-in. */
   if (status >= 400 && status < 500 && status != 401 && status != 408 && status != 429) {
     g_autofree char *message = problem_message (problem, error);
-    JsonNode *fields = problem != NULL ? fc_api_problem_get_raw (problem) : NULL;
 
-    g_debug ("%s %s rejected (%u): %s", fc_outbox_item_get_method (row),
-             fc_outbox_item_get_path (row), status, message);
-    g_signal_emit (self, signals[SIGNAL_REJECTED], 0, row);
-    run->finish = fc_store_outbox_reject_finish;
-    fc_store_outbox_reject_async (self->store, fc_outbox_item_get_id (row), status, message,
-                                  fields, NULL, on_row_settled_cb, g_steal_pointer (&task));
+    reject_row (g_steal_pointer (&task), row, status, message,
+                problem != NULL ? fc_api_problem_get_raw (problem) : NULL);
     return;
   }
 
@@ -721,6 +767,7 @@ on_row_marked_cb (GObject      *source,
   Run *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GFile) photo = NULL;
   const char *text;
 
   if (!fc_store_outbox_mark_sending_finish (FC_STORE (source), result, &error)) {
@@ -734,6 +781,17 @@ on_row_marked_cb (GObject      *source,
     if (body == NULL)
       g_warning ("Outbox row %" G_GINT64_FORMAT " has a body that is not JSON",
                  fc_outbox_item_get_id (run->row));
+  }
+
+  photo = photo_to_upload (body);
+  if (photo != NULL) {
+    fc_api_client_request_multipart_async (self->client, fc_outbox_item_get_method (run->row),
+                                           fc_outbox_item_get_path (run->row),
+                                           json_node_get_object (body), "img", photo,
+                                           fc_outbox_item_get_idempotency_key (run->row),
+                                           FC_API_REQUEST_NONE, cancellable,
+                                           on_row_sent_cb, g_steal_pointer (&task));
+    return;
   }
   fc_api_client_request_async (self->client, fc_outbox_item_get_method (run->row),
                                fc_outbox_item_get_path (run->row), body,

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
 #include "fc-json.h"
 #include "sync-test-util.h"
 
@@ -529,6 +531,137 @@ test_coalesced (void)
   g_assert_cmpuint (runs, ==, 0);
 }
 
+static GBytes *
+make_png (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 24, 16);
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x3366ccff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &data, &size, "png", &error, NULL));
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, size);
+}
+
+static void
+save_profile (FcStore    *store,
+              JsonObject *changes)
+{
+  g_autoptr(FcOutboxItem) row = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  fc_store_save_profile_async (store, changes, NULL, sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  row = fc_store_save_profile_finish (store, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (row);
+}
+
+/* The profile as the server has it now. */
+static JsonObject *
+server_profile (FcTestServer *server,
+                const char   *email)
+{
+  g_autofree char *token = fc_test_login (server, email, SYNC_TEST_PASSWORD, NULL);
+  g_autoptr(FcTestResponse) response = NULL;
+
+  response = fc_test_request (server, "GET", "/api/v1/auth/profile/", token, NULL);
+  g_assert_cmpuint (response->status, ==, 200);
+  return json_object_ref (fc_test_response_object (response));
+}
+
+/* A photo chosen in the profile editor (a file:// URL) goes up as
+ * multipart with the other changed fields; a photo that is gone waits for
+ * the user with a message naming it; `img: null` clears it. */
+static void
+test_profile_photo (void)
+{
+  g_autoptr(FcTestServer) server = fc_test_server_start (SYNC_TEST_CONFIG, NULL);
+  g_autofree char *url = sync_test_url (server);
+  g_autofree char *media = g_strconcat (server->base_url, "/media/profile/", NULL);
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "photos", NULL);
+  g_autofree char *path = g_build_filename (dir, "me.png", NULL);
+  g_autofree char *gone = g_build_filename (dir, "gone.png", NULL);
+  g_autofree char *uri = NULL;
+  g_autofree char *gone_uri = NULL;
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(GBytes) png = make_png ();
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) gone_changes = json_object_new ();
+  g_autoptr(JsonObject) clear_changes = json_object_new ();
+  g_autoptr(JsonObject) profile = NULL;
+  g_autoptr(JsonObject) after_gone = NULL;
+  g_autoptr(JsonObject) cleared = NULL;
+  g_autoptr(FcTestResponse) download = NULL;
+  g_autoptr(FcOutboxItem) row = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *img = NULL;
+  FcSyncEngine *engine;
+  FcStore *store;
+  double weight = 0;
+  guint rejected = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), &error);
+  g_assert_no_error (error);
+  uri = g_filename_to_uri (path, NULL, &error);
+  g_assert_no_error (error);
+  gone_uri = g_filename_to_uri (gone, NULL, &error);
+  g_assert_no_error (error);
+
+  sync_test_register (session, url, "photo@example.com");
+  engine = fc_session_get_sync_engine (session);
+  store = fc_session_get_store (session);
+  g_signal_connect (engine, "rejected", G_CALLBACK (on_rejected_cb), &rejected);
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+
+  json_object_set_string_member (changes, "img", uri);
+  json_object_set_double_member (changes, "weight", 68.5);
+  save_profile (store, changes);
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejected, ==, 0);
+  g_assert_cmpuint (fc_sync_engine_get_pending_count (engine), ==, 0);
+  g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_SYNCED);
+
+  profile = server_profile (server, "photo@example.com");
+  img = g_strdup (fc_json_get_string (profile, "img"));
+  g_assert_nonnull (img);
+  g_assert_true (g_str_has_prefix (img, media));
+  g_assert_true (fc_json_get_double (profile, "weight", &weight));
+  g_assert_cmpfloat (weight, ==, 68.5);
+  download = fc_test_request (server, "GET", img + strlen (server->base_url), NULL, NULL);
+  g_assert_cmpuint (download->status, ==, 200);
+  g_assert_cmpuint (g_bytes_get_size (download->body), >, 0);
+  g_assert_true (g_bytes_equal (download->body, png));
+
+  /* The file was removed before the sync: nothing goes, the user is told. */
+  json_object_set_string_member (gone_changes, "img", gone_uri);
+  save_profile (store, gone_changes);
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejected, ==, 1);
+  g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_NEEDS_ATTENTION);
+  row = only_attention_row (store);
+  g_assert_nonnull (strstr (fc_outbox_item_get_error_message (row), "profile photo"));
+  g_assert_nonnull (strstr (fc_outbox_item_get_error_message (row), "gone.png"));
+  after_gone = server_profile (server, "photo@example.com");
+  g_assert_cmpstr (fc_json_get_string (after_gone, "img"), ==, img);
+
+  /* Clearing stays JSON, and goes. */
+  json_object_set_null_member (clear_changes, "img");
+  save_profile (store, clear_changes);
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+  cleared = server_profile (server, "photo@example.com");
+  g_assert_true (fc_json_is_null (cleared, "img"));
+}
+
 static void
 on_secrets_unavailable_cb (FcSession *session,
                            gpointer   user_data)
@@ -608,6 +741,7 @@ main (int   argc,
   g_test_add_func ("/sync/engine/coalesced", test_coalesced);
   g_test_add_func ("/sync/session/password-reset", test_password_reset);
   g_test_add_func ("/sync/session/no-secret-service", test_no_secret_service);
+  g_test_add_func ("/sync/engine/profile-photo", test_profile_photo);
 
   return g_test_run ();
 }
