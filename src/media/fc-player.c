@@ -51,6 +51,7 @@ typedef struct {
   GSource      *watchdog;        /* while a load prerolls */
   guint         generation;
   char         *uri;
+  char         *name;            /* the video's title, or its file name */
   double        pending_seek;
   double        rate;
   gboolean      target_playing;
@@ -79,6 +80,7 @@ typedef struct {
   CommandType  type;
   guint        generation;
   char        *uri;
+  char        *title;
   char        *authorization;
   double       position;
   double       rate;
@@ -112,6 +114,7 @@ struct _FcPlayer {
   GstElement    *video_sink;
   GstElement    *audio_sink;
   GPtrArray     *uris;
+  GPtrArray     *titles;          /* NULL entries for none */
   char          *authorization;
   GError        *error;
   GdkTexture    *texture;
@@ -191,6 +194,7 @@ worker_clear (Worker *worker)
   g_weak_ref_clear (&worker->player);
   g_clear_object (&worker->playbin);
   g_clear_pointer (&worker->uri, g_free);
+  g_clear_pointer (&worker->name, g_free);
   g_clear_pointer (&worker->authorization, g_free);
   g_clear_pointer (&worker->frame, gst_sample_unref);
   g_mutex_clear (&worker->lock);
@@ -226,6 +230,7 @@ command_free (Command *command)
 {
   worker_unref (command->worker);
   g_free (command->uri);
+  g_free (command->title);
   g_free (command->authorization);
   g_free (command);
 }
@@ -334,7 +339,7 @@ map_error (Worker     *worker,
 {
   g_autoptr(GError) gst_error = NULL;
   g_autofree char *debug = NULL;
-  g_autofree char *name = uri_display_name (worker->uri != NULL ? worker->uri : "");
+  const char *name = worker->name;
   gboolean is_http = worker->uri != NULL && (g_str_has_prefix (worker->uri, "http://") ||
                                              g_str_has_prefix (worker->uri, "https://"));
   guint status = http_status_of (message);
@@ -353,13 +358,13 @@ map_error (Worker     *worker,
       if (status == 401 || status == 403 ||
           (status == 0 && gst_error->code == GST_RESOURCE_ERROR_NOT_AUTHORIZED))
         return g_error_new (FC_PLAYER_ERROR, FC_PLAYER_ERROR_LOCKED,
-                            _("This video is locked: the server refused it (HTTP %u)."),
+                            _("“%s” is locked: the server refused it (HTTP %u)."), name,
                             status != 0 ? status : 403);
       if (status == 404 || (status == 0 && gst_error->code == GST_RESOURCE_ERROR_NOT_FOUND))
         return g_error_new (FC_PLAYER_ERROR, FC_PLAYER_ERROR_NOT_FOUND,
-                            _("The server no longer has this video (HTTP 404)."));
+                            _("The server no longer has “%s” (HTTP 404)."), name);
       return g_error_new (FC_PLAYER_ERROR, FC_PLAYER_ERROR_NETWORK,
-                          _("The video stopped: the server could not be reached (%s)."),
+                          _("“%s” stopped: the server could not be reached (%s)."), name,
                           gst_error->message);
     }
     if (gst_error->code == GST_RESOURCE_ERROR_NOT_FOUND)
@@ -373,8 +378,8 @@ map_error (Worker     *worker,
    * of the element it starved. */
   if (is_http && gst_error->domain == GST_STREAM_ERROR &&
       gst_error->code == GST_STREAM_ERROR_FAILED)
-    return g_error_new_literal (FC_PLAYER_ERROR, FC_PLAYER_ERROR_NETWORK,
-                                _("The video stopped: the server could not be reached."));
+    return g_error_new (FC_PLAYER_ERROR, FC_PLAYER_ERROR_NETWORK,
+                        _("“%s” stopped: the server could not be reached."), name);
 
   if (gst_error->domain == GST_STREAM_ERROR) {
     switch (gst_error->code) {
@@ -428,7 +433,7 @@ static gboolean
 on_watchdog_cb (gpointer data)
 {
   Worker *worker = data;
-  g_autofree char *name = uri_display_name (worker->uri != NULL ? worker->uri : "");
+  const char *name = worker->name;
 
   g_clear_pointer (&worker->watchdog, g_source_unref);
   if (!worker->prerolled && !worker->failed)
@@ -473,7 +478,7 @@ worker_missing_plugin (Worker     *worker,
                        GstMessage *message)
 {
   g_autofree char *description = gst_missing_plugin_message_get_description (message);
-  g_autofree char *name = uri_display_name (worker->uri != NULL ? worker->uri : "");
+  const char *name = worker->name;
 
   if (worker->failed)
     return;
@@ -589,6 +594,9 @@ worker_load (Worker  *worker,
   worker->rate = command->rate;
   g_free (worker->uri);
   worker->uri = g_strdup (command->uri);
+  g_free (worker->name);
+  worker->name = command->title != NULL ? g_strdup (command->title)
+                                        : uri_display_name (command->uri);
   g_mutex_lock (&worker->lock);
   g_free (worker->authorization);
   worker->authorization = g_strdup (command->authorization);
@@ -603,10 +611,8 @@ worker_load (Worker  *worker,
   /* filesrc says "Resource not found" and names no file; say which. */
   path = g_filename_from_uri (command->uri, NULL, NULL);
   if (path != NULL && !g_file_test (path, G_FILE_TEST_EXISTS)) {
-    g_autofree char *name = uri_display_name (command->uri);
-
     post_error (worker, g_error_new (FC_PLAYER_ERROR, FC_PLAYER_ERROR_NOT_FOUND,
-                                     _("The video file “%s” is missing."), name));
+                                     _("The video file “%s” is missing."), worker->name));
     return;
   }
 
@@ -854,6 +860,7 @@ send_command (FcPlayer    *self,
   command->playing = self->want_playing;
   if (type == COMMAND_LOAD) {
     command->uri = g_strdup (g_ptr_array_index (self->uris, self->index));
+    command->title = g_strdup (g_ptr_array_index (self->titles, self->index));
     command->authorization = g_strdup (self->authorization);
   }
   post_to (self->worker->context, worker_command_cb, command, (GDestroyNotify) command_free);
@@ -1152,6 +1159,7 @@ fc_player_finalize (GObject *object)
   FcPlayer *self = FC_PLAYER (object);
 
   g_clear_pointer (&self->uris, g_ptr_array_unref);
+  g_clear_pointer (&self->titles, g_ptr_array_unref);
   g_clear_pointer (&self->authorization, g_free);
   g_clear_error (&self->error);
 
@@ -1320,6 +1328,7 @@ static void
 fc_player_init (FcPlayer *self)
 {
   self->uris = g_ptr_array_new_with_free_func (g_free);
+  self->titles = g_ptr_array_new_with_free_func (g_free);
   self->index = G_MAXUINT;
   self->rate = 1.0;
   self->volume = 1.0;
@@ -1342,14 +1351,18 @@ fc_player_new (GstElement *video_sink,
 void
 fc_player_set_playlist (FcPlayer           *self,
                         const char * const *uris,
+                        const char * const *titles,
                         const char         *authorization)
 {
   g_return_if_fail (FC_IS_PLAYER (self));
 
   fc_player_stop (self);
   g_ptr_array_set_size (self->uris, 0);
-  for (guint i = 0; uris != NULL && uris[i] != NULL; i++)
+  g_ptr_array_set_size (self->titles, 0);
+  for (guint i = 0; uris != NULL && uris[i] != NULL; i++) {
     g_ptr_array_add (self->uris, g_strdup (uris[i]));
+    g_ptr_array_add (self->titles, g_strdup (titles != NULL ? titles[i] : NULL));
+  }
   g_free (self->authorization);
   self->authorization = g_strdup (authorization);
   self->index = G_MAXUINT;

@@ -87,10 +87,13 @@ FcPlayer      *fc_player_new              (GstElement   *video_sink,
                                            GstElement   *audio_sink);
 
 /* Replaces the playlist and stops; nothing plays until fc_player_play() or
- * fc_player_start_at(). @authorization, if not NULL, is sent as the
- * Authorization header of http(s) requests. */
+ * fc_player_start_at(). @titles, if not NULL, has one title per URI (or
+ * NULL entries): error messages name the video by it rather than by its
+ * file name. @authorization, if not NULL, is sent as the Authorization
+ * header of http(s) requests. */
 void           fc_player_set_playlist     (FcPlayer            *self,
                                            const char * const  *uris,
+                                           const char * const  *titles,
                                            const char          *authorization);
 /* Opens video @index at @position seconds and plays it (resume). */
 void           fc_player_start_at         (FcPlayer     *self,

@@ -154,7 +154,7 @@ ours_new (void)
   const char *uris[] = { video_uri, NULL };
 
   ours->player = fc_player_new (NULL, mt_fakesink (TRUE));
-  fc_player_set_playlist (ours->player, uris, NULL);
+  fc_player_set_playlist (ours->player, uris, NULL, NULL);
   g_signal_connect (ours->player, "invalidate-contents", G_CALLBACK (on_ours_contents_cb), ours);
   g_signal_connect (ours->player, "notify::state", G_CALLBACK (on_ours_state_cb), ours);
   return ours;

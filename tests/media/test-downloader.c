@@ -672,10 +672,11 @@ player_for (const char *url,
   FcPlayer *player = fc_player_new (mt_fakesink (sync), mt_fakesink (sync));
   g_autofree char *authorization = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
   const char *uris[] = { url, NULL };
+  const char *titles[] = { "Noise", NULL };
 
   g_signal_connect (player, "notify::state", G_CALLBACK (on_player_state_cb), result);
   g_signal_connect (player, "error", G_CALLBACK (on_player_error_cb), result);
-  fc_player_set_playlist (player, uris, authorization);
+  fc_player_set_playlist (player, uris, titles, authorization);
   fc_player_start_at (player, 0, 0);
   return player;
 }
@@ -730,6 +731,8 @@ test_player_http (DlFixture     *fixture,
   locked = play_url (fixture->url, fixture->base.token_a);
   g_assert_error (locked, FC_PLAYER_ERROR, FC_PLAYER_ERROR_LOCKED);
   g_test_message ("locked: %s", locked->message);
+  /* Named by its title, not by the API's URL. */
+  g_assert_cmpstr (locked->message, ==, "“Noise” is locked: the server refused it (HTTP 403).");
 
   wt_set_premium (srv, NT_EMAIL_A, TRUE);
   allowed = play_url (fixture->url, fixture->base.token_a);
@@ -739,6 +742,7 @@ test_player_http (DlFixture     *fixture,
   offline = play_url (fixture->url, fixture->base.token_a);
   g_assert_error (offline, FC_PLAYER_ERROR, FC_PLAYER_ERROR_NETWORK);
   g_test_message ("offline: %s", offline->message);
+  g_assert_nonnull (strstr (offline->message, "“Noise”"));
 }
 
 /* ---- A server that goes away mid-stream -------------------------------- */

@@ -127,7 +127,7 @@ recorder_new (gboolean            sync,
   for (guint i = 0; names[i] != NULL; i++)
     g_ptr_array_add (uris, media_uri (names[i]));
   g_ptr_array_add (uris, NULL);
-  fc_player_set_playlist (recorder->player, (const char * const *) uris->pdata, NULL);
+  fc_player_set_playlist (recorder->player, (const char * const *) uris->pdata, NULL, NULL);
 
   recorder->progress = g_array_new (FALSE, FALSE, sizeof (Progress));
   recorder->indexes = g_array_new (FALSE, FALSE, sizeof (guint));
