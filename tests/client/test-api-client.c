@@ -472,6 +472,82 @@ test_refresh_on_expiry (void)
   g_assert_nonnull (fc_api_client_get_access_token (client));
 }
 
+static JsonNode *
+request_multipart (FcApiClient   *client,
+                   JsonObject    *fields,
+                   GFile         *file,
+                   guint         *out_status,
+                   FcApiProblem **out_problem,
+                   GError       **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fc_api_client_request_multipart_async (client, "PATCH", "auth/profile/", fields, "img", file,
+                                         NULL, FC_API_REQUEST_NONE, NULL, on_done_cb, &slot);
+  result = wait_for (&slot);
+  return fc_api_client_request_multipart_finish (client, result, out_status, out_problem, error);
+}
+
+/* A form with a file: text fields beside it, sent again after a refresh
+ * like any request; an unreadable file fails before anything is sent. */
+static void
+test_multipart (void)
+{
+  /* A 1x1 PNG, small enough to write out here. */
+  static const char png_base64[] =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+  g_autoptr(FcTestServer) server = fc_test_server_start (SHORT_TOKENS, NULL);
+  g_autoptr(FcApiClient) client = signed_in_client (server, "form@fitcore.test");
+  g_autofree char *media = g_strconcat (server->base_url, "/media/profile/", NULL);
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "avatar.png", NULL);
+  g_autofree char *gone_path = g_build_filename (g_get_user_cache_dir (), "gone.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) gone = g_file_new_for_path (gone_path);
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(FcApiProblem) problem = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guchar *png = NULL;
+  JsonObject *profile;
+  gsize png_size = 0;
+  guint status = 0;
+  gint64 age = 0;
+  double weight = 0;
+
+  png = g_base64_decode (png_base64, &png_size);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  g_file_set_contents (path, (const char *) png, (gssize) png_size, &error);
+  g_assert_no_error (error);
+
+  json_object_set_int_member (fields, "age", 41);
+  json_object_set_double_member (fields, "weight", 70.25);
+  json_object_set_null_member (fields, "gender");
+  json_object_set_string_member (fields, "img", "ignored: the file goes in its place");
+
+  wait_for_expiry ();
+  node = request_multipart (client, fields, file, &status, &problem, &error);
+  g_assert_no_error (error);
+  g_assert_null (problem);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (fc_api_client_get_refresh_count (client), ==, 1);
+  profile = json_node_get_object (node);
+  g_assert_true (g_str_has_prefix (fc_json_get_string (profile, "img"), media));
+  g_assert_true (fc_json_get_int (profile, "age", &age));
+  g_assert_cmpint (age, ==, 41);
+  g_assert_true (fc_json_get_double (profile, "weight", &weight));
+  g_assert_cmpfloat (weight, ==, 70.25);
+  g_assert_true (fc_json_is_null (profile, "gender"));
+  g_clear_pointer (&node, json_node_unref);
+
+  node = request_multipart (client, NULL, gone, &status, &problem, &error);
+  g_assert_null (node);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "gone.png"));
+  g_assert_cmpuint (status, ==, 0);
+  g_assert_null (problem);
+}
+
 typedef struct {
   guint done;
   guint ok;
@@ -918,6 +994,7 @@ main (int   argc,
   g_test_add_func ("/client/api/register", test_register);
   g_test_add_func ("/client/api/password-reset", test_password_reset);
   g_test_add_func ("/client/api/refresh-on-expiry", test_refresh_on_expiry);
+  g_test_add_func ("/client/api/multipart", test_multipart);
   g_test_add_func ("/client/api/single-flight", test_single_flight);
   g_test_add_func ("/client/api/revoked", test_revoked);
   g_test_add_func ("/client/api/sign-out", test_sign_out);
