@@ -664,6 +664,21 @@ transfer_begin (Transfer *transfer)
   if (self->authorization != NULL)
     soup_message_headers_replace (headers, "Authorization", self->authorization);
 
+  /* Downloads go into fc_downloader_workout_dir(), made on first use. */
+  {
+    g_autofree char *parent = g_path_get_dirname (item->destination);
+
+    if (g_mkdir_with_parents (parent, 0700) != 0) {
+      int saved_errno = errno;
+      g_autofree char *name = item_display_name (item);
+
+      transfer_end (transfer, g_error_new (G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                                           _("Could not save “%s”: %s"), name,
+                                           g_strerror (saved_errno)));
+      return;
+    }
+  }
+
   /* Resume only bytes whose ETag we know. */
   g_clear_pointer (&transfer->etag, g_free);
   item->done = 0;

@@ -75,7 +75,8 @@ G_DECLARE_FINAL_TYPE (FcDownloader, fc_downloader, FC, DOWNLOADER, GObject)
 GQuark             fc_downloader_error_quark      (void);
 GType              fc_downloader_state_get_type   (void) G_GNUC_CONST;
 
-/* $XDG_DATA_HOME/fitcore/downloads/SERVER/@workout_id/ (not created). */
+/* $XDG_DATA_HOME/fitcore/downloads/SERVER/@workout_id/; the downloader
+ * creates a destination's directory (mode 0700) when it first writes. */
 char              *fc_downloader_workout_dir      (const char    *server_url,
                                                    const char    *workout_id);
 

@@ -550,7 +550,9 @@ test_several (DlFixture     *fixture,
               gconstpointer  data)
 {
   g_autoptr(FcDownloader) downloader = fc_downloader_new (NULL);
-  g_autofree char *second = g_build_filename (fixture->dir, "2.webm", NULL);
+  g_autofree char *server = g_build_filename (fixture->dir, "server", NULL);
+  g_autofree char *nested = g_build_filename (server, "7", NULL);
+  g_autofree char *second = g_build_filename (nested, "2.webm", NULL);
   g_autofree char *sha = NULL;
   Run run = { 0 };
 
@@ -567,8 +569,12 @@ test_several (DlFixture     *fixture,
   g_assert_cmpuint (fc_downloader_get_bytes_total (downloader), ==, 2 * fixture->size);
   g_assert_cmpuint (fc_downloader_get_bytes_done (downloader), ==, 2 * fixture->size);
   g_assert_cmpfloat (fc_downloader_get_fraction (downloader), ==, 1.0);
+  /* The second went into directories the downloader made. */
   sha = mt_file_sha256 (second);
   g_assert_cmpstr (sha, ==, fixture->sha256);
+  g_unlink (second);
+  g_assert_cmpint (g_rmdir (nested), ==, 0);
+  g_assert_cmpint (g_rmdir (server), ==, 0);
   g_signal_handlers_disconnect_by_data (downloader, &run);
   g_array_unref (run.dones);
 }
