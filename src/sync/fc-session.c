@@ -641,6 +641,30 @@ on_reset_requested_cb (GObject      *source,
 
 static void local_sign_in (GTask *task);
 
+static gboolean
+cancel_secret_call_cb (gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* libsecret waits on an unlock prompt for as long as nobody answers it. The
+ * local account's password goes to libsecret directly (FcCredentials keeps
+ * only tokens), so its calls get FcCredentials' bound: after that the flow
+ * goes on as if there were no keyring, and a new password is set. The
+ * caller's own cancellable is checked at each step of the task. */
+static GCancellable *
+secret_call_cancellable_new (FcSession *self)
+{
+  GCancellable *cancellable = g_cancellable_new ();
+  guint seconds = 10;
+
+  g_object_get (self->credentials, "timeout", &seconds, NULL);
+  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds, cancel_secret_call_cb,
+                              g_object_ref (cancellable), g_object_unref);
+  return cancellable;
+}
+
 static void
 on_local_password_stored_cb (GObject      *source,
                              GAsyncResult *result,
@@ -648,6 +672,9 @@ on_local_password_stored_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
 
   /* Not fatal: without it the next start sets a new password. A dismissed
    * prompt answers FALSE without an error. */
@@ -663,15 +690,16 @@ on_local_account_created_cb (GObject      *source,
                              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
   SignIn *data = g_task_get_task_data (task);
   FcLocalServer *server = FC_LOCAL_SERVER (source);
+  g_autoptr(GCancellable) cancellable = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!fc_local_server_create_account_finish (server, result, &error)) {
     g_task_return_error (task, g_steal_pointer (&error));
     return;
   }
+  cancellable = secret_call_cancellable_new (g_task_get_source_object (task));
   secret_password_store (local_password_schema (), SECRET_COLLECTION_DEFAULT,
                          _("FitCore local account"), data->password,
                          cancellable, on_local_password_stored_cb,
@@ -796,6 +824,8 @@ on_local_password_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   data->password = secret_password_lookup_finish (result, &error);
+  if (g_task_return_error_if_cancelled (task))
+    return;
   if (data->password == NULL) {
     if (error != NULL)
       g_message ("No Secret Service for the local account: %s", error->message);
@@ -1229,6 +1259,7 @@ fc_session_use_local_server_async (FcSession           *self,
                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GCancellable) secret_cancellable = NULL;
   g_autofree char *data_dir = NULL;
   SignIn *data;
 
@@ -1243,7 +1274,8 @@ fc_session_use_local_server_async (FcSession           *self,
   data->email = g_strdup (LOCAL_ACCOUNT);
   self->local_server = fc_local_server_new (NULL, data_dir);
 
-  secret_password_lookup (local_password_schema (), cancellable, on_local_password_cb,
+  secret_cancellable = secret_call_cancellable_new (self);
+  secret_password_lookup (local_password_schema (), secret_cancellable, on_local_password_cb,
                           g_steal_pointer (&task),
                           "data-dir", data_dir, "account", LOCAL_ACCOUNT, NULL);
 }

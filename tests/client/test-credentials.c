@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fc-credentials.h"
+#include "fc-test-secrets.h"
 
 #include "client-test-util.h"
 
@@ -248,43 +249,6 @@ test_no_service (void)
   g_test_trap_assert_passed ();
 }
 
-/* A Secret Service that takes every call and never answers, like a locked
- * keyring whose unlock prompt nobody answers. Filters run in GDBus's worker
- * thread: the calls go to the test through a queue. */
-static GDBusMessage *
-swallow_calls_cb (GDBusConnection *connection,
-                  GDBusMessage    *message,
-                  gboolean         incoming,
-                  gpointer         user_data)
-{
-  GAsyncQueue *swallowed = user_data;
-
-  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
-      g_str_has_prefix (g_dbus_message_get_path (message), "/org/freedesktop/secrets")) {
-    g_async_queue_push (swallowed, message);
-    return NULL;
-  }
-  return message;
-}
-
-/* The keyring answers at last, long after the timeout (the prompt was
- * cancelled): each call gets the error a dismissed prompt gives. */
-static void
-answer_late (GDBusConnection *service,
-             GAsyncQueue     *swallowed)
-{
-  GDBusMessage *call;
-
-  while ((call = g_async_queue_try_pop (swallowed)) != NULL) {
-    g_autoptr(GDBusMessage) reply = NULL;
-
-    reply = g_dbus_message_new_method_error_literal (call, "org.freedesktop.Secret.Error.IsLocked",
-                                                     "Cannot unlock: the prompt was dismissed");
-    g_dbus_connection_send_message (service, reply, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL, NULL);
-    g_object_unref (call);
-  }
-}
-
 static void
 on_timed_out_cb (gpointer user_data)
 {
@@ -296,13 +260,9 @@ on_timed_out_cb (gpointer user_data)
 static void
 test_never_answers (void)
 {
-  g_autoptr(GTestDBus) bus = NULL;
-  g_autoptr(GDBusConnection) service = NULL;
+  g_autoptr(FcTestSilentKeyring) keyring = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncQueue) swallowed = g_async_queue_new_full (g_object_unref);
   g_autoptr(FcCredentials) credentials = NULL;
-  GVariant *reply;
-  guint32 owned = 0;
   gint64 start;
   gboolean timed_out = FALSE;
 
@@ -318,24 +278,8 @@ test_never_answers (void)
     return;
   }
 
-  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (bus);
-
-  service = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
-                                                    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                    NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_dbus_connection_add_filter (service, swallow_calls_cb, swallowed, NULL);
-  reply = g_dbus_connection_call_sync (service, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.secrets", 0),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(u)", &owned);
-  g_variant_unref (reply);
-  g_assert_cmpuint (owned, ==, 1);  /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
+  keyring = fc_test_silent_keyring_new ();
+  g_assert_nonnull (keyring);
 
   /* A task returned twice, or with a NULL error, is a critical: fatal here,
    * whatever G_DEBUG says. */
@@ -345,7 +289,7 @@ test_never_answers (void)
   check_memory_fallback ();
   /* The first call waited for the one-second timeout, the rest not at all. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
-  g_assert_cmpint (g_async_queue_length (swallowed), >=, 1);
+  g_assert_cmpuint (fc_test_silent_keyring_swallowed (keyring), >=, 1);
 
   /* A call cancelled by the caller while the keyring is silent ends once,
    * cancelled, and the answer that comes after changes nothing. */
@@ -370,14 +314,11 @@ test_never_answers (void)
   assert_tokens (credentials, "kim@fitcore.test", NULL, NULL);  /* times out, falls back */
   g_assert_false (fc_credentials_get_persistent (credentials));
 
-  answer_late (service, swallowed);
+  fc_test_silent_keyring_answer_late (keyring);
   g_timeout_add_once (500, on_timed_out_cb, &timed_out);
   while (!timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_finalize_object (g_steal_pointer (&credentials));
-
-  g_dbus_connection_close_sync (service, NULL, NULL);
-  g_test_dbus_down (bus);
 }
 
 int

@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "fc-local-server.h"
+#include "fc-test-secrets.h"
 #include "sync-test-util.h"
 
 static guint
@@ -128,6 +129,44 @@ test_use_local_server (void)
                                           "AND name = 'My own food'"), ==, 1);
 }
 
+/* A keyring that takes every call and answers none (locked, its prompt
+ * unanswered) must not leave "Use this computer only" waiting forever: the
+ * local password's look-up and store give up, and the session signs in with
+ * its tokens in memory. */
+static void
+test_use_local_server_silent_keyring (void)
+{
+  g_autoptr(FcTestSilentKeyring) keyring = NULL;
+  g_autoptr(FcSession) session = NULL;
+  gint64 start;
+
+  if (!g_test_subprocess ()) {
+    g_autofree char *daemon = g_find_program_in_path ("dbus-daemon");
+
+    if (daemon == NULL) {
+      g_test_skip ("dbus-daemon is not installed");
+      return;
+    }
+    g_test_trap_subprocess (NULL, 80 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_test_trap_assert_passed ();
+    return;
+  }
+
+  keyring = fc_test_silent_keyring_new ();
+  g_assert_nonnull (keyring);
+  session = fc_session_new ();
+
+  start = g_get_monotonic_time ();
+  use_local (session);
+  g_assert_cmpuint (fc_session_get_state (session), ==, FC_SESSION_SIGNED_IN);
+  g_assert_true (fc_session_is_local (session));
+  g_assert_false (fc_session_get_secrets_persistent (session));
+  g_assert_cmpuint (fc_test_silent_keyring_swallowed (keyring), >=, 1);
+  /* Three bounded keyring waits at most: password look-up, password store,
+   * token store (after that the credentials stay in memory). */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -140,6 +179,8 @@ main (int   argc,
   g_test_add_func ("/sync/local-server/start-stop", test_start_stop);
   g_test_add_func ("/sync/local-server/missing-binary", test_missing_binary);
   g_test_add_func ("/sync/session/use-local-server", test_use_local_server);
+  g_test_add_func ("/sync/session/use-local-server-silent-keyring",
+                   test_use_local_server_silent_keyring);
 
   return g_test_run ();
 }
