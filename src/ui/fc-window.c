@@ -11,11 +11,13 @@
 
 #include "fc-window.h"
 
+#include "fc-nutrition-page.h"
 #include "fc-profile-window.h"
 #include "fc-section-page.h"
 #include "fc-settings.h"
 #include "fc-today-page.h"
 #include "fc-welcome-page.h"
+#include "fc-workouts-page.h"
 
 typedef struct
 {
@@ -80,8 +82,10 @@ struct _FcWindow
   /* Borrowed: the list box owns the rows */
   GtkWidget            *rows[G_N_ELEMENTS (sections)];
 
-  /* Borrowed: the Today section page holds it */
+  /* Borrowed: the section pages hold them */
   FcTodayPage          *today_page;
+  FcWorkoutsPage       *workouts_page;
+  FcNutritionPage      *nutrition_page;
 
   const FcSection      *section;
   gboolean              show_admin;
@@ -177,6 +181,12 @@ fc_window_add_sections (FcWindow *self)
     if (g_str_equal (section->name, "today")) {
       self->today_page = FC_TODAY_PAGE (fc_today_page_new ());
       fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->today_page));
+    } else if (g_str_equal (section->name, "workouts")) {
+      self->workouts_page = FC_WORKOUTS_PAGE (fc_workouts_page_new ());
+      fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->workouts_page));
+    } else if (g_str_equal (section->name, "nutrition")) {
+      self->nutrition_page = FC_NUTRITION_PAGE (fc_nutrition_page_new ());
+      fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->nutrition_page));
     }
     g_object_bind_property (self->leaflet, "folded", page, "folded", G_BINDING_SYNC_CREATE);
     g_object_bind_property (self->sidebar_menu_button, "menu-model", page, "menu-model",
@@ -451,6 +461,8 @@ fc_window_set_session (FcWindow  *self,
   self->session = g_object_ref (session);
   fc_welcome_page_set_session (self->welcome_page, session);
   fc_today_page_set_session (self->today_page, session);
+  fc_workouts_page_set_session (self->workouts_page, session);
+  fc_nutrition_page_set_session (self->nutrition_page, session);
 
   g_signal_connect_object (session, "notify::state", G_CALLBACK (fc_window_update_page), self,
                            G_CONNECT_SWAPPED);
