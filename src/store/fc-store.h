@@ -43,6 +43,9 @@ typedef enum {
 #define FC_STORE_FOODS      "foods"
 #define FC_STORE_MEALS      "meals"
 #define FC_STORE_MEAL_PLANS "meal_plans"
+#define FC_STORE_WORKOUTS   "workouts"            /* read-only, with "videos" */
+#define FC_STORE_WORKOUT_CATEGORIES "workout_categories" /* read-only */
+#define FC_STORE_WORKOUT_PROGRESS "workout_progress"  /* this user's, writable */
 #define FC_STORE_SECTIONS   "sections"
 #define FC_STORE_SYNC_STATE "sync_state"
 #define FC_STORE_OUTBOX     "outbox"
@@ -239,6 +242,23 @@ void          fc_store_delete_async           (FcStore              *self,
 FcOutboxItem *fc_store_delete_finish          (FcStore              *self,
                                                GAsyncResult         *result,
                                                GError              **error);
+
+/* Where the user is in a workout: creates or updates their
+ * workout_progress object for @workout_id (completed_at is set locally at
+ * 100 and cleared below). Called every few seconds while a video plays, so
+ * a change not yet sent is replaced rather than queued again. @last_video_id
+ * 0 means none. */
+void          fc_store_save_workout_progress_async  (FcStore              *self,
+                                                     gint64                workout_id,
+                                                     double                percentage,
+                                                     gint64                last_video_id,
+                                                     double                position_seconds,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+FcOutboxItem *fc_store_save_workout_progress_finish (FcStore              *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
 
 /* The outbox, for the sync engine and the "needs attention" list. */
 void          fc_store_outbox_peek_async      (FcStore              *self,

@@ -62,6 +62,18 @@ const char     *fc_session_get_last_name           (FcSession           *self);
 FcApiClient    *fc_session_get_client              (FcSession           *self);
 gboolean        fc_session_is_local                (FcSession           *self);
 
+/* A server image (a workout's thumbnail) as a local file: fetched once into
+ * $XDG_CACHE_HOME/fitcore/media/, then served from there, offline too.
+ * Fails with G_IO_ERROR_NOT_FOUND when it is not cached and the server
+ * cannot be reached. */
+void            fc_session_fetch_media_async       (FcSession           *self,
+                                                    const char          *url,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GFile          *fc_session_fetch_media_finish      (FcSession           *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 /* Signals:
  *   "signed-out" (const char *reason, gboolean by_user): the refresh token
  *      was revoked or expired (by_user FALSE), or the user signed out.
