@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "fc-json.h"
 #include "fc-workout-list-model.h"
 #include "sync-test-util.h"
@@ -201,6 +203,94 @@ test_progress_offline (void)
                                                  "AND round(progress_percentage) = 40"), ==, 1);
 }
 
+static GFile *
+fetch_media (FcSession  *session,
+             const char *url,
+             GError    **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fc_session_fetch_media_async (session, url, NULL, sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  return fc_session_fetch_media_finish (session, result, error);
+}
+
+static char *
+file_sha256 (GFile *file)
+{
+  g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, NULL);
+
+  g_assert_nonnull (bytes);
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+}
+
+/* A thumbnail is fetched once into the cache, named by its URL's SHA-256,
+ * the same bytes as the server's; with the server stopped it is still
+ * there, and one never fetched is NOT_FOUND. */
+static void
+test_fetch_media (void)
+{
+  const char *args[] = { "--demo", NULL };
+  g_autoptr(FcTestServer) server = fc_test_server_start (SYNC_TEST_CONFIG, args);
+  g_autofree char *url = sync_test_url (server);
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) first = NULL;
+  g_autoptr(GFile) second = NULL;
+  g_autoptr(GFile) missing = NULL;
+  g_autoptr(FcTestResponse) wire = NULL;
+  g_autofree char *thumbnail = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *expected_path = NULL;
+  g_autofree char *wire_sha = NULL;
+  g_autofree char *first_sha = NULL;
+  g_autofree char *second_sha = NULL;
+  GStatBuf st;
+
+  sync_test_sign_in (session, url, DEMO_EMAIL, DEMO_PASSWORD);
+  g_assert_true (sync_test_run (fc_session_get_sync_engine (session), &error));
+  g_assert_no_error (error);
+
+  thumbnail = g_strdup_printf ("%s/media/workouts/demo/yoga-flow.png", server->base_url);
+  other = g_strdup_printf ("%s/media/workouts/demo/hiit-burner.png", server->base_url);
+  g_assert_cmpint (sync_test_store_count (fc_session_get_store (session),
+                                          "SELECT count(*) FROM workouts WHERE thumbnail "
+                                          "LIKE '%/media/workouts/demo/yoga-flow.png'"), ==, 1);
+  /* The demo makes its media on a worker thread after it starts. */
+  for (guint i = 0; i < 300; i++) {
+    g_clear_pointer (&wire, fc_test_response_free);
+    wire = fc_test_request (server, "GET", "/media/workouts/demo/yoga-flow.png", NULL, NULL);
+    if (wire->status == 200)
+      break;
+    sync_test_sleep (100);
+  }
+  g_assert_cmpuint (wire->status, ==, 200);
+  wire_sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, wire->body);
+
+  first = fetch_media (session, thumbnail, &error);
+  g_assert_no_error (error);
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, thumbnail, -1);
+  expected_path = g_build_filename (g_get_user_cache_dir (), "fitcore", "media", digest, NULL);
+  g_assert_cmpstr (g_file_peek_path (first), ==, expected_path);
+  first_sha = file_sha256 (first);
+  g_assert_cmpstr (first_sha, ==, wire_sha);
+  g_assert_cmpint (g_stat (expected_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+
+  g_assert_cmpint (fc_test_server_stop (server), ==, 0);
+  second = fetch_media (session, thumbnail, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_equal (first, second));
+  second_sha = file_sha256 (second);
+  g_assert_cmpstr (second_sha, ==, wire_sha);
+
+  missing = fetch_media (session, other, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_null (missing);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -210,6 +300,7 @@ main (int   argc,
 
   g_test_add_func ("/sync/workouts/pull", test_pull);
   g_test_add_func ("/sync/workouts/progress-offline", test_progress_offline);
+  g_test_add_func ("/sync/workouts/fetch-media", test_fetch_media);
 
   return g_test_run ();
 }
