@@ -141,7 +141,8 @@ file_size (const char *path)
   return st.st_size;
 }
 
-/* Every byte under @dir, finished and partial. */
+/* The videos' bytes under @dir, finished and partial (the manifest and
+ * the downloader's sidecars are a few hundred bytes, not "downloads"). */
 static guint64
 dir_size (const char *dir)
 {
@@ -150,8 +151,11 @@ dir_size (const char *dir)
   guint64 total = 0;
 
   while (handle != NULL && (name = g_dir_read_name (handle)) != NULL) {
-    g_autofree char *path = g_build_filename (dir, name, NULL);
+    g_autofree char *path = NULL;
 
+    if (!g_str_has_suffix (name, VIDEO_SUFFIX) && !g_str_has_suffix (name, VIDEO_SUFFIX ".part"))
+      continue;
+    path = g_build_filename (dir, name, NULL);
     total += file_size (path);
   }
   return total;
