@@ -183,12 +183,37 @@ cell_for_date (FcPlanCalendar *self,
   return index >= 0 && index < (int) self->n_shown ? index : -1;
 }
 
+/* A narrow month shows squares; a narrow week is an agenda, a row a day,
+ * with room for one-line chips. */
 static FcPlanChipStyle
 chip_style (FcPlanCalendar *self)
 {
-  if (self->compact)
-    return FC_PLAN_CHIP_COMPACT;
-  return self->mode == FC_PLAN_CALENDAR_WEEK ? FC_PLAN_CHIP_DETAILED : FC_PLAN_CHIP_FULL;
+  if (self->mode == FC_PLAN_CALENDAR_WEEK)
+    return self->compact ? FC_PLAN_CHIP_FULL : FC_PLAN_CHIP_DETAILED;
+  return self->compact ? FC_PLAN_CHIP_COMPACT : FC_PLAN_CHIP_FULL;
+}
+
+static int
+chip_height (FcPlanCalendar *self,
+             guint           index)
+{
+  const CellChips *cc = &self->cell_chips[index];
+  int height = 0;
+
+  if (cc->n > 0)
+    gtk_widget_measure (GTK_WIDGET (get_chip (self, cc->first)), GTK_ORIENTATION_VERTICAL, -1,
+                        &height, NULL, NULL, NULL);
+  return height;
+}
+
+/* What a week's cell needs: every meal, one a line. */
+static int
+week_cell_height (FcPlanCalendar *self,
+                  guint           index)
+{
+  return fc_plan_day_cell_get_min_height (get_cell (self, index),
+                                          (int) self->cell_chips[index].n *
+                                          (chip_height (self, index) + CHIP_GAP));
 }
 
 static void
@@ -754,7 +779,7 @@ place_chips (FcPlanCalendar        *self,
     return;
 
   chip_w = (int) area->size.width;
-  if (self->compact) {
+  if (chip_style (self) == FC_PLAN_CHIP_COMPACT) {
     gtk_widget_measure (GTK_WIDGET (get_chip (self, cc->first)), GTK_ORIENTATION_HORIZONTAL,
                         -1, &chip_w, NULL, NULL, NULL);
     chip_w = MAX (chip_w, chip_h);
@@ -813,23 +838,21 @@ fc_plan_calendar_measure (GtkWidget      *widget,
     return;
   }
 
-  /* The week view asks for room for every meal; hosts scroll it. */
-  *minimum = 200;
+  /* The week asks for room for every meal (hosts scroll it): the tallest
+   * column, or in the narrow agenda the sum of the rows. */
+  *minimum = 0;
   for (guint i = 0; i < self->n_shown; i++) {
-    const CellChips *cc = &self->cell_chips[i];
-    graphene_rect_t area;
-    int chip_h = 0, rows = (int) cc->n;
+    int needed = week_cell_height (self, i);
 
-    fc_plan_day_cell_get_chip_area (get_cell (self, i), 100, 10000, &area);
-    if (cc->n > 0) {
-      gtk_widget_measure (GTK_WIDGET (get_chip (self, cc->first)), GTK_ORIENTATION_VERTICAL, -1,
-                          &chip_h, NULL, NULL, NULL);
-      if (self->compact)
-        rows = (rows + 1) / 2;
-    }
-    *minimum = MAX (*minimum, 10000 - (int) area.size.height + rows * (chip_h + CHIP_GAP));
+    *minimum = self->compact ? *minimum + needed : MAX (*minimum, needed);
   }
-  *natural = MAX (*minimum, 480);
+  *natural = MAX (*minimum, self->compact ? 0 : 480);
+}
+
+static GtkSizeRequestMode
+fc_plan_calendar_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -844,14 +867,20 @@ fc_plan_calendar_size_allocate (GtkWidget *widget,
   guint rows = week ? 1 : 6;
   double cell_w = width / 7.0;
   gboolean compact = cell_w < COMPACT_WIDTH;
-  int header;
+  gboolean agenda;
+  int header, agenda_y = 0;
   double cell_h;
 
   if (compact != self->compact) {
-    /* Narrow cells: one-letter weekdays, square chips, bars only. */
+    /* Narrow cells: one-letter weekdays, square chips (or the agenda), bars
+     * only. The chips' heights change with it, so lay out once more. */
     self->compact = compact;
     clear_weekdays (self);
+    for (guint i = 0; i < self->n_chips_used; i++)
+      fc_plan_chip_set_style (get_chip (self, i), chip_style (self));
+    gtk_widget_queue_resize (widget);
   }
+  agenda = week && compact;
   header = weekday_header_height (self);
   cell_h = (height - header) / (double) rows;
 
@@ -865,14 +894,23 @@ fc_plan_calendar_size_allocate (GtkWidget *widget,
     if (i >= self->n_shown)
       continue;
 
-    if (rtl)
-      col = 6 - col;
-    alloc.x = (int) round (col * cell_w);
-    alloc.width = (int) round ((col + 1) * cell_w) - alloc.x;
-    alloc.y = header + (int) round (row * cell_h);
-    alloc.height = header + (int) round ((row + 1) * cell_h) - alloc.y;
-
     fc_plan_day_cell_set_look (cell, week, compact);
+    if (agenda) {
+      alloc.x = 0;
+      alloc.width = width;
+      alloc.y = agenda_y;
+      alloc.height = i == self->n_shown - 1 ? MAX (height - agenda_y, week_cell_height (self, i))
+                                            : week_cell_height (self, i);
+      agenda_y += alloc.height;
+    } else {
+      if (rtl)
+        col = 6 - col;
+      alloc.x = (int) round (col * cell_w);
+      alloc.width = (int) round ((col + 1) * cell_w) - alloc.x;
+      alloc.y = header + (int) round (row * cell_h);
+      alloc.height = header + (int) round ((row + 1) * cell_h) - alloc.y;
+    }
+
     gtk_widget_measure (GTK_WIDGET (cell), GTK_ORIENTATION_VERTICAL, -1, NULL, NULL, NULL, NULL);
     gtk_widget_size_allocate (GTK_WIDGET (cell), &alloc, -1);
 
@@ -889,10 +927,8 @@ fc_plan_calendar_snapshot (GtkWidget   *widget,
 {
   FcPlanCalendar *self = FC_PLAN_CALENDAR (widget);
   int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
   gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
   int header = weekday_header_height (self);
-  guint rows = self->mode == FC_PLAN_CALENDAR_WEEK ? 1 : 6;
   GdkRGBA fg, line, dim;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -916,15 +952,21 @@ fc_plan_calendar_snapshot (GtkWidget   *widget,
   for (guint i = 0; i < self->n_shown; i++)
     gtk_widget_snapshot_child (widget, GTK_WIDGET (get_cell (self, i)), snapshot);
 
-  /* Lines between the cells, in the text color so any theme shows them. */
-  for (guint col = 1; col < 7; col++)
+  /* Lines between the cells, in the text color so any theme shows them:
+   * each cell's top and leading edge, so none is drawn twice. */
+  for (guint i = 0; i < self->n_shown; i++) {
+    graphene_rect_t bounds;
+
+    if (!gtk_widget_compute_bounds (GTK_WIDGET (get_cell (self, i)), widget, &bounds))
+      continue;
     gtk_snapshot_append_color (snapshot, &line,
-                               &GRAPHENE_RECT_INIT ((float) round (col * width / 7.0), header, 1,
-                                                    height - header));
-  for (guint row = 0; row < rows; row++)
-    gtk_snapshot_append_color (snapshot, &line,
-                               &GRAPHENE_RECT_INIT (0, header + (float) round (row * (height - header) / (double) rows),
-                                                    width, 1));
+                               &GRAPHENE_RECT_INIT (bounds.origin.x, bounds.origin.y,
+                                                    bounds.size.width, 1));
+    if (bounds.origin.x > 0)
+      gtk_snapshot_append_color (snapshot, &line,
+                                 &GRAPHENE_RECT_INIT (bounds.origin.x, bounds.origin.y + 1, 1,
+                                                      bounds.size.height - 1));
+  }
 
   for (guint i = 0; i < self->n_chips_used; i++)
     gtk_widget_snapshot_child (widget, GTK_WIDGET (get_chip (self, i)), snapshot);
@@ -1142,6 +1184,7 @@ fc_plan_calendar_class_init (FcPlanCalendarClass *klass)
     g_signal_new ("meal-remove-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT);
 
+  widget_class->get_request_mode = fc_plan_calendar_get_request_mode;
   widget_class->measure = fc_plan_calendar_measure;
   widget_class->size_allocate = fc_plan_calendar_size_allocate;
   widget_class->snapshot = fc_plan_calendar_snapshot;

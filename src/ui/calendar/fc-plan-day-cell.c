@@ -15,6 +15,7 @@
 #define PAD       4   /* around the cell's content */
 #define BAR       4   /* a macro bar's thickness */
 #define BAR_GAP   3
+#define AGENDA_HEAD 52  /* the date column of the narrow week */
 
 struct _FcPlanDayCell
 {
@@ -175,11 +176,34 @@ update_accessible (FcPlanDayCell *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip->len > 0 ? tooltip->str : NULL);
 }
 
+/* "1,950 / 2,000 kcal", or "1,950 kcal" without a target. */
+static char *
+format_total (FcPlanDayCell *self,
+              FcPlanMacro    macro)
+{
+  g_autofree char *value = format_amount (fc_plan_layout_get_total (self->layout, self->day, macro));
+  g_autofree char *goal = NULL;
+  double target;
+
+  if (!fc_plan_layout_get_target (self->layout, macro, &target))
+    return g_strdup_printf ("%s %s", value, _(units[macro]));
+  goal = format_amount (target);
+  /* Translators: a day's total against the target, "1,950 / 2,000 kcal". */
+  return g_strdup_printf (_("%s / %s %s"), value, goal, _(units[macro]));
+}
+
+static gboolean
+is_agenda (FcPlanDayCell *self)
+{
+  return self->week && self->compact;
+}
+
 static void
 ensure_layouts (FcPlanDayCell *self)
 {
   g_autoptr(GDateTime) dt = NULL;
   g_autofree char *text = NULL;
+  gboolean has_meals = self->day != 0 && fc_plan_layout_get_n_entries (self->layout, self->day) > 0;
 
   if (self->number != NULL)
     return;
@@ -199,8 +223,7 @@ ensure_layouts (FcPlanDayCell *self)
   if (self->week) {
     text = g_date_time_format (dt, "%a");
     self->caption = make_layout (self, text, PANGO_SCALE_SMALL, FALSE);
-  } else if (!self->compact && self->day != 0 &&
-             fc_plan_layout_get_n_entries (self->layout, self->day) > 0) {
+  } else if (!self->compact && has_meals) {
     g_autofree char *kcal = format_amount (fc_plan_layout_get_total (self->layout, self->day,
                                                                      FC_PLAN_MACRO_CALORIES));
 
@@ -209,21 +232,18 @@ ensure_layouts (FcPlanDayCell *self)
     pango_layout_set_alignment (self->caption, PANGO_ALIGN_RIGHT);
   }
 
+  /* The agenda says the day's kcal beside its bars; the week's columns
+   * name and number every macro. */
+  if (is_agenda (self) && has_meals) {
+    g_free (text);
+    text = format_total (self, FC_PLAN_MACRO_CALORIES);
+    self->macro_values[FC_PLAN_MACRO_CALORIES] = make_layout (self, text, PANGO_SCALE_SMALL, FALSE);
+  }
   if (!self->week || self->compact || !has_bars (self))
     return;
   for (guint m = 0; m < FC_PLAN_N_MACROS; m++) {
-    g_autofree char *value = format_amount (fc_plan_layout_get_total (self->layout, self->day, m));
-    g_autofree char *goal = NULL;
-    double target;
-
     g_free (text);
-    if (fc_plan_layout_get_target (self->layout, m, &target)) {
-      goal = format_amount (target);
-      /* Translators: a day's total against the target, "1,950 / 2,000 kcal". */
-      text = g_strdup_printf (_("%s / %s %s"), value, goal, _(units[m]));
-    } else {
-      text = g_strdup_printf ("%s %s", value, _(units[m]));
-    }
+    text = format_total (self, m);
     self->macro_names[m] = make_layout (self, fc_plan_macro_get_label (m), PANGO_SCALE_SMALL, FALSE);
     self->macro_values[m] = make_layout (self, text, PANGO_SCALE_SMALL, FALSE);
     pango_layout_set_alignment (self->macro_values[m], PANGO_ALIGN_RIGHT);
@@ -231,7 +251,7 @@ ensure_layouts (FcPlanDayCell *self)
 }
 
 /* The header's height: the day number's line (and the weekday's above it
- * in the week view). */
+ * in the week view and agenda). */
 static int
 header_height (FcPlanDayCell *self)
 {
@@ -240,15 +260,20 @@ header_height (FcPlanDayCell *self)
   return line_height (self, PANGO_SCALE_SMALL) + 2;
 }
 
+/* The totals' height: bars, and in the week's columns a line a macro, in
+ * the agenda one line of kcal. */
 static int
 bars_height (FcPlanDayCell *self)
 {
+  gboolean has_meals = self->day != 0 && fc_plan_layout_get_n_entries (self->layout, self->day) > 0;
+  int height = 0;
+
+  if (is_agenda (self) && has_meals)
+    height += line_height (self, PANGO_SCALE_SMALL) + 2;
   if (!has_bars (self))
-    return 0;
-  if (!self->week)
-    return BAR + PAD;
-  if (self->compact)
-    return FC_PLAN_N_MACROS * (BAR + BAR_GAP) + PAD;
+    return height;
+  if (!self->week || is_agenda (self))
+    return height + BAR + PAD;
   return FC_PLAN_N_MACROS * (line_height (self, PANGO_SCALE_SMALL) + BAR + BAR_GAP) + PAD;
 }
 
@@ -294,6 +319,33 @@ append_layout_at (GtkSnapshot   *snapshot,
   gtk_snapshot_restore (snapshot);
 }
 
+/* Four short bars in a row: kcal, protein, carbohydrates, fat. */
+static void
+append_bar_row (FcPlanDayCell *self,
+                GtkSnapshot   *snapshot,
+                float          x,
+                float          y,
+                float          width,
+                const GdkRGBA *track,
+                const GdkRGBA *ok,
+                const GdkRGBA *off)
+{
+  float w = (width - (FC_PLAN_N_MACROS - 1) * BAR_GAP) / (float) FC_PLAN_N_MACROS;
+
+  for (guint m = 0; m < FC_PLAN_N_MACROS && w > 1; m++)
+    append_bar (self, snapshot, &GRAPHENE_RECT_INIT (x + m * (w + BAR_GAP), y, w, BAR), m,
+                track, ok, off);
+}
+
+static gboolean
+is_off (FcPlanDayCell *self,
+        FcPlanMacro    macro)
+{
+  FcPlanDayStatus status = fc_plan_layout_get_status (self->layout, self->day, macro);
+
+  return status == FC_PLAN_DAY_LOW || status == FC_PLAN_DAY_HIGH;
+}
+
 static void
 fc_plan_day_cell_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
@@ -301,6 +353,7 @@ fc_plan_day_cell_snapshot (GtkWidget   *widget,
   FcPlanDayCell *self = FC_PLAN_DAY_CELL (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
+  int head = is_agenda (self) ? AGENDA_HEAD - PAD : width - 2 * PAD;
   int inner = MAX (0, width - 2 * PAD);
   GdkRGBA fg, dim, track, accent, accent_fg, error;
   int number_w, number_h, y;
@@ -318,12 +371,13 @@ fc_plan_day_cell_snapshot (GtkWidget   *widget,
 
   ensure_layouts (self);
 
-  /* The header: weekday over the number (week), or number and kcal (month). */
+  /* The header: weekday over the number (week, agenda), or number and kcal
+   * (month). */
   y = PAD;
   if (self->week && self->caption != NULL) {
     int h;
 
-    pango_layout_set_width (self->caption, inner * PANGO_SCALE);
+    pango_layout_set_width (self->caption, head * PANGO_SCALE);
     append_layout_at (snapshot, self->caption, PAD, y, &dim);
     pango_layout_get_pixel_size (self->caption, NULL, &h);
     y += h;
@@ -332,16 +386,14 @@ fc_plan_day_cell_snapshot (GtkWidget   *widget,
   if (self->today) {
     /* Today is the accent circle (a pill for "1 Jan"), in any theme. */
     float d = number_h + 2;
+    float w = MAX (d, number_w + 6);
     GskRoundedRect pill;
 
-    gsk_rounded_rect_init_from_rect (&pill,
-                                     &GRAPHENE_RECT_INIT (PAD - 3, y - 1, MAX (d, number_w + 6), d),
-                                     d / 2);
+    gsk_rounded_rect_init_from_rect (&pill, &GRAPHENE_RECT_INIT (PAD - 3, y - 1, w, d), d / 2);
     gtk_snapshot_push_rounded_clip (snapshot, &pill);
     gtk_snapshot_append_color (snapshot, &accent, &pill.bounds);
     gtk_snapshot_pop (snapshot);
-    append_layout_at (snapshot, self->number, PAD + (MAX (d, number_w + 6) - 6 - number_w) / 2,
-                      y, &accent_fg);
+    append_layout_at (snapshot, self->number, PAD - 3 + (w - number_w) / 2, y, &accent_fg);
   } else {
     append_layout_at (snapshot, self->number, PAD, y, self->day != 0 ? &fg : &dim);
   }
@@ -350,34 +402,46 @@ fc_plan_day_cell_snapshot (GtkWidget   *widget,
     append_layout_at (snapshot, self->caption, PAD + number_w + 8, y + 1, &dim);
   }
 
+  if (is_agenda (self)) {
+    PangoLayout *kcal = self->macro_values[FC_PLAN_MACRO_CALORIES];
+    int right = MAX (0, width - AGENDA_HEAD - PAD);
+
+    y = PAD;
+    if (kcal != NULL) {
+      int h;
+
+      pango_layout_set_width (kcal, right * PANGO_SCALE);
+      append_layout_at (snapshot, kcal, AGENDA_HEAD, y,
+                        is_off (self, FC_PLAN_MACRO_CALORIES) ? &error : &dim);
+      pango_layout_get_pixel_size (kcal, NULL, &h);
+      y += h + 2;
+    }
+    if (has_bars (self))
+      append_bar_row (self, snapshot, AGENDA_HEAD, y, right, &track, &accent, &error);
+    return;
+  }
+
   if (!has_bars (self))
     return;
 
   if (!self->week) {
-    /* Four short bars in a row along the bottom: kcal, protein, carbs, fat. */
-    float w = (inner - (FC_PLAN_N_MACROS - 1) * BAR_GAP) / (float) FC_PLAN_N_MACROS;
-
-    for (guint m = 0; m < FC_PLAN_N_MACROS && w > 1; m++)
-      append_bar (self, snapshot,
-                  &GRAPHENE_RECT_INIT (PAD + m * (w + BAR_GAP), height - PAD - BAR, w, BAR),
-                  m, &track, &accent, &error);
+    append_bar_row (self, snapshot, PAD, height - PAD - BAR, inner, &track, &accent, &error);
     return;
   }
 
   y = header_height (self) + PAD;
   for (guint m = 0; m < FC_PLAN_N_MACROS; m++) {
-    if (!self->compact && self->macro_names[m] != NULL) {
-      FcPlanDayStatus status = fc_plan_layout_get_status (self->layout, self->day, m);
-      int h;
+    int value_w, h;
 
-      pango_layout_set_width (self->macro_names[m], inner * PANGO_SCALE);
-      pango_layout_set_width (self->macro_values[m], inner * PANGO_SCALE);
+    /* The value keeps its room; the name is shortened to what is left. */
+    pango_layout_set_width (self->macro_values[m], inner * PANGO_SCALE);
+    pango_layout_get_pixel_size (self->macro_values[m], &value_w, &h);
+    append_layout_at (snapshot, self->macro_values[m], PAD, y, is_off (self, m) ? &error : &fg);
+    if (inner - value_w - 6 > 8) {
+      pango_layout_set_width (self->macro_names[m], (inner - value_w - 6) * PANGO_SCALE);
       append_layout_at (snapshot, self->macro_names[m], PAD, y, &dim);
-      append_layout_at (snapshot, self->macro_values[m], PAD, y,
-                        status == FC_PLAN_DAY_LOW || status == FC_PLAN_DAY_HIGH ? &error : &fg);
-      pango_layout_get_pixel_size (self->macro_names[m], NULL, &h);
-      y += h;
     }
+    y += h;
     append_bar (self, snapshot, &GRAPHENE_RECT_INIT (PAD, y, inner, BAR), m,
                 &track, &accent, &error);
     y += BAR + BAR_GAP;
@@ -513,15 +577,35 @@ fc_plan_day_cell_get_chip_area (FcPlanDayCell   *self,
                                 int              height,
                                 graphene_rect_t *out_area)
 {
-  int top, bottom;
+  int top, bottom, left = PAD;
 
   g_return_if_fail (FC_IS_PLAN_DAY_CELL (self));
   g_return_if_fail (out_area != NULL);
 
-  top = header_height (self) + PAD;
-  if (self->week)
-    top += bars_height (self);
-  bottom = self->week ? PAD : bars_height (self) + PAD;
-  graphene_rect_init (out_area, PAD, top, MAX (0, width - 2 * PAD),
+  if (is_agenda (self)) {
+    /* The date on the left, totals and meals beside it. */
+    left = AGENDA_HEAD;
+    top = PAD + bars_height (self);
+    bottom = PAD;
+  } else if (self->week) {
+    top = header_height (self) + PAD + bars_height (self);
+    bottom = PAD;
+  } else {
+    top = header_height (self) + PAD;
+    bottom = bars_height (self) + PAD;
+  }
+  graphene_rect_init (out_area, left, top, MAX (0, width - left - PAD),
                       MAX (0, height - top - bottom));
+}
+
+int
+fc_plan_day_cell_get_min_height (FcPlanDayCell *self,
+                                 int            chips_height)
+{
+  graphene_rect_t area;
+
+  g_return_val_if_fail (FC_IS_PLAN_DAY_CELL (self), 0);
+
+  fc_plan_day_cell_get_chip_area (self, 100, 10000, &area);
+  return MAX (10000 - (int) area.size.height + chips_height, header_height (self) + 2 * PAD);
 }

@@ -26,7 +26,8 @@ void         fc_plan_day_cell_set_day        (FcPlanDayCell   *self,
                                               const GDate     *date,
                                               gboolean         other_month,
                                               gboolean         today);
-/* Week or month look; compact drops the numbers and keeps the bars. Only
+/* Month or week look; compact drops the numbers and keeps the bars (a
+ * compact week is an agenda: a row a day, the date on the left). Only
  * redraws, so the calendar may call it while it allocates. */
 void         fc_plan_day_cell_set_look       (FcPlanDayCell   *self,
                                               gboolean         week,
@@ -43,5 +44,10 @@ void         fc_plan_day_cell_get_chip_area  (FcPlanDayCell   *self,
                                               int              width,
                                               int              height,
                                               graphene_rect_t *out_area);
+
+/* The height the cell needs to show its header, totals and @chips_height
+ * of chips. */
+int          fc_plan_day_cell_get_min_height (FcPlanDayCell   *self,
+                                              int              chips_height);
 
 G_END_DECLS
