@@ -1,31 +1,1057 @@
 /* fc-plans-view.c — meal plans: the list, the active plan's calendar, templates
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything shown comes from the store, re-read when it says meal plans or
+ * meals changed; edits go through the store's outbox and work offline. Only
+ * copying a template and generating a plan need the server
+ * (fc-meal-plan-actions.h).
  */
 
 #define G_LOG_DOMAIN "fc-plans-view"
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "fc-plans-view.h"
 
+#include "fc-json.h"
+#include "fc-meal-plan-actions.h"
+#include "fc-plan-calendar.h"
+#include "fc-plan-day-sheet.h"
+#include "fc-plan-editor.h"
+#include "fc-plan-generate-dialog.h"
+#include "fc-plan-layout.h"
+#include "fc-plans-common.h"
+#include "fc-time.h"
+
 struct _FcPlansView
 {
-  AdwBin     parent_instance;
+  AdwBin           parent_instance;
 
-  FcSession *session;
+  /* Template widgets */
+  AdwToastOverlay *toast_overlay;
+  GtkStack        *stack;
+  GtkWidget       *generate_button;
+  GtkWidget       *empty_page;
+  GtkWidget       *active_group;
+  GtkListBox      *active_list;
+  GtkWidget       *cancelled_group;
+  GtkListBox      *cancelled_list;
+  GtkWidget       *templates_group;
+  GtkFlowBox      *templates_box;
+  GtkLabel        *plan_title_label;
+  GtkLabel        *range_label;
+  AdwBin          *calendar_bin;
+
+  /* Owned */
+  FcSession       *session;
+  GSignalGroup    *store_signals;
+  GCancellable    *cancellable;      /* reads of the current store */
+  JsonArray       *plans;            /* the store's meal plans */
+  JsonArray       *meals;            /* the store's meals */
+  JsonArray       *server_templates; /* other users' templates, when online */
+  GHashTable      *pending_deletes;  /* plan id (gint64 *) → AdwToast */
+  FcPlanLayout    *layout;           /* of the plan on show */
+  FcPlanCalendar  *calendar;
+  GtkWindow       *day_sheet;        /* weak */
+  GtkFileChooserNative *chooser;
+  gint64           shown_plan_id;    /* 0: the list is on show */
+  gboolean         focus_start;      /* show the plan's first day once loaded */
+  guint            load_serial;
 };
 
 G_DEFINE_FINAL_TYPE (FcPlansView, fc_plans_view, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_CALENDAR_MODE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void fc_plans_view_reload (FcPlansView *self);
+
+static FcStore *
+get_store (FcPlansView *self)
+{
+  return self->session != NULL ? fc_session_get_store (self->session) : NULL;
+}
+
+static void
+request_sync (FcPlansView *self)
+{
+  if (self->session != NULL && fc_session_get_sync_engine (self->session) != NULL)
+    fc_sync_engine_request_sync (fc_session_get_sync_engine (self->session));
+}
+
+static void
+add_toast (FcPlansView *self,
+           const char  *text)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static GtkWindow *
+get_parent_window (FcPlansView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static JsonObject *
+find_object (JsonArray *array,
+             gint64     id)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++) {
+    JsonNode *node = json_array_get_element (array, i);
+    gint64 object_id;
+
+    if (JSON_NODE_HOLDS_OBJECT (node) &&
+        fc_json_get_int (json_node_get_object (node), "id", &object_id) && object_id == id)
+      return json_node_get_object (node);
+  }
+  return NULL;
+}
+
+static gboolean
+get_flag (JsonObject *object,
+          const char *member,
+          gboolean    fallback)
+{
+  gboolean value = fallback;
+
+  fc_json_get_boolean (object, member, &value);
+  return value;
+}
+
+/* "Weight loss · 7 days · from 1 Dec 2026 · 1800 kcal a day" */
+static char *
+describe_plan (JsonObject *plan)
+{
+  GString *text = g_string_new (fc_plan_goal_get_label (fc_json_get_string (plan, "goal")));
+  const char *start = fc_json_get_string (plan, "start_date");
+  gint64 days = 0;
+  double calories = 0;
+  GDate date;
+
+  if (fc_json_get_int (plan, "duration_days", &days) && days > 0) {
+    g_string_append (text, " · ");
+    /* Translators: a meal plan's duration */
+    g_string_append_printf (text, ngettext ("%d day", "%d days", days), (int) days);
+  }
+  g_date_clear (&date, 1);
+  if (start != NULL && fc_time_parse_date (start, &date)) {
+    char buffer[64] = "";
+
+    g_date_strftime (buffer, sizeof buffer, "%e %b %Y", &date);
+    g_string_append (text, " · ");
+    /* Translators: when a meal plan starts */
+    g_string_append_printf (text, _("from %s"), g_strstrip (buffer));
+  }
+  if (fc_json_get_double (plan, "target_daily_calories", &calories) && calories > 0) {
+    g_string_append (text, " · ");
+    /* Translators: a meal plan's daily energy target */
+    g_string_append_printf (text, _("%.0f kcal a day"), calories);
+  }
+  if (get_flag (plan, "dirty", FALSE)) {
+    g_string_append (text, " · ");
+    g_string_append (text, _("not synced yet"));
+  }
+  return g_string_free (text, FALSE);
+}
+
+/* List rows */
+
+static GMenuModel *
+new_plan_menu (gint64   id,
+               gboolean active)
+{
+  GMenu *menu = g_menu_new ();
+  static const struct {
+    const char *label;
+    const char *action;
+  } items[] = {
+    { N_("_Edit…"), "plans.edit" },
+    { N_("_Cancel Plan"), "plans.cancel" },
+    { N_("_Reactivate"), "plans.reactivate" },
+    { N_("_Delete"), "plans.delete" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++) {
+    g_autoptr(GMenuItem) item = NULL;
+
+    if ((active && g_str_equal (items[i].action, "plans.reactivate")) ||
+        (!active && g_str_equal (items[i].action, "plans.cancel")))
+      continue;
+    item = g_menu_item_new (_(items[i].label), NULL);
+    g_menu_item_set_action_and_target_value (item, items[i].action, g_variant_new_int64 (id));
+    g_menu_append_item (menu, item);
+  }
+  return G_MENU_MODEL (menu);
+}
+
+static GtkWidget *
+new_plan_row (JsonObject *plan,
+              gint64      id,
+              gboolean    active)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *menu_button = gtk_menu_button_new ();
+  g_autoptr(GMenuModel) menu = new_plan_menu (id, active);
+  g_autofree char *subtitle = describe_plan (plan);
+  g_autofree char *menu_label = NULL;
+  const char *name = fc_json_get_string (plan, "name");
+
+  if (name == NULL || name[0] == '\0')
+    name = _("Untitled plan");
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+
+  if (get_flag (plan, "is_ai_generated", FALSE)) {
+    GtkWidget *badge = gtk_image_new_from_icon_name ("starred-symbolic");
+
+    gtk_widget_set_tooltip_text (badge, _("Generated"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (badge), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Generated"), -1);
+    adw_action_row_add_prefix (ADW_ACTION_ROW (row), badge);
+  }
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), menu);
+  gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (menu_button, "flat");
+  /* Translators: the accessible name of a plan's menu button */
+  menu_label = g_strdup_printf (_("Actions for %s"), name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  menu_label, -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), menu_button);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "plans.open");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), g_variant_new_int64 (id));
+  return row;
+}
+
+static GtkWidget *
+new_template_card (JsonObject *plan,
+                   gint64      id)
+{
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_label_new (fc_json_get_string (plan, "name"));
+  GtkWidget *description = gtk_label_new (fc_json_get_string (plan, "description"));
+  g_autofree char *meta_text = describe_plan (plan);
+  GtkWidget *meta = gtk_label_new (meta_text);
+  GtkWidget *button = gtk_button_new_with_label (_("Use This Template"));
+
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_add_css_class (card, "fc-plan-template");
+  gtk_widget_set_margin_start (title, 12);
+  gtk_widget_set_margin_end (title, 12);
+  gtk_widget_set_margin_top (title, 12);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_widget_add_css_class (title, "heading");
+
+  /* A short natural width lets the gallery put two cards on a line. */
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 24);
+  for (guint i = 0; i < 2; i++) {
+    GtkWidget *label = i == 0 ? description : meta;
+
+    gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+    gtk_label_set_xalign (GTK_LABEL (label), 0);
+    gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+    gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+    gtk_widget_set_margin_start (label, 12);
+    gtk_widget_set_margin_end (label, 12);
+  }
+  gtk_label_set_lines (GTK_LABEL (description), 3);
+  gtk_label_set_ellipsize (GTK_LABEL (description), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_vexpand (description, TRUE);
+  gtk_widget_set_valign (description, GTK_ALIGN_START);
+  gtk_widget_add_css_class (meta, "caption");
+  gtk_widget_add_css_class (meta, "dim-label");
+
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_widget_set_margin_start (button, 12);
+  gtk_widget_set_margin_bottom (button, 12);
+  gtk_widget_set_margin_top (button, 6);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "plans.use-template");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
+
+  gtk_box_append (GTK_BOX (card), title);
+  gtk_box_append (GTK_BOX (card), description);
+  gtk_box_append (GTK_BOX (card), meta);
+  gtk_box_append (GTK_BOX (card), button);
+  return card;
+}
+
+static void
+clear_list (GtkWidget *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (list)) != NULL) {
+    if (GTK_IS_LIST_BOX (list))
+      gtk_list_box_remove (GTK_LIST_BOX (list), child);
+    else
+      gtk_flow_box_remove (GTK_FLOW_BOX (list), child);
+  }
+}
+
+static void
+add_template (FcPlansView *self,
+              GHashTable  *seen,
+              JsonObject  *plan)
+{
+  gint64 id;
+
+  if (!fc_json_get_int (plan, "id", &id) || g_hash_table_contains (seen, &id) ||
+      !get_flag (plan, "is_active", TRUE))
+    return;
+  g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
+  gtk_flow_box_append (self->templates_box, new_template_card (plan, id));
+}
+
+static void
+rebuild_list (FcPlansView *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  guint n_active = 0, n_cancelled = 0, n_templates;
+
+  clear_list (GTK_WIDGET (self->active_list));
+  clear_list (GTK_WIDGET (self->cancelled_list));
+  clear_list (GTK_WIDGET (self->templates_box));
+
+  for (guint i = 0; self->plans != NULL && i < json_array_get_length (self->plans); i++) {
+    JsonNode *node = json_array_get_element (self->plans, i);
+    JsonObject *plan;
+    gboolean active;
+    gint64 id;
+
+    if (!JSON_NODE_HOLDS_OBJECT (node))
+      continue;
+    plan = json_node_get_object (node);
+    if (!fc_json_get_int (plan, "id", &id) || g_hash_table_contains (self->pending_deletes, &id))
+      continue;
+    if (get_flag (plan, "is_template", FALSE)) {
+      add_template (self, seen, plan);
+      continue;
+    }
+    active = get_flag (plan, "is_active", TRUE);
+    gtk_list_box_append (active ? self->active_list : self->cancelled_list,
+                         new_plan_row (plan, id, active));
+    if (active)
+      n_active++;
+    else
+      n_cancelled++;
+  }
+  for (guint i = 0; self->server_templates != NULL &&
+                    i < json_array_get_length (self->server_templates); i++) {
+    JsonNode *node = json_array_get_element (self->server_templates, i);
+
+    if (JSON_NODE_HOLDS_OBJECT (node))
+      add_template (self, seen, json_node_get_object (node));
+  }
+  n_templates = g_hash_table_size (seen);
+
+  gtk_widget_set_visible (self->active_group, n_active > 0);
+  gtk_widget_set_visible (self->cancelled_group, n_cancelled > 0);
+  gtk_widget_set_visible (self->templates_group, n_templates > 0);
+  gtk_widget_set_visible (self->empty_page, n_active + n_cancelled == 0);
+}
+
+/* The calendar */
+
+static void
+update_calendar_header (FcPlansView *self)
+{
+  JsonObject *plan = find_object (self->plans, self->shown_plan_id);
+  const char *name = plan != NULL ? fc_json_get_string (plan, "name") : NULL;
+
+  gtk_label_set_text (self->plan_title_label, name != NULL ? name : "");
+  gtk_label_set_text (self->range_label,
+                      self->calendar != NULL ? fc_plan_calendar_get_title (self->calendar) : "");
+}
+
+static void
+rebuild_calendar (FcPlansView *self)
+{
+  JsonObject *plan = find_object (self->plans, self->shown_plan_id);
+
+  g_clear_object (&self->layout);
+  if (plan != NULL)
+    self->layout = fc_plan_layout_new (plan, self->meals);
+  fc_plan_calendar_set_layout (self->calendar, self->layout);
+
+  if (self->layout != NULL && self->focus_start) {
+    GDate first;
+
+    self->focus_start = FALSE;
+    if (fc_plan_layout_get_date (self->layout, 1, &first))
+      fc_plan_calendar_set_focused_date (self->calendar, &first);
+  }
+  if (self->day_sheet != NULL) {
+    fc_plan_day_sheet_set_layout (FC_PLAN_DAY_SHEET (self->day_sheet), self->layout);
+    fc_plan_day_sheet_set_meals (FC_PLAN_DAY_SHEET (self->day_sheet), self->meals);
+  }
+  update_calendar_header (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.export", self->layout != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.edit-shown", plan != NULL);
+}
+
+static void
+show_plan (FcPlansView *self,
+           gint64       id,
+           gboolean     focus_start)
+{
+  self->shown_plan_id = id;
+  self->focus_start = focus_start;
+  gtk_stack_set_visible_child_name (self->stack, "calendar");
+  rebuild_calendar (self);
+}
+
+static void
+on_calendar_title_cb (FcPlansView *self)
+{
+  update_calendar_header (self);
+}
+
+static void
+on_calendar_mode_cb (FcPlansView *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CALENDAR_MODE]);
+}
+
+static void
+on_meal_moved_cb (FcPlansView    *self,
+                  gint64          meal_id,
+                  int             from_day,
+                  int             to_day,
+                  FcPlanCalendar *calendar)
+{
+  g_autoptr(JsonArray) payload = NULL;
+
+  if (self->layout == NULL || from_day <= 0 || to_day <= 0)
+    return;
+  payload = fc_plan_layout_move_meal (self->layout, meal_id, from_day, to_day);
+  if (payload != NULL)
+    fc_plan_write_schedule (GTK_WIDGET (self), self->session,
+                            fc_plan_layout_get_plan_id (self->layout), payload);
+}
+
+static void
+on_undo_remove_cb (AdwToast *toast,
+                   gpointer  user_data)
+{
+  FcPlansView *self = FC_PLANS_VIEW (user_data);
+  JsonArray *before = g_object_get_data (G_OBJECT (toast), "payload");
+  gint64 plan_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "plan-id"));
+
+  fc_plan_write_schedule (GTK_WIDGET (self), self->session, plan_id, before);
+}
+
+static void
+on_meal_remove_requested_cb (FcPlansView    *self,
+                             gint64          meal_id,
+                             int             day,
+                             FcPlanCalendar *calendar)
+{
+  g_autoptr(JsonArray) payload = NULL;
+  AdwToast *toast;
+
+  if (self->layout == NULL || day <= 0)
+    return;
+  payload = fc_plan_layout_remove_meal (self->layout, meal_id, day);
+  if (payload == NULL)
+    return;
+
+  toast = adw_toast_new (_("Meal removed"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data_full (G_OBJECT (toast), "payload", fc_plan_layout_get_payload (self->layout),
+                          (GDestroyNotify) json_array_unref);
+  g_object_set_data (G_OBJECT (toast), "plan-id",
+                     GSIZE_TO_POINTER ((gsize) fc_plan_layout_get_plan_id (self->layout)));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_remove_cb), self, 0);
+  fc_plan_write_schedule (GTK_WIDGET (self), self->session,
+                          fc_plan_layout_get_plan_id (self->layout), payload);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+open_day_sheet (FcPlansView *self,
+                guint        day)
+{
+  GtkWidget *sheet;
+
+  if (self->layout == NULL || self->session == NULL || day == 0)
+    return;
+  if (self->day_sheet != NULL)
+    gtk_window_destroy (self->day_sheet);
+  sheet = fc_plan_day_sheet_new (get_parent_window (self), self->session, day);
+  g_set_weak_pointer (&self->day_sheet, GTK_WINDOW (sheet));
+  fc_plan_day_sheet_set_layout (FC_PLAN_DAY_SHEET (sheet), self->layout);
+  fc_plan_day_sheet_set_meals (FC_PLAN_DAY_SHEET (sheet), self->meals);
+  gtk_window_present (GTK_WINDOW (sheet));
+}
+
+static void
+on_day_activated_cb (FcPlansView    *self,
+                     int             day,
+                     FcPlanCalendar *calendar)
+{
+  open_day_sheet (self, day);
+}
+
+static void
+on_meal_activated_cb (FcPlansView    *self,
+                      gint64          meal_id,
+                      int             day,
+                      FcPlanCalendar *calendar)
+{
+  open_day_sheet (self, day);
+}
+
+/* Loading */
+
+typedef struct {
+  FcPlansView *self;   /* weak through the cancellable */
+  guint        serial;
+  JsonArray   *plans;
+  JsonArray   *meals;
+  guint        left;
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_clear_pointer (&load->plans, json_array_unref);
+  g_clear_pointer (&load->meals, json_array_unref);
+  g_clear_object (&load->self);
+  g_free (load);
+}
+
+static void
+on_listed_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Load *load = user_data;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array = fc_store_list_objects_finish (FC_STORE (source), result, &error);
+  FcPlansView *self = load->self;
+
+  if (load->left == 2)
+    load->plans = array;
+  else
+    load->meals = array;
+
+  if (--load->left > 0)
+    return;
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not read meal plans: %s", error->message);
+
+  if (load->serial == self->load_serial && load->plans != NULL) {
+    g_clear_pointer (&self->plans, json_array_unref);
+    g_clear_pointer (&self->meals, json_array_unref);
+    self->plans = g_steal_pointer (&load->plans);
+    self->meals = g_steal_pointer (&load->meals);
+    rebuild_list (self);
+    if (self->shown_plan_id != 0)
+      rebuild_calendar (self);
+  }
+  load_free (load);
+}
+
+static void
+fc_plans_view_reload (FcPlansView *self)
+{
+  FcStore *store = get_store (self);
+  Load *load;
+
+  if (store == NULL) {
+    g_clear_pointer (&self->plans, json_array_unref);
+    g_clear_pointer (&self->meals, json_array_unref);
+    rebuild_list (self);
+    return;
+  }
+  /* Jobs run in call order: plans first, then meals. */
+  load = g_new0 (Load, 1);
+  load->self = g_object_ref (self);
+  load->serial = ++self->load_serial;
+  load->left = 2;
+  fc_store_list_objects_async (store, FC_STORE_MEAL_PLANS, self->cancellable, on_listed_cb, load);
+  fc_store_list_objects_async (store, FC_STORE_MEALS, self->cancellable, on_listed_cb, load);
+}
+
+static void
+on_templates_listed_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(FcPlansView) self = user_data;
+  g_autoptr(JsonArray) templates = NULL;
+
+  templates = fc_meal_plan_actions_list_templates_finish (FC_SESSION (source), result, NULL);
+  /* Offline the gallery shows the user's own templates only. */
+  if (templates == NULL || FC_SESSION (source) != self->session)
+    return;
+  g_clear_pointer (&self->server_templates, json_array_unref);
+  self->server_templates = g_steal_pointer (&templates);
+  rebuild_list (self);
+}
+
+static void
+on_generate_checked_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(FcPlansView) self = user_data;
+  gboolean can = fc_meal_plan_actions_check_generate_finish (FC_SESSION (source), result);
+
+  if (FC_SESSION (source) == self->session)
+    gtk_widget_set_visible (self->generate_button, can);
+}
+
+static void
+on_session_store_changed_cb (FcPlansView *self)
+{
+  FcStore *store = get_store (self);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_pointer (&self->server_templates, json_array_unref);
+
+  g_signal_group_set_target (self->store_signals, store);
+  fc_plans_view_reload (self);
+  if (store == NULL) {
+    self->shown_plan_id = 0;
+    gtk_stack_set_visible_child_name (self->stack, "list");
+    return;
+  }
+  fc_meal_plan_actions_list_templates_async (self->session, self->cancellable,
+                                             on_templates_listed_cb, g_object_ref (self));
+  fc_meal_plan_actions_check_generate_async (self->session, self->cancellable,
+                                             on_generate_checked_cb, g_object_ref (self));
+}
+
+/* Actions */
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  FcPlansView *self = FC_PLANS_VIEW (widget);
+
+  if (self->session == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (fc_plan_editor_new (get_parent_window (self),
+                                                      self->session, NULL)));
+}
+
+static void
+edit_plan (FcPlansView *self,
+           gint64       id)
+{
+  JsonObject *plan = find_object (self->plans, id);
+
+  if (plan == NULL || self->session == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (fc_plan_editor_new (get_parent_window (self),
+                                                      self->session, plan)));
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  edit_plan (FC_PLANS_VIEW (widget), g_variant_get_int64 (parameter));
+}
+
+static void
+edit_shown_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  edit_plan (FC_PLANS_VIEW (widget), FC_PLANS_VIEW (widget)->shown_plan_id);
+}
+
+static void
+on_plan_written_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(FcPlansView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcOutboxItem) item = NULL;
+
+  if (g_task_get_source_tag (G_TASK (result)) == fc_store_delete_async)
+    item = fc_store_delete_finish (FC_STORE (source), result, &error);
+  else
+    item = fc_store_update_finish (FC_STORE (source), result, &error);
+  if (item == NULL) {
+    add_toast (self, error->message);
+    return;
+  }
+  request_sync (self);
+}
+
+/* Cancel is a PATCH of is_active (the Django backend's cancel/ route does
+ * the same), so it queues offline like any edit. */
+static void
+set_active (FcPlansView *self,
+            gint64       id,
+            gboolean     active)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+
+  if (get_store (self) == NULL)
+    return;
+  json_object_set_boolean_member (changes, "is_active", active);
+  fc_store_update_async (get_store (self), FC_STORE_MEAL_PLANS, id, changes, NULL,
+                         on_plan_written_cb, g_object_ref (self));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  set_active (FC_PLANS_VIEW (widget), g_variant_get_int64 (parameter), FALSE);
+  add_toast (FC_PLANS_VIEW (widget), _("Plan cancelled"));
+}
+
+static void
+reactivate_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  set_active (FC_PLANS_VIEW (widget), g_variant_get_int64 (parameter), TRUE);
+}
+
+static void
+delete_now (FcPlansView *self,
+            gint64       id)
+{
+  if (get_store (self) == NULL)
+    return;
+  fc_store_delete_async (get_store (self), FC_STORE_MEAL_PLANS, id, NULL, on_plan_written_cb,
+                         g_object_ref (self));
+}
+
+static void
+on_delete_undo_cb (AdwToast *toast,
+                   gpointer  user_data)
+{
+  FcPlansView *self = FC_PLANS_VIEW (user_data);
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "plan-id"));
+
+  g_hash_table_remove (self->pending_deletes, &id);
+  rebuild_list (self);
+}
+
+/* The plan is deleted only once its toast goes away without Undo. */
+static void
+on_delete_dismissed_cb (AdwToast *toast,
+                        gpointer  user_data)
+{
+  FcPlansView *self = FC_PLANS_VIEW (user_data);
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "plan-id"));
+
+  if (g_hash_table_lookup (self->pending_deletes, &id) != toast)
+    return;
+  g_hash_table_remove (self->pending_deletes, &id);
+  delete_now (self, id);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FcPlansView *self = FC_PLANS_VIEW (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  JsonObject *plan = find_object (self->plans, id);
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (plan == NULL || g_hash_table_contains (self->pending_deletes, &id))
+    return;
+  /* Translators: a toast after deleting a meal plan, with Undo */
+  title = g_strdup_printf (_("“%s” deleted"), fc_json_get_string (plan, "name") ?: "");
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data (G_OBJECT (toast), "plan-id", GSIZE_TO_POINTER ((gsize) id));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_delete_undo_cb), self, 0);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_dismissed_cb), self, 0);
+  g_hash_table_insert (self->pending_deletes, g_memdup2 (&id, sizeof id), toast);
+
+  if (self->shown_plan_id == id) {
+    self->shown_plan_id = 0;
+    gtk_stack_set_visible_child_name (self->stack, "list");
+  }
+  rebuild_list (self);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  show_plan (FC_PLANS_VIEW (widget), g_variant_get_int64 (parameter), TRUE);
+}
+
+static void
+show_list_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FcPlansView *self = FC_PLANS_VIEW (widget);
+
+  self->shown_plan_id = 0;
+  gtk_stack_set_visible_child_name (self->stack, "list");
+}
+
+static void
+on_copied_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(FcPlansView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 id = fc_meal_plan_actions_copy_finish (FC_SESSION (source), result, &error);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.use-template", TRUE);
+  if (id == 0) {
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      add_toast (self, error->message);
+    return;
+  }
+  add_toast (self, _("Template copied to your plans"));
+  show_plan (self, id, TRUE);
+  fc_plans_view_reload (self);
+}
+
+static void
+use_template_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FcPlansView *self = FC_PLANS_VIEW (widget);
+
+  if (self->session == NULL)
+    return;
+  gtk_widget_action_set_enabled (widget, "plans.use-template", FALSE);
+  fc_meal_plan_actions_copy_async (self->session, g_variant_get_int64 (parameter),
+                                   self->cancellable, on_copied_cb, g_object_ref (self));
+}
+
+static void
+on_generated_cb (FcPlansView          *self,
+                 gint64                id,
+                 FcPlanGenerateDialog *dialog)
+{
+  add_toast (self, _("Plan generated"));
+  show_plan (self, id, TRUE);
+  fc_plans_view_reload (self);
+}
+
+static void
+generate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  FcPlansView *self = FC_PLANS_VIEW (widget);
+  GtkWidget *dialog;
+
+  if (self->session == NULL)
+    return;
+  dialog = fc_plan_generate_dialog_new (get_parent_window (self), self->session);
+  g_signal_connect_object (dialog, "generated", G_CALLBACK (on_generated_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+previous_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  fc_plan_calendar_go_previous (FC_PLANS_VIEW (widget)->calendar);
+}
+
+static void
+next_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  fc_plan_calendar_go_next (FC_PLANS_VIEW (widget)->calendar);
+}
+
+static void
+today_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  fc_plan_calendar_go_today (FC_PLANS_VIEW (widget)->calendar);
+}
+
+/* Export */
+
+static void
+on_ics_written_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(FcPlansView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error)) {
+    /* Translators: the file could not be written; the reason follows */
+    text = g_strdup_printf (_("Could not export the plan: %s"), error->message);
+    add_toast (self, text);
+    return;
+  }
+  name = g_file_get_basename (G_FILE (source));
+  /* Translators: a toast after an export, with the file's name */
+  text = g_strdup_printf (_("Exported to %s"), name);
+  add_toast (self, text);
+}
+
+static void
+on_chooser_response_cb (FcPlansView          *self,
+                        int                   response,
+                        GtkFileChooserNative *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL && self->layout != NULL) {
+    char *contents = fc_plan_layout_to_ics (self->layout, NULL);
+    g_autoptr(GBytes) data = g_bytes_new_take (contents, strlen (contents));
+
+    g_file_replace_contents_bytes_async (file, data, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                         self->cancellable, on_ics_written_cb, g_object_ref (self));
+  }
+  g_clear_object (&self->chooser);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FcPlansView *self = FC_PLANS_VIEW (widget);
+  g_autofree char *name = NULL;
+
+  if (self->layout == NULL || self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Export Meal Plan"), get_parent_window (self),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  name = g_strdup_printf ("%s.ics", fc_plan_layout_get_name (self->layout)[0] != '\0'
+                                    ? fc_plan_layout_get_name (self->layout) : _("Meal plan"));
+  g_strdelimit (name, "/\\", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* GObject */
+
+static void
+fc_plans_view_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  FcPlansView *self = FC_PLANS_VIEW (object);
+
+  switch (prop_id) {
+  case PROP_CALENDAR_MODE:
+    g_value_set_string (value, fc_plan_calendar_get_mode (self->calendar) == FC_PLAN_CALENDAR_WEEK
+                               ? "week" : "month");
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+fc_plans_view_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  FcPlansView *self = FC_PLANS_VIEW (object);
+
+  switch (prop_id) {
+  case PROP_CALENDAR_MODE:
+    fc_plan_calendar_set_mode (self->calendar, g_strcmp0 (g_value_get_string (value), "week") == 0
+                                               ? FC_PLAN_CALENDAR_WEEK : FC_PLAN_CALENDAR_MONTH);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+flush_pending_deletes (FcPlansView *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  /* Closing the view while a toast shows means no Undo came. */
+  g_hash_table_iter_init (&iter, self->pending_deletes);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    delete_now (self, *(gint64 *) key);
+  g_hash_table_remove_all (self->pending_deletes);
+}
 
 static void
 fc_plans_view_dispose (GObject *object)
 {
   FcPlansView *self = FC_PLANS_VIEW (object);
 
+  if (self->pending_deletes != NULL)
+    flush_pending_deletes (self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->store_signals != NULL)
+    g_signal_group_set_target (self->store_signals, NULL);
+  g_clear_object (&self->store_signals);
+  if (self->day_sheet != NULL)
+    gtk_window_destroy (self->day_sheet);
+  g_clear_weak_pointer (&self->day_sheet);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
   g_clear_object (&self->session);
+  g_clear_object (&self->layout);
+  g_clear_pointer (&self->plans, json_array_unref);
+  g_clear_pointer (&self->meals, json_array_unref);
+  g_clear_pointer (&self->server_templates, json_array_unref);
+  g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
 
   G_OBJECT_CLASS (fc_plans_view_parent_class)->dispose (object);
 }
@@ -34,13 +1060,84 @@ static void
 fc_plans_view_class_init (FcPlansViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fc_plans_view_dispose;
+  object_class->get_property = fc_plans_view_get_property;
+  object_class->set_property = fc_plans_view_set_property;
+
+  /* "month" or "week": the calendar's mode, as the toggle buttons' action. */
+  properties[PROP_CALENDAR_MODE] =
+    g_param_spec_string ("calendar-mode", NULL, NULL, "month",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (FC_TYPE_PLAN_CALENDAR);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/fitcore/FitCore/ui/plans/fc-plans-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, stack);
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, generate_button);
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, active_group);
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, active_list);
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, cancelled_group);
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, cancelled_list);
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, templates_group);
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, templates_box);
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, plan_title_label);
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, range_label);
+  gtk_widget_class_bind_template_child (widget_class, FcPlansView, calendar_bin);
+
+  gtk_widget_class_install_action (widget_class, "plans.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "plans.generate", NULL, generate_action);
+  gtk_widget_class_install_action (widget_class, "plans.open", "x", open_action);
+  gtk_widget_class_install_action (widget_class, "plans.edit", "x", edit_action);
+  gtk_widget_class_install_action (widget_class, "plans.edit-shown", NULL, edit_shown_action);
+  gtk_widget_class_install_action (widget_class, "plans.cancel", "x", cancel_action);
+  gtk_widget_class_install_action (widget_class, "plans.reactivate", "x", reactivate_action);
+  gtk_widget_class_install_action (widget_class, "plans.delete", "x", delete_action);
+  gtk_widget_class_install_action (widget_class, "plans.use-template", "x", use_template_action);
+  gtk_widget_class_install_action (widget_class, "plans.show-list", NULL, show_list_action);
+  gtk_widget_class_install_action (widget_class, "plans.previous", NULL, previous_action);
+  gtk_widget_class_install_action (widget_class, "plans.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "plans.today", NULL, today_action);
+  gtk_widget_class_install_action (widget_class, "plans.export", NULL, export_action);
+  gtk_widget_class_install_property_action (widget_class, "plans.mode", "calendar-mode");
 }
 
 static void
 fc_plans_view_init (FcPlansView *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->pending_deletes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  self->calendar = FC_PLAN_CALENDAR (fc_plan_calendar_new ());
+  adw_bin_set_child (self->calendar_bin, GTK_WIDGET (self->calendar));
+  g_signal_connect_object (self->calendar, "notify::title", G_CALLBACK (on_calendar_title_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->calendar, "notify::mode", G_CALLBACK (on_calendar_mode_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->calendar, "meal-moved", G_CALLBACK (on_meal_moved_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->calendar, "meal-remove-requested",
+                           G_CALLBACK (on_meal_remove_requested_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->calendar, "day-activated", G_CALLBACK (on_day_activated_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->calendar, "meal-activated", G_CALLBACK (on_meal_activated_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  self->store_signals = g_signal_group_new (FC_TYPE_STORE);
+  g_signal_group_connect_swapped (self->store_signals, "changed::" FC_STORE_MEAL_PLANS,
+                                  G_CALLBACK (fc_plans_view_reload), self);
+  g_signal_group_connect_swapped (self->store_signals, "changed::" FC_STORE_MEALS,
+                                  G_CALLBACK (fc_plans_view_reload), self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.export", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.edit-shown", FALSE);
+  rebuild_list (self);
 }
 
 GtkWidget *
@@ -51,10 +1148,18 @@ fc_plans_view_new (void)
 
 void
 fc_plans_view_set_session (FcPlansView *self,
-                           FcSession *session)
+                           FcSession   *session)
 {
   g_return_if_fail (FC_IS_PLANS_VIEW (self));
   g_return_if_fail (session == NULL || FC_IS_SESSION (session));
 
-  g_set_object (&self->session, session);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (!g_set_object (&self->session, session))
+    return;
+
+  if (session != NULL)
+    g_signal_connect_object (session, "notify::store", G_CALLBACK (on_session_store_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  on_session_store_changed_cb (self);
 }

@@ -1,0 +1,390 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Meal plans as a person uses them, against a real fitcore-server --demo:
+# signs in, opens Nutrition → Plans, generates a 7-day plan, checks the
+# calendar shows each of its meals on the date the server says, drags a meal
+# chip to another day with the mouse, syncs with Ctrl+R and checks the
+# server's plan has the meal on the new day. Screenshots of the month view
+# (light, dark, 360 px narrow) go to the artifacts directory. Prints TAP.
+#
+#   test-plans.py FITCORE_BINARY FITCORE_SERVER DEFAULT_ARTIFACTS_DIR
+
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll,
+                     run_test, screenshot, stop, type_text, window_origin)
+
+DEMO_EMAIL = 'demo@fitcore.local'
+DEMO_PASSWORD = 'fitcore-demo'
+# What generation needs from a profile (src/server/nutrition/fc-nutrition-generate.c).
+PROFILE_FIELDS = {'age': 31, 'weight': 72.5, 'height': 178.0, 'gender': 'male'}
+MEAL_TIMES = {'BF': 'Breakfast', 'LN': 'Lunch', 'DN': 'Dinner', 'SN': 'Snack'}
+DAYS = 7
+
+
+def start_server(binary, data_dir):
+    server = subprocess.Popen([binary, '--demo', '--bind', '127.0.0.1', '--port', '0',
+                               '--data-dir', data_dir],
+                              stdout=subprocess.PIPE, text=True)
+    url = None
+    for line in server.stdout:
+        match = re.search(r'listening on (http://127\.0\.0\.1:\d+/)', line)
+        if match:
+            url = match.group(1)
+            break
+    threading.Thread(target=lambda: server.stdout.read(), daemon=True).start()
+    return server, url
+
+
+def http(url, method, path, token=None, body=None):
+    headers = {'Content-Type': 'application/json'}
+    if token:
+        headers['Authorization'] = f'Bearer {token}'
+    request = urllib.request.Request(url + 'api/v1/' + path, method=method, headers=headers,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors='replace')
+
+
+def login(url):
+    status, body = http(url, 'POST', 'auth/oauth/login/',
+                        body={'email': DEMO_EMAIL, 'password': DEMO_PASSWORD})
+    return body['access'] if status == 200 else None
+
+
+def generated_plans(url, token):
+    status, body = http(url, 'GET', 'nutrition/meal-plans/?page_size=100', token)
+    plans = body.get('results', []) if status == 200 else []
+    return sorted((p for p in plans if p.get('is_ai_generated')), key=lambda p: p['id'])
+
+
+def plan_by_id(url, token, plan_id):
+    status, body = http(url, 'GET', f'nutrition/meal-plans/{plan_id}/', token)
+    return body if status == 200 else None
+
+
+def ensure_profile(tap, url, token):
+    """Generation computes targets from the profile: complete it first if the
+    demo data ever lacks a field."""
+    status, profile = http(url, 'GET', 'auth/profile/', token)
+    missing = {k: v for k, v in PROFILE_FIELDS.items() if status != 200 or profile.get(k) is None}
+    if missing:
+        http(url, 'PATCH', 'auth/profile/', token, missing)
+        status, profile = http(url, 'GET', 'auth/profile/', token)
+    tap.check(status == 200 and all(profile.get(k) is not None for k in PROFILE_FIELDS),
+              'the demo profile has age, weight, height and gender'
+              + (f' (set over HTTP: {", ".join(missing)})' if missing else ''), profile)
+
+
+def chip_name(entry):
+    meal = entry.get('meal_detail') or {}
+    time_label = MEAL_TIMES.get(meal.get('meal_time_category'), 'Other')
+    return f"{time_label}: {meal.get('name', '')}"
+
+
+def meal_of(chip):
+    """"Lunch: Chicken bowl" → "Chicken bowl"."""
+    return chip.split(': ', 1)[-1]
+
+
+def day_label(date):
+    return f"{date.strftime('%A')} {date.day} {date.strftime('%B')}"
+
+
+def cells(window):
+    return find_all(window, lambda n: n.getRoleName() == 'table cell' and on_screen(n))
+
+
+def cell_for(window, date):
+    prefix = day_label(date) + ','
+    for cell in cells(window):
+        if cell.name.startswith(prefix):
+            return cell
+    return None
+
+
+def chips(window):
+    return [n for n in find_all(window, lambda n: n.getRoleName() == 'push button'
+                                and ': ' in n.name and on_screen(n))]
+
+
+def inside(inner, outer):
+    cx, cy = inner.x + inner.width / 2, inner.y + inner.height / 2
+    return outer.x <= cx < outer.x + outer.width and outer.y <= cy < outer.y + outer.height
+
+
+def chips_in(window, cell):
+    box = extents(cell)
+    return sorted(c.name for c in chips(window) if inside(extents(c), box))
+
+
+def start_app(binary, url, env):
+    return subprocess.Popen([binary, f'--server={url}'], env=env)
+
+
+def wait_window(tap, process, what):
+    app = poll(lambda: find_app(process.pid) or process.poll() is not None, timeout=30)
+    app = app if app is not True else None
+    window = poll(lambda: find(app, 'frame', 'FitCore')) if app else None
+    tap.check(window is not None, f'{what}: the window appears in the AT-SPI tree',
+              'the app exited' if process.poll() is not None else None)
+    return window
+
+
+def sign_in(tap, pid, window):
+    button = poll(lambda: find_shown(window, 'push button', 'Sign In'), timeout=20)
+    if not tap.check(button is not None, 'signed out, the welcome page offers “Sign In”'):
+        return False
+    button.queryAction().doAction(0)
+    email = poll(lambda: find_shown(window, 'text', 'Email'))
+    password = poll(lambda: find_shown(window, 'password text', 'Password'))
+    if not tap.check(email is not None and password is not None, 'the sign-in form shows'):
+        return False
+    click(pid, email)
+    type_text(DEMO_EMAIL)
+    click(pid, password)
+    type_text(DEMO_PASSWORD)
+    key('Return')
+    return tap.check(poll(lambda: find(window, 'list', 'Sections'), timeout=30) is not None,
+                     'signed in as the demo user')
+
+
+def open_plans(tap, window):
+    key('ctrl+3')
+    generate = poll(lambda: find_shown(window, 'push button', 'Generate…'), timeout=20)
+    tap.check(generate is not None, 'Nutrition → Plans offers “Generate…” (our server generates)')
+    return generate
+
+
+def generate_plan(tap, app_node, window, generate):
+    generate.queryAction().doAction(0)
+    dialog = poll(lambda: find(app_node, 'frame', 'Generate Meal Plan'))
+    if not tap.check(dialog is not None, '“Generate…” opens the “Generate Meal Plan” dialog'):
+        return False
+    run = poll(lambda: [n for n in find_all(dialog, lambda n: n.getRoleName() == 'push button'
+                                            and 'Generate' in n.name and on_screen(n))])
+    spins = find_all(dialog, lambda n: n.getRoleName() == 'spin button')
+    days = spins[0].queryValue().currentValue if spins else None
+    tap.check(days == DAYS, f'the dialog proposes {DAYS} days', days)
+    if not run:
+        return False
+    run[0].queryAction().doAction(0)
+    return tap.check(poll(lambda: find(app_node, 'frame', 'Generate Meal Plan') is None,
+                          timeout=60),
+                     'the plan is generated and the dialog closes')
+
+
+def check_calendar(tap, window, plan):
+    """Each scheduled meal is a chip in the cell of start_date + day - 1."""
+    start = datetime.date.fromisoformat(plan['start_date'])
+    expected = {}
+    for entry in plan.get('scheduled_meals', []):
+        date = start + datetime.timedelta(days=entry['day_of_plan'] - 1)
+        expected.setdefault(date, []).append(chip_name(entry))
+    tap.check(len(expected) == DAYS and all(expected.values()),
+              f'the server’s plan has meals on each of its {DAYS} days', sorted(expected))
+
+    pending = dict(expected)
+    wrong = []
+    times = []
+    for _ in range(3):  # the plan may run into the next month
+        poll(lambda: any(cell_for(window, d) for d in pending), timeout=10)
+        for date in list(pending):
+            cell = cell_for(window, date)
+            if cell is None:
+                continue
+            shown = poll(lambda: chips_in(window, cell) or None, timeout=5) or []
+            want = sorted(pending.pop(date))
+            # A crowded cell shows "+N more": the ones shown must be the plan's.
+            names = [n for n in shown if 'more' not in n]
+            if not names or not {meal_of(n) for n in names} <= {meal_of(n) for n in want}:
+                wrong.append((date.isoformat(), want, shown))
+            elif not set(names) <= set(want):
+                times.append((date.isoformat(), want, shown))
+            if not cell.name.count(f'{len(want)} meal'):
+                wrong.append((date.isoformat(), cell.name))
+        if not pending:
+            break
+        next_button = find_shown(window, 'push button', 'Next')
+        if next_button is None:
+            break
+        next_button.queryAction().doAction(0)
+        time.sleep(0.5)
+    tap.check(not pending and not wrong,
+              'the calendar shows every meal on the date the server has it',
+              f'missing: {sorted(d.isoformat() for d in pending)}\nwrong: {wrong}')
+    tap.check(not times, 'each chip names its meal time (Breakfast, Lunch, Dinner, Snack)', times)
+    return expected
+
+
+def drag(pid, source, target):
+    x, y = window_origin(pid)
+    a, b = extents(source), extents(target)
+    sx, sy = x + a.x + a.width // 2, y + a.y + a.height // 2
+    tx, ty = x + b.x + b.width // 2, y + b.y + b.height // 2 + b.height // 4
+    subprocess.run(['xdotool', 'mousemove', str(sx), str(sy), 'mousedown', '1'], check=True)
+    for step in range(1, 21):
+        subprocess.run(['xdotool', 'mousemove', str(sx + (tx - sx) * step // 20),
+                        str(sy + (ty - sy) * step // 20)], check=True)
+        time.sleep(0.03)
+    time.sleep(0.3)
+    subprocess.run(['xdotool', 'mouseup', '1'], check=True)
+
+
+def move_meal(tap, pid, window, url, token, plan):
+    """Drags the first chip of day 1 onto day 2 and syncs."""
+    start = datetime.date.fromisoformat(plan['start_date'])
+    by_day = {}
+    for entry in plan['scheduled_meals']:
+        by_day.setdefault(entry['day_of_plan'], set()).add(entry['meal'])
+    today_button = find_shown(window, 'push button', 'Today')
+    if today_button is not None:
+        today_button.queryAction().doAction(0)  # back to the plan's month (it starts today)
+    first, second = start, start + datetime.timedelta(days=1)
+    source_cell = poll(lambda: cell_for(window, first))
+    target_cell = poll(lambda: cell_for(window, second))
+    if not tap.check(source_cell is not None and target_cell is not None,
+                     'the plan’s first two days are on show'):
+        return
+    box = extents(source_cell)
+    chip = poll(lambda: next((c for c in chips(window) if inside(extents(c), box)
+                              and 'more' not in c.name), None))
+    entry = next((e for e in plan['scheduled_meals'] if e['day_of_plan'] == 1
+                  and chip is not None and meal_of(chip_name(e)) == meal_of(chip.name)), None)
+    if not tap.check(entry is not None and entry['meal'] not in by_day.get(2, set()),
+                     'a chip of day 1 names a meal of day 1 that day 2 does not have',
+                     chip.name if chip else None):
+        return
+    meal_id = entry['meal']
+    drag(pid, chip, target_cell)
+    moved = poll(lambda: chip.name in chips_in(window, cell_for(window, second)), timeout=10)
+    tap.check(moved, f'after the drag, “{chip.name}” shows on {second}',
+              chips_in(window, cell_for(window, second)))
+
+    key('ctrl+r')
+
+    def on_server():
+        schedule = plan_by_id(url, token, plan['id'])['scheduled_meals']
+        days = {e['day_of_plan'] for e in schedule if e['meal'] == meal_id}
+        return days if 2 in days and 1 not in days else None
+    days = poll(on_server, timeout=30, interval=0.5)
+    tap.check(days, f'after Ctrl+R the server has meal {meal_id} on day 2, not on day 1',
+              plan_by_id(url, token, plan['id'])['scheduled_meals'])
+
+
+def resize(pid, width, height):
+    out = subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid', str(pid)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    subprocess.run(['xdotool', 'windowsize', out[0], str(width), str(height)], check=True)
+    time.sleep(1.0)
+
+
+def shot_month(tap, pid, window, artifacts, name):
+    tap.check(poll(lambda: chips(window)), f'{name}: the month view shows meal chips')
+    time.sleep(0.5)
+    screenshot(artifacts, name)
+
+
+def run(tap, binary, server_binary, artifacts, tmp):
+    env = dict(os.environ)
+    env.pop('NO_AT_BRIDGE', None)
+    for name in ('HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'):
+        env[name] = os.path.join(tmp, 'app', name.lower())
+        os.makedirs(env[name], exist_ok=True)
+
+    server, url = start_server(server_binary, os.path.join(tmp, 'server'))
+    app = None
+    try:
+        if not tap.check(url is not None, 'fitcore-server --demo says where it listens'):
+            return
+        token = login(url)
+        ensure_profile(tap, url, token)
+        before = {p['id'] for p in generated_plans(url, token)}
+
+        app = start_app(binary, url, env)
+        window = wait_window(tap, app, 'first start')
+        if window is None or not sign_in(tap, app.pid, window):
+            return
+        generate = open_plans(tap, window)
+        if generate is None:
+            return
+        screenshot(artifacts, 'ui-plans-list-before.png')
+        if not generate_plan(tap, find_app(app.pid), window, generate):
+            screenshot(artifacts, 'ui-plans-generate-failed.png')
+            return
+        new = [p for p in generated_plans(url, token) if p['id'] not in before]
+        if not tap.check(len(new) == 1, 'the server has one new generated plan', new):
+            return
+        plan = plan_by_id(url, token, new[0]['id'])
+        tap.check(plan['duration_days'] == DAYS and plan['is_ai_generated'],
+                  f'it lasts {DAYS} days and is marked generated', plan)
+
+        title = poll(lambda: find_shown(window, 'label', plan['name']), timeout=20)
+        tap.check(title is not None, f'the calendar opens on the new plan “{plan["name"]}”')
+        check_calendar(tap, window, plan)
+        today_button = find_shown(window, 'push button', 'Today')
+        if today_button is not None:
+            today_button.queryAction().doAction(0)
+        shot_month(tap, app.pid, window, artifacts, 'ui-plans-month.png')
+
+        move_meal(tap, app.pid, window, url, token, plan)
+        screenshot(artifacts, 'ui-plans-month-moved.png')
+
+        back = find_shown(window, 'push button', 'All Plans')
+        if back is not None:
+            back.queryAction().doAction(0)
+        row = poll(lambda: find_shown(window, 'list item', plan['name']))
+        tap.check(row is not None, 'back in the list, the plan is listed under Active')
+        screenshot(artifacts, 'ui-plans-list.png')
+        if row is not None:
+            click(app.pid, row)
+
+        resize(app.pid, 360, 720)
+        shot_month(tap, app.pid, window, artifacts, 'ui-plans-month-narrow.png')
+
+        # Dark: the same view in a new process with the dark style.
+        key('ctrl+q')
+        poll(lambda: app.poll() is not None, timeout=10)
+        stop(app)
+        dark_env = dict(env, ADW_DEBUG_COLOR_SCHEME='prefer-dark')
+        app = start_app(binary, url, dark_env)
+        window = wait_window(tap, app, 'dark start')
+        if window is None:
+            return
+        key('ctrl+3')
+        row = poll(lambda: find_shown(window, 'list item', plan['name']), timeout=20)
+        if tap.check(row is not None, 'the plan is listed under Active after a restart'):
+            click(app.pid, row)
+            shot_month(tap, app.pid, window, artifacts, 'ui-plans-month-dark.png')
+    finally:
+        stop(app)
+        stop(server)
+
+
+def main():
+    binary, server_binary, default_artifacts = sys.argv[1], sys.argv[2], sys.argv[3]
+    artifacts = os.environ.get('FITCORE_TEST_ARTIFACTS') or default_artifacts
+
+    def body(tap):
+        with tempfile.TemporaryDirectory(prefix='fitcore-plans-') as tmp:
+            run(tap, binary, server_binary, artifacts, tmp)
+
+    return run_test(body, artifacts, 'ui-plans-failure.png')
+
+
+if __name__ == '__main__':
+    sys.exit(main())
