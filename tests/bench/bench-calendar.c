@@ -14,8 +14,13 @@
 #include "config.h"
 
 #include <adwaita.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 #include "fc-plan-calendar.h"
+#include "fc-plan-chip.h"
+#include "fc-plan-day-cell.h"
 #include "fc-plan-layout.h"
 
 #define N_FRAMES   300
@@ -344,6 +349,236 @@ screenshots (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
+typedef struct {
+  guint  moved;
+  gint64 meal_id;
+  int    from_day;
+  int    to_day;
+  guint  activated;
+  int    activated_day;
+} Seen;
+
+static void
+on_meal_moved_cb (FcPlanCalendar *calendar,
+                  gint64          meal_id,
+                  int             from_day,
+                  int             to_day,
+                  Seen           *seen)
+{
+  seen->moved++;
+  seen->meal_id = meal_id;
+  seen->from_day = from_day;
+  seen->to_day = to_day;
+}
+
+static void
+on_day_activated_cb (FcPlanCalendar *calendar,
+                     int             day,
+                     Seen           *seen)
+{
+  seen->activated++;
+  seen->activated_day = day;
+}
+
+static void
+subprocess_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Runs xdotool with @args (a shell-free argv after "xdotool"), keeping the
+ * main loop turning so the window sees the events as they come. */
+static void
+xdotool (const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  gboolean done = FALSE;
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (process, NULL, subprocess_done_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_subprocess_get_successful (process));
+}
+
+static char *
+window_xid (GtkWidget *window)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  if (GDK_IS_X11_SURFACE (surface))
+    return g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+#endif
+  return NULL;
+}
+
+static FcPlanChip *
+find_chip (GtkWidget *calendar,
+           guint      day)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (calendar); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    if (FC_IS_PLAN_CHIP (child) && gtk_widget_get_child_visible (child) &&
+        !fc_plan_chip_is_more (FC_PLAN_CHIP (child)) && fc_plan_chip_get_day (FC_PLAN_CHIP (child)) == day)
+      return FC_PLAN_CHIP (child);
+  }
+  return NULL;
+}
+
+static FcPlanDayCell *
+find_cell (GtkWidget *calendar,
+           guint      day)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (calendar); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    if (FC_IS_PLAN_DAY_CELL (child) && gtk_widget_get_child_visible (child) &&
+        fc_plan_day_cell_get_day (FC_PLAN_DAY_CELL (child)) == day)
+      return FC_PLAN_DAY_CELL (child);
+  }
+  return NULL;
+}
+
+static void
+center_in (GtkWidget *widget,
+           GtkWidget *window,
+           char     **out_x,
+           char     **out_y)
+{
+  graphene_point_t point;
+
+  g_assert_true (gtk_widget_compute_point (widget, window,
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
+                                                                 gtk_widget_get_height (widget) / 2.f),
+                                           &point));
+  *out_x = g_strdup_printf ("%d", (int) point.x);
+  *out_y = g_strdup_printf ("%d", (int) point.y);
+}
+
+/* A person's drag, through the X server's XTest like the AT-SPI tests do:
+ * press on a chip, move past the threshold, over another day, release. */
+static void
+test_drag_xtest (void)
+{
+  g_autoptr(FcPlanLayout) layout = make_layout (6);
+  g_autofree char *xid = NULL;
+  g_autofree char *cx = NULL, *cy = NULL, *tx = NULL, *ty = NULL, *tx2 = NULL;
+  g_autofree char *cx2 = NULL;
+  GtkWidget *calendar, *window;
+  FcPlanChip *chip;
+  FcPlanDayCell *target = NULL;
+  Seen seen = { 0 };
+  guint to_day = 0;
+
+  if (g_find_program_in_path ("xdotool") == NULL) {
+    g_test_skip ("xdotool is not installed");
+    return;
+  }
+  window = show_calendar (layout, FC_PLAN_CALENDAR_MONTH, 1000, 720, &calendar);
+  xid = window_xid (window);
+  if (xid == NULL) {
+    g_test_skip ("not an X11 display");
+    gtk_window_destroy (GTK_WINDOW (window));
+    return;
+  }
+  g_signal_connect (calendar, "meal-moved", G_CALLBACK (on_meal_moved_cb), &seen);
+
+  chip = find_chip (calendar, 2);
+  g_assert_nonnull (chip);
+  for (guint day = 9; day <= PLAN_DAYS && target == NULL; day++) {
+    if (!fc_plan_layout_day_has_meal (layout, day, fc_plan_chip_get_meal_id (chip)))
+      target = find_cell (calendar, to_day = day);
+  }
+  g_assert_nonnull (target);
+
+  center_in (GTK_WIDGET (chip), window, &cx, &cy);
+  center_in (GTK_WIDGET (target), window, &tx, &ty);
+  cx2 = g_strdup_printf ("%d", atoi (cx) + 12);
+  tx2 = g_strdup_printf ("%d", atoi (tx) + 3);
+  xdotool ((const char *[]) { "mousemove", "--window", xid, cx, cy, NULL });
+  run_for (100);
+  xdotool ((const char *[]) { "mousedown", "1", NULL });
+  run_for (100);
+  xdotool ((const char *[]) { "mousemove", "--window", xid, cx2, cy, NULL });
+  run_for (150);
+  xdotool ((const char *[]) { "mousemove", "--window", xid, tx, ty, NULL });
+  run_for (150);
+  xdotool ((const char *[]) { "mousemove", "--window", xid, tx2, ty, NULL });
+  run_for (150);
+  xdotool ((const char *[]) { "mouseup", "1", NULL });
+  for (guint i = 0; i < 100 && seen.moved == 0; i++)
+    run_for (20);
+
+  g_assert_cmpuint (seen.moved, ==, 1);
+  g_assert_cmpint (seen.meal_id, ==, fc_plan_chip_get_meal_id (chip));
+  g_assert_cmpint (seen.from_day, ==, 2);
+  g_assert_cmpint (seen.to_day, ==, to_day);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Arrows, Page Down and Enter through the X server. */
+static void
+test_keyboard_xtest (void)
+{
+  g_autoptr(FcPlanLayout) layout = make_layout (6);
+  g_autofree char *xid = NULL;
+  GtkWidget *calendar, *window;
+  Seen seen = { 0 };
+  GDate date, expected;
+
+  if (g_find_program_in_path ("xdotool") == NULL) {
+    g_test_skip ("xdotool is not installed");
+    return;
+  }
+  window = show_calendar (layout, FC_PLAN_CALENDAR_MONTH, 1000, 720, &calendar);
+  xid = window_xid (window);
+  if (xid == NULL) {
+    g_test_skip ("not an X11 display");
+    gtk_window_destroy (GTK_WINDOW (window));
+    return;
+  }
+  g_signal_connect (calendar, "day-activated", G_CALLBACK (on_day_activated_cb), &seen);
+
+  g_assert_true (fc_plan_layout_get_date (layout, 1, &date));
+  fc_plan_calendar_set_focused_date (FC_PLAN_CALENDAR (calendar), &date);
+  g_assert_true (gtk_widget_grab_focus (calendar));
+  xdotool ((const char *[]) { "windowfocus", "--sync", xid, NULL });
+  run_for (100);
+  xdotool ((const char *[]) { "key", "--delay", "60", "Right", "Right", "Down", "Left", NULL });
+  run_for (200);
+
+  /* Day 1 + 2 - 1 + 7: day 9. */
+  fc_plan_calendar_get_focused_date (FC_PLAN_CALENDAR (calendar), &date);
+  g_assert_true (fc_plan_layout_get_date (layout, 9, &expected));
+  g_assert_cmpint (g_date_compare (&date, &expected), ==, 0);
+  g_assert_cmpuint (fc_plan_calendar_get_focused_day (FC_PLAN_CALENDAR (calendar)), ==, 9);
+
+  xdotool ((const char *[]) { "key", "Return", NULL });
+  for (guint i = 0; i < 50 && seen.activated == 0; i++)
+    run_for (20);
+  g_assert_cmpuint (seen.activated, ==, 1);
+  g_assert_cmpint (seen.activated_day, ==, 9);
+
+  /* Page Down: the same day a month on, and the title follows. */
+  xdotool ((const char *[]) { "key", "Page_Down", NULL });
+  run_for (200);
+  fc_plan_calendar_get_focused_date (FC_PLAN_CALENDAR (calendar), &date);
+  g_date_add_months (&expected, 1);
+  g_assert_cmpint (g_date_compare (&date, &expected), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,6 +588,8 @@ main (int   argc,
 
   g_test_add_func ("/bench/calendar/month-snapshot", bench_month);
   g_test_add_func ("/bench/calendar/screenshots", screenshots);
+  g_test_add_func ("/calendar/widget/drag-xtest", test_drag_xtest);
+  g_test_add_func ("/calendar/widget/keyboard-xtest", test_keyboard_xtest);
 
   return g_test_run ();
 }
