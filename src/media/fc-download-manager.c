@@ -38,9 +38,8 @@ struct _FcDownloadManager
   GHashTable   *entries;       /* gint64 * workout id → Entry */
   char         *server_url;    /* of the account whose downloads these are */
   GCancellable *cancellable;   /* store reads and token refreshes */
+  FcSyncEngine *engine;        /* the session drops its own before it says so */
 
-  /* borrowed, for disconnecting */
-  FcSyncEngine *engine;
   gulong        engine_synced_id;
 
   guint64       used_bytes;
@@ -616,7 +615,7 @@ follow_engine (FcDownloadManager *self)
     return;
   if (self->engine != NULL)
     g_clear_signal_handler (&self->engine_synced_id, self->engine);
-  self->engine = engine;
+  g_set_object (&self->engine, engine);
   /* last-synced moves only when a run ends without an error. */
   if (engine != NULL)
     self->engine_synced_id = g_signal_connect (engine, "notify::last-synced",
@@ -674,7 +673,7 @@ fc_download_manager_dispose (GObject *object)
     g_hash_table_remove_all (self->entries);
   if (self->engine != NULL)
     g_clear_signal_handler (&self->engine_synced_id, self->engine);
-  self->engine = NULL;
+  g_clear_object (&self->engine);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);

@@ -442,6 +442,71 @@ test_pause_restart (Fixture       *fixture,
   g_assert_cmpuint (fc_download_manager_get_used_bytes (second), ==, sum);
 }
 
+typedef struct {
+  FcSession *session;
+  gint64     workout;
+  gint64     first_video;
+  gboolean   signing_out;
+  GAsyncResult *result;
+} SignOutAfterFirst;
+
+static void
+on_changed_sign_out_cb (FcDownloadManager *manager,
+                        gint64             workout_id,
+                        SignOutAfterFirst *sign_out)
+{
+  g_autofree char *uri = NULL;
+
+  if (sign_out->signing_out || workout_id != sign_out->workout)
+    return;
+  uri = fc_download_manager_get_local_uri (manager, workout_id, sign_out->first_video);
+  if (uri != NULL && fc_download_manager_get_status (manager, workout_id) == FC_DOWNLOAD_RUNNING) {
+    sign_out->signing_out = TRUE;
+    fc_session_sign_out_async (sign_out->session, NULL, sync_test_done_cb, &sign_out->result);
+  }
+}
+
+/* Signing out stops the downloads and keeps their bytes; signing in again
+ * finds them and fetches the rest. */
+static void
+test_sign_out_in (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(FcDownloadManager) manager = fc_download_manager_new (fixture->session);
+  g_autoptr(JsonObject) workout = ready_workout (fixture, 6);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autofree char *dir = workout_dir (fixture, 6);
+  g_autofree char *second = NULL;
+  g_autofree char *second_name = NULL;
+  SignOutAfterFirst sign_out = { fixture->session, 6, int_member (video_at (workout, 0), "id"),
+                                 FALSE, NULL };
+  gint64 second_video = int_member (video_at (workout, 1), "id");
+
+  g_signal_connect (manager, "changed", G_CALLBACK (on_changed_sign_out_cb), &sign_out);
+  fc_download_manager_download (manager, workout);
+  result = sync_test_wait (&sign_out.result);
+  fc_session_sign_out_finish (fixture->session, result);
+  g_assert_cmpuint (fc_session_get_state (fixture->session), ==, FC_SESSION_SIGNED_OUT);
+
+  g_assert_cmpuint (fc_download_manager_get_status (manager, 6), ==, FC_DOWNLOAD_NONE);
+  g_assert_cmpuint (fc_download_manager_get_used_bytes (manager), ==, 0);
+  ids = fc_download_manager_list_workouts (manager);
+  g_assert_cmpuint (ids->len, ==, 0);
+  g_assert_null (fc_download_manager_dup_authorization (manager));
+  /* Stopped: nothing more arrives while signed out. */
+  sync_test_sleep (1000);
+  second_name = g_strdup_printf ("%" G_GINT64_FORMAT ".media", second_video);
+  second = g_build_filename (dir, second_name, NULL);
+  g_assert_false (g_file_test (second, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+
+  sync_test_sign_in (fixture->session, fixture->url, DEMO_EMAIL, DEMO_PASSWORD);
+  g_assert_true (wait_status (manager, 6, FC_DOWNLOAD_DONE, 30));
+  g_assert_cmpuint (fc_download_manager_get_used_bytes (manager), ==,
+                    assert_files_match (manager, workout));
+}
+
 static void
 on_synced_cb (FcSyncEngine *engine,
               GParamSpec   *pspec,
@@ -568,6 +633,8 @@ main (int   argc,
               test_download_remove, fixture_tear_down);
   g_test_add ("/media/download-manager/pause-restart", Fixture, NULL, fixture_set_up,
               test_pause_restart, fixture_tear_down);
+  g_test_add ("/media/download-manager/sign-out-in", Fixture, NULL, fixture_set_up,
+              test_sign_out_in, fixture_tear_down);
   g_test_add ("/media/download-manager/premium-revoked", Fixture, NULL, fixture_set_up,
               test_premium_revoked, fixture_tear_down);
   g_test_add ("/media/download-manager/token-refresh", Fixture, NULL, empty_set_up,
