@@ -1,0 +1,457 @@
+/* fc-meals-view.c — the user's meals and the templates to start from
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-meals-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fc-meals-view.h"
+
+#include "fc-meal-editor.h"
+#include "fc-meal-list-model.h"
+#include "fc-nutrition-format.h"
+#include "fc-nutrition-ui.h"
+
+/* Two boxed lists over one store model, filtered: a person has a few dozen
+ * meals at most, and each row carries its own buttons. A deleted meal
+ * leaves the list at once but is deleted in the store only when its toast
+ * goes away without "Undo". */
+struct _FcMealsView
+{
+  AdwBin            parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay  *toast_overlay;
+  GtkStack         *main_stack;
+  GtkListBox       *own_list;
+  GtkWidget        *templates_group;
+  GtkListBox       *template_list;
+
+  /* Owned */
+  FcSession        *session;
+  FcMealListModel  *model;
+  GtkFilterListModel *own_meals;
+  GtkFilterListModel *template_meals;
+  GHashTable       *pending_deletes;   /* gint64 id → the meal's name */
+};
+
+G_DEFINE_FINAL_TYPE (FcMealsView, fc_meals_view, ADW_TYPE_BIN)
+
+static FcStore *
+get_store (FcMealsView *self)
+{
+  return self->session != NULL ? fc_session_get_store (self->session) : NULL;
+}
+
+static FcMeal *
+find_meal (FcMealsView *self,
+           gint64       id)
+{
+  guint n = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(FcMeal) meal = g_list_model_get_item (G_LIST_MODEL (self->model), i);
+
+    if (fc_meal_get_id (meal) == id)
+      return meal;  /* the model keeps its reference */
+  }
+  return NULL;
+}
+
+static gboolean
+own_filter_cb (gpointer item,
+               gpointer user_data)
+{
+  FcMealsView *self = user_data;
+  gint64 id = fc_meal_get_id (item);
+
+  return !fc_meal_get_is_template (item) && !g_hash_table_contains (self->pending_deletes, &id);
+}
+
+static gboolean
+template_filter_cb (gpointer item,
+                    gpointer user_data)
+{
+  FcMealsView *self = user_data;
+  gint64 id = fc_meal_get_id (item);
+
+  return fc_meal_get_is_template (item) && !g_hash_table_contains (self->pending_deletes, &id);
+}
+
+static void
+fc_meals_view_refilter (FcMealsView *self)
+{
+  if (self->own_meals == NULL)
+    return;
+  gtk_filter_changed (gtk_filter_list_model_get_filter (self->own_meals),
+                      GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_filter_changed (gtk_filter_list_model_get_filter (self->template_meals),
+                      GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+fc_meals_view_update_state (FcMealsView *self)
+{
+  guint n_own = self->own_meals != NULL
+                ? g_list_model_get_n_items (G_LIST_MODEL (self->own_meals)) : 0;
+  guint n_templates = self->template_meals != NULL
+                      ? g_list_model_get_n_items (G_LIST_MODEL (self->template_meals)) : 0;
+
+  gtk_widget_set_visible (self->templates_group, n_templates > 0);
+  gtk_stack_set_visible_child_name (self->main_stack,
+                                    n_own + n_templates > 0 ? "list" : "empty");
+}
+
+static char *
+describe_meal (FcMeal *meal)
+{
+  const char *time = fc_nutrition_meal_time_label (fc_meal_get_meal_time_category (meal) ?: "SN");
+  guint n_items = fc_meal_get_n_items (meal);
+  g_autofree char *foods = NULL;
+  g_autofree char *energy = NULL;
+  double calories;
+
+  /* Translators: how many foods a meal has. */
+  foods = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u food", "%u foods", n_items), n_items);
+  if (fc_meal_get_total_calories (meal, &calories))
+    energy = fc_nutrient_format (FC_NUTRIENT_CALORIES, calories);
+  else
+    energy = g_strdup (_("not synced yet"));
+  /* Translators: a meal's time, foods and calories, e.g.
+   * "Lunch · 3 foods · 450 kcal". */
+  return g_strdup_printf (_("%s · %s · %s"), time, foods, energy);
+}
+
+static GtkWidget *
+add_row_button (GtkWidget  *row,
+                const char *icon_name,
+                const char *tooltip,
+                const char *label,
+                const char *action_name,
+                gint64      id)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  return button;
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  FcMeal *meal = item;
+  GtkWidget *row = adw_action_row_new ();
+  const char *name = fc_meal_get_name (meal) ?: "";
+  gint64 id = fc_meal_get_id (meal);
+  g_autofree char *subtitle = describe_meal (meal);
+  g_autofree char *label = NULL;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "x", id);
+
+  /* Translators: %s is a meal's name. */
+  label = g_strdup_printf (_("New Meal from %s"), name);
+  add_row_button (row, "edit-copy-symbolic", _("New Meal from This"), label, "meals.copy", id);
+  if (fc_meal_get_is_own (meal)) {
+    g_free (label);
+    /* Translators: %s is a meal's name. */
+    label = g_strdup_printf (_("Edit %s"), name);
+    add_row_button (row, "document-edit-symbolic", _("Edit"), label, "meals.edit", id);
+    g_free (label);
+    /* Translators: %s is a meal's name. */
+    label = g_strdup_printf (_("Delete %s"), name);
+    add_row_button (row, "user-trash-symbolic", _("Delete"), label, "meals.delete", id);
+  }
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row),
+                                  fc_meal_get_is_own (meal) && !fc_meal_get_is_template (meal)
+                                  ? "meals.edit" : "meals.copy");
+  return row;
+}
+
+static void
+open_editor (FcMealsView *self,
+             FcMeal      *meal,
+             gboolean     copy)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *editor;
+
+  if (self->session == NULL || get_store (self) == NULL)
+    return;
+  editor = fc_meal_editor_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->session,
+                               meal != NULL ? fc_meal_get_object (meal) : NULL, copy);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  open_editor (FC_MEALS_VIEW (widget), NULL, FALSE);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  FcMealsView *self = FC_MEALS_VIEW (widget);
+  FcMeal *meal = find_meal (self, g_variant_get_int64 (parameter));
+
+  if (meal != NULL && fc_meal_get_is_own (meal))
+    open_editor (self, meal, FALSE);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  FcMealsView *self = FC_MEALS_VIEW (widget);
+  FcMeal *meal = find_meal (self, g_variant_get_int64 (parameter));
+
+  if (meal != NULL)
+    open_editor (self, meal, TRUE);
+}
+
+static void
+deleted_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(FcSession) session = user_data;
+  g_autoptr(FcOutboxItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  FcSyncEngine *engine;
+
+  item = fc_store_delete_finish (FC_STORE (object), result, &error);
+  if (item == NULL) {
+    g_warning ("Cannot delete a meal: %s", error->message);
+    return;
+  }
+  engine = fc_session_get_sync_engine (session);
+  if (engine != NULL)
+    fc_sync_engine_request_sync (engine);
+}
+
+/* Deletes for good what is still waiting for its toast to go. */
+static void
+fc_meals_view_delete_now (FcMealsView *self,
+                          gint64       id)
+{
+  FcStore *store = get_store (self);
+
+  if (!g_hash_table_remove (self->pending_deletes, &id) || store == NULL)
+    return;
+  fc_store_delete_async (store, FC_STORE_MEALS, id, NULL, deleted_cb,
+                         g_object_ref (self->session));
+}
+
+static void
+on_toast_dismissed_cb (AdwToast    *toast,
+                       FcMealsView *self)
+{
+  gint64 *id = g_object_get_data (G_OBJECT (toast), "meal-id");
+
+  fc_meals_view_delete_now (self, *id);
+}
+
+static void
+on_toast_button_clicked_cb (AdwToast    *toast,
+                            FcMealsView *self)
+{
+  gint64 *id = g_object_get_data (G_OBJECT (toast), "meal-id");
+
+  g_hash_table_remove (self->pending_deletes, id);
+  fc_meals_view_refilter (self);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FcMealsView *self = FC_MEALS_VIEW (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  FcMeal *meal = find_meal (self, id);
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (meal == NULL || !fc_meal_get_is_own (meal) || g_hash_table_contains (self->pending_deletes, &id))
+    return;
+
+  g_hash_table_insert (self->pending_deletes, g_memdup2 (&id, sizeof id),
+                       g_strdup (fc_meal_get_name (meal)));
+  fc_meals_view_refilter (self);
+
+  /* Translators: %s is a meal's name. */
+  title = g_strdup_printf (_("“%s” deleted"), fc_meal_get_name (meal) ?: "");
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (toast), "meal-id", g_memdup2 (&id, sizeof id), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_toast_button_clicked_cb), self,
+                           0);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static gboolean
+new_shortcut_cb (GtkWidget *widget,
+                 GVariant  *args,
+                 gpointer   user_data)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  open_editor (FC_MEALS_VIEW (widget), NULL, FALSE);
+  return TRUE;
+}
+
+/* The store comes and goes with the account: the model follows it. */
+static void
+on_session_store_changed_cb (FcMealsView *self)
+{
+  FcStore *store = get_store (self);
+
+  if (self->model != NULL && fc_store_model_get_store (FC_STORE_MODEL (self->model)) == store)
+    return;
+
+  /* Deletes waiting on a toast belong to the store they were made in. */
+  g_hash_table_remove_all (self->pending_deletes);
+  g_clear_object (&self->own_meals);
+  g_clear_object (&self->template_meals);
+  g_clear_object (&self->model);
+
+  if (store != NULL) {
+    self->model = fc_meal_list_model_new (store);
+    self->own_meals =
+      gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->model)),
+                                 GTK_FILTER (gtk_custom_filter_new (own_filter_cb, self, NULL)));
+    self->template_meals =
+      gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->model)),
+                                 GTK_FILTER (gtk_custom_filter_new (template_filter_cb, self,
+                                                                    NULL)));
+    g_signal_connect_object (self->own_meals, "items-changed",
+                             G_CALLBACK (fc_meals_view_update_state), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->template_meals, "items-changed",
+                             G_CALLBACK (fc_meals_view_update_state), self, G_CONNECT_SWAPPED);
+  }
+  gtk_list_box_bind_model (self->own_list, G_LIST_MODEL (self->own_meals), create_row, self, NULL);
+  gtk_list_box_bind_model (self->template_list, G_LIST_MODEL (self->template_meals), create_row,
+                           self, NULL);
+  fc_meals_view_update_state (self);
+}
+
+static void
+fc_meals_view_dispose (GObject *object)
+{
+  FcMealsView *self = FC_MEALS_VIEW (object);
+
+  /* Closing the window is no "Undo": what was deleted stays deleted. */
+  if (self->pending_deletes != NULL) {
+    g_autoptr(GList) ids = g_hash_table_get_keys (self->pending_deletes);
+    g_autoptr(GArray) copy = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+    for (GList *l = ids; l != NULL; l = l->next)
+      g_array_append_val (copy, *(gint64 *) l->data);
+    g_clear_pointer (&ids, g_list_free);
+    for (guint i = 0; i < copy->len; i++)
+      fc_meals_view_delete_now (self, g_array_index (copy, gint64, i));
+  }
+
+  if (self->own_list != NULL) {
+    gtk_list_box_bind_model (self->own_list, NULL, NULL, NULL, NULL);
+    gtk_list_box_bind_model (self->template_list, NULL, NULL, NULL, NULL);
+  }
+  g_clear_object (&self->own_meals);
+  g_clear_object (&self->template_meals);
+  g_clear_object (&self->model);
+  g_clear_object (&self->session);
+  /* The bin's child is a bound template child: let the bin drop it, or
+   * both would unparent it. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_MEALS_VIEW);
+
+  G_OBJECT_CLASS (fc_meals_view_parent_class)->dispose (object);
+}
+
+static void
+fc_meals_view_finalize (GObject *object)
+{
+  FcMealsView *self = FC_MEALS_VIEW (object);
+
+  g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
+
+  G_OBJECT_CLASS (fc_meals_view_parent_class)->finalize (object);
+}
+
+static void
+fc_meals_view_class_init (FcMealsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fc_meals_view_dispose;
+  object_class->finalize = fc_meals_view_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/fitcore/FitCore/ui/nutrition/fc-meals-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, FcMealsView, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FcMealsView, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, FcMealsView, own_list);
+  gtk_widget_class_bind_template_child (widget_class, FcMealsView, templates_group);
+  gtk_widget_class_bind_template_child (widget_class, FcMealsView, template_list);
+
+  gtk_widget_class_install_action (widget_class, "meals.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "meals.edit", "x", edit_action);
+  gtk_widget_class_install_action (widget_class, "meals.copy", "x", copy_action);
+  gtk_widget_class_install_action (widget_class, "meals.delete", "x", delete_action);
+}
+
+static void
+fc_meals_view_init (FcMealsView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->pending_deletes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+
+  fc_nutrition_add_shortcut (GTK_WIDGET (self), "<Control>n", new_shortcut_cb);
+  fc_meals_view_update_state (self);
+}
+
+GtkWidget *
+fc_meals_view_new (void)
+{
+  return g_object_new (FC_TYPE_MEALS_VIEW, NULL);
+}
+
+void
+fc_meals_view_set_session (FcMealsView *self,
+                           FcSession   *session)
+{
+  g_return_if_fail (FC_IS_MEALS_VIEW (self));
+  g_return_if_fail (session == NULL || FC_IS_SESSION (session));
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    g_signal_connect_object (session, "notify::store",
+                             G_CALLBACK (on_session_store_changed_cb), self, G_CONNECT_SWAPPED);
+  on_session_store_changed_cb (self);
+}

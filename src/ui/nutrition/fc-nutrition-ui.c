@@ -1,0 +1,189 @@
+/* fc-nutrition-ui.c — pieces the Nutrition views and editors share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-nutrition-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fc-nutrition-ui.h"
+
+#include "fc-food-item.h"
+#include "fc-nutrition-format.h"
+#include "fc-window.h"
+
+static void
+setup_food_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *details = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (details), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (details), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (details, "caption");
+  gtk_widget_add_css_class (details, "dim-label");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), details);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+bind_food_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  FcFoodItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *name = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
+  g_autofree char *calories = fc_nutrient_format (FC_NUTRIENT_CALORIES,
+                                                  fc_food_item_get_calories (item));
+  g_autofree char *serving = fc_nutrition_format_serving (fc_food_item_get_serving_quantity (item),
+                                                          fc_food_item_get_serving_unit (item));
+  g_autofree char *text = NULL;
+
+  /* Translators: a food's calories per serving, its serving and its
+   * category, e.g. "105 kcal · 1 piece · Fruit". */
+  text = g_strdup_printf (_("%s · %s · %s"), calories, serving,
+                          fc_nutrition_food_category_label (fc_food_item_get_category (item)
+                                                            ?: "OT"));
+  gtk_label_set_text (GTK_LABEL (name), fc_food_item_get_name (item));
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (name)), text);
+}
+
+GtkListItemFactory *
+fc_nutrition_food_factory_new (void)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_food_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_food_cb), NULL);
+  return factory;
+}
+
+void
+fc_nutrition_add_shortcut (GtkWidget       *widget,
+                           const char      *trigger,
+                           GtkShortcutFunc  func)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  /* Global: the views sit in a stack, where the focus is often elsewhere
+   * (the view switcher, the sidebar). The callbacks check they are mapped,
+   * since a hidden stack page is not. */
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller),
+                                     GTK_SHORTCUT_SCOPE_GLOBAL);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (trigger),
+                                                          gtk_callback_action_new (func, NULL,
+                                                                                   NULL)));
+  gtk_widget_add_controller (widget, controller);
+}
+
+typedef struct {
+  GtkWindow       *editor;
+  AdwToastOverlay *overlay;
+  FcSession       *session;
+  char            *save_action;
+  char            *done_message;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_object (&data->editor);
+  g_clear_object (&data->overlay);
+  g_clear_object (&data->session);
+  g_free (data->save_action);
+  g_free (data->done_message);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaveData, save_data_free)
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(SaveData) data = user_data;
+  g_autoptr(FcOutboxItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  FcSyncEngine *engine;
+  GtkWindow *parent;
+  gboolean offline;
+
+  if (g_task_get_source_tag (G_TASK (result)) == fc_store_create_async)
+    item = fc_store_create_finish (FC_STORE (object), result, &error);
+  else
+    item = fc_store_update_finish (FC_STORE (object), result, &error);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (data->editor), data->save_action, TRUE);
+  if (item == NULL) {
+    g_autofree char *text = NULL;
+
+    /* Translators: %s says why, e.g. "the disk is full". */
+    text = g_strdup_printf (_("Could not save: %s"), error->message);
+    adw_toast_overlay_add_toast (data->overlay, adw_toast_new (text));
+    return;
+  }
+
+  engine = fc_session_get_sync_engine (data->session);
+  if (engine != NULL)
+    fc_sync_engine_request_sync (engine);
+  offline = engine == NULL || fc_sync_engine_get_state (engine) == FC_SYNC_STATE_OFFLINE;
+  parent = gtk_window_get_transient_for (data->editor);
+  if (FC_IS_WINDOW (parent))
+    fc_window_add_toast (FC_WINDOW (parent),
+                         adw_toast_new (offline ? _("Saved — will sync when online")
+                                                : data->done_message));
+  gtk_window_close (data->editor);
+}
+
+void
+fc_nutrition_save (GtkWindow       *editor,
+                   AdwToastOverlay *overlay,
+                   FcSession       *session,
+                   const char      *resource,
+                   gint64           id,
+                   JsonObject      *fields,
+                   const char      *save_action,
+                   const char      *done_message)
+{
+  FcStore *store;
+  SaveData *data;
+
+  g_return_if_fail (GTK_IS_WINDOW (editor));
+  g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
+  g_return_if_fail (FC_IS_SESSION (session));
+  g_return_if_fail (fields != NULL);
+
+  store = fc_session_get_store (session);
+  if (store == NULL)
+    return;
+
+  data = g_new0 (SaveData, 1);
+  data->editor = g_object_ref (editor);
+  data->overlay = g_object_ref (overlay);
+  data->session = g_object_ref (session);
+  data->save_action = g_strdup (save_action);
+  data->done_message = g_strdup (done_message);
+
+  /* Not cancellable: a save the user asked for finishes even when the
+   * editor is closed meanwhile. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (editor), save_action, FALSE);
+  if (id != 0)
+    fc_store_update_async (store, resource, id, fields, NULL, saved_cb, data);
+  else
+    fc_store_create_async (store, resource, fields, NULL, saved_cb, data);
+}

@@ -1,0 +1,428 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The Nutrition section against a real fitcore-server --demo, as a person
+# uses it (AT-SPI to see, xdotool to click and type): signs in as the demo
+# user, searches the foods and checks the rows are the demo foods that
+# match, builds a meal of two foods with servings and checks the live total
+# is the sum of the demo foods' values, saves, syncs with Ctrl+R and checks
+# over HTTP that the server has the meal with those items and servings.
+# Then deletes the meal and undoes it, and takes screenshots (Foods, the
+# meal editor, a 360 px window, dark mode). Prints TAP.
+#
+#   test-nutrition.py FITCORE_BINARY FITCORE_SERVER DEFAULT_ARTIFACTS_DIR
+#
+# Run through tests/run: it provides the display, the D-Bus session (the
+# AT-SPI bus) and an unlocked gnome-keyring.
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll, run_test,
+                     screenshot, stop, type_text)
+
+DEMO_EMAIL = 'demo@fitcore.local'
+DEMO_PASSWORD = 'fitcore-demo'
+DEMO_FOODS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'server',
+                          'nutrition', 'demo-foods.tsv')
+SEARCH = 'yogurt'
+MEAL_NAME = 'Test Lunch'
+# (what is typed in the food search, the food it finds, servings typed)
+MEAL_FOODS = [('banana', 'Banana', '2'), ('greek yogurt nonfat', 'Greek Yogurt, Nonfat', '1.5')]
+
+
+def demo_foods():
+    with open(DEMO_FOODS, newline='') as f:
+        return {row['name']: row for row in csv.DictReader(f, delimiter='\t')}
+
+
+def fts_matches(food, query):
+    """What the store's FTS5 search finds: every word typed is a prefix of a
+    word of the name or the description."""
+    words = re.findall(r'\w+', (food['name'] + ' ' + food['description']).lower())
+    return all(any(w.startswith(term) for w in words) for term in re.findall(r'\w+', query.lower()))
+
+
+def start_server(binary, data_dir):
+    server = subprocess.Popen([binary, '--demo', '--bind', '127.0.0.1', '--port', '0',
+                               '--data-dir', data_dir],
+                              stdout=subprocess.PIPE, text=True)
+    url = None
+    for line in server.stdout:
+        match = re.search(r'listening on (http://127\.0\.0\.1:\d+/)', line)
+        if match:
+            url = match.group(1)
+            break
+    threading.Thread(target=lambda: server.stdout.read(), daemon=True).start()
+    return server, url
+
+
+def server_get(url, path):
+    """GET api/v1/PATH as the demo user, over HTTP."""
+    login = urllib.request.Request(url + 'api/v1/auth/oauth/login/',
+                                   json.dumps({'email': DEMO_EMAIL,
+                                               'password': DEMO_PASSWORD}).encode(),
+                                   {'Content-Type': 'application/json'})
+    with urllib.request.urlopen(login, timeout=10) as response:
+        token = json.load(response)['access']
+    request = urllib.request.Request(url + 'api/v1/' + path,
+                                     headers={'Authorization': f'Bearer {token}'})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def server_meal(url, name):
+    page = server_get(url, 'nutrition/meals/?page_size=100')
+    for meal in page.get('results', page if isinstance(page, list) else []):
+        if meal.get('name') == name:
+            return meal
+    return None
+
+
+def start_app(binary, url, env):
+    return subprocess.Popen([binary, f'--server={url}'], env=env)
+
+
+def wait_window(tap, process, what):
+    app = poll(lambda: find_app(process.pid) or process.poll() is not None, timeout=30)
+    app = app if app is not True else None
+    window = poll(lambda: find(app, 'frame', 'FitCore')) if app else None
+    tap.check(window is not None, f'{what}: the window appears in the AT-SPI tree',
+              'the app exited' if process.poll() is not None else None)
+    return window
+
+
+def labels_in(node):
+    return [n.name for n in find_all(node, lambda n: n.getRoleName() == 'label' and on_screen(n))]
+
+
+def shown_named(root, name, roles=None):
+    for node in find_all(root, lambda n: n.name == name and (roles is None or
+                                                             n.getRoleName() in roles)):
+        if on_screen(node):
+            return node
+    return None
+
+
+def sign_in(tap, pid, window):
+    tap.check(poll(lambda: find_shown(window, 'label', 'Welcome to FitCore'), timeout=20),
+              'signed out, the app shows “Welcome to FitCore”')
+    find_shown(window, 'push button', 'Sign In').queryAction().doAction(0)
+    email = poll(lambda: find_shown(window, 'text', 'Email'))
+    password = poll(lambda: find_shown(window, 'password text', 'Password'))
+    if not tap.check(email is not None and password is not None, 'the sign-in form opens'):
+        return False
+    click(pid, email)
+    type_text(DEMO_EMAIL)
+    click(pid, password)
+    type_text(DEMO_PASSWORD)
+    key('Return')
+    sidebar = poll(lambda: find(window, 'list', 'Sections'), timeout=30)
+    return tap.check(sidebar is not None and poll(lambda: find_shown(sidebar, 'list item', 'Today'),
+                                                  timeout=30),
+                     'signed in as the demo user, the sidebar shows “Today”')
+
+
+def open_nutrition(tap, pid, window):
+    sidebar = find(window, 'list', 'Sections')
+    row = poll(lambda: find_shown(sidebar, 'list item', 'Nutrition'), timeout=20)
+    if not tap.check(row is not None, 'the sidebar offers “Nutrition”'):
+        return False
+    click(pid, row)
+    tabs = poll(lambda: shown_named(window, 'Foods', ('page tab', 'push button', 'toggle button',
+                                                      'radio button')))
+    return tap.check(tabs is not None, 'Nutrition shows the “Plans”, “Meals” and “Foods” views')
+
+
+def open_view(pid, window, name):
+    tab = poll(lambda: shown_named(window, name, ('page tab', 'push button', 'toggle button',
+                                                  'radio button')))
+    if tab is not None:
+        click(pid, tab)
+    return tab
+
+
+def search_foods(tap, pid, window, foods, artifacts):
+    if open_view(pid, window, 'Foods') is None:
+        tap.check(False, 'the “Foods” view opens')
+        return
+    # The foods arrive with the first sync, listed by name.
+    food_list = poll(lambda: find(window, 'list', 'Foods'))
+    first = min(foods, key=str.lower)
+    tap.check(poll(lambda: labels_in(food_list)[:1] == [first], timeout=30),
+              f'the Foods view lists the demo foods by name from the store, “{first}” first',
+              food_list and labels_in(food_list)[:4])
+    key('ctrl+f')
+    entry = poll(lambda: find_shown(window, 'entry', 'Search Foods'))
+    tap.check(entry is not None and entry.getState().contains(__import__('pyatspi').STATE_FOCUSED),
+              'Ctrl+F focuses “Search Foods”')
+    type_text(SEARCH)
+    expected = sorted(name for name, food in foods.items() if fts_matches(food, SEARCH))
+
+    def names():
+        shown = labels_in(food_list)
+        return sorted(n for n in shown if n in foods)
+
+    got = poll(lambda: names() == expected and names(), timeout=10)
+    tap.check(got, f'searching “{SEARCH}” lists exactly the {len(expected)} demo foods that match',
+              f'expected {expected}\ngot {names()}')
+
+    # The detail of one of them: nutrition per serving, from the demo data.
+    name = 'Greek Yogurt, Nonfat'
+    row = shown_named(food_list, name, ('label',))
+    if row is not None:
+        click(pid, row)
+    food = foods[name]
+    wanted = {'Calories': f"{float(food['calories']):.0f} kcal",
+              'Protein': f"{float(food['protein']):.1f} g",
+              'Sodium': f"{float(food['sodium']):.0f} mg"}
+    for title, value in wanted.items():
+        tap.check(poll(lambda: row_value(window, title) == value),
+                  f'the detail of “{name}” shows {title} {value} per serving',
+                  row_value(window, title))
+    screenshot(artifacts, 'ui-nutrition-foods.png')
+
+    key('ctrl+f')
+    tap.check(poll(lambda: entry.getState().contains(__import__('pyatspi').STATE_FOCUSED)),
+              'Ctrl+F takes the focus back to the search from the detail')
+    key('ctrl+a')
+    type_text('zzzzqqq')
+    tap.check(poll(lambda: shown_named(window, 'No Foods Found', ('label',))),
+              'a search that finds nothing shows “No Foods Found”')
+    screenshot(artifacts, 'ui-nutrition-foods-empty.png')
+    key('ctrl+a')
+    key('BackSpace')
+
+
+def row_value(root, title):
+    """The value an AdwActionRow titled title shows at its end."""
+    for row in find_all(root, lambda n: n.getRoleName() == 'list item' and n.name == title):
+        if not on_screen(row):
+            continue
+        values = [n for n in labels_in(row) if n != title]
+        if values:
+            return values[-1]
+    return None
+
+
+def build_meal(tap, pid, app_node, window, foods, artifacts):
+    if open_view(pid, window, 'Meals') is None:
+        tap.check(False, 'the “Meals” view opens')
+        return None
+    time.sleep(0.5)
+    key('ctrl+n')
+    editor = poll(lambda: find(app_node, 'frame', 'New Meal'))
+    if not tap.check(editor is not None, 'Ctrl+N in Meals opens “New Meal”'):
+        return None
+    name = poll(lambda: find_shown(editor, 'text', 'Name'))
+    click(pid, name)
+    type_text(MEAL_NAME)
+
+    for query, food_name, servings in MEAL_FOODS:
+        key('ctrl+f')
+        search = poll(lambda: find_shown(editor, 'entry', 'Search Foods to Add'))
+        if not tap.check(search is not None, 'Ctrl+F in the editor opens the food search'):
+            return None
+        type_text(query)
+        popover_list = find(editor, 'list', 'Foods to Add')
+        tap.check(poll(lambda: labels_in(popover_list)[:1] == [food_name]),
+                  f'searching “{query}” offers “{food_name}” first', labels_in(popover_list))
+        key('Return')
+        spin = poll(lambda: find_shown(editor, 'spin button', f'Servings of {food_name}'))
+        if not tap.check(spin is not None, f'Enter adds “{food_name}” with a servings field'):
+            return None
+        click(pid, spin)
+        key('ctrl+a')
+        type_text(servings)
+        key('Tab')
+
+    # The sums, in the order the app adds them.
+    def total(member):
+        value = 0.0
+        for _, food_name, servings in MEAL_FOODS:
+            value += float(foods[food_name][member]) * float(servings)
+        return value
+
+    wanted = {'Calories': f"{total('calories'):.0f} kcal", 'Protein': f"{total('protein'):.1f} g",
+              'Carbohydrates': f"{total('carbohydrates'):.1f} g", 'Fat': f"{total('fat'):.1f} g",
+              'Fiber': f"{total('fiber'):.1f} g", 'Sugar': f"{total('sugar'):.1f} g",
+              'Sodium': f"{total('sodium'):.0f} mg"}
+    for title, value in wanted.items():
+        tap.check(poll(lambda: row_value(editor, title) == value),
+                  f'the live total shows {title} {value}, the sum of the demo foods × servings',
+                  row_value(editor, title))
+    screenshot(artifacts, 'ui-nutrition-meal-editor.png')
+
+    # Removing a food takes it out of the totals at once.
+    remove = find_shown(editor, 'push button', f'Remove {MEAL_FOODS[1][1]}')
+    if remove is not None:
+        remove.queryAction().doAction(0)
+        alone = float(foods[MEAL_FOODS[0][1]]['calories']) * float(MEAL_FOODS[0][2])
+        tap.check(poll(lambda: row_value(editor, 'Calories') == f'{alone:.0f} kcal'),
+                  f'removing “{MEAL_FOODS[1][1]}” leaves {alone:.0f} kcal',
+                  row_value(editor, 'Calories'))
+        query, food_name, servings = MEAL_FOODS[1]
+        key('ctrl+f')
+        poll(lambda: find_shown(editor, 'entry', 'Search Foods to Add'))
+        type_text(query)
+        poll(lambda: labels_in(find(editor, 'list', 'Foods to Add'))[:1] == [food_name])
+        key('Return')
+        spin = poll(lambda: find_shown(editor, 'spin button', f'Servings of {food_name}'))
+        click(pid, spin)
+        key('ctrl+a')
+        type_text(servings)
+        key('Tab')
+        tap.check(poll(lambda: row_value(editor, 'Calories') == wanted['Calories']),
+                  f'adding it again brings back {wanted["Calories"]}')
+
+    key('ctrl+s')
+    tap.check(poll(lambda: find(app_node, 'frame', 'New Meal') is None),
+              'Ctrl+S saves the meal and closes the editor')
+    return wanted
+
+
+def check_server(tap, pid, window, url, foods):
+    own = poll(lambda: find(window, 'list', 'My Meals'))
+    tap.check(own is not None and poll(lambda: shown_named(own, MEAL_NAME, ('list item',))),
+              f'“My Meals” lists “{MEAL_NAME}” at once, before any sync')
+    key('ctrl+r')
+    meal = poll(lambda: server_meal(url, MEAL_NAME), timeout=30)
+    if not tap.check(meal is not None, f'after Ctrl+R the server has the meal “{MEAL_NAME}”'):
+        return
+    items = {item['food_detail']['name']: item['number_of_servings']
+             for item in meal.get('meal_items', [])}
+    wanted = {food_name: float(servings) for _, food_name, servings in MEAL_FOODS}
+    tap.check(items == wanted, f'the server has its items and servings {wanted}', items)
+    tap.check(meal.get('meal_time_category') == 'SN',
+              'the meal time is the server’s default, snack', meal.get('meal_time_category'))
+
+
+def undo_button(window):
+    for node in find_all(window, lambda n: n.getRoleName() == 'push button' and 'Undo' in n.name):
+        if on_screen(node):
+            return node
+    return None
+
+
+def delete_and_undo(tap, pid, window, url, artifacts):
+    # The sync gave the meal its server id and the list its new row: the
+    # button to press is the one that stays.
+    def delete():
+        button = find_shown(window, 'push button', f'Delete {MEAL_NAME}')
+        if button is not None:
+            button.queryAction().doAction(0)
+            return poll(lambda: undo_button(window), timeout=2)
+        return None
+
+    time.sleep(2)
+    undo = poll(delete, timeout=20)
+    tap.check(undo is not None and poll(lambda: shown_named(window, MEAL_NAME, ('list item',))
+                                        is None),
+              'Delete hides the meal and offers “Undo” in a toast')
+    screenshot(artifacts, 'ui-nutrition-meal-undo.png')
+    if undo is not None:
+        undo.queryAction().doAction(0)
+    tap.check(poll(lambda: shown_named(window, MEAL_NAME, ('list item',))),
+              '“Undo” brings the meal back')
+    key('ctrl+r')
+    time.sleep(2)
+    tap.check(server_meal(url, MEAL_NAME) is not None, 'an undone delete never reaches the server')
+
+
+def narrow_and_dark(tap, binary, url, env, artifacts):
+    env = dict(env, ADW_DEBUG_COLOR_SCHEME='prefer-dark')
+    app = start_app(binary, url, env)
+    try:
+        window = wait_window(tap, app, 'dark, narrow start')
+        if window is None:
+            return
+        sidebar = poll(lambda: find(window, 'list', 'Sections'), timeout=30)
+        row = poll(lambda: find_shown(sidebar, 'list item', 'Nutrition'), timeout=20)
+        if row is not None:
+            click(app.pid, row)
+        wid = poll(lambda: subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid',
+                                           str(app.pid)], capture_output=True,
+                                          text=True).stdout.split())
+        subprocess.run(['xdotool', 'windowsize', wid[0], '360', '720'], check=True)
+        time.sleep(1)
+        tab = open_view(app.pid, window, 'Meals')
+        tap.check(tab is not None and poll(lambda: shown_named(window, MEAL_NAME, ('list item',)),
+                                           timeout=20),
+                  'at 360 px the view switcher still reaches “Meals”, which lists the meal')
+        screenshot(artifacts, 'ui-nutrition-narrow-dark-meals.png')
+        open_view(app.pid, window, 'Foods')
+        key('ctrl+f')
+        type_text('banana')
+        food_list = find(window, 'list', 'Foods')
+        food = poll(lambda: labels_in(food_list)[:1] == ['Banana'] and
+                    shown_named(food_list, 'Banana', ('label',)), timeout=10)
+        screenshot(artifacts, 'ui-nutrition-narrow-dark-foods.png')
+        if food is not None:
+            click(app.pid, food)
+
+        def back_in_window():
+            back = shown_named(window, 'Back to Foods', ('push button',))
+            return back is not None and 0 <= extents(back).x < 360
+
+        tap.check(poll(back_in_window), 'narrow, a food opens its detail with “Back to Foods”')
+        screenshot(artifacts, 'ui-nutrition-narrow-dark-detail.png')
+    finally:
+        stop(app)
+
+
+def run(tap, binary, server_binary, artifacts, tmp):
+    env = dict(os.environ)
+    env.pop('NO_AT_BRIDGE', None)
+    for name in ('HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'):
+        env[name] = os.path.join(tmp, 'app', name.lower())
+        os.makedirs(env[name], exist_ok=True)
+    foods = demo_foods()
+
+    server, url = start_server(server_binary, os.path.join(tmp, 'server'))
+    app = None
+    try:
+        if not tap.check(url is not None, 'fitcore-server --demo says where it listens'):
+            return
+        app = start_app(binary, url, env)
+        window = wait_window(tap, app, 'first start')
+        if window is None or not sign_in(tap, app.pid, window):
+            return
+        if not open_nutrition(tap, app.pid, window):
+            return
+        screenshot(artifacts, 'ui-nutrition-plans.png')
+        search_foods(tap, app.pid, window, foods, artifacts)
+        if build_meal(tap, app.pid, find_app(app.pid), window, foods, artifacts) is None:
+            return
+        check_server(tap, app.pid, window, url, foods)
+        screenshot(artifacts, 'ui-nutrition-meals.png')
+        delete_and_undo(tap, app.pid, window, url, artifacts)
+        key('ctrl+q')
+        poll(lambda: app.poll() is not None, timeout=10)
+        stop(app)
+        narrow_and_dark(tap, binary, url, env, artifacts)
+    finally:
+        stop(app)
+        stop(server)
+
+
+def main():
+    binary, server_binary, default_artifacts = sys.argv[1], sys.argv[2], sys.argv[3]
+    artifacts = os.environ.get('FITCORE_TEST_ARTIFACTS') or default_artifacts
+
+    def body(tap):
+        with tempfile.TemporaryDirectory(prefix='fitcore-nutrition-') as tmp:
+            run(tap, binary, server_binary, artifacts, tmp)
+
+    return run_test(body, artifacts, 'ui-nutrition-failure.png')
+
+
+if __name__ == '__main__':
+    sys.exit(main())
