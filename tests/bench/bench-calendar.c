@@ -579,6 +579,55 @@ test_keyboard_xtest (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static guint
+count_children (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+/* Months come and go; the chips stay: the pool only grows to the busiest
+ * view, and nothing is left behind when the calendar goes. */
+static void
+test_pool (void)
+{
+  g_autoptr(FcPlanLayout) layout = make_layout (6);
+  FcPlanCalendar *calendar = g_object_ref_sink (FC_PLAN_CALENDAR (fc_plan_calendar_new ()));
+  g_autofree char *title = NULL;
+  GDate date;
+  guint n;
+
+  g_assert_true (fc_plan_layout_get_date (layout, 1, &date));
+  fc_plan_calendar_set_focused_date (calendar, &date);
+  fc_plan_calendar_set_layout (calendar, layout);
+  n = count_children (GTK_WIDGET (calendar));
+  /* 42 days and, for 31 days of 6 meals, at most 31 × 7 chips (with "+N more"). */
+  g_assert_cmpuint (n, >, 42 + 31 * 6);
+  g_assert_cmpuint (n, <=, 42 + 31 * 7);
+  g_assert_cmpuint (fc_plan_calendar_get_focused_day (calendar), ==, 1);
+
+  title = g_strdup (fc_plan_calendar_get_title (calendar));
+  for (guint i = 0; i < 3; i++) {
+    fc_plan_calendar_go_next (calendar);
+    fc_plan_calendar_set_mode (calendar, FC_PLAN_CALENDAR_WEEK);
+    fc_plan_calendar_set_mode (calendar, FC_PLAN_CALENDAR_MONTH);
+    fc_plan_calendar_go_previous (calendar);
+    g_assert_cmpuint (count_children (GTK_WIDGET (calendar)), ==, n);
+  }
+  g_assert_cmpstr (fc_plan_calendar_get_title (calendar), ==, title);
+
+  fc_plan_calendar_set_layout (calendar, NULL);
+  g_assert_cmpuint (fc_plan_calendar_get_focused_day (calendar), ==, 0);
+  fc_plan_calendar_set_layout (calendar, layout);
+  g_assert_finalize_object (calendar);
+  /* The calendar's reference on the layout went with it. */
+  g_assert_cmpuint (G_OBJECT (layout)->ref_count, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -588,6 +637,7 @@ main (int   argc,
 
   g_test_add_func ("/bench/calendar/month-snapshot", bench_month);
   g_test_add_func ("/bench/calendar/screenshots", screenshots);
+  g_test_add_func ("/calendar/widget/pool", test_pool);
   g_test_add_func ("/calendar/widget/drag-xtest", test_drag_xtest);
   g_test_add_func ("/calendar/widget/keyboard-xtest", test_keyboard_xtest);
 

@@ -251,6 +251,9 @@ update_title (FcPlanCalendar *self)
     return;
   g_free (self->title);
   self->title = g_steal_pointer (&title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->title,
+                                  -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
@@ -308,6 +311,7 @@ rebuild (FcPlanCalendar *self)
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   gboolean had_focus = focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self));
+  g_autofree char *date_label = NULL;
   gint64 focus_meal = 0;
   guint focus_day = 0;
   GDate today, date;
@@ -340,11 +344,15 @@ rebuild (FcPlanCalendar *self)
     day = fc_plan_day_cell_get_day (cell);
     n = day != 0 ? fc_plan_layout_get_n_entries (self->layout, day) : 0;
 
+    g_clear_pointer (&date_label, g_free);
+    if (n > 0)
+      date_label = fc_plan_day_cell_dup_date_label (cell);
     for (guint k = 0; k < n; k++) {
       FcPlanChip *chip = ensure_chip (self, used++);
 
       fc_plan_chip_set_style (chip, chip_style (self));
-      fc_plan_chip_set_meal (chip, fc_plan_layout_get_entry (self->layout, day, k), day);
+      fc_plan_chip_set_meal (chip, fc_plan_layout_get_entry (self->layout, day, k), day,
+                             date_label);
       if (fc_plan_day_cell_get_day (cell) != 0 &&
           g_date_get_month (&date) != g_date_get_month (&self->focused) &&
           self->mode == FC_PLAN_CALENDAR_MONTH)
@@ -358,6 +366,9 @@ rebuild (FcPlanCalendar *self)
 
       fc_plan_chip_set_style (more, chip_style (self));
       fc_plan_chip_set_more (more, 0, day);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (more),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, date_label,
+                                      -1);
       gtk_widget_remove_css_class (GTK_WIDGET (more), "other-month");
       self->cell_chips[i].more = (int) used++;
     }

@@ -257,7 +257,8 @@ fc_plan_chip_new (void)
 void
 fc_plan_chip_set_meal (FcPlanChip        *self,
                        const FcPlanEntry *entry,
-                       guint              day)
+                       guint              day,
+                       const char        *date_label)
 {
   g_return_if_fail (FC_IS_PLAN_CHIP (self));
   g_return_if_fail (entry != NULL);
@@ -272,6 +273,9 @@ fc_plan_chip_set_meal (FcPlanChip        *self,
   self->name = g_strdup (entry->name[0] != '\0' ? entry->name : _("Meal"));
   set_classes (self, meal_time_classes[entry->meal_time]);
   update_accessible (self);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, date_label,
+                                  -1);
   invalidate (self);
 }
 

@@ -33,9 +33,12 @@ G_DECLARE_FINAL_TYPE (FcPlanChip, fc_plan_chip, FC, PLAN_CHIP, GtkWidget)
  * calendar may change the text while it allocates. */
 GtkWidget        *fc_plan_chip_new         (void);
 
+/* @date_label names the day for AT-SPI (the description), since the same
+ * meal may be on many days. */
 void              fc_plan_chip_set_meal    (FcPlanChip        *self,
                                             const FcPlanEntry *entry,
-                                            guint              day);
+                                            guint              day,
+                                            const char        *date_label);
 void              fc_plan_chip_set_more    (FcPlanChip        *self,
                                             guint              n_more,
                                             guint              day);

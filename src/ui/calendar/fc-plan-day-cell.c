@@ -122,12 +122,7 @@ format_amount (double value)
 static void
 update_accessible (FcPlanDayCell *self)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_utc (g_date_get_year (&self->date),
-                                                 g_date_get_month (&self->date),
-                                                 g_date_get_day (&self->date), 12, 0, 0);
-  /* Translators: a calendar day's accessible name begins with its date,
-   * a strftime() format: "Tuesday 3 December". */
-  g_autofree char *date = g_date_time_format (dt, _("%A %-d %B"));
+  g_autofree char *date = fc_plan_day_cell_dup_date_label (self);
   g_autoptr(GString) label = g_string_new (date);
   g_autoptr(GString) tooltip = g_string_new (NULL);
   guint n = self->day != 0 ? fc_plan_layout_get_n_entries (self->layout, self->day) : 0;
@@ -569,6 +564,20 @@ fc_plan_day_cell_get_day (FcPlanDayCell *self)
 {
   g_return_val_if_fail (FC_IS_PLAN_DAY_CELL (self), 0);
   return self->day;
+}
+
+char *
+fc_plan_day_cell_dup_date_label (FcPlanDayCell *self)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_return_val_if_fail (FC_IS_PLAN_DAY_CELL (self), NULL);
+
+  dt = g_date_time_new_utc (g_date_get_year (&self->date), g_date_get_month (&self->date),
+                            g_date_get_day (&self->date), 12, 0, 0);
+  /* Translators: a calendar day's accessible name begins with its date,
+   * a strftime() format: "Tuesday 3 December". */
+  return g_date_time_format (dt, _("%A %-d %B"));
 }
 
 void

@@ -36,6 +36,9 @@ void         fc_plan_day_cell_set_drop_target (FcPlanDayCell  *self,
                                               gboolean         drop_target);
 
 const GDate *fc_plan_day_cell_get_date       (FcPlanDayCell   *self);
+/* "Tuesday 3 December", how the day's name and its chips' descriptions
+ * begin. */
+char        *fc_plan_day_cell_dup_date_label (FcPlanDayCell  *self);
 /* The day of the plan, 0 outside it. */
 guint        fc_plan_day_cell_get_day        (FcPlanDayCell   *self);
 
