@@ -866,3 +866,181 @@ fc_store_outbox_counts (FcStoreDb       *db,
   *result_free = g_free;
   return TRUE;
 }
+
+/* Marks a row SENDING and returns it as it is now: a progress write may
+ * have folded newer values into it since the engine peeked. */
+gboolean
+fc_store_outbox_claim (FcStoreDb       *db,
+                       gpointer         data,
+                       gpointer        *result,
+                       GDestroyNotify  *result_free,
+                       GError         **error)
+{
+  FcStoreArgs *args = data;
+
+  if (!fc_store_outbox_sending (db, data, result, result_free, error))
+    return FALSE;
+  return return_item (db, args->id, result, result_free, error);
+}
+
+/* The newest row queued for @object_id, if it has not gone out yet (PENDING
+ * or WAITING): a progress write folds into it instead of queueing another. */
+static gboolean
+unsent_row (FcStoreDb   *db,
+            gint64       object_id,
+            gint64      *out_row_id,
+            char       **out_body,
+            guint       *out_attempts,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = fc_store_db_stmt (db,
+                                         "SELECT id, state, method, body, attempts FROM outbox "
+                                         "WHERE resource = ?1 AND object_id = ?2 "
+                                         "ORDER BY id DESC LIMIT 1",
+                                         error);
+  int rc;
+
+  *out_row_id = 0;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, FC_STORE_WORKOUT_PROGRESS, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, object_id);
+  rc = fc_store_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW) {
+    int state = sqlite3_column_int (stmt, 1);
+
+    if ((state == FC_OUTBOX_STATE_PENDING || state == FC_OUTBOX_STATE_WAITING) &&
+        g_strcmp0 (fc_store_column_text (stmt, 2), "DELETE") != 0) {
+      *out_row_id = sqlite3_column_int64 (stmt, 0);
+      *out_body = g_strdup (fc_store_column_text (stmt, 3));
+      *out_attempts = sqlite3_column_int (stmt, 4);
+    }
+  }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+static gboolean
+fold_into_row (FcStoreDb   *db,
+               gint64       row_id,
+               const char  *old_body,
+               guint        attempts,
+               JsonObject  *fields,
+               GError     **error)
+{
+  g_autoptr(JsonObject) body = old_body != NULL ? fc_json_parse_object (old_body, -1, NULL) : NULL;
+  g_autoptr(GList) members = json_object_get_members (fields);
+  g_autofree char *text = NULL;
+  g_autofree char *key = NULL;
+  sqlite3_stmt *stmt;
+
+  if (body == NULL)
+    body = json_object_new ();
+  for (const GList *l = members; l != NULL; l = l->next)
+    json_object_set_member (body, l->data,
+                            json_node_copy (json_object_get_member (fields, l->data)));
+  text = object_to_text (body);
+  /* A row that may have reached the server goes under a new key: the server
+   * answers a replayed key with its first answer, the old values. */
+  if (attempts > 0)
+    key = g_uuid_string_random ();
+
+  stmt = fc_store_db_stmt (db,
+                           "UPDATE outbox SET body = ?2, "
+                           "idempotency_key = coalesce(?3, idempotency_key) WHERE id = ?1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, row_id);
+  sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
+  fc_store_bind_text (stmt, 3, key);
+  if (!fc_store_db_step_done (db, stmt, error))
+    return FALSE;
+  fc_store_db_touch (db, FC_STORE_OUTBOX);
+  return TRUE;
+}
+
+static gboolean
+save_progress_in_transaction (FcStoreDb   *db,
+                              gint64       workout_id,
+                              JsonObject  *fields,
+                              gint64      *out_row_id,
+                              GError     **error)
+{
+  const FcResource *resource = fc_resource_lookup (FC_STORE_WORKOUT_PROGRESS);
+  g_autofree char *now = NULL;
+  g_autofree char *old_body = NULL;
+  g_autoptr(GDateTime) utc = g_date_time_new_now_utc ();
+  sqlite3_stmt *stmt;
+  gint64 progress_id = 0;
+  guint attempts = 0;
+  int rc;
+
+  /* The user's unsent copy first, as the list shows it. */
+  stmt = fc_store_db_stmt (db,
+                           "SELECT id FROM workout_progress WHERE workout_id = ?1 "
+                           "ORDER BY dirty DESC, id DESC LIMIT 1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, workout_id);
+  rc = fc_store_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW)
+    progress_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return FALSE;
+
+  if (progress_id == 0) {
+    json_object_set_int_member (fields, "workout", workout_id);
+    if (!write_in_transaction (db, resource, FC_STORE_WRITE_CREATE, 0, fields, out_row_id, error))
+      return FALSE;
+  } else {
+    if (!unsent_row (db, progress_id, out_row_id, &old_body, &attempts, error))
+      return FALSE;
+    if (*out_row_id != 0) {
+      if (!fc_resource_apply (db, resource, progress_id, fields, TRUE, error) ||
+          !fold_into_row (db, *out_row_id, old_body, attempts, fields, error))
+        return FALSE;
+    } else if (!write_in_transaction (db, resource, FC_STORE_WRITE_UPDATE, progress_id, fields,
+                                      out_row_id, error)) {
+      return FALSE;
+    }
+  }
+
+  /* The server's rule, so the list shows "completed" at once. */
+  now = g_date_time_format_iso8601 (utc);
+  stmt = fc_store_db_stmt (db,
+                           "UPDATE workout_progress SET completed_at = CASE "
+                           "  WHEN progress_percentage >= 100 THEN coalesce(completed_at, ?2) "
+                           "  ELSE NULL END WHERE workout_id = ?1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, workout_id);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
+  return fc_store_db_step_done (db, stmt, error);
+}
+
+/* FcStoreArgs: id = the workout, object = progress_percentage, last_video,
+ * position_seconds. */
+gboolean
+fc_store_outbox_save_progress (FcStoreDb       *db,
+                               gpointer         data,
+                               gpointer        *result,
+                               GDestroyNotify  *result_free,
+                               GError         **error)
+{
+  FcStoreArgs *args = data;
+  gint64 row_id = 0;
+
+  if (!fc_store_db_begin (db, error))
+    return FALSE;
+  if (!save_progress_in_transaction (db, args->id, args->object, &row_id, error)) {
+    fc_store_db_rollback (db);
+    return FALSE;
+  }
+  if (!fc_store_db_commit (db, error))
+    return FALSE;
+  return return_item (db, row_id, result, result_free, error);
+}

@@ -205,6 +205,15 @@ gboolean fc_store_outbox_list     (FcStoreDb *db, gpointer data, gpointer *resul
 gboolean fc_store_outbox_counts   (FcStoreDb *db, gpointer data, gpointer *result,
                                    GDestroyNotify *result_free, GError **error);
 
+gboolean fc_store_outbox_claim    (FcStoreDb *db, gpointer data, gpointer *result,
+                                   GDestroyNotify *result_free, GError **error);
+gboolean fc_store_outbox_save_progress (FcStoreDb *db, gpointer data, gpointer *result,
+                                        GDestroyNotify *result_free, GError **error);
+
+/* fc-store-workouts.c */
+gboolean fc_store_workouts_list   (FcStoreDb *db, gpointer data, gpointer *result,
+                                   GDestroyNotify *result_free, GError **error);
+
 /* Outbox write kinds, in FcStoreArgs.number for fc_store_outbox_write(). */
 typedef enum {
   FC_STORE_WRITE_CREATE,

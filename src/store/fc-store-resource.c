@@ -54,6 +54,7 @@ struct _FcResource {
   const Child  *child;
   const char   *referenced_by_table;
   const char   *referenced_by_column;
+  const char   *order;        /* how lists come back: the server's order */
 };
 
 static const Column account_columns[] = {
@@ -133,17 +134,67 @@ static const Child scheduled_meals_child = {
   "day_of_plan", "day_of_plan", COL_INT,
 };
 
+/* Workouts, their categories and videos are the server's alone. */
+static const Column workout_category_columns[] = {
+  { "name", "name", COL_TEXT, FALSE, "''" },
+  { "slug", "slug", COL_TEXT, FALSE, NULL },
+  { "description", "description", COL_TEXT, FALSE, NULL },
+  { "workout_count", "workout_count", COL_INT, FALSE, NULL },
+  { "created_at", "created_at", COL_TEXT, FALSE, NULL },
+  { "updated_at", "updated_at", COL_TEXT, FALSE, NULL },
+};
+
+static const Column workout_columns[] = {
+  { "title", "title", COL_TEXT, FALSE, "''" },
+  { "description", "description", COL_TEXT, FALSE, "''" },
+  { "duration", "duration", COL_INT, FALSE, NULL },
+  { "difficulty", "difficulty", COL_TEXT, FALSE, NULL },
+  { "category", "category_id", COL_INT, FALSE, NULL },
+  { "category_detail", "category_detail", COL_JSON, FALSE, NULL },
+  { "goals", "goals", COL_JSON, FALSE, NULL },
+  { "is_premium", "is_premium", COL_BOOL, FALSE, "0" },
+  { "thumbnail", "thumbnail", COL_TEXT, FALSE, NULL },
+  { "video_count", "video_count", COL_INT, FALSE, NULL },
+  { "videos", "videos", COL_JSON, FALSE, NULL },
+  { "created_at", "created_at", COL_TEXT, FALSE, NULL },
+  { "updated_at", "updated_at", COL_TEXT, FALSE, NULL },
+};
+
+/* completed_at is the server's to set; the store mirrors its rule. */
+static const Column workout_progress_columns[] = {
+  { "workout", "workout_id", COL_INT, TRUE, "0" },
+  { "progress_percentage", "progress_percentage", COL_REAL, TRUE, "0" },
+  { "last_video", "last_video_id", COL_INT, TRUE, NULL },
+  { "position_seconds", "position_seconds", COL_REAL, TRUE, "0" },
+  { "completed_at", "completed_at", COL_TEXT, FALSE, NULL },
+  { "created_at", "created_at", COL_TEXT, FALSE, NULL },
+  { "updated_at", "updated_at", COL_TEXT, FALSE, NULL },
+};
+
+#define BY_NAME "name COLLATE NOCASE, id"
+
 static const FcResource resources[] = {
   { FC_STORE_ACCOUNT, "auth/oauth/user/", "pk", "pk", TRUE,
-    account_columns, G_N_ELEMENTS (account_columns), NULL, NULL, NULL },
+    account_columns, G_N_ELEMENTS (account_columns), NULL, NULL, NULL, BY_NAME },
   { FC_STORE_PROFILE, "auth/profile/", "id", "server_id", TRUE,
-    profile_columns, G_N_ELEMENTS (profile_columns), NULL, NULL, NULL },
+    profile_columns, G_N_ELEMENTS (profile_columns), NULL, NULL, NULL, BY_NAME },
   { FC_STORE_FOODS, "nutrition/foods/", "id", "id", FALSE,
-    food_columns, G_N_ELEMENTS (food_columns), NULL, "meal_items", "food_id" },
+    food_columns, G_N_ELEMENTS (food_columns), NULL, "meal_items", "food_id", BY_NAME },
   { FC_STORE_MEALS, "nutrition/meals/", "id", "id", FALSE,
-    meal_columns, G_N_ELEMENTS (meal_columns), &meal_items_child, "scheduled_meals", "meal_id" },
+    meal_columns, G_N_ELEMENTS (meal_columns), &meal_items_child, "scheduled_meals", "meal_id",
+    BY_NAME },
   { FC_STORE_MEAL_PLANS, "nutrition/meal-plans/", "id", "id", FALSE,
-    meal_plan_columns, G_N_ELEMENTS (meal_plan_columns), &scheduled_meals_child, NULL, NULL },
+    meal_plan_columns, G_N_ELEMENTS (meal_plan_columns), &scheduled_meals_child, NULL, NULL,
+    BY_NAME },
+  { FC_STORE_WORKOUT_CATEGORIES, "workouts/categories/", "id", "id", FALSE,
+    workout_category_columns, G_N_ELEMENTS (workout_category_columns), NULL, NULL, NULL,
+    BY_NAME },
+  { FC_STORE_WORKOUTS, "workouts/workouts/", "id", "id", FALSE,
+    workout_columns, G_N_ELEMENTS (workout_columns), NULL, NULL, NULL,
+    "created_at DESC, id DESC" },
+  { FC_STORE_WORKOUT_PROGRESS, "workouts/progress/", "id", "id", FALSE,
+    workout_progress_columns, G_N_ELEMENTS (workout_progress_columns), NULL, NULL, NULL,
+    "updated_at DESC, id DESC" },
 };
 
 const FcResource *
@@ -671,7 +722,10 @@ build_select_sql (const FcResource *resource,
   if (g_str_equal (resource->name, FC_STORE_PROFILE))
     g_string_append (sql, ", img_path");
   g_string_append_printf (sql, " FROM %s", resource->name);
-  g_string_append (sql, one ? " WHERE id = ?1" : " ORDER BY name COLLATE NOCASE, id");
+  if (one)
+    g_string_append (sql, " WHERE id = ?1");
+  else
+    g_string_append_printf (sql, " ORDER BY %s", resource->order);
   return g_string_free (sql, FALSE);
 }
 
@@ -783,7 +837,7 @@ fc_resource_load_all (FcStoreDb         *db,
     const FcResource flat = { resource->name, resource->path, resource->id_wire,
                               resource->id_column,
                               resource->singleton, resource->columns, resource->n_columns,
-                              NULL, NULL, NULL };
+                              NULL, NULL, NULL, resource->order };
     JsonObject *object = row_to_object (db, &flat, stmt, NULL);
 
     g_ptr_array_add (ids, object);

@@ -174,6 +174,55 @@ static const char * const migrations[] = {
   "  PRIMARY KEY (outbox_id, local_id)"
   ") WITHOUT ROWID;"
   "CREATE INDEX outbox_refs_local ON outbox_refs (local_id);",
+
+  /* 2: workouts (read-only; their videos kept whole, in order, as JSON:
+   * the app only shows and downloads them), categories, and the user's
+   * progress. Progress is one row per workout on the server, but not
+   * UNIQUE here: a local create and the server's copy of the same workout
+   * may meet until the create is answered. */
+  "CREATE TABLE workout_categories ("
+  "  id            INTEGER PRIMARY KEY,"
+  "  name          TEXT NOT NULL DEFAULT '',"
+  "  slug          TEXT,"
+  "  description   TEXT,"
+  "  workout_count INTEGER,"
+  "  created_at    TEXT,"
+  "  updated_at    TEXT,"
+  "  is_own        INTEGER NOT NULL DEFAULT 0,"
+  "  dirty         INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE TABLE workouts ("
+  "  id              INTEGER PRIMARY KEY,"
+  "  title           TEXT NOT NULL DEFAULT '',"
+  "  description     TEXT NOT NULL DEFAULT '',"
+  "  duration        INTEGER,"
+  "  difficulty      TEXT,"
+  "  category_id     INTEGER,"
+  "  category_detail TEXT,"
+  "  goals           TEXT,"
+  "  is_premium      INTEGER NOT NULL DEFAULT 0,"
+  "  thumbnail       TEXT,"
+  "  video_count     INTEGER,"
+  "  videos          TEXT,"
+  "  created_at      TEXT,"
+  "  updated_at      TEXT,"
+  "  is_own          INTEGER NOT NULL DEFAULT 0,"
+  "  dirty           INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX workouts_order ON workouts (created_at DESC, id DESC);"
+  "CREATE TABLE workout_progress ("
+  "  id                  INTEGER PRIMARY KEY,"
+  "  workout_id          INTEGER NOT NULL DEFAULT 0,"
+  "  progress_percentage REAL NOT NULL DEFAULT 0,"
+  "  last_video_id       INTEGER,"
+  "  position_seconds    REAL NOT NULL DEFAULT 0,"
+  "  completed_at        TEXT,"
+  "  created_at          TEXT,"
+  "  updated_at          TEXT,"
+  "  is_own              INTEGER NOT NULL DEFAULT 0,"
+  "  dirty               INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX workout_progress_workout ON workout_progress (workout_id);",
 };
 
 const char * const *

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "fc-store.h"
 #include "fc-store-private.h"
 
@@ -1129,6 +1131,86 @@ fc_store_delete_finish (FcStore       *self,
   return finish_pointer (self, result, fc_store_delete_async, error);
 }
 
+void
+fc_store_list_workouts_async (FcStore             *self,
+                              const char          *search,
+                              gint64               category_id,
+                              const char          *difficulty,
+                              guint                premium,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+
+  args = args_new (FC_STORE_WORKOUTS, category_id);
+  args->text = g_strdup (search);
+  args->text2 = g_strdup (difficulty);
+  args->number = premium;
+  submit (self, fc_store_workouts_list, args, fc_store_list_workouts_async, cancellable,
+          callback, user_data);
+}
+
+GPtrArray *
+fc_store_list_workouts_finish (FcStore       *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return finish_pointer (self, result, fc_store_list_workouts_async, error);
+}
+
+/**
+ * fc_store_save_workout_progress_async:
+ * @percentage: 0 to 100 (clamped)
+ * @last_video_id: the video being watched, or 0 for none
+ * @position_seconds: where in it
+ *
+ * Creates or updates this user's progress on @workout_id, and queues its
+ * POST or PATCH. While that request has not gone out, a new save changes
+ * it rather than queueing another, so saving every few seconds while a
+ * video plays (or for an hour offline) sends one request. completed_at is
+ * set locally at 100 (kept if set already) and cleared below, as the server
+ * does.
+ */
+void
+fc_store_save_workout_progress_async (FcStore             *self,
+                                      gint64               workout_id,
+                                      double               percentage,
+                                      gint64               last_video_id,
+                                      double               position_seconds,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (workout_id > 0);
+
+  args = args_new (FC_STORE_WORKOUT_PROGRESS, workout_id);
+  args->object = json_object_new ();
+  json_object_set_double_member (args->object, "progress_percentage",
+                                 CLAMP (isnan (percentage) ? 0 : percentage, 0.0, 100.0));
+  if (last_video_id > 0)
+    json_object_set_int_member (args->object, "last_video", last_video_id);
+  else
+    json_object_set_null_member (args->object, "last_video");
+  json_object_set_double_member (args->object, "position_seconds",
+                                 isnan (position_seconds) ? 0 : MAX (position_seconds, 0.0));
+  submit (self, fc_store_outbox_save_progress, args, fc_store_save_workout_progress_async,
+          cancellable, callback, user_data);
+}
+
+FcOutboxItem *
+fc_store_save_workout_progress_finish (FcStore       *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return finish_pointer (self, result, fc_store_save_workout_progress_async, error);
+}
+
 /**
  * fc_store_outbox_peek_async:
  *
@@ -1177,6 +1259,27 @@ fc_store_outbox_mark_sending_finish (FcStore       *self,
                                      GError       **error)
 {
   return finish_boolean (self, result, fc_store_outbox_mark_sending_async, error);
+}
+
+void
+fc_store_outbox_claim_async (FcStore             *self,
+                             gint64               row_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+
+  submit (self, fc_store_outbox_claim, args_new (NULL, row_id), fc_store_outbox_claim_async,
+          cancellable, callback, user_data);
+}
+
+FcOutboxItem *
+fc_store_outbox_claim_finish (FcStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_pointer (self, result, fc_store_outbox_claim_async, error);
 }
 
 /**

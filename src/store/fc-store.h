@@ -260,6 +260,23 @@ FcOutboxItem *fc_store_save_workout_progress_finish (FcStore              *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
 
+/* Workouts in the server's order, each with this user's progress, as a
+ * #GPtrArray of FcWorkoutItem (FcWorkoutListModel is the UI's way in).
+ * @search: words that must all be in the title, description or goals
+ * (case-insensitive), or NULL; @category_id: 0 = all; @difficulty: NULL =
+ * all; @premium: an FcWorkoutPremiumFilter (0 any, 1 free, 2 premium). */
+void          fc_store_list_workouts_async    (FcStore              *self,
+                                               const char           *search,
+                                               gint64                category_id,
+                                               const char           *difficulty,
+                                               guint                 premium,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+GPtrArray    *fc_store_list_workouts_finish   (FcStore              *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+
 /* The outbox, for the sync engine and the "needs attention" list. */
 void          fc_store_outbox_peek_async      (FcStore              *self,
                                                GCancellable         *cancellable,
@@ -276,6 +293,16 @@ void          fc_store_outbox_mark_sending_async  (FcStore          *self,
 gboolean      fc_store_outbox_mark_sending_finish (FcStore          *self,
                                                    GAsyncResult     *result,
                                                    GError          **error);
+/* Like mark_sending, and returns the row as it is now: the body to send
+ * (a progress write may have folded newer values into the peeked row). */
+void          fc_store_outbox_claim_async     (FcStore              *self,
+                                               gint64                row_id,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+FcOutboxItem *fc_store_outbox_claim_finish    (FcStore              *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
 void          fc_store_outbox_complete_async  (FcStore              *self,
                                                gint64                row_id,
                                                JsonNode             *server_response,

@@ -43,5 +43,10 @@ double         fc_workout_item_get_position      (FcWorkoutItem *self);
 /* The whole workout in the wire shape, with its ordered "videos" (each
  * with "locked" and a "file" URL or null); owned by the item. */
 JsonObject    *fc_workout_item_get_object        (FcWorkoutItem *self);
+/* Added by the data layer: the "goals" property's getter, and whether two
+ * items show the same thing (the list model keeps the old one then). */
+const char * const *fc_workout_item_get_goals    (FcWorkoutItem *self);
+gboolean       fc_workout_item_equal             (FcWorkoutItem *a,
+                                                  FcWorkoutItem *b);
 
 G_END_DECLS

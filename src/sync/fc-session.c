@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
+#include <libsoup/soup.h>
 #include <sys/random.h>
 
 #include "fc-credentials.h"
@@ -1404,4 +1405,188 @@ fc_session_sign_out_finish (FcSession    *self,
   g_return_if_fail (g_task_is_valid (result, self));
 
   g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+/* Media: server images cached for offline use */
+
+#define MEDIA_SOUP_KEY "fc-session-media-soup"
+#define MEDIA_MAX_BYTES (32 * 1024 * 1024)
+
+/* One SoupSession for every image, kept on the session (not in its struct:
+ * images are a side service, and a session that never shows one never
+ * makes it). */
+static SoupSession *
+media_soup_session (FcSession *self)
+{
+  SoupSession *soup = g_object_get_data (G_OBJECT (self), MEDIA_SOUP_KEY);
+
+  if (soup == NULL) {
+    soup = soup_session_new_with_options ("timeout", 30, "idle-timeout", 60, NULL);
+    g_object_set_data_full (G_OBJECT (self), MEDIA_SOUP_KEY, soup, g_object_unref);
+  }
+  return soup;
+}
+
+static GFile *
+media_cache_file (const char *url)
+{
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, url, -1);
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "fitcore", "media", digest,
+                                            NULL);
+
+  return g_file_new_for_path (path);
+}
+
+static gboolean
+media_is_cached (GFile *file)
+{
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
+
+  return info != NULL && g_file_info_get_size (info) > 0;
+}
+
+/* The access token goes to our own server only, never to another host a
+ * URL may name. */
+static gboolean
+same_origin (const char *url,
+             const char *base_url)
+{
+  g_autoptr(GUri) a = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autoptr(GUri) b = base_url != NULL ? g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  return a != NULL && b != NULL &&
+         g_strcmp0 (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (a) ?: "", g_uri_get_host (b) ?: "") == 0 &&
+         g_uri_get_port (a) == g_uri_get_port (b);
+}
+
+static void
+on_media_written_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error)) {
+    g_prefix_error (&error, _("The image could not be saved: "));
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  g_task_return_pointer (task, g_object_ref (source), g_object_unref);
+}
+
+static void
+on_media_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GFile *file = g_task_get_task_data (task);
+  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GFile) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+  guint status;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (bytes == NULL) {
+    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_task_return_error (task, g_steal_pointer (&error));
+    else
+      /* Translators: the reason follows. */
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("The image is not available offline: %s"), error->message);
+    return;
+  }
+  status = soup_message_get_status (message);
+  if (status != SOUP_STATUS_OK || g_bytes_get_size (bytes) == 0 ||
+      g_bytes_get_size (bytes) > MEDIA_MAX_BYTES) {
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             _("The server has no such image (HTTP %u)."), status);
+    return;
+  }
+
+  dir = g_file_get_parent (file);
+  if (g_mkdir_with_parents (g_file_peek_path (dir), 0700) != 0) {
+    int saved = errno;
+
+    g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
+                             _("The image could not be saved: %s"), g_strerror (saved));
+    return;
+  }
+  /* Written beside and renamed over: a reader never sees half an image. */
+  cancellable = g_task_get_cancellable (task);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_PRIVATE,
+                                       cancellable, on_media_written_cb, g_steal_pointer (&task));
+}
+
+/**
+ * fc_session_fetch_media_async:
+ * @url: an absolute http(s) URL, as the server gives it (a thumbnail)
+ *
+ * The file is named by the SHA-256 of @url under
+ * $XDG_CACHE_HOME/fitcore/media/. A cached file is served without the
+ * network; otherwise it is fetched (with the access token when @url is on
+ * the signed-in server, anonymously elsewhere) and written atomically.
+ */
+void
+fc_session_fetch_media_async (FcSession           *self,
+                              const char          *url,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  g_return_if_fail (FC_IS_SESSION (self));
+  g_return_if_fail (url != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fc_session_fetch_media_async);
+
+  file = media_cache_file (url);
+  if (media_is_cached (file)) {
+    g_task_return_pointer (task, g_steal_pointer (&file), g_object_unref);
+    return;
+  }
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+
+  if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
+    message = NULL;
+  else
+    message = soup_message_new ("GET", url);
+  if (message == NULL) {
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             _("The image address is not valid."));
+    return;
+  }
+  if (self->client != NULL && fc_api_client_is_signed_in (self->client) &&
+      fc_api_client_get_access_token (self->client) != NULL &&
+      same_origin (url, fc_api_client_get_base_url (self->client))) {
+    g_autofree char *authorization =
+      g_strconcat ("Bearer ", fc_api_client_get_access_token (self->client), NULL);
+
+    soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
+                                  authorization);
+  }
+  soup_session_send_and_read_async (media_soup_session (self), message, G_PRIORITY_LOW,
+                                    cancellable, on_media_read_cb, g_steal_pointer (&task));
+}
+
+GFile *
+fc_session_fetch_media_finish (FcSession     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (FC_IS_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fc_session_fetch_media_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -4,7 +4,8 @@
  *
  * A run is a chain of callbacks on the main context (never a thread: the
  * client and the store are asynchronous already): sections, account,
- * profile, foods, meals, meal plans, then the outbox row by row. Only one
+ * profile, foods, meals, meal plans, workout categories, workouts and the
+ * user's workout progress, then the outbox row by row. Only one
  * run goes at a time; asking for one meanwhile sets `again`, and one more
  * run follows.
  */
@@ -28,6 +29,8 @@
 #define PROGRESS_FOODS      0.10
 #define PROGRESS_MEALS      0.75
 #define PROGRESS_MEAL_PLANS 0.82
+#define PROGRESS_WORKOUTS   0.85
+#define PROGRESS_WORKOUT_PROGRESS 0.89
 #define PROGRESS_PUSH       0.90
 
 struct _FcSyncEngine
@@ -541,6 +544,9 @@ typedef enum {
   STEP_FOODS,
   STEP_MEALS,
   STEP_MEAL_PLANS,
+  STEP_WORKOUT_CATEGORIES,
+  STEP_WORKOUTS,
+  STEP_WORKOUT_PROGRESS,
   STEP_PUSH,
 } Step;
 
@@ -589,7 +595,24 @@ pull_next (GTask *task)
       set_progress (self, PROGRESS_MEAL_PLANS);
       if (!has_section (run, "nutrition"))
         break;
-      pull_list (task, FC_STORE_MEAL_PLANS, "nutrition/meal-plans/", PROGRESS_PUSH);
+      pull_list (task, FC_STORE_MEAL_PLANS, "nutrition/meal-plans/", PROGRESS_WORKOUTS);
+      return;
+    case STEP_WORKOUT_CATEGORIES:
+      set_progress (self, PROGRESS_WORKOUTS);
+      if (!has_section (run, "workouts"))
+        break;
+      pull_list (task, FC_STORE_WORKOUT_CATEGORIES, "workouts/categories/", PROGRESS_WORKOUTS);
+      return;
+    case STEP_WORKOUTS:
+      if (!has_section (run, "workouts"))
+        break;
+      pull_list (task, FC_STORE_WORKOUTS, "workouts/workouts/", PROGRESS_WORKOUT_PROGRESS);
+      return;
+    case STEP_WORKOUT_PROGRESS:
+      set_progress (self, PROGRESS_WORKOUT_PROGRESS);
+      if (!has_section (run, "workouts"))
+        break;
+      pull_list (task, FC_STORE_WORKOUT_PROGRESS, "workouts/progress/", PROGRESS_PUSH);
       return;
     case STEP_PUSH:
     default:
@@ -770,7 +793,11 @@ on_row_marked_cb (GObject      *source,
   g_autoptr(GFile) photo = NULL;
   const char *text;
 
-  if (!fc_store_outbox_mark_sending_finish (FC_STORE (source), result, &error)) {
+  /* The row as claimed: a progress write may have changed its body since
+   * the peek. */
+  g_clear_object (&run->row);
+  run->row = fc_store_outbox_claim_finish (FC_STORE (source), result, &error);
+  if (run->row == NULL) {
     finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
     return;
   }
@@ -824,9 +851,8 @@ on_peeked_cb (GObject      *source,
 
   /* A run is itself the retry: a WAITING row is sent now, whatever its
    * next-attempt time (the timer only decides when we try on our own). */
-  fc_store_outbox_mark_sending_async (self->store, fc_outbox_item_get_id (run->row),
-                                      cancellable, on_row_marked_cb,
-                                      g_steal_pointer (&task));
+  fc_store_outbox_claim_async (self->store, fc_outbox_item_get_id (run->row),
+                               cancellable, on_row_marked_cb, g_steal_pointer (&task));
 }
 
 static void

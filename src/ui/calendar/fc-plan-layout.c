@@ -60,8 +60,9 @@ static const char * const target_members[FC_PLAN_N_MACROS] = {
   "target_daily_carbohydrates", "target_daily_fat",
 };
 
-/* The status bounds are inclusive: exactly 10 % off is still on target.
- * A relative epsilon keeps 2000 × 1.1 from landing on the wrong side. */
+/* The status bounds are inclusive: exactly 10 % off is still on target. A
+ * relative epsilon absorbs the rounding of target × 0.1, so a total exactly
+ * on a bound is never judged by the last bit. */
 #define TOLERANCE 0.10
 #define EPSILON   1e-9
 

@@ -1,0 +1,358 @@
+/* bench-calendar.c — the plan calendar's month view with 6 meals a day for
+ * 31 days against an empty month, snapshot time per frame, in one run
+ *
+ * Both calendars sit in real windows (Xvfb under tests/run), so CSS, fonts
+ * and allocation are the app's. A frame is every cell and chip asked to
+ * redraw, then the calendar snapshotted into a render node; the node is
+ * also rendered to a texture by the window's renderer, timed apart. With
+ * FITCORE_TEST_ARTIFACTS set the bench saves what it measured, plus the
+ * week, dark and 360 px narrow looks, as PNGs.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "fc-plan-calendar.h"
+#include "fc-plan-layout.h"
+
+#define N_FRAMES   300
+#define N_WARMUP   20
+#define PLAN_DAYS  31
+
+static const struct {
+  const char *name;
+  const char *category;
+  double      kcal, protein, carbohydrates, fat;
+} meals[] = {
+  { "Oat porridge with berries", "breakfast", 420, 14, 70, 9 },
+  { "Scrambled eggs on toast", "breakfast", 480, 26, 38, 24 },
+  { "Greek yogurt, honey, walnuts", "snack", 260, 15, 24, 12 },
+  { "Apple and peanut butter", "snack", 210, 6, 24, 11 },
+  { "Chicken salad", "lunch", 520, 42, 30, 24 },
+  { "Lentil soup, rye bread", "lunch", 460, 24, 68, 8 },
+  { "Tuna wrap", "lunch", 540, 36, 52, 18 },
+  { "Salmon, rice, broccoli", "dinner", 640, 42, 62, 22 },
+  { "Beef chili", "dinner", 610, 44, 48, 24 },
+  { "Tofu stir-fry, noodles", "dinner", 580, 28, 76, 18 },
+  { "Protein shake", "snack", 180, 30, 8, 3 },
+  { "Cottage cheese, pineapple", "other", 190, 20, 18, 4 },
+};
+
+/* Each day: breakfast, snack, lunch, snack, dinner and a late snack; the
+ * choice shifts with the day so totals (and the red bars) vary. */
+static const guint day_slots[][6] = {
+  { 0, 2, 4, 3, 7, 10 },
+  { 1, 3, 5, 2, 8, 11 },
+  { 0, 10, 6, 3, 9, 2 },
+  { 1, 2, 4, 11, 7, 3 },
+  { 0, 3, 5, 10, 9, 11 },
+};
+
+static JsonArray *
+make_meals (void)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (meals); i++) {
+    JsonObject *meal = json_object_new ();
+
+    json_object_set_int_member (meal, "id", 100 + i);
+    json_object_set_string_member (meal, "name", meals[i].name);
+    json_object_set_string_member (meal, "meal_time_category", meals[i].category);
+    json_object_set_double_member (meal, "total_calories", meals[i].kcal);
+    json_object_set_double_member (meal, "total_protein", meals[i].protein);
+    json_object_set_double_member (meal, "total_carbohydrates", meals[i].carbohydrates);
+    json_object_set_double_member (meal, "total_fat", meals[i].fat);
+    json_array_add_object_element (array, meal);
+  }
+  return array;
+}
+
+/* A plan of PLAN_DAYS days from the first of this month (so today shows),
+ * with @per_day meals a day. */
+static FcPlanLayout *
+make_layout (guint per_day)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(JsonObject) plan = json_object_new ();
+  g_autoptr(JsonArray) meal_array = make_meals ();
+  JsonArray *scheduled = json_array_new ();
+  g_autofree char *start = g_strdup_printf ("%04d-%02d-01", g_date_time_get_year (now),
+                                            g_date_time_get_month (now));
+
+  json_object_set_int_member (plan, "id", 1);
+  json_object_set_string_member (plan, "name", "Lean month");
+  json_object_set_string_member (plan, "start_date", start);
+  json_object_set_int_member (plan, "duration_days", PLAN_DAYS);
+  json_object_set_double_member (plan, "target_daily_calories", 2300);
+  json_object_set_double_member (plan, "target_daily_protein", 150);
+  json_object_set_double_member (plan, "target_daily_carbohydrates", 250);
+  json_object_set_double_member (plan, "target_daily_fat", 75);
+  for (guint day = 1; day <= PLAN_DAYS; day++) {
+    for (guint k = 0; k < per_day; k++) {
+      JsonObject *item = json_object_new ();
+
+      json_object_set_int_member (item, "meal", 100 + day_slots[day % G_N_ELEMENTS (day_slots)][k]);
+      json_object_set_int_member (item, "day_of_plan", day);
+      json_array_add_object_element (scheduled, item);
+    }
+  }
+  json_object_set_array_member (plan, "scheduled_meals", scheduled);
+  return fc_plan_layout_new (plan, meal_array);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for @ms, so windows map and frames settle. */
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, quit_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static GtkWidget *
+show_calendar (FcPlanLayout       *layout,
+               FcPlanCalendarMode  mode,
+               int                 width,
+               int                 height,
+               GtkWidget         **out_calendar)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *calendar = fc_plan_calendar_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  fc_plan_calendar_set_layout (FC_PLAN_CALENDAR (calendar), layout);
+  fc_plan_calendar_set_mode (FC_PLAN_CALENDAR (calendar), mode);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), calendar);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+
+  for (guint i = 0; i < 200 && gtk_widget_get_width (calendar) == 0; i++)
+    run_for (10);
+  run_for (200);
+  g_assert_cmpint (gtk_widget_get_width (calendar), >, 0);
+  *out_calendar = calendar;
+  return window;
+}
+
+static void
+invalidate_all (GtkWidget *calendar)
+{
+  gtk_widget_queue_draw (calendar);
+  for (GtkWidget *child = gtk_widget_get_first_child (calendar); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_queue_draw (child);
+}
+
+/* One frame: the snapshot (ms) into @snapshot_ms, the render into @render_ms. */
+static void
+frame (GtkWidget *calendar,
+       double    *snapshot_ms,
+       double    *render_ms)
+{
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (calendar));
+  GtkSnapshot *snapshot;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  gint64 start, middle;
+
+  invalidate_all (calendar);
+  start = g_get_monotonic_time ();
+  snapshot = gtk_snapshot_new ();
+  gtk_widget_snapshot_child (gtk_widget_get_parent (calendar), calendar, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  middle = g_get_monotonic_time ();
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (calendar),
+                                                              gtk_widget_get_height (calendar)));
+  *snapshot_ms = (middle - start) / 1000.0;
+  *render_ms = (g_get_monotonic_time () - middle) / 1000.0;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, double, values->len / 2);
+}
+
+static guint
+count_shown_chips (GtkWidget *calendar)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (calendar); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    if (g_str_equal (gtk_widget_get_css_name (child), "chip") && gtk_widget_get_child_visible (child))
+      n++;
+  }
+  return n;
+}
+
+static void
+save_png (GtkWidget  *window,
+          const char *name)
+{
+  const char *dir = g_getenv ("FITCORE_TEST_ARTIFACTS");
+  GtkWidget *child = gtk_window_get_child (GTK_WINDOW (window));
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GdkRGBA background;
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+
+  if (dir == NULL)
+    return;
+  /* The window's own background, then its content as the screen shows it. */
+  snapshot = gtk_snapshot_new ();
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (window), "window_bg_color",
+                                       &background))
+    gdk_rgba_parse (&background, "white");
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_widget_queue_draw (child);
+  gtk_widget_snapshot_child (window, child, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+static void
+bench_month (void)
+{
+  g_autoptr(FcPlanLayout) full = make_layout (6);
+  g_autoptr(FcPlanLayout) empty = make_layout (0);
+  g_autoptr(GArray) full_snap = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) empty_snap = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) full_render = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) empty_render = g_array_new (FALSE, FALSE, sizeof (double));
+  GtkWidget *full_calendar, *empty_calendar;
+  GtkWidget *full_window = show_calendar (full, FC_PLAN_CALENDAR_MONTH, 1000, 720, &full_calendar);
+  GtkWidget *empty_window = show_calendar (empty, FC_PLAN_CALENDAR_MONTH, 1000, 720, &empty_calendar);
+  double fs, fr, es, er, ratio;
+  guint full_children = 0;
+
+  g_assert_cmpuint (fc_plan_layout_get_n_entries (full, 1), ==, 6);
+  g_assert_cmpuint (count_shown_chips (full_calendar), >, 31);
+  g_assert_cmpuint (count_shown_chips (empty_calendar), ==, 0);
+  for (GtkWidget *child = gtk_widget_get_first_child (full_calendar); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    full_children++;
+  g_test_message ("full month: %u chips on show, %u child widgets (42 days + the chip pool)",
+                  count_shown_chips (full_calendar), full_children);
+
+  for (guint i = 0; i < N_WARMUP; i++) {
+    frame (full_calendar, &fs, &fr);
+    frame (empty_calendar, &es, &er);
+  }
+  /* Interleaved, so both see the same machine load. */
+  for (guint i = 0; i < N_FRAMES; i++) {
+    frame (full_calendar, &fs, &fr);
+    frame (empty_calendar, &es, &er);
+    g_array_append_val (full_snap, fs);
+    g_array_append_val (full_render, fr);
+    g_array_append_val (empty_snap, es);
+    g_array_append_val (empty_render, er);
+  }
+
+  fs = median (full_snap);
+  es = median (empty_snap);
+  fr = median (full_render);
+  er = median (empty_render);
+  ratio = fs / es;
+  g_test_message ("month view %dx%d, %u frames each, GSK_RENDERER=%s",
+                  gtk_widget_get_width (full_calendar), gtk_widget_get_height (full_calendar),
+                  N_FRAMES, g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");
+  g_test_message ("snapshot per frame (median): 6 meals x 31 days %.3f ms, empty month %.3f ms",
+                  fs, es);
+  g_test_message ("render of that node (median): full %.3f ms, empty %.3f ms, ratio %.2f",
+                  fr, er, fr / er);
+  g_test_message ("RATIO month view snapshot, 6 meals x 31 days / empty month (medians): %.2f",
+                  ratio);
+
+  /* A full month must still draw within a 60 Hz frame. */
+  g_assert_cmpfloat (fs, <, 16.7);
+  g_assert_cmpfloat (ratio, >=, 1.0);
+
+  save_png (full_window, "calendar-month.png");
+  gtk_window_destroy (GTK_WINDOW (full_window));
+  gtk_window_destroy (GTK_WINDOW (empty_window));
+}
+
+static void
+shoot (FcPlanLayout       *layout,
+       FcPlanCalendarMode  mode,
+       int                 width,
+       int                 height,
+       const char         *name)
+{
+  GtkWidget *calendar;
+  GtkWidget *window = show_calendar (layout, mode, width, height, &calendar);
+
+  save_png (window, name);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+screenshots (void)
+{
+  g_autoptr(FcPlanLayout) full = make_layout (6);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  if (g_getenv ("FITCORE_TEST_ARTIFACTS") == NULL) {
+    g_test_skip ("FITCORE_TEST_ARTIFACTS is not set");
+    return;
+  }
+  shoot (full, FC_PLAN_CALENDAR_WEEK, 1000, 720, "calendar-week.png");
+  shoot (full, FC_PLAN_CALENDAR_MONTH, 360, 640, "calendar-month-narrow.png");
+  shoot (full, FC_PLAN_CALENDAR_WEEK, 360, 640, "calendar-week-narrow.png");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  shoot (full, FC_PLAN_CALENDAR_MONTH, 1000, 720, "calendar-month-dark.png");
+  shoot (full, FC_PLAN_CALENDAR_WEEK, 1000, 720, "calendar-week-dark.png");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/bench/calendar/month-snapshot", bench_month);
+  g_test_add_func ("/bench/calendar/screenshots", screenshots);
+
+  return g_test_run ();
+}
