@@ -167,7 +167,10 @@ def run(tap, binary, server_binary, artifacts, tmp):
         screenshot(artifacts, 'ui-workouts-grid.png')
 
         # Search narrows the grid to what matches.
-        search = find_shown(window, 'text', 'Search workouts')
+        search = poll(lambda: next((n for n in find_all(window, lambda n: n.name == 'Search workouts'
+                                                        and on_screen(n))), None))
+        if not tap.check(search is not None, 'the grid has a search entry “Search workouts”'):
+            return
         click(app.pid, search)
         type_text('yoga')
         tap.check(poll(lambda: card(window, 'Yoga Flow') and not card(window, 'HIIT Burner')),

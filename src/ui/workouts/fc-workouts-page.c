@@ -139,6 +139,7 @@ thumbnail_fetched_cb (GObject      *object,
   g_autoptr(ThumbnailLoad) load = user_data;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   file = fc_session_fetch_media_finish (FC_SESSION (object), result, &error);
   if (file == NULL) {
@@ -147,9 +148,10 @@ thumbnail_fetched_cb (GObject      *object,
     return;
   }
 
-  /* A small PNG: read off the main thread, decoded on it. */
-  g_file_load_bytes_async (file, load->self->cancellable, thumbnail_bytes_cb,
-                           g_steal_pointer (&load));
+  /* A small PNG: read off the main thread, decoded on it. The cancellable
+   * is read before the steal: argument order is unspecified. */
+  cancellable = load->self->cancellable;
+  g_file_load_bytes_async (file, cancellable, thumbnail_bytes_cb, g_steal_pointer (&load));
 }
 
 /* Returns the texture when it is loaded; otherwise starts loading it once
