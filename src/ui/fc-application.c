@@ -13,6 +13,7 @@
 
 #include "fc-preferences-window.h"
 #include "fc-api-client.h"
+#include "fc-download-manager.h"
 #include "fc-session.h"
 #include "fc-settings.h"
 #include "fc-window.h"
@@ -24,6 +25,7 @@ struct _FcApplication
   /* Owned */
   GSettings      *settings;
   FcSession      *session;
+  FcDownloadManager *downloads;
   GCancellable   *cancellable;
 
   gboolean        restoring;
@@ -223,6 +225,8 @@ fc_application_startup (GApplication *app)
   g_signal_connect_object (self->session, "secrets-unavailable",
                            G_CALLBACK (on_session_secrets_unavailable_cb), self,
                            G_CONNECT_SWAPPED);
+  /* Before the restore, so it sees the sign-in and resumes downloads. */
+  self->downloads = fc_download_manager_new (self->session);
   self->cancellable = g_cancellable_new ();
   server_url = g_settings_get_string (self->settings, FC_SETTINGS_SERVER_URL);
   fc_application_set_restoring (self, TRUE);
@@ -265,6 +269,7 @@ fc_application_dispose (GObject *object)
   FcApplication *self = (FcApplication *) object;
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->downloads);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -330,6 +335,15 @@ fc_application_get_session (FcApplication *self)
   g_return_val_if_fail (FC_IS_APPLICATION (self), NULL);
 
   return self->session;
+}
+
+/* The account's downloaded workouts, shared by the pages and Preferences. */
+FcDownloadManager *
+fc_application_get_downloads (FcApplication *self)
+{
+  g_return_val_if_fail (FC_IS_APPLICATION (self), NULL);
+
+  return self->downloads;
 }
 
 FcApplication *

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "fc-download-manager.h"
 #include "fc-session.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,6 @@ G_DECLARE_FINAL_TYPE (FcApplication, fc_application, FC, APPLICATION, AdwApplica
 
 FcApplication *fc_application_new         (void);
 FcSession     *fc_application_get_session (FcApplication *self);
+FcDownloadManager *fc_application_get_downloads (FcApplication *self);
 
 G_END_DECLS

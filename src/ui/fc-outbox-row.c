@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "fc-outbox-row.h"
 
@@ -60,32 +61,95 @@ describe_change (FcOutboxItem *item)
   if (g_strcmp0 (resource, FC_STORE_MEAL_PLANS) == 0)
     return g_strcmp0 (method, "POST") == 0 ? _("New meal plan") :
            g_strcmp0 (method, "DELETE") == 0 ? _("Deleted meal plan") : _("Meal plan changes");
+  if (g_strcmp0 (resource, FC_STORE_WORKOUT_PROGRESS) == 0)
+    return _("Workout progress");
 
   return _("A change");
+}
+
+/* The server names fields as the API does ("fitness_goal: …"); the user
+ * knows them by the labels of the forms. */
+static const struct {
+  const char *wire;
+  const char *label;
+} field_labels[] = {
+  { "non_field_errors", NULL },
+  { "first_name", N_("First name") },
+  { "last_name", N_("Last name") },
+  { "age", N_("Age") },
+  { "weight", N_("Weight") },
+  { "height", N_("Height") },
+  { "gender", N_("Gender") },
+  { "fitness_goal", N_("Fitness goal") },
+  { "img", N_("Photo") },
+  { "name", N_("Name") },
+  { "description", N_("Description") },
+  { "serving_quantity", N_("Serving size") },
+  { "serving_unit", N_("Serving unit") },
+  { "calories", N_("Calories") },
+  { "protein", N_("Protein") },
+  { "carbohydrates", N_("Carbohydrates") },
+  { "fat", N_("Fat") },
+  { "fiber", N_("Fiber") },
+  { "sugar", N_("Sugar") },
+  { "sodium", N_("Sodium") },
+  { "food_category", N_("Category") },
+  { "meal_time_category", N_("Meal time") },
+  { "meal_items", N_("Foods") },
+  { "goal", N_("Goal") },
+  { "duration_days", N_("Duration") },
+  { "start_date", N_("Start date") },
+  { "target_daily_calories", N_("Daily calories") },
+  { "scheduled_meals_payload", N_("Schedule") },
+  { "progress_percentage", N_("Progress") },
+  { "last_video", N_("Video") },
+  { "position_seconds", N_("Position") },
+};
+
+static char *
+humanize_message (const char *message)
+{
+  const char *colon = message != NULL ? strstr (message, ": ") : NULL;
+
+  if (colon == NULL)
+    return g_strdup (message);
+
+  for (guint i = 0; i < G_N_ELEMENTS (field_labels); i++) {
+    gsize length = strlen (field_labels[i].wire);
+
+    if ((gsize) (colon - message) == length && strncmp (message, field_labels[i].wire, length) == 0) {
+      if (field_labels[i].label == NULL)
+        return g_strdup (colon + 2);
+      return g_strdup_printf ("%s: %s", _(field_labels[i].label), colon + 2);
+    }
+  }
+  return g_strdup (message);
 }
 
 static void
 fc_outbox_row_update (FcOutboxRow *self)
 {
   const char *title = "";
-  const char *message = "";
+  g_autofree char *message = NULL;
   GVariant *target = NULL;
 
   if (self->item != NULL) {
     title = describe_change (self->item);
-    message = fc_outbox_item_get_error_message (self->item);
-    if (message == NULL || *message == '\0')
-      message = _("The server refused this change.");
+    message = humanize_message (fc_outbox_item_get_error_message (self->item));
+    if (message == NULL || *message == '\0') {
+      g_free (message);
+      message = g_strdup (_("The server refused this change."));
+    }
     target = g_variant_new_int64 (fc_outbox_item_get_id (self->item));
   }
 
   gtk_label_set_text (self->title_label, title);
-  gtk_label_set_text (self->message_label, message);
+  gtk_label_set_text (self->message_label, message != NULL ? message : "");
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->retry_button), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->discard_button), target);
 
   g_free (self->summary);
-  self->summary = g_strdup_printf ("%s: %s", title, message);
+  self->summary = g_strdup_printf ("%s: %s", title, message != NULL ? message : "");
 }
 
 static void

@@ -1,4 +1,4 @@
-/* fc-preferences-window.c — the server address and the style
+/* fc-preferences-window.c — the server address, the style and downloads
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +12,7 @@
 #include "fc-preferences-window.h"
 
 #include "fc-api-client.h"
+#include "fc-application.h"
 #include "fc-settings.h"
 
 struct _FcPreferencesWindow
@@ -22,8 +23,11 @@ struct _FcPreferencesWindow
   AdwPreferencesGroup  *server_group;
   AdwEntryRow          *server_row;
   AdwComboRow          *style_row;
+  AdwActionRow         *downloads_row;
+  GtkWidget            *delete_downloads_button;
 
   /* Owned */
+  FcDownloadManager    *downloads;
   GSettings            *settings;
   char                 *server_help;
 };
@@ -131,12 +135,76 @@ on_settings_server_url_changed_cb (FcPreferencesWindow *self)
 }
 
 static void
+update_downloads (FcPreferencesWindow *self)
+{
+  g_autoptr(GArray) workouts = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->downloads == NULL) {
+    adw_action_row_set_subtitle (self->downloads_row, _("Nothing downloaded"));
+    gtk_widget_set_sensitive (self->delete_downloads_button, FALSE);
+    return;
+  }
+
+  workouts = fc_download_manager_list_workouts (self->downloads);
+  if (workouts->len == 0) {
+    adw_action_row_set_subtitle (self->downloads_row, _("Nothing downloaded"));
+    gtk_widget_set_sensitive (self->delete_downloads_button, FALSE);
+    return;
+  }
+
+  size = g_format_size (fc_download_manager_get_used_bytes (self->downloads));
+  /* Translators: "12.4 MB for 3 workouts" */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s for %u workout", "%s for %u workouts",
+                                       workouts->len), size, workouts->len);
+  adw_action_row_set_subtitle (self->downloads_row, text);
+  gtk_widget_set_sensitive (self->delete_downloads_button, TRUE);
+}
+
+static void
+on_delete_response_cb (FcPreferencesWindow *self,
+                       const char          *response)
+{
+  if (g_strcmp0 (response, "delete") != 0 || self->downloads == NULL)
+    return;
+
+  fc_download_manager_remove_all (self->downloads);
+  update_downloads (self);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("Downloads deleted")));
+}
+
+/* Asked first: downloading them again needs the network and time. */
+static void
+on_delete_downloads_clicked_cb (FcPreferencesWindow *self)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete All Downloads?"),
+                                   _("Downloaded workouts will need a connection to play until "
+                                     "you download them again."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 fc_preferences_window_dispose (GObject *object)
 {
   FcPreferencesWindow *self = (FcPreferencesWindow *) object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->downloads);
 
   G_OBJECT_CLASS (fc_preferences_window_parent_class)->dispose (object);
 }
@@ -165,6 +233,9 @@ fc_preferences_window_class_init (FcPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, server_group);
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, downloads_row);
+  gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, delete_downloads_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_delete_downloads_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_server_row_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_server_row_changed_cb);
 }
@@ -172,6 +243,8 @@ fc_preferences_window_class_init (FcPreferencesWindowClass *klass)
 static void
 fc_preferences_window_init (FcPreferencesWindow *self)
 {
+  GApplication *app;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
@@ -190,6 +263,17 @@ fc_preferences_window_init (FcPreferencesWindow *self)
                                 color_scheme_to_selected,
                                 selected_to_color_scheme,
                                 NULL, NULL);
+
+  app = g_application_get_default ();
+  if (FC_IS_APPLICATION (app))
+    self->downloads = g_object_ref (fc_application_get_downloads (FC_APPLICATION (app)));
+  if (self->downloads != NULL) {
+    g_signal_connect_object (self->downloads, "changed", G_CALLBACK (update_downloads), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->downloads, "notify::used-bytes", G_CALLBACK (update_downloads),
+                             self, G_CONNECT_SWAPPED);
+  }
+  update_downloads (self);
 }
 
 GtkWidget *

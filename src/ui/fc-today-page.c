@@ -167,7 +167,11 @@ fc_today_page_show_names (FcTodayPage *self,
   full_name = g_strstrip (g_strdup_printf ("%s %s", first_name ? first_name : "",
                                            last_name ? last_name : ""));
   gtk_label_set_text (self->greeting_label, greeting);
-  gtk_label_set_text (self->account_label, email != NULL ? email : "");
+  /* The private server's made-up address would only puzzle. */
+  if (self->session != NULL && fc_session_is_local (self->session))
+    gtk_label_set_text (self->account_label, _("On this computer only"));
+  else
+    gtk_label_set_text (self->account_label, email != NULL ? email : "");
   adw_avatar_set_text (self->avatar, *full_name != '\0' ? full_name : email);
 }
 

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gst/gst.h>
 
 #include "fc-application.h"
 
@@ -20,6 +21,10 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* Before GApplication sees argv: this takes GStreamer's own options
+   * (--gst-debug and the like) out of it. */
+  gst_init (&argc, &argv);
 
   app = fc_application_new ();
 

@@ -1,0 +1,267 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Workouts end to end, as a person would: sign in to a real
+# fitcore-server --demo, browse the grid (the demo's six workouts, search,
+# a premium workout's locked videos), download a workout (the files on disk
+# are the server's, byte for byte), play it (a real GStreamer frame on
+# screen, not black; keys Space and K), close the player and find the
+# progress on the server; then stop the server and play the downloaded
+# workout with no network at all. Prints TAP.
+#
+#   test-workouts.py FITCORE_BINARY FITCORE_SERVER DEFAULT_ARTIFACTS_DIR
+
+import glob
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll,
+                     run_test, screenshot, stop, type_text)
+
+DEMO_EMAIL = 'demo@fitcore.local'
+DEMO_PASSWORD = 'fitcore-demo'
+DOWNLOADED = 'Downloaded: plays without a connection'
+
+
+def start_server(binary, data_dir):
+    server = subprocess.Popen([binary, '--demo', '--bind', '127.0.0.1', '--port', '0',
+                               '--data-dir', data_dir],
+                              stdout=subprocess.PIPE, text=True)
+    url = None
+    for line in server.stdout:
+        match = re.search(r'listening on (http://127\.0\.0\.1:\d+/)', line)
+        if match:
+            url = match.group(1)
+            break
+    threading.Thread(target=lambda: server.stdout.read(), daemon=True).start()
+    return server, url
+
+
+def api(url, path, token=None, method='GET', body=None):
+    headers = {'Content-Type': 'application/json'}
+    if token:
+        headers['Authorization'] = f'Bearer {token}'
+    request = urllib.request.Request(url + 'api/v1/' + path, method=method, headers=headers,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    with urllib.request.urlopen(request, timeout=20) as response:
+        return json.load(response)
+
+
+def login(url):
+    return api(url, 'auth/oauth/login/', method='POST',
+               body={'email': DEMO_EMAIL, 'password': DEMO_PASSWORD})['access']
+
+
+def demo_media_ready(url, token):
+    """--demo renders its videos after it starts listening."""
+    workouts = api(url, 'workouts/workouts/', token)['results']
+    return workouts and all(v.get('file_size') for w in workouts for v in w['videos']
+                            if not v['locked'])
+
+
+def shown_names(window, prefix):
+    return [n.name for n in find_all(window, lambda n: n.name.startswith(prefix) and on_screen(n))]
+
+
+def card(window, title):
+    nodes = [n for n in find_all(window, lambda n: n.name.startswith(title + ', ')
+                                 and on_screen(n))]
+    return nodes[0] if nodes else None
+
+
+def x_window(title):
+    out = subprocess.run(['xdotool', 'search', '--onlyvisible', '--name', f'^{re.escape(title)}$'],
+                         capture_output=True, text=True).stdout.split()
+    return out[0] if out else None
+
+
+def frame_brightness(window_id, node, path):
+    """The mean brightness (0..1) of the middle of the video picture, in a
+    capture of the player window alone."""
+    subprocess.run(['import', '-window', window_id, path], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    box = extents(node)
+    crop = f'{box.width // 2}x{box.height // 2}+{box.x + box.width // 4}+{box.y + box.height // 4}'
+    out = subprocess.run(['convert', path, '-crop', crop, '-colorspace', 'Gray',
+                          '-format', '%[fx:mean]', 'info:'],
+                         capture_output=True, text=True, check=True).stdout
+    return float(out.strip() or 0)
+
+
+def sign_in(tap, pid, window):
+    button = poll(lambda: find_shown(window, 'push button', 'Sign In'), timeout=20)
+    if not tap.check(button is not None, 'signed out, the welcome page offers “Sign In”'):
+        return False
+    button.queryAction().doAction(0)
+    email = poll(lambda: find_shown(window, 'text', 'Email'))
+    password = poll(lambda: find_shown(window, 'password text', 'Password'))
+    if email is None or password is None:
+        return tap.check(False, 'the sign-in form opens')
+    click(pid, email)
+    type_text(DEMO_EMAIL)
+    click(pid, password)
+    type_text(DEMO_PASSWORD)
+    key('Return')
+    return tap.check(poll(lambda: find_shown(window, 'label', 'Hello, Demo'), timeout=30),
+                     'the demo user is signed in')
+
+
+def play_and_check(tap, app_node, title, artifacts, shot, when):
+    player = poll(lambda: find(app_node, 'frame', title), timeout=20)
+    if not tap.check(player is not None, f'{when}: “Play” opens the player window “{title}”'):
+        return None
+    picture = poll(lambda: find_shown(player, 'image', 'Video') or
+                   find_shown(player, 'label', 'Video'), timeout=10)
+    pause = poll(lambda: find_shown(player, 'push button', 'Pause'), timeout=20)
+    tap.check(pause is not None, f'{when}: the player plays (its button offers “Pause”)')
+    window_id = poll(lambda: x_window(title), timeout=10)
+    brightness = 0.0
+    if window_id and picture is not None:
+        brightness = poll(lambda: (lambda b: b if b > 0.1 else None)(
+            frame_brightness(window_id, picture, os.path.join(artifacts, shot))), timeout=15) or 0
+    tap.check(brightness > 0.1, f'{when}: a video frame is on screen, not black '
+              f'(mean brightness {brightness:.2f})')
+    errors = [n.name for n in find_all(player, lambda n: n.getRoleName() == 'label' and
+                                       n.name in ('Cannot Play This Video', 'The Server Went Away',
+                                                  'A Codec Is Missing') and on_screen(n))]
+    tap.check(not errors, f'{when}: no playback error is shown', errors)
+    return player
+
+
+def run(tap, binary, server_binary, artifacts, tmp):
+    env = dict(os.environ)
+    env.pop('NO_AT_BRIDGE', None)
+    for name in ('HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'):
+        env[name] = os.path.join(tmp, 'app', name.lower())
+        os.makedirs(env[name], exist_ok=True)
+
+    server, url = start_server(server_binary, os.path.join(tmp, 'server'))
+    app = None
+    try:
+        if not tap.check(url is not None, 'fitcore-server --demo says where it listens'):
+            return
+        token = login(url)
+        tap.check(poll(lambda: demo_media_ready(url, token), timeout=60),
+                  'the demo videos are rendered')
+        workouts = api(url, 'workouts/workouts/', token)['results']
+
+        app = subprocess.Popen([binary, f'--server={url}'], env=env)
+        app_node = poll(lambda: find_app(app.pid), timeout=30)
+        window = poll(lambda: find(app_node, 'frame', 'FitCore')) if app_node else None
+        if not tap.check(window is not None, 'the window appears') or \
+           not sign_in(tap, app.pid, window):
+            return
+
+        key('ctrl+2')
+        titles = [w['title'] for w in workouts]
+        tap.check(poll(lambda: all(card(window, t) for t in titles), timeout=30),
+                  f'the grid shows the server’s {len(titles)} workouts', shown_names(window, ''))
+        screenshot(artifacts, 'ui-workouts-grid.png')
+
+        # Search narrows the grid to what matches.
+        search = poll(lambda: next((n for n in find_all(window, lambda n: n.name == 'Search workouts'
+                                                        and on_screen(n))), None))
+        if not tap.check(search is not None, 'the grid has a search entry “Search workouts”'):
+            return
+        click(app.pid, search)
+        type_text('yoga')
+        tap.check(poll(lambda: card(window, 'Yoga Flow') and not card(window, 'HIIT Burner')),
+                  'searching “yoga” shows Yoga Flow and hides HIIT Burner')
+        key('ctrl+a')
+        key('BackSpace')
+        tap.check(poll(lambda: card(window, 'HIIT Burner')), 'clearing the search shows all again')
+
+        # A premium workout: its locked videos are marked and explained.
+        premium = next(w for w in workouts if w['is_premium'])
+        locked = [v for v in premium['videos'] if v['locked']]
+        click(app.pid, card(window, premium['title']))
+        hint = poll(lambda: [n for n in shown_names(window, f'{len(locked)} video')
+                             if 'Premium' in n])
+        tap.check(hint, f'“{premium["title"]}” says {len(locked)} videos need Premium', hint)
+        rows = [f'{i + 1}. {v["title"]}' for i, v in enumerate(premium['videos'])]
+        tap.check(poll(lambda: all(find_shown(window, 'label', r) for r in rows)),
+                  'its videos are listed in the server’s order', rows)
+        screenshot(artifacts, 'ui-workouts-premium.png')
+        key('Escape')
+
+        # Download a free workout; the files are the server's.
+        workout = next(w for w in workouts if not w['is_premium'])
+        poll(lambda: card(window, workout['title']))
+        click(app.pid, card(window, workout['title']))
+        download = poll(lambda: find_shown(window, 'push button', 'Download'))
+        if not tap.check(download is not None, f'“{workout["title"]}” offers “Download”'):
+            return
+        download.queryAction().doAction(0)
+        tap.check(poll(lambda: find_shown(window, 'label', DOWNLOADED), timeout=60),
+                  f'the download finishes: “{DOWNLOADED}”')
+        files = {os.path.basename(p): p for p in glob.glob(
+            os.path.join(env['XDG_DATA_HOME'], 'fitcore', 'downloads', '*', str(workout['id']), '*'))}
+        sums = sorted(hashlib.sha256(open(p, 'rb').read()).hexdigest() for p in files.values()
+                      if not p.endswith('.json'))
+        tap.check(sums == sorted(v['checksum'] for v in workout['videos']),
+                  f'{len(workout["videos"])} videos on disk, each with the server’s SHA-256',
+                  sorted(files))
+        screenshot(artifacts, 'ui-workouts-downloaded.png')
+
+        # Play: a real frame, then the keys.
+        find_shown(window, 'push button', 'Play').queryAction().doAction(0)
+        player = play_and_check(tap, app_node, workout['title'], artifacts,
+                                'ui-workouts-player.png', 'online')
+        if player is None:
+            return
+        screenshot(artifacts, 'ui-workouts-player-screen.png')
+        key('space')
+        tap.check(poll(lambda: find_shown(player, 'push button', 'Play')),
+                  'Space pauses (the button offers “Play” again)')
+        second = f'2 of {len(workout["videos"])} · {workout["videos"][1]["title"]}'
+        key('k')
+        tap.check(poll(lambda: find_shown(player, 'label', second), timeout=15),
+                  f'K goes to the next video: “{second}”')
+        time.sleep(1.5)
+        key('Escape')
+        tap.check(poll(lambda: find(app_node, 'frame', workout['title']) is None),
+                  'Escape closes the player')
+        key('ctrl+r')
+
+        def server_progress():
+            rows = [p for p in api(url, 'workouts/progress/', token)['results']
+                    if p['workout'] == workout['id']]
+            return rows[0] if rows and rows[0]['last_video'] == workout['videos'][1]['id'] \
+                else None
+        progress = poll(server_progress, timeout=30)
+        tap.check(progress is not None and 0 < progress['progress_percentage'] < 100,
+                  'the server has the progress: the second video, part of the way through',
+                  progress)
+
+        # Offline: the server is gone, the downloaded workout still plays.
+        stop(server)
+        server = None
+        find_shown(window, 'push button', 'Resume').queryAction().doAction(0)
+        play_and_check(tap, app_node, workout['title'], artifacts, 'ui-workouts-offline.png',
+                       'server stopped')
+    finally:
+        stop(app)
+        stop(server)
+
+
+def main():
+    binary, server_binary, default_artifacts = sys.argv[1], sys.argv[2], sys.argv[3]
+    artifacts = os.environ.get('FITCORE_TEST_ARTIFACTS') or default_artifacts
+
+    def body(tap):
+        with tempfile.TemporaryDirectory(prefix='fitcore-workouts-') as tmp:
+            run(tap, binary, server_binary, artifacts, tmp)
+
+    return run_test(body, artifacts, 'ui-workouts-failure.png')
+
+
+if __name__ == '__main__':
+    sys.exit(main())
