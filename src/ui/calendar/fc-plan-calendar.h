@@ -71,9 +71,22 @@ G_DECLARE_FINAL_TYPE (FcPlanCalendar, fc_plan_calendar, FC, PLAN_CALENDAR, GtkWi
  *
  * Keyboard: arrows move a day (up/down a week), Home/End the week's first
  * and last day, Page Up/Down a month, Enter activates the day; Tab enters
- * the day's chips. Every day cell and chip is an accessible widget with a
- * name: "Tuesday 3 December, 3 meals, 1,950 of 2,000 kcal" and
- * "Lunch: Chicken salad".
+ * the day's chips, Enter on a chip activates it, Delete asks to remove it.
+ *
+ * AT-SPI: the grid is a "table" named after the title; each day a "table
+ * cell" named "Tuesday 3 December, 3 meals, 1,950 of 2,000 kcal" (or
+ * "…, not in the plan"); each chip a "push button" named
+ * "Lunch: Chicken salad" whose description is its day, "Tuesday 3 December"
+ * (the same meal may be on many days); "+N more" chips are named
+ * "2 more meals". Chips waiting in the pool are hidden from AT-SPI. In GTK
+ * 4.8 on X11 extents are relative to the window. Drags work with XTest
+ * under Xvfb without a window manager: press on a chip, move a few pixels,
+ * move over the day, release (tests/bench/bench-calendar.c does it).
+ *
+ * Size: the month fits any height from about 360 px; the week view asks for
+ * room for every meal, so put the calendar in a GtkScrolledWindow with
+ * hscrollbar-policy NEVER. Below 7 × 88 px the month shows one-letter
+ * chips and bars only, and the week becomes an agenda (a row a day).
  */
 
 GtkWidget          *fc_plan_calendar_new              (void);
