@@ -31,6 +31,7 @@ DEMO_PASSWORD = 'fitcore-demo'
 PROFILE_FIELDS = {'age': 31, 'weight': 72.5, 'height': 178.0, 'gender': 'male'}
 MEAL_TIMES = {'BF': 'Breakfast', 'LN': 'Lunch', 'DN': 'Dinner', 'SN': 'Snack'}
 DAYS = 7
+EXCLUDE_QUERY = 'Oatmeal'
 
 
 def start_server(binary, data_dir):
@@ -170,22 +171,51 @@ def open_plans(tap, window):
     return generate
 
 
-def generate_plan(tap, app_node, window, generate):
+def exclude_food(tap, pid, dialog, query):
+    """Searches the cached foods in the dialog and excludes the first hit;
+    returns the food's name."""
+    search = poll(lambda: next(iter(find_all(dialog, lambda n: n.getRoleName() == 'entry'
+                                             and on_screen(n))), None))
+    if not tap.check(search is not None, 'the dialog has a food search entry'):
+        return None
+    click(pid, search)
+    type_text(query)
+    hit = poll(lambda: next((n for n in find_all(dialog, lambda n: n.getRoleName() == 'list item'
+                                                 and query.lower() in n.name.lower()
+                                                 and on_screen(n))), None))
+    if not tap.check(hit is not None, f'typing “{query}” lists matching foods'):
+        return None
+    name = hit.name
+    click(pid, hit)
+    chip = poll(lambda: find_shown(dialog, 'push button', f'Remove {name}'))
+    tap.check(chip is not None, f'“{name}” becomes a removable chip')
+    return name if chip is not None else None
+
+
+def generate_plan(tap, pid, app_node, window, generate, artifacts):
     generate.queryAction().doAction(0)
     dialog = poll(lambda: find(app_node, 'frame', 'Generate Meal Plan'))
     if not tap.check(dialog is not None, '“Generate…” opens the “Generate Meal Plan” dialog'):
-        return False
-    run = poll(lambda: [n for n in find_all(dialog, lambda n: n.getRoleName() == 'push button'
-                                            and 'Generate' in n.name and on_screen(n))])
+        return False, None
     spins = find_all(dialog, lambda n: n.getRoleName() == 'spin button')
     days = spins[0].queryValue().currentValue if spins else None
     tap.check(days == DAYS, f'the dialog proposes {DAYS} days', days)
+    excluded = exclude_food(tap, pid, dialog, EXCLUDE_QUERY)
+    screenshot(artifacts, 'ui-plans-generate-dialog.png')
+    run = poll(lambda: [n for n in find_all(dialog, lambda n: n.getRoleName() == 'push button'
+                                            and 'Generate' in n.name and on_screen(n))])
     if not run:
-        return False
+        return False, excluded
     run[0].queryAction().doAction(0)
     return tap.check(poll(lambda: find(app_node, 'frame', 'Generate Meal Plan') is None,
                           timeout=60),
-                     'the plan is generated and the dialog closes')
+                     'the plan is generated and the dialog closes'), excluded
+
+
+def foods_of(plan):
+    return {item['food_detail']['name'] for entry in plan.get('scheduled_meals', [])
+            for item in (entry.get('meal_detail') or {}).get('meal_items', [])
+            if item.get('food_detail')}
 
 
 def check_calendar(tap, window, plan):
@@ -245,12 +275,15 @@ def drag(pid, source, target):
     subprocess.run(['xdotool', 'mouseup', '1'], check=True)
 
 
+def meals_on(schedule, day):
+    return {e['meal'] for e in schedule if e['day_of_plan'] == day}
+
+
 def move_meal(tap, pid, window, url, token, plan):
-    """Drags the first chip of day 1 onto day 2 and syncs."""
+    """Drags the chip on show in day 1 onto day 2 and syncs: the calendar
+    and then the server have one meal of day 1 on day 2 instead."""
     start = datetime.date.fromisoformat(plan['start_date'])
-    by_day = {}
-    for entry in plan['scheduled_meals']:
-        by_day.setdefault(entry['day_of_plan'], set()).add(entry['meal'])
+    day1, day2 = meals_on(plan['scheduled_meals'], 1), meals_on(plan['scheduled_meals'], 2)
     today_button = find_shown(window, 'push button', 'Today')
     if today_button is not None:
         today_button.queryAction().doAction(0)  # back to the plan's month (it starts today)
@@ -261,29 +294,101 @@ def move_meal(tap, pid, window, url, token, plan):
                      'the plan’s first two days are on show'):
         return
     box = extents(source_cell)
-    chip = poll(lambda: next((c for c in chips(window) if inside(extents(c), box)
-                              and 'more' not in c.name), None))
-    entry = next((e for e in plan['scheduled_meals'] if e['day_of_plan'] == 1
-                  and chip is not None and meal_of(chip_name(e)) == meal_of(chip.name)), None)
-    if not tap.check(entry is not None and entry['meal'] not in by_day.get(2, set()),
-                     'a chip of day 1 names a meal of day 1 that day 2 does not have',
-                     chip.name if chip else None):
+    # The chip on show is the top one: the pool's spare chips are hidden.
+    chip = poll(lambda: min((c for c in chips(window) if inside(extents(c), box)
+                             and 'more' not in c.name), key=lambda c: extents(c).y, default=None))
+    if not tap.check(chip is not None and not day1 & day2,
+                     'day 1 shows a meal chip, and days 1 and 2 share no meal'):
         return
-    meal_id = entry['meal']
     drag(pid, chip, target_cell)
-    moved = poll(lambda: chip.name in chips_in(window, cell_for(window, second)), timeout=10)
-    tap.check(moved, f'after the drag, “{chip.name}” shows on {second}',
-              chips_in(window, cell_for(window, second)))
+    counts = poll(lambda: f'{len(day1) - 1} meal' in cell_for(window, first).name
+                  and f'{len(day2) + 1} meal' in cell_for(window, second).name, timeout=10)
+    tap.check(counts, f'after the drag, {first} has {len(day1) - 1} meals and {second} '
+              f'{len(day2) + 1}', (cell_for(window, first).name, cell_for(window, second).name))
 
     key('ctrl+r')
 
     def on_server():
         schedule = plan_by_id(url, token, plan['id'])['scheduled_meals']
-        days = {e['day_of_plan'] for e in schedule if e['meal'] == meal_id}
-        return days if 2 in days and 1 not in days else None
-    days = poll(on_server, timeout=30, interval=0.5)
-    tap.check(days, f'after Ctrl+R the server has meal {meal_id} on day 2, not on day 1',
+        gone, came = day1 - meals_on(schedule, 1), meals_on(schedule, 2) - day2
+        return gone if len(gone) == 1 and gone == came else None
+    moved = poll(on_server, timeout=30, interval=0.5)
+    tap.check(moved, 'after Ctrl+R the server has one meal of day 1 on day 2 instead',
               plan_by_id(url, token, plan['id'])['scheduled_meals'])
+
+
+def day_sheet(tap, pid, app_node, window, url, token, plan, artifacts):
+    """Double-clicks day 3, removes one of its meals in the day sheet, and
+    the calendar and (after Ctrl+R) the server follow."""
+    date = datetime.date.fromisoformat(plan['start_date']) + datetime.timedelta(days=2)
+    cell = poll(lambda: cell_for(window, date))
+    if not tap.check(cell is not None, f'{date} is on show'):
+        return
+    x, y = window_origin(pid)
+    box = extents(cell)
+    subprocess.run(['xdotool', 'mousemove', str(x + box.x + box.width // 2),
+                    str(y + box.y + box.height * 4 // 5), 'click', '--repeat', '2',
+                    '--delay', '80', '1'], check=True)
+    title = f"{date.strftime('%A')} {date.day} {date.strftime('%B')} {date.year}"
+    sheet = poll(lambda: find(app_node, 'frame', title))
+    if not tap.check(sheet is not None, f'a double click on {date} opens its day sheet “{title}”'):
+        return
+    removes = poll(lambda: find_all(sheet, lambda n: n.getRoleName() == 'push button'
+                                    and n.name.startswith('Remove ') and on_screen(n)))
+    on_day = [e for e in plan_by_id(url, token, plan['id'])['scheduled_meals']
+              if e['day_of_plan'] == 3]
+    tap.check(removes and len(removes) == len(on_day),
+              f'the day sheet lists the day’s {len(on_day)} meals, each with a remove button',
+              [n.name for n in removes or []])
+    add = next((n for n in find_all(sheet, lambda n: n.getRoleName() == 'push button'
+                                    and n.name.endswith('Add Meal') and on_screen(n))), None)
+    tap.check(add is not None, 'the day sheet offers “Add Meal”')
+    screenshot(artifacts, 'ui-plans-day-sheet.png')
+    if not removes:
+        return
+    name = removes[0].name[len('Remove '):]
+    removes[0].queryAction().doAction(0)
+    left = poll(lambda: len(find_all(sheet, lambda n: n.getRoleName() == 'push button'
+                                     and n.name.startswith('Remove ') and on_screen(n)))
+                == len(on_day) - 1)
+    tap.check(left, f'removing “{name}” leaves {len(on_day) - 1} meals in the sheet')
+    tap.check(poll(lambda: f'{len(on_day) - 1} meals' in cell_for(window, date).name),
+              f'the calendar’s {date} says {len(on_day) - 1} meals',
+              cell_for(window, date).name)
+    close = find_shown(sheet, 'push button', 'Close')
+    if close is not None:
+        close.queryAction().doAction(0)
+    key('ctrl+r')
+
+    def gone():
+        schedule = plan_by_id(url, token, plan['id'])['scheduled_meals']
+        names = [e['meal_detail']['name'] for e in schedule if e['day_of_plan'] == 3]
+        return len(names) == len(on_day) - 1 and name not in names
+    tap.check(poll(gone, timeout=30, interval=0.5),
+              f'after Ctrl+R the server’s day 3 no longer has “{name}”')
+
+
+def use_template(tap, window, url, token, artifacts):
+    button = poll(lambda: find_shown(window, 'push button', 'Use This Template'))
+    if not tap.check(button is not None, 'the gallery offers “Use This Template”'):
+        return
+    status, body = http(url, 'GET', 'nutrition/meal-plans/templates/')
+    names = [t['name'] for t in body.get('results', [])] if status == 200 else []
+    button.queryAction().doAction(0)
+    copy = poll(lambda: next((n.name for n in find_all(window, lambda n: n.getRoleName() == 'label'
+                                                       and n.name.endswith(' (Copy)')
+                                                       and on_screen(n))), None), timeout=20)
+    tap.check(copy is not None and copy[:-len(' (Copy)')] in names,
+              'the copy of a template opens in the calendar', copy)
+    status, body = http(url, 'GET', 'nutrition/meal-plans/?page_size=100', token)
+    own = [p['name'] for p in body.get('results', [])] if status == 200 else []
+    tap.check(copy in own, f'the server lists “{copy}” among the user’s plans', own)
+    today = datetime.date.today()
+    tap.check(poll(lambda: cell_for(window, today) is not None
+                   and ', not in the plan' not in cell_for(window, today).name),
+              'the copy starts today', cell_for(window, today) and cell_for(window, today).name)
+    tap.check(poll(lambda: chips(window)), 'the copied plan’s meals show in the calendar')
+    screenshot(artifacts, 'ui-plans-template-copy.png')
 
 
 def resize(pid, width, height):
@@ -323,7 +428,9 @@ def run(tap, binary, server_binary, artifacts, tmp):
         if generate is None:
             return
         screenshot(artifacts, 'ui-plans-list-before.png')
-        if not generate_plan(tap, find_app(app.pid), window, generate):
+        generated, excluded = generate_plan(tap, app.pid, find_app(app.pid), window, generate,
+                                            artifacts)
+        if not generated:
             screenshot(artifacts, 'ui-plans-generate-failed.png')
             return
         new = [p for p in generated_plans(url, token) if p['id'] not in before]
@@ -332,6 +439,9 @@ def run(tap, binary, server_binary, artifacts, tmp):
         plan = plan_by_id(url, token, new[0]['id'])
         tap.check(plan['duration_days'] == DAYS and plan['is_ai_generated'],
                   f'it lasts {DAYS} days and is marked generated', plan)
+        if excluded:
+            tap.check(foods_of(plan) and excluded not in foods_of(plan),
+                      f'none of its meals uses the excluded “{excluded}”', sorted(foods_of(plan)))
 
         title = poll(lambda: find_shown(window, 'label', plan['name']), timeout=20)
         tap.check(title is not None, f'the calendar opens on the new plan “{plan["name"]}”')
@@ -352,9 +462,17 @@ def run(tap, binary, server_binary, artifacts, tmp):
         screenshot(artifacts, 'ui-plans-list.png')
         if row is not None:
             click(app.pid, row)
+        day_sheet(tap, app.pid, find_app(app.pid), window, url, token, plan, artifacts)
 
         resize(app.pid, 360, 720)
         shot_month(tap, app.pid, window, artifacts, 'ui-plans-month-narrow.png')
+        back = find_shown(window, 'push button', 'All Plans')
+        if back is not None:
+            back.queryAction().doAction(0)
+            time.sleep(0.5)
+            screenshot(artifacts, 'ui-plans-list-narrow.png')
+        resize(app.pid, 960, 640)
+        use_template(tap, window, url, token, artifacts)
 
         # Dark: the same view in a new process with the dark style.
         key('ctrl+q')

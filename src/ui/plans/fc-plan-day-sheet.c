@@ -75,7 +75,7 @@ rebuild (FcPlanDaySheet *self)
   GtkWidget *child;
   g_autofree char *subtitle = NULL;
   g_autofree char *totals = NULL;
-  char date_text[128] = "";
+  g_autofree char *date_text = NULL;
   GDate date;
   guint n;
   double target;
@@ -85,15 +85,20 @@ rebuild (FcPlanDaySheet *self)
   if (self->layout == NULL)
     return;
 
-  if (fc_plan_layout_get_date (self->layout, self->day, &date))
-    g_date_strftime (date_text, sizeof date_text, "%A %e %B %Y", &date);
-  g_strstrip (date_text);
-  adw_window_title_set_title (self->window_title, date_text);
+  if (fc_plan_layout_get_date (self->layout, self->day, &date)) {
+    g_autoptr(GDateTime) noon = g_date_time_new_utc (g_date_get_year (&date),
+                                                     g_date_get_month (&date),
+                                                     g_date_get_day (&date), 12, 0, 0);
+
+    /* Translators: a day sheet's title, a strftime() format: "Friday 27 November 2026" */
+    date_text = g_date_time_format (noon, _("%A %-d %B %Y"));
+  }
+  adw_window_title_set_title (self->window_title, date_text != NULL ? date_text : "");
   /* Translators: the day of a meal plan, "Day 3 of 7" */
   subtitle = g_strdup_printf (_("Day %u of %u"), self->day,
                               fc_plan_layout_get_n_days (self->layout));
   adw_window_title_set_subtitle (self->window_title, subtitle);
-  gtk_window_set_title (GTK_WINDOW (self), date_text[0] != '\0' ? date_text : subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), date_text != NULL ? date_text : subtitle);
 
   n = fc_plan_layout_get_n_entries (self->layout, self->day);
   for (guint i = 0; i < n; i++)

@@ -827,6 +827,25 @@ show_list_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->stack, "list");
 }
 
+/* Templates have no start date (or an old one): using one means starting
+ * it today, so that its days land on the calendar. */
+static void
+start_today (FcPlansView *self,
+             gint64       id)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(GDate) today = g_date_new ();
+  g_autofree char *text = NULL;
+
+  if (get_store (self) == NULL)
+    return;
+  g_date_set_time_t (today, time (NULL));
+  text = fc_time_format_date (today);
+  json_object_set_string_member (changes, "start_date", text);
+  fc_store_update_async (get_store (self), FC_STORE_MEAL_PLANS, id, changes, NULL,
+                         on_plan_written_cb, g_object_ref (self));
+}
+
 static void
 on_copied_cb (GObject      *source,
               GAsyncResult *result,
@@ -843,6 +862,7 @@ on_copied_cb (GObject      *source,
     return;
   }
   add_toast (self, _("Template copied to your plans"));
+  start_today (self, id);
   show_plan (self, id, TRUE);
   fc_plans_view_reload (self);
 }
