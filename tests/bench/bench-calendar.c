@@ -350,6 +350,9 @@ screenshots (void)
 }
 
 typedef struct {
+  guint  meal_activated;
+  gint64 activated_meal_id;
+  int    activated_meal_day;
   guint  moved;
   gint64 meal_id;
   int    from_day;
@@ -369,6 +372,17 @@ on_meal_moved_cb (FcPlanCalendar *calendar,
   seen->meal_id = meal_id;
   seen->from_day = from_day;
   seen->to_day = to_day;
+}
+
+static void
+on_meal_activated_cb (FcPlanCalendar *calendar,
+                      gint64          meal_id,
+                      int             day,
+                      Seen           *seen)
+{
+  seen->meal_activated++;
+  seen->activated_meal_id = meal_id;
+  seen->activated_meal_day = day;
 }
 
 static void
@@ -424,6 +438,30 @@ window_xid (GtkWidget *window)
   return NULL;
 }
 
+/* The month in a window that xdotool can reach, or NULL (and the test
+ * skipped) without xdotool or an X11 display. */
+static GtkWidget *
+show_for_xtest (FcPlanLayout  *layout,
+                GtkWidget    **out_calendar,
+                char         **out_xid)
+{
+  g_autofree char *program = g_find_program_in_path ("xdotool");
+  GtkWidget *window;
+
+  if (program == NULL) {
+    g_test_skip ("xdotool is not installed");
+    return NULL;
+  }
+  window = show_calendar (layout, FC_PLAN_CALENDAR_MONTH, 1000, 720, out_calendar);
+  *out_xid = window_xid (window);
+  if (*out_xid == NULL) {
+    g_test_skip ("not an X11 display");
+    gtk_window_destroy (GTK_WINDOW (window));
+    return NULL;
+  }
+  return window;
+}
+
 static FcPlanChip *
 find_chip (GtkWidget *calendar,
            guint      day)
@@ -450,16 +488,20 @@ find_cell (GtkWidget *calendar,
   return NULL;
 }
 
+/* @widget's center, or with @top_only a point on its top line (a day's
+ * number, above its chips), in @window's coordinates. */
 static void
-center_in (GtkWidget *widget,
-           GtkWidget *window,
-           char     **out_x,
-           char     **out_y)
+point_in (GtkWidget *widget,
+          GtkWidget *window,
+          gboolean   top_only,
+          char     **out_x,
+          char     **out_y)
 {
   graphene_point_t point;
 
   g_assert_true (gtk_widget_compute_point (widget, window,
                                            &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
+                                                                 top_only ? 6.f :
                                                                  gtk_widget_get_height (widget) / 2.f),
                                            &point));
   *out_x = g_strdup_printf ("%d", (int) point.x);
@@ -481,17 +523,9 @@ test_drag_xtest (void)
   Seen seen = { 0 };
   guint to_day = 0;
 
-  if (g_find_program_in_path ("xdotool") == NULL) {
-    g_test_skip ("xdotool is not installed");
+  window = show_for_xtest (layout, &calendar, &xid);
+  if (window == NULL)
     return;
-  }
-  window = show_calendar (layout, FC_PLAN_CALENDAR_MONTH, 1000, 720, &calendar);
-  xid = window_xid (window);
-  if (xid == NULL) {
-    g_test_skip ("not an X11 display");
-    gtk_window_destroy (GTK_WINDOW (window));
-    return;
-  }
   g_signal_connect (calendar, "meal-moved", G_CALLBACK (on_meal_moved_cb), &seen);
 
   chip = find_chip (calendar, 2);
@@ -502,8 +536,8 @@ test_drag_xtest (void)
   }
   g_assert_nonnull (target);
 
-  center_in (GTK_WIDGET (chip), window, &cx, &cy);
-  center_in (GTK_WIDGET (target), window, &tx, &ty);
+  point_in (GTK_WIDGET (chip), window, FALSE, &cx, &cy);
+  point_in (GTK_WIDGET (target), window, FALSE, &tx, &ty);
   cx2 = g_strdup_printf ("%d", atoi (cx) + 12);
   tx2 = g_strdup_printf ("%d", atoi (tx) + 3);
   xdotool ((const char *[]) { "mousemove", "--window", xid, cx, cy, NULL });
@@ -537,17 +571,9 @@ test_keyboard_xtest (void)
   Seen seen = { 0 };
   GDate date, expected;
 
-  if (g_find_program_in_path ("xdotool") == NULL) {
-    g_test_skip ("xdotool is not installed");
+  window = show_for_xtest (layout, &calendar, &xid);
+  if (window == NULL)
     return;
-  }
-  window = show_calendar (layout, FC_PLAN_CALENDAR_MONTH, 1000, 720, &calendar);
-  xid = window_xid (window);
-  if (xid == NULL) {
-    g_test_skip ("not an X11 display");
-    gtk_window_destroy (GTK_WINDOW (window));
-    return;
-  }
   g_signal_connect (calendar, "day-activated", G_CALLBACK (on_day_activated_cb), &seen);
 
   g_assert_true (fc_plan_layout_get_date (layout, 1, &date));
@@ -576,6 +602,71 @@ test_keyboard_xtest (void)
   fc_plan_calendar_get_focused_date (FC_PLAN_CALENDAR (calendar), &date);
   g_date_add_months (&expected, 1);
   g_assert_cmpint (g_date_compare (&date, &expected), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+click (const char *xid,
+       GtkWidget  *widget,
+       GtkWidget  *window,
+       const char *repeat)
+{
+  g_autofree char *x = NULL, *y = NULL;
+
+  /* Days are clicked on their number: their middle is full of chips. */
+  point_in (widget, window, FC_IS_PLAN_DAY_CELL (widget), &x, &y);
+  xdotool ((const char *[]) { "mousemove", "--window", xid, x, y, NULL });
+  run_for (50);
+  xdotool ((const char *[]) { "click", "--repeat", repeat, "--delay", "80", "1", NULL });
+  run_for (300);
+}
+
+/* A click on a chip opens its meal and focuses its day; a double click on a
+ * day activates it; a click on a dimmed day of the next month focuses it
+ * without turning the page. */
+static void
+test_click_xtest (void)
+{
+  g_autoptr(FcPlanLayout) layout = make_layout (6);
+  g_autofree char *xid = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *calendar, *window;
+  FcPlanChip *chip;
+  FcPlanDayCell *last;
+  Seen seen = { 0 };
+  GDate date;
+
+  window = show_for_xtest (layout, &calendar, &xid);
+  if (window == NULL)
+    return;
+  g_signal_connect (calendar, "meal-activated", G_CALLBACK (on_meal_activated_cb), &seen);
+  g_signal_connect (calendar, "day-activated", G_CALLBACK (on_day_activated_cb), &seen);
+  g_assert_true (fc_plan_layout_get_date (layout, 1, &date));
+  fc_plan_calendar_set_focused_date (FC_PLAN_CALENDAR (calendar), &date);
+  run_for (100);
+  title = g_strdup (fc_plan_calendar_get_title (FC_PLAN_CALENDAR (calendar)));
+
+  chip = find_chip (calendar, 3);
+  g_assert_nonnull (chip);
+  click (xid, GTK_WIDGET (chip), window, "1");
+  g_assert_cmpuint (seen.meal_activated, ==, 1);
+  g_assert_cmpint (seen.activated_meal_id, ==, fc_plan_chip_get_meal_id (chip));
+  g_assert_cmpint (seen.activated_meal_day, ==, 3);
+  g_assert_cmpuint (fc_plan_calendar_get_focused_day (FC_PLAN_CALENDAR (calendar)), ==, 3);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (chip)));
+
+  click (xid, GTK_WIDGET (find_cell (calendar, 5)), window, "2");
+  g_assert_cmpuint (seen.activated, ==, 1);
+  g_assert_cmpint (seen.activated_day, ==, 5);
+
+  /* The plan's last day is the next month's first, dimmed in this grid. */
+  last = find_cell (calendar, PLAN_DAYS);
+  g_assert_nonnull (last);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (last), "other-month"));
+  click (xid, GTK_WIDGET (last), window, "1");
+  g_assert_cmpuint (fc_plan_calendar_get_focused_day (FC_PLAN_CALENDAR (calendar)), ==, PLAN_DAYS);
+  g_assert_cmpstr (fc_plan_calendar_get_title (FC_PLAN_CALENDAR (calendar)), ==, title);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (last)));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -640,6 +731,7 @@ main (int   argc,
   g_test_add_func ("/calendar/widget/pool", test_pool);
   g_test_add_func ("/calendar/widget/drag-xtest", test_drag_xtest);
   g_test_add_func ("/calendar/widget/keyboard-xtest", test_keyboard_xtest);
+  g_test_add_func ("/calendar/widget/click-xtest", test_click_xtest);
 
   return g_test_run ();
 }

@@ -53,6 +53,7 @@ struct _FcPlanCalendar
   FcPlanDayCell      *drop_cell;
 
   GDate               focused;
+  GDate               anchor;         /* the date whose month or week is on show */
   GDate               first;          /* the date in cell 0 */
   guint               n_shown;        /* 42 (month) or 7 (week) cells */
   guint               n_chips_used;
@@ -167,7 +168,7 @@ compute_first (FcPlanCalendar *self,
 {
   int back;
 
-  *out_first = self->focused;
+  *out_first = self->anchor;
   if (self->mode == FC_PLAN_CALENDAR_MONTH)
     g_date_set_day (out_first, 1);
   back = ((int) g_date_get_weekday (out_first) - (int) self->week_start + 7) % 7;
@@ -219,9 +220,9 @@ week_cell_height (FcPlanCalendar *self,
 static void
 update_title (FcPlanCalendar *self)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_utc (g_date_get_year (&self->focused),
-                                                 g_date_get_month (&self->focused),
-                                                 g_date_get_day (&self->focused), 12, 0, 0);
+  g_autoptr(GDateTime) dt = g_date_time_new_utc (g_date_get_year (&self->anchor),
+                                                 g_date_get_month (&self->anchor),
+                                                 g_date_get_day (&self->anchor), 12, 0, 0);
   g_autofree char *title = NULL;
 
   if (self->mode == FC_PLAN_CALENDAR_MONTH) {
@@ -338,7 +339,7 @@ rebuild (FcPlanCalendar *self)
 
     fc_plan_day_cell_set_day (cell, self->layout, &date,
                               self->mode == FC_PLAN_CALENDAR_MONTH &&
-                              g_date_get_month (&date) != g_date_get_month (&self->focused),
+                              g_date_get_month (&date) != g_date_get_month (&self->anchor),
                               g_date_compare (&date, &today) == 0);
     fc_plan_day_cell_set_look (cell, self->mode == FC_PLAN_CALENDAR_WEEK, self->compact);
     day = fc_plan_day_cell_get_day (cell);
@@ -354,7 +355,7 @@ rebuild (FcPlanCalendar *self)
       fc_plan_chip_set_meal (chip, fc_plan_layout_get_entry (self->layout, day, k), day,
                              date_label);
       if (fc_plan_day_cell_get_day (cell) != 0 &&
-          g_date_get_month (&date) != g_date_get_month (&self->focused) &&
+          g_date_get_month (&date) != g_date_get_month (&self->anchor) &&
           self->mode == FC_PLAN_CALENDAR_MONTH)
         gtk_widget_add_css_class (GTK_WIDGET (chip), "other-month");
       else
@@ -406,6 +407,23 @@ move_focus_to (FcPlanCalendar *self,
   index = cell_for_date (self, &self->focused);
   if (index >= 0)
     gtk_widget_grab_focus (GTK_WIDGET (get_cell (self, index)));
+}
+
+/* A click focuses a day where it is: a dimmed day of the next month does
+ * not turn the page under the pointer. */
+static void
+focus_date_in_view (FcPlanCalendar *self,
+                    const GDate    *date)
+{
+  if (cell_for_date (self, date) < 0) {
+    fc_plan_calendar_set_focused_date (self, date);
+    return;
+  }
+  if (g_date_compare (&self->focused, date) == 0)
+    return;
+  self->focused = *date;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOCUSED_DATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOCUSED_DAY]);
 }
 
 static FcPlanDayCell *
@@ -567,6 +585,12 @@ on_click_released_cb (GtkGestureClick *gesture,
   FcPlanChip *chip = chip_at (self, x, y);
   FcPlanDayCell *cell;
 
+  cell = cell_at (self, x, y);
+  if (cell == NULL)
+    return;
+  focus_date_in_view (self, fc_plan_day_cell_get_date (cell));
+
+  /* The chip's day is focused too, so Tab and the arrows go on from there. */
   if (chip != NULL) {
     gtk_widget_grab_focus (GTK_WIDGET (chip));
     if (n_press == 1)
@@ -574,14 +598,7 @@ on_click_released_cb (GtkGestureClick *gesture,
     return;
   }
 
-  cell = cell_at (self, x, y);
-  if (cell == NULL)
-    return;
-  if (g_date_compare (fc_plan_day_cell_get_date (cell), &self->focused) != 0) {
-    move_focus_to (self, fc_plan_day_cell_get_date (cell));
-  } else {
-    gtk_widget_grab_focus (GTK_WIDGET (cell));
-  }
+  gtk_widget_grab_focus (GTK_WIDGET (cell));
   if (n_press == 2)
     activate_day (self, cell);
 }
@@ -1226,6 +1243,7 @@ fc_plan_calendar_init (FcPlanCalendar *self)
   self->chips = g_ptr_array_new ();
   self->week_start = locale_week_start ();
   get_today (&self->focused);
+  self->anchor = self->focused;
 
   for (guint i = 0; i < N_CELLS; i++) {
     GtkWidget *cell = fc_plan_day_cell_new ();
@@ -1298,6 +1316,7 @@ fc_plan_calendar_set_mode (FcPlanCalendar     *self,
   if (self->mode == mode)
     return;
   self->mode = mode;
+  self->anchor = self->focused;
   rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
 }
@@ -1318,9 +1337,9 @@ fc_plan_calendar_set_focused_date (FcPlanCalendar *self,
   g_return_if_fail (FC_IS_PLAN_CALENDAR (self));
   g_return_if_fail (date != NULL && g_date_valid (date));
 
-  if (g_date_compare (&self->focused, date) == 0)
+  if (g_date_compare (&self->focused, date) == 0 && g_date_compare (&self->anchor, date) == 0)
     return;
-  self->focused = *date;
+  self->focused = self->anchor = *date;
   compute_first (self, &first);
   /* The same first cell means the same month or week: nothing to redo. */
   if (g_date_compare (&first, &self->first) != 0)
