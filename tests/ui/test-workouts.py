@@ -139,6 +139,9 @@ def play_and_check(tap, app_node, title, artifacts, shot, when):
 def run(tap, binary, server_binary, artifacts, tmp):
     env = dict(os.environ)
     env.pop('NO_AT_BRIDGE', None)
+    # Dark, to look at the cards and the player there (the other UI tests
+    # show the light style).
+    env['ADW_DEBUG_COLOR_SCHEME'] = 'prefer-dark'
     for name in ('HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'):
         env[name] = os.path.join(tmp, 'app', name.lower())
         os.makedirs(env[name], exist_ok=True)
@@ -247,6 +250,21 @@ def run(tap, binary, server_binary, artifacts, tmp):
         find_shown(window, 'push button', 'Resume').queryAction().doAction(0)
         play_and_check(tap, app_node, workout['title'], artifacts, 'ui-workouts-offline.png',
                        'server stopped')
+        key('Escape')
+        poll(lambda: find(app_node, 'frame', workout['title']) is None)
+
+        # A phone-sized window: the grid becomes one column that fits.
+        key('Escape')
+        wid = subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid', str(app.pid)],
+                             capture_output=True, text=True).stdout.split()
+        subprocess.run(['xdotool', 'windowsize', wid[0], '360', '720'], check=True)
+
+        def fits():
+            node = card(window, workout['title'])
+            box = extents(node) if node is not None else None
+            return box is not None and box.x >= 0 and box.x + box.width <= 360
+        tap.check(poll(fits, timeout=15), 'at 360 px the cards fit in the window')
+        screenshot(artifacts, 'ui-workouts-narrow-dark.png')
     finally:
         stop(app)
         stop(server)
