@@ -77,9 +77,10 @@ make_meals (void)
 }
 
 /* A plan of PLAN_DAYS days from the first of this month (so today shows),
- * with @per_day meals a day. */
+ * with @per_day meals a day; @shift moves every day onto another day's menu. */
 static FcPlanLayout *
-make_layout (guint per_day)
+make_shifted_layout (guint per_day,
+                     guint shift)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(JsonObject) plan = json_object_new ();
@@ -100,13 +101,20 @@ make_layout (guint per_day)
     for (guint k = 0; k < per_day; k++) {
       JsonObject *item = json_object_new ();
 
-      json_object_set_int_member (item, "meal", 100 + day_slots[day % G_N_ELEMENTS (day_slots)][k]);
+      json_object_set_int_member (item, "meal",
+                                  100 + day_slots[(day + shift) % G_N_ELEMENTS (day_slots)][k]);
       json_object_set_int_member (item, "day_of_plan", day);
       json_array_add_object_element (scheduled, item);
     }
   }
   json_object_set_array_member (plan, "scheduled_meals", scheduled);
   return fc_plan_layout_new (plan, meal_array);
+}
+
+static FcPlanLayout *
+make_layout (guint per_day)
+{
+  return make_shifted_layout (per_day, 0);
 }
 
 static gboolean
@@ -188,6 +196,35 @@ frame (GtkWidget *calendar,
                                                               gtk_widget_get_height (calendar)));
   *snapshot_ms = (middle - start) / 1000.0;
   *render_ms = (g_get_monotonic_time () - middle) / 1000.0;
+}
+
+/* One store change that moves every meal: a fresh layout of @per_day meals
+ * a day, laid out at the calendar's size and snapshotted; returns the
+ * milliseconds. */
+static double
+update (GtkWidget *calendar,
+        guint      per_day,
+        guint      shift)
+{
+  g_autoptr(FcPlanLayout) layout = make_shifted_layout (per_day, shift);
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+  graphene_rect_t bounds;
+  GtkAllocation alloc;
+  gint64 start;
+
+  g_assert_true (gtk_widget_compute_bounds (calendar, gtk_widget_get_parent (calendar), &bounds));
+  alloc = (GtkAllocation) { (int) bounds.origin.x, (int) bounds.origin.y,
+                            (int) bounds.size.width, (int) bounds.size.height };
+  start = g_get_monotonic_time ();
+  fc_plan_calendar_set_layout (FC_PLAN_CALENDAR (calendar), layout);
+  gtk_widget_measure (calendar, GTK_ORIENTATION_VERTICAL, alloc.width, NULL, NULL, NULL, NULL);
+  gtk_widget_size_allocate (calendar, &alloc, -1);
+  snapshot = gtk_snapshot_new ();
+  gtk_widget_snapshot_child (gtk_widget_get_parent (calendar), calendar, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  return (g_get_monotonic_time () - start) / 1000.0;
 }
 
 static int
@@ -312,6 +349,24 @@ bench_month (void)
   g_assert_cmpfloat (ratio, >=, 1.0);
 
   save_png (full_window, "calendar-month.png");
+
+  /* What a store change costs: a new layout, the chips handed out again,
+   * the grid allocated and snapshotted. */
+  g_array_set_size (full_snap, 0);
+  g_array_set_size (empty_snap, 0);
+  for (guint i = 0; i < N_FRAMES / 3; i++) {
+    fs = update (full_calendar, 6, 1 + i % 2);
+    es = update (empty_calendar, 0, 1 + i % 2);
+    g_array_append_val (full_snap, fs);
+    g_array_append_val (empty_snap, es);
+  }
+  fs = median (full_snap);
+  es = median (empty_snap);
+  g_test_message ("new layout, relayout and snapshot (median): full %.3f ms, empty %.3f ms, "
+                  "ratio %.2f", fs, es, fs / es);
+  g_assert_cmpuint (count_shown_chips (full_calendar), >, 31);
+  g_assert_cmpfloat (fs, <, 16.7);
+
   gtk_window_destroy (GTK_WINDOW (full_window));
   gtk_window_destroy (GTK_WINDOW (empty_window));
 }

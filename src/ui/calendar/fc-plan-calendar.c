@@ -366,10 +366,8 @@ rebuild (FcPlanCalendar *self)
       FcPlanChip *more = ensure_chip (self, used);
 
       fc_plan_chip_set_style (more, chip_style (self));
-      fc_plan_chip_set_more (more, 0, day);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (more),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, date_label,
-                                      -1);
+      /* The count is the allocation's to say; keep the last one meanwhile. */
+      fc_plan_chip_set_more (more, fc_plan_chip_get_n_more (more), day, date_label);
       gtk_widget_remove_css_class (GTK_WIDGET (more), "other-month");
       self->cell_chips[i].more = (int) used++;
     }
@@ -828,7 +826,7 @@ place_chips (FcPlanCalendar        *self,
     if (!visible)
       continue;
     if (chip == more)
-      fc_plan_chip_set_more (more, cc->n - shown, fc_plan_chip_get_day (more));
+      fc_plan_chip_set_more (more, cc->n - shown, fc_plan_chip_get_day (more), NULL);
     alloc.x = (int) area->origin.x + (int) (slot % per_row) * (chip_w + CHIP_GAP);
     alloc.y = (int) area->origin.y + (int) (slot / per_row) * (chip_h + CHIP_GAP);
     alloc.width = chip_w;

@@ -19,6 +19,7 @@ struct _FcPlanChip
 
   /* owned */
   char            *name;
+  char            *date_label;   /* the accessible description */
   PangoLayout     *layout;       /* built on demand, dropped on any change */
 
   gint64           meal_id;
@@ -118,21 +119,50 @@ static void
 update_accessible (FcPlanChip *self)
 {
   g_autofree char *label = NULL;
-  g_autofree char *tooltip = NULL;
 
-  if (self->is_more) {
+  if (self->is_more)
     label = g_strdup_printf (ngettext ("%u more meal", "%u more meals", self->n_more),
                              self->n_more);
-  } else {
+  else
     /* Translators: a meal chip's accessible name, "Lunch: Chicken salad". */
     label = g_strdup_printf (_("%s: %s"), fc_meal_time_get_label (self->meal_time), self->name);
-    /* Translators: a meal chip's tooltip, "Lunch: Chicken salad, 450 kcal". */
-    tooltip = g_strdup_printf (_("%s, %.0f kcal"), label, self->kcal);
-  }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip != NULL ? tooltip : label);
+}
+
+static gboolean
+fc_plan_chip_query_tooltip (GtkWidget  *widget,
+                            int         x,
+                            int         y,
+                            gboolean    keyboard_tooltip,
+                            GtkTooltip *tooltip)
+{
+  FcPlanChip *self = FC_PLAN_CHIP (widget);
+  g_autofree char *text = NULL;
+
+  /* Built when asked: gtk_widget_set_tooltip_text() on every pooled chip at
+   * each change costs an X round trip a chip. */
+  if (self->is_more)
+    return FALSE;
+  /* Translators: a meal chip's tooltip, "Lunch: Chicken salad, 450 kcal". */
+  text = g_strdup_printf (_("%s: %s, %.0f kcal"), fc_meal_time_get_label (self->meal_time),
+                          self->name, self->kcal);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+set_description (FcPlanChip *self,
+                 const char *date_label)
+{
+  if (g_strcmp0 (self->date_label, date_label) == 0)
+    return;
+  g_free (self->date_label);
+  self->date_label = g_strdup (date_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, date_label,
+                                  -1);
 }
 
 static void
@@ -219,6 +249,7 @@ fc_plan_chip_finalize (GObject *object)
 
   g_clear_object (&self->layout);
   g_free (self->name);
+  g_free (self->date_label);
 
   G_OBJECT_CLASS (fc_plan_chip_parent_class)->finalize (object);
 }
@@ -235,6 +266,7 @@ fc_plan_chip_class_init (FcPlanChipClass *klass)
   widget_class->size_allocate = fc_plan_chip_size_allocate;
   widget_class->snapshot = fc_plan_chip_snapshot;
   widget_class->css_changed = fc_plan_chip_css_changed;
+  widget_class->query_tooltip = fc_plan_chip_query_tooltip;
 
   gtk_widget_class_set_css_name (widget_class, "chip");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_BUTTON);
@@ -246,6 +278,7 @@ fc_plan_chip_init (FcPlanChip *self)
   self->name = g_strdup ("");
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *
@@ -260,8 +293,18 @@ fc_plan_chip_set_meal (FcPlanChip        *self,
                        guint              day,
                        const char        *date_label)
 {
+  const char *name;
+
   g_return_if_fail (FC_IS_PLAN_CHIP (self));
   g_return_if_fail (entry != NULL);
+
+  /* Translators: a scheduled meal whose name the app has not got yet. */
+  name = entry->name[0] != '\0' ? entry->name : _("Meal");
+  /* A store change leaves most chips as they were: keep their text. */
+  if (!self->is_more && self->meal_id == entry->meal_id && self->day == day &&
+      self->meal_time == entry->meal_time && self->kcal == entry->values[FC_PLAN_MACRO_CALORIES] &&
+      g_str_equal (self->name, name) && g_strcmp0 (self->date_label, date_label) == 0)
+    return;
 
   self->is_more = FALSE;
   self->meal_id = entry->meal_id;
@@ -269,23 +312,23 @@ fc_plan_chip_set_meal (FcPlanChip        *self,
   self->meal_time = entry->meal_time;
   self->kcal = entry->values[FC_PLAN_MACRO_CALORIES];
   g_free (self->name);
-  /* Translators: a scheduled meal whose name the app has not got yet. */
-  self->name = g_strdup (entry->name[0] != '\0' ? entry->name : _("Meal"));
+  self->name = g_strdup (name);
+  set_description (self, date_label);
   set_classes (self, meal_time_classes[entry->meal_time]);
   update_accessible (self);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, date_label,
-                                  -1);
   invalidate (self);
 }
 
 void
 fc_plan_chip_set_more (FcPlanChip *self,
                        guint       n_more,
-                       guint       day)
+                       guint       day,
+                       const char *date_label)
 {
   g_return_if_fail (FC_IS_PLAN_CHIP (self));
 
+  if (date_label != NULL)
+    set_description (self, date_label);
   if (self->is_more && self->n_more == n_more && self->day == day)
     return;
   self->is_more = TRUE;
@@ -332,6 +375,13 @@ fc_plan_chip_is_more (FcPlanChip *self)
 {
   g_return_val_if_fail (FC_IS_PLAN_CHIP (self), FALSE);
   return self->is_more;
+}
+
+guint
+fc_plan_chip_get_n_more (FcPlanChip *self)
+{
+  g_return_val_if_fail (FC_IS_PLAN_CHIP (self), 0);
+  return self->is_more ? self->n_more : 0;
 }
 
 gint64

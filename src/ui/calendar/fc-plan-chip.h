@@ -39,14 +39,17 @@ void              fc_plan_chip_set_meal    (FcPlanChip        *self,
                                             const FcPlanEntry *entry,
                                             guint              day,
                                             const char        *date_label);
+/* @date_label: (nullable): the description; %NULL keeps the one set. */
 void              fc_plan_chip_set_more    (FcPlanChip        *self,
                                             guint              n_more,
-                                            guint              day);
+                                            guint              day,
+                                            const char        *date_label);
 void              fc_plan_chip_set_style   (FcPlanChip        *self,
                                             FcPlanChipStyle    style);
 FcPlanChipStyle   fc_plan_chip_get_style   (FcPlanChip        *self);
 
 gboolean          fc_plan_chip_is_more     (FcPlanChip        *self);
+guint             fc_plan_chip_get_n_more  (FcPlanChip        *self);
 gint64            fc_plan_chip_get_meal_id (FcPlanChip        *self);
 guint             fc_plan_chip_get_day     (FcPlanChip        *self);
 

@@ -27,6 +27,7 @@ struct _FcPlanDayCell
   PangoLayout  *caption;       /* kcal (month) or weekday (week) */
   PangoLayout  *macro_names[FC_PLAN_N_MACROS];
   PangoLayout  *macro_values[FC_PLAN_N_MACROS];
+  char         *key;           /* see build_key () */
 
   GDate         date;
   guint         day;
@@ -119,56 +120,94 @@ format_amount (double value)
   return g_strdup_printf ("%'.0f", value);
 }
 
-static void
-update_accessible (FcPlanDayCell *self)
+static guint
+n_meals (FcPlanDayCell *self)
+{
+  return self->day != 0 ? fc_plan_layout_get_n_entries (self->layout, self->day) : 0;
+}
+
+static char *
+build_label (FcPlanDayCell *self)
 {
   g_autofree char *date = fc_plan_day_cell_dup_date_label (self);
-  g_autoptr(GString) label = g_string_new (date);
-  g_autoptr(GString) tooltip = g_string_new (NULL);
-  guint n = self->day != 0 ? fc_plan_layout_get_n_entries (self->layout, self->day) : 0;
+  GString *label = g_string_new (date);
+  guint n = n_meals (self);
+  g_autofree char *total = NULL;
+  double target;
 
   if (self->day == 0) {
     /* Translators: follows a day's date in its accessible name. */
     g_string_append (label, _(", not in the plan"));
-  } else {
-    double kcal = fc_plan_layout_get_total (self->layout, self->day, FC_PLAN_MACRO_CALORIES);
-    g_autofree char *total = format_amount (kcal);
-    double target;
-
-    g_string_append (label, ", ");
-    g_string_append_printf (label, ngettext ("%u meal", "%u meals", n), n);
-    g_string_append (label, ", ");
-    if (n > 0 && fc_plan_layout_get_target (self->layout, FC_PLAN_MACRO_CALORIES, &target)) {
-      g_autofree char *goal = format_amount (target);
-
-      /* Translators: a day's energy against the plan's target, "1,950 of 2,000 kcal". */
-      g_string_append_printf (label, _("%s of %s kcal"), total, goal);
-    } else {
-      g_string_append_printf (label, _("%s kcal"), total);
-    }
-
-    for (guint m = 0; m < FC_PLAN_N_MACROS && n > 0; m++) {
-      g_autofree char *value = format_amount (fc_plan_layout_get_total (self->layout, self->day, m));
-      g_autofree char *goal = NULL;
-
-      if (tooltip->len > 0)
-        g_string_append_c (tooltip, '\n');
-      if (fc_plan_layout_get_target (self->layout, m, &target)) {
-        goal = format_amount (target);
-        /* Translators: one line of a day's tooltip, "Protein: 120 of 150 g". */
-        g_string_append_printf (tooltip, _("%s: %s of %s %s"), fc_plan_macro_get_label (m),
-                                value, goal, _(units[m]));
-      } else {
-        g_string_append_printf (tooltip, _("%s: %s %s"), fc_plan_macro_get_label (m),
-                                value, _(units[m]));
-      }
-    }
+    return g_string_free (label, FALSE);
   }
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label->str,
-                                  -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip->len > 0 ? tooltip->str : NULL);
+  total = format_amount (fc_plan_layout_get_total (self->layout, self->day, FC_PLAN_MACRO_CALORIES));
+  g_string_append (label, ", ");
+  g_string_append_printf (label, ngettext ("%u meal", "%u meals", n), n);
+  g_string_append (label, ", ");
+  if (n > 0 && fc_plan_layout_get_target (self->layout, FC_PLAN_MACRO_CALORIES, &target)) {
+    g_autofree char *goal = format_amount (target);
+
+    /* Translators: a day's energy against the plan's target, "1,950 of 2,000 kcal". */
+    g_string_append_printf (label, _("%s of %s kcal"), total, goal);
+  } else {
+    g_string_append_printf (label, _("%s kcal"), total);
+  }
+  return g_string_free (label, FALSE);
+}
+
+/* Everything the cell draws, as text: when a new layout leaves it as it was,
+ * the cell keeps its text layouts and accessible name. */
+static char *
+build_key (FcPlanDayCell *self)
+{
+  GString *key = g_string_new (NULL);
+
+  g_string_append_printf (key, "%u %u %d %d %u", g_date_get_julian (&self->date), self->day,
+                          self->other_month, self->today, n_meals (self));
+  for (guint m = 0; m < FC_PLAN_N_MACROS && self->day != 0; m++) {
+    double target = 0;
+    gboolean has_target = fc_plan_layout_get_target (self->layout, m, &target);
+
+    g_string_append_printf (key, " %.17g %d %.17g", fc_plan_layout_get_total (self->layout, self->day, m),
+                            has_target, target);
+  }
+  return g_string_free (key, FALSE);
+}
+
+static gboolean
+fc_plan_day_cell_query_tooltip (GtkWidget  *widget,
+                                int         x,
+                                int         y,
+                                gboolean    keyboard_tooltip,
+                                GtkTooltip *tooltip)
+{
+  FcPlanDayCell *self = FC_PLAN_DAY_CELL (widget);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  /* Built when asked: setting tooltip text on every cell at each change
+   * costs an X round trip per widget. */
+  if (n_meals (self) == 0)
+    return FALSE;
+  for (guint m = 0; m < FC_PLAN_N_MACROS; m++) {
+    g_autofree char *value = format_amount (fc_plan_layout_get_total (self->layout, self->day, m));
+    double target;
+
+    if (text->len > 0)
+      g_string_append_c (text, '\n');
+    if (fc_plan_layout_get_target (self->layout, m, &target)) {
+      g_autofree char *goal = format_amount (target);
+
+      /* Translators: one line of a day's tooltip, "Protein: 120 of 150 g". */
+      g_string_append_printf (text, _("%s: %s of %s %s"), fc_plan_macro_get_label (m),
+                              value, goal, _(units[m]));
+    } else {
+      g_string_append_printf (text, _("%s: %s %s"), fc_plan_macro_get_label (m),
+                              value, _(units[m]));
+    }
+  }
+  gtk_tooltip_set_text (tooltip, text->str);
+  return TRUE;
 }
 
 /* "1,950 / 2,000 kcal", or "1,950 kcal" without a target. */
@@ -458,6 +497,7 @@ fc_plan_day_cell_dispose (GObject *object)
 
   clear_layouts (self);
   g_clear_object (&self->layout);
+  g_clear_pointer (&self->key, g_free);
 
   G_OBJECT_CLASS (fc_plan_day_cell_parent_class)->dispose (object);
 }
@@ -472,6 +512,7 @@ fc_plan_day_cell_class_init (FcPlanDayCellClass *klass)
 
   widget_class->snapshot = fc_plan_day_cell_snapshot;
   widget_class->css_changed = fc_plan_day_cell_css_changed;
+  widget_class->query_tooltip = fc_plan_day_cell_query_tooltip;
 
   gtk_widget_class_set_css_name (widget_class, "day");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GRID_CELL);
@@ -484,6 +525,7 @@ fc_plan_day_cell_init (FcPlanDayCell *self)
   g_date_set_dmy (&self->date, 1, 1, 2000);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *
@@ -499,15 +541,24 @@ fc_plan_day_cell_set_day (FcPlanDayCell *self,
                           gboolean       other_month,
                           gboolean       today)
 {
+  g_autofree char *label = NULL;
   g_return_if_fail (FC_IS_PLAN_DAY_CELL (self));
   g_return_if_fail (layout == NULL || FC_IS_PLAN_LAYOUT (layout));
   g_return_if_fail (date != NULL && g_date_valid (date));
+
+  g_autofree char *key = NULL;
 
   g_set_object (&self->layout, layout);
   self->date = *date;
   self->day = layout != NULL ? fc_plan_layout_day_for_date (layout, date) : 0;
   self->other_month = other_month;
   self->today = today;
+
+  key = build_key (self);
+  if (g_strcmp0 (key, self->key) == 0)
+    return;
+  g_free (self->key);
+  self->key = g_steal_pointer (&key);
 
   if (other_month)
     gtk_widget_add_css_class (GTK_WIDGET (self), "other-month");
@@ -522,7 +573,10 @@ fc_plan_day_cell_set_day (FcPlanDayCell *self,
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "out-of-plan");
 
-  update_accessible (self);
+  label = build_label (self);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
   clear_layouts (self);
 }
 
