@@ -154,6 +154,8 @@ show_child (GtkWidget *child,
             gboolean   shown)
 {
   /* Hidden from AT-SPI too: a chip waiting in the pool is no meal. */
+  if (gtk_widget_get_child_visible (child) == shown)
+    return;
   gtk_widget_set_child_visible (child, shown);
   gtk_accessible_update_state (GTK_ACCESSIBLE (child),
                                GTK_ACCESSIBLE_STATE_HIDDEN, !shown,
