@@ -14,23 +14,17 @@
 # AT-SPI bus) and an unlocked gnome-keyring, which keeps the tokens between
 # the two runs of the app.
 
-import json
 import os
 import re
 import signal
-import subprocess
 import sys
-import tempfile
-import threading
-import urllib.request
 
-from fcatspi import (click, find, find_all, find_app, find_shown, key, on_screen, poll, run_test,
+from fcapp import (DEMO_EMAIL, DEMO_PASSWORD, app_env, http, login, main, start_app, start_server,
+                   wait_window)
+from fcatspi import (click, find, find_all, find_app, find_shown, key, on_screen, poll,
                      screenshot, scroll_into_view, stop, type_text)
 
-# The demo account fitcore-server --demo creates (src/server/main.c), and the
-# profile it gives it.
-DEMO_EMAIL = 'demo@fitcore.local'
-DEMO_PASSWORD = 'fitcore-demo'
+# The profile fitcore-server --demo gives the demo account.
 GREETING = 'Hello, Demo'
 PROFILE = {'Age': '31 years', 'Weight': '72.5 kg', 'Height': '178 cm', 'Gender': 'Male',
            'Fitness Goal': 'Build muscle'}
@@ -43,51 +37,13 @@ TOO_LONG_GOAL = 'Run ' * 70
 OPTIONAL_SECTIONS = {'Workouts': 'workouts', 'Health': 'health', 'Notifications': 'notifications'}
 
 
-def start_server(binary, data_dir, port=0):
-    server = subprocess.Popen([binary, '--demo', '--bind', '127.0.0.1', '--port', str(port),
-                               '--data-dir', data_dir],
-                              stdout=subprocess.PIPE, text=True)
-    url = None
-    for line in server.stdout:
-        match = re.search(r'listening on (http://127\.0\.0\.1:\d+/)', line)
-        if match:
-            url = match.group(1)
-            break
-    # Keep reading, so that the server never blocks on a full pipe.
-    threading.Thread(target=lambda: server.stdout.read(), daemon=True).start()
-    return server, url
-
-
 def server_sections(url):
-    with urllib.request.urlopen(url + 'api/v1/', timeout=10) as response:
-        return json.load(response).get('sections', [])
+    return http(url, 'GET', '')[1].get('sections', [])
 
 
 def server_profile(url):
     """The demo user's profile as the server has it, asked over HTTP."""
-    login = urllib.request.Request(url + 'api/v1/auth/oauth/login/',
-                                   json.dumps({'email': DEMO_EMAIL,
-                                               'password': DEMO_PASSWORD}).encode(),
-                                   {'Content-Type': 'application/json'})
-    with urllib.request.urlopen(login, timeout=10) as response:
-        token = json.load(response)['access']
-    request = urllib.request.Request(url + 'api/v1/auth/profile/',
-                                     headers={'Authorization': f'Bearer {token}'})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
-def start_app(binary, url, env):
-    return subprocess.Popen([binary, f'--server={url}'], env=env)
-
-
-def wait_window(tap, process, what):
-    app = poll(lambda: find_app(process.pid) or process.poll() is not None, timeout=30)
-    app = app if app is not True else None
-    window = poll(lambda: find(app, 'frame', 'FitCore')) if app else None
-    tap.check(window is not None, f'{what}: the window appears in the AT-SPI tree',
-              'the app exited' if process.poll() is not None else None)
-    return window
+    return http(url, 'GET', 'auth/profile/', login(url))[1]
 
 
 def entry_text(node):
@@ -230,11 +186,7 @@ def check_sections(tap, window, url):
 
 
 def run(tap, binary, server_binary, artifacts, tmp):
-    env = dict(os.environ)
-    env.pop('NO_AT_BRIDGE', None)  # the unit tests turn the AT-SPI bridge off
-    for name in ('HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'):
-        env[name] = os.path.join(tmp, 'app', name.lower())
-        os.makedirs(env[name], exist_ok=True)
+    env = app_env(tmp)
 
     server, url = start_server(server_binary, os.path.join(tmp, 'server'))
     app = None
@@ -304,16 +256,5 @@ def run(tap, binary, server_binary, artifacts, tmp):
         stop(server)
 
 
-def main():
-    binary, server_binary, default_artifacts = sys.argv[1], sys.argv[2], sys.argv[3]
-    artifacts = os.environ.get('FITCORE_TEST_ARTIFACTS') or default_artifacts
-
-    def body(tap):
-        with tempfile.TemporaryDirectory(prefix='fitcore-account-') as tmp:
-            run(tap, binary, server_binary, artifacts, tmp)
-
-    return run_test(body, artifacts, 'ui-account-failure.png')
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main(run, 'account'))

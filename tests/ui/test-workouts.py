@@ -13,51 +13,24 @@
 
 import glob
 import hashlib
-import json
 import os
 import re
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-import urllib.request
 
+from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
 from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll,
-                     run_test, screenshot, stop, type_text)
+                     screenshot, stop, type_text)
 
-DEMO_EMAIL = 'demo@fitcore.local'
-DEMO_PASSWORD = 'fitcore-demo'
 DOWNLOADED = 'Downloaded: plays without a connection'
 
 
-def start_server(binary, data_dir):
-    server = subprocess.Popen([binary, '--demo', '--bind', '127.0.0.1', '--port', '0',
-                               '--data-dir', data_dir],
-                              stdout=subprocess.PIPE, text=True)
-    url = None
-    for line in server.stdout:
-        match = re.search(r'listening on (http://127\.0\.0\.1:\d+/)', line)
-        if match:
-            url = match.group(1)
-            break
-    threading.Thread(target=lambda: server.stdout.read(), daemon=True).start()
-    return server, url
-
-
-def api(url, path, token=None, method='GET', body=None):
-    headers = {'Content-Type': 'application/json'}
-    if token:
-        headers['Authorization'] = f'Bearer {token}'
-    request = urllib.request.Request(url + 'api/v1/' + path, method=method, headers=headers,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    with urllib.request.urlopen(request, timeout=20) as response:
-        return json.load(response)
-
-
-def login(url):
-    return api(url, 'auth/oauth/login/', method='POST',
-               body={'email': DEMO_EMAIL, 'password': DEMO_PASSWORD})['access']
+def api(url, path, token):
+    status, body = http(url, 'GET', path, token)
+    if status != 200:
+        raise RuntimeError(f'GET {path}: {status} {body}')
+    return body
 
 
 def demo_media_ready(url, token):
@@ -96,24 +69,6 @@ def frame_brightness(window_id, node, path):
     return float(out.strip() or 0)
 
 
-def sign_in(tap, pid, window):
-    button = poll(lambda: find_shown(window, 'push button', 'Sign In'), timeout=20)
-    if not tap.check(button is not None, 'signed out, the welcome page offers “Sign In”'):
-        return False
-    button.queryAction().doAction(0)
-    email = poll(lambda: find_shown(window, 'text', 'Email'))
-    password = poll(lambda: find_shown(window, 'password text', 'Password'))
-    if email is None or password is None:
-        return tap.check(False, 'the sign-in form opens')
-    click(pid, email)
-    type_text(DEMO_EMAIL)
-    click(pid, password)
-    type_text(DEMO_PASSWORD)
-    key('Return')
-    return tap.check(poll(lambda: find_shown(window, 'label', 'Hello, Demo'), timeout=30),
-                     'the demo user is signed in')
-
-
 def play_and_check(tap, app_node, title, artifacts, shot, when):
     player = poll(lambda: find(app_node, 'frame', title), timeout=20)
     if not tap.check(player is not None, f'{when}: “Play” opens the player window “{title}”'):
@@ -137,14 +92,10 @@ def play_and_check(tap, app_node, title, artifacts, shot, when):
 
 
 def run(tap, binary, server_binary, artifacts, tmp):
-    env = dict(os.environ)
-    env.pop('NO_AT_BRIDGE', None)
+    env = app_env(tmp)
     # Dark, to look at the cards and the player there (the other UI tests
     # show the light style).
     env['ADW_DEBUG_COLOR_SCHEME'] = 'prefer-dark'
-    for name in ('HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'):
-        env[name] = os.path.join(tmp, 'app', name.lower())
-        os.makedirs(env[name], exist_ok=True)
 
     server, url = start_server(server_binary, os.path.join(tmp, 'server'))
     app = None
@@ -156,12 +107,11 @@ def run(tap, binary, server_binary, artifacts, tmp):
                   'the demo videos are rendered')
         workouts = api(url, 'workouts/workouts/', token)['results']
 
-        app = subprocess.Popen([binary, f'--server={url}'], env=env)
-        app_node = poll(lambda: find_app(app.pid), timeout=30)
-        window = poll(lambda: find(app_node, 'frame', 'FitCore')) if app_node else None
-        if not tap.check(window is not None, 'the window appears') or \
-           not sign_in(tap, app.pid, window):
+        app = start_app(binary, url, env)
+        window = wait_window(tap, app, 'first start')
+        if window is None or not sign_in(tap, app.pid, window):
             return
+        app_node = find_app(app.pid)
 
         key('ctrl+2')
         titles = [w['title'] for w in workouts]
@@ -270,16 +220,5 @@ def run(tap, binary, server_binary, artifacts, tmp):
         stop(server)
 
 
-def main():
-    binary, server_binary, default_artifacts = sys.argv[1], sys.argv[2], sys.argv[3]
-    artifacts = os.environ.get('FITCORE_TEST_ARTIFACTS') or default_artifacts
-
-    def body(tap):
-        with tempfile.TemporaryDirectory(prefix='fitcore-workouts-') as tmp:
-            run(tap, binary, server_binary, artifacts, tmp)
-
-    return run_test(body, artifacts, 'ui-workouts-failure.png')
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main(run, 'workouts'))
