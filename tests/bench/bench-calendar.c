@@ -76,18 +76,20 @@ make_meals (void)
   return array;
 }
 
-/* A plan of PLAN_DAYS days from the first of this month (so today shows),
- * with @per_day meals a day; @shift moves every day onto another day's menu. */
+/* A plan of PLAN_DAYS days from day @start_mday of this month (so today
+ * shows), with @per_day meals a day; @shift moves every day onto another
+ * day's menu. */
 static FcPlanLayout *
 make_shifted_layout (guint per_day,
-                     guint shift)
+                     guint shift,
+                     guint start_mday)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(JsonObject) plan = json_object_new ();
   g_autoptr(JsonArray) meal_array = make_meals ();
   JsonArray *scheduled = json_array_new ();
-  g_autofree char *start = g_strdup_printf ("%04d-%02d-01", g_date_time_get_year (now),
-                                            g_date_time_get_month (now));
+  g_autofree char *start = g_strdup_printf ("%04d-%02d-%02u", g_date_time_get_year (now),
+                                            g_date_time_get_month (now), start_mday);
 
   json_object_set_int_member (plan, "id", 1);
   json_object_set_string_member (plan, "name", "Lean month");
@@ -114,7 +116,7 @@ make_shifted_layout (guint per_day,
 static FcPlanLayout *
 make_layout (guint per_day)
 {
-  return make_shifted_layout (per_day, 0);
+  return make_shifted_layout (per_day, 0, 1);
 }
 
 static gboolean
@@ -206,7 +208,7 @@ update (GtkWidget *calendar,
         guint      per_day,
         guint      shift)
 {
-  g_autoptr(FcPlanLayout) layout = make_shifted_layout (per_day, shift);
+  g_autoptr(FcPlanLayout) layout = make_shifted_layout (per_day, shift, 1);
   g_autoptr(GskRenderNode) node = NULL;
   GtkSnapshot *snapshot;
   graphene_rect_t bounds;
@@ -682,13 +684,14 @@ click (const char *xid,
 static void
 test_click_xtest (void)
 {
-  g_autoptr(FcPlanLayout) layout = make_layout (6);
+  g_autoptr(FcPlanLayout) layout = make_shifted_layout (6, 0, 15);
   g_autofree char *xid = NULL;
   g_autofree char *title = NULL;
   GtkWidget *calendar, *window;
   FcPlanChip *chip;
   FcPlanDayCell *last;
   Seen seen = { 0 };
+  guint next_first;
   GDate date;
 
   window = show_for_xtest (layout, &calendar, &xid);
@@ -714,15 +717,84 @@ test_click_xtest (void)
   g_assert_cmpuint (seen.activated, ==, 1);
   g_assert_cmpint (seen.activated_day, ==, 5);
 
-  /* The plan's last day is the next month's first, dimmed in this grid. */
-  last = find_cell (calendar, PLAN_DAYS);
+  /* The plan goes on into the next month, whose first days the grid shows
+   * dimmed (six weeks always reach past a month's end). */
+  g_date_set_day (&date, 1);
+  g_date_add_months (&date, 1);
+  next_first = fc_plan_layout_day_for_date (layout, &date);
+  g_assert_cmpuint (next_first, >, 0);
+  last = find_cell (calendar, next_first);
   g_assert_nonnull (last);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (last), "other-month"));
   click (xid, GTK_WIDGET (last), window, "1");
-  g_assert_cmpuint (fc_plan_calendar_get_focused_day (FC_PLAN_CALENDAR (calendar)), ==, PLAN_DAYS);
+  g_assert_cmpuint (fc_plan_calendar_get_focused_day (FC_PLAN_CALENDAR (calendar)), ==, next_first);
   g_assert_cmpstr (fc_plan_calendar_get_title (FC_PLAN_CALENDAR (calendar)), ==, title);
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (last)));
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Every day of the plan accounts for all its meals: chips on show plus
+ * "+N more" (month), or all of them (week), at any width. */
+static void
+check_days_account_for_meals (FcPlanLayout       *layout,
+                              FcPlanCalendarMode  mode,
+                              int                 width,
+                              int                 height)
+{
+  GtkWidget *calendar;
+  GtkWidget *window = show_calendar (layout, mode, width, height, &calendar);
+  GDate date;
+  guint checked = 0;
+
+  /* Day 8's week lies within the plan whatever day the month and the
+   * locale's week begin on. */
+  g_assert_true (fc_plan_layout_get_date (layout, mode == FC_PLAN_CALENDAR_WEEK ? 8 : 1, &date));
+  fc_plan_calendar_set_focused_date (FC_PLAN_CALENDAR (calendar), &date);
+  run_for (100);
+
+  for (guint day = 1; day <= PLAN_DAYS; day++) {
+    guint shown = 0, more = 0;
+    gboolean on_show = find_cell (calendar, day) != NULL;
+
+    for (GtkWidget *child = gtk_widget_get_first_child (calendar); child != NULL;
+         child = gtk_widget_get_next_sibling (child)) {
+      FcPlanChip *chip;
+
+      if (!FC_IS_PLAN_CHIP (child) || !gtk_widget_get_child_visible (child) ||
+          fc_plan_chip_get_day (FC_PLAN_CHIP (child)) != day)
+        continue;
+      chip = FC_PLAN_CHIP (child);
+      /* A chip on show is inside the calendar, at least a line tall. */
+      g_assert_cmpint (gtk_widget_get_height (child), >=, 8);
+      if (fc_plan_chip_is_more (chip))
+        more += fc_plan_chip_get_n_more (chip);
+      else
+        shown++;
+    }
+    if (!on_show) {
+      g_assert_cmpuint (shown + more, ==, 0);
+      continue;
+    }
+    g_assert_cmpuint (shown + more, ==, fc_plan_layout_get_n_entries (layout, day));
+    g_assert_cmpuint (shown, >, 0);
+    if (mode == FC_PLAN_CALENDAR_WEEK)
+      g_assert_cmpuint (more, ==, 0);
+    checked++;
+  }
+  g_assert_cmpuint (checked, >=, mode == FC_PLAN_CALENDAR_WEEK ? 7 : 28);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_more (void)
+{
+  g_autoptr(FcPlanLayout) layout = make_layout (6);
+
+  check_days_account_for_meals (layout, FC_PLAN_CALENDAR_MONTH, 1000, 720);
+  check_days_account_for_meals (layout, FC_PLAN_CALENDAR_MONTH, 1000, 460);
+  check_days_account_for_meals (layout, FC_PLAN_CALENDAR_MONTH, 360, 640);
+  check_days_account_for_meals (layout, FC_PLAN_CALENDAR_WEEK, 1000, 720);
+  check_days_account_for_meals (layout, FC_PLAN_CALENDAR_WEEK, 360, 640);
 }
 
 static guint
@@ -784,6 +856,7 @@ main (int   argc,
   g_test_add_func ("/bench/calendar/month-snapshot", bench_month);
   g_test_add_func ("/bench/calendar/screenshots", screenshots);
   g_test_add_func ("/calendar/widget/pool", test_pool);
+  g_test_add_func ("/calendar/widget/more", test_more);
   g_test_add_func ("/calendar/widget/drag-xtest", test_drag_xtest);
   g_test_add_func ("/calendar/widget/keyboard-xtest", test_keyboard_xtest);
   g_test_add_func ("/calendar/widget/click-xtest", test_click_xtest);
