@@ -16,18 +16,27 @@
 # AT-SPI bus) and an unlocked gnome-keyring.
 
 import csv
+import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 
 from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll, run_test,
-                     screenshot, stop, type_text)
+                     screenshot, scroll_into_view, stop, type_text)
+
+# The account test's way to start the server and the app, and to wait for
+# the window (its file name is no module name, hence the loader).
+_spec = importlib.util.spec_from_file_location(
+    'test_account', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'test-account.py'))
+_account = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_account)
+start_server, start_app, wait_window = (_account.start_server, _account.start_app,
+                                        _account.wait_window)
 
 DEMO_EMAIL = 'demo@fitcore.local'
 DEMO_PASSWORD = 'fitcore-demo'
@@ -36,6 +45,8 @@ DEMO_FOODS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'
 SEARCH = 'yogurt'
 MEAL_NAME = 'Test Lunch'
 # (what is typed in the food search, the food it finds, servings typed)
+NEW_FOOD = {'name': 'Test Granola', 'calories': '450', 'protein': '10', 'carbohydrates': '60',
+            'fat': '18', 'fiber': '7.5'}
 MEAL_FOODS = [('banana', 'Banana', '2'), ('greek yogurt nonfat', 'Greek Yogurt, Nonfat', '1.5')]
 
 
@@ -49,20 +60,6 @@ def fts_matches(food, query):
     word of the name or the description."""
     words = re.findall(r'\w+', (food['name'] + ' ' + food['description']).lower())
     return all(any(w.startswith(term) for w in words) for term in re.findall(r'\w+', query.lower()))
-
-
-def start_server(binary, data_dir):
-    server = subprocess.Popen([binary, '--demo', '--bind', '127.0.0.1', '--port', '0',
-                               '--data-dir', data_dir],
-                              stdout=subprocess.PIPE, text=True)
-    url = None
-    for line in server.stdout:
-        match = re.search(r'listening on (http://127\.0\.0\.1:\d+/)', line)
-        if match:
-            url = match.group(1)
-            break
-    threading.Thread(target=lambda: server.stdout.read(), daemon=True).start()
-    return server, url
 
 
 def server_get(url, path):
@@ -85,19 +82,6 @@ def server_meal(url, name):
         if meal.get('name') == name:
             return meal
     return None
-
-
-def start_app(binary, url, env):
-    return subprocess.Popen([binary, f'--server={url}'], env=env)
-
-
-def wait_window(tap, process, what):
-    app = poll(lambda: find_app(process.pid) or process.poll() is not None, timeout=30)
-    app = app if app is not True else None
-    window = poll(lambda: find(app, 'frame', 'FitCore')) if app else None
-    tap.check(window is not None, f'{what}: the window appears in the AT-SPI tree',
-              'the app exited' if process.poll() is not None else None)
-    return window
 
 
 def labels_in(node):
@@ -200,6 +184,99 @@ def search_foods(tap, pid, window, foods, artifacts):
     screenshot(artifacts, 'ui-nutrition-foods-empty.png')
     key('ctrl+a')
     key('BackSpace')
+
+
+def set_spin(pid, root, name, text):
+    spin = poll(lambda: find_shown(root, 'spin button', name))
+    if spin is None:
+        return False
+    click(pid, spin)
+    key('ctrl+a')
+    type_text(text)
+    key('Tab')
+    return True
+
+
+def create_food(tap, pid, app_node, window, url, artifacts):
+    """A food of the user's own, made in the form: refused without a name,
+    then saved, found by the search, shown, and on the server after a sync."""
+    key('ctrl+n')
+    editor = poll(lambda: find(app_node, 'frame', 'New Food'))
+    if not tap.check(editor is not None, 'Ctrl+N in Foods opens “New Food”'):
+        return
+    key('ctrl+s')
+    tap.check(poll(lambda: shown_named(editor, 'Enter the food’s name', ('label',))) and
+              find(app_node, 'frame', 'New Food') is not None,
+              'saving without a name says “Enter the food’s name” and keeps the form open')
+    click(pid, poll(lambda: find_shown(editor, 'text', 'Name')))
+    type_text(NEW_FOOD['name'])
+    for title, value in (('Calories (kcal)', 'calories'), ('Protein (g)', 'protein'),
+                         ('Carbohydrates (g)', 'carbohydrates'), ('Fat (g)', 'fat')):
+        tap.check(set_spin(pid, editor, title, NEW_FOOD[value]),
+                  f'the form has a field named “{title}”',
+                  [(n.getRoleName(), n.name) for n in find_all(editor, lambda n: title in n.name)])
+    fiber = find_shown(editor, 'text', 'Fiber (g)')
+    scroll_into_view(pid, fiber, editor)
+    click(pid, fiber)
+    type_text(NEW_FOOD['fiber'])
+    screenshot(artifacts, 'ui-nutrition-food-editor.png')
+    key('ctrl+s')
+    if not tap.check(poll(lambda: find(app_node, 'frame', 'New Food') is None),
+                     'Ctrl+S saves the food and closes the form'):
+        return
+
+    # Without a window manager the closed form leaves no window focused.
+    click(pid, find_shown(window, 'entry', 'Search Foods'))
+    key('ctrl+a')
+    type_text('granola')
+    food_list = find(window, 'list', 'Foods')
+    row = poll(lambda: shown_named(food_list, NEW_FOOD['name'], ('label',)))
+    tap.check(row is not None, f'the search finds the new food “{NEW_FOOD["name"]}” at once')
+    if row is not None:
+        click(pid, row)
+    for title, value in (('Calories', f"{NEW_FOOD['calories']} kcal"),
+                         ('Fiber', f"{NEW_FOOD['fiber']} g")):
+        tap.check(poll(lambda: row_value(window, title) == value),
+                  f'its detail shows {title} {value}', row_value(window, title))
+    tap.check(shown_named(window, 'Edit…', ('push button',)) is not None or
+              find_all(window, lambda n: n.getRoleName() == 'push button' and 'Edit' in n.name
+                       and on_screen(n)),
+              'the user’s own food can be edited')
+    key('ctrl+r')
+
+    def on_server():
+        found = server_get(url, 'nutrition/foods/?search=Granola').get('results', [])
+        return [f for f in found if f.get('name') == NEW_FOOD['name']]
+
+    food = poll(on_server, timeout=30)
+    tap.check(food and food[0].get('calories') == float(NEW_FOOD['calories']) and
+              food[0].get('fiber') == float(NEW_FOOD['fiber']) and
+              food[0].get('sodium') is None,
+              'after Ctrl+R the server has the food, fiber given and sodium left unknown', food)
+    key('ctrl+f')
+    key('ctrl+a')
+    key('BackSpace')
+
+
+def copy_meal(tap, pid, app_node, window, wanted):
+    """“New Meal from” a meal starts an editor with its foods and servings;
+    Escape closes it without saving."""
+    copy = poll(lambda: find_shown(window, 'push button', f'New Meal from {MEAL_NAME}'))
+    if not tap.check(copy is not None, f'“{MEAL_NAME}” offers “New Meal from”'):
+        return
+    copy.queryAction().doAction(0)
+    editor = poll(lambda: find(app_node, 'frame', 'New Meal'))
+    tap.check(editor is not None and
+              poll(lambda: row_value(editor, 'Calories') == wanted['Calories']),
+              f'the copy starts as a new meal with the same foods ({wanted["Calories"]})',
+              editor and row_value(editor, 'Calories'))
+    key('Escape')
+    tap.check(poll(lambda: find(app_node, 'frame', 'New Meal') is None),
+              'Escape closes the meal editor')
+    time.sleep(1)
+    names = [n.name for n in find_all(find(window, 'list', 'My Meals'),
+                                      lambda n: n.getRoleName() == 'list item')]
+    tap.check(names.count(MEAL_NAME) == 1, 'closing it with Escape saved nothing', names)
 
 
 def row_value(root, title):
@@ -399,9 +476,12 @@ def run(tap, binary, server_binary, artifacts, tmp):
             return
         screenshot(artifacts, 'ui-nutrition-plans.png')
         search_foods(tap, app.pid, window, foods, artifacts)
-        if build_meal(tap, app.pid, find_app(app.pid), window, foods, artifacts) is None:
+        create_food(tap, app.pid, find_app(app.pid), window, url, artifacts)
+        wanted = build_meal(tap, app.pid, find_app(app.pid), window, foods, artifacts)
+        if wanted is None:
             return
         check_server(tap, app.pid, window, url, foods)
+        copy_meal(tap, app.pid, find_app(app.pid), window, wanted)
         screenshot(artifacts, 'ui-nutrition-meals.png')
         delete_and_undo(tap, app.pid, window, url, artifacts)
         key('ctrl+q')
