@@ -77,17 +77,14 @@ make_meals (void)
 }
 
 /* A plan of PLAN_DAYS days from day @start_mday of this month (so today
- * shows), with @per_day meals a day; @shift moves every day onto another
- * day's menu. */
+ * shows) with @schedule (the layout's payload shape) as its meals. */
 static FcPlanLayout *
-make_shifted_layout (guint per_day,
-                     guint shift,
-                     guint start_mday)
+make_scheduled_layout (JsonArray *schedule,
+                       guint      start_mday)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(JsonObject) plan = json_object_new ();
   g_autoptr(JsonArray) meal_array = make_meals ();
-  JsonArray *scheduled = json_array_new ();
   g_autofree char *start = g_strdup_printf ("%04d-%02d-%02u", g_date_time_get_year (now),
                                             g_date_time_get_month (now), start_mday);
 
@@ -99,6 +96,19 @@ make_shifted_layout (guint per_day,
   json_object_set_double_member (plan, "target_daily_protein", 150);
   json_object_set_double_member (plan, "target_daily_carbohydrates", 250);
   json_object_set_double_member (plan, "target_daily_fat", 75);
+  json_object_set_array_member (plan, "scheduled_meals", json_array_ref (schedule));
+  return fc_plan_layout_new (plan, meal_array);
+}
+
+/* The same with @per_day meals a day; @shift moves every day onto another
+ * day's menu. */
+static FcPlanLayout *
+make_shifted_layout (guint per_day,
+                     guint shift,
+                     guint start_mday)
+{
+  g_autoptr(JsonArray) scheduled = json_array_new ();
+
   for (guint day = 1; day <= PLAN_DAYS; day++) {
     for (guint k = 0; k < per_day; k++) {
       JsonObject *item = json_object_new ();
@@ -109,8 +119,7 @@ make_shifted_layout (guint per_day,
       json_array_add_object_element (scheduled, item);
     }
   }
-  json_object_set_array_member (plan, "scheduled_meals", scheduled);
-  return fc_plan_layout_new (plan, meal_array);
+  return make_scheduled_layout (scheduled, start_mday);
 }
 
 static FcPlanLayout *
@@ -733,6 +742,70 @@ test_click_xtest (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Ctrl+Right on a focused chip moves its meal to the next day, and once
+ * the host hands over the moved plan the chip on its new day has the focus. */
+static void
+test_move_by_key_xtest (void)
+{
+  g_autoptr(FcPlanLayout) layout = make_layout (6);
+  g_autoptr(FcPlanLayout) moved = NULL;
+  g_autoptr(JsonArray) payload = NULL;
+  g_autofree char *xid = NULL;
+  GtkWidget *calendar, *window, *focus;
+  FcPlanChip *chip = NULL;
+  Seen seen = { 0 };
+  GDate date;
+
+  window = show_for_xtest (layout, &calendar, &xid);
+  if (window == NULL)
+    return;
+  g_signal_connect (calendar, "meal-moved", G_CALLBACK (on_meal_moved_cb), &seen);
+  g_assert_true (fc_plan_layout_get_date (layout, 2, &date));
+  fc_plan_calendar_set_focused_date (FC_PLAN_CALENDAR (calendar), &date);
+  run_for (100);
+
+  /* A chip of day 2 whose meal day 3 does not have yet. */
+  for (GtkWidget *child = gtk_widget_get_first_child (calendar); child != NULL && chip == NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    if (FC_IS_PLAN_CHIP (child) && gtk_widget_get_child_visible (child) &&
+        !fc_plan_chip_is_more (FC_PLAN_CHIP (child)) && fc_plan_chip_get_day (FC_PLAN_CHIP (child)) == 2 &&
+        !fc_plan_layout_day_has_meal (layout, 3, fc_plan_chip_get_meal_id (FC_PLAN_CHIP (child))))
+      chip = FC_PLAN_CHIP (child);
+  }
+  g_assert_nonnull (chip);
+  xdotool ((const char *[]) { "windowfocus", "--sync", xid, NULL });
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (chip)));
+  run_for (100);
+  xdotool ((const char *[]) { "key", "ctrl+Right", NULL });
+  for (guint i = 0; i < 50 && seen.moved == 0; i++)
+    run_for (20);
+
+  g_assert_cmpuint (seen.moved, ==, 1);
+  g_assert_cmpint (seen.meal_id, ==, fc_plan_chip_get_meal_id (chip));
+  g_assert_cmpint (seen.from_day, ==, 2);
+  g_assert_cmpint (seen.to_day, ==, 3);
+  g_assert_cmpuint (fc_plan_calendar_get_focused_day (FC_PLAN_CALENDAR (calendar)), ==, 3);
+
+  /* The host writes the move and builds the layout anew from the store. */
+  payload = fc_plan_layout_move_meal (layout, seen.meal_id, 2, 3);
+  g_assert_nonnull (payload);
+  moved = make_scheduled_layout (payload, 1);
+  fc_plan_calendar_set_layout (FC_PLAN_CALENDAR (calendar), moved);
+  run_for (100);
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (FC_IS_PLAN_CHIP (focus));
+  g_assert_cmpint (fc_plan_chip_get_meal_id (FC_PLAN_CHIP (focus)), ==, seen.meal_id);
+  g_assert_cmpuint (fc_plan_chip_get_day (FC_PLAN_CHIP (focus)), ==, 3);
+
+  /* And back: day 2 no longer holds the meal, so it may go there again. */
+  seen.moved = 0;
+  xdotool ((const char *[]) { "key", "ctrl+Left", NULL });
+  run_for (200);
+  g_assert_cmpuint (seen.moved, ==, 1);
+  g_assert_cmpint (seen.to_day, ==, 2);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Every day of the plan accounts for all its meals: chips on show plus
  * "+N more" (month), or all of them (week), at any width. */
 static void
@@ -860,6 +933,7 @@ main (int   argc,
   g_test_add_func ("/calendar/widget/drag-xtest", test_drag_xtest);
   g_test_add_func ("/calendar/widget/keyboard-xtest", test_keyboard_xtest);
   g_test_add_func ("/calendar/widget/click-xtest", test_click_xtest);
+  g_test_add_func ("/calendar/widget/move-by-key-xtest", test_move_by_key_xtest);
 
   return g_test_run ();
 }

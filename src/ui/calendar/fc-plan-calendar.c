@@ -52,6 +52,10 @@ struct _FcPlanCalendar
   /* borrowed */
   FcPlanDayCell      *drop_cell;
 
+  /* After Ctrl+arrow moved a meal: the chip to focus in the next layout. */
+  gint64              follow_meal;
+  guint               follow_day;
+
   GDate               focused;
   GDate               anchor;         /* the date whose month or week is on show */
   GDate               first;          /* the date in cell 0 */
@@ -320,7 +324,10 @@ rebuild (FcPlanCalendar *self)
   GDate today, date;
   guint used = 0;
 
-  if (had_focus && FC_IS_PLAN_CHIP (focus) && !fc_plan_chip_is_more (FC_PLAN_CHIP (focus))) {
+  if (had_focus && self->follow_meal != 0) {
+    focus_meal = self->follow_meal;
+    focus_day = self->follow_day;
+  } else if (had_focus && FC_IS_PLAN_CHIP (focus) && !fc_plan_chip_is_more (FC_PLAN_CHIP (focus))) {
     focus_meal = fc_plan_chip_get_meal_id (FC_PLAN_CHIP (focus));
     focus_day = fc_plan_chip_get_day (FC_PLAN_CHIP (focus));
   }
@@ -493,6 +500,61 @@ focused_child (FcPlanCalendar *self)
   return focus;
 }
 
+/* Ctrl+arrows move the focused chip's meal a day or a week: a drag for the
+ * keyboard, with the same "meal-moved" and the same refusals as a drop. */
+static gboolean
+move_chip_by_key (FcPlanCalendar *self,
+                  FcPlanChip     *chip,
+                  guint           keyval)
+{
+  gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
+  gint64 meal_id = fc_plan_chip_get_meal_id (chip);
+  guint from_day = fc_plan_chip_get_day (chip);
+  int step;
+  guint to_day;
+  GDate date;
+
+  switch (keyval) {
+  case GDK_KEY_Left:
+  case GDK_KEY_KP_Left:
+    step = rtl ? 1 : -1;
+    break;
+  case GDK_KEY_Right:
+  case GDK_KEY_KP_Right:
+    step = rtl ? -1 : 1;
+    break;
+  case GDK_KEY_Up:
+  case GDK_KEY_KP_Up:
+    step = -7;
+    break;
+  case GDK_KEY_Down:
+  case GDK_KEY_KP_Down:
+    step = 7;
+    break;
+  default:
+    return GDK_EVENT_PROPAGATE;
+  }
+
+  if (fc_plan_chip_is_more (chip) || self->layout == NULL ||
+      !fc_plan_layout_get_date (self->layout, from_day, &date))
+    return GDK_EVENT_PROPAGATE;
+  if (step > 0)
+    g_date_add_days (&date, step);
+  else
+    g_date_subtract_days (&date, -step);
+  to_day = fc_plan_layout_day_for_date (self->layout, &date);
+  if (to_day == 0 || fc_plan_layout_day_has_meal (self->layout, to_day, meal_id)) {
+    gtk_widget_error_bell (GTK_WIDGET (self));
+    return GDK_EVENT_STOP;
+  }
+
+  self->follow_meal = meal_id;
+  self->follow_day = to_day;
+  focus_date_in_view (self, &date);
+  g_signal_emit (self, signals[SIGNAL_MEAL_MOVED], 0, meal_id, (int) from_day, (int) to_day);
+  return GDK_EVENT_STOP;
+}
+
 static gboolean
 on_key_pressed_cb (GtkEventControllerKey *controller,
                    guint                  keyval,
@@ -505,8 +567,10 @@ on_key_pressed_cb (GtkEventControllerKey *controller,
   GDate date = self->focused;
   int back;
 
-  if (focus == NULL || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+  if (focus == NULL || (state & GDK_ALT_MASK) != 0)
     return GDK_EVENT_PROPAGATE;
+  if ((state & GDK_CONTROL_MASK) != 0)
+    return FC_IS_PLAN_CHIP (focus) && move_chip_by_key (self, FC_PLAN_CHIP (focus), keyval);
 
   switch (keyval) {
   case GDK_KEY_Left:
@@ -1296,6 +1360,8 @@ fc_plan_calendar_set_layout (FcPlanCalendar *self,
   if (!g_set_object (&self->layout, layout))
     return;
   rebuild (self);
+  self->follow_meal = 0;
+  self->follow_day = 0;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYOUT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOCUSED_DAY]);
 }

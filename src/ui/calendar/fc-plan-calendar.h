@@ -53,8 +53,9 @@ G_DECLARE_FINAL_TYPE (FcPlanCalendar, fc_plan_calendar, FC, PLAN_CALENDAR, GtkWi
  *
  * Signals:
  *   "meal-moved"     (FcPlanCalendar *self, gint64 meal_id, int from_day,
- *                     int to_day): a chip was dropped on another day of the
- *                     plan that does not hold that meal yet (the host writes
+ *                     int to_day): a chip was dropped (or moved with
+ *                     Ctrl+arrows) on another day of the plan that does not
+ *                     hold that meal yet (the host writes
  *                     fc_plan_layout_move_meal()'s payload)
  *   "day-activated"  (FcPlanCalendar *self, int day_of_plan): Enter, or a
  *                     double click, on a day of the plan (e.g. to add a meal)
@@ -71,7 +72,10 @@ G_DECLARE_FINAL_TYPE (FcPlanCalendar, fc_plan_calendar, FC, PLAN_CALENDAR, GtkWi
  *
  * Keyboard: arrows move a day (up/down a week), Home/End the week's first
  * and last day, Page Up/Down a month, Enter activates the day; Tab enters
- * the day's chips, Enter on a chip activates it, Delete asks to remove it.
+ * the day's chips, Enter on a chip activates it, Delete asks to remove it,
+ * Ctrl+arrows move its meal a day or a week ("meal-moved", refused like a
+ * drop; the chip keeps the focus on its new day once the host hands over
+ * the new layout).
  *
  * AT-SPI: the grid is a "table" named after the title; each day a "table
  * cell" named "Tuesday 3 December, 3 meals, 1,950 of 2,000 kcal" (or
