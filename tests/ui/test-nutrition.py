@@ -16,37 +16,23 @@
 # AT-SPI bus) and an unlocked gnome-keyring.
 
 import csv
-import importlib.util
-import json
 import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
-from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll, run_test,
+from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
+from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll,
                      screenshot, scroll_into_view, stop, type_text)
 
-# The account test's way to start the server and the app, and to wait for
-# the window (its file name is no module name, hence the loader).
-_spec = importlib.util.spec_from_file_location(
-    'test_account', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'test-account.py'))
-_account = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_account)
-start_server, start_app, wait_window = (_account.start_server, _account.start_app,
-                                        _account.wait_window)
-
-DEMO_EMAIL = 'demo@fitcore.local'
-DEMO_PASSWORD = 'fitcore-demo'
 DEMO_FOODS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'server',
                           'nutrition', 'demo-foods.tsv')
 SEARCH = 'yogurt'
 MEAL_NAME = 'Test Lunch'
-# (what is typed in the food search, the food it finds, servings typed)
 NEW_FOOD = {'name': 'Test Granola', 'calories': '450', 'protein': '10', 'carbohydrates': '60',
             'fat': '18', 'fiber': '7.5'}
+# (what is typed in the food search, the food it finds, servings typed)
 MEAL_FOODS = [('banana', 'Banana', '2'), ('greek yogurt nonfat', 'Greek Yogurt, Nonfat', '1.5')]
 
 
@@ -64,16 +50,9 @@ def fts_matches(food, query):
 
 def server_get(url, path):
     """GET api/v1/PATH as the demo user, over HTTP."""
-    login = urllib.request.Request(url + 'api/v1/auth/oauth/login/',
-                                   json.dumps({'email': DEMO_EMAIL,
-                                               'password': DEMO_PASSWORD}).encode(),
-                                   {'Content-Type': 'application/json'})
-    with urllib.request.urlopen(login, timeout=10) as response:
-        token = json.load(response)['access']
-    request = urllib.request.Request(url + 'api/v1/' + path,
-                                     headers={'Authorization': f'Bearer {token}'})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
+    status, body = http(url, 'GET', path, token=login(url))
+    assert status == 200, f'GET {path}: {status} {body}'
+    return body
 
 
 def server_meal(url, name):
@@ -94,25 +73,6 @@ def shown_named(root, name, roles=None):
         if on_screen(node):
             return node
     return None
-
-
-def sign_in(tap, pid, window):
-    tap.check(poll(lambda: find_shown(window, 'label', 'Welcome to FitCore'), timeout=20),
-              'signed out, the app shows “Welcome to FitCore”')
-    find_shown(window, 'push button', 'Sign In').queryAction().doAction(0)
-    email = poll(lambda: find_shown(window, 'text', 'Email'))
-    password = poll(lambda: find_shown(window, 'password text', 'Password'))
-    if not tap.check(email is not None and password is not None, 'the sign-in form opens'):
-        return False
-    click(pid, email)
-    type_text(DEMO_EMAIL)
-    click(pid, password)
-    type_text(DEMO_PASSWORD)
-    key('Return')
-    sidebar = poll(lambda: find(window, 'list', 'Sections'), timeout=30)
-    return tap.check(sidebar is not None and poll(lambda: find_shown(sidebar, 'list item', 'Today'),
-                                                  timeout=30),
-                     'signed in as the demo user, the sidebar shows “Today”')
 
 
 def open_nutrition(tap, pid, window):
@@ -456,11 +416,7 @@ def narrow_and_dark(tap, binary, url, env, artifacts):
 
 
 def run(tap, binary, server_binary, artifacts, tmp):
-    env = dict(os.environ)
-    env.pop('NO_AT_BRIDGE', None)
-    for name in ('HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'):
-        env[name] = os.path.join(tmp, 'app', name.lower())
-        os.makedirs(env[name], exist_ok=True)
+    env = app_env(tmp)
     foods = demo_foods()
 
     server, url = start_server(server_binary, os.path.join(tmp, 'server'))
@@ -493,16 +449,5 @@ def run(tap, binary, server_binary, artifacts, tmp):
         stop(server)
 
 
-def main():
-    binary, server_binary, default_artifacts = sys.argv[1], sys.argv[2], sys.argv[3]
-    artifacts = os.environ.get('FITCORE_TEST_ARTIFACTS') or default_artifacts
-
-    def body(tap):
-        with tempfile.TemporaryDirectory(prefix='fitcore-nutrition-') as tmp:
-            run(tap, binary, server_binary, artifacts, tmp)
-
-    return run_test(body, artifacts, 'ui-nutrition-failure.png')
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main(run, 'nutrition'))
