@@ -32,17 +32,17 @@ static const struct {
   const char *category;
   double      kcal, protein, carbohydrates, fat;
 } meals[] = {
-  { "Oat porridge with berries", "breakfast", 420, 14, 70, 9 },
-  { "Scrambled eggs on toast", "breakfast", 480, 26, 38, 24 },
-  { "Greek yogurt, honey, walnuts", "snack", 260, 15, 24, 12 },
-  { "Apple and peanut butter", "snack", 210, 6, 24, 11 },
-  { "Chicken salad", "lunch", 520, 42, 30, 24 },
-  { "Lentil soup, rye bread", "lunch", 460, 24, 68, 8 },
-  { "Tuna wrap", "lunch", 540, 36, 52, 18 },
-  { "Salmon, rice, broccoli", "dinner", 640, 42, 62, 22 },
-  { "Beef chili", "dinner", 610, 44, 48, 24 },
-  { "Tofu stir-fry, noodles", "dinner", 580, 28, 76, 18 },
-  { "Protein shake", "snack", 180, 30, 8, 3 },
+  { "Oat porridge with berries", "BF", 420, 14, 70, 9 },
+  { "Scrambled eggs on toast", "BF", 480, 26, 38, 24 },
+  { "Greek yogurt, honey, walnuts", "SN", 260, 15, 24, 12 },
+  { "Apple and peanut butter", "SN", 210, 6, 24, 11 },
+  { "Chicken salad", "LN", 520, 42, 30, 24 },
+  { "Lentil soup, rye bread", "LN", 460, 24, 68, 8 },
+  { "Tuna wrap", "LN", 540, 36, 52, 18 },
+  { "Salmon, rice, broccoli", "DN", 640, 42, 62, 22 },
+  { "Beef chili", "DN", 610, 44, 48, 24 },
+  { "Tofu stir-fry, noodles", "DN", 580, 28, 76, 18 },
+  { "Protein shake", "POST", 180, 30, 8, 3 },
   { "Cottage cheese, pineapple", "other", 190, 20, 18, 4 },
 };
 

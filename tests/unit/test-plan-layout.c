@@ -12,21 +12,25 @@
 #include "fc-json.h"
 #include "fc-plan-layout.h"
 
-/* Meals as the store lists them: ints and doubles mixed, one total null. */
+/* Meals as the store lists them: the wire's meal time codes (one meal has
+ * the English word instead), ints and doubles mixed, one total null. */
 static const char meals_json[] =
   "["
-  " {\"id\": 1, \"name\": \"Oat porridge\", \"meal_time_category\": \"breakfast\","
+  " {\"id\": 1, \"name\": \"Oat porridge\", \"meal_time_category\": \"BF\","
   "  \"total_calories\": 400, \"total_protein\": 15, \"total_carbohydrates\": 60.5, \"total_fat\": 8},"
-  " {\"id\": 2, \"name\": \"Chicken salad\", \"meal_time_category\": \"lunch\","
+  " {\"id\": 2, \"name\": \"Chicken salad\", \"meal_time_category\": \"LN\","
   "  \"total_calories\": 550.5, \"total_protein\": 45, \"total_carbohydrates\": 20, \"total_fat\": 30},"
   " {\"id\": 3, \"name\": \"Salmon, rice; greens\", \"meal_time_category\": \"Dinner\","
   "  \"total_calories\": 700, \"total_protein\": 40, \"total_carbohydrates\": 70, \"total_fat\": 25},"
-  " {\"id\": 4, \"name\": \"Apple\", \"meal_time_category\": \"snack\","
+  " {\"id\": 4, \"name\": \"Apple\", \"meal_time_category\": \"SN\","
   "  \"total_calories\": 80, \"total_protein\": null, \"total_carbohydrates\": 21, \"total_fat\": 0.3},"
-  " {\"id\": 5, \"name\": \"Protein shake\", \"meal_time_category\": \"snack\","
+  " {\"id\": 5, \"name\": \"Protein shake\", \"meal_time_category\": \"SN\","
   "  \"total_calories\": 180, \"total_protein\": 30, \"total_carbohydrates\": 8, \"total_fat\": 3},"
   " {\"id\": 6, \"name\": \"Midnight toast\", \"meal_time_category\": null,"
-  "  \"total_calories\": 90, \"total_protein\": 3, \"total_carbohydrates\": 15, \"total_fat\": 1}"
+  "  \"total_calories\": 90, \"total_protein\": 3, \"total_carbohydrates\": 15, \"total_fat\": 1},"
+  " {\"id\": 8, \"name\": \"Banana\", \"meal_time_category\": \"PRE\", \"total_calories\": 105},"
+  " {\"id\": 9, \"name\": \"Recovery shake\", \"meal_time_category\": \"POST\","
+  "  \"total_calories\": 220}"
   "]";
 
 static JsonObject *
@@ -589,14 +593,48 @@ test_ics (void)
   g_assert_nonnull (strstr (again, "\r\nX-WR-CALNAME:Other name\r\n"));
 }
 
+/* The wire's codes sort as the day goes: breakfast, lunch, dinner, snack,
+ * then pre- and post-workout meals, then anything else. */
+static void
+test_meal_time_order (void)
+{
+  g_autoptr(FcPlanLayout) layout = make_layout ("{\"start_date\": \"2026-06-01\", \"duration_days\": 1,"
+                                                " \"scheduled_meals\": ["
+                                                "  {\"meal\": 9, \"day_of_plan\": 1},"
+                                                "  {\"meal\": 6, \"day_of_plan\": 1},"
+                                                "  {\"meal\": 8, \"day_of_plan\": 1},"
+                                                "  {\"meal\": 4, \"day_of_plan\": 1},"
+                                                "  {\"meal\": 2, \"day_of_plan\": 1},"
+                                                "  {\"meal\": 1, \"day_of_plan\": 1}]}");
+  const gint64 order[] = { 1, 2, 4, 8, 9, 6 };
+  const FcMealTime times[] = {
+    FC_MEAL_TIME_BREAKFAST, FC_MEAL_TIME_LUNCH, FC_MEAL_TIME_SNACK,
+    FC_MEAL_TIME_PRE_WORKOUT, FC_MEAL_TIME_POST_WORKOUT, FC_MEAL_TIME_OTHER,
+  };
+
+  g_assert_cmpuint (fc_plan_layout_get_n_entries (layout, 1), ==, G_N_ELEMENTS (order));
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++) {
+    g_assert_cmpint (fc_plan_layout_get_entry (layout, 1, i)->meal_id, ==, order[i]);
+    g_assert_cmpint (fc_plan_layout_get_entry (layout, 1, i)->meal_time, ==, times[i]);
+  }
+  /* A meal with only kcal known has zero macros, not garbage. */
+  g_assert_cmpfloat (fc_plan_layout_get_entry (layout, 1, 3)->values[FC_PLAN_MACRO_CALORIES], ==, 105);
+  g_assert_cmpfloat (fc_plan_layout_get_entry (layout, 1, 3)->values[FC_PLAN_MACRO_FAT], ==, 0);
+}
+
 static void
 test_labels (void)
 {
+  g_assert_cmpint (fc_meal_time_from_category ("BF"), ==, FC_MEAL_TIME_BREAKFAST);
+  g_assert_cmpint (fc_meal_time_from_category ("DN"), ==, FC_MEAL_TIME_DINNER);
+  g_assert_cmpint (fc_meal_time_from_category ("PRE"), ==, FC_MEAL_TIME_PRE_WORKOUT);
+  g_assert_cmpint (fc_meal_time_from_category ("POST"), ==, FC_MEAL_TIME_POST_WORKOUT);
   g_assert_cmpint (fc_meal_time_from_category ("BREAKFAST"), ==, FC_MEAL_TIME_BREAKFAST);
   g_assert_cmpint (fc_meal_time_from_category ("lunch"), ==, FC_MEAL_TIME_LUNCH);
   g_assert_cmpint (fc_meal_time_from_category ("brunch"), ==, FC_MEAL_TIME_OTHER);
   g_assert_cmpint (fc_meal_time_from_category (NULL), ==, FC_MEAL_TIME_OTHER);
   g_assert_cmpstr (fc_meal_time_get_label (FC_MEAL_TIME_SNACK), ==, "Snack");
+  g_assert_cmpstr (fc_meal_time_get_label (FC_MEAL_TIME_POST_WORKOUT), ==, "Post-workout");
   g_assert_cmpstr (fc_plan_macro_get_label (FC_PLAN_MACRO_CARBOHYDRATES), ==, "Carbohydrates");
 }
 
@@ -623,6 +661,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/calendar/layout/move", test_move);
   g_test_add_func ("/calendar/layout/add-remove", test_add_remove);
   g_test_add_func ("/calendar/layout/ics", test_ics);
+  g_test_add_func ("/calendar/layout/meal-time-order", test_meal_time_order);
   g_test_add_func ("/calendar/layout/labels", test_labels);
   g_test_add_func ("/calendar/layout/finalize", test_finalize);
 

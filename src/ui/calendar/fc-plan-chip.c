@@ -34,8 +34,9 @@ struct _FcPlanChip
 G_DEFINE_FINAL_TYPE (FcPlanChip, fc_plan_chip, GTK_TYPE_WIDGET)
 
 static const char * const meal_time_classes[] = {
-  "breakfast", "lunch", "dinner", "snack", "other",
+  "breakfast", "lunch", "dinner", "snack", "pre-workout", "post-workout", "other",
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (meal_time_classes) == FC_MEAL_TIME_OTHER + 1);
 
 static const char *
 meal_time_initial (FcMealTime meal_time)
@@ -46,6 +47,8 @@ meal_time_initial (FcMealTime meal_time)
   case FC_MEAL_TIME_LUNCH: return C_("meal time initial", "L");
   case FC_MEAL_TIME_DINNER: return C_("meal time initial", "D");
   case FC_MEAL_TIME_SNACK: return C_("meal time initial", "S");
+  case FC_MEAL_TIME_PRE_WORKOUT:
+  case FC_MEAL_TIME_POST_WORKOUT: return C_("meal time initial", "W");
   case FC_MEAL_TIME_OTHER:
   default: return C_("meal time initial", "O");
   }

@@ -625,10 +625,23 @@ fc_plan_layout_to_ics (FcPlanLayout *self,
 FcMealTime
 fc_meal_time_from_category (const char *category)
 {
-  static const char * const names[] = { "breakfast", "lunch", "dinner", "snack" };
+  /* The codes are the wire's (fitcore-django-wire.md); the words are
+   * accepted too, for data written by hand. */
+  static const struct {
+    const char *code;
+    const char *word;
+  } names[] = {
+    { "BF", "breakfast" },
+    { "LN", "lunch" },
+    { "DN", "dinner" },
+    { "SN", "snack" },
+    { "PRE", "pre-workout" },
+    { "POST", "post-workout" },
+  };
 
   for (guint i = 0; category != NULL && i < G_N_ELEMENTS (names); i++) {
-    if (g_ascii_strcasecmp (category, names[i]) == 0)
+    if (g_ascii_strcasecmp (category, names[i].code) == 0 ||
+        g_ascii_strcasecmp (category, names[i].word) == 0)
       return (FcMealTime) i;
   }
   return FC_MEAL_TIME_OTHER;
@@ -642,6 +655,8 @@ fc_meal_time_get_label (FcMealTime meal_time)
   case FC_MEAL_TIME_LUNCH: return _("Lunch");
   case FC_MEAL_TIME_DINNER: return _("Dinner");
   case FC_MEAL_TIME_SNACK: return _("Snack");
+  case FC_MEAL_TIME_PRE_WORKOUT: return _("Pre-workout");
+  case FC_MEAL_TIME_POST_WORKOUT: return _("Post-workout");
   case FC_MEAL_TIME_OTHER:
   default: return _("Other");
   }
