@@ -575,6 +575,9 @@ test_ics (void)
   g_assert_true (g_ptr_array_find_with_equal_func (lines, "SUMMARY:Dinner: Salmon\\, rice\\; greens",
                                                    g_str_equal, NULL));
 
+  g_assert_true (g_ptr_array_find_with_equal_func (lines, "CATEGORIES:Breakfast", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (lines, "CATEGORIES:Snack", g_str_equal, NULL));
+
   /* kcal and macros on escaped lines. */
   g_assert_cmpstr (description, ==, "400 kcal\\nProtein 15 g\\nCarbohydrates 60 g\\nFat 8 g");
 

@@ -611,8 +611,8 @@ fc_plan_layout_to_ics (FcPlanLayout *self,
                                      entry->values[FC_PLAN_MACRO_CARBOHYDRATES],
                                      entry->values[FC_PLAN_MACRO_FAT]);
       ics_append_text (out, "DESCRIPTION", description);
-      if (entry->category != NULL)
-        ics_append_text (out, "CATEGORIES", entry->category);
+      /* The meal time's name, not the wire's code ("BF"). */
+      ics_append_text (out, "CATEGORIES", fc_meal_time_get_label (entry->meal_time));
       ics_append_line (out, "TRANSP:TRANSPARENT");
       ics_append_line (out, "END:VEVENT");
     }
