@@ -373,7 +373,8 @@ static void
 test_move (void)
 {
   g_autoptr(FcPlanLayout) layout = make_layout (week_plan);
-  g_autofree char *before = payload_string (fc_plan_layout_get_payload (layout));
+  g_autoptr(JsonArray) payload = fc_plan_layout_get_payload (layout);
+  g_autofree char *before = payload_string (payload);
   g_autoptr(JsonArray) moved = NULL;
   g_autofree char *text = NULL;
 
@@ -386,7 +387,9 @@ test_move (void)
 
   /* The layout itself is a snapshot: unchanged. */
   g_clear_pointer (&text, g_free);
-  text = payload_string (fc_plan_layout_get_payload (layout));
+  g_clear_pointer (&payload, json_array_unref);
+  payload = fc_plan_layout_get_payload (layout);
+  text = payload_string (payload);
   g_assert_cmpstr (text, ==, before);
   g_assert_true (fc_plan_layout_day_has_meal (layout, 2, 3));
 
