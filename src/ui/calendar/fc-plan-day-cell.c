@@ -433,7 +433,8 @@ fc_plan_day_cell_snapshot (GtkWidget   *widget,
   }
   if (!self->week && self->caption != NULL && inner - number_w - 8 > 16) {
     pango_layout_set_width (self->caption, (inner - number_w - 8) * PANGO_SCALE);
-    append_layout_at (snapshot, self->caption, PAD + number_w + 8, y + 1, &dim);
+    append_layout_at (snapshot, self->caption, PAD + number_w + 8, y + 1,
+                      is_off (self, FC_PLAN_MACRO_CALORIES) ? &error : &dim);
   }
 
   if (is_agenda (self)) {
