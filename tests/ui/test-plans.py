@@ -11,60 +11,20 @@
 #   test-plans.py FITCORE_BINARY FITCORE_SERVER DEFAULT_ARTIFACTS_DIR
 
 import datetime
-import json
 import os
-import re
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-import urllib.error
-import urllib.request
 
+from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
 from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll,
-                     run_test, screenshot, stop, type_text, window_origin)
+                     screenshot, stop, type_text, window_origin)
 
-DEMO_EMAIL = 'demo@fitcore.local'
-DEMO_PASSWORD = 'fitcore-demo'
 # What generation needs from a profile (src/server/nutrition/fc-nutrition-generate.c).
 PROFILE_FIELDS = {'age': 31, 'weight': 72.5, 'height': 178.0, 'gender': 'male'}
 MEAL_TIMES = {'BF': 'Breakfast', 'LN': 'Lunch', 'DN': 'Dinner', 'SN': 'Snack'}
 DAYS = 7
 EXCLUDE_QUERY = 'Oatmeal'
-
-
-def start_server(binary, data_dir):
-    server = subprocess.Popen([binary, '--demo', '--bind', '127.0.0.1', '--port', '0',
-                               '--data-dir', data_dir],
-                              stdout=subprocess.PIPE, text=True)
-    url = None
-    for line in server.stdout:
-        match = re.search(r'listening on (http://127\.0\.0\.1:\d+/)', line)
-        if match:
-            url = match.group(1)
-            break
-    threading.Thread(target=lambda: server.stdout.read(), daemon=True).start()
-    return server, url
-
-
-def http(url, method, path, token=None, body=None):
-    headers = {'Content-Type': 'application/json'}
-    if token:
-        headers['Authorization'] = f'Bearer {token}'
-    request = urllib.request.Request(url + 'api/v1/' + path, method=method, headers=headers,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(errors='replace')
-
-
-def login(url):
-    status, body = http(url, 'POST', 'auth/oauth/login/',
-                        body={'email': DEMO_EMAIL, 'password': DEMO_PASSWORD})
-    return body['access'] if status == 200 else None
 
 
 def generated_plans(url, token):
@@ -131,37 +91,6 @@ def inside(inner, outer):
 def chips_in(window, cell):
     box = extents(cell)
     return sorted(c.name for c in chips(window) if inside(extents(c), box))
-
-
-def start_app(binary, url, env):
-    return subprocess.Popen([binary, f'--server={url}'], env=env)
-
-
-def wait_window(tap, process, what):
-    app = poll(lambda: find_app(process.pid) or process.poll() is not None, timeout=30)
-    app = app if app is not True else None
-    window = poll(lambda: find(app, 'frame', 'FitCore')) if app else None
-    tap.check(window is not None, f'{what}: the window appears in the AT-SPI tree',
-              'the app exited' if process.poll() is not None else None)
-    return window
-
-
-def sign_in(tap, pid, window):
-    button = poll(lambda: find_shown(window, 'push button', 'Sign In'), timeout=20)
-    if not tap.check(button is not None, 'signed out, the welcome page offers “Sign In”'):
-        return False
-    button.queryAction().doAction(0)
-    email = poll(lambda: find_shown(window, 'text', 'Email'))
-    password = poll(lambda: find_shown(window, 'password text', 'Password'))
-    if not tap.check(email is not None and password is not None, 'the sign-in form shows'):
-        return False
-    click(pid, email)
-    type_text(DEMO_EMAIL)
-    click(pid, password)
-    type_text(DEMO_PASSWORD)
-    key('Return')
-    return tap.check(poll(lambda: find(window, 'list', 'Sections'), timeout=30) is not None,
-                     'signed in as the demo user')
 
 
 def open_plans(tap, window):
@@ -371,7 +300,7 @@ def day_sheet(tap, pid, app_node, window, url, token, plan, artifacts):
 def use_template(tap, window, url, token, artifacts):
     button = poll(lambda: find_shown(window, 'push button', 'Use This Template'))
     if not tap.check(button is not None, 'the gallery offers “Use This Template”'):
-        return
+        return None
     status, body = http(url, 'GET', 'nutrition/meal-plans/templates/')
     names = [t['name'] for t in body.get('results', [])] if status == 200 else []
     button.queryAction().doAction(0)
@@ -389,6 +318,158 @@ def use_template(tap, window, url, token, artifacts):
               'the copy starts today', cell_for(window, today) and cell_for(window, today).name)
     tap.check(poll(lambda: chips(window)), 'the copied plan’s meals show in the calendar')
     screenshot(artifacts, 'ui-plans-template-copy.png')
+    return copy
+
+
+def menu_item(app_node, name):
+    return poll(lambda: next((n for n in find_all(app_node, lambda n: n.getRoleName() == 'menu item'
+                                                  and n.name == name)), None))
+
+
+def choose(pid, app_node, menu, name, mnemonic):
+    """Opens a menu button's menu and picks an item by its mnemonic, as a
+    keyboard user does: a popover is a surface of its own, so window
+    coordinates from AT-SPI do not place the mouse on its items."""
+    press(pid, menu)
+    if menu_item(app_node, name) is None:
+        key('Escape')
+        return False
+    time.sleep(0.3)
+    key(mnemonic)
+    return True
+
+
+def frames(app_node):
+    return [f'{n.getRoleName()}: {n.name}' for n in app_node if n is not None]
+
+
+def press(pid, node):
+    """Menu buttons and menu items expose no AT-SPI action in GTK 4.8."""
+    try:
+        node.queryAction().doAction(0)
+    except Exception:
+        click(pid, node)
+
+
+def export_ics(tap, pid, app_node, window, url, token, plan_id, directory):
+    """Plan menu → Export as iCalendar…: one VEVENT per scheduled meal."""
+    menu = find_shown(window, 'push button', 'Plan Menu')
+    if not tap.check(menu is not None, 'the calendar has a “Plan Menu”'):
+        return
+    if not tap.check(choose(pid, app_node, menu, 'Export as iCalendar…', 'x'),
+                     'the menu offers “Export as iCalendar…”'):
+        return
+    chooser = poll(lambda: next((n for n in app_node if n is not None
+                                 and n.name == 'Export Meal Plan'), None))
+    if not tap.check(chooser is not None, 'a file chooser “Export Meal Plan” opens',
+                     frames(app_node)):
+        key('Escape')
+        return
+    path = os.path.join(directory, 'plan-export.ics')
+    time.sleep(0.5)
+    key('ctrl+a')
+    type_text(path)
+    key('Return')
+    done = poll(lambda: find_shown(window, 'label', 'Exported to plan-export.ics'), timeout=15)
+    tap.check(done is not None, 'a toast says “Exported to plan-export.ics”')
+    schedule = plan_by_id(url, token, plan_id)['scheduled_meals']
+    text = open(path, encoding='utf-8').read() if os.path.exists(path) else ''
+    tap.check(text.startswith('BEGIN:VCALENDAR') and text.count('BEGIN:VEVENT') == len(schedule),
+              f'the file holds one event per scheduled meal ({len(schedule)})',
+              f'{text.count("BEGIN:VEVENT")} events')
+
+
+def plan_action(pid, app_node, window, plan_name, action, mnemonic):
+    menu = poll(lambda: find_shown(window, 'push button', f'Actions for {plan_name}'))
+    return menu is not None and choose(pid, app_node, menu, action, mnemonic)
+
+
+def toast_close_button(window):
+    title = next((n for n in find_all(window, lambda n: n.getRoleName() == 'label'
+                                      and n.name.endswith(' deleted') and on_screen(n))), None)
+    if title is None:
+        return None
+    box = extents(title)
+    middle = box.y + box.height // 2
+    for button in find_all(window, lambda n: n.getRoleName() == 'push button' and on_screen(n)
+                           and not n.name.endswith('Undo')):
+        b = extents(button)
+        if b.y <= middle <= b.y + b.height and b.x > box.x:
+            return button
+    return None
+
+
+def cancel_and_delete(tap, pid, app_node, window, url, token, plan, copy_name):
+    """Cancel moves a plan under Cancelled; Delete hides a plan at once,
+    Undo brings it back, and only a toast that goes away deletes it."""
+    back = find_shown(window, 'push button', 'All Plans')
+    if back is not None:
+        back.queryAction().doAction(0)
+    tap.check(plan_action(pid, app_node, window, plan['name'], 'Cancel Plan', 'c'),
+              f'“{plan["name"]}” has “Cancel Plan” in its menu')
+
+    def below_cancelled():
+        heading = find_shown(window, 'label', 'Cancelled')
+        row = find_shown(window, 'list item', plan['name'])
+        return heading is not None and row is not None and extents(row).y > extents(heading).y
+    tap.check(poll(below_cancelled), 'the cancelled plan is listed under “Cancelled”')
+
+    if not copy_name:
+        return
+    tap.check(plan_action(pid, app_node, window, copy_name, 'Delete', 'd'),
+              f'“{copy_name}” has “Delete” in its menu')
+    tap.check(poll(lambda: find_shown(window, 'list item', copy_name) is None),
+              'the deleted plan leaves the list at once')
+    undo = poll(lambda: next((n for n in find_all(window, lambda n: n.getRoleName() == 'push button'
+                                                  and n.name.endswith('Undo') and on_screen(n))),
+                             None))
+    if tap.check(undo is not None, 'a toast offers “Undo”'):
+        undo.queryAction().doAction(0)
+    tap.check(poll(lambda: find_shown(window, 'list item', copy_name)),
+              '“Undo” puts the plan back')
+
+    plan_action(pid, app_node, window, copy_name, 'Delete', 'd')
+    # Without a window manager the window is never active, and a toast does
+    # not time out then: close it as a person would, without Undo.
+    close = poll(lambda: toast_close_button(window))
+    tap.check(close is not None, 'the toast can be closed without “Undo”')
+    if close is not None:
+        close.queryAction().doAction(0)
+
+    def server_state():
+        status, body = http(url, 'GET', 'nutrition/meal-plans/?page_size=100', token)
+        plans = {p['name']: p for p in body.get('results', [])} if status == 200 else {}
+        cancelled = plans.get(plan['name'], {}).get('is_active') is False
+        return cancelled and copy_name not in plans
+    status, body = http(url, 'GET', 'nutrition/meal-plans/?page_size=100', token)
+    tap.check(poll(server_state, timeout=30, interval=0.5),
+              'after the toast and a sync the server has the plan cancelled and the copy deleted',
+              [(p['name'], p['is_active']) for p in body.get('results', [])]
+              + [n.name for n in find_all(window, lambda n: n.getRoleName() == 'label'
+                                          and on_screen(n) and 'deleted' in n.name)])
+
+
+def generate_offline(tap, app_node, window, artifacts):
+    back = find_shown(window, 'push button', 'All Plans')
+    if back is not None:
+        back.queryAction().doAction(0)
+    generate = poll(lambda: find_shown(window, 'push button', 'Generate…'))
+    if generate is None:
+        return
+    generate.queryAction().doAction(0)
+    dialog = poll(lambda: find(app_node, 'frame', 'Generate Meal Plan'))
+    run = poll(lambda: [n for n in find_all(dialog, lambda n: n.getRoleName() == 'push button'
+                                            and 'Generate' in n.name and on_screen(n))]) \
+        if dialog else None
+    if not run:
+        tap.check(False, 'offline, the generate dialog opens')
+        return
+    run[0].queryAction().doAction(0)
+    message = 'Generating a plan needs a connection to the server'
+    tap.check(poll(lambda: find_shown(dialog, 'label', message), timeout=20),
+              f'offline, the dialog says “{message}”')
+    time.sleep(0.5)  # the message slides in
+    screenshot(artifacts, 'ui-plans-generate-offline.png')
 
 
 def resize(pid, width, height):
@@ -405,12 +486,7 @@ def shot_month(tap, pid, window, artifacts, name):
 
 
 def run(tap, binary, server_binary, artifacts, tmp):
-    env = dict(os.environ)
-    env.pop('NO_AT_BRIDGE', None)
-    for name in ('HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'):
-        env[name] = os.path.join(tmp, 'app', name.lower())
-        os.makedirs(env[name], exist_ok=True)
-
+    env = app_env(tmp)
     server, url = start_server(server_binary, os.path.join(tmp, 'server'))
     app = None
     try:
@@ -472,7 +548,16 @@ def run(tap, binary, server_binary, artifacts, tmp):
             time.sleep(0.5)
             screenshot(artifacts, 'ui-plans-list-narrow.png')
         resize(app.pid, 960, 640)
-        use_template(tap, window, url, token, artifacts)
+        copy_name = use_template(tap, window, url, token, artifacts)
+        status, body = http(url, 'GET', 'nutrition/meal-plans/?page_size=100', token)
+        copy_id = next((p['id'] for p in body.get('results', []) if p['name'] == copy_name), None)
+        if copy_id is not None:
+            export_ics(tap, app.pid, find_app(app.pid), window, url, token, copy_id, tmp)
+        cancel_and_delete(tap, app.pid, find_app(app.pid), window, url, token, plan, copy_name)
+        screenshot(artifacts, 'ui-plans-list-cancelled.png')
+        row = find_shown(window, 'list item', plan['name'])
+        if row is not None:
+            click(app.pid, row)
 
         # Dark: the same view in a new process with the dark style.
         key('ctrl+q')
@@ -485,24 +570,15 @@ def run(tap, binary, server_binary, artifacts, tmp):
             return
         key('ctrl+3')
         row = poll(lambda: find_shown(window, 'list item', plan['name']), timeout=20)
-        if tap.check(row is not None, 'the plan is listed under Active after a restart'):
+        if tap.check(row is not None, 'the plan is listed after a restart'):
             click(app.pid, row)
             shot_month(tap, app.pid, window, artifacts, 'ui-plans-month-dark.png')
+        stop(server)
+        generate_offline(tap, find_app(app.pid), window, artifacts)
     finally:
         stop(app)
         stop(server)
 
 
-def main():
-    binary, server_binary, default_artifacts = sys.argv[1], sys.argv[2], sys.argv[3]
-    artifacts = os.environ.get('FITCORE_TEST_ARTIFACTS') or default_artifacts
-
-    def body(tap):
-        with tempfile.TemporaryDirectory(prefix='fitcore-plans-') as tmp:
-            run(tap, binary, server_binary, artifacts, tmp)
-
-    return run_test(body, artifacts, 'ui-plans-failure.png')
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main(run, 'plans'))
