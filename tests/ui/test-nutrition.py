@@ -239,6 +239,35 @@ def copy_meal(tap, pid, app_node, window, wanted):
     tap.check(names.count(MEAL_NAME) == 1, 'closing it with Escape saved nothing', names)
 
 
+def edit_meal(tap, pid, app_node, window, url, foods):
+    """Editing a saved meal changes its servings on the server (a PATCH
+    that replaces its items)."""
+    edit = poll(lambda: find_shown(window, 'push button', f'Edit {MEAL_NAME}'))
+    if not tap.check(edit is not None, f'“{MEAL_NAME}” has an “Edit” button'):
+        return
+    edit.queryAction().doAction(0)
+    editor = poll(lambda: find(app_node, 'frame', 'Edit Meal'))
+    food_name = MEAL_FOODS[0][1]
+    if not tap.check(editor is not None and set_spin(pid, editor, f'Servings of {food_name}', '3'),
+                     f'“Edit” opens the meal with “Servings of {food_name}”'):
+        return
+    calories = float(foods[food_name]['calories']) * 3
+    for _, other, servings in MEAL_FOODS[1:]:
+        calories += float(foods[other]['calories']) * float(servings)
+    tap.check(poll(lambda: row_value(editor, 'Calories') == f'{calories:.0f} kcal'),
+              f'3 servings of {food_name} make {calories:.0f} kcal', row_value(editor, 'Calories'))
+    key('ctrl+s')
+    tap.check(poll(lambda: find(app_node, 'frame', 'Edit Meal') is None), 'Ctrl+S saves the edit')
+
+    def servings():
+        meal = server_meal(url, MEAL_NAME)
+        items = {i['food_detail']['name']: i['number_of_servings'] for i in meal['meal_items']}
+        return items.get(food_name) == 3.0 and items
+
+    tap.check(poll(servings, timeout=30), f'the server has 3 servings of {food_name}',
+              server_meal(url, MEAL_NAME))
+
+
 def row_value(root, title):
     """The value an AdwActionRow titled title shows at its end."""
     for row in find_all(root, lambda n: n.getRoleName() == 'list item' and n.name == title):
@@ -440,6 +469,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         copy_meal(tap, app.pid, find_app(app.pid), window, wanted)
         screenshot(artifacts, 'ui-nutrition-meals.png')
         delete_and_undo(tap, app.pid, window, url, artifacts)
+        edit_meal(tap, app.pid, find_app(app.pid), window, url, foods)
         key('ctrl+q')
         poll(lambda: app.poll() is not None, timeout=10)
         stop(app)

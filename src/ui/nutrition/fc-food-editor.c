@@ -232,6 +232,15 @@ save_action (GtkWidget  *widget,
                        self->id, fields, "food.save", _("Food saved"));
 }
 
+/* A field marked wrong is unmarked as soon as the user changes it. */
+static void
+on_field_changed_cb (GtkWidget *field)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (field, ADW_TYPE_PREFERENCES_ROW);
+
+  gtk_widget_remove_css_class (row != NULL ? row : field, "error");
+}
+
 static void
 fc_food_editor_dispose (GObject *object)
 {
@@ -286,6 +295,12 @@ fc_food_editor_init (FcFoodEditor *self)
   for (guint i = 0; codes[i] != NULL; i++)
     gtk_string_list_append (categories, fc_nutrition_food_category_label (codes[i]));
   adw_combo_row_set_model (self->category_row, G_LIST_MODEL (categories));
+
+  g_signal_connect (self->name_row, "changed", G_CALLBACK (on_field_changed_cb), NULL);
+  g_signal_connect (self->unit_row, "changed", G_CALLBACK (on_field_changed_cb), NULL);
+  g_signal_connect (self->fiber_row, "changed", G_CALLBACK (on_field_changed_cb), NULL);
+  g_signal_connect (self->sugar_row, "changed", G_CALLBACK (on_field_changed_cb), NULL);
+  g_signal_connect (self->sodium_row, "changed", G_CALLBACK (on_field_changed_cb), NULL);
 }
 
 GtkWidget *
