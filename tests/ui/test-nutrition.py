@@ -30,6 +30,8 @@ DEMO_FOODS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'
                           'nutrition', 'demo-foods.tsv')
 SEARCH = 'yogurt'
 MEAL_NAME = 'Test Lunch'
+STAFF_EMAIL = 'admin@fitcore.local'
+STAFF_PASSWORD = 'fitcore-admin'
 NEW_FOOD = {'name': 'Test Granola', 'calories': '450', 'protein': '10', 'carbohydrates': '60',
             'fat': '18', 'fiber': '7.5'}
 # (what is typed in the food search, the food it finds, servings typed)
@@ -132,6 +134,7 @@ def search_foods(tap, pid, window, foods, artifacts):
         tap.check(poll(lambda: row_value(window, title) == value),
                   f'the detail of “{name}” shows {title} {value} per serving',
                   row_value(window, title))
+    tap.check(not edit_buttons(window), 'a public food has no “Edit” for a user who is not staff')
     screenshot(artifacts, 'ui-nutrition-foods.png')
 
     key('ctrl+f')
@@ -144,6 +147,63 @@ def search_foods(tap, pid, window, foods, artifacts):
     screenshot(artifacts, 'ui-nutrition-foods-empty.png')
     key('ctrl+a')
     key('BackSpace')
+
+
+def edit_buttons(window):
+    return find_all(window, lambda n: n.getRoleName() == 'push button' and
+                    n.name.startswith(('Edit…', '_Edit…')) and on_screen(n))
+
+
+def staff_edits_public_food(tap, binary, url, tmp, foods):
+    """Staff see the public foods as editable; their change reaches the server."""
+    # Another name for the same server, so that the keyring's demo session
+    # for the first one is not restored.
+    app = start_app(binary, url.replace('127.0.0.1', 'localhost'),
+                    app_env(os.path.join(tmp, 'staff')))
+    try:
+        window = wait_window(tap, app, 'staff start')
+        if window is None or not sign_in(tap, app.pid, window, STAFF_EMAIL, STAFF_PASSWORD):
+            return
+        if not open_nutrition(tap, app.pid, window) or open_view(app.pid, window, 'Foods') is None:
+            return
+        food_list = poll(lambda: find(window, 'list', 'Foods'))
+        poll(lambda: labels_in(food_list), timeout=30)
+        key('ctrl+f')
+        type_text('apricot raw')
+        row = poll(lambda: shown_named(food_list, 'Apricot', ('label',)))
+        if row is not None:
+            click(app.pid, row)
+        edit = poll(lambda: edit_buttons(window))
+        if not tap.check(edit, 'staff can edit the public food “Apricot”'):
+            return
+        edit[0].queryAction().doAction(0)
+        editor = poll(lambda: find(find_app(app.pid), 'frame', 'Edit Food'))
+        tap.check(editor is not None and poll(lambda: find_shown(editor, 'check box', 'Public')),
+                  'the staff food form opens with a “Public” switch')
+        if editor is None:
+            return
+        sugar = find_shown(editor, 'text', 'Sugar (g)')
+        scroll_into_view(app.pid, sugar, editor)
+        click(app.pid, sugar)
+        key('ctrl+a')
+        type_text('3.5')
+        key('ctrl+s')
+        tap.check(poll(lambda: find(find_app(app.pid), 'frame', 'Edit Food') is None),
+                  'Ctrl+S saves the staff edit')
+
+        def sugar_on_server():
+            status, body = http(url, 'GET', 'nutrition/foods/?search=apricot',
+                                token=login(url, STAFF_EMAIL, STAFF_PASSWORD))
+            found = [f for f in body.get('results', []) if f['name'] == 'Apricot']
+            return (found and found[0].get('sugar') == 3.5 and found[0].get('is_public') is True
+                    and found[0])
+
+        apricot = foods['Apricot']
+        tap.check(poll(sugar_on_server, timeout=30),
+                  f'the server has Apricot’s sugar 3.5 g (was {apricot["sugar"]} g), '
+                  'still public', sugar_on_server())
+    finally:
+        stop(app)
 
 
 def set_spin(pid, root, name, text):
@@ -198,10 +258,7 @@ def create_food(tap, pid, app_node, window, url, artifacts):
                          ('Fiber', f"{NEW_FOOD['fiber']} g")):
         tap.check(poll(lambda: row_value(window, title) == value),
                   f'its detail shows {title} {value}', row_value(window, title))
-    tap.check(shown_named(window, 'Edit…', ('push button',)) is not None or
-              find_all(window, lambda n: n.getRoleName() == 'push button' and 'Edit' in n.name
-                       and on_screen(n)),
-              'the user’s own food can be edited')
+    tap.check(poll(lambda: edit_buttons(window)), 'the user’s own food can be edited')
     key('ctrl+r')
 
     def on_server():
@@ -474,6 +531,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         poll(lambda: app.poll() is not None, timeout=10)
         stop(app)
         narrow_and_dark(tap, binary, url, env, artifacts)
+        staff_edits_public_food(tap, binary, url, tmp, foods)
     finally:
         stop(app)
         stop(server)
