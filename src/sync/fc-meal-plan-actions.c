@@ -77,6 +77,12 @@ action_error (gint64         source_id,
   if (source_id == 0 && g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND))
     return g_error_new_literal (FC_MEAL_PLAN_ACTIONS_ERROR, FC_MEAL_PLAN_ACTIONS_ERROR_UNSUPPORTED,
                                 _("This server cannot generate meal plans"));
+  /* The Django backend finds only the caller's own plans to copy (wire
+   * file §4.11), so another user's template is "not found" there. */
+  if (source_id != 0 && g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND))
+    return g_error_new_literal (FC_API_ERROR, FC_API_ERROR_NOT_FOUND,
+                                _("This template cannot be copied: it was removed, or this "
+                                  "server lets only its owner copy it"));
   if (problem != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return fc_api_problem_to_error (problem);
   return g_error_copy (error);

@@ -217,6 +217,13 @@ test_copy_template (void)
     meal = store_get (store, FC_STORE_MEALS, meal_id);
     g_assert_cmpstr (fc_json_get_string (meal, "name"), !=, "");
   }
+
+  /* A plan the server does not have (or, on the Django backend, another
+   * user's template) is a 404 with a sentence that says why. */
+  id = copy_plan (session, 999999, &error);
+  g_assert_cmpint (id, ==, 0);
+  g_assert_error (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "only its owner"));
 }
 
 /* With the server gone, both actions fail at once with a sentence that

@@ -472,6 +472,57 @@ def generate_offline(tap, app_node, window, artifacts):
     screenshot(artifacts, 'ui-plans-generate-offline.png')
 
 
+def new_plan(tap, pid, app_node, window, url, token, artifacts):
+    """“New Plan” → the editor → Ctrl+S: listed at once, on the server
+    after Ctrl+R."""
+    name = 'Hand-made week'
+    button = poll(lambda: find_shown(window, 'push button', 'New Plan'))
+    if not tap.check(button is not None, 'the list offers “New Plan”'):
+        return
+    button.queryAction().doAction(0)
+    editor = poll(lambda: find(app_node, 'frame', 'New Meal Plan'))
+    entry = poll(lambda: find_shown(editor, 'text', 'Name')) if editor else None
+    if not tap.check(entry is not None, '“New Plan” opens the editor with a “Name” field'):
+        return
+    click(pid, entry)
+    type_text(name)
+    screenshot(artifacts, 'ui-plans-editor.png')
+    key('ctrl+s')
+    tap.check(poll(lambda: find(app_node, 'frame', 'New Meal Plan') is None),
+              'Ctrl+S saves and closes the editor')
+    tap.check(poll(lambda: find_shown(window, 'list item', name)),
+              f'“{name}” is listed at once')
+    key('ctrl+r')
+
+    def on_server():
+        status, body = http(url, 'GET', 'nutrition/meal-plans/?page_size=100', token)
+        return next((p for p in body.get('results', []) if p['name'] == name), None) \
+            if status == 200 else None
+    made = poll(on_server, timeout=30, interval=0.5)
+    tap.check(made and made['duration_days'] == 7 and made['start_date'] and made['is_active'],
+              f'after Ctrl+R the server has “{name}”: 7 days, a start date, active', made)
+
+
+def week_view(tap, window, artifacts):
+    week = find_shown(window, 'push button', 'Week')
+    if week is None:
+        week = next((n for n in find_all(window, lambda n: n.name == 'Week' and on_screen(n))),
+                    None)
+    if not tap.check(week is not None, 'the calendar offers “Week”'):
+        return
+    week.queryAction().doAction(0)
+    # The header names a range of dates, "22 Nov – 28 Nov 2026".
+    tap.check(poll(lambda: find_all(window, lambda n: n.getRoleName() == 'label'
+                                    and ' – ' in n.name and on_screen(n))),
+              'the week view names its week in the header')
+    time.sleep(0.5)
+    screenshot(artifacts, 'ui-plans-week.png')
+    month = next((n for n in find_all(window, lambda n: n.name == 'Month' and on_screen(n))),
+                 None)
+    if month is not None:
+        month.queryAction().doAction(0)
+
+
 def resize(pid, width, height):
     out = subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid', str(pid)],
                          capture_output=True, text=True, check=True).stdout.split()
@@ -526,6 +577,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         if today_button is not None:
             today_button.queryAction().doAction(0)
         shot_month(tap, app.pid, window, artifacts, 'ui-plans-month.png')
+        week_view(tap, window, artifacts)
 
         move_meal(tap, app.pid, window, url, token, plan)
         screenshot(artifacts, 'ui-plans-month-moved.png')
@@ -536,6 +588,8 @@ def run(tap, binary, server_binary, artifacts, tmp):
         row = poll(lambda: find_shown(window, 'list item', plan['name']))
         tap.check(row is not None, 'back in the list, the plan is listed under Active')
         screenshot(artifacts, 'ui-plans-list.png')
+        new_plan(tap, app.pid, find_app(app.pid), window, url, token, artifacts)
+        row = poll(lambda: find_shown(window, 'list item', plan['name']))
         if row is not None:
             click(app.pid, row)
         day_sheet(tap, app.pid, find_app(app.pid), window, url, token, plan, artifacts)
