@@ -7,8 +7,10 @@
 # match, builds a meal of two foods with servings and checks the live total
 # is the sum of the demo foods' values, saves, syncs with Ctrl+R and checks
 # over HTTP that the server has the meal with those items and servings.
-# Then deletes the meal and undoes it, and takes screenshots (Foods, the
-# meal editor, a 360 px window, dark mode). Prints TAP.
+# Then copies, deletes (and undoes), edits the meal; makes a food; builds a
+# meal with the server stopped and sees it reach the server once it is
+# back; edits a public food as staff; and takes screenshots (Foods, the
+# editors, a 360 px window, dark mode). Prints TAP.
 #
 #   test-nutrition.py FITCORE_BINARY FITCORE_SERVER DEFAULT_ARTIFACTS_DIR
 #
@@ -30,6 +32,7 @@ DEMO_FOODS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'
                           'nutrition', 'demo-foods.tsv')
 SEARCH = 'yogurt'
 MEAL_NAME = 'Test Lunch'
+OFFLINE_MEAL = 'Offline Snack'
 STAFF_EMAIL = 'admin@fitcore.local'
 STAFF_PASSWORD = 'fitcore-admin'
 NEW_FOOD = {'name': 'Test Granola', 'calories': '450', 'protein': '10', 'carbohydrates': '60',
@@ -497,6 +500,50 @@ def narrow_and_dark(tap, binary, url, env, artifacts):
 
         tap.check(poll(back_in_window), 'narrow, a food opens its detail with “Back to Foods”')
         screenshot(artifacts, 'ui-nutrition-narrow-dark-detail.png')
+        build_meal_offline(tap, app.pid, find_app(app.pid), window, artifacts)
+    finally:
+        stop(app)
+
+
+def build_meal_offline(tap, pid, app_node, window, artifacts):
+    """With the server stopped, a meal is built and saved all the same."""
+    open_view(pid, window, 'Meals')
+    time.sleep(0.5)
+    key('ctrl+n')
+    editor = poll(lambda: find(app_node, 'frame', 'New Meal'))
+    if not tap.check(editor is not None, 'offline, Ctrl+N in Meals opens “New Meal”'):
+        return
+    click(pid, poll(lambda: find_shown(editor, 'text', 'Name')))
+    type_text(OFFLINE_MEAL)
+    key('ctrl+f')
+    poll(lambda: find_shown(editor, 'entry', 'Search Foods to Add'))
+    type_text('banana')
+    poll(lambda: labels_in(find(editor, 'list', 'Foods to Add'))[:1] == ['Banana'])
+    key('Return')
+    tap.check(poll(lambda: row_value(editor, 'Calories') == '105 kcal'),
+              'offline, the editor finds “Banana” in the store and totals it')
+    key('ctrl+s')
+    tap.check(poll(lambda: find(app_node, 'frame', 'New Meal') is None),
+              'offline, Ctrl+S saves the meal')
+    tap.check(poll(lambda: shown_named(window, 'Saved — will sync when online', ('label',))),
+              'a toast says “Saved — will sync when online”')
+    row = poll(lambda: shown_named(window, OFFLINE_MEAL, ('list item',)))
+    tap.check(row is not None and any('not synced yet' in n for n in labels_in(row)),
+              f'“My Meals” lists “{OFFLINE_MEAL}”, not synced yet', row and labels_in(row))
+    screenshot(artifacts, 'ui-nutrition-narrow-dark-offline.png')
+
+
+def sync_offline_meal(tap, binary, url, env):
+    """The meal made offline reaches the server once it is back."""
+    app = start_app(binary, url, env)
+    try:
+        if wait_window(tap, app, 'start with the server back') is None:
+            return
+        key('ctrl+r')
+        meal = poll(lambda: server_meal(url, OFFLINE_MEAL), timeout=40)
+        tap.check(meal and [(i['food_detail']['name'], i['number_of_servings'])
+                            for i in meal['meal_items']] == [('Banana', 1.0)],
+                  f'the server has “{OFFLINE_MEAL}” with 1 serving of Banana', meal)
     finally:
         stop(app)
 
@@ -530,7 +577,14 @@ def run(tap, binary, server_binary, artifacts, tmp):
         key('ctrl+q')
         poll(lambda: app.poll() is not None, timeout=10)
         stop(app)
+        # Offline: the next run has no server at all.
+        stop(server)
         narrow_and_dark(tap, binary, url, env, artifacts)
+        port = int(re.search(r':(\d+)/$', url).group(1))
+        server, url_again = start_server(server_binary, os.path.join(tmp, 'server'), port)
+        if not tap.check(url_again == url, f'fitcore-server starts again on {url}', url_again):
+            return
+        sync_offline_meal(tap, binary, url, env)
         staff_edits_public_food(tap, binary, url, tmp, foods)
     finally:
         stop(app)
