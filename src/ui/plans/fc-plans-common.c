@@ -81,6 +81,7 @@ fc_plan_write_schedule (GtkWidget *widget,
                         JsonArray *payload)
 {
   FcStore *store = fc_session_get_store (session);
+  g_autoptr(JsonObject) clear = json_object_new ();
   g_autoptr(JsonObject) changes = json_object_new ();
 
   g_return_if_fail (GTK_IS_WIDGET (widget));
@@ -88,6 +89,14 @@ fc_plan_write_schedule (GtkWidget *widget,
 
   if (store == NULL)
     return;
+  /* The Django backend adds the new rows before it drops the old ones, and
+   * answers 500 to a pair (meal, day) the plan already has (wire file §4.5):
+   * so the schedule is cleared first, then written whole. Both rows queue
+   * in order, offline too; the store reads in between see the final one,
+   * since its jobs run in call order. */
+  json_object_set_array_member (clear, "scheduled_meals_payload", json_array_new ());
+  fc_store_update_async (store, FC_STORE_MEAL_PLANS, plan_id, clear, NULL,
+                         on_schedule_written_cb, g_object_ref (widget));
   json_object_set_array_member (changes, "scheduled_meals_payload", json_array_ref (payload));
   fc_store_update_async (store, FC_STORE_MEAL_PLANS, plan_id, changes, NULL,
                          on_schedule_written_cb, g_object_ref (widget));
