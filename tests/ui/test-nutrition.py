@@ -361,6 +361,8 @@ def build_meal(tap, pid, app_node, window, foods, artifacts):
         popover_list = find(editor, 'list', 'Foods to Add')
         tap.check(poll(lambda: labels_in(popover_list)[:1] == [food_name]),
                   f'searching “{query}” offers “{food_name}” first', labels_in(popover_list))
+        if food_name == MEAL_FOODS[0][1]:
+            screenshot(artifacts, 'ui-nutrition-meal-editor-search.png')
         key('Return')
         spin = poll(lambda: find_shown(editor, 'spin button', f'Servings of {food_name}'))
         if not tap.check(spin is not None, f'Enter adds “{food_name}” with a servings field'):
