@@ -316,6 +316,9 @@ def edit_meal(tap, pid, app_node, window, url, foods):
         calories += float(foods[other]['calories']) * float(servings)
     tap.check(poll(lambda: row_value(editor, 'Calories') == f'{calories:.0f} kcal'),
               f'3 servings of {food_name} make {calories:.0f} kcal', row_value(editor, 'Calories'))
+    template = find_shown(editor, 'check box', 'Template')
+    if tap.check(template is not None, 'the meal editor has a “Template” switch'):
+        click(pid, template)
     key('ctrl+s')
     tap.check(poll(lambda: find(app_node, 'frame', 'Edit Meal') is None), 'Ctrl+S saves the edit')
 
@@ -326,6 +329,12 @@ def edit_meal(tap, pid, app_node, window, url, foods):
 
     tap.check(poll(servings, timeout=30), f'the server has 3 servings of {food_name}',
               server_meal(url, MEAL_NAME))
+    tap.check(server_meal(url, MEAL_NAME).get('is_template') is True,
+              'the server has it as a template')
+    templates = find(window, 'list', 'Templates')
+    tap.check(templates is not None and
+              poll(lambda: shown_named(templates, MEAL_NAME, ('list item',))),
+              f'“{MEAL_NAME}” moves to “Templates”')
 
 
 def row_value(root, title):

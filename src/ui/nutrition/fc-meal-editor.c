@@ -41,6 +41,7 @@ struct _FcMealEditor
   AdwEntryRow      *name_row;
   AdwComboRow      *category_row;
   AdwEntryRow      *description_row;
+  GtkSwitch        *template_switch;
   GtkMenuButton    *add_button;
   GtkPopover       *add_popover;
   GtkSearchEntry   *food_search;
@@ -246,6 +247,13 @@ fc_meal_editor_load (FcMealEditor *self,
     gtk_editable_set_text (GTK_EDITABLE (self->description_row),
                            fc_json_get_string (meal, "description") ?: "");
   }
+  /* A copy is the user's own meal, whatever it was made from. */
+  if (meal != NULL && !copy) {
+    gboolean is_template = FALSE;
+
+    fc_json_get_boolean (meal, "is_template", &is_template);
+    gtk_switch_set_active (self->template_switch, is_template);
+  }
   /* "SN" is the server's default. */
   adw_combo_row_set_selected (self->category_row,
                               fc_nutrition_code_index (fc_nutrition_meal_time_codes (),
@@ -352,6 +360,8 @@ save_action (GtkWidget  *widget,
   json_object_set_string_member (fields, "description", description);
   if (category < g_strv_length ((char **) codes))
     json_object_set_string_member (fields, "meal_time_category", codes[category]);
+  json_object_set_boolean_member (fields, "is_template",
+                                  gtk_switch_get_active (self->template_switch));
   json_object_set_array_member (fields, "meal_items", g_steal_pointer (&items));
 
   fc_nutrition_save (GTK_WINDOW (self), self->toast_overlay, self->session, FC_STORE_MEALS,
@@ -408,6 +418,7 @@ fc_meal_editor_class_init (FcMealEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcMealEditor, name_row);
   gtk_widget_class_bind_template_child (widget_class, FcMealEditor, category_row);
   gtk_widget_class_bind_template_child (widget_class, FcMealEditor, description_row);
+  gtk_widget_class_bind_template_child (widget_class, FcMealEditor, template_switch);
   gtk_widget_class_bind_template_child (widget_class, FcMealEditor, add_button);
   gtk_widget_class_bind_template_child (widget_class, FcMealEditor, add_popover);
   gtk_widget_class_bind_template_child (widget_class, FcMealEditor, food_search);
