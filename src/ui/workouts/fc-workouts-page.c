@@ -505,6 +505,9 @@ fc_workouts_page_dispose (GObject *object)
   g_clear_pointer (&self->category_ids, g_array_unref);
   g_clear_pointer (&self->thumbnails, g_hash_table_unref);
 
+  /* The stack is both AdwBin's child and a template child: take it from
+   * the bin first, or it is unparented twice. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_WORKOUTS_PAGE);
 
   g_clear_object (&self->filtered);
