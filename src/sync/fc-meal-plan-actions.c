@@ -42,17 +42,39 @@ generate_support_quark (void)
   return g_quark_from_static_string ("fc-meal-plan-actions-generate");
 }
 
+/* Kept on the session per server URL: one FcSession signs in to one
+ * server after another. */
+static GHashTable *
+get_support_table (FcSession *session)
+{
+  GHashTable *table = g_object_get_qdata (G_OBJECT (session), generate_support_quark ());
+
+  if (table == NULL) {
+    table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    g_object_set_qdata_full (G_OBJECT (session), generate_support_quark (), table,
+                             (GDestroyNotify) g_hash_table_unref);
+  }
+  return table;
+}
+
 static GenerateSupport
 get_generate_support (FcSession *session)
 {
-  return GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (session), generate_support_quark ()));
+  const char *url = fc_session_get_server_url (session);
+
+  if (url == NULL)
+    return GENERATE_UNKNOWN;
+  return GPOINTER_TO_INT (g_hash_table_lookup (get_support_table (session), url));
 }
 
 static void
 set_generate_support (FcSession       *session,
                       GenerateSupport  support)
 {
-  g_object_set_qdata (G_OBJECT (session), generate_support_quark (), GINT_TO_POINTER (support));
+  const char *url = fc_session_get_server_url (session);
+
+  if (url != NULL)
+    g_hash_table_insert (get_support_table (session), g_strdup (url), GINT_TO_POINTER (support));
 }
 
 static GError *

@@ -49,7 +49,7 @@ GQuark   fc_meal_plan_actions_error_quark          (void);
  * @start_date: (nullable): the plan's first day; the server picks today
  * @exclude_food_ids: (nullable) (element-type gint64): foods never to use
  *
- * POST nutrition/generate/. A 404 is remembered for @session:
+ * POST nutrition/generate/. A 404 is remembered for @session's server:
  * fc_meal_plan_actions_can_generate() then answers %FALSE.
  */
 void     fc_meal_plan_actions_generate_async       (FcSession           *session,
@@ -90,7 +90,7 @@ JsonArray *fc_meal_plan_actions_list_templates_finish (FcSession        *session
                                                     GAsyncResult        *result,
                                                     GError             **error);
 
-/* Asks the server once per session whether it generates plans (a POST with
+/* Asks the server once per session and server whether it generates plans (a POST with
  * an empty body: 400 means yes, 404 no; nothing is created). Finishes
  * %TRUE when it does or when that cannot be known now (offline). */
 void     fc_meal_plan_actions_check_generate_async (FcSession           *session,
@@ -99,7 +99,7 @@ void     fc_meal_plan_actions_check_generate_async (FcSession           *session
                                                     gpointer             user_data);
 gboolean fc_meal_plan_actions_check_generate_finish (FcSession          *session,
                                                     GAsyncResult        *result);
-/* %FALSE once this session's server answered 404 to generation. */
+/* %FALSE once the session's current server answered 404 to generation. */
 gboolean fc_meal_plan_actions_can_generate         (FcSession           *session);
 
 G_END_DECLS
