@@ -287,9 +287,6 @@ def day_sheet(tap, pid, app_node, window, url, token, plan, artifacts):
     tap.check(poll(lambda: f'{len(on_day) - 1} meals' in cell_for(window, date).name),
               f'the calendar’s {date} says {len(on_day) - 1} meals',
               cell_for(window, date).name)
-    close = find_shown(sheet, 'push button', 'Close')
-    if close is not None:
-        close.queryAction().doAction(0)
     key('ctrl+r')
 
     def gone():
@@ -298,6 +295,27 @@ def day_sheet(tap, pid, app_node, window, url, token, plan, artifacts):
         return len(names) == len(on_day) - 1 and name not in names
     tap.check(poll(gone, timeout=30, interval=0.5),
               f'after Ctrl+R the server’s day 3 no longer has “{name}”')
+
+    # “Add Meal” adds the meal the row shows (the first of the user's meals).
+    def listed():
+        return sorted(n.name[len('Remove '):] for n in find_all(
+            sheet, lambda n: n.getRoleName() == 'push button' and n.name.startswith('Remove ')
+            and on_screen(n)))
+    if add is not None:
+        add.queryAction().doAction(0)
+        added = poll(lambda: len(listed()) == len(on_day))
+        tap.check(added, f'“Add Meal” brings the day back to {len(on_day)} meals', listed())
+        key('ctrl+r')
+
+        def on_server():
+            schedule = plan_by_id(url, token, plan['id'])['scheduled_meals']
+            return sorted(e['meal_detail']['name'] for e in schedule
+                          if e['day_of_plan'] == 3) == listed()
+        tap.check(poll(on_server, timeout=30, interval=0.5),
+                  'after Ctrl+R the server’s day 3 has the meals the sheet lists')
+    close = find_shown(sheet, 'push button', 'Close')
+    if close is not None:
+        close.queryAction().doAction(0)
 
 
 def use_template(tap, window, url, token, artifacts):
