@@ -24,6 +24,8 @@ import subprocess
 import sys
 import time
 
+import pyatspi
+
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
 from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll,
                      screenshot, scroll_into_view, stop, type_text)
@@ -316,9 +318,16 @@ def edit_meal(tap, pid, app_node, window, url, foods):
         calories += float(foods[other]['calories']) * float(servings)
     tap.check(poll(lambda: row_value(editor, 'Calories') == f'{calories:.0f} kcal'),
               f'3 servings of {food_name} make {calories:.0f} kcal', row_value(editor, 'Calories'))
-    template = find_shown(editor, 'check box', 'Template')
+    template = poll(lambda: find_shown(editor, 'check box', 'Template'))
     if tap.check(template is not None, 'the meal editor has a “Template” switch'):
+        def checked():
+            return template.getState().contains(pyatspi.STATE_CHECKED)
         click(pid, template)
+        # A click that lands while the editor is still being mapped is lost
+        # under Xvfb; the switch's own action is the second try.
+        if not poll(checked, timeout=5):
+            template.queryAction().doAction(0)
+        tap.check(poll(checked), '“Template” is switched on')
     key('ctrl+s')
     tap.check(poll(lambda: find(app_node, 'frame', 'Edit Meal') is None), 'Ctrl+S saves the edit')
 
@@ -329,8 +338,8 @@ def edit_meal(tap, pid, app_node, window, url, foods):
 
     tap.check(poll(servings, timeout=30), f'the server has 3 servings of {food_name}',
               server_meal(url, MEAL_NAME))
-    tap.check(server_meal(url, MEAL_NAME).get('is_template') is True,
-              'the server has it as a template')
+    tap.check(poll(lambda: server_meal(url, MEAL_NAME).get('is_template') is True, timeout=30),
+              'the server has it as a template', server_meal(url, MEAL_NAME))
     templates = find(window, 'list', 'Templates')
     tap.check(templates is not None and
               poll(lambda: shown_named(templates, MEAL_NAME, ('list item',))),
