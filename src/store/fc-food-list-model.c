@@ -118,18 +118,6 @@ fc_food_list_model_set_property (GObject      *object,
   }
 }
 
-/* g_set_str() is GLib 2.76. */
-static gboolean
-set_string (char       **slot,
-            const char  *value)
-{
-  if (g_strcmp0 (*slot, value) == 0)
-    return FALSE;
-  g_free (*slot);
-  *slot = g_strdup (value);
-  return TRUE;
-}
-
 static gboolean
 food_item_equal (gpointer a,
                  gpointer b)
@@ -191,10 +179,8 @@ fc_food_list_model_set_query (FcFoodListModel *self,
 {
   g_return_if_fail (FC_IS_FOOD_LIST_MODEL (self));
 
-  if (set_string (&self->query, query)) {
-    fc_store_model_reload (FC_STORE_MODEL (self));
+  if (fc_store_model_set_filter (FC_STORE_MODEL (self), &self->query, query))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUERY]);
-  }
 }
 
 const char *
@@ -211,10 +197,8 @@ fc_food_list_model_set_category (FcFoodListModel *self,
 {
   g_return_if_fail (FC_IS_FOOD_LIST_MODEL (self));
 
-  if (set_string (&self->category, category)) {
-    fc_store_model_reload (FC_STORE_MODEL (self));
+  if (fc_store_model_set_filter (FC_STORE_MODEL (self), &self->category, category))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATEGORY]);
-  }
 }
 
 guint

@@ -281,3 +281,20 @@ fc_store_model_reload (FcStoreModel *self)
   FC_STORE_MODEL_GET_CLASS (self)->query_async (self, priv->store, priv->cancellable, query_cb,
                                                 g_object_ref (self));
 }
+
+gboolean
+fc_store_model_set_filter (FcStoreModel  *self,
+                           char         **slot,
+                           const char    *value)
+{
+  g_return_val_if_fail (FC_IS_STORE_MODEL (self), FALSE);
+  g_return_val_if_fail (slot != NULL, FALSE);
+
+  /* g_set_str() is GLib 2.76. */
+  if (g_strcmp0 (*slot, value) == 0)
+    return FALSE;
+  g_free (*slot);
+  *slot = g_strdup (value);
+  fc_store_model_reload (self);
+  return TRUE;
+}

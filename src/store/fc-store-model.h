@@ -45,5 +45,10 @@ struct _FcStoreModelClass {
 FcStore  *fc_store_model_get_store   (FcStoreModel *self);
 gboolean  fc_store_model_get_loading (FcStoreModel *self);
 void      fc_store_model_reload      (FcStoreModel *self);
+/* For subclasses' string filters: replaces *@slot with a copy of @value and
+ * re-queries, or does nothing and returns FALSE when it is the same. */
+gboolean  fc_store_model_set_filter  (FcStoreModel  *self,
+                                      char         **slot,
+                                      const char    *value);
 
 G_END_DECLS

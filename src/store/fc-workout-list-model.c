@@ -147,19 +147,6 @@ fc_workout_list_model_set_property (GObject      *object,
 }
 
 /* g_set_str() is GLib 2.76. An empty string means "all", as NULL does. */
-static gboolean
-set_string (char       **slot,
-            const char  *value)
-{
-  if (value != NULL && *value == '\0')
-    value = NULL;
-  if (g_strcmp0 (*slot, value) == 0)
-    return FALSE;
-  g_free (*slot);
-  *slot = g_strdup (value);
-  return TRUE;
-}
-
 static void
 fc_workout_list_model_class_init (FcWorkoutListModelClass *klass)
 {
@@ -218,10 +205,11 @@ fc_workout_list_model_set_search (FcWorkoutListModel *self,
 {
   g_return_if_fail (FC_IS_WORKOUT_LIST_MODEL (self));
 
-  if (set_string (&self->search, search)) {
-    fc_store_model_reload (FC_STORE_MODEL (self));
+  /* "" is no filter, like NULL. */
+  if (search != NULL && *search == '\0')
+    search = NULL;
+  if (fc_store_model_set_filter (FC_STORE_MODEL (self), &self->search, search))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH]);
-  }
 }
 
 gint64
@@ -260,10 +248,11 @@ fc_workout_list_model_set_difficulty (FcWorkoutListModel *self,
 {
   g_return_if_fail (FC_IS_WORKOUT_LIST_MODEL (self));
 
-  if (set_string (&self->difficulty, difficulty)) {
-    fc_store_model_reload (FC_STORE_MODEL (self));
+  /* "" is no filter, like NULL. */
+  if (difficulty != NULL && *difficulty == '\0')
+    difficulty = NULL;
+  if (fc_store_model_set_filter (FC_STORE_MODEL (self), &self->difficulty, difficulty))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIFFICULTY]);
-  }
 }
 
 FcWorkoutPremiumFilter
