@@ -143,6 +143,43 @@ fc_server_config_load (const char  *data_dir,
                  error))
     return NULL;
   self->max_video_upload_size = value;
+  if (!read_int (keyfile, "max_connections", 1, 65536, 512, &value, error))
+    return NULL;
+  self->max_connections = value;
+  if (!read_int (keyfile, "header_timeout", 1, 3600, 15, &value, error))
+    return NULL;
+  self->header_timeout = value;
+  if (!read_int (keyfile, "idle_timeout", 1, 86400, 60, &value, error))
+    return NULL;
+  self->idle_timeout = value;
+  if (!read_int (keyfile, "password_workers", 1, 64, 2, &value, error))
+    return NULL;
+  self->password_workers = value;
+  if (!read_int (keyfile, "password_queue_limit", 0, 100000, 16, &value, error))
+    return NULL;
+  self->password_queue_limit = value;
+
+  /* Links in mails never come from the request's Host header, which any
+   * caller chooses (a reset link to another site would hand it the token). */
+  if (keyfile != NULL)
+    self->public_url = g_key_file_get_string (keyfile, GROUP, "public_url", NULL);
+  if (self->public_url != NULL) {
+    g_autoptr(GUri) uri = g_uri_parse (self->public_url, G_URI_FLAGS_NONE, NULL);
+
+    if (uri == NULL || g_uri_get_host (uri) == NULL ||
+        (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+         g_strcmp0 (g_uri_get_scheme (uri), "https") != 0)) {
+      g_set_error (error, FC_SERVER_CONFIG_ERROR, FC_SERVER_CONFIG_ERROR_INVALID,
+                   "public_url must be an http or https URL, not “%s”", self->public_url);
+      return NULL;
+    }
+    if (!g_str_has_suffix (self->public_url, "/")) {
+      char *slashed = g_strconcat (self->public_url, "/", NULL);
+
+      g_free (self->public_url);
+      self->public_url = slashed;
+    }
+  }
 
   if (keyfile != NULL)
     self->cors_origins = g_key_file_get_string_list (keyfile, GROUP, "cors_origins", NULL, NULL);
@@ -180,6 +217,7 @@ fc_server_config_free (FcServerConfig *self)
   g_strfreev (self->cors_origins);
   g_free (self->media_dir);
   g_free (self->mail_file);
+  g_free (self->public_url);
   g_free (self);
 }
 

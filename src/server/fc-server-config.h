@@ -18,6 +18,12 @@
  *   login_failures_window=300   # ... within this many seconds → 429
  *   mail_file=FILE              # mails also appended here (they always go to stderr)
  *   max_video_upload_size=209715200 # bytes, for multipart bodies under /api/v1/workouts/videos/
+ *   public_url=https://fitcore.example/ # base of links in mails; unset: the listening address
+ *   max_connections=512         # open client connections; more wait in the listen backlog
+ *   header_timeout=15           # seconds for a request's headers to arrive
+ *   idle_timeout=60             # seconds a connection may stay open doing nothing
+ *   password_workers=2          # threads hashing passwords
+ *   password_queue_limit=16     # hashes waiting beyond the workers before 429
  */
 
 #pragma once
@@ -51,6 +57,12 @@ typedef struct {
   guint    login_failures_window;
   char    *mail_file;
   gsize    max_video_upload_size;
+  char    *public_url;               /* NULL, or ends in "/" */
+  guint    max_connections;
+  guint    header_timeout;
+  guint    idle_timeout;
+  guint    password_workers;
+  guint    password_queue_limit;
 } FcServerConfig;
 
 GQuark          fc_server_config_error_quark (void);
