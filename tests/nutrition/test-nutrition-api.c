@@ -511,6 +511,7 @@ test_templates_copy_cancel (NtFixture     *fixture,
     g_autofree char *json = g_strdup_printf ("{\"name\":\"Lean Template\",\"description\":"
                                              "\"Staff template\",\"goal\":\"MG\","
                                              "\"duration_days\":3,\"target_daily_calories\":2500,"
+                                             "\"start_date\":\"2026-12-01\","
                                              "\"is_template\":true,\"scheduled_meals_payload\":"
                                              "[{\"meal\":%1$" G_GINT64_FORMAT ",\"day_of_plan\":1},"
                                              "{\"meal\":%2$" G_GINT64_FORMAT ",\"day_of_plan\":1},"
@@ -544,6 +545,9 @@ test_templates_copy_cancel (NtFixture     *fixture,
 
     g_assert_true (fc_json_get_int (plan, "id", &copy));
     g_assert_cmpstr (fc_json_get_string (plan, "name"), ==, "Lean Template (Copy)");
+    /* The template's start is not the copier's: none unless they give one,
+     * as on the Django backend. */
+    g_assert_true (fc_json_is_null (plan, "start_date"));
     g_assert_true (fc_json_get_int (plan, "user", &user));
     g_assert_cmpint (user, ==, 1);
     g_assert_true (fc_json_get_boolean (plan, "is_template", &flag));
@@ -588,6 +592,18 @@ test_templates_copy_cancel (NtFixture     *fixture,
                         "{\"detail\":\"You already own this meal plan.\"}");
     nt_assert_response (srv, "POST", path, fixture->token_b, NULL, 404,
                         "{\"detail\":\"No MealPlan matches the given query.\"}");
+  }
+
+  /* The copier may say when their copy starts. */
+  {
+    g_autoptr(JsonNode) node = nt_request (srv, "POST", copy_path, fixture->token_b,
+                                           "{\"start_date\":\"2027-01-04\"}", 201);
+
+    g_assert_cmpstr (fc_json_get_string (json_node_get_object (node), "start_date"), ==,
+                     "2027-01-04");
+    nt_assert_response (srv, "POST", copy_path, fixture->token_b, "{\"start_date\":\"04/01/2027\"}",
+                        400, "{\"start_date\":[\"Date has wrong format. Use one of these formats "
+                        "instead: YYYY-MM-DD.\"]}");
   }
 
   /* Cancel: idempotent, PATCH only, own plans only. */

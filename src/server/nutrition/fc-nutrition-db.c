@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "fc-nutrition-private.h"
+#include "fc-validate.h"
 
 #define FOOD_SELECT                                                                          \
   "SELECT f.id, f.name, f.description, f.serving_quantity, f.serving_unit, f.calories,"     \
@@ -323,7 +324,8 @@ add_total (JsonBuilder *builder,
 
 JsonNode *
 fc_nutrition_meal_to_json (sqlite3 *db,
-                           gint64   meal_id)
+                           gint64   meal_id,
+                           gint64   viewer_id)
 {
   static const char *const nutrients[] = { "calories", "protein", "carbohydrates", "fat" };
   g_autoptr(FcNutritionStmt) stmt = NULL;
@@ -339,12 +341,17 @@ fc_nutrition_meal_to_json (sqlite3 *db,
                              " m.is_template, m.created_at, m.updated_at"
                              " FROM meals m JOIN users u ON u.id = m.user_id"
                              " WHERE m.id = ?", meal_id);
+  /* A staff template's meals may hold foods private to their owner: those
+   * stay out of sight (and out of the totals) for everyone else, as a copy
+   * of the meal would leave them out. */
   items = prepare_for_id (db, "SELECT i.id, i.food_id, i.number_of_servings, f.calories,"
                               " f.protein, f.carbohydrates, f.fat"
                               " FROM meal_items i JOIN foods f ON f.id = i.food_id"
-                              " WHERE i.meal_id = ? ORDER BY i.id", meal_id);
+                              " WHERE i.meal_id = ?1 AND (f.is_public = 1 OR f.user_added_id = ?2)"
+                              " ORDER BY i.id", meal_id);
   if (stmt == NULL || items == NULL)
     return NULL;
+  sqlite3_bind_int64 (items, 2, viewer_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
 
@@ -399,12 +406,17 @@ fc_nutrition_meal_to_json (sqlite3 *db,
   return json_builder_get_root (builder);
 }
 
+/* Each meal is read once however many days it is on: the copies cost no
+ * queries, so a long plan answers in time proportional to its size. */
 static JsonNode *
 schedule_to_json (sqlite3 *db,
-                  gint64   plan_id)
+                  gint64   plan_id,
+                  gint64   viewer_id)
 {
   g_autoptr(FcNutritionStmt) stmt = NULL;
   g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(GHashTable) meals = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                       (GDestroyNotify) json_node_unref);
   JsonNode *node;
 
   stmt = prepare_for_id (db, "SELECT s.id, s.meal_id, s.day_of_plan"
@@ -417,10 +429,14 @@ schedule_to_json (sqlite3 *db,
   while (sqlite3_step (stmt) == SQLITE_ROW) {
     g_autoptr(JsonBuilder) builder = json_builder_new ();
     gint64 meal_id = sqlite3_column_int64 (stmt, 1);
-    JsonNode *meal = fc_nutrition_meal_to_json (db, meal_id);
+    JsonNode *meal = g_hash_table_lookup (meals, &meal_id);
 
-    if (meal == NULL)
-      return NULL;
+    if (meal == NULL) {
+      meal = fc_nutrition_meal_to_json (db, meal_id, viewer_id);
+      if (meal == NULL)
+        return NULL;
+      g_hash_table_insert (meals, g_memdup2 (&meal_id, sizeof meal_id), meal);
+    }
 
     json_builder_begin_object (builder);
     json_builder_set_member_name (builder, "id");
@@ -430,7 +446,7 @@ schedule_to_json (sqlite3 *db,
     json_builder_set_member_name (builder, "meal");
     json_builder_add_int_value (builder, meal_id);
     json_builder_set_member_name (builder, "meal_detail");
-    json_builder_add_value (builder, meal);
+    json_builder_add_value (builder, json_node_copy (meal));
     json_builder_set_member_name (builder, "day_of_plan");
     json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 2));
     json_builder_end_object (builder);
@@ -444,7 +460,8 @@ schedule_to_json (sqlite3 *db,
 
 JsonNode *
 fc_nutrition_plan_to_json (sqlite3 *db,
-                           gint64   plan_id)
+                           gint64   plan_id,
+                           gint64   viewer_id)
 {
   g_autoptr(FcNutritionStmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -463,7 +480,7 @@ fc_nutrition_plan_to_json (sqlite3 *db,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
 
-  schedule = schedule_to_json (db, plan_id);
+  schedule = schedule_to_json (db, plan_id, viewer_id);
   if (schedule == NULL)
     return NULL;
 
@@ -488,4 +505,81 @@ fc_nutrition_plan_to_json (sqlite3 *db,
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+/* What a plan answers beyond its free text, from the wire shapes with a
+ * margin (json-glib writes doubles with up to 17 digits): a meal item with
+ * its food_detail, a meal with its totals, user_detail and timestamps, a
+ * schedule entry around its meal_detail, and a plan's own fields. */
+#define ITEM_BYTES 760
+#define MEAL_BYTES 520
+#define ENTRY_BYTES 80
+#define PLAN_BYTES 700
+
+#define TEXT_BYTES(column) "length(CAST(COALESCE(" column ", '') AS BLOB))"
+
+gboolean
+fc_nutrition_plans_size (sqlite3 *db,
+                         gint64   user_id,
+                         gint64  *out_total,
+                         gint64  *out_largest)
+{
+  /* Each meal is sized once; scheduled meals are always the plan owner's. */
+  g_autoptr(FcNutritionStmt) stmt = prepare_for_id (db,
+    "WITH meal_size AS MATERIALIZED ("
+    "  SELECT m.id AS id, " G_STRINGIFY (MEAL_BYTES) " + " TEXT_BYTES ("m.name")
+    "   + " TEXT_BYTES ("m.description") " + COALESCE(("
+    "    SELECT SUM(" G_STRINGIFY (ITEM_BYTES) " + " TEXT_BYTES ("f.name")
+    "     + " TEXT_BYTES ("f.description") " + " TEXT_BYTES ("f.serving_unit") ")"
+    "    FROM meal_items i JOIN foods f ON f.id = i.food_id WHERE i.meal_id = m.id), 0)"
+    "   AS bytes"
+    "  FROM meals m WHERE m.user_id = ?1)"
+    " SELECT " G_STRINGIFY (PLAN_BYTES) " + " TEXT_BYTES ("p.name") " + "
+    TEXT_BYTES ("p.description") " + COALESCE(("
+    "  SELECT SUM(" G_STRINGIFY (ENTRY_BYTES) " + z.bytes) FROM scheduled_meals s"
+    "  JOIN meal_size z ON z.id = s.meal_id WHERE s.meal_plan_id = p.id), 0)"
+    " FROM meal_plans p WHERE p.user_id = ?1", user_id);
+  gint64 total = 0, largest = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+    gint64 size = sqlite3_column_int64 (stmt, 0);
+
+    total += size;
+    largest = MAX (largest, size);
+  }
+  if (rc != SQLITE_DONE) {
+    g_warning ("Could not size the meal plans: %s", sqlite3_errmsg (db));
+    return FALSE;
+  }
+  *out_total = total;
+  *out_largest = largest;
+  return TRUE;
+}
+
+gboolean
+fc_nutrition_check_plans_size (sqlite3       *db,
+                               gint64         user_id,
+                               const char    *field,
+                               FcFieldErrors *errors)
+{
+  gint64 total = 0, largest = 0;
+
+  if (!fc_nutrition_plans_size (db, user_id, &total, &largest))
+    return FALSE;
+
+  if (largest > FC_NUTRITION_PLAN_ANSWER_MAX)
+    fc_field_errors_add (errors, field,
+                         "Ensure a meal plan takes at most %d MB to send (this would take %.1f"
+                         " MB): schedule fewer or smaller meals.",
+                         FC_NUTRITION_PLAN_ANSWER_MAX / (1024 * 1024),
+                         largest / (1024.0 * 1024.0));
+  else if (total > FC_NUTRITION_PLANS_ANSWER_MAX)
+    fc_field_errors_add (errors, field,
+                         "Ensure your meal plans together take at most %d MB to send: delete"
+                         " some, or schedule fewer or smaller meals.",
+                         FC_NUTRITION_PLANS_ANSWER_MAX / (1024 * 1024));
+  return TRUE;
 }

@@ -478,6 +478,7 @@ finish (Generation *self,
   sqlite3 *db = fc_server_request_get_db (request);
   g_autoptr(FcMealPlan) plan = proposed;
   g_autoptr(GError) error = NULL;
+  g_autoptr(FcFieldErrors) size_errors = fc_field_errors_new ();
   JsonNode *node;
   gint64 plan_id;
 
@@ -500,7 +501,16 @@ finish (Generation *self,
     return;
   }
   plan_id = insert_plan (db, self, plan);
-  node = plan_id != 0 ? fc_nutrition_plan_to_json (db, plan_id) : NULL;
+  if (plan_id != 0 &&
+      fc_nutrition_check_plans_size (db, fc_server_request_get_user_id (request),
+                                     "non_field_errors", size_errors) &&
+      !fc_field_errors_is_empty (size_errors)) {
+    fc_server_db_end (db, FALSE);
+    fc_server_request_respond_errors (request, size_errors);
+    return;
+  }
+  node = plan_id != 0 ? fc_nutrition_plan_to_json (db, plan_id,
+                                                   fc_server_request_get_user_id (request)) : NULL;
   if (!fc_server_db_end (db, node != NULL) || node == NULL) {
     g_clear_pointer (&node, json_node_unref);
     respond_server_error (request);

@@ -62,13 +62,46 @@ gboolean         fc_nutrition_row_update   (sqlite3         *db,
                                             FcNutritionRow  *row);
 
 /* Wire objects, exactly as the Django backend serialises them (plus the
- * schedule on plans). NULL when the row is gone or SQLite fails. */
+ * schedule on plans). NULL when the row is gone or SQLite fails. Meals, and
+ * plans through their meals, show only the items whose food @viewer_id (0:
+ * anonymous) may see. */
 JsonNode        *fc_nutrition_food_to_json (sqlite3         *db,
                                             gint64           food_id);
 JsonNode        *fc_nutrition_meal_to_json (sqlite3         *db,
-                                            gint64           meal_id);
+                                            gint64           meal_id,
+                                            gint64           viewer_id);
 JsonNode        *fc_nutrition_plan_to_json (sqlite3         *db,
-                                            gint64           plan_id);
+                                            gint64           plan_id,
+                                            gint64           viewer_id);
+
+/* A plan repeats its meals in full on every day they are on, so a small
+ * write can make a huge answer. These bound what a user's plans answer, as
+ * fc_nutrition_plans_size() estimates it from the rows (an upper estimate
+ * for ordinary text; text full of characters JSON escapes can take up to
+ * six times its length): one plan, and a page of up to 100 of them. */
+#define FC_NUTRITION_PLAN_ANSWER_MAX  (8 * 1024 * 1024)
+#define FC_NUTRITION_PLANS_ANSWER_MAX (32 * 1024 * 1024)
+/* The longest plan: a leap year. */
+#define FC_NUTRITION_DURATION_DAYS_MAX 366
+/* Scheduled meals a plan may hold per day of its duration. */
+#define FC_NUTRITION_MEALS_PER_DAY_MAX 8
+/* Items a meal may hold. */
+#define FC_NUTRITION_MEAL_ITEMS_MAX 50
+
+/* Estimated bytes of all @user_id's plans as the owner reads them, and of
+ * the largest one. FALSE when SQLite fails. */
+gboolean         fc_nutrition_plans_size   (sqlite3         *db,
+                                            gint64           user_id,
+                                            gint64          *out_total,
+                                            gint64          *out_largest);
+/* Run after a write that can grow @user_id's plans, inside its
+ * transaction: adds an error on @field when they exceed the bounds above
+ * (the caller then answers 400 and the write is rolled back). FALSE when
+ * SQLite fails. */
+gboolean         fc_nutrition_check_plans_size (sqlite3       *db,
+                                                gint64         user_id,
+                                                const char    *field,
+                                                FcFieldErrors *errors);
 
 /* POST api/v1/nutrition/generate/ (fc-nutrition-generate.c). */
 void             fc_nutrition_generate     (FcServerRequest *request);

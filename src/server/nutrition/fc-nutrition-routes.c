@@ -30,8 +30,6 @@
 /* Django's CharField(max_length=...) on the models. */
 #define NAME_MAX_LENGTH 255
 #define UNIT_MAX_LENGTH 50
-/* PositiveIntegerField's range on every database Django supports. */
-#define POSITIVE_INT_MAX G_GINT64_CONSTANT (2147483647)
 
 /* Foods a caller may see: public ones and their own. The unary + keeps
  * SQLite from answering the OR with two index look-ups and a sort of every
@@ -193,6 +191,11 @@ array_node (JsonArray *array)
   return node;
 }
 
+/* A wire object as @viewer_id (0: anonymous) may see it, or NULL. */
+typedef JsonNode *(*ToJsonFunc) (sqlite3 *db,
+                                 gint64   id,
+                                 gint64   viewer_id);
+
 /* Responds with a page of objects serialised by @to_json from the ids that
  * @ids_sql selects, counted by @count_sql. Parameters: ?1 the caller, ?2 and
  * ?3 the LIMIT and OFFSET, ?4 on @text_args; a query uses those it needs. */
@@ -201,7 +204,7 @@ respond_id_page (FcServerRequest *request,
                  const char      *count_sql,
                  const char      *ids_sql,
                  GPtrArray       *text_args,
-                 JsonNode      *(*to_json) (sqlite3 *, gint64))
+                 ToJsonFunc       to_json)
 {
   sqlite3 *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
@@ -241,7 +244,7 @@ respond_id_page (FcServerRequest *request,
                        SQLITE_TRANSIENT);
 
   while (sqlite3_step (ids) == SQLITE_ROW) {
-    JsonNode *node = to_json (db, sqlite3_column_int64 (ids, 0));
+    JsonNode *node = to_json (db, sqlite3_column_int64 (ids, 0), user_id);
 
     if (node == NULL) {
       respond_server_error (request);
@@ -338,6 +341,15 @@ food_ordering (const char *param)
   return g_string_free (order, FALSE);
 }
 
+/* Foods look the same to everyone who may see them. */
+static JsonNode *
+food_to_json (sqlite3 *db,
+              gint64   food_id,
+              gint64   viewer_id)
+{
+  return fc_nutrition_food_to_json (db, food_id);
+}
+
 static void
 foods_list (FcServerRequest *request)
 {
@@ -364,7 +376,7 @@ foods_list (FcServerRequest *request)
   count_sql = g_strdup_printf ("SELECT COUNT(*) FROM foods WHERE %s", where->str);
   ids_sql = g_strdup_printf ("SELECT id FROM foods WHERE %s ORDER BY %s LIMIT ?2 OFFSET ?3",
                              where->str, order);
-  respond_id_page (request, count_sql, ids_sql, args, fc_nutrition_food_to_json);
+  respond_id_page (request, count_sql, ids_sql, args, food_to_json);
 }
 
 static void
@@ -484,8 +496,15 @@ food_update (FcServerRequest *request)
   }
 
   row_timestamps (&row, now, FALSE);
-  if (!fc_nutrition_row_update (db, "foods", id, &row)) {
+  /* A longer description makes every plan the food is in longer. */
+  if (!fc_nutrition_row_update (db, "foods", id, &row) ||
+      !fc_nutrition_check_plans_size (db, fc_server_request_get_user_id (request),
+                                      "description", errors)) {
     respond_server_error (request);
+    return;
+  }
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
     return;
   }
   respond_object (request, 200, fc_nutrition_food_to_json (db, id));
@@ -524,6 +543,7 @@ typedef gboolean (*ReadExtraFunc) (JsonObject    *item,
 static GArray *
 read_nested (FcServerRequest  *request,
              const NestedSpec *spec,
+             guint             max_items,
              FcFieldErrors    *errors,
              ReadExtraFunc     read_extra,
              gpointer          user_data)
@@ -538,6 +558,12 @@ read_nested (FcServerRequest  *request,
 
   if (list == NULL)
     return NULL;
+  /* Before any item is looked up: the length is what an attack inflates. */
+  if (json_array_get_length (list) > max_items) {
+    fc_field_errors_add (errors, spec->list_field,
+                         "Ensure this field has no more than %u elements.", max_items);
+    return NULL;
+  }
 
   refs = g_array_new (FALSE, TRUE, sizeof (NestedRef));
   for (guint i = 0; i < json_array_get_length (list); i++) {
@@ -597,8 +623,9 @@ typedef gboolean (*WriteNestedFunc) (sqlite3 *db,
 typedef struct {
   const char       *table;
   const char       *not_found;
-  JsonNode       *(*to_json) (sqlite3 *, gint64);
+  ToJsonFunc        to_json;
   WriteNestedFunc   write_nested;
+  const char       *nested_field;
 } OwnedKind;
 
 static gboolean
@@ -646,10 +673,10 @@ write_schedule (sqlite3 *db,
 /* Reads a plan; @duration_days is the plan's current duration (7, the
  * default, for a new one) and comes back as the one to check days against. */
 static const OwnedKind meal_kind = {
-  "meals", NO_MEAL, fc_nutrition_meal_to_json, write_meal_items,
+  "meals", NO_MEAL, fc_nutrition_meal_to_json, write_meal_items, "meal_items",
 };
 static const OwnedKind plan_kind = {
-  "meal_plans", NO_PLAN, fc_nutrition_plan_to_json, write_schedule,
+  "meal_plans", NO_PLAN, fc_nutrition_plan_to_json, write_schedule, "scheduled_meals_payload",
 };
 
 /* Another user's object answers 404 even to staff, as on the Django
@@ -676,7 +703,8 @@ owned_get (FcServerRequest *request,
   gint64 id = lookup_owned (request, kind);
 
   if (id >= 0)
-    respond_object (request, 200, kind->to_json (fc_server_request_get_db (request), id));
+    respond_object (request, 200, kind->to_json (fc_server_request_get_db (request), id,
+                                                 fc_server_request_get_user_id (request)));
 }
 
 static void
@@ -704,22 +732,30 @@ owned_write (FcServerRequest *request,
              GArray          *nested)
 {
   sqlite3 *db = fc_server_request_get_db (request);
+  gint64 user_id = fc_server_request_get_user_id (request);
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autofree char *now = fc_time_now_iso8601 ();
   gboolean created = id == 0;
 
   row_timestamps (row, now, created);
   if (created) {
-    fc_nutrition_row_int (row, "user_id", fc_server_request_get_user_id (request));
+    fc_nutrition_row_int (row, "user_id", user_id);
     id = fc_nutrition_row_insert (db, kind->table, row);
   } else if (!fc_nutrition_row_update (db, kind->table, id, row)) {
     id = 0;
   }
 
-  if (id == 0 || (nested != NULL && !kind->write_nested (db, id, nested))) {
+  /* Sized after the write, in its transaction: a 400 rolls it back. */
+  if (id == 0 || (nested != NULL && !kind->write_nested (db, id, nested)) ||
+      !fc_nutrition_check_plans_size (db, user_id, kind->nested_field, errors)) {
     respond_server_error (request);
     return;
   }
-  respond_object (request, created ? 201 : 200, kind->to_json (db, id));
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
+  respond_object (request, created ? 201 : 200, kind->to_json (db, id, user_id));
 }
 
 /* ---- Meals ------------------------------------------------------------- */
@@ -757,7 +793,8 @@ read_meal (FcServerRequest *request,
   read_choice (in, "meal_time_category", meal_times, errors, row);
   read_string (in, "description", FALSE, TRUE, 0, errors, row);
   read_boolean (in, "is_template", errors, row);
-  return read_nested (request, &meal_items_spec, errors, read_meal_item, NULL);
+  return read_nested (request, &meal_items_spec, FC_NUTRITION_MEAL_ITEMS_MAX, errors,
+                      read_meal_item, NULL);
 }
 
 static void
@@ -830,7 +867,8 @@ read_scheduled_meal (JsonObject    *item,
   /* A day outside the plan could never be shown; -1 means the duration itself
    * was invalid, and that error is reported on its own field. */
   return fc_validate_integer (item, "day_of_plan", TRUE, FALSE, 1,
-                              duration_days >= 0 ? duration_days : POSITIVE_INT_MAX, item_errors,
+                              duration_days >= 0 ? duration_days : FC_NUTRITION_DURATION_DAYS_MAX,
+                              item_errors,
                               &ref->extra, NULL);
 }
 
@@ -849,12 +887,13 @@ read_plan (FcServerRequest *request,
   const char *start_date = NULL;
   gboolean is_null = FALSE;
   gint64 duration = 0;
+  guint max_entries;
 
   read_string (in, "name", !partial, FALSE, NAME_MAX_LENGTH, errors, row);
   read_string (in, "description", FALSE, TRUE, 0, errors, row);
   read_choice (in, "goal", goals, errors, row);
-  if (fc_validate_integer (in, "duration_days", FALSE, FALSE, 0, POSITIVE_INT_MAX, errors,
-                           &duration, NULL)) {
+  if (fc_validate_integer (in, "duration_days", FALSE, FALSE, 0,
+                           FC_NUTRITION_DURATION_DAYS_MAX, errors, &duration, NULL)) {
     fc_nutrition_row_int (row, "duration_days", duration);
     *duration_days = duration;
   } else if (fc_field_errors_has (errors, "duration_days")) {
@@ -871,7 +910,12 @@ read_plan (FcServerRequest *request,
   read_boolean (in, "is_active", errors, row);
   read_boolean (in, "is_template", errors, row);
 
-  return read_nested (request, &schedule_spec, errors, read_scheduled_meal, duration_days);
+  /* An invalid duration is reported on its own; the longest then bounds the
+   * schedule, so that its items are still checked. */
+  max_entries = (guint) (*duration_days >= 0 ? *duration_days : FC_NUTRITION_DURATION_DAYS_MAX) *
+                FC_NUTRITION_MEALS_PER_DAY_MAX;
+  return read_nested (request, &schedule_spec, max_entries, errors, read_scheduled_meal,
+                      duration_days);
 }
 
 static void
@@ -984,7 +1028,8 @@ plan_cancel (FcServerRequest *request)
   if (!fc_nutrition_row_update (db, "meal_plans", id, &row))
     respond_server_error (request);
   else
-    respond_object (request, 200, fc_nutrition_plan_to_json (db, id));
+    respond_object (request, 200, fc_nutrition_plan_to_json (db, id,
+                                                             fc_server_request_get_user_id (request)));
 }
 
 /* Copies a meal and its items into @user_id's account. Items whose food the
@@ -1033,10 +1078,13 @@ copy_meal (sqlite3    *db,
   return copy;
 }
 
+/* The copy starts on @start_date, or has no start (NULL), as on the Django
+ * backend: the copier says when their plan starts. */
 static gint64
 copy_plan (sqlite3    *db,
            gint64      plan_id,
            gint64      user_id,
+           const char *start_date,
            const char *now)
 {
   g_autoptr(FcNutritionStmt) plan = NULL;
@@ -1049,7 +1097,7 @@ copy_plan (sqlite3    *db,
     "INSERT INTO meal_plans (user_id, name, description, goal, duration_days, start_date,"
     " target_daily_calories, target_daily_protein, target_daily_carbohydrates,"
     " target_daily_fat, is_active, is_template, is_ai_generated, created_at, updated_at)"
-    " SELECT ?1, name || ' (Copy)', description, goal, duration_days, start_date,"
+    " SELECT ?1, name || ' (Copy)', description, goal, duration_days, ?4,"
     " target_daily_calories, target_daily_protein, target_daily_carbohydrates,"
     " target_daily_fat, 1, 0, is_ai_generated, ?2, ?2 FROM meal_plans WHERE id = ?3");
   if (plan == NULL)
@@ -1057,6 +1105,8 @@ copy_plan (sqlite3    *db,
   sqlite3_bind_int64 (plan, 1, user_id);
   sqlite3_bind_text (plan, 2, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (plan, 3, plan_id);
+  if (start_date != NULL)
+    sqlite3_bind_text (plan, 4, start_date, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (plan) != SQLITE_DONE || sqlite3_changes (db) != 1)
     return 0;
   copy = sqlite3_last_insert_rowid (db);
@@ -1100,6 +1150,9 @@ plan_copy (FcServerRequest *request)
   gint64 user_id = fc_server_request_get_user_id (request);
   g_autofree char *now = fc_time_now_iso8601 ();
   g_autoptr(FcNutritionStmt) stmt = NULL;
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  const char *start_date = NULL;
+  gboolean is_null = FALSE;
   gint64 id, copy;
 
   /* The caller's own plans and every active template: anyone may copy a
@@ -1123,12 +1176,25 @@ plan_copy (FcServerRequest *request)
     return;
   }
 
-  copy = copy_plan (db, id, user_id, now);
-  if (copy == 0) {
+  /* The Django backend takes no body here; ours takes the start date. */
+  if (fc_validate_date (fc_server_request_get_body (request), "start_date", FALSE, TRUE, errors,
+                        &start_date, &is_null) && is_null)
+    start_date = NULL;
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
+
+  copy = copy_plan (db, id, user_id, start_date, now);
+  if (copy == 0 || !fc_nutrition_check_plans_size (db, user_id, "non_field_errors", errors)) {
     respond_server_error (request);
     return;
   }
-  respond_object (request, 201, fc_nutrition_plan_to_json (db, copy));
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
+  respond_object (request, 201, fc_nutrition_plan_to_json (db, copy, user_id));
 }
 
 static const FcRoute routes[] = {
