@@ -337,12 +337,14 @@ fc_meal_plan_actions_generate_finish (FcSession     *session,
 void
 fc_meal_plan_actions_copy_async (FcSession           *session,
                                  gint64               plan_id,
+                                 const GDate         *start_date,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
   GTask *task;
   g_autofree char *path = NULL;
+  g_autoptr(JsonNode) body = NULL;
 
   g_return_if_fail (FC_IS_SESSION (session));
   g_return_if_fail (plan_id != 0);
@@ -357,7 +359,15 @@ fc_meal_plan_actions_copy_async (FcSession           *session,
     return;
   }
   path = g_strdup_printf ("nutrition/meal-plans/%" G_GINT64_FORMAT "/copy/", plan_id);
-  start_request (task, path, NULL);
+  if (start_date != NULL && g_date_valid (start_date)) {
+    g_autofree char *text = fc_time_format_date (start_date);
+    JsonObject *object = json_object_new ();
+
+    json_object_set_string_member (object, "start_date", text);
+    body = json_node_init_object (json_node_alloc (), object);
+    json_object_unref (object);
+  }
+  start_request (task, path, body);
 }
 
 gint64
@@ -444,6 +454,7 @@ fc_meal_plan_actions_check_generate_async (FcSession           *session,
                                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonObject) empty = json_object_new ();
   g_autoptr(JsonNode) body = NULL;
   FcApiClient *client;
 
@@ -457,7 +468,7 @@ fc_meal_plan_actions_check_generate_async (FcSession           *session,
     return;
   }
   /* An empty body fails validation before anything is generated. */
-  body = json_node_init_object (json_node_alloc (), json_object_new ());
+  body = json_node_init_object (json_node_alloc (), empty);
   fc_api_client_request_async (client, "POST", "nutrition/generate/", body, NULL,
                                FC_API_REQUEST_NONE, cancellable, on_probe_done_cb,
                                g_steal_pointer (&task));

@@ -66,12 +66,22 @@ gint64   fc_meal_plan_actions_generate_finish      (FcSession           *session
                                                     GAsyncResult        *result,
                                                     GError             **error);
 
-/* POST nutrition/meal-plans/{id}/copy/: a template (or any plan the server
- * lets the user copy) becomes the user's own plan. When the answer has no
- * schedule (the Django backend never returns one, though it copies it), the
- * copy gets the source's schedule as the store knows it. */
+/**
+ * fc_meal_plan_actions_copy_async:
+ * @start_date: (nullable): the copy's first day; without one the copy has
+ *   no start date
+ *
+ * POST nutrition/meal-plans/{id}/copy/: a template (or any plan the server
+ * lets the user copy) becomes the user's own plan. A copy never takes the
+ * template's start date: fitcore-server starts it on @start_date, the
+ * Django backend ignores the body and leaves it without one (set it with an
+ * update then). When the answer has no schedule (the Django backend never
+ * returns one, though it copies it), the copy gets the source's schedule as
+ * the store knows it.
+ */
 void     fc_meal_plan_actions_copy_async           (FcSession           *session,
                                                     gint64               plan_id,
+                                                    const GDate         *start_date,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);

@@ -50,14 +50,15 @@ generate (FcSession  *session,
 }
 
 static gint64
-copy_plan (FcSession  *session,
-           gint64      id,
-           GError    **error)
+copy_plan (FcSession    *session,
+           gint64        id,
+           const GDate  *start,
+           GError      **error)
 {
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  fc_meal_plan_actions_copy_async (session, id, NULL, sync_test_done_cb, &slot);
+  fc_meal_plan_actions_copy_async (session, id, start, NULL, sync_test_done_cb, &slot);
   result = sync_test_wait (&slot);
   return fc_meal_plan_actions_copy_finish (session, result, error);
 }
@@ -177,6 +178,9 @@ test_copy_template (void)
   g_autoptr(JsonObject) copy = NULL;
   g_autofree char *template_id_text = NULL;
   g_autofree char *expected_name = NULL;
+  g_autofree char *id_text = NULL;
+  g_autoptr(GDate) start = g_date_new_dmy (4, G_DATE_JANUARY, 2027);
+  g_autoptr(JsonObject) undated = NULL;
   GAsyncResult *slot = NULL;
   JsonObject *template;
   JsonArray *schedule;
@@ -195,13 +199,19 @@ test_copy_template (void)
   g_assert_true (fc_json_get_int (template, "id", &template_id));
   expected_name = g_strdup_printf ("%s (Copy)", fc_json_get_string (template, "name"));
 
-  id = copy_plan (session, template_id, &error);
+  id = copy_plan (session, template_id, start, &error);
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
   g_assert_cmpint (id, !=, template_id);
 
   copy = store_get (store, FC_STORE_MEAL_PLANS, id);
   g_assert_cmpstr (fc_json_get_string (copy, "name"), ==, expected_name);
+  /* The copy starts when the app said, on the server as in the store. */
+  g_assert_cmpstr (fc_json_get_string (copy, "start_date"), ==, "2027-01-04");
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_assert_cmpint (sync_test_server_count (server, "SELECT count(*) FROM meal_plans WHERE id = ?1"
+                                                   " AND start_date = '2027-01-04'", id_text),
+                   ==, 1);
   g_assert_true (fc_json_get_boolean (copy, "is_template", &flag));
   g_assert_false (flag);
   g_assert_true (fc_json_get_boolean (copy, "is_own", &flag));
@@ -223,9 +233,15 @@ test_copy_template (void)
     g_assert_cmpstr (fc_json_get_string (meal, "name"), !=, "");
   }
 
+  /* Without a date the copy has none, whatever the template's. */
+  id = copy_plan (session, template_id, NULL, &error);
+  g_assert_no_error (error);
+  undated = store_get (store, FC_STORE_MEAL_PLANS, id);
+  g_assert_true (fc_json_is_null (undated, "start_date"));
+
   /* A plan the server does not have (or, on the Django backend, another
    * user's template) is a 404 with a sentence that says why. */
-  id = copy_plan (session, 999999, &error);
+  id = copy_plan (session, 999999, NULL, &error);
   g_assert_cmpint (id, ==, 0);
   g_assert_error (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "only its owner"));
@@ -255,7 +271,7 @@ test_offline (void)
   /* Offline says nothing about what the server can do. */
   g_assert_true (fc_meal_plan_actions_can_generate (session));
 
-  id = copy_plan (session, template_id, &error);
+  id = copy_plan (session, template_id, NULL, &error);
   g_assert_cmpint (id, ==, 0);
   g_assert_error (error, FC_MEAL_PLAN_ACTIONS_ERROR, FC_MEAL_PLAN_ACTIONS_ERROR_OFFLINE);
   g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM meal_plans"), ==,

@@ -873,11 +873,13 @@ use_template_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   FcPlansView *self = FC_PLANS_VIEW (widget);
+  g_autoptr(GDate) today = g_date_new ();
 
   if (self->session == NULL)
     return;
   gtk_widget_action_set_enabled (widget, "plans.use-template", FALSE);
-  fc_meal_plan_actions_copy_async (self->session, g_variant_get_int64 (parameter),
+  g_date_set_time_t (today, time (NULL));
+  fc_meal_plan_actions_copy_async (self->session, g_variant_get_int64 (parameter), today,
                                    self->cancellable, on_copied_cb, g_object_ref (self));
 }
 
