@@ -17,6 +17,45 @@ G_DEFINE_QUARK (fc-json-error-quark, fc_json_error)
  * these helpers: json_object_get_*_member() warns and returns garbage on a
  * type mismatch, which a hostile or buggy peer must never be able to cause. */
 
+gboolean
+fc_json_check_depth (const char *data,
+                     gssize      length,
+                     guint       max_depth)
+{
+  const char *end = length < 0 ? NULL : data + length;
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  if (length == 0)
+    return TRUE;
+
+  /* Only brackets outside strings nest; inside a string a backslash
+   * hides the character after it, so "\"" does not end the string. */
+  for (const char *p = data; end != NULL ? p < end : *p != '\0'; p++) {
+    char c = *p;
+
+    if (in_string) {
+      if (c == '\\') {
+        if (end != NULL ? p + 1 >= end : p[1] == '\0')
+          break;
+        p++;
+      } else if (c == '"') {
+        in_string = FALSE;
+      }
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth)
+        return FALSE;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return TRUE;
+}
+
 JsonNode *
 fc_json_parse (const char  *data,
                gssize       length,
@@ -30,6 +69,14 @@ fc_json_parse (const char  *data,
 
   if (data == NULL || length == 0 || (length < 0 && *data == '\0')) {
     g_set_error_literal (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE, "Empty document");
+    return NULL;
+  }
+
+  /* json-glib's parser recurses once per level: 80,000 "[" overflow the
+   * stack. A linear scan refuses such a document before it gets there. */
+  if (!fc_json_check_depth (data, length, FC_JSON_MAX_DEPTH)) {
+    g_set_error (error, FC_JSON_ERROR, FC_JSON_ERROR_DEPTH,
+                 "JSON parse error - the document nests deeper than %d levels", FC_JSON_MAX_DEPTH);
     return NULL;
   }
 

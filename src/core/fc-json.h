@@ -15,13 +15,28 @@ G_BEGIN_DECLS
  * FcJsonError:
  * @FC_JSON_ERROR_PARSE: the text is not JSON
  * @FC_JSON_ERROR_TYPE: the JSON is valid but not of the expected shape
+ * @FC_JSON_ERROR_DEPTH: arrays and objects nest deeper than %FC_JSON_MAX_DEPTH
  */
 typedef enum {
   FC_JSON_ERROR_PARSE,
   FC_JSON_ERROR_TYPE,
+  FC_JSON_ERROR_DEPTH,
 } FcJsonError;
 
+/* The deepest nesting fc_json_parse() accepts. Real documents nest a few
+ * levels (a meal plan's schedule: plan → schedule → entry → meal → items →
+ * item → food, seven); json-glib recurses per level, so an unbounded depth
+ * is a stack overflow. */
+#define FC_JSON_MAX_DEPTH 64
+
 GQuark       fc_json_error_quark    (void);
+
+/* TRUE when no array or object in @data nests deeper than @max_depth. A
+ * linear scan that does not validate: it only bounds what a parser will
+ * recurse through. @length -1: NUL-terminated. */
+gboolean     fc_json_check_depth    (const char  *data,
+                                     gssize       length,
+                                     guint        max_depth);
 
 JsonNode    *fc_json_parse          (const char  *data,
                                      gssize       length,

@@ -90,6 +90,83 @@ test_accessors (void)
   g_assert_null (fc_json_get_string (fc_json_get_object (object, "nope"), "pk"));
 }
 
+static char *
+nested (const char *open,
+        const char *close,
+        guint       depth)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append (text, open);
+  g_string_append (text, "1");
+  for (guint i = 0; i < depth; i++)
+    g_string_append (text, close);
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_depth_scan (void)
+{
+  g_autofree char *at_limit = nested ("[", "]", FC_JSON_MAX_DEPTH);
+  g_autofree char *over = nested ("{\"a\":", "}", FC_JSON_MAX_DEPTH + 1);
+  g_autofree char *objects_at_limit = nested ("{\"a\":", "}", FC_JSON_MAX_DEPTH);
+  g_autofree char *huge = g_strnfill (80000, '[');
+
+  g_assert_true (fc_json_check_depth ("[[1]]", -1, 2));
+  g_assert_false (fc_json_check_depth ("[[[1]]]", -1, 2));
+  /* Siblings do not add up: depth, not count. */
+  g_assert_true (fc_json_check_depth ("[[1],[2],{\"a\":3}]", -1, 2));
+  /* Brackets inside strings are text, escaped quotes do not end a string,
+   * and an escaped backslash does not escape the quote after it. */
+  g_assert_true (fc_json_check_depth ("[\"[[[{{{\"]", -1, 1));
+  g_assert_true (fc_json_check_depth ("[\"\\\"[[[\"]", -1, 1));
+  g_assert_false (fc_json_check_depth ("[\"\\\\\"[[]]]", -1, 1));
+  g_assert_true (fc_json_check_depth ("{\"[[[\": \"}}}{{{\"}", -1, 1));
+  /* A length bounds the scan; stray closers do not buy depth. */
+  g_assert_true (fc_json_check_depth ("[[[", 1, 1));
+  g_assert_false (fc_json_check_depth ("]]]][[", -1, 1));
+  g_assert_true (fc_json_check_depth ("", 0, 0));
+
+  g_assert_true (fc_json_check_depth (at_limit, -1, FC_JSON_MAX_DEPTH));
+  g_assert_false (fc_json_check_depth (over, -1, FC_JSON_MAX_DEPTH));
+  g_assert_false (fc_json_check_depth (huge, -1, FC_JSON_MAX_DEPTH));
+}
+
+/* The parser itself: exactly at the limit parses, one over is refused with
+ * its own error before json-glib recurses into it (80,000 levels overflowed
+ * the stack before). */
+static void
+test_depth_parse (void)
+{
+  g_autofree char *at_limit = nested ("[", "]", FC_JSON_MAX_DEPTH);
+  g_autofree char *over = nested ("[", "]", FC_JSON_MAX_DEPTH + 1);
+  g_autofree char *huge_arrays = g_strnfill (80000, '[');
+  g_autoptr(GString) huge_objects = g_string_new (NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = fc_json_parse (at_limit, -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+
+  g_clear_pointer (&node, json_node_unref);
+  node = fc_json_parse (over, -1, &error);
+  g_assert_null (node);
+  g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_DEPTH);
+  g_assert_true (g_str_has_prefix (error->message, "JSON parse error - "));
+  g_clear_error (&error);
+
+  node = fc_json_parse (huge_arrays, -1, &error);
+  g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_DEPTH);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 60000; i++)
+    g_string_append (huge_objects, "{\"a\":");
+  node = fc_json_parse (huge_objects->str, huge_objects->len, &error);
+  g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_DEPTH);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -98,6 +175,8 @@ main (int   argc,
 
   g_test_add_func ("/core/json/parse-errors", test_parse_errors);
   g_test_add_func ("/core/json/accessors", test_accessors);
+  g_test_add_func ("/core/json/depth-scan", test_depth_scan);
+  g_test_add_func ("/core/json/depth-parse", test_depth_parse);
 
   return g_test_run ();
 }
