@@ -35,6 +35,20 @@ fc_server_db_exec (sqlite3     *db,
 }
 
 static gboolean
+check_foreign_keys (sqlite3  *db,
+                    GError  **error)
+{
+  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, "PRAGMA foreign_key_check");
+
+  if (stmt != NULL && !fc_server_db_step_row (stmt))
+    return TRUE;
+  g_set_error (error, FC_SERVER_DB_ERROR, FC_SERVER_DB_ERROR_MIGRATION,
+               "a row of %s points at nothing",
+               stmt != NULL ? fc_server_db_column_text (stmt, 0) : "a table");
+  return FALSE;
+}
+
+static gboolean
 migrate (sqlite3  *db,
          GError  **error)
 {
@@ -49,6 +63,8 @@ migrate (sqlite3  *db,
     return FALSE;
   }
   version = sqlite3_column_int64 (stmt, 0);
+  /* An open read statement would keep DROP TABLE from running. */
+  g_clear_pointer (&stmt, sqlite3_finalize);
   migrations = fc_server_schema_migrations (&n_migrations);
 
   if (version > n_migrations) {
@@ -58,6 +74,17 @@ migrate (sqlite3  *db,
     return FALSE;
   }
 
+  if (version == n_migrations)
+    return TRUE;
+
+  /* A migration that rebuilds a table drops the old one: with foreign keys
+   * on, that would delete (cascade) every row pointing at it. They are off
+   * while migrations run (the pragma is a no-op inside a transaction) and
+   * checked before each commit instead, as SQLite's ALTER TABLE procedure
+   * says. */
+  if (!fc_server_db_exec (db, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
+
   /* Each migration and its version bump commit together, so a crash leaves
    * the file at a version it really has. */
   for (guint i = version; i < n_migrations; i++) {
@@ -66,6 +93,7 @@ migrate (sqlite3  *db,
     if (!fc_server_db_exec (db, "BEGIN IMMEDIATE", error))
       return FALSE;
     if (!fc_server_db_exec (db, migrations[i], error) ||
+        !check_foreign_keys (db, error) ||
         !fc_server_db_exec (db, bump, error) ||
         !fc_server_db_exec (db, "COMMIT", error)) {
       fc_server_db_exec (db, "ROLLBACK", NULL);
@@ -73,7 +101,7 @@ migrate (sqlite3  *db,
       return FALSE;
     }
   }
-  return TRUE;
+  return fc_server_db_exec (db, "PRAGMA foreign_keys = ON", error);
 }
 
 sqlite3 *
