@@ -65,6 +65,10 @@ respond_detail_code (FcServerRequest *request,
 {
   JsonObject *object = json_object_new ();
 
+  /* simplejwt's views answer their 401s through DRF, which names the
+   * scheme, as for any other refused authentication. */
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    fc_server_request_add_header (request, "WWW-Authenticate", "Bearer realm=\"api\"");
   json_object_set_string_member (object, "detail", detail);
   if (code != NULL)
     json_object_set_string_member (object, "code", code);
@@ -253,6 +257,20 @@ log_mail (FcServerRequest *request,
   }
 }
 
+/* Links in mails never come from the request's Host header: anyone can
+ * send one, and a reset link pointing at their host would hand them the
+ * token. The configured public URL, else the address this connection
+ * reached the server on. */
+static char *
+mail_base_url (FcServerRequest *request)
+{
+  FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
+
+  if (config->public_url != NULL)
+    return g_strndup (config->public_url, strlen (config->public_url) - 1);
+  return fc_server_request_dup_local_url (request);
+}
+
 static char *
 create_confirmation (FcServerRequest *request,
                      gint64           user_id)
@@ -273,20 +291,17 @@ create_confirmation (FcServerRequest *request,
 }
 
 static void
-send_confirmation (FcServerRequest *request,
-                   gint64           user_id,
+mail_confirmation (FcServerRequest *request,
+                   const char      *key,
                    const char      *email)
 {
-  g_autofree char *key = create_confirmation (request, user_id);
+  g_autofree char *base = mail_base_url (request);
   g_autofree char *body = NULL;
 
-  if (key == NULL)
-    return;
   body = g_strdup_printf ("  Confirm your FitCore e-mail address: POST {\"key\": \"%s\"} to "
                           "%s/api/v1/auth/registration/verify-email/\n"
                           "  (link: %s/api/v1/auth/registration/account-confirm-email/%s/)",
-                          key, fc_server_request_get_base_url (request),
-                          fc_server_request_get_base_url (request), key);
+                          key, base, base, key);
   log_mail (request, email, "Please Confirm Your E-mail Address", body);
 }
 
@@ -299,8 +314,8 @@ typedef struct {
   char            *first_name;
   char            *last_name;
   char            *keep_jti;
-  char            *throttle_email;
   char            *throttle_client;
+  char            *throttle_account;
 } PendingAuth;
 
 static void
@@ -311,8 +326,8 @@ pending_auth_free (PendingAuth *pending)
   g_free (pending->first_name);
   g_free (pending->last_name);
   g_free (pending->keep_jti);
-  g_free (pending->throttle_email);
   g_free (pending->throttle_client);
+  g_free (pending->throttle_account);
   g_free (pending);
 }
 
@@ -325,6 +340,54 @@ pending_auth_new (FcServerRequest *request)
 
   pending->request = fc_server_request_ref (request);
   return pending;
+}
+
+/* The answer to a write that did not reach the disk: nothing it would
+ * have handed out (tokens, a "saved") may go out. */
+static void
+respond_not_saved (FcServerRequest *request)
+{
+  fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                    "A server error occurred.");
+}
+
+static void
+respond_throttled (FcServerRequest *request,
+                   guint            wait)
+{
+  g_autofree char *seconds = g_strdup_printf ("%u", wait);
+  g_autofree char *detail = g_strdup_printf ("Request was throttled. Expected available in %u %s.",
+                                             wait, wait == 1 ? "second" : "seconds");
+
+  fc_server_request_add_header (request, "Retry-After", seconds);
+  fc_server_request_respond_detail (request, 429, detail);
+}
+
+/* A hash that could not run: the workers' queue is full (429 with a
+ * Retry-After), or it failed. */
+static void
+respond_hash_failed (FcServerRequest *request,
+                     const GError    *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    respond_throttled (request, fc_password_busy_retry_after ());
+  else
+    fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                      "The server is busy; try again.");
+}
+
+/* The pool takes its size from the config the first time it is used. */
+static void
+password_pool_init (FcServerRequest *request)
+{
+  static gsize configured;
+
+  if (g_once_init_enter (&configured)) {
+    FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
+
+    fc_password_configure_pool (MAX (1, config->password_workers), config->password_queue_limit);
+    g_once_init_leave (&configured, 1);
+  }
 }
 
 /* POST registration/ */
@@ -349,13 +412,18 @@ on_registration_hashed_cb (GObject      *source,
   g_autoptr(PendingAuth) pending = user_data;
   FcServerRequest *request = pending->request;
   sqlite3 *db = fc_server_request_get_db (request);
-  g_autofree char *hash = fc_password_hash_finish (result, NULL);
   g_autoptr(GError) error = NULL;
+  g_autofree char *hash = fc_password_hash_finish (result, &error);
+  g_autofree char *key = NULL;
   g_auto(TokenPair) pair = { 0 };
   JsonObject *object;
   gint64 user_id;
 
-  if (hash == NULL || !fc_server_db_begin (db)) {
+  if (hash == NULL) {
+    respond_hash_failed (request, error);
+    return;
+  }
+  if (!fc_server_db_begin (db)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
                                       "The server is busy; try again.");
     return;
@@ -370,21 +438,31 @@ on_registration_hashed_cb (GObject      *source,
       respond_already_registered (request);
     } else {
       g_warning ("Registration failed: %s", error->message);
-      fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
-                                        "A server error occurred.");
+      respond_not_saved (request);
     }
     return;
   }
 
-  mint_pair (request, user_id, &pair);
-  send_confirmation (request, user_id, pending->email);
-
+  key = create_confirmation (request, user_id);
+  if (!mint_pair (request, user_id, &pair) || key == NULL) {
+    fc_server_db_end (db, FALSE);
+    respond_not_saved (request);
+    return;
+  }
   object = json_object_new ();
   json_object_set_string_member (object, "access", pair.access);
   json_object_set_string_member (object, "refresh", pair.refresh);
   json_object_set_object_member (object, "user", user_details (request, user_id));
+
+  /* Tokens for an account that a failed COMMIT took back would open
+   * whoever gets its id next. */
+  if (!fc_server_db_end (db, TRUE)) {
+    json_object_unref (object);
+    respond_not_saved (request);
+    return;
+  }
+  mail_confirmation (request, key, pending->email);
   fc_server_request_respond_json (request, SOUP_STATUS_CREATED, object_node (object));
-  fc_server_db_end (db, TRUE);
 }
 
 static void
@@ -435,34 +513,12 @@ registration_cb (FcServerRequest *request)
   pending->email = g_strdup (email);
   pending->first_name = g_strdup (first_name);
   pending->last_name = g_strdup (last_name);
+  password_pool_init (request);
   fc_password_hash_async (password1, config->password_iterations, NULL,
                           on_registration_hashed_cb, pending);
 }
 
 /* POST oauth/login/ */
-
-static guint
-login_wait (FcServerRequest *request,
-            PendingAuth     *pending)
-{
-  FcThrottle *throttle = fc_server_get_login_throttle (fc_server_request_get_server (request));
-  gint64 now = now_seconds ();
-
-  return MAX (fc_throttle_wait (throttle, pending->throttle_email, now),
-              fc_throttle_wait (throttle, pending->throttle_client, now));
-}
-
-static void
-respond_throttled (FcServerRequest *request,
-                   guint            wait)
-{
-  g_autofree char *seconds = g_strdup_printf ("%u", wait);
-  g_autofree char *detail = g_strdup_printf ("Request was throttled. Expected available in %u %s.",
-                                             wait, wait == 1 ? "second" : "seconds");
-
-  fc_server_request_add_header (request, "Retry-After", seconds);
-  fc_server_request_respond_detail (request, 429, detail);
-}
 
 static void
 on_login_verified_cb (GObject      *source,
@@ -475,18 +531,23 @@ on_login_verified_cb (GObject      *source,
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
   FcThrottle *throttle = fc_server_get_login_throttle (fc_server_request_get_server (request));
   g_autoptr(FcServerStmt) touch = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *now = NULL;
   g_auto(TokenPair) pair = { 0 };
   JsonObject *object;
-  gboolean valid = fc_password_verify_finish (result, NULL);
+  gboolean valid = fc_password_verify_finish (result, &error);
 
+  if (error != NULL) {
+    /* Never evaluated: it does not count against anyone. */
+    fc_throttle_forgive (throttle, pending->throttle_client, pending->throttle_account);
+    respond_hash_failed (request, error);
+    return;
+  }
   if (!valid || pending->user_id == 0) {
-    fc_throttle_add_failure (throttle, pending->throttle_email, now_seconds ());
-    fc_throttle_add_failure (throttle, pending->throttle_client, now_seconds ());
     respond_non_field_error (request, "Unable to log in with provided credentials.");
     return;
   }
-  fc_throttle_reset (throttle, pending->throttle_email);
+  fc_throttle_succeeded (throttle, pending->throttle_client, pending->throttle_account);
 
   if (!fc_server_db_begin (db)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
@@ -497,18 +558,27 @@ on_login_verified_cb (GObject      *source,
   touch = fc_server_db_prepare (db, "UPDATE users SET last_login = ? WHERE id = ?");
   fc_server_db_bind_text (touch, 1, now);
   sqlite3_bind_int64 (touch, 2, pending->user_id);
-  fc_server_db_step_done (touch);
-  mint_pair (request, pending->user_id, &pair);
-
-  /* The refresh token travels only in its HttpOnly cookie (wire §2). */
-  set_cookie (request, ACCESS_COOKIE, pair.access, config->access_token_lifetime);
-  set_cookie (request, REFRESH_COOKIE, pair.refresh, config->refresh_token_lifetime);
+  if (!fc_server_db_step_done (touch) || !mint_pair (request, pending->user_id, &pair)) {
+    fc_server_db_end (db, FALSE);
+    respond_not_saved (request);
+    return;
+  }
   object = json_object_new ();
   json_object_set_string_member (object, "access", pair.access);
   json_object_set_string_member (object, "refresh", "");
   json_object_set_object_member (object, "user", user_details (request, pending->user_id));
+  /* A refresh token whose row did not reach the disk could never be
+   * revoked. */
+  if (!fc_server_db_end (db, TRUE)) {
+    json_object_unref (object);
+    respond_not_saved (request);
+    return;
+  }
+
+  /* The refresh token travels only in its HttpOnly cookie (wire §2). */
+  set_cookie (request, ACCESS_COOKIE, pair.access, config->access_token_lifetime);
+  set_cookie (request, REFRESH_COOKIE, pair.refresh, config->refresh_token_lifetime);
   fc_server_request_respond_json (request, SOUP_STATUS_OK, object_node (object));
-  fc_server_db_end (db, TRUE);
 }
 
 static void
@@ -517,11 +587,11 @@ login_cb (FcServerRequest *request)
   JsonObject *body = fc_server_request_get_body (request);
   sqlite3 *db = fc_server_request_get_db (request);
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
+  FcThrottle *throttle = fc_server_get_login_throttle (fc_server_request_get_server (request));
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autoptr(FcServerStmt) stmt = NULL;
   g_autoptr(PendingAuth) pending = NULL;
   g_autofree char *dummy = NULL;
-  g_autofree char *lowered = NULL;
   g_autofree char *blank_check = NULL;
   const char *email = NULL, *password = NULL, *encoded = NULL;
   const char *text;
@@ -542,12 +612,13 @@ login_cb (FcServerRequest *request)
     return;
   }
 
+  /* The attempt counts now, before the hash runs: checking here and
+   * counting when the hash is done let 24 parallel guesses all through. */
   pending = pending_auth_new (request);
-  lowered = g_utf8_strdown (email, -1);
-  pending->throttle_email = g_strdup_printf ("email:%s", lowered);
-  pending->throttle_client = g_strdup_printf ("client:%s",
-                                              fc_server_request_get_client_address (request));
-  wait = login_wait (request, pending);
+  pending->throttle_client = g_strdup (fc_server_request_get_client_address (request));
+  pending->throttle_account = g_utf8_strdown (email, -1);
+  wait = fc_throttle_begin (throttle, pending->throttle_client, pending->throttle_account,
+                            now_seconds ());
   if (wait > 0) {
     respond_throttled (request, wait);
     return;
@@ -565,6 +636,7 @@ login_cb (FcServerRequest *request)
     dummy = g_strdup_printf ("pbkdf2_sha256$%u$fitcoredummysalt$AAAA", config->password_iterations);
     encoded = dummy;
   }
+  password_pool_init (request);
   fc_password_verify_async (password, encoded, NULL, on_login_verified_cb, g_steal_pointer (&pending));
 }
 
@@ -626,10 +698,13 @@ token_refresh_cb (FcServerRequest *request)
   /* Rotation: the old token is blacklisted and a new one handed out. The
    * new access token keeps the old refresh token's iat, as simplejwt's
    * RefreshToken.access_token copies every claim but type, exp and jti. */
-  blacklist (db, claims);
   refresh = fc_jwt_encode (config->secret_key, "refresh", claims->user_id, now,
                            now + config->refresh_token_lifetime, &jti);
-  record_outstanding (db, jti, claims->user_id, now + config->refresh_token_lifetime);
+  if (!blacklist (db, claims) ||
+      !record_outstanding (db, jti, claims->user_id, now + config->refresh_token_lifetime)) {
+    respond_not_saved (request);
+    return;
+  }
   access = fc_jwt_encode (config->secret_key, "access", claims->user_id, claims->iat,
                           now + config->access_token_lifetime, NULL);
 
@@ -760,10 +835,15 @@ on_password_hashed_cb (GObject      *source,
   g_autoptr(PendingAuth) pending = user_data;
   FcServerRequest *request = pending->request;
   sqlite3 *db = fc_server_request_get_db (request);
-  g_autofree char *hash = fc_password_hash_finish (result, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = fc_password_hash_finish (result, &error);
   gboolean reset = pending->email != NULL;
 
-  if (hash == NULL || !fc_server_db_begin (db)) {
+  if (hash == NULL) {
+    respond_hash_failed (request, error);
+    return;
+  }
+  if (!fc_server_db_begin (db)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
                                       "The server is busy; try again.");
     return;
@@ -771,14 +851,18 @@ on_password_hashed_cb (GObject      *source,
   if (!fc_users_set_password (db, pending->user_id, hash) ||
       !blacklist_user_tokens (db, pending->user_id, pending->keep_jti)) {
     fc_server_db_end (db, FALSE);
-    fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
-                                      "A server error occurred.");
+    respond_not_saved (request);
+    return;
+  }
+  /* "Saved" only once it is: the old password must not keep working
+   * behind a success. */
+  if (!fc_server_db_end (db, TRUE)) {
+    respond_not_saved (request);
     return;
   }
   fc_server_request_respond_detail (request, SOUP_STATUS_OK,
                                     reset ? "Password has been reset with the new password."
                                           : "New password has been saved.");
-  fc_server_db_end (db, TRUE);
 }
 
 /* Django's SetPasswordForm: required fields, then the match, then the
@@ -842,6 +926,7 @@ password_change_cb (FcServerRequest *request)
   pending = pending_auth_new (request);
   pending->user_id = fc_server_request_get_user_id (request);
   pending->keep_jti = cookie_refresh_jti (request);
+  password_pool_init (request);
   fc_password_hash_async (password, config->password_iterations, NULL, on_password_hashed_cb,
                           pending);
 }
@@ -983,12 +1068,12 @@ password_reset_cb (FcServerRequest *request)
     g_autofree char *token = reset_token_for (config->secret_key, user_id, subject.password,
                                               subject.last_login, subject.email,
                                               reset_timestamp_now ());
+    g_autofree char *base = mail_base_url (request);
     g_autofree char *body =
       g_strdup_printf ("  Reset your FitCore password: %s/api/v1/auth/password-reset-confirm/%s/%s/\n"
                        "  (POST uid=%s, token=%s, new_password1, new_password2 to "
                        "%s/api/v1/auth/oauth/password/reset/confirm/)",
-                       fc_server_request_get_base_url (request), uid, token, uid, token,
-                       fc_server_request_get_base_url (request));
+                       base, uid, token, uid, token, base);
 
     log_mail (request, subject.email, "Password reset on FitCore", body);
   }
@@ -1059,6 +1144,7 @@ password_reset_confirm_cb (FcServerRequest *request)
   pending = pending_auth_new (request);
   pending->user_id = user_id;
   pending->email = g_strdup (subject.email);
+  password_pool_init (request);
   fc_password_hash_async (password, config->password_iterations, NULL, on_password_hashed_cb,
                           pending);
 }
@@ -1166,8 +1252,13 @@ resend_email_cb (FcServerRequest *request)
   fc_server_db_bind_text (stmt, 1, email);
   if (fc_server_db_step_row (stmt)) {
     g_autofree char *address = g_strdup (fc_server_db_column_text (stmt, 1));
+    g_autofree char *key = create_confirmation (request, sqlite3_column_int64 (stmt, 0));
 
-    send_confirmation (request, sqlite3_column_int64 (stmt, 0), address);
+    if (key == NULL) {
+      respond_not_saved (request);
+      return;
+    }
+    mail_confirmation (request, key, address);
   }
   fc_server_request_respond_detail (request, SOUP_STATUS_OK, "ok");
 }

@@ -99,16 +99,24 @@ fc_password_verify (const char *password,
   return length == strlen (encoded) && memeql_sec (computed, encoded, length);
 }
 
-/* Hashing runs on a pool of its own, one thread fewer than there are
- * cores and at a lower priority, so that a burst of logins leaves the main
- * loop a core to answer everything else (GTask's shared pool would let
- * them take every core). */
+/* Hashing runs on a pool of its own, at a lower priority, so that a burst
+ * of logins leaves the main loop a core to answer everything else (GTask's
+ * shared pool would let them take every core). The queue is bounded: a
+ * flood of guesses must not leave a real login waiting behind all of them,
+ * so a job beyond the bound fails at once with G_IO_ERROR_BUSY. */
 
 typedef struct {
   char  *password;
   char  *encoded;     /* NULL: hash, else verify against it */
   guint  iterations;
 } HashJob;
+
+static GMutex pool_lock;
+static GThreadPool *pool;
+static guint pool_workers = 2;
+static guint pool_queue_limit = 16;
+static guint pool_jobs;            /* queued or running */
+static gint64 pool_job_us;         /* running average of one job's time */
 
 static void
 hash_job_free (HashJob *job)
@@ -125,6 +133,7 @@ run_job (gpointer data,
   g_autoptr(GTask) task = data;
   HashJob *job = g_task_get_task_data (task);
   static GPrivate niced;
+  gint64 started = g_get_monotonic_time ();
 
   if (g_private_get (&niced) == NULL) {
     /* Linux applies nice values per thread. */
@@ -136,20 +145,60 @@ run_job (gpointer data,
     g_task_return_boolean (task, fc_password_verify (job->password, job->encoded));
   else
     g_task_return_pointer (task, fc_password_hash (job->password, job->iterations), g_free);
+
+  g_mutex_lock (&pool_lock);
+  pool_jobs--;
+  pool_job_us = pool_job_us == 0 ? g_get_monotonic_time () - started
+                                 : (3 * pool_job_us + g_get_monotonic_time () - started) / 4;
+  g_mutex_unlock (&pool_lock);
+}
+
+void
+fc_password_configure_pool (guint workers,
+                            guint queue_limit)
+{
+  g_return_if_fail (workers > 0);
+
+  g_mutex_lock (&pool_lock);
+  pool_workers = workers;
+  pool_queue_limit = queue_limit;
+  if (pool != NULL)
+    g_thread_pool_set_max_threads (pool, workers, NULL);
+  g_mutex_unlock (&pool_lock);
+}
+
+guint
+fc_password_busy_retry_after (void)
+{
+  gint64 wait_us;
+
+  g_mutex_lock (&pool_lock);
+  wait_us = pool_job_us * ((pool_jobs + pool_workers - 1) / pool_workers);
+  g_mutex_unlock (&pool_lock);
+  return MAX (1, (wait_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 }
 
 static void
 push_job (GTask   *task,
           HashJob *job)
 {
-  static GThreadPool *pool;
+  gboolean full;
 
-  if (g_once_init_enter (&pool)) {
-    guint n = MAX (1, g_get_num_processors () - 1);
-
-    g_once_init_leave (&pool, g_thread_pool_new (run_job, NULL, n, FALSE, NULL));
-  }
   g_task_set_task_data (task, job, (GDestroyNotify) hash_job_free);
+
+  g_mutex_lock (&pool_lock);
+  if (pool == NULL)
+    pool = g_thread_pool_new (run_job, NULL, pool_workers, FALSE, NULL);
+  full = pool_jobs >= pool_workers + pool_queue_limit;
+  if (!full)
+    pool_jobs++;
+  g_mutex_unlock (&pool_lock);
+
+  if (full) {
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
+                             "Too many passwords are being checked; try again.");
+    return;
+  }
   g_thread_pool_push (pool, g_object_ref (task), NULL);
 }
 

@@ -26,6 +26,14 @@ char     *fc_password_hash           (const char           *password,
 gboolean  fc_password_verify         (const char           *password,
                                       const char           *encoded);
 
+/* The worker pool behind the _async variants: @workers threads and at most
+ * @queue_limit jobs waiting for one. A job beyond that fails with
+ * G_IO_ERROR_BUSY. Defaults: 2 and 16. */
+void      fc_password_configure_pool (guint                 workers,
+                                      guint                 queue_limit);
+/* Seconds the queue needs to drain, at least 1: a Retry-After for BUSY. */
+guint     fc_password_busy_retry_after (void);
+
 void      fc_password_hash_async     (const char           *password,
                                       guint                 iterations,
                                       GCancellable         *cancellable,

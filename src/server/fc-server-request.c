@@ -146,6 +146,23 @@ fc_server_request_get_base_url (FcServerRequest *self)
   return self->base_url;
 }
 
+char *
+fc_server_request_dup_local_url (FcServerRequest *self)
+{
+  GSocketAddress *local = soup_server_message_get_local_address (self->message);
+  GInetSocketAddress *inet;
+  g_autofree char *host = NULL;
+  gboolean v6;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (local))
+    return g_strdup ("http://localhost");
+  inet = G_INET_SOCKET_ADDRESS (local);
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+  v6 = strchr (host, ':') != NULL;
+  return g_strdup_printf ("http://%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "",
+                          g_inet_socket_address_get_port (inet));
+}
+
 const char *
 fc_server_request_get_header (FcServerRequest *self,
                               const char      *name)
@@ -374,6 +391,14 @@ static void
 write_string (GString    *out,
               const char *text)
 {
+  g_autofree char *valid = NULL;
+
+  /* Errors echo what the client sent (a path, a field name, a value), and
+   * those bytes need not be UTF-8; a JSON body must be, so invalid
+   * sequences go out as U+FFFD. */
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+
   g_string_append_c (out, '"');
   for (const char *p = text; *p != '\0'; p++) {
     guchar c = *p;
@@ -502,6 +527,13 @@ fc_server_request_respond_raw (FcServerRequest *self,
                                GBytes          *body)
 {
   g_return_if_fail (!self->responded);
+
+  /* A second answer replaces the first (the framework's 500 for a failed
+   * commit): cookies the first one set would hand out tokens that were
+   * never saved. */
+  if (self->status != 0 && !self->finished)
+    soup_message_headers_remove (soup_server_message_get_response_headers (self->message),
+                                 "Set-Cookie");
 
   self->responded = TRUE;
   self->status = status;

@@ -62,6 +62,9 @@ const char      *fc_server_request_get_method    (FcServerRequest *self);
 const char      *fc_server_request_get_path      (FcServerRequest *self);
 /* "http://127.0.0.1:8000", from the Host header, for absolute links. */
 const char      *fc_server_request_get_base_url  (FcServerRequest *self);
+/* "http://127.0.0.1:8000" from the socket the request came in on, whatever
+ * its Host header says: for links that must not be steered by the client. */
+char            *fc_server_request_dup_local_url (FcServerRequest *self);
 const char      *fc_server_request_get_header    (FcServerRequest *self,
                                                   const char      *name);
 const char      *fc_server_request_get_cookie    (FcServerRequest *self,

@@ -1,4 +1,4 @@
-/* fc-throttle.c — counting failures per key within a sliding window
+/* fc-throttle.c — counting login attempts within a sliding window
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,7 +15,8 @@
 
 struct _FcThrottle {
   GHashTable *failures;   /* key → GArray of gint64 seconds, oldest first */
-  guint       limit;
+  guint       limit;      /* per (client, account) */
+  guint       ceiling;    /* per client */
   guint       window_s;
 };
 
@@ -28,6 +29,7 @@ fc_throttle_new (guint limit,
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) g_array_unref);
   self->limit = limit;
+  self->ceiling = limit * FC_THROTTLE_CLIENT_FACTOR;
   self->window_s = window_s;
   return self;
 }
@@ -65,31 +67,30 @@ prune_cb (gpointer key,
   return times->len == 0 || g_array_index (times, gint64, times->len - 1) <= *cutoff;
 }
 
-guint
-fc_throttle_wait (FcThrottle *self,
-                  const char *key,
-                  gint64      now_s)
+static guint
+wait_for (FcThrottle *self,
+          const char *key,
+          guint       limit,
+          gint64      now_s)
 {
   GArray *times = g_hash_table_lookup (self->failures, key);
 
-  if (self->limit == 0 || times == NULL)
+  if (times == NULL)
     return 0;
   expire (self, times, now_s);
-  if (times->len < self->limit)
+  if (times->len < limit)
     return 0;
-  /* Free again once the oldest counted failure leaves the window. */
-  return MAX (1, g_array_index (times, gint64, times->len - self->limit) + self->window_s - now_s);
+  /* Free again once the oldest counted attempt leaves the window. */
+  return MAX (1, g_array_index (times, gint64, times->len - limit) + self->window_s - now_s);
 }
 
-void
-fc_throttle_add_failure (FcThrottle *self,
-                         const char *key,
-                         gint64      now_s)
+static void
+add (FcThrottle *self,
+     const char *key,
+     guint       keep,
+     gint64      now_s)
 {
   GArray *times;
-
-  if (self->limit == 0)
-    return;
 
   if (g_hash_table_size (self->failures) > PRUNE_AT) {
     gint64 cutoff = now_s - self->window_s;
@@ -104,14 +105,89 @@ fc_throttle_add_failure (FcThrottle *self,
   }
   expire (self, times, now_s);
   g_array_append_val (times, now_s);
-  /* Only the newest @limit matter for the wait. */
-  if (times->len > self->limit)
-    g_array_remove_range (times, 0, times->len - self->limit);
+  /* Only the newest @keep matter for the wait. */
+  if (times->len > keep)
+    g_array_remove_range (times, 0, times->len - keep);
+}
+
+static void
+remove_newest (FcThrottle *self,
+               const char *key)
+{
+  GArray *times = g_hash_table_lookup (self->failures, key);
+
+  if (times != NULL && times->len > 0)
+    g_array_set_size (times, times->len - 1);
+}
+
+/* Pair and client keys live in one table; their prefixes keep them apart. */
+static char *
+pair_key (const char *client,
+          const char *account)
+{
+  return g_strconcat ("pair\n", client, "\n", account, NULL);
+}
+
+static char *
+client_key (const char *client)
+{
+  return g_strconcat ("client\n", client, NULL);
+}
+
+guint
+fc_throttle_begin (FcThrottle *self,
+                   const char *client,
+                   const char *account,
+                   gint64      now_s)
+{
+  g_autofree char *pair = NULL;
+  g_autofree char *whole = NULL;
+  guint wait;
+
+  if (self->limit == 0)
+    return 0;
+
+  pair = pair_key (client, account);
+  whole = client_key (client);
+  wait = MAX (wait_for (self, pair, self->limit, now_s),
+              wait_for (self, whole, self->ceiling, now_s));
+  if (wait > 0)
+    return wait;
+  add (self, pair, self->limit, now_s);
+  add (self, whole, self->ceiling, now_s);
+  return 0;
+}
+
+/* Takes the attempt back from the client's count; the pair's whole
+ * history goes with @reset_pair, else just the attempt. */
+static void
+take_back (FcThrottle *self,
+           const char *client,
+           const char *account,
+           gboolean    reset_pair)
+{
+  g_autofree char *pair = pair_key (client, account);
+  g_autofree char *whole = client_key (client);
+
+  if (reset_pair)
+    g_hash_table_remove (self->failures, pair);
+  else
+    remove_newest (self, pair);
+  remove_newest (self, whole);
 }
 
 void
-fc_throttle_reset (FcThrottle *self,
-                   const char *key)
+fc_throttle_succeeded (FcThrottle *self,
+                       const char *client,
+                       const char *account)
 {
-  g_hash_table_remove (self->failures, key);
+  take_back (self, client, account, TRUE);
+}
+
+void
+fc_throttle_forgive (FcThrottle *self,
+                     const char *client,
+                     const char *account)
+{
+  take_back (self, client, account, FALSE);
 }

@@ -168,3 +168,152 @@ fc_st_b64url (const char *text)
   g_strdelimit (out, "/", '_');
   return out;
 }
+
+FcStRaw *
+fc_st_raw_send (FcTestServer *server,
+                const char   *local_ip,
+                const char   *request,
+                gsize         length)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GByteArray) received = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (server->base_url, G_URI_FLAGS_NONE, NULL);
+  FcStRaw *raw = g_new0 (FcStRaw, 1);
+  GInputStream *input;
+  const guint8 *end;
+  guint8 buffer[16384];
+  gssize n;
+
+  g_socket_client_set_timeout (client, 60);
+  if (local_ip != NULL) {
+    g_autoptr(GInetAddress) address = g_inet_address_new_from_string (local_ip);
+    g_autoptr(GSocketAddress) local = g_inet_socket_address_new (address, 0);
+
+    g_socket_client_set_local_address (client, local);
+  }
+  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri), g_uri_get_port (uri),
+                                                NULL, &error);
+  g_assert_no_error (error);
+
+  /* A server that dies or hangs up part way through is an answer too: no
+   * status. */
+  if (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                                 length, NULL, NULL, NULL)) {
+    input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+    while ((n = g_input_stream_read (input, buffer, sizeof buffer, NULL, NULL)) > 0)
+      g_byte_array_append (received, buffer, n);
+  }
+
+  end = received->len > 0 ? (const guint8 *) g_strstr_len ((const char *) received->data,
+                                                          received->len, "\r\n\r\n")
+                          : NULL;
+  if (end == NULL) {
+    raw->head = g_strndup ((const char *) received->data, received->len);
+    raw->body = g_bytes_new (NULL, 0);
+    return raw;
+  }
+  raw->head = g_strndup ((const char *) received->data, end - received->data);
+  raw->body = g_bytes_new (end + 4, received->len - (end + 4 - received->data));
+  if (g_str_has_prefix (raw->head, "HTTP/1.1 "))
+    raw->status = g_ascii_strtoull (raw->head + 9, NULL, 10);
+  return raw;
+}
+
+FcStRaw *
+fc_st_raw_post (FcTestServer *server,
+                const char   *local_ip,
+                const char   *path,
+                const char   *extra_headers,
+                const char   *body,
+                gsize         length)
+{
+  g_autoptr(GString) request = g_string_new (NULL);
+
+  g_string_append_printf (request, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Content-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT
+                          "\r\nConnection: close\r\n%s\r\n",
+                          path, length, extra_headers != NULL ? extra_headers : "");
+  g_string_append_len (request, body, length);
+  return fc_st_raw_send (server, local_ip, request->str, request->len);
+}
+
+char *
+fc_st_raw_header (FcStRaw    *raw,
+                  const char *name)
+{
+  g_auto(GStrv) lines = g_strsplit (raw->head, "\r\n", -1);
+  gsize name_length = strlen (name);
+
+  for (guint i = 1; lines[i] != NULL; i++) {
+    if (g_ascii_strncasecmp (lines[i], name, name_length) == 0 && lines[i][name_length] == ':')
+      return g_strstrip (g_strdup (lines[i] + name_length + 1));
+  }
+  return NULL;
+}
+
+void
+fc_st_raw_free (FcStRaw *raw)
+{
+  if (raw == NULL)
+    return;
+  g_free (raw->head);
+  g_bytes_unref (raw->body);
+  g_free (raw);
+}
+
+typedef struct {
+  FcTestServer *server;
+  FcStAttempt  *attempt;
+} AttemptThread;
+
+static gpointer
+attempt_thread (gpointer data)
+{
+  AttemptThread *thread = data;
+  FcStAttempt *attempt = thread->attempt;
+  g_autoptr(FcStRaw) raw = NULL;
+  g_autofree char *retry_after = NULL;
+  gint64 start;
+
+  if (attempt->delay_us > 0)
+    g_usleep (attempt->delay_us);
+  start = g_get_monotonic_time ();
+  raw = fc_st_raw_post (thread->server, attempt->local_ip, attempt->path, NULL, attempt->body,
+                        strlen (attempt->body));
+  attempt->latency_us = g_get_monotonic_time () - start;
+  attempt->status = raw->status;
+  retry_after = fc_st_raw_header (raw, "Retry-After");
+  attempt->retry_after = retry_after != NULL ? g_ascii_strtoll (retry_after, NULL, 10) : 0;
+  return NULL;
+}
+
+void
+fc_st_raw_post_all (FcTestServer *server,
+                    FcStAttempt  *attempts,
+                    guint         n)
+{
+  g_autofree AttemptThread *data = g_new0 (AttemptThread, n);
+  g_autofree GThread **threads = g_new0 (GThread *, n);
+
+  for (guint i = 0; i < n; i++) {
+    data[i].server = server;
+    data[i].attempt = &attempts[i];
+    threads[i] = g_thread_new ("attempt", attempt_thread, &data[i]);
+  }
+  for (guint i = 0; i < n; i++)
+    g_thread_join (threads[i]);
+}
+
+guint
+fc_st_attempts_count (FcStAttempt *attempts,
+                      guint        n,
+                      guint        status)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < n; i++)
+    count += attempts[i].status == status;
+  return count;
+}

@@ -45,6 +45,56 @@ char           *fc_st_b64url           (const char      *text);
 char           *fc_st_register         (FcTestServer    *server,
                                         const char      *email);
 
+/* An answer read off a plain socket: for requests a SoupSession would not
+ * send (raw bytes in the path, a forged Host) or from another local
+ * address. */
+typedef struct {
+  guint   status;     /* 0: the connection closed without an answer */
+  char   *head;       /* status line and headers */
+  GBytes *body;
+} FcStRaw;
+
+/* Sends @request (a whole HTTP/1.1 request, sent as is) to @server from
+ * @local_ip (NULL: any) and reads until the server closes. */
+FcStRaw        *fc_st_raw_send         (FcTestServer    *server,
+                                        const char      *local_ip,
+                                        const char      *request,
+                                        gsize            length);
+/* A POST with a JSON body and "Connection: close"; @extra_headers are more
+ * "Name: value\r\n" lines or NULL. */
+FcStRaw        *fc_st_raw_post         (FcTestServer    *server,
+                                        const char      *local_ip,
+                                        const char      *path,
+                                        const char      *extra_headers,
+                                        const char      *body,
+                                        gsize            length);
+/* A header's value (the first), or NULL. */
+char           *fc_st_raw_header       (FcStRaw         *raw,
+                                        const char      *name);
+void            fc_st_raw_free         (FcStRaw         *raw);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcStRaw, fc_st_raw_free)
+
+/* One of many requests sent at once, each on its own thread and
+ * connection; the fields after @body are filled in. */
+typedef struct {
+  const char *local_ip;    /* NULL: any */
+  const char *path;
+  const char *body;        /* JSON */
+  gint64      delay_us;    /* before sending */
+  guint       status;
+  gint64      latency_us;  /* from sending to the end of the answer */
+  gint64      retry_after; /* seconds, 0 when absent */
+} FcStAttempt;
+
+/* Sends every attempt at once and waits for all the answers. */
+void            fc_st_raw_post_all     (FcTestServer    *server,
+                                        FcStAttempt     *attempts,
+                                        guint            n);
+guint           fc_st_attempts_count   (FcStAttempt     *attempts,
+                                        guint            n,
+                                        guint            status);
+
 #define FC_ST_PASSWORD "Sup3r-Secret-42"
 
 G_END_DECLS
