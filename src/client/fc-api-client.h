@@ -174,9 +174,11 @@ JsonNode     *fc_api_client_request_multipart_finish (FcApiClient         *self,
 
 /* GETs a paginated list and follows its `next` links to the end. Each link is
  * followed on this client's own server (only its path and query are used),
- * so a token never goes elsewhere. @page_func: (nullable) runs per page. The
- * result is every item of every page; an unpaginated JSON list is accepted
- * as one page. */
+ * so a token never goes elsewhere. @page_func: (nullable) runs per page and
+ * then owns what it needs of it: with a page function the items are not
+ * kept, and the result is an empty array (memory stays one page whatever
+ * the length of the list). Without one, the result is every item of every
+ * page. An unpaginated JSON list is accepted as one page. */
 void          fc_api_client_fetch_all_async         (FcApiClient         *self,
                                                      const char          *path,
                                                      FcApiRequestFlags    flags,
@@ -257,8 +259,9 @@ JsonObject   *fc_api_client_get_user_finish         (FcApiClient         *self,
  * "nutrition", "workouts", "health", "payments", "notifications",
  * "dashboard", "admin"). From `GET api/v1/` → `sections` when the server
  * offers it; else (the Django backend answers 404 with HTML) by probing
- * `auth/profile/` and `nutrition/`: a section that answers 404 is absent, any
- * other answer means present, and every other section is absent. Fails only
+ * `auth/profile/` and `nutrition/` (with the token when signed in): a section
+ * that answers 404 is absent, any other answer means present, and every
+ * other section is absent. Fails only
  * when the server cannot be reached or answers 5xx. */
 void          fc_api_client_detect_sections_async   (FcApiClient         *self,
                                                      GCancellable        *cancellable,

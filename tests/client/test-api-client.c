@@ -662,6 +662,11 @@ test_sign_out (void)
   g_assert_cmpuint (server_refresh_status (server, refresh), ==, 401);
 }
 
+typedef struct {
+  GArray     *progress;  /* guint: `fetched` per page */
+  GHashTable *names;
+} Pages;
+
 static void
 on_page_cb (FcApiClient *client,
             JsonArray   *page,
@@ -669,11 +674,18 @@ on_page_cb (FcApiClient *client,
             guint        count,
             gpointer     user_data)
 {
-  GArray *progress = user_data;
+  Pages *pages = user_data;
 
   g_assert_cmpuint (json_array_get_length (page), <=, 7);
-  g_array_append_val (progress, fetched);
+  g_array_append_val (pages->progress, fetched);
   g_assert_cmpuint (count, ==, 23);
+  for (guint i = 0; i < json_array_get_length (page); i++) {
+    JsonNode *element = json_array_get_element (page, i);
+
+    g_assert_true (JSON_NODE_HOLDS_OBJECT (element));
+    g_hash_table_add (pages->names, g_strdup (fc_json_get_string (json_node_get_object (element),
+                                                                  "name")));
+  }
 }
 
 static void
@@ -687,6 +699,7 @@ test_pagination (void)
   g_autoptr(GArray) progress = g_array_new (FALSE, FALSE, sizeof (guint));
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
+  Pages pages = { progress, names };
   guint status = 0;
 
   /* 23 private foods: only this user sees them. */
@@ -702,27 +715,32 @@ test_pagination (void)
   }
 
   fc_api_client_fetch_all_async (client, "nutrition/foods/?page_size=7&search=Food",
-                                 FC_API_REQUEST_NONE, on_page_cb, g_array_ref (progress),
-                                 (GDestroyNotify) g_array_unref, NULL, on_done_cb, &slot);
+                                 FC_API_REQUEST_NONE, on_page_cb, &pages, NULL, NULL, on_done_cb,
+                                 &slot);
   result = wait_for (&slot);
   items = fc_api_client_fetch_all_finish (client, result, NULL, &error);
   g_assert_no_error (error);
 
-  g_assert_cmpuint (json_array_get_length (items), ==, 23);
+  /* The pages went to the page function and were not kept (a pull streams
+   * them into the store: memory stays one page). */
+  g_assert_cmpuint (json_array_get_length (items), ==, 0);
   g_assert_cmpuint (progress->len, ==, 4);
   g_assert_cmpuint (g_array_index (progress, guint, 0), ==, 7);
   g_assert_cmpuint (g_array_index (progress, guint, 1), ==, 14);
   g_assert_cmpuint (g_array_index (progress, guint, 2), ==, 21);
   g_assert_cmpuint (g_array_index (progress, guint, 3), ==, 23);
-  for (guint i = 0; i < 23; i++) {
-    JsonNode *element = json_array_get_element (items, i);
-
-    g_assert_true (JSON_NODE_HOLDS_OBJECT (element));
-    g_hash_table_add (names, g_strdup (fc_json_get_string (json_node_get_object (element),
-                                                           "name")));
-  }
   /* Each food once: pages neither overlap nor skip. */
   g_assert_cmpuint (g_hash_table_size (names), ==, 23);
+
+  /* Without a page function the result is the whole list. */
+  g_clear_pointer (&items, json_array_unref);
+  g_clear_object (&result);
+  fc_api_client_fetch_all_async (client, "nutrition/foods/?page_size=7&search=Food",
+                                 FC_API_REQUEST_NONE, NULL, NULL, NULL, NULL, on_done_cb, &slot);
+  result = wait_for (&slot);
+  items = fc_api_client_fetch_all_finish (client, result, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (items), ==, 23);
 }
 
 static void
@@ -754,6 +772,21 @@ test_sections (void)
   g_assert_cmpstrv (their_sections, ((const char *[]) { "auth", "nutrition", NULL }));
   g_assert_cmpuint (fake_hits (django, "/api/v1/"), >=, 1);
   g_assert_cmpuint (fake_hits (django, "/api/v1/auth/profile/"), ==, 1);
+  /* Signed out, the probe goes without a token... */
+  g_assert_cmpstr (fake_header (django, "/api/v1/auth/profile/", "Authorization"), ==, "");
+
+  /* ...signed in, never: auth/profile/ needs one, and an anonymous probe
+   * is a 401 on every detection. */
+  g_clear_object (&result);
+  g_clear_pointer (&their_sections, g_strfreev);
+  fc_api_client_set_tokens (theirs, "fake-access", "fake.refresh-token");
+  fc_api_client_detect_sections_async (theirs, NULL, on_done_cb, &slot);
+  result = wait_for (&slot);
+  their_sections = fc_api_client_detect_sections_finish (theirs, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (their_sections, ((const char *[]) { "auth", "nutrition", NULL }));
+  g_assert_cmpstr (fake_header (django, "/api/v1/auth/profile/", "Authorization"), ==,
+                   "Bearer fake-access");
 }
 
 /* The Django backend's login and logout, as recorded */
