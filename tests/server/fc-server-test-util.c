@@ -169,6 +169,28 @@ fc_st_b64url (const char *text)
   return out;
 }
 
+char *
+fc_st_jwt_sign (const char *secret,
+                const char *header,
+                const char *payload)
+{
+  g_autofree char *header64 = fc_st_b64url (header);
+  g_autofree char *payload64 = fc_st_b64url (payload);
+  g_autofree char *input = g_strconcat (header64, ".", payload64, NULL);
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) secret, strlen (secret));
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  g_autofree char *signature = NULL;
+
+  g_hmac_update (hmac, (const guchar *) input, -1);
+  g_hmac_get_digest (hmac, digest, &length);
+  signature = g_base64_encode (digest, length);
+  g_strdelimit (signature, "+", '-');
+  g_strdelimit (signature, "/", '_');
+  signature[strcspn (signature, "=")] = '\0';
+  return g_strconcat (input, ".", signature, NULL);
+}
+
 FcStRaw *
 fc_st_raw_send (FcTestServer *server,
                 const char   *local_ip,

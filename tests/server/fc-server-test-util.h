@@ -41,6 +41,11 @@ gint64          fc_st_jwt_claim        (const char      *token,
                                         const char      *claim);
 /* base64url without padding, as in JWTs. */
 char           *fc_st_b64url           (const char      *text);
+/* A JWT of exactly this header and payload, signed HS256 as PyJWT does:
+ * for tokens fc_jwt_encode() would never make. */
+char           *fc_st_jwt_sign         (const char      *secret,
+                                        const char      *header,
+                                        const char      *payload);
 /* Registers @email with a fixed good password; returns the access token. */
 char           *fc_st_register         (FcTestServer    *server,
                                         const char      *email);

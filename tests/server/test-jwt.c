@@ -167,6 +167,34 @@ test_malformed (void)
   }
 }
 
+/* The header is parsed before the signature is checked, so anyone could
+ * send a header nested 80,000 levels; a payload needs the key. Both
+ * overflowed json-glib's parser. */
+static void
+test_deep_json (void)
+{
+  g_autofree char *arrays = g_strnfill (80000, '[');
+  g_autoptr(GString) objects = g_string_new (NULL);
+  g_autofree char *deep_header = NULL;
+  g_autofree char *deep_payload = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcJwtClaims) claims = NULL;
+
+  for (guint i = 0; i < 60000; i++)
+    g_string_append (objects, "{\"a\":");
+  deep_header = fc_st_jwt_sign (SECRET, arrays, "{}");
+  deep_payload = fc_st_jwt_sign (SECRET, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", objects->str);
+
+  claims = fc_jwt_decode (SECRET, deep_header, NULL, NOW, &error);
+  g_assert_null (claims);
+  g_assert_error (error, FC_JWT_ERROR, FC_JWT_ERROR_INVALID);
+  g_clear_error (&error);
+
+  claims = fc_jwt_decode (SECRET, deep_payload, NULL, NOW, &error);
+  g_assert_null (claims);
+  g_assert_error (error, FC_JWT_ERROR, FC_JWT_ERROR_INVALID);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -180,6 +208,7 @@ main (int   argc,
   g_test_add_func ("/server/jwt/wrong-type", test_wrong_type);
   g_test_add_func ("/server/jwt/expired", test_expired);
   g_test_add_func ("/server/jwt/malformed", test_malformed);
+  g_test_add_func ("/server/jwt/deep-json", test_deep_json);
 
   return g_test_run ();
 }
