@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The caller's own profile only, in JSON or multipart. An uploaded image is
- * decoded in full with gdk-pixbuf before it is kept (the Django backend
+ * decoded in full on a worker thread before it is kept (the Django backend
  * uses Pillow's verify() for the same), stored under the media dir with the
  * extension of the format it really is, and served back under /media/.
  */
@@ -12,7 +12,6 @@
 
 #include "config.h"
 
-#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <libsoup/soup.h>
 #include <math.h>
 #include <string.h>
@@ -27,81 +26,10 @@
 
 #define PROFILE_DIR "profile"
 #define FITNESS_GOAL_MAX_LENGTH 255
-#define MAX_IMAGE_PIXELS (40 * 1000 * 1000)
 #define INVALID_IMAGE "Upload a valid image. The file you uploaded was either not an image or a " \
                       "corrupted image."
 
 static const char * const genders[] = { "male", "female", NULL };
-
-/* The formats we accept, recognised by their magic bytes, with the
- * extension a stored file gets: the served Content-Type follows what the
- * bytes are, never the name the client chose (an "avatar.html" must not
- * come back as a web page). Naming the loader also keeps gdk-pixbuf from
- * sniffing, which needs the shared MIME database. */
-static const struct {
-  const char *magic;
-  gsize       magic_length;
-  gsize       offset;
-  const char *loader;
-  const char *extension;
-} image_formats[] = {
-  { "\x89PNG\r\n\x1a\n", 8, 0, "png", ".png" },
-  { "\xff\xd8\xff", 3, 0, "jpeg", ".jpg" },
-  { "GIF87a", 6, 0, "gif", ".gif" },
-  { "GIF89a", 6, 0, "gif", ".gif" },
-  { "BM", 2, 0, "bmp", ".bmp" },
-  { "WEBP", 4, 8, "webp", ".webp" },
-};
-
-typedef struct {
-  gboolean too_large;
-} DecodeState;
-
-static void
-on_size_prepared_cb (GdkPixbufLoader *loader,
-                     int              width,
-                     int              height,
-                     gpointer         user_data)
-{
-  DecodeState *state = user_data;
-
-  /* A tiny file can claim a huge canvas; refuse it before decoding. */
-  if ((gint64) width * height > MAX_IMAGE_PIXELS) {
-    state->too_large = TRUE;
-    gdk_pixbuf_loader_set_size (loader, 1, 1);
-  }
-}
-
-/* Decodes @data completely; returns the extension for its format, or NULL
- * when it is not an image we take. */
-static const char *
-check_image (GBytes *data)
-{
-  gsize size;
-  const guint8 *bytes = g_bytes_get_data (data, &size);
-
-  for (gsize i = 0; i < G_N_ELEMENTS (image_formats); i++) {
-    g_autoptr(GdkPixbufLoader) loader = NULL;
-    DecodeState state = { FALSE };
-    gboolean ok;
-
-    if (size < image_formats[i].offset + image_formats[i].magic_length ||
-        memcmp (bytes + image_formats[i].offset, image_formats[i].magic,
-                image_formats[i].magic_length) != 0)
-      continue;
-
-    loader = gdk_pixbuf_loader_new_with_type (image_formats[i].loader, NULL);
-    if (loader == NULL)
-      return NULL;
-    g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared_cb), &state);
-    ok = gdk_pixbuf_loader_write_bytes (loader, data, NULL);
-    ok = gdk_pixbuf_loader_close (loader, NULL) && ok;
-    if (!ok || state.too_large || gdk_pixbuf_loader_get_pixbuf (loader) == NULL)
-      return NULL;
-    return image_formats[i].extension;
-  }
-  return NULL;
-}
 
 static void
 ensure_profile (sqlite3 *db,
@@ -262,12 +190,9 @@ validate_update (FcServerRequest *request,
     update->has_goal = fc_validate_string (body, "fitness_goal", FALSE, TRUE,
                                            FITNESS_GOAL_MAX_LENGTH, errors, &update->goal);
 
+  /* An image is checked afterwards, off the main loop (update_profile()). */
   update->img = fc_server_request_get_file (request, "img", &update->img_name, NULL);
-  if (update->img != NULL) {
-    update->img_extension = check_image (update->img);
-    if (update->img_extension == NULL)
-      fc_field_errors_add (errors, "img", INVALID_IMAGE);
-  } else if (fc_json_has_member (body, "img")) {
+  if (update->img == NULL && fc_json_has_member (body, "img")) {
     if (fc_json_is_null (body, "img"))
       update->clear_img = TRUE;
     else
@@ -312,26 +237,21 @@ bind_nullable_double (FcServerStmt *stmt,
     sqlite3_bind_double (stmt, index, value);
 }
 
-static void
-update_profile (FcServerRequest *request)
+/* Writes a validated update whose image, if any, was checked. FALSE after
+ * answering with an error. */
+static gboolean
+write_profile (FcServerRequest *request,
+               ProfileUpdate   *update_in)
 {
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
   sqlite3 *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
-  g_autoptr(JsonObject) body = normalize_form (request);
-  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autoptr(FcServerStmt) stmt = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *old_img = NULL;
   g_autofree char *new_img = NULL;
   g_autofree char *now = fc_time_now_iso8601 ();
-  ProfileUpdate update = { 0 };
-
-  validate_update (request, body, errors, &update);
-  if (!fc_field_errors_is_empty (errors)) {
-    fc_server_request_respond_errors (request, errors);
-    return;
-  }
+  ProfileUpdate update = *update_in;
 
   ensure_profile (db, user_id);
   old_img = current_image (db, user_id);
@@ -349,7 +269,7 @@ update_profile (FcServerRequest *request)
       g_warning ("Cannot store a profile image: %s", error->message);
       fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                                         "A server error occurred.");
-      return;
+      return FALSE;
     }
   }
 
@@ -380,14 +300,74 @@ update_profile (FcServerRequest *request)
     fc_media_remove (config->media_dir, new_img);
     fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                                       "A server error occurred.");
-    return;
+    return FALSE;
   }
 
   /* The replaced file is no longer referenced by anyone. */
   if ((new_img != NULL || update.clear_img) && old_img != NULL)
     fc_media_remove (config->media_dir, old_img);
+  return TRUE;
+}
 
-  respond_profile (request);
+/* Main thread again, after the image was decoded: the continuation writes
+ * in a transaction of its own. */
+static void
+on_image_checked_cb (GObject      *source_object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(FcServerRequest) request = user_data;
+  sqlite3 *db = fc_server_request_get_db (request);
+  g_autoptr(JsonObject) body = normalize_form (request);
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  ProfileUpdate update = { 0 };
+
+  /* Valid before; validated again only to point into this body. */
+  validate_update (request, body, errors, &update);
+  update.img_extension = fc_validate_image_finish (result);
+  if (update.img_extension == NULL)
+    fc_field_errors_add (errors, "img", INVALID_IMAGE);
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
+
+  if (!fc_server_db_begin (db)) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                      "The database is busy; try again.");
+    return;
+  }
+  if (!fc_server_db_end (db, write_profile (request, &update))) {
+    if (!fc_server_request_has_responded (request))
+      fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                        "A server error occurred.");
+    return;
+  }
+  if (!fc_server_request_has_responded (request))
+    respond_profile (request);
+}
+
+static void
+update_profile (FcServerRequest *request)
+{
+  g_autoptr(JsonObject) body = normalize_form (request);
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  ProfileUpdate update = { 0 };
+
+  validate_update (request, body, errors, &update);
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
+
+  /* Decoding a large image takes a while: never on the main loop. */
+  if (update.img != NULL) {
+    fc_validate_image_async (update.img, NULL, on_image_checked_cb,
+                             fc_server_request_ref (request));
+    return;
+  }
+  if (write_profile (request, &update))
+    respond_profile (request);
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -954,4 +955,186 @@ fc_validate_list_item (JsonArray     *array,
   }
 
   return json_node_get_object (node);
+}
+
+/* ---- Uploaded images ---------------------------------------------------- */
+
+/* The formats we accept, recognised by their magic bytes, with the
+ * extension a stored file gets: the served Content-Type follows what the
+ * bytes are, never the name the client chose (an "avatar.html" must not
+ * come back as a web page). Naming the loader also keeps gdk-pixbuf from
+ * sniffing, which needs the shared MIME database. */
+static const struct {
+  const char *magic;
+  gsize       magic_length;
+  gsize       offset;
+  const char *loader;
+  const char *extension;
+} image_formats[] = {
+  { "\x89PNG\r\n\x1a\n", 8, 0, "png", ".png" },
+  { "\xff\xd8\xff", 3, 0, "jpeg", ".jpg" },
+  { "GIF87a", 6, 0, "gif", ".gif" },
+  { "GIF89a", 6, 0, "gif", ".gif" },
+  { "BM", 2, 0, "bmp", ".bmp" },
+  { "WEBP", 4, 8, "webp", ".webp" },
+};
+
+/* The first bytes fed to a loader: enough for any format's header. Each
+ * later write doubles, so at most about as much as came before is decoded
+ * once the header has told the size. */
+#define IMAGE_FIRST_WRITE 512
+#define IMAGE_WRITE_MAX (256 * 1024)
+
+static guint32
+read_be16 (const guint8 *p)
+{
+  return (guint32) p[0] << 8 | p[1];
+}
+
+static guint32
+read_be32 (const guint8 *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
+static guint32
+read_le16 (const guint8 *p)
+{
+  return (guint32) p[1] << 8 | p[0];
+}
+
+/* The pixel count a PNG, JPEG, GIF or BMP header claims, or -1 when the
+ * header is not where it should be (the decoder then has its say). */
+static gint64
+header_pixels (const guint8 *bytes,
+               gsize         size,
+               const char   *format)
+{
+  if (g_str_equal (format, "png") && size >= 24 && memcmp (bytes + 12, "IHDR", 4) == 0)
+    return (gint64) read_be32 (bytes + 16) * read_be32 (bytes + 20);
+
+  if (g_str_equal (format, "gif") && size >= 10)
+    return (gint64) read_le16 (bytes + 6) * read_le16 (bytes + 8);
+
+  if (g_str_equal (format, "bmp") && size >= 26) {
+    gint32 width = (gint32) (read_le16 (bytes + 18) | read_le16 (bytes + 20) << 16);
+    gint32 height = (gint32) (read_le16 (bytes + 22) | read_le16 (bytes + 24) << 16);
+
+    if (read_le16 (bytes + 14) == 12)  /* OS/2 1.x: 16-bit sizes */
+      return (gint64) read_le16 (bytes + 18) * read_le16 (bytes + 20);
+    return ABS ((gint64) width) * ABS ((gint64) height);
+  }
+
+  if (g_str_equal (format, "jpeg")) {
+    /* The segments before the first frame header (SOF0–SOF15 but for DHT,
+     * JPG and DAC) each give their length. */
+    for (gsize i = 2; i + 9 <= size;) {
+      guint8 marker;
+
+      if (bytes[i] != 0xff)
+        return -1;
+      marker = bytes[i + 1];
+      if (marker == 0xff) {
+        i++;
+        continue;
+      }
+      if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 &&
+          marker != 0xcc)
+        return (gint64) read_be16 (bytes + i + 5) * read_be16 (bytes + i + 7);
+      if (marker == 0xda)
+        return -1;
+      if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8))
+        i += 2;
+      else
+        i += 2 + read_be16 (bytes + i + 2);
+    }
+  }
+  return -1;
+}
+
+/* For the formats whose header is not read above: their loader says the
+ * size before it decodes a pixel, and is then given nothing more. */
+static void
+on_image_size_prepared_cb (GdkPixbufLoader *loader,
+                           int              width,
+                           int              height,
+                           gpointer         user_data)
+{
+  gboolean *too_large = user_data;
+
+  if ((gint64) width * height > FC_VALIDATE_IMAGE_PIXELS_MAX)
+    *too_large = TRUE;
+}
+
+static const char *
+decode_image (GBytes *data)
+{
+  gsize size;
+  const guint8 *bytes = g_bytes_get_data (data, &size);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (image_formats); i++) {
+    g_autoptr(GdkPixbufLoader) loader = NULL;
+    gboolean too_large = FALSE;
+    gboolean ok = TRUE;
+    gsize offset = 0, chunk = IMAGE_FIRST_WRITE;
+
+    if (size < image_formats[i].offset + image_formats[i].magic_length ||
+        memcmp (bytes + image_formats[i].offset, image_formats[i].magic,
+                image_formats[i].magic_length) != 0)
+      continue;
+
+    if (header_pixels (bytes, size, image_formats[i].loader) > FC_VALIDATE_IMAGE_PIXELS_MAX)
+      return NULL;
+
+    loader = gdk_pixbuf_loader_new_with_type (image_formats[i].loader, NULL);
+    if (loader == NULL)
+      return NULL;
+    g_signal_connect (loader, "size-prepared", G_CALLBACK (on_image_size_prepared_cb),
+                      &too_large);
+    while (ok && !too_large && offset < size) {
+      gsize n = MIN (chunk, size - offset);
+
+      ok = gdk_pixbuf_loader_write (loader, bytes + offset, n, NULL);
+      offset += n;
+      chunk = MIN (chunk * 2, IMAGE_WRITE_MAX);
+    }
+    ok = gdk_pixbuf_loader_close (loader, NULL) && ok;
+    if (!ok || too_large || gdk_pixbuf_loader_get_pixbuf (loader) == NULL)
+      return NULL;
+    return image_formats[i].extension;
+  }
+  return NULL;
+}
+
+static void
+decode_image_thread_cb (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  g_task_return_pointer (task, (gpointer) decode_image (task_data), NULL);
+}
+
+void
+fc_validate_image_async (GBytes              *data,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (data != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fc_validate_image_async);
+  g_task_set_task_data (task, g_bytes_ref (data), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, decode_image_thread_cb);
+}
+
+const char *
+fc_validate_image_finish (GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), NULL);
 }

@@ -23,6 +23,7 @@
 
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -121,5 +122,22 @@ JsonObject *fc_validate_list_item (JsonArray           *array,
                                    FcFieldErrors       *item_errors);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcFieldErrors, fc_field_errors_free)
+
+/* Most pixels an uploaded image may have: a 16-megapixel photo. Decoded,
+ * that is 64 MB; a few kilobytes of PNG can claim far more. */
+#define FC_VALIDATE_IMAGE_PIXELS_MAX (16 * 1000 * 1000)
+
+/* Checks on a worker thread that @data is an image we take (PNG, JPEG, GIF,
+ * BMP or WebP, recognised by its bytes) by decoding it completely, as
+ * Django's ImageField does with Pillow; its size is read from its header
+ * first, and more than FC_VALIDATE_IMAGE_PIXELS_MAX pixels are refused
+ * before any of them is decoded. */
+void        fc_validate_image_async  (GBytes              *data,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+/* The extension a stored file of that format gets (".png"), or NULL when
+ * the bytes are not an image we take. */
+const char *fc_validate_image_finish (GAsyncResult        *result);
 
 G_END_DECLS

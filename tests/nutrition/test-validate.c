@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <math.h>
 
 #include "fc-json.h"
@@ -326,6 +327,74 @@ test_nested_errors (void)
                          "[\"Invalid pk \\\"9999\\\" - object does not exist.\"]}]}");
 }
 
+static void
+on_image_checked_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  const char **extension = user_data;
+
+  *extension = fc_validate_image_finish (result);
+  g_main_context_wakeup (NULL);
+}
+
+/* The extension fc_validate_image_async() gives, or NULL. */
+static const char *
+check_image (GBytes *data)
+{
+  const char *extension = "(pending)";
+
+  fc_validate_image_async (data, NULL, on_image_checked_cb, &extension);
+  while (g_strcmp0 (extension, "(pending)") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  return extension;
+}
+
+static GBytes *
+solid_image (int         width,
+             int         height,
+             const char *type)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  gchar *data = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x336699ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &data, &size, type, &error, NULL));
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, size);
+}
+
+/* Images are recognised by their bytes and decoded whole; what claims more
+ * than 16 megapixels is refused from its header. */
+static void
+test_images (void)
+{
+  g_autoptr(GBytes) png = solid_image (40, 30, "png");
+  g_autoptr(GBytes) jpeg = solid_image (40, 30, "jpeg");
+  g_autoptr(GBytes) bmp = solid_image (40, 30, "bmp");
+  g_autoptr(GBytes) largest = solid_image (4000, FC_VALIDATE_IMAGE_PIXELS_MAX / 4000, "jpeg");
+  g_autoptr(GBytes) too_large = solid_image (4000, FC_VALIDATE_IMAGE_PIXELS_MAX / 4000 + 1,
+                                             "jpeg");
+  g_autoptr(GBytes) truncated = g_bytes_new_from_bytes (png, 0, 40);
+  g_autoptr(GBytes) text = g_bytes_new_static ("<html>hello</html>", 18);
+  /* A GIF's logical screen of 65535 x 65535 pixels, and nothing else. */
+  static const guint8 huge_gif[] = {
+    'G', 'I', 'F', '8', '9', 'a', 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, ';',
+  };
+  g_autoptr(GBytes) gif = g_bytes_new_static (huge_gif, sizeof huge_gif);
+
+  g_assert_cmpstr (check_image (png), ==, ".png");
+  g_assert_cmpstr (check_image (jpeg), ==, ".jpg");
+  g_assert_cmpstr (check_image (bmp), ==, ".bmp");
+  g_assert_cmpstr (check_image (largest), ==, ".jpg");
+  g_assert_null (check_image (too_large));
+  g_assert_null (check_image (truncated));
+  g_assert_null (check_image (text));
+  g_assert_null (check_image (gif));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +409,7 @@ main (int   argc,
   g_test_add_func ("/server/validate/date-email", test_date_email);
   g_test_add_func ("/server/validate/pk-and-lists", test_pk_and_lists);
   g_test_add_func ("/server/validate/nested-errors", test_nested_errors);
+  g_test_add_func ("/server/validate/images", test_images);
 
   return g_test_run ();
 }
