@@ -496,7 +496,9 @@ food_update (FcServerRequest *request)
   }
 
   row_timestamps (&row, now, FALSE);
-  /* A longer description makes every plan the food is in longer. */
+  /* A longer description makes every plan the food is in longer. Only its
+   * owner's meals hold a private food; staff, who may also edit public
+   * ones, are trusted not to bloat them. */
   if (!fc_nutrition_row_update (db, "foods", id, &row) ||
       !fc_nutrition_check_plans_size (db, fc_server_request_get_user_id (request),
                                       "description", errors)) {
