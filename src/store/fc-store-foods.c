@@ -77,30 +77,35 @@ fc_store_foods_list (FcStoreDb       *db,
   return collect_foods (db, stmt, result, result_free, error);
 }
 
-/* Turns what the user typed into an FTS5 query that cannot be a syntax
- * error: every run of letters and digits becomes a quoted prefix term, and
- * everything else (quotes, *, parentheses, OR, NEAR, column filters) is
- * dropped, so `"foo* OR (` searches for foo and or. FTS5 has no escaping
- * function for this, hence the hand-written tokenizer. */
-char *
-fc_store_fts_query (const char *text)
+/* The most words a search looks at: each adds a condition, and a query
+ * of more words than this is not typed as you search. */
+#define MAX_TERMS 8
+
+/* What the user typed, split like the server's SearchFilter splits it
+ * (every term must match), but on anything that is not a letter or a
+ * digit rather than only spaces and commas, so that nothing typed can be
+ * query syntax: `"foo* OR (` searches for foo and or. NULL when nothing
+ * searchable was typed. */
+char **
+fc_store_search_terms (const char *text)
 {
-  g_autoptr(GString) query = g_string_new (NULL);
+  g_autoptr(GStrvBuilder) terms = NULL;
   g_autoptr(GString) term = g_string_new (NULL);
   const char *p = text;
+  guint n = 0;
 
   if (text == NULL || !g_utf8_validate (text, -1, NULL))
     return NULL;
 
+  terms = g_strv_builder_new ();
   for (;;) {
     gunichar c = g_utf8_get_char (p);
 
     if (c != 0 && g_unichar_isalnum (c)) {
       g_string_append_unichar (term, c);
     } else if (term->len > 0) {
-      if (query->len > 0)
-        g_string_append_c (query, ' ');
-      g_string_append_printf (query, "\"%s\"*", term->str);
+      if (n++ < MAX_TERMS)
+        g_strv_builder_add (terms, term->str);
       g_string_truncate (term, 0);
     }
     if (c == 0)
@@ -108,9 +113,77 @@ fc_store_fts_query (const char *text)
     p = g_utf8_next_char (p);
   }
 
-  return query->len > 0 ? g_strdup (query->str) : NULL;
+  return n > 0 ? g_strv_builder_end (terms) : NULL;
 }
 
+/* The server's condition for one term (?N a `%term%` pattern, ?N+1 the
+ * term): in the name, in the description, or the category's code. */
+static void
+append_term_condition (GString *sql,
+                       guint    param)
+{
+  g_string_append_printf (sql,
+                          " AND (f.name LIKE ?%u OR f.description LIKE ?%u"
+                          " OR f.food_category = ?%u COLLATE NOCASE)",
+                          param, param, param + 1);
+}
+
+/* Runs @sql (parameters: ?1 the trigram query or NULL, ?2 the category or
+ * NULL, ?3 the limit, ?4 the name prefix pattern, then two per term from
+ * ?5) and appends its foods to @items. */
+static gboolean
+collect_search (FcStoreDb   *db,
+                const char  *sql,
+                const char  *match,
+                FcStoreArgs *args,
+                char       **terms,
+                gint64       limit,
+                GPtrArray   *items,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, sql, error);
+  g_autofree char *prefix = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  prefix = g_strconcat (terms[0], "%", NULL);
+  fc_store_bind_text (stmt, 1, match);
+  fc_store_bind_text (stmt, 2, args->text2);
+  sqlite3_bind_int64 (stmt, 3, limit);
+  sqlite3_bind_text (stmt, 4, prefix, -1, SQLITE_TRANSIENT);
+  for (guint i = 0; terms[i] != NULL; i++) {
+    g_autofree char *pattern = g_strconcat ("%", terms[i], "%", NULL);
+
+    sqlite3_bind_text (stmt, 5 + 2 * i, pattern, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, 6 + 2 * i, terms[i], -1, SQLITE_TRANSIENT);
+  }
+
+  while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW)
+    g_ptr_array_add (items, food_item_from_row (stmt));
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  FcFoodItem *x = *(FcFoodItem **) a, *y = *(FcFoodItem **) b;
+  int order = g_ascii_strcasecmp (x->name, y->name);
+
+  return order != 0 ? order : (x->id > y->id) - (x->id < y->id);
+}
+
+/* Search as the server searches (every term anywhere in the name or the
+ * description, or the category's code), ordered cheaply: foods whose name
+ * starts with the first term, in name order, straight off the NOCASE name
+ * index; then the other matches as the index yields them, the first
+ * `limit` sorted by name. Nothing ranks every match: a first letter
+ * matches most foods, and the list shows fifty. The longest term of
+ * three letters or more goes through the trigram index; the others are
+ * checked on the rows it yields, or, with no term long enough for a
+ * trigram, on a walk of the table that stops at the limit. */
 gboolean
 fc_store_foods_search (FcStoreDb       *db,
                        gpointer         data,
@@ -119,24 +192,78 @@ fc_store_foods_search (FcStoreDb       *db,
                        GError         **error)
 {
   FcStoreArgs *args = data;
-  g_autofree char *match = fc_store_fts_query (args->text);
-  sqlite3_stmt *stmt;
+  g_auto(GStrv) terms = fc_store_search_terms (args->text);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *match = NULL;
+  g_autoptr(GString) first = NULL;
+  g_autoptr(GString) rest = NULL;
+  gint64 limit = args->number > 0 ? args->number : -1;
+  guint n_first;
+  int indexed = -1;
 
   /* Nothing searchable typed yet: show the list as if unfiltered. */
-  if (match == NULL)
+  if (terms == NULL)
     return fc_store_foods_list (db, data, result, result_free, error);
 
-  /* A name hit weighs ten times a description hit. */
-  stmt = fc_store_db_stmt (db,
-                           "SELECT " FOOD_COLUMNS " FROM foods_fts "
-                           "JOIN foods f ON f.id = foods_fts.rowid "
-                           "WHERE foods_fts MATCH ?1 AND (?2 IS NULL OR f.food_category = ?2) "
-                           "ORDER BY bm25 (foods_fts, 10.0, 1.0), f.name, f.id LIMIT ?3",
-                           error);
-  if (stmt == NULL)
+  first = g_string_new ("SELECT " FOOD_COLUMNS " FROM foods f "
+                        "WHERE f.name LIKE ?4 AND (?2 IS NULL OR f.food_category = ?2)");
+  /* The index answers for the longest term (the likeliest to be rare),
+   * the others are checked on the rows it yields: FTS5 intersecting the
+   * position lists of several phrases costs more than these LIKEs on the
+   * first fifty rows. */
+  for (guint i = 0; terms[i] != NULL; i++) {
+    glong length = g_utf8_strlen (terms[i], -1);
+
+    if (length >= 3 && (indexed < 0 || length > g_utf8_strlen (terms[indexed], -1)))
+      indexed = i;
+  }
+  rest = g_string_new (NULL);
+  for (guint i = 0; terms[i] != NULL; i++) {
+    if ((int) i != indexed)
+      append_term_condition (rest, 5 + 2 * i);
+    if (i > 0)
+      append_term_condition (first, 5 + 2 * i);
+  }
+  /* A phrase of its own letters: the terms are letters and digits. */
+  if (indexed >= 0)
+    match = g_strdup_printf ("\"%s\"", terms[indexed]);
+  g_string_append (first, " ORDER BY f.name COLLATE NOCASE, f.id LIMIT ?3");
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!collect_search (db, first->str, NULL, args, terms, limit, items, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
-  fc_store_bind_text (stmt, 2, args->text2);
-  sqlite3_bind_int64 (stmt, 3, args->number > 0 ? args->number : -1);
-  return collect_foods (db, stmt, result, result_free, error);
+  n_first = items->len;
+
+  if (limit < 0 || items->len < (guint) limit) {
+    g_autoptr(GString) sql = NULL;
+
+    if (match != NULL)
+      sql = g_string_new ("SELECT " FOOD_COLUMNS " FROM foods_trigram t "
+                          "JOIN foods f ON f.id = t.rowid WHERE foods_trigram MATCH ?1");
+    else
+      sql = g_string_new ("SELECT " FOOD_COLUMNS " FROM foods f WHERE 1");
+    /* The name-prefix foods came first already. */
+    g_string_append (sql, " AND (?2 IS NULL OR f.food_category = ?2)"
+                          " AND NOT f.name LIKE ?4");
+    g_string_append (sql, rest->str);
+    g_string_append (sql, " LIMIT ?3");
+    if (!collect_search (db, sql->str, match, args, terms,
+                         limit < 0 ? -1 : limit - items->len, items, error))
+      return FALSE;
+  }
+
+  /* Only what is shown is sorted: the rest came in index order. */
+  if (items->len > n_first + 1) {
+    g_autoptr(GPtrArray) tail = g_ptr_array_new ();
+
+    for (guint i = n_first; i < items->len; i++)
+      g_ptr_array_add (tail, items->pdata[i]);
+    g_ptr_array_sort (tail, compare_names);
+    for (guint i = 0; i < tail->len; i++)
+      items->pdata[n_first + i] = tail->pdata[i];
+  }
+
+  *result = g_steal_pointer (&items);
+  *result_free = (GDestroyNotify) g_ptr_array_unref;
+  return TRUE;
 }

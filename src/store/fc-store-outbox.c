@@ -253,6 +253,7 @@ enqueue (FcStoreDb   *db,
   if (!insert_refs (db, row_id, object_id, creates, body_text, error))
     return 0;
   fc_store_db_touch (db, FC_STORE_OUTBOX);
+  fc_store_db_touch (db, FC_STORE_OUTBOX_QUEUED);
   return row_id;
 }
 
@@ -791,6 +792,7 @@ retry_in_transaction (FcStoreDb   *db,
   if (!fc_store_db_step_done (db, stmt, error))
     return FALSE;
   fc_store_db_touch (db, FC_STORE_OUTBOX);
+  fc_store_db_touch (db, FC_STORE_OUTBOX_QUEUED);
   return TRUE;
 }
 
@@ -957,6 +959,7 @@ fold_into_row (FcStoreDb   *db,
   if (!fc_store_db_step_done (db, stmt, error))
     return FALSE;
   fc_store_db_touch (db, FC_STORE_OUTBOX);
+  fc_store_db_touch (db, FC_STORE_OUTBOX_QUEUED);
   return TRUE;
 }
 

@@ -181,7 +181,7 @@ gboolean fc_store_foods_list   (FcStoreDb *db, gpointer data, gpointer *result,
                                 GDestroyNotify *result_free, GError **error);
 gboolean fc_store_foods_search (FcStoreDb *db, gpointer data, gpointer *result,
                                 GDestroyNotify *result_free, GError **error);
-char    *fc_store_fts_query    (const char *text);
+char   **fc_store_search_terms (const char *text);
 
 /* fc-store-outbox.c: the worker side of every user write and outbox call */
 gboolean fc_store_outbox_write    (FcStoreDb *db, gpointer data, gpointer *result,

@@ -223,6 +223,39 @@ static const char * const migrations[] = {
   "  dirty               INTEGER NOT NULL DEFAULT 0"
   ");"
   "CREATE INDEX workout_progress_workout ON workout_progress (workout_id);",
+
+  /* 3: food search finds what the server's `foods/?search=` finds: any part
+   * of the name or the description (`berries` finds Blueberries), which a
+   * word-start index cannot do. FTS5's trigram tokenizer (case-folding)
+   * replaces the unicode61 index, so a pull keeps one search index up to
+   * date, not two; 1–2 letters (below a trigram) walk the NOCASE name
+   * index for prefixes, and that index also gives "name starts with"
+   * results first in name order without sorting every match. */
+  "DROP TRIGGER foods_fts_insert;"
+  "DROP TRIGGER foods_fts_delete;"
+  "DROP TRIGGER foods_fts_update;"
+  "DROP TABLE foods_fts;"
+  "CREATE INDEX foods_name_nocase ON foods (name COLLATE NOCASE);"
+  "CREATE VIRTUAL TABLE foods_trigram USING fts5 ("
+  "  name, description, content = 'foods', content_rowid = 'id', tokenize = 'trigram'"
+  ");"
+  "CREATE TRIGGER foods_trigram_insert AFTER INSERT ON foods BEGIN"
+  "  INSERT INTO foods_trigram (rowid, name, description)"
+  "    VALUES (new.id, new.name, new.description);"
+  "END;"
+  "CREATE TRIGGER foods_trigram_delete AFTER DELETE ON foods BEGIN"
+  "  INSERT INTO foods_trigram (foods_trigram, rowid, name, description)"
+  "    VALUES ('delete', old.id, old.name, old.description);"
+  "END;"
+  "CREATE TRIGGER foods_trigram_update AFTER UPDATE OF id, name, description ON foods"
+  "  WHEN old.id != new.id OR old.name IS NOT new.name"
+  "    OR old.description IS NOT new.description BEGIN"
+  "  INSERT INTO foods_trigram (foods_trigram, rowid, name, description)"
+  "    VALUES ('delete', old.id, old.name, old.description);"
+  "  INSERT INTO foods_trigram (rowid, name, description)"
+  "    VALUES (new.id, new.name, new.description);"
+  "END;"
+  "INSERT INTO foods_trigram (foods_trigram) VALUES ('rebuild');",
 };
 
 const char * const *

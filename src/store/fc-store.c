@@ -362,7 +362,8 @@ integrity_job (FcStoreDb       *db,
   }
 
   /* PRAGMA integrity_check does not look inside the search index. */
-  if (!fc_store_db_exec (db, "INSERT INTO foods_fts (foods_fts) VALUES ('integrity-check')",
+  if (!fc_store_db_exec (db, "INSERT INTO foods_trigram (foods_trigram) "
+                         "VALUES ('integrity-check')",
                          error)) {
     g_prefix_error (error, "Food search index: ");
     return FALSE;
@@ -936,9 +937,11 @@ fc_store_list_foods_finish (FcStore       *self,
  * @category: (nullable): a food_category code, or %NULL
  * @limit: at most this many, or 0 for all
  *
- * Search as you type: each word of @query matches the start of a word in
- * a food's name or description. Best matches first (BM25, name hits
- * counting more), then by name. The result is a #GPtrArray of #FcFoodItem.
+ * Search as you type, finding what the server's `foods/?search=` finds:
+ * each word of @query anywhere in a food's name or description (or equal
+ * to its category code). Foods whose name starts with the first word come
+ * first, by name; then the others, the first @limit found sorted by name
+ * (nothing ranks every match). The result is a #GPtrArray of #FcFoodItem.
  */
 void
 fc_store_search_foods_async (FcStore             *self,

@@ -49,6 +49,11 @@ typedef enum {
 #define FC_STORE_SECTIONS   "sections"
 #define FC_STORE_SYNC_STATE "sync_state"
 #define FC_STORE_OUTBOX     "outbox"
+/* Not a table: the detail of FcStore::changed when a user write (a new
+ * row, a write folded into a waiting row, a retried row) waits to be sent,
+ * so the sync engine pushes it at once; "outbox" also changes then, and
+ * whenever the engine itself moves a row on. */
+#define FC_STORE_OUTBOX_QUEUED "outbox-queued"
 
 #define FC_TYPE_STORE (fc_store_get_type ())
 

@@ -42,9 +42,9 @@ test_open_migrations (void)
   g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
   g_assert_true (g_str_has_suffix (path, ".db"));
 
-  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 3);
   g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
-                                     "('account', 'profile', 'foods', 'foods_fts', 'meals', "
+                                     "('account', 'profile', 'foods', 'foods_trigram', 'meals', "
                                      "'meal_items', 'meal_plans', 'scheduled_meals', "
                                      "'sections', 'sync_state', 'outbox', 'workouts', "
                                      "'workout_categories', 'workout_progress')"), ==, 14);
@@ -52,7 +52,7 @@ test_open_migrations (void)
 
   /* Reopening runs no migration twice. */
   store = st_open ();
-  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 3);
   st_close (g_steal_pointer (&store));
 }
 
@@ -109,24 +109,25 @@ test_foods_upsert_search (void)
 
   found = st_search (store, "chick", NULL, 10, &error);
   g_assert_no_error (error);
-  /* Name hits first (BM25 prefers the shorter name among them); the rice
-   * only mentions chicken in its description. */
+  /* Names that start with it first, in name order; the rice only
+   * mentions chicken in its description. */
   g_assert_cmpuint (found->len, ==, 3);
-  g_assert_cmpstr (fc_food_item_get_name (found->pdata[0]), ==, "Chickpeas");
-  first = found->pdata[1];
+  first = found->pdata[0];
   g_assert_cmpstr (fc_food_item_get_name (first), ==, "Chicken Breast");
+  g_assert_cmpstr (fc_food_item_get_name (found->pdata[1]), ==, "Chickpeas");
   g_assert_cmpfloat (fc_food_item_get_protein (first), ==, 31.0);
   g_assert_true (fc_food_item_get_is_public (first));
   g_assert_false (fc_food_item_get_is_own (first));
   g_assert_cmpstr (fc_food_item_get_name (found->pdata[2]), ==, "Rice");
   g_clear_pointer (&found, g_ptr_array_unref);
 
-  /* Several words, each a prefix; category filter; diacritics folded. */
+  /* Several words, each anywhere; category filter; case folded (as the
+   * server's search: accents are not, there or here). */
   found = st_search (store, "chick bre", NULL, 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (found->len, ==, 1);
   g_clear_pointer (&found, g_ptr_array_unref);
-  found = st_search (store, "chíck", "GR", 10, &error);
+  found = st_search (store, "CHICK", "GR", 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (found->len, ==, 1);
   g_assert_cmpstr (fc_food_item_get_name (found->pdata[0]), ==, "Rice");
@@ -148,7 +149,8 @@ test_foods_upsert_search (void)
   g_assert_cmpfloat (json_object_get_double_member (banana, "carbohydrates"), ==, 27.0);
 
   g_assert_cmpint (st_sql_int (fc_store_get_path (store),
-                               "SELECT count(*) FROM foods_fts WHERE foods_fts MATCH 'banana'"),
+                               "SELECT count(*) FROM foods_trigram "
+                               "WHERE foods_trigram MATCH 'banana'"),
                    ==, 1);
   st_close (g_steal_pointer (&store));
 }
@@ -181,6 +183,78 @@ test_foods_search_syntax (void)
     g_assert_cmpuint (found->len, ==, 3);
   }
   g_assert_cmpint (st_sql_int (fc_store_get_path (store), "SELECT count(*) FROM foods"), ==, 4);
+  st_close (g_steal_pointer (&store));
+}
+
+#define BERRIES \
+  "[{\"id\":11,\"name\":\"Blueberries\",\"description\":\"Fresh\",\"food_category\":\"FR\"}," \
+  "{\"id\":12,\"name\":\"Strawberries\",\"description\":\"Frozen\",\"food_category\":\"FR\"}," \
+  "{\"id\":13,\"name\":\"Yogurt\",\"description\":\"With mixed berries\"," \
+  "\"food_category\":\"DR\"}," \
+  "{\"id\":14,\"name\":\"Berry Smoothie\",\"description\":\"Banana and oat\"," \
+  "\"food_category\":\"BV\"}," \
+  "{\"id\":15,\"name\":\"Bread\",\"description\":\"Whole grain\",\"food_category\":\"GR\"}," \
+  "{\"id\":16,\"name\":\"Peas\",\"description\":\"Green\",\"food_category\":\"VG\"}]"
+
+/* Collects the names of a search, in order, joined by commas. */
+static char *
+search_names (FcStore    *store,
+              const char *query,
+              guint       limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = st_search (store, query, NULL, limit, &error);
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < found->len; i++)
+    g_string_append_printf (names, "%s%s", i > 0 ? "," : "",
+                            fc_food_item_get_name (found->pdata[i]));
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+/* The server's `foods/?search=` matches any part of the name or the
+ * description (and the category code); so does the offline search, with
+ * the names that start with the first word first. */
+static void
+test_foods_search_substring (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  static const struct {
+    const char *query;
+    const char *names;
+  } cases[] = {
+    /* Inside a word, in the name or the description. */
+    { "berries", "Blueberries,Strawberries,Yogurt" },
+    { "BERR", "Berry Smoothie,Blueberries,Strawberries,Yogurt" },
+    { "awb", "Strawberries" },
+    { "rozen", "Strawberries" },
+    /* Every term must match, each anywhere. */
+    { "berr fresh", "Blueberries" },
+    { "ies,fro", "Strawberries" },
+    /* Shorter than a trigram: prefix first, then anywhere, and the
+     * category code. */
+    { "br", "Bread" },
+    { "ea", "Bread,Peas" },
+    { "fr", "Blueberries,Strawberries" },
+    { "gr", "Bread,Peas" },
+    { "zzz", "" },
+  };
+
+  st_upsert (store, FC_STORE_FOODS, BERRIES);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *names = search_names (store, cases[i].query, 50);
+
+    g_test_message ("search “%s”: %s", cases[i].query, names);
+    g_assert_cmpstr (names, ==, cases[i].names);
+  }
+
+  /* The limit cuts the list after the name-prefix foods. */
+  {
+    g_autofree char *names = search_names (store, "berr", 2);
+
+    g_assert_cmpstr (names, ==, "Berry Smoothie,Blueberries");
+  }
   st_close (g_steal_pointer (&store));
 }
 
@@ -276,10 +350,14 @@ test_changed_signal (void)
   g_assert_cmpuint (seen->len, ==, 1);
   g_assert_cmpstr (seen->pdata[0], ==, "foods");
 
+  /* A user write also says that a row waits to be sent: the sync engine
+   * pushes on that, not on its own outbox changes. */
   item = st_save_profile (store, "{\"weight\":72.5}");
-  g_assert_cmpuint (seen->len, ==, 3);
+  g_assert_cmpuint (seen->len, ==, 4);
   g_assert_true (g_ptr_array_find_with_equal_func (seen, "profile", g_str_equal, NULL));
   g_assert_true (g_ptr_array_find_with_equal_func (seen, "outbox", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (seen, FC_STORE_OUTBOX_QUEUED, g_str_equal,
+                                                   NULL));
   g_assert_cmpuint (foods_only->len, ==, 1);
 
   /* A failed write commits nothing and announces nothing. */
@@ -293,7 +371,7 @@ test_changed_signal (void)
     none = fc_store_save_profile_finish (store, st_wait (&result), &error);
     g_assert_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID);
     g_assert_null (none);
-    g_assert_cmpuint (seen->len, ==, 3);
+    g_assert_cmpuint (seen->len, ==, 4);
   }
   st_close (g_steal_pointer (&store));
 }
@@ -309,6 +387,7 @@ main (int   argc,
   g_test_add_func ("/store/open/corrupt", test_open_corrupt);
   g_test_add_func ("/store/foods/upsert-search", test_foods_upsert_search);
   g_test_add_func ("/store/foods/search-syntax", test_foods_search_syntax);
+  g_test_add_func ("/store/foods/search-substring", test_foods_search_substring);
   g_test_add_func ("/store/foods/own", test_account_own_foods);
   g_test_add_func ("/store/sections-and-sync-state", test_sections_and_sync_state);
   g_test_add_func ("/store/changed-signal", test_changed_signal);

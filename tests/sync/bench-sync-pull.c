@@ -173,8 +173,8 @@ test_pull_50000 (void)
   pull_s = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   g_assert_no_error (error);
   g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods"), ==, N_FOODS);
-  g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods_fts "
-                                                 "WHERE foods_fts MATCH 'bench'"), ==, N_FOODS);
+  g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods_trigram "
+                                                 "WHERE foods_trigram MATCH 'bench'"), ==, N_FOODS);
 
   g_test_message ("pull of %d foods through FcSyncEngine: %.2f s (%.0f foods/s)", N_FOODS, pull_s,
                   N_FOODS / pull_s);
