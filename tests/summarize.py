@@ -14,7 +14,7 @@ TAP = re.compile(r'^(not ok|ok)\b(.*)$')
 BAD = ('FAIL', 'TIMEOUT', 'ERROR', 'UNEXPECTEDPASS')
 
 
-def count(test, totals, failures):
+def count(test, totals, failures, todos):
     result = test.get('result', 'ERROR')
     cases = failed_cases = 0
     for out in (test.get('stdout') or '').splitlines():
@@ -25,6 +25,10 @@ def count(test, totals, failures):
         rest = match.group(2).strip()
         if '# SKIP' in rest.upper():
             totals['skipped'] += 1
+        elif match.group(1) == 'not ok' and '# TODO' in rest.upper():
+            # TAP's expected failure (g_test_incomplete): a known defect, counted apart.
+            totals['todo'] += 1
+            todos.append(f"{test['name']}: {rest}")
         elif match.group(1) == 'ok':
             totals['passed'] += 1
         else:
@@ -42,22 +46,27 @@ def count(test, totals, failures):
 
 
 def main(paths):
-    totals = {'passed': 0, 'failed': 0, 'skipped': 0}
+    totals = {'passed': 0, 'failed': 0, 'skipped': 0, 'todo': 0}
     failures = []
+    todos = []
     for path in paths:
         try:
             with open(path, encoding='utf-8') as log:
                 for line in log:
                     if line.strip():
-                        count(json.loads(line), totals, failures)
+                        count(json.loads(line), totals, failures, todos)
         except FileNotFoundError:
             totals['failed'] += 1
             failures.append(f'{path}: no test log (the build or the test run did not happen)')
     for failure in failures:
         print(f'FAILED {failure}')
+    for todo in todos:
+        print(f'KNOWN {todo}')
     summary = f"{totals['passed']} passed, {totals['failed']} failed"
     if totals['skipped']:
         summary += f", {totals['skipped']} skipped"
+    if totals['todo']:
+        summary += f", {totals['todo']} known defects (TODO)"
     print(summary)
     return 1 if totals['failed'] else 0
 
