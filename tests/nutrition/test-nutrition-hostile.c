@@ -22,6 +22,7 @@
 #define MEALS_PER_DAY_MAX 8
 #define MEAL_ITEMS_MAX 50
 #define PLAN_ANSWER_MAX (8 * 1024 * 1024)
+#define PLANS_ANSWER_MAX (16 * 1024 * 1024)
 
 /* A bound on time for a loaded 2-core machine: far above what the server
  * takes (well under a second), far below the minutes the attack took. */
@@ -269,6 +270,25 @@ test_schedule_amplification (NtFixture     *fixture,
                                                         &size, &us);
 
     g_assert_true (field_error_contains (field_errors (response), "description", "at most 8 MB"));
+  }
+
+  /* A page of plans is bounded too: a user's plans together stay within
+   * 16 MB, so a second year of eight meals a day fits and a third does not. */
+  {
+    g_autofree char *json = plan_json (DURATION_DAYS_MAX, small_meals, MEALS_PER_DAY_MAX,
+                                       DURATION_DAYS_MAX * MEALS_PER_DAY_MAX);
+    g_autoptr(FcTestResponse) second = timed_request (srv, "POST", NUT "meal-plans/", token, json,
+                                                      201, &size, &us);
+    g_autoptr(FcTestResponse) third = timed_request (srv, "POST", NUT "meal-plans/", token, json,
+                                                     400, &size, &us);
+    g_autoptr(FcTestResponse) page = NULL;
+
+    g_assert_true (field_error_contains (field_errors (third), "scheduled_meals_payload",
+                                         "together take at most 16 MB"));
+    page = timed_request (srv, "GET", NUT "meal-plans/?page_size=100", token, NULL, 200, &size,
+                          &us);
+    g_assert_cmpuint (size, <=, PLANS_ANSWER_MAX);
+    g_assert_cmpint (us, <, SLOW_US);
   }
 }
 

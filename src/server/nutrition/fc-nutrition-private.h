@@ -80,7 +80,7 @@ JsonNode        *fc_nutrition_plan_to_json (sqlite3         *db,
  * for ordinary text; text full of characters JSON escapes can take up to
  * six times its length): one plan, and a page of up to 100 of them. */
 #define FC_NUTRITION_PLAN_ANSWER_MAX  (8 * 1024 * 1024)
-#define FC_NUTRITION_PLANS_ANSWER_MAX (32 * 1024 * 1024)
+#define FC_NUTRITION_PLANS_ANSWER_MAX (16 * 1024 * 1024)
 /* The longest plan: a leap year. */
 #define FC_NUTRITION_DURATION_DAYS_MAX 366
 /* Scheduled meals a plan may hold per day of its duration. */
