@@ -19,6 +19,8 @@
 #include "fc-server-private.h"
 
 #define MAX_NAME 100
+/* More ranges than a player asks for is an amplification attempt. */
+#define MAX_RANGES 16
 
 /* The types we store, by extension; the shared MIME database may be absent
  * on a server, and the stored names' extensions are ours anyway. */
@@ -48,6 +50,67 @@ media_type_for (const char *path)
   }
   guessed = g_content_type_guess (path, NULL, 0, NULL);
   return g_content_type_get_mime_type (guessed);
+}
+
+static int
+compare_ranges (gconstpointer a,
+                gconstpointer b)
+{
+  const SoupRange *x = a, *y = b;
+
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* libsoup answers a Range request itself, with every range asked for,
+ * overlapping or not: a few bytes of header could ask for the file a
+ * thousand times. Ranges are merged here, sorted, where they overlap or
+ * touch, and more than MAX_RANGES, or more bytes asked than the file
+ * holds, are refused. Returns FALSE after answering 416. */
+static gboolean
+check_ranges (FcServerRequest *request,
+              goffset          size)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->message);
+  const char *asked_for = g_object_get_data (G_OBJECT (request->message), FC_SERVER_RANGE_DATA);
+  SoupRange *ranges = NULL;
+  int n_ranges = 0;
+  goffset asked = 0;
+  g_autoptr(GString) merged = NULL;
+  int n_merged = 0;
+
+  if (asked_for == NULL)
+    return TRUE;
+  /* Unparsable or unsatisfiable ranges are libsoup's to answer. */
+  soup_message_headers_replace (headers, "Range", asked_for);
+  if (size == 0 || !soup_message_headers_get_ranges (headers, size, &ranges, &n_ranges))
+    return TRUE;
+
+  for (int i = 0; i < n_ranges; i++)
+    asked += ranges[i].end - ranges[i].start + 1;
+
+  if (n_ranges > MAX_RANGES || asked > size) {
+    g_autofree char *content_range = g_strdup_printf ("bytes */%" G_GOFFSET_FORMAT, size);
+
+    soup_message_headers_free_ranges (headers, ranges);
+    fc_server_request_add_header (request, "Content-Range", content_range);
+    fc_server_request_respond_detail (request, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE,
+                                      "Too many or overlapping ranges.");
+    return FALSE;
+  }
+
+  qsort (ranges, n_ranges, sizeof (SoupRange), compare_ranges);
+  merged = g_string_new ("bytes=");
+  for (int i = 0; i < n_ranges; i++) {
+    goffset start = ranges[i].start, end = ranges[i].end;
+
+    for (; i + 1 < n_ranges && ranges[i + 1].start <= end + 1; i++)
+      end = MAX (end, ranges[i + 1].end);
+    g_string_append_printf (merged, "%s%" G_GOFFSET_FORMAT "-%" G_GOFFSET_FORMAT,
+                            n_merged++ > 0 ? "," : "", start, end);
+  }
+  soup_message_headers_free_ranges (headers, ranges);
+  soup_message_headers_replace (headers, "Range", merged->str);
+  return TRUE;
 }
 
 /* Resolves @relative_path inside @media_dir, following symlinks, and
@@ -113,9 +176,11 @@ fc_media_serve (FcServerRequest *request,
     return;
   }
   bytes = g_mapped_file_get_bytes (mapped);
+  if (!check_ranges (request, g_bytes_get_size (bytes)))
+    return;
   mime = media_type_for (path);
 
-  /* libsoup turns a full 200 into a 206 for a Range request itself. */
+  /* libsoup turns a full 200 into a 206 for the (checked) ranges itself. */
   fc_server_request_respond_raw (request, SOUP_STATUS_OK,
                                  mime != NULL ? mime : "application/octet-stream", bytes);
 }

@@ -17,6 +17,10 @@ typedef struct {
   char   *content_type;
 } FcUploadedFile;
 
+/* The request's Range header, taken off the request (a string on the
+ * SoupServerMessage) so that only fc_media_serve() answers ranges. */
+#define FC_SERVER_RANGE_DATA "fc-range"
+
 struct _FcServerRequest {
   int                 ref_count;
 

@@ -14,6 +14,7 @@
 #include "fc-time.h"
 #include "fc-media.h"
 #include "fc-server-db.h"
+#include "fc-server-listener.h"
 #include "fc-server-private.h"
 
 #define SHUTDOWN_GRACE_S 10
@@ -22,6 +23,9 @@
 #define IDEMPOTENCY_KEEP_S (24 * 3600)
 #define MAX_IDEMPOTENCY_KEY 255
 #define ACCESS_COOKIE "fitcore-access-token"
+/* Seconds a client is told to wait while its key's first request runs. */
+#define IDEMPOTENCY_RETRY_AFTER "1"
+#define TOO_LARGE_BODY "{\"detail\":\"Request body too large.\"}"
 
 typedef struct {
   const FcRoute *routes;
@@ -36,6 +40,8 @@ struct _FcServer {
   FcServerConfig  *config;
   sqlite3         *db;
   SoupServer      *soup_server;
+  FcServerListener *listener;
+  GHashTable      *running_keys;    /* "USER KEY" → borrowed Reservation */
   GPtrArray       *routes;          /* borrowed const FcRoute * */
   GPtrArray       *sections;        /* const char *, NULL-terminated */
   GArray          *upload_limits;   /* UploadLimit */
@@ -55,12 +61,27 @@ typedef struct {
   gsize       limit;
 } UploadLimit;
 
-/* Data kept on each SoupServerMessage for the request log. */
+/* Data kept on each SoupServerMessage for the request log and the body
+ * limit. */
 typedef struct {
   gint64   started_us;
   gint64   user_id;
+  gsize    body_limit;
+  gsize    body_received;
   gboolean counted;
+  gboolean refused;
 } MessageLog;
+
+/* An Idempotency-Key whose first request is still running; it lives on
+ * that request's message, so it is released at the latest when the
+ * message goes, even if no answer was ever recorded. */
+typedef struct {
+  FcServer *server;     /* borrowed: the server outlives its messages' data */
+  char     *slot;       /* "USER KEY" */
+  char     *hash;
+} Reservation;
+
+#define RESERVATION_DATA "fc-idempotency-reservation"
 
 /* Routing. */
 
@@ -327,16 +348,65 @@ handle_cors (FcServer        *self,
   return TRUE;
 }
 
-/* Idempotency-Key: a replay returns the stored first response. Returns
- * TRUE when it answered. */
+/* Idempotency-Key, as Stripe has it: a key belongs to one signed-in user
+ * and one request (method, path, query and body); a replay returns the
+ * stored first response, the same key with another request is a 422, and
+ * a retry while the first is still running a 409. Anonymous requests are
+ * never stored: their answers (tokens) must not reach another caller. */
+
+static void
+reservation_free (gpointer data)
+{
+  Reservation *reservation = data;
+
+  if (reservation->server != NULL &&
+      g_hash_table_lookup (reservation->server->running_keys, reservation->slot) == reservation)
+    g_hash_table_remove (reservation->server->running_keys, reservation->slot);
+  g_free (reservation->slot);
+  g_free (reservation->hash);
+  g_free (reservation);
+}
+
+static char *
+request_hash (FcServerRequest *request)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  GUri *uri = soup_server_message_get_uri (request->message);
+  const char *query = g_uri_get_query (uri);
+  SoupMessageBody *body = soup_server_message_get_request_body (request->message);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  const char *method = fc_server_request_get_method (request);
+  const char *path = fc_server_request_get_path (request);
+
+  /* NUL separators: no two different requests hash the same text. */
+  g_checksum_update (checksum, (const guchar *) method, strlen (method) + 1);
+  g_checksum_update (checksum, (const guchar *) path, strlen (path) + 1);
+  if (query != NULL)
+    g_checksum_update (checksum, (const guchar *) query, strlen (query));
+  g_checksum_update (checksum, (const guchar *) "", 1);
+  g_checksum_update (checksum, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static void
+respond_key_reused (FcServerRequest *request)
+{
+  fc_server_request_respond_detail (request, 422,
+                                    "This Idempotency-Key was already used for a different "
+                                    "request (method, path or body); use a new key.");
+}
+
+/* Returns TRUE when it answered. */
 static gboolean
 handle_idempotency (FcServer        *self,
                     FcServerRequest *request)
 {
   const char *key = fc_server_request_get_header (request, "Idempotency-Key");
   g_autoptr(FcServerStmt) stmt = NULL;
-  const char *method = fc_server_request_get_method (request);
-  const char *path = fc_server_request_get_path (request);
+  g_autofree char *hash = NULL;
+  g_autofree char *slot = NULL;
+  Reservation *running;
+  Reservation *reservation;
 
   if (key == NULL)
     return FALSE;
@@ -345,34 +415,57 @@ handle_idempotency (FcServer        *self,
                                       "Idempotency-Key must be 1 to 255 characters long.");
     return TRUE;
   }
+  if (request->user_id == 0)
+    return FALSE;
 
+  hash = request_hash (request);
   stmt = fc_server_db_prepare (self->db,
-                               "SELECT method, path, status, content_type, body "
+                               "SELECT method, path, status, content_type, body, request_hash "
                                "FROM idempotency_keys WHERE user_id = ? AND key = ?");
   sqlite3_bind_int64 (stmt, 1, request->user_id);
   fc_server_db_bind_text (stmt, 2, key);
-  if (!fc_server_db_step_row (stmt)) {
-    request->idempotency_key = g_strdup (key);
-    return FALSE;
-  }
-
-  if (!g_str_equal (fc_server_db_column_text (stmt, 0), method) ||
-      !g_str_equal (fc_server_db_column_text (stmt, 1), path)) {
-    fc_server_request_respond_detail (request, 422,
-                                      "This Idempotency-Key was already used for another request.");
-    return TRUE;
-  }
-
-  {
+  if (fc_server_db_step_row (stmt)) {
     g_autoptr(GBytes) body = NULL;
+    const char *stored_hash = fc_server_db_column_text (stmt, 5);
 
+    /* Rows from before hashes were kept are matched on method and path. */
+    if (!g_str_equal (fc_server_db_column_text (stmt, 0), fc_server_request_get_method (request)) ||
+        !g_str_equal (fc_server_db_column_text (stmt, 1), fc_server_request_get_path (request)) ||
+        (stored_hash != NULL && !g_str_equal (stored_hash, hash))) {
+      respond_key_reused (request);
+      return TRUE;
+    }
     if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
       body = g_bytes_new (sqlite3_column_blob (stmt, 4), sqlite3_column_bytes (stmt, 4));
     fc_server_request_add_header (request, "Idempotent-Replayed", "true");
     fc_server_request_respond_raw (request, sqlite3_column_int (stmt, 2),
                                    fc_server_db_column_text (stmt, 3), body);
+    return TRUE;
   }
-  return TRUE;
+
+  slot = g_strdup_printf ("%" G_GINT64_FORMAT " %s", request->user_id, key);
+  running = g_hash_table_lookup (self->running_keys, slot);
+  if (running != NULL) {
+    if (!g_str_equal (running->hash, hash)) {
+      respond_key_reused (request);
+      return TRUE;
+    }
+    fc_server_request_add_header (request, "Retry-After", IDEMPOTENCY_RETRY_AFTER);
+    fc_server_request_respond_detail (request, SOUP_STATUS_CONFLICT,
+                                      "A request with this Idempotency-Key is still being "
+                                      "processed; retry later to get its answer.");
+    return TRUE;
+  }
+
+  reservation = g_new0 (Reservation, 1);
+  reservation->server = self;
+  reservation->slot = g_steal_pointer (&slot);
+  reservation->hash = g_steal_pointer (&hash);
+  g_hash_table_insert (self->running_keys, reservation->slot, reservation);
+  g_object_set_data_full (G_OBJECT (request->message), RESERVATION_DATA, reservation,
+                          reservation_free);
+  request->idempotency_key = g_strdup (key);
+  return FALSE;
 }
 
 void
@@ -383,28 +476,56 @@ fc_server_record_response (FcServer        *self,
 {
   g_autoptr(FcServerStmt) stmt = NULL;
   g_autofree char *now = NULL;
+  Reservation *reservation;
+
+  if (request->idempotency_key == NULL)
+    return;
+  reservation = g_object_get_data (G_OBJECT (request->message), RESERVATION_DATA);
 
   /* Only successes are kept: an error changed nothing, so repeating the
    * request is as safe as replaying it. */
-  if (request->idempotency_key == NULL || request->status >= 400)
-    return;
+  if (request->status < 400 && reservation != NULL) {
+    now = fc_time_now_iso8601 ();
+    stmt = fc_server_db_prepare (self->db,
+                                 "INSERT OR IGNORE INTO idempotency_keys "
+                                 "(user_id, key, method, path, status, content_type, body, "
+                                 "created_at, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sqlite3_bind_int64 (stmt, 1, request->user_id);
+    fc_server_db_bind_text (stmt, 2, request->idempotency_key);
+    fc_server_db_bind_text (stmt, 3, fc_server_request_get_method (request));
+    fc_server_db_bind_text (stmt, 4, fc_server_request_get_path (request));
+    sqlite3_bind_int (stmt, 5, request->status);
+    fc_server_db_bind_text (stmt, 6, content_type);
+    if (body != NULL)
+      sqlite3_bind_blob (stmt, 7, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                         SQLITE_TRANSIENT);
+    fc_server_db_bind_text (stmt, 8, now);
+    fc_server_db_bind_text (stmt, 9, reservation->hash);
+    fc_server_db_step_done (stmt);
+  }
 
-  now = fc_time_now_iso8601 ();
-  stmt = fc_server_db_prepare (self->db,
-                               "INSERT OR IGNORE INTO idempotency_keys "
-                               "(user_id, key, method, path, status, content_type, body, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  sqlite3_bind_int64 (stmt, 1, request->user_id);
-  fc_server_db_bind_text (stmt, 2, request->idempotency_key);
-  fc_server_db_bind_text (stmt, 3, fc_server_request_get_method (request));
-  fc_server_db_bind_text (stmt, 4, fc_server_request_get_path (request));
-  sqlite3_bind_int (stmt, 5, request->status);
-  fc_server_db_bind_text (stmt, 6, content_type);
-  if (body != NULL)
-    sqlite3_bind_blob (stmt, 7, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                       SQLITE_TRANSIENT);
-  fc_server_db_bind_text (stmt, 8, now);
-  fc_server_db_step_done (stmt);
+  /* Answered: a retry now finds the stored answer (or runs again after an
+   * error). The main loop runs nothing in between, so the record is in
+   * place (or the transaction it is in decided) before a retry is read. */
+  g_object_set_data (G_OBJECT (request->message), RESERVATION_DATA, NULL);
+}
+
+/* The request hash came after the table; added here rather than in a
+ * numbered migration so the column exists whatever schema version the
+ * database is at. */
+static void
+ensure_idempotency_hash_column (sqlite3 *db)
+{
+  g_autoptr(FcServerStmt) info = fc_server_db_prepare (db, "PRAGMA table_info(idempotency_keys)");
+  g_autoptr(FcServerStmt) alter = NULL;
+
+  while (fc_server_db_step_row (info)) {
+    if (g_strcmp0 (fc_server_db_column_text (info, 1), "request_hash") == 0)
+      return;
+  }
+  alter = fc_server_db_prepare (db, "ALTER TABLE idempotency_keys ADD COLUMN request_hash TEXT");
+  if (!fc_server_db_step_done (alter))
+    g_warning ("Cannot add idempotency_keys.request_hash: %s", sqlite3_errmsg (db));
 }
 
 static void
@@ -583,9 +704,12 @@ on_message_finished_cb (SoupServerMessage *message,
     return;
 
   user = log->user_id != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, log->user_id) : g_strdup ("-");
+  /* A refused body ends in a torn-down connection, which libsoup counts
+   * as its own error. */
   g_printerr ("%s %s %s %u %.1fms user=%s\n", stamp, soup_server_message_get_method (message),
               g_uri_get_path (soup_server_message_get_uri (message)),
-              soup_server_message_get_status (message),
+              log->refused ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE
+                           : soup_server_message_get_status (message),
               (g_get_monotonic_time () - log->started_us) / 1000.0, user);
 
   g_assert (self->in_flight > 0);
@@ -596,7 +720,51 @@ on_message_finished_cb (SoupServerMessage *message,
   }
 }
 
-/* Refuses a body over the limit before it is read. */
+/* A body over the limit is refused as soon as that is known, from its
+ * Content-Length or once a chunked body passes it, without reading (or
+ * keeping) the rest; the connection is closed, since the rest of the body
+ * would otherwise be read as the next request. */
+static void
+refuse_body (FcServer          *self,
+             SoupServerMessage *message,
+             MessageLog        *log)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  const char *origin = soup_message_headers_get_one (headers, "Origin");
+  g_autofree char *cors = NULL;
+  g_autofree char *response = NULL;
+
+  log->refused = TRUE;
+  if (origin != NULL && fc_server_config_allows_origin (self->config, origin))
+    cors = g_strdup_printf ("Access-Control-Allow-Origin: %s\r\nVary: Accept, Origin\r\n", origin);
+  response = g_strdup_printf ("HTTP/1.1 413 Request Entity Too Large\r\n"
+                              "Content-Type: application/json\r\n"
+                              "Content-Length: %zu\r\n"
+                              "Connection: close\r\n"
+                              "X-Content-Type-Options: nosniff\r\n"
+                              "%s\r\n"
+                              "%s",
+                              strlen (TOO_LARGE_BODY), cors != NULL ? cors : "", TOO_LARGE_BODY);
+  /* The status keeps the handler from running and goes in the log. */
+  soup_server_message_set_status (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+  fc_server_listener_refuse (self->listener, message, response);
+}
+
+static void
+on_message_got_chunk_cb (SoupServerMessage *message,
+                         GBytes            *chunk,
+                         gpointer           user_data)
+{
+  FcServer *self = FC_SERVER (user_data);
+  MessageLog *log = g_object_get_data (G_OBJECT (message), "fc-log");
+
+  if (log == NULL || log->refused)
+    return;
+  log->body_received += g_bytes_get_size (chunk);
+  if (log->body_received > log->body_limit)
+    refuse_body (self, message, log);
+}
+
 static void
 on_message_got_headers_cb (SoupServerMessage *message,
                            gpointer           user_data)
@@ -605,27 +773,24 @@ on_message_got_headers_cb (SoupServerMessage *message,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
   const char *type = soup_message_headers_get_content_type (headers, NULL);
   gboolean multipart = type != NULL && g_ascii_strcasecmp (type, "multipart/form-data") == 0;
-  goffset length = soup_message_headers_get_content_length (headers);
-  static const char body[] = "{\"detail\":\"Request body too large.\"}";
   MessageLog *log = g_object_get_data (G_OBJECT (message), "fc-log");
   const char *path = g_uri_get_path (soup_server_message_get_uri (message));
-  gsize limit = multipart ? fc_server_get_upload_limit (self, path) : self->config->max_body_size;
+
+  if (log == NULL)
+    return;
 
   /* A request in flight from here until "finished", which libsoup emits
    * for every message whose headers arrived, answered or aborted. */
-  if (log != NULL && !log->counted) {
+  if (!log->counted) {
     log->counted = TRUE;
     log->started_us = g_get_monotonic_time ();
     self->in_flight++;
   }
 
-  if (length > (goffset) limit) {
-    soup_server_message_set_status (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
-    soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, body,
-                                      strlen (body));
-    soup_message_headers_replace (soup_server_message_get_response_headers (message),
-                                  "Connection", "close");
-  }
+  log->body_limit = multipart ? fc_server_get_upload_limit (self, path) : self->config->max_body_size;
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > (goffset) log->body_limit)
+    refuse_body (self, message, log);
 }
 
 static void
@@ -639,6 +804,7 @@ on_request_started_cb (SoupServer        *soup_server,
   g_object_set_data_full (G_OBJECT (message), "fc-log", log, g_free);
   g_signal_connect_object (message, "got-headers", G_CALLBACK (on_message_got_headers_cb), self,
                            0);
+  g_signal_connect_object (message, "got-chunk", G_CALLBACK (on_message_got_chunk_cb), self, 0);
   g_signal_connect_object (message, "finished", G_CALLBACK (on_message_finished_cb), self, 0);
 }
 
@@ -652,14 +818,27 @@ server_callback (SoupServer        *soup_server,
   FcServer *self = FC_SERVER (user_data);
   g_autoptr(FcServerRequest) request = NULL;
   SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (message);
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
   MessageLog *log = g_object_get_data (G_OBJECT (message), "fc-log");
+  const char *range;
 
-  /* The got-headers check already answered 413. */
+  /* The body limit already answered 413. */
   if (soup_server_message_get_status (message) != 0)
     return;
 
+  /* libsoup answers any Range request to a 200 with a 206 of the ranges
+   * asked, overlapping or not. The header is put aside: only media files
+   * take ranges, and fc_media_serve() checks them and puts them back. */
+  range = soup_message_headers_get_one (request_headers, "Range");
+  if (range != NULL) {
+    g_object_set_data_full (G_OBJECT (message), FC_SERVER_RANGE_DATA, g_strdup (range), g_free);
+    soup_message_headers_remove (request_headers, "Range");
+  }
+
   request = fc_server_request_new (self, message);
   soup_message_headers_replace (response_headers, "Vary", "Accept, Origin");
+  /* No browser may guess a type (an uploaded image read as HTML). */
+  soup_message_headers_replace (response_headers, "X-Content-Type-Options", "nosniff");
 
   if (!handle_cors (self, request)) {
     if (self->shutting_down) {
@@ -686,9 +865,23 @@ fc_server_dispose (GObject *object)
 {
   FcServer *self = FC_SERVER (object);
 
+  if (self->listener != NULL)
+    fc_server_listener_stop (self->listener);
+  g_clear_object (&self->listener);
   if (self->soup_server != NULL)
     soup_server_disconnect (self->soup_server);
   g_clear_object (&self->soup_server);
+  if (self->running_keys != NULL) {
+    GHashTableIter iter;
+    gpointer value;
+
+    /* Messages may outlive the server; their reservations then have
+     * nothing to release. */
+    g_hash_table_iter_init (&iter, self->running_keys);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      ((Reservation *) value)->server = NULL;
+    g_clear_pointer (&self->running_keys, g_hash_table_unref);
+  }
   g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
   g_clear_handle_id (&self->housekeeping_id, g_source_remove);
 
@@ -725,6 +918,7 @@ fc_server_init (FcServer *self)
   self->routes = g_ptr_array_new ();
   self->sections = g_ptr_array_new ();
   self->upload_limits = g_array_new (FALSE, FALSE, sizeof (UploadLimit));
+  self->running_keys = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 static void
@@ -796,6 +990,7 @@ fc_server_new (FcServerConfig *config,
   self->db = db;
   self->login_throttle = fc_throttle_new (config->login_failures_limit,
                                           config->login_failures_window);
+  ensure_idempotency_hash_column (db);
 
   add_module (self, server_routes, G_N_ELEMENTS (server_routes), NULL);
   routes = fc_accounts_routes (&n_routes);
@@ -815,6 +1010,8 @@ fc_server_new (FcServerConfig *config,
   self->housekeeping_id = g_timeout_add_seconds (HOUSEKEEPING_INTERVAL_S, on_housekeeping_cb, self);
   g_signal_connect_object (self->soup_server, "request-started",
                            G_CALLBACK (on_request_started_cb), self, 0);
+  self->listener = fc_server_listener_new (self->soup_server, config->max_connections,
+                                           config->header_timeout, config->idle_timeout);
   return self;
 }
 
@@ -877,6 +1074,29 @@ fc_server_get_sections (FcServer *self)
   return (const char * const *) self->sections->pdata;
 }
 
+/* libsoup 3.2 keeps a connection alive only while the server has a
+ * listener of its own; connections handed in through
+ * soup_server_accept_iostream() would otherwise close after one request.
+ * It gets one that never accepts: a socket closed as soon as it is added
+ * (its watch fails once and is dropped). */
+static gboolean
+add_placeholder_listener (FcServer  *self,
+                          GError   **error)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocket) placeholder = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                                 G_SOCKET_PROTOCOL_TCP, error);
+
+  if (placeholder == NULL ||
+      !g_socket_bind (placeholder, address, FALSE, error) ||
+      !g_socket_listen (placeholder, error) ||
+      !soup_server_listen_socket (self->soup_server, placeholder, 0, error))
+    return FALSE;
+  g_socket_close (placeholder, NULL);
+  return TRUE;
+}
+
 gboolean
 fc_server_listen (FcServer    *self,
                   const char  *address,
@@ -887,7 +1107,7 @@ fc_server_listen (FcServer    *self,
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GSocket) socket = NULL;
-  g_autoslist(GUri) uris = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
 
   g_return_val_if_fail (FC_IS_SERVER (self), FALSE);
 
@@ -899,27 +1119,30 @@ fc_server_listen (FcServer    *self,
   }
   socket_address = g_inet_socket_address_new (inet, port);
 
-  /* Our own socket for a real backlog: soup_server_listen() keeps GSocket's
+  /* Our own socket for a real backlog (soup_server_listen() keeps GSocket's
    * default of 10, and 64 clients connecting at once then lose SYNs and
-   * wait a second for the retry. */
+   * wait a second for the retry) and our own accept loop (libsoup's stops
+   * for good at the first EMFILE). */
   socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
                          G_SOCKET_PROTOCOL_TCP, error);
   if (socket == NULL)
     return FALSE;
   g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
   if (!g_socket_bind (socket, socket_address, TRUE, error) ||
-      !g_socket_listen (socket, error) ||
-      !soup_server_listen_socket (self->soup_server, socket, 0, error))
+      !g_socket_listen (socket, error))
     return FALSE;
+  bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL || !add_placeholder_listener (self, error))
+    return FALSE;
+  fc_server_listener_start (self->listener, socket);
 
-  uris = soup_server_get_uris (self->soup_server);
-  if (out_url != NULL && uris != NULL) {
-    GUri *uri = uris->data;
-    const char *host = g_uri_get_host (uri);
+  if (out_url != NULL) {
+    GInetSocketAddress *inet_bound = G_INET_SOCKET_ADDRESS (bound);
+    g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (inet_bound));
     gboolean v6 = strchr (host, ':') != NULL;
 
-    *out_url = g_strdup_printf ("http://%s%s%s:%d/", v6 ? "[" : "", host, v6 ? "]" : "",
-                                g_uri_get_port (uri));
+    *out_url = g_strdup_printf ("http://%s%s%s:%u/", v6 ? "[" : "", host, v6 ? "]" : "",
+                                g_inet_socket_address_get_port (inet_bound));
   }
   return TRUE;
 }
@@ -944,7 +1167,6 @@ fc_server_shutdown_async (FcServer            *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GSList *listeners;
 
   g_return_if_fail (FC_IS_SERVER (self));
 
@@ -956,14 +1178,10 @@ fc_server_shutdown_async (FcServer            *self,
     return;
   }
 
-  /* No new connections (libsoup's listener just stops watching a closed
-   * socket); new requests on open connections get a 503; those in flight
-   * finish. */
+  /* No new connections; new requests on open connections get a 503;
+   * those in flight finish. */
   self->shutting_down = TRUE;
-  listeners = soup_server_get_listeners (self->soup_server);
-  for (GSList *l = listeners; l != NULL; l = l->next)
-    g_socket_close (l->data, NULL);
-  g_slist_free (listeners);
+  fc_server_listener_stop (self->listener);
   if (self->in_flight == 0) {
     g_task_return_boolean (task, TRUE);
     return;

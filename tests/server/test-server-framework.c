@@ -41,6 +41,9 @@ test_ping (void)
   g_assert_cmpuint (g_bytes_get_size (head->body), ==, 0);
   g_assert_cmpstr (soup_message_headers_get_content_type (response->headers, NULL), ==,
                    "application/json");
+  /* No browser guesses another type than the one given. */
+  g_assert_cmpstr (soup_message_headers_get_one (response->headers, "X-Content-Type-Options"), ==,
+                   "nosniff");
 }
 
 static void
@@ -187,36 +190,103 @@ test_cors (void)
 static const char registration[] =
   "{\"email\":\"idem@fitcore.test\",\"password1\":\"" FC_ST_PASSWORD "\",\"password2\":\""
   FC_ST_PASSWORD "\",\"first_name\":\"I\",\"last_name\":\"D\"}";
+static const char food[] =
+  "{\"name\":\"Shake\",\"calories\":300,\"protein\":30,\"carbohydrates\":20,\"fat\":10}";
+static const char other_food[] =
+  "{\"name\":\"Other shake\",\"calories\":310,\"protein\":30,\"carbohydrates\":20,\"fat\":10}";
 
+#define FOODS "/api/v1/nutrition/foods/"
+
+/* A key belongs to one user and one request: a replay returns the first
+ * answer, another body or path under the same key is a 422, and another
+ * user's same key is another request. */
 static void
 test_idempotency (void)
 {
   g_autoptr(FcTestServer) server = fc_st_start (NULL, FALSE);
+  g_autofree char *alice = fc_st_register (server, "alice@fitcore.test");
+  g_autofree char *bob = fc_st_register (server, "bob@fitcore.test");
   g_autoptr(FcTestResponse) first = NULL;
   g_autoptr(FcTestResponse) again = NULL;
+  g_autoptr(FcTestResponse) other_body = NULL;
   g_autoptr(FcTestResponse) other_path = NULL;
+  g_autoptr(FcTestResponse) other_user = NULL;
   g_autofree char *first_body = NULL;
   sqlite3 *db;
 
-  first = fc_st_request (server, "POST", "/api/v1/auth/registration/", NULL, registration,
-                         "Idempotency-Key", "key-1", NULL);
+  first = fc_st_request (server, "POST", FOODS, alice, food, "Idempotency-Key", "key-1", NULL);
   g_assert_cmpuint (first->status, ==, 201);
   g_assert_null (soup_message_headers_get_one (first->headers, "Idempotent-Replayed"));
 
-  again = fc_st_request (server, "POST", "/api/v1/auth/registration/", NULL, registration,
-                         "Idempotency-Key", "key-1", NULL);
+  again = fc_st_request (server, "POST", FOODS, alice, food, "Idempotency-Key", "key-1", NULL);
   first_body = fc_st_body (first);
   fc_st_assert_response (again, 201, first_body);
   g_assert_cmpstr (soup_message_headers_get_one (again->headers, "Idempotent-Replayed"), ==, "true");
 
-  other_path = fc_st_request (server, "POST", "/api/v1/auth/oauth/password/reset/", NULL,
-                              "{\"email\":\"idem@fitcore.test\"}", "Idempotency-Key", "key-1", NULL);
+  other_body = fc_st_request (server, "POST", FOODS, alice, other_food, "Idempotency-Key", "key-1",
+                              NULL);
+  g_assert_cmpuint (other_body->status, ==, 422);
+  g_assert_nonnull (strstr (fc_json_get_string (fc_test_response_object (other_body), "detail"),
+                            "different request"));
+  other_path = fc_st_request (server, "POST", "/api/v1/nutrition/meals/", alice,
+                              "{\"name\":\"Lunch\"}", "Idempotency-Key", "key-1", NULL);
   g_assert_cmpuint (other_path->status, ==, 422);
-  g_assert_nonnull (fc_json_get_string (fc_test_response_object (other_path), "detail"));
+
+  other_user = fc_st_request (server, "POST", FOODS, bob, food, "Idempotency-Key", "key-1", NULL);
+  g_assert_cmpuint (other_user->status, ==, 201);
+  g_assert_null (soup_message_headers_get_one (other_user->headers, "Idempotent-Replayed"));
 
   db = fc_st_open_db (server);
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM users"), ==, 1);
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM idempotency_keys"), ==, 1);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM foods"), ==, 2);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM idempotency_keys"), ==, 2);
+  sqlite3_close (db);
+}
+
+/* Anonymous answers (tokens) are never stored: whoever sends the same key
+ * again gets a fresh evaluation, never someone else's tokens. */
+static void
+test_idempotency_anonymous (void)
+{
+  g_autoptr(FcTestServer) server = fc_st_start (NULL, FALSE);
+  static const char login[] = "{\"email\":\"idem@fitcore.test\",\"password\":\"" FC_ST_PASSWORD "\"}";
+  static const char wrong[] = "{\"email\":\"idem@fitcore.test\",\"password\":\"not-it-at-all\"}";
+  g_autoptr(FcTestResponse) registered = NULL;
+  g_autoptr(FcTestResponse) registered_again = NULL;
+  g_autoptr(FcTestResponse) login_first = NULL;
+  g_autoptr(FcTestResponse) login_replay = NULL;
+  g_autoptr(FcTestResponse) guess = NULL;
+  g_autofree char *first_access = NULL;
+  g_autofree char *guess_body = NULL;
+  sqlite3 *db;
+
+  registered = fc_st_request (server, "POST", "/api/v1/auth/registration/", NULL, registration,
+                              "Idempotency-Key", "anon-1", NULL);
+  g_assert_cmpuint (registered->status, ==, 201);
+  registered_again = fc_st_request (server, "POST", "/api/v1/auth/registration/", NULL,
+                                    registration, "Idempotency-Key", "anon-1", NULL);
+  g_assert_cmpuint (registered_again->status, ==, 400);
+  g_assert_null (soup_message_headers_get_one (registered_again->headers, "Idempotent-Replayed"));
+
+  login_first = fc_st_request (server, "POST", "/api/v1/auth/oauth/login/", NULL, login,
+                               "Idempotency-Key", "anon-2", NULL);
+  g_assert_cmpuint (login_first->status, ==, 200);
+  first_access = g_strdup (fc_json_get_string (fc_test_response_object (login_first), "access"));
+  login_replay = fc_st_request (server, "POST", "/api/v1/auth/oauth/login/", NULL, login,
+                                "Idempotency-Key", "anon-2", NULL);
+  g_assert_cmpuint (login_replay->status, ==, 200);
+  g_assert_null (soup_message_headers_get_one (login_replay->headers, "Idempotent-Replayed"));
+  g_assert_cmpstr (fc_json_get_string (fc_test_response_object (login_replay), "access"), !=,
+                   first_access);
+
+  /* Another caller with the key and no password gets no tokens. */
+  guess = fc_st_request (server, "POST", "/api/v1/auth/oauth/login/", NULL, wrong,
+                         "Idempotency-Key", "anon-2", NULL);
+  g_assert_cmpuint (guess->status, ==, 400);
+  guess_body = fc_st_body (guess);
+  g_assert_null (strstr (guess_body, first_access));
+
+  db = fc_st_open_db (server);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM idempotency_keys"), ==, 0);
   sqlite3_close (db);
 }
 
@@ -226,14 +296,13 @@ static void
 test_idempotency_after_error (void)
 {
   g_autoptr(FcTestServer) server = fc_st_start (NULL, FALSE);
+  g_autofree char *alice = fc_st_register (server, "alice@fitcore.test");
   g_autoptr(FcTestResponse) bad = NULL;
   g_autoptr(FcTestResponse) good = NULL;
 
-  bad = fc_st_request (server, "POST", "/api/v1/auth/registration/", NULL, "{}",
-                       "Idempotency-Key", "key-2", NULL);
+  bad = fc_st_request (server, "POST", FOODS, alice, "{}", "Idempotency-Key", "key-2", NULL);
   g_assert_cmpuint (bad->status, ==, 400);
-  good = fc_st_request (server, "POST", "/api/v1/auth/registration/", NULL, registration,
-                        "Idempotency-Key", "key-2", NULL);
+  good = fc_st_request (server, "POST", FOODS, alice, food, "Idempotency-Key", "key-2", NULL);
   g_assert_cmpuint (good->status, ==, 201);
   g_assert_null (soup_message_headers_get_one (good->headers, "Idempotent-Replayed"));
 }
@@ -388,6 +457,7 @@ main (int   argc,
   g_test_add_func ("/server/framework/body-too-large", test_body_too_large);
   g_test_add_func ("/server/framework/cors", test_cors);
   g_test_add_func ("/server/framework/idempotency", test_idempotency);
+  g_test_add_func ("/server/framework/idempotency-anonymous", test_idempotency_anonymous);
   g_test_add_func ("/server/framework/idempotency-after-error", test_idempotency_after_error);
   g_test_add_func ("/server/framework/pagination", test_pagination);
   g_test_add_func ("/server/framework/sigterm-finishes-in-flight", test_sigterm_finishes_in_flight);
