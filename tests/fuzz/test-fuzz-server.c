@@ -9,6 +9,7 @@
  *       route (and a few reads with mutated queries), with ids of one's own
  *       objects, of other users' and ids that do not parse;
  *   json-tokens  the same with mutated, foreign or refresh tokens and cookies;
+ *   json-parallel  six of those at once, from anonymous, user and staff;
  *   deep-nesting  bodies and token headers nested thousands of levels deep;
  *   http-raw  malformed HTTP on a plain socket: broken request lines, huge
  *       and repeated headers, bad Content-Length, bad chunked encoding,
@@ -1354,12 +1355,13 @@ make_raw_request (GRand   *rand,
 /* --- the classes --- */
 
 static const ServerClass server_classes[] = {
-  { "json-anon", "/fuzz/server/json-anon", 0.14 },
+  { "json-anon", "/fuzz/server/json-anon", 0.12 },
   { "json-user", "/fuzz/server/json-user", 0.24 },
-  { "json-staff", "/fuzz/server/json-staff", 0.14 },
-  { "json-tokens", "/fuzz/server/json-tokens", 0.10 },
-  { "deep-nesting", "/fuzz/server/deep-nesting", 0.10 },
-  { "http-raw", "/fuzz/server/http-raw", 0.28 },
+  { "json-staff", "/fuzz/server/json-staff", 0.12 },
+  { "json-tokens", "/fuzz/server/json-tokens", 0.08 },
+  { "deep-nesting", "/fuzz/server/deep-nesting", 0.06 },
+  { "json-parallel", "/fuzz/server/json-parallel", 0.10 },
+  { "http-raw", "/fuzz/server/http-raw", 0.26 },
 };
 
 static Request *
@@ -1380,6 +1382,54 @@ make_request (const ServerClass *sc,
   return make_raw_request (rand, index);
 }
 
+/* A case of json-parallel is PARALLEL requests at once, each from its own
+ * (case, slot) randomness, as anonymous, user or staff: races between
+ * logins, the password queue, idempotent replays and writes to one object. */
+#define PARALLEL 6
+
+static GPtrArray *
+make_batch (const ServerClass *sc,
+            guint64            index)
+{
+  GPtrArray *batch = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
+
+  if (!g_str_equal (sc->klass, "json-parallel")) {
+    g_autoptr(GRand) rand = fc_fuzz_rand_for_case (sc->klass, index);
+
+    g_ptr_array_add (batch, make_request (sc, rand, index));
+    return batch;
+  }
+  for (guint slot = 0; slot < PARALLEL; slot++) {
+    g_autoptr(GRand) rand = fc_fuzz_rand_for_case (sc->klass, index * PARALLEL + slot);
+
+    g_ptr_array_add (batch, make_json_request (rand, g_rand_int_range (rand, AUTH_ANON, AUTH_MUTATED)));
+  }
+  return batch;
+}
+
+static gpointer
+send_in_thread (gpointer data)
+{
+  return send_request (data);
+}
+
+static GPtrArray *
+send_batch (GPtrArray *batch)
+{
+  GPtrArray *answers = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_fuzz_answer_free);
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+
+  if (batch->len == 1) {
+    g_ptr_array_add (answers, send_request (g_ptr_array_index (batch, 0)));
+    return answers;
+  }
+  for (guint i = 0; i < batch->len; i++)
+    g_ptr_array_add (threads, g_thread_new ("fuzz-client", send_in_thread, g_ptr_array_index (batch, i)));
+  for (guint i = 0; i < threads->len; i++)
+    g_ptr_array_add (answers, g_thread_join (g_ptr_array_index (threads, i)));
+  return answers;
+}
+
 static void
 test_server_class (gconstpointer data)
 {
@@ -1393,24 +1443,28 @@ test_server_class (gconstpointer data)
   guint64 index;
 
   for (index = only >= 0 ? (guint64) only : 0; ; index++) {
-    g_autoptr(GRand) rand = NULL;
-    g_autoptr(Request) request = NULL;
-    g_autoptr(FcFuzzAnswer) answer = NULL;
-    g_autofree char *problem = NULL;
+    g_autoptr(GPtrArray) batch = NULL;
+    g_autoptr(GPtrArray) answers = NULL;
 
     if (only < 0 && (g_get_monotonic_time () - start) / 1e6 >= seconds)
       break;
     if (only >= 0 && (guint64) only != index)
       break;
-    rand = fc_fuzz_rand_for_case (sc->klass, index);
-    request = make_request (sc, rand, index);
-    answer = send_request (request);
-    count (&stats, request, answer);
-    problem = judge (request, answer);
-    if (problem == NULL && !server_alive ())
-      problem = g_strdup ("the server exited");
-    if (problem != NULL)
-      report (sc->klass, index, &stats, request, answer, problem);
+    batch = make_batch (sc, index);
+    answers = send_batch (batch);
+    for (guint i = 0; i < batch->len; i++) {
+      Request *request = g_ptr_array_index (batch, i);
+      FcFuzzAnswer *answer = g_ptr_array_index (answers, i);
+      g_autofree char *problem = judge (request, answer);
+
+      count (&stats, request, answer);
+      if (problem == NULL && !server_alive ())
+        problem = g_strdup ("the server exited");
+      if (problem != NULL) {
+        report (sc->klass, index, &stats, request, answer, problem);
+        break;
+      }
+    }
 
     /* Held-open connections must not stop the server answering others. */
     if (index % 50 == 49) {
