@@ -10,6 +10,8 @@
  *       objects, of other users' and ids that do not parse;
  *   json-tokens  the same with mutated, foreign or refresh tokens and cookies;
  *   json-parallel  six of those at once, from anonymous, user and staff;
+ *   multipart  profile images and staff video uploads, the file mutated
+ *       and the multipart structure broken;
  *   deep-nesting  bodies and token headers nested thousands of levels deep;
  *   http-raw  malformed HTTP on a plain socket: broken request lines, huge
  *       and repeated headers, bad Content-Length, bad chunked encoding,
@@ -220,6 +222,7 @@ static Server *server;
 static GPtrArray *json_corpus;
 static GPtrArray *deep_corpus;
 static GPtrArray *http_corpus;
+static GPtrArray *media_corpus;
 static GArray *parked;
 static GString *all_stderr;
 
@@ -1041,6 +1044,123 @@ make_deep_request (GRand   *rand,
   return request;
 }
 
+/* --- multipart uploads --- */
+
+static void
+append_part (GString    *body,
+             const char *boundary,
+             const char *name,
+             const char *filename,
+             const char *type,
+             GBytes     *content)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (content, &size);
+
+  g_string_append_printf (body, "--%s\r\nContent-Disposition: form-data; name=\"%s\"", boundary, name);
+  if (filename != NULL)
+    g_string_append_printf (body, "; filename=\"%s\"", filename);
+  g_string_append (body, "\r\n");
+  if (type != NULL)
+    g_string_append_printf (body, "Content-Type: %s\r\n", type);
+  g_string_append (body, "\r\n");
+  g_string_append_len (body, data != NULL ? data : "", size);
+  g_string_append (body, "\r\n");
+}
+
+/* Profile images and staff video uploads: the file mutated (images and
+ * videos reach gdk-pixbuf and GStreamer's discoverer), and the multipart
+ * structure broken now and then. */
+static Request *
+make_multipart_request (GRand *rand)
+{
+  static const char * const filenames[] = {
+    "a.png", "v.webm", "../../secret_key", "", "\xff\xfe.png", "a\"b.png", "a.png\r\nX: y",
+  };
+  static const char * const types[] = { "image/png", "video/webm", "text/plain", NULL };
+  const char *boundary = "fuzz0boundary";
+  gboolean video = g_rand_boolean (rand);
+  const FcFuzzSeed *media = fc_fuzz_corpus_pick (media_corpus, rand);
+  g_autoptr(GBytes) file = g_rand_int_range (rand, 0, 10) < 7
+                           ? fc_fuzz_mutate (rand, media->data, media_corpus)
+                           : g_bytes_ref (media->data);
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *path = NULL;
+  const char *method;
+  const char *filename = g_rand_int_range (rand, 0, 4) == 0
+                         ? filenames[g_rand_int_range (rand, 0, G_N_ELEMENTS (filenames))]
+                         : (video ? "v.webm" : "a.png");
+  const char *type = g_rand_int_range (rand, 0, 4) == 0
+                     ? types[g_rand_int_range (rand, 0, G_N_ELEMENTS (types))]
+                     : (video ? "video/webm" : "image/png");
+  char id[32];
+  Request *request;
+
+  if (video) {
+    GArray *workouts = server->ids[IDS_WORKOUT];
+    g_autoptr(GBytes) workout = NULL;
+
+    g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT,
+                workouts->len > 0 ? g_array_index (workouts, gint64, 0) : 1);
+    workout = g_bytes_new (id, strlen (id));
+    if (g_rand_int_range (rand, 0, 4) > 0) {
+      method = "POST";
+      path = g_strdup ("/api/v1/workouts/videos/");
+    } else {
+      method = g_rand_boolean (rand) ? "PATCH" : "PUT";
+      path = g_strdup_printf ("/api/v1/workouts/videos/%s/", pick_id_text (rand, IDS_VIDEO, id));
+    }
+    append_part (body, boundary, "workout", NULL, NULL, workout);
+    {
+      g_autoptr(GBytes) title = g_bytes_new_static ("Fuzzed", 6);
+
+      append_part (body, boundary, "title", NULL, NULL, title);
+    }
+  } else {
+    method = g_rand_boolean (rand) ? "PATCH" : "PUT";
+    path = g_strdup ("/api/v1/auth/profile/");
+  }
+  append_part (body, boundary, video ? "file" : "img", filename, type, file);
+  if (g_rand_int_range (rand, 0, 6) == 0)  /* the same field twice */
+    append_part (body, boundary, video ? "file" : "img", filename, type, file);
+
+  switch (g_rand_int_range (rand, 0, 8)) {
+  case 0: /* no closing boundary */
+    break;
+  case 1: /* a boundary the header does not name */
+    g_string_append (body, "--other--\r\n");
+    break;
+  default:
+    g_string_append_printf (body, "--%s--\r\n", boundary);
+    break;
+  }
+  switch (g_rand_int_range (rand, 0, 10)) {
+  case 0:
+    content_type = g_strdup ("multipart/form-data");
+    break;
+  case 1:
+    content_type = g_strdup ("multipart/form-data; boundary=");
+    break;
+  case 2:
+    content_type = g_strdup ("multipart/mixed; boundary=fuzz0boundary");
+    break;
+  default:
+    content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
+    break;
+  }
+
+  bytes = g_string_free_to_bytes (g_steal_pointer (&body));
+  request = request_new (method, path, video ? server->staff_token : server->user_token,
+                         content_type, bytes, NULL);
+  g_free (request->label);
+  request->label = g_strdup_printf ("%s %s as %s, a %" G_GSIZE_FORMAT "-byte %s from %s", method,
+                                    path, video ? "staff" : "the demo user",
+                                    g_bytes_get_size (file), video ? "video" : "image", media->name);
+  return request;
+}
+
 /* --- raw HTTP --- */
 
 static GBytes *
@@ -1361,7 +1481,8 @@ static const ServerClass server_classes[] = {
   { "json-tokens", "/fuzz/server/json-tokens", 0.08 },
   { "deep-nesting", "/fuzz/server/deep-nesting", 0.06 },
   { "json-parallel", "/fuzz/server/json-parallel", 0.10 },
-  { "http-raw", "/fuzz/server/http-raw", 0.26 },
+  { "multipart", "/fuzz/server/multipart", 0.08 },
+  { "http-raw", "/fuzz/server/http-raw", 0.20 },
 };
 
 static Request *
@@ -1379,6 +1500,8 @@ make_request (const ServerClass *sc,
     return make_json_request (rand, AUTH_MUTATED);
   if (g_str_equal (sc->klass, "deep-nesting"))
     return make_deep_request (rand, index);
+  if (g_str_equal (sc->klass, "multipart"))
+    return make_multipart_request (rand);
   return make_raw_request (rand, index);
 }
 
@@ -1561,6 +1684,7 @@ main (int   argc,
   json_corpus = fc_fuzz_corpus_load ("json");
   deep_corpus = fc_fuzz_corpus_load ("deep-nesting");
   http_corpus = fc_fuzz_corpus_load ("http");
+  media_corpus = fc_fuzz_corpus_load ("media");
   parked = g_array_new (FALSE, FALSE, sizeof (int));
   all_stderr = g_string_new (NULL);
   server_start ();
