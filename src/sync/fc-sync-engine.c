@@ -3,11 +3,22 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A run is a chain of callbacks on the main context (never a thread: the
- * client and the store are asynchronous already): sections, account,
- * profile, foods, meals, meal plans, workout categories, workouts and the
- * user's workout progress, then the outbox row by row. Only one
- * run goes at a time; asking for one meanwhile sets `again`, and one more
- * run follows.
+ * client and the store are asynchronous already). A full run: what the
+ * store remembers of earlier runs, sections, account, profile, foods,
+ * meals, meal plans, workout categories, workouts and the user's workout
+ * progress, then the outbox row by row. A push run is only the outbox: a
+ * user write (FcStore::changed::outbox-queued) starts one on the next idle
+ * of the main loop, with no pull before it, and a full run follows it a
+ * little later (PULL_AFTER_PUSH_MS) so that a burst of writes is one pull.
+ * Only one run goes at a time; asking for one meanwhile sets `again` (a
+ * full run) or `push_again`, and that run follows.
+ *
+ * Without a change feed every list is pulled whole, so what changes
+ * rarely is pulled rarely: the sections a server offers are learned once
+ * a day (kept in the store), and the foods list (mostly public foods, tens
+ * of thousands on a big server) at most once a day, unless the user asks
+ * (fc_sync_engine_request_full_sync(), fc_sync_engine_sync_async()). The
+ * day is measured on the engine's clock, which tests replace.
  */
 
 #define G_LOG_DOMAIN "fc-sync"
@@ -23,6 +34,14 @@
 #define PERIODIC_INTERVAL_S (5 * 60)
 #define BACKOFF_MAX_S       (5 * 60)
 #define PAGE_SIZE_QUERY     "?page_size=100"
+/* The pull after a push waits this long for more writes. */
+#define PULL_AFTER_PUSH_MS  2000
+/* How long the sections and the foods list pulled stay fresh. */
+#define FRESH_FOR_S         (24 * 60 * 60)
+
+/* Keys of the store's sync_state, in unix seconds of the engine's clock. */
+#define STATE_SECTIONS_CHECKED "engine-sections-checked-at"
+#define STATE_FOODS_PULLED     "engine-foods-pulled-at"
 
 /* Progress: where each step starts, of 1.0 for the run. */
 #define PROGRESS_ACCOUNT    0.02
@@ -46,12 +65,18 @@ struct _FcSyncEngine
   char            *last_error;
   GNetworkMonitor *monitor;
 
+  FcSyncClockFunc  clock;
+  gpointer         clock_data;
+
   /* GSource ids */
   guint            idle_id;
   guint            periodic_id;
   guint            retry_id;
+  guint            push_id;
+  guint            pull_after_id;
   gulong           network_changed_id;
   gulong           store_changed_id;
+  gulong           store_queued_id;
 
   FcSyncState      state;
   double           progress;
@@ -59,9 +84,12 @@ struct _FcSyncEngine
   guint            rejected;
   gint64           last_synced;
   guint            push_interval_ms;
+  guint            queued_serial;  /* changed::outbox-queued seen so far */
 
   guint            running : 1;
   guint            again : 1;
+  guint            again_forced : 1;  /* the full run after is on demand */
+  guint            push_again : 1;
   guint            started : 1;
   guint            offline : 1;
   guint            network_available : 1;
@@ -108,6 +136,13 @@ typedef struct {
   GError      *store_error;
   gboolean     list_done;
   FcOutboxItem *row;       /* the row being pushed */
+  gboolean     push_only;  /* a push run: no pull */
+  gboolean     forced;     /* asked for by the user: nothing is fresh enough */
+  guint        pushed;     /* rows the server took */
+  gboolean     peeked;     /* the outbox was read at least once */
+  guint        queued_seen;  /* queued_serial when it was last read */
+  gint64       sections_checked;  /* STATE_SECTIONS_CHECKED, 0 = never */
+  gint64       foods_pulled;      /* STATE_FOODS_PULLED, 0 = never */
 } Run;
 
 static void
@@ -120,12 +155,38 @@ run_free (Run *run)
   g_free (run);
 }
 
-static void start_run (FcSyncEngine *self);
+static void start_run (FcSyncEngine *self,
+                       gboolean      push_only,
+                       gboolean      forced);
 static void pull_next (GTask *task);
 static void push_next (GTask *task);
 static void refresh_counts (FcSyncEngine *self);
 
 /* Helpers */
+
+static gint64
+default_clock (gpointer user_data)
+{
+  return g_get_real_time ();
+}
+
+/* Unix seconds on the engine's clock. */
+static gint64
+now_s (FcSyncEngine *self)
+{
+  return self->clock (self->clock_data) / G_USEC_PER_SEC;
+}
+
+/* Whether @since (unix seconds, 0 = never) is less than a day ago; a time
+ * in the future (the clock was set back) is not. */
+static gboolean
+is_fresh (FcSyncEngine *self,
+          gint64        since)
+{
+  gint64 age = now_s (self) - since;
+
+  return since > 0 && age >= 0 && age < FRESH_FOR_S;
+}
 
 static void
 set_progress (FcSyncEngine *self,
@@ -271,13 +332,26 @@ complete_tasks (GPtrArray    *tasks,
   g_ptr_array_set_size (tasks, 0);
 }
 
+static gboolean
+on_pull_after_cb (gpointer user_data)
+{
+  FcSyncEngine *self = user_data;
+
+  self->pull_after_id = 0;
+  fc_sync_engine_request_sync (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* Ends the run. Takes @task; @error may be NULL. */
 static void
 finish_run (GTask  *task,
             GError *error)
 {
   FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
   g_autoptr(GError) owned_error = error;
+  gboolean peeked = run->peeked;
+  guint queued_seen = run->queued_seen;
 
   /* Stopped because the server ended the session: say that, not
    * "cancelled", to whoever waited for the run. */
@@ -293,7 +367,7 @@ finish_run (GTask  *task,
 
   if (error == NULL) {
     self->offline = FALSE;
-    self->last_synced = g_get_real_time () / G_USEC_PER_SEC;
+    self->last_synced = now_s (self);
     set_progress (self, 1.0);
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
   } else if (is_offline_error (error)) {
@@ -307,7 +381,19 @@ finish_run (GTask  *task,
   if (error == NULL && self->retry_id == 0)
     set_last_error (self, NULL);
 
-  g_debug ("Sync run ended: %s", error != NULL ? error->message : "ok");
+  g_debug ("Sync %s run ended (%u pushed; again %d, push again %d, writes %u/%u): %s",
+           run->push_only ? "push" : "full", run->pushed, self->again, self->push_again,
+           run->queued_seen, self->queued_serial, error != NULL ? error->message : "ok");
+  /* What the server took may have changed what it lists (ids, totals):
+   * a pull follows, once the burst of writes is over. */
+  if (run->push_only && run->pushed > 0 && error == NULL && self->started &&
+      self->pull_after_id == 0) {
+    self->pull_after_id = g_timeout_add (PULL_AFTER_PUSH_MS, on_pull_after_cb, self);
+    g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->pull_after_id),
+                              "[fitcore] pull after push");
+  }
+  /* The run is gone with its task. */
+  run = NULL;
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 
@@ -315,9 +401,25 @@ finish_run (GTask  *task,
   refresh_counts (self);
   complete_tasks (self->waiters, error);
 
+  /* Every write announced before the last read of the outbox was in it:
+   * a push for them would find nothing (or, after a failure, fail again
+   * before its retry is due). */
+  if (peeked && queued_seen == self->queued_serial) {
+    self->push_again = FALSE;
+    g_clear_handle_id (&self->push_id, g_source_remove);
+  }
+
+  /* A full run pushes too. */
   if (self->again) {
+    gboolean forced = self->again_forced;
+
     self->again = FALSE;
-    start_run (self);
+    self->again_forced = FALSE;
+    self->push_again = FALSE;
+    start_run (self, FALSE, forced);
+  } else if (self->push_again) {
+    self->push_again = FALSE;
+    start_run (self, TRUE, FALSE);
   }
 }
 
@@ -369,6 +471,24 @@ on_page_cb (FcApiClient *client,
                   (run->step_end - run->step_start) * MIN (1.0, (double) fetched / count));
 }
 
+static void on_stored_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data);
+
+/* Keeps the engine's now under @key, then goes on. Takes @task. */
+static void
+record_time (GTask      *task,
+             const char *key)
+{
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, now_s (self));
+
+  run->finish = fc_store_set_sync_value_finish;
+  fc_store_set_sync_value_async (self->store, key, value, g_task_get_cancellable (task),
+                                 on_stored_cb, task);
+}
+
 static void
 on_remove_missing_cb (GObject      *source,
                       GAsyncResult *result,
@@ -384,6 +504,10 @@ on_remove_missing_cb (GObject      *source,
 
   if (run->store_error != NULL) {
     finish_run (g_steal_pointer (&task), g_steal_pointer (&run->store_error));
+    return;
+  }
+  if (g_str_equal (run->resource, FC_STORE_FOODS)) {
+    record_time (g_steal_pointer (&task), STATE_FOODS_PULLED);
     return;
   }
   pull_next (g_steal_pointer (&task));
@@ -515,6 +639,21 @@ on_user_cb (GObject      *source,
 }
 
 static void
+on_sections_stored_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fc_store_set_sections_finish (FC_STORE (source), result, &error)) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  record_time (g_steal_pointer (&task), STATE_SECTIONS_CHECKED);
+}
+
+static void
 on_sections_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -530,14 +669,72 @@ on_sections_cb (GObject      *source,
     finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
     return;
   }
-  run->finish = fc_store_set_sections_finish;
   fc_store_set_sections_async (self->store, (const char * const *) run->sections,
-                               cancellable, on_stored_cb,
+                               cancellable, on_sections_stored_cb,
                                g_steal_pointer (&task));
+}
+
+/* The sections learned the last time, while they are fresh. */
+static void
+on_cached_sections_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  run->sections = fc_store_get_sections_finish (FC_STORE (source), result, &error);
+  if (error != NULL) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  /* None kept: learn them after all. */
+  if (run->sections == NULL || run->sections[0] == NULL) {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    g_clear_pointer (&run->sections, g_strfreev);
+    fc_api_client_detect_sections_async (self->client, cancellable, on_sections_cb,
+                                         g_steal_pointer (&task));
+    return;
+  }
+  pull_next (g_steal_pointer (&task));
+}
+
+/* What the store remembers of earlier runs, one key after the other. */
+static const char * const state_keys[] = { STATE_SECTIONS_CHECKED, STATE_FOODS_PULLED };
+
+static void
+on_state_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = fc_store_get_sync_value_finish (FC_STORE (source), result, &error);
+  gint64 *slot = run->sections_checked == -1 ? &run->sections_checked : &run->foods_pulled;
+
+  if (error != NULL) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  *slot = value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
+  if (slot == &run->sections_checked) {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    fc_store_get_sync_value_async (self->store, state_keys[1], cancellable, on_state_read_cb,
+                                   g_steal_pointer (&task));
+    return;
+  }
+  pull_next (g_steal_pointer (&task));
 }
 
 /* Each step of the pull, in order: a step that is done moves `step` on. */
 typedef enum {
+  STEP_STATE,
   STEP_SECTIONS,
   STEP_ACCOUNT,
   STEP_PROFILE,
@@ -566,7 +763,18 @@ pull_next (GTask *task)
   }
 
   switch (step) {
+    case STEP_STATE:
+      run->sections_checked = -1;  /* read first */
+      fc_store_get_sync_value_async (self->store, state_keys[0], cancellable, on_state_read_cb,
+                                     task);
+      return;
     case STEP_SECTIONS:
+      /* A server's sections change with its version, not between two
+       * syncs: learned once a day or when the user asks. */
+      if (!run->forced && is_fresh (self, run->sections_checked)) {
+        fc_store_get_sections_async (self->store, cancellable, on_cached_sections_cb, task);
+        return;
+      }
       fc_api_client_detect_sections_async (self->client, cancellable, on_sections_cb, task);
       return;
     case STEP_ACCOUNT:
@@ -583,6 +791,12 @@ pull_next (GTask *task)
       set_progress (self, PROGRESS_FOODS);
       if (!has_section (run, "nutrition"))
         break;
+      /* Mostly public foods, maybe tens of thousands, that no server tells
+       * us have changed: once a day, or when the user asks. */
+      if (!run->forced && is_fresh (self, run->foods_pulled)) {
+        g_debug ("Foods pulled less than a day ago: not again");
+        break;
+      }
       pull_list (task, FC_STORE_FOODS, "nutrition/foods/", PROGRESS_MEALS);
       return;
     case STEP_MEALS:
@@ -731,6 +945,7 @@ on_row_sent_cb (GObject      *source,
     response = fc_api_client_request_finish (FC_API_CLIENT (source), result, &status, &problem,
                                              &error);
   if (response != NULL) {
+    run->pushed++;
     run->finish = fc_store_outbox_complete_finish;
     fc_store_outbox_complete_async (self->store, fc_outbox_item_get_id (row), response, NULL,
                                     on_row_settled_cb, g_steal_pointer (&task));
@@ -859,21 +1074,29 @@ static void
 push_next (GTask *task)
 {
   FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
 
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task))) {
     finish_run (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                            _("The sync was stopped.")));
     return;
   }
+  /* The store runs its jobs in call order and announces them in that
+   * order: every write announced by now is committed before this read. */
+  run->peeked = TRUE;
+  run->queued_seen = self->queued_serial;
   fc_store_outbox_peek_async (self->store, g_task_get_cancellable (task), on_peeked_cb, task);
 }
 
 /* Runs */
 
 static void
-start_run (FcSyncEngine *self)
+start_run (FcSyncEngine *self,
+           gboolean      push_only,
+           gboolean      forced)
 {
   GTask *task;
+  Run *run;
 
   g_assert (!self->running);
 
@@ -887,14 +1110,21 @@ start_run (FcSyncEngine *self)
 
   task = g_task_new (self, self->run_cancellable, NULL, NULL);
   g_task_set_source_tag (task, start_run);
-  g_task_set_task_data (task, g_new0 (Run, 1), (GDestroyNotify) run_free);
+  g_debug ("Sync %s run starts%s", push_only ? "push" : "full", forced ? " (asked for)" : "");
+  run = g_new0 (Run, 1);
+  run->push_only = push_only;
+  run->forced = forced;
+  g_task_set_task_data (task, run, (GDestroyNotify) run_free);
 
   if (!fc_api_client_is_signed_in (self->client)) {
     finish_run (task, g_error_new_literal (FC_API_ERROR, FC_API_ERROR_UNAUTHORIZED,
                                            _("You are signed out.")));
     return;
   }
-  pull_next (task);
+  if (push_only)
+    push_next (task);
+  else
+    pull_next (task);
 }
 
 static gboolean
@@ -903,10 +1133,27 @@ on_idle_sync_cb (gpointer user_data)
   FcSyncEngine *self = user_data;
 
   self->idle_id = 0;
-  if (self->running)
+  if (self->running) {
     self->again = TRUE;
+  } else {
+    gboolean forced = self->again_forced;
+
+    self->again_forced = FALSE;
+    start_run (self, FALSE, forced);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_push_cb (gpointer user_data)
+{
+  FcSyncEngine *self = user_data;
+
+  self->push_id = 0;
+  if (self->running)
+    self->push_again = TRUE;
   else
-    start_run (self);
+    start_run (self, TRUE, FALSE);
   return G_SOURCE_REMOVE;
 }
 
@@ -937,6 +1184,23 @@ on_store_changed_cb (FcStore      *store,
   refresh_counts (self);
 }
 
+/* A user write committed: push it now, with the writes of the same
+ * moment, and pull only after. */
+static void
+on_store_queued_cb (FcStore      *store,
+                    const char   *resource,
+                    FcSyncEngine *self)
+{
+  self->queued_serial++;
+  if (!self->started || self->push_id != 0)
+    return;
+  /* An idle: the writes whose commits are announced in this turn of the
+   * main loop go in one push, and a lone write waits for nothing. */
+  self->push_id = g_idle_add (on_push_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->push_id),
+                            "[fitcore] push");
+}
+
 static void
 on_cancel_run_cb (GCancellable *cancellable,
                   FcSyncEngine *self)
@@ -953,8 +1217,10 @@ fc_sync_engine_dispose (GObject *object)
   FcSyncEngine *self = (FcSyncEngine *) object;
 
   fc_sync_engine_stop (self);
-  if (self->store != NULL)
+  if (self->store != NULL) {
     g_clear_signal_handler (&self->store_changed_id, self->store);
+    g_clear_signal_handler (&self->store_queued_id, self->store);
+  }
 
   G_OBJECT_CLASS (fc_sync_engine_parent_class)->dispose (object);
 }
@@ -984,6 +1250,8 @@ fc_sync_engine_constructed (GObject *object)
   g_assert (self->client != NULL && self->store != NULL);
   self->store_changed_id = g_signal_connect (self->store, "changed::" FC_STORE_OUTBOX,
                                              G_CALLBACK (on_store_changed_cb), self);
+  self->store_queued_id = g_signal_connect (self->store, "changed::" FC_STORE_OUTBOX_QUEUED,
+                                            G_CALLBACK (on_store_queued_cb), self);
   refresh_counts (self);
 }
 
@@ -1095,6 +1363,7 @@ fc_sync_engine_init (FcSyncEngine *self)
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->network_available = TRUE;
+  self->clock = default_clock;
 }
 
 /* Public API */
@@ -1213,7 +1482,11 @@ fc_sync_engine_stop (FcSyncEngine *self)
 
   self->started = FALSE;
   self->again = FALSE;
+  self->again_forced = FALSE;
+  self->push_again = FALSE;
   g_clear_handle_id (&self->idle_id, g_source_remove);
+  g_clear_handle_id (&self->push_id, g_source_remove);
+  g_clear_handle_id (&self->pull_after_id, g_source_remove);
   g_clear_handle_id (&self->periodic_id, g_source_remove);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   if (self->monitor != NULL)
@@ -1266,10 +1539,34 @@ fc_sync_engine_sync_async (FcSyncEngine        *self,
   g_ptr_array_add (self->next_waiters, g_steal_pointer (&task));
   if (self->running) {
     self->again = TRUE;
+    self->again_forced = TRUE;
   } else {
     g_clear_handle_id (&self->idle_id, g_source_remove);
-    start_run (self);
+    self->again_forced = FALSE;
+    start_run (self, FALSE, TRUE);
   }
+}
+
+void
+fc_sync_engine_request_full_sync (FcSyncEngine *self)
+{
+  g_return_if_fail (FC_IS_SYNC_ENGINE (self));
+
+  if (!self->started)
+    return;
+  self->again_forced = TRUE;
+  fc_sync_engine_request_sync (self);
+}
+
+void
+fc_sync_engine_set_clock (FcSyncEngine    *self,
+                          FcSyncClockFunc  clock,
+                          gpointer         user_data)
+{
+  g_return_if_fail (FC_IS_SYNC_ENGINE (self));
+
+  self->clock = clock != NULL ? clock : default_clock;
+  self->clock_data = clock != NULL ? user_data : NULL;
 }
 
 gboolean

@@ -2,9 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A sync is: detect sections, pull (the first time everything, later what
- * the server lets us fetch incrementally), then push the outbox in order.
- * Syncs run on start, when asked, when the network comes back
+ * A user write is pushed as soon as it commits (the engine listens to
+ * FcStore::changed::outbox-queued; writes committed together go
+ * together), with no pull before it; a pull follows a moment later. A full
+ * sync is: sections (learned once a day), pull (the foods list at most
+ * once a day unless the user asks), then push the outbox in order. Full
+ * syncs run on start, when asked, when the network comes back
  * (GNetworkMonitor) and every few minutes; a sync asked for while one runs
  * is coalesced into one more run after it. A network failure ends the run
  * in the OFFLINE state and leaves the outbox as it was; a 400/403/404 on a
@@ -53,12 +56,24 @@ char         *fc_sync_engine_describe_state     (FcSyncEngine        *self);
 /* Periodic syncs and the network monitor; stop() cancels a running sync. */
 void          fc_sync_engine_start              (FcSyncEngine        *self);
 void          fc_sync_engine_stop               (FcSyncEngine        *self);
-/* Fire and forget; coalesced. The UI calls it after each user write. Does
- * nothing while the engine is stopped (signed out); sync_async() always
- * runs. */
+/* Fire and forget; coalesced. A full sync in the background: what is
+ * fresh (sections, foods) is not pulled again. Views need not call it after
+ * a write: the engine pushes every write itself. Does nothing while the
+ * engine is stopped (signed out); sync_async() always runs. */
 void          fc_sync_engine_request_sync       (FcSyncEngine        *self);
+/* The same, asked for by the user (Ctrl+R): everything is pulled. */
+void          fc_sync_engine_request_full_sync  (FcSyncEngine        *self);
 
-/* One whole run, for tests and "Sync now" with feedback. */
+/* Where the engine reads the time (unix microseconds): the day that keeps
+ * sections and foods fresh, and "last-synced". NULL restores the real
+ * clock. For tests. */
+typedef gint64 (*FcSyncClockFunc) (gpointer user_data);
+void          fc_sync_engine_set_clock          (FcSyncEngine        *self,
+                                                 FcSyncClockFunc      clock,
+                                                 gpointer             user_data);
+
+/* One whole run, as asked for by the user (everything is pulled), for
+ * tests and "Sync now" with feedback. */
 void          fc_sync_engine_sync_async         (FcSyncEngine        *self,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,

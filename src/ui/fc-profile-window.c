@@ -193,8 +193,6 @@ fc_profile_window_write_done (FcProfileWindow *self,
     return;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.save", TRUE);
-  if (engine != NULL)
-    fc_sync_engine_request_sync (engine);
   if (self->failed)
     return;
 

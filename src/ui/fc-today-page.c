@@ -368,9 +368,7 @@ outbox_retried_cb (GObject      *object,
       g_warning ("Cannot retry a change: %s", error->message);
     return;
   }
-
-  if (self->session != NULL && fc_session_get_sync_engine (self->session) != NULL)
-    fc_sync_engine_request_sync (fc_session_get_sync_engine (self->session));
+  /* The retried row is queued again: the sync engine pushes it now. */
 }
 
 static void

@@ -432,8 +432,9 @@ sync_now_action (GtkWidget  *widget,
   FcWindow *self = FC_WINDOW (widget);
   FcSyncEngine *engine = fc_session_get_sync_engine (self->session);
 
+  /* The user asked: everything, foods included, whatever is fresh. */
   if (engine != NULL)
-    fc_sync_engine_request_sync (engine);
+    fc_sync_engine_request_full_sync (engine);
 }
 
 static void

@@ -7,7 +7,12 @@
 
 #include "sync-test-util.h"
 
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "fc-json.h"
 
@@ -228,4 +233,160 @@ sync_test_server_count (FcTestServer *server,
   g_autofree char *path = g_build_filename (server->data_dir, "fitcore.db", NULL);
 
   return count_in_file (path, sql, arg);
+}
+
+/* Request log */
+
+FcTestServer *
+sync_test_server_start_logged (const char          *data_dir,
+                               const char          *config,
+                               const char * const  *extra_args,
+                               SyncTestLog        **out_log)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fitcore-log-XXXXXX", &error);
+  SyncTestLog *log = g_new0 (SyncTestLog, 1);
+  FcTestServer *server;
+  int saved, fd;
+
+  g_assert_no_error (error);
+  log->path = g_build_filename (dir, "requests.log", NULL);
+  /* The server inherits our stderr (fc-test-server.c leaves it alone):
+   * point it at the file for the moment of the spawn. */
+  fd = open (log->path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  fflush (stderr);
+  saved = dup (STDERR_FILENO);
+  g_assert_cmpint (saved, >=, 0);
+  g_assert_cmpint (dup2 (fd, STDERR_FILENO), ==, STDERR_FILENO);
+  if (data_dir != NULL)
+    server = fc_test_server_start_in (data_dir, config, extra_args);
+  else
+    server = fc_test_server_start (config, extra_args);
+  fflush (stderr);
+  g_assert_cmpint (dup2 (saved, STDERR_FILENO), ==, STDERR_FILENO);
+  close (saved);
+  close (fd);
+
+  *out_log = log;
+  return server;
+}
+
+void
+sync_test_log_free (SyncTestLog *log)
+{
+  g_autofree char *dir = g_path_get_dirname (log->path);
+
+  g_unlink (log->path);
+  g_rmdir (dir);
+  g_free (log->path);
+  g_free (log);
+}
+
+/* "2026-12-05 06:00:00 GET /api/v1/ 200 0.4ms user=-" → "GET /api/v1/ 200
+ * user=-"; NULL for any other line (mails, warnings). */
+static char *
+request_of_line (const char *line)
+{
+  g_auto(GStrv) fields = g_strsplit (line, " ", -1);
+
+  if (g_strv_length (fields) != 7 || !g_str_has_suffix (fields[5], "ms") ||
+      !g_str_has_prefix (fields[6], "user=") || fields[3][0] != '/')
+    return NULL;
+  return g_strdup_printf ("%s %s %s %s", fields[2], fields[3], fields[4], fields[6]);
+}
+
+/* Appends the complete lines after log->offset that are requests; stops
+ * after the first containing @needle (if not NULL). Returns whether it
+ * was found. */
+static gboolean
+read_lines (SyncTestLog *log,
+            const char  *needle,
+            GPtrArray   *lines)
+{
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  const char *p;
+
+  if (!g_file_get_contents (log->path, &text, &length, NULL) || length <= log->offset)
+    return FALSE;
+  p = text + log->offset;
+  for (;;) {
+    const char *end = memchr (p, '\n', text + length - p);
+    g_autofree char *line = NULL;
+    g_autofree char *request = NULL;
+
+    if (end == NULL)
+      return FALSE;
+    line = g_strndup (p, end - p);
+    p = end + 1;
+    log->offset = p - text;
+    request = request_of_line (line);
+    if (request == NULL)
+      continue;
+    g_ptr_array_add (lines, g_strdup (request));
+    if (needle != NULL && strstr (request, needle) != NULL)
+      return TRUE;
+  }
+}
+
+GPtrArray *
+sync_test_log_take (SyncTestLog *log)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+
+  read_lines (log, NULL, lines);
+  return lines;
+}
+
+GPtrArray *
+sync_test_log_take_until (SyncTestLog *log,
+                          const char  *needle,
+                          guint        timeout_s)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+
+  while (!read_lines (log, needle, lines)) {
+    if (g_get_monotonic_time () > deadline) {
+      for (guint i = 0; i < lines->len; i++)
+        g_test_message ("logged before the timeout: %s", (char *) lines->pdata[i]);
+      return NULL;
+    }
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  }
+  return g_steal_pointer (&lines);
+}
+
+guint
+sync_test_lines_count (GPtrArray  *lines,
+                       const char *needle)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < lines->len; i++)
+    n += strstr (lines->pdata[i], needle) != NULL;
+  return n;
+}
+
+void
+sync_test_wait_quiet (FcSyncEngine *engine,
+                      guint         quiet_ms,
+                      guint         timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+  gint64 quiet_since = g_get_monotonic_time ();
+
+  for (;;) {
+    gint64 now = g_get_monotonic_time ();
+
+    if (fc_sync_engine_get_state (engine) == FC_SYNC_STATE_SYNCING)
+      quiet_since = now;
+    else if (now - quiet_since >= (gint64) quiet_ms * 1000)
+      return;
+    g_assert_cmpint (now, <, deadline);
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  }
 }

@@ -62,4 +62,39 @@ gint64        sync_test_server_count        (FcTestServer  *server,
                                              const char    *sql,
                                              const char    *arg);
 
+/* The real fitcore-server with its request log (its stderr, one line a
+ * request: "DATE TIME METHOD PATH STATUS MSms user=ID|-") in a file, so a
+ * test can count the requests a client made. */
+typedef struct {
+  char  *path;
+  gsize  offset;  /* where the lines not yet taken start */
+} SyncTestLog;
+
+/* @data_dir: (nullable): an existing data dir, or NULL for a fresh one. */
+FcTestServer *sync_test_server_start_logged (const char          *data_dir,
+                                             const char          *config,
+                                             const char * const  *extra_args,
+                                             SyncTestLog        **out_log);
+void          sync_test_log_free            (SyncTestLog   *log);
+/* The requests logged since the last take, as "METHOD PATH STATUS user=ID",
+ * oldest first. */
+GPtrArray    *sync_test_log_take            (SyncTestLog   *log);
+/* Iterates the default context until a request line containing @needle is
+ * logged, and takes the lines up to it (it included); those after it stay
+ * for the next take. NULL if it did not come within @timeout_s. */
+GPtrArray    *sync_test_log_take_until      (SyncTestLog   *log,
+                                             const char    *needle,
+                                             guint          timeout_s);
+/* How many of @lines contain @needle. */
+guint         sync_test_lines_count         (GPtrArray     *lines,
+                                             const char    *needle);
+
+/* Iterates until @engine has not been syncing for @quiet_ms in a row (or
+ * @timeout_s passes; then the test fails). */
+void          sync_test_wait_quiet          (FcSyncEngine  *engine,
+                                             guint          quiet_ms,
+                                             guint          timeout_s);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyncTestLog, sync_test_log_free)
+
 G_END_DECLS

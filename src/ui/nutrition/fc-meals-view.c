@@ -238,16 +238,11 @@ deleted_cb (GObject      *object,
   g_autoptr(FcSession) session = user_data;
   g_autoptr(FcOutboxItem) item = NULL;
   g_autoptr(GError) error = NULL;
-  FcSyncEngine *engine;
 
+  /* The sync engine pushes the delete as soon as it commits. */
   item = fc_store_delete_finish (FC_STORE (object), result, &error);
-  if (item == NULL) {
+  if (item == NULL)
     g_warning ("Cannot delete a meal: %s", error->message);
-    return;
-  }
-  engine = fc_session_get_sync_engine (session);
-  if (engine != NULL)
-    fc_sync_engine_request_sync (engine);
 }
 
 /* Deletes for good what is still waiting for its toast to go. */

@@ -139,8 +139,6 @@ saved_cb (GObject      *object,
   }
 
   engine = fc_session_get_sync_engine (data->session);
-  if (engine != NULL)
-    fc_sync_engine_request_sync (engine);
   offline = engine == NULL || fc_sync_engine_get_state (engine) == FC_SYNC_STATE_OFFLINE;
   parent = gtk_window_get_transient_for (data->editor);
   if (FC_IS_WINDOW (parent))

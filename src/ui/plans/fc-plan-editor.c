@@ -67,8 +67,7 @@ on_saved_cb (GObject      *source,
     }
     return;
   }
-  if (fc_session_get_sync_engine (self->session) != NULL)
-    fc_sync_engine_request_sync (fc_session_get_sync_engine (self->session));
+  /* The sync engine pushes the write as soon as it commits. */
   gtk_window_close (GTK_WINDOW (self));
 }
 

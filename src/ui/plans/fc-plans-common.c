@@ -100,6 +100,4 @@ fc_plan_write_schedule (GtkWidget *widget,
   json_object_set_array_member (changes, "scheduled_meals_payload", json_array_ref (payload));
   fc_store_update_async (store, FC_STORE_MEAL_PLANS, plan_id, changes, NULL,
                          on_schedule_written_cb, g_object_ref (widget));
-  if (fc_session_get_sync_engine (session) != NULL)
-    fc_sync_engine_request_sync (fc_session_get_sync_engine (session));
 }

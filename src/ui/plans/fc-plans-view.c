@@ -83,13 +83,6 @@ get_store (FcPlansView *self)
 }
 
 static void
-request_sync (FcPlansView *self)
-{
-  if (self->session != NULL && fc_session_get_sync_engine (self->session) != NULL)
-    fc_sync_engine_request_sync (fc_session_get_sync_engine (self->session));
-}
-
-static void
 add_toast (FcPlansView *self,
            const char  *text)
 {
@@ -702,11 +695,9 @@ on_plan_written_cb (GObject      *source,
     item = fc_store_delete_finish (FC_STORE (source), result, &error);
   else
     item = fc_store_update_finish (FC_STORE (source), result, &error);
-  if (item == NULL) {
+  /* The sync engine pushes the write as soon as it commits. */
+  if (item == NULL)
     add_toast (self, error->message);
-    return;
-  }
-  request_sync (self);
 }
 
 /* Cancel is a PATCH of is_active (the Django backend's cancel/ route does

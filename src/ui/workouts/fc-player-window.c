@@ -134,7 +134,6 @@ save_progress (FcPlayerWindow *self)
   /* Fire and forget: the store keeps it even if the window is gone. */
   fc_store_save_workout_progress_async (store, self->workout_id, workout_percentage (self),
                                         video_id, position, NULL, NULL, NULL);
-  fc_sync_engine_request_sync (fc_session_get_sync_engine (self->session));
 }
 
 static void

@@ -1,0 +1,236 @@
+/* test-sync-push.c — a write is pushed at once, and a sync pulls only what is due
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Counts the requests the real fitcore-server logged (its stderr, one line
+ * a request): from a local write to its POST there is only the POST; a
+ * background sync pulls neither the sections nor the foods list again
+ * within a day of the engine's (injected) clock, the user's own request
+ * pulls them whatever the day, and no request that needs a token goes
+ * without one.
+ */
+
+#include "config.h"
+
+#include "sync-test-util.h"
+
+#define DEMO_EMAIL "demo@fitcore.local"
+#define DEMO_PASSWORD "fitcore-demo"
+#define FOODS_GET "GET /api/v1/nutrition/foods/ "
+#define ROOT_GET "GET /api/v1/ "
+#define FOOD_POST "POST /api/v1/nutrition/foods/ "
+
+static void
+log_lines (const char *what,
+           GPtrArray  *lines)
+{
+  for (guint i = 0; i < lines->len; i++)
+    g_test_message ("%s: %s", what, (char *) lines->pdata[i]);
+}
+
+/* The demo server, logging, and a session signed in to it. */
+static FcTestServer *
+start_demo (SyncTestLog **out_log,
+            FcSession    *session)
+{
+  const char *args[] = { "--demo", NULL };
+  FcTestServer *server = sync_test_server_start_logged (NULL, SYNC_TEST_CONFIG, args, out_log);
+  g_autofree char *url = sync_test_url (server);
+
+  sync_test_sign_in (session, url, DEMO_EMAIL, DEMO_PASSWORD);
+  return server;
+}
+
+static void
+on_created_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  guint *left = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcOutboxItem) item = fc_store_create_finish (FC_STORE (source), result, &error);
+
+  g_assert_no_error (error);
+  (*left)--;
+}
+
+/* One write: its POST is the first and only request until the server has
+ * it; the pull comes after. Writes of the same moment go together, each
+ * once, still with no pull before them. */
+static void
+test_push_first (void)
+{
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(SyncTestLog) log = NULL;
+  g_autoptr(FcTestServer) server = start_demo (&log, session);
+  g_autoptr(FcOutboxItem) item = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  FcSyncEngine *engine;
+  FcStore *store;
+  guint left = 3;
+
+  engine = fc_session_get_sync_engine (session);
+  store = fc_session_get_store (session);
+  /* The sync that signing in starts, and anything after it. */
+  sync_test_wait_quiet (engine, 2500, 120);
+  g_ptr_array_unref (sync_test_log_take (log));
+
+  item = sync_test_create_food (store, "Pushed at once", 321);
+  lines = sync_test_log_take_until (log, FOOD_POST, 30);
+  g_assert_nonnull (lines);
+  log_lines ("until the POST", lines);
+  g_assert_cmpuint (lines->len, ==, 1);
+  g_assert_nonnull (strstr (lines->pdata[0], FOOD_POST "201 "));
+  g_assert_cmpint (sync_test_server_count (server, "SELECT count(*) FROM foods "
+                                                   "WHERE name = 'Pushed at once'", NULL), ==, 1);
+
+  /* The pull follows the push. */
+  after = sync_test_log_take_until (log, "GET /api/v1/auth/oauth/user/ ", 30);
+  g_assert_nonnull (after);
+  sync_test_wait_quiet (engine, 2500, 120);
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = sync_test_log_take (log);
+  log_lines ("after the pull", after);
+  g_assert_cmpuint (sync_test_lines_count (after, "POST "), ==, 0);
+
+  /* Three writes at once: three POSTs and nothing else before them. */
+  for (guint i = 0; i < 3; i++) {
+    g_autofree char *name = g_strdup_printf ("Pushed together %u", i);
+    g_autoptr(JsonObject) fields = sync_test_food_fields (name, 100 + i);
+
+    fc_store_create_async (store, FC_STORE_FOODS, fields, NULL, on_created_cb, &left);
+  }
+  for (guint i = 0; i < 3; i++) {
+    g_autoptr(GPtrArray) until = sync_test_log_take_until (log, FOOD_POST, 30);
+
+    g_assert_nonnull (until);
+    log_lines ("writes at once", until);
+    g_assert_cmpuint (until->len, ==, 1);
+  }
+  g_assert_cmpuint (left, ==, 0);
+  g_assert_cmpint (sync_test_server_count (server, "SELECT count(*) FROM foods "
+                                                   "WHERE name LIKE 'Pushed together %'", NULL),
+                   ==, 3);
+  sync_test_wait_quiet (engine, 2500, 120);
+  g_assert_cmpuint (fc_sync_engine_get_pending_count (engine), ==, 0);
+  g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_SYNCED);
+}
+
+static gint64
+fake_clock (gpointer user_data)
+{
+  return *(gint64 *) user_data;
+}
+
+/* Asks for a background sync and takes what it sent. */
+static GPtrArray *
+background_sync (FcSyncEngine *engine,
+                 SyncTestLog  *log,
+                 const char   *what)
+{
+  GPtrArray *lines;
+
+  fc_sync_engine_request_sync (engine);
+  /* It starts on the next idle; quiet for long enough means it ended. */
+  while (fc_sync_engine_get_state (engine) != FC_SYNC_STATE_SYNCING)
+    g_main_context_iteration (NULL, TRUE);
+  sync_test_wait_quiet (engine, 500, 120);
+  lines = sync_test_log_take (log);
+  log_lines (what, lines);
+  return lines;
+}
+
+/* Sections and the foods list are pulled at most once a day of the
+ * engine's clock, unless the user asks; nothing that needs a token goes
+ * without one. */
+static void
+test_fresh_for_a_day (void)
+{
+  gint64 now = g_get_real_time ();
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(SyncTestLog) log = NULL;
+  g_autoptr(FcTestServer) server = start_demo (&log, session);
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  FcSyncEngine *engine;
+  FcStore *store;
+
+  engine = fc_session_get_sync_engine (session);
+  store = fc_session_get_store (session);
+  sync_test_wait_quiet (engine, 1000, 120);
+  lines = sync_test_log_take (log);
+  log_lines ("first sync", lines);
+  /* The first sync learns everything. */
+  g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 1);
+  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), >=, 2);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods"), ==,
+                   sync_test_server_count (server, "SELECT count(*) FROM foods WHERE is_public",
+                                           NULL));
+
+  fc_sync_engine_set_clock (engine, fake_clock, &now);
+
+  /* An hour later: the account, profile and own lists, but neither the
+   * sections nor the 200 foods again; and every request with the token. */
+  now += (gint64) 3600 * G_USEC_PER_SEC;
+  lines = background_sync (engine, log, "an hour later");
+  g_assert_cmpuint (lines->len, >=, 1);
+  g_assert_cmpuint (sync_test_lines_count (lines, "GET /api/v1/auth/oauth/user/ 200 "), ==, 1);
+  g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 0);
+  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), ==, 0);
+  g_assert_cmpuint (sync_test_lines_count (lines, "user=-"), ==, 0);
+  g_assert_cmpuint (sync_test_lines_count (lines, " 401 "), ==, 0);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  g_assert_cmpint (fc_sync_engine_get_last_synced (engine), ==, now / G_USEC_PER_SEC);
+
+  /* A day after the first: both again, once. */
+  now += (gint64) 24 * 3600 * G_USEC_PER_SEC;
+  lines = background_sync (engine, log, "a day later");
+  g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 1);
+  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), >=, 2);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  /* A minute after that: fresh again. */
+  now += (gint64) 60 * G_USEC_PER_SEC;
+  lines = background_sync (engine, log, "a minute later");
+  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), ==, 0);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  /* The clock set back a year: nothing is fresh from the future. */
+  now -= (gint64) 365 * 24 * 3600 * G_USEC_PER_SEC;
+  lines = background_sync (engine, log, "a year back");
+  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), >=, 2);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  lines = background_sync (engine, log, "and a minute");
+  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), ==, 0);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  /* The user asks (Ctrl+R; "Sync now"): everything, whatever the day. */
+  fc_sync_engine_request_full_sync (engine);
+  while (fc_sync_engine_get_state (engine) != FC_SYNC_STATE_SYNCING)
+    g_main_context_iteration (NULL, TRUE);
+  sync_test_wait_quiet (engine, 500, 120);
+  lines = sync_test_log_take (log);
+  log_lines ("asked for", lines);
+  g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 1);
+  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), >=, 2);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  g_assert_true (sync_test_run (engine, &error));
+  g_assert_no_error (error);
+  lines = sync_test_log_take (log);
+  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), >=, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/sync/push/first", test_push_first);
+  g_test_add_func ("/sync/pull/fresh-for-a-day", test_fresh_for_a_day);
+
+  return g_test_run ();
+}
