@@ -1078,23 +1078,26 @@ fc_server_get_sections (FcServer *self)
  * listener of its own; connections handed in through
  * soup_server_accept_iostream() would otherwise close after one request.
  * It gets one that never accepts: a socket closed as soon as it is added
- * (its watch fails once and is dropped). */
-static gboolean
-add_placeholder_listener (FcServer  *self,
-                          GError   **error)
+ * (its watch fails once and is dropped). Without it the server still
+ * works, one request a connection. */
+static void
+add_placeholder_listener (FcServer       *self,
+                          GSocketFamily   family)
 {
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (family);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocket) placeholder = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                                 G_SOCKET_PROTOCOL_TCP, error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) placeholder = g_socket_new (family, G_SOCKET_TYPE_STREAM,
+                                                 G_SOCKET_PROTOCOL_TCP, &error);
 
   if (placeholder == NULL ||
-      !g_socket_bind (placeholder, address, FALSE, error) ||
-      !g_socket_listen (placeholder, error) ||
-      !soup_server_listen_socket (self->soup_server, placeholder, 0, error))
-    return FALSE;
+      !g_socket_bind (placeholder, address, FALSE, &error) ||
+      !g_socket_listen (placeholder, &error) ||
+      !soup_server_listen_socket (self->soup_server, placeholder, 0, &error)) {
+    g_warning ("Connections will not be kept alive: %s", error->message);
+    return;
+  }
   g_socket_close (placeholder, NULL);
-  return TRUE;
 }
 
 gboolean
@@ -1132,8 +1135,9 @@ fc_server_listen (FcServer    *self,
       !g_socket_listen (socket, error))
     return FALSE;
   bound = g_socket_get_local_address (socket, error);
-  if (bound == NULL || !add_placeholder_listener (self, error))
+  if (bound == NULL)
     return FALSE;
+  add_placeholder_listener (self, g_inet_address_get_family (inet));
   fc_server_listener_start (self->listener, socket);
 
   if (out_url != NULL) {
