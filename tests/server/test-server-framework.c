@@ -257,6 +257,10 @@ test_idempotency_anonymous (void)
   g_autoptr(FcTestResponse) guess = NULL;
   g_autofree char *first_access = NULL;
   g_autofree char *guess_body = NULL;
+  g_autofree char *refresh_body = NULL;
+  g_autofree char *bogus_refresh_body = NULL;
+  g_autoptr(FcTestResponse) refreshed = NULL;
+  g_autoptr(FcTestResponse) bogus_refresh = NULL;
   sqlite3 *db;
 
   registered = fc_st_request (server, "POST", "/api/v1/auth/registration/", NULL, registration,
@@ -284,6 +288,19 @@ test_idempotency_anonymous (void)
   g_assert_cmpuint (guess->status, ==, 400);
   guess_body = fc_st_body (guess);
   g_assert_null (strstr (guess_body, first_access));
+
+  refresh_body = g_strdup_printf ("{\"refresh\":\"%s\"}",
+                                  fc_json_get_string (fc_test_response_object (registered),
+                                                      "refresh"));
+  refreshed = fc_st_request (server, "POST", "/api/v1/auth/oauth/token/refresh/", NULL,
+                             refresh_body, "Idempotency-Key", "anon-3", NULL);
+  g_assert_cmpuint (refreshed->status, ==, 200);
+  bogus_refresh = fc_st_request (server, "POST", "/api/v1/auth/oauth/token/refresh/", NULL,
+                                 "{\"refresh\":\"not-a-token\"}", "Idempotency-Key", "anon-3",
+                                 NULL);
+  g_assert_cmpuint (bogus_refresh->status, ==, 401);
+  bogus_refresh_body = fc_st_body (bogus_refresh);
+  g_assert_null (strstr (bogus_refresh_body, "access"));
 
   db = fc_st_open_db (server);
   g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM idempotency_keys"), ==, 0);
