@@ -503,26 +503,20 @@ answer_id (GString *answer)
   return id;
 }
 
-static void
-test_concurrent_uploads_one_key (void)
+/* A staff upload of a new one-second video to a new workout, as raw
+ * bytes, with Idempotency-Key "upload-1". */
+static GByteArray *
+upload_request (FcTestServer *server)
 {
-  g_autoptr(FcTestServer) server = fc_st_start (NULL, TRUE);
   g_autofree char *staff = fc_test_login (server, "admin@fitcore.local", "fitcore-admin", NULL);
   g_autoptr(FcTestResponse) workout = NULL;
   g_autoptr(GBytes) webm = wt_make_webm ("Once", 1);
   g_autoptr(SoupMultipart) multipart = soup_multipart_new ("multipart/form-data");
   g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(GByteArray) request = g_byte_array_new ();
-  g_autoptr(GString) replay = NULL;
+  GByteArray *request = g_byte_array_new ();
   g_autofree char *workout_id = NULL;
   g_autofree char *head = NULL;
-  g_autofree char *replayed = NULL;
-  Upload uploads[3];
-  GThread *threads[3];
-  sqlite3 *db;
-  gint64 videos_before, videos_after, created = 0;
-  guint n_created = 0;
 
   workout = fc_st_request (server, "POST", "/api/v1/workouts/workouts/", staff,
                            "{\"title\":\"Idempotent\"}", NULL);
@@ -541,6 +535,21 @@ test_concurrent_uploads_one_key (void)
                           g_bytes_get_size (body));
   g_byte_array_append (request, (const guint8 *) head, strlen (head));
   g_byte_array_append (request, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return request;
+}
+
+static void
+test_concurrent_uploads_one_key (void)
+{
+  g_autoptr(FcTestServer) server = fc_st_start (NULL, TRUE);
+  g_autoptr(GByteArray) request = upload_request (server);
+  g_autoptr(GString) replay = NULL;
+  g_autofree char *replayed = NULL;
+  Upload uploads[3];
+  GThread *threads[3];
+  sqlite3 *db;
+  gint64 videos_before, videos_after, created = 0;
+  guint n_created = 0;
 
   db = fc_st_open_db (server);
   videos_before = fc_st_query_int (db, "SELECT count(*) FROM workout_videos");
@@ -586,6 +595,50 @@ test_concurrent_uploads_one_key (void)
   sqlite3_close (db);
 }
 
+/* The client hangs up before the answer (a timeout); the upload still
+ * completes, and the retry with the same key gets its answer rather than
+ * making a second video. */
+static void
+test_upload_retry_after_hang_up (void)
+{
+  g_autoptr(FcTestServer) server = fc_st_start (NULL, TRUE);
+  g_autoptr(GByteArray) request = upload_request (server);
+  g_autoptr(GString) replay = NULL;
+  g_autofree char *replayed = NULL;
+  sqlite3 *db = fc_st_open_db (server);
+  gint64 videos_before = fc_st_query_int (db, "SELECT count(*) FROM workout_videos");
+  gint64 deadline = g_get_monotonic_time () + PATIENCE_S * G_USEC_PER_SEC;
+
+  {
+    g_autoptr(GSocket) socket = connect_to (server);
+
+    send_all (socket, (const char *) request->data, request->len);
+    g_socket_close (socket, NULL);
+  }
+  while (fc_st_query_int (db, "SELECT count(*) FROM workout_videos") == videos_before &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (G_USEC_PER_SEC / 10);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM workout_videos"), ==,
+                   videos_before + 1);
+
+  /* The answer is recorded as the video is; a retry that comes before it
+   * is told to come back. */
+  while (replay == NULL) {
+    g_autoptr(GString) answer = exchange (server, (const char *) request->data, request->len);
+
+    if (answer_status (answer) != 409 || g_get_monotonic_time () >= deadline)
+      replay = g_steal_pointer (&answer);
+    else
+      g_usleep (G_USEC_PER_SEC / 10);
+  }
+  g_assert_cmpuint (answer_status (replay), ==, 201);
+  replayed = answer_header (replay, "Idempotent-Replayed");
+  g_assert_cmpstr (replayed, ==, "true");
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM workout_videos"), ==,
+                   videos_before + 1);
+  sqlite3_close (db);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -602,6 +655,7 @@ main (int   argc,
   g_test_add_func ("/server/transport/range-on-json", test_range_on_json);
   g_test_add_func ("/server/transport/range-on-media", test_range_on_media);
   g_test_add_func ("/server/transport/concurrent-uploads-one-key", test_concurrent_uploads_one_key);
+  g_test_add_func ("/server/transport/upload-retry-after-hang-up", test_upload_retry_after_hang_up);
 
   return g_test_run ();
 }
