@@ -443,14 +443,6 @@ fc_server_listener_stop (FcServerListener *self)
   g_clear_object (&self->socket);
 }
 
-guint
-fc_server_listener_get_n_connections (FcServerListener *self)
-{
-  g_return_val_if_fail (FC_IS_SERVER_LISTENER (self), 0);
-
-  return g_hash_table_size (self->connections);
-}
-
 void
 fc_server_listener_refuse (FcServerListener  *self,
                            SoupServerMessage *message,

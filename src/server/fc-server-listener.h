@@ -32,7 +32,6 @@ void              fc_server_listener_start        (FcServerListener   *self,
                                                    GSocket            *socket);
 /* Stops accepting; open connections are left to finish. */
 void              fc_server_listener_stop         (FcServerListener   *self);
-guint             fc_server_listener_get_n_connections (FcServerListener *self);
 /* Answers @message with @response (a whole raw HTTP response) straight on
  * its socket and closes the connection without reading the rest of the
  * request: for bodies refused from their headers. */
