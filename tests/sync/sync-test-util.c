@@ -354,7 +354,7 @@ sync_test_log_take_until (SyncTestLog *log,
       return NULL;
     }
     if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
+      g_usleep (200);
   }
   return g_steal_pointer (&lines);
 }
