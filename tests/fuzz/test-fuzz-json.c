@@ -534,7 +534,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* No G_TEST_OPTION_ISOLATE_DIRS: nothing here reads the user's
+   * directories. */
+  g_test_init (&argc, &argv, NULL);
 
   g_test_message ("FITCORE_FUZZ_SEED=%" G_GUINT64_FORMAT, fc_fuzz_seed ());
   json_corpus = fc_fuzz_corpus_load ("json");
