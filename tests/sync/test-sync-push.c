@@ -7,7 +7,7 @@
  * background sync pulls neither the sections nor the foods list again
  * within a day of the engine's (injected) clock, the user's own request
  * pulls them whatever the day, and no request that needs a token goes
- * without one.
+ * without one. And the offline food search finds what the server's finds.
  */
 
 #include "config.h"
@@ -223,6 +223,103 @@ test_fresh_for_a_day (void)
   g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), >=, 2);
 }
 
+/* The ids a search finds: the server's `foods/?search=` (every page) or
+ * the store's offline search (no limit). */
+static GHashTable *
+server_search (FcApiClient *client,
+               const char  *query)
+{
+  g_autofree char *escaped = g_uri_escape_string (query, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("nutrition/foods/?page_size=100&search=%s", escaped);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTable *ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GAsyncResult *slot = NULL;
+
+  fc_api_client_fetch_all_async (client, path, FC_API_REQUEST_NONE, NULL, NULL, NULL, NULL,
+                                 sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  items = fc_api_client_fetch_all_finish (client, result, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (items); i++) {
+    gint64 id = json_object_get_int_member (json_array_get_object_element (items, i), "id");
+
+    g_hash_table_add (ids, g_memdup2 (&id, sizeof id));
+  }
+  return ids;
+}
+
+static GHashTable *
+store_search (FcStore    *store,
+              const char *query)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTable *ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GAsyncResult *slot = NULL;
+
+  fc_store_search_foods_async (store, query, NULL, 0, NULL, sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  found = fc_store_search_foods_finish (store, result, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < found->len; i++) {
+    gint64 id = fc_food_item_get_id (found->pdata[i]);
+
+    g_hash_table_add (ids, g_memdup2 (&id, sizeof id));
+  }
+  return ids;
+}
+
+/* Offline, the food search finds what the server's search finds: the
+ * same foods of the demo data for words inside others (`berries`), in the
+ * description, of one or two letters (and category codes), and several
+ * words. */
+static void
+test_search_like_server (void)
+{
+  static const char * const queries[] = {
+    "berries", "chick", "ice", "oat", "Bread", "CHEESE", "raw", "skin", "yog", "an", "pr",
+    "fr", "e", "whole milk", "raw, with", "rice cooked", "zzz",
+  };
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(SyncTestLog) log = NULL;
+  g_autoptr(FcTestServer) server = start_demo (&log, session);
+  g_autoptr(GError) error = NULL;
+  FcStore *store = fc_session_get_store (session);
+  guint nonempty = 0;
+
+  g_assert_true (sync_test_run (fc_session_get_sync_engine (session), &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++) {
+    g_autoptr(GHashTable) theirs = server_search (fc_session_get_client (session), queries[i]);
+    g_autoptr(GHashTable) ours = store_search (store, queries[i]);
+    GHashTableIter iter;
+    gpointer id;
+
+    g_test_message ("“%s”: the server finds %u foods, the store %u", queries[i],
+                    g_hash_table_size (theirs), g_hash_table_size (ours));
+    g_hash_table_iter_init (&iter, theirs);
+    while (g_hash_table_iter_next (&iter, &id, NULL)) {
+      if (!g_hash_table_contains (ours, id))
+        g_test_message ("only the server finds food %" G_GINT64_FORMAT, *(gint64 *) id);
+    }
+    g_hash_table_iter_init (&iter, ours);
+    while (g_hash_table_iter_next (&iter, &id, NULL)) {
+      if (!g_hash_table_contains (theirs, id))
+        g_test_message ("only the store finds food %" G_GINT64_FORMAT, *(gint64 *) id);
+    }
+    g_assert_cmpuint (g_hash_table_size (ours), ==, g_hash_table_size (theirs));
+    g_hash_table_iter_init (&iter, theirs);
+    while (g_hash_table_iter_next (&iter, &id, NULL))
+      g_assert_true (g_hash_table_contains (ours, id));
+    nonempty += g_hash_table_size (theirs) > 0;
+  }
+  /* The queries do find something, mostly. */
+  g_assert_cmpuint (nonempty, >=, G_N_ELEMENTS (queries) - 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -231,6 +328,7 @@ main (int   argc,
 
   g_test_add_func ("/sync/push/first", test_push_first);
   g_test_add_func ("/sync/pull/fresh-for-a-day", test_fresh_for_a_day);
+  g_test_add_func ("/sync/search/like-server", test_search_like_server);
 
   return g_test_run ();
 }
