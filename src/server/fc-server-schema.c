@@ -296,6 +296,12 @@ static const char * const migrations[] = {
   "CREATE INDEX workouts_category ON workouts (category_id);"
   "CREATE INDEX workout_videos_order ON workout_videos (workout_id, order_index, id);"
   "CREATE INDEX workout_progress_workout ON workout_progress (workout_id);",
+
+  /* 5: an Idempotency-Key is bound to the request it first came with, so a
+   * replay under the same key with another body is refused, not answered
+   * with the first body's result. Older rows keep NULL and match on method
+   * and path only. */
+  "ALTER TABLE idempotency_keys ADD COLUMN request_hash TEXT;",
 };
 
 const char * const *

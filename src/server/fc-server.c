@@ -510,24 +510,6 @@ fc_server_record_response (FcServer        *self,
   g_object_set_data (G_OBJECT (request->message), RESERVATION_DATA, NULL);
 }
 
-/* The request hash came after the table; added here rather than in a
- * numbered migration so the column exists whatever schema version the
- * database is at. */
-static void
-ensure_idempotency_hash_column (sqlite3 *db)
-{
-  g_autoptr(FcServerStmt) info = fc_server_db_prepare (db, "PRAGMA table_info(idempotency_keys)");
-  g_autoptr(FcServerStmt) alter = NULL;
-
-  while (fc_server_db_step_row (info)) {
-    if (g_strcmp0 (fc_server_db_column_text (info, 1), "request_hash") == 0)
-      return;
-  }
-  alter = fc_server_db_prepare (db, "ALTER TABLE idempotency_keys ADD COLUMN request_hash TEXT");
-  if (!fc_server_db_step_done (alter))
-    g_warning ("Cannot add idempotency_keys.request_hash: %s", sqlite3_errmsg (db));
-}
-
 static void
 respond_api_root (FcServer        *self,
                   FcServerRequest *request)
@@ -990,7 +972,6 @@ fc_server_new (FcServerConfig *config,
   self->db = db;
   self->login_throttle = fc_throttle_new (config->login_failures_limit,
                                           config->login_failures_window);
-  ensure_idempotency_hash_column (db);
 
   add_module (self, server_routes, G_N_ELEMENTS (server_routes), NULL);
   routes = fc_accounts_routes (&n_routes);

@@ -14,6 +14,7 @@
 #include "fc-preferences-window.h"
 #include "fc-api-client.h"
 #include "fc-download-manager.h"
+#include "fc-gstreamer.h"
 #include "fc-session.h"
 #include "fc-settings.h"
 #include "fc-window.h"
@@ -253,6 +254,9 @@ fc_application_activate (GApplication *app)
   if (window == NULL) {
     window = GTK_WINDOW (fc_window_new (ADW_APPLICATION (app), FC_APPLICATION (app)->session));
     g_object_bind_property (app, "restoring", window, "restoring", G_BINDING_SYNC_CREATE);
+    /* GStreamer is for the Workouts player only: it loads once the window
+     * is on screen, on a thread (fc-gstreamer.h). */
+    g_signal_connect (window, "map", G_CALLBACK (fc_gstreamer_preload), NULL);
   }
 
   gtk_window_present (window);

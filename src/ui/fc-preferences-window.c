@@ -11,6 +11,7 @@
 
 #include "fc-preferences-window.h"
 
+#include "fc-accessible.h"
 #include "fc-api-client.h"
 #include "fc-application.h"
 #include "fc-settings.h"
@@ -246,6 +247,7 @@ fc_preferences_window_init (FcPreferencesWindow *self)
   GApplication *app;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  fc_accessible_name_combo_row (self->style_row);
 
   self->settings = g_settings_new (APPLICATION_ID);
   self->server_help = g_strdup (adw_preferences_group_get_description (self->server_group));

@@ -79,6 +79,10 @@ on_server_entry_changed_cb (FcSignInForm *self)
   summary = g_strdup_printf (_("Server: %s"),
                              gtk_editable_get_text (GTK_EDITABLE (self->server_entry)));
   gtk_label_set_text (self->server_summary, summary);
+  /* GTK 4.8 reads the expander, a button, as "GtkExpander". */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->server_expander),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, summary,
+                                  -1);
 }
 
 static void

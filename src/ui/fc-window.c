@@ -224,19 +224,59 @@ fc_window_save_size (FcWindow *self)
   g_settings_set_int (self->settings, FC_SETTINGS_WINDOW_HEIGHT, height);
 }
 
+/* The sidebar has no GtkListBox selection: in GTK 4.8 a selection follows
+ * the focus, so Tab (which visits every row) switched the section at each
+ * row and the content could not be reached from the keyboard. A row is
+ * chosen by activating it (a click, Enter, Space), and the current one is
+ * drawn and announced as selected by hand. */
 static void
-on_sidebar_list_row_selected_cb (FcWindow      *self,
-                                 GtkListBoxRow *row)
+fc_window_mark_section_row (FcWindow *self)
 {
-  if (row != NULL)
-    fc_window_set_section (self, gtk_widget_get_name (GTK_WIDGET (row)));
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++) {
+    GtkWidget *row = self->rows[i];
+    gboolean current = self->section == &sections[i];
+
+    if (row == NULL)
+      continue;
+    if (current)
+      gtk_widget_set_state_flags (row, GTK_STATE_FLAG_SELECTED, FALSE);
+    else
+      gtk_widget_unset_state_flags (row, GTK_STATE_FLAG_SELECTED);
+    gtk_accessible_update_state (GTK_ACCESSIBLE (row),
+                                 GTK_ACCESSIBLE_STATE_SELECTED, current,
+                                 -1);
+  }
 }
 
 static void
 on_sidebar_list_row_activated_cb (FcWindow      *self,
                                   GtkListBoxRow *row)
 {
+  fc_window_set_section (self, gtk_widget_get_name (GTK_WIDGET (row)));
   fc_window_show_content (self);
+}
+
+/* GTK 4.8's list box moves Tab from row to row; a sidebar is one stop
+ * (the arrow keys move within it), so Tab goes on to the section's content
+ * when it is beside the sidebar. */
+static gboolean
+on_sidebar_key_pressed_cb (FcWindow              *self,
+                           guint                  keyval,
+                           guint                  keycode,
+                           GdkModifierType        state,
+                           GtkEventControllerKey *controller)
+{
+  GtkWidget *page;
+
+  if ((keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab) ||
+      (state & gtk_accelerator_get_default_mod_mask ()) != 0 ||
+      adw_leaflet_get_folded (self->leaflet))
+    return GDK_EVENT_PROPAGATE;
+
+  page = gtk_stack_get_visible_child (self->stack);
+  if (page != NULL && gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD))
+    return GDK_EVENT_STOP;
+  return GDK_EVENT_PROPAGATE;
 }
 
 static void
@@ -639,7 +679,6 @@ fc_window_class_init (FcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcWindow, sidebar_menu_button);
   gtk_widget_class_bind_template_child (widget_class, FcWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FcWindow, stack);
-  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_list_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-section", "s", show_section_action);
@@ -657,6 +696,8 @@ fc_window_class_init (FcWindowClass *klass)
 static void
 fc_window_init (FcWindow *self)
 {
+  GtkEventController *controller;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
@@ -665,6 +706,12 @@ fc_window_init (FcWindow *self)
   g_signal_connect (self, "notify::application", G_CALLBACK (on_notify_application_cb), NULL);
 
   fc_window_add_sections (self);
+
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (on_sidebar_key_pressed_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->sidebar_list), controller);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, FC_SETTINGS_WINDOW_WIDTH),
@@ -740,8 +787,7 @@ fc_window_set_section (FcWindow   *self,
 
   self->section = found;
   gtk_stack_set_visible_child_name (self->stack, found->name);
-  gtk_list_box_select_row (self->sidebar_list,
-                           GTK_LIST_BOX_ROW (self->rows[found - sections]));
+  fc_window_mark_section_row (self);
 
   /* A section that is not offered yet (the server's list comes after the
    * window) must not overwrite the one saved in GSettings: it comes back

@@ -8,8 +8,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gst/gst.h>
-
 #include "fc-application.h"
 
 int
@@ -22,10 +20,11 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Before GApplication sees argv: this takes GStreamer's own options
-   * (--gst-debug and the like) out of it. */
-  gst_init (&argc, &argv);
-
+  /* No gst_init() here: loading GStreamer's registry (seconds on a first
+   * run) waited before the first window although only the Workouts player
+   * needs it; fc-gstreamer.c starts it on a thread once the window is up.
+   * GStreamer's --gst-* options are gone with it: use GST_DEBUG and the
+   * other GST_* variables instead. */
   app = fc_application_new ();
 
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -11,6 +11,7 @@
 
 #include "fc-foods-view.h"
 
+#include "fc-accessible.h"
 #include "fc-food-editor.h"
 #include "fc-food-list-model.h"
 #include "fc-json.h"
@@ -384,6 +385,8 @@ fc_foods_view_init (FcFoodsView *self)
   for (guint i = 0; codes[i] != NULL; i++)
     gtk_string_list_append (categories, fc_nutrition_food_category_label (codes[i]));
   gtk_drop_down_set_model (self->category_dropdown, G_LIST_MODEL (categories));
+  /* The button inside the drop-down is what Tab and Orca reach. */
+  fc_accessible_name_buttons (GTK_WIDGET (self->category_dropdown), _("Category"));
   g_signal_connect_object (self->category_dropdown, "notify::selected",
                            G_CALLBACK (on_category_selected_cb), self, G_CONNECT_SWAPPED);
 

@@ -11,6 +11,7 @@
 
 #include "fc-meal-editor.h"
 
+#include "fc-accessible.h"
 #include "fc-food-list-model.h"
 #include "fc-json.h"
 #include "fc-nutrients-group.h"
@@ -452,6 +453,7 @@ fc_meal_editor_init (FcMealEditor *self)
   for (guint i = 0; codes[i] != NULL; i++)
     gtk_string_list_append (categories, fc_nutrition_meal_time_label (codes[i]));
   adw_combo_row_set_model (self->category_row, G_LIST_MODEL (categories));
+  fc_accessible_name_combo_row (self->category_row);
 
   gtk_list_view_set_factory (self->food_list, factory);
 

@@ -43,12 +43,14 @@ bind_food_cb (GtkSignalListItemFactory *factory,
               gpointer                  user_data)
 {
   FcFoodItem *item = gtk_list_item_get_item (list_item);
-  GtkWidget *name = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  GtkWidget *name = gtk_widget_get_first_child (row);
   g_autofree char *calories = fc_nutrient_format (FC_NUTRIENT_CALORIES,
                                                   fc_food_item_get_calories (item));
   g_autofree char *serving = fc_nutrition_format_serving (fc_food_item_get_serving_quantity (item),
                                                           fc_food_item_get_serving_unit (item));
   g_autofree char *text = NULL;
+  g_autofree char *accessible = NULL;
 
   /* Translators: a food's calories per serving, its serving and its
    * category, e.g. "105 kcal · 1 piece · Fruit". */
@@ -57,6 +59,13 @@ bind_food_cb (GtkSignalListItemFactory *factory,
                                                             ?: "OT"));
   gtk_label_set_text (GTK_LABEL (name), fc_food_item_get_name (item));
   gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (name)), text);
+
+  /* The list's row (the box's parent, a GtkListItemWidget) is what a
+   * screen reader reads as the list item: without a label it is empty. */
+  accessible = g_strdup_printf ("%s, %s", fc_food_item_get_name (item), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (row)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
 }
 
 GtkListItemFactory *

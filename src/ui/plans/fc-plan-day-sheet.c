@@ -11,6 +11,7 @@
 
 #include "fc-plan-day-sheet.h"
 
+#include "fc-accessible.h"
 #include "fc-json.h"
 #include "fc-plans-common.h"
 
@@ -256,5 +257,6 @@ fc_plan_day_sheet_set_meals (FcPlanDaySheet *self,
     gtk_string_list_append (names, fc_json_get_string (meal, "name") ?: "");
   }
   adw_combo_row_set_model (self->meal_row, G_LIST_MODEL (names));
+  fc_accessible_name_combo_row (self->meal_row);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "day.add-meal", self->meal_ids->len > 0);
 }

@@ -11,6 +11,7 @@
 
 #include "fc-plan-editor.h"
 
+#include "fc-accessible.h"
 #include "fc-date-button.h"
 #include "fc-json.h"
 #include "fc-plans-common.h"
@@ -191,6 +192,7 @@ fc_plan_editor_init (FcPlanEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   adw_combo_row_set_model (self->goal_row, G_LIST_MODEL (goals));
+  fc_accessible_name_combo_row (self->goal_row);
   adw_combo_row_set_selected (self->goal_row, fc_plan_goal_get_index (NULL));
   g_date_set_time_t (today, time (NULL));
   fc_date_button_set_date (self->start_button, today);

@@ -114,6 +114,10 @@ exclude_food (FcPlanGenerateDialog *self,
   g_object_set_data (G_OBJECT (chip), "food-id", GSIZE_TO_POINTER ((gsize) id));
   g_signal_connect_object (chip, "clicked", G_CALLBACK (on_chip_clicked_cb), self, 0);
   gtk_flow_box_append (self->chips_box, chip);
+  /* Its GtkFlowBoxChild would read "GtkFlowBoxChild". */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (chip)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, fc_food_item_get_name (food),
+                                  -1);
   g_hash_table_insert (self->excluded, g_memdup2 (&id, sizeof id), chip);
 
   gtk_editable_set_text (GTK_EDITABLE (self->exclude_entry), "");

@@ -306,13 +306,20 @@ add_template (FcPlansView *self,
               GHashTable  *seen,
               JsonObject  *plan)
 {
+  GtkWidget *card;
   gint64 id;
 
   if (!fc_json_get_int (plan, "id", &id) || g_hash_table_contains (seen, &id) ||
       !get_flag (plan, "is_active", TRUE))
     return;
   g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
-  gtk_flow_box_append (self->templates_box, new_template_card (plan, id));
+  card = new_template_card (plan, id);
+  gtk_flow_box_append (self->templates_box, card);
+  /* The GtkFlowBoxChild around the card is what a screen reader lands on:
+   * it reads the plan's name rather than "GtkFlowBoxChild". */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (card)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, fc_json_get_string (plan, "name"),
+                                  -1);
 }
 
 static void

@@ -16,6 +16,8 @@
 #include "fc-json.h"
 #include "fc-player.h"
 #include "fc-player-window.h"
+
+#include "fc-accessible.h"
 #include "fc-workout-format.h"
 
 /* How often progress goes to the store while playing: each save replaces
@@ -454,6 +456,10 @@ on_fullscreened_cb (FcPlayerWindow *self)
                                                                 : "view-fullscreen-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->fullscreen_button),
                                fullscreen ? _("Leave Fullscreen (F)") : _("Fullscreen (F)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->fullscreen_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  fullscreen ? _("Leave Fullscreen") : _("Fullscreen"),
+                                  -1);
 }
 
 static gboolean
@@ -593,6 +599,11 @@ fc_player_window_init (FcPlayerWindow *self)
   g_signal_connect_object (self->volume_adjustment, "value-changed",
                            G_CALLBACK (on_volume_value_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::fullscreened", G_CALLBACK (on_fullscreened_cb), NULL);
+
+  /* The buttons GtkDropDown and GtkMenuButton keep inside are what Tab
+   * and Orca reach; the outer widgets' labels do not name them. */
+  fc_accessible_name_buttons (GTK_WIDGET (self->speed_dropdown), _("Speed"));
+  fc_accessible_name_buttons (GTK_WIDGET (self->volume_button), _("Volume"));
 
   add_player_shortcuts (self);
 }

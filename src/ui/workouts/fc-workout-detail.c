@@ -13,6 +13,7 @@
 #include "fc-json.h"
 #include "fc-workout-detail.h"
 #include "fc-workout-format.h"
+#include "fc-wrap-box.h"
 
 struct _FcWorkoutDetail
 {
@@ -388,6 +389,7 @@ fc_workout_detail_class_init (FcWorkoutDetailClass *klass)
     g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  g_type_ensure (FC_TYPE_WRAP_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/fitcore/FitCore/ui/workouts/fc-workout-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, FcWorkoutDetail, picture);

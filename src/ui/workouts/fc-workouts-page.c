@@ -15,6 +15,8 @@
 #include <glib/gi18n.h>
 
 #include "fc-application.h"
+#include "fc-accessible.h"
+#include "fc-gstreamer.h"
 #include "fc-json.h"
 #include "fc-player-window.h"
 #include "fc-workout-card.h"
@@ -22,6 +24,7 @@
 #include "fc-workout-format.h"
 #include "fc-workout-list-model.h"
 #include "fc-workouts-page.h"
+#include "fc-wrap-box.h"
 
 /* The access filter's entries, in FcWorkoutPremiumFilter order. */
 static const char * const access_labels[] = {
@@ -217,6 +220,11 @@ bind_card_cb (GtkSignalListItemFactory *factory,
   GdkTexture *texture;
 
   fc_workout_card_set_item (card, item, download_status (self, item));
+  /* The grid's cell (a GtkListItemWidget, the card's parent) is what a
+   * screen reader lands on first: without a name it reads its type. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (GTK_WIDGET (card))),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, fc_workout_item_get_title (item),
+                                  -1);
   texture = lookup_thumbnail (self, fc_workout_item_get_thumbnail_url (item));
   fc_workout_card_set_thumbnail (card, texture != NULL ? GDK_PAINTABLE (texture) : NULL);
 }
@@ -322,19 +330,70 @@ on_detail_back_cb (FcWorkoutsPage *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->grid_view));
 }
 
+typedef struct {
+  FcWorkoutsPage *self;
+  FcWorkoutItem  *item;
+  guint           index;
+} PlayRequest;
+
+static void
+play_request_free (PlayRequest *request)
+{
+  g_clear_object (&request->self);
+  g_clear_object (&request->item);
+  g_free (request);
+}
+
+static void
+open_player (FcWorkoutsPage *self,
+             FcWorkoutItem  *item,
+             guint           index)
+{
+  GtkApplication *app = GTK_APPLICATION (g_application_get_default ());
+  GtkWidget *window;
+
+  if (self->session == NULL)
+    return;
+  window = fc_player_window_new (app, self->session, self->downloads, item, index);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_gstreamer_ready_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  PlayRequest *request = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (fc_gstreamer_init_finish (result, &error))
+    open_player (request->self, request->item, request->index);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("GStreamer cannot start, the workout cannot play: %s", error->message);
+  play_request_free (request);
+}
+
 static void
 on_detail_play_cb (FcWorkoutsPage *self,
                    guint           index)
 {
   FcWorkoutItem *item = fc_workout_detail_get_item (self->detail);
-  GtkApplication *app = GTK_APPLICATION (g_application_get_default ());
-  GtkWidget *window;
+  PlayRequest *request;
 
   if (item == NULL || self->session == NULL)
     return;
 
-  window = fc_player_window_new (app, self->session, self->downloads, item, index);
-  gtk_window_present (GTK_WINDOW (window));
+  /* Usually loaded since the window appeared; if not (Play within the
+   * first seconds of a first run), the player opens when it is. */
+  if (fc_gstreamer_is_ready ()) {
+    open_player (self, item, index);
+    return;
+  }
+  request = g_new0 (PlayRequest, 1);
+  request->self = g_object_ref (self);
+  request->item = g_object_ref (item);
+  request->index = index;
+  fc_gstreamer_init_async (self->cancellable, on_gstreamer_ready_cb, request);
 }
 
 static void
@@ -525,6 +584,7 @@ fc_workouts_page_class_init (FcWorkoutsPageClass *klass)
   object_class->dispose = fc_workouts_page_dispose;
 
   g_type_ensure (FC_TYPE_WORKOUT_DETAIL);
+  g_type_ensure (FC_TYPE_WRAP_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/fitcore/FitCore/ui/workouts/fc-workouts-page.ui");
@@ -566,6 +626,10 @@ fc_workouts_page_init (FcWorkoutsPage *self)
   gtk_drop_down_set_model (self->access_dropdown, G_LIST_MODEL (access));
   gtk_string_list_append (categories, _("All Categories"));
   gtk_drop_down_set_model (self->category_dropdown, G_LIST_MODEL (categories));
+  /* The button inside each drop-down is what Tab and Orca reach. */
+  fc_accessible_name_buttons (GTK_WIDGET (self->category_dropdown), _("Category"));
+  fc_accessible_name_buttons (GTK_WIDGET (self->difficulty_dropdown), _("Difficulty"));
+  fc_accessible_name_buttons (GTK_WIDGET (self->access_dropdown), _("Free or premium"));
 
   self->downloaded_filter = gtk_custom_filter_new (downloaded_filter_func, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->downloaded_filter));
