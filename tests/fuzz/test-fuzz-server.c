@@ -49,8 +49,9 @@
 #include "fc-json.h"
 
 #define DEFAULT_SECONDS 60.0
-/* Generous: the sanitizer build on a loaded 2-core machine. */
-#define ANSWER_BOUND_S 20
+/* Generous: the sanitizer build on a 2-core machine under a load of 14 took
+ * 7.5 s for a video upload; the meal-plan stall of issue 10 §1.7 took 71 s. */
+#define ANSWER_BOUND_S 30
 #define START_TIMEOUT_S 60
 #define MAX_REPORTED 5
 #define MAX_PARKED 32
@@ -692,7 +693,7 @@ count (Stats        *stats,
 }
 
 /* Records a failure: the input, where it went, what came back, and the
- * server's report if it died; restarts a dead server. */
+ * server's report if it died. */
 static void
 report (const char   *klass,
         guint64       index,
@@ -707,11 +708,11 @@ report (const char   *klass,
   /* A dead server is found out by its process, not by one failed read; one
    * that is alive and does not answer ping is stuck, and is replaced so that
    * the run still ends in its time. */
-  for (guint i = 0; i < 5 && server_alive (); i++) {
+  for (guint i = 0; i < 3 && server_alive (); i++) {
     g_autoptr(Request) ping = request_new ("GET", "/api/v1/ping/", NULL, NULL, NULL, NULL);
     g_autoptr(FcFuzzAnswer) pong = NULL;
 
-    ping->timeout_ms = 2000;
+    ping->timeout_ms = 10000;
     pong = send_request (ping);
     if (pong->answered) {
       hung = FALSE;
@@ -757,7 +758,6 @@ report (const char   *klass,
         shown++;
       }
     }
-    server_restart ();
   }
 }
 
@@ -1516,8 +1516,14 @@ static const ServerClass server_classes[] = {
   { "deep-nesting", "/fuzz/server/deep-nesting", 0.06 },
   { "json-parallel", "/fuzz/server/json-parallel", 0.10 },
   { "multipart", "/fuzz/server/multipart", 0.08 },
-  { "upload-names", "/fuzz/server/upload-names", 0.04 },
   { "http-raw", "/fuzz/server/http-raw", 0.16 },
+};
+
+/* Runs after /fuzz/server/shutdown, on a server of its own, while it holds
+ * a known crash: the server that exits is then the one that took every
+ * other class. */
+static const ServerClass upload_names_class = {
+  "upload-names", "/fuzz/server/upload-names", 0.04
 };
 
 static Request *
@@ -1596,20 +1602,28 @@ test_server_class (gconstpointer data)
   const ServerClass *sc = data;
   double seconds = fc_fuzz_seconds (DEFAULT_SECONDS) * sc->share;
   gint64 only = fc_fuzz_only_case ();
-  gint64 start = g_get_monotonic_time ();
+  gint64 start;
   Stats stats = { 0 };
   double elapsed;
   const char *known;
   guint64 index;
 
+  if (!server_alive ())
+    server_restart ();
+  start = g_get_monotonic_time ();
+
   for (index = only >= 0 ? (guint64) only : 0; ; index++) {
     g_autoptr(GPtrArray) batch = NULL;
     g_autoptr(GPtrArray) answers = NULL;
 
-    if (only < 0 && (g_get_monotonic_time () - start) / 1e6 >= seconds)
+    /* At least one case, however loaded the machine. */
+    if (only < 0 && index > 0 && (g_get_monotonic_time () - start) / 1e6 >= seconds)
       break;
     if (only >= 0 && (guint64) only != index)
       break;
+    /* A server that died (reported) is replaced before the next case. */
+    if (!server_alive ())
+      server_restart ();
     batch = make_batch (sc, index);
     answers = send_batch (batch);
     for (guint i = 0; i < batch->len; i++) {
@@ -1675,14 +1689,19 @@ test_server_class (gconstpointer data)
 static void
 test_server_shutdown (void)
 {
-  g_autoptr(Request) ping = request_new ("GET", "/api/v1/ping/", NULL, NULL, NULL, NULL);
-  g_autoptr(FcFuzzAnswer) pong = send_request (ping);
+  g_autoptr(Request) ping = NULL;
+  g_autoptr(FcFuzzAnswer) pong = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   static const char * const bad[] = {
     "AddressSanitizer", "UndefinedBehaviorSanitizer", "LeakSanitizer", "runtime error:",
     "-CRITICAL **", "-ERROR **",
   };
+
+  if (!server_alive ())
+    server_restart ();
+  ping = request_new ("GET", "/api/v1/ping/", NULL, NULL, NULL, NULL);
+  pong = send_request (ping);
 
   g_assert_true (pong->complete);
   g_assert_cmpuint (pong->status, ==, 200);
@@ -1742,6 +1761,7 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (server_classes); i++)
     g_test_add_data_func (server_classes[i].path, &server_classes[i], test_server_class);
   g_test_add_func ("/fuzz/server/shutdown", test_server_shutdown);
+  g_test_add_data_func (upload_names_class.path, &upload_names_class, test_server_class);
 
   status = g_test_run ();
   g_clear_pointer (&server, server_free);
