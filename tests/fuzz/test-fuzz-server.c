@@ -1713,14 +1713,15 @@ test_server_shutdown (void)
   text = read_stderr ();
   if (!g_subprocess_get_if_exited (server->process) ||
       g_subprocess_get_exit_status (server->process) != 0) {
-    const char *summary = strstr (text, "SUMMARY:");
+    const char *report = strstr (text, "==ERROR:");
 
-    g_test_message ("on SIGTERM the server %s %d; the end of its stderr: %s",
+    /* The first frames of each leak or crash say whose it is. */
+    g_test_message ("on SIGTERM the server %s %d; its stderr from the report: %.3000s",
                     g_subprocess_get_if_exited (server->process) ? "exited with" : "died of signal",
                     g_subprocess_get_if_exited (server->process)
                     ? g_subprocess_get_exit_status (server->process)
                     : g_subprocess_get_term_sig (server->process),
-                    summary != NULL ? summary : text + MAX (strlen (text), 2000) - 2000);
+                    report != NULL ? report : text + MAX (strlen (text), 2000) - 2000);
     g_test_fail ();
   }
   /* A server that died was reported, with its stderr, by the class that
