@@ -1714,14 +1714,17 @@ test_server_shutdown (void)
   if (!g_subprocess_get_if_exited (server->process) ||
       g_subprocess_get_exit_status (server->process) != 0) {
     const char *report = strstr (text, "==ERROR:");
+    g_auto(GStrv) lines = g_strsplit (report != NULL ? report : text, "\n", 60);
 
-    /* The first frames of each leak or crash say whose it is. */
-    g_test_message ("on SIGTERM the server %s %d; its stderr from the report: %.3000s",
+    g_test_message ("on SIGTERM the server %s %d; its stderr%s:",
                     g_subprocess_get_if_exited (server->process) ? "exited with" : "died of signal",
                     g_subprocess_get_if_exited (server->process)
                     ? g_subprocess_get_exit_status (server->process)
                     : g_subprocess_get_term_sig (server->process),
-                    report != NULL ? report : text + MAX (strlen (text), 2000) - 2000);
+                    report != NULL ? " from its report" : "");
+    /* The first frames of each leak or crash say whose it is. */
+    for (guint i = 0; lines[i] != NULL && i < 59; i++)
+      g_test_message ("  server: %s", lines[i]);
     g_test_fail ();
   }
   /* A server that died was reported, with its stderr, by the class that
