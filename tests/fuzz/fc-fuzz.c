@@ -76,8 +76,8 @@ static const struct {
     "that are not UTF-8 and quotes them in its error messages (src/core/fc-json.c)" },
   { "upload-names",
     "known defect: a video upload whose stored name has no '.' (file name \"\\xff\\xfe.png\") "
-    "crashes the server: upload_thread_cb() writes through strrchr (stem, '.') == NULL "
-    "(src/server/workouts/fc-workouts-routes.c:1086)" },
+    "crashes the server: upload_thread_cb() in src/server/workouts/fc-workouts-routes.c "
+    "writes through strrchr (stem, '.'), which is NULL" },
   { "exponent-double",
     "known defect: fc_json_to_string() (json-glib 1.6's generator) writes a double of 1e17 "
     "or more as \"1e+17.0\", which is not JSON (src/core/fc-json.c)" },
