@@ -19,5 +19,7 @@ gboolean   fc_time_parse_date     (const char *text,
                                    GDate      *out_date);
 /* "YYYY-MM-DD" */
 char      *fc_time_format_date    (const GDate *date);
+/* The local calendar day: what the app calls "today". */
+void       fc_time_get_today      (GDate      *out_date);
 
 G_END_DECLS

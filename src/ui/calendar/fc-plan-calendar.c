@@ -18,6 +18,7 @@
 #include "fc-plan-calendar.h"
 #include "fc-plan-chip.h"
 #include "fc-plan-day-cell.h"
+#include "fc-time.h"
 
 #define N_CELLS        42   /* 6 weeks of 7 days */
 #define COMPACT_WIDTH  88   /* narrower cells get compact chips, bars only */
@@ -114,16 +115,6 @@ locale_week_start (void)
   /* 0 is Sunday here, 7 in GDateWeekday. */
   return (GDateWeekday) ((week_1stday + first_weekday - 1) % 7 == 0
                          ? G_DATE_SUNDAY : (week_1stday + first_weekday - 1) % 7);
-}
-
-static void
-get_today (GDate *out_date)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  g_date_clear (out_date, 1);
-  g_date_set_dmy (out_date, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
 }
 
 static FcPlanDayCell *
@@ -332,7 +323,7 @@ rebuild (FcPlanCalendar *self)
     focus_day = fc_plan_chip_get_day (FC_PLAN_CHIP (focus));
   }
 
-  get_today (&today);
+  fc_time_get_today (&today);
   compute_first (self, &self->first);
   self->n_shown = self->mode == FC_PLAN_CALENDAR_MONTH ? N_CELLS : 7;
   clear_weekdays (self);
@@ -1306,7 +1297,7 @@ fc_plan_calendar_init (FcPlanCalendar *self)
   self->cells = g_ptr_array_new ();
   self->chips = g_ptr_array_new ();
   self->week_start = locale_week_start ();
-  get_today (&self->focused);
+  fc_time_get_today (&self->focused);
   self->anchor = self->focused;
 
   for (guint i = 0; i < N_CELLS; i++) {
@@ -1474,6 +1465,6 @@ fc_plan_calendar_go_today (FcPlanCalendar *self)
   GDate today;
 
   g_return_if_fail (FC_IS_PLAN_CALENDAR (self));
-  get_today (&today);
+  fc_time_get_today (&today);
   fc_plan_calendar_set_focused_date (self, &today);
 }

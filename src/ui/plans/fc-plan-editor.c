@@ -194,7 +194,7 @@ fc_plan_editor_init (FcPlanEditor *self)
   adw_combo_row_set_model (self->goal_row, G_LIST_MODEL (goals));
   fc_accessible_name_combo_row (self->goal_row);
   adw_combo_row_set_selected (self->goal_row, fc_plan_goal_get_index (NULL));
-  g_date_set_time_t (today, time (NULL));
+  fc_time_get_today (today);
   fc_date_button_set_date (self->start_button, today);
   gtk_window_set_title (GTK_WINDOW (self), _("New Meal Plan"));
 }

@@ -16,6 +16,7 @@
 #include "fc-food-list-model.h"
 #include "fc-meal-plan-actions.h"
 #include "fc-plans-common.h"
+#include "fc-time.h"
 
 #define MAX_RESULTS 6
 
@@ -291,7 +292,7 @@ fc_plan_generate_dialog_init (FcPlanGenerateDialog *self)
   self->excluded = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   adw_combo_row_set_model (self->goal_row, G_LIST_MODEL (goals));
   adw_combo_row_set_selected (self->goal_row, fc_plan_goal_get_index ("MN"));
-  g_date_set_time_t (today, time (NULL));
+  fc_time_get_today (today);
   fc_date_button_set_date (self->start_button, today);
 
   g_signal_connect_object (self->exclude_entry, "search-changed",

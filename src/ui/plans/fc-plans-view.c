@@ -837,7 +837,7 @@ start_today (FcPlansView *self,
 
   if (get_store (self) == NULL)
     return;
-  g_date_set_time_t (today, time (NULL));
+  fc_time_get_today (today);
   text = fc_time_format_date (today);
   json_object_set_string_member (changes, "start_date", text);
   fc_store_update_async (get_store (self), FC_STORE_MEAL_PLANS, id, changes, NULL,
@@ -876,7 +876,7 @@ use_template_action (GtkWidget  *widget,
   if (self->session == NULL)
     return;
   gtk_widget_action_set_enabled (widget, "plans.use-template", FALSE);
-  g_date_set_time_t (today, time (NULL));
+  fc_time_get_today (today);
   fc_meal_plan_actions_copy_async (self->session, g_variant_get_int64 (parameter), today,
                                    self->cancellable, on_copied_cb, g_object_ref (self));
 }
