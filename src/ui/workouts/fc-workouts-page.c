@@ -56,7 +56,9 @@ struct _FcWorkoutsPage
   GSignalGroup       *store_signals;
   GArray             *category_ids;   /* gint64, the drop-down's order after "All" */
   GHashTable         *thumbnails;     /* url → GdkTexture, or a NULL value while loading */
-  GPtrArray          *cards;          /* borrowed: the grid's cards, to fill in thumbnails */
+  GPtrArray          *cards;          /* the grid's cards, to fill in thumbnails; a ref each,
+                                       * so that a card the grid dropped is never a dangling
+                                       * pointer here */
   GCancellable       *cancellable;
 };
 
@@ -196,7 +198,10 @@ setup_card_cb (GtkSignalListItemFactory *factory,
   GtkWidget *card = fc_workout_card_new ();
 
   gtk_list_item_set_child (list_item, card);
-  g_ptr_array_add (self->cards, card);
+  /* GtkSignalListItemFactory emits "teardown" after it has unset the
+   * child, so the card is remembered on the list item to be found then. */
+  g_object_set_data (G_OBJECT (list_item), "fc-workout-card", card);
+  g_ptr_array_add (self->cards, g_object_ref (card));
 }
 
 static void
@@ -204,9 +209,9 @@ teardown_card_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
                   FcWorkoutsPage           *self)
 {
-  GtkWidget *card = gtk_list_item_get_child (list_item);
+  GtkWidget *card = g_object_steal_data (G_OBJECT (list_item), "fc-workout-card");
 
-  if (card != NULL)
+  if (card != NULL && self->cards != NULL)
     g_ptr_array_remove_fast (self->cards, card);
 }
 
@@ -613,7 +618,7 @@ fc_workouts_page_init (FcWorkoutsPage *self)
 
   self->category_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_texture);
-  self->cards = g_ptr_array_new ();
+  self->cards = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
 
   gtk_string_list_append (difficulties, _("All Levels"));
