@@ -162,3 +162,23 @@ fc_form_keep_focus (GtkWidget *form,
   if (focus == NULL || !gtk_widget_is_ancestor (focus, form))
     gtk_widget_grab_focus (entry);
 }
+
+/**
+ * fc_form_drop_focus:
+ * @form: a form about to make its entries insensitive
+ *
+ * GTK 4.8 sends no focus-out to an entry that goes insensitive while it
+ * has the focus: its cursor keeps blinking and GTK warns "GtkText - did not
+ * receive a focus-out event" on every sign-in. Taking the focus away first
+ * delivers the focus-out while the entry still listens; fc_form_keep_focus()
+ * gives it back.
+ */
+void
+fc_form_drop_focus (GtkWidget *form)
+{
+  GtkRoot *root = gtk_widget_get_root (form);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, form))
+    gtk_root_set_focus (root, NULL);
+}

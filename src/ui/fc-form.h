@@ -33,5 +33,6 @@ void fc_form_show_field_error (const FcFormField *field,
                                const char        *message);
 void fc_form_keep_focus       (GtkWidget         *form,
                                GtkWidget         *entry);
+void fc_form_drop_focus       (GtkWidget         *form);
 
 G_END_DECLS

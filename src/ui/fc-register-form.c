@@ -59,6 +59,8 @@ fc_register_form_set_busy (FcRegisterForm *self,
   /* Hidden, not just still: an idle spinner would push the label aside. */
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  if (busy)
+    fc_form_drop_focus (GTK_WIDGET (self));
   for (guint i = 0; i < N_FIELDS; i++)
     gtk_widget_set_sensitive (self->fields[i].entry, !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "register.submit", !busy);

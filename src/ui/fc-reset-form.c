@@ -41,6 +41,8 @@ fc_reset_form_set_busy (FcResetForm *self,
   /* Hidden, not just still: an idle spinner would push the label aside. */
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  if (busy)
+    fc_form_drop_focus (GTK_WIDGET (self));
   gtk_widget_set_sensitive (self->email_entry, !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reset.submit", !busy);
 }

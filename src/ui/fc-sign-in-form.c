@@ -56,6 +56,8 @@ fc_sign_in_form_set_busy (FcSignInForm *self,
   /* Hidden, not just still: an idle spinner would push the label aside. */
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  if (busy)
+    fc_form_drop_focus (GTK_WIDGET (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self->email_entry), !busy);
   gtk_widget_set_sensitive (self->password_entry, !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->server_expander), !busy);
