@@ -70,11 +70,11 @@ set_nullable_text (JsonObject   *object,
     json_object_set_string_member (object, name, text);
 }
 
-static void
-respond_profile (FcServerRequest *request)
+JsonNode *
+fc_profile_to_json (FcServerRequest *request,
+                    gint64           user_id)
 {
   sqlite3 *db = fc_server_request_get_db (request);
-  gint64 user_id = fc_server_request_get_user_id (request);
   g_autoptr(FcServerStmt) stmt = NULL;
   JsonObject *object;
   JsonNode *node;
@@ -84,10 +84,8 @@ respond_profile (FcServerRequest *request)
   stmt = fc_server_db_prepare (db, "SELECT id, img, age, weight, height, gender, fitness_goal "
                                    "FROM profiles WHERE user_id = ?");
   sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!fc_server_db_step_row (stmt)) {
-    fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, "Not found.");
-    return;
-  }
+  if (!fc_server_db_step_row (stmt))
+    return NULL;
 
   object = json_object_new ();
   json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
@@ -112,7 +110,18 @@ respond_profile (FcServerRequest *request)
 
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, object);
-  fc_server_request_respond_json (request, SOUP_STATUS_OK, node);
+  return node;
+}
+
+static void
+respond_profile (FcServerRequest *request)
+{
+  JsonNode *node = fc_profile_to_json (request, fc_server_request_get_user_id (request));
+
+  if (node == NULL)
+    fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, "Not found.");
+  else
+    fc_server_request_respond_json (request, SOUP_STATUS_OK, node);
 }
 
 static gboolean

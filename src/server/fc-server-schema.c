@@ -133,6 +133,55 @@
   "  updated_at          TEXT NOT NULL," \
   "  UNIQUE (user_id, workout_id)"
 
+/* Migration 6's triggers that fill the change feed's table. */
+#define CHANGES_TRIGGER(name, event, table, body) \
+  "CREATE TRIGGER changes_" name " AFTER " event " ON " table " BEGIN " body " END;"
+
+/* A food concerns everyone while it is (or was) public, else its owner(s);
+ * a private food without an owner concerns nobody. */
+#define FOOD_AUDIENCE(old, new) \
+  "INSERT INTO changes (section, object_id, user_id)" \
+  "  SELECT 'foods', " new ".id, NULL WHERE " old ".is_public OR " new ".is_public" \
+  "  UNION SELECT 'foods', " new ".id, " old ".user_added_id" \
+  "    WHERE NOT (" old ".is_public OR " new ".is_public) AND " old ".user_added_id IS NOT NULL" \
+  "  UNION SELECT 'foods', " new ".id, " new ".user_added_id" \
+  "    WHERE NOT (" old ".is_public OR " new ".is_public) AND " new ".user_added_id IS NOT NULL;"
+
+/* The meals that show food @id, and the plans that show those meals. */
+#define FOOD_USERS(id) \
+  "INSERT INTO changes (section, object_id, user_id)" \
+  "  SELECT DISTINCT 'meals', m.id, m.user_id FROM meal_items i JOIN meals m ON m.id = i.meal_id" \
+  "  WHERE i.food_id = " id ";" \
+  "INSERT INTO changes (section, object_id, user_id)" \
+  "  SELECT DISTINCT 'meal_plans', p.id, p.user_id FROM meal_items i" \
+  "  JOIN scheduled_meals s ON s.meal_id = i.meal_id JOIN meal_plans p ON p.id = s.meal_plan_id" \
+  "  WHERE i.food_id = " id ";"
+
+/* The plans that show meal @id. */
+#define MEAL_PLANS(id) \
+  "INSERT INTO changes (section, object_id, user_id)" \
+  "  SELECT DISTINCT 'meal_plans', p.id, p.user_id FROM scheduled_meals s" \
+  "  JOIN meal_plans p ON p.id = s.meal_plan_id WHERE s.meal_id = " id ";"
+
+/* A child row marks its parent while the parent exists (a cascade from the
+ * parent's delete marks nothing more: the parent's own trigger did). */
+#define MEAL_PARENT(id) \
+  "INSERT INTO changes (section, object_id, user_id)" \
+  "  SELECT 'meals', id, user_id FROM meals WHERE id = " id ";" \
+  MEAL_PLANS (id)
+
+#define PLAN_PARENT(id) \
+  "INSERT INTO changes (section, object_id, user_id)" \
+  "  SELECT 'meal_plans', id, user_id FROM meal_plans WHERE id = " id ";"
+
+#define WORKOUT_PARENT(id, user) \
+  "INSERT INTO changes (section, object_id, user_id)" \
+  "  SELECT 'workouts', id, " user " FROM workouts WHERE id = " id ";"
+
+#define CATEGORY(id) \
+  "INSERT INTO changes (section, object_id)" \
+  "  SELECT 'workout_categories', id FROM workout_categories WHERE id = " id ";"
+
 /* Timestamps are ISO 8601 UTC text with microseconds ("...T08:41:03.540310Z"),
  * so they sort as text and need no conversion to be sent. Booleans are 0/1. */
 static const char * const migrations[] = {
@@ -302,6 +351,114 @@ static const char * const migrations[] = {
    * with the first body's result. Older rows keep NULL and match on method
    * and path only. */
   "ALTER TABLE idempotency_keys ADD COLUMN request_hash TEXT;",
+
+  /* 6: the change feed (GET /api/v1/changes/). Triggers, not the routes,
+   * record every write, so no route can forget one and each request's
+   * rows commit or roll back with its transaction. A row names the object
+   * of a section whose JSON may have changed and who may be told: user_id
+   * is the one account concerned, NULL everyone. An object embedded in
+   * another's JSON (a food in a meal, a meal in a plan, progress and
+   * videos in a workout, the user in a profile) marks that one too. A
+   * private food or meal is only ever marked for its owner, so the feed
+   * tells nobody else its id. */
+  "CREATE TABLE changes ("
+  "  seq        INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  section    TEXT NOT NULL,"
+  "  object_id  INTEGER NOT NULL,"
+  "  user_id    INTEGER,"  /* no foreign key: a deleted account's rows age out */
+  "  changed_at TEXT NOT NULL DEFAULT (strftime ('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+  ");"
+  "CREATE INDEX meal_items_food ON meal_items (food_id);"
+  /* foods: public (before or after) concerns everyone, private its owner */
+  CHANGES_TRIGGER ("foods_insert", "INSERT", "foods",
+                   FOOD_AUDIENCE ("NEW", "NEW"))
+  CHANGES_TRIGGER ("foods_update", "UPDATE", "foods",
+                   FOOD_AUDIENCE ("OLD", "NEW")
+                   FOOD_USERS ("NEW.id"))
+  CHANGES_TRIGGER ("foods_delete", "DELETE", "foods",
+                   FOOD_AUDIENCE ("OLD", "OLD"))
+  /* meals, and the plans that show them */
+  CHANGES_TRIGGER ("meals_insert", "INSERT", "meals",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('meals', NEW.id, NEW.user_id);")
+  CHANGES_TRIGGER ("meals_update", "UPDATE", "meals",
+                   "INSERT INTO changes (section, object_id, user_id) SELECT 'meals', OLD.id, OLD.user_id"
+                   "  UNION SELECT 'meals', NEW.id, NEW.user_id;"
+                   MEAL_PLANS ("NEW.id"))
+  CHANGES_TRIGGER ("meals_delete", "DELETE", "meals",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('meals', OLD.id, OLD.user_id);")
+  CHANGES_TRIGGER ("meal_items_insert", "INSERT", "meal_items", MEAL_PARENT ("NEW.meal_id"))
+  CHANGES_TRIGGER ("meal_items_update", "UPDATE", "meal_items", MEAL_PARENT ("NEW.meal_id"))
+  CHANGES_TRIGGER ("meal_items_delete", "DELETE", "meal_items", MEAL_PARENT ("OLD.meal_id"))
+  /* meal plans and their schedules */
+  CHANGES_TRIGGER ("meal_plans_insert", "INSERT", "meal_plans",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('meal_plans', NEW.id, NEW.user_id);")
+  CHANGES_TRIGGER ("meal_plans_update", "UPDATE", "meal_plans",
+                   "INSERT INTO changes (section, object_id, user_id) SELECT 'meal_plans', OLD.id, OLD.user_id"
+                   "  UNION SELECT 'meal_plans', NEW.id, NEW.user_id;")
+  CHANGES_TRIGGER ("meal_plans_delete", "DELETE", "meal_plans",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('meal_plans', OLD.id, OLD.user_id);")
+  CHANGES_TRIGGER ("scheduled_meals_insert", "INSERT", "scheduled_meals", PLAN_PARENT ("NEW.meal_plan_id"))
+  CHANGES_TRIGGER ("scheduled_meals_update", "UPDATE", "scheduled_meals", PLAN_PARENT ("NEW.meal_plan_id"))
+  CHANGES_TRIGGER ("scheduled_meals_delete", "DELETE", "scheduled_meals", PLAN_PARENT ("OLD.meal_plan_id"))
+  /* workouts are everyone's; a category shows its workout count, a
+   * workout its category's name and slug */
+  CHANGES_TRIGGER ("workout_categories_insert", "INSERT", "workout_categories",
+                   "INSERT INTO changes (section, object_id) VALUES ('workout_categories', NEW.id);")
+  CHANGES_TRIGGER ("workout_categories_update", "UPDATE", "workout_categories",
+                   "INSERT INTO changes (section, object_id) VALUES ('workout_categories', NEW.id);"
+                   "INSERT INTO changes (section, object_id)"
+                   "  SELECT 'workouts', id FROM workouts WHERE category_id = NEW.id;")
+  CHANGES_TRIGGER ("workout_categories_delete", "DELETE", "workout_categories",
+                   "INSERT INTO changes (section, object_id) VALUES ('workout_categories', OLD.id);")
+  CHANGES_TRIGGER ("workouts_insert", "INSERT", "workouts",
+                   "INSERT INTO changes (section, object_id) VALUES ('workouts', NEW.id);"
+                   CATEGORY ("NEW.category_id"))
+  CHANGES_TRIGGER ("workouts_update", "UPDATE", "workouts",
+                   "INSERT INTO changes (section, object_id) VALUES ('workouts', NEW.id);"
+                   CATEGORY ("OLD.category_id")
+                   CATEGORY ("NEW.category_id"))
+  CHANGES_TRIGGER ("workouts_delete", "DELETE", "workouts",
+                   "INSERT INTO changes (section, object_id) VALUES ('workouts', OLD.id);"
+                   CATEGORY ("OLD.category_id"))
+  CHANGES_TRIGGER ("workout_videos_insert", "INSERT", "workout_videos", WORKOUT_PARENT ("NEW.workout_id", "NULL"))
+  CHANGES_TRIGGER ("workout_videos_update", "UPDATE", "workout_videos", WORKOUT_PARENT ("NEW.workout_id", "NULL"))
+  CHANGES_TRIGGER ("workout_videos_delete", "DELETE", "workout_videos", WORKOUT_PARENT ("OLD.workout_id", "NULL"))
+  /* progress, and the caller's own summary inside a workout */
+  CHANGES_TRIGGER ("workout_progress_insert", "INSERT", "workout_progress",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('workout_progress', NEW.id, NEW.user_id);"
+                   WORKOUT_PARENT ("NEW.workout_id", "NEW.user_id"))
+  CHANGES_TRIGGER ("workout_progress_update", "UPDATE", "workout_progress",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('workout_progress', NEW.id, NEW.user_id);"
+                   WORKOUT_PARENT ("NEW.workout_id", "NEW.user_id"))
+  CHANGES_TRIGGER ("workout_progress_delete", "DELETE", "workout_progress",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('workout_progress', OLD.id, OLD.user_id);"
+                   WORKOUT_PARENT ("OLD.workout_id", "OLD.user_id"))
+  /* the profile and the account */
+  CHANGES_TRIGGER ("profiles_insert", "INSERT", "profiles",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('profile', NEW.id, NEW.user_id);")
+  CHANGES_TRIGGER ("profiles_update", "UPDATE", "profiles",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('profile', NEW.id, NEW.user_id);")
+  CHANGES_TRIGGER ("profiles_delete", "DELETE", "profiles",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('profile', OLD.id, OLD.user_id);")
+  CHANGES_TRIGGER ("users_insert", "INSERT", "users",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('account', NEW.id, NEW.id);")
+  /* Not on every login (last_login): only what the account, the profile's
+   * user and the owner shown in meals and plans carry. */
+  CHANGES_TRIGGER ("users_update_names", "UPDATE OF email, first_name, last_name", "users",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('account', NEW.id, NEW.id);"
+                   "INSERT INTO changes (section, object_id, user_id)"
+                   "  SELECT 'profile', id, user_id FROM profiles WHERE user_id = NEW.id;"
+                   "INSERT INTO changes (section, object_id, user_id)"
+                   "  SELECT 'meals', id, user_id FROM meals WHERE user_id = NEW.id;"
+                   "INSERT INTO changes (section, object_id, user_id)"
+                   "  SELECT 'meal_plans', id, user_id FROM meal_plans WHERE user_id = NEW.id;")
+  /* Premium or staff opens or locks videos: every workout, for this user. */
+  CHANGES_TRIGGER ("users_update_access", "UPDATE OF has_premium, is_staff", "users",
+                   "INSERT INTO changes (section, object_id, user_id)"
+                   "  SELECT 'workouts', id, NEW.id FROM workouts"
+                   "  WHERE OLD.has_premium <> NEW.has_premium OR OLD.is_staff <> NEW.is_staff;")
+  CHANGES_TRIGGER ("users_delete", "DELETE", "users",
+                   "INSERT INTO changes (section, object_id, user_id) VALUES ('account', OLD.id, OLD.id);"),
 };
 
 const char * const *

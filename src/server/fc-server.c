@@ -21,6 +21,8 @@
 #define LISTEN_BACKLOG 1024
 #define HOUSEKEEPING_INTERVAL_S 3600
 #define IDEMPOTENCY_KEEP_S (24 * 3600)
+/* A cursor older than this answers reset: the client pulls in full. */
+#define CHANGES_KEEP_S (30 * 24 * 3600)
 #define MAX_IDEMPOTENCY_KEY 255
 #define ACCESS_COOKIE "fitcore-access-token"
 /* Seconds a client is told to wait while its key's first request runs. */
@@ -927,6 +929,9 @@ on_housekeeping_cb (gpointer user_data)
   g_autofree char *cutoff_text = fc_time_format_iso8601 (cutoff);
   g_autoptr(FcServerStmt) tokens = NULL;
   g_autoptr(FcServerStmt) keys = NULL;
+  g_autoptr(GDateTime) changes_cutoff = g_date_time_add_seconds (now, -CHANGES_KEEP_S);
+  g_autofree char *changes_cutoff_text = fc_time_format_iso8601 (changes_cutoff);
+  g_autoptr(FcServerStmt) changes = NULL;
 
   if (!fc_server_db_begin (self->db))
     return G_SOURCE_CONTINUE;
@@ -936,6 +941,12 @@ on_housekeeping_cb (gpointer user_data)
   keys = fc_server_db_prepare (self->db, "DELETE FROM idempotency_keys WHERE created_at < ?");
   fc_server_db_bind_text (keys, 1, cutoff_text);
   fc_server_db_step_done (keys);
+  /* The newest row stays: the oldest retained row is how a cursor is known
+   * to be too old, and the newest is the cursor of a reset. */
+  changes = fc_server_db_prepare (self->db, "DELETE FROM changes WHERE changed_at < ?"
+                                            " AND seq < (SELECT MAX(seq) FROM changes)");
+  fc_server_db_bind_text (changes, 1, changes_cutoff_text);
+  fc_server_db_step_done (changes);
   fc_server_db_end (self->db, TRUE);
   return G_SOURCE_CONTINUE;
 }
@@ -982,6 +993,8 @@ fc_server_new (FcServerConfig *config,
   add_module (self, routes, n_routes, "nutrition");
   routes = fc_workouts_routes (&n_routes);
   add_module (self, routes, n_routes, "workouts");
+  routes = fc_changes_routes (&n_routes);
+  add_module (self, routes, n_routes, "changes");
   fc_server_set_upload_limit (self, "/api/v1/workouts/videos/", config->max_video_upload_size);
   g_ptr_array_add (self->sections, NULL);
 

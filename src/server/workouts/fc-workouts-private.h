@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "fc-server-config.h"
+#include "fc-server-request.h"
 
 G_BEGIN_DECLS
 
@@ -34,5 +35,9 @@ gboolean fc_workouts_row_update    (sqlite3         *db,
                                     const char      *table,
                                     gint64           id,
                                     JsonObject      *values);
+
+JsonNode *fc_workouts_object_to_json (FcServerRequest *request,
+                                      const char      *section,
+                                      gint64           id);
 
 G_END_DECLS

@@ -378,6 +378,25 @@ workout_to_json (Viewer *viewer,
   return object_node (object);
 }
 
+/* For the change feed: @section's object @id as @request's caller sees it
+ * in the lists (premium videos locked unless the caller may play them,
+ * their own progress inside a workout); NULL when there is none. */
+JsonNode *
+fc_workouts_object_to_json (FcServerRequest *request,
+                            const char      *section,
+                            gint64           id)
+{
+  Viewer viewer;
+
+  viewer_init (&viewer, request);
+  if (g_str_equal (section, "workouts"))
+    return workout_to_json (&viewer, id);
+  if (g_str_equal (section, "workout_categories"))
+    return category_to_json (viewer.db, id);
+  g_return_val_if_fail (g_str_equal (section, "workout_progress"), NULL);
+  return progress_to_json (viewer.db, id);
+}
+
 /* ---- Lists ------------------------------------------------------------- */
 
 typedef JsonNode *(*ToJsonFunc) (Viewer *viewer, gint64 id);
