@@ -327,16 +327,33 @@ test_made_private (NtFixture     *fixture,
   g_autofree char *path = g_strdup_printf (NUT "foods/%" G_GINT64_FORMAT "/", shared);
   g_autoptr(GHashTable) seen_b = NULL;
   g_autoptr(GHashTable) seen_staff = NULL;
+  g_autoptr(GHashTable) seen_a = NULL;
+  g_autofree char *cursor_a = NULL;
   g_autofree char *have = NULL;
   g_autofree char *expected = NULL;
-  gint64 secret;
+  g_autofree char *json = NULL;
+  gint64 secret, meal;
 
   nt_expect (srv, "PATCH", path, staff, "{\"is_public\":false}", 200);
   secret = food (srv, fixture->token_a, "Alice Secret", FALSE);
   g_free (path);
   path = g_strdup_printf (NUT "foods/%" G_GINT64_FORMAT "/", secret);
   nt_expect (srv, "PATCH", path, fixture->token_a, "{\"calories\":5}", 200);
+  json = g_strdup_printf ("{\"name\":\"Shake\",\"meal_items\":[{\"food\":%" G_GINT64_FORMAT "}]}",
+                          secret);
+  meal = nt_create (srv, NUT "meals/", fixture->token_a, json);
+  cursor_a = start_cursor (srv, fixture->token_a);
   nt_expect (srv, "DELETE", path, fixture->token_a, NULL, 204);
+
+  /* Its owner: the food is gone, and so is the meal's item (a cascade, no
+   * route wrote the meal). */
+  seen_a = pull (srv, fixture->token_a, &cursor_a, 0, NULL);
+  expected = g_strdup_printf ("foods:%" G_GINT64_FORMAT "=delete meals:%" G_GINT64_FORMAT "=upsert",
+                              secret, meal);
+  have = sorted_summary (seen_a);
+  g_assert_cmpstr (have, ==, expected);
+  g_clear_pointer (&have, g_free);
+  g_clear_pointer (&expected, g_free);
 
   seen_b = pull (srv, fixture->token_b, &cursor_b, 0, NULL);
   expected = g_strdup_printf ("foods:%" G_GINT64_FORMAT "=delete", shared);
