@@ -223,6 +223,55 @@ test_reset (NtFixture     *fixture,
   }
 }
 
+/* Housekeeping (at start, then hourly) drops marks older than 30 days but
+ * the newest; a cursor from before them answers reset, a newer one goes on. */
+static void
+test_retention (NtFixture     *fixture,
+                gconstpointer  data)
+{
+  FcTestServer *srv = fixture->server;
+  g_autofree char *old_cursor = start_cursor (srv, fixture->token_a);
+  g_autofree char *kept_cursor = NULL;
+  g_autoptr(FcTestServer) restarted = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *have = NULL;
+  gint64 old_food, new_food, last;
+  sqlite3 *db;
+
+  old_food = food (srv, fixture->token_a, "Old", FALSE);
+  kept_cursor = start_cursor (srv, fixture->token_a);
+  new_food = food (srv, fixture->token_a, "New", FALSE);
+  db = nt_open_db (srv);
+  /* Everything up to the second cursor is two months old. */
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE changes SET changed_at = '2000-01-01T00:00:00Z'"
+                                            " WHERE seq <= %s", kept_cursor + 2);
+
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+  sqlite3_close (db);
+  g_assert_cmpint (fc_test_server_stop (srv), ==, 0);
+  restarted = fc_test_server_start_in (srv->data_dir, NT_CONFIG, NULL);
+
+  db = nt_open_db (restarted);
+  last = nt_query_int (db, "SELECT MAX(seq) FROM changes");
+  g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM changes WHERE changed_at < '2001'"), ==, 0);
+  g_assert_cmpint (nt_query_int (db, "SELECT MIN(seq) FROM changes"), ==,
+                   g_ascii_strtoll (kept_cursor + 2, NULL, 10) + 1);
+  sqlite3_close (db);
+
+  node = get_page (restarted, fixture->token_a, old_cursor, 0);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (node), "reset"));
+  seen = pull (restarted, fixture->token_a, &kept_cursor, 0, NULL);
+  expected = g_strdup_printf ("foods:%" G_GINT64_FORMAT "=upsert", new_food);
+  have = sorted_summary (seen);
+  g_assert_cmpstr (have, ==, expected);
+  g_assert_cmpint (g_ascii_strtoll (kept_cursor + 2, NULL, 10), ==, last);
+  g_assert_cmpint (old_food, <, new_food);
+}
+
 /* Another device of A's, and B, each from a cursor taken before A and
  * staff wrote across the sections. */
 static void
@@ -571,6 +620,8 @@ main (int   argc,
   nt_test_init (&argc, &argv);
 
   g_test_add ("/server/changes/reset", NtFixture, NULL, nt_fixture_set_up, test_reset,
+              nt_fixture_tear_down);
+  g_test_add ("/server/changes/retention", NtFixture, NULL, nt_fixture_set_up, test_retention,
               nt_fixture_tear_down);
   g_test_add ("/server/changes/second-client", NtFixture, NULL, nt_fixture_set_up,
               test_second_client, nt_fixture_tear_down);
