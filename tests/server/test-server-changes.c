@@ -150,6 +150,18 @@ assert_same_as_get (FcTestServer *srv,
   g_assert_cmpstr (have, ==, want);
 }
 
+/* Writes @sql into the running server's database (WAL: it reads the
+ * change on its next request), as housekeeping or an admin would. */
+static void
+db_exec (FcTestServer *srv,
+         const char   *sql)
+{
+  sqlite3 *db = nt_open_db (srv);
+
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
 static gint64
 food (FcTestServer *srv,
       const char   *token,
@@ -205,16 +217,14 @@ test_reset (NtFixture     *fixture,
   /* A cursor older than what housekeeping kept: reset to the newest. */
   food (srv, fixture->token_a, "One", FALSE);
   food (srv, fixture->token_a, "Two", FALSE);
+  db_exec (srv, "DELETE FROM changes WHERE seq < (SELECT MAX(seq) FROM changes)");
   {
     sqlite3 *db = nt_open_db (srv);
     g_autoptr(JsonNode) node = NULL;
-    g_autofree char *newest = NULL;
+    g_autofree char *newest = g_strdup_printf ("1.%" G_GINT64_FORMAT,
+                                               nt_query_int (db, "SELECT MAX(seq) FROM changes"));
     JsonObject *page;
 
-    g_assert_cmpint (sqlite3_exec (db, "DELETE FROM changes WHERE seq < (SELECT MAX(seq) FROM changes)",
-                                   NULL, NULL, NULL), ==, SQLITE_OK);
-    newest = g_strdup_printf ("1.%" G_GINT64_FORMAT,
-                              nt_query_int (db, "SELECT MAX(seq) FROM changes"));
     sqlite3_close (db);
     node = get_page (srv, fixture->token_a, cursor, 0);
     page = json_node_get_object (node);
@@ -243,15 +253,13 @@ test_retention (NtFixture     *fixture,
   old_food = food (srv, fixture->token_a, "Old", FALSE);
   kept_cursor = start_cursor (srv, fixture->token_a);
   new_food = food (srv, fixture->token_a, "New", FALSE);
-  db = nt_open_db (srv);
   /* Everything up to the second cursor is two months old. */
   {
     g_autofree char *sql = g_strdup_printf ("UPDATE changes SET changed_at = '2000-01-01T00:00:00Z'"
                                             " WHERE seq <= %s", kept_cursor + 2);
 
-    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    db_exec (srv, sql);
   }
-  sqlite3_close (db);
   g_assert_cmpint (fc_test_server_stop (srv), ==, 0);
   restarted = fc_test_server_start_in (srv->data_dir, NT_CONFIG, NULL);
 
@@ -454,13 +462,11 @@ test_workouts_follow_caller (NtFixture     *fixture,
   key = g_strdup_printf ("workouts:%" G_GINT64_FORMAT, workout);
   {
     /* A video row as an upload leaves it; the feed reads only the row. */
-    sqlite3 *db = nt_open_db (srv);
     g_autofree char *sql = g_strdup_printf ("INSERT INTO workout_videos (workout_id, title, file,"
                                             " created_at, updated_at) VALUES (%" G_GINT64_FORMAT
                                             ", 'Run', 'videos/run.webm', 'T', 'T')", workout);
 
-    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
+    db_exec (srv, sql);
   }
   seen = pull (srv, a, &cursor_a, 0, NULL);
   g_assert_true (first_video_locked (seen, key));
@@ -470,13 +476,7 @@ test_workouts_follow_caller (NtFixture     *fixture,
   g_clear_pointer (&seen_b, g_hash_table_unref);
 
   /* A turns premium: A's next pull opens the video; B hears nothing. */
-  {
-    sqlite3 *db = nt_open_db (srv);
-
-    g_assert_cmpint (sqlite3_exec (db, "UPDATE users SET has_premium = 1 WHERE id = 1",
-                                   NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
-  }
+  db_exec (srv, "UPDATE users SET has_premium = 1 WHERE id = 1");
   seen = pull (srv, a, &cursor_a, 0, NULL);
   g_assert_cmpuint (g_hash_table_size (seen), ==, 1);
   g_assert_false (first_video_locked (seen, key));
