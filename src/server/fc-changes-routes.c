@@ -19,6 +19,7 @@
 
 #include "fc-nutrition-private.h"
 #include "fc-server-db.h"
+#include "fc-server-private.h"
 #include "fc-server-request.h"
 #include "fc-users.h"
 #include "fc-workouts-private.h"
@@ -26,6 +27,9 @@
 #define CURSOR_PREFIX "1."
 #define LIMIT_DEFAULT 500
 #define LIMIT_MAX 1000
+/* A page stops growing past this many bytes of objects (a generated plan
+ * can weigh megabytes); the first object always goes. */
+#define PAGE_BYTES_MAX (8 * 1024 * 1024)
 
 static char *
 format_cursor (gint64 seq)
@@ -149,6 +153,7 @@ answer (FcServerRequest *request)
   JsonArray *changes = json_array_new ();
   gint64 last = since;
   gint64 n = 0;
+  gsize bytes = 0;
   gboolean has_more = FALSE;
 
   /* No cursor, not ours, from another database (ahead of it) or older
@@ -176,11 +181,17 @@ answer (FcServerRequest *request)
     JsonObject *change;
     JsonNode *object;
 
-    if (n == limit) {
+    if (n == limit || bytes > PAGE_BYTES_MAX) {
       has_more = TRUE;
       break;
     }
     object = resolve (request, section, id);
+    /* Only meals and plans grow large; foods and the rest stay small. */
+    if (object != NULL && g_str_has_prefix (section, "meal")) {
+      g_autofree char *text = fc_server_json_to_string (object);
+
+      bytes += strlen (text);
+    }
     change = json_object_new ();
     json_object_set_string_member (change, "section", section);
     json_object_set_int_member (change, "id", id);
