@@ -154,6 +154,7 @@ static const Route read_routes[] = {
   { "GET", "/api/v1/workouts/progress/", IDS_NONE, NULL },
   { "GET", "/api/v1/auth/registration/account-confirm-email/{id}/", IDS_NONE, NULL },
   { "GET", "/api/v1/auth/password-reset-confirm/{id}/{id}/", IDS_NONE, NULL },
+  { "GET", "/api/v1/changes/", IDS_NONE, NULL },
 };
 
 /* Ids that are not ids: beyond gint64, signs, encodings, traversal. */
@@ -164,7 +165,7 @@ static const char * const odd_ids[] = {
 
 static const char * const query_params[] = {
   "page", "page_size", "search", "category", "difficulty", "is_premium", "ordering", "limit",
-  "offset", "format", "from", "to", "is_template", "user",
+  "offset", "format", "from", "to", "is_template", "user", "since", "cursor",
 };
 
 typedef enum {
