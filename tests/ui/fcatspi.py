@@ -8,12 +8,21 @@ import subprocess
 import time
 
 import pyatspi
+from gi.repository import Atspi
+
+# libatspi gives an app 800 ms to answer each call and then raises "The
+# application no longer exists". A GTK app on a loaded 2-core machine can
+# be busier than that for seconds at a time (a layout, a big list): it is
+# slow, not gone. Wait up to 30 s for any one answer.
+Atspi.set_timeout(30000, -1)
 
 
 class Tap:
-    def __init__(self):
+    def __init__(self, artifacts=None, prefix=None):
         self.n = 0
         self.failed = 0
+        self.artifacts = artifacts
+        self.prefix = prefix
 
     def check(self, ok, description, diagnostic=None):
         self.n += 1
@@ -23,6 +32,14 @@ class Tap:
         if not ok and diagnostic:
             for line in str(diagnostic).splitlines():
                 print(f'# {line}', flush=True)
+        if not ok and self.artifacts and self.failed <= 5:
+            # The screen at the moment of the first failures: what a flake
+            # looked like is rarely in the log.
+            try:
+                path = screenshot(self.artifacts, f'{self.prefix}-not-ok-{self.n}.png')
+                print(f'# screenshot: {path}', flush=True)
+            except Exception:
+                pass
         return ok
 
     def finish(self):
@@ -30,18 +47,23 @@ class Tap:
         return 1 if self.failed else 0
 
 
-def poll(predicate, timeout=10.0, interval=0.1):
-    """Returns predicate()'s first true value, or None after timeout seconds.
+def poll(predicate, timeout=20.0, interval=0.1):
+    """Returns predicate()'s first true value, or a false one after timeout
+    seconds.
 
     The app answers AT-SPI asynchronously, and a click reaches it later still:
-    every check waits for the state instead of sleeping a fixed time."""
+    every check waits for the state instead of sleeping a fixed time. On a
+    loaded machine one walk of the window's tree can take ten seconds, so
+    the answer that counts is the one of a call that began after the
+    deadline, not of one that began before the state was reached."""
     deadline = time.monotonic() + timeout
     while True:
+        started = time.monotonic()
         try:
             value = predicate()
         except Exception:  # a node can vanish while we walk the tree
             value = None
-        if value or time.monotonic() > deadline:
+        if value or started > deadline:
             return value
         time.sleep(interval)
 
@@ -95,6 +117,8 @@ def window_origin(pid):
 
 
 def click(pid, node):
+    if node is None:
+        raise LookupError('nothing to click: the node was not found in time')
     x, y = window_origin(pid)
     box = extents(node)
     subprocess.run(['xdotool', 'mousemove', str(x + box.x + box.width // 2),
@@ -115,6 +139,79 @@ def scroll_into_view(pid, node, container, steps=10):
         subprocess.run(['xdotool', 'click', '5'], check=True)
         time.sleep(0.1)
     return False
+
+
+def ancestors(node):
+    """node and the nodes above it, nearest first."""
+    chain = []
+    while node is not None and len(chain) < 64:
+        chain.append(node)
+        node = node.parent
+    return chain
+
+
+def _small_subtree(node, limit=12):
+    """node's descendants, or None if there are more than limit."""
+    found, todo = [], [node]
+    while todo:
+        current = todo.pop()
+        for child in current:
+            if child is None:
+                continue
+            found.append(child)
+            if len(found) > limit:
+                return None
+            todo.append(child)
+    return found
+
+
+def _toast_in(scopes, predicate):
+    """A toast is the last child of its overlay, a small subtree: the
+    scopes with more than one child are looked at that way."""
+    for scope in scopes:
+        try:
+            count = scope.childCount
+            if count < 2:
+                continue
+            last = scope.getChildAtIndex(count - 1)
+            nodes = _small_subtree(last) if last is not None else None
+            if nodes is not None and on_screen(last) and predicate(last, nodes):
+                return last
+        except Exception:  # a scope can vanish with what the action removed
+            continue
+    return None
+
+
+def hover(pid, node):
+    x, y = window_origin(pid)
+    box = extents(node)
+    subprocess.run(['xdotool', 'mousemove', str(x + box.x + box.width // 2),
+                    str(y + box.y + box.height // 2)], check=True)
+
+
+def catch_toast(pid, scopes, button, timeout=20):
+    """The toast an action just raised that has a push button whose name
+    satisfies button, and that button; the pointer is put on the toast,
+    which holds it where libadwaita does that. A toast goes away by itself
+    after 5 s, less than one walk of the window's tree can take on a loaded
+    machine: only the last child of each of scopes (ancestors() of a node
+    near the toast overlay, taken before the action) is looked at."""
+    def match(toast, nodes):
+        return next((n for n in nodes if n.getRoleName() == 'push button' and button(n.name)),
+                    None)
+
+    toast = poll(lambda: _toast_in(scopes, match), timeout=timeout, interval=0.05)
+    if toast is None:
+        return None, None
+    try:
+        hover(pid, toast)
+    except Exception:
+        pass
+    return toast, match(toast, _small_subtree(toast) or [])
+
+
+def toast_buttons(toast):
+    return [n for n in (_small_subtree(toast) or []) if n.getRoleName() == 'push button']
 
 
 def key(combo):
@@ -175,7 +272,7 @@ def run_test(body, artifacts, failure_screenshot):
         print(f"1..1\nnot ok 1 - the display {os.environ['DISPLAY']} accepts clients")
         return 1
 
-    tap = Tap()
+    tap = Tap(artifacts, failure_screenshot.rsplit('-failure', 1)[0])
     try:
         body(tap)
     except Exception as error:

@@ -27,8 +27,9 @@ import time
 import pyatspi
 
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
-from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll,
-                     screenshot, scroll_into_view, stop, type_text)
+from fcatspi import (ancestors, catch_toast, click, extents, find, find_all, find_app, find_shown,
+                     key, on_screen, poll, screenshot, scroll_into_view, stop,
+                     type_text)
 
 DEMO_FOODS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'server',
                           'nutrition', 'demo-foods.tsv')
@@ -187,7 +188,7 @@ def staff_edits_public_food(tap, binary, url, tmp, foods):
                   'the staff food form opens with a “Public” switch')
         if editor is None:
             return
-        sugar = find_shown(editor, 'text', 'Sugar (g)')
+        sugar = poll(lambda: find_shown(editor, 'text', 'Sugar (g)'))
         scroll_into_view(app.pid, sugar, editor)
         click(app.pid, sugar)
         key('ctrl+a')
@@ -240,7 +241,7 @@ def create_food(tap, pid, app_node, window, url, artifacts):
         tap.check(set_spin(pid, editor, title, NEW_FOOD[value]),
                   f'the form has a field named “{title}”',
                   [(n.getRoleName(), n.name) for n in find_all(editor, lambda n: title in n.name)])
-    fiber = find_shown(editor, 'text', 'Fiber (g)')
+    fiber = poll(lambda: find_shown(editor, 'text', 'Fiber (g)'))
     scroll_into_view(pid, fiber, editor)
     click(pid, fiber)
     type_text(NEW_FOOD['fiber'])
@@ -251,7 +252,7 @@ def create_food(tap, pid, app_node, window, url, artifacts):
         return
 
     # Without a window manager the closed form leaves no window focused.
-    click(pid, find_shown(window, 'entry', 'Search Foods'))
+    click(pid, poll(lambda: find_shown(window, 'entry', 'Search Foods')))
     key('ctrl+a')
     type_text('granola')
     food_list = find(window, 'list', 'Foods')
@@ -408,7 +409,7 @@ def build_meal(tap, pid, app_node, window, foods, artifacts):
     screenshot(artifacts, 'ui-nutrition-meal-editor.png')
 
     # Removing a food takes it out of the totals at once.
-    remove = find_shown(editor, 'push button', f'Remove {MEAL_FOODS[1][1]}')
+    remove = poll(lambda: find_shown(editor, 'push button', f'Remove {MEAL_FOODS[1][1]}'))
     if remove is not None:
         remove.queryAction().doAction(0)
         alone = float(foods[MEAL_FOODS[0][1]]['calories']) * float(MEAL_FOODS[0][2])
@@ -451,25 +452,23 @@ def check_server(tap, pid, window, url, foods):
               'the meal time is the server’s default, snack', meal.get('meal_time_category'))
 
 
-def undo_button(window):
-    for node in find_all(window, lambda n: n.getRoleName() == 'push button' and 'Undo' in n.name):
-        if on_screen(node):
-            return node
-    return None
-
-
 def delete_and_undo(tap, pid, window, url, artifacts):
     # The sync gave the meal its server id and the list its new row: the
     # button to press is the one that stays.
+    own = poll(lambda: find(window, 'list', 'My Meals'))
+    scopes = ancestors(own) if own is not None else [window]
+
     def delete():
         button = find_shown(window, 'push button', f'Delete {MEAL_NAME}')
         if button is not None:
             button.queryAction().doAction(0)
-            return poll(lambda: undo_button(window), timeout=2)
+            return catch_toast(pid, scopes, lambda name: name.endswith('Undo'), timeout=15)[1]
         return None
 
-    time.sleep(2)
-    undo = poll(delete, timeout=20)
+    # The row the sync replaced is gone and its replacement named alike.
+    poll(lambda: len([n for n in find_all(own, lambda n: n.getRoleName() == 'list item'
+                                          and n.name == MEAL_NAME)]) == 1, timeout=10)
+    undo = poll(delete, timeout=30)
     tap.check(undo is not None and poll(lambda: shown_named(window, MEAL_NAME, ('list item',))
                                         is None),
               'Delete hides the meal and offers “Undo” in a toast')
@@ -479,7 +478,8 @@ def delete_and_undo(tap, pid, window, url, artifacts):
     tap.check(poll(lambda: shown_named(window, MEAL_NAME, ('list item',))),
               '“Undo” brings the meal back')
     key('ctrl+r')
-    time.sleep(2)
+    tap.check(poll(lambda: find_shown(window, 'label', 'Synced'), timeout=30),
+              'Ctrl+R syncs: the sync state says “Synced”')
     tap.check(server_meal(url, MEAL_NAME) is not None, 'an undone delete never reaches the server')
 
 
@@ -545,9 +545,11 @@ def build_meal_offline(tap, pid, app_node, window, artifacts):
     key('ctrl+s')
     tap.check(poll(lambda: find(app_node, 'frame', 'New Meal') is None),
               'offline, Ctrl+S saves the meal')
-    tap.check(poll(lambda: shown_named(window, 'Saved — will sync when online', ('label',))),
-              'a toast says “Saved — will sync when online”')
-    row = poll(lambda: shown_named(window, OFFLINE_MEAL, ('list item',)))
+    # The row that lasts, not the toast (“Saved — will sync when online”)
+    # that a loaded machine can take away before it is read.
+    row = poll(lambda: (lambda r: r if r is not None and any('not synced yet' in n for n in
+                                                               labels_in(r)) else None)(
+        shown_named(window, OFFLINE_MEAL, ('list item',))), timeout=20)
     tap.check(row is not None and any('not synced yet' in n for n in labels_in(row)),
               f'“My Meals” lists “{OFFLINE_MEAL}”, not synced yet', row and labels_in(row))
     screenshot(artifacts, 'ui-nutrition-narrow-dark-offline.png')

@@ -17,9 +17,15 @@ import sys
 import time
 
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
-from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll,
-                     screenshot, stop, type_text, window_origin)
+from fcapp import today as app_today
+from fcatspi import (ancestors, catch_toast, click, extents, find, find_all, find_app, find_shown,
+                     key, on_screen, poll, screenshot, stop, toast_buttons, type_text,
+                     window_origin)
 
+# Set by tests/ui/meson.build for the runs on other dates: only the calendar
+# part, and screenshots named after the variant.
+CALENDAR_ONLY = os.environ.get('FITCORE_UI_CALENDAR_ONLY') == '1'
+VARIANT = f"-{os.environ['FITCORE_UI_VARIANT']}" if os.environ.get('FITCORE_UI_VARIANT') else ''
 # What generation needs from a profile (src/server/nutrition/fc-nutrition-generate.c).
 PROFILE_FIELDS = {'age': 31, 'weight': 72.5, 'height': 178.0, 'gender': 'male'}
 MEAL_TIMES = {'BF': 'Breakfast', 'LN': 'Lunch', 'DN': 'Dinner', 'SN': 'Snack'}
@@ -249,6 +255,31 @@ def move_meal(tap, pid, window, url, token, plan):
               plan_by_id(url, token, plan['id'])['scheduled_meals'])
 
 
+def buttons_in(window, box):
+    """The chips and “+N more” buttons on show over box."""
+    return [n for n in find_all(window, lambda n: n.getRoleName() == 'push button'
+                                and on_screen(n)) if overlaps(extents(n), box)]
+
+
+def overlaps(a, b):
+    return a.x < b.x + b.width and b.x < a.x + a.width and a.y < b.y + b.height and \
+        b.y < a.y + a.height
+
+
+def free_spot(window, cell):
+    """A point of the cell (window coordinates) at least 3 px from every
+    button drawn over it, lowest first; None when the chips cover it all."""
+    box = extents(cell)
+    taken = [extents(n) for n in buttons_in(window, box)]
+    for fy in (0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1):
+        for fx in (0.5, 0.25, 0.75):
+            px, py = box.x + int(box.width * fx), box.y + int(box.height * fy)
+            if all(not (t.x - 3 <= px <= t.x + t.width + 3 and t.y - 3 <= py <= t.y + t.height + 3)
+                   for t in taken):
+                return px, py
+    return None
+
+
 def day_sheet(tap, pid, app_node, window, url, token, plan, artifacts):
     """Double-clicks day 3, removes one of its meals in the day sheet, and
     the calendar and (after Ctrl+R) the server follow."""
@@ -257,10 +288,16 @@ def day_sheet(tap, pid, app_node, window, url, token, plan, artifacts):
     if not tap.check(cell is not None, f'{date} is on show'):
         return
     x, y = window_origin(pid)
-    box = extents(cell)
-    subprocess.run(['xdotool', 'mousemove', str(x + box.x + box.width // 2),
-                    str(y + box.y + box.height * 4 // 5), 'click', '--repeat', '2',
-                    '--delay', '80', '1'], check=True)
+    # A double click on a chip opens its meal, on “+N more” the week: the
+    # click goes where the cell shows neither. Where that is depends on how
+    # many meals the day has and how tall the month's rows are, so on the
+    # date: a fixed point once failed on one day and passed on the next.
+    spot = free_spot(window, cell)
+    if not tap.check(spot is not None, f'{date} has room outside its chips to click',
+                     [n.name for n in buttons_in(window, extents(cell))]):
+        return
+    subprocess.run(['xdotool', 'mousemove', str(x + spot[0]), str(y + spot[1]),
+                    'click', '--repeat', '2', '--delay', '80', '1'], check=True)
     title = f"{date.strftime('%A')} {date.day} {date.strftime('%B')} {date.year}"
     sheet = poll(lambda: find(app_node, 'frame', title))
     if not tap.check(sheet is not None, f'a double click on {date} opens its day sheet “{title}”'):
@@ -275,7 +312,7 @@ def day_sheet(tap, pid, app_node, window, url, token, plan, artifacts):
     add = next((n for n in find_all(sheet, lambda n: n.getRoleName() == 'push button'
                                     and n.name.endswith('Add Meal') and on_screen(n))), None)
     tap.check(add is not None, 'the day sheet offers “Add Meal”')
-    screenshot(artifacts, 'ui-plans-day-sheet.png')
+    screenshot(artifacts, f'ui-plans{VARIANT}-day-sheet.png')
     if not removes:
         return
     name = removes[0].name[len('Remove '):]
@@ -333,7 +370,7 @@ def use_template(tap, window, url, token, artifacts):
     status, body = http(url, 'GET', 'nutrition/meal-plans/?page_size=100', token)
     own = [p['name'] for p in body.get('results', [])] if status == 200 else []
     tap.check(copy in own, f'the server lists “{copy}” among the user’s plans', own)
-    today = datetime.date.today()
+    today = app_today()
     tap.check(poll(lambda: cell_for(window, today) is not None
                    and ', not in the plan' not in cell_for(window, today).name),
               'the copy starts today', cell_for(window, today) and cell_for(window, today).name)
@@ -391,10 +428,15 @@ def export_ics(tap, pid, app_node, window, url, token, plan_id, directory):
     key('ctrl+a')
     type_text(path)
     key('Return')
-    done = poll(lambda: find_shown(window, 'label', 'Exported to plan-export.ics'), timeout=15)
-    tap.check(done is not None, 'a toast says “Exported to plan-export.ics”')
+    # The file, not the toast that says it is written (“Exported to
+    # plan-export.ics”), which a loaded machine can take away before it is read.
     schedule = plan_by_id(url, token, plan_id)['scheduled_meals']
-    text = open(path, encoding='utf-8').read() if os.path.exists(path) else ''
+
+    def written():
+        text = open(path, encoding='utf-8').read() if os.path.exists(path) else ''
+        return text if text.rstrip().endswith('END:VCALENDAR') else None
+    text = poll(written, timeout=30) or ''
+    tap.check(os.path.exists(path), f'the chooser writes {os.path.basename(path)}')
     tap.check(text.startswith('BEGIN:VCALENDAR') and text.count('BEGIN:VEVENT') == len(schedule),
               f'the file holds one event per scheduled meal ({len(schedule)})',
               f'{text.count("BEGIN:VEVENT")} events')
@@ -403,21 +445,6 @@ def export_ics(tap, pid, app_node, window, url, token, plan_id, directory):
 def plan_action(pid, app_node, window, plan_name, action, mnemonic):
     menu = poll(lambda: find_shown(window, 'push button', f'Actions for {plan_name}'))
     return menu is not None and choose(pid, app_node, menu, action, mnemonic)
-
-
-def toast_close_button(window):
-    title = next((n for n in find_all(window, lambda n: n.getRoleName() == 'label'
-                                      and n.name.endswith(' deleted') and on_screen(n))), None)
-    if title is None:
-        return None
-    box = extents(title)
-    middle = box.y + box.height // 2
-    for button in find_all(window, lambda n: n.getRoleName() == 'push button' and on_screen(n)
-                           and not n.name.endswith('Undo')):
-        b = extents(button)
-        if b.y <= middle <= b.y + b.height and b.x > box.x:
-            return button
-    return None
 
 
 def cancel_and_delete(tap, pid, app_node, window, url, token, plan, copy_name):
@@ -437,22 +464,27 @@ def cancel_and_delete(tap, pid, app_node, window, url, token, plan, copy_name):
 
     if not copy_name:
         return
+    # Where the toasts come: above the list of plans.
+    row = poll(lambda: find_shown(window, 'list item', copy_name))
+    scopes = ancestors(row)[1:] if row is not None else [window]
     tap.check(plan_action(pid, app_node, window, copy_name, 'Delete', 'd'),
               f'“{copy_name}” has “Delete” in its menu')
+    toast, undo = catch_toast(pid, scopes, lambda name: name.endswith('Undo'))
     tap.check(poll(lambda: find_shown(window, 'list item', copy_name) is None),
               'the deleted plan leaves the list at once')
-    undo = poll(lambda: next((n for n in find_all(window, lambda n: n.getRoleName() == 'push button'
-                                                  and n.name.endswith('Undo') and on_screen(n))),
-                             None))
     if tap.check(undo is not None, 'a toast offers “Undo”'):
         undo.queryAction().doAction(0)
     tap.check(poll(lambda: find_shown(window, 'list item', copy_name)),
               '“Undo” puts the plan back')
 
+    row = poll(lambda: find_shown(window, 'list item', copy_name))
+    scopes = ancestors(row)[1:] if row is not None else [window]
     plan_action(pid, app_node, window, copy_name, 'Delete', 'd')
-    # Without a window manager the window is never active, and a toast does
-    # not time out then: close it as a person would, without Undo.
-    close = poll(lambda: toast_close_button(window))
+    # Closed as a person would, without Undo: the plan is deleted once its
+    # toast goes.
+    toast, _ = catch_toast(pid, scopes, lambda name: name.endswith('Undo'))
+    close = next((b for b in toast_buttons(toast) if not b.name.endswith('Undo')), None) \
+        if toast is not None else None
     tap.check(close is not None, 'the toast can be closed without “Undo”')
     if close is not None:
         close.queryAction().doAction(0)
@@ -591,13 +623,22 @@ def run(tap, binary, server_binary, artifacts, tmp):
             tap.check(foods_of(plan) and excluded not in foods_of(plan),
                       f'none of its meals uses the excluded “{excluded}”', sorted(foods_of(plan)))
 
+        tap.check(plan['start_date'] == app_today().isoformat(),
+                  f'the plan starts on the app’s today, {app_today()}', plan['start_date'])
+
         title = poll(lambda: find_shown(window, 'label', plan['name']), timeout=20)
         tap.check(title is not None, f'the calendar opens on the new plan “{plan["name"]}”')
         check_calendar(tap, window, plan)
         today_button = find_shown(window, 'push button', 'Today')
         if today_button is not None:
             today_button.queryAction().doAction(0)
-        shot_month(tap, app.pid, window, artifacts, 'ui-plans-month.png')
+        shot_month(tap, app.pid, window, artifacts, f'ui-plans{VARIANT}-month.png')
+        if CALENDAR_ONLY:
+            # Another date: the calendar, a drag and the day sheet, no more.
+            move_meal(tap, app.pid, window, url, token, plan)
+            screenshot(artifacts, f'ui-plans{VARIANT}-month-moved.png')
+            day_sheet(tap, app.pid, find_app(app.pid), window, url, token, plan, artifacts)
+            return
         week_view(tap, window, artifacts)
 
         move_meal(tap, app.pid, window, url, token, plan)

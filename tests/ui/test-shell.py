@@ -13,10 +13,10 @@
 # given on the command line.
 
 import os
-import subprocess
 import sys
 import tempfile
 
+import fcapp
 from fcatspi import (find, find_all, find_app, find_shown, key, on_screen, poll, run_test,
                      screenshot, stop)
 
@@ -94,19 +94,18 @@ def run(tap, process, artifacts):
 def main():
     binary, default_artifacts = sys.argv[1], sys.argv[2]
     artifacts = os.environ.get('FITCORE_TEST_ARTIFACTS') or default_artifacts
+    os.environ['FITCORE_TEST_ARTIFACTS'] = artifacts
+    fcapp.set_test_name('shell')
 
     def body(tap):
         with tempfile.TemporaryDirectory(prefix='fitcore-shell-') as home:
-            env = dict(os.environ)
-            # The AT-SPI bridge is what this test reads; the unit tests turn it off.
-            env.pop('NO_AT_BRIDGE', None)
-            # A data dir of its own: no store, no session from another test.
-            env['XDG_DATA_HOME'] = os.path.join(home, 'data')
-            app = subprocess.Popen([binary], env=env)
+            # A home of its own: no store, no session from another test.
+            app = fcapp.start_app(binary, None, fcapp.app_env(home))
             try:
                 run(tap, app, artifacts)
             finally:
                 stop(app)
+                fcapp.check_apps(tap)
 
     return run_test(body, artifacts, 'ui-shell-failure.png')
 

@@ -135,7 +135,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         # A premium workout: its locked videos are marked and explained.
         premium = next(w for w in workouts if w['is_premium'])
         locked = [v for v in premium['videos'] if v['locked']]
-        click(app.pid, card(window, premium['title']))
+        click(app.pid, poll(lambda: card(window, premium['title'])))
         hint = poll(lambda: [n for n in shown_names(window, f'{len(locked)} video')
                              if 'Premium' in n])
         tap.check(hint, f'“{premium["title"]}” says {len(locked)} videos need Premium', hint)
@@ -147,8 +147,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
 
         # Download a free workout; the files are the server's.
         workout = next(w for w in workouts if not w['is_premium'])
-        poll(lambda: card(window, workout['title']))
-        click(app.pid, card(window, workout['title']))
+        click(app.pid, poll(lambda: card(window, workout['title'])))
         download = poll(lambda: find_shown(window, 'push button', 'Download'))
         if not tap.check(download is not None, f'“{workout["title"]}” offers “Download”'):
             return
