@@ -56,6 +56,67 @@ fc_json_check_depth (const char *data,
   return TRUE;
 }
 
+static int
+hex4 (const char *p,
+      const char *end)
+{
+  int value = 0;
+
+  for (int i = 0; i < 4; i++) {
+    int digit = (end != NULL && p + i >= end) ? -1 : g_ascii_xdigit_value (p[i]);
+
+    if (digit < 0)
+      return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+/* json-glib 1.6 turns "\ud800" without its low half into bytes that are not
+ * UTF-8, and every string we keep or echo must be UTF-8: refuse half a
+ * surrogate pair and a \u escape without four hex digits (json-glib takes
+ * "\ud80i"), which JSON does not allow either. */
+static gboolean
+has_bad_unicode_escape (const char *data,
+                        gssize      length)
+{
+  const char *end = length < 0 ? NULL : data + length;
+  gboolean in_string = FALSE;
+
+  for (const char *p = data; end != NULL ? p < end : *p != '\0'; p++) {
+    if (!in_string) {
+      in_string = *p == '"';
+    } else if (*p == '"') {
+      in_string = FALSE;
+    } else if (*p == '\\') {
+      int unit;
+
+      if (end != NULL ? p + 1 >= end : p[1] == '\0')
+        break;
+      if (p[1] != 'u') {
+        p++;
+        continue;
+      }
+      unit = hex4 (p + 2, end);
+      if (unit < 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
+        return TRUE;
+      if (unit >= 0xD800 && unit <= 0xDBFF) {
+        const char *low = p + 6;
+
+        if ((end != NULL && low + 6 > end) || low[0] != '\\' || low[1] != 'u')
+          return TRUE;
+        unit = hex4 (low + 2, end);
+        if (unit < 0xDC00 || unit > 0xDFFF)
+          return TRUE;
+        p = low + 5;
+      } else {
+        p += 5;
+      }
+    }
+  }
+  return FALSE;
+}
+
 JsonNode *
 fc_json_parse (const char  *data,
                gssize       length,
@@ -80,9 +141,18 @@ fc_json_parse (const char  *data,
     return NULL;
   }
 
+  if (has_bad_unicode_escape (data, length)) {
+    g_set_error_literal (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE,
+                         "JSON parse error - a \\u escape needs four hex digits and may not "
+                         "hold half of a surrogate pair");
+    return NULL;
+  }
+
   if (!json_parser_load_from_data (parser, data, length, &local_error)) {
-    g_set_error (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE, "JSON parse error - %s",
-                 local_error->message);
+    /* json-glib quotes the offending input, which may not be UTF-8. */
+    g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
+
+    g_set_error (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE, "JSON parse error - %s", message);
     return NULL;
   }
 
@@ -113,6 +183,43 @@ fc_json_parse_object (const char  *data,
   return json_object_ref (json_node_get_object (node));
 }
 
+/* json-glib 1.6's generator appends ".0" to every double printed without a
+ * dot, so 1e17 comes out as "1e+17.0", which no JSON parser reads. Outside
+ * strings a ".0" right after an exponent can only be that suffix: drop it
+ * in place. Written by hand because no library here prints JSON numbers
+ * differently. */
+static void
+drop_exponent_suffix (char *text)
+{
+  gboolean in_string = FALSE;
+  gboolean in_exponent = FALSE;
+  char *out = text;
+
+  for (const char *p = text; *p != '\0'; p++) {
+    char c = *p;
+
+    if (in_string) {
+      if (c == '\\' && p[1] != '\0')
+        *out++ = *p++;
+      else if (c == '"')
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+      in_exponent = FALSE;
+    } else if (c == 'e' || c == 'E') {
+      in_exponent = TRUE;
+    } else if (in_exponent && c == '.' && p[1] == '0' && !g_ascii_isdigit (p[2])) {
+      p++;
+      in_exponent = FALSE;
+      continue;
+    } else if (!g_ascii_isdigit (c) && c != '+' && c != '-') {
+      in_exponent = FALSE;
+    }
+    *out++ = *p;
+  }
+  *out = '\0';
+}
+
 char *
 fc_json_to_string (JsonNode *node,
                    gboolean  pretty)
@@ -121,9 +228,13 @@ fc_json_to_string (JsonNode *node,
 
   g_return_val_if_fail (node != NULL, NULL);
 
+  char *text;
+
   json_generator_set_root (generator, node);
   json_generator_set_pretty (generator, pretty);
-  return json_generator_to_data (generator, NULL);
+  text = json_generator_to_data (generator, NULL);
+  drop_exponent_suffix (text);
+  return text;
 }
 
 static JsonNode *

@@ -71,16 +71,7 @@ static const struct {
 } known_issues[] = {
   /* Filled in when a defect outside tests/ is known and not yet fixed; empty
    * when the tree passes. */
-  { "lone-surrogate",
-    "known defect: fc_json_parse() accepts a lone surrogate escape (\\ud800) as bytes "
-    "that are not UTF-8 and quotes them in its error messages (src/core/fc-json.c)" },
-  { "upload-names",
-    "known defect: a video upload whose stored name has no '.' (file name \"\\xff\\xfe.png\") "
-    "crashes the server: upload_thread_cb() in src/server/workouts/fc-workouts-routes.c "
-    "writes through strrchr (stem, '.'), which is NULL" },
-  { "exponent-double",
-    "known defect: fc_json_to_string() (json-glib 1.6's generator) writes a double of 1e17 "
-    "or more as \"1e+17.0\", which is not JSON (src/core/fc-json.c)" },
+  { NULL, NULL },
 };
 
 guint64

@@ -167,6 +167,63 @@ test_depth_parse (void)
   g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_DEPTH);
 }
 
+/* Half a surrogate pair would become bytes that are not UTF-8; a whole
+ * pair and other escapes still parse. */
+static void
+test_surrogates (void)
+{
+  static const char * const refused[] = {
+    "[\"\\ud800\"]", "[\"\\udc00\"]", "[\"a\\ud83dz\"]", "[\"\\ud83d\\u0041\"]",
+    "{\"\\udfff\": 1}", "[\"\\ud800", "[\"\\ud80i\"]", "[\"\\u12\"]",
+  };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++) {
+    node = fc_json_parse (refused[i], -1, &error);
+    g_assert_null (node);
+    g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE);
+    g_clear_error (&error);
+  }
+
+  node = fc_json_parse ("[\"\\ud83d\\ude00 \\\\ud800 \\u00e9\"]", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_array_get_string_element (json_node_get_array (node), 0), ==,
+                   "\xf0\x9f\x98\x80 \\ud800 \xc3\xa9");
+}
+
+/* Every double comes back as JSON that parses to the same value, strings
+ * that look like numbers untouched. */
+static void
+test_doubles_round_trip (void)
+{
+  static const double values[] = { 1e17, -1e17, 1e300, 2.5e-300, 1e-7, 0.5, 3.0, 123456789012.0 };
+  g_autoptr(JsonNode) text_node = json_node_new (JSON_NODE_VALUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++) {
+    g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+    g_autoptr(JsonArray) array = json_array_new ();
+    g_autoptr(JsonNode) back = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+
+    json_array_add_double_element (array, values[i]);
+    json_array_add_string_element (array, "1e+17.0");
+    json_node_set_array (node, array);
+    text = fc_json_to_string (node, FALSE);
+    back = fc_json_parse (text, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (json_array_get_double_element (json_node_get_array (back), 0), ==, values[i]);
+    g_assert_cmpstr (json_array_get_string_element (json_node_get_array (back), 1), ==, "1e+17.0");
+  }
+  json_node_set_string (text_node, "e.0 \"1e5.0\"");
+  {
+    g_autofree char *text = fc_json_to_string (text_node, FALSE);
+
+    g_assert_cmpstr (text, ==, "\"e.0 \\\"1e5.0\\\"\"");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -177,6 +234,8 @@ main (int   argc,
   g_test_add_func ("/core/json/accessors", test_accessors);
   g_test_add_func ("/core/json/depth-scan", test_depth_scan);
   g_test_add_func ("/core/json/depth-parse", test_depth_parse);
+  g_test_add_func ("/core/json/surrogates", test_surrogates);
+  g_test_add_func ("/core/json/doubles-round-trip", test_doubles_round_trip);
 
   return g_test_run ();
 }

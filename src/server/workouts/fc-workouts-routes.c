@@ -1082,6 +1082,7 @@ upload_thread_cb (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *stem = NULL;
+  char *dot;
   g_autofree char *png = NULL;
   g_autofree char *png_path = NULL;
 
@@ -1102,7 +1103,9 @@ upload_thread_cb (GTask        *task,
 
   /* The stored name is unique among the videos, so the thumbnail's is too. */
   stem = g_path_get_basename (upload->file);
-  *strrchr (stem, '.') = '\0';
+  dot = strrchr (stem, '.');
+  if (dot != NULL && dot != stem)
+    *dot = '\0';
   png = g_strconcat (VIDEO_THUMBNAIL_DIR G_DIR_SEPARATOR_S, stem, ".png", NULL);
   png_path = g_build_filename (upload->media_dir, png, NULL);
   if (fc_workouts_media_snapshot (path, png_path, &error))
