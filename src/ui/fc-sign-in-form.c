@@ -76,14 +76,19 @@ static void
 on_server_entry_changed_cb (FcSignInForm *self)
 {
   g_autofree char *summary = NULL;
+  g_autofree char *accessible = NULL;
 
   /* Translators: %s is a server address such as https://fitcore.example */
   summary = g_strdup_printf (_("Server: %s"),
                              gtk_editable_get_text (GTK_EDITABLE (self->server_entry)));
   gtk_label_set_text (self->server_summary, summary);
   /* GTK 4.8 reads the expander, a button, as "GtkExpander". */
+  /* Translators: the server expander's name for screen readers, %s is a
+   * server address such as https://fitcore.example */
+  accessible = g_strdup_printf (_("Server address, %s"),
+                                gtk_editable_get_text (GTK_EDITABLE (self->server_entry)));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->server_expander),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, summary,
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
 }
 
