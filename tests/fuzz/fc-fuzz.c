@@ -70,7 +70,8 @@ static const struct {
   const char *reason;
 } known_issues[] = {
   /* Filled in when a defect outside tests/ is known and not yet fixed; empty
-   * when the tree passes. */
+   * when the tree passes. Each entry is { input class or kind, reason }, for
+   * example { "upload-names", "known defect: … (file)" }. */
   { NULL, NULL },
 };
 

@@ -1517,14 +1517,8 @@ static const ServerClass server_classes[] = {
   { "deep-nesting", "/fuzz/server/deep-nesting", 0.06 },
   { "json-parallel", "/fuzz/server/json-parallel", 0.10 },
   { "multipart", "/fuzz/server/multipart", 0.08 },
+  { "upload-names", "/fuzz/server/upload-names", 0.04 },
   { "http-raw", "/fuzz/server/http-raw", 0.16 },
-};
-
-/* Runs after /fuzz/server/shutdown, on a server of its own, while it holds
- * a known crash: the server that exits is then the one that took every
- * other class. */
-static const ServerClass upload_names_class = {
-  "upload-names", "/fuzz/server/upload-names", 0.04
 };
 
 static Request *
@@ -1766,7 +1760,6 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (server_classes); i++)
     g_test_add_data_func (server_classes[i].path, &server_classes[i], test_server_class);
   g_test_add_func ("/fuzz/server/shutdown", test_server_shutdown);
-  g_test_add_data_func (upload_names_class.path, &upload_names_class, test_server_class);
 
   status = g_test_run ();
   g_clear_pointer (&server, server_free);
