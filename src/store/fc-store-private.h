@@ -150,6 +150,10 @@ gboolean          fc_resource_delete      (FcStoreDb        *db,
                                            const FcResource *resource,
                                            gint64            id,
                                            GError          **error);
+gboolean          fc_resource_delete_clean (FcStoreDb       *db,
+                                           const FcResource *resource,
+                                           gint64            id,
+                                           GError          **error);
 gboolean          fc_resource_set_dirty   (FcStoreDb        *db,
                                            const FcResource *resource,
                                            gint64            id,

@@ -670,13 +670,15 @@ fc_resource_apply (FcStoreDb         *db,
   return TRUE;
 }
 
-gboolean
-fc_resource_delete (FcStoreDb         *db,
-                    const FcResource  *resource,
-                    gint64             id,
-                    GError           **error)
+static gboolean
+delete_where (FcStoreDb         *db,
+              const FcResource  *resource,
+              gint64             id,
+              const char        *condition,
+              GError           **error)
 {
-  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?1", resource->name);
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?1%s", resource->name,
+                                          condition);
   sqlite3_stmt *stmt = fc_store_db_stmt (db, sql, error);
 
   if (stmt == NULL)
@@ -684,8 +686,31 @@ fc_resource_delete (FcStoreDb         *db,
   sqlite3_bind_int64 (stmt, 1, id);
   if (!fc_store_db_step_done (db, stmt, error))
     return FALSE;
-  fc_store_db_touch (db, resource->name);
+  /* A delete of the user's always says so, as it always did. */
+  if (*condition == '\0' || sqlite3_changes (db->handle) > 0)
+    fc_store_db_touch (db, resource->name);
   return TRUE;
+}
+
+gboolean
+fc_resource_delete (FcStoreDb         *db,
+                    const FcResource  *resource,
+                    gint64             id,
+                    GError           **error)
+{
+  return delete_where (db, resource, id, "", error);
+}
+
+/* A delete from the server (the change feed): only a server object that
+ * nobody is changing here goes, as after a full pull
+ * (fc_resource_remove_missing()). */
+gboolean
+fc_resource_delete_clean (FcStoreDb         *db,
+                          const FcResource  *resource,
+                          gint64             id,
+                          GError           **error)
+{
+  return delete_where (db, resource, id, " AND id > 0 AND dirty = 0", error);
 }
 
 gboolean

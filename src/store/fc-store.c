@@ -13,6 +13,7 @@
 
 #include <math.h>
 
+#include "fc-json.h"
 #include "fc-store.h"
 #include "fc-store-private.h"
 
@@ -700,6 +701,29 @@ fc_store_get_sections_finish (FcStore       *self,
   return finish_pointer (self, result, fc_store_get_sections_async, error);
 }
 
+/* Inside a transaction. @value: (nullable): NULL removes @key */
+static gboolean
+put_sync_value (FcStoreDb   *db,
+                const char  *key,
+                const char  *value,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, value != NULL
+                                         ? "INSERT OR REPLACE INTO sync_state (key, value) "
+                                           "VALUES (?1, ?2)"
+                                         : "DELETE FROM sync_state WHERE key = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (value != NULL)
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+  if (!fc_store_db_step_done (db, stmt, error))
+    return FALSE;
+  fc_store_db_touch (db, FC_STORE_SYNC_STATE);
+  return TRUE;
+}
+
 static gboolean
 set_sync_value_job (FcStoreDb       *db,
                     gpointer         data,
@@ -708,21 +732,13 @@ set_sync_value_job (FcStoreDb       *db,
                     GError         **error)
 {
   FcStoreArgs *args = data;
-  sqlite3_stmt *stmt = fc_store_db_stmt (db, args->text2 != NULL
-                                         ? "INSERT OR REPLACE INTO sync_state (key, value) "
-                                           "VALUES (?1, ?2)"
-                                         : "DELETE FROM sync_state WHERE key = ?1", error);
 
-  if (stmt == NULL || !fc_store_db_begin (db, error))
+  if (!fc_store_db_begin (db, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, args->text, -1, SQLITE_TRANSIENT);
-  if (args->text2 != NULL)
-    sqlite3_bind_text (stmt, 2, args->text2, -1, SQLITE_TRANSIENT);
-  if (!fc_store_db_step_done (db, stmt, error)) {
+  if (!put_sync_value (db, args->text, args->text2, error)) {
     fc_store_db_rollback (db);
     return FALSE;
   }
-  fc_store_db_touch (db, FC_STORE_SYNC_STATE);
   return fc_store_db_commit (db, error);
 }
 
@@ -759,6 +775,114 @@ fc_store_set_sync_value_finish (FcStore       *self,
                                 GError       **error)
 {
   return finish_boolean (self, result, fc_store_set_sync_value_async, error);
+}
+
+/* One change of the feed. A section or op this store does not know (a
+ * newer server) is skipped, like a malformed object. */
+static gboolean
+apply_change (FcStoreDb   *db,
+              JsonObject  *change,
+              GError     **error)
+{
+  const char *section = fc_json_get_string (change, "section");
+  const char *op = fc_json_get_string (change, "op");
+  const FcResource *resource = section != NULL ? fc_resource_lookup (section) : NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *object;
+  gint64 id = 0;
+
+  if (resource == NULL || op == NULL) {
+    g_debug ("Skipping a change of section %s", section != NULL ? section : "(none)");
+    return TRUE;
+  }
+  if (g_str_equal (op, "delete")) {
+    /* The account and profile are never deleted while signed in. */
+    if (fc_resource_is_singleton (resource) || !fc_json_get_int (change, "id", &id))
+      return TRUE;
+    return fc_resource_delete_clean (db, resource, id, error);
+  }
+  if (!g_str_equal (op, "upsert") || (object = fc_json_get_object (change, "object")) == NULL)
+    return TRUE;
+  if (fc_resource_upsert (db, resource, object, FALSE, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID)) {
+    g_debug ("Skipping a %s change: %s", section, local_error->message);
+    return TRUE;
+  }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+static gboolean
+apply_changes_job (FcStoreDb       *db,
+                   gpointer         data,
+                   gpointer        *result,
+                   GDestroyNotify  *result_free,
+                   GError         **error)
+{
+  FcStoreArgs *args = data;
+  guint n = args->array != NULL ? json_array_get_length (args->array) : 0;
+
+  if (!fc_store_db_begin_bulk (db, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++) {
+    JsonNode *node = json_array_get_element (args->array, i);
+
+    if (JSON_NODE_HOLDS_OBJECT (node) && !apply_change (db, json_node_get_object (node), error)) {
+      fc_store_db_rollback (db);
+      return FALSE;
+    }
+  }
+  if (!put_sync_value (db, args->text, args->text2, error)) {
+    fc_store_db_rollback (db);
+    return FALSE;
+  }
+  return fc_store_db_commit (db, error);
+}
+
+/**
+ * fc_store_apply_changes_async:
+ * @changes: one page of a change feed: objects with "section" (a store
+ *   resource), "id", "op" ("upsert" or "delete") and, for an upsert,
+ *   "object" in the wire shape. Not copied: do not change it after the call.
+ * @cursor_key: the sync_state key that keeps the feed's cursor
+ * @cursor: where the feed goes on after this page
+ *
+ * Applies the page and keeps @cursor in one transaction, so a crash never
+ * leaves a cursor past changes the store does not have. Upserts leave the
+ * user's unsent changes alone (as fc_store_upsert_async() does); deletes
+ * remove only server objects without unsent changes.
+ */
+void
+fc_store_apply_changes_async (FcStore             *self,
+                              JsonArray           *changes,
+                              const char          *cursor_key,
+                              const char          *cursor,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (changes != NULL);
+  g_return_if_fail (cursor_key != NULL && !g_str_equal (cursor_key, "next-local-id"));
+  g_return_if_fail (cursor != NULL);
+
+  args = args_new (NULL, 0);
+  args->array = json_array_ref (changes);
+  args->text = g_strdup (cursor_key);
+  args->text2 = g_strdup (cursor);
+  submit (self, apply_changes_job, args, fc_store_apply_changes_async, cancellable, callback,
+          user_data);
+}
+
+gboolean
+fc_store_apply_changes_finish (FcStore       *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return finish_boolean (self, result, fc_store_apply_changes_async, error);
 }
 
 static gboolean

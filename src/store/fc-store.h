@@ -161,6 +161,17 @@ char         *fc_store_get_sync_value_finish  (FcStore              *self,
                                                GAsyncResult         *result,
                                                GError              **error);
 
+void          fc_store_apply_changes_async    (FcStore              *self,
+                                               JsonArray            *changes,
+                                               const char           *cursor_key,
+                                               const char           *cursor,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean      fc_store_apply_changes_finish   (FcStore              *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+
 /* Reads for the UI. Objects come back in the wire shape, plus "dirty"
  * (changes not yet on the server) and, for the profile, "img_path". */
 void          fc_store_get_object_async       (FcStore              *self,

@@ -13,6 +13,16 @@
  * Only one run goes at a time; asking for one meanwhile sets `again` (a
  * full run) or `push_again`, and that run follows.
  *
+ * With a change feed (a server whose sections list "changes", as
+ * fitcore-server's do) a full run after the sections is one GET
+ * changes/?since=CURSOR, repeated while has_more: each page's upserts
+ * and deletes and the next cursor go into the store in one transaction,
+ * and no list is pulled. On the first run, when the server answers reset
+ * (a cursor it does not know, too old, or from another data dir) or when
+ * the user asks, the cursor the server answers is kept first and then
+ * every list is pulled in full, so nothing written meanwhile is missed:
+ * it comes with the next run's changes.
+ *
  * Without a change feed every list is pulled whole, so what changes
  * rarely is pulled rarely: the sections a server offers are learned once
  * a day (kept in the store), and the foods list (mostly public foods, tens
@@ -42,6 +52,8 @@
 /* Keys of the store's sync_state, in unix seconds of the engine's clock. */
 #define STATE_SECTIONS_CHECKED "engine-sections-checked-at"
 #define STATE_FOODS_PULLED     "engine-foods-pulled-at"
+/* Where the server's change feed goes on (opaque, the server's). */
+#define STATE_CHANGES_CURSOR   "engine-changes-cursor"
 
 /* Progress: where each step starts, of 1.0 for the run. */
 #define PROGRESS_ACCOUNT    0.02
@@ -143,12 +155,16 @@ typedef struct {
   guint        queued_seen;  /* queued_serial when it was last read */
   gint64       sections_checked;  /* STATE_SECTIONS_CHECKED, 0 = never */
   gint64       foods_pulled;      /* STATE_FOODS_PULLED, 0 = never */
+  char        *cursor;            /* STATE_CHANGES_CURSOR, NULL = never */
+  guint        state_read;        /* state_keys read so far */
+  gboolean     feed_reset;        /* the feed said start over: pull all */
 } Run;
 
 static void
 run_free (Run *run)
 {
   g_strfreev (run->sections);
+  g_free (run->cursor);
   g_clear_pointer (&run->ids, g_array_unref);
   g_clear_error (&run->store_error);
   g_clear_object (&run->row);
@@ -703,7 +719,9 @@ on_cached_sections_cb (GObject      *source,
 }
 
 /* What the store remembers of earlier runs, one key after the other. */
-static const char * const state_keys[] = { STATE_SECTIONS_CHECKED, STATE_FOODS_PULLED };
+static const char * const state_keys[] = {
+  STATE_SECTIONS_CHECKED, STATE_FOODS_PULLED, STATE_CHANGES_CURSOR,
+};
 
 static void
 on_state_read_cb (GObject      *source,
@@ -715,18 +733,29 @@ on_state_read_cb (GObject      *source,
   Run *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *value = fc_store_get_sync_value_finish (FC_STORE (source), result, &error);
-  gint64 *slot = run->sections_checked == -1 ? &run->sections_checked : &run->foods_pulled;
+  gint64 seconds;
 
   if (error != NULL) {
     finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
     return;
   }
-  *slot = value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
-  if (slot == &run->sections_checked) {
+  seconds = value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
+  switch (run->state_read++) {
+    case 0:
+      run->sections_checked = seconds;
+      break;
+    case 1:
+      run->foods_pulled = seconds;
+      break;
+    default:
+      run->cursor = g_steal_pointer (&value);
+      break;
+  }
+  if (run->state_read < G_N_ELEMENTS (state_keys)) {
     GCancellable *cancellable = g_task_get_cancellable (task);
 
-    fc_store_get_sync_value_async (self->store, state_keys[1], cancellable, on_state_read_cb,
-                                   g_steal_pointer (&task));
+    fc_store_get_sync_value_async (self->store, state_keys[run->state_read], cancellable,
+                                   on_state_read_cb, g_steal_pointer (&task));
     return;
   }
   pull_next (g_steal_pointer (&task));
@@ -736,6 +765,7 @@ on_state_read_cb (GObject      *source,
 typedef enum {
   STEP_STATE,
   STEP_SECTIONS,
+  STEP_CHANGES,
   STEP_ACCOUNT,
   STEP_PROFILE,
   STEP_FOODS,
@@ -746,6 +776,106 @@ typedef enum {
   STEP_WORKOUT_PROGRESS,
   STEP_PUSH,
 } Step;
+
+/* The change feed */
+
+static void fetch_changes (GTask      *task,
+                           const char *cursor);
+
+static void
+on_changes_applied_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gboolean has_more = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "has-more"));
+
+  if (!fc_store_apply_changes_finish (FC_STORE (source), result, &error)) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  if (has_more) {
+    fetch_changes (g_steal_pointer (&task), run->cursor);
+    return;
+  }
+  /* Everything that changed is in: no list to pull. */
+  g_object_set_data (G_OBJECT (task), "step", GUINT_TO_POINTER (STEP_PUSH));
+  pull_next (g_steal_pointer (&task));
+}
+
+static void
+on_changes_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *answer;
+  JsonArray *changes;
+  const char *cursor;
+  gboolean reset = FALSE, has_more = FALSE;
+
+  node = fc_api_client_request_finish (FC_API_CLIENT (source), result, NULL, NULL, &error);
+  if (node == NULL) {
+    /* The sections were learned on a server that has gone back to a
+     * version without the feed: pull everything, as without one. */
+    if (g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND)) {
+      pull_next (g_steal_pointer (&task));
+      return;
+    }
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  answer = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  cursor = fc_json_get_string (answer, "cursor");
+  changes = fc_json_get_array (answer, "changes");
+  if (cursor == NULL || *cursor == '\0' || changes == NULL) {
+    finish_run (g_steal_pointer (&task),
+                g_error_new_literal (FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
+                                     _("The server sent a change feed without a cursor.")));
+    return;
+  }
+  fc_json_get_boolean (answer, "reset", &reset);
+  fc_json_get_boolean (answer, "has_more", &has_more);
+  g_free (run->cursor);
+  run->cursor = g_strdup (cursor);
+
+  if (reset) {
+    /* The cursor first, then every list in full: what changes during the
+     * pull comes again with the next sync, never goes missing. */
+    g_debug ("Change feed reset: a full pull from cursor %s", cursor);
+    run->feed_reset = TRUE;
+    run->finish = fc_store_set_sync_value_finish;
+    fc_store_set_sync_value_async (self->store, STATE_CHANGES_CURSOR, cursor, cancellable,
+                                   on_stored_cb, g_steal_pointer (&task));
+    return;
+  }
+  g_debug ("Change feed: %u changes, cursor %s%s", json_array_get_length (changes), cursor,
+           has_more ? ", more" : "");
+  g_object_set_data (G_OBJECT (task), "has-more", GUINT_TO_POINTER (has_more));
+  fc_store_apply_changes_async (self->store, changes, STATE_CHANGES_CURSOR, cursor, cancellable,
+                                on_changes_applied_cb, g_steal_pointer (&task));
+}
+
+/* GET changes/?since=@cursor (NULL: none, which the server answers with a
+ * reset and its current cursor). Takes @task. */
+static void
+fetch_changes (GTask      *task,
+               const char *cursor)
+{
+  FcSyncEngine *self = g_task_get_source_object (task);
+  g_autofree char *escaped = g_uri_escape_string (cursor != NULL ? cursor : "", NULL, FALSE);
+  g_autofree char *path = g_strconcat ("changes/?since=", escaped, NULL);
+
+  fc_api_client_request_async (self->client, "GET", path, NULL, NULL, FC_API_REQUEST_NONE,
+                               g_task_get_cancellable (task), on_changes_cb, task);
+}
 
 static void
 pull_next (GTask *task)
@@ -764,7 +894,7 @@ pull_next (GTask *task)
 
   switch (step) {
     case STEP_STATE:
-      run->sections_checked = -1;  /* read first */
+      run->state_read = 0;
       fc_store_get_sync_value_async (self->store, state_keys[0], cancellable, on_state_read_cb,
                                      task);
       return;
@@ -776,6 +906,13 @@ pull_next (GTask *task)
         return;
       }
       fc_api_client_detect_sections_async (self->client, cancellable, on_sections_cb, task);
+      return;
+    case STEP_CHANGES:
+      /* Without a feed (the Django backend) every list is pulled. The
+       * user's own request pulls all too, from a new cursor. */
+      if (!has_section (run, "changes"))
+        break;
+      fetch_changes (task, run->forced ? NULL : run->cursor);
       return;
     case STEP_ACCOUNT:
       set_progress (self, PROGRESS_ACCOUNT);
@@ -793,7 +930,7 @@ pull_next (GTask *task)
         break;
       /* Mostly public foods, maybe tens of thousands, that no server tells
        * us have changed: once a day, or when the user asks. */
-      if (!run->forced && is_fresh (self, run->foods_pulled)) {
+      if (!run->forced && !run->feed_reset && is_fresh (self, run->foods_pulled)) {
         g_debug ("Foods pulled less than a day ago: not again");
         break;
       }

@@ -5,8 +5,12 @@
  * A user write is pushed as soon as it commits (the engine listens to
  * FcStore::changed::outbox-queued; writes committed together go
  * together), with no pull before it; a pull follows a moment later. A full
- * sync is: sections (learned once a day), pull (the foods list at most
- * once a day unless the user asks), then push the outbox in order. Full
+ * sync is: sections (learned once a day), pull, then push the outbox in
+ * order. Against a server with a change feed the pull is one GET
+ * changes/?since=CURSOR (a full pull of every list only on the first sync,
+ * when the server resets the cursor, or when the user asks); without one
+ * every list is pulled, the foods list at most once a day unless the user
+ * asks. Full
  * syncs run on start, when asked, when the network comes back
  * (GNetworkMonitor) and every few minutes; a sync asked for while one runs
  * is coalesced into one more run after it. A network failure ends the run

@@ -327,6 +327,57 @@ test_sections_and_sync_state (void)
   st_close (g_steal_pointer (&store));
 }
 
+/* A page of the change feed and its cursor land in one transaction:
+ * upserts replace server rows, deletes remove them, but a row with unsent
+ * changes stays as the user made it; unknown sections are skipped. */
+static void
+test_apply_changes (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(FcOutboxItem) edit = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup (fc_store_get_path (store));
+  g_autofree char *cursor = NULL;
+  g_autofree char *name = NULL;
+
+  st_upsert (store, FC_STORE_FOODS, "[{\"id\":1,\"name\":\"Oats\",\"calories\":1.0},"
+                                    "{\"id\":2,\"name\":\"Rye\",\"calories\":2.0},"
+                                    "{\"id\":3,\"name\":\"Kept\",\"calories\":3.0}]");
+  st_upsert (store, FC_STORE_MEALS, "[{\"id\":5,\"name\":\"Soup\"}]");
+  edit = st_update (store, FC_STORE_FOODS, 3, "{\"name\":\"Kept mine\"}");
+
+  changes = st_array ("[{\"section\":\"foods\",\"id\":1,\"op\":\"upsert\","
+                      "\"object\":{\"id\":1,\"name\":\"Oats 2\",\"calories\":1.5}},"
+                      "{\"section\":\"foods\",\"id\":2,\"op\":\"delete\"},"
+                      "{\"section\":\"foods\",\"id\":3,\"op\":\"delete\"},"
+                      "{\"section\":\"meals\",\"id\":5,\"op\":\"delete\"},"
+                      "{\"section\":\"meals\",\"id\":6,\"op\":\"upsert\","
+                      "\"object\":{\"id\":6,\"name\":\"Stew\"}},"
+                      "{\"section\":\"someday\",\"id\":1,\"op\":\"upsert\",\"object\":{}},"
+                      "{\"section\":\"profile\",\"id\":1,\"op\":\"delete\"}]");
+  fc_store_apply_changes_async (store, changes, "changes-cursor", "1.42", NULL, st_result_cb, &r1);
+  g_assert_true (fc_store_apply_changes_finish (store, st_wait (&r1), &error));
+  g_assert_no_error (error);
+
+  fc_store_get_sync_value_async (store, "changes-cursor", NULL, st_result_cb, &r2);
+  cursor = fc_store_get_sync_value_finish (store, st_wait (&r2), &error);
+  g_assert_cmpstr (cursor, ==, "1.42");
+  g_clear_object (&r1);
+  g_clear_object (&r2);
+  st_close (g_steal_pointer (&store));
+
+  name = st_sql_text (path, "SELECT name FROM foods WHERE id = 1");
+  g_assert_cmpstr (name, ==, "Oats 2");
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods WHERE id = 2"), ==, 0);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods WHERE id = 3 AND "
+                                     "name = 'Kept mine'"), ==, 1);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM meals WHERE id = 5"), ==, 0);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM meals WHERE id = 6"), ==, 1);
+}
+
 static void
 on_changed_cb (FcStore    *store,
                const char *resource,
@@ -391,6 +442,7 @@ main (int   argc,
   g_test_add_func ("/store/foods/own", test_account_own_foods);
   g_test_add_func ("/store/sections-and-sync-state", test_sections_and_sync_state);
   g_test_add_func ("/store/changed-signal", test_changed_signal);
+  g_test_add_func ("/store/changes/apply", test_apply_changes);
 
   return g_test_run ();
 }

@@ -390,3 +390,40 @@ sync_test_wait_quiet (FcSyncEngine *engine,
       g_usleep (1000);
   }
 }
+
+FcTestServer *
+sync_test_start_demo (SyncTestLog **out_log,
+                      FcSession    *session)
+{
+  const char *args[] = { "--demo", NULL };
+  FcTestServer *server = sync_test_server_start_logged (NULL, SYNC_TEST_CONFIG, args, out_log);
+  g_autofree char *url = sync_test_url (server);
+
+  sync_test_sign_in (session, url, SYNC_TEST_DEMO_EMAIL, SYNC_TEST_DEMO_PASSWORD);
+  return server;
+}
+
+void
+sync_test_log_lines (const char *what,
+                     GPtrArray  *lines)
+{
+  for (guint i = 0; i < lines->len; i++)
+    g_test_message ("%s: %s", what, (char *) lines->pdata[i]);
+}
+
+GPtrArray *
+sync_test_background_sync (FcSyncEngine *engine,
+                           SyncTestLog  *log,
+                           const char   *what)
+{
+  GPtrArray *lines;
+
+  fc_sync_engine_request_sync (engine);
+  /* It starts on the next idle; quiet for long enough means it ended. */
+  while (fc_sync_engine_get_state (engine) != FC_SYNC_STATE_SYNCING)
+    g_main_context_iteration (NULL, TRUE);
+  sync_test_wait_quiet (engine, 500, 120);
+  lines = sync_test_log_take (log);
+  sync_test_log_lines (what, lines);
+  return lines;
+}

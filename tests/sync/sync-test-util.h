@@ -95,6 +95,22 @@ void          sync_test_wait_quiet          (FcSyncEngine  *engine,
                                              guint          quiet_ms,
                                              guint          timeout_s);
 
+/* The demo account of `fitcore-server --demo`. */
+#define SYNC_TEST_DEMO_EMAIL "demo@fitcore.local"
+#define SYNC_TEST_DEMO_PASSWORD "fitcore-demo"
+
+/* The demo server, logging, and @session signed in to it. */
+FcTestServer *sync_test_start_demo          (SyncTestLog  **out_log,
+                                             FcSession     *session);
+/* Each of @lines as a test message, after @what. */
+void          sync_test_log_lines           (const char    *what,
+                                             GPtrArray     *lines);
+/* Asks @engine for a background sync, waits until it is over, and takes
+ * (and logs) the requests it sent. */
+GPtrArray    *sync_test_background_sync     (FcSyncEngine  *engine,
+                                             SyncTestLog   *log,
+                                             const char    *what);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyncTestLog, sync_test_log_free)
 
 G_END_DECLS

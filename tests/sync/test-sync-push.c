@@ -14,32 +14,10 @@
 
 #include "sync-test-util.h"
 
-#define DEMO_EMAIL "demo@fitcore.local"
-#define DEMO_PASSWORD "fitcore-demo"
 #define FOODS_GET "GET /api/v1/nutrition/foods/ "
 #define ROOT_GET "GET /api/v1/ "
 #define FOOD_POST "POST /api/v1/nutrition/foods/ "
-
-static void
-log_lines (const char *what,
-           GPtrArray  *lines)
-{
-  for (guint i = 0; i < lines->len; i++)
-    g_test_message ("%s: %s", what, (char *) lines->pdata[i]);
-}
-
-/* The demo server, logging, and a session signed in to it. */
-static FcTestServer *
-start_demo (SyncTestLog **out_log,
-            FcSession    *session)
-{
-  const char *args[] = { "--demo", NULL };
-  FcTestServer *server = sync_test_server_start_logged (NULL, SYNC_TEST_CONFIG, args, out_log);
-  g_autofree char *url = sync_test_url (server);
-
-  sync_test_sign_in (session, url, DEMO_EMAIL, DEMO_PASSWORD);
-  return server;
-}
+#define CHANGES_GET "GET /api/v1/changes/"
 
 static void
 on_created_cb (GObject      *source,
@@ -62,7 +40,7 @@ test_push_first (void)
 {
   g_autoptr(FcSession) session = fc_session_new ();
   g_autoptr(SyncTestLog) log = NULL;
-  g_autoptr(FcTestServer) server = start_demo (&log, session);
+  g_autoptr(FcTestServer) server = sync_test_start_demo (&log, session);
   g_autoptr(FcOutboxItem) item = NULL;
   g_autoptr(GPtrArray) lines = NULL;
   g_autoptr(GPtrArray) after = NULL;
@@ -79,19 +57,19 @@ test_push_first (void)
   item = sync_test_create_food (store, "Pushed at once", 321);
   lines = sync_test_log_take_until (log, FOOD_POST, 30);
   g_assert_nonnull (lines);
-  log_lines ("until the POST", lines);
+  sync_test_log_lines ("until the POST", lines);
   g_assert_cmpuint (lines->len, ==, 1);
   g_assert_nonnull (strstr (lines->pdata[0], FOOD_POST "201 "));
   g_assert_cmpint (sync_test_server_count (server, "SELECT count(*) FROM foods "
                                                    "WHERE name = 'Pushed at once'", NULL), ==, 1);
 
   /* The pull follows the push. */
-  after = sync_test_log_take_until (log, "GET /api/v1/auth/oauth/user/ ", 30);
+  after = sync_test_log_take_until (log, CHANGES_GET, 30);
   g_assert_nonnull (after);
   sync_test_wait_quiet (engine, 2500, 120);
   g_clear_pointer (&after, g_ptr_array_unref);
   after = sync_test_log_take (log);
-  log_lines ("after the pull", after);
+  sync_test_log_lines ("after the pull", after);
   g_assert_cmpuint (sync_test_lines_count (after, "POST "), ==, 0);
 
   /* Three writes at once: three POSTs and nothing else before them. */
@@ -105,7 +83,7 @@ test_push_first (void)
     g_autoptr(GPtrArray) until = sync_test_log_take_until (log, FOOD_POST, 30);
 
     g_assert_nonnull (until);
-    log_lines ("writes at once", until);
+    sync_test_log_lines ("writes at once", until);
     g_assert_cmpuint (until->len, ==, 1);
   }
   g_assert_cmpuint (left, ==, 0);
@@ -123,34 +101,17 @@ fake_clock (gpointer user_data)
   return *(gint64 *) user_data;
 }
 
-/* Asks for a background sync and takes what it sent. */
-static GPtrArray *
-background_sync (FcSyncEngine *engine,
-                 SyncTestLog  *log,
-                 const char   *what)
-{
-  GPtrArray *lines;
-
-  fc_sync_engine_request_sync (engine);
-  /* It starts on the next idle; quiet for long enough means it ended. */
-  while (fc_sync_engine_get_state (engine) != FC_SYNC_STATE_SYNCING)
-    g_main_context_iteration (NULL, TRUE);
-  sync_test_wait_quiet (engine, 500, 120);
-  lines = sync_test_log_take (log);
-  log_lines (what, lines);
-  return lines;
-}
-
-/* Sections and the foods list are pulled at most once a day of the
- * engine's clock, unless the user asks; nothing that needs a token goes
- * without one. */
+/* Sections are learned at most once a day of the engine's clock, unless
+ * the user asks; with the change feed a background sync is only GET
+ * changes/ (the foods list is never pulled again unless the user asks);
+ * nothing that needs a token goes without one. */
 static void
 test_fresh_for_a_day (void)
 {
   gint64 now = g_get_real_time ();
   g_autoptr(FcSession) session = fc_session_new ();
   g_autoptr(SyncTestLog) log = NULL;
-  g_autoptr(FcTestServer) server = start_demo (&log, session);
+  g_autoptr(FcTestServer) server = sync_test_start_demo (&log, session);
   g_autoptr(GPtrArray) lines = NULL;
   g_autoptr(GError) error = NULL;
   FcSyncEngine *engine;
@@ -160,7 +121,7 @@ test_fresh_for_a_day (void)
   store = fc_session_get_store (session);
   sync_test_wait_quiet (engine, 1000, 120);
   lines = sync_test_log_take (log);
-  log_lines ("first sync", lines);
+  sync_test_log_lines ("first sync", lines);
   /* The first sync learns everything. */
   g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 1);
   g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), >=, 2);
@@ -171,12 +132,12 @@ test_fresh_for_a_day (void)
 
   fc_sync_engine_set_clock (engine, fake_clock, &now);
 
-  /* An hour later: the account, profile and own lists, but neither the
-   * sections nor the 200 foods again; and every request with the token. */
+  /* An hour later: what changed, but neither the sections nor the 200
+   * foods again; and every request with the token. */
   now += (gint64) 3600 * G_USEC_PER_SEC;
-  lines = background_sync (engine, log, "an hour later");
-  g_assert_cmpuint (lines->len, >=, 1);
-  g_assert_cmpuint (sync_test_lines_count (lines, "GET /api/v1/auth/oauth/user/ 200 "), ==, 1);
+  lines = sync_test_background_sync (engine, log, "an hour later");
+  g_assert_cmpuint (lines->len, ==, 1);
+  g_assert_cmpuint (sync_test_lines_count (lines, CHANGES_GET), ==, 1);
   g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 0);
   g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), ==, 0);
   g_assert_cmpuint (sync_test_lines_count (lines, "user=-"), ==, 0);
@@ -184,26 +145,30 @@ test_fresh_for_a_day (void)
   g_clear_pointer (&lines, g_ptr_array_unref);
   g_assert_cmpint (fc_sync_engine_get_last_synced (engine), ==, now / G_USEC_PER_SEC);
 
-  /* A day after the first: both again, once. */
+  /* A day after the first: the sections again, once; the feed still
+   * carries the foods. */
   now += (gint64) 24 * 3600 * G_USEC_PER_SEC;
-  lines = background_sync (engine, log, "a day later");
+  lines = sync_test_background_sync (engine, log, "a day later");
   g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 1);
-  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), >=, 2);
+  g_assert_cmpuint (sync_test_lines_count (lines, CHANGES_GET), ==, 1);
+  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), ==, 0);
   g_clear_pointer (&lines, g_ptr_array_unref);
 
   /* A minute after that: fresh again. */
   now += (gint64) 60 * G_USEC_PER_SEC;
-  lines = background_sync (engine, log, "a minute later");
+  lines = sync_test_background_sync (engine, log, "a minute later");
   g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), ==, 0);
   g_clear_pointer (&lines, g_ptr_array_unref);
 
-  /* The clock set back a year: nothing is fresh from the future. */
+  /* The clock set back a year: sections learned "in the future" are not
+   * fresh. */
   now -= (gint64) 365 * 24 * 3600 * G_USEC_PER_SEC;
-  lines = background_sync (engine, log, "a year back");
-  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), >=, 2);
+  lines = sync_test_background_sync (engine, log, "a year back");
+  g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 1);
   g_clear_pointer (&lines, g_ptr_array_unref);
-  lines = background_sync (engine, log, "and a minute");
-  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), ==, 0);
+  lines = sync_test_background_sync (engine, log, "and a minute");
+  g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 0);
+  g_assert_cmpuint (lines->len, ==, 1);
   g_clear_pointer (&lines, g_ptr_array_unref);
 
   /* The user asks (Ctrl+R; "Sync now"): everything, whatever the day. */
@@ -212,7 +177,7 @@ test_fresh_for_a_day (void)
     g_main_context_iteration (NULL, TRUE);
   sync_test_wait_quiet (engine, 500, 120);
   lines = sync_test_log_take (log);
-  log_lines ("asked for", lines);
+  sync_test_log_lines ("asked for", lines);
   g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 1);
   g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), >=, 2);
   g_clear_pointer (&lines, g_ptr_array_unref);
@@ -285,7 +250,7 @@ test_search_like_server (void)
   };
   g_autoptr(FcSession) session = fc_session_new ();
   g_autoptr(SyncTestLog) log = NULL;
-  g_autoptr(FcTestServer) server = start_demo (&log, session);
+  g_autoptr(FcTestServer) server = sync_test_start_demo (&log, session);
   g_autoptr(GError) error = NULL;
   FcStore *store = fc_session_get_store (session);
   guint nonempty = 0;
