@@ -2,12 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * FcApiClient speaks to fitcore-server and to the Django backend alike
- * (/work/shared/API.md, "What the app must tolerate"). It holds the tokens of
- * one signed-in account in memory; it never writes them anywhere. Whoever owns
- * the client (the sync engine) persists them with FcCredentials when
- * #FcApiClient::tokens-changed fires, and hands them back after a restart with
- * fc_api_client_set_tokens().
+ * FcApiClient speaks to fitcore-server and to the Django backend alike (the
+ * wire contract, ../shared/API.md beside the repository, "What the app must
+ * tolerate"). It holds the tokens of one signed-in account in memory; it
+ * never writes them anywhere. Whoever owns the client (FcSession, in
+ * src/sync/fc-session.c) persists them with FcCredentials when
+ * #FcApiClient::tokens-changed fires, and hands them back after a restart
+ * with fc_api_client_set_tokens().
  *
  * Every call is asynchronous on GTask, completes in the thread-default main
  * context of the caller, and takes a GCancellable; a cancelled call fails with

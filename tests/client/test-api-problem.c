@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The error bodies are the ones recorded from the Django backend
- * (/work/shared/fitcore-django-wire.md, "Error shapes").
+ * (../shared/fitcore-django-wire.md beside the repository, "Error shapes").
  */
 
 #include "config.h"
