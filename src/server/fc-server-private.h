@@ -42,6 +42,7 @@ struct _FcServerRequest {
   gint64              started_us;
   gint64              page;
   gint64              page_size;
+  gint64              max_page_size; /* 0: 100; a handler may raise it */
   guint               status;
   guint               is_staff : 1;
   guint               responded : 1;

@@ -316,14 +316,14 @@ fc_server_request_parse_body (FcServerRequest *self)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (self->message);
   SoupMessageBody *message_body = soup_server_message_get_request_body (self->message);
-  FcServerConfig *config = fc_server_get_config (self->server);
   g_autoptr(GBytes) bytes = soup_message_body_flatten (message_body);
   const char *type = soup_message_headers_get_content_type (headers, NULL);
   gsize size = g_bytes_get_size (bytes);
   const char *data = g_bytes_get_data (bytes, NULL);
   gboolean multipart = type != NULL && g_ascii_strcasecmp (type, "multipart/form-data") == 0;
   const char *path = fc_server_request_get_path (self);
-  gsize limit = multipart ? fc_server_get_upload_limit (self->server, path) : config->max_body_size;
+  gsize limit = multipart ? fc_server_get_upload_limit (self->server, path)
+                          : fc_server_get_body_limit (self->server, path);
 
   /* Bodies sent without a Content-Length reach here whole: check again. */
   if (size > limit) {
@@ -627,7 +627,7 @@ fc_server_request_paginate (FcServerRequest *self,
     gint64 value;
 
     if (g_ascii_string_to_signed (stripped, 10, 1, G_MAXINT64, &value, NULL))
-      page_size = MIN (value, MAX_PAGE_SIZE);
+      page_size = MIN (value, self->max_page_size > 0 ? self->max_page_size : MAX_PAGE_SIZE);
   }
   n_pages = MAX (1, (count + page_size - 1) / page_size);
 

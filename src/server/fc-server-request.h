@@ -53,6 +53,7 @@ const FcRoute   *fc_profile_routes               (gsize           *n_routes);
 const FcRoute   *fc_nutrition_routes             (gsize           *n_routes);
 const FcRoute   *fc_workouts_routes              (gsize           *n_routes);
 const FcRoute   *fc_changes_routes               (gsize           *n_routes);
+const FcRoute   *fc_health_routes                (gsize           *n_routes);
 /* GET auth/profile/'s object for @user_id, NULL without one (the change
  * feed shares it). */
 JsonNode        *fc_profile_to_json              (FcServerRequest *request,

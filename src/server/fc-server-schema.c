@@ -459,6 +459,56 @@ static const char * const migrations[] = {
                    "  WHERE OLD.has_premium <> NEW.has_premium OR OLD.is_staff <> NEW.is_staff;")
   CHANGES_TRIGGER ("users_delete", "DELETE", "users",
                    "INSERT INTO changes (section, object_id, user_id) VALUES ('account', OLD.id, OLD.id);"),
+
+  /* 7: health data (api/v1/health/). Times are integers (UTC microseconds)
+   * so that ranges and metric buckets compare numbers on an index; the
+   * series index carries the value, so a bucket's aggregates never touch
+   * the table. Points stay out of the change feed (a year of heart rate is
+   * half a million rows): each write gives its rows the next numbers of
+   * health_sequence, and a deletion leaves a tombstone with its own, for
+   * GET data/?since= (docs/health-wire.md). (user_id, source, client_id)
+   * makes uploads idempotent; manual points have no client_id. */
+  "CREATE TABLE health_data ("
+  "  id          INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  data_type   TEXT NOT NULL,"
+  "  value       REAL NOT NULL,"    /* in the type's canonical unit */
+  "  unit        TEXT NOT NULL,"
+  "  recorded_at INTEGER NOT NULL,"
+  "  stage       TEXT,"             /* sleep only */
+  "  source      TEXT NOT NULL,"
+  "  client_id   TEXT,"
+  "  seq         INTEGER NOT NULL,"
+  "  created_at  INTEGER NOT NULL,"
+  "  updated_at  INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX health_data_series ON health_data (user_id, data_type, recorded_at, value);"
+  "CREATE INDEX health_data_time ON health_data (user_id, recorded_at);"
+  "CREATE INDEX health_data_seq ON health_data (user_id, seq);"
+  "CREATE UNIQUE INDEX health_data_client ON health_data (user_id, source, client_id);"
+  "CREATE TABLE health_tombstones ("
+  "  seq        INTEGER PRIMARY KEY,"
+  "  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  data_id    INTEGER NOT NULL,"
+  "  deleted_at INTEGER NOT NULL"  /* UTC microseconds */
+  ");"
+  "CREATE INDEX health_tombstones_user ON health_tombstones (user_id, seq);"
+  "CREATE INDEX health_tombstones_age ON health_tombstones (deleted_at);"
+  /* last: the newest number handed out; pruned: tombstones up to this one
+   * are gone, so an older cursor answers reset. */
+  "CREATE TABLE health_sequence ("
+  "  id     INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  last   INTEGER NOT NULL,"
+  "  pruned INTEGER NOT NULL"
+  ");"
+  "INSERT INTO health_sequence (id, last, pruned) VALUES (1, 0, 0);"
+  "CREATE TABLE health_goals ("
+  "  user_id       INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+  "  daily_steps   INTEGER,"
+  "  target_weight REAL,"           /* kg */
+  "  sleep_minutes INTEGER,"
+  "  updated_at    INTEGER NOT NULL"
+  ");",
 };
 
 const char * const *

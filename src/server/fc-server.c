@@ -12,6 +12,7 @@
 #include "fc-json.h"
 #include "fc-jwt.h"
 #include "fc-time.h"
+#include "fc-health-private.h"
 #include "fc-media.h"
 #include "fc-server-db.h"
 #include "fc-server-listener.h"
@@ -61,6 +62,7 @@ G_DEFINE_FINAL_TYPE (FcServer, fc_server, G_TYPE_OBJECT)
 typedef struct {
   const char *path_prefix;
   gsize       limit;
+  gboolean    multipart;
 } UploadLimit;
 
 /* Data kept on each SoupServerMessage for the request log and the body
@@ -771,7 +773,8 @@ on_message_got_headers_cb (SoupServerMessage *message,
     self->in_flight++;
   }
 
-  log->body_limit = multipart ? fc_server_get_upload_limit (self, path) : self->config->max_body_size;
+  log->body_limit = multipart ? fc_server_get_upload_limit (self, path)
+                              : fc_server_get_body_limit (self, path);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > (goffset) log->body_limit)
     refuse_body (self, message, log);
@@ -995,7 +998,12 @@ fc_server_new (FcServerConfig *config,
   add_module (self, routes, n_routes, "workouts");
   routes = fc_changes_routes (&n_routes);
   add_module (self, routes, n_routes, "changes");
+  routes = fc_health_routes (&n_routes);
+  add_module (self, routes, n_routes, "health");
   fc_server_set_upload_limit (self, "/api/v1/workouts/videos/", config->max_video_upload_size);
+  /* A bulk upload of 10,000 health points is a few MiB of JSON. */
+  fc_server_set_body_limit (self, "/api/v1/health/sync/",
+                            MAX (config->max_body_size, FC_HEALTH_SYNC_MAX_BODY));
   g_ptr_array_add (self->sections, NULL);
 
   self->soup_server = soup_server_new ("server-header", "fitcore-server/" PACKAGE_VERSION " ", NULL);
@@ -1033,16 +1041,51 @@ fc_server_get_login_throttle (FcServer *self)
   return self->login_throttle;
 }
 
+static void
+add_limit (FcServer   *self,
+           const char *path_prefix,
+           gsize       limit,
+           gboolean    multipart)
+{
+  UploadLimit entry = { path_prefix, limit, multipart };
+
+  g_array_append_val (self->upload_limits, entry);
+}
+
+/* The first limit of that kind whose prefix @path has, else @fallback. */
+static gsize
+find_limit (FcServer   *self,
+            const char *path,
+            gboolean    multipart,
+            gsize       fallback)
+{
+  for (guint i = 0; path != NULL && i < self->upload_limits->len; i++) {
+    UploadLimit *entry = &g_array_index (self->upload_limits, UploadLimit, i);
+
+    if (entry->multipart == multipart && g_str_has_prefix (path, entry->path_prefix))
+      return entry->limit;
+  }
+  return fallback;
+}
+
 void
 fc_server_set_upload_limit (FcServer   *self,
                             const char *path_prefix,
                             gsize       limit)
 {
-  UploadLimit entry = { path_prefix, limit };
-
   g_return_if_fail (FC_IS_SERVER (self));
 
-  g_array_append_val (self->upload_limits, entry);
+  add_limit (self, path_prefix, limit, TRUE);
+}
+
+void
+fc_server_set_body_limit (FcServer   *self,
+                          const char *path_prefix,
+                          gsize       limit)
+{
+  g_return_if_fail (FC_IS_SERVER (self));
+
+  add_limit (self, path_prefix, limit, FALSE);
 }
 
 gsize
@@ -1051,13 +1094,16 @@ fc_server_get_upload_limit (FcServer   *self,
 {
   g_return_val_if_fail (FC_IS_SERVER (self), 0);
 
-  for (guint i = 0; path != NULL && i < self->upload_limits->len; i++) {
-    UploadLimit *entry = &g_array_index (self->upload_limits, UploadLimit, i);
+  return find_limit (self, path, TRUE, self->config->max_upload_size);
+}
 
-    if (g_str_has_prefix (path, entry->path_prefix))
-      return entry->limit;
-  }
-  return self->config->max_upload_size;
+gsize
+fc_server_get_body_limit (FcServer   *self,
+                          const char *path)
+{
+  g_return_val_if_fail (FC_IS_SERVER (self), 0);
+
+  return find_limit (self, path, FALSE, self->config->max_body_size);
 }
 
 const char * const *

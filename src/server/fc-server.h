@@ -53,6 +53,13 @@ void            fc_server_set_upload_limit (FcServer         *self,
 /* The multipart body limit for @path. */
 gsize           fc_server_get_upload_limit (FcServer         *self,
                                             const char       *path);
+/* Other bodies (JSON) to paths under @path_prefix may be up to @limit
+ * bytes instead of max_body_size: bulk uploads. */
+void            fc_server_set_body_limit   (FcServer         *self,
+                                            const char       *path_prefix,
+                                            gsize             limit);
+gsize           fc_server_get_body_limit   (FcServer         *self,
+                                            const char       *path);
 
 /* Section names ("auth", "nutrition") for GET /api/v1/, in order. */
 const char * const *fc_server_get_sections (FcServer            *self);

@@ -1,0 +1,367 @@
+/* fc-health-metrics.c — GET /api/v1/health/metrics/: a series in buckets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Buckets are local hours, days, weeks (from Monday) or months in the
+ * caller's time zone. Their boundaries are computed here with GTimeZone,
+ * which knows the zone's DST rules, so a local day is 23 or 25 hours long
+ * when the clocks change; SQLite then aggregates each [start, end) range
+ * on the series index (user, type, recorded_at, value), which carries the
+ * value, so no bucket reads the table itself.
+ */
+
+#define G_LOG_DOMAIN "fc-health"
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <math.h>
+#include <string.h>
+
+#include "fc-health-private.h"
+#include "fc-server-db.h"
+
+/* Ten years of days, or 200 days of hours: more does not fit a chart's
+ * pixels anyway, and each bucket is a query. */
+#define MAX_BUCKETS 4000
+#define DEFAULT_RANGE_DAYS 30
+/* A weight within this of the target counts as reached when there is no
+ * direction to go in. */
+#define WEIGHT_TOLERANCE_KG 0.5
+
+typedef enum {
+  BUCKET_HOUR,
+  BUCKET_DAY,
+  BUCKET_WEEK,
+  BUCKET_MONTH,
+} BucketSize;
+
+static const char * const bucket_names[] = { "hour", "day", "week", "month", NULL };
+
+/* The start of the bucket holding @datetime, in its zone. */
+static GDateTime *
+bucket_floor (GDateTime  *datetime,
+              BucketSize  size)
+{
+  GTimeZone *tz = g_date_time_get_timezone (datetime);
+  int year = g_date_time_get_year (datetime);
+  int month = g_date_time_get_month (datetime);
+  int day = g_date_time_get_day_of_month (datetime);
+
+  switch (size) {
+    case BUCKET_HOUR: {
+      /* Whole local hours: back to the hour by absolute time, so the
+       * repeated hour of an autumn change is two buckets. */
+      gint64 into = (gint64) g_date_time_get_minute (datetime) * 60 * G_USEC_PER_SEC +
+                    g_date_time_get_second (datetime) * G_USEC_PER_SEC +
+                    g_date_time_get_microsecond (datetime);
+
+      return g_date_time_add (datetime, -into);
+    }
+    case BUCKET_WEEK: {
+      g_autoptr(GDateTime) midnight = g_date_time_new (tz, year, month, day, 0, 0, 0);
+      int weekday = g_date_time_get_day_of_week (datetime);  /* 1 = Monday */
+      g_autoptr(GDateTime) monday = g_date_time_add_days (midnight, 1 - weekday);
+
+      return g_date_time_new (tz, g_date_time_get_year (monday), g_date_time_get_month (monday),
+                              g_date_time_get_day_of_month (monday), 0, 0, 0);
+    }
+    case BUCKET_MONTH:
+      return g_date_time_new (tz, year, month, 1, 0, 0, 0);
+    case BUCKET_DAY:
+    default:
+      return g_date_time_new (tz, year, month, day, 0, 0, 0);
+  }
+}
+
+/* The start of the next bucket after @start. Days, weeks and months are
+ * stepped on the calendar and then placed at local midnight, never by a
+ * fixed number of seconds. */
+static GDateTime *
+bucket_next (GDateTime  *start,
+             BucketSize  size)
+{
+  GTimeZone *tz = g_date_time_get_timezone (start);
+  g_autoptr(GDateTime) next = NULL;
+
+  switch (size) {
+    case BUCKET_HOUR:
+      return g_date_time_add_hours (start, 1);
+    case BUCKET_WEEK:
+      next = g_date_time_add_days (start, 7);
+      break;
+    case BUCKET_MONTH:
+      next = g_date_time_add_months (start, 1);
+      break;
+    case BUCKET_DAY:
+    default:
+      next = g_date_time_add_days (start, 1);
+      break;
+  }
+  return g_date_time_new (tz, g_date_time_get_year (next), g_date_time_get_month (next),
+                          g_date_time_get_day_of_month (next), 0, 0, 0);
+}
+
+static gint64
+datetime_us (GDateTime *datetime)
+{
+  return g_date_time_to_unix (datetime) * G_USEC_PER_SEC + g_date_time_get_microsecond (datetime);
+}
+
+static GDateTime *
+local_from_us (GTimeZone *tz,
+               gint64     us)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+
+  if (utc == NULL)
+    return NULL;
+  return g_date_time_to_timezone (utc, tz);
+}
+
+static char *
+format_local (GDateTime *datetime)
+{
+  return g_date_time_format (datetime, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+static gboolean
+read_goal (sqlite3    *db,
+           gint64      user_id,
+           const char *column,
+           double     *out)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM health_goals WHERE user_id = ?", column);
+  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (!fc_server_db_step_row (stmt) || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    return FALSE;
+  *out = sqlite3_column_double (stmt, 0);
+  return TRUE;
+}
+
+/* -1 losing towards the target, +1 gaining, 0 neither: from the user's
+ * first weight ever. */
+static int
+weight_direction (sqlite3 *db,
+                  gint64   user_id,
+                  double   target)
+{
+  g_autoptr(FcServerStmt) stmt =
+    fc_server_db_prepare (db, "SELECT value FROM health_data WHERE user_id = ?"
+                              " AND data_type = 'weight' ORDER BY recorded_at, id LIMIT 1");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (!fc_server_db_step_row (stmt))
+    return 0;
+  if (sqlite3_column_double (stmt, 0) > target + WEIGHT_TOLERANCE_KG)
+    return -1;
+  if (sqlite3_column_double (stmt, 0) < target - WEIGHT_TOLERANCE_KG)
+    return 1;
+  return 0;
+}
+
+static int
+local_days (GDateTime *start,
+            GDateTime *end)
+{
+  GDate a, b;
+
+  g_date_clear (&a, 1);
+  g_date_clear (&b, 1);
+  g_date_set_dmy (&a, g_date_time_get_day_of_month (start), g_date_time_get_month (start),
+                  g_date_time_get_year (start));
+  g_date_set_dmy (&b, g_date_time_get_day_of_month (end), g_date_time_get_month (end),
+                  g_date_time_get_year (end));
+  return MAX (1, g_date_days_between (&a, &b));
+}
+
+void
+fc_health_metrics_get (FcServerRequest *request)
+{
+  sqlite3 *db = fc_server_request_get_db (request);
+  gint64 user_id = fc_server_request_get_user_id (request);
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  const char *type_name = fc_server_request_get_query (request, "data_type");
+  const char *bucket_name = fc_server_request_get_query (request, "bucket");
+  const char *tz_name = fc_server_request_get_query (request, "tz");
+  const char *from_text = fc_server_request_get_query (request, "from");
+  const char *to_text = fc_server_request_get_query (request, "to");
+  const FcHealthType *type = NULL;
+  BucketSize size = BUCKET_DAY;
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autoptr(GDateTime) first = NULL;
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(FcServerStmt) aggregate = NULL;
+  g_autoptr(FcServerStmt) last = NULL;
+  g_autoptr(JsonArray) results = json_array_new ();
+  g_autofree char *aggregate_sql = NULL;
+  g_autofree char *last_sql = NULL;
+  g_autofree char *from_label = NULL;
+  g_autofree char *to_label = NULL;
+  JsonObject *answer;
+  JsonNode *node;
+  gint64 from_time = 0, to_time = 0;
+  double goal = 0;
+  gboolean has_goal = FALSE;
+  int direction = 0;
+  guint n_buckets = 0;
+  const char *stage_filter;
+
+  if (type_name == NULL)
+    fc_field_errors_add (errors, "data_type", "This field is required.");
+  else if ((type = fc_health_type_lookup (type_name)) == NULL)
+    fc_field_errors_add (errors, "data_type",
+                         "Select a valid choice. %s is not one of the available choices.",
+                         type_name);
+  if (bucket_name != NULL) {
+    guint i;
+
+    for (i = 0; bucket_names[i] != NULL && !g_str_equal (bucket_names[i], bucket_name); i++)
+      ;
+    if (bucket_names[i] == NULL)
+      fc_field_errors_add (errors, "bucket",
+                           "Select a valid choice. %s is not one of the available choices.",
+                           bucket_name);
+    else
+      size = (BucketSize) i;
+  }
+  if (tz_name != NULL && (tz = fc_health_time_zone (tz_name)) == NULL)
+    fc_field_errors_add (errors, "tz", "\"%s\" is not a known time zone.", tz_name);
+  if (tz == NULL)
+    tz = g_time_zone_new_utc ();
+
+  to_time = g_get_real_time ();
+  if (to_text != NULL && !fc_health_parse_time (to_text, tz, &to_time))
+    fc_field_errors_add (errors, "to", "Enter a valid date or date/time.");
+  from_time = to_time - (gint64) DEFAULT_RANGE_DAYS * 24 * 3600 * G_USEC_PER_SEC;
+  if (from_text != NULL && !fc_health_parse_time (from_text, tz, &from_time))
+    fc_field_errors_add (errors, "from", "Enter a valid date or date/time.");
+  if (fc_field_errors_is_empty (errors) && from_time >= to_time)
+    fc_field_errors_add (errors, "non_field_errors", "from must be before to.");
+  if (fc_field_errors_is_empty (errors)) {
+    g_autoptr(GDateTime) from_local = local_from_us (tz, from_time);
+
+    if (from_local == NULL || (first = bucket_floor (from_local, size)) == NULL)
+      fc_field_errors_add (errors, "from", "Enter a valid date or date/time.");
+  }
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
+
+  /* Count the buckets before any query runs. */
+  start = g_date_time_ref (first);
+  while (datetime_us (start) < to_time) {
+    GDateTime *next = bucket_next (start, size);
+
+    g_date_time_unref (start);
+    start = next;
+    if (start == NULL || ++n_buckets > MAX_BUCKETS) {
+      fc_field_errors_add (errors, "bucket",
+                           "This range has more than %d %s buckets; narrow from and to or "
+                           "take a larger bucket.", MAX_BUCKETS, bucket_names[size]);
+      fc_server_request_respond_errors (request, errors);
+      return;
+    }
+  }
+  to_label = format_local (start);
+  from_label = format_local (first);
+
+  /* Awake or in bed is not sleep. */
+  stage_filter = g_str_equal (type->name, "sleep")
+                 ? " AND (stage IS NULL OR stage NOT IN ('awake', 'in_bed'))" : "";
+  aggregate_sql = g_strdup_printf ("SELECT min (value), max (value), avg (value), sum (value),"
+                                   " count (*) FROM health_data WHERE user_id = ?"
+                                   " AND data_type = ? AND recorded_at >= ? AND recorded_at < ?%s",
+                                   stage_filter);
+  last_sql = g_strdup_printf ("SELECT value FROM health_data WHERE user_id = ? AND data_type = ?"
+                              " AND recorded_at >= ? AND recorded_at < ?%s"
+                              " ORDER BY recorded_at DESC, id DESC LIMIT 1", stage_filter);
+  aggregate = fc_server_db_prepare (db, aggregate_sql);
+  last = fc_server_db_prepare (db, last_sql);
+  if (aggregate == NULL || last == NULL) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                      "A server error occurred.");
+    return;
+  }
+
+  if (g_str_equal (type->name, "steps"))
+    has_goal = read_goal (db, user_id, "daily_steps", &goal);
+  else if (g_str_equal (type->name, "sleep"))
+    has_goal = read_goal (db, user_id, "sleep_minutes", &goal);
+  else if (g_str_equal (type->name, "weight") &&
+           (has_goal = read_goal (db, user_id, "target_weight", &goal)))
+    direction = weight_direction (db, user_id, goal);
+
+  g_clear_pointer (&start, g_date_time_unref);
+  start = g_date_time_ref (first);
+  for (guint i = 0; i < n_buckets; i++) {
+    g_autoptr(GDateTime) end = bucket_next (start, size);
+    g_autofree char *label = format_local (start);
+    JsonObject *bucket;
+    gint64 count;
+    double last_value;
+
+    sqlite3_reset (aggregate);
+    sqlite3_bind_int64 (aggregate, 1, user_id);
+    sqlite3_bind_text (aggregate, 2, type->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (aggregate, 3, datetime_us (start));
+    sqlite3_bind_int64 (aggregate, 4, datetime_us (end));
+    if (!fc_server_db_step_row (aggregate))
+      break;
+    count = sqlite3_column_int64 (aggregate, 4);
+    if (count > 0) {
+      sqlite3_reset (last);
+      sqlite3_bind_int64 (last, 1, user_id);
+      sqlite3_bind_text (last, 2, type->name, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (last, 3, datetime_us (start));
+      sqlite3_bind_int64 (last, 4, datetime_us (end));
+      last_value = fc_server_db_step_row (last) ? sqlite3_column_double (last, 0) : NAN;
+
+      bucket = json_object_new ();
+      json_object_set_string_member (bucket, "bucket", label);
+      json_object_set_double_member (bucket, "min", sqlite3_column_double (aggregate, 0));
+      json_object_set_double_member (bucket, "max", sqlite3_column_double (aggregate, 1));
+      json_object_set_double_member (bucket, "avg", sqlite3_column_double (aggregate, 2));
+      json_object_set_double_member (bucket, "sum", sqlite3_column_double (aggregate, 3));
+      json_object_set_int_member (bucket, "count", count);
+      json_object_set_double_member (bucket, "last", last_value);
+      if (!has_goal || (size == BUCKET_HOUR && !g_str_equal (type->name, "weight"))) {
+        json_object_set_null_member (bucket, "goal_met");
+      } else if (g_str_equal (type->name, "weight")) {
+        gboolean met = direction < 0 ? last_value <= goal
+                       : direction > 0 ? last_value >= goal
+                       : fabs (last_value - goal) <= WEIGHT_TOLERANCE_KG;
+
+        json_object_set_boolean_member (bucket, "goal_met", met);
+      } else {
+        /* Daily goals: a week must reach seven days' worth. */
+        double days = size == BUCKET_DAY ? 1 : local_days (start, end);
+
+        json_object_set_boolean_member (bucket, "goal_met",
+                                        sqlite3_column_double (aggregate, 3) >= goal * days);
+      }
+      json_array_add_object_element (results, bucket);
+    }
+    g_date_time_unref (start);
+    start = g_steal_pointer (&end);
+  }
+
+  answer = json_object_new ();
+  json_object_set_string_member (answer, "data_type", type->name);
+  json_object_set_string_member (answer, "unit", type->unit);
+  json_object_set_string_member (answer, "bucket", bucket_names[size]);
+  json_object_set_string_member (answer, "tz", tz_name != NULL ? tz_name : "UTC");
+  json_object_set_string_member (answer, "from", from_label);
+  json_object_set_string_member (answer, "to", to_label);
+  if (has_goal)
+    json_object_set_double_member (answer, "goal", goal);
+  else
+    json_object_set_null_member (answer, "goal");
+  json_object_set_array_member (answer, "results", json_array_ref (results));
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, answer);
+  fc_server_request_respond_json (request, SOUP_STATUS_OK, node);
+}
