@@ -8,8 +8,13 @@
 #include "config.h"
 
 #include "fc-food-list-model.h"
+#include "fc-store-private.h"
 
-#define DEFAULT_LIMIT 200
+#include "fc-store-read.h"
+
+/* 0: every food, read in windows; a search shows at most
+ * FC_STORE_SEARCH_CAP. */
+#define DEFAULT_LIMIT 0
 
 struct _FcFoodListModel {
   FcStoreModel parent_instance;
@@ -34,31 +39,40 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-fc_food_list_model_query_async (FcStoreModel        *model,
-                                FcStore             *store,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+fc_food_list_model_get_filter (FcStoreModel       *model,
+                               FcStoreModelFilter *filter)
 {
   FcFoodListModel *self = FC_FOOD_LIST_MODEL (model);
 
-  if (self->query != NULL && *self->query != '\0')
-    fc_store_search_foods_async (store, self->query, self->category, self->limit, cancellable,
-                                 callback, user_data);
-  else
-    fc_store_list_foods_async (store, self->category, self->limit, cancellable, callback,
-                               user_data);
+  filter->text = g_strdup (self->query);
+  filter->text2 = g_strdup (self->category);
+  filter->number = self->limit;
 }
 
 static GPtrArray *
-fc_food_list_model_query_finish (FcStoreModel  *model,
-                                 FcStore       *store,
-                                 GAsyncResult  *result,
-                                 GError       **error)
+fc_food_list_model_read (gpointer                  db,
+                         const FcStoreModelFilter *filter,
+                         guint                     offset,
+                         guint                     limit,
+                         gpointer                  after,
+                         guint                    *n_items,
+                         GError                  **error)
 {
-  if (g_task_get_source_tag (G_TASK (result)) == fc_store_search_foods_async)
-    return fc_store_search_foods_finish (store, result, error);
-  return fc_store_list_foods_finish (store, result, error);
+  return fc_store_foods_read (db, filter->text, filter->text2, filter->number, offset, limit,
+                              after, n_items, error);
+}
+
+/* A row on its way reads as an empty food, not NULL strings. */
+static gpointer
+fc_food_list_model_placeholder (FcStoreModel *model)
+{
+  FcFoodItem *item = g_object_new (FC_TYPE_FOOD_ITEM, NULL);
+
+  item->name = g_strdup ("");
+  item->description = g_strdup ("");
+  item->serving_unit = g_strdup ("");
+  item->category = g_strdup ("");
+  return item;
 }
 
 static void
@@ -138,8 +152,9 @@ fc_food_list_model_class_init (FcFoodListModelClass *klass)
 
   model_class->resource = FC_STORE_FOODS;
   model_class->item_type = FC_TYPE_FOOD_ITEM;
-  model_class->query_async = fc_food_list_model_query_async;
-  model_class->query_finish = fc_food_list_model_query_finish;
+  model_class->get_filter = fc_food_list_model_get_filter;
+  model_class->read = fc_food_list_model_read;
+  model_class->placeholder = fc_food_list_model_placeholder;
   model_class->equal = food_item_equal;
 
   /* What the user typed; empty lists every food by name. */
@@ -209,7 +224,8 @@ fc_food_list_model_get_limit (FcFoodListModel *self)
   return self->limit;
 }
 
-/* 0 lists everything. */
+/* At most @limit foods; 0 lists every food (read in windows), and a
+ * search at most FC_STORE_SEARCH_CAP. */
 void
 fc_food_list_model_set_limit (FcFoodListModel *self,
                               guint            limit)

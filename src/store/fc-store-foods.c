@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "fc-store-private.h"
+#include "fc-store-read.h"
 
 #define FOOD_COLUMNS \
   "f.id, f.name, f.description, f.serving_quantity, f.serving_unit, f.calories, f.protein, " \
@@ -266,4 +267,97 @@ fc_store_foods_search (FcStoreDb       *db,
   *result = g_steal_pointer (&items);
   *result_free = (GDestroyNotify) g_ptr_array_unref;
   return TRUE;
+}
+
+static GPtrArray *
+slice (GPtrArray *items,
+       guint      offset,
+       guint      count)
+{
+  GPtrArray *window = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = offset; i < items->len && i < offset + count; i++)
+    g_ptr_array_add (window, g_object_ref (items->pdata[i]));
+  return window;
+}
+
+/* The list by name walks the name index: from the row before by keyset
+ * (name, id) > (?, ?) when the model has it, else by OFFSET, which walks
+ * the index up to the window (a few milliseconds at 50,000 foods). */
+GPtrArray *
+fc_store_foods_read (FcStoreDb   *db,
+                     const char  *query,
+                     const char  *category,
+                     guint        limit,
+                     guint        offset,
+                     guint        count,
+                     FcFoodItem  *after,
+                     guint       *n_items,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_auto(GStrv) terms = fc_store_search_terms (query);
+
+  if (terms != NULL) {
+    FcStoreArgs args = { 0 };
+    g_autoptr(GPtrArray) found = NULL;
+    gpointer result = NULL;
+    GDestroyNotify result_free = NULL;
+
+    args.text = (char *) query;
+    args.text2 = (char *) category;
+    args.number = limit > 0 ? MIN (limit, FC_STORE_SEARCH_CAP) : FC_STORE_SEARCH_CAP;
+    if (!fc_store_foods_search (db, &args, &result, &result_free, error))
+      return NULL;
+    found = result;
+    if (n_items != NULL)
+      *n_items = found->len;
+    return slice (found, offset, count);
+  }
+
+  if (n_items != NULL) {
+    stmt = fc_store_db_stmt (db, "SELECT count(*) FROM foods f "
+                                 "WHERE ?1 IS NULL OR f.food_category = ?1", error);
+    if (stmt == NULL)
+      return NULL;
+    fc_store_bind_text (stmt, 1, category);
+    if (fc_store_db_step (db, stmt, error) != SQLITE_ROW)
+      return NULL;
+    *n_items = sqlite3_column_int64 (stmt, 0);
+    sqlite3_reset (stmt);
+    if (limit > 0)
+      *n_items = MIN (*n_items, limit);
+  }
+  if (limit > 0)
+    count = offset < limit ? MIN (count, limit - offset) : 0;
+
+  if (after != NULL) {
+    stmt = fc_store_db_stmt (db, "SELECT " FOOD_COLUMNS " FROM foods f "
+                                 "WHERE (?1 IS NULL OR f.food_category = ?1) "
+                                 "AND (f.name, f.id) > (?3, ?4) "
+                                 "ORDER BY f.name, f.id LIMIT ?2", error);
+    if (stmt == NULL)
+      return NULL;
+    fc_store_bind_text (stmt, 3, after->name);
+    sqlite3_bind_int64 (stmt, 4, after->id);
+  } else {
+    stmt = fc_store_db_stmt (db, "SELECT " FOOD_COLUMNS " FROM foods f "
+                                 "WHERE ?1 IS NULL OR f.food_category = ?1 "
+                                 "ORDER BY f.name, f.id LIMIT ?2 OFFSET ?3", error);
+    if (stmt == NULL)
+      return NULL;
+    sqlite3_bind_int64 (stmt, 3, offset);
+  }
+  fc_store_bind_text (stmt, 1, category);
+  sqlite3_bind_int64 (stmt, 2, count);
+
+  while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW)
+    g_ptr_array_add (items, food_item_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&items);
 }

@@ -12,6 +12,7 @@
 
 #include "fc-json.h"
 #include "fc-store-private.h"
+#include "fc-store-read.h"
 #include "fc-workout-item.h"
 
 /* Whether every word of @words is in the title, the description or a goal.
@@ -142,4 +143,83 @@ fc_store_workouts_list (FcStoreDb       *db,
   *result = g_steal_pointer (&items);
   *result_free = (GDestroyNotify) g_ptr_array_unref;
   return TRUE;
+}
+
+/* The filters in SQL, the search words in C (casefolded, as above) on the
+ * rows they leave; only the window's workouts are built. */
+GPtrArray *
+fc_store_workouts_read (FcStoreDb   *db,
+                        const char  *search,
+                        gint64       category_id,
+                        const char  *difficulty,
+                        guint        premium,
+                        guint        offset,
+                        guint        count,
+                        guint       *n_items,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) progress = NULL;
+  g_auto(GStrv) words = search_words (search);
+  const FcResource *workouts = fc_resource_lookup (FC_STORE_WORKOUTS);
+  sqlite3_stmt *stmt;
+  guint matched = 0;
+  int rc;
+
+  stmt = fc_store_db_stmt (db,
+                           "SELECT id, title, description, goals FROM workouts "
+                           "WHERE (?1 = 0 OR category_id = ?1) "
+                           "AND (?2 IS NULL OR difficulty = ?2) "
+                           "AND (?3 = 0 OR (?3 = 1 AND is_premium = 0) "
+                           "     OR (?3 = 2 AND is_premium != 0)) "
+                           "ORDER BY created_at DESC, id DESC",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, category_id);
+  fc_store_bind_text (stmt, 2, difficulty);
+  sqlite3_bind_int (stmt, 3, premium);
+
+  while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW) {
+    gint64 id = sqlite3_column_int64 (stmt, 0);
+
+    if (words != NULL && words[0] != NULL) {
+      g_autoptr(JsonObject) workout = json_object_new ();
+      g_autoptr(JsonNode) goals = NULL;
+      const char *goals_text = fc_store_column_text (stmt, 3);
+
+      json_object_set_string_member (workout, "title", fc_store_column_text (stmt, 1) ?: "");
+      json_object_set_string_member (workout, "description",
+                                     fc_store_column_text (stmt, 2) ?: "");
+      if (goals_text != NULL && (goals = json_from_string (goals_text, NULL)) != NULL &&
+          JSON_NODE_HOLDS_ARRAY (goals))
+        json_object_set_array_member (workout, "goals", json_node_dup_array (goals));
+      if (!matches_search (workout, words))
+        continue;
+    }
+    if (matched >= offset && matched < offset + count)
+      g_array_append_val (ids, id);
+    matched++;
+    /* Without a count to make, the window is all it needs. */
+    if (n_items == NULL && matched >= offset + count)
+      break;
+  }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return NULL;
+  if (n_items != NULL)
+    *n_items = matched;
+
+  if (ids->len > 0 && (progress = progress_by_workout (db, error)) == NULL)
+    return NULL;
+  for (guint i = 0; i < ids->len; i++) {
+    gint64 id = g_array_index (ids, gint64, i);
+    g_autoptr(JsonObject) workout = fc_resource_load (db, workouts, id, error);
+
+    if (workout == NULL)
+      return NULL;
+    g_ptr_array_add (items, fc_workout_item_new (workout, g_hash_table_lookup (progress, &id)));
+  }
+  return g_steal_pointer (&items);
 }

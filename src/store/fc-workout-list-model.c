@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "fc-workout-list-model.h"
+#include "fc-store-read.h"
 
 struct _FcWorkoutListModel {
   FcStoreModel           parent_instance;
@@ -34,25 +35,40 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-fc_workout_list_model_query_async (FcStoreModel        *model,
-                                   FcStore             *store,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
+fc_workout_list_model_get_filter (FcStoreModel       *model,
+                                  FcStoreModelFilter *filter)
 {
   FcWorkoutListModel *self = FC_WORKOUT_LIST_MODEL (model);
 
-  fc_store_list_workouts_async (store, self->search, self->category_id, self->difficulty,
-                                self->premium, cancellable, callback, user_data);
+  filter->text = g_strdup (self->search);
+  filter->text2 = g_strdup (self->difficulty);
+  filter->id = self->category_id;
+  filter->number = self->premium;
 }
 
 static GPtrArray *
-fc_workout_list_model_query_finish (FcStoreModel  *model,
-                                    FcStore       *store,
-                                    GAsyncResult  *result,
-                                    GError       **error)
+fc_workout_list_model_read (gpointer                  db,
+                            const FcStoreModelFilter *filter,
+                            guint                     offset,
+                            guint                     limit,
+                            gpointer                  after,
+                            guint                    *n_items,
+                            GError                  **error)
 {
-  return fc_store_list_workouts_finish (store, result, error);
+  return fc_store_workouts_read (db, filter->text, filter->id, filter->text2, filter->number,
+                                 offset, limit, n_items, error);
+}
+
+/* A card on its way reads as an untitled workout. */
+static gpointer
+fc_workout_list_model_placeholder (FcStoreModel *model)
+{
+  g_autoptr(JsonObject) workout = json_object_new ();
+
+  json_object_set_int_member (workout, "id", 0);
+  json_object_set_string_member (workout, "title", "");
+  json_object_set_string_member (workout, "description", "");
+  return fc_workout_item_new (workout, NULL);
 }
 
 static gboolean
@@ -64,23 +80,11 @@ workout_item_equal (gpointer a,
 
 /* The base class follows "workouts"; the progress bars follow this. */
 static void
-on_progress_changed_cb (FcStore            *store,
-                        const char         *resource,
-                        FcWorkoutListModel *self)
-{
-  fc_store_model_reload (FC_STORE_MODEL (self));
-}
-
-static void
 fc_workout_list_model_constructed (GObject *object)
 {
-  FcStoreModel *model = FC_STORE_MODEL (object);
-
   G_OBJECT_CLASS (fc_workout_list_model_parent_class)->constructed (object);
 
-  g_signal_connect_object (fc_store_model_get_store (model),
-                           "changed::" FC_STORE_WORKOUT_PROGRESS,
-                           G_CALLBACK (on_progress_changed_cb), model, 0);
+  fc_store_model_follow (FC_STORE_MODEL (object), FC_STORE_WORKOUT_PROGRESS);
 }
 
 static void
@@ -161,8 +165,9 @@ fc_workout_list_model_class_init (FcWorkoutListModelClass *klass)
 
   model_class->resource = FC_STORE_WORKOUTS;
   model_class->item_type = FC_TYPE_WORKOUT_ITEM;
-  model_class->query_async = fc_workout_list_model_query_async;
-  model_class->query_finish = fc_workout_list_model_query_finish;
+  model_class->get_filter = fc_workout_list_model_get_filter;
+  model_class->read = fc_workout_list_model_read;
+  model_class->placeholder = fc_workout_list_model_placeholder;
   model_class->equal = workout_item_equal;
 
   properties[PROP_SEARCH] = g_param_spec_string ("search", NULL, NULL, NULL, flags);
