@@ -177,11 +177,150 @@ local_days (GDateTime *start,
   return MAX (1, g_date_days_between (&a, &b));
 }
 
+typedef struct {
+  gint64              user_id;
+  const FcHealthType *type;
+  BucketSize          size;
+  GDateTime          *first;    /* the first bucket's start, in the zone */
+  guint               n_buckets;
+  char               *tz_name;
+} MetricsJob;
+
+static void
+metrics_job_free (gpointer data)
+{
+  MetricsJob *job = data;
+
+  g_date_time_unref (job->first);
+  g_free (job->tz_name);
+  g_free (job);
+}
+
+/* On a worker, in one read transaction of its own connection. */
+static JsonNode *
+metrics_work (sqlite3  *db,
+              gpointer  data,
+              guint    *status)
+{
+  MetricsJob *job = data;
+  const FcHealthType *type = job->type;
+  BucketSize size = job->size;
+  gint64 user_id = job->user_id;
+  g_autoptr(GDateTime) start = g_date_time_ref (job->first);
+  g_autoptr(FcServerStmt) aggregate = NULL;
+  g_autoptr(FcServerStmt) last = NULL;
+  g_autoptr(JsonArray) results = json_array_new ();
+  g_autofree char *aggregate_sql = NULL;
+  g_autofree char *last_sql = NULL;
+  g_autofree char *from_label = format_local (job->first);
+  g_autofree char *to_label = NULL;
+  JsonObject *answer;
+  JsonNode *node;
+  double goal = 0;
+  gboolean has_goal = FALSE;
+  int direction = 0;
+  const char *stage_filter;
+
+  /* Awake or in bed is not sleep. */
+  stage_filter = g_str_equal (type->name, "sleep")
+                 ? " AND (stage IS NULL OR stage NOT IN ('awake', 'in_bed'))" : "";
+  aggregate_sql = g_strdup_printf ("SELECT min (value), max (value), avg (value), sum (value),"
+                                   " count (*) FROM health_data WHERE user_id = ?"
+                                   " AND data_type = ? AND recorded_at >= ? AND recorded_at < ?%s",
+                                   stage_filter);
+  last_sql = g_strdup_printf ("SELECT value FROM health_data WHERE user_id = ? AND data_type = ?"
+                              " AND recorded_at >= ? AND recorded_at < ?%s"
+                              " ORDER BY recorded_at DESC, id DESC LIMIT 1", stage_filter);
+  aggregate = fc_server_db_prepare (db, aggregate_sql);
+  last = fc_server_db_prepare (db, last_sql);
+  if (aggregate == NULL || last == NULL)
+    return NULL;
+
+  if (g_str_equal (type->name, "steps"))
+    has_goal = read_goal (db, user_id, "daily_steps", &goal);
+  else if (g_str_equal (type->name, "sleep"))
+    has_goal = read_goal (db, user_id, "sleep_minutes", &goal);
+  else if (g_str_equal (type->name, "weight") &&
+           (has_goal = read_goal (db, user_id, "target_weight", &goal)))
+    direction = weight_direction (db, user_id, goal);
+
+  for (guint i = 0; i < job->n_buckets; i++) {
+    g_autoptr(GDateTime) end = bucket_next (start, size);
+    JsonObject *bucket;
+    gint64 count;
+    double last_value;
+
+    sqlite3_reset (aggregate);
+    sqlite3_bind_int64 (aggregate, 1, user_id);
+    sqlite3_bind_text (aggregate, 2, type->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (aggregate, 3, datetime_us (start));
+    sqlite3_bind_int64 (aggregate, 4, datetime_us (end));
+    if (!fc_server_db_step_row (aggregate))
+      return NULL;
+    count = sqlite3_column_int64 (aggregate, 4);
+    if (count > 0) {
+      g_autofree char *label = format_local (start);
+
+      sqlite3_reset (last);
+      sqlite3_bind_int64 (last, 1, user_id);
+      sqlite3_bind_text (last, 2, type->name, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (last, 3, datetime_us (start));
+      sqlite3_bind_int64 (last, 4, datetime_us (end));
+      last_value = fc_server_db_step_row (last) ? sqlite3_column_double (last, 0) : NAN;
+
+      bucket = json_object_new ();
+      json_object_set_string_member (bucket, "bucket", label);
+      json_object_set_double_member (bucket, "min", sqlite3_column_double (aggregate, 0));
+      json_object_set_double_member (bucket, "max", sqlite3_column_double (aggregate, 1));
+      json_object_set_double_member (bucket, "avg", sqlite3_column_double (aggregate, 2));
+      json_object_set_double_member (bucket, "sum", sqlite3_column_double (aggregate, 3));
+      json_object_set_int_member (bucket, "count", count);
+      json_object_set_double_member (bucket, "last", last_value);
+      if (!has_goal || (size == BUCKET_HOUR && !g_str_equal (type->name, "weight"))) {
+        json_object_set_null_member (bucket, "goal_met");
+      } else if (g_str_equal (type->name, "weight")) {
+        gboolean met = direction < 0 ? last_value <= goal
+                       : direction > 0 ? last_value >= goal
+                       : fabs (last_value - goal) <= WEIGHT_TOLERANCE_KG;
+
+        json_object_set_boolean_member (bucket, "goal_met", met);
+      } else {
+        /* Daily goals: a week must reach seven days' worth. */
+        double days = size == BUCKET_DAY ? 1 : local_days (start, end);
+
+        json_object_set_boolean_member (bucket, "goal_met",
+                                        sqlite3_column_double (aggregate, 3) >= goal * days);
+      }
+      json_array_add_object_element (results, bucket);
+    }
+    g_date_time_unref (start);
+    start = g_steal_pointer (&end);
+  }
+  to_label = format_local (start);
+
+  answer = json_object_new ();
+  json_object_set_string_member (answer, "data_type", type->name);
+  json_object_set_string_member (answer, "unit", type->unit);
+  json_object_set_string_member (answer, "bucket", bucket_names[size]);
+  json_object_set_string_member (answer, "tz", job->tz_name);
+  json_object_set_string_member (answer, "from", from_label);
+  json_object_set_string_member (answer, "to", to_label);
+  if (has_goal)
+    json_object_set_double_member (answer, "goal", goal);
+  else
+    json_object_set_null_member (answer, "goal");
+  json_object_set_array_member (answer, "results", json_array_ref (results));
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, answer);
+  *status = SOUP_STATUS_OK;
+  return node;
+}
+
+/* The parameters are checked and the buckets counted here; the queries
+ * run on a worker. */
 void
 fc_health_metrics_get (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
-  gint64 user_id = fc_server_request_get_user_id (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   const char *type_name = fc_server_request_get_query (request, "data_type");
   const char *bucket_name = fc_server_request_get_query (request, "bucket");
@@ -193,21 +332,9 @@ fc_health_metrics_get (FcServerRequest *request)
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GDateTime) first = NULL;
   g_autoptr(GDateTime) start = NULL;
-  g_autoptr(FcServerStmt) aggregate = NULL;
-  g_autoptr(FcServerStmt) last = NULL;
-  g_autoptr(JsonArray) results = json_array_new ();
-  g_autofree char *aggregate_sql = NULL;
-  g_autofree char *last_sql = NULL;
-  g_autofree char *from_label = NULL;
-  g_autofree char *to_label = NULL;
-  JsonObject *answer;
-  JsonNode *node;
+  MetricsJob *job;
   gint64 from_time = 0, to_time = 0;
-  double goal = 0;
-  gboolean has_goal = FALSE;
-  int direction = 0;
   guint n_buckets = 0;
-  const char *stage_filter;
 
   if (type_name == NULL)
     fc_field_errors_add (errors, "data_type", "This field is required.");
@@ -266,102 +393,13 @@ fc_health_metrics_get (FcServerRequest *request)
       return;
     }
   }
-  to_label = format_local (start);
-  from_label = format_local (first);
 
-  /* Awake or in bed is not sleep. */
-  stage_filter = g_str_equal (type->name, "sleep")
-                 ? " AND (stage IS NULL OR stage NOT IN ('awake', 'in_bed'))" : "";
-  aggregate_sql = g_strdup_printf ("SELECT min (value), max (value), avg (value), sum (value),"
-                                   " count (*) FROM health_data WHERE user_id = ?"
-                                   " AND data_type = ? AND recorded_at >= ? AND recorded_at < ?%s",
-                                   stage_filter);
-  last_sql = g_strdup_printf ("SELECT value FROM health_data WHERE user_id = ? AND data_type = ?"
-                              " AND recorded_at >= ? AND recorded_at < ?%s"
-                              " ORDER BY recorded_at DESC, id DESC LIMIT 1", stage_filter);
-  aggregate = fc_server_db_prepare (db, aggregate_sql);
-  last = fc_server_db_prepare (db, last_sql);
-  if (aggregate == NULL || last == NULL) {
-    fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
-                                      "A server error occurred.");
-    return;
-  }
-
-  if (g_str_equal (type->name, "steps"))
-    has_goal = read_goal (db, user_id, "daily_steps", &goal);
-  else if (g_str_equal (type->name, "sleep"))
-    has_goal = read_goal (db, user_id, "sleep_minutes", &goal);
-  else if (g_str_equal (type->name, "weight") &&
-           (has_goal = read_goal (db, user_id, "target_weight", &goal)))
-    direction = weight_direction (db, user_id, goal);
-
-  g_clear_pointer (&start, g_date_time_unref);
-  start = g_date_time_ref (first);
-  for (guint i = 0; i < n_buckets; i++) {
-    g_autoptr(GDateTime) end = bucket_next (start, size);
-    g_autofree char *label = format_local (start);
-    JsonObject *bucket;
-    gint64 count;
-    double last_value;
-
-    sqlite3_reset (aggregate);
-    sqlite3_bind_int64 (aggregate, 1, user_id);
-    sqlite3_bind_text (aggregate, 2, type->name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (aggregate, 3, datetime_us (start));
-    sqlite3_bind_int64 (aggregate, 4, datetime_us (end));
-    if (!fc_server_db_step_row (aggregate))
-      break;
-    count = sqlite3_column_int64 (aggregate, 4);
-    if (count > 0) {
-      sqlite3_reset (last);
-      sqlite3_bind_int64 (last, 1, user_id);
-      sqlite3_bind_text (last, 2, type->name, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (last, 3, datetime_us (start));
-      sqlite3_bind_int64 (last, 4, datetime_us (end));
-      last_value = fc_server_db_step_row (last) ? sqlite3_column_double (last, 0) : NAN;
-
-      bucket = json_object_new ();
-      json_object_set_string_member (bucket, "bucket", label);
-      json_object_set_double_member (bucket, "min", sqlite3_column_double (aggregate, 0));
-      json_object_set_double_member (bucket, "max", sqlite3_column_double (aggregate, 1));
-      json_object_set_double_member (bucket, "avg", sqlite3_column_double (aggregate, 2));
-      json_object_set_double_member (bucket, "sum", sqlite3_column_double (aggregate, 3));
-      json_object_set_int_member (bucket, "count", count);
-      json_object_set_double_member (bucket, "last", last_value);
-      if (!has_goal || (size == BUCKET_HOUR && !g_str_equal (type->name, "weight"))) {
-        json_object_set_null_member (bucket, "goal_met");
-      } else if (g_str_equal (type->name, "weight")) {
-        gboolean met = direction < 0 ? last_value <= goal
-                       : direction > 0 ? last_value >= goal
-                       : fabs (last_value - goal) <= WEIGHT_TOLERANCE_KG;
-
-        json_object_set_boolean_member (bucket, "goal_met", met);
-      } else {
-        /* Daily goals: a week must reach seven days' worth. */
-        double days = size == BUCKET_DAY ? 1 : local_days (start, end);
-
-        json_object_set_boolean_member (bucket, "goal_met",
-                                        sqlite3_column_double (aggregate, 3) >= goal * days);
-      }
-      json_array_add_object_element (results, bucket);
-    }
-    g_date_time_unref (start);
-    start = g_steal_pointer (&end);
-  }
-
-  answer = json_object_new ();
-  json_object_set_string_member (answer, "data_type", type->name);
-  json_object_set_string_member (answer, "unit", type->unit);
-  json_object_set_string_member (answer, "bucket", bucket_names[size]);
-  json_object_set_string_member (answer, "tz", tz_name != NULL ? tz_name : "UTC");
-  json_object_set_string_member (answer, "from", from_label);
-  json_object_set_string_member (answer, "to", to_label);
-  if (has_goal)
-    json_object_set_double_member (answer, "goal", goal);
-  else
-    json_object_set_null_member (answer, "goal");
-  json_object_set_array_member (answer, "results", json_array_ref (results));
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, answer);
-  fc_server_request_respond_json (request, SOUP_STATUS_OK, node);
+  job = g_new0 (MetricsJob, 1);
+  job->user_id = fc_server_request_get_user_id (request);
+  job->type = type;
+  job->size = size;
+  job->first = g_steal_pointer (&first);
+  job->n_buckets = n_buckets;
+  job->tz_name = g_strdup (tz_name != NULL ? tz_name : "UTC");
+  fc_health_respond_off_loop (request, FALSE, metrics_work, job, metrics_job_free);
 }

@@ -102,6 +102,24 @@ char    *fc_health_format_cursor    (gint64            seq);
 /* -1 when @text is not one of ours. */
 gint64   fc_health_parse_cursor     (const char       *text);
 
+/* Computes an answer on a worker thread with its own connection to the
+ * database, inside one transaction (BEGIN IMMEDIATE when @write), and
+ * answers @request with it on the main loop; NULL answers 500 and rolls
+ * back, as does a *@status of 400 or more (the node is then the error
+ * body). @data goes to @work on the worker and to @destroy on the main
+ * thread: plain values, never the request. The handler returns at once;
+ * a write handler's own transaction has committed by the time the worker
+ * takes the lock. */
+typedef JsonNode *(*FcHealthWorkFunc) (sqlite3  *db,
+                                       gpointer  data,
+                                       guint    *status);
+
+void     fc_health_respond_off_loop (FcServerRequest  *request,
+                                     gboolean          write,
+                                     FcHealthWorkFunc  work,
+                                     gpointer          data,
+                                     GDestroyNotify    destroy);
+
 /* GET metrics/, in fc-health-metrics.c. */
 void     fc_health_metrics_get      (FcServerRequest  *request);
 

@@ -556,12 +556,28 @@ sync_point (SyncContext         *ctx,
   return SYNC_UPDATED;
 }
 
+typedef struct {
+  JsonArray *points;
+  gint64     user_id;
+  gint64     since;     /* -1: not given */
+} SyncJob;
+
 static void
-sync_post (FcServerRequest *request)
+sync_job_free (gpointer data)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
-  JsonObject *body = fc_server_request_get_body (request);
-  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  SyncJob *job = data;
+
+  json_array_unref (job->points);
+  g_free (job);
+}
+
+/* On a worker, in the worker connection's write transaction. */
+static JsonNode *
+sync_work (sqlite3  *db,
+           gpointer  data,
+           guint    *status)
+{
+  SyncJob *job = data;
   g_autoptr(JsonArray) refusals = json_array_new ();
   g_autoptr(JsonArray) ids = json_array_new ();
   g_autoptr(FcServerStmt) insert = NULL;
@@ -569,32 +585,16 @@ sync_post (FcServerRequest *request)
   g_autoptr(FcServerStmt) update = NULL;
   SyncContext ctx = { 0 };
   JsonObject *answer;
-  JsonArray *points;
-  const char *since_text = NULL;
-  gint64 since = -1, first, others = 1;
-  guint n;
+  guint n = json_array_get_length (job->points);
+  gint64 first, others = 1;
 
-  points = fc_validate_list (body, "points", TRUE, errors);
-  if (fc_json_has_member (body, "since") &&
-      (!fc_validate_string (body, "since", FALSE, FALSE, 64, errors, &since_text) ||
-       (since = fc_health_parse_cursor (since_text)) < 0))
-    fc_field_errors_add (errors, "since", "Not a cursor of GET data/?since=.");
-  if (points != NULL && json_array_get_length (points) > FC_HEALTH_SYNC_MAX_POINTS)
-    fc_field_errors_add (errors, "points", "Ensure this field has no more than %d elements.",
-                         FC_HEALTH_SYNC_MAX_POINTS);
-  if (!fc_field_errors_is_empty (errors)) {
-    fc_server_request_respond_errors (request, errors);
-    return;
-  }
-
-  n = json_array_get_length (points);
-  ctx.user_id = fc_server_request_get_user_id (request);
+  ctx.user_id = job->user_id;
   ctx.now = g_get_real_time ();
 
   /* Did anything of this user change between the device's cursor and this
    * request? If not, the device may move its cursor past this request's
    * own writes instead of pulling back what it just sent. */
-  if (since >= 0) {
+  if (job->since >= 0) {
     g_autoptr(FcServerStmt) check =
       fc_server_db_prepare (db, "SELECT (SELECT count(*) FROM health_data"
                                 "        WHERE user_id = ?1 AND seq > ?2)"
@@ -602,9 +602,9 @@ sync_post (FcServerRequest *request)
                                 "        WHERE user_id = ?1 AND seq > ?2)");
 
     sqlite3_bind_int64 (check, 1, ctx.user_id);
-    sqlite3_bind_int64 (check, 2, since);
+    sqlite3_bind_int64 (check, 2, job->since);
     others = fc_server_db_step_row (check) ? sqlite3_column_int64 (check, 0) : 1;
-    if (since > query_int (db, "SELECT last FROM health_sequence WHERE id = 1", 0))
+    if (job->since > query_int (db, "SELECT last FROM health_sequence WHERE id = 1", 0))
       others = 1;
   }
 
@@ -620,17 +620,15 @@ sync_post (FcServerRequest *request)
                                      " unit = ?4, recorded_at = ?5, stage = ?6, seq = ?9,"
                                      " updated_at = ?10 WHERE id = ?11 AND user_id = ?1"
                                      " AND source = ?7 AND client_id = ?8");
-  if (first == 0 || insert == NULL || existing == NULL || update == NULL) {
-    respond_server_error (request);
-    return;
-  }
+  if (first == 0 || insert == NULL || existing == NULL || update == NULL)
+    return NULL;
   ctx.insert = insert;
   ctx.existing = existing;
   ctx.update = update;
 
   for (guint i = 0; i < n; i++) {
     g_autoptr(FcFieldErrors) item_errors = fc_field_errors_new ();
-    JsonObject *item = fc_validate_list_item (points, i, item_errors);
+    JsonObject *item = fc_validate_list_item (job->points, i, item_errors);
     FcHealthPoint point = { 0 };
     gint64 id = 0;
 
@@ -641,8 +639,7 @@ sync_post (FcServerRequest *request)
         case SYNC_UNCHANGED: ctx.unchanged++; break;
         case SYNC_FAILED:
         default:
-          respond_server_error (request);
-          return;
+          return NULL;
       }
       json_array_add_int_element (ids, id);
     } else {
@@ -662,14 +659,47 @@ sync_post (FcServerRequest *request)
   json_object_set_int_member (answer, "refused", json_array_get_length (refusals));
   json_object_set_array_member (answer, "refusals", json_array_ref (refusals));
   json_object_set_array_member (answer, "ids", json_array_ref (ids));
-  if (since >= 0 && others == 0) {
+  if (job->since >= 0 && others == 0) {
     g_autofree char *cursor = fc_health_format_cursor (first + MAX (n, 1) - 1);
 
     json_object_set_string_member (answer, "cursor", cursor);
   } else {
     json_object_set_null_member (answer, "cursor");
   }
-  fc_server_request_respond_json (request, SOUP_STATUS_OK, object_node (answer));
+  *status = SOUP_STATUS_OK;
+  return object_node (answer);
+}
+
+/* POST sync/ {"points": [...], "since"?: CURSOR}: the shape is checked
+ * here, the points on a worker. */
+static void
+sync_post (FcServerRequest *request)
+{
+  JsonObject *body = fc_server_request_get_body (request);
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  const char *since_text = NULL;
+  gint64 since = -1;
+  JsonArray *points;
+  SyncJob *job;
+
+  points = fc_validate_list (body, "points", TRUE, errors);
+  if (fc_json_has_member (body, "since") &&
+      (!fc_validate_string (body, "since", FALSE, FALSE, 64, errors, &since_text) ||
+       (since = fc_health_parse_cursor (since_text)) < 0))
+    fc_field_errors_add (errors, "since", "Not a cursor of GET data/?since=.");
+  if (points != NULL && json_array_get_length (points) > FC_HEALTH_SYNC_MAX_POINTS)
+    fc_field_errors_add (errors, "points", "Ensure this field has no more than %d elements.",
+                         FC_HEALTH_SYNC_MAX_POINTS);
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
+
+  job = g_new0 (SyncJob, 1);
+  job->points = json_array_ref (points);
+  job->user_id = fc_server_request_get_user_id (request);
+  job->since = since;
+  fc_health_respond_off_loop (request, TRUE, sync_work, job, sync_job_free);
 }
 
 /* goals/: one row per user, every goal optional. */

@@ -1,0 +1,150 @@
+/* fc-health-worker.c — answers computed off the main loop
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A sync/ of 10,000 points is a few hundred milliseconds of SQLite work on
+ * a busy machine, and metrics over years of heart rate read a million
+ * index entries: on the main loop either would hold every other client for
+ * that long. Such work runs on a worker thread with a connection of its
+ * own to the same database file, in one transaction: WAL lets the main
+ * connection go on reading meanwhile; a write on it waits for the worker's
+ * commit (SQLite's busy timeout) instead of the whole loop waiting.
+ */
+
+#define G_LOG_DOMAIN "fc-health"
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "fc-health-private.h"
+
+/* A worker waits this long for the write lock (another upload). */
+#define WORKER_BUSY_TIMEOUT_MS 30000
+
+typedef struct {
+  FcServerRequest  *request;  /* main thread only */
+  char             *path;
+  gboolean          write;
+  FcHealthWorkFunc  work;
+  gpointer          data;
+  GDestroyNotify    destroy;
+
+  /* filled in by the worker */
+  JsonNode         *answer;
+  guint             status;
+} Job;
+
+static gboolean
+exec (sqlite3    *db,
+      const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) == SQLITE_OK)
+    return TRUE;
+  g_warning ("%s: %s", sql, message != NULL ? message : sqlite3_errmsg (db));
+  sqlite3_free (message);
+  return FALSE;
+}
+
+static void
+job_thread_cb (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Job *job = task_data;
+  sqlite3 *db = NULL;
+  int flags = (job->write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
+
+  job->status = SOUP_STATUS_OK;
+  if (sqlite3_open_v2 (job->path, &db, flags, NULL) != SQLITE_OK) {
+    g_warning ("Cannot open %s on a worker: %s", job->path, sqlite3_errmsg (db));
+    job->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  } else {
+    sqlite3_busy_timeout (db, WORKER_BUSY_TIMEOUT_MS);
+    if (!exec (db, "PRAGMA foreign_keys = ON") ||
+        !exec (db, job->write ? "BEGIN IMMEDIATE" : "BEGIN")) {
+      job->status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+    } else {
+      gboolean commit;
+
+      job->answer = job->work (db, job->data, &job->status);
+      commit = job->answer != NULL && job->status < 400;
+      if (!exec (db, commit ? "COMMIT" : "ROLLBACK") && commit) {
+        exec (db, "ROLLBACK");
+        g_clear_pointer (&job->answer, json_node_unref);
+      }
+      if (job->answer == NULL && job->status < 500)
+        job->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+    }
+  }
+  sqlite3_close_v2 (db);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+job_done_cb (GObject      *source_object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Job *job = user_data;
+
+  if (job->answer != NULL)
+    fc_server_request_respond_json (job->request, job->status, g_steal_pointer (&job->answer));
+  else if (job->status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    fc_server_request_respond_detail (job->request, job->status, "The database is busy; try again.");
+  else
+    fc_server_request_respond_detail (job->request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                      "A server error occurred.");
+
+  if (job->destroy != NULL)
+    job->destroy (job->data);
+  fc_server_request_unref (job->request);
+  g_free (job->path);
+  g_free (job);
+}
+
+void
+fc_health_respond_off_loop (FcServerRequest  *request,
+                            gboolean          write,
+                            FcHealthWorkFunc  work,
+                            gpointer          data,
+                            GDestroyNotify    destroy)
+{
+  sqlite3 *db = fc_server_request_get_db (request);
+  const char *path = sqlite3_db_filename (db, "main");
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  /* A database in memory has no second connection: work here. */
+  if (path == NULL || *path == '\0') {
+    guint status = SOUP_STATUS_OK;
+    JsonNode *answer = work (db, data, &status);
+
+    if (answer != NULL)
+      fc_server_request_respond_json (request, status, answer);
+    else
+      fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                        "A server error occurred.");
+    if (destroy != NULL)
+      destroy (data);
+    return;
+  }
+
+  job = g_new0 (Job, 1);
+  job->request = fc_server_request_ref (request);
+  job->path = g_strdup (path);
+  job->write = write;
+  job->work = work;
+  job->data = data;
+  job->destroy = destroy;
+
+  /* The job is freed by the callback, on the main thread, never by the
+   * task: the request and what @data holds belong to the main thread. */
+  task = g_task_new (NULL, NULL, job_done_cb, job);
+  g_task_set_source_tag (task, fc_health_respond_off_loop);
+  g_task_set_task_data (task, job, NULL);
+  g_task_run_in_thread (task, job_thread_cb);
+}
