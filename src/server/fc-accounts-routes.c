@@ -1075,6 +1075,12 @@ password_reset_cb (FcServerRequest *request)
                        "%s/api/v1/auth/oauth/password/reset/confirm/)",
                        base, uid, token, uid, token, base);
 
+    /* Nothing was written, but a mail is slow I/O: not while the
+     * request's transaction holds the write lock. */
+    if (!fc_server_request_commit (request)) {
+      respond_not_saved (request);
+      return;
+    }
     log_mail (request, subject.email, "Password reset on FitCore", body);
   }
   fc_server_request_respond_detail (request, SOUP_STATUS_OK, "Password reset e-mail has been sent.");
@@ -1254,7 +1260,9 @@ resend_email_cb (FcServerRequest *request)
     g_autofree char *address = g_strdup (fc_server_db_column_text (stmt, 1));
     g_autofree char *key = create_confirmation (request, sqlite3_column_int64 (stmt, 0));
 
-    if (key == NULL) {
+    /* The mail goes out once its key is saved: a key whose commit failed
+     * would confirm nothing. And not while the write lock is held. */
+    if (key == NULL || !fc_server_request_commit (request)) {
       respond_not_saved (request);
       return;
     }

@@ -11,10 +11,18 @@
 #include <string.h>
 
 #include "fc-json.h"
+#include "fc-server-db.h"
 #include "fc-server-private.h"
 #include "fc-validate.h"
 
 #define MAX_PAGE_SIZE 100
+
+/* Answers built off the main loop at once. Each holds its whole JSON tree
+ * (tens of megabytes for the largest plan) until it is written out, so
+ * more wait in line rather than all build together. */
+#define BUILD_WORKERS 2
+/* A worker's read connection waits this long for a lock (a checkpoint). */
+#define READ_BUSY_TIMEOUT_MS 5000
 
 static void
 uploaded_file_free (gpointer data)
@@ -701,18 +709,14 @@ page_link (FcServerRequest *self,
   return node;
 }
 
-void
-fc_server_request_respond_page (FcServerRequest *self,
-                                gint64           count,
-                                JsonArray       *results)
+/* A page's object up to its "results", which go last. */
+static JsonObject *
+page_envelope (FcServerRequest *self,
+               gint64           count)
 {
   JsonObject *object = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  gint64 n_pages;
+  gint64 n_pages = MAX (1, (count + self->page_size - 1) / self->page_size);
 
-  g_return_if_fail (self->page_size > 0);
-
-  n_pages = MAX (1, (count + self->page_size - 1) / self->page_size);
   json_object_set_int_member (object, "count", count);
   if (self->page < n_pages)
     json_object_set_member (object, "next", page_link (self, self->page + 1));
@@ -722,8 +726,313 @@ fc_server_request_respond_page (FcServerRequest *self,
     json_object_set_member (object, "previous", page_link (self, self->page == 2 ? 0 : self->page - 1));
   else
     json_object_set_null_member (object, "previous");
-  json_object_set_array_member (object, "results", json_array_ref (results));
+  return object;
+}
 
+void
+fc_server_request_respond_page (FcServerRequest *self,
+                                gint64           count,
+                                JsonArray       *results)
+{
+  JsonObject *object;
+  JsonNode *node;
+
+  g_return_if_fail (self->page_size > 0);
+
+  object = page_envelope (self, count);
+  json_object_set_array_member (object, "results", json_array_ref (results));
+  node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, object);
   fc_server_request_respond_json (self, SOUP_STATUS_OK, node);
+}
+
+gboolean
+fc_server_request_commit (FcServerRequest *self)
+{
+  sqlite3 *db = fc_server_request_get_db (self);
+  gboolean committed;
+
+  if (sqlite3_get_autocommit (db))
+    return TRUE;
+  committed = fc_server_db_end (db, TRUE);
+  /* The framework ends the handler's transaction when it returns. Only
+   * this connection writes, so nothing can hold the lock this waits for. */
+  if (!fc_server_db_begin (db))
+    g_warning ("%s %s: cannot reopen the transaction after an early commit",
+               fc_server_request_get_method (self), fc_server_request_get_path (self));
+  return committed;
+}
+
+/* Answers built off the main loop: read connections, one per worker at a
+ * time, kept on the server object for the next answer. */
+
+#define READ_POOL_DATA "fc-read-pool"
+
+typedef struct {
+  GMutex     mutex;
+  char      *path;
+  GPtrArray *idle;   /* sqlite3 *, read-only */
+} ReadPool;
+
+static void
+read_pool_clear (gpointer data)
+{
+  ReadPool *pool = data;
+
+  for (guint i = 0; i < pool->idle->len; i++)
+    sqlite3_close_v2 (g_ptr_array_index (pool->idle, i));
+  g_ptr_array_unref (pool->idle);
+  g_free (pool->path);
+  g_mutex_clear (&pool->mutex);
+}
+
+static void
+read_pool_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, read_pool_clear);
+}
+
+/* The server's pool, or NULL for a database in memory, which no second
+ * connection can see. */
+static ReadPool *
+read_pool_get (FcServerRequest *self)
+{
+  ReadPool *pool = g_object_get_data (G_OBJECT (self->server), READ_POOL_DATA);
+  const char *path;
+
+  if (pool != NULL)
+    return pool;
+  path = sqlite3_db_filename (fc_server_request_get_db (self), "main");
+  if (path == NULL || *path == '\0')
+    return NULL;
+
+  pool = g_atomic_rc_box_new0 (ReadPool);
+  g_mutex_init (&pool->mutex);
+  pool->path = g_strdup (path);
+  pool->idle = g_ptr_array_new ();
+  g_object_set_data_full (G_OBJECT (self->server), READ_POOL_DATA, pool, read_pool_unref);
+  return pool;
+}
+
+/* On a worker: an idle connection, or a new one; NULL after logging. */
+static sqlite3 *
+read_pool_take (ReadPool *pool)
+{
+  sqlite3 *db = NULL;
+
+  g_mutex_lock (&pool->mutex);
+  if (pool->idle->len > 0)
+    db = g_ptr_array_steal_index_fast (pool->idle, pool->idle->len - 1);
+  g_mutex_unlock (&pool->mutex);
+  if (db != NULL)
+    return db;
+
+  if (sqlite3_open_v2 (pool->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK) {
+    g_warning ("Cannot open %s for reading: %s", pool->path,
+               db != NULL ? sqlite3_errmsg (db) : "out of memory");
+    sqlite3_close_v2 (db);
+    return NULL;
+  }
+  sqlite3_busy_timeout (db, READ_BUSY_TIMEOUT_MS);
+  return db;
+}
+
+static void
+read_pool_give_back (ReadPool *pool,
+                     sqlite3  *db)
+{
+  g_mutex_lock (&pool->mutex);
+  if (pool->idle->len < BUILD_WORKERS) {
+    g_ptr_array_add (pool->idle, db);
+    db = NULL;
+  }
+  g_mutex_unlock (&pool->mutex);
+  if (db != NULL)
+    sqlite3_close_v2 (db);
+}
+
+typedef struct {
+  ReadPool          *pool;     /* a reference */
+  FcServerBuildFunc  build;
+  gpointer           data;
+  GDestroyNotify     destroy;
+  JsonObject        *page;     /* a page's object, without its results; or NULL */
+  guint              status;
+} BuildJob;
+
+static void
+build_job_free (gpointer data)
+{
+  BuildJob *job = data;
+
+  if (job->destroy != NULL)
+    job->destroy (job->data);
+  g_clear_pointer (&job->page, json_object_unref);
+  read_pool_unref (job->pool);
+  g_free (job);
+}
+
+typedef struct {
+  guint   status;
+  GBytes *body;      /* NULL: the build failed */
+} BuildResult;
+
+static void
+build_result_free (gpointer data)
+{
+  BuildResult *result = data;
+
+  g_clear_pointer (&result->body, g_bytes_unref);
+  g_free (result);
+}
+
+/* Runs @build and writes its answer out; NULL when it fails. */
+static GBytes *
+build_body (sqlite3           *db,
+            FcServerBuildFunc  build,
+            gpointer           data,
+            JsonObject        *page,
+            guint             *status)
+{
+  g_autoptr(JsonNode) node = build (db, data, status);
+  char *text;
+
+  if (node == NULL)
+    return NULL;
+  if (page != NULL) {
+    JsonNode *results = g_steal_pointer (&node);
+
+    json_object_set_member (page, "results", results);
+    node = json_node_init_object (json_node_alloc (), page);
+  }
+  text = fc_server_json_to_string (node);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+static void
+build_worker_cb (gpointer data,
+                 gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  BuildJob *job = g_task_get_task_data (task);
+  BuildResult *result = g_new0 (BuildResult, 1);
+  sqlite3 *db = read_pool_take (job->pool);
+
+  result->status = job->status;
+  if (db != NULL) {
+    /* One snapshot for every query of the answer. */
+    if (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
+      result->body = build_body (db, job->build, job->data, job->page, &result->status);
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+    } else {
+      g_warning ("Cannot begin a read: %s", sqlite3_errmsg (db));
+    }
+    read_pool_give_back (job->pool, db);
+  }
+  g_task_return_pointer (task, result, build_result_free);
+}
+
+static GThreadPool *
+build_pool (void)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (build_worker_cb, NULL, BUILD_WORKERS, FALSE,
+                                                 NULL));
+  return pool;
+}
+
+static void
+on_built_cb (GObject      *source,
+             GAsyncResult *async_result,
+             gpointer      user_data)
+{
+  g_autoptr(FcServerRequest) self = user_data;
+  BuildResult *result = g_task_propagate_pointer (G_TASK (async_result), NULL);
+
+  if (result == NULL || result->body == NULL)
+    fc_server_request_respond_detail (self, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                      "A server error occurred.");
+  else
+    fc_server_request_respond_raw (self, result->status, "application/json", result->body);
+  if (result != NULL)
+    build_result_free (result);
+}
+
+static void
+respond_built (FcServerRequest   *self,
+               guint              status,
+               JsonObject        *page,
+               FcServerBuildFunc  build,
+               gpointer           data,
+               GDestroyNotify     destroy)
+{
+  ReadPool *pool = read_pool_get (self);
+  BuildJob *job;
+  GTask *task;
+
+  if (pool == NULL) {
+    g_autoptr(GBytes) body = build_body (fc_server_request_get_db (self), build, data, page,
+                                         &status);
+
+    if (destroy != NULL)
+      destroy (data);
+    g_clear_pointer (&page, json_object_unref);
+    if (body == NULL)
+      fc_server_request_respond_detail (self, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                        "A server error occurred.");
+    else
+      fc_server_request_respond_raw (self, status, "application/json", body);
+    return;
+  }
+
+  /* The worker's connection sees only what is committed. */
+  if (!fc_server_request_commit (self)) {
+    if (destroy != NULL)
+      destroy (data);
+    g_clear_pointer (&page, json_object_unref);
+    fc_server_request_respond_detail (self, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                      "A server error occurred.");
+    return;
+  }
+
+  job = g_new0 (BuildJob, 1);
+  job->pool = g_atomic_rc_box_acquire (pool);
+  job->build = build;
+  job->data = data;
+  job->destroy = destroy;
+  job->page = page;
+  job->status = status;
+  /* The request is the callback's: only the main thread touches it. */
+  task = g_task_new (NULL, NULL, on_built_cb, fc_server_request_ref (self));
+  g_task_set_source_tag (task, respond_built);
+  g_task_set_task_data (task, job, build_job_free);
+  g_thread_pool_push (build_pool (), task, NULL);
+}
+
+void
+fc_server_request_respond_built (FcServerRequest   *self,
+                                 guint              status,
+                                 FcServerBuildFunc  build,
+                                 gpointer           data,
+                                 GDestroyNotify     destroy)
+{
+  g_return_if_fail (build != NULL);
+
+  respond_built (self, status, NULL, build, data, destroy);
+}
+
+void
+fc_server_request_respond_page_built (FcServerRequest   *self,
+                                      gint64             count,
+                                      FcServerBuildFunc  build,
+                                      gpointer           data,
+                                      GDestroyNotify     destroy)
+{
+  g_return_if_fail (build != NULL);
+  g_return_if_fail (self->page_size > 0);
+
+  respond_built (self, SOUP_STATUS_OK, page_envelope (self, count), build, data, destroy);
 }

@@ -134,6 +134,49 @@ void             fc_server_request_respond_page  (FcServerRequest *self,
                                                   gint64           count,
                                                   JsonArray       *results);
 
+/* Answers built off the main loop. A year-long meal plan is megabytes of
+ * JSON and takes the better part of a second to read and write out; built
+ * on the main loop, it would hold every other client for that long.
+ *
+ * @build runs on a worker thread with its own read-only connection to the
+ * database, inside one read transaction, and returns the node to send
+ * (NULL: the request answers 500). It may change *@status (a 404 when the
+ * object went away meanwhile). @data goes to @build and then to @destroy,
+ * on whichever thread: give it plain values, never the request.
+ *
+ * In a write's handler, the framework's transaction is committed first, so
+ * that the worker reads what the request wrote and the answer still goes
+ * out only after a successful commit (a failed one answers 500); the
+ * request's Idempotency-Key record then follows in a transaction of its
+ * own, as for any handler that answers asynchronously. Call it outside the
+ * handler's own fc_server_db_begin()/_end() pairs. A database kept in
+ * memory has no second connection: the answer is then built at once. */
+typedef JsonNode *(*FcServerBuildFunc) (sqlite3  *db,
+                                        gpointer  data,
+                                        guint    *status);
+
+void             fc_server_request_respond_built (FcServerRequest   *self,
+                                                  guint              status,
+                                                  FcServerBuildFunc  build,
+                                                  gpointer           data,
+                                                  GDestroyNotify     destroy);
+/* fc_server_request_respond_page() for results that @build returns as an
+ * array node, built the same way; call fc_server_request_paginate()
+ * first. */
+void             fc_server_request_respond_page_built (FcServerRequest   *self,
+                                                       gint64             count,
+                                                       FcServerBuildFunc  build,
+                                                       gpointer           data,
+                                                       GDestroyNotify     destroy);
+/* Commits the framework's transaction before the handler returns, for work
+ * that must follow a durable write and must not hold the write lock (a
+ * mail, an answer built off the main loop), and opens a new one for the
+ * rest of the handler. FALSE when the commit failed: nothing was written,
+ * and the caller answers 500. TRUE at once outside a transaction (an
+ * asynchronous continuation that committed its own). Not inside the
+ * handler's own fc_server_db_begin()/_end() pairs. */
+gboolean         fc_server_request_commit        (FcServerRequest *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcServerRequest, fc_server_request_unref)
 
 G_END_DECLS

@@ -12,9 +12,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fc-json.h"
 #include "fc-server-test-util.h"
@@ -245,6 +249,176 @@ test_hash_queue_bounded (void)
   g_assert_cmpuint (status, ==, 200);
 }
 
+/* The server's mail_file as a FIFO: a full disk (RLIMIT_FSIZE) stops
+ * writes to files, not to pipes, so the mails still get through. The test
+ * holds both ends, so the server's open never waits for a reader. */
+typedef struct {
+  char *dir;
+  char *path;
+  int   fd;
+} MailPipe;
+
+static MailPipe *
+mail_pipe_new (void)
+{
+  MailPipe *pipe = g_new0 (MailPipe, 1);
+
+  pipe->dir = g_dir_make_tmp ("fitcore-mail-XXXXXX", NULL);
+  g_assert_nonnull (pipe->dir);
+  pipe->path = g_build_filename (pipe->dir, "mail.fifo", NULL);
+  g_assert_cmpint (mkfifo (pipe->path, 0600), ==, 0);
+  pipe->fd = open (pipe->path, O_RDWR | O_NONBLOCK);
+  g_assert_cmpint (pipe->fd, >=, 0);
+  return pipe;
+}
+
+/* Every mail written since the last call. The server writes a mail before
+ * it answers, so once the answer is in, so is the mail. */
+static char *
+mail_pipe_read (MailPipe *pipe)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char buffer[4096];
+  gssize n;
+
+  while ((n = read (pipe->fd, buffer, sizeof buffer)) > 0)
+    g_string_append_len (text, buffer, n);
+  g_assert_true (n == 0 || errno == EAGAIN);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+mail_pipe_free (MailPipe *pipe)
+{
+  close (pipe->fd);
+  g_unlink (pipe->path);
+  g_rmdir (pipe->dir);
+  g_free (pipe->path);
+  g_free (pipe->dir);
+  g_free (pipe);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MailPipe, mail_pipe_free)
+
+/* resend-email/ wrote the mail inside the request's transaction: on a full
+ * disk the mail went out with a key that the failed commit then lost. */
+static void
+test_mail_after_commit (void)
+{
+  g_autoptr(MailPipe) mail = mail_pipe_new ();
+  g_autofree char *extra = g_strdup_printf ("mail_file=%s", mail->path);
+  g_autoptr(FcTestServer) server = start_server_ignoring_sigxfsz (extra);
+  g_autofree char *access = fc_st_register (server, "unverified@fitcore.test");
+  static const char resend[] = "{\"email\":\"unverified@fitcore.test\"}";
+  g_autoptr(FcTestResponse) lost = NULL;
+  g_autoptr(FcTestResponse) sent = NULL;
+  g_autoptr(FcTestResponse) verified = NULL;
+  g_autofree char *registration_mail = mail_pipe_read (mail);
+  g_autofree char *lost_mail = NULL;
+  g_autofree char *sent_mail = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *verify = NULL;
+  const char *found;
+  sqlite3 *db;
+
+  g_assert_nonnull (strstr (registration_mail, "mail to unverified@fitcore.test"));
+
+  set_disk_full (server, TRUE);
+  lost = fc_test_request (server, "POST", AUTH "registration/resend-email/", NULL, resend);
+  lost_mail = mail_pipe_read (mail);
+  set_disk_full (server, FALSE);
+  g_assert_cmpuint (lost->status, >=, 500);
+  g_assert_cmpstr (lost_mail, ==, "");
+  db = fc_st_open_db (server);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM email_confirmations"), ==, 1);
+  sqlite3_close (db);
+
+  /* With room on the disk, the mail goes out and its key works. */
+  sent = fc_test_request (server, "POST", AUTH "registration/resend-email/", NULL, resend);
+  g_assert_cmpuint (sent->status, ==, 200);
+  sent_mail = mail_pipe_read (mail);
+  g_assert_nonnull (strstr (sent_mail, "mail to unverified@fitcore.test"));
+  found = strstr (sent_mail, "{\"key\": \"");
+  g_assert_nonnull (found);
+  found += strlen ("{\"key\": \"");
+  key = g_strndup (found, strcspn (found, "\""));
+  verify = g_strdup_printf ("{\"key\":\"%s\"}", key);
+  verified = fc_test_request (server, "POST", AUTH "registration/verify-email/", NULL, verify);
+  g_assert_cmpuint (verified->status, ==, 200);
+}
+
+/* A heavy plan's answer is built off the main loop after an early commit
+ * (src/server/fc-server-request.c): on a full disk that commit fails, and
+ * the answer is a 500 with no plan left behind, never a 201. */
+static void
+test_plan_answer_after_commit (void)
+{
+  g_autoptr(FcTestServer) server = start_server_ignoring_sigxfsz (NULL);
+  g_autofree char *access = fc_st_register (server, "planner@fitcore.test");
+  g_autoptr(GString) plan = g_string_new ("{\"name\":\"Year\",\"duration_days\":366,"
+                                          "\"scheduled_meals_payload\":[");
+  g_autoptr(FcTestResponse) food = NULL;
+  g_autoptr(FcTestResponse) meal_a = NULL;
+  g_autoptr(FcTestResponse) meal_b = NULL;
+  g_autoptr(FcTestResponse) lost = NULL;
+  g_autoptr(FcTestResponse) created = NULL;
+  g_autoptr(FcTestResponse) fetched = NULL;
+  g_autofree char *meal_body = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *created_text = NULL;
+  g_autofree char *fetched_text = NULL;
+  gint64 food_id = 0, meal_ids[2] = { 0 }, plan_id = 0;
+  sqlite3 *db;
+
+  food = fc_test_request (server, "POST", "/api/v1/nutrition/foods/", access,
+                          "{\"name\":\"Rice\",\"calories\":130,\"protein\":2.7,"
+                          "\"carbohydrates\":28,\"fat\":0.3}");
+  g_assert_cmpuint (food->status, ==, 201);
+  g_assert_true (fc_json_get_int (fc_test_response_object (food), "id", &food_id));
+  meal_body = g_strdup_printf ("{\"name\":\"Bowl\",\"meal_time_category\":\"LN\","
+                               "\"meal_items\":[{\"food\":%" G_GINT64_FORMAT "}]}", food_id);
+  meal_a = fc_test_request (server, "POST", "/api/v1/nutrition/meals/", access, meal_body);
+  meal_b = fc_test_request (server, "POST", "/api/v1/nutrition/meals/", access, meal_body);
+  g_assert_cmpuint (meal_a->status, ==, 201);
+  g_assert_cmpuint (meal_b->status, ==, 201);
+  g_assert_true (fc_json_get_int (fc_test_response_object (meal_a), "id", &meal_ids[0]));
+  g_assert_true (fc_json_get_int (fc_test_response_object (meal_b), "id", &meal_ids[1]));
+  /* 732 entries of a one-item meal: heavier than what is answered inline. */
+  for (guint day = 1; day <= 366; day++)
+    for (guint m = 0; m < 2; m++)
+      g_string_append_printf (plan, "%s{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":%u}",
+                              day == 1 && m == 0 ? "" : ",", meal_ids[m], day);
+  g_string_append (plan, "]}");
+
+  set_disk_full (server, TRUE);
+  lost = fc_test_request (server, "POST", "/api/v1/nutrition/meal-plans/", access, plan->str);
+  set_disk_full (server, FALSE);
+  g_assert_cmpuint (lost->status, >=, 500);
+  {
+    g_autofree char *body = fc_st_body (lost);
+
+    g_assert_null (strstr (body, "scheduled_meals"));
+  }
+  db = fc_st_open_db (server);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM meal_plans"), ==, 0);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM scheduled_meals"), ==, 0);
+  sqlite3_close (db);
+
+  /* With room, it is saved, and the answer is the plan as a GET reads it,
+   * byte for byte. */
+  created = fc_test_request (server, "POST", "/api/v1/nutrition/meal-plans/", access, plan->str);
+  g_assert_cmpuint (created->status, ==, 201);
+  g_assert_true (fc_json_get_int (fc_test_response_object (created), "id", &plan_id));
+  path = g_strdup_printf ("/api/v1/nutrition/meal-plans/%" G_GINT64_FORMAT "/", plan_id);
+  fetched = fc_test_request (server, "GET", path, access, NULL);
+  g_assert_cmpuint (fetched->status, ==, 200);
+  created_text = fc_st_body (created);
+  fetched_text = fc_st_body (fetched);
+  g_assert_cmpstr (created_text, ==, fetched_text);
+  g_assert_cmpuint (json_array_get_length (fc_json_get_array (fc_test_response_object (fetched),
+                                                              "scheduled_meals")), ==, 732);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -255,6 +429,8 @@ main (int   argc,
   g_test_add_func ("/server/faults/disk-full", test_disk_full);
   g_test_add_func ("/server/faults/ids-not-reused", test_ids_not_reused);
   g_test_add_func ("/server/faults/hash-queue-bounded", test_hash_queue_bounded);
+  g_test_add_func ("/server/faults/mail-after-commit", test_mail_after_commit);
+  g_test_add_func ("/server/faults/plan-answer-after-commit", test_plan_answer_after_commit);
 
   return g_test_run ();
 }

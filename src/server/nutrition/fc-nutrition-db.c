@@ -507,6 +507,22 @@ fc_nutrition_plan_to_json (sqlite3 *db,
   return json_builder_get_root (builder);
 }
 
+gint64
+fc_nutrition_plan_weight (sqlite3 *db,
+                          gint64   plan_id)
+{
+  /* Every entry copies its meal's whole object, items and foods included:
+   * the copies are what take the time. */
+  g_autoptr(FcNutritionStmt) stmt = prepare_for_id (db,
+    "SELECT (SELECT COUNT(*) FROM scheduled_meals WHERE meal_plan_id = ?1)"
+    " + (SELECT COUNT(*) FROM scheduled_meals s JOIN meal_items i ON i.meal_id = s.meal_id"
+    "    WHERE s.meal_plan_id = ?1)", plan_id);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return G_MAXINT64;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
 /* What a plan answers beyond its free text, from the wire shapes with a
  * margin (json-glib writes doubles with up to 17 digits): a meal item with
  * its food_detail, a meal with its totals, user_detail and timestamps, a

@@ -479,7 +479,6 @@ finish (Generation *self,
   g_autoptr(FcMealPlan) plan = proposed;
   g_autoptr(GError) error = NULL;
   g_autoptr(FcFieldErrors) size_errors = fc_field_errors_new ();
-  JsonNode *node;
   gint64 plan_id;
 
   if (plan == NULL) {
@@ -509,14 +508,14 @@ finish (Generation *self,
     fc_server_request_respond_errors (request, size_errors);
     return;
   }
-  node = plan_id != 0 ? fc_nutrition_plan_to_json (db, plan_id,
-                                                   fc_server_request_get_user_id (request)) : NULL;
-  if (!fc_server_db_end (db, node != NULL) || node == NULL) {
-    g_clear_pointer (&node, json_node_unref);
+  if (!fc_server_db_end (db, plan_id != 0) || plan_id == 0) {
     respond_server_error (request);
     return;
   }
-  fc_server_request_respond_json (request, 201, node);
+  /* Outside the savepoint, so that a heavy plan's answer can follow the
+   * commit; within the framework's transaction (a plan made at once) or
+   * after this one's (an answer of the model's). */
+  fc_nutrition_respond_plan (request, SOUP_STATUS_CREATED, plan_id);
 }
 
 /* The model's plan, if it names only foods the caller may use and fits the

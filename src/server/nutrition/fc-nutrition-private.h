@@ -103,6 +103,17 @@ gboolean         fc_nutrition_check_plans_size (sqlite3       *db,
                                                 const char    *field,
                                                 FcFieldErrors *errors);
 
+/* How much work @plan_id's answer is: its schedule entries plus the meal
+ * items they repeat (G_MAXINT64 when SQLite fails). */
+gint64           fc_nutrition_plan_weight  (sqlite3         *db,
+                                            gint64           plan_id);
+/* Answers @status with @plan_id as its owner sees it, built off the main
+ * loop when it is heavy (fc-nutrition-routes.c). In a write's handler,
+ * outside its own savepoints. */
+void             fc_nutrition_respond_plan (FcServerRequest *request,
+                                            guint            status,
+                                            gint64           plan_id);
+
 /* POST api/v1/nutrition/generate/ (fc-nutrition-generate.c). */
 void             fc_nutrition_generate     (FcServerRequest *request);
 
