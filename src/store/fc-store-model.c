@@ -42,6 +42,9 @@ typedef struct {
   guint               limit;
   GObject            *after;
   guint               filter_serial;
+  /* The answer, taken on the model's context. */
+  gpointer            result;
+  GError             *error;
 } ReadJob;
 
 typedef struct {
@@ -105,14 +108,26 @@ filter_clear (FcStoreModelFilter *filter)
   g_clear_pointer (&filter->text2, g_free);
 }
 
+static void refresh_result_free (RefreshResult *result);
+
 static void
 read_job_free (ReadJob *job)
 {
+  g_assert (job->result == NULL);
+  g_clear_error (&job->error);
   filter_clear (&job->filter);
   g_clear_pointer (&job->starts, g_array_unref);
   g_clear_object (&job->after);
   g_clear_object (&job->task);
   g_free (job);
+}
+
+/* Windows past the end are NULL. */
+static void
+items_free (gpointer items)
+{
+  if (items != NULL)
+    g_ptr_array_unref (items);
 }
 
 static void
@@ -158,7 +173,7 @@ run_read (Reader   *reader,
     RefreshResult *result = g_new0 (RefreshResult, 1);
     GArray *starts = job->starts;
 
-    result->windows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+    result->windows = g_ptr_array_new_with_free_func (items_free);
     /* The first start is always 0 and carries the count. */
     result->starts = g_array_new (FALSE, FALSE, sizeof (guint));
     for (guint i = 0; i < starts->len; i++) {
@@ -199,34 +214,44 @@ run_read (Reader   *reader,
   return job->read (db, &job->filter, job->start, job->limit, job->after, NULL, error);
 }
 
+/* Back on the model's context, where the task is answered and freed: the
+ * task holds the model, which must not be let go on the reader thread. */
+static gboolean
+read_complete_cb (gpointer user_data)
+{
+  ReadJob *job = user_data;
+
+  if (job->error != NULL)
+    g_task_return_error (job->task, g_steal_pointer (&job->error));
+  else if (job->starts != NULL)
+    g_task_return_pointer (job->task, g_steal_pointer (&job->result),
+                           (GDestroyNotify) refresh_result_free);
+  else
+    g_task_return_pointer (job->task, g_steal_pointer (&job->result),
+                           (GDestroyNotify) g_ptr_array_unref);
+  read_job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 reader_thread_func (gpointer data,
                     gpointer user_data)
 {
   ReadJob *job = data;
   Reader *reader = user_data;
-  g_autoptr(GError) error = NULL;
-  gpointer result = NULL;
 
   /* A cancelled read never starts. */
-  if (g_task_return_error_if_cancelled (job->task)) {
-    read_job_free (job);
-    return;
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (job->task), &job->error)) {
+    /* answered below */
+  } else if (reader_open (reader, &job->error) &&
+             fc_store_db_exec (&reader->db, "BEGIN", &job->error)) {
+    job->result = run_read (reader, job, &job->error);
+    sqlite3_exec (reader->db.handle, job->result != NULL ? "COMMIT" : "ROLLBACK", NULL, NULL,
+                  NULL);
   }
 
-  if (reader_open (reader, &error) &&
-      fc_store_db_exec (&reader->db, "BEGIN", &error)) {
-    result = run_read (reader, job, &error);
-    sqlite3_exec (reader->db.handle, result != NULL ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
-  }
-
-  if (result == NULL)
-    g_task_return_error (job->task, g_steal_pointer (&error));
-  else if (job->starts != NULL)
-    g_task_return_pointer (job->task, result, (GDestroyNotify) refresh_result_free);
-  else
-    g_task_return_pointer (job->task, result, (GDestroyNotify) g_ptr_array_unref);
-  read_job_free (job);
+  g_main_context_invoke_full (g_task_get_context (job->task), G_PRIORITY_DEFAULT,
+                              read_complete_cb, job, NULL);
 }
 
 static void

@@ -91,6 +91,116 @@ test_food_model_follows_writes (void)
   st_close (g_steal_pointer (&store));
 }
 
+
+/* Foods named so that name order is id order: "Food 00000" … */
+static void
+upsert_numbered_foods (FcStore *store,
+                       guint    first,
+                       guint    n)
+{
+  g_autoptr(GString) json = g_string_new ("[");
+
+  for (guint i = first; i < first + n; i++)
+    g_string_append_printf (json, "%s{\"id\":%u,\"name\":\"Food %05u\",\"is_public\":true}",
+                            i > first ? "," : "", i + 1, i);
+  g_string_append_c (json, ']');
+  st_upsert (store, FC_STORE_FOODS, json->str);
+}
+
+/* Issue 11: the list of every food is read in windows. Before, the model
+ * held its whole answer (and listed only the first 200). */
+static void
+test_food_model_windows (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(FcFoodListModel) model = NULL;
+  g_autoptr(FcFoodItem) far = NULL;
+  g_autoptr(FcFoodItem) again = NULL;
+  Change change = { 0 };
+  guint n_windows = 0;
+  guint n = 2000;
+
+  upsert_numbered_foods (store, 0, n);
+  model = fc_food_list_model_new (store);
+  wait_loaded (FC_STORE_MODEL (model));
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed_cb), &change);
+
+  /* The count is the table's; only the first window is read. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n);
+  g_assert_cmpuint (fc_store_model_get_n_cached (FC_STORE_MODEL (model), &n_windows), ==,
+                    FC_STORE_MODEL_WINDOW);
+  g_assert_cmpuint (n_windows, ==, 1);
+
+  /* A row far down comes as a placeholder, then for real, told by
+   * items-changed on its position. */
+  far = g_list_model_get_item (G_LIST_MODEL (model), 1234);
+  g_assert_nonnull (far);
+  g_assert_cmpstr (fc_food_item_get_name (far), ==, "");
+  while (change.count == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (change.position, ==, 1234);
+  g_assert_cmpuint (change.removed, ==, 1);
+  g_assert_cmpuint (change.added, ==, 1);
+  g_clear_object (&far);
+  far = g_list_model_get_item (G_LIST_MODEL (model), 1234);
+  g_assert_cmpstr (fc_food_item_get_name (far), ==, "Food 01234");
+  again = g_list_model_get_item (G_LIST_MODEL (model), 1234);
+  g_assert_true (again == far);
+  g_clear_object (&again);
+  /* Keyset and offset reads agree with the order. */
+  again = g_list_model_get_item (G_LIST_MODEL (model), 1399);
+  g_assert_cmpstr (fc_food_item_get_name (again), ==, "Food 01399");
+  g_clear_object (&again);
+
+  /* Walking the whole list keeps a few windows, not the table: only the
+   * windows whose rows someone holds stay beyond those. */
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(FcFoodItem) item = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+    g_assert_nonnull (item);
+  }
+  while (fc_store_model_get_n_cached (FC_STORE_MODEL (model), &n_windows) == 0 ||
+         g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_windows, <=, 5);
+  g_assert_cmpuint (fc_store_model_get_n_cached (FC_STORE_MODEL (model), NULL), <=,
+                    5 * FC_STORE_MODEL_WINDOW);
+
+  /* A food added before the row we hold: the held row is replaced in
+   * place by the row now there, and the list grows at its end. */
+  change = (Change) { 0 };
+  g_clear_pointer (&far, g_object_unref);
+  far = g_list_model_get_item (G_LIST_MODEL (model), 1234);
+  while (g_main_context_pending (NULL) || fc_store_model_get_loading (FC_STORE_MODEL (model)))
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_pointer (&far, g_object_unref);
+  far = g_list_model_get_item (G_LIST_MODEL (model), 1234);
+  g_assert_cmpstr (fc_food_item_get_name (far), ==, "Food 01234");
+  change = (Change) { 0 };
+  st_upsert (store, FC_STORE_FOODS, "[{\"id\":900000,\"name\":\"Food 00010a\"}]");
+  wait_loaded (FC_STORE_MODEL (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n + 1);
+  g_clear_pointer (&far, g_object_unref);
+  far = g_list_model_get_item (G_LIST_MODEL (model), 1234);
+  g_assert_cmpstr (fc_food_item_get_name (far), ==, "Food 01233");
+  again = g_list_model_get_item (G_LIST_MODEL (model), n);
+  g_assert_nonnull (again);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), n + 1));
+  g_clear_object (&again);
+  g_clear_object (&far);
+
+  /* A category narrows the count as well. */
+  fc_food_list_model_set_category (model, "XX");
+  wait_loaded (FC_STORE_MODEL (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  fc_food_list_model_set_category (model, NULL);
+  wait_loaded (FC_STORE_MODEL (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n + 1);
+
+  g_assert_finalize_object (g_steal_pointer (&model));
+  st_close (g_steal_pointer (&store));
+}
+
 static void
 test_outbox_model_attention (void)
 {
@@ -134,6 +244,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store/model/foods-follow-writes", test_food_model_follows_writes);
+  g_test_add_func ("/store/model/foods-windows", test_food_model_windows);
   g_test_add_func ("/store/model/outbox-attention", test_outbox_model_attention);
 
   return g_test_run ();
