@@ -7,7 +7,9 @@
 # match, builds a meal of two foods with servings and checks the live total
 # is the sum of the demo foods' values, saves, syncs with Ctrl+R and checks
 # over HTTP that the server has the meal with those items and servings.
-# Then copies, deletes (and undoes), edits the meal; makes a food; builds a
+# Then copies, deletes (and undoes), edits the meal; makes a food; saves a
+# meal just after the server went away (the toast says it will sync when
+# online, the row waits, and it syncs once the server is back); builds a
 # meal with the server stopped and sees it reach the server once it is
 # back; edits a public food as staff; and takes screenshots (Foods, the
 # editors, a 360 px window, dark mode). Prints TAP.
@@ -27,15 +29,17 @@ import time
 import pyatspi
 
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
-from fcatspi import (ancestors, catch_toast, click, extents, find, find_all, find_app, find_shown,
-                     key, on_screen, poll, screenshot, scroll_into_view, stop,
-                     type_text)
+from fcatspi import (_small_subtree, _toast_in, ancestors, catch_toast, click, extents, find,
+                     find_all, find_app, find_shown, hover, key, on_screen, poll, screenshot,
+                     scroll_into_view, stop, type_text)
 
 DEMO_FOODS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'server',
                           'nutrition', 'demo-foods.tsv')
 SEARCH = 'yogurt'
 MEAL_NAME = 'Test Lunch'
 OFFLINE_MEAL = 'Offline Snack'
+GONE_MEAL = 'Unsent Dinner'
+WILL_SYNC = 'Saved — will sync when online'
 STAFF_EMAIL = 'admin@fitcore.local'
 STAFF_PASSWORD = 'fitcore-admin'
 NEW_FOOD = {'name': 'Test Granola', 'calories': '450', 'protein': '10', 'carbohydrates': '60',
@@ -483,6 +487,64 @@ def delete_and_undo(tap, pid, window, url, artifacts):
     tap.check(server_meal(url, MEAL_NAME) is not None, 'an undone delete never reaches the server')
 
 
+def toast_texts(toast):
+    return [n.name for n in (_small_subtree(toast) or []) if n.getRoleName() == 'label']
+
+
+def save_while_server_gone(tap, pid, app_node, window, server, server_binary, url, tmp):
+    """The server goes away while the app still thinks it is online: a meal
+    saved then says it will sync when online (the toast follows the write's
+    outbox row), its row waits, and it reaches the server once it is back.
+    Returns the server process running at the end."""
+    stop(server)
+    editor = banana_meal(tap, pid, app_node, window, GONE_MEAL, 'with the server just stopped')
+    if editor is None:
+        return server
+    own = find(window, 'list', 'My Meals')
+    scopes = ancestors(own) if own is not None else [window]
+    seen = []
+
+    def saved_toast(toast, nodes):
+        texts = [n.name for n in nodes if n.getRoleName() == 'label']
+        return any(t.startswith(('Saved', 'Meal saved')) for t in texts)
+
+    key('ctrl+s')
+    toast = poll(lambda: _toast_in(scopes, saved_toast), timeout=20, interval=0.05)
+    if toast is not None:
+        try:
+            hover(pid, toast)
+        except Exception:
+            pass
+
+    def says_will_sync():
+        texts = toast_texts(toast)
+        seen.extend(t for t in texts if t not in seen)
+        return WILL_SYNC in texts
+    tap.check(toast is not None and poll(says_will_sync, timeout=15) and 'Meal saved' not in seen,
+              f'the toast says “{WILL_SYNC}”, never “Meal saved”', seen)
+    row = poll(lambda: (lambda r: r if r is not None and any('not synced yet' in n for n in
+                                                               labels_in(r)) else None)(
+        shown_named(window, GONE_MEAL, ('list item',))), timeout=20)
+    tap.check(row is not None, f'“My Meals” lists “{GONE_MEAL}”, not synced yet',
+              row and labels_in(row))
+
+    port = int(re.search(r':(\d+)/$', url).group(1))
+    server, url_again = start_server(server_binary, os.path.join(tmp, 'server'), port)
+    if not tap.check(url_again == url, f'fitcore-server starts again on {url}', url_again):
+        return server
+    key('ctrl+r')
+    meal = poll(lambda: server_meal(url, GONE_MEAL), timeout=40)
+    tap.check(meal and [(i['food_detail']['name'], i['number_of_servings'])
+                        for i in meal['meal_items']] == [('Banana', 1.0)],
+              f'once the server is back the meal reaches it: “{GONE_MEAL}”, 1 serving of Banana',
+              meal)
+    tap.check(poll(lambda: (lambda r: r is not None and not any('not synced yet' in n for n in
+                                                                 labels_in(r)))(
+        shown_named(window, GONE_MEAL, ('list item',))), timeout=30),
+        'and its row no longer waits')
+    return server
+
+
 def narrow_and_dark(tap, binary, url, env, artifacts):
     env = dict(env, ADW_DEBUG_COLOR_SCHEME='prefer-dark')
     app = start_app(binary, url, env)
@@ -525,23 +587,31 @@ def narrow_and_dark(tap, binary, url, env, artifacts):
         stop(app)
 
 
-def build_meal_offline(tap, pid, app_node, window, artifacts):
-    """With the server stopped, a meal is built and saved all the same."""
+def banana_meal(tap, pid, app_node, window, name, when):
+    """Opens “New Meal” in Meals, names it and adds one Banana from the
+    store; returns the editor, unsaved, or None."""
     open_view(pid, window, 'Meals')
     time.sleep(0.5)
     key('ctrl+n')
     editor = poll(lambda: find(app_node, 'frame', 'New Meal'))
-    if not tap.check(editor is not None, 'offline, Ctrl+N in Meals opens “New Meal”'):
-        return
+    if not tap.check(editor is not None, f'{when}, Ctrl+N in Meals opens “New Meal”'):
+        return None
     click(pid, poll(lambda: find_shown(editor, 'text', 'Name')))
-    type_text(OFFLINE_MEAL)
+    type_text(name)
     key('ctrl+f')
     poll(lambda: find_shown(editor, 'entry', 'Search Foods to Add'))
     type_text('banana')
     poll(lambda: labels_in(find(editor, 'list', 'Foods to Add'))[:1] == ['Banana'])
     key('Return')
     tap.check(poll(lambda: row_value(editor, 'Calories') == '105 kcal'),
-              'offline, the editor finds “Banana” in the store and totals it')
+              f'{when}, the editor finds “Banana” in the store and totals it')
+    return editor
+
+
+def build_meal_offline(tap, pid, app_node, window, artifacts):
+    """With the server stopped, a meal is built and saved all the same."""
+    if banana_meal(tap, pid, app_node, window, OFFLINE_MEAL, 'offline') is None:
+        return
     key('ctrl+s')
     tap.check(poll(lambda: find(app_node, 'frame', 'New Meal') is None),
               'offline, Ctrl+S saves the meal')
@@ -596,6 +666,8 @@ def run(tap, binary, server_binary, artifacts, tmp):
         screenshot(artifacts, 'ui-nutrition-meals.png')
         delete_and_undo(tap, app.pid, window, url, artifacts)
         edit_meal(tap, app.pid, find_app(app.pid), window, url, foods)
+        server = save_while_server_gone(tap, app.pid, find_app(app.pid), window, server,
+                                        server_binary, url, tmp)
         key('ctrl+q')
         poll(lambda: app.poll() is not None, timeout=10)
         stop(app)

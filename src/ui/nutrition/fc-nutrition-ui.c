@@ -99,6 +99,160 @@ fc_nutrition_add_shortcut (GtkWidget       *widget,
   gtk_widget_add_controller (widget, controller);
 }
 
+/* The toast after a save follows the write's outbox row while it shows:
+ * a row still queued while the engine is online is being sent; one the
+ * network refused, or any row while the engine is offline, waits for the
+ * server; a row gone from the outbox reached it. So a meal saved just after
+ * the server went away says it will sync when online, not "Meal saved". */
+typedef struct {
+  AdwToast     *toast;
+  FcStore      *store;
+  FcSyncEngine *engine;        /* nullable */
+  GCancellable *cancellable;
+  char         *done_message;
+  gint64        row_id;
+  guint         querying : 1;
+  guint         again : 1;
+} SaveToast;
+
+static void save_toast_update (SaveToast *data);
+
+static void
+save_toast_free (SaveToast *data)
+{
+  g_cancellable_cancel (data->cancellable);
+  g_clear_object (&data->cancellable);
+  if (data->store != NULL)
+    g_signal_handlers_disconnect_by_data (data->store, data);
+  if (data->engine != NULL)
+    g_signal_handlers_disconnect_by_data (data->engine, data);
+  g_clear_object (&data->store);
+  g_clear_object (&data->engine);
+  g_clear_object (&data->toast);
+  g_free (data->done_message);
+  g_free (data);
+}
+
+static gboolean
+engine_offline (FcSyncEngine *engine)
+{
+  return engine == NULL || fc_sync_engine_get_state (engine) == FC_SYNC_STATE_OFFLINE;
+}
+
+/* What the toast says about a row in @state (or gone from the outbox when
+ * @row is NULL); NULL when the toast can stop following it. */
+static const char *
+save_toast_title (SaveToast    *data,
+                  FcOutboxItem *row,
+                  gboolean     *out_final)
+{
+  *out_final = FALSE;
+  if (row == NULL) {
+    *out_final = TRUE;
+    return data->done_message;
+  }
+  switch (fc_outbox_item_get_state (row)) {
+    case FC_OUTBOX_STATE_REJECTED:
+      *out_final = TRUE;
+      /* Translators: the server refused a change saved on this device; the
+       * list of changes needing attention says why. */
+      return _("Saved here — the server refused it");
+    case FC_OUTBOX_STATE_WAITING:
+      return _("Saved — will sync when online");
+    case FC_OUTBOX_STATE_PENDING:
+    case FC_OUTBOX_STATE_SENDING:
+    default:
+      /* Translators: saved on this device, and being sent to the server. */
+      return engine_offline (data->engine) ? _("Saved — will sync when online")
+                                           : _("Saved — syncing…");
+  }
+}
+
+static void
+outbox_listed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  SaveToast *data = user_data;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  FcOutboxItem *row = NULL;
+  const char *title;
+  gboolean final;
+
+  rows = fc_store_outbox_list_finish (FC_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;  /* the toast is gone and @data with it */
+  data->querying = FALSE;
+  if (rows == NULL) {
+    g_warning ("Cannot read the outbox: %s", error->message);
+    return;
+  }
+  for (guint i = 0; i < rows->len && row == NULL; i++) {
+    if (fc_outbox_item_get_id (rows->pdata[i]) == data->row_id)
+      row = rows->pdata[i];
+  }
+  title = save_toast_title (data, row, &final);
+  adw_toast_set_title (data->toast, title);
+  if (final) {
+    g_signal_handlers_disconnect_by_data (data->store, data);
+    if (data->engine != NULL)
+      g_signal_handlers_disconnect_by_data (data->engine, data);
+    return;
+  }
+  if (data->again) {
+    data->again = FALSE;
+    save_toast_update (data);
+  }
+}
+
+static void
+save_toast_update (SaveToast *data)
+{
+  /* One read at a time; a change meanwhile asks for one more after it. */
+  if (data->querying) {
+    data->again = TRUE;
+    return;
+  }
+  data->querying = TRUE;
+  fc_store_outbox_list_async (data->store, FALSE, data->cancellable, outbox_listed_cb, data);
+}
+
+static void
+on_save_toast_dismissed_cb (AdwToast  *toast,
+                            SaveToast *data)
+{
+  save_toast_free (data);
+}
+
+static AdwToast *
+save_toast_new (FcSession    *session,
+                FcOutboxItem *row,
+                const char   *done_message)
+{
+  SaveToast *data = g_new0 (SaveToast, 1);
+  gboolean final;
+
+  data->store = g_object_ref (fc_session_get_store (session));
+  data->engine = fc_session_get_sync_engine (session);
+  if (data->engine != NULL)
+    g_object_ref (data->engine);
+  data->cancellable = g_cancellable_new ();
+  data->done_message = g_strdup (done_message);
+  data->row_id = fc_outbox_item_get_id (row);
+  data->toast = g_object_ref_sink (adw_toast_new (save_toast_title (data, row, &final)));
+
+  g_signal_connect_swapped (data->store, "changed::" FC_STORE_OUTBOX,
+                            G_CALLBACK (save_toast_update), data);
+  if (data->engine != NULL)
+    g_signal_connect_swapped (data->engine, "notify::state", G_CALLBACK (save_toast_update),
+                              data);
+  g_signal_connect (data->toast, "dismissed", G_CALLBACK (on_save_toast_dismissed_cb), data);
+  /* The engine may have sent the row before anyone listened. */
+  save_toast_update (data);
+  return data->toast;
+}
+
 typedef struct {
   GtkWindow       *editor;
   AdwToastOverlay *overlay;
@@ -128,9 +282,7 @@ saved_cb (GObject      *object,
   g_autoptr(SaveData) data = user_data;
   g_autoptr(FcOutboxItem) item = NULL;
   g_autoptr(GError) error = NULL;
-  FcSyncEngine *engine;
   GtkWindow *parent;
-  gboolean offline;
 
   if (g_task_get_source_tag (G_TASK (result)) == fc_store_create_async)
     item = fc_store_create_finish (FC_STORE (object), result, &error);
@@ -147,13 +299,10 @@ saved_cb (GObject      *object,
     return;
   }
 
-  engine = fc_session_get_sync_engine (data->session);
-  offline = engine == NULL || fc_sync_engine_get_state (engine) == FC_SYNC_STATE_OFFLINE;
   parent = gtk_window_get_transient_for (data->editor);
-  if (FC_IS_WINDOW (parent))
+  if (FC_IS_WINDOW (parent) && fc_session_get_store (data->session) != NULL)
     fc_window_add_toast (FC_WINDOW (parent),
-                         adw_toast_new (offline ? _("Saved — will sync when online")
-                                                : data->done_message));
+                         g_object_ref (save_toast_new (data->session, item, data->done_message)));
   gtk_window_close (data->editor);
 }
 

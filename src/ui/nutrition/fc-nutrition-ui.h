@@ -23,8 +23,10 @@ void                fc_nutrition_add_shortcut     (GtkWidget       *widget,
 /* An editor's Save: creates (@id 0) or updates @id of @resource with
  * @fields through the store, which queues it in the outbox, with
  * @save_action disabled meanwhile. On failure a toast in @overlay says why
- * and the editor stays; otherwise a sync is asked for, the main window says
- * @done_message (or that it will sync when online), and @editor closes. */
+ * and the editor stays; otherwise @editor closes and a toast in the main
+ * window follows the write's outbox row: "Saved — syncing…" while it is
+ * sent, "Saved — will sync when online" while the server cannot be reached,
+ * @done_message once the server has it. */
 void                fc_nutrition_save             (GtkWindow       *editor,
                                                    AdwToastOverlay *overlay,
                                                    FcSession       *session,
