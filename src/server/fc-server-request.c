@@ -225,6 +225,12 @@ fc_server_request_get_body (FcServerRequest *self)
 }
 
 GBytes *
+fc_server_request_dup_raw_body (FcServerRequest *self)
+{
+  return soup_message_body_flatten (soup_server_message_get_request_body (self->message));
+}
+
+GBytes *
 fc_server_request_get_file (FcServerRequest  *self,
                             const char       *name,
                             const char      **filename,

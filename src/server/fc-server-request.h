@@ -91,6 +91,9 @@ const char      *fc_server_request_get_query     (FcServerRequest *self,
  * empty body is an empty object. A malformed body or a non-object JSON root
  * was already answered with DRF's 400 before the handler ran. */
 JsonObject      *fc_server_request_get_body      (FcServerRequest *self);
+/* The body as it came, for the routes that parse it themselves
+ * (fc_server_set_body_limit() with raw); their get_body() is empty. */
+GBytes          *fc_server_request_dup_raw_body  (FcServerRequest *self);
 /* A multipart file part, or NULL. */
 GBytes          *fc_server_request_get_file      (FcServerRequest *self,
                                                   const char      *name,

@@ -63,6 +63,7 @@ typedef struct {
   const char *path_prefix;
   gsize       limit;
   gboolean    multipart;
+  gboolean    raw;         /* the handler parses the body */
 } UploadLimit;
 
 /* Data kept on each SoupServerMessage for the request log and the body
@@ -646,7 +647,7 @@ dispatch (FcServer        *self,
   write = is_write_method (method);
   if (write && handle_idempotency (self, request))
     return;
-  if (write && !fc_server_request_parse_body (request))
+  if (write && !fc_server_body_is_raw (self, path) && !fc_server_request_parse_body (request))
     return;
 
   if (write && !fc_server_db_begin (self->db)) {
@@ -1003,7 +1004,7 @@ fc_server_new (FcServerConfig *config,
   fc_server_set_upload_limit (self, "/api/v1/workouts/videos/", config->max_video_upload_size);
   /* A bulk upload of 10,000 health points is a few MiB of JSON. */
   fc_server_set_body_limit (self, "/api/v1/health/sync/",
-                            MAX (config->max_body_size, FC_HEALTH_SYNC_MAX_BODY));
+                            MAX (config->max_body_size, FC_HEALTH_SYNC_MAX_BODY), TRUE);
   g_ptr_array_add (self->sections, NULL);
 
   self->soup_server = soup_server_new ("server-header", "fitcore-server/" PACKAGE_VERSION " ", NULL);
@@ -1045,27 +1046,27 @@ static void
 add_limit (FcServer   *self,
            const char *path_prefix,
            gsize       limit,
-           gboolean    multipart)
+           gboolean    multipart,
+           gboolean    raw)
 {
-  UploadLimit entry = { path_prefix, limit, multipart };
+  UploadLimit entry = { path_prefix, limit, multipart, raw };
 
   g_array_append_val (self->upload_limits, entry);
 }
 
-/* The first limit of that kind whose prefix @path has, else @fallback. */
-static gsize
+/* The first limit of that kind whose prefix @path has, or NULL. */
+static UploadLimit *
 find_limit (FcServer   *self,
             const char *path,
-            gboolean    multipart,
-            gsize       fallback)
+            gboolean    multipart)
 {
   for (guint i = 0; path != NULL && i < self->upload_limits->len; i++) {
     UploadLimit *entry = &g_array_index (self->upload_limits, UploadLimit, i);
 
     if (entry->multipart == multipart && g_str_has_prefix (path, entry->path_prefix))
-      return entry->limit;
+      return entry;
   }
-  return fallback;
+  return NULL;
 }
 
 void
@@ -1075,35 +1076,54 @@ fc_server_set_upload_limit (FcServer   *self,
 {
   g_return_if_fail (FC_IS_SERVER (self));
 
-  add_limit (self, path_prefix, limit, TRUE);
+  add_limit (self, path_prefix, limit, TRUE, FALSE);
 }
 
 void
 fc_server_set_body_limit (FcServer   *self,
                           const char *path_prefix,
-                          gsize       limit)
+                          gsize       limit,
+                          gboolean    raw)
 {
   g_return_if_fail (FC_IS_SERVER (self));
 
-  add_limit (self, path_prefix, limit, FALSE);
+  add_limit (self, path_prefix, limit, FALSE, raw);
 }
 
 gsize
 fc_server_get_upload_limit (FcServer   *self,
                             const char *path)
 {
+  UploadLimit *entry;
+
   g_return_val_if_fail (FC_IS_SERVER (self), 0);
 
-  return find_limit (self, path, TRUE, self->config->max_upload_size);
+  entry = find_limit (self, path, TRUE);
+  return entry != NULL ? entry->limit : self->config->max_upload_size;
 }
 
 gsize
 fc_server_get_body_limit (FcServer   *self,
                           const char *path)
 {
+  UploadLimit *entry;
+
   g_return_val_if_fail (FC_IS_SERVER (self), 0);
 
-  return find_limit (self, path, FALSE, self->config->max_body_size);
+  entry = find_limit (self, path, FALSE);
+  return entry != NULL ? entry->limit : self->config->max_body_size;
+}
+
+gboolean
+fc_server_body_is_raw (FcServer   *self,
+                       const char *path)
+{
+  UploadLimit *entry;
+
+  g_return_val_if_fail (FC_IS_SERVER (self), FALSE);
+
+  entry = find_limit (self, path, FALSE);
+  return entry != NULL && entry->raw;
 }
 
 const char * const *

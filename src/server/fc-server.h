@@ -54,11 +54,17 @@ void            fc_server_set_upload_limit (FcServer         *self,
 gsize           fc_server_get_upload_limit (FcServer         *self,
                                             const char       *path);
 /* Other bodies (JSON) to paths under @path_prefix may be up to @limit
- * bytes instead of max_body_size: bulk uploads. */
+ * bytes instead of max_body_size: bulk uploads. With @raw, their handlers
+ * get them unparsed (fc_server_request_dup_raw_body()), to parse them off
+ * the main loop: a few MiB of JSON take json-glib a good part of a
+ * second on a busy machine. */
 void            fc_server_set_body_limit   (FcServer         *self,
                                             const char       *path_prefix,
-                                            gsize             limit);
+                                            gsize             limit,
+                                            gboolean          raw);
 gsize           fc_server_get_body_limit   (FcServer         *self,
+                                            const char       *path);
+gboolean        fc_server_body_is_raw      (FcServer         *self,
                                             const char       *path);
 
 /* Section names ("auth", "nutrition") for GET /api/v1/, in order. */

@@ -125,6 +125,29 @@ test_shapes (NtFixture     *fixture,
   g_string_append_c (deep, '}');
   nt_expect (fixture->server, "POST", API "sync/", fixture->token_a, deep->str, 400);
   nt_expect (fixture->server, "POST", API "data/", fixture->token_a, deep->str, 400);
+
+  /* sync/ parses its own body, and answers as the framework would. */
+  nt_assert_response (fixture->server, "POST", API "sync/", fixture->token_a, "[1]", 400,
+                      "{\"non_field_errors\":[\"Invalid data. Expected a dictionary, but got "
+                      "list.\"]}");
+  nt_assert_response (fixture->server, "POST", API "sync/", fixture->token_a, "\"x\"", 400,
+                      "{\"non_field_errors\":[\"Invalid data. Expected a dictionary, but got "
+                      "str.\"]}");
+  /* sync/ takes only JSON. */
+  {
+    g_autofree char *header = g_strdup_printf ("Bearer %s", fixture->token_a);
+    const char *headers[] = { "Authorization", header, NULL };
+    g_autoptr(GBytes) bytes = g_bytes_new_static ("points=1", 8);
+    g_autoptr(FcTestResponse) form = fc_test_request_full (fixture->server, "POST", API "sync/",
+                                                           headers,
+                                                           "application/x-www-form-urlencoded",
+                                                           bytes);
+    g_autoptr(FcTestResponse) text = fc_test_request_full (fixture->server, "POST", API "sync/",
+                                                           headers, "text/plain", bytes);
+
+    g_assert_cmpuint (form->status, ==, 415);
+    g_assert_cmpuint (text->status, ==, 415);
+  }
   g_assert_cmpint (count_points (fixture->server), ==, 0);
 }
 

@@ -401,5 +401,5 @@ fc_health_metrics_get (FcServerRequest *request)
   job->first = g_steal_pointer (&first);
   job->n_buckets = n_buckets;
   job->tz_name = g_strdup (tz_name != NULL ? tz_name : "UTC");
-  fc_health_respond_off_loop (request, FALSE, metrics_work, job, metrics_job_free);
+  fc_health_respond_off_loop (request, FALSE, NULL, metrics_work, job, metrics_job_free);
 }

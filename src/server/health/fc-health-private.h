@@ -113,12 +113,17 @@ gint64   fc_health_parse_cursor     (const char       *text);
 typedef JsonNode *(*FcHealthWorkFunc) (sqlite3  *db,
                                        gpointer  data,
                                        guint    *status);
+/* Runs on the worker before the transaction (parsing): NULL to go on, or
+ * the answer (an error) with *@status set. */
+typedef JsonNode *(*FcHealthPrepareFunc) (gpointer  data,
+                                          guint    *status);
 
-void     fc_health_respond_off_loop (FcServerRequest  *request,
-                                     gboolean          write,
-                                     FcHealthWorkFunc  work,
-                                     gpointer          data,
-                                     GDestroyNotify    destroy);
+void     fc_health_respond_off_loop (FcServerRequest     *request,
+                                     gboolean             write,
+                                     FcHealthPrepareFunc  prepare,
+                                     FcHealthWorkFunc     work,
+                                     gpointer             data,
+                                     GDestroyNotify       destroy);
 
 /* GET metrics/, in fc-health-metrics.c. */
 void     fc_health_metrics_get      (FcServerRequest  *request);

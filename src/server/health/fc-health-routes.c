@@ -557,9 +557,12 @@ sync_point (SyncContext         *ctx,
 }
 
 typedef struct {
-  JsonArray *points;
+  GBytes    *body;
   gint64     user_id;
-  gint64     since;     /* -1: not given */
+  /* from sync_prepare() */
+  JsonNode  *root;
+  JsonArray *points;      /* in root */
+  gint64     since;       /* -1: not given */
 } SyncJob;
 
 static void
@@ -567,8 +570,85 @@ sync_job_free (gpointer data)
 {
   SyncJob *job = data;
 
-  json_array_unref (job->points);
+  g_bytes_unref (job->body);
+  g_clear_pointer (&job->root, json_node_unref);
   g_free (job);
+}
+
+static JsonNode *
+detail_node (const char *detail)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "detail", detail);
+  return object_node (object);
+}
+
+/* The body's points and cursor, as the framework would have parsed and
+ * answered it; NULL with *@status and *@error_node set otherwise. */
+static JsonArray *
+sync_read_body (GBytes    *bytes,
+                JsonNode **out_root,
+                gint64    *out_since,
+                guint     *status,
+                JsonNode **error_node)
+{
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonArray) wrapper = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+  const char *since_text = NULL;
+  JsonObject *body;
+  JsonArray *points;
+
+  *status = SOUP_STATUS_BAD_REQUEST;
+  if (size == 0) {
+    root = json_node_new (JSON_NODE_OBJECT);
+    json_node_take_object (root, json_object_new ());
+  } else if ((root = fc_json_parse (data, size, &error)) == NULL) {
+    *error_node = detail_node (error->message);
+    return NULL;
+  }
+  /* The framework's answer to a body that is no object, from the same
+   * check it makes on list items. */
+  wrapper = json_array_new ();
+  json_array_add_element (wrapper, json_node_ref (root));
+  if (fc_validate_list_item (wrapper, 0, errors) == NULL) {
+    *error_node = fc_field_errors_to_node (errors);
+    return NULL;
+  }
+  body = json_node_get_object (root);
+
+  points = fc_validate_list (body, "points", TRUE, errors);
+  if (fc_json_has_member (body, "since") &&
+      (!fc_validate_string (body, "since", FALSE, FALSE, 64, errors, &since_text) ||
+       (*out_since = fc_health_parse_cursor (since_text)) < 0))
+    fc_field_errors_add (errors, "since", "Not a cursor of GET data/?since=.");
+  if (points != NULL && json_array_get_length (points) > FC_HEALTH_SYNC_MAX_POINTS)
+    fc_field_errors_add (errors, "points", "Ensure this field has no more than %d elements.",
+                         FC_HEALTH_SYNC_MAX_POINTS);
+  if (!fc_field_errors_is_empty (errors)) {
+    *error_node = fc_field_errors_to_node (errors);
+    return NULL;
+  }
+  *status = SOUP_STATUS_OK;
+  *out_root = g_steal_pointer (&root);
+  return points;
+}
+
+/* On a worker, before the transaction: the body. */
+static JsonNode *
+sync_prepare (gpointer  data,
+              guint    *status)
+{
+  SyncJob *job = data;
+  JsonNode *error_node = NULL;
+
+  job->since = -1;
+  job->points = sync_read_body (job->body, &job->root, &job->since, status, &error_node);
+  return job->points == NULL ? error_node : NULL;
 }
 
 /* On a worker, in the worker connection's write transaction. */
@@ -585,8 +665,10 @@ sync_work (sqlite3  *db,
   g_autoptr(FcServerStmt) update = NULL;
   SyncContext ctx = { 0 };
   JsonObject *answer;
-  guint n = json_array_get_length (job->points);
+  JsonArray *points = job->points;
+  gint64 since = job->since;
   gint64 first, others = 1;
+  guint n = json_array_get_length (points);
 
   ctx.user_id = job->user_id;
   ctx.now = g_get_real_time ();
@@ -594,7 +676,7 @@ sync_work (sqlite3  *db,
   /* Did anything of this user change between the device's cursor and this
    * request? If not, the device may move its cursor past this request's
    * own writes instead of pulling back what it just sent. */
-  if (job->since >= 0) {
+  if (since >= 0) {
     g_autoptr(FcServerStmt) check =
       fc_server_db_prepare (db, "SELECT (SELECT count(*) FROM health_data"
                                 "        WHERE user_id = ?1 AND seq > ?2)"
@@ -602,9 +684,9 @@ sync_work (sqlite3  *db,
                                 "        WHERE user_id = ?1 AND seq > ?2)");
 
     sqlite3_bind_int64 (check, 1, ctx.user_id);
-    sqlite3_bind_int64 (check, 2, job->since);
+    sqlite3_bind_int64 (check, 2, since);
     others = fc_server_db_step_row (check) ? sqlite3_column_int64 (check, 0) : 1;
-    if (job->since > query_int (db, "SELECT last FROM health_sequence WHERE id = 1", 0))
+    if (since > query_int (db, "SELECT last FROM health_sequence WHERE id = 1", 0))
       others = 1;
   }
 
@@ -628,7 +710,7 @@ sync_work (sqlite3  *db,
 
   for (guint i = 0; i < n; i++) {
     g_autoptr(FcFieldErrors) item_errors = fc_field_errors_new ();
-    JsonObject *item = fc_validate_list_item (job->points, i, item_errors);
+    JsonObject *item = fc_validate_list_item (points, i, item_errors);
     FcHealthPoint point = { 0 };
     gint64 id = 0;
 
@@ -659,7 +741,7 @@ sync_work (sqlite3  *db,
   json_object_set_int_member (answer, "refused", json_array_get_length (refusals));
   json_object_set_array_member (answer, "refusals", json_array_ref (refusals));
   json_object_set_array_member (answer, "ids", json_array_ref (ids));
-  if (job->since >= 0 && others == 0) {
+  if (since >= 0 && others == 0) {
     g_autofree char *cursor = fc_health_format_cursor (first + MAX (n, 1) - 1);
 
     json_object_set_string_member (answer, "cursor", cursor);
@@ -670,36 +752,43 @@ sync_work (sqlite3  *db,
   return object_node (answer);
 }
 
-/* POST sync/ {"points": [...], "since"?: CURSOR}: the shape is checked
- * here, the points on a worker. */
+/* POST sync/ {"points": [...], "since"?: CURSOR}: the framework leaves
+ * the body unparsed (fc_server_set_body_limit() in fc-server.c), so that
+ * parsing a few MiB of JSON happens on the worker too. */
 static void
 sync_post (FcServerRequest *request)
 {
-  JsonObject *body = fc_server_request_get_body (request);
-  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  const char *since_text = NULL;
-  gint64 since = -1;
-  JsonArray *points;
+  const char *type = fc_server_request_get_header (request, "Content-Type");
+  g_autoptr(GBytes) body = fc_server_request_dup_raw_body (request);
+  gsize limit = fc_server_get_body_limit (fc_server_request_get_server (request),
+                                          fc_server_request_get_path (request));
+  g_autofree char *media_type = NULL;
   SyncJob *job;
 
-  points = fc_validate_list (body, "points", TRUE, errors);
-  if (fc_json_has_member (body, "since") &&
-      (!fc_validate_string (body, "since", FALSE, FALSE, 64, errors, &since_text) ||
-       (since = fc_health_parse_cursor (since_text)) < 0))
-    fc_field_errors_add (errors, "since", "Not a cursor of GET data/?since=.");
-  if (points != NULL && json_array_get_length (points) > FC_HEALTH_SYNC_MAX_POINTS)
-    fc_field_errors_add (errors, "points", "Ensure this field has no more than %d elements.",
-                         FC_HEALTH_SYNC_MAX_POINTS);
-  if (!fc_field_errors_is_empty (errors)) {
-    fc_server_request_respond_errors (request, errors);
+  if (type != NULL) {
+    media_type = g_strstrip (g_strdup (type));
+    if (strchr (media_type, ';') != NULL)
+      *strchr (media_type, ';') = '\0';
+    g_strstrip (media_type);
+  }
+  if (media_type != NULL && g_ascii_strcasecmp (media_type, "application/json") != 0) {
+    g_autofree char *detail = g_strdup_printf ("Unsupported media type \"%s\" in request.",
+                                               media_type);
+
+    fc_server_request_respond_detail (request, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, detail);
+    return;
+  }
+  /* A body sent without a Content-Length arrives whole: check again. */
+  if (g_bytes_get_size (body) > limit) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                                      "Request body too large.");
     return;
   }
 
   job = g_new0 (SyncJob, 1);
-  job->points = json_array_ref (points);
+  job->body = g_steal_pointer (&body);
   job->user_id = fc_server_request_get_user_id (request);
-  job->since = since;
-  fc_health_respond_off_loop (request, TRUE, sync_work, job, sync_job_free);
+  fc_health_respond_off_loop (request, TRUE, sync_prepare, sync_work, job, sync_job_free);
 }
 
 /* goals/: one row per user, every goal optional. */

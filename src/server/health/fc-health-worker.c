@@ -26,6 +26,7 @@ typedef struct {
   FcServerRequest  *request;  /* main thread only */
   char             *path;
   gboolean          write;
+  FcHealthPrepareFunc prepare;
   FcHealthWorkFunc  work;
   gpointer          data;
   GDestroyNotify    destroy;
@@ -59,6 +60,10 @@ job_thread_cb (GTask        *task,
   int flags = (job->write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
 
   job->status = SOUP_STATUS_OK;
+  if (job->prepare != NULL && (job->answer = job->prepare (job->data, &job->status)) != NULL) {
+    g_task_return_boolean (task, TRUE);
+    return;
+  }
   if (sqlite3_open_v2 (job->path, &db, flags, NULL) != SQLITE_OK) {
     g_warning ("Cannot open %s on a worker: %s", job->path, sqlite3_errmsg (db));
     job->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
@@ -107,11 +112,12 @@ job_done_cb (GObject      *source_object,
 }
 
 void
-fc_health_respond_off_loop (FcServerRequest  *request,
-                            gboolean          write,
-                            FcHealthWorkFunc  work,
-                            gpointer          data,
-                            GDestroyNotify    destroy)
+fc_health_respond_off_loop (FcServerRequest     *request,
+                            gboolean             write,
+                            FcHealthPrepareFunc  prepare,
+                            FcHealthWorkFunc     work,
+                            gpointer             data,
+                            GDestroyNotify       destroy)
 {
   sqlite3 *db = fc_server_request_get_db (request);
   const char *path = sqlite3_db_filename (db, "main");
@@ -121,7 +127,10 @@ fc_health_respond_off_loop (FcServerRequest  *request,
   /* A database in memory has no second connection: work here. */
   if (path == NULL || *path == '\0') {
     guint status = SOUP_STATUS_OK;
-    JsonNode *answer = work (db, data, &status);
+    JsonNode *answer = prepare != NULL ? prepare (data, &status) : NULL;
+
+    if (answer == NULL)
+      answer = work (db, data, &status);
 
     if (answer != NULL)
       fc_server_request_respond_json (request, status, answer);
@@ -137,6 +146,7 @@ fc_health_respond_off_loop (FcServerRequest  *request,
   job->request = fc_server_request_ref (request);
   job->path = g_strdup (path);
   job->write = write;
+  job->prepare = prepare;
   job->work = work;
   job->data = data;
   job->destroy = destroy;
