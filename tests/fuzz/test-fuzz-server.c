@@ -70,6 +70,7 @@ typedef enum {
   IDS_CATEGORY,
   IDS_VIDEO,
   IDS_PROGRESS,
+  IDS_HEALTH,
   N_IDS
 } IdKind;
 
@@ -129,6 +130,13 @@ static const Route write_routes[] = {
   { "PUT", "/api/v1/workouts/progress/{id}/", IDS_PROGRESS, "progress.json" },
   { "PATCH", "/api/v1/workouts/progress/{id}/", IDS_PROGRESS, "progress.json" },
   { "DELETE", "/api/v1/workouts/progress/{id}/", IDS_PROGRESS, NULL },
+  { "POST", "/api/v1/health/data/", IDS_NONE, "health-point.json" },
+  { "PUT", "/api/v1/health/data/{id}/", IDS_HEALTH, "health-point.json" },
+  { "PATCH", "/api/v1/health/data/{id}/", IDS_HEALTH, "health-point.json" },
+  { "DELETE", "/api/v1/health/data/{id}/", IDS_HEALTH, NULL },
+  { "POST", "/api/v1/health/sync/", IDS_NONE, "health-sync.json" },
+  { "PUT", "/api/v1/health/goals/", IDS_NONE, "health-goals.json" },
+  { "PATCH", "/api/v1/health/goals/", IDS_NONE, "health-goals.json" },
 };
 
 /* Reads, with mutated queries: filters and pages are input too. */
@@ -155,6 +163,11 @@ static const Route read_routes[] = {
   { "GET", "/api/v1/auth/registration/account-confirm-email/{id}/", IDS_NONE, NULL },
   { "GET", "/api/v1/auth/password-reset-confirm/{id}/{id}/", IDS_NONE, NULL },
   { "GET", "/api/v1/changes/", IDS_NONE, NULL },
+  { "GET", "/api/v1/health/data/", IDS_NONE, NULL },
+  { "GET", "/api/v1/health/data/{id}/", IDS_HEALTH, NULL },
+  { "GET", "/api/v1/health/metrics/", IDS_NONE, NULL },
+  { "GET", "/api/v1/health/goals/", IDS_NONE, NULL },
+  { "GET", "/api/v1/health/types/", IDS_NONE, NULL },
 };
 
 /* Ids that are not ids: beyond gint64, signs, encodings, traversal. */
@@ -165,7 +178,8 @@ static const char * const odd_ids[] = {
 
 static const char * const query_params[] = {
   "page", "page_size", "search", "category", "difficulty", "is_premium", "ordering", "limit",
-  "offset", "format", "from", "to", "is_template", "user", "since", "cursor",
+  "offset", "format", "from", "to", "is_template", "user", "since", "cursor", "data_type",
+  "bucket", "tz", "source",
 };
 
 typedef enum {
@@ -447,6 +461,15 @@ seed_objects (void)
     g_clear_pointer (&object, json_object_unref);
   }
 
+  /* Health points of the user's and of staff's: each other's are 404s. */
+  for (guint i = 0; i < 2; i++) {
+    object = call_json ("POST", "/api/v1/health/data/", i == 0 ? user : staff,
+                        "{\"data_type\":\"weight\",\"value\":72.5,\"unit\":\"kg\","
+                        "\"recorded_at\":\"2026-03-01T07:00:00Z\"}", 201);
+    add_id (IDS_HEALTH, object);
+    g_clear_pointer (&object, json_object_unref);
+  }
+
   /* Range targets: a media file (a video's file route), and a JSON page. */
   if (server->ids[IDS_VIDEO]->len > 0) {
     g_autofree char *path = NULL;
@@ -480,12 +503,12 @@ seed_objects (void)
     server->page_size = g_bytes_get_size (answer->body);
   }
   g_test_message ("server %u: ids food %u meal %u plan %u workout %u category %u video %u "
-                  "progress %u; Range targets %s (%" G_GSIZE_FORMAT " bytes), %s (%"
+                  "progress %u health %u; Range targets %s (%" G_GSIZE_FORMAT " bytes), %s (%"
                   G_GSIZE_FORMAT " bytes)", server->generation,
                   server->ids[IDS_FOOD]->len, server->ids[IDS_MEAL]->len,
                   server->ids[IDS_PLAN]->len, server->ids[IDS_WORKOUT]->len,
                   server->ids[IDS_CATEGORY]->len, server->ids[IDS_VIDEO]->len,
-                  server->ids[IDS_PROGRESS]->len,
+                  server->ids[IDS_PROGRESS]->len, server->ids[IDS_HEALTH]->len,
                   server->media_path != NULL ? server->media_path : "(no video file)",
                   server->media_size, server->page_path, server->page_size);
 }
