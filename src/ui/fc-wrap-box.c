@@ -288,6 +288,17 @@ fc_wrap_box_append (FcWrapBox *self,
   gtk_widget_insert_before (child, GTK_WIDGET (self), NULL);
 }
 
+void
+fc_wrap_box_remove (FcWrapBox *self,
+                    GtkWidget *child)
+{
+  g_return_if_fail (FC_IS_WRAP_BOX (self));
+  g_return_if_fail (GTK_IS_WIDGET (child));
+  g_return_if_fail (gtk_widget_get_parent (child) == GTK_WIDGET (self));
+
+  gtk_widget_unparent (child);
+}
+
 int
 fc_wrap_box_get_spacing (FcWrapBox *self)
 {

@@ -25,6 +25,8 @@ G_DECLARE_FINAL_TYPE (FcWrapBox, fc_wrap_box, FC, WRAP_BOX, GtkWidget)
 GtkWidget *fc_wrap_box_new         (void);
 void       fc_wrap_box_append      (FcWrapBox *self,
                                     GtkWidget *child);
+void       fc_wrap_box_remove      (FcWrapBox *self,
+                                    GtkWidget *child);
 /* Pixels between two children of a line, and between two lines. */
 int        fc_wrap_box_get_spacing (FcWrapBox *self);
 void       fc_wrap_box_set_spacing (FcWrapBox *self,

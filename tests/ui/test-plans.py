@@ -15,6 +15,9 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
+
+import pyatspi
 
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
 from fcapp import today as app_today
@@ -31,6 +34,10 @@ PROFILE_FIELDS = {'age': 31, 'weight': 72.5, 'height': 178.0, 'gender': 'male'}
 MEAL_TIMES = {'BF': 'Breakfast', 'LN': 'Lunch', 'DN': 'Dinner', 'SN': 'Snack'}
 DAYS = 7
 EXCLUDE_QUERY = 'Oatmeal'
+STAFF = ('admin@fitcore.local', 'fitcore-admin')
+# A staff template the gallery lists, deleted on the server before the user
+# copies it: the copy is refused, with a message of two lines.
+GONE_TEMPLATE = 'Vanishing Template'
 
 
 def generated_plans(url, token):
@@ -127,6 +134,59 @@ def exclude_food(tap, pid, dialog, query):
     return name if chip is not None else None
 
 
+def focused_in(root):
+    """The focused node under root, looking only into what is on screen
+    (hidden stack pages keep hundreds of calendar cells in the tree)."""
+    found, todo = None, [root]
+    while todo:
+        node = todo.pop()
+        try:
+            if node is not root and node.getState().contains(pyatspi.STATE_FOCUSED):
+                found = node
+            for i in range(node.childCount):
+                child = node.getChildAtIndex(i)
+                try:
+                    shown = on_screen(child)
+                except NotImplementedError:
+                    shown = True  # no box (a GtkStackPage): look through it
+                if child is not None and shown:
+                    todo.append(child)
+        except Exception:  # a node can vanish while we walk
+            continue
+    return found
+
+
+def tab_until(root, wanted, limit):
+    """Presses Tab until the focus is on a node wanted(node) accepts, at most
+    limit times; returns the (role, name) of every stop."""
+    stops = []
+    for _ in range(limit):
+        before = focused_in(root)
+        key('Tab')
+        poll(lambda: (lambda f: f is not None and f != before)(focused_in(root)), timeout=3)
+        now = focused_in(root)
+        stops.append((now.getRoleName(), now.name) if now is not None else (None, None))
+        if now is not None and wanted(now):
+            break
+    return stops
+
+
+def chip_tab_stop(tap, pid, dialog, name):
+    """From the food search, Tab reaches the chip in one stop: no
+    container child before it."""
+    search = next(iter(find_all(dialog, lambda n: n.getRoleName() == 'entry' and on_screen(n))),
+                  None)
+    if search is None:
+        return
+    click(pid, search)
+    poll(lambda: focused_in(dialog) is not None, timeout=3)
+    stops = tab_until(dialog, lambda n: n.name == f'Remove {name}', 6)
+    tap.check(stops and stops[-1] == ('push button', f'Remove {name}') and
+              not any(stop_name == name for _, stop_name in stops),
+              f'Tab reaches the chip “Remove {name}” in one stop, with no stop on a container '
+              'around it', stops)
+
+
 def generate_plan(tap, pid, app_node, window, generate, artifacts):
     generate.queryAction().doAction(0)
     dialog = poll(lambda: find(app_node, 'frame', 'Generate Meal Plan'))
@@ -137,6 +197,8 @@ def generate_plan(tap, pid, app_node, window, generate, artifacts):
     tap.check(days == DAYS, f'the dialog proposes {DAYS} days', days)
     excluded = exclude_food(tap, pid, dialog, EXCLUDE_QUERY)
     screenshot(artifacts, 'ui-plans-generate-dialog.png')
+    if excluded:
+        chip_tab_stop(tap, pid, dialog, excluded)
     run = poll(lambda: [n for n in find_all(dialog, lambda n: n.getRoleName() == 'push button'
                                             and 'Generate' in n.name and on_screen(n))])
     if not run:
@@ -353,6 +415,116 @@ def day_sheet(tap, pid, app_node, window, url, token, plan, artifacts):
     close = find_shown(sheet, 'push button', 'Close')
     if close is not None:
         close.queryAction().doAction(0)
+
+
+def make_gone_template(url):
+    """A staff template, made before the app starts so that its gallery
+    lists it; returns its id."""
+    status, body = http(url, 'POST', 'nutrition/meal-plans/', login(url, *STAFF),
+                        {'name': GONE_TEMPLATE, 'description': 'Three days to try, then gone.',
+                         'goal': 'MN', 'duration_days': 3, 'is_template': True})
+    assert status == 201, f'POST a staff template: {status} {body}'
+    return body['id']
+
+
+def delete_plan(url, plan_id):
+    """DELETE as staff: 204 and no body, which fcapp.http() cannot parse."""
+    request = urllib.request.Request(f'{url}api/v1/nutrition/meal-plans/{plan_id}/',
+                                     method='DELETE',
+                                     headers={'Authorization': f'Bearer {login(url, *STAFF)}'})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        assert response.status == 204, f'DELETE the staff template: {response.status}'
+
+
+def template_card(window, name):
+    cards = find_all(window, lambda n: n.name == name and n.getRoleName() not in
+                     ('label', 'push button', 'list item') and
+                     find(n, 'push button', 'Use This Template') is not None)
+    return cards[0] if cards else None
+
+
+def refused_copy(tap, pid, app_node, window, url, gone_id, artifacts, what, shot):
+    """Using a template the server no longer has says why in a dialog that
+    shows the whole sentence."""
+    card = poll(lambda: template_card(window, GONE_TEMPLATE), timeout=20)
+    if not tap.check(card is not None, f'{what}: the gallery lists “{GONE_TEMPLATE}” as a card '
+                     'with its own “Use This Template”'):
+        return
+    find(card, 'push button', 'Use This Template').queryAction().doAction(0)
+
+    def message():
+        for node in find_all(app_node, lambda n: n.getRoleName() in ('dialog', 'frame', 'alert')
+                             and n.name != 'FitCore'):
+            labels = [n for n in find_all(node, lambda n: n.getRoleName() == 'label'
+                                          and 'cannot be copied' in n.name)]
+            if labels:
+                return node, labels[0]
+        return None
+    found = poll(message, timeout=30)
+    if not tap.check(found is not None, f'{what}: a refused copy opens a dialog that says why'):
+        return
+    dialog, label = found
+    time.sleep(0.5)
+    path = screenshot(artifacts, shot)
+    box, outer = extents(label), extents(dialog)
+    whole = (label.name.endswith('lets only its owner copy it') and box.x >= outer.x and
+             box.x + box.width <= outer.x + outer.width and outer.width <= 1280)
+    tap.check(whole, f'{what}: the dialog shows the whole message, inside its width (see {path})',
+              f'{label.name!r}: label {box.x},{box.width} in dialog {outer.x},{outer.width}')
+    close = find(dialog, 'push button', '_Close') or find(dialog, 'push button', 'Close')
+    if close is not None:
+        close.queryAction().doAction(0)
+    else:
+        key('Escape')
+    poll(lambda: message() is None, timeout=10)
+
+
+def template_gallery(tap, pid, app_node, window, url, gone_id, artifacts):
+    """The gallery beside a short plan list: cards as tall as their
+    content, one Tab stop each, a refused copy said whole at the default
+    size and at 360 px."""
+    status, body = http(url, 'GET', 'nutrition/meal-plans/templates/')
+    names = [t['name'] for t in body.get('results', [])] if status == 200 else []
+    cards = poll(lambda: (lambda c: c if len(c) == len(names) else None)(
+        [template_card(window, n) for n in names if template_card(window, n) is not None]),
+        timeout=20) or []
+    tap.check(len(cards) == len(names) and names, f'the gallery shows the {len(names)} templates',
+              names)
+
+    def snug(card):
+        button = extents(find(card, 'push button', 'Use This Template'))
+        box = extents(card)
+        return box.y + box.height - (button.y + button.height) <= 48 and box.height < 400
+    loose = [(c.name, extents(c).height) for c in cards if not snug(c)]
+    tap.check(cards and not loose, 'each template card is as tall as its content, its button '
+              'near its bottom (no tall empty box)', loose)
+    screenshot(artifacts, 'ui-plans-templates.png')
+
+    # One Tab stop per card: the button, never a container around it.
+    buttons = len(cards)
+    stops = []
+    if buttons:
+        seen = 0
+        for _ in range(60):
+            stops += tab_until(window, lambda n: True, 1)
+            if stops[-1] == ('push button', 'Use This Template'):
+                seen += 1
+                if seen == buttons:
+                    break
+        uses = [i for i, s in enumerate(stops) if s == ('push button', 'Use This Template')]
+        between = [s for s in stops[uses[0]:uses[-1] + 1]
+                   if s != ('push button', 'Use This Template')] if uses else []
+        tap.check(len(uses) == buttons and not between,
+                  f'Tab stops once on each of the {buttons} cards, on its button', stops)
+
+    delete_plan(url, gone_id)
+    refused_copy(tap, pid, app_node, window, url, gone_id, artifacts, 'at the default size',
+                 'ui-plans-template-refused.png')
+    resize(pid, 360, 720)
+    refused_copy(tap, pid, app_node, window, url, gone_id, artifacts, 'at 360 px',
+                 'ui-plans-template-refused-narrow.png')
+    screenshot(artifacts, 'ui-plans-templates-narrow.png')
+    resize(pid, 960, 640)
 
 
 def use_template(tap, window, url, token, artifacts):
@@ -599,6 +771,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         token = login(url)
         ensure_profile(tap, url, token)
         before = {p['id'] for p in generated_plans(url, token)}
+        gone_id = None if CALENDAR_ONLY else make_gone_template(url)
 
         app = start_app(binary, url, env)
         window = wait_window(tap, app, 'first start')
@@ -664,6 +837,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
             time.sleep(0.5)
             screenshot(artifacts, 'ui-plans-list-narrow.png')
         resize(app.pid, 960, 640)
+        template_gallery(tap, app.pid, find_app(app.pid), window, url, gone_id, artifacts)
         copy_name = use_template(tap, window, url, token, artifacts)
         status, body = http(url, 'GET', 'nutrition/meal-plans/?page_size=100', token)
         copy_id = next((p['id'] for p in body.get('results', []) if p['name'] == copy_name), None)
@@ -686,6 +860,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
             return
         key('ctrl+3')
         row = poll(lambda: find_shown(window, 'list item', plan['name']), timeout=20)
+        screenshot(artifacts, 'ui-plans-list-dark.png')
         if tap.check(row is not None, 'the plan is listed after a restart'):
             click(app.pid, row)
             shot_month(tap, app.pid, window, artifacts, 'ui-plans-month-dark.png')

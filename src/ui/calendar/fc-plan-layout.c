@@ -622,46 +622,6 @@ fc_plan_layout_to_ics (FcPlanLayout *self,
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-FcMealTime
-fc_meal_time_from_category (const char *category)
-{
-  /* The codes are the wire's (fitcore-django-wire.md); the words are
-   * accepted too, for data written by hand. */
-  static const struct {
-    const char *code;
-    const char *word;
-  } names[] = {
-    { "BF", "breakfast" },
-    { "LN", "lunch" },
-    { "DN", "dinner" },
-    { "SN", "snack" },
-    { "PRE", "pre-workout" },
-    { "POST", "post-workout" },
-  };
-
-  for (guint i = 0; category != NULL && i < G_N_ELEMENTS (names); i++) {
-    if (g_ascii_strcasecmp (category, names[i].code) == 0 ||
-        g_ascii_strcasecmp (category, names[i].word) == 0)
-      return (FcMealTime) i;
-  }
-  return FC_MEAL_TIME_OTHER;
-}
-
-const char *
-fc_meal_time_get_label (FcMealTime meal_time)
-{
-  switch (meal_time) {
-  case FC_MEAL_TIME_BREAKFAST: return _("Breakfast");
-  case FC_MEAL_TIME_LUNCH: return _("Lunch");
-  case FC_MEAL_TIME_DINNER: return _("Dinner");
-  case FC_MEAL_TIME_SNACK: return _("Snack");
-  case FC_MEAL_TIME_PRE_WORKOUT: return _("Pre-workout");
-  case FC_MEAL_TIME_POST_WORKOUT: return _("Post-workout");
-  case FC_MEAL_TIME_OTHER:
-  default: return _("Other");
-  }
-}
-
 const char *
 fc_plan_macro_get_label (FcPlanMacro macro)
 {

@@ -10,6 +10,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fc-meal-time.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -43,29 +45,6 @@ typedef enum {
   FC_PLAN_DAY_LOW,
   FC_PLAN_DAY_HIGH,
 } FcPlanDayStatus;
-
-/**
- * FcMealTime:
- * @FC_MEAL_TIME_BREAKFAST: "BF" on the wire
- * @FC_MEAL_TIME_LUNCH: "LN"
- * @FC_MEAL_TIME_DINNER: "DN"
- * @FC_MEAL_TIME_SNACK: "SN" (the server's default)
- * @FC_MEAL_TIME_PRE_WORKOUT: "PRE"
- * @FC_MEAL_TIME_POST_WORKOUT: "POST"
- * @FC_MEAL_TIME_OTHER: any other or no meal_time_category
- *
- * A day's meals are listed in this order: breakfast, lunch, dinner, snack,
- * then the others.
- */
-typedef enum {
-  FC_MEAL_TIME_BREAKFAST,
-  FC_MEAL_TIME_LUNCH,
-  FC_MEAL_TIME_DINNER,
-  FC_MEAL_TIME_SNACK,
-  FC_MEAL_TIME_PRE_WORKOUT,
-  FC_MEAL_TIME_POST_WORKOUT,
-  FC_MEAL_TIME_OTHER,
-} FcMealTime;
 
 /**
  * FcPlanEntry:
@@ -222,13 +201,7 @@ JsonArray         *fc_plan_layout_remove_meal      (FcPlanLayout *self,
 char              *fc_plan_layout_to_ics           (FcPlanLayout *self,
                                                     const char   *plan_name);
 
-/* The meal time a meal_time_category names: the wire's codes ("BF", "LN",
- * "DN", "SN", "PRE", "POST") or the English words ("breakfast", "lunch",
- * "dinner", "snack"), either case. */
-FcMealTime         fc_meal_time_from_category      (const char   *category);
-/* Translated labels: "Breakfast" … "Post-workout", "Other"; "Calories",
- * "Protein", … */
-const char        *fc_meal_time_get_label          (FcMealTime    meal_time);
+/* Translated labels: "Calories", "Protein", … */
 const char        *fc_plan_macro_get_label         (FcPlanMacro   macro);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "fc-accessible.h"
 #include "fc-food-list-model.h"
 #include "fc-json.h"
+#include "fc-meal-time.h"
 #include "fc-nutrients-group.h"
 #include "fc-nutrition-format.h"
 #include "fc-nutrition-ui.h"
@@ -240,6 +241,7 @@ fc_meal_editor_load (FcMealEditor *self,
 {
   JsonArray *items = meal != NULL ? fc_json_get_array (meal, "meal_items") : NULL;
   const char *category = meal != NULL ? fc_json_get_string (meal, "meal_time_category") : NULL;
+  FcMealTime meal_time;
 
   if (meal != NULL && !copy)
     fc_json_get_int (meal, "id", &self->id);
@@ -255,10 +257,10 @@ fc_meal_editor_load (FcMealEditor *self,
     fc_json_get_boolean (meal, "is_template", &is_template);
     gtk_switch_set_active (self->template_switch, is_template);
   }
-  /* "SN" is the server's default. */
+  /* Snack is the server's default. */
+  meal_time = fc_meal_time_from_category (category);
   adw_combo_row_set_selected (self->category_row,
-                              fc_nutrition_code_index (fc_nutrition_meal_time_codes (),
-                                                       category != NULL ? category : "SN", 3));
+                              meal_time != FC_MEAL_TIME_OTHER ? meal_time : FC_MEAL_TIME_SNACK);
 
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++) {
     JsonObject *entry = json_array_get_object_element (items, i);
@@ -331,7 +333,6 @@ save_action (GtkWidget  *widget,
     g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   g_autofree char *description =
     g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->description_row))));
-  const char * const *codes = fc_nutrition_meal_time_codes ();
   guint category = adw_combo_row_get_selected (self->category_row);
 
   if (store == NULL)
@@ -359,8 +360,8 @@ save_action (GtkWidget  *widget,
 
   json_object_set_string_member (fields, "name", name);
   json_object_set_string_member (fields, "description", description);
-  if (category < g_strv_length ((char **) codes))
-    json_object_set_string_member (fields, "meal_time_category", codes[category]);
+  if (category < FC_N_MEAL_TIMES)
+    json_object_set_string_member (fields, "meal_time_category", fc_meal_time_get_code (category));
   json_object_set_boolean_member (fields, "is_template",
                                   gtk_switch_get_active (self->template_switch));
   json_object_set_array_member (fields, "meal_items", g_steal_pointer (&items));
@@ -446,12 +447,11 @@ fc_meal_editor_init (FcMealEditor *self)
 {
   g_autoptr(GtkStringList) categories = gtk_string_list_new (NULL);
   g_autoptr(GtkListItemFactory) factory = fc_nutrition_food_factory_new ();
-  const char * const *codes = fc_nutrition_meal_time_codes ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  for (guint i = 0; codes[i] != NULL; i++)
-    gtk_string_list_append (categories, fc_nutrition_meal_time_label (codes[i]));
+  for (guint i = 0; i < FC_N_MEAL_TIMES; i++)
+    gtk_string_list_append (categories, fc_meal_time_get_label (i));
   adw_combo_row_set_model (self->category_row, G_LIST_MODEL (categories));
   fc_accessible_name_combo_row (self->category_row);
 

@@ -13,13 +13,16 @@
 
 #include "fc-meal-editor.h"
 #include "fc-meal-list-model.h"
+#include "fc-meal-time.h"
 #include "fc-nutrition-format.h"
 #include "fc-nutrition-ui.h"
+#include "fc-pending-deletes.h"
 
-/* Two boxed lists over one store model, filtered: a person has a few dozen
- * meals at most, and each row carries its own buttons. A deleted meal
- * leaves the list at once but is deleted in the store only when its toast
- * goes away without "Undo". */
+/* Two boxed lists over one store model (src/store/fc-meal-list-model.h),
+ * filtered: a person has a few dozen meals at most, and each row carries
+ * its own buttons. A deleted meal leaves the list at once but is deleted in
+ * the store only when its toast goes away without "Undo"
+ * (fc-pending-deletes.h). */
 struct _FcMealsView
 {
   AdwBin            parent_instance;
@@ -36,7 +39,7 @@ struct _FcMealsView
   FcMealListModel  *model;
   GtkFilterListModel *own_meals;
   GtkFilterListModel *template_meals;
-  GHashTable       *pending_deletes;   /* gint64 id → the meal's name */
+  FcPendingDeletes *pending_deletes;
 };
 
 G_DEFINE_FINAL_TYPE (FcMealsView, fc_meals_view, ADW_TYPE_BIN)
@@ -47,16 +50,22 @@ get_store (FcMealsView *self)
   return self->session != NULL ? fc_session_get_store (self->session) : NULL;
 }
 
-static FcMeal *
+static gint64
+meal_id (gpointer meal)
+{
+  return fc_object_item_get_id (FC_OBJECT_ITEM (meal));
+}
+
+static FcMealItem *
 find_meal (FcMealsView *self,
            gint64       id)
 {
   guint n = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
 
   for (guint i = 0; i < n; i++) {
-    g_autoptr(FcMeal) meal = g_list_model_get_item (G_LIST_MODEL (self->model), i);
+    g_autoptr(FcMealItem) meal = g_list_model_get_item (G_LIST_MODEL (self->model), i);
 
-    if (fc_meal_get_id (meal) == id)
+    if (meal_id (meal) == id)
       return meal;  /* the model keeps its reference */
   }
   return NULL;
@@ -67,9 +76,10 @@ own_filter_cb (gpointer item,
                gpointer user_data)
 {
   FcMealsView *self = user_data;
-  gint64 id = fc_meal_get_id (item);
+  gint64 id = meal_id (item);
 
-  return !fc_meal_get_is_template (item) && !g_hash_table_contains (self->pending_deletes, &id);
+  return !fc_meal_item_get_is_template (item) &&
+         !fc_pending_deletes_contains (self->pending_deletes, id);
 }
 
 static gboolean
@@ -77,9 +87,10 @@ template_filter_cb (gpointer item,
                     gpointer user_data)
 {
   FcMealsView *self = user_data;
-  gint64 id = fc_meal_get_id (item);
+  gint64 id = meal_id (item);
 
-  return fc_meal_get_is_template (item) && !g_hash_table_contains (self->pending_deletes, &id);
+  return fc_meal_item_get_is_template (item) &&
+         !fc_pending_deletes_contains (self->pending_deletes, id);
 }
 
 static void
@@ -107,17 +118,20 @@ fc_meals_view_update_state (FcMealsView *self)
 }
 
 static char *
-describe_meal (FcMeal *meal)
+describe_meal (FcMealItem *meal)
 {
-  const char *time = fc_nutrition_meal_time_label (fc_meal_get_meal_time_category (meal) ?: "SN");
-  guint n_items = fc_meal_get_n_items (meal);
+  /* A meal without a meal time has the server's default, snack. */
+  const char *category = fc_meal_item_get_meal_time_category (meal);
+  const char *time = fc_meal_time_get_label (category != NULL ? fc_meal_time_from_category (category)
+                                                              : FC_MEAL_TIME_SNACK);
+  guint n_items = fc_meal_item_get_n_items (meal);
   g_autofree char *foods = NULL;
   g_autofree char *energy = NULL;
   double calories;
 
   /* Translators: how many foods a meal has. */
   foods = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u food", "%u foods", n_items), n_items);
-  if (fc_meal_get_total_calories (meal, &calories))
+  if (fc_meal_item_get_total_calories (meal, &calories))
     energy = fc_nutrient_format (FC_NUTRIENT_CALORIES, calories);
   else
     energy = g_strdup (_("not synced yet"));
@@ -151,10 +165,10 @@ static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
-  FcMeal *meal = item;
+  FcMealItem *meal = item;
   GtkWidget *row = adw_action_row_new ();
-  const char *name = fc_meal_get_name (meal) ?: "";
-  gint64 id = fc_meal_get_id (meal);
+  const char *name = fc_object_item_get_name (FC_OBJECT_ITEM (meal)) ?: "";
+  gint64 id = meal_id (meal);
   g_autofree char *subtitle = describe_meal (meal);
   g_autofree char *label = NULL;
 
@@ -167,7 +181,7 @@ create_row (gpointer item,
   /* Translators: %s is a meal's name. */
   label = g_strdup_printf (_("New Meal from %s"), name);
   add_row_button (row, "edit-copy-symbolic", _("New Meal from This"), label, "meals.copy", id);
-  if (fc_meal_get_is_own (meal)) {
+  if (fc_meal_item_get_is_own (meal)) {
     g_free (label);
     /* Translators: %s is a meal's name. */
     label = g_strdup_printf (_("Edit %s"), name);
@@ -178,14 +192,14 @@ create_row (gpointer item,
     add_row_button (row, "user-trash-symbolic", _("Delete"), label, "meals.delete", id);
   }
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row),
-                                  fc_meal_get_is_own (meal) && !fc_meal_get_is_template (meal)
+                                  fc_meal_item_get_is_own (meal) && !fc_meal_item_get_is_template (meal)
                                   ? "meals.edit" : "meals.copy");
   return row;
 }
 
 static void
 open_editor (FcMealsView *self,
-             FcMeal      *meal,
+             FcMealItem     *meal,
              gboolean     copy)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
@@ -194,7 +208,7 @@ open_editor (FcMealsView *self,
   if (self->session == NULL || get_store (self) == NULL)
     return;
   editor = fc_meal_editor_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->session,
-                               meal != NULL ? fc_meal_get_object (meal) : NULL, copy);
+                               meal != NULL ? fc_object_item_get_object (FC_OBJECT_ITEM (meal)) : NULL, copy);
   gtk_window_present (GTK_WINDOW (editor));
 }
 
@@ -212,9 +226,9 @@ edit_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   FcMealsView *self = FC_MEALS_VIEW (widget);
-  FcMeal *meal = find_meal (self, g_variant_get_int64 (parameter));
+  FcMealItem *meal = find_meal (self, g_variant_get_int64 (parameter));
 
-  if (meal != NULL && fc_meal_get_is_own (meal))
+  if (meal != NULL && fc_meal_item_get_is_own (meal))
     open_editor (self, meal, FALSE);
 }
 
@@ -224,57 +238,10 @@ copy_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   FcMealsView *self = FC_MEALS_VIEW (widget);
-  FcMeal *meal = find_meal (self, g_variant_get_int64 (parameter));
+  FcMealItem *meal = find_meal (self, g_variant_get_int64 (parameter));
 
   if (meal != NULL)
     open_editor (self, meal, TRUE);
-}
-
-static void
-deleted_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(FcSession) session = user_data;
-  g_autoptr(FcOutboxItem) item = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* The sync engine pushes the delete as soon as it commits. */
-  item = fc_store_delete_finish (FC_STORE (object), result, &error);
-  if (item == NULL)
-    g_warning ("Cannot delete a meal: %s", error->message);
-}
-
-/* Deletes for good what is still waiting for its toast to go. */
-static void
-fc_meals_view_delete_now (FcMealsView *self,
-                          gint64       id)
-{
-  FcStore *store = get_store (self);
-
-  if (!g_hash_table_remove (self->pending_deletes, &id) || store == NULL)
-    return;
-  fc_store_delete_async (store, FC_STORE_MEALS, id, NULL, deleted_cb,
-                         g_object_ref (self->session));
-}
-
-static void
-on_toast_dismissed_cb (AdwToast    *toast,
-                       FcMealsView *self)
-{
-  gint64 *id = g_object_get_data (G_OBJECT (toast), "meal-id");
-
-  fc_meals_view_delete_now (self, *id);
-}
-
-static void
-on_toast_button_clicked_cb (AdwToast    *toast,
-                            FcMealsView *self)
-{
-  gint64 *id = g_object_get_data (G_OBJECT (toast), "meal-id");
-
-  g_hash_table_remove (self->pending_deletes, id);
-  fc_meals_view_refilter (self);
 }
 
 static void
@@ -284,27 +251,12 @@ delete_action (GtkWidget  *widget,
 {
   FcMealsView *self = FC_MEALS_VIEW (widget);
   gint64 id = g_variant_get_int64 (parameter);
-  FcMeal *meal = find_meal (self, id);
-  g_autofree char *title = NULL;
-  AdwToast *toast;
+  FcMealItem *meal = find_meal (self, id);
 
-  if (meal == NULL || !fc_meal_get_is_own (meal) || g_hash_table_contains (self->pending_deletes, &id))
+  if (meal == NULL || !fc_meal_item_get_is_own (meal) || get_store (self) == NULL)
     return;
-
-  g_hash_table_insert (self->pending_deletes, g_memdup2 (&id, sizeof id),
-                       g_strdup (fc_meal_get_name (meal)));
-  fc_meals_view_refilter (self);
-
-  /* Translators: %s is a meal's name. */
-  title = g_strdup_printf (_("“%s” deleted"), fc_meal_get_name (meal) ?: "");
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_object_set_data_full (G_OBJECT (toast), "meal-id", g_memdup2 (&id, sizeof id), g_free);
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_toast_button_clicked_cb), self,
-                           0);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  fc_pending_deletes_add (self->pending_deletes, self->toast_overlay, get_store (self), id,
+                          fc_object_item_get_name (FC_OBJECT_ITEM (meal)));
 }
 
 static gboolean
@@ -327,8 +279,8 @@ on_session_store_changed_cb (FcMealsView *self)
   if (self->model != NULL && fc_store_model_get_store (FC_STORE_MODEL (self->model)) == store)
     return;
 
-  /* Deletes waiting on a toast belong to the store they were made in. */
-  g_hash_table_remove_all (self->pending_deletes);
+  /* Deletes waiting on a toast go to the store they were made in. */
+  fc_pending_deletes_flush (self->pending_deletes);
   g_clear_object (&self->own_meals);
   g_clear_object (&self->template_meals);
   g_clear_object (&self->model);
@@ -359,16 +311,8 @@ fc_meals_view_dispose (GObject *object)
   FcMealsView *self = FC_MEALS_VIEW (object);
 
   /* Closing the window is no "Undo": what was deleted stays deleted. */
-  if (self->pending_deletes != NULL) {
-    g_autoptr(GList) ids = g_hash_table_get_keys (self->pending_deletes);
-    g_autoptr(GArray) copy = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-    for (GList *l = ids; l != NULL; l = l->next)
-      g_array_append_val (copy, *(gint64 *) l->data);
-    g_clear_pointer (&ids, g_list_free);
-    for (guint i = 0; i < copy->len; i++)
-      fc_meals_view_delete_now (self, g_array_index (copy, gint64, i));
-  }
+  if (self->pending_deletes != NULL)
+    fc_pending_deletes_flush (self->pending_deletes);
 
   if (self->own_list != NULL) {
     gtk_list_box_bind_model (self->own_list, NULL, NULL, NULL, NULL);
@@ -391,7 +335,7 @@ fc_meals_view_finalize (GObject *object)
 {
   FcMealsView *self = FC_MEALS_VIEW (object);
 
-  g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
+  g_clear_object (&self->pending_deletes);
 
   G_OBJECT_CLASS (fc_meals_view_parent_class)->finalize (object);
 }
@@ -423,7 +367,9 @@ static void
 fc_meals_view_init (FcMealsView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->pending_deletes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->pending_deletes = fc_pending_deletes_new (FC_STORE_MEALS);
+  g_signal_connect_object (self->pending_deletes, "changed", G_CALLBACK (fc_meals_view_refilter),
+                           self, G_CONNECT_SWAPPED);
 
   fc_nutrition_add_shortcut (GTK_WIDGET (self), "<Control>n", new_shortcut_cb);
   fc_meals_view_update_state (self);

@@ -21,14 +21,6 @@ static const char * const food_category_labels[] = {
   N_("Fruit"), N_("Vegetable"), N_("Grain"), N_("Protein Food"), N_("Dairy"),
   N_("Fat & Oil"), N_("Beverage"), N_("Other"), NULL
 };
-static const char * const meal_time_codes[] = {
-  "BF", "LN", "DN", "SN", "PRE", "POST", NULL
-};
-static const char * const meal_time_labels[] = {
-  N_("Breakfast"), N_("Lunch"), N_("Dinner"), N_("Snack"), N_("Pre-workout"),
-  N_("Post-workout"), NULL
-};
-
 static const struct {
   const char *member;
   const char *title;
@@ -67,20 +59,6 @@ fc_nutrition_food_category_label (const char *code)
 
   /* An unknown code is shown as it came rather than hidden. */
   return i != G_MAXUINT ? _(food_category_labels[i]) : code;
-}
-
-const char * const *
-fc_nutrition_meal_time_codes (void)
-{
-  return meal_time_codes;
-}
-
-const char *
-fc_nutrition_meal_time_label (const char *code)
-{
-  guint i = fc_nutrition_code_index (meal_time_codes, code, G_MAXUINT);
-
-  return i != G_MAXUINT ? _(meal_time_labels[i]) : code;
 }
 
 const char *

@@ -10,12 +10,10 @@
 
 G_BEGIN_DECLS
 
-/* The server's choices (food_category, meal_time_category), in the order
- * the app lists them; NULL-terminated. */
+/* The server's food categories, in the order the app lists them;
+ * NULL-terminated. Meal times are in fc-meal-time.h. */
 const char * const *fc_nutrition_food_category_codes (void);
 const char         *fc_nutrition_food_category_label (const char *code);
-const char * const *fc_nutrition_meal_time_codes     (void);
-const char         *fc_nutrition_meal_time_label     (const char *code);
 /* Index of @code in its list, or @fallback when it is not there. */
 guint               fc_nutrition_code_index          (const char * const *codes,
                                                       const char         *code,

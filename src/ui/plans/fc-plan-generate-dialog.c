@@ -17,6 +17,7 @@
 #include "fc-meal-plan-actions.h"
 #include "fc-plans-common.h"
 #include "fc-time.h"
+#include "fc-wrap-box.h"
 
 #define MAX_RESULTS 6
 
@@ -33,7 +34,7 @@ struct _FcPlanGenerateDialog
   FcDateButton    *start_button;
   GtkSearchEntry  *exclude_entry;
   GtkListBox      *results_list;
-  GtkFlowBox      *chips_box;
+  FcWrapBox       *chips_box;
   GtkRevealer     *status_revealer;
   GtkWidget       *progress_box;
   GtkSpinner      *spinner;
@@ -83,10 +84,18 @@ on_chip_clicked_cb (GtkButton            *chip,
                     FcPlanGenerateDialog *self)
 {
   gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (chip), "food-id"));
-  GtkWidget *child = gtk_widget_get_parent (GTK_WIDGET (chip));
 
+  /* A keyboard user who removed a chip goes on from the next one (or the
+   * entry), not from nowhere. */
+  if (gtk_widget_has_focus (GTK_WIDGET (chip))) {
+    GtkWidget *next = gtk_widget_get_next_sibling (GTK_WIDGET (chip));
+
+    if (next == NULL)
+      next = gtk_widget_get_prev_sibling (GTK_WIDGET (chip));
+    gtk_widget_grab_focus (next != NULL ? next : GTK_WIDGET (self->exclude_entry));
+  }
   g_hash_table_remove (self->excluded, &id);
-  gtk_flow_box_remove (self->chips_box, child);
+  fc_wrap_box_remove (self->chips_box, GTK_WIDGET (chip));
 }
 
 static void
@@ -114,11 +123,9 @@ exclude_food (FcPlanGenerateDialog *self,
   gtk_widget_set_tooltip_text (chip, accessible);
   g_object_set_data (G_OBJECT (chip), "food-id", GSIZE_TO_POINTER ((gsize) id));
   g_signal_connect_object (chip, "clicked", G_CALLBACK (on_chip_clicked_cb), self, 0);
-  gtk_flow_box_append (self->chips_box, chip);
-  /* Its GtkFlowBoxChild would read "GtkFlowBoxChild". */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (chip)),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, fc_food_item_get_name (food),
-                                  -1);
+  /* In an FcWrapBox the chip itself is the one Tab stop and what a screen
+   * reader reads. */
+  fc_wrap_box_append (self->chips_box, chip);
   g_hash_table_insert (self->excluded, g_memdup2 (&id, sizeof id), chip);
 
   gtk_editable_set_text (GTK_EDITABLE (self->exclude_entry), "");
@@ -260,6 +267,7 @@ fc_plan_generate_dialog_class_init (FcPlanGenerateDialogClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
   g_type_ensure (FC_TYPE_DATE_BUTTON);
+  g_type_ensure (FC_TYPE_WRAP_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/fitcore/FitCore/ui/plans/fc-plan-generate-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, FcPlanGenerateDialog, form_box);

@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Everything shown comes from the store, re-read when it says meal plans or
- * meals changed; edits go through the store's outbox and work offline. Only
+ * Everything shown comes from the store's plan and meal list models
+ * (src/store/fc-plan-list-model.h, fc-meal-list-model.h), which follow its
+ * changes; edits go through the store's outbox and work offline. Only
  * copying a template and generating a plan need the server
  * (fc-meal-plan-actions.h).
  */
@@ -19,14 +20,18 @@
 #include "fc-plans-view.h"
 
 #include "fc-json.h"
+#include "fc-meal-list-model.h"
 #include "fc-meal-plan-actions.h"
+#include "fc-pending-deletes.h"
 #include "fc-plan-calendar.h"
 #include "fc-plan-day-sheet.h"
 #include "fc-plan-editor.h"
 #include "fc-plan-generate-dialog.h"
 #include "fc-plan-layout.h"
+#include "fc-plan-list-model.h"
 #include "fc-plans-common.h"
 #include "fc-time.h"
+#include "fc-wrap-box.h"
 
 struct _FcPlansView
 {
@@ -42,19 +47,20 @@ struct _FcPlansView
   GtkWidget       *cancelled_group;
   GtkListBox      *cancelled_list;
   GtkWidget       *templates_group;
-  GtkFlowBox      *templates_box;
+  FcWrapBox       *templates_box;
   GtkLabel        *plan_title_label;
   GtkLabel        *range_label;
   AdwBin          *calendar_bin;
 
   /* Owned */
   FcSession       *session;
-  GSignalGroup    *store_signals;
-  GCancellable    *cancellable;      /* reads of the current store */
-  JsonArray       *plans;            /* the store's meal plans */
-  JsonArray       *meals;            /* the store's meals */
+  GCancellable    *cancellable;      /* requests for the current store */
+  FcPlanListModel *plans;
+  FcMealListModel *meals;
+  GtkFilterListModel *active_plans;
+  GtkFilterListModel *cancelled_plans;
   JsonArray       *server_templates; /* other users' templates, when online */
-  GHashTable      *pending_deletes;  /* plan id (gint64 *) → AdwToast */
+  FcPendingDeletes *pending_deletes;
   FcPlanLayout    *layout;           /* of the plan on show */
   FcPlanCalendar  *calendar;
   GtkWindow       *day_sheet;        /* weak */
@@ -97,19 +103,36 @@ get_parent_window (FcPlansView *self)
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
 
+/* The plan's object, borrowed from the model's item; NULL when the model
+ * has no such plan. */
 static JsonObject *
-find_object (JsonArray *array,
-             gint64     id)
+find_plan (FcPlansView *self,
+           gint64       id)
 {
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++) {
-    JsonNode *node = json_array_get_element (array, i);
-    gint64 object_id;
+  guint n = self->plans != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->plans)) : 0;
 
-    if (JSON_NODE_HOLDS_OBJECT (node) &&
-        fc_json_get_int (json_node_get_object (node), "id", &object_id) && object_id == id)
-      return json_node_get_object (node);
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(FcObjectItem) plan = g_list_model_get_item (G_LIST_MODEL (self->plans), i);
+
+    if (fc_object_item_get_id (plan) == id)
+      return fc_object_item_get_object (plan);  /* the model keeps its reference */
   }
   return NULL;
+}
+
+/* The meals as FcPlanLayout and the day sheet read them. */
+static JsonArray *
+meals_array (FcPlansView *self)
+{
+  JsonArray *meals = json_array_new ();
+  guint n = self->meals != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->meals)) : 0;
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(FcObjectItem) meal = g_list_model_get_item (G_LIST_MODEL (self->meals), i);
+
+    json_array_add_object_element (meals, json_object_ref (fc_object_item_get_object (meal)));
+  }
+  return meals;
 }
 
 static gboolean
@@ -236,10 +259,24 @@ new_plan_row (JsonObject *plan,
 }
 
 static GtkWidget *
+create_plan_row (gpointer item,
+                 gpointer user_data)
+{
+  FcObjectItem *plan = item;
+
+  return new_plan_row (fc_object_item_get_object (plan), fc_object_item_get_id (plan),
+                       fc_plan_item_get_is_active (FC_PLAN_ITEM (plan)));
+}
+
+/* A card is a named group, not a focusable child: Tab stops once on its
+ * button, and a screen reader reads the plan's name with it. */
+static GtkWidget *
 new_template_card (JsonObject *plan,
                    gint64      id)
 {
-  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *card = g_object_new (GTK_TYPE_BOX, "orientation", GTK_ORIENTATION_VERTICAL,
+                                  "spacing", 6, "accessible-role", GTK_ACCESSIBLE_ROLE_GROUP,
+                                  NULL);
   GtkWidget *title = gtk_label_new (fc_json_get_string (plan, "name"));
   GtkWidget *description = gtk_label_new (fc_json_get_string (plan, "description"));
   g_autofree char *meta_text = describe_plan (plan);
@@ -248,6 +285,9 @@ new_template_card (JsonObject *plan,
 
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "fc-plan-template");
+  /* One width for every card: two side by side in the clamp, one a line
+   * at 360 px, and the labels wrap inside it. */
+  gtk_widget_set_size_request (card, 300, -1);
   gtk_widget_set_margin_start (title, 12);
   gtk_widget_set_margin_end (title, 12);
   gtk_widget_set_margin_top (title, 12);
@@ -285,20 +325,32 @@ new_template_card (JsonObject *plan,
   gtk_box_append (GTK_BOX (card), description);
   gtk_box_append (GTK_BOX (card), meta);
   gtk_box_append (GTK_BOX (card), button);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  fc_json_get_string (plan, "name"), -1);
   return card;
 }
 
-static void
-clear_list (GtkWidget *list)
+static gboolean
+is_listed (FcPlansView *self,
+           gpointer     item)
 {
-  GtkWidget *child;
+  return !fc_plan_item_get_is_template (item) &&
+         !fc_pending_deletes_contains (self->pending_deletes,
+                                       fc_object_item_get_id (FC_OBJECT_ITEM (item)));
+}
 
-  while ((child = gtk_widget_get_first_child (list)) != NULL) {
-    if (GTK_IS_LIST_BOX (list))
-      gtk_list_box_remove (GTK_LIST_BOX (list), child);
-    else
-      gtk_flow_box_remove (GTK_FLOW_BOX (list), child);
-  }
+static gboolean
+active_filter_cb (gpointer item,
+                  gpointer user_data)
+{
+  return is_listed (user_data, item) && fc_plan_item_get_is_active (item);
+}
+
+static gboolean
+cancelled_filter_cb (gpointer item,
+                     gpointer user_data)
+{
+  return is_listed (user_data, item) && !fc_plan_item_get_is_active (item);
 }
 
 static void
@@ -306,54 +358,32 @@ add_template (FcPlansView *self,
               GHashTable  *seen,
               JsonObject  *plan)
 {
-  GtkWidget *card;
   gint64 id;
 
   if (!fc_json_get_int (plan, "id", &id) || g_hash_table_contains (seen, &id) ||
+      fc_pending_deletes_contains (self->pending_deletes, id) ||
       !get_flag (plan, "is_active", TRUE))
     return;
   g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
-  card = new_template_card (plan, id);
-  gtk_flow_box_append (self->templates_box, card);
-  /* The GtkFlowBoxChild around the card is what a screen reader lands on:
-   * it reads the plan's name rather than "GtkFlowBoxChild". */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (card)),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, fc_json_get_string (plan, "name"),
-                                  -1);
+  fc_wrap_box_append (self->templates_box, new_template_card (plan, id));
 }
 
-static void
-rebuild_list (FcPlansView *self)
+/* The gallery: the store's templates (the user's own), then the server's. */
+static guint
+rebuild_templates (FcPlansView *self)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  guint n_active = 0, n_cancelled = 0, n_templates;
+  guint n = self->plans != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->plans)) : 0;
+  GtkWidget *child;
 
-  clear_list (GTK_WIDGET (self->active_list));
-  clear_list (GTK_WIDGET (self->cancelled_list));
-  clear_list (GTK_WIDGET (self->templates_box));
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->templates_box))) != NULL)
+    fc_wrap_box_remove (self->templates_box, child);
 
-  for (guint i = 0; self->plans != NULL && i < json_array_get_length (self->plans); i++) {
-    JsonNode *node = json_array_get_element (self->plans, i);
-    JsonObject *plan;
-    gboolean active;
-    gint64 id;
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(FcPlanItem) plan = g_list_model_get_item (G_LIST_MODEL (self->plans), i);
 
-    if (!JSON_NODE_HOLDS_OBJECT (node))
-      continue;
-    plan = json_node_get_object (node);
-    if (!fc_json_get_int (plan, "id", &id) || g_hash_table_contains (self->pending_deletes, &id))
-      continue;
-    if (get_flag (plan, "is_template", FALSE)) {
-      add_template (self, seen, plan);
-      continue;
-    }
-    active = get_flag (plan, "is_active", TRUE);
-    gtk_list_box_append (active ? self->active_list : self->cancelled_list,
-                         new_plan_row (plan, id, active));
-    if (active)
-      n_active++;
-    else
-      n_cancelled++;
+    if (fc_plan_item_get_is_template (plan))
+      add_template (self, seen, fc_object_item_get_object (FC_OBJECT_ITEM (plan)));
   }
   for (guint i = 0; self->server_templates != NULL &&
                     i < json_array_get_length (self->server_templates); i++) {
@@ -362,7 +392,17 @@ rebuild_list (FcPlansView *self)
     if (JSON_NODE_HOLDS_OBJECT (node))
       add_template (self, seen, json_node_get_object (node));
   }
-  n_templates = g_hash_table_size (seen);
+  return g_hash_table_size (seen);
+}
+
+static void
+rebuild_list (FcPlansView *self)
+{
+  guint n_active = self->active_plans != NULL
+                   ? g_list_model_get_n_items (G_LIST_MODEL (self->active_plans)) : 0;
+  guint n_cancelled = self->cancelled_plans != NULL
+                      ? g_list_model_get_n_items (G_LIST_MODEL (self->cancelled_plans)) : 0;
+  guint n_templates = rebuild_templates (self);
 
   gtk_widget_set_visible (self->active_group, n_active > 0);
   gtk_widget_set_visible (self->cancelled_group, n_cancelled > 0);
@@ -370,12 +410,25 @@ rebuild_list (FcPlansView *self)
   gtk_widget_set_visible (self->empty_page, n_active + n_cancelled == 0);
 }
 
+/* A delete or an Undo: the lists filter again. */
+static void
+refilter (FcPlansView *self)
+{
+  if (self->active_plans != NULL) {
+    gtk_filter_changed (gtk_filter_list_model_get_filter (self->active_plans),
+                        GTK_FILTER_CHANGE_DIFFERENT);
+    gtk_filter_changed (gtk_filter_list_model_get_filter (self->cancelled_plans),
+                        GTK_FILTER_CHANGE_DIFFERENT);
+  }
+  rebuild_list (self);
+}
+
 /* The calendar */
 
 static void
 update_calendar_header (FcPlansView *self)
 {
-  JsonObject *plan = find_object (self->plans, self->shown_plan_id);
+  JsonObject *plan = find_plan (self, self->shown_plan_id);
   const char *name = plan != NULL ? fc_json_get_string (plan, "name") : NULL;
 
   gtk_label_set_text (self->plan_title_label, name != NULL ? name : "");
@@ -386,11 +439,12 @@ update_calendar_header (FcPlansView *self)
 static void
 rebuild_calendar (FcPlansView *self)
 {
-  JsonObject *plan = find_object (self->plans, self->shown_plan_id);
+  JsonObject *plan = find_plan (self, self->shown_plan_id);
+  g_autoptr(JsonArray) meals = meals_array (self);
 
   g_clear_object (&self->layout);
   if (plan != NULL)
-    self->layout = fc_plan_layout_new (plan, self->meals);
+    self->layout = fc_plan_layout_new (plan, meals);
   fc_plan_calendar_set_layout (self->calendar, self->layout);
 
   if (self->layout != NULL && self->focus_start) {
@@ -402,7 +456,7 @@ rebuild_calendar (FcPlansView *self)
   }
   if (self->day_sheet != NULL) {
     fc_plan_day_sheet_set_layout (FC_PLAN_DAY_SHEET (self->day_sheet), self->layout);
-    fc_plan_day_sheet_set_meals (FC_PLAN_DAY_SHEET (self->day_sheet), self->meals);
+    fc_plan_day_sheet_set_meals (FC_PLAN_DAY_SHEET (self->day_sheet), meals);
   }
   update_calendar_header (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.export", self->layout != NULL);
@@ -491,6 +545,7 @@ static void
 open_day_sheet (FcPlansView *self,
                 guint        day)
 {
+  g_autoptr(JsonArray) meals = NULL;
   GtkWidget *sheet;
 
   if (self->layout == NULL || self->session == NULL || day == 0)
@@ -500,7 +555,8 @@ open_day_sheet (FcPlansView *self,
   sheet = fc_plan_day_sheet_new (get_parent_window (self), self->session, day);
   g_set_weak_pointer (&self->day_sheet, GTK_WINDOW (sheet));
   fc_plan_day_sheet_set_layout (FC_PLAN_DAY_SHEET (sheet), self->layout);
-  fc_plan_day_sheet_set_meals (FC_PLAN_DAY_SHEET (sheet), self->meals);
+  meals = meals_array (self);
+  fc_plan_day_sheet_set_meals (FC_PLAN_DAY_SHEET (sheet), meals);
   gtk_window_present (GTK_WINDOW (sheet));
 }
 
@@ -523,75 +579,30 @@ on_meal_activated_cb (FcPlansView    *self,
 
 /* Loading */
 
-typedef struct {
-  FcPlansView *self;   /* weak through the cancellable */
-  guint        serial;
-  JsonArray   *plans;
-  JsonArray   *meals;
-  guint        left;
-} Load;
-
 static void
-load_free (Load *load)
+on_plans_changed_cb (FcPlansView *self)
 {
-  g_clear_pointer (&load->plans, json_array_unref);
-  g_clear_pointer (&load->meals, json_array_unref);
-  g_clear_object (&load->self);
-  g_free (load);
+  rebuild_list (self);
+  if (self->shown_plan_id != 0)
+    rebuild_calendar (self);
 }
 
 static void
-on_listed_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_meals_changed_cb (FcPlansView *self)
 {
-  Load *load = user_data;
-  g_autoptr(GError) error = NULL;
-  JsonArray *array = fc_store_list_objects_finish (FC_STORE (source), result, &error);
-  FcPlansView *self = load->self;
-
-  if (load->left == 2)
-    load->plans = array;
-  else
-    load->meals = array;
-
-  if (--load->left > 0)
-    return;
-
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Could not read meal plans: %s", error->message);
-
-  if (load->serial == self->load_serial && load->plans != NULL) {
-    g_clear_pointer (&self->plans, json_array_unref);
-    g_clear_pointer (&self->meals, json_array_unref);
-    self->plans = g_steal_pointer (&load->plans);
-    self->meals = g_steal_pointer (&load->meals);
-    rebuild_list (self);
-    if (self->shown_plan_id != 0)
-      rebuild_calendar (self);
-  }
-  load_free (load);
+  if (self->shown_plan_id != 0)
+    rebuild_calendar (self);
 }
 
+/* After a copy or a generation: the server's answer is in the store, and
+ * the models read it at once rather than on the next change. */
 static void
 fc_plans_view_reload (FcPlansView *self)
 {
-  FcStore *store = get_store (self);
-  Load *load;
-
-  if (store == NULL) {
-    g_clear_pointer (&self->plans, json_array_unref);
-    g_clear_pointer (&self->meals, json_array_unref);
-    rebuild_list (self);
-    return;
-  }
-  /* Jobs run in call order: plans first, then meals. */
-  load = g_new0 (Load, 1);
-  load->self = g_object_ref (self);
-  load->serial = ++self->load_serial;
-  load->left = 2;
-  fc_store_list_objects_async (store, FC_STORE_MEAL_PLANS, self->cancellable, on_listed_cb, load);
-  fc_store_list_objects_async (store, FC_STORE_MEALS, self->cancellable, on_listed_cb, load);
+  if (self->plans != NULL)
+    fc_store_model_reload (FC_STORE_MODEL (self->plans));
+  if (self->meals != NULL)
+    fc_store_model_reload (FC_STORE_MODEL (self->meals));
 }
 
 static void
@@ -633,8 +644,35 @@ on_session_store_changed_cb (FcPlansView *self)
   self->cancellable = g_cancellable_new ();
   g_clear_pointer (&self->server_templates, json_array_unref);
 
-  g_signal_group_set_target (self->store_signals, store);
-  fc_plans_view_reload (self);
+  /* Deletes waiting on a toast go to the store they were made in. */
+  fc_pending_deletes_flush (self->pending_deletes);
+  if (self->plans == NULL || fc_store_model_get_store (FC_STORE_MODEL (self->plans)) != store) {
+    g_clear_object (&self->active_plans);
+    g_clear_object (&self->cancelled_plans);
+    g_clear_object (&self->plans);
+    g_clear_object (&self->meals);
+    if (store != NULL) {
+      self->plans = fc_plan_list_model_new (store);
+      self->meals = fc_meal_list_model_new (store);
+      self->active_plans =
+        gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->plans)),
+                                   GTK_FILTER (gtk_custom_filter_new (active_filter_cb, self,
+                                                                      NULL)));
+      self->cancelled_plans =
+        gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->plans)),
+                                   GTK_FILTER (gtk_custom_filter_new (cancelled_filter_cb, self,
+                                                                      NULL)));
+      g_signal_connect_object (self->plans, "items-changed", G_CALLBACK (on_plans_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->meals, "items-changed", G_CALLBACK (on_meals_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+    gtk_list_box_bind_model (self->active_list, G_LIST_MODEL (self->active_plans),
+                             create_plan_row, self, NULL);
+    gtk_list_box_bind_model (self->cancelled_list, G_LIST_MODEL (self->cancelled_plans),
+                             create_plan_row, self, NULL);
+  }
+  on_plans_changed_cb (self);
   if (store == NULL) {
     self->shown_plan_id = 0;
     gtk_stack_set_visible_child_name (self->stack, "list");
@@ -665,7 +703,7 @@ static void
 edit_plan (FcPlansView *self,
            gint64       id)
 {
-  JsonObject *plan = find_object (self->plans, id);
+  JsonObject *plan = find_plan (self, id);
 
   if (plan == NULL || self->session == NULL)
     return;
@@ -698,10 +736,7 @@ on_plan_written_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(FcOutboxItem) item = NULL;
 
-  if (g_task_get_source_tag (G_TASK (result)) == fc_store_delete_async)
-    item = fc_store_delete_finish (FC_STORE (source), result, &error);
-  else
-    item = fc_store_update_finish (FC_STORE (source), result, &error);
+  item = fc_store_update_finish (FC_STORE (source), result, &error);
   /* The sync engine pushes the write as soon as it commits. */
   if (item == NULL)
     add_toast (self, error->message);
@@ -741,69 +776,22 @@ reactivate_action (GtkWidget  *widget,
 }
 
 static void
-delete_now (FcPlansView *self,
-            gint64       id)
-{
-  if (get_store (self) == NULL)
-    return;
-  fc_store_delete_async (get_store (self), FC_STORE_MEAL_PLANS, id, NULL, on_plan_written_cb,
-                         g_object_ref (self));
-}
-
-static void
-on_delete_undo_cb (AdwToast *toast,
-                   gpointer  user_data)
-{
-  FcPlansView *self = FC_PLANS_VIEW (user_data);
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "plan-id"));
-
-  g_hash_table_remove (self->pending_deletes, &id);
-  rebuild_list (self);
-}
-
-/* The plan is deleted only once its toast goes away without Undo. */
-static void
-on_delete_dismissed_cb (AdwToast *toast,
-                        gpointer  user_data)
-{
-  FcPlansView *self = FC_PLANS_VIEW (user_data);
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "plan-id"));
-
-  if (g_hash_table_lookup (self->pending_deletes, &id) != toast)
-    return;
-  g_hash_table_remove (self->pending_deletes, &id);
-  delete_now (self, id);
-}
-
-static void
 delete_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
   FcPlansView *self = FC_PLANS_VIEW (widget);
   gint64 id = g_variant_get_int64 (parameter);
-  JsonObject *plan = find_object (self->plans, id);
-  g_autofree char *title = NULL;
-  AdwToast *toast;
+  JsonObject *plan = find_plan (self, id);
 
-  if (plan == NULL || g_hash_table_contains (self->pending_deletes, &id))
+  if (plan == NULL || get_store (self) == NULL)
     return;
-  /* Translators: a toast after deleting a meal plan, with Undo */
-  title = g_strdup_printf (_("“%s” deleted"), fc_json_get_string (plan, "name") ?: "");
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_object_set_data (G_OBJECT (toast), "plan-id", GSIZE_TO_POINTER ((gsize) id));
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_delete_undo_cb), self, 0);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_dismissed_cb), self, 0);
-  g_hash_table_insert (self->pending_deletes, g_memdup2 (&id, sizeof id), toast);
-
   if (self->shown_plan_id == id) {
     self->shown_plan_id = 0;
     gtk_stack_set_visible_child_name (self->stack, "list");
   }
-  rebuild_list (self);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  fc_pending_deletes_add (self->pending_deletes, self->toast_overlay, get_store (self), id,
+                          fc_json_get_string (plan, "name"));
 }
 
 static void
@@ -855,8 +843,15 @@ on_copied_cb (GObject      *source,
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.use-template", TRUE);
   if (id == 0) {
-    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      add_toast (self, error->message);
+    /* Why a copy was refused is a sentence or two: a dialog shows it
+     * whole at any width, where a toast cut it off. */
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      GtkWidget *dialog = adw_message_dialog_new (get_parent_window (self),
+                                                  _("Cannot Copy Template"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
     return;
   }
   add_toast (self, _("Template copied to your plans"));
@@ -1036,30 +1031,19 @@ fc_plans_view_set_property (GObject      *object,
 }
 
 static void
-flush_pending_deletes (FcPlansView *self)
-{
-  GHashTableIter iter;
-  gpointer key;
-
-  /* Closing the view while a toast shows means no Undo came. */
-  g_hash_table_iter_init (&iter, self->pending_deletes);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    delete_now (self, *(gint64 *) key);
-  g_hash_table_remove_all (self->pending_deletes);
-}
-
-static void
 fc_plans_view_dispose (GObject *object)
 {
   FcPlansView *self = FC_PLANS_VIEW (object);
 
+  /* Closing the view while a toast shows means no Undo came. */
   if (self->pending_deletes != NULL)
-    flush_pending_deletes (self);
+    fc_pending_deletes_flush (self->pending_deletes);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->store_signals != NULL)
-    g_signal_group_set_target (self->store_signals, NULL);
-  g_clear_object (&self->store_signals);
+  if (self->active_list != NULL) {
+    gtk_list_box_bind_model (self->active_list, NULL, NULL, NULL, NULL);
+    gtk_list_box_bind_model (self->cancelled_list, NULL, NULL, NULL, NULL);
+  }
   if (self->day_sheet != NULL)
     gtk_window_destroy (self->day_sheet);
   g_clear_weak_pointer (&self->day_sheet);
@@ -1068,10 +1052,12 @@ fc_plans_view_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_object (&self->session);
   g_clear_object (&self->layout);
-  g_clear_pointer (&self->plans, json_array_unref);
-  g_clear_pointer (&self->meals, json_array_unref);
+  g_clear_object (&self->active_plans);
+  g_clear_object (&self->cancelled_plans);
+  g_clear_object (&self->plans);
+  g_clear_object (&self->meals);
   g_clear_pointer (&self->server_templates, json_array_unref);
-  g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
+  g_clear_object (&self->pending_deletes);
 
   G_OBJECT_CLASS (fc_plans_view_parent_class)->dispose (object);
 }
@@ -1093,6 +1079,7 @@ fc_plans_view_class_init (FcPlansViewClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (FC_TYPE_PLAN_CALENDAR);
+  g_type_ensure (FC_TYPE_WRAP_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/fitcore/FitCore/ui/plans/fc-plans-view.ui");
   gtk_widget_class_bind_template_child (widget_class, FcPlansView, toast_overlay);
@@ -1132,7 +1119,9 @@ fc_plans_view_init (FcPlansView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  self->pending_deletes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->pending_deletes = fc_pending_deletes_new (FC_STORE_MEAL_PLANS);
+  g_signal_connect_object (self->pending_deletes, "changed", G_CALLBACK (refilter), self,
+                           G_CONNECT_SWAPPED);
 
   self->calendar = FC_PLAN_CALENDAR (fc_plan_calendar_new ());
   adw_bin_set_child (self->calendar_bin, GTK_WIDGET (self->calendar));
@@ -1148,12 +1137,6 @@ fc_plans_view_init (FcPlansView *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->calendar, "meal-activated", G_CALLBACK (on_meal_activated_cb),
                            self, G_CONNECT_SWAPPED);
-
-  self->store_signals = g_signal_group_new (FC_TYPE_STORE);
-  g_signal_group_connect_swapped (self->store_signals, "changed::" FC_STORE_MEAL_PLANS,
-                                  G_CALLBACK (fc_plans_view_reload), self);
-  g_signal_group_connect_swapped (self->store_signals, "changed::" FC_STORE_MEALS,
-                                  G_CALLBACK (fc_plans_view_reload), self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.export", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.edit-shown", FALSE);

@@ -2,14 +2,15 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A GListModel of FcMeal, by name, re-queried on FcStore::changed::meals
+ * A GListModel of FcMealItem, by name, re-read on FcStore::changed::meals
  * (only the rows that differ emit items-changed): the user's own meals and
- * the templates the store holds.
+ * the templates the store holds. A person has a few dozen meals, so the
+ * model reads the whole list (FcStoreModel's query_async path).
  */
 
 #pragma once
 
-#include "fc-meal.h"
+#include "fc-meal-item.h"
 #include "fc-store-model.h"
 
 G_BEGIN_DECLS
