@@ -34,6 +34,7 @@ struct _FcApiClient {
   GQueue        refresh_waiters;  /* GTask * of requests waiting on the refresh */
   SoupMessage  *refresh_message;  /* the refresh in flight */
   char         *refresh_sent;     /* the refresh token it carries */
+  char         *server_software;  /* the last answer's Server header */
 
   /* state */
   gboolean      refreshing;
@@ -611,6 +612,10 @@ on_request_sent_cb (GObject      *source,
 
   req->status = soup_message_get_status (req->message);
   headers = soup_message_get_response_headers (req->message);
+  if (g_strcmp0 (soup_message_headers_get_one (headers, "Server"), self->server_software) != 0) {
+    g_free (self->server_software);
+    self->server_software = g_strdup (soup_message_headers_get_one (headers, "Server"));
+  }
   content_type = soup_message_headers_get_content_type (headers, NULL);
   g_clear_pointer (&req->refresh_cookie, g_free);
   req->refresh_cookie = find_refresh_cookie (req->message);
@@ -852,6 +857,7 @@ fc_api_client_finalize (GObject *object)
   wipe_string (&self->refresh_sent);
   g_free (self->base_url);
   g_free (self->api_root);
+  g_free (self->server_software);
   g_clear_error (&self->base_url_error);
   wipe_string (&self->access_token);
   wipe_string (&self->refresh_token);
@@ -1965,4 +1971,14 @@ fc_api_client_detect_sections_finish (FcApiClient   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The Server header of the last answer (NULL before one, or when the
+ * server sends none): the sync engine keys what a server offers by it. */
+const char *
+fc_api_client_get_server_software (FcApiClient *self)
+{
+  g_return_val_if_fail (FC_IS_API_CLIENT (self), NULL);
+
+  return self->server_software;
 }

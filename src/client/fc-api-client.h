@@ -122,6 +122,7 @@ void          fc_api_client_set_tokens              (FcApiClient         *self,
 const char   *fc_api_client_get_access_token        (FcApiClient         *self);
 const char   *fc_api_client_get_refresh_token       (FcApiClient         *self);
 gboolean      fc_api_client_is_signed_in            (FcApiClient         *self);
+const char   *fc_api_client_get_server_software     (FcApiClient         *self);
 /* How many token refreshes this client has sent: for diagnostics and tests. */
 guint         fc_api_client_get_refresh_count       (FcApiClient         *self);
 

@@ -2,14 +2,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Migration 6's triggers write one row to the changes table for every
- * object whose JSON a write may have changed, with the account it concerns
- * (NULL: everyone). This route answers the objects marked after the
- * caller's cursor, each resolved now through the serializer and the
- * visibility rule of its list route: an object the caller may see is an
- * upsert carrying that JSON, any other a delete. Rows are only marked for
- * the owner of a private object, so a delete never names an id the caller
- * could not have seen.
+ * Migration 6's triggers (and 8's, for meal-plan templates) write one row
+ * to the changes table for every object whose JSON a write may have
+ * changed, with the account it concerns (NULL: everyone). This route
+ * answers the objects marked after the caller's cursor, each resolved now
+ * through the serializer and the visibility rule of its list route: an
+ * object the caller may see is an upsert carrying that JSON, any other a
+ * delete. Rows are only marked for the owner of a private object, so a
+ * delete never names an id the caller could not have seen.
  */
 
 #include "config.h"
@@ -105,6 +105,11 @@ resolve (FcServerRequest *request,
            ? fc_nutrition_meal_to_json (db, id, user_id) : NULL;
   if (g_str_equal (section, "meal_plans"))
     return owned_by (db, "SELECT 1 FROM meal_plans WHERE id = ?1 AND user_id = ?2", id, user_id)
+           ? fc_nutrition_plan_to_json (db, id, user_id) : NULL;
+  /* Everyone's, as GET meal-plans/templates/ lists them (?2 unused). */
+  if (g_str_equal (section, "meal_plan_templates"))
+    return owned_by (db, "SELECT 1 FROM meal_plans WHERE id = ?1 AND is_template = 1"
+                         " AND is_active = 1 AND ?2 IS NOT NULL", id, user_id)
            ? fc_nutrition_plan_to_json (db, id, user_id) : NULL;
   if (g_str_equal (section, "workout_progress") &&
       !owned_by (db, "SELECT 1 FROM workout_progress WHERE id = ?1 AND user_id = ?2", id, user_id))

@@ -509,6 +509,30 @@ static const char * const migrations[] = {
   "  sleep_minutes INTEGER,"
   "  updated_at    INTEGER NOT NULL"
   ");",
+
+  /* 8: meal-plan templates in the change feed, for everyone (user_id NULL),
+   * so a template staff publish or edit reaches every device's next sync.
+   * Whatever changes a plan's JSON already marks it as 'meal_plans' for its
+   * owner (its row, its schedule, its meals, their foods, the owner's
+   * name); a plan that is a template when so marked is marked again as a
+   * template. A template that stops being one (cancelled, made private,
+   * deleted) is marked by its own triggers, since by then the plan no
+   * longer says it was; the feed then answers a delete. */
+  "CREATE TRIGGER changes_meal_plan_templates AFTER INSERT ON changes"
+  "  WHEN NEW.section = 'meal_plans' BEGIN"
+  "  INSERT INTO changes (section, object_id, user_id)"
+  "    SELECT 'meal_plan_templates', id, NULL FROM meal_plans"
+  "    WHERE id = NEW.object_id AND is_template = 1 AND is_active = 1;"
+  "END;"
+  "CREATE TRIGGER changes_meal_plan_templates_gone AFTER UPDATE OF is_template, is_active"
+  "  ON meal_plans WHEN OLD.is_template = 1 AND OLD.is_active = 1"
+  "    AND NOT (NEW.is_template = 1 AND NEW.is_active = 1) BEGIN"
+  "  INSERT INTO changes (section, object_id, user_id) VALUES ('meal_plan_templates', OLD.id, NULL);"
+  "END;"
+  "CREATE TRIGGER changes_meal_plan_templates_delete AFTER DELETE ON meal_plans"
+  "  WHEN OLD.is_template = 1 AND OLD.is_active = 1 BEGIN"
+  "  INSERT INTO changes (section, object_id, user_id) VALUES ('meal_plan_templates', OLD.id, NULL);"
+  "END;",
 };
 
 const char * const *

@@ -60,7 +60,7 @@ typedef struct {
   char       *account_email;
   gboolean    durable;      /* synchronous = FULL */
   /* borrowed from stmts: the bulk upserts skip hashing their long SQL */
-  sqlite3_stmt *upsert_stmts[8];
+  sqlite3_stmt *upsert_stmts[12];
 } FcStoreDb;
 
 /* Runs on the worker. Returns FALSE with @error set, or TRUE and a result

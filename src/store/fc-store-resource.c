@@ -134,6 +134,27 @@ static const Child scheduled_meals_child = {
   "day_of_plan", "day_of_plan", COL_INT,
 };
 
+/* Templates are read-only here; their schedule stays the server's JSON. */
+static const Column meal_plan_template_columns[] = {
+  { "user", "user_id", COL_INT, FALSE, NULL },
+  { "user_detail", "user_detail", COL_JSON, FALSE, NULL },
+  { "name", "name", COL_TEXT, FALSE, "''" },
+  { "description", "description", COL_TEXT, FALSE, NULL },
+  { "goal", "goal", COL_TEXT, FALSE, NULL },
+  { "duration_days", "duration_days", COL_INT, FALSE, NULL },
+  { "start_date", "start_date", COL_TEXT, FALSE, NULL },
+  { "target_daily_calories", "target_daily_calories", COL_REAL, FALSE, NULL },
+  { "target_daily_protein", "target_daily_protein", COL_REAL, FALSE, NULL },
+  { "target_daily_carbohydrates", "target_daily_carbohydrates", COL_REAL, FALSE, NULL },
+  { "target_daily_fat", "target_daily_fat", COL_REAL, FALSE, NULL },
+  { "is_active", "is_active", COL_BOOL, FALSE, "1" },
+  { "is_template", "is_template", COL_BOOL, FALSE, "1" },
+  { "is_ai_generated", "is_ai_generated", COL_BOOL, FALSE, "0" },
+  { "scheduled_meals", "scheduled_meals", COL_JSON, FALSE, NULL },
+  { "created_at", "created_at", COL_TEXT, FALSE, NULL },
+  { "updated_at", "updated_at", COL_TEXT, FALSE, NULL },
+};
+
 /* Workouts, their categories and videos are the server's alone. */
 static const Column workout_category_columns[] = {
   { "name", "name", COL_TEXT, FALSE, "''" },
@@ -186,6 +207,9 @@ static const FcResource resources[] = {
   { FC_STORE_MEAL_PLANS, "nutrition/meal-plans/", "id", "id", FALSE,
     meal_plan_columns, G_N_ELEMENTS (meal_plan_columns), &scheduled_meals_child, NULL, NULL,
     BY_NAME },
+  { FC_STORE_MEAL_PLAN_TEMPLATES, "nutrition/meal-plans/templates/", "id", "id", FALSE,
+    meal_plan_template_columns, G_N_ELEMENTS (meal_plan_template_columns), NULL, NULL, NULL,
+    "created_at DESC, id DESC" },
   { FC_STORE_WORKOUT_CATEGORIES, "workouts/categories/", "id", "id", FALSE,
     workout_category_columns, G_N_ELEMENTS (workout_category_columns), NULL, NULL, NULL,
     BY_NAME },

@@ -256,6 +256,35 @@ static const char * const migrations[] = {
   "    VALUES (new.id, new.name, new.description);"
   "END;"
   "INSERT INTO foods_trigram (foods_trigram) VALUES ('rebuild');",
+
+  /* 4: meal-plan templates, everyone's and read-only, kept so that the
+   * Plans page shows them offline and a sync brings only what changed
+   * (the change feed's meal_plan_templates). A template's schedule shows
+   * its owner's meals, which are not in this store: kept as the server's
+   * JSON. */
+  "CREATE TABLE meal_plan_templates ("
+  "  id                         INTEGER PRIMARY KEY,"
+  "  user_id                    INTEGER,"
+  "  user_detail                TEXT,"
+  "  name                       TEXT NOT NULL DEFAULT '',"
+  "  description                TEXT,"
+  "  goal                       TEXT,"
+  "  duration_days              INTEGER,"
+  "  start_date                 TEXT,"
+  "  target_daily_calories      REAL,"
+  "  target_daily_protein       REAL,"
+  "  target_daily_carbohydrates REAL,"
+  "  target_daily_fat           REAL,"
+  "  is_active                  INTEGER NOT NULL DEFAULT 1,"
+  "  is_template                INTEGER NOT NULL DEFAULT 1,"
+  "  is_ai_generated            INTEGER NOT NULL DEFAULT 0,"
+  "  scheduled_meals            TEXT,"
+  "  created_at                 TEXT,"
+  "  updated_at                 TEXT,"
+  "  is_own                     INTEGER NOT NULL DEFAULT 0,"
+  "  dirty                      INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX meal_plan_templates_order ON meal_plan_templates (created_at DESC, id DESC);",
 };
 
 const char * const *

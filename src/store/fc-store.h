@@ -43,6 +43,8 @@ typedef enum {
 #define FC_STORE_FOODS      "foods"
 #define FC_STORE_MEALS      "meals"
 #define FC_STORE_MEAL_PLANS "meal_plans"
+/* Everyone's templates (GET meal-plans/templates/), read-only. */
+#define FC_STORE_MEAL_PLAN_TEMPLATES "meal_plan_templates"
 #define FC_STORE_WORKOUTS   "workouts"            /* read-only, with "videos" */
 #define FC_STORE_WORKOUT_CATEGORIES "workout_categories" /* read-only */
 #define FC_STORE_WORKOUT_PROGRESS "workout_progress"  /* this user's, writable */

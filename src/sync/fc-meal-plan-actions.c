@@ -196,8 +196,13 @@ on_request_done_cb (GObject      *source,
   if (node == NULL) {
     g_autoptr(GError) shown = action_error (data->source_id, problem, error);
 
-    if (g_error_matches (shown, FC_MEAL_PLAN_ACTIONS_ERROR, FC_MEAL_PLAN_ACTIONS_ERROR_UNSUPPORTED))
+    /* A 404 where the server's offers said it generates: they are
+     * learned again (another version, or another server at that address). */
+    if (g_error_matches (shown, FC_MEAL_PLAN_ACTIONS_ERROR, FC_MEAL_PLAN_ACTIONS_ERROR_UNSUPPORTED)) {
       set_generate_support (data->session, GENERATE_UNSUPPORTED);
+      if (fc_session_get_sync_engine (data->session) != NULL)
+        fc_sync_engine_forget_offers (fc_session_get_sync_engine (data->session));
+    }
     g_task_return_error (task, g_steal_pointer (&shown));
     g_object_unref (task);
     return;
@@ -396,27 +401,78 @@ on_templates_fetched_cb (GObject      *source,
   g_task_return_pointer (task, templates, (GDestroyNotify) json_array_unref);
 }
 
+static void
+fetch_templates (GTask *task)
+{
+  FcSession *session = g_task_get_source_object (task);
+  FcApiClient *client = fc_session_get_client (session);
+
+  if (client == NULL) {
+    g_task_return_error (task, offline_error (1));
+    g_object_unref (task);
+    return;
+  }
+  fc_api_client_fetch_all_async (client, "nutrition/meal-plans/templates/", FC_API_REQUEST_NONE,
+                                 NULL, NULL, NULL, g_task_get_cancellable (task),
+                                 on_templates_fetched_cb, task);
+}
+
+static void
+on_stored_templates_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JsonArray *templates = fc_store_list_objects_finish (FC_STORE (source), result, NULL);
+
+  if (templates == NULL) {
+    fetch_templates (g_steal_pointer (&task));
+    return;
+  }
+  g_task_return_pointer (task, templates, (GDestroyNotify) json_array_unref);
+}
+
+static void
+on_templates_pulled_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autofree char *pulled = fc_store_get_sync_value_finish (FC_STORE (source), result, NULL);
+
+  /* Not in the store before the first sync has pulled them. */
+  if (pulled == NULL) {
+    fetch_templates (g_steal_pointer (&task));
+    return;
+  }
+  fc_store_list_objects_async (FC_STORE (source), FC_STORE_MEAL_PLAN_TEMPLATES, cancellable,
+                               on_stored_templates_cb, g_steal_pointer (&task));
+}
+
+/* From the store, which the sync keeps (the change feed carries them), so
+ * the Plans page asks the server nothing; from the server only before the
+ * first sync has pulled them. */
 void
 fc_meal_plan_actions_list_templates_async (FcSession           *session,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  FcApiClient *client;
+  GTask *task;
+  FcStore *store;
 
   g_return_if_fail (FC_IS_SESSION (session));
 
   task = g_task_new (session, cancellable, callback, user_data);
   g_task_set_source_tag (task, fc_meal_plan_actions_list_templates_async);
-  client = fc_session_get_client (session);
-  if (client == NULL) {
-    g_task_return_error (task, offline_error (1));
+  store = fc_session_get_store (session);
+  if (store == NULL) {
+    fetch_templates (task);
     return;
   }
-  fc_api_client_fetch_all_async (client, "nutrition/meal-plans/templates/", FC_API_REQUEST_NONE,
-                                 NULL, NULL, NULL, cancellable, on_templates_fetched_cb,
-                                 g_steal_pointer (&task));
+  fc_store_get_sync_value_async (store, FC_SYNC_ENGINE_TEMPLATES_PULLED_KEY, cancellable,
+                                 on_templates_pulled_cb, task);
 }
 
 JsonArray *
@@ -447,31 +503,80 @@ on_probe_done_cb (GObject      *source,
   g_task_return_boolean (task, fc_meal_plan_actions_can_generate (session));
 }
 
+static void
+probe_generate (GTask *task)
+{
+  FcSession *session = g_task_get_source_object (task);
+  FcApiClient *client = fc_session_get_client (session);
+  g_autoptr(JsonNode) body = NULL;
+
+  /* Never without a token: the route needs one. */
+  if (client == NULL || !fc_api_client_is_signed_in (client)) {
+    g_task_return_boolean (task, fc_meal_plan_actions_can_generate (session));
+    g_object_unref (task);
+    return;
+  }
+  /* An empty body fails validation before anything is generated. */
+  body = json_node_init_object (json_node_alloc (), json_object_new ());
+  fc_api_client_request_async (client, "POST", "nutrition/generate/", body, NULL,
+                               FC_API_REQUEST_NONE, g_task_get_cancellable (task),
+                               on_probe_done_cb, task);
+}
+
+static void
+on_offers_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  FcSession *session = g_task_get_source_object (task);
+  g_autofree char *text = fc_store_get_sync_value_finish (FC_STORE (source), result, NULL);
+  g_autoptr(JsonNode) node = text != NULL ? fc_json_parse (text, -1, NULL) : NULL;
+  JsonObject *offers = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node)
+                                                                      : NULL;
+  gboolean generate;
+
+  /* What the sync engine learned of this server (once per version). */
+  if (offers != NULL &&
+      fc_session_get_client (session) != NULL &&
+      g_strcmp0 (fc_json_get_string (offers, "server"),
+                 fc_api_client_get_base_url (fc_session_get_client (session))) == 0 &&
+      fc_json_get_boolean (offers, "generate", &generate)) {
+    set_generate_support (session, generate ? GENERATE_SUPPORTED : GENERATE_UNSUPPORTED);
+    g_task_return_boolean (task, generate);
+    g_object_unref (task);
+    return;
+  }
+  probe_generate (task);
+}
+
+/* Asks the server only when neither this session nor the store (the sync
+ * engine's offers, kept per server and version) knows. */
 void
 fc_meal_plan_actions_check_generate_async (FcSession           *session,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(JsonObject) empty = json_object_new ();
-  g_autoptr(JsonNode) body = NULL;
-  FcApiClient *client;
+  GTask *task;
+  FcStore *store;
 
   g_return_if_fail (FC_IS_SESSION (session));
 
   task = g_task_new (session, cancellable, callback, user_data);
   g_task_set_source_tag (task, fc_meal_plan_actions_check_generate_async);
-  client = fc_session_get_client (session);
-  if (client == NULL || get_generate_support (session) != GENERATE_UNKNOWN) {
+  if (fc_session_get_client (session) == NULL || get_generate_support (session) != GENERATE_UNKNOWN) {
     g_task_return_boolean (task, fc_meal_plan_actions_can_generate (session));
+    g_object_unref (task);
     return;
   }
-  /* An empty body fails validation before anything is generated. */
-  body = json_node_init_object (json_node_alloc (), empty);
-  fc_api_client_request_async (client, "POST", "nutrition/generate/", body, NULL,
-                               FC_API_REQUEST_NONE, cancellable, on_probe_done_cb,
-                               g_steal_pointer (&task));
+  store = fc_session_get_store (session);
+  if (store == NULL) {
+    probe_generate (task);
+    return;
+  }
+  fc_store_get_sync_value_async (store, FC_SYNC_ENGINE_OFFERS_KEY, cancellable,
+                                 on_offers_read_cb, task);
 }
 
 gboolean

@@ -50,8 +50,10 @@
 #define FRESH_FOR_S         (24 * 60 * 60)
 
 /* Keys of the store's sync_state, in unix seconds of the engine's clock. */
-#define STATE_SECTIONS_CHECKED "engine-sections-checked-at"
 #define STATE_FOODS_PULLED     "engine-foods-pulled-at"
+#define STATE_TEMPLATES_PULLED FC_SYNC_ENGINE_TEMPLATES_PULLED_KEY
+/* What the server offers, learned once per server and version. */
+#define STATE_OFFERS           FC_SYNC_ENGINE_OFFERS_KEY
 /* Where the server's change feed goes on (opaque, the server's). */
 #define STATE_CHANGES_CURSOR   "engine-changes-cursor"
 
@@ -60,6 +62,7 @@
 #define PROGRESS_FOODS      0.10
 #define PROGRESS_MEALS      0.75
 #define PROGRESS_MEAL_PLANS 0.82
+#define PROGRESS_TEMPLATES  0.84
 #define PROGRESS_WORKOUTS   0.85
 #define PROGRESS_WORKOUT_PROGRESS 0.89
 #define PROGRESS_PUSH       0.90
@@ -99,6 +102,7 @@ struct _FcSyncEngine
   guint            queued_serial;  /* changed::outbox-queued seen so far */
 
   guint            running : 1;
+  guint            forget_offers : 1;  /* learn what the server offers again */
   guint            again : 1;
   guint            again_forced : 1;  /* the full run after is on demand */
   guint            push_again : 1;
@@ -107,6 +111,7 @@ struct _FcSyncEngine
   guint            network_available : 1;
   guint            counting : 1;
   guint            count_again : 1;
+  guint            account_known : 1;  /* fc_sync_engine_skip_next_account() */
 };
 
 G_DEFINE_FINAL_TYPE (FcSyncEngine, fc_sync_engine, G_TYPE_OBJECT)
@@ -153,17 +158,22 @@ typedef struct {
   guint        pushed;     /* rows the server took */
   gboolean     peeked;     /* the outbox was read at least once */
   guint        queued_seen;  /* queued_serial when it was last read */
-  gint64       sections_checked;  /* STATE_SECTIONS_CHECKED, 0 = never */
+  JsonObject  *offers;            /* STATE_OFFERS, NULL = never learned */
+  gboolean     offers_learned;    /* learned in this run */
+  gboolean     version_checked;   /* the server's version compared */
   gint64       foods_pulled;      /* STATE_FOODS_PULLED, 0 = never */
+  gint64       templates_pulled;  /* STATE_TEMPLATES_PULLED, 0 = never */
   char        *cursor;            /* STATE_CHANGES_CURSOR, NULL = never */
   guint        state_read;        /* state_keys read so far */
   gboolean     feed_reset;        /* the feed said start over: pull all */
+  gboolean     feed_done;         /* the feed brought every change: no list */
 } Run;
 
 static void
 run_free (Run *run)
 {
   g_strfreev (run->sections);
+  g_clear_pointer (&run->offers, json_object_unref);
   g_free (run->cursor);
   g_clear_pointer (&run->ids, g_array_unref);
   g_clear_error (&run->store_error);
@@ -441,6 +451,96 @@ finish_run (GTask  *task,
 
 /* Pull */
 
+/* The lists a full run walks, in order. Everyone's lists (public foods,
+ * templates) have a `pulled_key`: no server without a feed says they
+ * changed, so they are pulled at most once a day (see list_due()). */
+typedef struct {
+  const char *resource;
+  const char *path;
+  const char *section;     /* the server section that has it */
+  const char *pulled_key;  /* sync_state key of its last whole pull */
+  double      progress;    /* where its step starts */
+} PulledList;
+
+static const PulledList lists[] = {
+  { FC_STORE_FOODS, "nutrition/foods/", "nutrition", STATE_FOODS_PULLED, PROGRESS_FOODS },
+  { FC_STORE_MEALS, "nutrition/meals/", "nutrition", NULL, PROGRESS_MEALS },
+  { FC_STORE_MEAL_PLANS, "nutrition/meal-plans/", "nutrition", NULL, PROGRESS_MEAL_PLANS },
+  { FC_STORE_MEAL_PLAN_TEMPLATES, "nutrition/meal-plans/templates/", "nutrition",
+    STATE_TEMPLATES_PULLED, PROGRESS_TEMPLATES },
+  { FC_STORE_WORKOUT_CATEGORIES, "workouts/categories/", "workouts", NULL, PROGRESS_WORKOUTS },
+  { FC_STORE_WORKOUTS, "workouts/workouts/", "workouts", NULL, PROGRESS_WORKOUTS },
+  { FC_STORE_WORKOUT_PROGRESS, "workouts/progress/", "workouts", NULL,
+    PROGRESS_WORKOUT_PROGRESS },
+};
+
+/* Each step of the pull, in order: a step that is done moves `step` on.
+ * STEP_LISTS + i pulls lists[i]. */
+typedef enum {
+  STEP_STATE,
+  STEP_SECTIONS,
+  STEP_CHANGES,
+  STEP_ACCOUNT,
+  STEP_PROFILE,
+  STEP_LISTS,
+} Step;
+
+#define STEP_PUSH (STEP_LISTS + G_N_ELEMENTS (lists))
+
+static void
+set_step (GTask *task,
+          guint  step)
+{
+  g_object_set_data (G_OBJECT (task), "step", GUINT_TO_POINTER (step));
+}
+
+static gint64
+pulled_at (Run              *run,
+           const PulledList *list)
+{
+  if (g_strcmp0 (list->pulled_key, STATE_FOODS_PULLED) == 0)
+    return run->foods_pulled;
+  if (g_strcmp0 (list->pulled_key, STATE_TEMPLATES_PULLED) == 0)
+    return run->templates_pulled;
+  return 0;
+}
+
+/* Whether this run pulls @list whole.
+ *
+ * With the change feed, the feed brought every change already: only an
+ * everyone's list never pulled is (templates in a store from before they
+ * were kept). The user's own request and a feed reset pull everything.
+ * Everyone's lists: once a day.
+ *
+ * The user's own lists without a feed (the Django backend) are pulled
+ * whole every time, on purpose. Pulling "page by page until the first
+ * unchanged page" is sound only where every change moves its object to
+ * the front of the list, as an order by updated_at, newest first, would;
+ * Django orders meals and plans by created_at, newest first (the models'
+ * Meta.ordering; the views have no OrderingFilter, so ?ordering= is
+ * ignored). There a new object comes first, but an edit (from the web or
+ * another device; a meal kept as a template is edited for months) stays
+ * where it was, and a deletion only shifts what follows it: stopping at
+ * the first unchanged page would keep a stale or deleted meal for good.
+ * tests/sync/test-sync-django.c holds both to it. */
+static gboolean
+list_due (FcSyncEngine     *self,
+          Run              *run,
+          const PulledList *list)
+{
+  if (!has_section (run, list->section))
+    return FALSE;
+  if (run->feed_done)
+    return list->pulled_key != NULL && pulled_at (run, list) == 0;
+  if (run->forced || run->feed_reset)
+    return TRUE;
+  if (list->pulled_key != NULL && is_fresh (self, pulled_at (run, list))) {
+    g_debug ("%s pulled less than a day ago: not again", list->resource);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static void
 on_upsert_done_cb (GObject      *source,
                    GAsyncResult *result,
@@ -505,6 +605,30 @@ record_time (GTask      *task,
                                  on_stored_cb, task);
 }
 
+/* Learns what the server offers again, from STEP_SECTIONS on: it answered
+ * 404 where it used to work, or runs another version. Callers check
+ * run->offers_learned first (once a run). Takes @task. */
+static void
+relearn_offers (GTask *task)
+{
+  Run *run = g_task_get_task_data (task);
+
+  g_debug ("Learning what the server offers again");
+  g_clear_pointer (&run->offers, json_object_unref);
+  set_step (task, STEP_SECTIONS);
+  pull_next (task);
+}
+
+static const PulledList *
+find_list (const char *resource)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++) {
+    if (g_str_equal (lists[i].resource, resource))
+      return &lists[i];
+  }
+  g_return_val_if_reached (NULL);
+}
+
 static void
 on_remove_missing_cb (GObject      *source,
                       GAsyncResult *result,
@@ -513,6 +637,7 @@ on_remove_missing_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Run *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  const PulledList *list = find_list (run->resource);
 
   if (!fc_store_remove_missing_finish (FC_STORE (source), result, &error) &&
       run->store_error == NULL)
@@ -522,8 +647,8 @@ on_remove_missing_cb (GObject      *source,
     finish_run (g_steal_pointer (&task), g_steal_pointer (&run->store_error));
     return;
   }
-  if (g_str_equal (run->resource, FC_STORE_FOODS)) {
-    record_time (g_steal_pointer (&task), STATE_FOODS_PULLED);
+  if (list != NULL && list->pulled_key != NULL) {
+    record_time (g_steal_pointer (&task), list->pulled_key);
     return;
   }
   pull_next (g_steal_pointer (&task));
@@ -543,10 +668,14 @@ on_list_fetched_cb (GObject      *source,
 
   items = fc_api_client_fetch_all_finish (FC_API_CLIENT (source), result, NULL, &error);
   if (items == NULL) {
-    /* A list the server does not have is skipped, not an error. */
+    /* A list the server does not have (any more): what it offers is
+     * learned again, once; then it is skipped, not an error. */
     if (g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND)) {
       g_debug ("No %s on this server", run->resource);
-      pull_next (g_steal_pointer (&task));
+      if (!run->offers_learned)
+        relearn_offers (g_steal_pointer (&task));
+      else
+        pull_next (g_steal_pointer (&task));
       return;
     }
     finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
@@ -560,16 +689,15 @@ on_list_fetched_cb (GObject      *source,
 }
 
 static void
-pull_list (GTask      *task,
-           const char *resource,
-           const char *path,
-           double      step_end)
+pull_list (GTask            *task,
+           const PulledList *list,
+           double            step_end)
 {
   FcSyncEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
-  g_autofree char *query = g_strconcat (path, PAGE_SIZE_QUERY, NULL);
+  g_autofree char *query = g_strconcat (list->path, PAGE_SIZE_QUERY, NULL);
 
-  run->resource = resource;
+  run->resource = list->resource;
   run->step_start = self->progress;
   run->step_end = step_end;
   g_clear_pointer (&run->ids, g_array_unref);
@@ -614,7 +742,10 @@ on_profile_cb (GObject      *source,
   node = fc_api_client_request_finish (FC_API_CLIENT (source), result, NULL, NULL, &error);
   if (node == NULL) {
     if (g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND)) {
-      pull_next (g_steal_pointer (&task));
+      if (!run->offers_learned)
+        relearn_offers (g_steal_pointer (&task));
+      else
+        pull_next (g_steal_pointer (&task));
       return;
     }
     finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
@@ -654,6 +785,13 @@ on_user_cb (GObject      *source,
                               g_steal_pointer (&task));
 }
 
+/* What the server offers: its sections, and whether it generates plans
+ * (nutrition/generate/, which fitcore-server has and the Django backend
+ * answers 404), kept in the store under STATE_OFFERS with the server's
+ * address and version (its Server header), so that neither is asked
+ * again until the version changes, an answer says 404 where it used to
+ * work, or the user asks (Ctrl+R). */
+
 static void
 on_sections_stored_cb (GObject      *source,
                        GAsyncResult *result,
@@ -666,7 +804,77 @@ on_sections_stored_cb (GObject      *source,
     finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
     return;
   }
-  record_time (g_steal_pointer (&task), STATE_SECTIONS_CHECKED);
+  pull_next (g_steal_pointer (&task));
+}
+
+static void
+on_offers_stored_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!fc_store_set_sync_value_finish (FC_STORE (source), result, &error)) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  fc_store_set_sections_async (self->store, (const char * const *) run->sections, cancellable,
+                               on_sections_stored_cb, g_steal_pointer (&task));
+}
+
+/* @generate: 1 or 0, or -1 when unknown. Takes @task. */
+static void
+keep_offers (GTask *task,
+             int    generate)
+{
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  JsonArray *sections = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; run->sections[i] != NULL; i++)
+    json_array_add_string_element (sections, run->sections[i]);
+  g_clear_pointer (&run->offers, json_object_unref);
+  run->offers = json_object_new ();
+  json_object_set_string_member (run->offers, "server", fc_api_client_get_base_url (self->client));
+  json_object_set_string_member (run->offers, "version",
+                                 fc_api_client_get_server_software (self->client));
+  json_object_set_array_member (run->offers, "sections", sections);
+  if (generate >= 0)
+    json_object_set_boolean_member (run->offers, "generate", generate);
+  run->offers_learned = TRUE;
+  self->forget_offers = FALSE;
+
+  node = json_node_init_object (json_node_alloc (), run->offers);
+  text = fc_json_to_string (node, FALSE);
+  g_debug ("The server offers %s", text);
+  fc_store_set_sync_value_async (self->store, STATE_OFFERS, text, g_task_get_cancellable (task),
+                                 on_offers_stored_cb, task);
+}
+
+static void
+on_generate_probed_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+
+  node = fc_api_client_request_finish (FC_API_CLIENT (source), result, &status, NULL, &error);
+  if (node == NULL && (is_offline_error (error) ||
+                       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))) {
+    finish_run (task, g_steal_pointer (&error));
+    return;
+  }
+  /* An empty body fails validation (400) before anything is generated. */
+  keep_offers (task, status == 404 ? 0 : status >= 200 && status < 500 ? 1 : -1);
 }
 
 static void
@@ -675,7 +883,6 @@ on_sections_cb (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
   FcSyncEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -685,42 +892,44 @@ on_sections_cb (GObject      *source,
     finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
     return;
   }
-  fc_store_set_sections_async (self->store, (const char * const *) run->sections,
-                               cancellable, on_sections_stored_cb,
-                               g_steal_pointer (&task));
-}
-
-/* The sections learned the last time, while they are fresh. */
-static void
-on_cached_sections_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FcSyncEngine *self = g_task_get_source_object (task);
-  Run *run = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  run->sections = fc_store_get_sections_finish (FC_STORE (source), result, &error);
-  if (error != NULL) {
-    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
-    return;
-  }
-  /* None kept: learn them after all. */
-  if (run->sections == NULL || run->sections[0] == NULL) {
+  if (has_section (run, "nutrition")) {
+    g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
     GCancellable *cancellable = g_task_get_cancellable (task);
 
-    g_clear_pointer (&run->sections, g_strfreev);
-    fc_api_client_detect_sections_async (self->client, cancellable, on_sections_cb,
-                                         g_steal_pointer (&task));
+    fc_api_client_request_async (self->client, "POST", "nutrition/generate/", body, NULL,
+                                 FC_API_REQUEST_NONE, cancellable, on_generate_probed_cb,
+                                 g_steal_pointer (&task));
     return;
   }
-  pull_next (g_steal_pointer (&task));
+  keep_offers (g_steal_pointer (&task), 0);
+}
+
+/* The sections of the offers kept, when they are this server's. */
+static char **
+kept_sections (FcSyncEngine *self,
+               JsonObject   *offers)
+{
+  JsonArray *array = fc_json_get_array (offers, "sections");
+  GPtrArray *names;
+
+  if (array == NULL ||
+      g_strcmp0 (fc_json_get_string (offers, "server"),
+                 fc_api_client_get_base_url (self->client)) != 0)
+    return NULL;
+  names = g_ptr_array_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++) {
+    JsonNode *element = json_array_get_element (array, i);
+
+    if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+      g_ptr_array_add (names, g_strdup (json_node_get_string (element)));
+  }
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (names, FALSE);
 }
 
 /* What the store remembers of earlier runs, one key after the other. */
 static const char * const state_keys[] = {
-  STATE_SECTIONS_CHECKED, STATE_FOODS_PULLED, STATE_CHANGES_CURSOR,
+  STATE_OFFERS, STATE_CHANGES_CURSOR, STATE_FOODS_PULLED, STATE_TEMPLATES_PULLED,
 };
 
 static void
@@ -741,14 +950,21 @@ on_state_read_cb (GObject      *source,
   }
   seconds = value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
   switch (run->state_read++) {
-    case 0:
-      run->sections_checked = seconds;
+    case 0: {
+      g_autoptr(JsonNode) node = value != NULL ? fc_json_parse (value, -1, NULL) : NULL;
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        run->offers = json_node_dup_object (node);
       break;
+    }
     case 1:
+      run->cursor = g_steal_pointer (&value);
+      break;
+    case 2:
       run->foods_pulled = seconds;
       break;
     default:
-      run->cursor = g_steal_pointer (&value);
+      run->templates_pulled = seconds;
       break;
   }
   if (run->state_read < G_N_ELEMENTS (state_keys)) {
@@ -760,22 +976,6 @@ on_state_read_cb (GObject      *source,
   }
   pull_next (g_steal_pointer (&task));
 }
-
-/* Each step of the pull, in order: a step that is done moves `step` on. */
-typedef enum {
-  STEP_STATE,
-  STEP_SECTIONS,
-  STEP_CHANGES,
-  STEP_ACCOUNT,
-  STEP_PROFILE,
-  STEP_FOODS,
-  STEP_MEALS,
-  STEP_MEAL_PLANS,
-  STEP_WORKOUT_CATEGORIES,
-  STEP_WORKOUTS,
-  STEP_WORKOUT_PROGRESS,
-  STEP_PUSH,
-} Step;
 
 /* The change feed */
 
@@ -800,8 +1000,8 @@ on_changes_applied_cb (GObject      *source,
     fetch_changes (g_steal_pointer (&task), run->cursor);
     return;
   }
-  /* Everything that changed is in: no list to pull. */
-  g_object_set_data (G_OBJECT (task), "step", GUINT_TO_POINTER (STEP_PUSH));
+  /* Everything that changed is in: no list to pull (list_due()). */
+  run->feed_done = TRUE;
   pull_next (g_steal_pointer (&task));
 }
 
@@ -823,10 +1023,14 @@ on_changes_cb (GObject      *source,
 
   node = fc_api_client_request_finish (FC_API_CLIENT (source), result, NULL, NULL, &error);
   if (node == NULL) {
-    /* The sections were learned on a server that has gone back to a
-     * version without the feed: pull everything, as without one. */
+    /* The feed is gone (a server gone back to a version without it): what
+     * the server offers is learned again; then everything is pulled, as
+     * without one. */
     if (g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND)) {
-      pull_next (g_steal_pointer (&task));
+      if (!run->offers_learned)
+        relearn_offers (g_steal_pointer (&task));
+      else
+        pull_next (g_steal_pointer (&task));
       return;
     }
     finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
@@ -877,18 +1081,53 @@ fetch_changes (GTask      *task,
                                g_task_get_cancellable (task), on_changes_cb, task);
 }
 
+/* Once a run, after an answer: offers learned from another version of the
+ * server are learned again. Returns whether it went on doing that (and
+ * took @task). */
+static gboolean
+check_version (GTask *task)
+{
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  const char *version = fc_api_client_get_server_software (self->client);
+
+  if (run->offers_learned || run->version_checked || version == NULL)
+    return FALSE;
+  run->version_checked = TRUE;
+  if (g_strcmp0 (version, fc_json_get_string (run->offers, "version")) == 0)
+    return FALSE;
+  g_debug ("The server is now %s, not %s", version, fc_json_get_string (run->offers, "version"));
+  relearn_offers (task);
+  return TRUE;
+}
+
 static void
 pull_next (GTask *task)
 {
   FcSyncEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  Step step = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "step"));
+  guint step = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "step"));
 
-  g_object_set_data (G_OBJECT (task), "step", GUINT_TO_POINTER (step + 1));
+  set_step (task, step + 1);
   if (g_cancellable_is_cancelled (cancellable)) {
     finish_run (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                            _("The sync was stopped.")));
+    return;
+  }
+  if (step > STEP_SECTIONS && check_version (task))
+    return;
+
+  if (step >= STEP_LISTS && step < STEP_PUSH) {
+    const PulledList *list = &lists[step - STEP_LISTS];
+
+    set_progress (self, list->progress);
+    if (list_due (self, run, list)) {
+      pull_list (task, list, step + 1 < STEP_PUSH ? lists[step + 1 - STEP_LISTS].progress
+                                                  : PROGRESS_PUSH);
+      return;
+    }
+    pull_next (task);
     return;
   }
 
@@ -899,73 +1138,35 @@ pull_next (GTask *task)
                                      task);
       return;
     case STEP_SECTIONS:
-      /* A server's sections change with its version, not between two
-       * syncs: learned once a day or when the user asks. */
-      if (!run->forced && is_fresh (self, run->sections_checked)) {
-        fc_store_get_sections_async (self->store, cancellable, on_cached_sections_cb, task);
-        return;
-      }
+      g_clear_pointer (&run->sections, g_strfreev);
+      if (!run->forced && !self->forget_offers && run->offers != NULL &&
+          (run->sections = kept_sections (self, run->offers)) != NULL)
+        break;
       fc_api_client_detect_sections_async (self->client, cancellable, on_sections_cb, task);
       return;
     case STEP_CHANGES:
       /* Without a feed (the Django backend) every list is pulled. The
        * user's own request pulls all too, from a new cursor. */
-      if (!has_section (run, "changes"))
+      if (!has_section (run, "changes") || run->feed_done)
         break;
       fetch_changes (task, run->forced ? NULL : run->cursor);
       return;
     case STEP_ACCOUNT:
       set_progress (self, PROGRESS_ACCOUNT);
+      if (self->account_known) {
+        self->account_known = FALSE;
+        break;
+      }
+      if (run->feed_done)
+        break;
       fc_api_client_get_user_async (self->client, cancellable, on_user_cb, task);
       return;
     case STEP_PROFILE:
-      if (!has_section (run, "auth"))
+      if (run->feed_done || !has_section (run, "auth"))
         break;
       fc_api_client_request_async (self->client, "GET", "auth/profile/", NULL, NULL,
                                    FC_API_REQUEST_NONE, cancellable, on_profile_cb, task);
       return;
-    case STEP_FOODS:
-      set_progress (self, PROGRESS_FOODS);
-      if (!has_section (run, "nutrition"))
-        break;
-      /* Mostly public foods, maybe tens of thousands, that no server tells
-       * us have changed: once a day, or when the user asks. */
-      if (!run->forced && !run->feed_reset && is_fresh (self, run->foods_pulled)) {
-        g_debug ("Foods pulled less than a day ago: not again");
-        break;
-      }
-      pull_list (task, FC_STORE_FOODS, "nutrition/foods/", PROGRESS_MEALS);
-      return;
-    case STEP_MEALS:
-      set_progress (self, PROGRESS_MEALS);
-      if (!has_section (run, "nutrition"))
-        break;
-      pull_list (task, FC_STORE_MEALS, "nutrition/meals/", PROGRESS_MEAL_PLANS);
-      return;
-    case STEP_MEAL_PLANS:
-      set_progress (self, PROGRESS_MEAL_PLANS);
-      if (!has_section (run, "nutrition"))
-        break;
-      pull_list (task, FC_STORE_MEAL_PLANS, "nutrition/meal-plans/", PROGRESS_WORKOUTS);
-      return;
-    case STEP_WORKOUT_CATEGORIES:
-      set_progress (self, PROGRESS_WORKOUTS);
-      if (!has_section (run, "workouts"))
-        break;
-      pull_list (task, FC_STORE_WORKOUT_CATEGORIES, "workouts/categories/", PROGRESS_WORKOUTS);
-      return;
-    case STEP_WORKOUTS:
-      if (!has_section (run, "workouts"))
-        break;
-      pull_list (task, FC_STORE_WORKOUTS, "workouts/workouts/", PROGRESS_WORKOUT_PROGRESS);
-      return;
-    case STEP_WORKOUT_PROGRESS:
-      set_progress (self, PROGRESS_WORKOUT_PROGRESS);
-      if (!has_section (run, "workouts"))
-        break;
-      pull_list (task, FC_STORE_WORKOUT_PROGRESS, "workouts/progress/", PROGRESS_PUSH);
-      return;
-    case STEP_PUSH:
     default:
       set_progress (self, PROGRESS_PUSH);
       push_next (task);
@@ -1685,6 +1886,14 @@ fc_sync_engine_sync_async (FcSyncEngine        *self,
 }
 
 void
+fc_sync_engine_skip_next_account (FcSyncEngine *self)
+{
+  g_return_if_fail (FC_IS_SYNC_ENGINE (self));
+
+  self->account_known = TRUE;
+}
+
+void
 fc_sync_engine_request_full_sync (FcSyncEngine *self)
 {
   g_return_if_fail (FC_IS_SYNC_ENGINE (self));
@@ -1692,6 +1901,15 @@ fc_sync_engine_request_full_sync (FcSyncEngine *self)
   if (!self->started)
     return;
   self->again_forced = TRUE;
+  fc_sync_engine_request_sync (self);
+}
+
+void
+fc_sync_engine_forget_offers (FcSyncEngine *self)
+{
+  g_return_if_fail (FC_IS_SYNC_ENGINE (self));
+
+  self->forget_offers = TRUE;
   fc_sync_engine_request_sync (self);
 }
 

@@ -67,6 +67,20 @@ void          fc_sync_engine_stop               (FcSyncEngine        *self);
 void          fc_sync_engine_request_sync       (FcSyncEngine        *self);
 /* The same, asked for by the user (Ctrl+R): everything is pulled. */
 void          fc_sync_engine_request_full_sync  (FcSyncEngine        *self);
+/* The account was just stored from the sign-in answer: the next pull does
+ * not ask the server for it again (FcSession, after a sign-in). */
+void          fc_sync_engine_skip_next_account  (FcSyncEngine        *self);
+
+/* The store's sync_state key that keeps what the server offers, as JSON:
+ * {"server": base URL, "version": its Server header, "sections": [...],
+ * "generate": whether POST nutrition/generate/ exists (absent: unknown)}.
+ * Learned once per server and version; forget_offers() has the next run
+ * learn it again (a request answered 404 where it used to work). */
+#define FC_SYNC_ENGINE_OFFERS_KEY "engine-server-offers"
+/* The key whose presence says the store holds the templates (unix seconds
+ * of their last whole pull). */
+#define FC_SYNC_ENGINE_TEMPLATES_PULLED_KEY "engine-templates-pulled-at"
+void          fc_sync_engine_forget_offers      (FcSyncEngine        *self);
 
 /* Where the engine reads the time (unix microseconds): the day that keeps
  * sections and foods fresh, and "last-synced". NULL restores the real

@@ -611,6 +611,100 @@ test_every_write_route (NtFixture     *fixture,
   }
 }
 
+/* The object of @seen's change to template @id equals that template as
+ * GET meal-plans/templates/ lists it to the same caller. */
+static void
+assert_same_as_listed (FcTestServer *srv,
+                       const char   *token,
+                       GHashTable   *seen,
+                       gint64        id)
+{
+  g_autofree char *key = g_strdup_printf ("meal_plan_templates:%" G_GINT64_FORMAT, id);
+  g_autoptr(JsonNode) list = nt_request (srv, "GET", NUT "meal-plans/templates/", token, NULL, 200);
+  JsonArray *results = fc_json_get_array (json_node_get_object (list), "results");
+  JsonNode *change = g_hash_table_lookup (seen, key);
+  g_autofree char *have = NULL;
+
+  g_assert_nonnull (change);
+  have = json_to_string (json_object_get_member (json_node_get_object (change), "object"), FALSE);
+  for (guint i = 0; i < json_array_get_length (results); i++) {
+    JsonNode *item = json_array_get_element (results, i);
+
+    if (json_object_get_int_member (json_node_get_object (item), "id") == id) {
+      g_autofree char *want = json_to_string (item, FALSE);
+
+      g_assert_cmpstr (have, ==, want);
+      return;
+    }
+  }
+  g_assert_not_reached ();
+}
+
+/* Meal-plan templates are everyone's: what staff do to one (publish, edit
+ * its meal, rename, cancel) reaches every other account's feed, as the
+ * templates list shows it, and its end is a delete; a plain plan of
+ * someone else's never shows. */
+static void
+test_templates (NtFixture     *fixture,
+                gconstpointer  data)
+{
+  FcTestServer *srv = fixture->server;
+  const char *staff = fixture->token_staff;
+  gint64 oats = food (srv, staff, "Oats", TRUE);
+  g_autofree char *cursor_b = start_cursor (srv, fixture->token_b);
+  g_autofree char *path = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *have = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  gint64 meal, template;
+
+  meal = nt_create (srv, NUT "meals/", staff, "{\"name\":\"Template Oats\"}");
+  json = g_strdup_printf ("{\"name\":\"Lean Week\",\"is_template\":true,\"duration_days\":3,"
+                          "\"scheduled_meals_payload\":[{\"meal\":%" G_GINT64_FORMAT
+                          ",\"day_of_plan\":1}]}", meal);
+  template = nt_create (srv, NUT "meal-plans/", staff, json);
+  nt_create (srv, NUT "meal-plans/", fixture->token_a, "{\"name\":\"Alice's own\"}");
+
+  seen = pull (srv, fixture->token_b, &cursor_b, 0, NULL);
+  expected = g_strdup_printf ("meal_plan_templates:%" G_GINT64_FORMAT "=upsert", template);
+  have = sorted_summary (seen);
+  g_assert_cmpstr (have, ==, expected);
+  assert_same_as_listed (srv, fixture->token_b, seen, template);
+  g_clear_pointer (&seen, g_hash_table_unref);
+  g_clear_pointer (&have, g_free);
+
+  /* The template's meal gets an item: the template shows it. */
+  path = g_strdup_printf (NUT "meals/%" G_GINT64_FORMAT "/", meal);
+  g_free (json);
+  json = g_strdup_printf ("{\"meal_items\":[{\"food\":%" G_GINT64_FORMAT
+                          ",\"number_of_servings\":2}]}", oats);
+  nt_expect (srv, "PATCH", path, staff, json, 200);
+  seen = pull (srv, fixture->token_b, &cursor_b, 0, NULL);
+  have = sorted_summary (seen);
+  g_assert_cmpstr (have, ==, expected);
+  assert_same_as_listed (srv, fixture->token_b, seen, template);
+  g_clear_pointer (&seen, g_hash_table_unref);
+  g_clear_pointer (&have, g_free);
+
+  g_free (path);
+  path = g_strdup_printf (NUT "meal-plans/%" G_GINT64_FORMAT "/", template);
+  nt_expect (srv, "PATCH", path, staff, "{\"name\":\"Lean Week 2\"}", 200);
+  seen = pull (srv, fixture->token_b, &cursor_b, 0, NULL);
+  assert_same_as_listed (srv, fixture->token_b, seen, template);
+  g_clear_pointer (&seen, g_hash_table_unref);
+
+  /* Cancelled, it leaves the templates list: a delete. */
+  g_free (path);
+  path = g_strdup_printf (NUT "meal-plans/%" G_GINT64_FORMAT "/cancel/", template);
+  nt_expect (srv, "PATCH", path, staff, NULL, 200);
+  seen = pull (srv, fixture->token_b, &cursor_b, 0, NULL);
+  g_free (expected);
+  expected = g_strdup_printf ("meal_plan_templates:%" G_GINT64_FORMAT "=delete", template);
+  have = sorted_summary (seen);
+  g_assert_cmpstr (have, ==, expected);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -630,6 +724,8 @@ main (int   argc,
   g_test_add ("/server/changes/workouts-follow-caller", NtFixture, NULL, nt_fixture_set_up,
               test_workouts_follow_caller, nt_fixture_tear_down);
   g_test_add ("/server/changes/paging", NtFixture, NULL, nt_fixture_set_up, test_paging,
+              nt_fixture_tear_down);
+  g_test_add ("/server/changes/templates", NtFixture, NULL, nt_fixture_set_up, test_templates,
               nt_fixture_tear_down);
   g_test_add ("/server/changes/every-write-route", NtFixture, demo_args, nt_fixture_set_up,
               test_every_write_route, nt_fixture_tear_down);

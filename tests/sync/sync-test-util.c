@@ -220,6 +220,37 @@ sync_test_store_count (FcStore    *store,
 }
 
 char *
+sync_test_get_sync_value (FcStore    *store,
+                          const char *key)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  char *value;
+
+  fc_store_get_sync_value_async (store, key, NULL, sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  value = fc_store_get_sync_value_finish (store, result, &error);
+  g_assert_no_error (error);
+  return value;
+}
+
+void
+sync_test_set_sync_value (FcStore    *store,
+                          const char *key,
+                          const char *value)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  fc_store_set_sync_value_async (store, key, value, NULL, sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  g_assert_true (fc_store_set_sync_value_finish (store, result, &error));
+  g_assert_no_error (error);
+}
+
+char *
 sync_test_url (FcTestServer *server)
 {
   return g_strconcat (server->base_url, "/", NULL);

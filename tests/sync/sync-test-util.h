@@ -53,6 +53,12 @@ GPtrArray    *sync_test_outbox              (FcStore       *store,
                                              gboolean       attention_only);
 gint64        sync_test_store_count         (FcStore       *store,
                                              const char    *sql);
+/* A key of the store's sync_state (NULL: not set), and setting one. */
+char         *sync_test_get_sync_value      (FcStore       *store,
+                                             const char    *key);
+void          sync_test_set_sync_value      (FcStore       *store,
+                                             const char    *key,
+                                             const char    *value);
 
 /* "http://127.0.0.1:PORT/" of a test server, as the client normalizes it. */
 char         *sync_test_url                 (FcTestServer  *server);

@@ -7,12 +7,13 @@
  * same account creates, edits and deletes (a food, a meal, a plan) arrives
  * with one GET changes/, deletions included; a cursor the server does not
  * take (garbage in the store) leads to one full pull, then incremental
- * syncs again.
+ * syncs again. Meal-plan templates staff edit arrive the same way.
  */
 
 #include "config.h"
 
 #include "fc-json.h"
+#include "fc-meal-plan-actions.h"
 #include "sync-test-util.h"
 
 #define NUT "/api/v1/nutrition/"
@@ -90,29 +91,13 @@ static void
 set_cursor (FcStore    *store,
             const char *cursor)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GAsyncResult *slot = NULL;
-
-  fc_store_set_sync_value_async (store, CURSOR_KEY, cursor, NULL, sync_test_done_cb, &slot);
-  result = sync_test_wait (&slot);
-  g_assert_true (fc_store_set_sync_value_finish (store, result, &error));
-  g_assert_no_error (error);
+  sync_test_set_sync_value (store, CURSOR_KEY, cursor);
 }
 
 static char *
 get_cursor (FcStore *store)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GAsyncResult *slot = NULL;
-  char *cursor;
-
-  fc_store_get_sync_value_async (store, CURSOR_KEY, NULL, sync_test_done_cb, &slot);
-  result = sync_test_wait (&slot);
-  cursor = fc_store_get_sync_value_finish (store, result, &error);
-  g_assert_no_error (error);
-  return cursor;
+  return sync_test_get_sync_value (store, CURSOR_KEY);
 }
 
 /* An idle background sync is one request (seven before the feed: the
@@ -201,6 +186,91 @@ test_second_device (void)
   assert_one_changes_request (engine, log, "idle");
 }
 
+/* The templates the Plans page would show: read from the store, with no
+ * request (none is logged). */
+static JsonArray *
+list_templates (FcSession   *session,
+                SyncTestLog *log)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  JsonArray *templates;
+
+  fc_meal_plan_actions_list_templates_async (session, NULL, sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  templates = fc_meal_plan_actions_list_templates_finish (session, result, &error);
+  g_assert_no_error (error);
+  sync_test_sleep (200);
+  lines = sync_test_log_take (log);
+  g_assert_cmpuint (lines->len, ==, 0);
+  return templates;
+}
+
+static gboolean
+has_template_named (JsonArray  *templates,
+                    const char *name)
+{
+  for (guint i = 0; i < json_array_get_length (templates); i++) {
+    JsonObject *template = json_array_get_object_element (templates, i);
+
+    if (g_strcmp0 (fc_json_get_string (template, "name"), name) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Staff edit a meal-plan template on their device: another account's idle
+ * sync brings it with its one GET changes/, and the Plans page reads it
+ * from the store without asking the server; cancelled, it is gone the
+ * same way. */
+static void
+test_templates (void)
+{
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(SyncTestLog) log = NULL;
+  g_autoptr(FcTestServer) server = start_demo (&log, session);
+  FcSyncEngine *engine = fc_session_get_sync_engine (session);
+  FcStore *store = fc_session_get_store (session);
+  g_autofree char *staff = fc_test_login (server, "admin@fitcore.local", "fitcore-admin", NULL);
+  g_autoptr(FcTestResponse) listed = NULL;
+  g_autoptr(JsonArray) before = NULL;
+  g_autoptr(JsonArray) after = NULL;
+  g_autoptr(JsonArray) gone = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *cancel = NULL;
+  JsonArray *results;
+  gint64 template;
+
+  g_ptr_array_unref (sync_test_log_take (log));
+  before = list_templates (session, log);
+  g_assert_cmpuint (json_array_get_length (before), >, 0);
+  g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM meal_plan_templates"), ==,
+                   json_array_get_length (before));
+
+  listed = fc_test_request (server, "GET", NUT "meal-plans/templates/", staff, NULL);
+  g_assert_cmpuint (listed->status, ==, 200);
+  results = fc_json_get_array (fc_test_response_object (listed), "results");
+  g_assert_true (fc_json_get_int (json_array_get_object_element (results, 0), "id", &template));
+  path = g_strdup_printf (NUT "meal-plans/%" G_GINT64_FORMAT "/", template);
+  other_device (server, staff, "PATCH", path, "{\"name\":\"Staff Pick Week\"}", 200);
+  skip_until (log, "PATCH " NUT "meal-plans/");
+  assert_one_changes_request (engine, log, "after a template edit");
+  g_assert_cmpint (count_named (store, "meal_plan_templates", "Staff Pick Week"), ==, 1);
+  after = list_templates (session, log);
+  g_assert_true (has_template_named (after, "Staff Pick Week"));
+  g_assert_cmpuint (json_array_get_length (after), ==, json_array_get_length (before));
+
+  cancel = g_strdup_printf (NUT "meal-plans/%" G_GINT64_FORMAT "/cancel/", template);
+  other_device (server, staff, "PATCH", cancel, NULL, 200);
+  skip_until (log, "/cancel/");
+  assert_one_changes_request (engine, log, "after a template's end");
+  gone = list_templates (session, log);
+  g_assert_false (has_template_named (gone, "Staff Pick Week"));
+  g_assert_cmpuint (json_array_get_length (gone), ==, json_array_get_length (before) - 1);
+}
+
 /* A cursor the server does not take: it answers reset, the engine keeps
  * the new cursor, pulls every list in full, and goes on incrementally. */
 static void
@@ -239,6 +309,7 @@ main (int   argc,
   g_test_add_func ("/sync/changes/idle", test_idle);
   g_test_add_func ("/sync/changes/second-device", test_second_device);
   g_test_add_func ("/sync/changes/reset", test_reset);
+  g_test_add_func ("/sync/changes/templates", test_templates);
 
   return g_test_run ();
 }

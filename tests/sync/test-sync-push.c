@@ -12,12 +12,14 @@
 
 #include "config.h"
 
+#include "fc-meal-plan-actions.h"
 #include "sync-test-util.h"
 
 #define FOODS_GET "GET /api/v1/nutrition/foods/ "
 #define ROOT_GET "GET /api/v1/ "
 #define FOOD_POST "POST /api/v1/nutrition/foods/ "
 #define CHANGES_GET "GET /api/v1/changes/"
+#define GENERATE_POST "POST /api/v1/nutrition/generate/ "
 
 static void
 on_created_cb (GObject      *source,
@@ -101,8 +103,9 @@ fake_clock (gpointer user_data)
   return *(gint64 *) user_data;
 }
 
-/* Sections are learned at most once a day of the engine's clock, unless
- * the user asks; with the change feed a background sync is only GET
+/* What the server offers is learned once (per server and version: see
+ * test_offers_once_per_version()), unless the user asks, whatever the
+ * engine's clock says; with the change feed a background sync is only GET
  * changes/ (the foods list is never pulled again unless the user asks);
  * nothing that needs a token goes without one. */
 static void
@@ -145,13 +148,12 @@ test_fresh_for_a_day (void)
   g_clear_pointer (&lines, g_ptr_array_unref);
   g_assert_cmpint (fc_sync_engine_get_last_synced (engine), ==, now / G_USEC_PER_SEC);
 
-  /* A day after the first: the sections again, once; the feed still
-   * carries the foods. */
+  /* A day after the first: what the server offers is kept per version,
+   * not per day; the feed still carries the foods. */
   now += (gint64) 24 * 3600 * G_USEC_PER_SEC;
   lines = sync_test_background_sync (engine, log, "a day later");
-  g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 1);
+  g_assert_cmpuint (lines->len, ==, 1);
   g_assert_cmpuint (sync_test_lines_count (lines, CHANGES_GET), ==, 1);
-  g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), ==, 0);
   g_clear_pointer (&lines, g_ptr_array_unref);
 
   /* A minute after that: fresh again. */
@@ -160,14 +162,9 @@ test_fresh_for_a_day (void)
   g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), ==, 0);
   g_clear_pointer (&lines, g_ptr_array_unref);
 
-  /* The clock set back a year: sections learned "in the future" are not
-   * fresh. */
+  /* The clock set back a year: nothing of the clock's decides. */
   now -= (gint64) 365 * 24 * 3600 * G_USEC_PER_SEC;
   lines = sync_test_background_sync (engine, log, "a year back");
-  g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 1);
-  g_clear_pointer (&lines, g_ptr_array_unref);
-  lines = sync_test_background_sync (engine, log, "and a minute");
-  g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 0);
   g_assert_cmpuint (lines->len, ==, 1);
   g_clear_pointer (&lines, g_ptr_array_unref);
 
@@ -186,6 +183,113 @@ test_fresh_for_a_day (void)
   g_assert_no_error (error);
   lines = sync_test_log_take (log);
   g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), >=, 2);
+}
+
+static void
+on_can_generate_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  int *can = user_data;
+
+  *can = fc_meal_plan_actions_check_generate_finish (FC_SESSION (source), result);
+}
+
+/* What the Plans page asks at every start: whether the server generates
+ * plans. */
+static gboolean
+can_generate (FcSession *session)
+{
+  int can = -1;
+
+  fc_meal_plan_actions_check_generate_async (session, NULL, on_can_generate_cb, &can);
+  while (can < 0)
+    g_main_context_iteration (NULL, TRUE);
+  return can;
+}
+
+/* A start, as the app makes one: the session restored from the Secret
+ * Service and the store, its first sync, and the Plans page's question.
+ * Returns the requests it made. */
+static GPtrArray *
+start_again (FcSession   *session,
+             const char  *url,
+             SyncTestLog *log,
+             const char  *what)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  GPtrArray *lines;
+
+  fc_session_restore_async (session, url, NULL, sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  g_assert_true (fc_session_restore_finish (session, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (can_generate (session));
+  sync_test_wait_quiet (fc_session_get_sync_engine (session), 1000, 120);
+  lines = sync_test_log_take (log);
+  sync_test_log_lines (what, lines);
+  return lines;
+}
+
+/* What a server offers (its sections, and whether it generates plans) is
+ * asked once per server and version, kept in the store across starts: a
+ * second start asks neither GET api/v1/ nor POST nutrition/generate/
+ * (before, every start posted to generate/), and nothing goes without a
+ * token. Offers kept from another version of the server are learned
+ * again, once. */
+static void
+test_offers_once_per_version (void)
+{
+  g_autoptr(FcSession) first = fc_session_new ();
+  g_autoptr(FcSession) second = NULL;
+  g_autoptr(FcSession) third = NULL;
+  g_autoptr(SyncTestLog) log = NULL;
+  g_autoptr(FcTestServer) server = sync_test_start_demo (&log, first);
+  g_autofree char *url = sync_test_url (server);
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autofree char *offers = NULL;
+  g_autofree char *older = NULL;
+  g_autoptr(GRegex) version = g_regex_new ("\"version\":\"[^\"]*\"", 0, 0, NULL);
+
+  sync_test_wait_quiet (fc_session_get_sync_engine (first), 1000, 120);
+  g_assert_true (can_generate (first));
+  lines = sync_test_log_take (log);
+  sync_test_log_lines ("first start", lines);
+  g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 1);
+  g_assert_cmpuint (sync_test_lines_count (lines, GENERATE_POST), ==, 1);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  offers = sync_test_get_sync_value (fc_session_get_store (first), FC_SYNC_ENGINE_OFFERS_KEY);
+  g_assert_nonnull (strstr (offers, "\"version\":\"fitcore-server/"));
+  g_assert_nonnull (strstr (offers, "\"generate\":true"));
+  g_clear_object (&first);
+
+  second = fc_session_new ();
+  lines = start_again (second, url, log, "second start");
+  g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 0);
+  g_assert_cmpuint (sync_test_lines_count (lines, GENERATE_POST), ==, 0);
+  g_assert_cmpuint (sync_test_lines_count (lines, "user=-"), ==, 0);
+  g_assert_cmpuint (sync_test_lines_count (lines, " 401 "), ==, 0);
+  g_assert_cmpuint (lines->len, ==, 1);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  /* Kept from an older version: learned again at the next start, once. */
+  older = g_regex_replace_literal (version, offers, -1, 0, "\"version\":\"fitcore-server/0.0.1\"",
+                                   0, NULL);
+  sync_test_set_sync_value (fc_session_get_store (second), FC_SYNC_ENGINE_OFFERS_KEY, older);
+  g_clear_object (&second);
+  third = fc_session_new ();
+  lines = start_again (third, url, log, "after an upgrade");
+  g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 1);
+  g_assert_cmpuint (sync_test_lines_count (lines, GENERATE_POST), ==, 1);
+  g_assert_cmpuint (sync_test_lines_count (lines, CHANGES_GET), ==, 1);
+  g_assert_cmpuint (lines->len, ==, 3);
+  /* The API root is the one request that needs no token. */
+  g_assert_cmpuint (sync_test_lines_count (lines, "user=-"), ==, 1);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+  lines = sync_test_background_sync (fc_session_get_sync_engine (third), log, "and then");
+  g_assert_cmpuint (lines->len, ==, 1);
 }
 
 /* The ids a search finds: the server's `foods/?search=` (every page) or
@@ -293,6 +397,7 @@ main (int   argc,
 
   g_test_add_func ("/sync/push/first", test_push_first);
   g_test_add_func ("/sync/pull/fresh-for-a-day", test_fresh_for_a_day);
+  g_test_add_func ("/sync/pull/offers-once-per-version", test_offers_once_per_version);
   g_test_add_func ("/sync/search/like-server", test_search_like_server);
 
   return g_test_run ();
