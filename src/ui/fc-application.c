@@ -17,6 +17,7 @@
 #include "fc-gstreamer.h"
 #include "fc-session.h"
 #include "fc-settings.h"
+#include "fc-startup-log.h"
 #include "fc-window.h"
 
 struct _FcApplication
@@ -28,7 +29,9 @@ struct _FcApplication
   FcSession      *session;
   FcDownloadManager *downloads;
   GCancellable   *cancellable;
+  char           *restore_url;    /* the server to restore once the window is up */
 
+  guint           restore_id;
   gboolean        restoring;
   gboolean        secrets_notice_pending;  /* no window yet to tell it in */
 };
@@ -105,8 +108,59 @@ restore_cb (GObject      *object,
   if (!fc_session_restore_finish (FC_SESSION (object), result, &error) && error != NULL &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Cannot restore the last session: %s", error->message);
+  fc_startup_log ("session restored (store open, first sync started)");
 
   fc_application_set_restoring (self, FALSE);
+}
+
+static gboolean
+restore_session_cb (gpointer user_data)
+{
+  FcApplication *self = user_data;
+  g_autofree char *server_url = g_steal_pointer (&self->restore_url);
+
+  self->restore_id = 0;
+  fc_startup_log ("session restore started");
+  fc_session_restore_async (self->session, server_url, self->cancellable, restore_cb,
+                            g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* The last session (the keyring, the store, the sync engine and its first
+ * sync, the models of every page) waits until the first window is on
+ * screen: none of it draws the spinner the window shows meanwhile, and
+ * each competed with the window for the main thread and the disk. */
+static void
+on_first_frame_cb (GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  fc_startup_log ("first frame drawn");
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame_cb, user_data);
+}
+
+static void
+on_session_step_cb (FcSession  *session,
+                    GParamSpec *pspec)
+{
+  if (g_str_equal (pspec->name, "store"))
+    fc_startup_log (fc_session_get_store (session) != NULL ? "store open (the pages' models read)"
+                                                           : "store closed");
+  else if (fc_session_get_sync_engine (session) != NULL)
+    fc_startup_log ("sync engine started (first sync)");
+}
+
+static void
+on_first_window_map_cb (GtkWidget     *window,
+                        FcApplication *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  fc_startup_log ("first window mapped");
+  if (clock != NULL)
+    g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_frame_cb), NULL);
+  g_signal_handlers_disconnect_by_func (window, on_first_window_map_cb, self);
+  if (self->restore_url != NULL && self->restore_id == 0)
+    self->restore_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, restore_session_cb, self, NULL);
 }
 
 static void
@@ -174,7 +228,7 @@ fc_application_handle_local_options (GApplication *app,
   const char *server = NULL;
 
   if (g_variant_dict_lookup (options, "server", "&s", &server)) {
-    g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+    GSettings *settings = FC_APPLICATION (app)->settings;
     g_autoptr(GError) error = NULL;
     g_autofree char *normalized = NULL;
 
@@ -200,8 +254,8 @@ fc_application_startup (GApplication *app)
   static const char *fullscreen_accels[] = { "F11", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *sync_accels[] = { "<Control>r", NULL };
-  g_autofree char *server_url = NULL;
 
+  fc_startup_log ("application startup");
   G_APPLICATION_CLASS (fc_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
@@ -214,7 +268,6 @@ fc_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.sync-now", sync_accels);
 
-  self->settings = g_settings_new (APPLICATION_ID);
   g_signal_connect_object (self->settings, "changed::" FC_SETTINGS_COLOR_SCHEME,
                            G_CALLBACK (on_settings_color_scheme_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -226,13 +279,14 @@ fc_application_startup (GApplication *app)
   g_signal_connect_object (self->session, "secrets-unavailable",
                            G_CALLBACK (on_session_secrets_unavailable_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect (self->session, "notify::store", G_CALLBACK (on_session_step_cb), NULL);
+  g_signal_connect (self->session, "notify::sync-engine", G_CALLBACK (on_session_step_cb), NULL);
   /* Before the restore, so it sees the sign-in and resumes downloads. */
   self->downloads = fc_download_manager_new (self->session);
   self->cancellable = g_cancellable_new ();
-  server_url = g_settings_get_string (self->settings, FC_SETTINGS_SERVER_URL);
+  self->restore_url = g_settings_get_string (self->settings, FC_SETTINGS_SERVER_URL);
   fc_application_set_restoring (self, TRUE);
-  fc_session_restore_async (self->session, server_url, self->cancellable, restore_cb,
-                            g_object_ref (self));
+  fc_startup_log ("application started");
 }
 
 static void
@@ -241,6 +295,7 @@ fc_application_shutdown (GApplication *app)
   FcApplication *self = FC_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->restore_id, g_source_remove);
 
   G_APPLICATION_CLASS (fc_application_parent_class)->shutdown (app);
 }
@@ -253,7 +308,9 @@ fc_application_activate (GApplication *app)
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL) {
     window = GTK_WINDOW (fc_window_new (ADW_APPLICATION (app), FC_APPLICATION (app)->session));
+    fc_startup_log ("first window built");
     g_object_bind_property (app, "restoring", window, "restoring", G_BINDING_SYNC_CREATE);
+    g_signal_connect_object (window, "map", G_CALLBACK (on_first_window_map_cb), app, 0);
     /* GStreamer is for the Workouts player only: it loads once the window
      * is on screen, on a thread (fc-gstreamer.h). */
     g_signal_connect (window, "map", G_CALLBACK (fc_gstreamer_preload), NULL);
@@ -276,6 +333,7 @@ fc_application_dispose (GObject *object)
   g_clear_object (&self->downloads);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->restore_url, g_free);
 
   G_OBJECT_CLASS (fc_application_parent_class)->dispose (object);
 }
@@ -330,6 +388,11 @@ fc_application_init (FcApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+
+  /* The one GSettings of the process: the windows, forms and Preferences
+   * take it from here (fc_settings_get_default()) rather than each making
+   * its own, which would each read the backend and watch it. */
+  self->settings = g_settings_new (APPLICATION_ID);
 }
 
 /* The signed-in account (or nobody), for the windows. */
@@ -339,6 +402,32 @@ fc_application_get_session (FcApplication *self)
   g_return_val_if_fail (FC_IS_APPLICATION (self), NULL);
 
   return self->session;
+}
+
+/* The application's settings (schema APPLICATION_ID, keys in fc-settings.h). */
+GSettings *
+fc_application_get_settings (FcApplication *self)
+{
+  g_return_val_if_fail (FC_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+/* For widgets, which are built (init) before they know their window or
+ * application: the default application's settings. Outside an
+ * FcApplication (a widget test) one GSettings is made for the process. */
+GSettings *
+fc_settings_get_default (void)
+{
+  static GSettings *fallback;
+  GApplication *app = g_application_get_default ();
+
+  if (FC_IS_APPLICATION (app))
+    return FC_APPLICATION (app)->settings;
+
+  if (g_once_init_enter (&fallback))
+    g_once_init_leave (&fallback, g_settings_new (APPLICATION_ID));
+  return fallback;
 }
 
 /* The account's downloaded workouts, shared by the pages and Preferences. */

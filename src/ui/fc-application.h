@@ -19,5 +19,6 @@ G_DECLARE_FINAL_TYPE (FcApplication, fc_application, FC, APPLICATION, AdwApplica
 FcApplication *fc_application_new         (void);
 FcSession     *fc_application_get_session (FcApplication *self);
 FcDownloadManager *fc_application_get_downloads (FcApplication *self);
+GSettings     *fc_application_get_settings (FcApplication *self);
 
 G_END_DECLS

@@ -249,7 +249,8 @@ fc_preferences_window_init (FcPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   fc_accessible_name_combo_row (self->style_row);
 
-  self->settings = g_settings_new (APPLICATION_ID);
+  /* The application's one GSettings (fc-settings.h). */
+  self->settings = g_object_ref (fc_settings_get_default ());
   self->server_help = g_strdup (adw_preferences_group_get_description (self->server_group));
 
   /* Not g_settings_bind(): an address is stored only once it is applied and

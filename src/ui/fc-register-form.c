@@ -186,7 +186,8 @@ fc_register_form_init (FcRegisterForm *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new (APPLICATION_ID);
+  /* The application's one GSettings (fc-settings.h). */
+  self->settings = g_object_ref (fc_settings_get_default ());
 
   self->fields[FIELD_EMAIL] = (FcFormField) { "email", self->email_entry, self->email_error };
   self->fields[FIELD_PASSWORD1] =

@@ -149,7 +149,8 @@ fc_reset_form_init (FcResetForm *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new (APPLICATION_ID);
+  /* The application's one GSettings (fc-settings.h). */
+  self->settings = g_object_ref (fc_settings_get_default ());
   self->field = (FcFormField) { "email", self->email_entry, self->email_error };
 }
 

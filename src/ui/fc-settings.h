@@ -5,6 +5,8 @@
 
 #pragma once
 
+#include <gio/gio.h>
+
 /* The schema id is APPLICATION_ID (config.h); the schema itself is
  * data/org.fitcore.FitCore.gschema.xml. */
 #define FC_SETTINGS_WINDOW_WIDTH     "window-width"
@@ -13,3 +15,7 @@
 #define FC_SETTINGS_LAST_SECTION     "last-section"
 #define FC_SETTINGS_SERVER_URL       "server-url"
 #define FC_SETTINGS_COLOR_SCHEME     "color-scheme"
+
+/* The application's one GSettings (fc-application.c), not a new one:
+ * transfer none. */
+GSettings *fc_settings_get_default (void);

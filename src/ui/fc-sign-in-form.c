@@ -224,7 +224,8 @@ fc_sign_in_form_init (FcSignInForm *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new (APPLICATION_ID);
+  /* The application's one GSettings (fc-settings.h). */
+  self->settings = g_object_ref (fc_settings_get_default ());
   fc_sign_in_form_load_server (self);
 }
 

@@ -700,7 +700,8 @@ fc_window_init (FcWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new (APPLICATION_ID);
+  /* The application's one GSettings (fc-settings.h). */
+  self->settings = g_object_ref (fc_settings_get_default ());
 
   /* GtkWindow:application is set after construction, not before. */
   g_signal_connect (self, "notify::application", G_CALLBACK (on_notify_application_cb), NULL);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include "fc-application.h"
+#include "fc-startup-log.h"
 
 int
 main (int   argc,
@@ -16,6 +17,7 @@ main (int   argc,
 {
   g_autoptr(FcApplication) app = NULL;
 
+  fc_startup_log ("main");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
