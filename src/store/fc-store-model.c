@@ -692,8 +692,6 @@ start_refresh (FcStoreModel *self)
   priv->dirty = FALSE;
   priv->refreshing = TRUE;
   priv->refresh_cancellable = g_cancellable_new ();
-  g_signal_connect_object (priv->cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
-                           priv->refresh_cancellable, G_CONNECT_SWAPPED);
   set_loading (self, TRUE);
 
   job->starts = starts;
