@@ -217,7 +217,16 @@ test_validation (NtFixture     *fixture,
   skewed_body = g_strdup_printf ("{\"data_type\":\"weight\",\"value\":70,\"recorded_at\":\"%s\"}",
                                  skewed);
   nt_expect (fixture->server, "POST", API "data/", fixture->token_a, skewed_body, 201);
-  g_assert_cmpint (nt_count (fixture->server, API "data/", fixture->token_a), ==, 1);
+  /* Django reads a space between date and time as a T; so do we. */
+  {
+    g_autoptr(JsonNode) node = nt_request (fixture->server, "POST", API "data/", fixture->token_a,
+                                           "{\"data_type\":\"weight\",\"value\":70,"
+                                           "\"recorded_at\":\"2026-03-01 07:00:00+01:00\"}", 201);
+
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "recorded_at"),
+                     ==, "2026-03-01T06:00:00.000000Z");
+  }
+  g_assert_cmpint (nt_count (fixture->server, API "data/", fixture->token_a), ==, 2);
 }
 
 /* 1,200 points an hour apart from two sources, through sync/. */
@@ -268,6 +277,16 @@ test_list (NtFixture     *fixture,
   /* [from, to): 100 hours of both types. */
   range = g_strdup_printf (API "data/?from=%s&to=%s", from, to);
   g_assert_cmpint (nt_count (fixture->server, range, fixture->token_a), ==, 200);
+  /* A "+" left unescaped in the query (read as a space) is an offset. */
+  {
+    g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (start + 100 * 3600);
+    g_autoptr(GTimeZone) plus_two = g_time_zone_new_offset (2 * 3600);
+    g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, plus_two);
+    g_autofree char *text = g_date_time_format (local, "%Y-%m-%dT%H:%M:%S+02:00");
+    g_autofree char *plus = g_strdup_printf (API "data/?from=%s&to=%s", text, to);
+
+    g_assert_cmpint (nt_count (fixture->server, plus, fixture->token_a), ==, 200);
+  }
   nt_expect (fixture->server, "GET", API "data/?data_type=mood", fixture->token_a, NULL, 400);
   nt_expect (fixture->server, "GET", API "data/?from=soon", fixture->token_a, NULL, 400);
 

@@ -212,8 +212,18 @@ fc_health_parse_time (const char *text,
   if (fc_time_parse_date (text, &date))
     datetime = g_date_time_new (tz, g_date_get_year (&date), g_date_get_month (&date),
                                 g_date_get_day (&date), 0, 0, 0);
-  else if (strlen (text) >= 19 && text[10] == 'T')
-    datetime = g_date_time_new_from_iso8601 (text, tz);
+  else if (strlen (text) >= 19 && (text[10] == 'T' || text[10] == ' ')) {
+    /* Django takes a space for the T, and exports often have one. */
+    g_autofree char *iso = g_strdup (text);
+
+    iso[10] = 'T';
+    /* In a query string an unescaped "+01:00" arrives as " 01:00". */
+    for (char *p = iso + 11; *p != '\0'; p++) {
+      if (*p == ' ')
+        *p = '+';
+    }
+    datetime = g_date_time_new_from_iso8601 (iso, tz);
+  }
   if (datetime == NULL)
     return FALSE;
   *out_us = g_date_time_to_unix (datetime) * G_USEC_PER_SEC +
