@@ -253,6 +253,64 @@ test_idempotency_key (NtFixture     *fixture,
   g_assert_cmpint (ht_int (fc_test_response_object (second), "created"), ==, 10);
 }
 
+typedef struct {
+  FcTestServer *server;
+  const char   *token;
+  char         *body;
+  guint         status;
+  gint64        created;
+} Upload;
+
+static gpointer
+upload_thread (gpointer data)
+{
+  Upload *upload = data;
+  g_autoptr(FcTestResponse) response = fc_test_request (upload->server, "POST", API "sync/",
+                                                        upload->token, upload->body);
+
+  upload->status = response->status;
+  if (response->json != NULL && JSON_NODE_HOLDS_OBJECT (response->json))
+    upload->created = json_object_get_int_member (json_node_get_object (response->json),
+                                                  "created");
+  return NULL;
+}
+
+/* Six uploads at once from two users: each gets its whole answer, the
+ * workers take them in turn, and every write has its own sequence number. */
+static void
+test_concurrent_uploads (NtFixture     *fixture,
+                         gconstpointer  data)
+{
+  Upload uploads[6];
+  GThread *threads[G_N_ELEMENTS (uploads)];
+  g_autoptr(HtDb) db = NULL;
+
+  for (guint u = 0; u < G_N_ELEMENTS (uploads); u++) {
+    g_autoptr(GPtrArray) points = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < 2000; i++) {
+      g_autofree char *client_id = g_strdup_printf ("u%u-%u", u, i);
+
+      g_ptr_array_add (points, ht_point ("steps", i, "count", 1772348400 + i * 60, "s",
+                                         client_id));
+    }
+    uploads[u] = (Upload) { fixture->server, u % 2 ? fixture->token_b : fixture->token_a,
+                            ht_points_body (points), 0, 0 };
+  }
+  for (guint u = 0; u < G_N_ELEMENTS (uploads); u++)
+    threads[u] = g_thread_new ("upload", upload_thread, &uploads[u]);
+  for (guint u = 0; u < G_N_ELEMENTS (uploads); u++) {
+    g_thread_join (threads[u]);
+    g_assert_cmpuint (uploads[u].status, ==, 200);
+    g_assert_cmpint (uploads[u].created, ==, 2000);
+    g_free (uploads[u].body);
+  }
+  db = nt_open_db (fixture->server);
+  g_assert_cmpint (nt_query_int (db, "SELECT count(*) FROM health_data WHERE user_id = 1"), ==, 6000);
+  g_assert_cmpint (nt_query_int (db, "SELECT count(*) FROM health_data WHERE user_id = 2"), ==, 6000);
+  g_assert_cmpint (nt_query_int (db, "SELECT count(DISTINCT seq) FROM health_data"), ==, 12000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,6 +325,7 @@ main (int   argc,
   ADD ("bad-rows", test_bad_rows);
   ADD ("queries", test_queries);
   ADD ("idempotency-key", test_idempotency_key);
+  ADD ("concurrent-uploads", test_concurrent_uploads);
 #undef ADD
 
   return g_test_run ();

@@ -21,6 +21,10 @@
 
 /* A worker waits this long for the write lock (another upload). */
 #define WORKER_BUSY_TIMEOUT_MS 30000
+/* Jobs running at once; more wait in line. An upload's body parsed by
+ * json-glib takes tens of times its size, so this bounds the memory that
+ * simultaneous uploads can take. */
+#define WORKERS 2
 
 typedef struct {
   FcServerRequest  *request;  /* main thread only */
@@ -49,19 +53,20 @@ exec (sqlite3    *db,
   return FALSE;
 }
 
+/* On a thread of the pool; the task returns to the main context. */
 static void
-job_thread_cb (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+job_run (gpointer data,
+         gpointer user_data)
 {
-  Job *job = task_data;
+  GTask *task = data;
+  Job *job = g_task_get_task_data (task);
   sqlite3 *db = NULL;
   int flags = (job->write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
 
   job->status = SOUP_STATUS_OK;
   if (job->prepare != NULL && (job->answer = job->prepare (job->data, &job->status)) != NULL) {
     g_task_return_boolean (task, TRUE);
+    g_object_unref (task);
     return;
   }
   if (sqlite3_open_v2 (job->path, &db, flags, NULL) != SQLITE_OK) {
@@ -87,6 +92,20 @@ job_thread_cb (GTask        *task,
   }
   sqlite3_close_v2 (db);
   g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static GThreadPool *
+job_pool (void)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool)) {
+    GThreadPool *created = g_thread_pool_new (job_run, NULL, WORKERS, FALSE, NULL);
+
+    g_once_init_leave (&pool, created);
+  }
+  return pool;
 }
 
 static void
@@ -156,5 +175,5 @@ fc_health_respond_off_loop (FcServerRequest     *request,
   task = g_task_new (NULL, NULL, job_done_cb, job);
   g_task_set_source_tag (task, fc_health_respond_off_loop);
   g_task_set_task_data (task, job, NULL);
-  g_task_run_in_thread (task, job_thread_cb);
+  g_thread_pool_push (job_pool (), g_steal_pointer (&task), NULL);
 }
