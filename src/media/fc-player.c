@@ -996,7 +996,12 @@ event_dispatch_cb (gpointer data)
       break;
 
     case EVENT_POSITION:
-      set_times (self, event->position, event->duration);
+      /* The sound can run a little past the container's duration (whole
+       * Vorbis packets); while the picture still decodes, the pipeline
+       * then stands past the end it gives. The end is the later of the
+       * two, as at the EOS, so no report lies past its own duration. */
+      set_times (self, event->position,
+                 event->duration > 0 ? MAX (event->duration, event->position) : 0);
       if (self->state == FC_PLAYER_STATE_PLAYING)
         emit_progress (self);
       break;

@@ -54,6 +54,18 @@ mt_fakesink (gboolean sync)
   return sink;
 }
 
+GstElement *
+mt_slow_sink (guint ms_per_frame)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description =
+    g_strdup_printf ("identity sleep-time=%u ! fakesink sync=false", ms_per_frame * 1000);
+  GstElement *sink = gst_parse_bin_from_description (description, TRUE, &error);
+
+  g_assert_no_error (error);
+  return sink;
+}
+
 static gboolean
 wake_cb (gpointer data)
 {

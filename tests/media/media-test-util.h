@@ -20,6 +20,10 @@ void      mt_make_webm      (const char  *path,
 /* A fakesink; @sync TRUE plays in real time. */
 GstElement *mt_fakesink     (gboolean     sync);
 
+/* A video sink that takes @ms_per_frame for each frame and does not wait
+ * for the clock: a decoder slower than the sound's, on any machine. */
+GstElement *mt_slow_sink    (guint        ms_per_frame);
+
 /* Iterates the default main context until *@flag is TRUE or @seconds pass;
  * returns *@flag. */
 gboolean  mt_wait_flag      (const gboolean *flag,

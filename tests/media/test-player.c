@@ -111,18 +111,17 @@ on_contents_cb (GdkPaintable *paintable,
   recorder->framed = TRUE;
 }
 
-/* A player on fakesinks (or on its own appsink with @own_video_sink) with
+/* A player on @video_sink (NULL for its own appsink) and @audio_sink with
  * the playlist @names, recorded. */
 static Recorder *
-recorder_new (gboolean            sync,
-              gboolean            own_video_sink,
-              const char * const *names)
+recorder_new_on (GstElement         *video_sink,
+                 GstElement         *audio_sink,
+                 const char * const *names)
 {
   Recorder *recorder = g_new0 (Recorder, 1);
   g_autoptr(GPtrArray) uris = g_ptr_array_new_with_free_func (g_free);
 
-  recorder->player = fc_player_new (own_video_sink ? NULL : mt_fakesink (sync),
-                                    mt_fakesink (sync));
+  recorder->player = fc_player_new (video_sink, audio_sink);
   fc_player_set_rest_seconds (recorder->player, 0);
   for (guint i = 0; names[i] != NULL; i++)
     g_ptr_array_add (uris, media_uri (names[i]));
@@ -138,6 +137,15 @@ recorder_new (gboolean            sync,
   g_signal_connect (recorder->player, "invalidate-contents", G_CALLBACK (on_contents_cb),
                     recorder);
   return recorder;
+}
+
+/* On fakesinks, or on its own appsink with @own_video_sink. */
+static Recorder *
+recorder_new (gboolean            sync,
+              gboolean            own_video_sink,
+              const char * const *names)
+{
+  return recorder_new_on (own_video_sink ? NULL : mt_fakesink (sync), mt_fakesink (sync), names);
 }
 
 static void
@@ -226,12 +234,48 @@ test_seek (void)
   g_assert_cmpfloat (progress_at (recorder, 0)->position, <=, 2.6);
 }
 
+/* What the outbox and the seek bar are told: no report lies past the
+ * duration it gives, within one video the position never goes back, and
+ * each video's last report is its end. */
+static void
+assert_progress_consistent (Recorder *recorder,
+                            guint     n_videos)
+{
+  guint index = 0;
+
+  g_assert_cmpuint (recorder->progress->len, >, 0);
+  for (guint i = 0; i < recorder->progress->len; i++) {
+    Progress *progress = progress_at (recorder, i);
+    Progress *next = i + 1 < recorder->progress->len ? progress_at (recorder, i + 1) : NULL;
+
+    g_test_message ("progress %u: video %u at %.4f of %.4f s", i, progress->index,
+                    progress->position, progress->duration);
+    if (progress->duration > 0)
+      g_assert_cmpfloat (progress->position, <=, progress->duration);
+    /* In order: 0, 0, ..., 1, 1, ..., 2. */
+    g_assert_cmpuint (progress->index, >=, index);
+    g_assert_cmpuint (progress->index, <=, index + 1);
+    index = progress->index;
+    if (next != NULL && next->index == progress->index) {
+      g_assert_cmpfloat (next->position, >=, progress->position);
+    } else {
+      /* The video's end. */
+      g_assert_cmpfloat_with_epsilon (progress->duration, 2.0, 0.1);
+      g_assert_cmpfloat_with_epsilon (progress->position, progress->duration, 1e-9);
+    }
+  }
+  g_assert_cmpuint (index, ==, n_videos - 1);
+  g_assert_cmpuint (progress_at (recorder, 0)->index, ==, 0);
+}
+
+/* Without real time (sync=false) the videos end as fast as they decode;
+ * how many reports come before each end depends on the machine's speed,
+ * so only what holds at any speed is checked. */
 static void
 test_playlist (void)
 {
   const char *names[] = { "one.webm", "two.webm", "three.webm", NULL };
   g_autoptr(Recorder) recorder = recorder_new (FALSE, FALSE, names);
-  guint ended_items = 0;
 
   fc_player_start_at (recorder->player, 0, 0);
   g_assert_true (mt_wait_flag (&recorder->ended, 20));
@@ -242,17 +286,32 @@ test_playlist (void)
   for (guint i = 0; i < 3; i++)
     g_assert_cmpuint (g_array_index (recorder->indexes, guint, i), ==, i);
   g_assert_cmpuint (fc_player_get_index (recorder->player), ==, 2);
+  assert_progress_consistent (recorder, 3);
+}
 
-  /* Each video reported its end, in order. */
-  for (guint i = 0; i < recorder->progress->len; i++) {
-    Progress *progress = progress_at (recorder, i);
+/* The sound of these videos runs ~16 ms past the duration their container
+ * gives (whole Vorbis packets). With the picture decoded slowly and the
+ * sound not, position reports come while the sound sink already stands at
+ * its end: the duration then is that end too (as at the EOS), never less
+ * than the position. A sanitizer build decodes slowly enough to show this
+ * on its own (test_playlist failed there); a sleeping identity does it on
+ * any machine. */
+static void
+test_progress_within_duration (void)
+{
+  const char *names[] = { "one.webm", "two.webm", NULL };
+  g_autoptr(Recorder) recorder = recorder_new_on (mt_slow_sink (30), mt_fakesink (FALSE), names);
+  guint past_audio = 0;
 
-    if (progress->duration > 0 && progress->position >= progress->duration - 0.01) {
-      g_assert_cmpuint (progress->index, ==, ended_items);
-      ended_items++;
-    }
-  }
-  g_assert_cmpuint (ended_items, ==, 3);
+  fc_player_start_at (recorder->player, 0, 0);
+  g_assert_true (mt_wait_flag (&recorder->ended, 30));
+  g_assert_false (recorder->errored);
+  assert_progress_consistent (recorder, 2);
+  /* The case looked for happened: reports at the sound's end before the
+   * picture's. */
+  for (guint i = 0; i < recorder->progress->len; i++)
+    past_audio += progress_at (recorder, i)->position > 2.03;
+  g_assert_cmpuint (past_audio, >, 2);
 }
 
 static void
@@ -578,6 +637,7 @@ main (int    argc,
   g_test_add_func ("/media/player/plays-to-eos", test_plays_to_eos);
   g_test_add_func ("/media/player/seek", test_seek);
   g_test_add_func ("/media/player/playlist", test_playlist);
+  g_test_add_func ("/media/player/progress-within-duration", test_progress_within_duration);
   g_test_add_func ("/media/player/rest-countdown", test_rest_countdown);
   g_test_add_func ("/media/player/resume", test_resume);
   g_test_add_func ("/media/player/rate", test_rate);
