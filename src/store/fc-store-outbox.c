@@ -886,7 +886,10 @@ fc_store_outbox_counts (FcStoreDb       *db,
 }
 
 /* Marks a row SENDING and returns it as it is now: a progress write may
- * have folded newer values into it since the engine peeked. */
+ * have folded newer values into it since the engine peeked. Row 0 is the
+ * next one to send (as peek finds it), claimed in the same job: the engine
+ * pushes a write with one trip to the store's thread, not two. No row to
+ * send: no result. */
 gboolean
 fc_store_outbox_claim (FcStoreDb       *db,
                        gpointer         data,
@@ -896,6 +899,18 @@ fc_store_outbox_claim (FcStoreDb       *db,
 {
   FcStoreArgs *args = data;
 
+  if (args->id == 0) {
+    g_autoptr(FcOutboxItem) next = NULL;
+    gpointer found = NULL;
+    GDestroyNotify found_free = NULL;
+
+    if (!fc_store_outbox_peek (db, data, &found, &found_free, error))
+      return FALSE;
+    if (found == NULL)
+      return TRUE;
+    next = found;
+    args->id = fc_outbox_item_get_id (next);
+  }
   if (!fc_store_outbox_sending (db, data, result, result_free, error))
     return FALSE;
   return return_item (db, args->id, result, result_free, error);

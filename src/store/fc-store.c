@@ -1388,6 +1388,13 @@ fc_store_outbox_mark_sending_finish (FcStore       *self,
   return finish_boolean (self, result, fc_store_outbox_mark_sending_async, error);
 }
 
+/**
+ * fc_store_outbox_claim_async:
+ * @row_id: the row to send, or 0 for the next one (as peek would find it)
+ *
+ * Marks the row SENDING (its attempt counted) and returns it as it is now;
+ * with 0 and nothing to send, %NULL without an error.
+ */
 void
 fc_store_outbox_claim_async (FcStore             *self,
                              gint64               row_id,

@@ -312,7 +312,8 @@ gboolean      fc_store_outbox_mark_sending_finish (FcStore          *self,
                                                    GAsyncResult     *result,
                                                    GError          **error);
 /* Like mark_sending, and returns the row as it is now: the body to send
- * (a progress write may have folded newer values into the peeked row). */
+ * (a progress write may have folded newer values into the peeked row).
+ * Row 0: the next row peek would return, in one job (NULL: none). */
 void          fc_store_outbox_claim_async     (FcStore              *self,
                                                gint64                row_id,
                                                GCancellable         *cancellable,

@@ -1346,8 +1346,10 @@ on_row_marked_cb (GObject      *source,
   g_autoptr(GFile) photo = NULL;
   const char *text;
 
-  /* The row as claimed: a progress write may have changed its body since
-   * the peek. */
+  /* The next row, claimed as it is now (a progress write may have folded
+   * newer values into it). A run is itself the retry: a WAITING row is
+   * sent now, whatever its next-attempt time (the timer only decides when
+   * we try on our own). None left: the run is over. */
   g_clear_object (&run->row);
   run->row = fc_store_outbox_claim_finish (FC_STORE (source), result, &error);
   if (run->row == NULL) {
@@ -1381,34 +1383,6 @@ on_row_marked_cb (GObject      *source,
 }
 
 static void
-on_peeked_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  FcSyncEngine *self = g_task_get_source_object (task);
-  Run *run = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  g_clear_object (&run->row);
-  run->row = fc_store_outbox_peek_finish (FC_STORE (source), result, &error);
-  if (error != NULL) {
-    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
-    return;
-  }
-  if (run->row == NULL) {
-    finish_run (g_steal_pointer (&task), NULL);
-    return;
-  }
-
-  /* A run is itself the retry: a WAITING row is sent now, whatever its
-   * next-attempt time (the timer only decides when we try on our own). */
-  fc_store_outbox_claim_async (self->store, fc_outbox_item_get_id (run->row),
-                               cancellable, on_row_marked_cb, g_steal_pointer (&task));
-}
-
-static void
 push_next (GTask *task)
 {
   FcSyncEngine *self = g_task_get_source_object (task);
@@ -1420,10 +1394,13 @@ push_next (GTask *task)
     return;
   }
   /* The store runs its jobs in call order and announces them in that
-   * order: every write announced by now is committed before this read. */
+   * order: every write announced by now is committed before this read.
+   * Finding the next row and marking it SENDING are one job: one trip to
+   * the store's thread between a write and its request. */
   run->peeked = TRUE;
   run->queued_seen = self->queued_serial;
-  fc_store_outbox_peek_async (self->store, g_task_get_cancellable (task), on_peeked_cb, task);
+  fc_store_outbox_claim_async (self->store, 0, g_task_get_cancellable (task), on_row_marked_cb,
+                               task);
 }
 
 /* Runs */
