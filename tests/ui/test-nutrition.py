@@ -235,9 +235,16 @@ def create_food(tap, pid, app_node, window, url, artifacts):
     if not tap.check(editor is not None, 'Ctrl+N in Foods opens “New Food”'):
         return
     key('ctrl+s')
-    tap.check(poll(lambda: shown_named(editor, 'Enter the food’s name', ('label',))) and
-              find(app_node, 'frame', 'New Food') is not None,
-              'saving without a name says “Enter the food’s name” and keeps the form open')
+    # What lasts, not the toast (“Enter the food’s name”) that a loaded
+    # machine can take away before it is read: the form stays open, with the
+    # focus on the name.
+    said = poll(lambda: shown_named(editor, 'Enter the food’s name', ('label',)), timeout=5)
+    time.sleep(2)
+    name = find_shown(editor, 'text', 'Name')
+    tap.check(find(app_node, 'frame', 'New Food') is not None and name is not None and
+              poll(lambda: name.getState().contains(pyatspi.STATE_FOCUSED), timeout=10),
+              'saving without a name keeps the form open, the focus on “Name”',
+              f'toast seen: {said is not None}')
     click(pid, poll(lambda: find_shown(editor, 'text', 'Name')))
     type_text(NEW_FOOD['name'])
     for title, value in (('Calories (kcal)', 'calories'), ('Protein (g)', 'protein'),
