@@ -3,8 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Fakesinks replace the display and the sound card. With sync=true they
- * play in real time, so elapsed time tells whether a seek or a rate really
- * happened in the pipeline; with sync=false a video ends at once.
+ * play in real time: a video never ends sooner than its length allows,
+ * though on a loaded machine it may end much later; the positions it
+ * reports tell whether a seek really happened in the pipeline. With
+ * sync=false a video ends as fast as it decodes.
  */
 
 #include "config.h"
@@ -224,10 +226,11 @@ test_seek (void)
   g_assert_true (mt_wait_flag (&recorder->ended, 10));
   elapsed = seconds_since (start);
 
-  /* Had the seek not happened in the pipeline, the end would take 3 s. */
+  /* Had the seek not happened in the pipeline, the reports would start
+   * near 0. How long the end took past the second that was left depends
+   * on the machine: only the lower bound holds at any speed. */
   g_test_message ("seek to 2.0 s: end %.2f s later; first report at %.2f s", elapsed,
                   progress_at (recorder, 0)->position);
-  g_assert_cmpfloat (elapsed, <, 1.8);
   g_assert_cmpfloat (elapsed, >, 0.5);
   g_assert_cmpuint (recorder->progress->len, >=, 2);
   g_assert_cmpfloat (progress_at (recorder, 0)->position, >=, 1.95);
@@ -422,8 +425,13 @@ test_quick_changes (void)
   g_assert_cmpuint (g_array_index (recorder->indexes, guint, 2), ==, 2);
   for (guint i = 0; i < recorder->progress->len; i++)
     g_assert_cmpuint (progress_at (recorder, i)->index, ==, 2);
-  /* The seek reached the pipeline: 1 s of the 3 s video was left. */
-  g_assert_cmpfloat (seconds_since (start), <, 2.0);
+  /* The seek reached the pipeline: the reports start at 2 s, and the
+   * second that was left played in real time. */
+  g_test_message ("first report at %.2f s, end %.2f s after the seek",
+                  progress_at (recorder, 0)->position, seconds_since (start));
+  g_assert_cmpuint (recorder->progress->len, >=, 2);
+  g_assert_cmpfloat (progress_at (recorder, 0)->position, >=, 1.95);
+  g_assert_cmpfloat (seconds_since (start), >, 0.5);
   g_assert_cmpfloat_with_epsilon (fc_player_get_duration (recorder->player), 3.0, 0.1);
 }
 
