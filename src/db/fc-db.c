@@ -23,6 +23,8 @@ struct _FcDb {
   char       *path;
   GHashTable *stmts;        /* SQL text → sqlite3_stmt, prepared once */
   guint       depth;        /* open fc_db_begin() calls */
+  gboolean    nested_in_caller;  /* the outermost one is a savepoint in a
+                                  * transaction someone else began */
   FcDbSync    synchronous;
   gboolean    read_only;
 };
@@ -221,7 +223,12 @@ fc_db_begin (FcDb    *db,
 
   g_return_val_if_fail (db != NULL, FALSE);
 
-  if (db->depth == 0) {
+  /* A transaction begun with plain SQL (a caller's SAVEPOINT) is not
+   * ours to commit: the outermost level becomes a savepoint inside it. */
+  if (db->depth == 0)
+    db->nested_in_caller = !sqlite3_get_autocommit (db->handle);
+
+  if (db->depth == 0 && !db->nested_in_caller) {
     if (!fc_db_exec (db->handle, db->read_only ? "BEGIN" : "BEGIN IMMEDIATE", error))
       return FALSE;
   } else {
@@ -244,7 +251,7 @@ fc_db_commit (FcDb    *db,
   g_return_val_if_fail (db->depth > 0, FALSE);
 
   db->depth--;
-  if (db->depth == 0) {
+  if (db->depth == 0 && !db->nested_in_caller) {
     rc = sqlite3_exec (db->handle, "COMMIT", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
       return TRUE;
@@ -288,7 +295,7 @@ fc_db_rollback (FcDb *db)
   db->depth--;
   if (sqlite3_get_autocommit (db->handle))
     return;
-  if (db->depth == 0)
+  if (db->depth == 0 && !db->nested_in_caller)
     sql = g_strdup ("ROLLBACK");
   else
     sql = g_strdup_printf ("ROLLBACK TO fc_%u; RELEASE fc_%u", db->depth, db->depth);

@@ -151,8 +151,9 @@ const char  *fc_db_column_text      (FcDbStmt           *stmt,
 
 /* A write transaction (BEGIN IMMEDIATE, so two writers never deadlock on
  * upgrading a read lock), or on a read-only connection one snapshot for
- * every query until the end (BEGIN). Calls nest: an inner one is a savepoint, so a
- * helper can wrap its writes whether or not its caller opened one. */
+ * every query until the end (BEGIN). Calls nest: an inner one is a
+ * savepoint, so a helper can wrap its writes whether or not its caller
+ * opened one, with this API or with plain SQL. */
 gboolean     fc_db_begin            (FcDb               *db,
                                      GError            **error);
 /* Commits the innermost level. A failed COMMIT rolls the whole transaction

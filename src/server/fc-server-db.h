@@ -4,7 +4,10 @@
  *
  * One connection, used from the main thread only: handlers are short and
  * SQLite answers them in microseconds, while the slow work (password hashing)
- * runs on worker threads without touching the database.
+ * runs on worker threads without touching the database. The connection is an
+ * FcDb (src/db/fc-db.h); the routes pass its bare handle around, and these
+ * are their names for what FcDb does, with a failure logged where a route
+ * only needs to know that it failed.
  */
 
 #pragma once
@@ -12,37 +15,21 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "fc-db.h"
+
 G_BEGIN_DECLS
-
-#define FC_SERVER_DB_ERROR (fc_server_db_error_quark ())
-
-/**
- * FcServerDbError:
- * @FC_SERVER_DB_ERROR_OPEN: the database file could not be opened
- * @FC_SERVER_DB_ERROR_SQL: a statement failed
- * @FC_SERVER_DB_ERROR_MIGRATION: the schema could not be brought up to date
- */
-typedef enum {
-  FC_SERVER_DB_ERROR_OPEN,
-  FC_SERVER_DB_ERROR_SQL,
-  FC_SERVER_DB_ERROR_MIGRATION,
-} FcServerDbError;
 
 /* So that g_autoptr() finalizes statements without clashing with another
  * module's cleanup function for sqlite3_stmt. */
 typedef sqlite3_stmt FcServerStmt;
 
-GQuark        fc_server_db_error_quark (void);
-
-/* Opens (creating) @path in WAL mode with foreign keys on and a busy timeout,
- * and runs the migrations that the file has not seen yet. */
+/* Opens (creating) @path in WAL mode with foreign keys on, a busy timeout
+ * and synchronous = NORMAL, and runs the migrations that the file has not
+ * seen yet (fc-server-schema.c). Errors are in FC_DB_ERROR. */
 sqlite3      *fc_server_db_open        (const char    *path,
                                         GError       **error);
 void          fc_server_db_close       (sqlite3       *db);
 
-gboolean      fc_server_db_exec        (sqlite3       *db,
-                                        const char    *sql,
-                                        GError       **error);
 /* Never NULL for valid SQL; logs and returns NULL for a programming error. */
 FcServerStmt *fc_server_db_prepare     (sqlite3       *db,
                                         const char    *sql);
@@ -59,15 +46,14 @@ gboolean      fc_server_db_end         (sqlite3       *db,
 /* sqlite3_step() that expects a row (TRUE) or the end (FALSE), logging
  * real errors. */
 gboolean      fc_server_db_step_row    (FcServerStmt  *stmt);
-/* sqlite3_step() for INSERT/UPDATE/DELETE: TRUE on SQLITE_DONE. */
+/* sqlite3_step() for INSERT/UPDATE/DELETE: TRUE once it ran. A broken
+ * constraint is not logged: the caller maps it to a 400. */
 gboolean      fc_server_db_step_done   (FcServerStmt  *stmt);
-/* sqlite3_bind_text() with a copy, or NULL. Index is 1-based. */
-void          fc_server_db_bind_text   (FcServerStmt  *stmt,
-                                        int            index,
-                                        const char    *text);
-/* A text column, or NULL for SQL NULL; valid until the next step. */
-const char   *fc_server_db_column_text (FcServerStmt  *stmt,
-                                        int            index);
+
+/* fc-db.h's own, under the names the routes use. */
+#define fc_server_db_exec        fc_db_exec
+#define fc_server_db_bind_text   fc_db_bind_text
+#define fc_server_db_column_text fc_db_column_text
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcServerStmt, sqlite3_finalize)
 

@@ -87,7 +87,7 @@ seed_demo (sqlite3         *db,
   gint64 staff_id, user_id;
 
   if (!fc_server_db_begin (db)) {
-    g_set_error_literal (error, FC_SERVER_DB_ERROR, FC_SERVER_DB_ERROR_SQL, sqlite3_errmsg (db));
+    g_set_error_literal (error, FC_DB_ERROR, FC_DB_ERROR_FAILED, sqlite3_errmsg (db));
     return FALSE;
   }
   staff_id = ensure_user (db, DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, "Admin", "Staff", TRUE,
@@ -105,7 +105,7 @@ seed_demo (sqlite3         *db,
   }
   if (!fc_server_db_end (db, user_id != 0) || user_id == 0) {
     if (error != NULL && *error == NULL)
-      g_set_error_literal (error, FC_SERVER_DB_ERROR, FC_SERVER_DB_ERROR_SQL, sqlite3_errmsg (db));
+      g_set_error_literal (error, FC_DB_ERROR, FC_DB_ERROR_FAILED, sqlite3_errmsg (db));
     return FALSE;
   }
 
@@ -162,7 +162,7 @@ create_staff (sqlite3         *db,
   fc_server_db_bind_text (promote, 1, hash);
   sqlite3_bind_int64 (promote, 2, id);
   if (!fc_server_db_step_done (promote)) {
-    g_set_error_literal (error, FC_SERVER_DB_ERROR, FC_SERVER_DB_ERROR_SQL, sqlite3_errmsg (db));
+    g_set_error_literal (error, FC_DB_ERROR, FC_DB_ERROR_FAILED, sqlite3_errmsg (db));
     return FALSE;
   }
   return TRUE;

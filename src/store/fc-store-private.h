@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "fc-db.h"
 #include "fc-store.h"
 
 G_BEGIN_DECLS
@@ -50,16 +51,16 @@ struct _FcOutboxItem {
 };
 
 /* The connection and everything tied to it. Only the store's worker thread
- * ever touches it. */
+ * ever touches it (or a list model's reader thread, its own). */
 typedef struct {
-  sqlite3    *handle;
+  FcDb       *conn;         /* src/db/fc-db.h: statements, transactions */
+  sqlite3    *handle;       /* borrowed from conn */
   char       *path;
-  GHashTable *stmts;        /* SQL text → sqlite3_stmt, prepared once */
   GPtrArray  *tx_changes;   /* resources touched by the open transaction */
   GPtrArray  *changes;      /* committed resources not announced yet */
   char       *account_email;
-  gboolean    durable;      /* synchronous = FULL */
-  /* borrowed from stmts: the bulk upserts skip hashing their long SQL */
+  /* borrowed from conn's statement cache: the bulk upserts skip hashing
+   * their long SQL */
   sqlite3_stmt *upsert_stmts[12];
 } FcStoreDb;
 
@@ -116,11 +117,11 @@ gboolean       fc_store_db_commit         (FcStoreDb   *db,
 void           fc_store_db_rollback       (FcStoreDb   *db);
 void           fc_store_db_touch          (FcStoreDb   *db,
                                            const char  *resource);
-void           fc_store_bind_text         (sqlite3_stmt *stmt,
-                                           int           index,
-                                           const char   *text);
-const char    *fc_store_column_text       (sqlite3_stmt *stmt,
-                                           int           index);
+
+/* fc-db.h's own, under the names the store's files use. */
+#define fc_store_bind_text   fc_db_bind_text
+#define fc_store_column_text fc_db_column_text
+
 gint64         fc_store_db_next_local_id  (FcStoreDb   *db,
                                            GError     **error);
 

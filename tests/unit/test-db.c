@@ -388,6 +388,17 @@ test_transaction_nested (Fixture       *fixture,
   /* A rollback with nothing open does nothing. */
   fc_db_rollback (db);
   g_assert_cmpuint (fc_db_get_depth (db), ==, 0);
+
+  /* Inside a transaction begun with plain SQL, the outermost level is a
+   * savepoint: its commit leaves the caller's transaction to the caller. */
+  exec_ok (db, "SAVEPOINT caller");
+  g_assert_true (fc_db_begin (db, &error));
+  exec_ok (db, "INSERT INTO notes (body) VALUES ('in the caller''s')");
+  g_assert_true (fc_db_commit (db, &error));
+  g_assert_no_error (error);
+  g_assert_false (sqlite3_get_autocommit (fc_db_get_handle (db)));
+  exec_ok (db, "ROLLBACK TO caller; RELEASE caller");
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM notes"), ==, 2);
   fc_db_close (db);
 }
 
