@@ -468,33 +468,20 @@ insert_plan (sqlite3          *db,
   return plan_id;
 }
 
-/* Writes @proposed, or the optimizer's plan when it is NULL, and answers. */
+/* Writes @proposed (the optimizer's plan, or the model's) and answers. */
 static void
 finish (Generation *self,
-        GArray     *foods,
         FcMealPlan *proposed)
 {
   FcServerRequest *request = self->request;
   sqlite3 *db = fc_server_request_get_db (request);
   g_autoptr(FcMealPlan) plan = proposed;
-  g_autoptr(GError) error = NULL;
   g_autoptr(FcFieldErrors) size_errors = fc_field_errors_new ();
   gint64 plan_id;
 
-  if (plan == NULL) {
-    g_clear_pointer (&self->model, g_free);
-    plan = fc_meal_plan_generate (foods, &self->spec, &error);
-  }
-  if (plan == NULL) {
-    g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-
-    fc_field_errors_add (errors, "non_field_errors", "%s", error->message);
-    fc_server_request_respond_errors (request, errors);
-    return;
-  }
-
-  /* A savepoint inside the framework's transaction, or the transaction of
-   * an answer that came back from the model asynchronously. */
+  /* The plan comes back asynchronously (from the optimizer's worker or the
+   * model), after the framework's transaction: this is a transaction of its
+   * own. */
   if (!fc_server_db_begin (db)) {
     fc_server_request_respond_detail (request, 503, "The database is busy; try again.");
     return;
@@ -512,10 +499,81 @@ finish (Generation *self,
     respond_server_error (request);
     return;
   }
-  /* Outside the savepoint, so that a heavy plan's answer can follow the
-   * commit; within the framework's transaction (a plan made at once) or
-   * after this one's (an answer of the model's). */
+  /* After the commit: a heavy plan's answer is built off the main loop. */
   fc_nutrition_respond_plan (request, SOUP_STATUS_CREATED, plan_id);
+}
+
+/* The optimizer takes seconds for four weeks of six meals (14 s under the
+ * sanitizers), so it runs on a worker: the main loop kept every other
+ * client waiting that long. It reads only the foods and the spec. */
+typedef struct {
+  Generation *generation;   /* main thread only: taken back by the callback */
+  GArray     *foods;
+} Optimization;
+
+static void
+optimization_free (gpointer data)
+{
+  Optimization *job = data;
+
+  /* Set only if the callback never ran; then this runs where the task
+   * dies, and the request it holds is the main thread's. */
+  g_warn_if_fail (job->generation == NULL);
+  g_array_unref (job->foods);
+  g_free (job);
+}
+
+static void
+optimize_thread_cb (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  Optimization *job = task_data;
+  GError *error = NULL;
+  FcMealPlan *plan = fc_meal_plan_generate (job->foods, &job->generation->spec, &error);
+
+  if (plan == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, plan, (GDestroyNotify) fc_meal_plan_free);
+}
+
+static void
+on_optimized_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Optimization *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(Generation) self = g_steal_pointer (&job->generation);
+  g_autoptr(GError) error = NULL;
+  FcMealPlan *plan = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (plan == NULL) {
+    g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+
+    fc_field_errors_add (errors, "non_field_errors", "%s", error->message);
+    fc_server_request_respond_errors (self->request, errors);
+    return;
+  }
+  finish (self, plan);
+}
+
+/* Makes the plan with the optimizer from @foods, then finishes. */
+static void
+optimize (Generation *self,
+          GArray     *foods)
+{
+  Optimization *job = g_new0 (Optimization, 1);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_optimized_cb, NULL);
+
+  /* Not the model's plan. */
+  g_clear_pointer (&self->model, g_free);
+  job->generation = self;
+  job->foods = g_array_ref (foods);
+  g_task_set_source_tag (task, optimize);
+  g_task_set_task_data (task, job, optimization_free);
+  g_task_run_in_thread (task, optimize_thread_cb);
 }
 
 /* The model's plan, if it names only foods the caller may use and fits the
@@ -559,10 +617,13 @@ on_llm_proposed_cb (GObject      *source,
 
   if (proposed != NULL)
     proposed = accept_proposal (self, foods, proposed, &error);
-  if (proposed == NULL)
+  if (proposed == NULL) {
     g_message ("%s's plan was not used (%s); the optimizer makes it", self->model,
                error != NULL ? error->message : "no answer");
-  finish (self, foods, proposed);
+    optimize (g_steal_pointer (&self), foods);
+    return;
+  }
+  finish (self, proposed);
 }
 
 static SoupSession *
@@ -638,5 +699,5 @@ fc_nutrition_generate (FcServerRequest *request)
     return;
   }
 
-  finish (self, foods, NULL);
+  optimize (g_steal_pointer (&self), foods);
 }
