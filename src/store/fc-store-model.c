@@ -149,11 +149,12 @@ reader_open (Reader  *reader,
     return FALSE;
   }
 
-  /* A small page cache: the writer has the big one, and windows are a
-   * few hundred rows of an index. query_only: this connection never
-   * writes, whatever a subclass's SQL says. */
+  /* The writer's page cache size: a search through the model walks the
+   * same pages as one through the store (bench-store-search compares the
+   * two). query_only: this connection never writes, whatever a
+   * subclass's SQL says. */
   if (!fc_store_db_open (&reader->db, reader->path, &reader->open_error) ||
-      !fc_store_db_exec (&reader->db, "PRAGMA query_only = 1; PRAGMA cache_size = -2048;",
+      !fc_store_db_exec (&reader->db, "PRAGMA query_only = 1; PRAGMA cache_size = -16384;",
                          &reader->open_error)) {
     fc_store_db_close (&reader->db);
     g_propagate_error (error, g_error_copy (reader->open_error));
