@@ -285,9 +285,10 @@ new_template_card (JsonObject *plan,
 
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "fc-plan-template");
-  /* One width for every card: two side by side in the clamp, one a line
-   * at 360 px, and the labels wrap inside it. */
-  gtk_widget_set_size_request (card, 300, -1);
+  /* One width for every card: two side by side in the list's clamp beside
+   * the sidebar (about 600 px there), one a line at 360 px; the labels wrap
+   * inside it. */
+  gtk_widget_set_size_request (card, 280, -1);
   gtk_widget_set_margin_start (title, 12);
   gtk_widget_set_margin_end (title, 12);
   gtk_widget_set_margin_top (title, 12);
