@@ -1,0 +1,726 @@
+/* fc-health-import.c — Apple Health's export.xml, streamed into health points
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-health-import"
+
+#include "config.h"
+
+#include "fc-health-import.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <libxml/xmlreader.h>
+
+/* At most this many batches wait for the main context at once: the worker
+ * stops reading while they do, so a slow consumer costs time, not memory. */
+#define MAX_IN_FLIGHT 2
+
+/* A progress report (an empty batch) at least every this many bytes, when
+ * the records read are not ones we keep. */
+#define PROGRESS_BYTES (4 * 1024 * 1024)
+
+#define DEFAULT_BATCH_SIZE 10000
+
+G_DEFINE_QUARK (fc-health-import-error-quark, fc_health_import_error)
+
+typedef enum {
+  KIND_MASS,
+  KIND_COUNT,
+  KIND_RATE,
+  KIND_ENERGY,
+  KIND_DISTANCE,
+  KIND_FRACTION,
+  KIND_SLEEP,
+} Kind;
+
+typedef struct {
+  const char *apple;
+  const char *data_type;
+  const char *unit;
+  Kind        kind;
+  double      min;
+  double      max;
+  gboolean    at_end;       /* an amount over an interval: its end is the time */
+  gboolean    whole;
+} HealthType;
+
+/* The plausible ranges are the wire's (docs/health-wire.md): a point the
+ * server would refuse is refused here, with a reason the app can count. */
+static const HealthType health_types[] = {
+  { "HKQuantityTypeIdentifierBodyMass", "weight", "kg", KIND_MASS, 1, 650, FALSE, FALSE },
+  { "HKQuantityTypeIdentifierStepCount", "steps", "count", KIND_COUNT, 0, 200000, TRUE, TRUE },
+  { "HKQuantityTypeIdentifierHeartRate", "heart_rate", "bpm", KIND_RATE, 20, 300, FALSE, FALSE },
+  { "HKQuantityTypeIdentifierRestingHeartRate", "resting_heart_rate", "bpm", KIND_RATE, 20, 200, FALSE, FALSE },
+  { "HKQuantityTypeIdentifierActiveEnergyBurned", "active_energy", "kcal", KIND_ENERGY, 0, 20000, TRUE, FALSE },
+  { "HKQuantityTypeIdentifierDistanceWalkingRunning", "distance", "m", KIND_DISTANCE, 0, 1000000, TRUE, FALSE },
+  { "HKQuantityTypeIdentifierBodyFatPercentage", "body_fat", "%", KIND_FRACTION, 1, 75, FALSE, FALSE },
+  { "HKCategoryTypeIdentifierSleepAnalysis", "sleep", "min", KIND_SLEEP, 0, 1440, TRUE, FALSE },
+};
+
+typedef struct {
+  const char *name;
+  double      factor;
+} UnitFactor;
+
+static const UnitFactor mass_units[] = {
+  { "kg", 1 }, { "g", 0.001 }, { "lb", 0.45359237 }, { "lbs", 0.45359237 },
+  { "st", 6.35029318 }, { NULL, 0 },
+};
+static const UnitFactor count_units[] = { { "count", 1 }, { "steps", 1 }, { NULL, 0 } };
+static const UnitFactor rate_units[] = { { "count/min", 1 }, { "bpm", 1 }, { NULL, 0 } };
+static const UnitFactor energy_units[] = {
+  { "kcal", 1 }, { "Cal", 1 }, { "kJ", 1 / 4.184 }, { NULL, 0 },
+};
+static const UnitFactor distance_units[] = {
+  { "m", 1 }, { "km", 1000 }, { "cm", 0.01 }, { "mi", 1609.344 }, { "ft", 0.3048 },
+  { "yd", 0.9144 }, { NULL, 0 },
+};
+static const UnitFactor fraction_units[] = { { "%", 1 }, { NULL, 0 } };
+
+static const UnitFactor *kind_units[] = {
+  [KIND_MASS] = mass_units,
+  [KIND_COUNT] = count_units,
+  [KIND_RATE] = rate_units,
+  [KIND_ENERGY] = energy_units,
+  [KIND_DISTANCE] = distance_units,
+  [KIND_FRACTION] = fraction_units,
+  [KIND_SLEEP] = NULL,
+};
+
+typedef struct {
+  const char *apple;
+  const char *stage;
+} SleepStage;
+
+/* iOS 16 split "asleep" into core, deep and REM; older exports say
+ * Asleep, and a few very old ones nothing but InBed. */
+static const SleepStage sleep_stages[] = {
+  { "HKCategoryValueSleepAnalysisInBed", "in_bed" },
+  { "HKCategoryValueSleepAnalysisAsleep", "asleep" },
+  { "HKCategoryValueSleepAnalysisAsleepUnspecified", "asleep" },
+  { "HKCategoryValueSleepAnalysisAwake", "awake" },
+  { "HKCategoryValueSleepAnalysisAsleepCore", "light" },
+  { "HKCategoryValueSleepAnalysisAsleepDeep", "deep" },
+  { "HKCategoryValueSleepAnalysisAsleepREM", "rem" },
+};
+
+typedef struct {
+  /* Set before the worker starts, read-only after */
+  GFile                   *file;
+  guint                    batch_size;
+  FcHealthImportBatchFunc  batch_func;
+  gpointer                 batch_data;
+  GDestroyNotify           batch_data_destroy;
+  GMainContext            *context;
+  gint64                   latest;         /* seconds; later is in the future */
+
+  /* Between the worker and the deliveries */
+  GMutex                   lock;
+  GCond                    cond;
+  guint                    in_flight;
+
+  /* The worker's own */
+  GInputStream            *stream;
+  GCancellable            *cancellable;
+  GError                  *read_error;
+  char                    *parse_error;
+  FcHealthImportProgress   progress;
+  GArray                  *batch;
+  guint64                  reported_bytes;
+} ImportData;
+
+typedef struct {
+  GTask                  *task;
+  GArray                 *points;
+  FcHealthImportProgress  progress;
+} Delivery;
+
+static void
+import_data_free (gpointer data)
+{
+  ImportData *d = data;
+
+  g_clear_object (&d->file);
+  if (d->batch_data_destroy != NULL)
+    d->batch_data_destroy (d->batch_data);
+  g_clear_pointer (&d->context, g_main_context_unref);
+  g_mutex_clear (&d->lock);
+  g_cond_clear (&d->cond);
+  g_clear_object (&d->stream);
+  g_clear_error (&d->read_error);
+  g_clear_pointer (&d->parse_error, g_free);
+  g_clear_pointer (&d->batch, g_array_unref);
+  g_free (d);
+}
+
+static gboolean
+deliver_cb (gpointer user_data)
+{
+  Delivery *delivery = user_data;
+  ImportData *d = g_task_get_task_data (delivery->task);
+  GCancellable *cancellable = g_task_get_cancellable (delivery->task);
+
+  if (!g_cancellable_is_cancelled (cancellable))
+    d->batch_func (delivery->points, &delivery->progress, d->batch_data);
+
+  g_mutex_lock (&d->lock);
+  d->in_flight--;
+  g_cond_signal (&d->cond);
+  g_mutex_unlock (&d->lock);
+
+  g_array_unref (delivery->points);
+  g_object_unref (delivery->task);
+  g_free (delivery);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits, on the worker, until at most @max deliveries are pending. The
+ * wait wakes up now and then to notice a cancellation: a cancelled import
+ * stops reading at once, though its last deliveries still run (and do
+ * nothing) before it returns. */
+static void
+wait_in_flight (ImportData *d,
+                guint       max,
+                gboolean    even_if_cancelled)
+{
+  g_mutex_lock (&d->lock);
+  while (d->in_flight > max) {
+    if (!even_if_cancelled && g_cancellable_is_cancelled (d->cancellable))
+      break;
+    g_cond_wait_until (&d->cond, &d->lock, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+  }
+  g_mutex_unlock (&d->lock);
+}
+
+static void
+deliver (GTask   *task,
+         GArray  *points)
+{
+  ImportData *d = g_task_get_task_data (task);
+  Delivery *delivery = g_new0 (Delivery, 1);
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  delivery->task = g_object_ref (task);
+  delivery->points = points;
+  delivery->progress = d->progress;
+  d->reported_bytes = d->progress.bytes_read;
+
+  g_mutex_lock (&d->lock);
+  d->in_flight++;
+  g_mutex_unlock (&d->lock);
+
+  g_source_set_callback (source, deliver_cb, delivery, NULL);
+  g_source_set_static_name (source, "[fitcore] health import batch");
+  g_source_attach (source, d->context);
+}
+
+static void
+flush_batch (GTask *task)
+{
+  ImportData *d = g_task_get_task_data (task);
+
+  wait_in_flight (d, MAX_IN_FLIGHT - 1, FALSE);
+  deliver (task, g_steal_pointer (&d->batch));
+  d->batch = g_array_sized_new (FALSE, FALSE, sizeof (FcHealthPoint), d->batch_size);
+}
+
+static int
+read_cb (void *context,
+         char *buffer,
+         int   len)
+{
+  ImportData *d = context;
+  gssize n;
+
+  n = g_input_stream_read (d->stream, buffer, len, d->cancellable,
+                           d->read_error == NULL ? &d->read_error : NULL);
+  if (n < 0)
+    return -1;
+  d->progress.bytes_read += n;
+  return (int) n;
+}
+
+static int
+close_cb (void *context)
+{
+  return 0;
+}
+
+#if LIBXML_VERSION >= 21200
+static void
+error_cb (void *user_data, const xmlError *error)
+#else
+static void
+error_cb (void *user_data, xmlErrorPtr error)
+#endif
+{
+  ImportData *d = user_data;
+  g_autofree char *message = NULL;
+
+  if (d->parse_error != NULL || error == NULL || error->level < XML_ERR_ERROR)
+    return;
+  message = g_strstrip (g_strdup (error->message != NULL ? error->message : "unknown error"));
+  d->parse_error = g_strdup_printf ("line %d: %s", error->line, message);
+}
+
+/* Apple writes "2024-03-31 02:30:00 +0200", the local time where the phone
+ * was and its offset; a 'T' for the space, "+02:00" and "Z" are taken too.
+ * Parsed by hand: a million GDateTimes would be most of the import. */
+static int
+digits (const char *s,
+        guint       n)
+{
+  int v = 0;
+
+  for (guint i = 0; i < n; i++) {
+    if (!g_ascii_isdigit (s[i]))
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+static gint64
+days_from_civil (int y,
+                 int m,
+                 int d)
+{
+  /* Howard Hinnant's days_from_civil: days since 1970-01-01 */
+  gint64 era;
+  int yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = (int) (y - era * 400);
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static gboolean
+parse_apple_date (const char *s,
+                  gint64     *out_seconds)
+{
+  static const int month_days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  int y, mo, da, h, mi, se, oh = 0, om = 0, sign = 1;
+  const char *o;
+
+  if (s == NULL || strlen (s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T')
+      || s[13] != ':' || s[16] != ':')
+    return FALSE;
+  y = digits (s, 4);
+  mo = digits (s + 5, 2);
+  da = digits (s + 8, 2);
+  h = digits (s + 11, 2);
+  mi = digits (s + 14, 2);
+  se = digits (s + 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || da < 1 || da > month_days[mo - 1] || h < 0 || h > 23
+      || mi < 0 || mi > 59 || se < 0 || se > 59)
+    return FALSE;
+  if (mo == 2 && da == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+    return FALSE;
+
+  o = s + 19;
+  if (*o == ' ')
+    o++;
+  if (o[0] == 'Z' && o[1] == '\0') {
+    /* UTC */
+  } else if (o[0] == '+' || o[0] == '-') {
+    sign = o[0] == '-' ? -1 : 1;
+    oh = digits (o + 1, 2);
+    if (o[3] == ':')
+      o++;
+    om = digits (o + 3, 2);
+    if (oh < 0 || oh > 14 || om < 0 || om > 59 || o[5] != '\0')
+      return FALSE;
+  } else {
+    return FALSE;
+  }
+
+  *out_seconds = days_from_civil (y, mo, da) * 86400 + h * 3600 + mi * 60 + se
+                 - sign * (oh * 3600 + om * 60);
+  return TRUE;
+}
+
+static const char *
+attribute (xmlAttrPtr  attr,
+           char      **to_free)
+{
+  xmlNodePtr child = attr->children;
+
+  if (child != NULL && child->next == NULL && child->type == XML_TEXT_NODE)
+    return (const char *) child->content;
+  /* An entity reference split the value: rare, so allocating is fine */
+  *to_free = (char *) xmlNodeListGetString (attr->doc, child, 1);
+  return *to_free;
+}
+
+static void
+refuse (ImportData      *d,
+        FcHealthRefusal  reason)
+{
+  d->progress.refused++;
+  d->progress.refusals[reason]++;
+}
+
+/* The id is the record itself: the same sample read from any export, this
+ * one or next year's, hashes the same, and two sources that wrote the same
+ * numbers at the same times stay two points. creationDate, device and
+ * sourceVersion are left out: they describe the writing, not the sample. */
+static void
+make_client_id (char        out[33],
+                const char *type,
+                const char *source_name,
+                const char *start,
+                const char *end,
+                const char *value,
+                const char *unit)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  const char *parts[] = { type, source_name, start, end, value, unit };
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  static const char hex[] = "0123456789abcdef";
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
+    const char *p = parts[i] != NULL ? parts[i] : "";
+    g_checksum_update (checksum, (const guchar *) p, strlen (p) + 1);
+  }
+  g_checksum_get_digest (checksum, digest, &len);
+  for (guint i = 0; i < 16; i++) {
+    out[2 * i] = hex[digest[i] >> 4];
+    out[2 * i + 1] = hex[digest[i] & 0xf];
+  }
+  out[32] = '\0';
+}
+
+static void
+read_record (ImportData *d,
+             xmlNodePtr  node)
+{
+  const char *type = NULL, *unit = NULL, *value = NULL, *start = NULL, *end = NULL;
+  const char *source_name = NULL;
+  char *to_free[6] = { NULL, };
+  guint n_free = 0;
+  const HealthType *ht = NULL;
+  FcHealthPoint point = { 0, };
+  gint64 start_s, end_s;
+
+  d->progress.records_seen++;
+
+  for (xmlAttrPtr attr = node->properties; attr != NULL; attr = attr->next) {
+    const char *name = (const char *) attr->name;
+    const char **slot = NULL;
+
+    switch (name[0]) {
+    case 't': if (strcmp (name, "type") == 0) slot = &type; break;
+    case 'u': if (strcmp (name, "unit") == 0) slot = &unit; break;
+    case 'v': if (strcmp (name, "value") == 0) slot = &value; break;
+    case 's':
+      if (strcmp (name, "startDate") == 0)
+        slot = &start;
+      else if (strcmp (name, "sourceName") == 0)
+        slot = &source_name;
+      break;
+    case 'e': if (strcmp (name, "endDate") == 0) slot = &end; break;
+    default: break;
+    }
+    if (slot != NULL && *slot == NULL && n_free < G_N_ELEMENTS (to_free))
+      *slot = attribute (attr, &to_free[n_free++]);
+  }
+
+  if (type != NULL) {
+    for (guint i = 0; i < G_N_ELEMENTS (health_types); i++) {
+      if (strcmp (type, health_types[i].apple) == 0) {
+        ht = &health_types[i];
+        break;
+      }
+    }
+  }
+  if (ht == NULL) {
+    d->progress.skipped++;
+    goto out;
+  }
+
+  if (!parse_apple_date (start, &start_s) || !parse_apple_date (end, &end_s) || end_s < start_s
+      || (ht->at_end ? end_s : start_s) < -2208988800 /* 1900 */
+      || (ht->at_end ? end_s : start_s) > d->latest) {
+    refuse (d, FC_HEALTH_REFUSAL_DATE);
+    goto out;
+  }
+
+  if (ht->kind == KIND_SLEEP) {
+    for (guint i = 0; value != NULL && i < G_N_ELEMENTS (sleep_stages); i++) {
+      if (strcmp (value, sleep_stages[i].apple) == 0) {
+        point.stage = sleep_stages[i].stage;
+        break;
+      }
+    }
+    if (point.stage == NULL) {
+      refuse (d, FC_HEALTH_REFUSAL_VALUE);
+      goto out;
+    }
+    point.value = (end_s - start_s) / 60.0;
+  } else {
+    const UnitFactor *factor = NULL;
+    char *rest = NULL;
+
+    if (unit == NULL)
+      unit = ht->unit;
+    for (const UnitFactor *u = kind_units[ht->kind]; u->name != NULL; u++) {
+      if (g_ascii_strcasecmp (unit, u->name) == 0) {
+        factor = u;
+        break;
+      }
+    }
+    if (factor == NULL) {
+      refuse (d, FC_HEALTH_REFUSAL_UNIT);
+      goto out;
+    }
+    point.value = value != NULL ? g_ascii_strtod (value, &rest) : NAN;
+    if (value == NULL || rest == value || *rest != '\0' || !isfinite (point.value)) {
+      refuse (d, FC_HEALTH_REFUSAL_VALUE);
+      goto out;
+    }
+    point.value *= factor->factor;
+    /* HealthKit's percent is a fraction (0.215 for 21.5 %); a value above
+     * 1 can only be a percentage some other app wrote as one. */
+    if (ht->kind == KIND_FRACTION && point.value <= 1)
+      point.value *= 100;
+  }
+
+  if (point.value < ht->min || point.value > ht->max
+      || (ht->whole && point.value != floor (point.value))) {
+    refuse (d, FC_HEALTH_REFUSAL_RANGE);
+    goto out;
+  }
+
+  point.data_type = ht->data_type;
+  point.unit = ht->unit;
+  point.recorded_at = (ht->at_end ? end_s : start_s) * G_USEC_PER_SEC;
+  make_client_id (point.client_id, type, source_name, start, end, value, unit);
+  g_array_append_val (d->batch, point);
+  d->progress.points_kept++;
+
+out:
+  for (guint i = 0; i < n_free; i++)
+    xmlFree (to_free[i]);
+}
+
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ImportData *d = task_data;
+  g_autoptr(GFileInputStream) file_stream = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *uri = g_file_get_uri (d->file);
+  g_autofree char *name = g_file_get_parse_name (d->file);
+  g_autoptr(GError) error = NULL;
+  xmlTextReaderPtr reader;
+  gboolean saw_root = FALSE;
+  int ret;
+
+  d->cancellable = cancellable;
+  file_stream = g_file_read (d->file, cancellable, &error);
+  if (file_stream == NULL) {
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  info = g_file_input_stream_query_info (file_stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, NULL);
+  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
+    d->progress.bytes_total = g_file_info_get_size (info);
+  d->stream = G_INPUT_STREAM (g_steal_pointer (&file_stream));
+
+  /* No NOENT and no DTDLOAD: Apple's internal DTD subset is read but no
+   * entity is expanded and nothing is fetched, whatever the file says. */
+  reader = xmlReaderForIO (read_cb, close_cb, d, uri, NULL, XML_PARSE_NONET | XML_PARSE_COMPACT);
+  if (reader == NULL) {
+    g_task_return_new_error (task, FC_HEALTH_IMPORT_ERROR, FC_HEALTH_IMPORT_ERROR_MALFORMED,
+                             "%s cannot be read as XML", name);
+    return;
+  }
+  xmlTextReaderSetStructuredErrorHandler (reader, error_cb, d);
+
+  ret = xmlTextReaderRead (reader);
+  while (ret == 1) {
+    int depth;
+
+    if (g_cancellable_is_cancelled (cancellable))
+      break;
+    if (xmlTextReaderNodeType (reader) != XML_READER_TYPE_ELEMENT) {
+      ret = xmlTextReaderRead (reader);
+      continue;
+    }
+
+    depth = xmlTextReaderDepth (reader);
+    if (depth == 0) {
+      if (g_strcmp0 ((const char *) xmlTextReaderConstLocalName (reader), "HealthData") != 0)
+        break;
+      saw_root = TRUE;
+      ret = xmlTextReaderRead (reader);
+      continue;
+    }
+
+    /* Only records directly under HealthData: the ones inside a
+     * Correlation (blood pressure, food) repeat records listed there. */
+    if (depth == 1 && strcmp ((const char *) xmlTextReaderConstLocalName (reader), "Record") == 0)
+      read_record (d, xmlTextReaderCurrentNode (reader));
+
+    if (d->batch->len >= d->batch_size)
+      flush_batch (task);
+    else if (d->progress.bytes_read - d->reported_bytes >= PROGRESS_BYTES && d->in_flight == 0)
+      deliver (task, g_array_new (FALSE, FALSE, sizeof (FcHealthPoint)));
+
+    /* Skip what is inside (MetadataEntry, workout events): never needed */
+    ret = depth == 1 ? xmlTextReaderNext (reader) : xmlTextReaderRead (reader);
+  }
+  xmlFreeTextReader (reader);
+
+  if (d->read_error == NULL && g_cancellable_set_error_if_cancelled (cancellable, &error)) {
+    /* cancelled: error is set */
+  } else if (d->read_error != NULL) {
+    error = g_steal_pointer (&d->read_error);
+    g_prefix_error (&error, "%s: ", name);
+  } else if (ret < 0 || (d->parse_error != NULL && !saw_root)) {
+    error = g_error_new (FC_HEALTH_IMPORT_ERROR, FC_HEALTH_IMPORT_ERROR_MALFORMED,
+                         "%s is not a readable XML file (%s)", name,
+                         d->parse_error != NULL ? d->parse_error : "cut short");
+  } else if (!saw_root) {
+    error = g_error_new (FC_HEALTH_IMPORT_ERROR, FC_HEALTH_IMPORT_ERROR_NOT_AN_EXPORT,
+                         "%s is not an Apple Health export (its root element is not HealthData)",
+                         name);
+  }
+
+  /* A file cut short still gives what was read before the cut */
+  if (!g_cancellable_is_cancelled (cancellable))
+    deliver (task, g_steal_pointer (&d->batch));
+  /* Every delivery runs before the task's callback, so the caller has all
+   * the points when it hears the import is over. */
+  wait_in_flight (d, 0, TRUE);
+  g_input_stream_close (d->stream, NULL, NULL);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * fc_health_import_async:
+ * @file: an Apple Health export.xml
+ * @batch_size: points per batch, 0 for 10,000 (the most sync/ takes at once)
+ * @batch_func: called with each batch in the current thread-default main
+ *   context, the last one (maybe partial or empty) before @callback
+ * @cancellable: (nullable): stops the import; no batch is delivered after
+ *
+ * Reads @file on a worker thread. Records that cannot be kept are counted
+ * by reason in the progress; a file that is not well-formed XML or not an
+ * export fails with FC_HEALTH_IMPORT_ERROR, after the points read before
+ * the fault were delivered.
+ */
+void
+fc_health_import_async (GFile                   *file,
+                        guint                    batch_size,
+                        FcHealthImportBatchFunc  batch_func,
+                        gpointer                 batch_data,
+                        GDestroyNotify           batch_data_destroy,
+                        GCancellable            *cancellable,
+                        GAsyncReadyCallback      callback,
+                        gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ImportData *d;
+
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (batch_func != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  /* Once, on the thread that starts the first import: libxml2 asks for it
+   * before any use from threads. */
+  xmlInitParser ();
+
+  d = g_new0 (ImportData, 1);
+  d->file = g_object_ref (file);
+  d->batch_size = batch_size > 0 ? batch_size : DEFAULT_BATCH_SIZE;
+  d->batch_func = batch_func;
+  d->batch_data = batch_data;
+  d->batch_data_destroy = batch_data_destroy;
+  d->context = g_main_context_ref_thread_default ();
+  d->latest = g_get_real_time () / G_USEC_PER_SEC + 5 * 60;
+  g_mutex_init (&d->lock);
+  g_cond_init (&d->cond);
+  d->batch = g_array_sized_new (FALSE, FALSE, sizeof (FcHealthPoint), d->batch_size);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fc_health_import_async);
+  g_task_set_task_data (task, d, import_data_free);
+  g_task_run_in_thread (task, import_thread);
+}
+
+/**
+ * fc_health_import_finish:
+ * @out_progress: (out) (optional): the final counts, set on failure too
+ *
+ * Returns: %TRUE when the whole file was read
+ */
+gboolean
+fc_health_import_finish (GAsyncResult            *result,
+                         FcHealthImportProgress  *out_progress,
+                         GError                 **error)
+{
+  ImportData *d;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fc_health_import_async, FALSE);
+
+  d = g_task_get_task_data (G_TASK (result));
+  if (out_progress != NULL)
+    *out_progress = d->progress;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * fc_health_point_to_json:
+ *
+ * Returns: (transfer full): @point as one element of sync/'s `points`
+ */
+JsonNode *
+fc_health_point_to_json (const FcHealthPoint *point)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *recorded_at = NULL;
+
+  g_return_val_if_fail (point != NULL, NULL);
+
+  dt = g_date_time_new_from_unix_utc (point->recorded_at / G_USEC_PER_SEC);
+  recorded_at = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "data_type");
+  json_builder_add_string_value (builder, point->data_type);
+  json_builder_set_member_name (builder, "value");
+  json_builder_add_double_value (builder, point->value);
+  json_builder_set_member_name (builder, "unit");
+  json_builder_add_string_value (builder, point->unit);
+  json_builder_set_member_name (builder, "recorded_at");
+  json_builder_add_string_value (builder, recorded_at);
+  if (point->stage != NULL) {
+    json_builder_set_member_name (builder, "stage");
+    json_builder_add_string_value (builder, point->stage);
+  }
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, FC_HEALTH_IMPORT_SOURCE);
+  json_builder_set_member_name (builder, "client_id");
+  json_builder_add_string_value (builder, point->client_id);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
