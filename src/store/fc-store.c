@@ -392,6 +392,27 @@ fc_store_check_integrity_finish (FcStore       *self,
   return finish_boolean (self, result, fc_store_check_integrity_async, error);
 }
 
+/* One server object, as a pull or the change feed brings it: the one way
+ * either stores one. A malformed object (no id, a field of the wrong type)
+ * is skipped, not the page; any other failure is the caller's. */
+static gboolean
+store_server_object (FcStoreDb         *db,
+                     const FcResource  *resource,
+                     JsonObject        *object,
+                     GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (fc_resource_upsert (db, resource, object, FALSE, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID)) {
+    g_debug ("Skipping a %s object: %s", fc_resource_name (resource), local_error->message);
+    return TRUE;
+  }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 /* One transaction per page: a page is all there or not there at all. */
 static gboolean
 upsert_job (FcStoreDb       *db,
@@ -408,20 +429,12 @@ upsert_job (FcStoreDb       *db,
     return FALSE;
   for (guint i = 0; i < n; i++) {
     JsonNode *node = json_array_get_element (args->array, i);
-    g_autoptr(GError) local_error = NULL;
 
-    if (!JSON_NODE_HOLDS_OBJECT (node))
-      continue;
-    if (fc_resource_upsert (db, resource, json_node_get_object (node), FALSE, &local_error))
-      continue;
-    /* One malformed object from the server does not cost the page. */
-    if (g_error_matches (local_error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID)) {
-      g_debug ("Skipping a %s object: %s", args->resource, local_error->message);
-      continue;
+    if (JSON_NODE_HOLDS_OBJECT (node) &&
+        !store_server_object (db, resource, json_node_get_object (node), error)) {
+      fc_store_db_rollback (db);
+      return FALSE;
     }
-    g_propagate_error (error, g_steal_pointer (&local_error));
-    fc_store_db_rollback (db);
-    return FALSE;
   }
   return fc_store_db_commit (db, error);
 }
@@ -787,7 +800,6 @@ apply_change (FcStoreDb   *db,
   const char *section = fc_json_get_string (change, "section");
   const char *op = fc_json_get_string (change, "op");
   const FcResource *resource = section != NULL ? fc_resource_lookup (section) : NULL;
-  g_autoptr(GError) local_error = NULL;
   JsonObject *object;
   gint64 id = 0;
 
@@ -803,14 +815,7 @@ apply_change (FcStoreDb   *db,
   }
   if (!g_str_equal (op, "upsert") || (object = fc_json_get_object (change, "object")) == NULL)
     return TRUE;
-  if (fc_resource_upsert (db, resource, object, FALSE, &local_error))
-    return TRUE;
-  if (g_error_matches (local_error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID)) {
-    g_debug ("Skipping a %s change: %s", section, local_error->message);
-    return TRUE;
-  }
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
+  return store_server_object (db, resource, object, error);
 }
 
 static gboolean
