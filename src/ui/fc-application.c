@@ -257,6 +257,7 @@ fc_application_startup (GApplication *app)
 
   fc_startup_log ("application startup");
   G_APPLICATION_CLASS (fc_application_parent_class)->startup (app);
+  fc_startup_log ("GTK and libadwaita started (display, style)");
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);

@@ -15,6 +15,7 @@
 #include "fc-profile-window.h"
 #include "fc-section-page.h"
 #include "fc-settings.h"
+#include "fc-startup-log.h"
 #include "fc-today-page.h"
 #include "fc-welcome-page.h"
 #include "fc-workouts-page.h"
@@ -92,6 +93,8 @@ struct _FcWindow
   gboolean              restoring;
   gboolean              fell_back;   /* showing Today in place of the saved section */
   char                 *wanted;      /* that section, shown once it is offered */
+  gboolean              built;       /* the sidebar and the section pages exist */
+  guint                 build_id;
 };
 
 G_DEFINE_FINAL_TYPE (FcWindow, fc_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -199,6 +202,73 @@ fc_window_add_sections (FcWindow *self)
     if (section->staff_only)
       g_object_bind_property (self, "show-admin", self->rows[i], "visible", G_BINDING_SYNC_CREATE);
   }
+}
+
+static void
+fc_window_give_pages_session (FcWindow *self)
+{
+  fc_today_page_set_session (self->today_page, self->session);
+  fc_workouts_page_set_session (self->workouts_page, self->session);
+  fc_nutrition_page_set_session (self->nutrition_page, self->session);
+}
+
+static void fc_window_update_sections (FcWindow *self);
+static void fc_window_mark_section_row (FcWindow *self);
+
+/* The sidebar and the section pages (Today, Workouts and Nutrition, with
+ * their models) are built when the sections are first shown, or once the
+ * first frame is drawn: the first window shows a spinner while the last
+ * session is restored, or the welcome page, and building them first made
+ * it wait about half a second more (FITCORE_DEBUG_STARTUP=1). */
+static void
+fc_window_ensure_sections (FcWindow *self)
+{
+  if (self->built)
+    return;
+  self->built = TRUE;
+  g_clear_handle_id (&self->build_id, g_source_remove);
+
+  fc_window_add_sections (self);
+  if (self->section != NULL)
+    gtk_stack_set_visible_child_name (self->stack, self->section->name);
+  fc_window_mark_section_row (self);
+  if (self->session != NULL) {
+    fc_window_give_pages_session (self);
+    fc_window_update_sections (self);
+  }
+  fc_startup_log ("section pages built");
+}
+
+static gboolean
+build_sections_cb (gpointer user_data)
+{
+  FcWindow *self = user_data;
+
+  self->build_id = 0;
+  fc_window_ensure_sections (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_frame_cb (GdkFrameClock *clock,
+                   FcWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame_cb, self);
+  if (!self->built && self->build_id == 0)
+    self->build_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, build_sections_cb, self, NULL);
+}
+
+static void
+fc_window_map (GtkWidget *widget)
+{
+  FcWindow *self = FC_WINDOW (widget);
+  GdkFrameClock *clock;
+
+  GTK_WIDGET_CLASS (fc_window_parent_class)->map (widget);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  if (!self->built && clock != NULL)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_first_frame_cb), self, 0);
 }
 
 /* Only matters when folded: the sidebar slides away to show the page. */
@@ -329,6 +399,8 @@ fc_window_update_page (FcWindow *self)
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), page) == 0)
     return;
 
+  if (g_str_equal (page, "main"))
+    fc_window_ensure_sections (self);
   gtk_stack_set_visible_child_name (self->main_stack, page);
 
   /* Someone who just signed in wants their day, not the list of sections,
@@ -350,7 +422,7 @@ fc_window_update_page (FcWindow *self)
 static void
 fc_window_update_sections (FcWindow *self)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (sections); i++) {
+  for (guint i = 0; self->built && i < G_N_ELEMENTS (sections); i++) {
     if (!sections[i].staff_only)
       gtk_widget_set_visible (self->rows[i], fc_window_is_offered (self, &sections[i]));
   }
@@ -501,9 +573,8 @@ fc_window_set_session (FcWindow  *self,
 
   self->session = g_object_ref (session);
   fc_welcome_page_set_session (self->welcome_page, session);
-  fc_today_page_set_session (self->today_page, session);
-  fc_workouts_page_set_session (self->workouts_page, session);
-  fc_nutrition_page_set_session (self->nutrition_page, session);
+  if (self->built)
+    fc_window_give_pages_session (self);
 
   g_signal_connect_object (session, "notify::state", G_CALLBACK (fc_window_update_page), self,
                            G_CONNECT_SWAPPED);
@@ -549,6 +620,7 @@ fc_window_dispose (GObject *object)
 {
   FcWindow *self = (FcWindow *) object;
 
+  g_clear_handle_id (&self->build_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
@@ -637,6 +709,7 @@ fc_window_class_init (FcWindowClass *klass)
   object_class->set_property = fc_window_set_property;
 
   window_class->close_request = fc_window_close_request;
+  widget_class->map = fc_window_map;
 
   /* The name of the section on show; kept in GSettings so the window
    * reopens where it was left. */
@@ -706,7 +779,6 @@ fc_window_init (FcWindow *self)
   /* GtkWindow:application is set after construction, not before. */
   g_signal_connect (self, "notify::application", G_CALLBACK (on_notify_application_cb), NULL);
 
-  fc_window_add_sections (self);
 
   controller = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
@@ -787,7 +859,8 @@ fc_window_set_section (FcWindow   *self,
   }
 
   self->section = found;
-  gtk_stack_set_visible_child_name (self->stack, found->name);
+  if (self->built)
+    gtk_stack_set_visible_child_name (self->stack, found->name);
   fc_window_mark_section_row (self);
 
   /* A section that is not offered yet (the server's list comes after the

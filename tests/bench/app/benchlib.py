@@ -86,8 +86,9 @@ FROM n;
 COMMIT;
 SELECT count(*) FROM foods WHERE is_public = 1;
 """
+    # A ceiling for a loaded machine: 120 s was not enough at a load of 30.
     out = subprocess.run(["sqlite3", db], input=sql, capture_output=True, text=True,
-                         timeout=120)
+                         timeout=600)
     if out.returncode != 0 or out.stdout.strip() != str(count):
         raise SetupError(f"sqlite3 insert failed: {out.stderr.strip() or out.stdout.strip()}")
 
