@@ -68,8 +68,19 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/* What a request hands back on success. */
+typedef enum {
+  MODE_JSON,    /* the parsed body */
+  MODE_BYTES,   /* the body as it came, 2xx only */
+  MODE_STREAM,  /* the body unread, whatever the final status */
+} RequestMode;
+
+/* A body read to find out why a streamed request got 401 is at most this. */
+#define STREAM_PROBLEM_MAX (64 * 1024)
+
 /* One request, across its retries; the data of its GTask. */
 typedef struct {
+  RequestMode        mode;
   char              *method;
   char              *uri;
   GBytes            *body;
@@ -82,12 +93,16 @@ typedef struct {
   guint              attempt;
   gboolean           refreshed;       /* already sent again after a refresh */
   char              *sent_access;     /* the token this attempt carried */
+  SoupMessageHeaders *extra_headers; /* sent as they are (Range, If-Range) */
   SoupMessage       *message;
   GSource           *retry_source;
   GSource           *wait_source;     /* its cancellation while waiting on a refresh */
+  GInputStream      *stream;          /* MODE_STREAM: the body being answered */
+  guint8            *problem_buffer;  /* MODE_STREAM: a 401's body, read */
 
   /* results */
   guint              status;
+  SoupMessageHeaders *response_headers;
   FcApiProblem      *problem;
   char              *refresh_cookie;  /* fitcore-refresh-token from Set-Cookie */
 } Request;
@@ -126,7 +141,11 @@ request_free (gpointer data)
   g_free (req->idempotency_key);
   g_free (req->cookie);
   g_free (req->sent_access);
+  g_clear_pointer (&req->extra_headers, soup_message_headers_unref);
   g_clear_object (&req->message);
+  g_clear_object (&req->stream);
+  g_free (req->problem_buffer);
+  g_clear_pointer (&req->response_headers, soup_message_headers_unref);
   g_clear_pointer (&req->problem, fc_api_problem_unref);
   wipe_string (&req->refresh_cookie);
   g_free (req);
@@ -159,7 +178,7 @@ object_node (JsonObject *object)
 }
 
 static GError *
-error_from_transport (GError *error)
+error_from_transport (const GError *error)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
@@ -584,6 +603,22 @@ wait_for_refresh (FcApiClient *self,
     start_refresh (self);
 }
 
+/* No answer came: a GET is tried again while it may be, else the request
+ * fails. Takes @task. */
+static void
+retry_or_fail (GTask        *task,
+               const GError *error)
+{
+  Request *req = g_task_get_task_data (task);
+
+  req->status = 0;
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && schedule_retry (task)) {
+    g_object_unref (task);
+    return;
+  }
+  fail_request (task, error_from_transport (error));
+}
+
 static void
 on_request_sent_cb (GObject      *source,
                     GAsyncResult *result,
@@ -601,12 +636,7 @@ on_request_sent_cb (GObject      *source,
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (bytes == NULL) {
-    req->status = 0;
-    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && schedule_retry (task)) {
-      g_object_unref (task);
-      return;
-    }
-    fail_request (task, error_from_transport (error));
+    retry_or_fail (task, error);
     return;
   }
 
@@ -619,6 +649,12 @@ on_request_sent_cb (GObject      *source,
   content_type = soup_message_headers_get_content_type (headers, NULL);
   g_clear_pointer (&req->refresh_cookie, g_free);
   req->refresh_cookie = find_refresh_cookie (req->message);
+
+  if (req->status >= 200 && req->status < 300 && req->mode == MODE_BYTES) {
+    g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+    g_object_unref (task);
+    return;
+  }
 
   if (req->status >= 200 && req->status < 300) {
     const char *data = g_bytes_get_data (bytes, &length);
@@ -658,6 +694,120 @@ on_request_sent_cb (GObject      *source,
   fail_request (task, fc_api_problem_to_error (problem));
 }
 
+/* MODE_STREAM */
+
+static void
+close_stream (Request *req)
+{
+  /* The rest of an unwanted body is not read: libsoup drops the
+   * connection rather than drain it. */
+  if (req->stream != NULL)
+    g_input_stream_close (req->stream, NULL, NULL);
+  g_clear_object (&req->stream);
+}
+
+/* Hands the open body of @task's request back. Takes @task. */
+static void
+return_stream (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+
+  g_clear_pointer (&req->response_headers, soup_message_headers_unref);
+  req->response_headers = soup_message_headers_ref (soup_message_get_response_headers (req->message));
+  g_task_return_pointer (task, g_steal_pointer (&req->stream), g_object_unref);
+  g_object_unref (task);
+}
+
+/* The body of a 401 is in: a token the server no longer takes is renewed
+ * and the request sent again, as for every other request; any other 401 is
+ * the caller's, with the body it read. */
+static void
+on_stream_problem_read_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  GTask *task = user_data;  /* owned; passed on or returned */
+  FcApiClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(FcApiProblem) problem = NULL;
+  SoupMessageHeaders *headers = soup_message_get_response_headers (req->message);
+  gsize length = 0;
+
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &length, &error)) {
+    close_stream (req);
+    fail_request (task, error_from_transport (error));
+    return;
+  }
+  close_stream (req);
+  bytes = g_bytes_new_take (g_steal_pointer (&req->problem_buffer), length);
+  problem = fc_api_problem_new_from_response (req->status,
+                                              soup_message_headers_get_content_type (headers, NULL),
+                                              bytes, NULL);
+  if (g_strcmp0 (fc_api_problem_get_server_code (problem), "token_not_valid") == 0) {
+    wait_for_refresh (self, task);
+    return;
+  }
+  req->stream = g_memory_input_stream_new_from_bytes (bytes);
+  return_stream (task);
+}
+
+static void
+on_stream_sent_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;  /* owned; passed on or returned */
+  Request *req = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  req->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (req->stream == NULL) {
+    retry_or_fail (task, error);
+    return;
+  }
+
+  req->status = soup_message_get_status (req->message);
+  if (req->status == SOUP_STATUS_UNAUTHORIZED && req->sent_access != NULL && !req->refreshed) {
+    req->problem_buffer = g_malloc (STREAM_PROBLEM_MAX);
+    g_input_stream_read_all_async (req->stream, req->problem_buffer, STREAM_PROBLEM_MAX,
+                                   G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                   on_stream_problem_read_cb, task);
+    return;
+  }
+  if (req->status >= 500 && schedule_retry (task)) {
+    close_stream (req);
+    g_object_unref (task);
+    return;
+  }
+  return_stream (task);
+}
+
+/* Whether @url is on @self's server (scheme, host and port): the access
+ * token never goes to another host a URL may name. */
+static gboolean
+is_own_server (FcApiClient *self,
+               const char  *url)
+{
+  g_autoptr(GUri) a = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autoptr(GUri) b = self->api_root != NULL ? g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL)
+                                              : NULL;
+
+  return a != NULL && b != NULL &&
+         g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (a) ?: "", g_uri_get_host (b) ?: "") == 0 &&
+         g_uri_get_port (a) == g_uri_get_port (b);
+}
+
+static void
+copy_header_cb (const char *name,
+                const char *value,
+                gpointer    user_data)
+{
+  soup_message_headers_replace (user_data, name, value);
+}
+
 /* Sends (or sends again) the request of @task. Takes @task. */
 static void
 send_request (GTask *task)
@@ -691,7 +841,16 @@ send_request (GTask *task)
   soup_message_add_flags (req->message, SOUP_MESSAGE_NO_REDIRECT);
 
   headers = soup_message_get_request_headers (req->message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (req->mode == MODE_JSON)
+    soup_message_headers_replace (headers, "Accept", "application/json");
+  if (req->mode == MODE_STREAM) {
+    /* Ranges and sizes count the bytes of the file itself, never of a
+     * compressed body. */
+    soup_message_disable_feature (req->message, SOUP_TYPE_CONTENT_DECODER);
+    soup_message_headers_replace (headers, "Accept-Encoding", "identity");
+  }
+  if (req->extra_headers != NULL)
+    soup_message_headers_foreach (req->extra_headers, copy_header_cb, headers);
   if (!(req->flags & FC_API_REQUEST_NO_AUTH) && self->access_token != NULL) {
     g_autofree char *value = g_strconcat ("Bearer ", self->access_token, NULL);
 
@@ -708,8 +867,12 @@ send_request (GTask *task)
                                                                         : "application/json",
                                               req->body);
 
-  soup_session_send_and_read_async (self->session, req->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), on_request_sent_cb, task);
+  if (req->mode == MODE_STREAM)
+    soup_session_send_async (self->session, req->message, G_PRIORITY_DEFAULT,
+                             g_task_get_cancellable (task), on_stream_sent_cb, task);
+  else
+    soup_session_send_and_read_async (self->session, req->message, G_PRIORITY_DEFAULT,
+                                      g_task_get_cancellable (task), on_request_sent_cb, task);
 }
 
 static JsonNode *
@@ -1185,6 +1348,139 @@ fc_api_client_request_finish (FcApiClient   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return request_finish (result, out_status, out_problem, error);
+}
+
+/* Files: media and downloads */
+
+/* A GET of an absolute @url, authenticated only on this client's server. */
+static GTask *
+start_url_request (FcApiClient         *self,
+                   RequestMode          mode,
+                   const char          *url,
+                   FcApiRequestFlags    flags,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data,
+                   gpointer             source_tag)
+{
+  GTask *task;
+  Request *req;
+
+  if (!is_own_server (self, url))
+    flags |= FC_API_REQUEST_NO_AUTH;
+  task = start_request (self, "GET", url, NULL, NULL, flags, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  req = g_task_get_task_data (task);
+  req->mode = mode;
+  return task;
+}
+
+static gboolean
+is_http_url (const char *url)
+{
+  return url != NULL &&
+         (g_ascii_strncasecmp (url, "http://", 7) == 0 ||
+          g_ascii_strncasecmp (url, "https://", 8) == 0);
+}
+
+/* Fails @task when @url is no http(s) address. Takes @task then. */
+static gboolean
+check_url (GTask      *task,
+           const char *url)
+{
+  if (is_http_url (url))
+    return TRUE;
+  /* Translators: %s is a web address. */
+  fail_request (task, g_error_new (FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
+                                   _("“%s” is not a valid address."), url));
+  return FALSE;
+}
+
+void
+fc_api_client_open_async (FcApiClient         *self,
+                          const char          *url,
+                          SoupMessageHeaders  *headers,
+                          FcApiRequestFlags    flags,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task;
+  Request *req;
+
+  g_return_if_fail (FC_IS_API_CLIENT (self));
+  g_return_if_fail (url != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = start_url_request (self, MODE_STREAM, url, flags, cancellable, callback, user_data,
+                            fc_api_client_open_async);
+  req = g_task_get_task_data (task);
+  if (headers != NULL)
+    req->extra_headers = soup_message_headers_ref (headers);
+  if (check_url (task, url))
+    send_request (task);
+}
+
+GInputStream *
+fc_api_client_open_finish (FcApiClient         *self,
+                           GAsyncResult        *result,
+                           guint               *out_status,
+                           SoupMessageHeaders **out_headers,
+                           GError             **error)
+{
+  Request *req;
+
+  g_return_val_if_fail (FC_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fc_api_client_open_async,
+                        NULL);
+
+  req = g_task_get_task_data (G_TASK (result));
+  if (out_status != NULL)
+    *out_status = req->status;
+  if (out_headers != NULL)
+    *out_headers = req->response_headers != NULL
+                   ? soup_message_headers_ref (req->response_headers) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+fc_api_client_get_bytes_async (FcApiClient         *self,
+                               const char          *url,
+                               FcApiRequestFlags    flags,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (FC_IS_API_CLIENT (self));
+  g_return_if_fail (url != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = start_url_request (self, MODE_BYTES, url, flags, cancellable, callback, user_data,
+                            fc_api_client_get_bytes_async);
+  if (check_url (task, url))
+    send_request (task);
+}
+
+GBytes *
+fc_api_client_get_bytes_finish (FcApiClient   *self,
+                                GAsyncResult  *result,
+                                guint         *out_status,
+                                GError       **error)
+{
+  Request *req;
+
+  g_return_val_if_fail (FC_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fc_api_client_get_bytes_async,
+                        NULL);
+
+  req = g_task_get_task_data (G_TASK (result));
+  if (out_status != NULL)
+    *out_status = req->status;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Multipart forms */

@@ -43,6 +43,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "fc-api-problem.h"
 
@@ -173,6 +174,52 @@ JsonNode     *fc_api_client_request_multipart_finish (FcApiClient         *self,
                                                       guint               *out_status,
                                                       FcApiProblem       **out_problem,
                                                       GError             **error);
+
+/* Files (videos, thumbnails): the same session, timeouts, User-Agent,
+ * token refresh and GET retries as every other request, on an absolute
+ * @url (an http or https address, as the server gives it in `file` or
+ * `thumbnail`). The access token goes with it only when @url is on this
+ * client's server (same scheme, host and port); elsewhere the request is
+ * anonymous, as with %FC_API_REQUEST_NO_AUTH. */
+
+/* A GET whose body is handed back unread, as a stream the caller reads at
+ * its pace (a download writes it to disk a chunk at a time; nothing of it
+ * is kept here). @headers: (nullable) are added to the request as they are
+ * (`Range`, `If-Range`); the body is asked for and counted uncompressed.
+ * Whatever the final status (206, 200, 403, 404, 416...), the finish
+ * function hands back the body with @out_status and the response's
+ * @out_headers (unref with soup_message_headers_unref()): a 401 that says
+ * the access token expired is answered by a refresh and the request is
+ * sent again, once, like any other; 5xx answers and network errors are
+ * retried like any GET. Fails only when no answer came (%FC_API_ERROR_NETWORK,
+ * %FC_API_ERROR_TIMEOUT), when the session could not be renewed
+ * (%FC_API_ERROR_UNAUTHORIZED) or on cancellation. */
+void          fc_api_client_open_async              (FcApiClient         *self,
+                                                     const char          *url,
+                                                     SoupMessageHeaders  *headers,
+                                                     FcApiRequestFlags    flags,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GInputStream *fc_api_client_open_finish             (FcApiClient         *self,
+                                                     GAsyncResult        *result,
+                                                     guint               *out_status,
+                                                     SoupMessageHeaders **out_headers,
+                                                     GError             **error);
+
+/* A GET of a small file (a thumbnail) read whole into memory. Succeeds on
+ * 2xx only; any other answer fails as fc_api_client_request_async() does
+ * (%FC_API_ERROR_NOT_FOUND for a 404...). */
+void          fc_api_client_get_bytes_async         (FcApiClient         *self,
+                                                     const char          *url,
+                                                     FcApiRequestFlags    flags,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GBytes       *fc_api_client_get_bytes_finish        (FcApiClient         *self,
+                                                     GAsyncResult        *result,
+                                                     guint               *out_status,
+                                                     GError             **error);
 
 /* GETs a paginated list and follows its `next` links to the end. Each link is
  * followed on this client's own server (only its path and query are used),

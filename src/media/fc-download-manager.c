@@ -34,7 +34,6 @@ struct _FcDownloadManager
 
   /* owned */
   FcSession    *session;
-  SoupSession  *soup;
   GHashTable   *entries;       /* gint64 * workout id → Entry */
   char         *server_url;    /* of the account whose downloads these are */
   GCancellable *cancellable;   /* store reads and token refreshes */
@@ -71,7 +70,6 @@ typedef struct {
   GError            *error;
   gint64             last_fraction_us;
   FcDownloadStatus   status;
-  guint              refreshed : 1;   /* the token was refreshed after a 401 */
 } Entry;
 
 static void entry_start (Entry *entry);
@@ -355,57 +353,14 @@ on_item_finished_cb (FcDownloader *downloader,
 }
 
 static void
-on_token_refreshed_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(FcDownloadManager) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  GHashTableIter iter;
-  Entry *entry;
-
-  /* Whatever it answered, the client has refreshed the token if it could. */
-  node = fc_api_client_request_finish (FC_API_CLIENT (source), result, NULL, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  /* Every workout that stopped on a refused file tries once more with the
-   * token the client holds now. */
-  g_hash_table_iter_init (&iter, self->entries);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry)) {
-    if (entry->refreshed && entry->downloader != NULL &&
-        fc_downloader_get_state (entry->downloader) == FC_DOWNLOADER_STATE_FAILED &&
-        g_error_matches (entry->error, FC_DOWNLOADER_ERROR, FC_DOWNLOADER_ERROR_LOCKED))
-      entry_start (entry);
-  }
-}
-
-static void
 on_finished_cb (FcDownloader *downloader,
                 const GError *error,
                 Entry        *entry)
 {
-  FcDownloadManager *self = entry->self;
-  FcApiClient *client = fc_session_get_client (self->session);
-
   g_clear_error (&entry->error);
   if (error != NULL)
     entry->error = g_error_copy (error);
 
-  /* A 401 may be an expired access token: one cheap authenticated request
-   * lets the client refresh it, then the download tries once more. */
-  if (g_error_matches (error, FC_DOWNLOADER_ERROR, FC_DOWNLOADER_ERROR_LOCKED) &&
-      !entry->refreshed && client != NULL && fc_api_client_is_signed_in (client)) {
-    entry->refreshed = TRUE;
-    fc_api_client_request_async (client, "GET", "auth/oauth/user/", NULL, NULL,
-                                 FC_API_REQUEST_NONE, self->cancellable, on_token_refreshed_cb,
-                                 g_object_ref (self));
-    entry_changed (entry);
-    return;
-  }
-  if (error == NULL)
-    entry->refreshed = FALSE;
   entry_changed (entry);
 }
 
@@ -427,11 +382,15 @@ entry_start (Entry *entry)
 {
   FcDownloadManager *self = entry->self;
   g_autoptr(GPtrArray) videos = unlocked_videos (entry->workout);
-  g_autofree char *authorization = fc_download_manager_dup_authorization (self);
+  FcApiClient *client = fc_session_get_client (self->session);
 
   g_clear_error (&entry->error);
+  if (client == NULL)
+    return;
   if (entry->downloader == NULL) {
-    entry->downloader = fc_downloader_new (self->soup);
+    /* The session's client: the token, its refresh when it expires (even
+     * mid-download), the timeouts and the User-Agent of every request. */
+    entry->downloader = fc_downloader_new (client);
     for (guint i = 0; i < videos->len; i++) {
       JsonObject *video = videos->pdata[i];
       gint64 id = 0, size = -1;
@@ -450,7 +409,6 @@ entry_start (Entry *entry)
                       entry);
     g_signal_connect (entry->downloader, "finished", G_CALLBACK (on_finished_cb), entry);
   }
-  fc_downloader_set_authorization (entry->downloader, authorization);
   fc_downloader_start (entry->downloader);
   entry_changed (entry);
 }
@@ -687,7 +645,6 @@ fc_download_manager_finalize (GObject *object)
   FcDownloadManager *self = (FcDownloadManager *) object;
 
   g_clear_pointer (&self->entries, g_hash_table_unref);
-  g_clear_object (&self->soup);
   g_clear_object (&self->cancellable);
   g_free (self->server_url);
 
@@ -741,7 +698,6 @@ fc_download_manager_init (FcDownloadManager *self)
   self->entries = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                          (GDestroyNotify) entry_free);
   self->cancellable = g_cancellable_new ();
-  self->soup = soup_session_new_with_options ("timeout", 60, NULL);
 }
 
 /* Public API */
@@ -792,7 +748,6 @@ fc_download_manager_download (FcDownloadManager *self,
   } else {
     return;
   }
-  entry->refreshed = FALSE;
 
   if (!write_manifest (entry, &error)) {
     g_clear_error (&entry->error);
@@ -829,7 +784,6 @@ fc_download_manager_resume (FcDownloadManager *self,
   entry = g_hash_table_lookup (self->entries, &workout_id);
   if (entry == NULL)
     return;
-  entry->refreshed = FALSE;
   entry_start (entry);
 }
 

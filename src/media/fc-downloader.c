@@ -7,6 +7,11 @@
  * thread → rename. Pause and cancel cancel the Transfer's GCancellable; its
  * next callback sees that and ends it, so a new start never shares the
  * .part file with an old Transfer still in flight.
+ *
+ * Requests go through the app's FcApiClient (fc_api_client_open_async()),
+ * so a download has the token, its refresh, the timeouts and the
+ * User-Agent of every other request, and an access token that expired
+ * before or during a download is renewed rather than read as "locked".
  */
 
 #define G_LOG_DOMAIN "fc-downloader"
@@ -23,10 +28,12 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "fc-api-client.h"
 #include "fc-json.h"
 
 #define CHUNK_SIZE (256 * 1024)
 #define PROGRESS_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
+#define MAX_RESUMES 10
 
 typedef struct {
   char    *url;
@@ -49,6 +56,8 @@ typedef struct {
   GOutputStream *output;
   GBytes        *chunk;
   char          *etag;
+  guint64        received;      /* bytes of the current answer written */
+  guint          resumes;       /* after dropped connections */
   gboolean       restarted;     /* once: the file changed under us */
 } Transfer;
 
@@ -56,9 +65,8 @@ struct _FcDownloader {
   GObject            parent_instance;
 
   /* owned */
-  SoupSession       *session;
+  FcApiClient       *client;
   GPtrArray         *items;
-  char              *authorization;
   GError            *error;
   Transfer          *transfer;    /* the one in flight, or NULL */
 
@@ -447,6 +455,18 @@ on_output_closed_cb (GObject      *object,
 
 static void transfer_read (Transfer *transfer);
 
+/* Closes the .part as it is and asks for the rest from where it ends. */
+static void
+transfer_resume (Transfer *transfer)
+{
+  g_output_stream_close (transfer->output, NULL, NULL);
+  g_clear_object (&transfer->output);
+  g_input_stream_close (transfer->input, NULL, NULL);
+  g_clear_object (&transfer->input);
+  transfer->resumes++;
+  transfer_begin (transfer);
+}
+
 static void
 on_chunk_written_cb (GObject      *object,
                      GAsyncResult *result,
@@ -466,6 +486,7 @@ on_chunk_written_cb (GObject      *object,
   }
   g_clear_pointer (&transfer->chunk, g_bytes_unref);
   transfer->item->done += written;
+  transfer->received += written;
   report_progress (transfer->self, transfer->index, FALSE);
   transfer_read (transfer);
 }
@@ -483,6 +504,18 @@ on_chunk_read_cb (GObject      *object,
   if (chunk == NULL) {
     g_autofree char *name = item_display_name (transfer->item);
 
+    /* The connection dropped after some bytes came: what reached the disk
+     * stays, and the rest is asked for again. An answer that brings
+     * nothing ends the item, and so do too many drops in a row, so a
+     * server that keeps dropping cannot loop. */
+    if (transfer->received > 0 && transfer->resumes < MAX_RESUMES &&
+        !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+        !g_cancellable_is_cancelled (transfer->cancellable)) {
+      g_debug ("%s: %s after %" G_GUINT64_FORMAT " bytes; resuming", transfer->item->url,
+               error->message, transfer->received);
+      transfer_resume (transfer);
+      return;
+    }
     g_prefix_error (&error, _("Could not download “%s”: "), name);
     transfer_end (transfer, g_steal_pointer (&error));
     return;
@@ -530,11 +563,10 @@ on_part_opened_cb (GObject      *object,
 }
 
 static GError *
-status_error (Item        *item,
-              SoupMessage *message)
+status_error (Item  *item,
+              guint  status)
 {
   g_autofree char *name = item_display_name (item);
-  guint status = soup_message_get_status (message);
 
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
     return g_error_new (FC_DOWNLOADER_ERROR, FC_DOWNLOADER_ERROR_LOCKED,
@@ -544,20 +576,20 @@ status_error (Item        *item,
                         _("The server no longer has “%s” (HTTP 404)."), name);
   return g_error_new (FC_DOWNLOADER_ERROR, FC_DOWNLOADER_ERROR_HTTP,
                       _("Could not download “%s”: the server answered %u %s."), name, status,
-                      soup_message_get_reason_phrase (message));
+                      soup_status_get_phrase (status));
 }
 
 /* Starts @transfer's item over from byte 0, once; a second change in the
  * same run is reported rather than looped on. */
 static void
-transfer_restart (Transfer    *transfer,
-                  SoupMessage *message)
+transfer_restart (Transfer *transfer,
+                  guint     status)
 {
   g_input_stream_close (transfer->input, NULL, NULL);
   g_clear_object (&transfer->input);
   item_discard_partial (transfer->item);
   if (transfer->restarted) {
-    transfer_end (transfer, status_error (transfer->item, message));
+    transfer_end (transfer, status_error (transfer->item, status));
     return;
   }
   transfer->restarted = TRUE;
@@ -571,14 +603,14 @@ on_sent_cb (GObject      *object,
 {
   Transfer *transfer = user_data;
   Item *item = transfer->item;
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) part = NULL;
-  SoupMessageHeaders *headers;
+  g_autoptr(SoupMessageHeaders) headers = NULL;
   const char *etag;
-  guint status;
+  guint status = 0;
 
-  transfer->input = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  transfer->input = fc_api_client_open_finish (FC_API_CLIENT (object), result, &status, &headers,
+                                               &error);
   if (transfer->input == NULL) {
     g_autofree char *name = item_display_name (item);
 
@@ -591,8 +623,6 @@ on_sent_cb (GObject      *object,
     return;
   }
 
-  status = soup_message_get_status (message);
-  headers = soup_message_get_response_headers (message);
   etag = soup_message_headers_get_one (headers, "ETag");
 
   if (status == SOUP_STATUS_PARTIAL_CONTENT) {
@@ -603,7 +633,7 @@ on_sent_cb (GObject      *object,
     if (!soup_message_headers_get_content_range (headers, &start, &end, &total) ||
         (guint64) start != item->done || g_strcmp0 (etag, transfer->etag) != 0) {
       g_debug ("%s changed on the server; starting over", item->url);
-      transfer_restart (transfer, message);
+      transfer_restart (transfer, status);
       return;
     }
     item->total = total > 0 ? (guint64) total
@@ -614,10 +644,10 @@ on_sent_cb (GObject      *object,
     item->total = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
                   ? (guint64) soup_message_headers_get_content_length (headers) : 0;
   } else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE) {
-    transfer_restart (transfer, message);
+    transfer_restart (transfer, status);
     return;
   } else {
-    transfer_end (transfer, status_error (item, message));
+    transfer_end (transfer, status_error (item, status));
     return;
   }
 
@@ -644,11 +674,11 @@ transfer_begin (Transfer *transfer)
 {
   FcDownloader *self = transfer->self;
   Item *item = transfer->item;
-  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, item->url);
-  SoupMessageHeaders *headers;
+  g_autoptr(SoupMessageHeaders) headers = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (item->url, G_URI_FLAGS_NONE, NULL);
   GStatBuf st;
 
-  if (message == NULL) {
+  if (uri == NULL) {
     g_autofree char *name = item_display_name (item);
 
     transfer_end (transfer, g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -656,13 +686,8 @@ transfer_begin (Transfer *transfer)
                                          name, item->url));
     return;
   }
-  /* Ranges and sizes count the bytes of the file itself, never of a
-   * compressed body. */
-  soup_message_disable_feature (message, SOUP_TYPE_CONTENT_DECODER);
-  headers = soup_message_get_request_headers (message);
-  soup_message_headers_replace (headers, "Accept-Encoding", "identity");
-  if (self->authorization != NULL)
-    soup_message_headers_replace (headers, "Authorization", self->authorization);
+  headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  transfer->received = 0;
 
   /* Downloads go into fc_downloader_workout_dir(), made on first use. */
   {
@@ -698,8 +723,8 @@ transfer_begin (Transfer *transfer)
     return;
   }
 
-  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, transfer->cancellable,
-                           on_sent_cb, transfer);
+  fc_api_client_open_async (self->client, item->url, headers, FC_API_REQUEST_NONE,
+                            transfer->cancellable, on_sent_cb, transfer);
 }
 
 /* ---- Running the list --------------------------------------------------- */
@@ -755,7 +780,7 @@ fc_downloader_dispose (GObject *object)
 
   /* A transfer in flight holds a reference: dispose only runs without one. */
   g_assert (self->transfer == NULL);
-  g_clear_object (&self->session);
+  g_clear_object (&self->client);
 
   G_OBJECT_CLASS (fc_downloader_parent_class)->dispose (object);
 }
@@ -766,7 +791,6 @@ fc_downloader_finalize (GObject *object)
   FcDownloader *self = FC_DOWNLOADER (object);
 
   g_clear_pointer (&self->items, g_ptr_array_unref);
-  g_clear_pointer (&self->authorization, g_free);
   g_clear_error (&self->error);
 
   G_OBJECT_CLASS (fc_downloader_parent_class)->finalize (object);
@@ -876,24 +900,15 @@ fc_downloader_workout_dir (const char *server_url,
 }
 
 FcDownloader *
-fc_downloader_new (SoupSession *session)
+fc_downloader_new (FcApiClient *client)
 {
-  FcDownloader *self = g_object_new (FC_TYPE_DOWNLOADER, NULL);
+  FcDownloader *self;
 
-  g_return_val_if_fail (session == NULL || SOUP_IS_SESSION (session), NULL);
+  g_return_val_if_fail (FC_IS_API_CLIENT (client), NULL);
 
-  self->session = session != NULL ? g_object_ref (session) : soup_session_new ();
+  self = g_object_new (FC_TYPE_DOWNLOADER, NULL);
+  self->client = g_object_ref (client);
   return self;
-}
-
-void
-fc_downloader_set_authorization (FcDownloader *self,
-                                 const char   *authorization)
-{
-  g_return_if_fail (FC_IS_DOWNLOADER (self));
-
-  g_free (self->authorization);
-  self->authorization = g_strdup (authorization);
 }
 
 guint

@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * FcDownloader fetches a list of (URL, destination, expected size, expected
- * SHA-256) one after the other with libsoup, asynchronously in the
- * thread-default main context of its creator.
+ * SHA-256) one after the other through the app's FcApiClient (its token,
+ * token refresh, timeouts and User-Agent; the token only on the client's own
+ * server), asynchronously in the thread-default main context of its creator.
  *
  * On disk, for a destination DEST:
  *   DEST.part       the bytes received so far
@@ -12,8 +13,10 @@
  * Both survive a pause, a crash or a restart of the app; the next start asks
  * for the rest with `Range: bytes=N-` and `If-Range: ETAG`. When the server's
  * file changed (a full 200, or a 206 with another ETag or another start) the
- * item restarts from zero. A finished file is checked (size, SHA-256) before
- * it is renamed to DEST, so DEST is always complete and verified.
+ * item restarts from zero. A connection that drops mid-file is resumed the
+ * same way at once (up to ten times in a row). A finished file is checked
+ * (size, SHA-256) before it is renamed to DEST, so DEST is always complete
+ * and verified.
  *
  * The app keeps downloads under
  *   $XDG_DATA_HOME/fitcore/downloads/SERVER/WORKOUT/
@@ -21,13 +24,15 @@
  * URL (fc_downloader_workout_dir()), so two servers' workout 3 never meet.
  *
  * Errors: %FC_DOWNLOADER_ERROR for what the server said or a failed check;
- * %G_IO_ERROR from GIO and libsoup for the network and the disk (a full disk
- * is %G_IO_ERROR_NO_SPACE), each prefixed with the file's name.
+ * %FC_API_ERROR when no answer came (%FC_API_ERROR_NETWORK, _TIMEOUT) or the
+ * session could not be renewed (%FC_API_ERROR_UNAUTHORIZED); %G_IO_ERROR
+ * from GIO and libsoup for the disk and a body cut short (a full disk is
+ * %G_IO_ERROR_NO_SPACE); each prefixed with the file's name.
  */
 
 #pragma once
 
-#include <libsoup/soup.h>
+#include "fc-api-client.h"
 
 G_BEGIN_DECLS
 
@@ -80,11 +85,8 @@ GType              fc_downloader_state_get_type   (void) G_GNUC_CONST;
 char              *fc_downloader_workout_dir      (const char    *server_url,
                                                    const char    *workout_id);
 
-/* @session: the app's SoupSession, or NULL for a new one. */
-FcDownloader      *fc_downloader_new              (SoupSession   *session);
-/* Sent as the Authorization header, e.g. "Bearer ...", or NULL. */
-void               fc_downloader_set_authorization (FcDownloader *self,
-                                                   const char    *authorization);
+/* @client: the signed-in account's client (or an anonymous one). */
+FcDownloader      *fc_downloader_new              (FcApiClient   *client);
 /* @expected_size: -1 when unknown. @sha256: lower-case hex, or NULL.
  * Returns the item's index. */
 guint              fc_downloader_add              (FcDownloader  *self,

@@ -3,10 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Every way in (restore, sign-in, registration, the local server) ends in
- * enter_account(): open the account's store, read what it knows, start the
- * sync engine. The store and the credentials are keyed by the server's
- * "key": its URL, except for the local server, whose port changes on every
- * start, so its key is its data dir.
+ * enter_account(): open the account's store, keep the account the sign-in
+ * answered (or, on a restore, read the one it kept), start the sync engine,
+ * which then does not ask the server for an account it was just given.
+ * The store and the credentials are keyed by the server's "key": its URL,
+ * except for the local server, whose port changes on every start, so its
+ * key is its data dir.
  */
 
 #define G_LOG_DOMAIN "fc-sync"
@@ -18,7 +20,6 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
-#include <libsoup/soup.h>
 #include <sys/random.h>
 
 #include "fc-credentials.h"
@@ -305,7 +306,9 @@ on_store_changed_cb (FcStore    *store,
                      const char *resource,
                      FcSession  *self)
 {
-  if (g_strcmp0 (resource, FC_STORE_ACCOUNT) == 0)
+  /* While an account is entered, the entry itself applies the account it
+   * writes (the sign-in answer): reading it back would only repeat it. */
+  if (g_strcmp0 (resource, FC_STORE_ACCOUNT) == 0 && self->state == FC_SESSION_SIGNED_IN)
     fc_store_get_object_async (store, FC_STORE_ACCOUNT, 0, NULL, on_account_read_cb,
                                g_object_ref (self));
   else if (g_strcmp0 (resource, FC_STORE_SECTIONS) == 0)
@@ -337,8 +340,13 @@ static void
 finish_entering (GTask *task)
 {
   FcSession *self = g_task_get_source_object (task);
+  SignIn *data = g_task_get_task_data (task);
 
   self->engine = fc_sync_engine_new (self->client, self->store);
+  /* The sign-in answer carried the account and it is stored: the first
+   * sync need not ask the server for it again. */
+  if (data->user != NULL)
+    fc_sync_engine_skip_next_account (self->engine);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
   set_state (self, FC_SESSION_SIGNED_IN);
   fc_sync_engine_start (self->engine);
@@ -390,14 +398,20 @@ on_entry_account_set_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GCancellable *cancellable = g_task_get_cancellable (task);
   FcSession *self = g_task_get_source_object (task);
+  SignIn *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   if (!fc_store_set_account_finish (FC_STORE (source), result, &error)) {
     g_task_return_error (task, g_steal_pointer (&error));
     return;
   }
-  fc_store_get_object_async (self->store, FC_STORE_ACCOUNT, 0, cancellable,
-                             on_entry_account_cb, g_steal_pointer (&task));
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  /* What was just written is what the sign-in answered: used as it is,
+   * not read back. */
+  apply_account (self, data->user);
+  fc_store_get_sections_async (self->store, cancellable, on_entry_sections_cb,
+                               g_steal_pointer (&task));
 }
 
 static void
@@ -1409,23 +1423,7 @@ fc_session_sign_out_finish (FcSession    *self,
 
 /* Media: server images cached for offline use */
 
-#define MEDIA_SOUP_KEY "fc-session-media-soup"
 #define MEDIA_MAX_BYTES (32 * 1024 * 1024)
-
-/* One SoupSession for every image, kept on the session (not in its struct:
- * images are a side service, and a session that never shows one never
- * makes it). */
-static SoupSession *
-media_soup_session (FcSession *self)
-{
-  SoupSession *soup = g_object_get_data (G_OBJECT (self), MEDIA_SOUP_KEY);
-
-  if (soup == NULL) {
-    soup = soup_session_new_with_options ("timeout", 30, "idle-timeout", 60, NULL);
-    g_object_set_data_full (G_OBJECT (self), MEDIA_SOUP_KEY, soup, g_object_unref);
-  }
-  return soup;
-}
 
 static GFile *
 media_cache_file (const char *url)
@@ -1444,21 +1442,6 @@ media_is_cached (GFile *file)
                                                  G_FILE_QUERY_INFO_NONE, NULL, NULL);
 
   return info != NULL && g_file_info_get_size (info) > 0;
-}
-
-/* The access token goes to our own server only, never to another host a
- * URL may name. */
-static gboolean
-same_origin (const char *url,
-             const char *base_url)
-{
-  g_autoptr(GUri) a = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-  g_autoptr(GUri) b = base_url != NULL ? g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL) : NULL;
-
-  return a != NULL && b != NULL &&
-         g_strcmp0 (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
-         g_ascii_strcasecmp (g_uri_get_host (a) ?: "", g_uri_get_host (b) ?: "") == 0 &&
-         g_uri_get_port (a) == g_uri_get_port (b);
 }
 
 static void
@@ -1484,15 +1467,14 @@ on_media_read_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   GFile *file = g_task_get_task_data (task);
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GFile) dir = NULL;
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
-  guint status;
+  guint status = 0;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes == NULL) {
+  bytes = fc_api_client_get_bytes_finish (FC_API_CLIENT (source), result, &status, &error);
+  if (bytes == NULL && status == 0) {
     if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
       g_task_return_error (task, g_steal_pointer (&error));
     else
@@ -1501,8 +1483,7 @@ on_media_read_cb (GObject      *source,
                                _("The image is not available offline: %s"), error->message);
     return;
   }
-  status = soup_message_get_status (message);
-  if (status != SOUP_STATUS_OK || g_bytes_get_size (bytes) == 0 ||
+  if (bytes == NULL || status != 200 || g_bytes_get_size (bytes) == 0 ||
       g_bytes_get_size (bytes) > MEDIA_MAX_BYTES) {
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                              _("The server has no such image (HTTP %u)."), status);
@@ -1529,8 +1510,9 @@ on_media_read_cb (GObject      *source,
  *
  * The file is named by the SHA-256 of @url under
  * $XDG_CACHE_HOME/fitcore/media/. A cached file is served without the
- * network; otherwise it is fetched (with the access token when @url is on
- * the signed-in server, anonymously elsewhere) and written atomically.
+ * network; otherwise it is fetched through the session's FcApiClient (the
+ * access token, and its refresh, only when @url is on the signed-in
+ * server; anonymously elsewhere) and written atomically.
  */
 void
 fc_session_fetch_media_async (FcSession           *self,
@@ -1540,7 +1522,6 @@ fc_session_fetch_media_async (FcSession           *self,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GFile) file = NULL;
 
   g_return_if_fail (FC_IS_SESSION (self));
@@ -1556,26 +1537,19 @@ fc_session_fetch_media_async (FcSession           *self,
   }
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
 
-  if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
-    message = NULL;
-  else
-    message = soup_message_new ("GET", url);
-  if (message == NULL) {
+  if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://")) {
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                              _("The image address is not valid."));
     return;
   }
-  if (self->client != NULL && fc_api_client_is_signed_in (self->client) &&
-      fc_api_client_get_access_token (self->client) != NULL &&
-      same_origin (url, fc_api_client_get_base_url (self->client))) {
-    g_autofree char *authorization =
-      g_strconcat ("Bearer ", fc_api_client_get_access_token (self->client), NULL);
-
-    soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
-                                  authorization);
+  /* Signed out, there is no server to ask. */
+  if (self->client == NULL) {
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             _("The image is not available offline."));
+    return;
   }
-  soup_session_send_and_read_async (media_soup_session (self), message, G_PRIORITY_LOW,
-                                    cancellable, on_media_read_cb, g_steal_pointer (&task));
+  fc_api_client_get_bytes_async (self->client, url, FC_API_REQUEST_NONE, cancellable,
+                                 on_media_read_cb, g_steal_pointer (&task));
 }
 
 GFile *

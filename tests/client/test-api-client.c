@@ -203,6 +203,8 @@ fake_handler (SoupServer        *server,
   g_hash_table_replace (fake->hits, g_strdup (path), GUINT_TO_POINTER (hits + 1));
   remember_header (fake, path, request, "Authorization");
   remember_header (fake, path, request, "Cookie");
+  remember_header (fake, path, request, "User-Agent");
+  remember_header (fake, path, request, "Range");
   {
     SoupMessageBody *body = soup_server_message_get_request_body (msg);
 
@@ -239,6 +241,13 @@ fake_handler (SoupServer        *server,
   } else if (g_str_equal (path, "/api/v1/auth/oauth/token/refresh/")) {
     /* A refresh that hangs, to see requests waiting on it. */
     soup_server_message_pause (msg);
+  } else if (g_str_equal (path, "/media/thumb.png")) {
+    fake_respond (msg, 200, "image/png", "not really a PNG");
+  } else if (g_str_equal (path, "/media/video.webm")) {
+    /* As our file route answers a resume: the asked range only. */
+    soup_message_headers_set_content_range (response, 6, 9, 10);
+    soup_message_headers_replace (response, "ETag", "\"v1\"");
+    fake_respond (msg, 206, "video/webm", "6789");
   } else if (g_str_equal (path, "/api/v1/malformed/")) {
     fake_respond (msg, 200, "application/json", "{\"results\": [1, 2,");
   } else if (g_str_equal (path, "/api/v1/html/")) {
@@ -304,6 +313,99 @@ fake_header (FakeServer *fake,
   g_autofree char *key = g_strconcat (path, " ", name, NULL);
 
   return g_hash_table_lookup (fake->headers, key);
+}
+
+/* Files: media and downloads on the client's own stack */
+
+static GBytes *
+get_bytes (FcApiClient  *client,
+           const char   *url,
+           guint        *out_status,
+           GError      **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fc_api_client_get_bytes_async (client, url, FC_API_REQUEST_NONE, NULL, on_done_cb, &slot);
+  result = wait_for (&slot);
+  return fc_api_client_get_bytes_finish (client, result, out_status, error);
+}
+
+/* A thumbnail and a resumed video go through the client: its User-Agent,
+ * its token on its own server only (never to another host a URL names),
+ * the answer's status and headers, the body unread for a stream. */
+static void
+test_files (void)
+{
+  g_autoptr(FakeServer) own = fake_server_new ();
+  g_autoptr(FakeServer) other = fake_server_new ();
+  g_autoptr(FcApiClient) client = client_new (own->base_url);
+  g_autofree char *own_thumb = g_strconcat (own->base_url, "media/thumb.png", NULL);
+  g_autofree char *other_thumb = g_strconcat (other->base_url, "media/thumb.png", NULL);
+  g_autofree char *missing = g_strconcat (own->base_url, "media/missing.png", NULL);
+  g_autofree char *video = g_strconcat (own->base_url, "media/video.webm", NULL);
+  g_autoptr(SoupMessageHeaders) range = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr(SoupMessageHeaders) answered = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+  goffset start = -1, end = -1, total = -1;
+  guint status = 0;
+
+  fc_api_client_set_tokens (client, "own-access", "own-refresh");
+
+  bytes = get_bytes (client, own_thumb, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "not really a PNG",
+                   16);
+  g_assert_cmpstr (fake_header (own, "/media/thumb.png", "Authorization"), ==,
+                   "Bearer own-access");
+  g_assert_true (g_str_has_prefix (fake_header (own, "/media/thumb.png", "User-Agent"),
+                                   "FitCore/"));
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  bytes = get_bytes (client, other_thumb, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_hits (other, "/media/thumb.png"), ==, 1);
+  g_assert_cmpstr (fake_header (other, "/media/thumb.png", "Authorization"), ==, "");
+  g_assert_true (g_str_has_prefix (fake_header (other, "/media/thumb.png", "User-Agent"),
+                                   "FitCore/"));
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  bytes = get_bytes (client, missing, &status, &error);
+  g_assert_error (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND);
+  g_assert_null (bytes);
+  g_assert_cmpuint (status, ==, 404);
+  g_clear_error (&error);
+
+  soup_message_headers_set_range (range, 6, -1);
+  soup_message_headers_replace (range, "If-Range", "\"v1\"");
+  fc_api_client_open_async (client, video, range, FC_API_REQUEST_NONE, NULL, on_done_cb, &slot);
+  result = wait_for (&slot);
+  stream = fc_api_client_open_finish (client, result, &status, &answered, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stream);
+  g_assert_cmpuint (status, ==, 206);
+  g_assert_cmpstr (fake_header (own, "/media/video.webm", "Range"), ==, "bytes=6-");
+  g_assert_cmpstr (fake_header (own, "/media/video.webm", "Authorization"), ==,
+                   "Bearer own-access");
+  g_assert_true (soup_message_headers_get_content_range (answered, &start, &end, &total));
+  g_assert_cmpint (start, ==, 6);
+  g_assert_cmpint (total, ==, 10);
+  g_assert_cmpstr (soup_message_headers_get_one (answered, "ETag"), ==, "\"v1\"");
+  body = g_input_stream_read_bytes (stream, 100, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "6789", 4);
+
+  /* No http(s) address: nothing is sent. */
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = get_bytes (client, "file:///etc/passwd", &status, &error);
+  g_assert_error (error, FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE);
+  g_assert_null (bytes);
 }
 
 /* Tests against the real fitcore-server */
@@ -1038,6 +1140,7 @@ main (int   argc,
   g_test_add_func ("/client/api/cancel-while-refreshing", test_cancel_while_refreshing);
   g_test_add_func ("/client/api/never-answers", test_never_answers);
   g_test_add_func ("/client/api/refused", test_refused);
+  g_test_add_func ("/client/api/files", test_files);
 
   return g_test_run ();
 }

@@ -31,13 +31,31 @@ on_finished_cb (FcDownloader *downloader,
   *finished = TRUE;
 }
 
+/* An anonymous client of the server @url is on, as the app's would be. */
+static FcApiClient *
+bench_client (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  FcApiClient *client;
+
+  g_assert_nonnull (uri);
+  base = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                     g_uri_get_port (uri), "/", NULL, NULL);
+  client = fc_api_client_new (base, &error);
+  g_assert_no_error (error);
+  return client;
+}
+
 static double
 time_ours (const char *url,
            const char *destination,
            gint64      size,
            const char *sha256)
 {
-  g_autoptr(FcDownloader) downloader = fc_downloader_new (NULL);
+  g_autoptr(FcApiClient) client = bench_client (url);
+  g_autoptr(FcDownloader) downloader = fc_downloader_new (client);
   gboolean finished = FALSE;
   gint64 start;
   double elapsed;

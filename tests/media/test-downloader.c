@@ -5,7 +5,10 @@
  * The video is a real WebM made here and uploaded as staff; it is served by
  * the workouts section's file route (Range, ETag, the access rule). Each
  * resume uses a new FcDownloader, as after a restart of the app: only the
- * files on disk carry the state.
+ * files on disk carry the state. Requests go through an FcApiClient, as in
+ * the app; a proxy between it and the server drops a connection where a
+ * test says, and a server restarted with two-second access tokens lets one
+ * expire before or during a download.
  */
 
 #include "config.h"
@@ -14,6 +17,7 @@
 
 #include <glib/gstdio.h>
 
+#include "fc-api-client.h"
 #include "fc-downloader.h"
 #include "fc-json.h"
 #include "fc-player.h"
@@ -134,27 +138,48 @@ on_finished_cb (FcDownloader *downloader,
     run->error = g_error_copy (error);
 }
 
-/* Starts a new downloader on @url → @destination and waits until it pauses
- * at @pause_at, finishes or fails; then until it is gone, so nothing of it
- * still touches the files. Returns the Run (dones, error). */
+/* A client of the server @url is on, holding @access and @refresh (either
+ * may be NULL), as the app's session would hand it to the downloader. */
+static FcApiClient *
+client_for (const char *url,
+            const char *access,
+            const char *refresh)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  FcApiClient *client;
+
+  g_assert_nonnull (uri);
+  base = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                     g_uri_get_port (uri), "/", NULL, NULL);
+  client = fc_api_client_new (base, &error);
+  g_assert_no_error (error);
+  /* The tests kill servers on purpose: no need to wait long to see it. */
+  g_object_set (client, "retry-delay", 100, NULL);
+  fc_api_client_set_tokens (client, access, refresh);
+  return client;
+}
+
+/* Starts a new downloader on @client, @url → @destination and waits until
+ * it pauses at @pause_at, finishes or fails; then until it is gone, so
+ * nothing of it still touches the files. Returns the Run (dones, error). */
 static Run *
-run_download (const char *url,
-              const char *destination,
-              gint64      size,
-              const char *sha256,
-              const char *token,
-              guint64     pause_at,
-              gboolean    cancel)
+run_download_on (FcApiClient *client,
+                 const char  *url,
+                 const char  *destination,
+                 gint64       size,
+                 const char  *sha256,
+                 guint64      pause_at,
+                 gboolean     cancel)
 {
   Run *run = g_new0 (Run, 1);
-  g_autofree char *authorization = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
-  FcDownloader *downloader = fc_downloader_new (NULL);
+  FcDownloader *downloader = fc_downloader_new (client);
   GObject *alive = G_OBJECT (downloader);
 
   run->dones = g_array_new (FALSE, FALSE, sizeof (guint64));
   run->pause_at = pause_at;
   run->cancel = cancel;
-  fc_downloader_set_authorization (downloader, authorization);
   g_assert_cmpuint (fc_downloader_add (downloader, url, destination, size, sha256), ==, 0);
   g_signal_connect (downloader, "item-progress", G_CALLBACK (on_item_progress_cb), run);
   g_signal_connect (downloader, "finished", G_CALLBACK (on_finished_cb), run);
@@ -170,6 +195,21 @@ run_download (const char *url,
   while (alive != NULL)
     g_main_context_iteration (NULL, TRUE);
   return run;
+}
+
+/* run_download_on() with a new client holding the access token @token. */
+static Run *
+run_download (const char *url,
+              const char *destination,
+              gint64      size,
+              const char *sha256,
+              const char *token,
+              guint64     pause_at,
+              gboolean    cancel)
+{
+  g_autoptr(FcApiClient) client = client_for (url, token, NULL);
+
+  return run_download_on (client, url, destination, size, sha256, pause_at, cancel);
 }
 
 static void
@@ -281,7 +321,8 @@ on_child_progress_cb (FcDownloader *downloader,
 static int
 child_main (char **argv)
 {
-  g_autoptr(FcDownloader) downloader = fc_downloader_new (NULL);
+  g_autoptr(FcApiClient) client = client_for (argv[2], NULL, NULL);
+  g_autoptr(FcDownloader) downloader = fc_downloader_new (client);
   Run run = { 0 };
 
   fc_downloader_add (downloader, argv[2], argv[3], g_ascii_strtoll (argv[4], NULL, 10), argv[5]);
@@ -525,7 +566,8 @@ static void
 test_pause_resume (DlFixture     *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(FcDownloader) downloader = fc_downloader_new (NULL);
+  g_autoptr(FcApiClient) client = client_for (fixture->url, NULL, NULL);
+  g_autoptr(FcDownloader) downloader = fc_downloader_new (client);
   g_autofree char *sha = NULL;
   Run run = { 0 };
 
@@ -549,7 +591,8 @@ static void
 test_several (DlFixture     *fixture,
               gconstpointer  data)
 {
-  g_autoptr(FcDownloader) downloader = fc_downloader_new (NULL);
+  g_autoptr(FcApiClient) client = client_for (fixture->url, NULL, NULL);
+  g_autoptr(FcDownloader) downloader = fc_downloader_new (client);
   g_autofree char *server = g_build_filename (fixture->dir, "server", NULL);
   g_autofree char *nested = g_build_filename (server, "7", NULL);
   g_autofree char *second = g_build_filename (nested, "2.webm", NULL);
@@ -618,11 +661,305 @@ test_errors (DlFixture     *fixture,
 
   fc_test_server_kill (srv);
   offline = run_download (fixture->url, fixture->destination, -1, NULL, NULL, 0, FALSE);
-  g_assert_nonnull (offline->error);
-  g_assert_true (offline->error->domain == G_IO_ERROR);
+  /* The client tried (and retried) and no answer came. */
+  g_assert_error (offline->error, FC_API_ERROR, FC_API_ERROR_NETWORK);
   g_assert_true (g_str_has_prefix (offline->error->message, "Could not download"));
   g_test_message ("offline: %s", offline->error->message);
   g_assert_false (g_file_test (fixture->destination, G_FILE_TEST_EXISTS));
+}
+
+/* ---- A dropped connection, an access token that expires ---------------- */
+
+/* Two seconds: long enough to start a download, short enough to wait out. */
+#define LIFETIME_S 2
+
+/* Stops the fixture's server and starts it again on the same data dir with
+ * @config (another port, so the video's URL is read again). */
+static void
+restart_server (DlFixture  *fixture,
+                const char *config)
+{
+  FcTestServer *old = fixture->base.server;
+  FcTestServer *restarted;
+  g_autofree char *staff = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *videos;
+
+  fc_test_server_stop (old);
+  restarted = fc_test_server_start_in (old->data_dir, config, NULL);
+  restarted->owns_data_dir = old->owns_data_dir;
+  old->owns_data_dir = FALSE;
+  fc_test_server_free (old);
+  fixture->base.server = restarted;
+
+  staff = fc_test_login (restarted, NT_EMAIL_STAFF, NT_PASSWORD, NULL);
+  path = g_strdup_printf (WT_API "workouts/%" G_GINT64_FORMAT "/", fixture->workout);
+  node = nt_request (restarted, "GET", path, staff, NULL, 200);
+  videos = fc_json_get_array (json_node_get_object (node), "videos");
+  g_assert_cmpuint (json_array_get_length (videos), ==, 1);
+  read_video (fixture, wt_int (json_array_get_object_element (videos, 0), "id"));
+}
+
+/* A premium video and an account that may watch it, on a server whose
+ * access tokens live LIFETIME_S seconds; @access and @refresh get a fresh
+ * pair of that account's. */
+static void
+set_up_expiring (DlFixture  *fixture,
+                 char      **access,
+                 char      **refresh)
+{
+  g_autofree char *config = g_strdup_printf (NT_CONFIG "access_token_lifetime=%d\n", LIFETIME_S);
+
+  fixture->workout = nt_create (fixture->base.server, WT_API "workouts/",
+                                fixture->base.token_staff,
+                                "{\"title\":\"Premium\",\"is_premium\":true}");
+  upload (fixture, video_path, FALSE);
+  wt_set_premium (fixture->base.server, NT_EMAIL_A, TRUE);
+  restart_server (fixture, config);
+  *access = fc_test_login (fixture->base.server, NT_EMAIL_A, NT_PASSWORD, refresh);
+  g_assert_nonnull (*refresh);
+}
+
+/* Lets @seconds pass with the main loop running. */
+static void
+wait_seconds (guint seconds)
+{
+  gboolean never = FALSE;
+
+  g_assert_false (mt_wait_flag (&never, seconds));
+}
+
+/* Whether the bytes on disk only ever grew: a resume that started over
+ * from zero would show a 0 after a larger value. */
+static gboolean
+never_restarted (Run *run)
+{
+  for (guint i = 1; i < run->dones->len; i++) {
+    if (g_array_index (run->dones, guint64, i) < g_array_index (run->dones, guint64, i - 1))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* The access token expired before the download started: the file route
+ * answers 401, the client renews the token and the download goes on; the
+ * video arrives whole and nothing reads it as locked. */
+static void
+test_token_expired (DlFixture     *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *access = NULL;
+  g_autofree char *refresh = NULL;
+  g_autofree char *sha = NULL;
+  g_autoptr(FcApiClient) client = NULL;
+  g_autoptr(Run) run = NULL;
+
+  set_up_expiring (fixture, &access, &refresh);
+  client = client_for (fixture->url, access, refresh);
+  wait_seconds (LIFETIME_S + 1);
+
+  run = run_download_on (client, fixture->url, fixture->destination, fixture->size,
+                         fixture->sha256, 0, FALSE);
+  g_assert_no_error (run->error);
+  g_assert_true (run->finished);
+  g_assert_cmpuint (fc_api_client_get_refresh_count (client), ==, 1);
+  g_assert_cmpstr (fc_api_client_get_access_token (client), !=, access);
+  sha = mt_file_sha256 (fixture->destination);
+  g_assert_cmpstr (sha, ==, fixture->sha256);
+  assert_no_partial (fixture->destination);
+}
+
+/* A TCP proxy in front of the server. The first connection forwards @cut
+ * bytes of the server's answer, then stalls @stall_ms (a token can expire
+ * meanwhile) and drops both sides; later ones pass everything. */
+typedef struct {
+  GSocketService *service;
+  guint16         port;
+  guint16         target_port;
+  gsize           cut;
+  guint           stall_ms;
+  int             armed;        /* atomic: the next connection is cut */
+  int             connections;  /* atomic */
+  int             dropped;      /* atomic */
+} Cutter;
+
+typedef struct {
+  GSocketConnection *from;
+  GSocketConnection *to;
+} Pump;
+
+/* The client's bytes to the server, until either side goes away. */
+static gpointer
+pump_up (gpointer data)
+{
+  Pump *pump = data;
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (pump->from));
+  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (pump->to));
+  char buffer[16384];
+  gssize n;
+
+  while ((n = g_input_stream_read (input, buffer, sizeof buffer, NULL, NULL)) > 0) {
+    if (!g_output_stream_write_all (output, buffer, n, NULL, NULL, NULL))
+      break;
+  }
+  g_socket_shutdown (g_socket_connection_get_socket (pump->to), FALSE, TRUE, NULL);
+  return NULL;
+}
+
+static gboolean
+on_cutter_run_cb (GThreadedSocketService *service,
+                  GSocketConnection      *connection,
+                  GObject                *source,
+                  Cutter                 *cutter)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) upstream = NULL;
+  GInputStream *input;
+  GOutputStream *output;
+  gboolean cut = g_atomic_int_compare_and_exchange (&cutter->armed, 1, 0);
+  Pump pump = { connection, NULL };
+  GThread *up;
+  char buffer[16384];
+  gsize total = 0;
+  gssize n;
+
+  g_atomic_int_inc (&cutter->connections);
+  upstream = g_socket_client_connect_to_host (client, "127.0.0.1", cutter->target_port, NULL,
+                                              NULL);
+  if (upstream == NULL)
+    return TRUE;
+  pump.to = upstream;
+  up = g_thread_new ("cutter-up", pump_up, &pump);
+  input = g_io_stream_get_input_stream (G_IO_STREAM (upstream));
+  output = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  while ((n = g_input_stream_read (input, buffer,
+                                   cut ? MIN (sizeof buffer, cutter->cut - total) : sizeof buffer,
+                                   NULL, NULL)) > 0) {
+    if (!g_output_stream_write_all (output, buffer, n, NULL, NULL, NULL))
+      break;
+    total += n;
+    if (cut && total >= cutter->cut) {
+      g_usleep (cutter->stall_ms * G_TIME_SPAN_MILLISECOND);
+      g_atomic_int_inc (&cutter->dropped);
+      break;
+    }
+  }
+  /* shutdown() wakes the pump blocked in read(); close() would not. */
+  g_socket_shutdown (g_socket_connection_get_socket (connection), TRUE, TRUE, NULL);
+  g_socket_shutdown (g_socket_connection_get_socket (upstream), TRUE, TRUE, NULL);
+  g_thread_join (up);
+  g_io_stream_close (G_IO_STREAM (upstream), NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static void
+cutter_start (Cutter     *cutter,
+              const char *target_url,
+              gsize       cut,
+              guint       stall_ms)
+{
+  g_autoptr(GUri) uri = g_uri_parse (target_url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (uri);
+  cutter->target_port = g_uri_get_port (uri);
+  cutter->cut = cut;
+  cutter->stall_ms = stall_ms;
+  cutter->armed = 1;
+  cutter->service = g_threaded_socket_service_new (4);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (cutter->service), any, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  cutter->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_signal_connect (cutter->service, "run", G_CALLBACK (on_cutter_run_cb), cutter);
+  g_socket_service_start (cutter->service);
+}
+
+static void
+cutter_stop (Cutter *cutter)
+{
+  g_socket_service_stop (cutter->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (cutter->service));
+  g_clear_object (&cutter->service);
+}
+
+/* @url with the cutter's port in place of the server's. */
+static char *
+cutter_url (Cutter     *cutter,
+            const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  return g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                     cutter->port, g_uri_get_path (uri), g_uri_get_query (uri), NULL);
+}
+
+/* The connection drops halfway through the video, at a moment when the
+ * access token has expired as well: the downloader asks for the rest at
+ * once (Range from the end of the .part, never from zero), the server
+ * answers 401, the client renews the token, and the video arrives whole. */
+static void
+test_drop_and_expiry (DlFixture     *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *access = NULL;
+  g_autofree char *refresh = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *sha = NULL;
+  g_autoptr(FcApiClient) client = NULL;
+  g_autoptr(Run) run = NULL;
+  Cutter cutter = { 0 };
+
+  set_up_expiring (fixture, &access, &refresh);
+  cutter_start (&cutter, fixture->url, fixture->size / 2, (LIFETIME_S + 1) * 1000);
+  url = cutter_url (&cutter, fixture->url);
+  client = client_for (url, access, refresh);
+
+  run = run_download_on (client, url, fixture->destination, fixture->size, fixture->sha256, 0,
+                         FALSE);
+  g_assert_no_error (run->error);
+  g_assert_true (run->finished);
+  g_assert_cmpint (g_atomic_int_get (&cutter.dropped), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&cutter.connections), >=, 2);
+  g_assert_true (never_restarted (run));
+  g_assert_cmpuint (fc_api_client_get_refresh_count (client), ==, 1);
+  sha = mt_file_sha256 (fixture->destination);
+  g_assert_cmpstr (sha, ==, fixture->sha256);
+  assert_no_partial (fixture->destination);
+  cutter_stop (&cutter);
+}
+
+/* A connection that drops mid-file, with a token that stays valid: the
+ * downloader resumes from the .part by itself; the run never fails. */
+static void
+test_drop (DlFixture     *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *sha = NULL;
+  g_autoptr(FcApiClient) client = NULL;
+  g_autoptr(Run) run = NULL;
+  Cutter cutter = { 0 };
+
+  cutter_start (&cutter, fixture->url, fixture->size / 3, 0);
+  url = cutter_url (&cutter, fixture->url);
+  client = client_for (url, fixture->base.token_a, NULL);
+  run = run_download_on (client, url, fixture->destination, fixture->size, fixture->sha256, 0,
+                         FALSE);
+  g_assert_no_error (run->error);
+  g_assert_true (run->finished);
+  g_assert_cmpint (g_atomic_int_get (&cutter.dropped), ==, 1);
+  g_assert_true (never_restarted (run));
+  g_assert_cmpuint (fc_api_client_get_refresh_count (client), ==, 0);
+  sha = mt_file_sha256 (fixture->destination);
+  g_assert_cmpstr (sha, ==, fixture->sha256);
+  assert_no_partial (fixture->destination);
+  cutter_stop (&cutter);
 }
 
 /* $XDG_DATA_HOME/fitcore/downloads/SERVER/WORKOUT, one SERVER per base URL. */
@@ -858,6 +1195,12 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/media/download/errors", DlFixture, NULL, fixture_set_up, test_errors,
               fixture_tear_down);
+  g_test_add ("/media/download/drop", DlFixture, NULL, fixture_set_up, test_drop,
+              fixture_tear_down);
+  g_test_add ("/media/download/token-expired", DlFixture, NULL, fixture_set_up,
+              test_token_expired, fixture_tear_down);
+  g_test_add ("/media/download/drop-and-expiry", DlFixture, NULL, fixture_set_up,
+              test_drop_and_expiry, fixture_tear_down);
   g_test_add ("/media/player/http", DlFixture, NULL, fixture_set_up, test_player_http,
               fixture_tear_down);
   g_test_add_func ("/media/player/http-server-gone", test_player_server_gone);
