@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "fc-health-import.h"
+#include "fc-health-zip.h"
 
 #include <math.h>
 #include <string.h>
@@ -124,6 +125,8 @@ typedef struct {
 
   /* The worker's own */
   GInputStream            *stream;
+  GSeekable               *file_stream;    /* under a zip member's stream */
+  guint64                  remaining;      /* what the member holds */
   GCancellable            *cancellable;
   GError                  *read_error;
   char                    *parse_error;
@@ -150,6 +153,7 @@ import_data_free (gpointer data)
   g_mutex_clear (&d->lock);
   g_cond_clear (&d->cond);
   g_clear_object (&d->stream);
+  g_clear_object (&d->file_stream);
   g_clear_error (&d->read_error);
   g_clear_pointer (&d->parse_error, g_free);
   g_clear_pointer (&d->batch, g_array_unref);
@@ -236,11 +240,16 @@ read_cb (void *context,
   ImportData *d = context;
   gssize n;
 
-  n = g_input_stream_read (d->stream, buffer, len, d->cancellable,
+  n = g_input_stream_read (d->stream, buffer, MIN ((guint64) len, d->remaining), d->cancellable,
                            d->read_error == NULL ? &d->read_error : NULL);
   if (n < 0)
     return -1;
-  d->progress.bytes_read += n;
+  d->remaining -= n;
+  /* In a zip, the progress is of the file, not of what it inflates to */
+  if (d->file_stream != NULL)
+    d->progress.bytes_read = g_seekable_tell (d->file_stream);
+  else
+    d->progress.bytes_read += n;
   return (int) n;
 }
 
@@ -511,6 +520,14 @@ out:
     xmlFree (to_free[i]);
 }
 
+static GError *
+prefixed (GError     *error,
+          const char *name)
+{
+  g_prefix_error (&error, "%s: ", name);
+  return error;
+}
+
 static void
 import_thread (GTask        *task,
                gpointer      source_object,
@@ -537,6 +554,28 @@ import_thread (GTask        *task,
   if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
     d->progress.bytes_total = g_file_info_get_size (info);
   d->stream = G_INPUT_STREAM (g_steal_pointer (&file_stream));
+  d->remaining = G_MAXUINT64;
+
+  /* Apple's export.zip: its apple_health_export/export.xml, inflated as
+   * it is read (export_cda.xml and the workout routes are not read) */
+  if (fc_health_zip_is_zip (d->stream, cancellable, &error)) {
+    GInputStream *member = fc_health_zip_open_member (d->stream, "export.xml", &d->remaining,
+                                                      cancellable, &error);
+
+    if (member == NULL) {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_task_return_new_error (task, FC_HEALTH_IMPORT_ERROR, FC_HEALTH_IMPORT_ERROR_NOT_AN_EXPORT,
+                                 "%s is not an Apple Health export (it holds no export.xml)", name);
+      else
+        g_task_return_error (task, prefixed (g_steal_pointer (&error), name));
+      return;
+    }
+    d->file_stream = G_SEEKABLE (g_steal_pointer (&d->stream));
+    d->stream = member;
+  } else if (error != NULL) {
+    g_task_return_error (task, prefixed (g_steal_pointer (&error), name));
+    return;
+  }
 
   /* No NOENT and no DTDLOAD: Apple's internal DTD subset is read but no
    * entity is expanded and nothing is fetched, whatever the file says. */
@@ -586,8 +625,7 @@ import_thread (GTask        *task,
   if (d->read_error == NULL && g_cancellable_set_error_if_cancelled (cancellable, &error)) {
     /* cancelled: error is set */
   } else if (d->read_error != NULL) {
-    error = g_steal_pointer (&d->read_error);
-    g_prefix_error (&error, "%s: ", name);
+    error = prefixed (g_steal_pointer (&d->read_error), name);
   } else if (ret < 0 || (d->parse_error != NULL && !saw_root)) {
     error = g_error_new (FC_HEALTH_IMPORT_ERROR, FC_HEALTH_IMPORT_ERROR_MALFORMED,
                          "%s is not a readable XML file (%s)", name,

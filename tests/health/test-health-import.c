@@ -388,6 +388,75 @@ test_same_ids (void)
   run_clear (&second);
 }
 
+/* A zip as the Health app writes it (the CDA file first, routes after),
+ * or with no export.xml when @xml is NULL */
+static char *
+make_zip (const char *name,
+          const char *xml,
+          gboolean    stored_zip64)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  const char *script =
+    "import sys, zipfile\n"
+    "path, xml, stored = sys.argv[1], sys.argv[2], sys.argv[3] == '1'\n"
+    "method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED\n"
+    "with zipfile.ZipFile(path, 'w', method) as z:\n"
+    "    z.writestr('apple_health_export/export_cda.xml', '<ClinicalDocument/>' * 100)\n"
+    "    if xml:\n"
+    "        with open(xml, 'rb') as f, z.open('apple_health_export/export.xml', 'w',\n"
+    "                                           force_zip64=stored) as m:\n"
+    "            m.write(f.read())\n"
+    "    z.writestr('apple_health_export/workout-routes/route_2023-06-02_6.28pm.gpx', '<gpx/>')\n";
+  const char *argv[] = { "python3", "-c", script, path, xml != NULL ? xml : "",
+                         stored_zip64 ? "1" : "0", NULL };
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static void
+test_zip (void)
+{
+  const char *xml = fixture_path (NULL);
+  g_autofree char *deflated = make_zip ("export.zip", xml, FALSE);
+  g_autofree char *stored = make_zip ("export64.zip", xml, TRUE);
+  g_autofree char *empty = make_zip ("other.zip", NULL, FALSE);
+  Run plain, zipped, zipped64, none;
+
+  /* The same points as the XML read on its own, with the same ids */
+  run_import (&plain, xml, 0, 0);
+  run_import (&zipped, deflated, 0, 0);
+  run_import (&zipped64, stored, 0, 0);
+  g_assert_no_error (zipped.error);
+  g_assert_no_error (zipped64.error);
+  g_assert_cmpuint (plain.points->len, >, 4000);
+  g_assert_cmpuint (zipped.points->len, ==, plain.points->len);
+  g_assert_cmpuint (zipped64.points->len, ==, plain.points->len);
+  g_assert_cmpmem (zipped.points->data, zipped.points->len * sizeof (FcHealthPoint),
+                   plain.points->data, plain.points->len * sizeof (FcHealthPoint));
+  g_assert_cmpmem (zipped64.points->data, zipped64.points->len * sizeof (FcHealthPoint),
+                   plain.points->data, plain.points->len * sizeof (FcHealthPoint));
+  /* Progress counts the zip's bytes, not the inflated XML's */
+  g_assert_cmpuint (zipped.progress.bytes_read, <=, zipped.progress.bytes_total);
+  g_assert_cmpuint (zipped.progress.bytes_read, >, zipped.progress.bytes_total / 2);
+  g_assert_cmpuint (zipped.progress.bytes_total, <, plain.progress.bytes_total / 3);
+
+  run_import (&none, empty, 0, 0);
+  g_assert_error (none.error, FC_HEALTH_IMPORT_ERROR, FC_HEALTH_IMPORT_ERROR_NOT_AN_EXPORT);
+  g_assert_cmpuint (none.points->len, ==, 0);
+
+  run_clear (&plain);
+  run_clear (&zipped);
+  run_clear (&zipped64);
+  run_clear (&none);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -406,6 +475,7 @@ main (int   argc,
   g_test_add_func ("/health/import/malformed", test_malformed);
   g_test_add_func ("/health/import/cancel", test_cancel);
   g_test_add_func ("/health/import/same-ids", test_same_ids);
+  g_test_add_func ("/health/import/zip", test_zip);
 
   ret = g_test_run ();
 
