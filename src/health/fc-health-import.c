@@ -200,6 +200,19 @@ wait_in_flight (ImportData *d,
   g_mutex_unlock (&d->lock);
 }
 
+/* Whether the main context has taken every batch: a progress report is
+ * only worth sending then */
+static gboolean
+idle (ImportData *d)
+{
+  gboolean idle;
+
+  g_mutex_lock (&d->lock);
+  idle = d->in_flight == 0;
+  g_mutex_unlock (&d->lock);
+  return idle;
+}
+
 static void
 deliver (GTask   *task,
          GArray  *points)
@@ -614,7 +627,7 @@ import_thread (GTask        *task,
 
     if (d->batch->len >= d->batch_size)
       flush_batch (task);
-    else if (d->progress.bytes_read - d->reported_bytes >= PROGRESS_BYTES && d->in_flight == 0)
+    else if (d->progress.bytes_read - d->reported_bytes >= PROGRESS_BYTES && idle (d))
       deliver (task, g_array_new (FALSE, FALSE, sizeof (FcHealthPoint)));
 
     /* Skip what is inside (MetadataEntry, workout events): never needed */
