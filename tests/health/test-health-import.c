@@ -389,7 +389,8 @@ test_same_ids (void)
 }
 
 /* A zip as the Health app writes it (the CDA file first, routes after),
- * or with no export.xml when @xml is NULL */
+ * or with no export.xml when @xml is NULL; @stored_zip64 stores the XML
+ * uncompressed, with ZIP64 headers, among 65,538 members */
 static char *
 make_zip (const char *name,
           const char *xml,
@@ -407,7 +408,10 @@ make_zip (const char *name,
     "        with open(xml, 'rb') as f, z.open('apple_health_export/export.xml', 'w',\n"
     "                                           force_zip64=stored) as m:\n"
     "            m.write(f.read())\n"
-    "    z.writestr('apple_health_export/workout-routes/route_2023-06-02_6.28pm.gpx', '<gpx/>')\n";
+    "    z.writestr('apple_health_export/workout-routes/route_2023-06-02_6.28pm.gpx', '<gpx/>')\n"
+    /* More than 65,535 members: the end of the central directory is ZIP64's */
+    "    for i in range(65536 if stored else 0):\n"
+    "        z.writestr('apple_health_export/electrocardiograms/ecg_%d.csv' % i, '')\n";
   const char *argv[] = { "python3", "-c", script, path, xml != NULL ? xml : "",
                          stored_zip64 ? "1" : "0", NULL };
   int status = 0;
