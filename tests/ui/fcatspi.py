@@ -125,6 +125,25 @@ def click(pid, node):
                     str(y + box.y + box.height // 2), 'click', '1'], check=True)
 
 
+def has_focus_within(node):
+    """Whether node or one of its few descendants (a spin button's text) has
+    the keyboard focus."""
+    nodes = [node] + (_small_subtree(node) or [])
+    return any(n.getState().contains(pyatspi.STATE_FOCUSED) for n in nodes)
+
+
+def type_into(pid, node, text):
+    """Clicks node, waits until it has the focus, replaces its text with
+    text. On a loaded machine a click can reach the app after keys sent
+    right behind it, and the keys then go to whatever had the focus."""
+    click(pid, node)
+    if not poll(lambda: has_focus_within(node), timeout=10):
+        return False
+    key('ctrl+a')
+    type_text(text)
+    return True
+
+
 def scroll_into_view(pid, node, container, steps=10):
     """Turns the mouse wheel over container until node is inside it: the way
     a person reaches a row below the fold (AT-SPI cannot scroll in GTK 4.8)."""

@@ -31,7 +31,7 @@ import pyatspi
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
 from fcatspi import (_small_subtree, _toast_in, ancestors, catch_toast, click, extents, find,
                      find_all, find_app, find_shown, hover, key, on_screen, poll, screenshot,
-                     scroll_into_view, stop, type_text)
+                     scroll_into_view, stop, type_into, type_text)
 
 DEMO_FOODS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'server',
                           'nutrition', 'demo-foods.tsv')
@@ -216,15 +216,19 @@ def staff_edits_public_food(tap, binary, url, tmp, foods):
         stop(app)
 
 
-def set_spin(pid, root, name, text):
-    spin = poll(lambda: find_shown(root, 'spin button', name))
-    if spin is None:
-        return False
-    click(pid, spin)
-    key('ctrl+a')
-    type_text(text)
-    key('Tab')
-    return True
+def set_spin(pid, root, name, text, tries=3):
+    """Types text into the spin button named name and leaves it with Tab;
+    true once the spin button's value reads it (typing is tried again if
+    the keys were lost on a loaded machine)."""
+    for _ in range(tries):
+        spin = poll(lambda: find_shown(root, 'spin button', name))
+        if spin is None:
+            return False
+        if type_into(pid, spin, text):
+            key('Tab')
+        if poll(lambda: abs(spin.queryValue().currentValue - float(text)) < 1e-9, timeout=10):
+            return True
+    return False
 
 
 def create_food(tap, pid, app_node, window, url, artifacts):
@@ -397,10 +401,8 @@ def build_meal(tap, pid, app_node, window, foods, artifacts):
         spin = poll(lambda: find_shown(editor, 'spin button', f'Servings of {food_name}'))
         if not tap.check(spin is not None, f'Enter adds “{food_name}” with a servings field'):
             return None
-        click(pid, spin)
-        key('ctrl+a')
-        type_text(servings)
-        key('Tab')
+        tap.check(set_spin(pid, editor, f'Servings of {food_name}', servings),
+                  f'{servings} servings of “{food_name}” typed')
 
     # The sums, in the order the app adds them.
     def total(member):
@@ -433,11 +435,7 @@ def build_meal(tap, pid, app_node, window, foods, artifacts):
         type_text(query)
         poll(lambda: labels_in(find(editor, 'list', 'Foods to Add'))[:1] == [food_name])
         key('Return')
-        spin = poll(lambda: find_shown(editor, 'spin button', f'Servings of {food_name}'))
-        click(pid, spin)
-        key('ctrl+a')
-        type_text(servings)
-        key('Tab')
+        set_spin(pid, editor, f'Servings of {food_name}', servings)
         tap.check(poll(lambda: row_value(editor, 'Calories') == wanted['Calories']),
                   f'adding it again brings back {wanted["Calories"]}')
 
