@@ -528,11 +528,15 @@ def template_gallery(tap, pid, app_node, window, url, gone_id, artifacts):
 
 
 def use_template(tap, window, url, token, artifacts):
-    button = poll(lambda: find_shown(window, 'push button', 'Use This Template'))
-    if not tap.check(button is not None, 'the gallery offers “Use This Template”'):
-        return None
+    # A template the server still has: the gallery may still show the one
+    # template_gallery() deleted behind its back.
     status, body = http(url, 'GET', 'nutrition/meal-plans/templates/')
     names = [t['name'] for t in body.get('results', [])] if status == 200 else []
+    card = poll(lambda: next((c for c in (template_card(window, n) for n in names)
+                              if c is not None), None))
+    button = card and find(card, 'push button', 'Use This Template')
+    if not tap.check(button is not None, 'the gallery offers “Use This Template”'):
+        return None
     button.queryAction().doAction(0)
     copy = poll(lambda: next((n.name for n in find_all(window, lambda n: n.getRoleName() == 'label'
                                                        and n.name.endswith(' (Copy)')
