@@ -257,6 +257,16 @@ st_outbox (FcStore  *store,
 void
 st_close (FcStore *store)
 {
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  /* A list model's read runs on the model's own reader thread and holds the
+   * model, and so the store, until its answer reaches this thread: let
+   * those answers come in (a minute is ample even under the sanitizers). */
+  while (g_atomic_int_get (&G_OBJECT (store)->ref_count) > 1 &&
+         g_get_monotonic_time () < deadline) {
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  }
   g_assert_finalize_object (store);
 }
 
