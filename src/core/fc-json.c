@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "fc-json.h"
 
@@ -72,10 +73,10 @@ hex4 (const char *p,
   return value;
 }
 
-/* json-glib 1.6 turns "\ud800" without its low half into bytes that are not
- * UTF-8, and every string we keep or echo must be UTF-8: refuse half a
- * surrogate pair and a \u escape without four hex digits (json-glib takes
- * "\ud80i"), which JSON does not allow either. */
+/* json-glib 1.6 turns "\ud800" without its low half, or an octal escape
+ * like "\720", into bytes that are not UTF-8, and every string we keep or
+ * echo must be UTF-8: refuse half a surrogate pair, a \u escape without four
+ * hex digits (json-glib takes "\ud80i") and any escape JSON does not have. */
 static gboolean
 has_bad_unicode_escape (const char *data,
                         gssize      length)
@@ -94,6 +95,10 @@ has_bad_unicode_escape (const char *data,
       if (end != NULL ? p + 1 >= end : p[1] == '\0')
         break;
       if (p[1] != 'u') {
+        /* GScanner also reads C's octal escapes ("\720" became the byte
+         * 0xD0) and others JSON has not: only these may follow. */
+        if (strchr ("\"\\/bfnrt", p[1]) == NULL)
+          return TRUE;
         p++;
         continue;
       }
