@@ -533,6 +533,12 @@ static const char * const migrations[] = {
   "  WHEN OLD.is_template = 1 AND OLD.is_active = 1 BEGIN"
   "  INSERT INTO changes (section, object_id, user_id) VALUES ('meal_plan_templates', OLD.id, NULL);"
   "END;",
+
+  /* 9: health rollups (src/server/health/fc-health-schema.c). */
+  fc_health_schema_migration_9,
+
+  /* 10: admin mode: the audit trail (src/server/admin/fc-admin-schema.c). */
+  fc_admin_schema_migration_10,
 };
 
 const char * const *

@@ -13,4 +13,10 @@ G_BEGIN_DECLS
  * only ever appended: a shipped migration is never edited or renumbered. */
 const char * const *fc_server_schema_migrations (guint *n_migrations);
 
+/* Migrations whose SQL lives beside the routes that use it, so that the
+ * sections' authors do not edit one array at once:
+ * src/server/health/fc-health-schema.c and src/server/admin/fc-admin-schema.c. */
+extern const char fc_health_schema_migration_9[];
+extern const char fc_admin_schema_migration_10[];
+
 G_END_DECLS
