@@ -20,83 +20,6 @@
 /* Nothing measured before this is taken: a zero or garbage timestamp. */
 #define EARLIEST_US (G_GINT64_CONSTANT (-2208988800) * G_USEC_PER_SEC) /* 1900-01-01 */
 
-/* The ranges are what a body can plausibly show, per point: wide enough
- * for an athlete or a patient, narrow enough to catch a unit mix-up (a
- * weight in grams, glucose in mg/dL sent as mmol/L). */
-static const FcHealthType types[] = {
-  { "weight", "kg", 1, 650, FALSE, FALSE },
-  { "body_fat", "%", 1, 75, FALSE, FALSE },
-  { "bmi", "kg/m2", 5, 150, FALSE, FALSE },
-  { "height", "cm", 30, 280, FALSE, FALSE },
-  { "steps", "count", 0, 200000, TRUE, TRUE },
-  { "distance", "m", 0, 1000000, FALSE, TRUE },
-  { "active_energy", "kcal", 0, 20000, FALSE, TRUE },
-  { "heart_rate", "bpm", 20, 300, FALSE, FALSE },
-  { "resting_heart_rate", "bpm", 20, 200, FALSE, FALSE },
-  { "sleep", "min", 0, 1440, FALSE, TRUE },
-  { "water", "ml", 0, 20000, FALSE, TRUE },
-  { "blood_pressure_systolic", "mmHg", 40, 300, FALSE, FALSE },
-  { "blood_pressure_diastolic", "mmHg", 20, 200, FALSE, FALSE },
-  { "blood_glucose", "mmol/L", 0.5, 60, FALSE, FALSE },
-  { "workout_minutes", "min", 0, 1440, FALSE, TRUE },
-  { NULL }
-};
-
-/* The units each type takes, as a factor to its canonical unit. Names are
- * matched without regard to case ("KG", "mg/dl"). "ft_in" is special: a
- * height written 5'11" (or 5 ft 11 in). */
-typedef struct {
-  const char *type;
-  const char *unit;
-  double      factor;
-} Unit;
-
-static const Unit units[] = {
-  { "weight", "kg", 1 },
-  { "weight", "g", 0.001 },
-  { "weight", "lb", 0.45359237 },
-  { "weight", "lbs", 0.45359237 },
-  { "weight", "st", 6.35029318 },
-  { "body_fat", "%", 1 },
-  { "bmi", "kg/m2", 1 },
-  { "bmi", "count", 1 },          /* Apple Health's unit for BMI */
-  { "height", "cm", 1 },
-  { "height", "m", 100 },
-  { "height", "mm", 0.1 },
-  { "height", "in", 2.54 },
-  { "height", "ft", 30.48 },
-  { "height", "ft_in", 2.54 },    /* the value is a string: 5'11" */
-  { "steps", "count", 1 },
-  { "steps", "steps", 1 },
-  { "distance", "m", 1 },
-  { "distance", "km", 1000 },
-  { "distance", "mi", 1609.344 },
-  { "distance", "ft", 0.3048 },
-  { "distance", "yd", 0.9144 },
-  { "active_energy", "kcal", 1 },
-  { "active_energy", "Cal", 1 },
-  { "active_energy", "kJ", 1 / 4.184 },
-  { "heart_rate", "bpm", 1 },
-  { "heart_rate", "count/min", 1 },
-  { "resting_heart_rate", "bpm", 1 },
-  { "resting_heart_rate", "count/min", 1 },
-  { "sleep", "min", 1 },
-  { "sleep", "h", 60 },
-  { "sleep", "s", 1 / 60.0 },
-  { "water", "ml", 1 },
-  { "water", "l", 1000 },
-  { "water", "fl_oz", 29.5735295625 },   /* US */
-  { "blood_pressure_systolic", "mmHg", 1 },
-  { "blood_pressure_systolic", "kPa", 7.50061683 },
-  { "blood_pressure_diastolic", "mmHg", 1 },
-  { "blood_pressure_diastolic", "kPa", 7.50061683 },
-  { "blood_glucose", "mmol/L", 1 },
-  { "blood_glucose", "mg/dL", 1 / 18.0156 },  /* glucose: 180.156 g/mol */
-  { "workout_minutes", "min", 1 },
-  { "workout_minutes", "h", 60 },
-  { "workout_minutes", "s", 1 / 60.0 },
-};
-
 /* Sleep stages, as Apple Health and Google Fit name them between them. */
 static const char * const sleep_stages[] = {
   "in_bed", "asleep", "awake", "light", "deep", "rem", NULL
@@ -105,85 +28,13 @@ static const char * const sleep_stages[] = {
 const FcHealthType *
 fc_health_types (void)
 {
-  return types;
+  return fc_health_type_infos ();
 }
 
 const FcHealthType *
 fc_health_type_lookup (const char *name)
 {
-  for (guint i = 0; name != NULL && types[i].name != NULL; i++) {
-    if (g_str_equal (types[i].name, name))
-      return &types[i];
-  }
-  return NULL;
-}
-
-static const Unit *
-unit_lookup (const FcHealthType *type,
-             const char         *unit)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (units); i++) {
-    if (g_str_equal (units[i].type, type->name) && g_ascii_strcasecmp (units[i].unit, unit) == 0)
-      return &units[i];
-  }
-  return NULL;
-}
-
-static char *
-unit_names (const FcHealthType *type)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (units); i++) {
-    if (!g_str_equal (units[i].type, type->name))
-      continue;
-    if (names->len > 0)
-      g_string_append (names, ", ");
-    g_string_append (names, units[i].unit);
-  }
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
-
-/* 5'11", 5' 11'', 5 ft 11 in, 5ft: inches, or -1. */
-static double
-parse_feet_inches (const char *text)
-{
-  double feet = 0, inches = 0;
-  char *end;
-
-  feet = g_ascii_strtod (text, &end);
-  if (end == text || !isfinite (feet) || feet < 0)
-    return -1;
-  while (*end == ' ')
-    end++;
-  if (*end == '\'')
-    end++;
-  else if (g_str_has_prefix (end, "ft"))
-    end += 2;
-  else
-    return -1;
-  while (*end == ' ')
-    end++;
-  if (*end != '\0') {
-    const char *start = end;
-
-    inches = g_ascii_strtod (start, &end);
-    if (end == start || !isfinite (inches) || inches < 0 || inches >= 12)
-      return -1;
-    while (*end == ' ')
-      end++;
-    if (*end == '"')
-      end++;
-    else if (g_str_has_prefix (end, "''"))
-      end += 2;
-    else if (g_str_has_prefix (end, "in"))
-      end += 2;
-    else
-      return -1;
-    if (*end != '\0')
-      return -1;
-  }
-  return feet * 12 + inches;
+  return fc_health_type_info_lookup (name);
 }
 
 GTimeZone *
@@ -273,7 +124,7 @@ fc_health_point_read (JsonObject    *in,
 {
   const char *type_name = NULL;
   const char *unit_name = NULL;
-  const Unit *unit = NULL;
+  const FcHealthUnitInfo *unit = NULL;
   gboolean type_given = fc_json_has_member (in, "data_type");
   gboolean value_given = fc_json_has_member (in, "value");
   gboolean unit_given = fc_json_has_member (in, "unit");
@@ -298,15 +149,15 @@ fc_health_point_read (JsonObject    *in,
   if (unit_given) {
     if (!read_text (in, "unit", TRUE, 32, errors, &unit_name)) {
       ok = FALSE;
-    } else if (out->type != NULL && (unit = unit_lookup (out->type, unit_name)) == NULL) {
-      g_autofree char *names = unit_names (out->type);
+    } else if (out->type != NULL && (unit = fc_health_unit_info_lookup (out->type, unit_name)) == NULL) {
+      g_autofree char *names = fc_health_unit_info_names (out->type);
 
       fc_field_errors_add (errors, "unit", "\"%s\" is not a unit of %s; use one of: %s.",
                            unit_name, out->type->name, names);
       ok = FALSE;
     }
   } else if (out->type != NULL) {
-    unit = unit_lookup (out->type, out->type->unit);
+    unit = fc_health_unit_info_lookup (out->type, out->type->unit);
   }
 
   if (!partial || value_given || unit_given) {
@@ -315,7 +166,7 @@ fc_health_point_read (JsonObject    *in,
 
     if (unit != NULL && g_str_equal (unit->unit, "ft_in")) {
       const char *text = fc_json_get_string (in, "value");
-      double inches = text != NULL ? parse_feet_inches (text) : -1;
+      double inches = text != NULL ? fc_health_parse_feet_inches (text) : -1;
 
       if (inches < 0) {
         fc_field_errors_add (errors, "value", "A height in ft_in is a string such as 5'11\".");

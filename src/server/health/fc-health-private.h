@@ -21,6 +21,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "fc-health-units.h"
 #include "fc-server-request.h"
 #include "fc-validate.h"
 
@@ -41,14 +42,9 @@ G_BEGIN_DECLS
 #define FC_HEALTH_SOURCE_MAX 64
 #define FC_HEALTH_CLIENT_ID_MAX 128
 
-typedef struct {
-  const char *name;        /* "weight" */
-  const char *unit;        /* canonical: "kg" */
-  double      min;         /* plausible range, canonical unit, inclusive */
-  double      max;
-  gboolean    whole;       /* counts: steps */
-  gboolean    summable;    /* a day's points add up (steps, sleep), else levels (weight) */
-} FcHealthType;
+/* The types, their ranges and units are the app's too (src/health), so
+ * that the app and its importers refuse what the server would. */
+typedef FcHealthTypeInfo FcHealthType;
 
 /* The types, NULL-terminated by name. */
 const FcHealthType *fc_health_types          (void);
@@ -124,6 +120,11 @@ void     fc_health_respond_off_loop (FcServerRequest     *request,
                                      FcHealthWorkFunc     work,
                                      gpointer             data,
                                      GDestroyNotify       destroy);
+
+/* The width of a metrics rollup slot (health_rollups, migration 9): 15
+ * minutes, in µs, a plain literal because the migration's SQL spells it.
+ * Never change it: the rows on disk were made with it. */
+#define FC_HEALTH_SLOT_US 900000000
 
 /* GET metrics/, in fc-health-metrics.c. */
 void     fc_health_metrics_get      (FcServerRequest  *request);
