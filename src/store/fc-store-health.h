@@ -204,4 +204,62 @@ guint64       fc_store_health_count_pending_finish (FcStore             *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
 
+/* The server's goals, as a pull brings them (GET health/goals/): kept
+ * unless the user's own wait in the outbox. */
+void          fc_store_health_set_goals_async     (FcStore              *self,
+                                                   JsonObject           *goals,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean      fc_store_health_set_goals_finish    (FcStore              *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+
+/* For the sync engine (src/sync/fc-sync-engine.c).
+ *
+ * Upload: fc_store_health_upload_batch_async() answers NULL when no point
+ * waits, or a batch: {"points": [...], "local": [...]} where "points" is
+ * what POST health/sync/ takes (the engine adds "since") and "local" is
+ * the store's own. Send it, then hand the batch and the server's 200
+ * answer to fc_store_health_upload_done_async(): points get their server
+ * ids, refused ones are kept with the server's reasons (FALSE "pending"
+ * no more, a "refusal" in the list) and never sent again until edited,
+ * and the answer's non-null "cursor" becomes the pull cursor. A point
+ * edited while its upload was in flight is sent again; one deleted
+ * meanwhile is deleted on the server through the outbox.
+ *
+ * Pull: GET health/data/?since=CURSOR with the sync_state value
+ * FC_STORE_HEALTH_CURSOR_KEY ("0" when unset), each answer to
+ * fc_store_health_apply_pull_async(), which stores its points, deletions
+ * and cursor in one transaction; a "reset" answer drops the local copy of
+ * the server's points (keeping those not uploaded and the user's queued
+ * edits) and sets the cursor to "0". */
+#define FC_STORE_HEALTH_CURSOR_KEY "health-cursor"
+
+void          fc_store_health_upload_batch_async  (FcStore              *self,
+                                                   guint                 limit,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+JsonObject   *fc_store_health_upload_batch_finish (FcStore              *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+void          fc_store_health_upload_done_async   (FcStore              *self,
+                                                   JsonObject           *batch,
+                                                   JsonNode             *answer,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean      fc_store_health_upload_done_finish  (FcStore              *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+void          fc_store_health_apply_pull_async    (FcStore              *self,
+                                                   JsonNode             *page,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean      fc_store_health_apply_pull_finish   (FcStore              *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+
 G_END_DECLS

@@ -257,6 +257,21 @@ enqueue (FcStoreDb   *db,
   return row_id;
 }
 
+/* For fc-store-health.c's rows. */
+gint64
+fc_store_outbox_enqueue (FcStoreDb   *db,
+                         const char  *method,
+                         const char  *path,
+                         JsonObject  *body,
+                         const char  *resource,
+                         gint64       object_id,
+                         gboolean     creates,
+                         JsonObject  *revert,
+                         GError     **error)
+{
+  return enqueue (db, method, path, body, resource, object_id, creates, revert, error);
+}
+
 static gboolean
 write_in_transaction (FcStoreDb          *db,
                       const FcResource   *resource,
@@ -622,6 +637,10 @@ complete_in_transaction (FcStoreDb  *db,
   gint64 object_id = row->object_id;
   gboolean has_rows;
 
+  if (resource == NULL && fc_store_health_owns (row->resource))
+    return delete_row (db, row->id, error) &&
+           fc_store_health_settle (db, row->resource, row->method, row->object_id, object, NULL,
+                                   error);
   if (resource == NULL) {
     g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID,
                  "Outbox row %" G_GINT64_FORMAT " names an unknown resource", row->id);
@@ -690,6 +709,10 @@ discard_in_transaction (FcStoreDb  *db,
   if (!load_row (db, row_id, &row, error))
     return FALSE;
   resource = fc_resource_lookup (row.resource);
+  if (resource == NULL && fc_store_health_owns (row.resource))
+    return delete_row (db, row_id, error) &&
+           fc_store_health_settle (db, row.resource, row.method, row.object_id, NULL,
+                                   row.revert != NULL ? row.revert : "{}", error);
   g_assert (resource != NULL);
 
   if (!delete_row (db, row_id, error))
@@ -781,6 +804,12 @@ retry_in_transaction (FcStoreDb   *db,
     if (g_str_equal (row.method, "DELETE")) {
       g_set_error_literal (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID,
                            "A deletion has no body to edit");
+      return FALSE;
+    }
+    /* Health rows are edited through fc_store_health_update_async(). */
+    if (resource == NULL) {
+      g_set_error_literal (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID,
+                           "Edit the point itself, then retry");
       return FALSE;
     }
     if (!fc_resource_apply (db, resource, row.object_id, new_body, TRUE, error))

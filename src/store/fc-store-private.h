@@ -88,6 +88,21 @@ typedef struct {
 
 void           fc_store_args_free         (FcStoreArgs *args);
 
+/* fc-store.c: queueing a job from the store's other files */
+FcStoreArgs   *fc_store_args_new          (const char          *resource,
+                                           gint64               id);
+void           fc_store_submit            (FcStore             *self,
+                                           FcStoreJobFunc       func,
+                                           FcStoreArgs         *args,
+                                           gpointer             source_tag,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gpointer       fc_store_finish            (FcStore             *self,
+                                           GAsyncResult        *result,
+                                           gpointer             source_tag,
+                                           GError             **error);
+
 /* fc-store-db.c */
 gboolean       fc_store_db_open           (FcStoreDb   *db,
                                            const char  *path,
@@ -210,6 +225,17 @@ gboolean fc_store_outbox_list     (FcStoreDb *db, gpointer data, gpointer *resul
 gboolean fc_store_outbox_counts   (FcStoreDb *db, gpointer data, gpointer *result,
                                    GDestroyNotify *result_free, GError **error);
 
+/* Queues a request in the open transaction; @resource and @method are
+ * static strings. Returns the row's id, or 0 with @error set. */
+gint64   fc_store_outbox_enqueue  (FcStoreDb   *db,
+                                   const char  *method,
+                                   const char  *path,
+                                   JsonObject  *body,
+                                   const char  *resource,
+                                   gint64       object_id,
+                                   gboolean     creates,
+                                   JsonObject  *revert,
+                                   GError     **error);
 gboolean fc_store_outbox_claim    (FcStoreDb *db, gpointer data, gpointer *result,
                                    GDestroyNotify *result_free, GError **error);
 gboolean fc_store_outbox_save_progress (FcStoreDb *db, gpointer data, gpointer *result,
@@ -218,6 +244,18 @@ gboolean fc_store_outbox_save_progress (FcStoreDb *db, gpointer data, gpointer *
 /* fc-store-workouts.c */
 gboolean fc_store_workouts_list   (FcStoreDb *db, gpointer data, gpointer *result,
                                    GDestroyNotify *result_free, GError **error);
+
+/* fc-store-health.c: the outbox's health rows ("health", "health_goals"),
+ * settled in the outbox's transaction once the row is gone (sent, with the
+ * server's @answer, or discarded, with the row's @revert) */
+gboolean fc_store_health_owns     (const char  *resource);
+gboolean fc_store_health_settle   (FcStoreDb   *db,
+                                   const char  *resource,
+                                   const char  *method,
+                                   gint64       object_id,
+                                   JsonObject  *answer,
+                                   const char  *revert,
+                                   GError     **error);
 
 /* Outbox write kinds, in FcStoreArgs.number for fc_store_outbox_write(). */
 typedef enum {

@@ -285,6 +285,62 @@ static const char * const migrations[] = {
   "  dirty                      INTEGER NOT NULL DEFAULT 0"
   ");"
   "CREATE INDEX meal_plan_templates_order ON meal_plan_templates (created_at DESC, id DESC);",
+
+  /* 5: health points (src/store/fc-store-health.c). Not an FcResource:
+   * points have their own local ids (id) beside the server's (server_id),
+   * reach the server in bulk through POST health/sync/ rather than one
+   * outbox row each, and come back through their own pull
+   * (data/?since=), so a million imported points are a million rows here
+   * and nothing else. recorded_at is microseconds since the epoch, UTC,
+   * as on the wire. upload: 0 the server has it, 1 waiting for upload,
+   * 2 refused by the server (refusal keeps its errors as JSON). dirty: an
+   * edit of an uploaded point waits in the outbox. revision counts local
+   * edits, so an upload in flight knows it sent an older copy. The time index carries
+   * value and stage so that a range is read from the index alone. */
+  "CREATE TABLE health_points ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  server_id   INTEGER UNIQUE,"
+  "  data_type   TEXT NOT NULL,"
+  "  value       REAL NOT NULL,"
+  "  unit        TEXT NOT NULL,"
+  "  recorded_at INTEGER NOT NULL,"
+  "  stage       TEXT,"
+  "  note        TEXT,"
+  "  source      TEXT NOT NULL,"
+  "  client_id   TEXT,"
+  "  upload      INTEGER NOT NULL DEFAULT 1 CHECK (upload BETWEEN 0 AND 2),"
+  "  refusal     TEXT,"
+  "  dirty       INTEGER NOT NULL DEFAULT 0,"
+  "  revision    INTEGER NOT NULL DEFAULT 0,"
+  "  created_at  TEXT,"
+  "  updated_at  TEXT"
+  ");"
+  "CREATE UNIQUE INDEX health_points_client ON health_points (source, client_id);"
+  "CREATE INDEX health_points_time ON health_points (data_type, recorded_at, value, stage);"
+  "CREATE INDEX health_points_upload ON health_points (id) WHERE upload = 1;"
+  /* Aggregates of each type's points per aligned block of time, at
+   * several levels (fc-store-health.c: 5 minutes, an hour, 6 hours, a
+   * day, 8 and 64 days), rewritten in the transaction that changes a
+   * point, so that a bucket reads a few rows per level instead of every
+   * point. start is in seconds, last_at in microseconds. */
+  "CREATE TABLE health_rollups ("
+  "  data_type TEXT NOT NULL,"
+  "  level     INTEGER NOT NULL,"
+  "  start     INTEGER NOT NULL,"
+  "  count     INTEGER NOT NULL,"
+  "  min       REAL NOT NULL,"
+  "  max       REAL NOT NULL,"
+  "  sum       REAL NOT NULL,"
+  "  last      REAL NOT NULL,"
+  "  last_at   INTEGER NOT NULL,"
+  "  PRIMARY KEY (data_type, level, start)"
+  ") WITHOUT ROWID;"
+  /* The goals as GET health/goals/ answers them (one row). */
+  "CREATE TABLE health_goals ("
+  "  id    INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  goals TEXT NOT NULL,"
+  "  dirty INTEGER NOT NULL DEFAULT 0"
+  ");",
 };
 
 const char * const *

@@ -223,6 +223,35 @@ finish_boolean (FcStore       *self,
   return TRUE;
 }
 
+/* The same, for the store's other files (fc-store-health.c). */
+FcStoreArgs *
+fc_store_args_new (const char *resource,
+                   gint64      id)
+{
+  return args_new (resource, id);
+}
+
+void
+fc_store_submit (FcStore             *self,
+                 FcStoreJobFunc       func,
+                 FcStoreArgs         *args,
+                 gpointer             source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  submit (self, func, args, source_tag, cancellable, callback, user_data);
+}
+
+gpointer
+fc_store_finish (FcStore       *self,
+                 GAsyncResult  *result,
+                 gpointer       source_tag,
+                 GError       **error)
+{
+  return finish_pointer (self, result, source_tag, error);
+}
+
 static void
 fc_store_finalize (GObject *object)
 {
