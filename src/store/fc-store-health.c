@@ -598,34 +598,6 @@ enqueue (FcStoreDb   *db,
                                   error) != 0;
 }
 
-/* Whether outbox rows for the point with @server_id wait (@method NULL:
- * any). */
-static gboolean
-has_queued (FcStoreDb   *db,
-            const char  *resource,
-            gint64       object_id,
-            const char  *method,
-            gboolean    *out_has,
-            GError     **error)
-{
-  sqlite3_stmt *stmt = fc_store_db_stmt (db,
-                                         "SELECT 1 FROM outbox WHERE resource = ?1 "
-                                         "AND object_id = ?2 AND (?3 IS NULL OR method = ?3) "
-                                         "LIMIT 1",
-                                         error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, resource, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, object_id);
-  fc_store_bind_text (stmt, 3, method);
-  rc = fc_store_db_step (db, stmt, error);
-  sqlite3_reset (stmt);
-  *out_has = rc == SQLITE_ROW;
-  return rc == SQLITE_ROW || rc == SQLITE_DONE;
-}
-
 /* ---- Jobs ---- */
 
 static gboolean
@@ -1491,7 +1463,7 @@ store_pulled_point (FcStoreDb   *db,
     g_debug ("Skipping a malformed health point");
     return TRUE;
   }
-  if (!has_queued (db, HEALTH_RESOURCE, server_id, NULL, &queued, error))
+  if (!fc_store_outbox_has_rows (db, HEALTH_RESOURCE, server_id, &queued, error))
     return FALSE;
   if (queued)
     return TRUE;
@@ -1698,9 +1670,7 @@ fc_store_health_settle (FcStoreDb   *db,
                                                   : NULL;
   gboolean more = FALSE;
 
-  if (!has_queued (db, g_str_equal (resource, HEALTH_RESOURCE) ? HEALTH_RESOURCE
-                                                              : HEALTH_GOALS_RESOURCE,
-                   object_id, NULL, &more, error))
+  if (!fc_store_outbox_has_rows (db, resource, object_id, &more, error))
     return FALSE;
 
   if (g_str_equal (resource, HEALTH_GOALS_RESOURCE)) {
@@ -1737,22 +1707,6 @@ fc_store_health_settle (FcStoreDb   *db,
 }
 
 /* ---- The calls ---- */
-
-static gboolean
-finish_boolean (FcStore       *self,
-                GAsyncResult  *result,
-                gpointer       source_tag,
-                GError       **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  fc_store_finish (self, result, source_tag, &local_error);
-  if (local_error != NULL) {
-    g_propagate_error (error, g_steal_pointer (&local_error));
-    return FALSE;
-  }
-  return TRUE;
-}
 
 void
 fc_health_type_summary_free (FcHealthTypeSummary *summary)
@@ -1916,7 +1870,7 @@ fc_store_health_update_finish (FcStore       *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  return finish_boolean (self, result, fc_store_health_update_async, error);
+  return fc_store_finish_boolean (self, result, fc_store_health_update_async, error);
 }
 
 void
@@ -2025,7 +1979,7 @@ fc_store_health_save_goals_finish (FcStore       *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  return finish_boolean (self, result, fc_store_health_save_goals_async, error);
+  return fc_store_finish_boolean (self, result, fc_store_health_save_goals_async, error);
 }
 
 void
@@ -2051,7 +2005,7 @@ fc_store_health_set_goals_finish (FcStore       *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  return finish_boolean (self, result, fc_store_health_set_goals_async, error);
+  return fc_store_finish_boolean (self, result, fc_store_health_set_goals_async, error);
 }
 
 void
@@ -2128,7 +2082,7 @@ fc_store_health_upload_done_finish (FcStore       *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
-  return finish_boolean (self, result, fc_store_health_upload_done_async, error);
+  return fc_store_finish_boolean (self, result, fc_store_health_upload_done_async, error);
 }
 
 void
@@ -2154,5 +2108,5 @@ fc_store_health_apply_pull_finish (FcStore       *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  return finish_boolean (self, result, fc_store_health_apply_pull_async, error);
+  return fc_store_finish_boolean (self, result, fc_store_health_apply_pull_async, error);
 }

@@ -625,6 +625,16 @@ object_has_rows (FcStoreDb   *db,
   return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
+gboolean
+fc_store_outbox_has_rows (FcStoreDb   *db,
+                          const char  *resource,
+                          gint64       object_id,
+                          gboolean    *out_has_rows,
+                          GError     **error)
+{
+  return object_has_rows (db, resource, object_id, out_has_rows, error);
+}
+
 static gboolean
 complete_in_transaction (FcStoreDb  *db,
                          Row        *row,

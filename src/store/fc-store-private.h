@@ -102,6 +102,10 @@ gpointer       fc_store_finish            (FcStore             *self,
                                            GAsyncResult        *result,
                                            gpointer             source_tag,
                                            GError             **error);
+gboolean       fc_store_finish_boolean    (FcStore             *self,
+                                           GAsyncResult        *result,
+                                           gpointer             source_tag,
+                                           GError             **error);
 
 /* fc-store-db.c */
 gboolean       fc_store_db_open           (FcStoreDb   *db,
@@ -235,6 +239,12 @@ gint64   fc_store_outbox_enqueue  (FcStoreDb   *db,
                                    gint64       object_id,
                                    gboolean     creates,
                                    JsonObject  *revert,
+                                   GError     **error);
+/* Whether rows for @resource's object @object_id wait in the outbox. */
+gboolean fc_store_outbox_has_rows (FcStoreDb   *db,
+                                   const char  *resource,
+                                   gint64       object_id,
+                                   gboolean    *out_has_rows,
                                    GError     **error);
 gboolean fc_store_outbox_claim    (FcStoreDb *db, gpointer data, gpointer *result,
                                    GDestroyNotify *result_free, GError **error);

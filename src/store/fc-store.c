@@ -252,6 +252,15 @@ fc_store_finish (FcStore       *self,
   return finish_pointer (self, result, source_tag, error);
 }
 
+gboolean
+fc_store_finish_boolean (FcStore       *self,
+                         GAsyncResult  *result,
+                         gpointer       source_tag,
+                         GError       **error)
+{
+  return finish_boolean (self, result, source_tag, error);
+}
+
 static void
 fc_store_finalize (GObject *object)
 {
