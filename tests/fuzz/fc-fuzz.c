@@ -104,6 +104,44 @@ fc_fuzz_seconds (double default_seconds)
 }
 
 gint64
+fc_fuzz_max_cases (const char *klass)
+{
+  const char *text = g_getenv ("FITCORE_FUZZ_CASES");
+  g_auto(GStrv) items = NULL;
+  gint64 cases = -1;
+
+  if (text == NULL || *text == '\0')
+    return -1;
+  /* "N" for every class, "klass=N" for one: "2000,deep-nesting=200". */
+  items = g_strsplit (text, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++) {
+    const char *equals = strchr (items[i], '=');
+
+    if (equals == NULL && cases < 0)
+      cases = g_ascii_strtoll (items[i], NULL, 10);
+    else if (equals != NULL && klass != NULL &&
+             strncmp (items[i], klass, equals - items[i]) == 0 &&
+             klass[equals - items[i]] == '\0')
+      return MAX (g_ascii_strtoll (equals + 1, NULL, 10), 1);
+  }
+  return cases < 0 ? -1 : MAX (cases, 1);
+}
+
+gboolean
+fc_fuzz_budget_spent (const char *klass,
+                      guint64     cases_run,
+                      gint64      start_us,
+                      double      seconds)
+{
+  gint64 max_cases = fc_fuzz_max_cases (klass);
+
+  if (max_cases > 0)
+    return cases_run >= (guint64) max_cases;
+  /* At least one case, however loaded the machine. */
+  return cases_run > 0 && (g_get_monotonic_time () - start_us) / 1e6 >= seconds;
+}
+
+gint64
 fc_fuzz_only_case (void)
 {
   const char *text = g_getenv ("FITCORE_FUZZ_CASE");

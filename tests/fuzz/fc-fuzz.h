@@ -31,6 +31,15 @@ guint64      fc_fuzz_seed               (void);
 double       fc_fuzz_seconds            (double        default_seconds);
 /* The single case to run, or -1 to run cases until the time is up. */
 gint64       fc_fuzz_only_case          (void);
+/* FITCORE_FUZZ_CASES ("N" for every class, "klass=N" for one, e.g.
+ * "2000,deep-nesting=200"): exactly that many cases whatever the time, so a
+ * run is the same exploration on any machine (CI); without it the budget
+ * is FITCORE_FUZZ_SECONDS. -1 when unset. */
+gint64       fc_fuzz_max_cases          (const char   *klass);
+gboolean     fc_fuzz_budget_spent       (const char   *klass,
+                                         guint64       cases_run,
+                                         gint64        start_us,
+                                         double        seconds);
 GRand       *fc_fuzz_rand_for_case      (const char   *klass,
                                          guint64       index);
 

@@ -403,7 +403,7 @@ run_class (const FuzzClass *fc,
     g_autoptr(GBytes) input = NULL;
     g_autofree char *note = NULL;
 
-    if (only < 0 && (g_get_monotonic_time () - start) / 1e6 >= seconds)
+    if (only < 0 && fc_fuzz_budget_spent (fc->klass, index, start, seconds))
       break;
     write_progress (fd, "case", index);
     current_case = index;
@@ -469,7 +469,8 @@ test_class (gconstpointer data)
 
   start = g_get_monotonic_time ();
   /* A generous timeout: a case that hangs is a finding too. */
-  g_test_trap_subprocess (NULL, (guint64) ((seconds + 60) * G_USEC_PER_SEC),
+  g_test_trap_subprocess (NULL, (guint64) (((fc_fuzz_max_cases (fc->klass) > 0 ? 600 : seconds) + 60) *
+                                     G_USEC_PER_SEC),
                           G_TEST_SUBPROCESS_INHERIT_STDERR);
   elapsed = (g_get_monotonic_time () - start) / 1e6;
   index = read_progress (progress);
