@@ -6,6 +6,7 @@
 import os
 import subprocess
 import time
+import traceback
 
 import pyatspi
 from gi.repository import Atspi
@@ -75,13 +76,59 @@ def find_app(pid):
     return None
 
 
-def find(root, role, name):
-    return pyatspi.findDescendant(
-        root, lambda n: n is not None and n.getRoleName() == role and n.name == name)
+def children(node):
+    """A node's children as they are now. A child that vanishes while we
+    walk reads as None (pyatspi's own walkers then iterate None and raise
+    TypeError, which ended a loaded run of ui/account): skip it."""
+    try:
+        count = node.childCount
+    except Exception:
+        return []
+    result = []
+    for i in range(count):
+        try:
+            child = node.getChildAtIndex(i)
+        except Exception:
+            child = None
+        if child is not None:
+            result.append(child)
+    return result
+
+
+def _walk(root, predicate, first_only):
+    """Depth-first, in document order; a predicate that raises on a node
+    that is going away counts as no match, as in pyatspi."""
+    found = []
+
+    def matches(node):
+        try:
+            return predicate(node)
+        except Exception:
+            return False
+
+    def visit(node):
+        for child in children(node):
+            if matches(child):
+                found.append(child)
+                if first_only:
+                    return True
+            if visit(child):
+                return True
+        return False
+
+    if root is not None:
+        visit(root)
+    return found
 
 
 def find_all(root, predicate):
-    return pyatspi.findAllDescendants(root, lambda n: n is not None and predicate(n))
+    """Every descendant for which predicate holds."""
+    return _walk(root, predicate, False)
+
+
+def find(root, role, name):
+    nodes = _walk(root, lambda n: n.getRoleName() == role and n.name == name, True)
+    return nodes[0] if nodes else None
 
 
 def extents(node):
@@ -295,7 +342,8 @@ def run_test(body, artifacts, failure_screenshot):
     try:
         body(tap)
     except Exception as error:
-        tap.check(False, 'the test ran to the end', repr(error))
+        tap.check(False, 'the test ran to the end',
+                  repr(error) + '\n' + traceback.format_exc())
         try:
             screenshot(artifacts, failure_screenshot)
         except Exception:
