@@ -1,38 +1,42 @@
-/* bench-health.c — health metrics over a million points, and a 10,000-point sync
+/* bench-health.c — health metrics over a year of heart rate, and a 10,000-point sync
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Issue 12. A real fitcore-server gets one user's 1,000,000 heart-rate
- * points (one a minute, about two years) written straight into its
- * database, then:
- *   - GET metrics/?bucket=day over all of them, against a plain
- *     SELECT count(*) over the same rows on a connection of this process,
- *     and against GET data/?data_type=…&page_size=1 (the same count behind
- *     the same HTTP and authentication); the ratios of the medians;
+ * Issue 12. A real fitcore-server gets one user's heart rate, one point a
+ * minute through 2025 (525,600 points), written straight into its
+ * database (the rollup triggers of migration 9 run as for any write), then:
+ *   - GET metrics/?bucket=day over the whole year in Europe/Berlin, and
+ *     GET metrics/?bucket=hour over the week of the spring clock change,
+ *     each timed N_ROUNDS times, against a plain SELECT count(*) over the
+ *     year's rows on a connection of this process, timed in the same
+ *     rounds: p50 and p99 of each. The issue asks p99 <= 20 ms for the
+ *     year by day on a quiet machine; shared machines are not quiet, so
+ *     the bound here is the ratio to the count, which rises with the load
+ *     as the metrics do. Summing raw points, a year by day cost 3.5 times
+ *     the count; from the 15-minute rollups it costs a fraction of it.
  *   - POST sync/ of 10,000 new points, against the same 10,000 rows
  *     inserted by this process in one SQLite transaction; and how long
  *     GET ping/ waited at most while the upload ran (the main loop), which
  *     must be well under the upload's time.
- * The machines are shared and noisy, so the bounds are generous: they fail
- * when metrics read the table instead of the index, or a bucket is
- * computed row by row in C.
  */
 
 #include "config.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fc-json.h"
 #include "fc-test-server.h"
 
-#define N_POINTS 1000000
+#define N_POINTS (365 * 24 * 60)
 #define N_SYNC 10000
-#define N_ROUNDS 5
+#define N_ROUNDS 100
 #define PASSWORD "Correct-Horse-77"
 #define CONFIG "[server]\npassword_iterations=1000\n"
-/* 2024-01-01T00:00:00Z */
-#define START_S G_GINT64_CONSTANT (1704067200)
+/* 2025-01-01T00:00:00Z */
+#define START_S G_GINT64_CONSTANT (1735689600)
 
 static sqlite3 *
 open_db (FcTestServer *server)
@@ -83,6 +87,27 @@ insert_points (sqlite3 *db,
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 }
 
+/* The CPU time the server has used so far, in µs (all its threads). */
+static gint64
+server_cpu_us (FcTestServer *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat",
+                                           g_subprocess_get_identifier (server->process));
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  /* The name in parentheses may hold spaces; the fields after it do not:
+   * utime and stime are the 12th and 13th after it, in clock ticks. */
+  after_name = strrchr (text, ')');
+  g_assert_nonnull (after_name);
+  fields = g_strsplit (after_name + 2, " ", 0);
+  g_assert_cmpuint (g_strv_length (fields), >, 13);
+  return (g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10)) *
+         G_USEC_PER_SEC / sysconf (_SC_CLK_TCK);
+}
+
 static gint64
 timed_request (FcTestServer *server,
                const char   *method,
@@ -110,12 +135,28 @@ compare_gint64 (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* The nearest-rank percentile @p (0-100] of @n values; sorts them. */
 static gint64
-median (gint64 *values,
-        guint   n)
+percentile (gint64 *values,
+            guint   n,
+            double  p)
 {
+  guint rank = (guint) ceil (p / 100 * n);
+
   qsort (values, n, sizeof (gint64), compare_gint64);
-  return values[n / 2];
+  return values[CLAMP (rank, 1, n) - 1];
+}
+
+/* The points of an answer, by adding up its buckets' counts. */
+static gint64
+answer_count (JsonNode *answer)
+{
+  JsonArray *results = json_object_get_array_member (json_node_get_object (answer), "results");
+  gint64 total = 0;
+
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    total += json_object_get_int_member (json_array_get_object_element (results, i), "count");
+  return total;
 }
 
 static void
@@ -124,52 +165,68 @@ bench_metrics (void)
   g_autoptr(FcTestServer) server = fc_test_server_start (CONFIG, NULL);
   g_autofree char *token = fc_test_register (server, "bench@fitcore.test", PASSWORD, NULL);
   sqlite3 *db = open_db (server);
-  gint64 metrics[N_ROUNDS], counts[N_ROUNDS], listed[N_ROUNDS];
-  g_autofree char *metrics_path = NULL;
+  static gint64 days[N_ROUNDS], hours[N_ROUNDS], counts[N_ROUNDS];
+  /* The year by local day, and the week of 24 March 2025 by local hour:
+   * Berlin's clocks went forward on the 30th, so it has 167 hours. */
+  const char *days_path = "/api/v1/health/metrics/?data_type=heart_rate&bucket=day"
+                          "&tz=Europe/Berlin&from=2025-01-01&to=2026-01-01";
+  const char *hours_path = "/api/v1/health/metrics/?data_type=heart_rate&bucket=hour"
+                           "&tz=Europe/Berlin&from=2025-03-24&to=2025-03-31";
+  /* Berlin's 2025 starts an hour before the points do. */
+  const gint64 year_points = N_POINTS - 60;
+  sqlite3_stmt *count = NULL;
+  gint64 days_cpu = 0, hours_cpu = 0;
   double seconds;
 
   seconds = insert_points (db, 1, N_POINTS, 0, 1);
   g_test_message ("%d points written in %.1f s", N_POINTS, seconds);
-  metrics_path = g_strdup_printf ("/api/v1/health/metrics/?data_type=heart_rate&bucket=day"
-                                  "&tz=Europe/Berlin&from=2024-01-01&to=2026-01-01");
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM health_data WHERE user_id = 1"
+                                           " AND data_type = 'heart_rate'", -1, &count, NULL),
+                   ==, SQLITE_OK);
 
   for (guint round = 0; round < N_ROUNDS; round++) {
-    g_autoptr(JsonNode) answer = NULL;
-    sqlite3_stmt *stmt = NULL;
-    JsonArray *results;
-    gint64 total = 0, start;
+    g_autoptr(JsonNode) year = NULL;
+    g_autoptr(JsonNode) week = NULL;
+    gint64 start, cpu;
 
-    metrics[round] = timed_request (server, "GET", metrics_path, token, NULL, &answer);
-    results = json_object_get_array_member (json_node_get_object (answer), "results");
-    for (guint i = 0; i < json_array_get_length (results); i++)
-      total += json_object_get_int_member (json_array_get_object_element (results, i), "count");
-    g_assert_cmpint (total, ==, N_POINTS);
+    cpu = server_cpu_us (server);
+    days[round] = timed_request (server, "GET", days_path, token, NULL, &year);
+    days_cpu += server_cpu_us (server) - cpu;
+    g_assert_cmpint (answer_count (year), ==, year_points);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (year), "results")), ==, 365);
+    cpu = server_cpu_us (server);
+    hours[round] = timed_request (server, "GET", hours_path, token, NULL, &week);
+    hours_cpu += server_cpu_us (server) - cpu;
+    g_assert_cmpint (answer_count (week), ==, 167 * 60);
 
     start = g_get_monotonic_time ();
-    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM health_data WHERE user_id = 1"
-                                             " AND data_type = 'heart_rate'", -1, &stmt, NULL),
-                     ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, N_POINTS);
-    sqlite3_finalize (stmt);
+    sqlite3_reset (count);
+    g_assert_cmpint (sqlite3_step (count), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int64 (count, 0), ==, N_POINTS);
     counts[round] = g_get_monotonic_time () - start;
-
-    listed[round] = timed_request (server, "GET",
-                                   "/api/v1/health/data/?data_type=heart_rate&page_size=1",
-                                   token, NULL, NULL);
   }
+  sqlite3_finalize (count);
 
   {
-    gint64 m = median (metrics, N_ROUNDS), c = median (counts, N_ROUNDS);
-    gint64 l = median (listed, N_ROUNDS);
+    gint64 d50 = percentile (days, N_ROUNDS, 50), d99 = percentile (days, N_ROUNDS, 99);
+    gint64 h50 = percentile (hours, N_ROUNDS, 50), h99 = percentile (hours, N_ROUNDS, 99);
+    gint64 c50 = percentile (counts, N_ROUNDS, 50), c99 = percentile (counts, N_ROUNDS, 99);
 
-    g_test_message ("metrics/ by day over %d points: %.1f ms; SELECT count(*) over the same rows:"
-                    " %.1f ms (ratio %.2f); GET data/?page_size=1 (count behind HTTP): %.1f ms"
-                    " (ratio %.2f)", N_POINTS, m / 1000.0, c / 1000.0, (double) m / c,
-                    l / 1000.0, (double) m / l);
-    /* Aggregates on the covering index cost a few times a count over it;
-     * reading the table, or the rows into C, costs far more. */
-    g_assert_cmpfloat ((double) m / l, <, 12);
+    g_test_message ("%d rounds over %d points: metrics/ a year by day p50 %.1f ms, p99 %.1f ms;"
+                    " a week by hour p50 %.1f ms, p99 %.1f ms; SELECT count(*) over the year"
+                    " p50 %.1f ms, p99 %.1f ms; year by day / count: p50 %.2f, p99 %.2f",
+                    N_ROUNDS, N_POINTS, d50 / 1000.0, d99 / 1000.0, h50 / 1000.0, h99 / 1000.0,
+                    c50 / 1000.0, c99 / 1000.0, (double) d50 / c50, (double) d99 / c99);
+    /* What a quiet machine would see, roughly: the server's CPU time per
+     * request (its wall time here is mostly waiting for a core). */
+    g_test_message ("server CPU per request: a year by day %.1f ms, a week by hour %.1f ms",
+                    days_cpu / 1000.0 / N_ROUNDS, hours_cpu / 1000.0 / N_ROUNDS);
+    /* Whole 15-minute slots come from the rollups: a year by day reads
+     * 35,040 of them, not 525,600 points, behind HTTP and a connection
+     * of its own. Summing the points cost 3.5 times the count. */
+    g_assert_cmpfloat ((double) d50 / c50, <, 1.5);
+    g_assert_cmpfloat ((double) h50 / c50, <, 1.5);
   }
   sqlite3_close (db);
   g_assert_cmpint (fc_test_server_stop (server), ==, 0);

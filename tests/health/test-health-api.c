@@ -6,12 +6,16 @@
  * changed and deleted; bulk uploads counted and idempotent; the change
  * cursor of data/?since=; metrics per bucket against values this file
  * computes itself, in a zone whose day has 23 hours when the clocks go
- * forward; goals and whether each bucket met them.
+ * forward; goals and whether each bucket met them. Metrics once more after
+ * every kind of write, in zones whose days start on or off a 15-minute
+ * rollup slot, against a model of the points the test wrote, and the
+ * rollup table against its own points after a seeded random mix of writes.
  */
 
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fc-json.h"
@@ -869,6 +873,727 @@ test_sleep_stages (NtFixture     *fixture,
   g_assert_false (json_object_get_boolean_member (bucket, "goal_met"));
 }
 
+/* Metrics from rollups (migration 9). A model of the caller's points kept
+ * by the test as it writes them, from which the buckets are added up here
+ * with GDateTime's local dates and hours; and the server's rollup table
+ * made again here, in C, from the rows of health_data. */
+
+#define SLOT_S (15 * 60)
+
+typedef struct {
+  gint64      id;
+  const char *type;        /* static */
+  double      value;
+  gint64      at;          /* seconds, UTC */
+  const char *stage;       /* static, or NULL */
+  char       *client_id;   /* or NULL for a manual point */
+  gboolean    gone;
+} MPoint;
+
+typedef struct {
+  GPtrArray  *points;      /* MPoint, in the order written */
+  GHashTable *by_client;   /* client_id → MPoint, the live ones */
+} Model;
+
+typedef struct {
+  Expect e;
+  gint64 last_at, last_id;
+} MBucket;
+
+static void
+mpoint_free (gpointer data)
+{
+  MPoint *point = data;
+
+  g_free (point->client_id);
+  g_free (point);
+}
+
+static Model *
+model_new (void)
+{
+  Model *model = g_new0 (Model, 1);
+
+  model->points = g_ptr_array_new_with_free_func (mpoint_free);
+  model->by_client = g_hash_table_new (g_str_hash, g_str_equal);
+  return model;
+}
+
+static void
+model_free (Model *model)
+{
+  g_hash_table_unref (model->by_client);
+  g_ptr_array_unref (model->points);
+  g_free (model);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Model, model_free)
+
+static gboolean
+mpoint_counted (const MPoint *point)
+{
+  return !point->gone &&
+         !(g_str_equal (point->type, "sleep") && point->stage != NULL &&
+           (g_str_equal (point->stage, "awake") || g_str_equal (point->stage, "in_bed")));
+}
+
+/* A point's JSON for sync/ (with its client_id) or data/ (manual). */
+static char *
+mpoint_json (const MPoint *point)
+{
+  g_autofree char *recorded_at = ht_time (point->at);
+  g_autoptr(GString) json = g_string_new (NULL);
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_dtostr (number, sizeof number, point->value);
+  g_string_append_printf (json, "{\"data_type\":\"%s\",\"value\":%s,\"recorded_at\":\"%s\"",
+                          point->type, number, recorded_at);
+  if (point->stage != NULL)
+    g_string_append_printf (json, ",\"stage\":\"%s\"", point->stage);
+  if (point->client_id != NULL)
+    g_string_append_printf (json, ",\"source\":\"rollup-test\",\"client_id\":\"%s\"",
+                            point->client_id);
+  g_string_append_c (json, '}');
+  return g_string_free (g_steal_pointer (&json), FALSE);
+}
+
+static MPoint *
+mpoint_new (const char *type,
+            double      value,
+            gint64      at,
+            const char *stage,
+            const char *client_id)
+{
+  MPoint *point = g_new0 (MPoint, 1);
+
+  point->type = type;
+  point->value = value;
+  point->at = at;
+  point->stage = stage;
+  point->client_id = g_strdup (client_id);
+  return point;
+}
+
+/* Uploads @batch (MPoints not yet in the model, borrowed) through sync/
+ * and applies it to the model as the wire says: a (source, client_id) the
+ * model has takes the new values when they differ. Asserts the answer's
+ * counts against the model's. */
+static void
+model_sync (Model        *model,
+            FcTestServer *server,
+            const char   *token,
+            GPtrArray    *batch)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *body = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  JsonArray *ids;
+  gint64 created = 0, updated = 0, unchanged = 0;
+
+  for (guint i = 0; i < batch->len; i++)
+    g_ptr_array_add (texts, mpoint_json (g_ptr_array_index (batch, i)));
+  body = ht_points_body (texts);
+  answer = ht_sync (server, token, body, 200);
+  ids = json_object_get_array_member (answer, "ids");
+  g_assert_cmpuint (json_array_get_length (ids), ==, batch->len);
+
+  for (guint i = 0; i < batch->len; i++) {
+    MPoint *sent = g_ptr_array_index (batch, i);
+    MPoint *known = g_hash_table_lookup (model->by_client, sent->client_id);
+    gint64 id = json_array_get_int_element (ids, i);
+
+    if (known == NULL) {
+      MPoint *point = mpoint_new (sent->type, sent->value, sent->at, sent->stage, sent->client_id);
+
+      point->id = id;
+      g_ptr_array_add (model->points, point);
+      g_hash_table_insert (model->by_client, point->client_id, point);
+      created++;
+    } else {
+      g_assert_cmpint (id, ==, known->id);
+      if (g_str_equal (known->type, sent->type) && known->value == sent->value &&
+          known->at == sent->at && g_strcmp0 (known->stage, sent->stage) == 0) {
+        unchanged++;
+      } else {
+        known->type = sent->type;
+        known->value = sent->value;
+        known->at = sent->at;
+        known->stage = sent->stage;
+        updated++;
+      }
+    }
+  }
+  g_assert_cmpint (ht_int (answer, "refused"), ==, 0);
+  g_assert_cmpint (ht_int (answer, "created"), ==, created);
+  g_assert_cmpint (ht_int (answer, "updated"), ==, updated);
+  g_assert_cmpint (ht_int (answer, "unchanged"), ==, unchanged);
+}
+
+/* POST data/ of a manual point. */
+static MPoint *
+model_create (Model        *model,
+              FcTestServer *server,
+              const char   *token,
+              const char   *type,
+              double        value,
+              gint64        at,
+              const char   *stage)
+{
+  MPoint *point = mpoint_new (type, value, at, stage, NULL);
+  g_autofree char *json = mpoint_json (point);
+  g_autoptr(JsonNode) node = nt_request (server, "POST", API "data/", token, json, 201);
+
+  point->id = ht_int (json_node_get_object (node), "id");
+  g_ptr_array_add (model->points, point);
+  return point;
+}
+
+/* PATCH data/{id}/ with @json, which the caller has applied to @point. */
+static void
+model_patch (FcTestServer *server,
+             const char   *token,
+             MPoint       *point,
+             const char   *json)
+{
+  g_autofree char *path = g_strdup_printf (API "data/%" G_GINT64_FORMAT "/", point->id);
+  g_autoptr(JsonNode) node = nt_request (server, "PATCH", path, token, json, 200);
+  JsonObject *object = json_node_get_object (node);
+
+  g_assert_cmpstr (json_object_get_string_member (object, "data_type"), ==, point->type);
+  g_assert_cmpfloat (ht_double (object, "value"), ==, point->value);
+}
+
+static void
+model_delete (Model        *model,
+              FcTestServer *server,
+              const char   *token,
+              MPoint       *point)
+{
+  g_autofree char *path = g_strdup_printf (API "data/%" G_GINT64_FORMAT "/", point->id);
+
+  nt_expect (server, "DELETE", path, token, NULL, 204);
+  point->gone = TRUE;
+  if (point->client_id != NULL)
+    g_hash_table_remove (model->by_client, point->client_id);
+}
+
+/* The start of @at's local day or hour in @tz, as metrics/ names it. */
+static char *
+local_bucket (GTimeZone *tz,
+              gint64     at,
+              gboolean   hours)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (at);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+  g_autoptr(GDateTime) start = NULL;
+
+  if (hours)
+    start = g_date_time_add_seconds (local, -(g_date_time_get_minute (local) * 60 +
+                                              g_date_time_get_second (local)));
+  else
+    start = g_date_time_new (tz, g_date_time_get_year (local), g_date_time_get_month (local),
+                             g_date_time_get_day_of_month (local), 0, 0, 0);
+  return g_date_time_format (start, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+/* GET metrics/ for @type by local day or hour in @tz from local midnight
+ * of @from to that of @to (dates), against the model's points added up
+ * here; returns how many buckets were compared. */
+static guint
+assert_model_metrics (Model        *model,
+                      FcTestServer *server,
+                      const char   *token,
+                      const char   *type,
+                      const char   *tz_name,
+                      gboolean      hours,
+                      const char   *from,
+                      const char   *to)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (tz_name);
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *path = g_strdup_printf (API "metrics/?data_type=%s&bucket=%s&tz=%s&from=%s&to=%s",
+                                           type, hours ? "hour" : "day", tz_name, from, to);
+  g_autoptr(JsonObject) answer = ht_get (server, token, path);
+  JsonArray *results = json_object_get_array_member (answer, "results");
+  g_autoptr(GDateTime) from_local = NULL;
+  g_autoptr(GDateTime) to_local = NULL;
+  int y, m, d;
+
+  g_assert_nonnull (tz);
+  g_assert_cmpint (sscanf (from, "%d-%d-%d", &y, &m, &d), ==, 3);
+  from_local = g_date_time_new (tz, y, m, d, 0, 0, 0);
+  g_assert_cmpint (sscanf (to, "%d-%d-%d", &y, &m, &d), ==, 3);
+  to_local = g_date_time_new (tz, y, m, d, 0, 0, 0);
+
+  for (guint i = 0; i < model->points->len; i++) {
+    MPoint *point = g_ptr_array_index (model->points, i);
+    char *label;
+    MBucket *bucket;
+
+    if (!mpoint_counted (point) || !g_str_equal (point->type, type) ||
+        point->at < g_date_time_to_unix (from_local) || point->at >= g_date_time_to_unix (to_local))
+      continue;
+    label = local_bucket (tz, point->at, hours);
+    bucket = g_hash_table_lookup (expected, label);
+    if (bucket == NULL) {
+      bucket = g_new0 (MBucket, 1);
+      bucket->e = (Expect) { point->value, point->value, 0, point->value, 0 };
+      bucket->last_at = point->at;
+      bucket->last_id = point->id;
+      g_hash_table_insert (expected, label, bucket);
+    } else {
+      g_free (label);
+    }
+    bucket->e.min = MIN (bucket->e.min, point->value);
+    bucket->e.max = MAX (bucket->e.max, point->value);
+    bucket->e.sum += point->value;
+    bucket->e.count++;
+    if (point->at > bucket->last_at || (point->at == bucket->last_at && point->id > bucket->last_id)) {
+      bucket->e.last = point->value;
+      bucket->last_at = point->at;
+      bucket->last_id = point->id;
+    }
+  }
+
+  g_assert_cmpuint (json_array_get_length (results), ==, g_hash_table_size (expected));
+  for (guint i = 0; i < json_array_get_length (results); i++) {
+    JsonObject *entry = json_array_get_object_element (results, i);
+    const char *label = json_object_get_string_member (entry, "bucket");
+    MBucket *bucket = g_hash_table_lookup (expected, label);
+
+    if (bucket == NULL)
+      g_error ("%s: the server has a bucket %s that the points do not", path, label);
+    assert_bucket (entry, &bucket->e);
+  }
+  return g_hash_table_size (expected);
+}
+
+typedef struct {
+  gint64 n;
+  double min, max, sum, last_value;
+  gint64 last_at, last_id;
+  gboolean seen;
+} MSlot;
+
+/* The server's health_rollups row by row against the same sums made here
+ * from every row of health_data, every user. */
+static void
+assert_rollups_match_points (FcTestServer *server)
+{
+  g_autoptr(HtDb) db = nt_open_db (server);
+  g_autoptr(GHashTable) slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt = NULL;
+  guint rows = 0;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id, user_id, data_type, value, recorded_at, stage"
+                                           " FROM health_data", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW) {
+    const char *type = (const char *) sqlite3_column_text (stmt, 2);
+    const char *stage = (const char *) sqlite3_column_text (stmt, 5);
+    gint64 at = sqlite3_column_int64 (stmt, 4);
+    gint64 slot_length = (gint64) SLOT_S * G_USEC_PER_SEC;
+    gint64 slot = (at >= 0 ? at / slot_length : -((-at + slot_length - 1) / slot_length)) *
+                  slot_length;
+    double value = sqlite3_column_double (stmt, 3);
+    gint64 id = sqlite3_column_int64 (stmt, 0);
+    char *key;
+    MSlot *entry;
+
+    if (g_str_equal (type, "sleep") && stage != NULL &&
+        (g_str_equal (stage, "awake") || g_str_equal (stage, "in_bed")))
+      continue;
+    key = g_strdup_printf ("%" G_GINT64_FORMAT "/%s/%" G_GINT64_FORMAT,
+                           (gint64) sqlite3_column_int64 (stmt, 1), type, slot);
+    entry = g_hash_table_lookup (slots, key);
+    if (entry == NULL) {
+      entry = g_new0 (MSlot, 1);
+      entry->min = entry->max = value;
+      g_hash_table_insert (slots, key, entry);
+    } else {
+      g_free (key);
+    }
+    entry->n++;
+    entry->min = MIN (entry->min, value);
+    entry->max = MAX (entry->max, value);
+    entry->sum += value;
+    if (entry->n == 1 || at > entry->last_at || (at == entry->last_at && id > entry->last_id)) {
+      entry->last_at = at;
+      entry->last_id = id;
+      entry->last_value = value;
+    }
+  }
+  sqlite3_finalize (stmt);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT user_id, data_type, slot, n, min_value,"
+                                           " max_value, sum_value, last_at, last_id, last_value"
+                                           " FROM health_rollups", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW) {
+    g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT "/%s/%" G_GINT64_FORMAT,
+                                            (gint64) sqlite3_column_int64 (stmt, 0),
+                                            sqlite3_column_text (stmt, 1),
+                                            (gint64) sqlite3_column_int64 (stmt, 2));
+    MSlot *entry = g_hash_table_lookup (slots, key);
+
+    if (entry == NULL)
+      g_error ("health_rollups has a slot %s with no points", key);
+    g_assert_false (entry->seen);
+    entry->seen = TRUE;
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 3), ==, entry->n);
+    g_assert_cmpfloat (sqlite3_column_double (stmt, 4), ==, entry->min);
+    g_assert_cmpfloat (sqlite3_column_double (stmt, 5), ==, entry->max);
+    g_assert_cmpfloat_with_epsilon (sqlite3_column_double (stmt, 6), entry->sum, 1e-6);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 7), ==, entry->last_at);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 8), ==, entry->last_id);
+    g_assert_cmpfloat (sqlite3_column_double (stmt, 9), ==, entry->last_value);
+    rows++;
+  }
+  sqlite3_finalize (stmt);
+  g_assert_cmpuint (rows, ==, g_hash_table_size (slots));
+}
+
+/* Heart rate every 7 minutes (two points at some of the same seconds)
+ * over the weekends of Europe's clock changes in 2025, and over the days
+ * Monrovia left its old offset of -00:44:30 (7 January 1972): by local day
+ * and hour in Berlin, Kolkata (+05:30), Kathmandu (+05:45) and Monrovia,
+ * whose 1971 days start inside a 15-minute slot, so their ends are read
+ * from the points. */
+static void
+test_metrics_rollup_zones (NtFixture     *fixture,
+                           gconstpointer  data)
+{
+  static const gint64 starts[] = {
+    1743112800,  /* 2025-03-27T22:00:00Z */
+    1761429600,  /* 2025-10-25T22:00:00Z */
+    63072000,    /* 1972-01-01T00:00:00Z */
+  };
+  g_autoptr(Model) model = model_new ();
+  guint n = 0;
+
+  for (guint s = 0; s < G_N_ELEMENTS (starts); s++) {
+    g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (mpoint_free);
+
+    for (gint64 at = starts[s] - 4 * 86400; at < starts[s] + 4 * 86400; at += 7 * 60) {
+      g_autofree char *client_id = g_strdup_printf ("z-%" G_GINT64_FORMAT, at);
+
+      g_ptr_array_add (batch, mpoint_new ("heart_rate", 40 + (n * 37 % 1000) / 10.0, at, NULL,
+                                          client_id));
+      if (n++ % 11 == 0) {
+        g_autofree char *twin = g_strdup_printf ("z-%" G_GINT64_FORMAT "-twin", at);
+
+        g_ptr_array_add (batch, mpoint_new ("heart_rate", 200 - (n % 50), at, NULL, twin));
+      }
+    }
+    model_sync (model, fixture->server, fixture->token_a, batch);
+  }
+
+  g_assert_cmpuint (assert_model_metrics (model, fixture->server, fixture->token_a, "heart_rate",
+                                          "Europe/Berlin", FALSE, "2025-03-25", "2025-04-02"),
+                    ==, 7);
+  /* 29 + 23 hours + 24 on the 31st; 25 hours on 26 October. */
+  g_assert_cmpuint (assert_model_metrics (model, fixture->server, fixture->token_a, "heart_rate",
+                                          "Europe/Berlin", TRUE, "2025-03-29", "2025-04-01"),
+                    ==, 24 + 23 + 24);
+  g_assert_cmpuint (assert_model_metrics (model, fixture->server, fixture->token_a, "heart_rate",
+                                          "Europe/Berlin", TRUE, "2025-10-25", "2025-10-28"),
+                    ==, 24 + 25 + 24);
+  g_assert_cmpuint (assert_model_metrics (model, fixture->server, fixture->token_a, "heart_rate",
+                                          "Europe/Berlin", FALSE, "2025-10-20", "2025-11-01"),
+                    ==, 8);
+  g_assert_cmpuint (assert_model_metrics (model, fixture->server, fixture->token_a, "heart_rate",
+                                          "Asia/Kolkata", FALSE, "2025-10-20", "2025-11-01"),
+                    ==, 9);
+  g_assert_cmpuint (assert_model_metrics (model, fixture->server, fixture->token_a, "heart_rate",
+                                          "Asia/Kolkata", TRUE, "2025-03-26", "2025-03-29"),
+                    ==, 72);
+  g_assert_cmpuint (assert_model_metrics (model, fixture->server, fixture->token_a, "heart_rate",
+                                          "Asia/Kathmandu", FALSE, "2025-03-20", "2025-04-05"),
+                    ==, 9);
+  g_assert_cmpuint (assert_model_metrics (model, fixture->server, fixture->token_a, "heart_rate",
+                                          "Africa/Monrovia", FALSE, "1971-12-27", "1972-01-06"),
+                    ==, 9);
+  g_assert_cmpuint (assert_model_metrics (model, fixture->server, fixture->token_a, "heart_rate",
+                                          "Africa/Monrovia", TRUE, "1971-12-29", "1971-12-31"),
+                    ==, 48);
+  assert_rollups_match_points (fixture->server);
+
+  /* Where each part comes from: a slot's row changed behind the server's
+   * back shows in a day that holds the whole slot, and not in a Monrovia
+   * day that holds only its last 30 seconds (read from the points). The
+   * slot from 1971-12-30T00:30Z holds Monrovia's midnight (00:44:30Z). */
+  {
+    g_autoptr(HtDb) db = nt_open_db (fixture->server);
+    g_autoptr(JsonObject) utc = NULL;
+    g_autoptr(JsonObject) monrovia = NULL;
+    g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Africa/Monrovia");
+    g_autofree char *label = local_bucket (tz, 62956800 /* 1971-12-30T16:00:00Z */, FALSE);
+
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE health_rollups SET max_value = 299 WHERE user_id = 1"
+                                       " AND slot = 62901000000000" /* 1971-12-30T00:30:00Z */,
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_changes (db), ==, 1);
+    utc = ht_get (fixture->server, fixture->token_a,
+                  API "metrics/?data_type=heart_rate&from=1971-12-30&to=1971-12-31");
+    g_assert_cmpfloat (ht_double (find_bucket (utc, "1971-12-30T00:00:00+00:00"), "max"), ==, 299);
+    monrovia = ht_get (fixture->server, fixture->token_a,
+                       API "metrics/?data_type=heart_rate&tz=Africa/Monrovia"
+                       "&from=1971-12-30&to=1971-12-31");
+    g_assert_cmpfloat (ht_double (find_bucket (monrovia, label), "max"), <, 299);
+  }
+}
+
+/* PATCH and DELETE of points, and uploads with duplicates, each followed
+ * by the metrics of the points the model then has. */
+static void
+test_metrics_rollup_writes (NtFixture     *fixture,
+                            gconstpointer  data)
+{
+  static const char * const stages[] = { "asleep", "awake", "in_bed", "deep", "rem", NULL };
+  const gint64 start = 1761350400;  /* 2025-10-25T00:00:00Z, Berlin's 25-hour day is the 26th */
+  g_autoptr(Model) model = model_new ();
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (mpoint_free);
+  MPoint *point;
+
+  for (guint i = 0; i < 300; i++) {
+    g_autofree char *client_id = g_strdup_printf ("w-%u", i);
+
+    g_ptr_array_add (batch, mpoint_new ("heart_rate", 50 + (i * 13 % 97) + 0.25, start + i * 17 * 60,
+                                        NULL, client_id));
+  }
+  for (guint i = 0; i < 120; i++) {
+    g_autofree char *client_id = g_strdup_printf ("s-%u", i);
+
+    g_ptr_array_add (batch, mpoint_new ("sleep", 5 + i % 40, start + i * 31 * 60,
+                                        stages[i % G_N_ELEMENTS (stages)], client_id));
+  }
+  model_sync (model, fixture->server, fixture->token_a, batch);
+
+#define CHECK_ALL() G_STMT_START { \
+    assert_model_metrics (model, fixture->server, fixture->token_a, "heart_rate", \
+                          "Europe/Berlin", FALSE, "2025-10-24", "2025-10-30"); \
+    assert_model_metrics (model, fixture->server, fixture->token_a, "heart_rate", \
+                          "Europe/Berlin", TRUE, "2025-10-25", "2025-10-29"); \
+    assert_model_metrics (model, fixture->server, fixture->token_a, "resting_heart_rate", \
+                          "Asia/Kolkata", FALSE, "2025-10-20", "2025-11-01"); \
+    assert_model_metrics (model, fixture->server, fixture->token_a, "sleep", \
+                          "Asia/Kolkata", TRUE, "2025-10-24", "2025-10-29"); \
+    assert_rollups_match_points (fixture->server); \
+  } G_STMT_END
+  CHECK_ALL ();
+
+  /* A slot's max, its last, a point moved to another day, and one whose
+   * type changes. */
+  point = g_ptr_array_index (model->points, 40);
+  point->value = 299.5;
+  model_patch (fixture->server, fixture->token_a, point, "{\"value\":299.5}");
+  point = g_ptr_array_index (model->points, 41);
+  point->value = 20;
+  model_patch (fixture->server, fixture->token_a, point, "{\"value\":20}");
+  point = g_ptr_array_index (model->points, 42);
+  point->at += 86400 + 7 * 60;
+  {
+    g_autofree char *when = ht_time (point->at);
+    g_autofree char *json = g_strdup_printf ("{\"recorded_at\":\"%s\"}", when);
+
+    model_patch (fixture->server, fixture->token_a, point, json);
+  }
+  point = g_ptr_array_index (model->points, 43);
+  point->type = "resting_heart_rate";
+  point->value = 48;
+  model_patch (fixture->server, fixture->token_a, point,
+               "{\"data_type\":\"resting_heart_rate\",\"value\":48,\"unit\":\"bpm\"}");
+  /* A night's stages: asleep to awake leaves the sum, awake to deep joins it. */
+  point = g_ptr_array_index (model->points, 300);
+  g_assert_cmpstr (point->stage, ==, "asleep");
+  point->stage = "awake";
+  model_patch (fixture->server, fixture->token_a, point, "{\"stage\":\"awake\"}");
+  point = g_ptr_array_index (model->points, 301);
+  g_assert_cmpstr (point->stage, ==, "awake");
+  point->stage = "deep";
+  model_patch (fixture->server, fixture->token_a, point, "{\"stage\":\"deep\"}");
+  CHECK_ALL ();
+
+  /* Deletions: the max just made, the last of a day, an awake and an
+   * asleep stretch, and every point of one hour. */
+  model_delete (model, fixture->server, fixture->token_a, g_ptr_array_index (model->points, 40));
+  model_delete (model, fixture->server, fixture->token_a, g_ptr_array_index (model->points, 299));
+  model_delete (model, fixture->server, fixture->token_a, g_ptr_array_index (model->points, 302));
+  model_delete (model, fixture->server, fixture->token_a, g_ptr_array_index (model->points, 306));
+  for (guint i = 100; i < 104; i++)
+    model_delete (model, fixture->server, fixture->token_a, g_ptr_array_index (model->points, i));
+  CHECK_ALL ();
+
+  /* The same export again (unchanged), then one whose points repeat
+   * within it, change values and times, and bring back deleted ones. */
+  g_ptr_array_set_size (batch, 0);
+  for (guint i = 0; i < 300; i += 3) {
+    MPoint *known = g_ptr_array_index (model->points, i);
+
+    if (!known->gone)
+      g_ptr_array_add (batch, mpoint_new (known->type, known->value, known->at, NULL,
+                                          known->client_id));
+  }
+  model_sync (model, fixture->server, fixture->token_a, batch);
+  g_ptr_array_set_size (batch, 0);
+  for (guint i = 0; i < 60; i++) {
+    g_autofree char *client_id = g_strdup_printf ("w-%u", 95 + i);
+
+    /* 95–154, 100–103 deleted above; and 20 of them twice, the second
+     * time elsewhere. */
+    g_ptr_array_add (batch, mpoint_new ("heart_rate", 60 + i * 0.5, start + 3600 * i + 30, NULL,
+                                        client_id));
+    if (i % 3 == 0)
+      g_ptr_array_add (batch, mpoint_new ("heart_rate", 150 - i, start + 5400 * i, NULL,
+                                          client_id));
+  }
+  model_sync (model, fixture->server, fixture->token_a, batch);
+  CHECK_ALL ();
+#undef CHECK_ALL
+}
+
+/* A seeded random mix of writes by two users (sync/ with repeats and
+ * changes, data/ create, PATCH and DELETE) over Berlin's spring change;
+ * then the rollups against the points, the metrics against the model, and
+ * the second account deleted: its rollups go with its points. */
+static void
+test_metrics_rollup_random (NtFixture     *fixture,
+                            gconstpointer  data)
+{
+  static const char * const types[] = { "heart_rate", "steps", "sleep", "weight" };
+  static const char * const stages[] = { "asleep", "awake", "in_bed", "deep", "rem", "light" };
+  const gint64 start = 1743033600;  /* 2025-03-27T00:00:00Z */
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20251026);
+  Model *models[2];
+  const char *tokens[2] = { fixture->token_a, fixture->token_b };
+  guint next_client = 0;
+
+  models[0] = model_new ();
+  models[1] = model_new ();
+
+  for (guint op = 0; op < 240; op++) {
+    guint who = g_rand_int_range (rand, 0, 4) == 0;
+    Model *model = models[who];
+    const char *token = tokens[who];
+    guint kind = g_rand_int_range (rand, 0, 100);
+    const char *type = types[g_rand_int_range (rand, 0, G_N_ELEMENTS (types))];
+    /* A minute grid over six days, so slots fill up and times repeat. */
+    gint64 at = start + g_rand_int_range (rand, 0, 6 * 24 * 60) * 60;
+    const char *stage = g_str_equal (type, "sleep") && g_rand_boolean (rand)
+                        ? stages[g_rand_int_range (rand, 0, G_N_ELEMENTS (stages))] : NULL;
+    double value = g_str_equal (type, "heart_rate") ? g_rand_int_range (rand, 400, 1800) / 10.0
+                   : g_str_equal (type, "steps") ? g_rand_int_range (rand, 0, 3000)
+                   : g_str_equal (type, "sleep") ? g_rand_int_range (rand, 1, 240)
+                   : g_rand_int_range (rand, 600, 900) / 10.0;
+    MPoint *live = NULL;
+
+    if (model->points->len > 0) {
+      for (guint tries = 0; tries < 5 && (live == NULL || live->gone); tries++)
+        live = g_ptr_array_index (model->points, g_rand_int_range (rand, 0, model->points->len));
+      if (live->gone)
+        live = NULL;
+    }
+
+    if (kind < 40) {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (mpoint_free);
+      guint n = g_rand_int_range (rand, 1, 40);
+
+      for (guint i = 0; i < n; i++) {
+        g_autofree char *client_id = NULL;
+        MPoint *again = NULL;
+        gint64 when = start + g_rand_int_range (rand, 0, 6 * 24 * 60) * 60;
+
+        if (batch->len > 0 && g_rand_int_range (rand, 0, 8) == 0)
+          again = g_ptr_array_index (batch, g_rand_int_range (rand, 0, batch->len));
+        else if (live != NULL && live->client_id != NULL && g_rand_int_range (rand, 0, 8) == 0)
+          again = live;
+        if (again != NULL && g_rand_boolean (rand)) {
+          /* A repeat as it was. */
+          g_ptr_array_add (batch, mpoint_new (again->type, again->value, again->at, again->stage,
+                                              again->client_id));
+          continue;
+        }
+        client_id = again != NULL ? g_strdup (again->client_id)
+                                  : g_strdup_printf ("r-%u", next_client++);
+        g_ptr_array_add (batch, mpoint_new (type, value + i, when,
+                                            g_str_equal (type, "sleep") ? stage : NULL,
+                                            client_id));
+      }
+      model_sync (model, fixture->server, token, batch);
+    } else if (kind < 60 || live == NULL) {
+      model_create (model, fixture->server, token, type, value, at,
+                    g_str_equal (type, "sleep") ? stage : NULL);
+    } else if (kind < 85) {
+      g_autofree char *when = ht_time (at);
+      g_autofree char *json = NULL;
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+      switch (g_rand_int_range (rand, 0, 3)) {
+        case 0:
+          /* Another value, of the point's own type. */
+          live->value = g_str_equal (live->type, "heart_rate") ? 41.5
+                        : g_str_equal (live->type, "steps") ? 17
+                        : g_str_equal (live->type, "sleep") ? 33 : 71.3;
+          g_ascii_dtostr (number, sizeof number, live->value);
+          json = g_strdup_printf ("{\"value\":%s}", number);
+          break;
+        case 1:
+          live->at = at;
+          json = g_strdup_printf ("{\"recorded_at\":\"%s\"}", when);
+          break;
+        default:
+          if (g_str_equal (live->type, "sleep")) {
+            live->stage = stages[g_rand_int_range (rand, 0, G_N_ELEMENTS (stages))];
+            json = g_strdup_printf ("{\"stage\":\"%s\"}", live->stage);
+          } else {
+            live->type = g_str_equal (live->type, "heart_rate") ? "resting_heart_rate"
+                                                                 : "heart_rate";
+            live->value = 55;
+            json = g_strdup_printf ("{\"data_type\":\"%s\",\"value\":55,\"unit\":\"bpm\"}",
+                                    live->type);
+          }
+          break;
+      }
+      model_patch (fixture->server, token, live, json);
+    } else {
+      model_delete (model, fixture->server, token, live);
+    }
+  }
+
+  assert_rollups_match_points (fixture->server);
+  for (guint who = 0; who < 2; who++) {
+    for (guint t = 0; t < G_N_ELEMENTS (types); t++) {
+      assert_model_metrics (models[who], fixture->server, tokens[who], types[t], "Europe/Berlin",
+                            FALSE, "2025-03-26", "2025-04-03");
+      assert_model_metrics (models[who], fixture->server, tokens[who], types[t], "Europe/Berlin",
+                            TRUE, "2025-03-29", "2025-03-31");
+      assert_model_metrics (models[who], fixture->server, tokens[who], types[t], "Asia/Kolkata",
+                            FALSE, "2025-03-26", "2025-04-03");
+    }
+    assert_model_metrics (models[who], fixture->server, tokens[who], "resting_heart_rate",
+                          "UTC", FALSE, "2025-03-26", "2025-04-03");
+  }
+
+  /* The account's deletion cascades to its points; the rollups follow. */
+  {
+    g_autoptr(HtDb) db = nt_open_db (fixture->server);
+
+    g_assert_cmpint (nt_query_int (db, "SELECT count(*) FROM health_rollups WHERE user_id = 2"),
+                     >, 0);
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA foreign_keys = ON;"
+                                       "DELETE FROM users WHERE id = 2", NULL, NULL, NULL),
+                     ==, SQLITE_OK);
+    g_assert_cmpint (nt_query_int (db, "SELECT count(*) FROM health_data WHERE user_id = 2"), ==, 0);
+    g_assert_cmpint (nt_query_int (db, "SELECT count(*) FROM health_rollups WHERE user_id = 2"),
+                     ==, 0);
+    g_assert_cmpint (nt_query_int (db, "SELECT count(*) FROM health_rollups WHERE user_id = 1"),
+                     >, 0);
+  }
+  assert_rollups_match_points (fixture->server);
+  for (guint t = 0; t < G_N_ELEMENTS (types); t++)
+    assert_model_metrics (models[0], fixture->server, tokens[0], types[t], "Europe/Berlin",
+                          FALSE, "2025-03-26", "2025-04-03");
+  model_free (models[0]);
+  model_free (models[1]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -889,6 +1614,9 @@ main (int   argc,
   ADD ("metrics-errors", test_metrics_errors);
   ADD ("goals", test_goals);
   ADD ("sleep-stages", test_sleep_stages);
+  ADD ("metrics-rollup-zones", test_metrics_rollup_zones);
+  ADD ("metrics-rollup-writes", test_metrics_rollup_writes);
+  ADD ("metrics-rollup-random", test_metrics_rollup_random);
 #undef ADD
 
   return g_test_run ();
