@@ -8,22 +8,14 @@
 #include "config.h"
 
 #include "fc-health-import.h"
+#include "fc-health-pump.h"
+#include "fc-health-units.h"
 #include "fc-health-zip.h"
 
 #include <math.h>
 #include <string.h>
 
 #include <libxml/xmlreader.h>
-
-/* At most this many batches wait for the main context at once: the worker
- * stops reading while they do, so a slow consumer costs time, not memory. */
-#define MAX_IN_FLIGHT 2
-
-/* A progress report (an empty batch) at least every this many bytes, when
- * the records read are not ones we keep. */
-#define PROGRESS_BYTES (4 * 1024 * 1024)
-
-#define DEFAULT_BATCH_SIZE 10000
 
 G_DEFINE_QUARK (fc-health-import-error-quark, fc_health_import_error)
 
@@ -42,23 +34,21 @@ typedef struct {
   const char *data_type;
   const char *unit;
   Kind        kind;
-  double      min;
-  double      max;
   gboolean    at_end;       /* an amount over an interval: its end is the time */
-  gboolean    whole;
 } HealthType;
 
-/* The plausible ranges are the wire's (docs/health-wire.md): a point the
- * server would refuse is refused here, with a reason the app can count. */
+/* The plausible ranges are the wire's (fc-health-units.c, the server's
+ * table too): a point the server would refuse is refused here, with a
+ * reason the app can count. */
 static const HealthType health_types[] = {
-  { "HKQuantityTypeIdentifierBodyMass", "weight", "kg", KIND_MASS, 1, 650, FALSE, FALSE },
-  { "HKQuantityTypeIdentifierStepCount", "steps", "count", KIND_COUNT, 0, 200000, TRUE, TRUE },
-  { "HKQuantityTypeIdentifierHeartRate", "heart_rate", "bpm", KIND_RATE, 20, 300, FALSE, FALSE },
-  { "HKQuantityTypeIdentifierRestingHeartRate", "resting_heart_rate", "bpm", KIND_RATE, 20, 200, FALSE, FALSE },
-  { "HKQuantityTypeIdentifierActiveEnergyBurned", "active_energy", "kcal", KIND_ENERGY, 0, 20000, TRUE, FALSE },
-  { "HKQuantityTypeIdentifierDistanceWalkingRunning", "distance", "m", KIND_DISTANCE, 0, 1000000, TRUE, FALSE },
-  { "HKQuantityTypeIdentifierBodyFatPercentage", "body_fat", "%", KIND_FRACTION, 1, 75, FALSE, FALSE },
-  { "HKCategoryTypeIdentifierSleepAnalysis", "sleep", "min", KIND_SLEEP, 0, 1440, TRUE, FALSE },
+  { "HKQuantityTypeIdentifierBodyMass", "weight", "kg", KIND_MASS, FALSE },
+  { "HKQuantityTypeIdentifierStepCount", "steps", "count", KIND_COUNT, TRUE },
+  { "HKQuantityTypeIdentifierHeartRate", "heart_rate", "bpm", KIND_RATE, FALSE },
+  { "HKQuantityTypeIdentifierRestingHeartRate", "resting_heart_rate", "bpm", KIND_RATE, FALSE },
+  { "HKQuantityTypeIdentifierActiveEnergyBurned", "active_energy", "kcal", KIND_ENERGY, TRUE },
+  { "HKQuantityTypeIdentifierDistanceWalkingRunning", "distance", "m", KIND_DISTANCE, TRUE },
+  { "HKQuantityTypeIdentifierBodyFatPercentage", "body_fat", "%", KIND_FRACTION, FALSE },
+  { "HKCategoryTypeIdentifierSleepAnalysis", "sleep", "min", KIND_SLEEP, TRUE },
 };
 
 typedef struct {
@@ -111,17 +101,10 @@ static const SleepStage sleep_stages[] = {
 typedef struct {
   /* Set before the worker starts, read-only after */
   GFile                   *file;
-  guint                    batch_size;
-  FcHealthImportBatchFunc  batch_func;
-  gpointer                 batch_data;
-  GDestroyNotify           batch_data_destroy;
-  GMainContext            *context;
   gint64                   latest;         /* seconds; later is in the future */
+  const FcHealthTypeInfo  *infos[G_N_ELEMENTS (health_types)];
 
-  /* Between the worker and the deliveries */
-  GMutex                   lock;
-  GCond                    cond;
-  guint                    in_flight;
+  FcHealthPump             pump;
 
   /* The worker's own */
   GInputStream            *stream;
@@ -130,16 +113,7 @@ typedef struct {
   GCancellable            *cancellable;
   GError                  *read_error;
   char                    *parse_error;
-  FcHealthImportProgress   progress;
-  GArray                  *batch;
-  guint64                  reported_bytes;
 } ImportData;
-
-typedef struct {
-  GTask                  *task;
-  GArray                 *points;
-  FcHealthImportProgress  progress;
-} Delivery;
 
 static void
 import_data_free (gpointer data)
@@ -147,102 +121,12 @@ import_data_free (gpointer data)
   ImportData *d = data;
 
   g_clear_object (&d->file);
-  if (d->batch_data_destroy != NULL)
-    d->batch_data_destroy (d->batch_data);
-  g_clear_pointer (&d->context, g_main_context_unref);
-  g_mutex_clear (&d->lock);
-  g_cond_clear (&d->cond);
+  fc_health_pump_clear (&d->pump);
   g_clear_object (&d->stream);
   g_clear_object (&d->file_stream);
   g_clear_error (&d->read_error);
   g_clear_pointer (&d->parse_error, g_free);
-  g_clear_pointer (&d->batch, g_array_unref);
   g_free (d);
-}
-
-static gboolean
-deliver_cb (gpointer user_data)
-{
-  Delivery *delivery = user_data;
-  ImportData *d = g_task_get_task_data (delivery->task);
-  GCancellable *cancellable = g_task_get_cancellable (delivery->task);
-
-  if (!g_cancellable_is_cancelled (cancellable))
-    d->batch_func (delivery->points, &delivery->progress, d->batch_data);
-
-  g_mutex_lock (&d->lock);
-  d->in_flight--;
-  g_cond_signal (&d->cond);
-  g_mutex_unlock (&d->lock);
-
-  g_array_unref (delivery->points);
-  g_object_unref (delivery->task);
-  g_free (delivery);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Waits, on the worker, until at most @max deliveries are pending. The
- * wait wakes up now and then to notice a cancellation: a cancelled import
- * stops reading at once, though its last deliveries still run (and do
- * nothing) before it returns. */
-static void
-wait_in_flight (ImportData *d,
-                guint       max,
-                gboolean    even_if_cancelled)
-{
-  g_mutex_lock (&d->lock);
-  while (d->in_flight > max) {
-    if (!even_if_cancelled && g_cancellable_is_cancelled (d->cancellable))
-      break;
-    g_cond_wait_until (&d->cond, &d->lock, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
-  }
-  g_mutex_unlock (&d->lock);
-}
-
-/* Whether the main context has taken every batch: a progress report is
- * only worth sending then */
-static gboolean
-idle (ImportData *d)
-{
-  gboolean idle;
-
-  g_mutex_lock (&d->lock);
-  idle = d->in_flight == 0;
-  g_mutex_unlock (&d->lock);
-  return idle;
-}
-
-static void
-deliver (GTask   *task,
-         GArray  *points)
-{
-  ImportData *d = g_task_get_task_data (task);
-  Delivery *delivery = g_new0 (Delivery, 1);
-  g_autoptr(GSource) source = g_idle_source_new ();
-
-  delivery->task = g_object_ref (task);
-  delivery->points = points;
-  delivery->progress = d->progress;
-  d->reported_bytes = d->progress.bytes_read;
-
-  g_mutex_lock (&d->lock);
-  d->in_flight++;
-  g_mutex_unlock (&d->lock);
-
-  g_source_set_callback (source, deliver_cb, delivery, NULL);
-  g_source_set_static_name (source, "[fitcore] health import batch");
-  g_source_attach (source, d->context);
-}
-
-static void
-flush_batch (GTask *task)
-{
-  ImportData *d = g_task_get_task_data (task);
-
-  wait_in_flight (d, MAX_IN_FLIGHT - 1, FALSE);
-  deliver (task, g_steal_pointer (&d->batch));
-  d->batch = g_array_sized_new (FALSE, FALSE, sizeof (FcHealthPoint), d->batch_size);
 }
 
 static int
@@ -260,9 +144,9 @@ read_cb (void *context,
   d->remaining -= n;
   /* In a zip, the progress is of the file, not of what it inflates to */
   if (d->file_stream != NULL)
-    d->progress.bytes_read = g_seekable_tell (d->file_stream);
+    d->pump.progress.bytes_read = g_seekable_tell (d->file_stream);
   else
-    d->progress.bytes_read += n;
+    d->pump.progress.bytes_read += n;
   return (int) n;
 }
 
@@ -290,81 +174,16 @@ error_cb (void *user_data, xmlErrorPtr error)
 }
 
 /* Apple writes "2024-03-31 02:30:00 +0200", the local time where the phone
- * was and its offset; a 'T' for the space, "+02:00" and "Z" are taken too.
- * Parsed by hand: a million GDateTimes would be most of the import. */
-static int
-digits (const char *s,
-        guint       n)
-{
-  int v = 0;
-
-  for (guint i = 0; i < n; i++) {
-    if (!g_ascii_isdigit (s[i]))
-      return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
-}
-
-static gint64
-days_from_civil (int y,
-                 int m,
-                 int d)
-{
-  /* Howard Hinnant's days_from_civil: days since 1970-01-01 */
-  gint64 era;
-  int yoe, doy, doe;
-
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = (int) (y - era * 400);
-  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
+ * was and its offset; a 'T' for the space, "+02:00" and "Z" are taken too. */
 static gboolean
 parse_apple_date (const char *s,
                   gint64     *out_seconds)
 {
-  static const int month_days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-  int y, mo, da, h, mi, se, oh = 0, om = 0, sign = 1;
-  const char *o;
+  FcHealthDate date;
 
-  if (s == NULL || strlen (s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T')
-      || s[13] != ':' || s[16] != ':')
+  if (!fc_health_parse_date (s, &date) || !date.has_seconds || !date.has_offset)
     return FALSE;
-  y = digits (s, 4);
-  mo = digits (s + 5, 2);
-  da = digits (s + 8, 2);
-  h = digits (s + 11, 2);
-  mi = digits (s + 14, 2);
-  se = digits (s + 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || da < 1 || da > month_days[mo - 1] || h < 0 || h > 23
-      || mi < 0 || mi > 59 || se < 0 || se > 59)
-    return FALSE;
-  if (mo == 2 && da == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-    return FALSE;
-
-  o = s + 19;
-  if (*o == ' ')
-    o++;
-  if (o[0] == 'Z' && o[1] == '\0') {
-    /* UTC */
-  } else if (o[0] == '+' || o[0] == '-') {
-    sign = o[0] == '-' ? -1 : 1;
-    oh = digits (o + 1, 2);
-    if (o[3] == ':')
-      o++;
-    om = digits (o + 3, 2);
-    if (oh < 0 || oh > 14 || om < 0 || om > 59 || o[5] != '\0')
-      return FALSE;
-  } else {
-    return FALSE;
-  }
-
-  *out_seconds = days_from_civil (y, mo, da) * 86400 + h * 3600 + mi * 60 + se
-                 - sign * (oh * 3600 + om * 60);
+  *out_seconds = fc_health_date_to_unix (&date);
   return TRUE;
 }
 
@@ -385,8 +204,8 @@ static void
 refuse (ImportData      *d,
         FcHealthRefusal  reason)
 {
-  d->progress.refused++;
-  d->progress.refusals[reason]++;
+  d->pump.progress.refused++;
+  d->pump.progress.refusals[reason]++;
 }
 
 /* The id is the record itself: the same sample read from any export, this
@@ -402,22 +221,9 @@ make_client_id (char        out[33],
                 const char *value,
                 const char *unit)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   const char *parts[] = { type, source_name, start, end, value, unit };
-  guint8 digest[32];
-  gsize len = sizeof digest;
-  static const char hex[] = "0123456789abcdef";
 
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
-    const char *p = parts[i] != NULL ? parts[i] : "";
-    g_checksum_update (checksum, (const guchar *) p, strlen (p) + 1);
-  }
-  g_checksum_get_digest (checksum, digest, &len);
-  for (guint i = 0; i < 16; i++) {
-    out[2 * i] = hex[digest[i] >> 4];
-    out[2 * i + 1] = hex[digest[i] & 0xf];
-  }
-  out[32] = '\0';
+  fc_health_make_client_id (out, parts, G_N_ELEMENTS (parts));
 }
 
 static void
@@ -429,10 +235,11 @@ read_record (ImportData *d,
   char *to_free[6] = { NULL, };
   guint n_free = 0;
   const HealthType *ht = NULL;
+  const FcHealthTypeInfo *info = NULL;
   FcHealthPoint point = { 0, };
   gint64 start_s, end_s;
 
-  d->progress.records_seen++;
+  d->pump.progress.records_seen++;
 
   for (xmlAttrPtr attr = node->properties; attr != NULL; attr = attr->next) {
     const char *name = (const char *) attr->name;
@@ -459,12 +266,13 @@ read_record (ImportData *d,
     for (guint i = 0; i < G_N_ELEMENTS (health_types); i++) {
       if (strcmp (type, health_types[i].apple) == 0) {
         ht = &health_types[i];
+        info = d->infos[i];
         break;
       }
     }
   }
   if (ht == NULL) {
-    d->progress.skipped++;
+    d->pump.progress.skipped++;
     goto out;
   }
 
@@ -515,8 +323,8 @@ read_record (ImportData *d,
       point.value *= 100;
   }
 
-  if (point.value < ht->min || point.value > ht->max
-      || (ht->whole && point.value != floor (point.value))) {
+  if (point.value < info->min || point.value > info->max
+      || (info->whole && point.value != floor (point.value))) {
     refuse (d, FC_HEALTH_REFUSAL_RANGE);
     goto out;
   }
@@ -525,8 +333,8 @@ read_record (ImportData *d,
   point.unit = ht->unit;
   point.recorded_at = (ht->at_end ? end_s : start_s) * G_USEC_PER_SEC;
   make_client_id (point.client_id, type, source_name, start, end, value, unit);
-  g_array_append_val (d->batch, point);
-  d->progress.points_kept++;
+  g_array_append_val (d->pump.batch, point);
+  d->pump.progress.points_kept++;
 
 out:
   for (guint i = 0; i < n_free; i++)
@@ -565,7 +373,7 @@ import_thread (GTask        *task,
   }
   info = g_file_input_stream_query_info (file_stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, NULL);
   if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
-    d->progress.bytes_total = g_file_info_get_size (info);
+    d->pump.progress.bytes_total = g_file_info_get_size (info);
   d->stream = G_INPUT_STREAM (g_steal_pointer (&file_stream));
   d->remaining = G_MAXUINT64;
 
@@ -625,10 +433,7 @@ import_thread (GTask        *task,
     if (depth == 1 && strcmp ((const char *) xmlTextReaderConstLocalName (reader), "Record") == 0)
       read_record (d, xmlTextReaderCurrentNode (reader));
 
-    if (d->batch->len >= d->batch_size)
-      flush_batch (task);
-    else if (d->progress.bytes_read - d->reported_bytes >= PROGRESS_BYTES && idle (d))
-      deliver (task, g_array_new (FALSE, FALSE, sizeof (FcHealthPoint)));
+    fc_health_pump_step (&d->pump, task);
 
     /* Skip what is inside (MetadataEntry, workout events): never needed */
     ret = depth == 1 ? xmlTextReaderNext (reader) : xmlTextReaderRead (reader);
@@ -650,11 +455,7 @@ import_thread (GTask        *task,
   }
 
   /* A file cut short still gives what was read before the cut */
-  if (!g_cancellable_is_cancelled (cancellable))
-    deliver (task, g_steal_pointer (&d->batch));
-  /* Every delivery runs before the task's callback, so the caller has all
-   * the points when it hears the import is over. */
-  wait_in_flight (d, 0, TRUE);
+  fc_health_pump_finish (&d->pump, task);
   g_input_stream_close (d->stream, NULL, NULL);
 
   if (error != NULL)
@@ -699,15 +500,12 @@ fc_health_import_async (GFile                   *file,
 
   d = g_new0 (ImportData, 1);
   d->file = g_object_ref (file);
-  d->batch_size = batch_size > 0 ? batch_size : DEFAULT_BATCH_SIZE;
-  d->batch_func = batch_func;
-  d->batch_data = batch_data;
-  d->batch_data_destroy = batch_data_destroy;
-  d->context = g_main_context_ref_thread_default ();
+  fc_health_pump_init (&d->pump, batch_size, batch_func, batch_data, batch_data_destroy);
   d->latest = g_get_real_time () / G_USEC_PER_SEC + 5 * 60;
-  g_mutex_init (&d->lock);
-  g_cond_init (&d->cond);
-  d->batch = g_array_sized_new (FALSE, FALSE, sizeof (FcHealthPoint), d->batch_size);
+  for (guint i = 0; i < G_N_ELEMENTS (health_types); i++) {
+    d->infos[i] = fc_health_type_info_lookup (health_types[i].data_type);
+    g_assert (d->infos[i] != NULL);
+  }
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, fc_health_import_async);
@@ -733,7 +531,7 @@ fc_health_import_finish (GAsyncResult            *result,
 
   d = g_task_get_task_data (G_TASK (result));
   if (out_progress != NULL)
-    *out_progress = d->progress;
+    *out_progress = d->pump.progress;
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

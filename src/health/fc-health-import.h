@@ -46,6 +46,9 @@ typedef enum {
  *   "YYYY-MM-DD HH:MM:SS +HHMM" form, or an end before the start
  * @FC_HEALTH_REFUSAL_RANGE: outside the type's plausible range on the wire
  *   (the server would refuse it too)
+ * @FC_HEALTH_REFUSAL_TYPE: a CSV row whose type is not one of the wire's
+ * @FC_HEALTH_REFUSAL_COLUMNS: a CSV row without the columns the mapping
+ *   reads (too few cells, or longer than 64 KiB)
  *
  * Why a record of a type we import was not kept. Records of other types
  * (flights climbed, workouts…) are counted as skipped, not refused.
@@ -55,6 +58,8 @@ typedef enum {
   FC_HEALTH_REFUSAL_VALUE,
   FC_HEALTH_REFUSAL_DATE,
   FC_HEALTH_REFUSAL_RANGE,
+  FC_HEALTH_REFUSAL_TYPE,
+  FC_HEALTH_REFUSAL_COLUMNS,
   FC_HEALTH_N_REFUSALS,
 } FcHealthRefusal;
 
@@ -62,7 +67,8 @@ typedef enum {
  * FcHealthImportProgress:
  * @bytes_read: bytes of the file read so far
  * @bytes_total: the file's size (0 when unknown)
- * @records_seen: `<Record>` elements read (top level only)
+ * @records_seen: `<Record>` elements read (top level only); for CSV,
+ *   data rows (a Google Fit day is one row and up to five points)
  * @points_kept: points handed to the caller
  * @skipped: records of types not imported
  * @refused: records of imported types that were refused
