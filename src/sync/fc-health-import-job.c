@@ -40,6 +40,7 @@ struct _FcHealthImportJob {
   GFile                  *file;
   FcHealthCsvMapping      mapping;
   gboolean                has_mapping;
+  guint                   batch_size;
 
   /* The main context's */
   GTask                  *task;
@@ -469,10 +470,11 @@ feeder_main (gpointer data)
     post (self, message);
 
     if (kind == FC_HEALTH_IMPORT_KIND_APPLE_HEALTH)
-      fc_health_import_async (self->file, 0, batch_cb, self, NULL, self->reader_cancellable,
+      fc_health_import_async (self->file, self->batch_size, batch_cb, self, NULL, self->reader_cancellable,
                               apple_done_cb, &reading);
     else
-      fc_health_csv_import_async (self->file, self->has_mapping ? &self->mapping : NULL, 0,
+      fc_health_csv_import_async (self->file, self->has_mapping ? &self->mapping : NULL,
+                                  self->batch_size,
                                   batch_cb, self, NULL, self->reader_cancellable, csv_done_cb,
                                   &reading);
     wait_for (context, &reading);
@@ -739,6 +741,16 @@ fc_health_import_job_set_csv_mapping (FcHealthImportJob        *self,
   self->has_mapping = mapping != NULL;
   if (mapping != NULL)
     self->mapping = *mapping;
+}
+
+void
+fc_health_import_job_set_batch_size (FcHealthImportJob *self,
+                                     guint              batch_size)
+{
+  g_return_if_fail (FC_IS_HEALTH_IMPORT_JOB (self));
+  g_return_if_fail (self->phase == FC_HEALTH_IMPORT_PHASE_IDLE);
+
+  self->batch_size = batch_size;
 }
 
 /**

@@ -99,6 +99,11 @@ void                 fc_health_import_job_get_progress     (FcHealthImportJob   
 void                 fc_health_import_job_set_csv_mapping  (FcHealthImportJob        *self,
                                                             const FcHealthCsvMapping *mapping);
 
+/* Points per batch written to the store in one transaction: 0 (the
+ * default) for 10,000, the most sync/ takes at once. Before running only. */
+void                 fc_health_import_job_set_batch_size   (FcHealthImportJob        *self,
+                                                            guint                     batch_size);
+
 /* Runs the job once. Fails with the importer's error (FC_HEALTH_IMPORT_ERROR,
  * FC_HEALTH_CSV_ERROR, GIO's), the store's, G_IO_ERROR_NOT_SUPPORTED for a
  * file that is none of the kinds above, or G_IO_ERROR_CANCELLED; the
