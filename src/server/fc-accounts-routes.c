@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fc-accounts.h"
+#include "fc-admin.h"
 #include "fc-json.h"
 #include "fc-jwt.h"
 #include "fc-password.h"
@@ -316,6 +318,7 @@ typedef struct {
   char            *keep_jti;
   char            *throttle_client;
   char            *throttle_account;
+  gboolean         inactive;   /* login: the account was deactivated by staff */
 } PendingAuth;
 
 static void
@@ -548,6 +551,12 @@ on_login_verified_cb (GObject      *source,
     return;
   }
   fc_throttle_succeeded (throttle, pending->throttle_client, pending->throttle_account);
+  /* Only once the password is right: a deactivated account is told why,
+   * a guess learns nothing more than for any other wrong password. */
+  if (pending->inactive) {
+    respond_non_field_error (request, FC_ACCOUNTS_INACTIVE_MESSAGE);
+    return;
+  }
 
   if (!fc_server_db_begin (db)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
@@ -563,6 +572,7 @@ on_login_verified_cb (GObject      *source,
     respond_not_saved (request);
     return;
   }
+  fc_admin_note_activity (fc_server_request_get_server (request), db, pending->user_id);
   object = json_object_new ();
   json_object_set_string_member (object, "access", pair.access);
   json_object_set_string_member (object, "refresh", "");
@@ -624,12 +634,13 @@ login_cb (FcServerRequest *request)
     return;
   }
 
-  stmt = fc_server_db_prepare (db, "SELECT id, password FROM users "
-                                   "WHERE email = ? COLLATE NOCASE AND is_active");
+  stmt = fc_server_db_prepare (db, "SELECT id, password, is_active FROM users "
+                                   "WHERE email = ? COLLATE NOCASE");
   fc_server_db_bind_text (stmt, 1, email);
   if (fc_server_db_step_row (stmt)) {
     pending->user_id = sqlite3_column_int64 (stmt, 0);
     encoded = fc_server_db_column_text (stmt, 1);
+    pending->inactive = sqlite3_column_int (stmt, 2) == 0;
   } else {
     /* Hash anyway, as Django does, so timing does not tell which
      * addresses have accounts. */
@@ -1045,15 +1056,44 @@ reset_subject_clear (ResetSubject *subject)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ResetSubject, reset_subject_clear)
 
-static void
-password_reset_cb (FcServerRequest *request)
+FcAccountsResetResult
+fc_accounts_mail_password_reset (FcServerRequest *request,
+                                 gint64           user_id)
 {
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
   sqlite3 *db = fc_server_request_get_db (request);
-  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_auto(ResetSubject) subject = { 0 };
+  g_autofree char *uid = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *body = NULL;
+
+  if (user_id == 0 || !load_reset_subject (db, user_id, &subject))
+    return FC_ACCOUNTS_RESET_NO_ACCOUNT;
+
+  uid = to_base36 (user_id);
+  token = reset_token_for (config->secret_key, user_id, subject.password, subject.last_login,
+                           subject.email, reset_timestamp_now ());
+  base = mail_base_url (request);
+  body = g_strdup_printf ("  Reset your FitCore password: %s/api/v1/auth/password-reset-confirm/%s/%s/\n"
+                          "  (POST uid=%s, token=%s, new_password1, new_password2 to "
+                          "%s/api/v1/auth/oauth/password/reset/confirm/)",
+                          base, uid, token, uid, token, base);
+
+  /* A mail is slow I/O: not while the request's transaction holds the
+   * write lock, and never for a change that did not commit. */
+  if (!fc_server_request_commit (request))
+    return FC_ACCOUNTS_RESET_NOT_SAVED;
+  log_mail (request, subject.email, "Password reset on FitCore", body);
+  return FC_ACCOUNTS_RESET_SENT;
+}
+
+static void
+password_reset_cb (FcServerRequest *request)
+{
+  sqlite3 *db = fc_server_request_get_db (request);
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   const char *email = NULL;
-  gint64 user_id;
 
   if (!fc_validate_email (fc_server_request_get_body (request), "email", TRUE, errors, &email)) {
     fc_server_request_respond_errors (request, errors);
@@ -1062,26 +1102,10 @@ password_reset_cb (FcServerRequest *request)
 
   /* Same answer for unknown addresses, so it tells nobody who has an
    * account. */
-  user_id = fc_users_find_by_email (db, email);
-  if (user_id != 0 && load_reset_subject (db, user_id, &subject)) {
-    g_autofree char *uid = to_base36 (user_id);
-    g_autofree char *token = reset_token_for (config->secret_key, user_id, subject.password,
-                                              subject.last_login, subject.email,
-                                              reset_timestamp_now ());
-    g_autofree char *base = mail_base_url (request);
-    g_autofree char *body =
-      g_strdup_printf ("  Reset your FitCore password: %s/api/v1/auth/password-reset-confirm/%s/%s/\n"
-                       "  (POST uid=%s, token=%s, new_password1, new_password2 to "
-                       "%s/api/v1/auth/oauth/password/reset/confirm/)",
-                       base, uid, token, uid, token, base);
-
-    /* Nothing was written, but a mail is slow I/O: not while the
-     * request's transaction holds the write lock. */
-    if (!fc_server_request_commit (request)) {
-      respond_not_saved (request);
-      return;
-    }
-    log_mail (request, subject.email, "Password reset on FitCore", body);
+  if (fc_accounts_mail_password_reset (request, fc_users_find_by_email (db, email)) ==
+      FC_ACCOUNTS_RESET_NOT_SAVED) {
+    respond_not_saved (request);
+    return;
   }
   fc_server_request_respond_detail (request, SOUP_STATUS_OK, "Password reset e-mail has been sent.");
 }

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "fc-admin.h"
 #include "fc-json.h"
 #include "fc-jwt.h"
 #include "fc-time.h"
@@ -301,6 +302,8 @@ authenticate (FcServer        *self,
 
   request->user_id = claims->user_id;
   request->is_staff = sqlite3_column_int (stmt, 1) != 0;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  fc_admin_note_activity (self, self->db, claims->user_id);
   return TRUE;
 }
 
@@ -952,6 +955,7 @@ on_housekeeping_cb (gpointer user_data)
   fc_server_db_bind_text (changes, 1, changes_cutoff_text);
   fc_server_db_step_done (changes);
   fc_server_db_end (self->db, TRUE);
+  fc_admin_expire_grants (self->db);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1001,6 +1005,8 @@ fc_server_new (FcServerConfig *config,
   add_module (self, routes, n_routes, "changes");
   routes = fc_health_routes (&n_routes);
   add_module (self, routes, n_routes, "health");
+  routes = fc_admin_routes (&n_routes);
+  add_module (self, routes, n_routes, "admin");
   fc_server_set_upload_limit (self, "/api/v1/workouts/videos/", config->max_video_upload_size);
   /* A bulk upload of 10,000 health points is a few MiB of JSON. */
   fc_server_set_body_limit (self, "/api/v1/health/sync/",

@@ -1,0 +1,33 @@
+/* fc-admin.h — admin mode (api/v1/admin/) as the rest of the server sees it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Staff manage accounts, read the audit trail and the statistics. Every
+ * change a staff member makes is written to audit_log in the transaction
+ * that makes it (docs/admin-wire.md).
+ */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "fc-server-request.h"
+
+G_BEGIN_DECLS
+
+const FcRoute *fc_admin_routes          (gsize    *n_routes);
+
+/* Records that @user_id used the API today (user_activity, users.last_seen)
+ * for the statistics and a user's "last seen". Writes at most once a user
+ * a day (the days already written are remembered on @server), outside any
+ * transaction or inside the caller's; a failure only loses the record. */
+void           fc_admin_note_activity   (FcServer *server,
+                                         sqlite3  *db,
+                                         gint64    user_id);
+
+/* Clears has_premium of the accounts whose newest staff grant has ended,
+ * each with an audit row by the server itself; for the housekeeping, in a
+ * transaction of its own. Returns how many accounts lost premium. */
+guint          fc_admin_expire_grants   (sqlite3  *db);
+
+G_END_DECLS
