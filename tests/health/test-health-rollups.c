@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "fc-server-schema.h"
+#include "fc-server-test-util.h"
 #include "health-rollup-check.h"
 
 /* Migration 9 makes the rollups. */
@@ -129,20 +130,6 @@ exec_3 (sqlite3    *db,
   sqlite3_finalize (stmt);
 }
 
-static gint64
-query_int (sqlite3    *db,
-           const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 /* A database with points from before migration 9 gets their rollups. */
 static void
 test_backfill (void)
@@ -175,7 +162,7 @@ test_random_writes (void)
   guint checks = 0, accounts_deleted = 0;
 
   for (guint op = 1; op <= 8000; op++) {
-    gint64 max_id = query_int (db, "SELECT IFNULL (max (id), 0) FROM health_data");
+    gint64 max_id = fc_st_query_int (db, "SELECT IFNULL (max (id), 0) FROM health_data");
     gint64 id = g_rand_int_range (rand, 1, max_id + 2);
     gint64 user_id = users[g_rand_int_range (rand, 0, 3)];
     gint64 at = random_time (rand);
@@ -224,7 +211,7 @@ test_random_writes (void)
       guint slot = g_rand_int_range (rand, 0, 3);
 
       exec_3 (db, "DELETE FROM users WHERE id = ?", users[slot], 0, 0);
-      g_assert_cmpint (query_int (db, "SELECT count(*) FROM health_data WHERE user_id NOT IN"
+      g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM health_data WHERE user_id NOT IN"
                                       " (SELECT id FROM users)"), ==, 0);
       insert = g_strdup_printf ("INSERT INTO users (email, password, date_joined)"
                                 " VALUES ('u%u@x.test', '!', 'T')", op);
