@@ -131,7 +131,7 @@ run_for (guint ms)
 }
 
 /* 30 daily weigh-ins at 07:30 local, 12 March to 10 April 2026 (across the
- * spring DST change), one the day before and one the day after. */
+ * spring DST change), one late the day before and one early the day after. */
 static double weights[N_DAYS];
 static gint64 weight_times[N_DAYS];
 
@@ -165,8 +165,10 @@ open_store_with_weights (void)
     weight_times[i] = g_date_time_to_unix (at);
     add_point (points, "weight", "kg", weights[i], weight_times[i]);
   }
-  add_point (points, "weight", "kg", 90.0, local_time (2026, 3, 11, 7, 30));
-  add_point (points, "weight", "kg", 50.0, local_time (2026, 4, 11, 7, 30));
+  /* Just outside the month at either end, where a chart whose first or
+   * last column ran past the window would count them. */
+  add_point (points, "weight", "kg", 90.0, local_time (2026, 3, 11, 23, 58));
+  add_point (points, "weight", "kg", 50.0, local_time (2026, 4, 11, 0, 2));
   import (store, points);
   return store;
 }
@@ -538,9 +540,9 @@ test_keyboard (void)
   press_and_expect (chart, "Left", a, a + span);
   g_assert_cmpint (fc_chart_get_range (FC_CHART (chart)), ==, FC_CHART_RANGE_CUSTOM);
   /* End: the window ends with today (10 April); Home: it starts at the
-   * first point (11 March 07:30). */
+   * first point (11 March 23:58). */
   press_and_expect (chart, "End", local_time (2026, 4, 11, 0, 0) - span, local_time (2026, 4, 11, 0, 0));
-  press_and_expect (chart, "Home", local_time (2026, 3, 11, 7, 30), local_time (2026, 3, 11, 7, 30) + span);
+  press_and_expect (chart, "Home", local_time (2026, 3, 11, 23, 58), local_time (2026, 3, 11, 23, 58) + span);
 
   /* The crosshair goes with the focus. */
   gtk_window_set_focus (GTK_WINDOW (window), NULL);
@@ -585,12 +587,12 @@ test_actions (void)
   fc_chart_set_range (FC_CHART (chart), FC_CHART_RANGE_ALL);
   for (guint i = 0; i < 500; i++) {
     fc_chart_get_window (FC_CHART (chart), &from, &to);
-    if (from == local_time (2026, 3, 11, 7, 30))
+    if (from == local_time (2026, 3, 11, 23, 58))
       break;
     run_for (10);
   }
-  g_assert_cmpint (from, ==, local_time (2026, 3, 11, 7, 30));
-  g_assert_cmpint (to, ==, local_time (2026, 4, 11, 7, 30) + 1);
+  g_assert_cmpint (from, ==, local_time (2026, 3, 11, 23, 58));
+  g_assert_cmpint (to, ==, local_time (2026, 4, 11, 0, 2) + 1);
   g_assert_cmpint (fc_chart_get_range (FC_CHART (chart)), ==, FC_CHART_RANGE_ALL);
 
   g_assert_finalize_object (chart);

@@ -57,6 +57,12 @@ struct _FcChart
 
   FcChartKind     kind;
   FcChartBarUnit  bar_unit;         /* of the last request */
+  FcChartBarUnit  answer_unit;      /* of the buckets on screen */
+  /* The window of the request in flight, and whether the window has moved
+   * since it left. */
+  gint64          flight_from;
+  gint64          flight_to;
+  gboolean        stale;
   double          goal;
   gint64          now;
   FcChartRange    range;
@@ -119,6 +125,7 @@ typedef struct {
   GCancellable *cancellable;
   GArray       *edges;
   FcChartRange  range;
+  FcChartBarUnit unit;
   gint64        from;
   gint64        to;
 } Request;
@@ -133,6 +140,7 @@ request_free (Request *request)
 }
 
 static void schedule_refresh (FcChart *self);
+static void request_buckets (FcChart *self);
 
 /* g_set_str() is GLib 2.76; Debian 12 has 2.74. */
 static void
@@ -452,7 +460,7 @@ compute_summary (FcChart *self)
     g_autofree char *text = NULL;
     const char *per;
 
-    switch (self->bar_unit) {
+    switch (self->answer_unit) {
     case FC_CHART_BAR_HOUR: per = _("an hour"); break;
     case FC_CHART_BAR_WEEK: per = _("a week"); break;
     case FC_CHART_BAR_MONTH: per = _("a month"); break;
@@ -468,7 +476,7 @@ compute_summary (FcChart *self)
 
       /* Translators: ", goal 10000 met on 3 of 7 days" */
       with_goal = g_strdup_printf (_("%s, goal %s met on %u of %u %s"), text, goal, met, n,
-                                   bar_unit_word (self->bar_unit, n));
+                                   bar_unit_word (self->answer_unit, n));
       g_free (text);
       text = with_goal;
     }
@@ -527,20 +535,25 @@ buckets_cb (GObject      *object,
   if (buckets == NULL) {
     g_warning ("Cannot read %s buckets: %s", self->data_type, error->message);
     request_free (request);
-    return;
+  } else {
+    g_clear_pointer (&self->buckets, g_array_unref);
+    self->buckets = g_steal_pointer (&buckets);
+    self->answer_range = request->range;
+    self->answer_unit = request->unit;
+    self->answer_from = request->from;
+    self->answer_to = request->to;
+    request_free (request);
+
+    update_summary (self);
+    update_crosshair (self);
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+    g_signal_emit (self, signals[SIGNAL_BUCKETS_CHANGED], 0);
   }
-
-  g_clear_pointer (&self->buckets, g_array_unref);
-  self->buckets = g_steal_pointer (&buckets);
-  self->answer_range = request->range;
-  self->answer_from = request->from;
-  self->answer_to = request->to;
-  request_free (request);
-
-  update_summary (self);
-  update_crosshair (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_signal_emit (self, signals[SIGNAL_BUCKETS_CHANGED], 0);
+  /* The window moved on while this one was read: ask for where it is now. */
+  if (self->stale) {
+    self->stale = FALSE;
+    request_buckets (self);
+  }
 }
 
 static gboolean
@@ -582,9 +595,22 @@ request_buckets (FcChart *self)
     return;
   }
 
+  /* During a drag or a zoom the window moves faster than the store can
+   * answer: cancelling each request for the next would starve the screen
+   * until the gesture stops. An answer for a window that still overlaps
+   * the new one is worth showing, so it is awaited and the newest window
+   * asked for after it; one that no longer overlaps (Home, End, a range)
+   * is cancelled. */
+  if (self->cancellable != NULL && self->flight_from < self->to && self->from < self->flight_to) {
+    self->stale = TRUE;
+    return;
+  }
+  self->stale = FALSE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  self->flight_from = self->from;
+  self->flight_to = self->to;
   g_clear_pointer (&self->edges, g_array_unref);
   self->edges = g_array_ref (edges);
   self->bar_unit = unit;
@@ -594,6 +620,7 @@ request_buckets (FcChart *self)
   request->cancellable = g_object_ref (self->cancellable);
   request->edges = g_array_ref (edges);
   request->range = self->range;
+  request->unit = unit;
   request->from = self->from;
   request->to = self->to;
   fc_store_health_buckets_async (self->store, self->data_type,
@@ -769,7 +796,7 @@ bucket_reading (FcChart              *self,
   if (self->kind == FC_CHART_BARS) {
     g_autofree char *sum = NULL;
 
-    switch (self->bar_unit) {
+    switch (self->answer_unit) {
     case FC_CHART_BAR_HOUR: {
       g_autofree char *a = format_time (b->start, _("%a %-d %b %Y %H:%M"));
       g_autofree char *c = format_time (b->end, _("%H:%M"));
@@ -1094,6 +1121,26 @@ draw_time_tick (gint64   t,
   pango_cairo_show_layout (draw->cr, layout);
 }
 
+/* A rectangle from (@x0, @y0) to (@x1, @y1) on whole pixels, at least one
+ * wide and high, kept near @plot: cairo fills pixel-aligned boxes without
+ * its polygon rasterizer, a column of the band or a bar costs a memset. */
+static void
+pixel_rectangle (cairo_t               *cr,
+                 const graphene_rect_t *plot,
+                 double                 x0,
+                 double                 y0,
+                 double                 x1,
+                 double                 y1)
+{
+  double left = plot->origin.x - 2, right = plot->origin.x + plot->size.width + 2;
+
+  x0 = round (CLAMP (x0, left, right));
+  x1 = round (CLAMP (x1, left, right));
+  y0 = round (y0);
+  y1 = round (y1);
+  cairo_rectangle (cr, x0, MIN (y0, y1), MAX (x1 - x0, 1), MAX (fabs (y1 - y0), 1));
+}
+
 static void
 chart_draw (FcChart       *self,
             cairo_t       *cr,
@@ -1186,7 +1233,7 @@ chart_draw (FcChart       *self,
       x1 = X (b->end);
       gap = MIN (2.0, (x1 - x0) * 0.2);
       y = Y (b->sum);
-      cairo_rectangle (cr, x0 + gap / 2, y, MAX (x1 - x0 - gap, 0.5), Y (0) - y);
+      pixel_rectangle (cr, &plot, x0 + gap / 2, y, x1 - gap / 2, Y (0));
     }
     cairo_fill (cr);
   } else if (buckets != NULL) {
@@ -1202,25 +1249,36 @@ chart_draw (FcChart       *self,
         continue;
       x0 = X (b->start);
       x1 = X (b->end);
-      cairo_rectangle (cr, x0, Y (b->max), MAX (x1 - x0, 1), MAX (Y (b->min) - Y (b->max), 1));
+      pixel_rectangle (cr, &plot, x0, Y (b->max), x1, Y (b->min));
     }
     cairo_fill (cr);
 
     /* The line through the averages, across empty columns. */
     set_color (cr, &palette->accent, 1);
     cairo_set_line_width (cr, 2);
-    cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-    for (guint i = 0; i < buckets->len; i++) {
+    /* Round joins only where they show: a dense line's hundreds of joins
+     * would cost more than the rest of the frame. */
+    cairo_set_line_join (cr, n_points <= plot.size.width / 8 ? CAIRO_LINE_JOIN_ROUND
+                                                               : CAIRO_LINE_JOIN_BEVEL);
+    for (guint i = 0, segments = 0; i < buckets->len; i++) {
       const FcHealthBucket *b = &g_array_index (buckets, FcHealthBucket, i);
-      double x;
+      double x, y;
 
       if (!bucket_in (b, self->from, self->to))
         continue;
       x = b->count == 1 ? X (b->last_at) : X (b->start + (b->end - b->start) / 2);
-      if (started)
-        cairo_line_to (cr, x, Y (b->avg));
-      else
-        cairo_move_to (cr, x, Y (b->avg));
+      y = Y (b->avg);
+      if (started) {
+        cairo_line_to (cr, x, y);
+        /* Stroked in runs of 64 segments: cairo rasterizes each stroke as
+         * one polygon, and a run keeps that polygon small. */
+        if (++segments % 64 == 0) {
+          cairo_stroke (cr);
+          cairo_move_to (cr, x, y);
+        }
+      } else {
+        cairo_move_to (cr, x, y);
+      }
       started = TRUE;
     }
     cairo_stroke (cr);
