@@ -569,6 +569,79 @@ test_audit_filters (NtFixture     *fixture,
                    "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.");
 }
 
+static char *
+video_order (FcTestServer *server)
+{
+  sqlite3 *db = nt_open_db (server);
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GString) order = g_string_new ("");
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id FROM workout_videos ORDER BY order_index, id", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (order, "%s%lld", order->len > 0 ? "," : "", sqlite3_column_int64 (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_strdup (order->str);
+}
+
+static void
+test_video_order (NtFixture     *fixture,
+                  gconstpointer  data)
+{
+  FcTestServer *server = fixture->server;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autofree char *order = NULL;
+  g_autofree char *before_text = NULL;
+  g_autofree char *after_text = NULL;
+  g_autoptr(JsonNode) entry = NULL;
+  gint64 workout = nt_create (server, "/api/v1/workouts/workouts/", fixture->token_staff,
+                              "{\"title\":\"Core\",\"duration\":20}");
+  g_autofree char *path = g_strdup_printf (API "workouts/%" G_GINT64_FORMAT "/video-order/", workout);
+  g_autofree char *insert =
+    g_strdup_printf ("INSERT INTO workout_videos (workout_id, title, file, order_index, created_at, updated_at)"
+                     " VALUES (%1$" G_GINT64_FORMAT ", 'a', 'a.mp4', 0, 'T', 'T'),"
+                     " (%1$" G_GINT64_FORMAT ", 'b', 'b.mp4', 1, 'T', 'T'),"
+                     " (%1$" G_GINT64_FORMAT ", 'c', 'c.mp4', 2, 'T', 'T')", workout);
+
+  /* Videos 1, 2, 3 (the upload path needs real media; the order does not). */
+  db_exec (server, insert);
+
+  answer = nt_request (server, "PUT", path, fixture->token_staff, "{\"videos\":[3,1,2]}", 200);
+  order = video_order (server);
+  g_assert_cmpstr (order, ==, "3,1,2");
+  g_assert_cmpuint (json_array_get_length (fc_json_get_array (node_object (answer), "videos")), ==, 3);
+  entry = newest_audit (fixture);
+  g_assert_cmpstr (fc_json_get_string (node_object (entry), "action"), ==, "workout.reorder_videos");
+  before_text = member_text (node_object (entry), "before");
+  after_text = member_text (node_object (entry), "after");
+  g_assert_cmpstr (before_text, ==, "{\"videos\":[1,2,3]}");
+  g_assert_cmpstr (after_text, ==, "{\"videos\":[3,1,2]}");
+
+  /* Every video once, nothing else; a refusal changes nothing. */
+  refused = nt_request (server, "PUT", path, fixture->token_staff, "{\"videos\":[3,1]}", 400);
+  g_assert_cmpstr (first_error (refused, "videos"), ==,
+                   "Video 2 of this workout is missing: name every video once.");
+  g_clear_pointer (&refused, json_node_unref);
+  refused = nt_request (server, "PUT", path, fixture->token_staff, "{\"videos\":[3,1,1]}", 400);
+  g_assert_cmpstr (first_error (refused, "videos"), ==, "Video 1 is named twice.");
+  g_clear_pointer (&refused, json_node_unref);
+  refused = nt_request (server, "PUT", path, fixture->token_staff, "{\"videos\":[3,1,2,99]}", 400);
+  g_assert_cmpstr (first_error (refused, "videos"), ==, "Video 99 is not part of this workout.");
+  g_clear_pointer (&refused, json_node_unref);
+  refused = nt_request (server, "PUT", path, fixture->token_staff, "{\"videos\":[\"3\",1,2]}", 400);
+  g_assert_cmpstr (first_error (refused, "videos"), ==, "Give video ids: positive integers.");
+  nt_expect (server, "PUT", path, fixture->token_staff, "{}", 400);
+  g_clear_pointer (&order, g_free);
+  order = video_order (server);
+  g_assert_cmpstr (order, ==, "3,1,2");
+
+  /* The same order again is no change and no audit row. */
+  nt_expect (server, "PUT", path, fixture->token_staff, "{\"videos\":[3,1,2]}", 200);
+  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -587,6 +660,7 @@ main (int   argc,
   g_test_add ("/admin/users/list", NtFixture, NULL, set_up, test_list, nt_fixture_tear_down);
   g_test_add ("/admin/users/detail", NtFixture, NULL, set_up, test_detail, nt_fixture_tear_down);
   g_test_add ("/admin/audit/filters", NtFixture, NULL, set_up, test_audit_filters, nt_fixture_tear_down);
+  g_test_add ("/admin/workouts/video-order", NtFixture, NULL, set_up, test_video_order, nt_fixture_tear_down);
   status = g_test_run ();
   g_free (mail_path);
   return status;

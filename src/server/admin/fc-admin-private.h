@@ -80,5 +80,6 @@ void        fc_admin_user_patch_cb    (FcServerRequest  *request);
 void        fc_admin_user_reset_cb    (FcServerRequest  *request);
 void        fc_admin_audit_list_cb    (FcServerRequest  *request);
 void        fc_admin_stats_cb         (FcServerRequest  *request);
+void        fc_admin_video_order_cb   (FcServerRequest  *request);
 
 G_END_DECLS

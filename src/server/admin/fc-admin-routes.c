@@ -296,6 +296,7 @@ static const FcRoute admin_routes[] = {
   { "POST", FC_ADMIN_API "users/{id}/password-reset/", FC_AUTH_STAFF, fc_admin_user_reset_cb },
   { "GET", FC_ADMIN_API "audit/", FC_AUTH_STAFF, fc_admin_audit_list_cb },
   { "GET", FC_ADMIN_API "stats/", FC_AUTH_STAFF, fc_admin_stats_cb },
+  { "PUT", FC_ADMIN_API "workouts/{id}/video-order/", FC_AUTH_STAFF, fc_admin_video_order_cb },
 };
 
 const FcRoute *
