@@ -664,6 +664,10 @@ import_job (FcStoreDb       *db,
       counts.unchanged++;
     }
   }
+  /* The engine pushes on outbox-queued: the points go up while the rest
+   * of the file is read. */
+  if (counts.added > 0)
+    fc_store_db_touch (db, FC_STORE_OUTBOX_QUEUED);
   if (counts.added == 0) {
     fc_store_db_rollback (db);
   } else if (!commit_points (db, touched, error)) {

@@ -40,6 +40,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fc-json.h"
+#include "fc-sync-health.h"
 
 #define PERIODIC_INTERVAL_S (5 * 60)
 #define BACKOFF_MAX_S       (5 * 60)
@@ -112,6 +113,9 @@ struct _FcSyncEngine
   guint            counting : 1;
   guint            count_again : 1;
   guint            account_known : 1;  /* fc_sync_engine_skip_next_account() */
+  guint            health_offered : 1; /* the last full run saw "health" */
+
+  gint64           health_goals_pulled;  /* engine clock, 0 = not this session */
 };
 
 G_DEFINE_FINAL_TYPE (FcSyncEngine, fc_sync_engine, G_TYPE_OBJECT)
@@ -1332,6 +1336,63 @@ on_row_sent_cb (GObject      *source,
   }
 }
 
+/* Health, after the outbox (whose rows hold the edits and deletions of
+ * points the server has): the waiting points go up in bulk, and a full
+ * run pulls what changed (src/sync/fc-sync-health.c). Only when the
+ * server offers health: the Django backend is sent nothing. */
+
+static void
+on_health_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  guint uploaded = 0;
+
+  if (!fc_sync_health_finish (result, &uploaded, &error) &&
+      g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND)) {
+    /* The health routes are gone (another server at this address): what
+     * it offers is learned again on the next run. */
+    self->forget_offers = TRUE;
+    self->health_offered = FALSE;
+    g_clear_error (&error);
+  }
+  run->pushed += uploaded;
+  if (error == NULL && (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "health-flags")) &
+                        FC_SYNC_HEALTH_GOALS))
+    self->health_goals_pulled = now_s (self);
+  finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+}
+
+static void
+health_step (GTask *task)
+{
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  FcSyncHealthFlags flags = FC_SYNC_HEALTH_UPLOAD;
+
+  /* A push run knows the sections of the last full run. */
+  if (!run->push_only)
+    self->health_offered = has_section (run, "health");
+  if (!self->health_offered) {
+    finish_run (task, NULL);
+    return;
+  }
+  if (!run->push_only) {
+    flags |= FC_SYNC_HEALTH_PULL;
+    /* Goals change rarely: once a session, then daily or when asked. */
+    if (run->forced || self->health_goals_pulled == 0 ||
+        now_s (self) - self->health_goals_pulled >= FRESH_FOR_S)
+      flags |= FC_SYNC_HEALTH_GOALS;
+  }
+  g_object_set_data (G_OBJECT (task), "health-flags", GUINT_TO_POINTER (flags));
+  fc_sync_health_async (self->client, self->store, flags, g_task_get_cancellable (task),
+                        on_health_done_cb, task);
+}
+
 static void
 on_row_marked_cb (GObject      *source,
                   GAsyncResult *result,
@@ -1352,6 +1413,10 @@ on_row_marked_cb (GObject      *source,
    * we try on our own). None left: the run is over. */
   g_clear_object (&run->row);
   run->row = fc_store_outbox_claim_finish (FC_STORE (source), result, &error);
+  if (run->row == NULL && error == NULL) {
+    health_step (g_steal_pointer (&task));
+    return;
+  }
   if (run->row == NULL) {
     finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
     return;

@@ -442,6 +442,20 @@ sync_test_log_lines (const char *what,
     g_test_message ("%s: %s", what, (char *) lines->pdata[i]);
 }
 
+guint
+sync_test_take_health (GPtrArray *lines)
+{
+  guint taken = 0;
+
+  for (guint i = lines->len; i > 0; i--) {
+    if (strstr (lines->pdata[i - 1], " /api/v1/health/") != NULL) {
+      g_ptr_array_remove_index (lines, i - 1);
+      taken++;
+    }
+  }
+  return taken;
+}
+
 GPtrArray *
 sync_test_background_sync (FcSyncEngine *engine,
                            SyncTestLog  *log,

@@ -95,6 +95,11 @@ GPtrArray    *sync_test_log_take_until      (SyncTestLog   *log,
 guint         sync_test_lines_count         (GPtrArray     *lines,
                                              const char    *needle);
 
+/* Takes the health requests out of @lines (against a server with health
+ * a sync pulls health/data/?since=, and health/goals/ once a session:
+ * tests/sync/test-sync-health.c counts those) and returns how many. */
+guint         sync_test_take_health         (GPtrArray     *lines);
+
 /* Iterates until @engine has not been syncing for @quiet_ms in a row (or
  * @timeout_s passes; then the test fails). */
 void          sync_test_wait_quiet          (FcSyncEngine  *engine,

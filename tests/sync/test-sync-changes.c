@@ -44,6 +44,7 @@ assert_one_changes_request (FcSyncEngine *engine,
   g_autoptr(GPtrArray) lines = sync_test_background_sync (engine, log, what);
 
   g_assert_null (fc_sync_engine_get_last_error (engine));
+  g_assert_cmpuint (sync_test_take_health (lines), <=, 1);
   g_assert_cmpuint (lines->len, ==, 1);
   g_assert_cmpuint (sync_test_lines_count (lines, CHANGES_GET), ==, 1);
   g_assert_cmpuint (sync_test_lines_count (lines, " 200 "), ==, 1);

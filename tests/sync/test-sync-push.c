@@ -139,6 +139,7 @@ test_fresh_for_a_day (void)
    * foods again; and every request with the token. */
   now += (gint64) 3600 * G_USEC_PER_SEC;
   lines = sync_test_background_sync (engine, log, "an hour later");
+  g_assert_cmpuint (sync_test_take_health (lines), <=, 1);
   g_assert_cmpuint (lines->len, ==, 1);
   g_assert_cmpuint (sync_test_lines_count (lines, CHANGES_GET), ==, 1);
   g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 0);
@@ -152,6 +153,8 @@ test_fresh_for_a_day (void)
    * not per day; the feed still carries the foods. */
   now += (gint64) 24 * 3600 * G_USEC_PER_SEC;
   lines = sync_test_background_sync (engine, log, "a day later");
+  /* (and the health goals, daily) */
+  g_assert_cmpuint (sync_test_take_health (lines), <=, 2);
   g_assert_cmpuint (lines->len, ==, 1);
   g_assert_cmpuint (sync_test_lines_count (lines, CHANGES_GET), ==, 1);
   g_clear_pointer (&lines, g_ptr_array_unref);
@@ -165,6 +168,7 @@ test_fresh_for_a_day (void)
   /* The clock set back a year: nothing of the clock's decides. */
   now -= (gint64) 365 * 24 * 3600 * G_USEC_PER_SEC;
   lines = sync_test_background_sync (engine, log, "a year back");
+  g_assert_cmpuint (sync_test_take_health (lines), <=, 1);
   g_assert_cmpuint (lines->len, ==, 1);
   g_clear_pointer (&lines, g_ptr_array_unref);
 
@@ -271,6 +275,7 @@ test_offers_once_per_version (void)
   g_assert_cmpuint (sync_test_lines_count (lines, GENERATE_POST), ==, 0);
   g_assert_cmpuint (sync_test_lines_count (lines, "user=-"), ==, 0);
   g_assert_cmpuint (sync_test_lines_count (lines, " 401 "), ==, 0);
+  g_assert_cmpuint (sync_test_take_health (lines), <=, 2);
   g_assert_cmpuint (lines->len, ==, 1);
   g_clear_pointer (&lines, g_ptr_array_unref);
 
@@ -284,11 +289,13 @@ test_offers_once_per_version (void)
   g_assert_cmpuint (sync_test_lines_count (lines, ROOT_GET), ==, 1);
   g_assert_cmpuint (sync_test_lines_count (lines, GENERATE_POST), ==, 1);
   g_assert_cmpuint (sync_test_lines_count (lines, CHANGES_GET), ==, 1);
+  g_assert_cmpuint (sync_test_take_health (lines), <=, 2);
   g_assert_cmpuint (lines->len, ==, 3);
   /* The API root is the one request that needs no token. */
   g_assert_cmpuint (sync_test_lines_count (lines, "user=-"), ==, 1);
   g_clear_pointer (&lines, g_ptr_array_unref);
   lines = sync_test_background_sync (fc_session_get_sync_engine (third), log, "and then");
+  g_assert_cmpuint (sync_test_take_health (lines), <=, 1);
   g_assert_cmpuint (lines->len, ==, 1);
 }
 
