@@ -644,6 +644,21 @@ scan_png (const char *path,
 }
 
 static void
+save_artifact (GtkWidget  *chart,
+               const char *name,
+               int         width,
+               int         height)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("FITCORE_TEST_ARTIFACTS"), name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fc_chart_save_png (FC_CHART (chart), file, width, height, &error));
+  g_assert_no_error (error);
+  g_test_message ("saved %s", path);
+}
+
+static void
 test_png (void)
 {
   FcStore *store = open_store_with_weights ();
@@ -673,11 +688,26 @@ test_png (void)
   scan_png (empty_path, 320, 200, 0, 320, &hit, &seen, &accent);
   g_assert_cmpuint (accent, ==, 0);
 
+  /* The looks, to look at: light, dark and 360 px narrow, a line and bars. */
   if (g_getenv ("FITCORE_TEST_ARTIFACTS") != NULL) {
-    g_autofree char *keep = g_build_filename (g_getenv ("FITCORE_TEST_ARTIFACTS"), "chart-weight.png", NULL);
-    g_autoptr(GFile) keep_file = g_file_new_for_path (keep);
+    g_autoptr(GArray) steps = g_array_new (FALSE, TRUE, sizeof (FcHealthPoint));
+    GtkWidget *bars;
+    AdwStyleManager *style = adw_style_manager_get_default ();
 
-    g_assert_true (fc_chart_save_png (FC_CHART (chart), keep_file, 640, 320, NULL));
+    for (guint i = 0; i < N_DAYS; i++)
+      add_point (steps, "steps", "count", 4000 + (i * 3571) % 9000, weight_times[i] + 3600 * 10);
+    import (store, steps);
+    bars = new_chart (store, "steps", FC_CHART_BARS, "Steps", "steps");
+    fc_chart_set_goal (FC_CHART (bars), 8000);
+    wait_buckets (FC_CHART (bars));
+    save_artifact (chart, "chart-weight.png", 640, 320);
+    save_artifact (bars, "chart-steps.png", 640, 320);
+    save_artifact (bars, "chart-steps-narrow.png", 360, 240);
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+    save_artifact (chart, "chart-weight-dark.png", 640, 320);
+    save_artifact (bars, "chart-steps-dark.png", 640, 320);
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+    g_assert_finalize_object (bars);
   }
   g_unlink (path);
   g_unlink (empty_path);

@@ -21,6 +21,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -903,22 +904,27 @@ get_palette (FcChart *self,
              Palette *palette)
 {
   GtkStyleContext *context;
-  gboolean dark;
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  gboolean rooted = gtk_widget_get_root (GTK_WIDGET (self)) != NULL;
+
+  /* libadwaita's own colours, for a chart that is in no window (a PNG
+   * export from a page not shown yet) and so has no style of its own. */
+  gdk_rgba_parse (&palette->fg, dark ? "#ffffff" : "rgba(0,0,0,0.8)");
+  gdk_rgba_parse (&palette->accent, dark ? "#78aeed" : "#1c71d8");
+  gdk_rgba_parse (&palette->goal, dark ? "#8ff0a4" : "#1b8553");
+  gdk_rgba_parse (&palette->background, dark ? "#242424" : "#fafafa");
+  if (!rooted)
+    return;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   context = gtk_widget_get_style_context (GTK_WIDGET (self));
   gtk_style_context_get_color (context, &palette->fg);
-  /* Light text means a dark style: the fallbacks follow it. */
-  dark = palette->fg.red + palette->fg.green + palette->fg.blue > 1.5;
-  /* libadwaita's accent_color and success_color are the variants meant
-   * for text and thin lines on the window background, 4.5:1 in both
-   * styles. */
-  if (!gtk_style_context_lookup_color (context, "accent_color", &palette->accent))
-    gdk_rgba_parse (&palette->accent, dark ? "#78aeed" : "#1c71d8");
-  if (!gtk_style_context_lookup_color (context, "success_color", &palette->goal))
-    gdk_rgba_parse (&palette->goal, dark ? "#8ff0a4" : "#1b8553");
-  if (!gtk_style_context_lookup_color (context, "window_bg_color", &palette->background))
-    gdk_rgba_parse (&palette->background, dark ? "#242424" : "#fafafa");
+  /* accent_color and success_color are the variants libadwaita meant for
+   * text and thin lines on the window background, 4.5:1 in both styles;
+   * a theme without them keeps the defaults above. */
+  gtk_style_context_lookup_color (context, "accent_color", &palette->accent);
+  gtk_style_context_lookup_color (context, "success_color", &palette->goal);
+  gtk_style_context_lookup_color (context, "window_bg_color", &palette->background);
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
@@ -959,12 +965,14 @@ compute_plot (FcChart         *self,
               graphene_rect_t *plot)
 {
   int label_width, line_height;
-  double left, bottom;
+  double left, bottom, top;
 
   text_size (self, "000000", &label_width, &line_height);
   left = label_width + 2 * PAD;
   bottom = line_height + PAD;
-  graphene_rect_init (plot, left, PAD, MAX (width - left - PAD, 1), MAX (height - bottom - PAD, 1));
+  /* Room above for half the top value's label. */
+  top = PAD + line_height / 2.0;
+  graphene_rect_init (plot, left, top, MAX (width - left - PAD, 1), MAX (height - bottom - top, 1));
 }
 
 static void
@@ -1186,8 +1194,15 @@ chart_draw (FcChart       *self,
     low = 0;
     high = 1;
   }
-  if (self->kind == FC_CHART_BARS)
+  if (self->kind == FC_CHART_BARS) {
     low = MIN (low, 0);
+  } else if (high > low) {
+    /* A line keeps clear of the plot's edges. */
+    double margin = (high - low) * 0.05;
+
+    low -= margin;
+    high += margin;
+  }
   nice_scale (low, high, MAX ((int) (plot.size.height / 40), 2), &y_low, &y_high, &y_step);
   decimals = y_step >= 1 ? 0 : (int) ceil (-log10 (y_step) - 1e-9);
 
@@ -1207,9 +1222,18 @@ chart_draw (FcChart       *self,
   }
 
   /* Dates: the finest step whose labels do not touch. */
-  text_size (self, "00 Mmm 0000", &label_width, &label_height);
   for (guint i = 0; i < G_N_ELEMENTS (time_steps); i++) {
-    if ((double) time_steps[i].approx / (double) (self->to - self->from) * plot.size.width >= label_width + 12) {
+    double spacing = (double) time_steps[i].approx / (double) (self->to - self->from) * plot.size.width;
+    g_autoptr(GDateTime) widest = NULL;
+    g_autofree char *sample = NULL;
+
+    if (spacing < 24)
+      continue;
+    /* The step's own format on a wide date (two-digit day, late hour). */
+    widest = g_date_time_new_utc (2026, 12, 28, 23, 58, 0);
+    sample = g_date_time_format (widest, time_steps[i].format);
+    text_size (self, sample, &label_width, &label_height);
+    if (spacing >= label_width + 12) {
       step = &time_steps[i];
       break;
     }
