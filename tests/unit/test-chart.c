@@ -544,7 +544,60 @@ test_keyboard (void)
   press_and_expect (chart, "End", local_time (2026, 4, 11, 0, 0) - span, local_time (2026, 4, 11, 0, 0));
   press_and_expect (chart, "Home", local_time (2026, 3, 11, 23, 58), local_time (2026, 3, 11, 23, 58) + span);
 
-  /* The crosshair goes with the focus. */
+  /* A drag of 160 px to the right shows what was 160 px to the left: the
+   * window moves earlier by 160 / (plot width) of its span. */
+  {
+    gint64 before_from, before_to, after_from, after_to, expected;
+    g_autofree char *x0 = NULL, *x1 = NULL, *y = NULL;
+    graphene_point_t middle;
+    double plot_width;
+
+    fc_chart_get_window (FC_CHART (chart), &before_from, &before_to);
+    g_assert_true (gtk_widget_compute_point (chart, window,
+                                             &GRAPHENE_POINT_INIT (gtk_widget_get_width (chart) / 2.f,
+                                                                   gtk_widget_get_height (chart) / 2.f),
+                                             &middle));
+    x0 = g_strdup_printf ("%d", (int) middle.x - 80);
+    x1 = g_strdup_printf ("%d", (int) middle.x + 80);
+    y = g_strdup_printf ("%d", (int) middle.y);
+    xdotool ((const char *[]) { "mousemove", "--window", xid, x0, y, NULL });
+    run_for (50);
+    xdotool ((const char *[]) { "mousedown", "1", NULL });
+    run_for (50);
+    xdotool ((const char *[]) { "mousemove", "--window", xid, y, y, NULL });
+    run_for (50);
+    xdotool ((const char *[]) { "mousemove", "--window", xid, x1, y, NULL });
+    run_for (50);
+    xdotool ((const char *[]) { "mouseup", "1", NULL });
+    run_for (200);
+    fc_chart_get_window (FC_CHART (chart), &after_from, &after_to);
+    /* The plot is the chart less the value labels' margin, so the move is
+     * a little more than 160 px of the whole chart's width. */
+    plot_width = gtk_widget_get_width (chart);
+    expected = (gint64) (160 * (double) (before_to - before_from) / plot_width);
+    g_test_message ("drag: window moved by %" G_GINT64_FORMAT " s, at least %" G_GINT64_FORMAT,
+                    before_from - after_from, expected);
+    g_assert_cmpint (after_to - after_from, ==, before_to - before_from);
+    g_assert_cmpint (before_from - after_from, >=, expected);
+    g_assert_cmpint (before_from - after_from, <=, expected * 3 / 2);
+
+    /* The wheel zooms about the pointer: one notch up, 1/1.25 of the span,
+     * the time under the pointer kept. */
+    xdotool ((const char *[]) { "click", "4", NULL });
+    for (guint i = 0; i < 100; i++) {
+      gint64 from, to;
+
+      fc_chart_get_window (FC_CHART (chart), &from, &to);
+      if (to - from != after_to - after_from)
+        break;
+      run_for (20);
+    }
+    fc_chart_get_window (FC_CHART (chart), &before_from, &before_to);
+    g_assert_cmpint (before_to - before_from, ==, (gint64) llround ((after_to - after_from) * 0.8));
+  }
+
+  /* The crosshair goes with the pointer and the focus. */
+  xdotool ((const char *[]) { "mousemove", "1200", "780", NULL });
   gtk_window_set_focus (GTK_WINDOW (window), NULL);
   run_for (50);
   g_clear_pointer (&reading, g_free);
