@@ -326,7 +326,9 @@ bench_chart (void)
    * machine; wall time on a shared 2-core machine also holds the waits for
    * the other processes, so only the CPU worst is held to the goal. */
   g_assert_cmpfloat (worst_cpu, <=, 16.0);
-  g_assert_cmpuint (answers, >, 0);
+  /* The screen follows the zoom: answers arrive while it runs (a chart
+   * that cancelled each request for the next got one, at the end). */
+  g_assert_cmpuint (answers, >=, 3);
 
   gtk_window_destroy (GTK_WINDOW (big_window));
   gtk_window_destroy (GTK_WINDOW (small_window));
