@@ -659,6 +659,8 @@ dispatch (FcServer        *self,
     return;
   }
 
+  if (write && request->is_staff)
+    fc_admin_set_actor (self->db, request->user_id);
   route->handler (request);
 
   if (write) {
@@ -666,6 +668,8 @@ dispatch (FcServer        *self,
      * transaction for what it writes later. */
     gboolean commit = !request->responded || request->status < 400;
 
+    if (request->is_staff)
+      fc_admin_set_actor (self->db, 0);
     if (!fc_server_db_end (self->db, commit) && commit && request->responded) {
       /* Nothing was written: the success must not go out. */
       g_warning ("%s %s: commit failed; answering 500 instead", method, path);
@@ -673,6 +677,10 @@ dispatch (FcServer        *self,
       fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                                         "A server error occurred.");
     }
+    /* A handler that committed part of its work (fc_server_request_commit())
+     * and then failed rolled the clearing back with the rest. */
+    if (request->is_staff)
+      fc_admin_set_actor (self->db, 0);
   }
 }
 
@@ -955,7 +963,7 @@ on_housekeeping_cb (gpointer user_data)
   fc_server_db_bind_text (changes, 1, changes_cutoff_text);
   fc_server_db_step_done (changes);
   fc_server_db_end (self->db, TRUE);
-  fc_admin_expire_grants (self->db);
+  fc_admin_housekeeping (self->db);
   return G_SOURCE_CONTINUE;
 }
 

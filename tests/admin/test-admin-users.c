@@ -637,9 +637,82 @@ test_video_order (NtFixture     *fixture,
   order = video_order (server);
   g_assert_cmpstr (order, ==, "3,1,2");
 
-  /* The same order again is no change and no audit row. */
+  /* The same order again is no change and no audit row; the three videos
+   * moved are one row, not one each (the workout's creation is the
+   * other). */
   nt_expect (server, "PUT", path, fixture->token_staff, "{\"videos\":[3,1,2]}", 200);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 1);
+  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log WHERE action = 'workout.reorder_videos'"),
+                   ==, 1);
+  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 2);
+}
+
+/* Content changed through the other modules' staff routes is audited by
+ * migration 10's triggers: one row per object changed, with its whole row
+ * before and after, for the staff member; nothing for anyone else's
+ * writes, nor for a staff write that failed. */
+static void
+test_content_audit (NtFixture     *fixture,
+                    gconstpointer  data)
+{
+  FcTestServer *server = fixture->server;
+  g_autoptr(JsonNode) page = NULL;
+  gint64 category, workout, food;
+  g_autofree char *workout_path = NULL;
+  g_autofree char *food_path = NULL;
+  g_autofree char *sql = NULL;
+  JsonArray *results;
+
+  /* Users' own writes are theirs, not the service's content. */
+  nt_create (server, "/api/v1/nutrition/foods/", fixture->token_a,
+             "{\"name\":\"A's oats\",\"calories\":1,\"protein\":1,\"carbohydrates\":1,\"fat\":1,"
+             "\"is_public\":true}");
+  nt_create (server, "/api/v1/nutrition/meals/", fixture->token_a, "{\"name\":\"Lunch\"}");
+  /* Nor is a staff member's private food. */
+  nt_create (server, "/api/v1/nutrition/foods/", fixture->token_staff,
+             "{\"name\":\"S's own\",\"calories\":1,\"protein\":1,\"carbohydrates\":1,\"fat\":1}");
+  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 0);
+
+  category = nt_create (server, "/api/v1/workouts/categories/", fixture->token_staff,
+                        "{\"name\":\"Yoga\",\"slug\":\"yoga\"}");
+  workout = nt_create (server, "/api/v1/workouts/workouts/", fixture->token_staff,
+                       "{\"title\":\"Core\",\"duration\":20}");
+  workout_path = g_strdup_printf ("/api/v1/workouts/workouts/%" G_GINT64_FORMAT "/", workout);
+  nt_expect (server, "PATCH", workout_path, fixture->token_staff, "{\"title\":\"Core 2\"}", 200);
+  /* A refused staff write leaves nothing. */
+  nt_expect (server, "PATCH", workout_path, fixture->token_staff, "{\"difficulty\":\"heroic\"}", 400);
+  nt_expect (server, "POST", "/api/v1/workouts/workouts/", fixture->token_staff, "{}", 400);
+  food = nt_create (server, "/api/v1/nutrition/foods/", fixture->token_staff,
+                    "{\"name\":\"Rice\",\"calories\":130,\"protein\":2.7,\"carbohydrates\":28,"
+                    "\"fat\":0.3,\"is_public\":true}");
+  food_path = g_strdup_printf ("/api/v1/nutrition/foods/%" G_GINT64_FORMAT "/", food);
+  nt_expect (server, "DELETE", workout_path, fixture->token_staff, NULL, 204);
+  nt_expect (server, "DELETE", food_path, fixture->token_staff, NULL, 204);
+
+  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 6);
+  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log WHERE actor_id = 3"), ==, 6);
+  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_actor"), ==, 0);
+  sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = 'workout_category.create'"
+                         " AND object_type = 'workout_category' AND object_id = %" G_GINT64_FORMAT
+                         " AND before IS NULL AND json_extract (after, '$.slug') = 'yoga'", category);
+  g_assert_cmpint (db_int (server, sql), ==, 1);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = 'workout.update' AND object_id = %"
+                         G_GINT64_FORMAT " AND json_extract (before, '$.title') = 'Core'"
+                         " AND json_extract (after, '$.title') = 'Core 2'"
+                         " AND json_extract (after, '$.is_premium') = 0", workout);
+  g_assert_cmpint (db_int (server, sql), ==, 1);
+  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log WHERE action = 'workout.delete'"
+                                   " AND after IS NULL AND json_extract (before, '$.title') = 'Core 2'"), ==, 1);
+  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log WHERE action IN ('food.create', 'food.delete')"
+                                   " AND coalesce (json_extract (after, '$.name'),"
+                                   " json_extract (before, '$.name')) = 'Rice'"), ==, 2);
+
+  /* The API shows them like any other row. */
+  page = nt_request (server, "GET", API "audit/?object_type=workout", fixture->token_staff, NULL, 200);
+  results = fc_json_get_array (node_object (page), "results");
+  g_assert_cmpuint (json_array_get_length (results), ==, 3);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_array_get_object_element (results, 2),
+                                                                 "after")));
 }
 
 int
@@ -661,6 +734,7 @@ main (int   argc,
   g_test_add ("/admin/users/detail", NtFixture, NULL, set_up, test_detail, nt_fixture_tear_down);
   g_test_add ("/admin/audit/filters", NtFixture, NULL, set_up, test_audit_filters, nt_fixture_tear_down);
   g_test_add ("/admin/workouts/video-order", NtFixture, NULL, set_up, test_video_order, nt_fixture_tear_down);
+  g_test_add ("/admin/audit/content", NtFixture, NULL, set_up, test_content_audit, nt_fixture_tear_down);
   status = g_test_run ();
   g_free (mail_path);
   return status;

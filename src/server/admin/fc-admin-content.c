@@ -132,6 +132,9 @@ fc_admin_video_order_cb (FcServerRequest *request)
   JsonObject *answer;
   gboolean changed = FALSE;
 
+  /* One row for the whole order, written below, not one a video from
+   * the content triggers. */
+  fc_admin_set_actor (db, 0);
   sqlite3_bind_int64 (exists, 1, workout_id);
   if (!fc_server_db_step_row (exists)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, NO_WORKOUT);

@@ -237,8 +237,29 @@ fc_admin_note_activity (FcServer *server,
 
 /* Premium grants that ran out. */
 
+void
+fc_admin_set_actor (sqlite3 *db,
+                    gint64   actor_id)
+{
+  g_autoptr(FcServerStmt) stmt = NULL;
+
+  if (actor_id > 0) {
+    stmt = fc_server_db_prepare (db, "INSERT OR REPLACE INTO audit_actor (id, actor_id) VALUES (1, ?)");
+    sqlite3_bind_int64 (stmt, 1, actor_id);
+  } else {
+    g_autoptr(FcServerStmt) check = fc_server_db_prepare (db, "SELECT 1 FROM audit_actor");
+
+    /* Outside a transaction, a DELETE of nothing would still be a write. */
+    if (!fc_server_db_step_row (check))
+      return;
+    stmt = fc_server_db_prepare (db, "DELETE FROM audit_actor");
+  }
+  if (!fc_server_db_step_done (stmt))
+    g_warning ("Cannot set the audit actor: %s", sqlite3_errmsg (db));
+}
+
 guint
-fc_admin_expire_grants (sqlite3 *db)
+fc_admin_housekeeping (sqlite3 *db)
 {
   g_autofree char *now = fc_time_now_iso8601 ();
   g_autoptr(FcServerStmt) select = NULL;
@@ -248,6 +269,7 @@ fc_admin_expire_grants (sqlite3 *db)
 
   if (!fc_server_db_begin (db))
     return 0;
+  fc_admin_set_actor (db, 0);
 
   /* The newest grant or revoke decides; only a grant with an end that has
    * passed, on an account that still has the flag, expires. */

@@ -39,6 +39,58 @@
  * search for a part of an address or a name (three characters or more)
  * reads the index, where LIKE '%...%' read every row, twice (the count
  * and the page): 90 to 200 ms at 100,000 accounts on a loaded machine. */
+/* Content that staff change through the content routes of other modules
+ * (api/v1/workouts/, public foods, meal-plan templates) is audited by
+ * triggers, so no route can forget it: while a staff member's write
+ * request runs, the framework keeps their id in audit_actor (one row,
+ * written and cleared inside the request's transaction), and each trigger
+ * below writes the whole row before and after, as JSON, for that actor.
+ * Without a row (anyone else's request, the demo seed, a migration)
+ * nothing is recorded. */
+#define AUDIT_NOW "strftime ('%Y-%m-%dT%H:%M:%f000Z', 'now')"
+
+#define AUDIT_TRIGGER(name, event, table, when, action, type, id, before, after) \
+  "CREATE TRIGGER audit_" name " AFTER " event " ON " table \
+  "  WHEN EXISTS (SELECT 1 FROM audit_actor)" when " BEGIN" \
+  "  INSERT INTO audit_log (actor_id, actor_email, action, object_type, object_id, before, after," \
+  "    created_at) SELECT a.actor_id, (SELECT email FROM users WHERE id = a.actor_id), '" action "'," \
+  "    '" type "', " id ", " before ", " after ", " AUDIT_NOW " FROM audit_actor a;" \
+  "END;"
+
+/* Insert, update and delete of @table as @type.create/update/delete. */
+#define AUDIT_TABLE(table, type, when_new, when_old, when_both, row) \
+  AUDIT_TRIGGER (table "_insert", "INSERT", table, when_new, type ".create", type, "NEW.id", \
+                 "NULL", row ("NEW")) \
+  AUDIT_TRIGGER (table "_update", "UPDATE", table, when_both, type ".update", type, "NEW.id", \
+                 row ("OLD"), row ("NEW")) \
+  AUDIT_TRIGGER (table "_delete", "DELETE", table, when_old, type ".delete", type, "OLD.id", \
+                 row ("OLD"), "NULL")
+
+#define WORKOUT_ROW(r) \
+  "json_object ('title', " r ".title, 'description', " r ".description, 'duration', " r ".duration," \
+  " 'difficulty', " r ".difficulty, 'category', " r ".category_id," \
+  " 'goals', CASE WHEN json_valid (" r ".goals) THEN json (" r ".goals) ELSE " r ".goals END," \
+  " 'is_premium', json (CASE WHEN " r ".is_premium THEN 'true' ELSE 'false' END)," \
+  " 'thumbnail', " r ".thumbnail)"
+#define CATEGORY_ROW(r) \
+  "json_object ('name', " r ".name, 'slug', " r ".slug, 'description', " r ".description)"
+#define VIDEO_ROW(r) \
+  "json_object ('workout', " r ".workout_id, 'title', " r ".title, 'description', " r ".description," \
+  " 'file', " r ".file, 'thumbnail', " r ".thumbnail, 'duration', " r ".duration," \
+  " 'order_index', " r ".order_index," \
+  " 'is_free', json (CASE WHEN " r ".is_free THEN 'true' ELSE 'false' END))"
+#define FOOD_ROW(r) \
+  "json_object ('name', " r ".name, 'description', " r ".description, 'serving_quantity', " \
+  r ".serving_quantity, 'serving_unit', " r ".serving_unit, 'calories', " r ".calories," \
+  " 'protein', " r ".protein, 'carbohydrates', " r ".carbohydrates, 'fat', " r ".fat," \
+  " 'food_category', " r ".food_category," \
+  " 'is_public', json (CASE WHEN " r ".is_public THEN 'true' ELSE 'false' END))"
+#define TEMPLATE_ROW(r) \
+  "json_object ('name', " r ".name, 'description', " r ".description, 'goal', " r ".goal," \
+  " 'duration_days', " r ".duration_days," \
+  " 'is_template', json (CASE WHEN " r ".is_template THEN 'true' ELSE 'false' END)," \
+  " 'is_active', json (CASE WHEN " r ".is_active THEN 'true' ELSE 'false' END))"
+
 const char fc_admin_schema_migration_10[] =
   "CREATE TABLE audit_log ("
   "  id          INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -110,4 +162,18 @@ const char fc_admin_schema_migration_10[] =
   "CREATE INDEX workout_progress_completed ON workout_progress (completed_at);"
   "CREATE INDEX workout_progress_started ON workout_progress (created_at);"
   "CREATE INDEX workout_progress_watched ON workout_progress (updated_at);"
-  "CREATE INDEX meal_plans_generated ON meal_plans (is_ai_generated, created_at);";
+  "CREATE INDEX meal_plans_generated ON meal_plans (is_ai_generated, created_at);"
+
+  "CREATE TABLE audit_actor ("
+  "  id       INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  actor_id INTEGER NOT NULL"
+  ");"
+  AUDIT_TABLE ("workouts", "workout", "", "", "", WORKOUT_ROW)
+  AUDIT_TABLE ("workout_categories", "workout_category", "", "", "", CATEGORY_ROW)
+  AUDIT_TABLE ("workout_videos", "workout_video", "", "", "", VIDEO_ROW)
+  /* Only public foods and templates: a staff member's own private food or
+   * plan is theirs, not the service's content. */
+  AUDIT_TABLE ("foods", "food", " AND NEW.is_public", " AND OLD.is_public",
+               " AND (OLD.is_public OR NEW.is_public)", FOOD_ROW)
+  AUDIT_TABLE ("meal_plans", "meal_plan_template", " AND NEW.is_template", " AND OLD.is_template",
+               " AND (OLD.is_template OR NEW.is_template)", TEMPLATE_ROW);

@@ -26,8 +26,16 @@ void           fc_admin_note_activity   (FcServer *server,
                                          gint64    user_id);
 
 /* Clears has_premium of the accounts whose newest staff grant has ended,
- * each with an audit row by the server itself; for the housekeeping, in a
- * transaction of its own. Returns how many accounts lost premium. */
-guint          fc_admin_expire_grants   (sqlite3  *db);
+ * each with an audit row by the server itself, and forgets an actor a
+ * crash left behind (below); for the housekeeping, in a transaction of
+ * its own. Returns how many accounts lost premium. */
+guint          fc_admin_housekeeping    (sqlite3  *db);
+
+/* The staff member whose write request runs now (0: none), for the audit
+ * triggers of content tables (migration 10). The framework sets it after
+ * opening a staff write request's transaction and clears it before the
+ * end, so it commits or rolls back with the request. */
+void           fc_admin_set_actor       (sqlite3  *db,
+                                         gint64    actor_id);
 
 G_END_DECLS
