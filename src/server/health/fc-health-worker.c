@@ -9,6 +9,11 @@
  * own to the same database file, in one transaction: WAL lets the main
  * connection go on reading meanwhile; a write on it waits for the worker's
  * commit (SQLite's busy timeout) instead of the whole loop waiting.
+ *
+ * Each worker thread keeps its connections (one read-only, one to write)
+ * from job to job: opening one per job parsed the whole schema again and
+ * started with an empty page cache, which was a third of the time of a
+ * year of metrics by day.
  */
 
 #define G_LOG_DOMAIN "fc-health"
@@ -53,6 +58,56 @@ exec (sqlite3    *db,
   return FALSE;
 }
 
+typedef struct {
+  char    *path;
+  sqlite3 *db;
+} WorkerDb;
+
+static void
+worker_db_free (gpointer data)
+{
+  WorkerDb *cached = data;
+
+  sqlite3_close_v2 (cached->db);
+  g_free (cached->path);
+  g_free (cached);
+}
+
+/* This thread's connections to read and to write; closed when it exits. */
+static GPrivate worker_dbs[2] = {
+  G_PRIVATE_INIT (worker_db_free),
+  G_PRIVATE_INIT (worker_db_free),
+};
+
+/* This thread's connection to @path, opened on first use; NULL if it
+ * cannot be opened. */
+static sqlite3 *
+worker_db (const char *path,
+           gboolean    write)
+{
+  WorkerDb *cached = g_private_get (&worker_dbs[write]);
+  int flags = (write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
+  sqlite3 *db = NULL;
+
+  if (cached != NULL && g_str_equal (cached->path, path))
+    return cached->db;
+  if (sqlite3_open_v2 (path, &db, flags, NULL) != SQLITE_OK) {
+    g_warning ("Cannot open %s on a worker: %s", path, sqlite3_errmsg (db));
+    sqlite3_close_v2 (db);
+    return NULL;
+  }
+  sqlite3_busy_timeout (db, WORKER_BUSY_TIMEOUT_MS);
+  if (!exec (db, "PRAGMA foreign_keys = ON")) {
+    sqlite3_close_v2 (db);
+    return NULL;
+  }
+  cached = g_new0 (WorkerDb, 1);
+  cached->path = g_strdup (path);
+  cached->db = db;
+  g_private_replace (&worker_dbs[write], cached);
+  return db;
+}
+
 /* On a thread of the pool; the task returns to the main context. */
 static void
 job_run (gpointer data,
@@ -61,7 +116,6 @@ job_run (gpointer data,
   GTask *task = data;
   Job *job = g_task_get_task_data (task);
   sqlite3 *db = NULL;
-  int flags = (job->write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
 
   job->status = SOUP_STATUS_OK;
   if (job->prepare != NULL && (job->answer = job->prepare (job->data, &job->status)) != NULL) {
@@ -69,28 +123,26 @@ job_run (gpointer data,
     g_object_unref (task);
     return;
   }
-  if (sqlite3_open_v2 (job->path, &db, flags, NULL) != SQLITE_OK) {
-    g_warning ("Cannot open %s on a worker: %s", job->path, sqlite3_errmsg (db));
+  if ((db = worker_db (job->path, job->write)) == NULL) {
     job->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  } else if (!exec (db, job->write ? "BEGIN IMMEDIATE" : "BEGIN")) {
+    job->status = SOUP_STATUS_SERVICE_UNAVAILABLE;
   } else {
-    sqlite3_busy_timeout (db, WORKER_BUSY_TIMEOUT_MS);
-    if (!exec (db, "PRAGMA foreign_keys = ON") ||
-        !exec (db, job->write ? "BEGIN IMMEDIATE" : "BEGIN")) {
-      job->status = SOUP_STATUS_SERVICE_UNAVAILABLE;
-    } else {
-      gboolean commit;
+    gboolean commit;
 
-      job->answer = job->work (db, job->data, &job->status);
-      commit = job->answer != NULL && job->status < 400;
-      if (!exec (db, commit ? "COMMIT" : "ROLLBACK") && commit) {
-        exec (db, "ROLLBACK");
-        g_clear_pointer (&job->answer, json_node_unref);
-      }
-      if (job->answer == NULL && job->status < 500)
-        job->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+    job->answer = job->work (db, job->data, &job->status);
+    commit = job->answer != NULL && job->status < 400;
+    if (!exec (db, commit ? "COMMIT" : "ROLLBACK") && commit) {
+      exec (db, "ROLLBACK");
+      g_clear_pointer (&job->answer, json_node_unref);
     }
+    if (job->answer == NULL && job->status < 500)
+      job->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
   }
-  sqlite3_close_v2 (db);
+  /* A connection left inside a transaction (a ROLLBACK that failed) would
+   * hold the next job's: the next job opens a fresh one. */
+  if (db != NULL && !sqlite3_get_autocommit (db))
+    g_private_replace (&worker_dbs[job->write], NULL);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
@@ -100,8 +152,10 @@ job_pool (void)
 {
   static GThreadPool *pool;
 
+  /* Exclusive: the threads live as long as the server, and so do their
+   * connections (a shared pool's idle threads end after 15 seconds). */
   if (g_once_init_enter (&pool)) {
-    GThreadPool *created = g_thread_pool_new (job_run, NULL, WORKERS, FALSE, NULL);
+    GThreadPool *created = g_thread_pool_new (job_run, NULL, WORKERS, TRUE, NULL);
 
     g_once_init_leave (&pool, created);
   }
