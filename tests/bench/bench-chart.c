@@ -326,8 +326,10 @@ bench_chart (void)
    * machine; wall time on a shared 2-core machine also holds the waits for
    * the other processes, so only the CPU worst is held to the goal. */
   g_assert_cmpfloat (worst_cpu, <=, 16.0);
-  /* The screen follows the zoom: answers arrive while it runs (a chart
-   * that cancelled each request for the next got one, at the end). */
+  /* The screen follows the zoom: answers arrive while it runs, not only
+   * once it stops (a frame that held the main loop past the 30 ms between
+   * requests, as the first drawing did at 20-90 ms a frame on this loaded
+   * machine, let one through in 30 ticks). */
   g_assert_cmpuint (answers, >=, 3);
 
   gtk_window_destroy (GTK_WINDOW (big_window));
