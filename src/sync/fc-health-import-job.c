@@ -495,10 +495,13 @@ feeder_main (gpointer data)
 
   g_main_context_pop_thread_default (context);
 
+  /* The last message takes this thread's reference: the job must be
+   * disposed of on the main context, never here */
   message = g_new0 (Message, 1);
   message->type = MESSAGE_DONE;
   message->error = g_steal_pointer (&error);
-  post (self, message);
+  message->self = g_steal_pointer (&self);
+  g_main_context_invoke (message->self->main_context, message_cb, message);
   return NULL;
 }
 

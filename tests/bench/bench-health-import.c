@@ -18,9 +18,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 
 #include "fc-health-import.h"
+#include "health-bench-util.h"
 #include "sync-bench-seed.h"
 
 #define N_RECORDS 1000000
@@ -33,16 +33,6 @@ typedef struct {
   FcHealthImportProgress  progress;
   GError                 *error;
 } Run;
-
-static double
-cpu_seconds (int who)
-{
-  struct rusage usage;
-
-  getrusage (who, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
-         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
 
 static void
 batch_cb (GArray                       *points,
@@ -80,12 +70,12 @@ import (const char *path,
   run.loop = g_main_loop_new (NULL, FALSE);
   sync_bench_reset_peak_rss ();
   before_rss = sync_bench_rss_mib ();
-  cpu = cpu_seconds (RUSAGE_SELF);
+  cpu = health_bench_cpu_seconds (RUSAGE_SELF);
   start = g_get_monotonic_time ();
   fc_health_import_async (file, 0, batch_cb, &run, NULL, NULL, done_cb, &run);
   g_main_loop_run (run.loop);
   *out_wall = (g_get_monotonic_time () - start) / 1e6;
-  *out_cpu = cpu_seconds (RUSAGE_SELF) - cpu;
+  *out_cpu = health_bench_cpu_seconds (RUSAGE_SELF) - cpu;
   *out_rss_growth = sync_bench_peak_rss_mib () - before_rss;
 
   g_assert_no_error (run.error);
@@ -99,51 +89,22 @@ import (const char *path,
 }
 
 static void
-xmllint (const char *path,
-         double     *out_wall,
-         double     *out_cpu)
-{
-  const char *argv[] = { XMLLINT, "--stream", "--noout", path, NULL };
-  g_autoptr(GError) error = NULL;
-  double cpu = cpu_seconds (RUSAGE_CHILDREN);
-  gint64 start = g_get_monotonic_time ();
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
-                &error);
-  g_assert_no_error (error);
-  g_spawn_check_wait_status (status, &error);
-  g_assert_no_error (error);
-  *out_wall = (g_get_monotonic_time () - start) / 1e6;
-  *out_cpu = cpu_seconds (RUSAGE_CHILDREN) - cpu;
-  g_test_message ("xmllint --stream --noout: %.2f s wall, %.2f s CPU", *out_wall, *out_cpu);
-}
-
-static void
 test_import (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("bench-health-import-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "export.xml", NULL);
-  g_autofree char *records = g_strdup_printf ("%d", N_RECORDS);
-  const char *argv[] = { "python3", GEN_SCRIPT, "--seed", "7", "--records", records, path, NULL };
-  g_autoptr(GError) error = NULL;
   double lint_wall = G_MAXDOUBLE, lint_cpu = G_MAXDOUBLE, imp_wall = G_MAXDOUBLE;
   double imp_cpu = G_MAXDOUBLE, growth = 0;
-  int status = 0;
   GStatBuf st;
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
-                &error);
-  g_assert_no_error (error);
-  g_spawn_check_wait_status (status, &error);
-  g_assert_no_error (error);
+  health_bench_generate (path, N_RECORDS);
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_test_message ("export.xml: %d records, %.0f MiB", N_RECORDS, st.st_size / 1048576.0);
 
   for (guint i = 0; i < N_ROUNDS; i++) {
     double wall, cpu, rss;
 
-    xmllint (path, &wall, &cpu);
+    health_bench_xmllint (path, &wall, &cpu);
     lint_wall = MIN (lint_wall, wall);
     lint_cpu = MIN (lint_cpu, cpu);
     import (path, &wall, &cpu, &rss);

@@ -283,8 +283,11 @@ test_apple (void)
   stored = store_counts (store, &in_store);
   g_assert_cmpuint (in_store, ==, total);
 
-  g_clear_object (&job);
-  g_clear_object (&again);
+  /* Finished means let go of, here: the job's last reference was the
+   * feeder thread's, now and then, which disposed of it (and unreffed the
+   * store) on that thread */
+  g_assert_finalize_object (g_steal_pointer (&job));
+  g_assert_finalize_object (g_steal_pointer (&again));
   st_close (g_steal_pointer (&store));
 }
 
