@@ -26,13 +26,17 @@
 #include "fc-store-health.h"
 #include "fc-store-private.h"
 
-/* Seconds per block at each rollup level; each divides the next. */
+/* Seconds per block at each rollup level; each divides the next, by 3 to
+ * 6, so that a range's ragged ends take at most a few blocks per level:
+ * a bucket reads about as many rows whatever the density of its points. */
 static const gint64 level_seconds[] = {
   300,            /* 5 minutes */
+  1200,
   3600,           /* an hour */
-  6 * 3600,
+  4 * 3600,
   86400,          /* a day (UTC) */
-  8 * 86400,
+  4 * 86400,
+  16 * 86400,
   64 * 86400,
 };
 #define N_LEVELS G_N_ELEMENTS (level_seconds)
@@ -209,55 +213,10 @@ acc_level (FcStoreDb   *db,
   return rc == SQLITE_DONE;
 }
 
-/* [@from_s, @to_s), both multiples of level_seconds[@level]: the blocks of
- * the next level up that fit, and this level's at the two ends. */
-static gboolean
-acc_aligned (FcStoreDb   *db,
-             const char  *type,
-             guint        level,
-             gint64       from_s,
-             gint64       to_s,
-             Acc         *acc,
-             GError     **error)
-{
-  gint64 up, inner_from, inner_to;
-
-  if (from_s >= to_s)
-    return TRUE;
-  if (level + 1 >= N_LEVELS)
-    return acc_level (db, type, level, from_s, to_s, acc, error);
-
-  up = level_seconds[level + 1];
-  inner_from = ceil_to (from_s, up);
-  inner_to = floor_to (to_s, up);
-  if (inner_from >= inner_to)
-    return acc_level (db, type, level, from_s, to_s, acc, error);
-  return acc_level (db, type, level, from_s, inner_from, acc, error) &&
-         acc_aligned (db, type, level + 1, inner_from, inner_to, acc, error) &&
-         acc_level (db, type, level, inner_to, to_s, acc, error);
-}
-
-/* Any [@from_s, @to_s): raw points only in the partial 5-minute blocks at
- * its ends. */
-static gboolean
-acc_bucket (FcStoreDb   *db,
-            const char  *type,
-            gint64       from_s,
-            gint64       to_s,
-            Acc         *acc,
-            GError     **error)
-{
-  gint64 inner_from = ceil_to (from_s, level_seconds[0]);
-  gint64 inner_to = floor_to (to_s, level_seconds[0]);
-
-  if (inner_from >= inner_to)
-    return acc_raw (db, type, from_s * USEC, to_s * USEC, acc, error);
-  return acc_raw (db, type, from_s * USEC, inner_from * USEC, acc, error) &&
-         acc_aligned (db, type, 0, inner_from, inner_to, acc, error) &&
-         acc_raw (db, type, inner_to * USEC, to_s * USEC, acc, error);
-}
-
 /* ---- Keeping the rollups ---- */
+
+static void cache_drop (FcStoreDb  *db,
+                        const char *type);
 
 typedef struct {
   const char *type;   /* interned */
@@ -359,6 +318,9 @@ flush_rollups (FcStoreDb   *db,
     g_hash_table_iter_init (&iter, current);
     while (g_hash_table_iter_next (&iter, (gpointer *) &block, NULL)) {
       Acc acc = { 0 };
+
+      if (level == 0)
+        cache_drop (db, block->type);
       gint64 end = block->start + level_seconds[level];
 
       if (level == 0 ? !acc_raw (db, block->type, block->start * USEC, end * USEC, &acc, error)
@@ -380,6 +342,7 @@ static gboolean
 rebuild_rollups (FcStoreDb  *db,
                  GError    **error)
 {
+  cache_drop (db, NULL);
   if (!fc_store_db_exec (db, "DELETE FROM health_rollups", error))
     return FALSE;
   /* Level 0 in C (the last point of a block, sleep's stages); the levels
@@ -945,6 +908,326 @@ list_job (FcStoreDb       *db,
   return TRUE;
 }
 
+/* ---- Buckets ----
+ *
+ * A bucket [a, b) is the raw points of the partial 5-minute blocks at its
+ * ends and, in between, the blocks of the coarsest levels that fit
+ * (pieces_bucket()). All the buckets of a call read their raw points in
+ * one statement: for each edge not on the 5-minute grid, the block around
+ * it (shared by the buckets on both sides), each point going to the
+ * bucket that holds it. Edges on the grid (local midnights and hours in
+ * every zone in use, whose offsets are whole quarters of an hour) read no
+ * raw point at all. The rollup pieces come from an in-memory copy of the
+ * charted type's rollups (a call of CACHE_MIN_BUCKETS buckets or more
+ * builds it; any change of a point of that type drops it), or for a few
+ * buckets from SQL, one statement for all the pieces. */
+
+#define CACHE_MIN_BUCKETS 32
+
+/* One rollup row. */
+typedef struct {
+  gint64 start;
+  Acc    acc;
+} Rollup;
+
+typedef struct {
+  const char *type;                /* interned */
+  GArray     *levels[N_LEVELS];    /* of Rollup, by start */
+} HealthCache;
+
+void
+fc_store_health_cache_free (gpointer data)
+{
+  HealthCache *cache = data;
+
+  if (cache == NULL)
+    return;
+  for (guint i = 0; i < N_LEVELS; i++)
+    g_clear_pointer (&cache->levels[i], g_array_unref);
+  g_free (cache);
+}
+
+static void
+cache_drop (FcStoreDb  *db,
+            const char *type)
+{
+  HealthCache *cache = db->health_cache;
+
+  if (cache != NULL && (type == NULL || cache->type == g_intern_string (type)))
+    g_clear_pointer (&db->health_cache, fc_store_health_cache_free);
+}
+
+static HealthCache *
+cache_get (FcStoreDb   *db,
+           const char  *type,
+           gboolean     build,
+           GError     **error)
+{
+  HealthCache *cache = db->health_cache;
+  sqlite3_stmt *stmt;
+
+  if (cache != NULL && cache->type == g_intern_string (type))
+    return cache;
+  if (!build)
+    return NULL;
+  cache_drop (db, NULL);
+  cache = g_new0 (HealthCache, 1);
+  cache->type = g_intern_string (type);
+  stmt = fc_store_db_stmt (db,
+                           "SELECT start, count, min, max, sum, last, last_at FROM health_rollups "
+                           "WHERE data_type = ?1 AND level = ?2 ORDER BY start",
+                           error);
+  if (stmt == NULL) {
+    fc_store_health_cache_free (cache);
+    return NULL;
+  }
+  for (guint level = 0; level < N_LEVELS; level++) {
+    int rc;
+
+    cache->levels[level] = g_array_new (FALSE, FALSE, sizeof (Rollup));
+    sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_int (stmt, 2, level);
+    while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW) {
+      Rollup row = {
+        .start = sqlite3_column_int64 (stmt, 0),
+        .acc = {
+          .count = sqlite3_column_int64 (stmt, 1),
+          .min = sqlite3_column_double (stmt, 2),
+          .max = sqlite3_column_double (stmt, 3),
+          .sum = sqlite3_column_double (stmt, 4),
+          .last = sqlite3_column_double (stmt, 5),
+          .last_at = sqlite3_column_int64 (stmt, 6),
+        },
+      };
+
+      g_array_append_val (cache->levels[level], row);
+    }
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE) {
+      fc_store_health_cache_free (cache);
+      return NULL;
+    }
+  }
+  db->health_cache = cache;
+  return cache;
+}
+
+/* The cached rows of @level starting in [@from_s, @to_s). A call's
+ * pieces of one level come in time order, so the search starts where the
+ * last one ended (@hint) and gallops: a step or two in memory already
+ * read, rather than a binary search of the whole level per piece. */
+static void
+cache_range (HealthCache *cache,
+             guint        level,
+             gint64       from_s,
+             gint64       to_s,
+             Acc         *acc,
+             guint       *hint)
+{
+  GArray *rows = cache->levels[level];
+  const Rollup *row = (const Rollup *) rows->data;
+  guint lo = MIN (*hint, rows->len), hi = lo, step = 1, i;
+
+  if (lo > 0 && row[lo - 1].start >= from_s)
+    lo = hi = 0;
+  while (hi < rows->len && row[hi].start < from_s) {
+    lo = hi + 1;
+    hi = lo + step;
+    step *= 2;
+  }
+  hi = MIN (hi, rows->len);
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+
+    if (row[mid].start < from_s)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (i = lo; i < rows->len && row[i].start < to_s; i++)
+    acc_merge (acc, &row[i].acc);
+  *hint = i;
+}
+
+/* Where a bucket's rollup pieces go: the cache, or a JSON array of
+ * [bucket, level, from_s, to_s] for json_each(). */
+typedef struct {
+  HealthCache *cache;
+  Acc         *accs;
+  GString     *json;
+  guint        hints[N_LEVELS];
+} Pieces;
+
+static void
+piece_level (Pieces *pieces,
+             guint   bucket,
+             guint   level,
+             gint64  from_s,
+             gint64  to_s)
+{
+  if (from_s >= to_s)
+    return;
+  if (pieces->cache != NULL) {
+    cache_range (pieces->cache, level, from_s, to_s, &pieces->accs[bucket],
+                 &pieces->hints[level]);
+    return;
+  }
+  g_string_append_printf (pieces->json, "%s[%u,%u,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]",
+                          pieces->json->len > 1 ? "," : "", bucket, level, from_s, to_s);
+}
+
+/* [@from_s, @to_s), both multiples of level_seconds[@level]: the blocks of
+ * the next level up that fit, and this level's at the two ends. */
+static void
+pieces_aligned (Pieces *pieces,
+                guint   bucket,
+                guint   level,
+                gint64  from_s,
+                gint64  to_s)
+{
+  gint64 up, inner_from, inner_to;
+
+  if (from_s >= to_s)
+    return;
+  if (level + 1 >= N_LEVELS) {
+    piece_level (pieces, bucket, level, from_s, to_s);
+    return;
+  }
+  up = level_seconds[level + 1];
+  inner_from = ceil_to (from_s, up);
+  inner_to = floor_to (to_s, up);
+  if (inner_from >= inner_to) {
+    piece_level (pieces, bucket, level, from_s, to_s);
+    return;
+  }
+  piece_level (pieces, bucket, level, from_s, inner_from);
+  pieces_aligned (pieces, bucket, level + 1, inner_from, inner_to);
+  piece_level (pieces, bucket, level, inner_to, to_s);
+}
+
+/* The rollup pieces of [@from_s, @to_s): its whole 5-minute blocks. */
+static void
+pieces_bucket (Pieces *pieces,
+               guint   bucket,
+               gint64  from_s,
+               gint64  to_s)
+{
+  pieces_aligned (pieces, bucket, 0, ceil_to (from_s, level_seconds[0]),
+                  floor_to (to_s, level_seconds[0]));
+}
+
+static gboolean
+rollups_from_sql (FcStoreDb    *db,
+                  const char   *type,
+                  GString      *json,
+                  Acc          *accs,
+                  guint         n,
+                  GError      **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (json->len <= 2)
+    return TRUE;
+  stmt = fc_store_db_stmt (db,
+                           "SELECT j.value ->> 0, r.count, r.min, r.max, r.sum, r.last, "
+                           "r.last_at FROM json_each(?2) AS j CROSS JOIN health_rollups AS r "
+                           "WHERE r.data_type = ?1 AND r.level = j.value ->> 1 "
+                           "AND r.start >= j.value ->> 2 AND r.start < j.value ->> 3",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, json->str, json->len, SQLITE_STATIC);
+  while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW) {
+    gint64 index = sqlite3_column_int64 (stmt, 0);
+    Acc row = {
+      .count = sqlite3_column_int64 (stmt, 1),
+      .min = sqlite3_column_double (stmt, 2),
+      .max = sqlite3_column_double (stmt, 3),
+      .sum = sqlite3_column_double (stmt, 4),
+      .last = sqlite3_column_double (stmt, 5),
+      .last_at = sqlite3_column_int64 (stmt, 6),
+    };
+
+    if (index >= 0 && index < n)
+      acc_merge (&accs[index], &row);
+  }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
+/* The raw points of the 5-minute blocks around the edges off that grid
+ * (merged where they meet), each to the bucket that holds it. */
+static gboolean
+raw_edges (FcStoreDb    *db,
+           const char   *type,
+           GArray       *edges,
+           Acc          *accs,
+           GError      **error)
+{
+  g_autoptr(GString) json = g_string_new ("[");
+  const gint64 *e = (const gint64 *) edges->data;
+  guint n = edges->len;
+  gint64 open_from = 0, open_to = 0;
+  gboolean open = FALSE;
+  sqlite3_stmt *stmt;
+  guint bucket = 0;
+  int rc;
+
+  for (guint i = 0; i <= n; i++) {
+    gint64 from = 0, to = 0;
+
+    if (i < n) {
+      from = MAX (floor_to (e[i], level_seconds[0]), e[0]);
+      to = MIN (ceil_to (e[i], level_seconds[0]), e[n - 1]);
+    }
+    if (open && (i == n || from > open_to)) {
+      g_string_append_printf (json, "%s[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]",
+                              json->len > 1 ? "," : "", open_from * USEC, open_to * USEC);
+      open = FALSE;
+    }
+    if (i == n || from >= to)
+      continue;
+    if (open) {
+      open_to = MAX (open_to, to);
+    } else {
+      open = TRUE;
+      open_from = from;
+      open_to = to;
+    }
+  }
+  g_string_append_c (json, ']');
+  if (json->len <= 2)
+    return TRUE;
+
+  stmt = fc_store_db_stmt (db,
+                           "SELECT p.recorded_at, p.value, p.stage, p.id "
+                           "FROM json_each(?2) AS j CROSS JOIN health_points AS p "
+                           "INDEXED BY health_points_time WHERE p.data_type = ?1 "
+                           "AND p.recorded_at >= j.value ->> 0 AND p.recorded_at < j.value ->> 1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, json->str, json->len, SQLITE_STATIC);
+  /* The rows come in time order: the bucket only moves forward. */
+  while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW) {
+    gint64 at = sqlite3_column_int64 (stmt, 0);
+
+    if (!is_counted (fc_store_column_text (stmt, 2)))
+      continue;
+    while (bucket + 2 < n && at >= e[bucket + 1] * USEC)
+      bucket++;
+    if (at < e[bucket] * USEC || at >= e[bucket + 1] * USEC)
+      continue;
+    acc_add_point (&accs[bucket], sqlite3_column_double (stmt, 1), at,
+                   sqlite3_column_int64 (stmt, 3));
+  }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
 static gboolean
 buckets_job (FcStoreDb       *db,
              gpointer         data,
@@ -954,27 +1237,47 @@ buckets_job (FcStoreDb       *db,
 {
   FcStoreArgs *args = data;
   GArray *edges = args->ids;
-  g_autoptr(GArray) buckets = g_array_sized_new (FALSE, TRUE, sizeof (FcHealthBucket),
-                                                 edges->len > 0 ? edges->len - 1 : 0);
+  guint n = edges->len > 0 ? edges->len - 1 : 0;
+  g_autoptr(GArray) buckets = g_array_sized_new (FALSE, TRUE, sizeof (FcHealthBucket), n);
+  g_autofree Acc *accs = g_new0 (Acc, MAX (n, 1));
+  g_autoptr(GString) json = g_string_new ("[");
+  g_autoptr(GError) local_error = NULL;
+  Pieces pieces = { NULL, accs, json, { 0 } };
 
-  for (guint i = 0; i + 1 < edges->len; i++) {
-    FcHealthBucket bucket = { 0 };
-    Acc acc = { 0 };
+  if (n == 0) {
+    *result = g_steal_pointer (&buckets);
+    *result_free = (GDestroyNotify) g_array_unref;
+    return TRUE;
+  }
+  pieces.cache = cache_get (db, args->text, n >= CACHE_MIN_BUCKETS, &local_error);
+  if (local_error != NULL) {
+    g_propagate_error (error, g_steal_pointer (&local_error));
+    return FALSE;
+  }
+  if (!raw_edges (db, args->text, edges, accs, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    pieces_bucket (&pieces, i, g_array_index (edges, gint64, i),
+                   g_array_index (edges, gint64, i + 1));
+  g_string_append_c (json, ']');
+  if (pieces.cache == NULL && !rollups_from_sql (db, args->text, json, accs, n, error))
+    return FALSE;
 
-    bucket.start = g_array_index (edges, gint64, i);
-    bucket.end = g_array_index (edges, gint64, i + 1);
-    if (!acc_bucket (db, args->text, bucket.start, bucket.end, &acc, error))
-      return FALSE;
-    if (acc.count > 0) {
-      bucket.count = acc.count;
-      bucket.min = acc.min;
-      bucket.max = acc.max;
-      bucket.sum = acc.sum;
-      bucket.avg = acc.sum / acc.count;
-      bucket.last = acc.last;
-      bucket.last_at = floor_div (acc.last_at, USEC);
-    }
-    g_array_append_val (buckets, bucket);
+  g_array_set_size (buckets, n);
+  for (guint i = 0; i < n; i++) {
+    FcHealthBucket *bucket = &g_array_index (buckets, FcHealthBucket, i);
+
+    bucket->start = g_array_index (edges, gint64, i);
+    bucket->end = g_array_index (edges, gint64, i + 1);
+    if (accs[i].count == 0)
+      continue;
+    bucket->count = accs[i].count;
+    bucket->min = accs[i].min;
+    bucket->max = accs[i].max;
+    bucket->sum = accs[i].sum;
+    bucket->avg = accs[i].sum / accs[i].count;
+    bucket->last = accs[i].last;
+    bucket->last_at = floor_div (accs[i].last_at, USEC);
   }
   *result = g_steal_pointer (&buckets);
   *result_free = (GDestroyNotify) g_array_unref;

@@ -62,6 +62,8 @@ typedef struct {
   /* borrowed from conn's statement cache: the bulk upserts skip hashing
    * their long SQL */
   sqlite3_stmt *upsert_stmts[12];
+  /* fc-store-health.c: the rollups of the type last charted, in memory */
+  gpointer       health_cache;
 } FcStoreDb;
 
 /* Runs on the worker. Returns FALSE with @error set, or TRUE and a result
@@ -266,6 +268,8 @@ gboolean fc_store_health_settle   (FcStoreDb   *db,
                                    JsonObject  *answer,
                                    const char  *revert,
                                    GError     **error);
+
+void     fc_store_health_cache_free (gpointer cache);
 
 /* Outbox write kinds, in FcStoreArgs.number for fc_store_outbox_write(). */
 typedef enum {

@@ -295,8 +295,10 @@ static const char * const migrations[] = {
    * as on the wire. upload: 0 the server has it, 1 waiting for upload,
    * 2 refused by the server (refusal keeps its errors as JSON). dirty: an
    * edit of an uploaded point waits in the outbox. revision counts local
-   * edits, so an upload in flight knows it sent an older copy. The time index carries
-   * value and stage so that a range is read from the index alone. */
+   * edits, so an upload in flight knows it sent an older copy. The time
+   * index carries value and stage so that a range is read from the index
+   * alone, and id so that the latest point (ties: the later row) is one
+   * seek back. */
   "CREATE TABLE health_points ("
   "  id          INTEGER PRIMARY KEY,"
   "  server_id   INTEGER UNIQUE,"
@@ -316,11 +318,11 @@ static const char * const migrations[] = {
   "  updated_at  TEXT"
   ");"
   "CREATE UNIQUE INDEX health_points_client ON health_points (source, client_id);"
-  "CREATE INDEX health_points_time ON health_points (data_type, recorded_at, value, stage);"
+  "CREATE INDEX health_points_time ON health_points (data_type, recorded_at, id, value, stage);"
   "CREATE INDEX health_points_upload ON health_points (id) WHERE upload = 1;"
   /* Aggregates of each type's points per aligned block of time, at
-   * several levels (fc-store-health.c: 5 minutes, an hour, 6 hours, a
-   * day, 8 and 64 days), rewritten in the transaction that changes a
+   * several levels (fc-store-health.c: 5 and 20 minutes, 1 and 4 hours,
+   * 1, 4, 16 and 64 days), rewritten in the transaction that changes a
    * point, so that a bucket reads a few rows per level instead of every
    * point. start is in seconds, last_at in microseconds. */
   "CREATE TABLE health_rollups ("

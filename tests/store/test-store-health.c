@@ -613,6 +613,52 @@ test_refusals_and_reset (void)
   st_close (g_steal_pointer (&store));
 }
 
+/* A chart's many buckets are read from an in-memory copy of the rollups:
+ * every change of a point of that type shows in the next read. */
+static void
+test_buckets_follow_changes (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(GArray) points = make_points (3000);
+  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) answer = NULL;
+  g_autoptr(JsonObject) deleted = NULL;
+  gint64 local_id;
+  guint64 before = 0, after = 0;
+
+  import (store, "apple-health", points);
+  for (gint64 edge = 1735689600; edge <= 1735689600 + 64 * 3600; edge += 3600 + 7)
+    g_array_append_val (edges, edge);
+  g_assert_cmpuint (edges->len, >=, 33);
+  check_edges (store, points, "heart_rate", edges);
+  answer = buckets (store, "heart_rate", (gint64 *) edges->data, edges->len);
+  before = g_array_index (answer, FcHealthBucket, 3).count;
+  g_clear_pointer (&answer, g_array_unref);
+
+  /* In the fourth bucket, higher than anything there. */
+  local_id = add (store, "{\"data_type\": \"heart_rate\", \"value\": 299, \"unit\": \"bpm\", "
+                         "\"recorded_at\": \"2025-01-01T03:30:00Z\"}");
+  answer = buckets (store, "heart_rate", (gint64 *) edges->data, edges->len);
+  after = g_array_index (answer, FcHealthBucket, 3).count;
+  g_assert_cmpuint (after, ==, before + 1);
+  g_assert_cmpfloat (g_array_index (answer, FcHealthBucket, 3).max, ==, 299);
+  g_clear_pointer (&answer, g_array_unref);
+
+  deleted = delete (store, local_id);
+  answer = buckets (store, "heart_rate", (gint64 *) edges->data, edges->len);
+  g_assert_cmpuint (g_array_index (answer, FcHealthBucket, 3).count, ==, before);
+  g_assert_cmpfloat (g_array_index (answer, FcHealthBucket, 3).max, <, 299);
+  g_clear_pointer (&answer, g_array_unref);
+  check_edges (store, points, "heart_rate", edges);
+
+  /* A pull's reset drops the server's points (here none) and rebuilds. */
+  apply_pull (store, "{\"cursor\": \"0\", \"has_more\": false, \"reset\": true, "
+                     "\"results\": [], \"deleted\": []}");
+  check_edges (store, points, "heart_rate", edges);
+
+  st_close (g_steal_pointer (&store));
+}
+
 static void
 test_goals (void)
 {
@@ -672,6 +718,7 @@ main (int   argc,
   g_test_add_func ("/store/health/import-and-buckets", test_import_and_buckets);
   g_test_add_func ("/store/health/add-edit-delete", test_add_edit_delete);
   g_test_add_func ("/store/health/refusals-and-reset", test_refusals_and_reset);
+  g_test_add_func ("/store/health/buckets-follow-changes", test_buckets_follow_changes);
   g_test_add_func ("/store/health/goals", test_goals);
 
   return g_test_run ();
