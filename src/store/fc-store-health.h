@@ -78,7 +78,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcHealthTypeSummary, fc_health_type_summary_free)
  * FcHealthBucket, one per [edges[i], edges[i+1]). The store answers wide
  * buckets from its rollups and never walks every raw point of a long
  * range, so a chart asks for as many buckets as it has pixel columns,
- * whatever the number of points. */
+ * whatever the number of points. Edges on the 5-minute grid (multiples of
+ * 300: every local midnight and hour in use is on it) read no raw point;
+ * an edge off it reads the points of the 5 minutes around it. A call of
+ * 32 buckets or more keeps that type's rollups in memory for the next
+ * calls (until a point of the type changes or another type is charted):
+ * 1,000 buckets over a million points then take well under a millisecond
+ * on the grid (tests/bench/store/bench-store-health.c). Sleep's awake and
+ * in_bed points are left out, as in the server's metrics/. */
 void          fc_store_health_buckets_async       (FcStore              *self,
                                                    const char           *data_type,
                                                    const gint64         *edges,
@@ -91,7 +98,8 @@ GArray       *fc_store_health_buckets_finish      (FcStore              *self,
                                                    GError              **error);
 
 /* The types the user has points of: a GPtrArray of FcHealthTypeSummary,
- * by data_type. */
+ * by data_type. count, first_at, last_at and last as the buckets count
+ * (sleep's awake and in_bed left out). */
 void          fc_store_health_types_async         (FcStore              *self,
                                                    GCancellable         *cancellable,
                                                    GAsyncReadyCallback   callback,
@@ -117,8 +125,11 @@ JsonArray    *fc_store_health_list_finish         (FcStore              *self,
                                                    GError              **error);
 
 /* Writes. A point typed in: @point has data_type, value, unit (canonical),
- * recorded_at (ISO 8601) and optionally stage and note; the store gives it
- * source "manual" and a new client_id. Answers the new point's local_id. */
+ * recorded_at (ISO 8601) and optionally stage and note (kept here only:
+ * the server has no note); the store gives it source "manual" and a new
+ * client_id. Answers the new point's local_id. FC_STORE_ERROR_INVALID for
+ * a missing member or one of the wrong type; plausibility is the
+ * server's (a refused point stays, with "refusal", until edited). */
 void          fc_store_health_add_async           (FcStore              *self,
                                                    JsonObject           *point,
                                                    GCancellable         *cancellable,
@@ -129,9 +140,12 @@ gint64        fc_store_health_add_finish          (FcStore              *self,
                                                    GError              **error);
 
 /* Edit (value, unit, recorded_at, stage, note) or delete the point with
- * @local_id: a point not uploaded yet changes in place; one the server has
- * goes through the outbox (PATCH or DELETE data/{id}/). Deleting returns
- * the deleted point so the caller can offer Undo by adding it again. */
+ * @local_id: a point not uploaded yet changes in place (a refused one is
+ * sent again); one the server has goes through the outbox (PATCH or
+ * DELETE health/data/{id}/, resource "health", object_id the server's
+ * id; discarding the row puts the point back as it was). Deleting returns
+ * the deleted point (list shape) so the caller can offer Undo by adding it
+ * again, as a new manual point. */
 void          fc_store_health_update_async        (FcStore              *self,
                                                    gint64                local_id,
                                                    JsonObject           *changes,
@@ -178,7 +192,9 @@ gboolean      fc_store_health_import_finish       (FcStore              *self,
                                                    FcHealthImportCounts *out_counts,
                                                    GError              **error);
 
-/* The goals (GET/PUT health/goals/ shape), NULL when none is known. */
+/* The goals (GET/PUT health/goals/ shape), NULL when none is known.
+ * Saving sends all three (PUT clears what it does not send) through the
+ * outbox (resource "health_goals") and announces changed::health_goals. */
 void          fc_store_health_get_goals_async     (FcStore              *self,
                                                    GCancellable         *cancellable,
                                                    GAsyncReadyCallback   callback,
