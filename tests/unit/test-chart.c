@@ -15,15 +15,12 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
-#include <unistd.h>
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
 #endif
 
-#include "fc-chart.h"
-#include "fc-health-import.h"
+#include "chart-test-util.h"
 #include "fc-store-health.h"
-#include "store-test-util.h"
 
 #define N_DAYS 30
 
@@ -61,20 +58,6 @@ add_point (GArray     *points,
 }
 
 static void
-import (FcStore *store,
-        GArray  *points)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  FcHealthImportCounts counts = { 0 };
-
-  fc_store_health_import_async (store, "apple-health", points, NULL, st_result_cb, &result);
-  g_assert_true (fc_store_health_import_finish (store, st_wait (&result), &counts, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (counts.added, ==, points->len);
-}
-
-static void
 on_buckets_changed_cb (FcChart *chart,
                        guint   *answers)
 {
@@ -88,19 +71,6 @@ timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The answer on screen is the one for the last request. */
-static gboolean
-settled (FcChart *chart)
-{
-  guint n = 0;
-  const gint64 *edges = fc_chart_get_edges (chart, &n);
-  GArray *buckets = fc_chart_get_buckets (chart);
-
-  return edges != NULL && buckets != NULL && buckets->len == n - 1 && buckets->len > 0 &&
-         g_array_index (buckets, FcHealthBucket, 0).start == edges[0] &&
-         g_array_index (buckets, FcHealthBucket, buckets->len - 1).end == edges[n - 1];
-}
-
 /* Turns the main loop until the chart has had an answer it has not been
  * waited for yet, and that answer is its last request's (a generous
  * ceiling: a loaded machine, the sanitizers). */
@@ -112,7 +82,7 @@ wait_buckets (FcChart *chart)
   gboolean timed_out = FALSE;
   guint timeout = g_timeout_add_seconds (30, timeout_cb, &timed_out);
 
-  while (!(*answers > *waited && settled (chart)) && !timed_out)
+  while (!(*answers > *waited && ct_settled (chart)) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   if (!timed_out)
     g_source_remove (timeout);
@@ -120,41 +90,15 @@ wait_buckets (FcChart *chart)
   *waited = *answers;
 }
 
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* 30 daily weigh-ins at 07:30 local, 12 March to 10 April 2026 (across the
  * spring DST change), one late the day before and one early the day after. */
 static double weights[N_DAYS];
 static gint64 weight_times[N_DAYS];
 
-/* A store of its own for each case: a new account each time. */
-static FcStore *
-open_store (void)
-{
-  static guint n;
-  g_autofree char *account = g_strdup_printf ("chart-%d-%u@fitcore.test", (int) getpid (), n++);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  FcStore *store;
-
-  fc_store_open_async (ST_SERVER, account, NULL, st_result_cb, &result);
-  store = fc_store_open_finish (st_wait (&result), &error);
-  g_assert_no_error (error);
-  return store;
-}
-
 static FcStore *
 open_store_with_weights (void)
 {
-  FcStore *store = open_store ();
+  FcStore *store = ct_open_store ("chart");
   g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (FcHealthPoint));
 
   for (guint i = 0; i < N_DAYS; i++) {
@@ -169,7 +113,7 @@ open_store_with_weights (void)
    * last column ran past the window would count them. */
   add_point (points, "weight", "kg", 90.0, local_time (2026, 3, 11, 23, 58));
   add_point (points, "weight", "kg", 50.0, local_time (2026, 4, 11, 0, 2));
-  import (store, points);
+  ct_import (store, points);
   return store;
 }
 
@@ -261,7 +205,7 @@ test_store_changed (void)
 
   wait_buckets (FC_CHART (chart));
   add_point (points, "weight", "kg", 60.0, local_time (2026, 4, 10, 11, 0));
-  import (store, points);
+  ct_import (store, points);
   wait_buckets (FC_CHART (chart));
   summary = fc_chart_dup_summary (FC_CHART (chart));
   expected = g_strdup_printf ("Weight, last 30 days: 60.0 kg, down %.1f kg, lowest 60.0, highest 75.0",
@@ -286,11 +230,11 @@ test_latest_request_wins (void)
   for (guint i = 0; i < 5; i++) {
     fc_chart_set_window (FC_CHART (chart), day + i * 86400, day + (i + 3) * 86400);
     g_main_context_iteration (NULL, FALSE);
-    run_for (40);
+    ct_run_for (40);
   }
   wait_buckets (FC_CHART (chart));
   /* No late answer replaces it. */
-  run_for (300);
+  ct_run_for (300);
   buckets = fc_chart_get_buckets (FC_CHART (chart));
   g_assert_nonnull (buckets);
   g_assert_cmpint (g_array_index (buckets, FcHealthBucket, 0).start, ==, day + 4 * 86400);
@@ -348,7 +292,7 @@ bucket_at (FcChart *chart,
 static void
 test_bars_dst (void)
 {
-  FcStore *store = open_store ();
+  FcStore *store = ct_open_store ("chart");
   g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (FcHealthPoint));
   GtkWidget *chart;
   const FcHealthBucket *bucket;
@@ -360,7 +304,7 @@ test_bars_dst (void)
     add_point (points, "steps", "count", 100, t);
   for (t = local_time (2026, 10, 23, 0, 30); t < local_time (2026, 10, 27, 0, 0); t += 3600)
     add_point (points, "steps", "count", 100, t);
-  import (store, points);
+  ct_import (store, points);
 
   chart = new_chart (store, "steps", FC_CHART_BARS, "Steps", "steps");
   wait_buckets (FC_CHART (chart));
@@ -455,7 +399,7 @@ press_and_expect (GtkWidget  *chart,
     fc_chart_get_window (FC_CHART (chart), &got_from, &got_to);
     if (got_from == from && got_to == to)
       break;
-    run_for (20);
+    ct_run_for (20);
   }
   g_test_message ("after %s: window %" G_GINT64_FORMAT " – %" G_GINT64_FORMAT, key, got_from, got_to);
   g_assert_cmpint (got_from, ==, from);
@@ -491,7 +435,7 @@ test_keyboard (void)
   gtk_window_set_child (GTK_WINDOW (window), chart);
   gtk_window_present (GTK_WINDOW (window));
   for (guint i = 0; i < 500 && gtk_widget_get_width (chart) == 0; i++)
-    run_for (10);
+    ct_run_for (10);
   g_assert_cmpint (gtk_widget_get_width (chart), >, 0);
   surface = gtk_native_get_surface (GTK_NATIVE (window));
 #ifdef GDK_WINDOWING_X11
@@ -510,7 +454,7 @@ test_keyboard (void)
   wait_buckets (FC_CHART (chart));
   xdotool ((const char *[]) { "windowfocus", "--sync", xid, NULL });
   g_assert_true (gtk_widget_grab_focus (chart));
-  run_for (100);
+  ct_run_for (100);
 
   /* The focus puts the crosshair on the point nearest the middle. */
   center = a + span / 2;
@@ -561,15 +505,15 @@ test_keyboard (void)
     x1 = g_strdup_printf ("%d", (int) middle.x + 80);
     y = g_strdup_printf ("%d", (int) middle.y);
     xdotool ((const char *[]) { "mousemove", "--window", xid, x0, y, NULL });
-    run_for (50);
+    ct_run_for (50);
     xdotool ((const char *[]) { "mousedown", "1", NULL });
-    run_for (50);
+    ct_run_for (50);
     xdotool ((const char *[]) { "mousemove", "--window", xid, y, y, NULL });
-    run_for (50);
+    ct_run_for (50);
     xdotool ((const char *[]) { "mousemove", "--window", xid, x1, y, NULL });
-    run_for (50);
+    ct_run_for (50);
     xdotool ((const char *[]) { "mouseup", "1", NULL });
-    run_for (200);
+    ct_run_for (200);
     fc_chart_get_window (FC_CHART (chart), &after_from, &after_to);
     /* The plot is the chart less the value labels' margin, so the move is
      * a little more than 160 px of the whole chart's width. */
@@ -590,7 +534,7 @@ test_keyboard (void)
       fc_chart_get_window (FC_CHART (chart), &from, &to);
       if (to - from != after_to - after_from)
         break;
-      run_for (20);
+      ct_run_for (20);
     }
     fc_chart_get_window (FC_CHART (chart), &before_from, &before_to);
     g_assert_cmpint (before_to - before_from, ==, (gint64) llround ((after_to - after_from) * 0.8));
@@ -599,7 +543,7 @@ test_keyboard (void)
   /* The crosshair goes with the pointer and the focus. */
   xdotool ((const char *[]) { "mousemove", "1200", "780", NULL });
   gtk_window_set_focus (GTK_WINDOW (window), NULL);
-  run_for (50);
+  ct_run_for (50);
   g_clear_pointer (&reading, g_free);
   reading = fc_chart_dup_crosshair_text (FC_CHART (chart));
   g_assert_null (reading);
@@ -642,7 +586,7 @@ test_actions (void)
     fc_chart_get_window (FC_CHART (chart), &from, &to);
     if (from == local_time (2026, 3, 11, 23, 58))
       break;
-    run_for (10);
+    ct_run_for (10);
   }
   g_assert_cmpint (from, ==, local_time (2026, 3, 11, 23, 58));
   g_assert_cmpint (to, ==, local_time (2026, 4, 11, 0, 2) + 1);
@@ -749,7 +693,7 @@ test_png (void)
 
     for (guint i = 0; i < N_DAYS; i++)
       add_point (steps, "steps", "count", 4000 + (i * 3571) % 9000, weight_times[i] + 3600 * 10);
-    import (store, steps);
+    ct_import (store, steps);
     bars = new_chart (store, "steps", FC_CHART_BARS, "Steps", "steps");
     fc_chart_set_goal (FC_CHART (bars), 8000);
     wait_buckets (FC_CHART (bars));
