@@ -1019,6 +1019,8 @@ fc_server_new (FcServerConfig *config,
   /* A bulk upload of 10,000 health points is a few MiB of JSON. */
   fc_server_set_body_limit (self, "/api/v1/health/sync/",
                             MAX (config->max_body_size, FC_HEALTH_SYNC_MAX_BODY), TRUE);
+  fc_server_set_body_limit (self, FC_ADMIN_IMPORT_PATH,
+                            MAX (config->max_body_size, FC_ADMIN_IMPORT_MAX_BODY), TRUE);
   g_ptr_array_add (self->sections, NULL);
 
   self->soup_server = soup_server_new ("server-header", "fitcore-server/" PACKAGE_VERSION " ", NULL);

@@ -46,6 +46,8 @@ static const Case cases[] = {
   { "GET", API "stats/?from=2026-02-30", NULL, { 401, 403, 401, 400 } },
   { "PUT", API "workouts/999999/video-order/", "{\"videos\":[]}", { 401, 403, 401, 404 } },
   { "GET", API "workouts/999999/video-order/", NULL, { 401, 405, 401, 405 } },
+  { "POST", API "foods/import/", NULL, { 401, 403, 401, 400 } },
+  { "POST", API "foods/import/?dry_run=true", "name,calories\nX,1\n", { 401, 403, 401, 200 } },
   /* The writes last, so the refused callers' attempts are checked first. */
   { "POST", API "users/{U}/password-reset/", NULL, { 401, 403, 401, 200 } },
   { "PATCH", API "users/{U}/", "{\"has_premium\":true,\"premium_until\":\"2999-01-01\"}",

@@ -16,20 +16,13 @@
 #include <string.h>
 
 #include "admin-seed.h"
+#include "admin-test-util.h"
 #include "fc-json.h"
 #include "nutrition-test-util.h"
 
 #define API "/api/v1/admin/"
 #define N_USERS 100000
 #define BOUND_US (5 * G_USEC_PER_SEC)
-
-static JsonObject *
-node_object (JsonNode *node)
-{
-  g_assert_nonnull (node);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  return json_node_get_object (node);
-}
 
 /* GET @path as staff, in bounded time; returns the body. */
 static JsonNode *
@@ -48,7 +41,7 @@ timed_get (NtFixture  *fixture,
 static char *
 page_emails (JsonNode *page)
 {
-  JsonArray *results = fc_json_get_array (node_object (page), "results");
+  JsonArray *results = fc_json_get_array (ad_object (page), "results");
   g_autoptr(GString) text = g_string_new ("");
 
   for (guint i = 0; i < json_array_get_length (results); i++)
@@ -116,20 +109,20 @@ test_hundred_thousand (NtFixture     *fixture,
 
   /* One account among 100,000 by a part of its e-mail or its name. */
   found = timed_get (fixture, API "users/?search=seed-077777@");
-  g_assert_cmpint (json_object_get_int_member (node_object (found), "count"), ==, 1);
-  user = json_array_get_object_element (fc_json_get_array (node_object (found), "results"), 0);
+  g_assert_cmpint (json_object_get_int_member (ad_object (found), "count"), ==, 1);
+  user = json_array_get_object_element (fc_json_get_array (ad_object (found), "results"), 0);
   g_assert_cmpint (json_object_get_int_member (user, "id"), ==, first_id + 77777);
   g_clear_pointer (&found, json_node_unref);
   found = timed_get (fixture, API "users/?search=user%20012345");
-  g_assert_cmpint (json_object_get_int_member (node_object (found), "count"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (ad_object (found), "count"), ==, 1);
 
   all = timed_get (fixture, API "users/?page_size=100");
-  g_assert_cmpint (json_object_get_int_member (node_object (all), "count"), ==, N_USERS + 3);
-  g_assert_cmpuint (json_array_get_length (fc_json_get_array (node_object (all), "results")), ==, 100);
+  g_assert_cmpint (json_object_get_int_member (ad_object (all), "count"), ==, N_USERS + 3);
+  g_assert_cmpuint (json_array_get_length (fc_json_get_array (ad_object (all), "results")), ==, 100);
 
   premium_inactive = nt_query_int (db, "SELECT count(*) FROM users WHERE has_premium = 1 AND is_active = 0");
   filtered = timed_get (fixture, API "users/?has_premium=true&is_active=false&joined_from=2025-01-01");
-  g_assert_cmpint (json_object_get_int_member (node_object (filtered), "count"), ==, premium_inactive);
+  g_assert_cmpint (json_object_get_int_member (ad_object (filtered), "count"), ==, premium_inactive);
   g_assert_cmpint (premium_inactive, >, 100);
 
   for (guint i = 0; i < G_N_ELEMENTS (orders); i++) {

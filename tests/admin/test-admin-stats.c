@@ -13,28 +13,11 @@
 
 #include <string.h>
 
+#include "admin-test-util.h"
 #include "fc-json.h"
 #include "nutrition-test-util.h"
 
 #define API "/api/v1/admin/"
-
-static JsonObject *
-node_object (JsonNode *node)
-{
-  g_assert_nonnull (node);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  return json_node_get_object (node);
-}
-
-static void
-db_exec (FcTestServer *server,
-         const char   *sql)
-{
-  sqlite3 *db = nt_open_db (server);
-
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-}
 
 static gint64
 create_workout (NtFixture  *fixture,
@@ -90,7 +73,7 @@ test_counts (NtFixture     *fixture,
   gint64 w1, w2, w3;
 
   /* Two accounts that joined in 2020, one seen then. */
-  db_exec (server, "INSERT INTO users (email, password, date_joined) VALUES"
+  ad_db_exec (server, "INSERT INTO users (email, password, date_joined) VALUES"
                    " ('old1@fitcore.test', '!', '2020-03-01T08:00:00.000000Z'),"
                    " ('old2@fitcore.test', '!', '2020-03-03T23:59:59.999999Z');"
                    "INSERT INTO user_activity (day, user_id) VALUES ('2020-03-02', 4);");
@@ -105,14 +88,14 @@ test_counts (NtFixture     *fixture,
 
   /* Two generated plans and one written by hand. */
   nt_create (server, "/api/v1/nutrition/meal-plans/", fixture->token_a, "{\"name\":\"By hand\"}");
-  db_exec (server, "INSERT INTO meal_plans (user_id, name, is_ai_generated, created_at, updated_at)"
+  ad_db_exec (server, "INSERT INTO meal_plans (user_id, name, is_ai_generated, created_at, updated_at)"
                    " SELECT 1, 'Generated', 1, strftime ('%Y-%m-%dT%H:%M:%fZ', 'now'),"
                    " strftime ('%Y-%m-%dT%H:%M:%fZ', 'now') FROM (SELECT 1 UNION ALL SELECT 2)");
 
   nt_expect (server, "PATCH", API "users/2/", fixture->token_staff, "{\"has_premium\":true}", 200);
 
   now_node = nt_request (server, "GET", path, fixture->token_staff, NULL, 200);
-  stats = node_object (now_node);
+  stats = ad_object (now_node);
   g_assert_cmpstr (fc_json_get_string (stats, "from"), ==, yesterday);
   g_assert_cmpstr (fc_json_get_string (stats, "to"), ==, tomorrow);
   g_assert_cmpuint (json_array_get_length (fc_json_get_array (stats, "days")), ==, 3);
@@ -145,7 +128,7 @@ test_counts (NtFixture     *fixture,
   /* Days in the past, one by one. */
   past_node = nt_request (server, "GET", API "stats/?from=2020-03-01&to=2020-03-03",
                           fixture->token_staff, NULL, 200);
-  days = fc_json_get_array (node_object (past_node), "days");
+  days = fc_json_get_array (ad_object (past_node), "days");
   g_assert_cmpuint (json_array_get_length (days), ==, 3);
   for (guint i = 0; i < 3; i++) {
     static const gint64 new_users[] = { 1, 0, 1 };
@@ -160,20 +143,20 @@ test_counts (NtFixture     *fixture,
     g_assert_cmpint (json_object_get_int_member (day, "active_users"), ==, active[i]);
     g_assert_cmpint (json_object_get_int_member (day, "workouts_started"), ==, 0);
   }
-  g_assert_cmpuint (json_array_get_length (fc_json_get_array (node_object (past_node), "top_workouts")),
+  g_assert_cmpuint (json_array_get_length (fc_json_get_array (ad_object (past_node), "top_workouts")),
                     ==, 0);
 
   /* Thirty days up to today by default. */
   default_node = nt_request (server, "GET", API "stats/", fixture->token_staff, NULL, 200);
-  g_assert_cmpuint (json_array_get_length (fc_json_get_array (node_object (default_node), "days")), ==, 30);
+  g_assert_cmpuint (json_array_get_length (fc_json_get_array (ad_object (default_node), "days")), ==, 30);
 
   errors = nt_request (server, "GET", API "stats/?from=2020-03-02&to=2020-03-01", fixture->token_staff,
                        NULL, 400);
-  g_assert_nonnull (fc_json_get_array (node_object (errors), "to"));
+  g_assert_nonnull (fc_json_get_array (ad_object (errors), "to"));
   g_clear_pointer (&errors, json_node_unref);
   errors = nt_request (server, "GET", API "stats/?from=2020-01-01&to=2021-12-31", fixture->token_staff,
                        NULL, 400);
-  g_assert_cmpstr (json_array_get_string_element (fc_json_get_array (node_object (errors), "to"), 0), ==,
+  g_assert_cmpstr (json_array_get_string_element (fc_json_get_array (ad_object (errors), "to"), 0), ==,
                    "The range may cover at most 366 days.");
 }
 

@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "admin-test-util.h"
 #include "fc-json.h"
 #include "nutrition-test-util.h"
 
@@ -46,41 +47,12 @@ set_up (NtFixture     *fixture,
   nt_make_staff (fixture->server, NT_EMAIL_STAFF);
 }
 
-static gint64
-db_int (FcTestServer *server,
-        const char   *sql)
-{
-  sqlite3 *db = nt_open_db (server);
-  gint64 value = nt_query_int (db, sql);
-
-  sqlite3_close (db);
-  return value;
-}
-
-static void
-db_exec (FcTestServer *server,
-         const char   *sql)
-{
-  sqlite3 *db = nt_open_db (server);
-
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-}
-
-static JsonObject *
-node_object (JsonNode *node)
-{
-  g_assert_nonnull (node);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  return json_node_get_object (node);
-}
-
 /* The first errors message of @field in a 400's body. */
 static const char *
 first_error (JsonNode   *node,
              const char *field)
 {
-  JsonArray *messages = fc_json_get_array (node_object (node), field);
+  JsonArray *messages = fc_json_get_array (ad_object (node), field);
 
   g_assert_nonnull (messages);
   g_assert_cmpuint (json_array_get_length (messages), >=, 1);
@@ -93,7 +65,7 @@ newest_audit (NtFixture *fixture)
 {
   g_autoptr(JsonNode) page = nt_request (fixture->server, "GET", API "audit/?page_size=1",
                                          fixture->token_staff, NULL, 200);
-  JsonArray *results = fc_json_get_array (node_object (page), "results");
+  JsonArray *results = fc_json_get_array (ad_object (page), "results");
 
   g_assert_cmpuint (json_array_get_length (results), ==, 1);
   return json_node_copy (json_array_get_element (results, 0));
@@ -133,7 +105,7 @@ test_deactivate (NtFixture     *fixture,
   nt_expect (server, "GET", AUTH "oauth/user/", access, NULL, 200);
 
   answer = nt_request (server, "PATCH", USER_A, fixture->token_staff, "{\"is_active\":false}", 200);
-  g_assert_false (json_object_get_boolean_member (node_object (answer), "is_active"));
+  g_assert_false (json_object_get_boolean_member (ad_object (answer), "is_active"));
 
   /* The token issued before works no more, at once, with a reason. */
   response = fc_test_request (server, "GET", AUTH "oauth/user/", access, NULL);
@@ -155,11 +127,11 @@ test_deactivate (NtFixture     *fixture,
                    "Unable to log in with provided credentials.");
 
   /* Nothing of theirs was deleted. */
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM meals WHERE user_id = 1"), ==, 1);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM users WHERE id = 1"), ==, 1);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM meals WHERE user_id = 1"), ==, 1);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM users WHERE id = 1"), ==, 1);
 
   entry = newest_audit (fixture);
-  object = node_object (entry);
+  object = ad_object (entry);
   g_assert_cmpstr (fc_json_get_string (object, "action"), ==, "user.update");
   g_assert_cmpstr (fc_json_get_string (object, "object_type"), ==, "user");
   g_assert_cmpint (json_object_get_int_member (object, "object_id"), ==, 1);
@@ -174,7 +146,7 @@ test_deactivate (NtFixture     *fixture,
   nt_expect (server, "POST", AUTH "oauth/token/refresh/", NULL, refresh_body, 401);
   again = fc_test_login (server, NT_EMAIL_A, NT_PASSWORD, NULL);
   g_assert_cmpint (nt_count (server, "/api/v1/nutrition/meals/", again), ==, 1);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 2);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 2);
 }
 
 static void
@@ -189,7 +161,7 @@ test_staff_rules (NtFixture     *fixture,
   /* S is the only staff account: removing its rights is refused as the
    * last staff account's, whichever field asks. */
   last = nt_request (server, "PATCH", USER_S, fixture->token_staff, "{\"is_staff\":false}", 409);
-  g_assert_cmpstr (fc_json_get_string (node_object (last), "detail"), ==,
+  g_assert_cmpstr (fc_json_get_string (ad_object (last), "detail"), ==,
                    "This is the last active staff account; make another account staff first.");
   nt_expect (server, "PATCH", USER_S, fixture->token_staff, "{\"is_active\":false}", 409);
 
@@ -199,7 +171,7 @@ test_staff_rules (NtFixture     *fixture,
   g_assert_cmpstr (first_error (self_staff, "is_staff"), ==, "You cannot remove your own staff status.");
   self_active = nt_request (server, "PATCH", USER_S, fixture->token_staff, "{\"is_active\":false}", 400);
   g_assert_cmpstr (first_error (self_active, "is_active"), ==, "You cannot deactivate your own account.");
-  g_assert_cmpint (db_int (server, "SELECT is_staff + is_active FROM users WHERE id = 3"), ==, 2);
+  g_assert_cmpint (ad_db_int (server, "SELECT is_staff + is_active FROM users WHERE id = 3"), ==, 2);
 
   /* B may remove S, and then B is the last one. */
   nt_expect (server, "PATCH", USER_S, fixture->token_b, "{\"is_staff\":false}", 200);
@@ -207,8 +179,8 @@ test_staff_rules (NtFixture     *fixture,
   nt_expect (server, "PATCH", USER_B, fixture->token_b, "{\"is_staff\":false}", 409);
 
   /* Two changes, two rows; the five refusals wrote none. */
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 2);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM users WHERE is_staff"), ==, 1);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 2);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM users WHERE is_staff"), ==, 1);
 }
 
 /* A change whose audit row cannot be written is not made, and a refused
@@ -220,47 +192,47 @@ test_audit_rollback (NtFixture     *fixture,
   FcTestServer *server = fixture->server;
   g_autoptr(FcTestResponse) response = NULL;
 
-  db_exec (server, "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log"
+  ad_db_exec (server, "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log"
                    " WHEN NEW.object_id = 2 BEGIN SELECT RAISE (ABORT, 'refused by the test'); END;");
   response = fc_test_request (server, "PATCH", USER_B, fixture->token_staff,
                               "{\"is_active\":false,\"is_staff\":true,\"has_premium\":true}");
   g_assert_cmpuint (response->status, ==, 500);
-  g_assert_cmpint (db_int (server, "SELECT is_active * 100 + is_staff * 10 + has_premium"
+  g_assert_cmpint (ad_db_int (server, "SELECT is_active * 100 + is_staff * 10 + has_premium"
                                    " FROM users WHERE id = 2"), ==, 100);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM payment_transactions"), ==, 0);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM blacklisted_tokens"), ==, 0);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 0);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM payment_transactions"), ==, 0);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM blacklisted_tokens"), ==, 0);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 0);
   /* B's session survived the change that did not happen. */
   nt_expect (server, "GET", AUTH "oauth/user/", fixture->token_b, NULL, 200);
 
   /* The ledger refusing its row takes the audit row and the flag with it. */
-  db_exec (server, "DROP TRIGGER test_refuse_audit;"
+  ad_db_exec (server, "DROP TRIGGER test_refuse_audit;"
                    "CREATE TRIGGER test_refuse_grant BEFORE INSERT ON payment_transactions"
                    " BEGIN SELECT RAISE (ABORT, 'refused by the test'); END;");
   g_clear_pointer (&response, fc_test_response_free);
   response = fc_test_request (server, "PATCH", USER_A, fixture->token_staff,
                               "{\"is_staff\":true,\"has_premium\":true}");
   g_assert_cmpuint (response->status, ==, 500);
-  g_assert_cmpint (db_int (server, "SELECT is_staff + has_premium FROM users WHERE id = 1"), ==, 0);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 0);
+  g_assert_cmpint (ad_db_int (server, "SELECT is_staff + has_premium FROM users WHERE id = 1"), ==, 0);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 0);
 
   /* Refused input writes nothing either. */
-  db_exec (server, "DROP TRIGGER test_refuse_grant;");
+  ad_db_exec (server, "DROP TRIGGER test_refuse_grant;");
   nt_expect (server, "PATCH", USER_A, fixture->token_staff,
              "{\"has_premium\":true,\"premium_until\":\"2001-01-01\"}", 400);
   nt_expect (server, "PATCH", USER_A, fixture->token_staff, "{}", 400);
   nt_expect (server, "PATCH", USER_A, fixture->token_staff, "{\"is_active\":false,\"is_staff\":7}", 400);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 0);
-  g_assert_cmpint (db_int (server, "SELECT is_active FROM users WHERE id = 1"), ==, 1);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 0);
+  g_assert_cmpint (ad_db_int (server, "SELECT is_active FROM users WHERE id = 1"), ==, 1);
 
   /* And a change that works writes exactly one row with both sides. */
   nt_expect (server, "PATCH", USER_A, fixture->token_staff, "{\"is_staff\":true,\"is_active\":true}", 200);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 1);
-  g_assert_cmpint (db_int (server, "SELECT before = '{\"is_staff\":false}'"
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 1);
+  g_assert_cmpint (ad_db_int (server, "SELECT before = '{\"is_staff\":false}'"
                                    " AND after = '{\"is_staff\":true}' FROM audit_log"), ==, 1);
   /* The same values again change nothing and record nothing. */
   nt_expect (server, "PATCH", USER_A, fixture->token_staff, "{\"is_staff\":true}", 200);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 1);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 1);
 }
 
 static void
@@ -279,19 +251,19 @@ test_premium (NtFixture     *fixture,
 
   granted = nt_request (server, "PATCH", USER_A, fixture->token_staff,
                         "{\"has_premium\":true,\"premium_until\":\"2999-06-30\",\"note\":\"support\"}", 200);
-  g_assert_true (json_object_get_boolean_member (node_object (granted), "has_premium"));
-  grant = fc_json_get_object (node_object (granted), "premium_grant");
+  g_assert_true (json_object_get_boolean_member (ad_object (granted), "has_premium"));
+  grant = fc_json_get_object (ad_object (granted), "premium_grant");
   g_assert_nonnull (grant);
   g_assert_cmpstr (fc_json_get_string (grant, "kind"), ==, "grant");
   g_assert_cmpstr (fc_json_get_string (grant, "ends_at"), ==, "2999-06-30T00:00:00.000000Z");
   g_assert_cmpint (json_object_get_int_member (grant, "created_by"), ==, 3);
   g_assert_cmpstr (fc_json_get_string (grant, "note"), ==, "support");
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM payment_transactions WHERE user_id = 1"
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM payment_transactions WHERE user_id = 1"
                                    " AND kind = 'grant' AND provider = 'admin' AND amount = 0"), ==, 1);
 
   entry = newest_audit (fixture);
-  before_text = member_text (node_object (entry), "before");
-  after_text = member_text (node_object (entry), "after");
+  before_text = member_text (ad_object (entry), "before");
+  after_text = member_text (ad_object (entry), "after");
   g_assert_cmpstr (before_text, ==, "{\"has_premium\":false,\"premium_ends_at\":null}");
   g_assert_true (g_str_has_prefix (after_text, "{\"has_premium\":true,"
                                                "\"premium_ends_at\":\"2999-06-30T00:00:00.000000Z\","
@@ -309,9 +281,9 @@ test_premium (NtFixture     *fixture,
   /* Revoking writes a revoke; revoking again has nothing to revoke. */
   nt_expect (server, "PATCH", USER_A, fixture->token_staff, "{\"has_premium\":false}", 200);
   nt_expect (server, "PATCH", USER_A, fixture->token_staff, "{\"has_premium\":false}", 200);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM payment_transactions WHERE user_id = 1"
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM payment_transactions WHERE user_id = 1"
                                    " AND kind = 'revoke'"), ==, 1);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 2);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 2);
 
   /* B's grant without an end stays; A's new one ends (its date is moved
    * into the past behind the server's back), and the housekeeping at the
@@ -319,7 +291,7 @@ test_premium (NtFixture     *fixture,
   nt_expect (server, "PATCH", USER_B, fixture->token_staff, "{\"has_premium\":true}", 200);
   nt_expect (server, "PATCH", USER_A, fixture->token_staff,
              "{\"has_premium\":true,\"premium_until\":\"2999-01-01\"}", 200);
-  db_exec (server, "UPDATE payment_transactions SET ends_at = '2001-01-01T00:00:00.000000Z'"
+  ad_db_exec (server, "UPDATE payment_transactions SET ends_at = '2001-01-01T00:00:00.000000Z'"
                    " WHERE id = (SELECT max(id) FROM payment_transactions)");
   data_dir = g_strdup (server->data_dir);
   server->owns_data_dir = FALSE;
@@ -329,11 +301,11 @@ test_premium (NtFixture     *fixture,
   fixture->server = server = fc_test_server_start_in (data_dir, NT_CONFIG, NULL);
   server->owns_data_dir = TRUE;
 
-  g_assert_cmpint (db_int (server, "SELECT has_premium FROM users WHERE id = 1"), ==, 0);
-  g_assert_cmpint (db_int (server, "SELECT has_premium FROM users WHERE id = 2"), ==, 1);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log WHERE action = 'premium.expire'"
+  g_assert_cmpint (ad_db_int (server, "SELECT has_premium FROM users WHERE id = 1"), ==, 0);
+  g_assert_cmpint (ad_db_int (server, "SELECT has_premium FROM users WHERE id = 2"), ==, 1);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log WHERE action = 'premium.expire'"
                                    " AND object_id = 1 AND actor_id IS NULL"), ==, 1);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 5);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 5);
 }
 
 static char *
@@ -356,12 +328,12 @@ test_password_reset (NtFixture     *fixture,
   g_autofree char *after_mail = NULL;
 
   answer = nt_request (server, "POST", USER_A "password-reset/", fixture->token_staff, NULL, 200);
-  g_assert_cmpstr (fc_json_get_string (node_object (answer), "detail"), ==,
+  g_assert_cmpstr (fc_json_get_string (ad_object (answer), "detail"), ==,
                    "Password reset e-mail has been sent.");
   mail = read_mail ();
   g_assert_nonnull (strstr (mail, "mail to " NT_EMAIL_A ": Password reset on FitCore"));
   g_assert_nonnull (strstr (mail, "/api/v1/auth/password-reset-confirm/1/"));
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log WHERE action = 'user.password_reset'"
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log WHERE action = 'user.password_reset'"
                                    " AND object_id = 1 AND after = '{\"mailed_to\":\"" NT_EMAIL_A "\"}'"),
                    ==, 1);
 
@@ -371,7 +343,7 @@ test_password_reset (NtFixture     *fixture,
   nt_expect (server, "POST", API "users/99/password-reset/", fixture->token_staff, NULL, 404);
   after_mail = read_mail ();
   g_assert_cmpstr (after_mail, ==, mail);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 2);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 2);
 }
 
 static void
@@ -385,14 +357,14 @@ make_user (FcTestServer *server,
     g_strdup_printf ("INSERT INTO users (email, password, first_name, last_name, date_joined)"
                      " VALUES ('%s', '!', '%s', '%s', '%s')", email, first, last, joined);
 
-  db_exec (server, sql);
+  ad_db_exec (server, sql);
 }
 
 /* The ids of a list answer's results, "1,2,3". */
 static char *
 result_ids (JsonNode *page)
 {
-  JsonArray *results = fc_json_get_array (node_object (page), "results");
+  JsonArray *results = fc_json_get_array (ad_object (page), "results");
   g_autoptr(GString) ids = g_string_new ("");
 
   for (guint i = 0; i < json_array_get_length (results); i++) {
@@ -431,7 +403,7 @@ test_list (NtFixture     *fixture,
   make_user (server, "carol@example.org", "Carol", "Smith", "2020-01-01T10:00:00.000000Z");
   make_user (server, "dave_x@example.org", "Dave", "Jones", "2020-01-02T10:00:00.000000Z");
   make_user (server, "erin@fitcore.test", "Erin", "Smithers", "2020-01-03T23:59:59.000000Z");
-  db_exec (server, "UPDATE users SET has_premium = 1 WHERE id IN (1, 5);"
+  ad_db_exec (server, "UPDATE users SET has_premium = 1 WHERE id IN (1, 5);"
                    "UPDATE users SET is_active = 0 WHERE id = 6");
 
   expect_ids (fixture, "", "3,2,1,6,5,4");
@@ -446,10 +418,10 @@ test_list (NtFixture     *fixture,
   expect_ids (fixture, "?search=E_X%40", "5");
   expect_ids (fixture, "?search=%22x", "");
   /* A name changed after the account was made is found by its new name. */
-  db_exec (server, "UPDATE users SET last_name = 'Quigley' WHERE id = 4");
+  ad_db_exec (server, "UPDATE users SET last_name = 'Quigley' WHERE id = 4");
   expect_ids (fixture, "?search=quig", "4");
   expect_ids (fixture, "?search=smith", "6");
-  db_exec (server, "UPDATE users SET last_name = 'Smith' WHERE id = 4");
+  ad_db_exec (server, "UPDATE users SET last_name = 'Smith' WHERE id = 4");
   expect_ids (fixture, "?search=fitcore.test&ordering=id", "1,2,3,6");
   expect_ids (fixture, "?is_staff=true", "3");
   expect_ids (fixture, "?has_premium=1&ordering=id", "1,5");
@@ -460,10 +432,10 @@ test_list (NtFixture     *fixture,
   /* Pages: bounded size, DRF's envelope. */
   page = nt_request (server, "GET", API "users/?page_size=2&page=2&ordering=id", fixture->token_staff,
                      NULL, 200);
-  g_assert_cmpint (json_object_get_int_member (node_object (page), "count"), ==, 6);
-  g_assert_true (g_str_has_suffix (fc_json_get_string (node_object (page), "next"),
+  g_assert_cmpint (json_object_get_int_member (ad_object (page), "count"), ==, 6);
+  g_assert_true (g_str_has_suffix (fc_json_get_string (ad_object (page), "next"),
                                    "/api/v1/admin/users/?ordering=id&page=3&page_size=2"));
-  first = json_array_get_object_element (fc_json_get_array (node_object (page), "results"), 0);
+  first = json_array_get_object_element (fc_json_get_array (ad_object (page), "results"), 0);
   g_assert_cmpint (json_object_get_int_member (first, "id"), ==, 3);
   g_assert_cmpstr (fc_json_get_string (first, "email"), ==, NT_EMAIL_STAFF);
   g_assert_true (json_object_get_boolean_member (first, "is_staff"));
@@ -471,7 +443,7 @@ test_list (NtFixture     *fixture,
   nt_expect (server, "GET", API "users/?page=9", fixture->token_staff, NULL, 404);
   g_clear_pointer (&page, json_node_unref);
   page = nt_request (server, "GET", API "users/?page_size=100000", fixture->token_staff, NULL, 200);
-  g_assert_cmpuint (json_array_get_length (fc_json_get_array (node_object (page), "results")), ==, 6);
+  g_assert_cmpuint (json_array_get_length (fc_json_get_array (ad_object (page), "results")), ==, 6);
 
   /* Bad input: one message per field. */
   errors = nt_request (server, "GET", API "users/?is_staff=maybe&joined_from=2020-02-30"
@@ -511,7 +483,7 @@ test_detail (NtFixture     *fixture,
   }
 
   detail = nt_request (server, "GET", USER_A, fixture->token_staff, NULL, 200);
-  object = node_object (detail);
+  object = ad_object (detail);
   g_assert_cmpstr (fc_json_get_string (object, "email"), ==, NT_EMAIL_A);
   g_assert_true (json_object_get_boolean_member (object, "is_active"));
   g_assert_false (json_object_get_boolean_member (object, "has_premium"));
@@ -554,7 +526,7 @@ test_audit_filters (NtFixture     *fixture,
   /* Newest first. */
   page = nt_request (server, "GET", API "audit/", fixture->token_staff, NULL, 200);
   {
-    JsonArray *results = fc_json_get_array (node_object (page), "results");
+    JsonArray *results = fc_json_get_array (ad_object (page), "results");
     JsonObject *newest = json_array_get_object_element (results, 0);
 
     g_assert_cmpstr (fc_json_get_string (fc_json_get_object (newest, "actor"), "email"), ==, NT_EMAIL_B);
@@ -606,16 +578,16 @@ test_video_order (NtFixture     *fixture,
                      " (%1$" G_GINT64_FORMAT ", 'c', 'c.mp4', 2, 'T', 'T')", workout);
 
   /* Videos 1, 2, 3 (the upload path needs real media; the order does not). */
-  db_exec (server, insert);
+  ad_db_exec (server, insert);
 
   answer = nt_request (server, "PUT", path, fixture->token_staff, "{\"videos\":[3,1,2]}", 200);
   order = video_order (server);
   g_assert_cmpstr (order, ==, "3,1,2");
-  g_assert_cmpuint (json_array_get_length (fc_json_get_array (node_object (answer), "videos")), ==, 3);
+  g_assert_cmpuint (json_array_get_length (fc_json_get_array (ad_object (answer), "videos")), ==, 3);
   entry = newest_audit (fixture);
-  g_assert_cmpstr (fc_json_get_string (node_object (entry), "action"), ==, "workout.reorder_videos");
-  before_text = member_text (node_object (entry), "before");
-  after_text = member_text (node_object (entry), "after");
+  g_assert_cmpstr (fc_json_get_string (ad_object (entry), "action"), ==, "workout.reorder_videos");
+  before_text = member_text (ad_object (entry), "before");
+  after_text = member_text (ad_object (entry), "after");
   g_assert_cmpstr (before_text, ==, "{\"videos\":[1,2,3]}");
   g_assert_cmpstr (after_text, ==, "{\"videos\":[3,1,2]}");
 
@@ -641,9 +613,9 @@ test_video_order (NtFixture     *fixture,
    * moved are one row, not one each (the workout's creation is the
    * other). */
   nt_expect (server, "PUT", path, fixture->token_staff, "{\"videos\":[3,1,2]}", 200);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log WHERE action = 'workout.reorder_videos'"),
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log WHERE action = 'workout.reorder_videos'"),
                    ==, 1);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 2);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 2);
 }
 
 /* Content changed through the other modules' staff routes is audited by
@@ -670,7 +642,7 @@ test_content_audit (NtFixture     *fixture,
   /* Nor is a staff member's private food. */
   nt_create (server, "/api/v1/nutrition/foods/", fixture->token_staff,
              "{\"name\":\"S's own\",\"calories\":1,\"protein\":1,\"carbohydrates\":1,\"fat\":1}");
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 0);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 0);
 
   category = nt_create (server, "/api/v1/workouts/categories/", fixture->token_staff,
                         "{\"name\":\"Yoga\",\"slug\":\"yoga\"}");
@@ -688,28 +660,28 @@ test_content_audit (NtFixture     *fixture,
   nt_expect (server, "DELETE", workout_path, fixture->token_staff, NULL, 204);
   nt_expect (server, "DELETE", food_path, fixture->token_staff, NULL, 204);
 
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log"), ==, 6);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log WHERE actor_id = 3"), ==, 6);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_actor"), ==, 0);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 6);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log WHERE actor_id = 3"), ==, 6);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_actor"), ==, 0);
   sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = 'workout_category.create'"
                          " AND object_type = 'workout_category' AND object_id = %" G_GINT64_FORMAT
                          " AND before IS NULL AND json_extract (after, '$.slug') = 'yoga'", category);
-  g_assert_cmpint (db_int (server, sql), ==, 1);
+  g_assert_cmpint (ad_db_int (server, sql), ==, 1);
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = 'workout.update' AND object_id = %"
                          G_GINT64_FORMAT " AND json_extract (before, '$.title') = 'Core'"
                          " AND json_extract (after, '$.title') = 'Core 2'"
                          " AND json_extract (after, '$.is_premium') = 0", workout);
-  g_assert_cmpint (db_int (server, sql), ==, 1);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log WHERE action = 'workout.delete'"
+  g_assert_cmpint (ad_db_int (server, sql), ==, 1);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log WHERE action = 'workout.delete'"
                                    " AND after IS NULL AND json_extract (before, '$.title') = 'Core 2'"), ==, 1);
-  g_assert_cmpint (db_int (server, "SELECT count(*) FROM audit_log WHERE action IN ('food.create', 'food.delete')"
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log WHERE action IN ('food.create', 'food.delete')"
                                    " AND coalesce (json_extract (after, '$.name'),"
                                    " json_extract (before, '$.name')) = 'Rice'"), ==, 2);
 
   /* The API shows them like any other row. */
   page = nt_request (server, "GET", API "audit/?object_type=workout", fixture->token_staff, NULL, 200);
-  results = fc_json_get_array (node_object (page), "results");
+  results = fc_json_get_array (ad_object (page), "results");
   g_assert_cmpuint (json_array_get_length (results), ==, 3);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_array_get_object_element (results, 2),
                                                                  "after")));

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 
 #define FC_ADMIN_API "/api/v1/admin/"
 
+/* A food import's most rows: a whole food table of a small service, in
+ * one transaction of a few hundred milliseconds. */
+#define FC_ADMIN_IMPORT_MAX_ROWS 10000
+
 /* The longest range the statistics and the filters take, in days. */
 #define FC_ADMIN_MAX_RANGE_DAYS 366
 
@@ -81,5 +85,6 @@ void        fc_admin_user_reset_cb    (FcServerRequest  *request);
 void        fc_admin_audit_list_cb    (FcServerRequest  *request);
 void        fc_admin_stats_cb         (FcServerRequest  *request);
 void        fc_admin_video_order_cb   (FcServerRequest  *request);
+void        fc_admin_foods_import_cb  (FcServerRequest  *request);
 
 G_END_DECLS

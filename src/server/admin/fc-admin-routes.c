@@ -319,6 +319,7 @@ static const FcRoute admin_routes[] = {
   { "GET", FC_ADMIN_API "audit/", FC_AUTH_STAFF, fc_admin_audit_list_cb },
   { "GET", FC_ADMIN_API "stats/", FC_AUTH_STAFF, fc_admin_stats_cb },
   { "PUT", FC_ADMIN_API "workouts/{id}/video-order/", FC_AUTH_STAFF, fc_admin_video_order_cb },
+  { "POST", FC_ADMIN_IMPORT_PATH, FC_AUTH_STAFF, fc_admin_foods_import_cb },
 };
 
 const FcRoute *

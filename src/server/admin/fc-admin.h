@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+/* POST admin/foods/import/ reads its CSV body itself (raw), up to this
+ * size. */
+#define FC_ADMIN_IMPORT_PATH "/api/v1/admin/foods/import/"
+#define FC_ADMIN_IMPORT_MAX_BODY (4 * 1024 * 1024)
+
 const FcRoute *fc_admin_routes          (gsize    *n_routes);
 
 /* Records that @user_id used the API today (user_activity, users.last_seen)

@@ -1,0 +1,23 @@
+/* admin-test-util.h — looks into a test server's database and answers, for the admin tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "fc-test-server.h"
+
+G_BEGIN_DECLS
+
+/* The first column of the first row of @sql, on a connection of its own. */
+gint64      ad_db_int   (FcTestServer *server,
+                         const char   *sql);
+/* Runs @sql (several statements allowed), asserting it worked. */
+void        ad_db_exec  (FcTestServer *server,
+                         const char   *sql);
+/* @node as an object; fails the test when it is not one. */
+JsonObject *ad_object   (JsonNode     *node);
+
+G_END_DECLS
