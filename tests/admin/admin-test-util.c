@@ -8,30 +8,15 @@
 #include <sqlite3.h>
 
 #include "admin-test-util.h"
-
-static sqlite3 *
-open_db (FcTestServer *server)
-{
-  g_autofree char *path = g_build_filename (server->data_dir, "fitcore.db", NULL);
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  return db;
-}
+#include "nutrition-test-util.h"
 
 gint64
 ad_db_int (FcTestServer *server,
            const char   *sql)
 {
-  sqlite3 *db = open_db (server);
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
+  sqlite3 *db = nt_open_db (server);
+  gint64 value = nt_query_int (db, sql);
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
   sqlite3_close (db);
   return value;
 }
@@ -40,7 +25,7 @@ void
 ad_db_exec (FcTestServer *server,
             const char   *sql)
 {
-  sqlite3 *db = open_db (server);
+  sqlite3 *db = nt_open_db (server);
 
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
