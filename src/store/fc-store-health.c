@@ -745,7 +745,23 @@ update_in_transaction (FcStoreDb    *db,
     return FALSE;
   }
   parse_time (fc_json_get_string (before, "recorded_at"), &old_at);
+  /* Uploaded: the server has it and nothing of it waits for sync/ (a
+   * point with an id that waits, edited during its upload, goes up whole
+   * again). */
   uploaded = fc_json_get_int (before, "id", &server_id) && server_id > 0;
+  if (uploaded) {
+    int rc;
+
+    stmt = fc_store_db_stmt (db, "SELECT upload FROM health_points WHERE id = ?1", error);
+    if (stmt == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, local_id);
+    rc = fc_store_db_step (db, stmt, error);
+    uploaded = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) == 0;
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+      return FALSE;
+  }
 
   /* A point the server has not seen changes in place and goes up as it
    * is now (revision tells an upload in flight that it is out of date);
@@ -1595,8 +1611,24 @@ set_server_id (FcStoreDb   *db,
 {
   sqlite3_stmt *stmt;
 
-  if (!delete_rows (db, "server_id = ?1", server_id, touched, error))
+  /* Not the row itself: a point edited during its first upload goes up
+   * again and gets the same id. */
+  stmt = fc_store_db_stmt (db, "SELECT id FROM health_points WHERE server_id = ?1 AND id != ?2",
+                           error);
+  if (stmt == NULL)
     return FALSE;
+  sqlite3_bind_int64 (stmt, 1, server_id);
+  sqlite3_bind_int64 (stmt, 2, local_id);
+  {
+    int rc = fc_store_db_step (db, stmt, error);
+    gint64 other = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+      return FALSE;
+    if (other != 0 && !delete_rows (db, "id = ?1", other, touched, error))
+      return FALSE;
+  }
   stmt = fc_store_db_stmt (db,
                            "UPDATE health_points SET server_id = ?2, refusal = NULL, "
                            "upload = CASE WHEN revision = ?3 THEN 0 ELSE 1 END WHERE id = ?1",
@@ -1760,7 +1792,7 @@ store_pulled_point (FcStoreDb   *db,
   const char *stage = fc_json_get_string (point, "stage");
   gint64 server_id = 0, at = 0, local_id = 0, old_at = 0;
   double value = 0;
-  gboolean queued = FALSE, dirty = FALSE, found = FALSE;
+  gboolean queued = FALSE, dirty = FALSE, found = FALSE, pending = FALSE;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -1776,7 +1808,7 @@ store_pulled_point (FcStoreDb   *db,
     return TRUE;
 
   stmt = fc_store_db_stmt (db,
-                           "SELECT id, recorded_at, dirty FROM health_points "
+                           "SELECT id, recorded_at, dirty, upload FROM health_points "
                            "WHERE server_id = ?1 OR (?3 IS NOT NULL AND source = ?2 "
                            "AND client_id = ?3) ORDER BY server_id IS NULL LIMIT 1",
                            error);
@@ -1791,12 +1823,24 @@ store_pulled_point (FcStoreDb   *db,
     local_id = sqlite3_column_int64 (stmt, 0);
     old_at = sqlite3_column_int64 (stmt, 1);
     dirty = sqlite3_column_int (stmt, 2) != 0;
+    pending = sqlite3_column_int (stmt, 3) == 1;
   }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return FALSE;
   if (dirty)
     return TRUE;
+  /* The server has a point still waiting here (its upload's answer was
+   * lost, or it was edited since): it takes the server's id, and its own
+   * values go up again, where they replace the server's. */
+  if (found && pending) {
+    stmt = fc_store_db_stmt (db, "UPDATE health_points SET server_id = ?2 WHERE id = ?1", error);
+    if (stmt == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, local_id);
+    sqlite3_bind_int64 (stmt, 2, server_id);
+    return fc_store_db_step_done (db, stmt, error);
+  }
 
   if (found) {
     touch_point (touched, type, old_at);

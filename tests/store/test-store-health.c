@@ -659,6 +659,57 @@ test_buckets_follow_changes (void)
   st_close (g_steal_pointer (&store));
 }
 
+/* Edited or deleted while its upload is on the way: the edit goes up
+ * again (and the point keeps the server's id), the deletion reaches the
+ * server; a pull of the point meanwhile keeps the newer local values. */
+static void
+test_changes_during_upload (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(JsonObject) batch = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(JsonObject) gone = NULL;
+  g_autoptr(FcOutboxItem) row = NULL;
+  gint64 edited, deleted;
+
+  edited = add (store, "{\"data_type\": \"water\", \"value\": 250, \"unit\": \"ml\", "
+                       "\"recorded_at\": \"2026-01-03T08:00:00Z\"}");
+  deleted = add (store, "{\"data_type\": \"water\", \"value\": 330, \"unit\": \"ml\", "
+                        "\"recorded_at\": \"2026-01-03T09:00:00Z\"}");
+  batch = upload_batch (store, 10000);
+  update (store, edited, "{\"value\": 500}");
+  gone = delete (store, deleted);
+  upload_done (store, batch, "{\"ids\": [700, 701], \"refusals\": [], \"cursor\": null}");
+
+  /* The deleted one: a DELETE of what the server made of it. */
+  row = st_peek (store);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (fc_outbox_item_get_method (row), ==, "DELETE");
+  g_assert_cmpstr (fc_outbox_item_get_path (row), ==, "health/data/701/");
+
+  /* The edited one waits again, with its id, and a pull of the server's
+   * older copy does not undo the edit. */
+  g_assert_cmpuint (count_pending (store), ==, 1);
+  apply_pull (store, "{\"cursor\": \"h1.3\", \"has_more\": false, \"reset\": false, "
+                     "\"results\": [{\"id\": 700, \"data_type\": \"water\", \"value\": 250, "
+                     "\"unit\": \"ml\", \"recorded_at\": \"2026-01-03T08:00:00.000000Z\", "
+                     "\"stage\": null, \"source\": \"manual\", \"client_id\": null}], "
+                     "\"deleted\": []}");
+  again = upload_batch (store, 10000);
+  g_assert_nonnull (again);
+  g_assert_cmpuint (json_array_get_length (fc_json_get_array (again, "points")), ==, 1);
+  g_assert_cmpfloat (json_object_get_double_member (
+                       json_array_get_object_element (fc_json_get_array (again, "points"), 0),
+                       "value"), ==, 500);
+  upload_done (store, again, "{\"ids\": [700], \"refusals\": [], \"cursor\": null}");
+  g_assert_cmpuint (count_pending (store), ==, 0);
+  g_assert_cmpint (st_sql_int (fc_store_get_path (store),
+                               "SELECT count(*) FROM health_points WHERE server_id = 700 "
+                               "AND value = 500 AND upload = 0"), ==, 1);
+
+  st_close (g_steal_pointer (&store));
+}
+
 static void
 test_goals (void)
 {
@@ -719,6 +770,7 @@ main (int   argc,
   g_test_add_func ("/store/health/add-edit-delete", test_add_edit_delete);
   g_test_add_func ("/store/health/refusals-and-reset", test_refusals_and_reset);
   g_test_add_func ("/store/health/buckets-follow-changes", test_buckets_follow_changes);
+  g_test_add_func ("/store/health/changes-during-upload", test_changes_during_upload);
   g_test_add_func ("/store/health/goals", test_goals);
 
   return g_test_run ();
