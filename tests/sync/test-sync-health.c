@@ -142,6 +142,32 @@ test_offline_point_once (Fixture       *fixture,
                                                           "WHERE value = 81.25"), ==, 1);
 }
 
+/* Online, a point goes at once, before any pull; one the server refuses
+ * stays here with its reason and is not sent again. */
+static void
+test_push_first_and_refusal (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  add_point (fixture->store, "{\"data_type\": \"weight\", \"value\": 9999, \"unit\": \"kg\", "
+                             "\"recorded_at\": \"2026-01-05T08:00:00Z\"}");
+  lines = sync_test_log_take_until (fixture->log, HEALTH_SYNC_POST, 30);
+  g_assert_nonnull (lines);
+  sync_test_log_lines ("until the upload", lines);
+  g_assert_cmpuint (lines->len, ==, 1);
+  g_assert_nonnull (strstr (lines->pdata[0], HEALTH_SYNC_POST "200 "));
+  after = settle (fixture, "after the upload");
+  g_assert_cmpint (server_points (fixture->server, "value = 9999"), ==, 0);
+  g_assert_cmpint (sync_test_store_count (fixture->store, "SELECT count(*) FROM health_points "
+                                                          "WHERE upload = 2 AND refusal LIKE "
+                                                          "'%plausible%'"), ==, 1);
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = sync_test_background_sync (fixture->engine, fixture->log, "again");
+  g_assert_cmpuint (sync_test_lines_count (after, HEALTH_SYNC_POST), ==, 0);
+}
+
 /* 20,001 heart-rate points, one a minute from 2025-02-01. */
 static GArray *
 make_import (guint n)
@@ -287,6 +313,8 @@ main (int   argc,
 
   g_test_add ("/sync/health/offline-point-once", Fixture, NULL, fixture_set_up,
               test_offline_point_once, fixture_tear_down);
+  g_test_add ("/sync/health/push-first-and-refusal", Fixture, NULL, fixture_set_up,
+              test_push_first_and_refusal, fixture_tear_down);
   g_test_add ("/sync/health/import-batches", Fixture, NULL, fixture_set_up,
               test_import_batches, fixture_tear_down);
   g_test_add ("/sync/health/other-device-edit-delete-idle", Fixture, NULL, fixture_set_up,
