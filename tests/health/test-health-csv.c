@@ -69,10 +69,11 @@ run_clear (Run *run)
 }
 
 static void
-run_import (Run                      *run,
-            const char               *path,
-            const FcHealthCsvMapping *mapping,
-            gboolean                  count_only)
+run_import_sized (Run                      *run,
+                  const char               *path,
+                  const FcHealthCsvMapping *mapping,
+                  gboolean                  count_only,
+                  guint                     batch_size)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
@@ -81,9 +82,18 @@ run_import (Run                      *run,
   run->points = g_array_new (FALSE, FALSE, sizeof (FcHealthPoint));
   run->count_only = count_only;
   run->cancellable = g_cancellable_new ();
-  fc_health_csv_import_async (file, mapping, 0, batch_cb, run, NULL, run->cancellable,
+  fc_health_csv_import_async (file, mapping, batch_size, batch_cb, run, NULL, run->cancellable,
                               import_done_cb, run);
   g_main_loop_run (run->loop);
+}
+
+static void
+run_import (Run                      *run,
+            const char               *path,
+            const FcHealthCsvMapping *mapping,
+            gboolean                  count_only)
+{
+  run_import_sized (run, path, mapping, count_only, 0);
 }
 
 static void
@@ -533,8 +543,10 @@ test_constant_memory (void)
   guint64 base, after_small, after_large;
   Run run;
 
+  /* Batches of 1,000: the few in flight weigh little beside what a
+   * per-row leak or a whole file kept would */
   base = peak_rss ();
-  run_import (&run, small, NULL, TRUE);
+  run_import_sized (&run, small, NULL, TRUE, 1000);
   g_assert_no_error (run.error);
   g_assert_cmpuint (run.progress.records_seen, ==, 20001);
   g_assert_cmpuint (run.n_points, ==, 20000 - 20);
@@ -543,7 +555,7 @@ test_constant_memory (void)
   run_clear (&run);
   after_small = peak_rss ();
 
-  run_import (&run, large, NULL, TRUE);
+  run_import_sized (&run, large, NULL, TRUE, 1000);
   g_assert_no_error (run.error);
   g_assert_cmpuint (run.progress.records_seen, ==, 200001);
   g_assert_cmpuint (run.n_points, ==, 200000 - 200);
@@ -553,9 +565,15 @@ test_constant_memory (void)
   g_test_message ("peak RSS: %" G_GUINT64_FORMAT " KiB before, +%" G_GUINT64_FORMAT
                   " KiB after 20,000 rows, +%" G_GUINT64_FORMAT " KiB after 200,000",
                   base / 1024, (after_small - base) / 1024, (after_large - base) / 1024);
+#ifdef __SANITIZE_ADDRESS__
+  /* AddressSanitizer keeps what is freed in quarantine (256 MiB), so the
+   * peak follows what was ever allocated, not what is held */
+  g_test_message ("the bound is not checked under AddressSanitizer");
+#else
   /* Ten times the rows (about 9 MB of file, 14 MB of points if they were
    * kept) in the memory of the small file, give or take a batch */
   g_assert_cmpuint (after_large - after_small, <, 4 * 1024 * 1024);
+#endif
 }
 
 int
