@@ -38,7 +38,9 @@
  * trigram index of the fields the list searches, kept by triggers: a
  * search for a part of an address or a name (three characters or more)
  * reads the index, where LIKE '%...%' read every row, twice (the count
- * and the page): 90 to 200 ms at 100,000 accounts on a loaded machine. */
+ * and the page): 90 to 200 ms at 100,000 accounts on a loaded machine.
+ * A later migration that rebuilds users (as 4 did) must make the three
+ * users_search triggers again and 'rebuild' the index. */
 /* Content that staff change through the content routes of other modules
  * (api/v1/workouts/, public foods, meal-plan templates) is audited by
  * triggers, so no route can forget it: while a staff member's write
