@@ -953,3 +953,66 @@ fc_download_manager_dup_authorization (FcDownloadManager *self)
     return NULL;
   return g_strconcat ("Bearer ", token, NULL);
 }
+
+static void
+on_renew_user_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcDownloadManager *self = g_task_get_source_object (task);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = fc_api_client_request_finish (FC_API_CLIENT (source), result, NULL, NULL, &error);
+  if (node == NULL) {
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  g_task_return_pointer (task, fc_download_manager_dup_authorization (self), g_free);
+}
+
+void
+fc_download_manager_renew_authorization_async (FcDownloadManager   *self,
+                                               const char          *stale,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *current = NULL;
+  FcApiClient *client;
+
+  g_return_if_fail (FC_IS_DOWNLOAD_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fc_download_manager_renew_authorization_async);
+
+  client = fc_session_get_client (self->session);
+  current = fc_download_manager_dup_authorization (self);
+  if (current == NULL) {
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                             _("You are signed out."));
+    return;
+  }
+  /* Someone refreshed the tokens since the player took its copy. */
+  if (g_strcmp0 (current, stale) != 0) {
+    g_task_return_pointer (task, g_steal_pointer (&current), g_free);
+    return;
+  }
+  /* The cheapest authenticated request: the client refreshes an expired
+   * access token on its 401 and sends it again, in one place. */
+  fc_api_client_request_async (client, "GET", "auth/oauth/user/", NULL, NULL,
+                               FC_API_REQUEST_NONE, cancellable, on_renew_user_cb,
+                               g_steal_pointer (&task));
+}
+
+char *
+fc_download_manager_renew_authorization_finish (FcDownloadManager  *self,
+                                                GAsyncResult       *result,
+                                                GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

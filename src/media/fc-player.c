@@ -1376,6 +1376,24 @@ fc_player_set_playlist (FcPlayer           *self,
 }
 
 void
+fc_player_set_authorization (FcPlayer   *self,
+                             const char *authorization)
+{
+  g_return_if_fail (FC_IS_PLAYER (self));
+
+  g_free (self->authorization);
+  self->authorization = g_strdup (authorization);
+}
+
+const char *
+fc_player_get_authorization (FcPlayer *self)
+{
+  g_return_val_if_fail (FC_IS_PLAYER (self), NULL);
+
+  return self->authorization;
+}
+
+void
 fc_player_start_at (FcPlayer *self,
                     guint     index,
                     double    position)

@@ -95,6 +95,11 @@ void           fc_player_set_playlist     (FcPlayer            *self,
                                            const char * const  *uris,
                                            const char * const  *titles,
                                            const char          *authorization);
+/* The Authorization header for the items loaded from now on (an access
+ * token renewed after a 401), and the one in use. */
+void           fc_player_set_authorization (FcPlayer           *self,
+                                            const char         *authorization);
+const char    *fc_player_get_authorization (FcPlayer           *self);
 /* Opens video @index at @position seconds and plays it (resume). */
 void           fc_player_start_at         (FcPlayer     *self,
                                            guint         index,

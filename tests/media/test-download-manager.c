@@ -656,6 +656,102 @@ test_token_refresh (Fixture       *fixture,
                     assert_files_match (manager, workout));
 }
 
+typedef struct {
+  GAsyncResult *result;
+} Renewed;
+
+static void
+on_renewed_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Renewed *renewed = user_data;
+
+  renewed->result = g_object_ref (result);
+}
+
+static char *
+renew (FcDownloadManager *manager,
+       const char        *stale)
+{
+  Renewed renewed = { NULL };
+  g_autoptr(GError) error = NULL;
+  char *authorization;
+
+  fc_download_manager_renew_authorization_async (manager, stale, NULL, on_renewed_cb, &renewed);
+  while (renewed.result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  authorization = fc_download_manager_renew_authorization_finish (manager, renewed.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&renewed.result);
+  return authorization;
+}
+
+/* GET of a streamed video with this Authorization header, as souphttpsrc
+ * sends it on a seek. */
+static guint
+stream_status (Fixture    *fixture,
+               const char *file_url,
+               const char *authorization)
+{
+  g_autoptr(GUri) uri = g_uri_parse (file_url, G_URI_FLAGS_NONE, NULL);
+  const char *headers[] = { "Authorization", authorization, "Range", "bytes=0-99", NULL };
+  g_autoptr(FcTestResponse) response = NULL;
+
+  g_assert_nonnull (uri);
+  response = fc_test_request_full (fixture->server, "GET", g_uri_get_path (uri), headers, NULL,
+                                   NULL);
+  return response->status;
+}
+
+/* The player streams with a copy of the access token; once it expires a
+ * seek answers 401. The renewed authorization works, a renewal of a token
+ * that still works answers it unchanged without a refresh, and one that
+ * someone else already replaced answers the new one at once. */
+static void
+test_renew_authorization (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(FcDownloadManager) manager = NULL;
+  g_autoptr(JsonObject) workout = NULL;
+  g_autofree char *stale = NULL;
+  g_autofree char *renewed = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *late = NULL;
+  const char *file;
+  FcApiClient *client;
+  guint refreshes;
+
+  fixture_start (fixture, SYNC_TEST_CONFIG "access_token_lifetime=3\n");
+  client = fc_session_get_client (fixture->session);
+  manager = fc_download_manager_new (fixture->session);
+  workout = ready_workout (fixture, 3);
+  file = fc_json_get_string (json_array_get_object_element (fc_json_get_array (workout, "videos"),
+                                                            0), "file");
+  g_assert_nonnull (file);
+
+  stale = fc_download_manager_dup_authorization (manager);
+  g_assert_cmpuint (stream_status (fixture, file, stale), ==, 206);
+  sync_test_sleep (4500);
+  g_assert_cmpuint (stream_status (fixture, file, stale), ==, 401);
+
+  refreshes = fc_api_client_get_refresh_count (client);
+  renewed = renew (manager, stale);
+  g_assert_cmpstr (renewed, !=, stale);
+  g_assert_cmpuint (fc_api_client_get_refresh_count (client), ==, refreshes + 1);
+  g_assert_cmpuint (stream_status (fixture, file, renewed), ==, 206);
+
+  /* Still valid: asked again at once, the same token and no refresh. */
+  again = renew (manager, renewed);
+  g_assert_cmpstr (again, ==, renewed);
+  g_assert_cmpuint (fc_api_client_get_refresh_count (client), ==, refreshes + 1);
+
+  /* A window holding the first token, after someone else renewed it. */
+  late = renew (manager, stale);
+  g_assert_cmpstr (late, ==, renewed);
+  g_assert_cmpuint (fc_api_client_get_refresh_count (client), ==, refreshes + 1);
+}
+
 static void
 empty_set_up (Fixture       *fixture,
               gconstpointer  data)
@@ -681,6 +777,8 @@ main (int   argc,
               test_premium_revoked, fixture_tear_down);
   g_test_add ("/media/download-manager/token-refresh", Fixture, NULL, empty_set_up,
               test_token_refresh, fixture_tear_down);
+  g_test_add ("/media/download-manager/renew-authorization", Fixture, NULL, empty_set_up,
+              test_renew_authorization, fixture_tear_down);
 
   status = g_test_run ();
   if (demo_files != NULL) {

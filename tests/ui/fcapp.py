@@ -25,11 +25,16 @@ DEMO_EMAIL = 'demo@fitcore.local'
 DEMO_PASSWORD = 'fitcore-demo'
 
 
-def start_server(binary, data_dir, port=0):
-    """fitcore-server --demo on 127.0.0.1; returns (process, base URL)."""
-    server = subprocess.Popen([binary, '--demo', '--bind', '127.0.0.1', '--port', str(port),
-                               '--data-dir', data_dir],
-                              stdout=subprocess.PIPE, text=True)
+def start_server(binary, data_dir, port=0, config=None):
+    """fitcore-server --demo on 127.0.0.1; returns (process, base URL).
+    config: the text of a settings key file ("[server]\nkey=value\n")."""
+    args = [binary, '--demo', '--bind', '127.0.0.1', '--port', str(port), '--data-dir', data_dir]
+    if config is not None:
+        path = data_dir.rstrip('/') + '.conf'
+        with open(path, 'w') as f:
+            f.write(config)
+        args += ['--config', path]
+    server = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
     url = None
     for line in server.stdout:
         match = re.search(r'listening on (http://127\.0\.0\.1:\d+/)', line)

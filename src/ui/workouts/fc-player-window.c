@@ -63,6 +63,9 @@ struct _FcPlayerWindow
   /* Owned */
   FcPlayer          *player;
   FcSession         *session;
+  FcDownloadManager *downloads;
+  GCancellable      *renewing;    /* a 401's token renewal in flight */
+  guint              renewals;    /* since the last frame that played */
   FcWorkoutItem     *item;
   GArray            *videos;      /* Video, the playlist's order */
   gint64             workout_id;
@@ -193,6 +196,9 @@ on_state_changed_cb (FcPlayerWindow *self)
   FcPlayerState state = fc_player_get_state (self->player);
   gboolean playing = state == FC_PLAYER_STATE_PLAYING;
 
+  if (playing)
+    self->renewals = 0;
+
   gtk_button_set_icon_name (self->play_button, playing ? "media-playback-pause-symbolic"
                                                        : "media-playback-start-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
@@ -295,9 +301,64 @@ on_volume_changed_cb (FcPlayerWindow *self)
   gtk_toggle_button_set_active (self->mute_button, muted);
 }
 
+static void show_error (FcPlayerWindow *self,
+                        const GError   *error);
+
+static void
+on_renewed_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FcPlayerWindow) self = user_data;
+  g_autofree char *authorization = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) locked = NULL;
+
+  authorization = fc_download_manager_renew_authorization_finish (FC_DOWNLOAD_MANAGER (source),
+                                                                  result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->player == NULL)
+    return;
+  g_clear_object (&self->renewing);
+
+  if (authorization != NULL &&
+      g_strcmp0 (authorization, fc_player_get_authorization (self->player)) != 0) {
+    fc_player_set_authorization (self->player, authorization);
+    fc_player_start_at (self->player, MIN (self->index, self->videos->len - 1), self->position);
+    return;
+  }
+  /* The server accepts the token and still refuses the video. */
+  if (fc_player_get_error (self->player) != NULL)
+    locked = g_error_copy (fc_player_get_error (self->player));
+  else
+    locked = g_error_new_literal (FC_PLAYER_ERROR, FC_PLAYER_ERROR_LOCKED,
+                                  error != NULL ? error->message : _("This video is locked."));
+  show_error (self, locked);
+}
+
+/* A streamed video answers 401 once the access token the player was given
+ * has expired (a seek, the next video, a long workout): the token is
+ * renewed where every other request renews it and playback goes on from
+ * the same place. Only when the token did not change is the video locked. */
 static void
 on_error_cb (FcPlayerWindow *self,
              const GError   *error)
+{
+  if (g_error_matches (error, FC_PLAYER_ERROR, FC_PLAYER_ERROR_LOCKED) &&
+      self->downloads != NULL && self->renewing == NULL && self->renewals++ < 2 &&
+      fc_player_get_authorization (self->player) != NULL) {
+    self->renewing = g_cancellable_new ();
+    fc_download_manager_renew_authorization_async (self->downloads,
+                                                   fc_player_get_authorization (self->player),
+                                                   self->renewing, on_renewed_cb,
+                                                   g_object_ref (self));
+    return;
+  }
+  show_error (self, error);
+}
+
+static void
+show_error (FcPlayerWindow *self,
+            const GError   *error)
 {
   const char *title = _("Cannot Play This Video");
   const char *icon = "dialog-warning-symbolic";
@@ -483,7 +544,10 @@ fc_player_window_dispose (GObject *object)
   if (self->player != NULL)
     g_signal_handlers_disconnect_by_data (self->player, self);
   g_clear_object (&self->player);
+  g_cancellable_cancel (self->renewing);
+  g_clear_object (&self->renewing);
   g_clear_object (&self->session);
+  g_clear_object (&self->downloads);
   g_clear_object (&self->item);
   g_clear_pointer (&self->videos, g_array_unref);
 
@@ -690,6 +754,8 @@ fc_player_window_new (GtkApplication    *application,
                        "title", fc_workout_item_get_title (item),
                        NULL);
   self->session = g_object_ref (session);
+  if (downloads != NULL)
+    self->downloads = g_object_ref (downloads);
   self->item = g_object_ref (item);
   self->workout_id = fc_workout_item_get_id (item);
   adw_window_title_set_title (self->window_title, fc_workout_item_get_title (item));
