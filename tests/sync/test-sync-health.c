@@ -168,6 +168,45 @@ test_push_first_and_refusal (Fixture       *fixture,
   g_assert_cmpuint (sync_test_lines_count (after, HEALTH_SYNC_POST), ==, 0);
 }
 
+/* A cursor the server does not know (here one from its future): the pull
+ * starts again from 0, keeps the point not uploaded yet, and ends with
+ * both devices' points, each once. */
+static void
+test_reset (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *token = fc_test_login (fixture->server, SYNC_TEST_DEMO_EMAIL,
+                                          SYNC_TEST_DEMO_PASSWORD, NULL);
+  g_autoptr(FcTestResponse) created = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autofree char *cursor = NULL;
+
+  fc_sync_engine_stop (fixture->engine);
+  created = fc_test_request (fixture->server, "POST", "/api/v1/health/data/", token,
+                             "{\"data_type\": \"water\", \"value\": 750, \"unit\": \"ml\", "
+                             "\"recorded_at\": \"2026-01-07T12:00:00Z\"}");
+  g_assert_cmpuint (created->status, ==, 201);
+  sync_test_set_sync_value (fixture->store, FC_STORE_HEALTH_CURSOR_KEY, "h1.999999999");
+  add_point (fixture->store, "{\"data_type\": \"water\", \"value\": 200, \"unit\": \"ml\", "
+                             "\"recorded_at\": \"2026-01-07T13:00:00Z\"}");
+  g_ptr_array_unref (sync_test_log_take (fixture->log));
+
+  fc_sync_engine_start (fixture->engine);
+  lines = settle (fixture, "reset");
+  g_assert_cmpuint (sync_test_lines_count (lines, HEALTH_DATA_GET), >=, 2);
+  g_assert_null (fc_sync_engine_get_last_error (fixture->engine));
+  g_assert_cmpint (server_points (fixture->server, "data_type = 'water'"), ==, 2);
+  g_assert_cmpint (sync_test_store_count (fixture->store, "SELECT count(*) FROM health_points "
+                                                          "WHERE data_type = 'water' "
+                                                          "AND upload = 0 "
+                                                          "AND server_id IS NOT NULL"), ==, 2);
+  g_assert_cmpint (sync_test_store_count (fixture->store, "SELECT count(*) FROM health_points "
+                                                          "WHERE data_type = 'water'"), ==, 2);
+  cursor = sync_test_get_sync_value (fixture->store, FC_STORE_HEALTH_CURSOR_KEY);
+  g_assert_cmpstr (cursor, !=, "h1.999999999");
+  g_assert_cmpstr (cursor, !=, "0");
+}
+
 /* 20,001 heart-rate points, one a minute from 2025-02-01. */
 static GArray *
 make_import (guint n)
@@ -315,6 +354,8 @@ main (int   argc,
               test_offline_point_once, fixture_tear_down);
   g_test_add ("/sync/health/push-first-and-refusal", Fixture, NULL, fixture_set_up,
               test_push_first_and_refusal, fixture_tear_down);
+  g_test_add ("/sync/health/reset", Fixture, NULL, fixture_set_up, test_reset,
+              fixture_tear_down);
   g_test_add ("/sync/health/import-batches", Fixture, NULL, fixture_set_up,
               test_import_batches, fixture_tear_down);
   g_test_add ("/sync/health/other-device-edit-delete-idle", Fixture, NULL, fixture_set_up,
