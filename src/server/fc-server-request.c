@@ -437,7 +437,12 @@ write_string (GString    *out,
 
 /* Python's float repr: the shortest text that reads back as the same
  * double, with ".0" on whole numbers. GLib has no shortest-round-trip
- * formatter, so try increasing precision. */
+ * formatter, so try increasing precision. From 15 for normal numbers:
+ * when fewer digits read back, %.15g prints that same shorter text (%g
+ * drops trailing zeros), while starting from 1 took up to 17 tries a
+ * value: the 365 averages of a year of metrics by day cost 6 to 9 ms of a
+ * loaded machine's CPU, and 1 to 2 ms from 15. Subnormals may need fewer
+ * digits than %.15g gives. */
 static void
 write_double (GString *out,
               double   value)
@@ -452,7 +457,7 @@ write_double (GString *out,
     g_string_append_printf (out, "%.1f", value);
     return;
   }
-  for (int precision = 1; precision <= 17; precision++) {
+  for (int precision = fpclassify (value) == FP_NORMAL ? 15 : 1; precision <= 17; precision++) {
     char format[8];
 
     g_snprintf (format, sizeof format, "%%.%dg", precision);
