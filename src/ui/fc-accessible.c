@@ -89,3 +89,27 @@ fc_accessible_name_combo_row (AdwComboRow *row)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_choice_cb), NULL);
   adw_combo_row_set_factory (row, factory);
 }
+
+GtkWidget *
+fc_accessible_add_row_button (GtkWidget  *row,
+                              const char *icon_name,
+                              const char *tooltip,
+                              const char *label,
+                              const char *action_name,
+                              gint64      target)
+{
+  GtkWidget *button;
+
+  g_return_val_if_fail (ADW_IS_ACTION_ROW (row), NULL);
+
+  button = gtk_button_new_from_icon_name (icon_name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", target);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  return button;
+}

@@ -25,4 +25,14 @@ void fc_accessible_name_buttons (GtkWidget  *widget,
  * drop-down list, and the value shown, read as an empty list item. */
 void fc_accessible_name_combo_row (AdwComboRow *row);
 
+/* A flat icon button at the end of @row (an AdwActionRow), named @label
+ * for screen readers, that activates @action_name with the int64 @target:
+ * a list row's Edit or Delete. */
+GtkWidget *fc_accessible_add_row_button (GtkWidget  *row,
+                                         const char *icon_name,
+                                         const char *tooltip,
+                                         const char *label,
+                                         const char *action_name,
+                                         gint64      target);
+
 G_END_DECLS

@@ -24,6 +24,7 @@ struct _FcPreferencesWindow
   AdwPreferencesGroup  *server_group;
   AdwEntryRow          *server_row;
   AdwComboRow          *style_row;
+  AdwComboRow          *units_row;
   AdwActionRow         *downloads_row;
   GtkWidget            *delete_downloads_button;
 
@@ -35,19 +36,22 @@ struct _FcPreferencesWindow
 
 G_DEFINE_FINAL_TYPE (FcPreferencesWindow, fc_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
-/* The style row lists its choices in the order of the schema's enum
- * org.fitcore.FitCore.ColorScheme. */
-static const char * const color_scheme_nicks[] = { "default", "light", "dark" };
+/* Combo rows list an enum key's choices in the order of its nicks:
+ * org.fitcore.FitCore.ColorScheme for the style, .HealthUnits for the
+ * units. Each mapping's user data is its NULL-terminated nicks. */
+static const char * const color_scheme_nicks[] = { "default", "light", "dark", NULL };
+static const char * const health_units_nicks[] = { "auto", "metric", "imperial", NULL };
 
 static gboolean
-color_scheme_to_selected (GValue   *value,
-                          GVariant *variant,
-                          gpointer  user_data)
+nick_to_selected (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
 {
+  const char * const *nicks = user_data;
   const char *nick = g_variant_get_string (variant, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (color_scheme_nicks); i++) {
-    if (g_str_equal (nick, color_scheme_nicks[i])) {
+  for (guint i = 0; nicks[i] != NULL; i++) {
+    if (g_str_equal (nick, nicks[i])) {
       g_value_set_uint (value, i);
       return TRUE;
     }
@@ -57,17 +61,18 @@ color_scheme_to_selected (GValue   *value,
 }
 
 static GVariant *
-selected_to_color_scheme (const GValue       *value,
-                          const GVariantType *expected_type,
-                          gpointer            user_data)
+selected_to_nick (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
 {
+  const char * const *nicks = user_data;
   guint selected = g_value_get_uint (value);
 
   /* GTK_INVALID_LIST_POSITION while the model is being replaced. */
-  if (selected >= G_N_ELEMENTS (color_scheme_nicks))
+  if (selected >= g_strv_length ((char **) nicks))
     return NULL;
 
-  return g_variant_new_string (color_scheme_nicks[selected]);
+  return g_variant_new_string (nicks[selected]);
 }
 
 static void
@@ -234,6 +239,7 @@ fc_preferences_window_class_init (FcPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, server_group);
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, units_row);
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, downloads_row);
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, delete_downloads_button);
   gtk_widget_class_bind_template_callback (widget_class, on_delete_downloads_clicked_cb);
@@ -248,6 +254,7 @@ fc_preferences_window_init (FcPreferencesWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   fc_accessible_name_combo_row (self->style_row);
+  fc_accessible_name_combo_row (self->units_row);
 
   /* The application's one GSettings (fc-settings.h). */
   self->settings = g_object_ref (fc_settings_get_default ());
@@ -263,9 +270,15 @@ fc_preferences_window_init (FcPreferencesWindow *self)
   g_settings_bind_with_mapping (self->settings, FC_SETTINGS_COLOR_SCHEME,
                                 self->style_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT,
-                                color_scheme_to_selected,
-                                selected_to_color_scheme,
-                                NULL, NULL);
+                                nick_to_selected,
+                                selected_to_nick,
+                                (gpointer) color_scheme_nicks, NULL);
+  g_settings_bind_with_mapping (self->settings, FC_SETTINGS_HEALTH_UNITS,
+                                self->units_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                nick_to_selected,
+                                selected_to_nick,
+                                (gpointer) health_units_nicks, NULL);
 
   app = g_application_get_default ();
   if (FC_IS_APPLICATION (app))

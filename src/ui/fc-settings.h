@@ -15,6 +15,7 @@
 #define FC_SETTINGS_LAST_SECTION     "last-section"
 #define FC_SETTINGS_SERVER_URL       "server-url"
 #define FC_SETTINGS_COLOR_SCHEME     "color-scheme"
+#define FC_SETTINGS_HEALTH_UNITS     "health-units"
 
 /* The application's one GSettings (fc-application.c), not a new one:
  * transfer none. */

@@ -11,6 +11,7 @@
 
 #include "fc-window.h"
 
+#include "fc-health-page.h"
 #include "fc-nutrition-page.h"
 #include "fc-profile-window.h"
 #include "fc-section-page.h"
@@ -87,6 +88,7 @@ struct _FcWindow
   FcTodayPage          *today_page;
   FcWorkoutsPage       *workouts_page;
   FcNutritionPage      *nutrition_page;
+  FcHealthPage         *health_page;
 
   const FcSection      *section;
   gboolean              show_admin;
@@ -190,6 +192,9 @@ fc_window_add_sections (FcWindow *self)
     } else if (g_str_equal (section->name, "nutrition")) {
       self->nutrition_page = FC_NUTRITION_PAGE (fc_nutrition_page_new ());
       fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->nutrition_page));
+    } else if (g_str_equal (section->name, "health")) {
+      self->health_page = FC_HEALTH_PAGE (fc_health_page_new ());
+      fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->health_page));
     }
     g_object_bind_property (self->leaflet, "folded", page, "folded", G_BINDING_SYNC_CREATE);
     g_object_bind_property (self->sidebar_menu_button, "menu-model", page, "menu-model",
@@ -210,6 +215,7 @@ fc_window_give_pages_session (FcWindow *self)
   fc_today_page_set_session (self->today_page, self->session);
   fc_workouts_page_set_session (self->workouts_page, self->session);
   fc_nutrition_page_set_session (self->nutrition_page, self->session);
+  fc_health_page_set_session (self->health_page, self->session);
 }
 
 static void fc_window_update_sections (FcWindow *self);

@@ -11,6 +11,7 @@
 
 #include "fc-meals-view.h"
 
+#include "fc-accessible.h"
 #include "fc-meal-editor.h"
 #include "fc-meal-list-model.h"
 #include "fc-meal-time.h"
@@ -141,27 +142,6 @@ describe_meal (FcMealItem *meal)
 }
 
 static GtkWidget *
-add_row_button (GtkWidget  *row,
-                const char *icon_name,
-                const char *tooltip,
-                const char *label,
-                const char *action_name,
-                gint64      id)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
-
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-  return button;
-}
-
-static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
@@ -180,16 +160,19 @@ create_row (gpointer item,
 
   /* Translators: %s is a meal's name. */
   label = g_strdup_printf (_("New Meal from %s"), name);
-  add_row_button (row, "edit-copy-symbolic", _("New Meal from This"), label, "meals.copy", id);
+  fc_accessible_add_row_button (row, "edit-copy-symbolic", _("New Meal from This"), label,
+                                "meals.copy", id);
   if (fc_meal_item_get_is_own (meal)) {
     g_free (label);
     /* Translators: %s is a meal's name. */
     label = g_strdup_printf (_("Edit %s"), name);
-    add_row_button (row, "document-edit-symbolic", _("Edit"), label, "meals.edit", id);
+    fc_accessible_add_row_button (row, "document-edit-symbolic", _("Edit"), label,
+                                  "meals.edit", id);
     g_free (label);
     /* Translators: %s is a meal's name. */
     label = g_strdup_printf (_("Delete %s"), name);
-    add_row_button (row, "user-trash-symbolic", _("Delete"), label, "meals.delete", id);
+    fc_accessible_add_row_button (row, "user-trash-symbolic", _("Delete"), label,
+                                  "meals.delete", id);
   }
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row),
                                   fc_meal_item_get_is_own (meal) && !fc_meal_item_get_is_template (meal)

@@ -1,0 +1,515 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The Health section against a real fitcore-server --demo, as a person uses
+# it (AT-SPI to see, xdotool to click and type):
+# - signed in, Health shows its empty state, which says how to add or import;
+# - Ctrl+N opens “New Measurement”: a value out of range is refused as it is
+#   typed (the error shows, Save is off), a good one is saved and reaches
+#   the server (GET health/data/ as the demo user);
+# - Ctrl+I imports a small Apple Health export.xml this test writes (dates
+#   relative to the app's today): the dialog's counts are exactly the ones
+#   computed here (records read, added, already here, refused, other types),
+#   and the server ends with every point;
+# - the Weight chart's accessible description equals the summary computed
+#   here from the fixture and the weigh-in (not by the app's code);
+# - importing the same file again adds nothing;
+# - a weigh-in saved while the server is stopped waits (“not synced yet”)
+#   and arrives once after the server is back;
+# - every control of the overview, a metric's page and the dialogs has a
+#   name a screen reader can say (the rule of test-a11y.py);
+# - screenshots: the overview, a metric's page, the entry and import
+#   dialogs, light, dark and 360 px wide.
+# Prints TAP.
+#
+#   test-health.py FITCORE_BINARY FITCORE_SERVER DEFAULT_ARTIFACTS_DIR
+
+import datetime
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+from fcapp import (app_env, http, login, main, sign_in, start_app, start_server, today,
+                   wait_window)
+from fcatspi import (_small_subtree, click, extents, find, find_all, find_app, find_shown, key,
+                     on_screen, poll, screenshot, stop, type_text)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location('fc_a11y', os.path.join(HERE, 'test-a11y.py'))
+fc_a11y = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fc_a11y)
+
+WEIGH_IN = 72.4     # typed in with the server up
+OFFLINE = 71.3      # typed in with the server stopped
+LB_PER_KG = 0.45359237
+
+
+# ----- The fixture: a small Apple Health export.xml -----
+
+def apple_date(moment):
+    return moment.strftime('%Y-%m-%d %H:%M:%S +0000')
+
+
+def write_fixture(path, day):
+    """An export.xml whose records fall on the 30 days before day (UTC,
+    the zone the app runs in here), and what an importer must make of it:
+    returns (counts, weights) where weights is [(unix seconds, kg)]."""
+    records = []
+    weights = []
+    expected = {'records': 0, 'added': 0, 'refused': 0, 'skipped': 0}
+
+    def record(kind, unit, value, start, end=None, source='Phone'):
+        end = end or start
+        records.append(f'<Record type="{kind}" sourceName="{source}" unit="{unit}" '
+                       f'value="{value}" creationDate="{apple_date(end)}" '
+                       f'startDate="{apple_date(start)}" endDate="{apple_date(end)}"/>')
+        expected['records'] += 1
+
+    midnight = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+    for days_ago in range(30, 0, -1):
+        when = midnight - datetime.timedelta(days=days_ago) + datetime.timedelta(hours=7)
+        kg = round(75.0 - 0.1 * (30 - days_ago) + (0.3 if days_ago % 7 == 0 else 0.0), 1)
+        if days_ago % 10 == 5:
+            # Some scales write pounds: the importer converts them.
+            record('HKQuantityTypeIdentifierBodyMass', 'lb', f'{kg / LB_PER_KG:.6f}', when)
+        else:
+            record('HKQuantityTypeIdentifierBodyMass', 'kg', f'{kg}', when)
+        weights.append((int(when.timestamp()), kg))
+        expected['added'] += 1
+        steps_end = when + datetime.timedelta(hours=10)
+        record('HKQuantityTypeIdentifierStepCount', 'count', str(4000 + 150 * days_ago),
+               steps_end - datetime.timedelta(minutes=30), steps_end)
+        expected['added'] += 1
+
+    # The same sample twice in one file: one point.
+    first = records[0]
+    records.append(first)
+    expected['records'] += 1
+    # A type that is not imported, and two records that must be refused.
+    noon = midnight - datetime.timedelta(days=3) + datetime.timedelta(hours=12)
+    record('HKQuantityTypeIdentifierFlightsClimbed', 'count', '3', noon)
+    expected['skipped'] += 1
+    record('HKQuantityTypeIdentifierBodyMass', 'kg', 'heavy', noon)
+    expected['refused'] += 1
+    record('HKQuantityTypeIdentifierHeartRate', 'count/min', '900', noon)
+    expected['refused'] += 1
+
+    with open(path, 'w') as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="en_US">\n'
+                  f'<ExportDate value="{apple_date(midnight)}"/>\n'
+                  '<Me HKCharacteristicTypeIdentifierDateOfBirth="1990-01-01" '
+                  'HKCharacteristicTypeIdentifierBiologicalSex="HKBiologicalSexNotSet" '
+                  'HKCharacteristicTypeIdentifierBloodType="HKBloodTypeNotSet" '
+                  'HKCharacteristicTypeIdentifierFitzpatrickSkinType="HKFitzpatrickSkinTypeNotSet" '
+                  'HKCharacteristicTypeIdentifierCardioFitnessMedicationsUse="None"/>\n')
+        out.write('\n'.join(records))
+        out.write('\n</HealthData>\n')
+    # The duplicate is read, then found in the store: "already here".
+    expected['unchanged'] = 1
+    return expected, weights
+
+
+def chart_summary(points, day):
+    """FcChart's summary of a line chart on Month (src/ui/health/fc-chart.c),
+    computed from the points themselves: the window is the 30 local days
+    ending with today, each column holds at most one point of a day, so
+    the change is the latest value less the first one."""
+    midnight = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+    start = int((midnight - datetime.timedelta(days=29)).timestamp())
+    end = int((midnight + datetime.timedelta(days=1)).timestamp())
+    shown = sorted((t, v) for t, v in points if start <= t < end)
+    latest, first = shown[-1][1], shown[0][1]
+    delta = latest - first
+    low = min(v for _, v in shown)
+    high = max(v for _, v in shown)
+    if f'{abs(delta):.1f}' == f'{0:.1f}':
+        change = 'no change'
+    else:
+        change = ('down ' if delta < 0 else 'up ') + f'{abs(delta):.1f} kg'
+    return f'Weight, last 30 days: {latest:.1f} kg, {change}, lowest {low:.1f}, highest {high:.1f}'
+
+
+# ----- The server's side -----
+
+def server_points(url, data_type):
+    token = login(url)
+    points, page = [], f'health/data/?data_type={data_type}&page_size=1000'
+    while page:
+        status, body = http(url, 'GET', page, token)
+        if status != 200:
+            return None
+        points += body['results']
+        nxt = body.get('next')
+        page = nxt.split('/api/v1/', 1)[1] if nxt else None
+    return points
+
+
+def server_values(url, data_type):
+    points = server_points(url, data_type)
+    return None if points is None else sorted(round(p['value'], 3) for p in points)
+
+
+# ----- The app's side -----
+
+def shown_named(root, name, roles=None):
+    for node in find_all(root, lambda n: n.name == name and (roles is None or
+                                                             n.getRoleName() in roles)):
+        if on_screen(node):
+            return node
+    return None
+
+
+def labels_in(node):
+    return [n.name for n in find_all(node, lambda n: n.getRoleName() == 'label' and on_screen(n))]
+
+
+def row_subtitle(root, title):
+    """The subtitle of the shown AdwActionRow titled title."""
+    row = shown_named(root, title, ('list item',))
+    if row is None:
+        return None
+    labels = [n.name for n in (_small_subtree(row, 30) or []) if n.getRoleName() == 'label']
+    rest = [text for text in labels if text != title]
+    return rest[0] if rest else None
+
+
+def open_health(tap, pid, window):
+    sidebar = find(window, 'list', 'Sections')
+    row = poll(lambda: find_shown(sidebar, 'list item', 'Health'), timeout=30)
+    if not tap.check(row is not None, 'fitcore-server offers health: the sidebar shows “Health”'):
+        return False
+    click(pid, row)
+    return True
+
+
+def check_names(tap, root, page):
+    fc_a11y.check_names(tap, root, page)
+
+
+def new_measurement(tap, pid, app_node, what):
+    key('ctrl+n')
+    dialog = poll(lambda: find(app_node, 'frame', 'New Measurement'))
+    tap.check(dialog is not None, f'{what}: Ctrl+N opens “New Measurement”',
+              [(app_node[i].getRoleName(), app_node[i].name) for i in range(app_node.childCount)])
+    return dialog
+
+
+def value_entry(dialog):
+    return poll(lambda: find_shown(dialog, 'text', 'Value (kg)'))
+
+
+def entry_text(node):
+    try:
+        text = node.queryText()
+        return text.getText(0, text.characterCount)
+    except Exception:
+        return None
+
+
+def type_value(pid, entry, value):
+    """Clicks the entry row's text and types value. GTK 4.8 does not report
+    an entry row's focus, so what counts is the text that arrives: typed
+    again (after Ctrl+A) if a loaded machine let the keys go elsewhere."""
+    for _ in range(3):
+        click(pid, entry)
+        time.sleep(0.3)
+        key('ctrl+a')
+        type_text(value)
+        if poll(lambda: entry_text(entry) == value, timeout=5):
+            return True
+    return False
+
+
+def save_button(dialog):
+    return poll(lambda: find_shown(dialog, 'push button', 'Save') or
+                find_shown(dialog, 'push button', '_Save Save'))
+
+
+def weigh_in(tap, pid, app_node, value, what, artifacts=None):
+    """Types value into a new measurement (weight, now) and saves it;
+    returns whether the dialog closed."""
+    dialog = new_measurement(tap, pid, app_node, what)
+    if dialog is None:
+        return False
+    entry = value_entry(dialog)
+    if not tap.check(entry is not None, f'{what}: the value is asked in kg (“Value (kg)”)'):
+        return False
+    type_value(pid, entry, f'{value}')
+    save = save_button(dialog)
+    tap.check(poll(lambda: save is not None and save.getState().contains(
+        pyatspi.STATE_SENSITIVE)), f'{what}: {value} kg can be saved')
+    if artifacts:
+        screenshot(artifacts, 'ui-health-entry.png')
+    key('ctrl+s')
+    return tap.check(poll(lambda: find(app_node, 'frame', 'New Measurement') is None),
+                     f'{what}: Ctrl+S saves and closes the dialog')
+
+
+def refused_as_typed(tap, pid, app_node, window):
+    dialog = new_measurement(tap, pid, app_node, 'a wrong value')
+    if dialog is None:
+        return
+    entry = value_entry(dialog)
+    type_value(pid, entry, '900')
+    save = save_button(dialog)
+    tap.check(poll(lambda: any('between' in t or 'plausible' in t or '650' in t
+                               for t in labels_in(dialog))) and
+              save is not None and not save.getState().contains(pyatspi.STATE_SENSITIVE),
+              'typing 900 kg shows why it is refused, and Save is off', labels_in(dialog))
+    check_names(tap, dialog, 'the entry dialog')
+    key('Escape')
+    poll(lambda: find(app_node, 'frame', 'New Measurement') is None)
+
+
+def choose_file(pid, app_node, path):
+    """GTK 4.8's file chooser without a portal: Ctrl+L, the path, Return.
+    It is the app's one top-level besides the main window and the import
+    dialog."""
+    known = ('FitCore', 'Import Health Data', 'Importing', 'Import Finished')
+
+    def chooser():
+        for i in range(app_node.childCount):
+            node = app_node.getChildAtIndex(i)
+            if node is not None and node.name not in known:
+                return node
+        return None
+
+    if poll(chooser, timeout=20) is None:
+        return False
+    time.sleep(1)
+    key('ctrl+l')
+    time.sleep(0.5)
+    type_text(path)
+    time.sleep(0.3)
+    key('Return')
+    return True
+
+
+def import_file(tap, pid, app_node, path, expected, what, artifacts, shot):
+    key('ctrl+i')
+    dialog = poll(lambda: find(app_node, 'frame', 'Import Health Data'))
+    if not tap.check(dialog is not None, f'{what}: Ctrl+I opens “Import Health Data”'):
+        return False
+    check_names(tap, dialog, 'the import dialog')
+    button = poll(lambda: find_shown(dialog, 'push button', 'Choose File…') or
+                  find_shown(dialog, 'push button', '_Choose File… Choose File…'))
+    if button is None:
+        tap.check(False, f'{what}: the dialog offers “Choose File…”')
+        return False
+    button.queryAction().doAction(0)
+    if not tap.check(choose_file(pid, app_node, path), f'{what}: a file chooser opens'):
+        return False
+    close = poll(lambda: find_shown(dialog, 'push button', 'Close') or
+                 find_shown(dialog, 'push button', '_Close Close'), timeout=120)
+    tap.check(close is not None, f'{what}: the import ends with “Close”')
+    def counts():
+        return {name: row_subtitle(dialog, title) for name, title in
+                (('records', 'Records Read'), ('added', 'Added'), ('unchanged', 'Already Here'),
+                 ('refused', 'Refused'), ('skipped', 'Not Imported (Other Types)'))}
+
+    want = {k: str(v) for k, v in expected.items()}
+    # One walk of the tree can miss a node that is being redrawn: read
+    # again until every count is there.
+    got = poll(lambda: (lambda c: c if None not in c.values() else None)(counts()),
+               timeout=20) or counts()
+    tap.check(got == want, f'{what}: the counts are exactly {want}', got)
+    if shot:
+        screenshot(artifacts, shot)
+    if close is not None:
+        close.queryAction().doAction(0)
+    poll(lambda: find(app_node, 'frame', 'Import Health Data') is None)
+    return True
+
+
+def open_card(tap, pid, window, title):
+    card = poll(lambda: next((n for n in find_all(window, lambda n: n.name.startswith(title + ':')
+                                                   and on_screen(n))), None), timeout=30)
+    if not tap.check(card is not None, f'the overview has a “{title}” card'):
+        return None
+    click(pid, card)
+    back = poll(lambda: find_shown(window, 'push button', 'Back to Health'))
+    tap.check(back is not None, f'the “{title}” card opens its page, with “Back to Health”')
+    return back
+
+
+def chart_node(window, title):
+    """The chart, by its accessible name: “Weight chart”, followed by what
+    the crosshair reads while it has the focus."""
+    return poll(lambda: next((n for n in find_all(window, lambda n: (
+        n.name == f'{title} chart' or n.name.startswith(f'{title} chart: ')) and on_screen(n))),
+        None), timeout=20)
+
+
+def wait_row(window, predicate, timeout=30):
+    def look():
+        rows = find_all(window, lambda n: n.getRoleName() == 'list item' and on_screen(n) and
+                        predicate(n))
+        return rows[0] if rows else None
+    return poll(look, timeout=timeout)
+
+
+def run(tap, binary, server_binary, artifacts, tmp):
+    env = app_env(tmp)
+    day = today()
+    fixture = os.path.join(tmp, 'export.xml')
+    expected, weights = write_fixture(fixture, day)
+
+    server, url = start_server(server_binary, os.path.join(tmp, 'server'))
+    app = None
+    try:
+        if not tap.check(url is not None, 'fitcore-server --demo says where it listens'):
+            return
+        app = start_app(binary, url, env)
+        window = wait_window(tap, app, 'first start')
+        if window is None or not sign_in(tap, app.pid, window):
+            return
+        app_node = find_app(app.pid)
+        if not open_health(tap, app.pid, window):
+            return
+        tap.check(poll(lambda: shown_named(window, 'No Health Data Yet', ('label',))),
+                  'with no data, Health says “No Health Data Yet” and how to add or import')
+        screenshot(artifacts, 'ui-health-empty.png')
+        check_names(tap, window, 'Health, empty')
+
+        # A weigh-in, typed in, reaches the server.
+        refused_as_typed(tap, app.pid, app_node, window)
+        before = time.time()
+        if not weigh_in(tap, app.pid, app_node, WEIGH_IN, 'a weigh-in', artifacts):
+            return
+        tap.check(poll(lambda: server_values(url, 'weight') == [WEIGH_IN], timeout=60),
+                  f'the weigh-in reaches the server: one weight of {WEIGH_IN} kg',
+                  server_values(url, 'weight'))
+        tap.check(poll(lambda: next((n for n in find_all(window, lambda n: n.name.startswith(
+            'Weight: 72.4 kg') and on_screen(n))), None), timeout=30),
+            'the overview shows a “Weight” card with 72.4 kg')
+        weights_now = weights + [(int(before), WEIGH_IN)]
+
+        # The Apple Health export.
+        import_file(tap, app.pid, app_node, fixture, expected, 'the first import', artifacts,
+                    'ui-health-import.png')
+        want_weights = sorted([WEIGH_IN] + [kg for _, kg in weights])
+        tap.check(poll(lambda: server_values(url, 'weight') == want_weights, timeout=90),
+                  f'the server has the {len(want_weights)} weights', server_values(url, 'weight'))
+        steps = server_values(url, 'steps')
+        tap.check(poll(lambda: len(server_values(url, 'steps') or []) == 30, timeout=60),
+                  'and the 30 step counts', steps)
+        poll(lambda: shown_named(window, 'Steps', ('label',)), timeout=30)
+        time.sleep(1)
+        screenshot(artifacts, 'ui-health-overview.png')
+        check_names(tap, window, 'Health overview')
+
+        # The chart says what the fixture says.
+        back = open_card(tap, app.pid, window, 'Weight')
+        if back is not None:
+            chart = chart_node(window, 'Weight')
+            want = chart_summary(weights_now, day)
+            tap.check(chart is not None and poll(lambda: chart.description == want, timeout=30),
+                      f'the chart’s accessible description is “{want}”',
+                      chart.description if chart is not None else 'no chart')
+            screenshot(artifacts, 'ui-health-weight.png')
+            check_names(tap, window, 'the Weight page')
+            table = poll(lambda: find_shown(window, 'push button', 'Show as Table') or
+                         find_shown(window, 'toggle button', 'Show as Table'))
+            if table is not None:
+                table.queryAction().doAction(0)
+                rows = poll(lambda: (lambda l: l if l is not None and l.childCount >= 30 else None)(
+                    find(window, 'list', 'Chart Data')), timeout=20)
+                tap.check(rows is not None and rows.childCount == 30,
+                          'the table view lists the 30 days that have a weight',
+                          rows.childCount if rows is not None else None)
+                screenshot(artifacts, 'ui-health-weight-table.png')
+                table.queryAction().doAction(0)
+            key('Escape')
+            # The metric page keeps its place in the tree (AdwLeaflet leaves
+            # it allocated): what tells is the focus, back on the card.
+            tap.check(poll(lambda: (lambda c: c is not None and c.getState().contains(
+                pyatspi.STATE_FOCUSED))(next((n for n in find_all(window, lambda n: n.name.startswith(
+                    'Weight:')) ), None))),
+                      'Escape goes back to the overview, to the Weight card')
+
+        # The same file again adds nothing.
+        again = dict(expected, added=0, unchanged=expected['added'] + expected['unchanged'])
+        import_file(tap, app.pid, app_node, fixture, again, 'the same file again', artifacts,
+                    None)
+        time.sleep(3)
+        tap.check(server_values(url, 'weight') == want_weights,
+                  'and the server still has the same weights', server_values(url, 'weight'))
+
+        # A weigh-in with the server stopped arrives once it is back.
+        port = int(re.search(r':(\d+)/$', url).group(1))
+        stop(server)
+        if weigh_in(tap, app.pid, app_node, OFFLINE, 'the server stopped'):
+            back = open_card(tap, app.pid, window, 'Weight')
+            waiting = wait_row(window, lambda n: n.name == '71.3 kg' and any(
+                'not synced yet' in t for t in labels_in(n)))
+            tap.check(waiting is not None, 'the weigh-in is listed, “not synced yet”')
+            screenshot(artifacts, 'ui-health-offline.png')
+        server, url_again = start_server(server_binary, os.path.join(tmp, 'server'), port)
+        if not tap.check(url_again == url, f'fitcore-server starts again on {url}', url_again):
+            return
+        key('ctrl+r')
+        want_weights = sorted(want_weights + [OFFLINE])
+        tap.check(poll(lambda: server_values(url, 'weight') == want_weights, timeout=90),
+                  f'once the server is back the weigh-in arrives, once ({OFFLINE} kg)',
+                  server_values(url, 'weight'))
+        tap.check(wait_row(window, lambda n: n.name == '71.3 kg' and not any(
+            'not synced yet' in t for t in labels_in(n))) is not None,
+            'and its row no longer waits')
+        time.sleep(5)
+        tap.check(server_values(url, 'weight') == want_weights,
+                  'a few seconds later it is still there once', server_values(url, 'weight'))
+        key('Escape')
+
+        key('ctrl+q')
+        poll(lambda: app.poll() is not None, timeout=10)
+        stop(app)
+        narrow_and_dark(tap, binary, url, env, artifacts)
+    finally:
+        stop(app)
+        stop(server)
+
+
+def narrow_and_dark(tap, binary, url, env, artifacts):
+    env = dict(env, ADW_DEBUG_COLOR_SCHEME='prefer-dark')
+    app = start_app(binary, url, env)
+    try:
+        window = wait_window(tap, app, 'dark, narrow start')
+        if window is None:
+            return
+        sidebar = poll(lambda: find(window, 'list', 'Sections'), timeout=30)
+        row = poll(lambda: find_shown(sidebar, 'list item', 'Health'), timeout=20)
+        if row is not None:
+            click(app.pid, row)
+        poll(lambda: next((n for n in find_all(window, lambda n: n.name.startswith('Weight:')
+                                               and on_screen(n))), None), timeout=30)
+        time.sleep(1)
+        screenshot(artifacts, 'ui-health-dark.png')
+        wid = poll(lambda: subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid',
+                                           str(app.pid)], capture_output=True,
+                                          text=True).stdout.split())
+        subprocess.run(['xdotool', 'windowsize', wid[0], '360', '720'], check=True)
+        time.sleep(1.5)
+        card = poll(lambda: next((n for n in find_all(window, lambda n: n.name.startswith(
+            'Weight:') and on_screen(n))), None), timeout=20)
+        tap.check(card is not None and extents(card).x + extents(card).width <= 360,
+                  'at 360 px the Weight card fits the window',
+                  extents(card) if card is not None else None)
+        screenshot(artifacts, 'ui-health-narrow-dark.png')
+        if card is not None:
+            click(app.pid, card)
+            add = poll(lambda: find_shown(window, 'push button', 'Add Measurement'))
+            tap.check(add is not None and extents(add).x + extents(add).width <= 360,
+                      'at 360 px the Weight page keeps “Add Measurement” in the window')
+            time.sleep(1)
+            screenshot(artifacts, 'ui-health-narrow-dark-weight.png')
+    finally:
+        stop(app)
+
+
+if __name__ == '__main__':
+    sys.exit(main(run, 'health'))
