@@ -312,12 +312,24 @@ on_child_progress_cb (FcDownloader *downloader,
                       guint64       total,
                       gpointer      data)
 {
+  guint64 stop_at = data == NULL ? G_MAXUINT64 : *(const guint64 *) data;
+
   printf ("%" G_GUINT64_FORMAT "\n", done);
   fflush (stdout);
+  /* Frozen mid-transfer until the parent's SIGKILL: on a fast machine
+   * the rest of the file (and its rename) otherwise lands before the
+   * kill does, and there is no .part left to resume from. */
+  if (done >= stop_at && done < total)
+    for (;;)
+      g_usleep (G_USEC_PER_SEC);
 }
 
-/* `test-downloader --child URL DEST SIZE SHA256`: downloads and prints every
- * progress "done" on a line, as the app would before it is killed. */
+/* `test-downloader --child URL DEST SIZE SHA256 [STOP_AT]`: downloads and
+ * prints every progress "done" on a line, as the app would before it is
+ * killed; with STOP_AT it stops once that many bytes are done and waits
+ * for the kill. */
+static guint64 child_stop_at;
+
 static int
 child_main (char **argv)
 {
@@ -326,7 +338,10 @@ child_main (char **argv)
   Run run = { 0 };
 
   fc_downloader_add (downloader, argv[2], argv[3], g_ascii_strtoll (argv[4], NULL, 10), argv[5]);
-  g_signal_connect (downloader, "item-progress", G_CALLBACK (on_child_progress_cb), NULL);
+  if (argv[6] != NULL)
+    child_stop_at = g_ascii_strtoull (argv[6], NULL, 10);
+  g_signal_connect (downloader, "item-progress", G_CALLBACK (on_child_progress_cb),
+                    child_stop_at > 0 ? &child_stop_at : NULL);
   g_signal_connect (downloader, "finished", G_CALLBACK (on_finished_cb), &run);
   fc_downloader_start (downloader);
   while (!run.finished)
@@ -347,13 +362,15 @@ download_in_child_and_kill (DlFixture *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *size = g_strdup_printf ("%" G_GINT64_FORMAT, fixture->size);
+  g_autofree char *stop_at = g_strdup_printf ("%" G_GUINT64_FORMAT, kill_at);
   g_autoptr(GSubprocess) child = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   guint64 first = G_MAXUINT64;
   char *line;
 
   child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, self_path, "--child",
-                            fixture->url, fixture->destination, size, fixture->sha256, NULL);
+                            fixture->url, fixture->destination, size, fixture->sha256, stop_at,
+                            NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
   while ((line = g_data_input_stream_read_line (lines, NULL, NULL, &error)) != NULL) {
@@ -1161,7 +1178,7 @@ main (int    argc,
 {
   int status;
 
-  if (argc == 6 && g_str_equal (argv[1], "--child"))
+  if ((argc == 6 || argc == 7) && g_str_equal (argv[1], "--child"))
     return child_main (argv);
 
   self_path = g_canonicalize_filename (argv[0], NULL);
