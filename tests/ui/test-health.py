@@ -36,8 +36,8 @@ import pyatspi
 
 from fcapp import (app_env, http, login, main, sign_in, start_app, start_server, today,
                    wait_window)
-from fcatspi import (_small_subtree, click, extents, find, find_all, find_app, find_shown, key,
-                     on_screen, poll, screenshot, stop, type_text)
+from fcatspi import (_small_subtree, ancestors, catch_toast, click, extents, find, find_all,
+                     find_app, find_shown, key, on_screen, poll, screenshot, stop, type_text)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location('fc_a11y', os.path.join(HERE, 'test-a11y.py'))
@@ -353,6 +353,76 @@ def wait_row(window, predicate, timeout=30):
     return poll(look, timeout=timeout)
 
 
+def delete_and_undo(tap, pid, window, url, value):
+    """Deletes the point of value on the Weight page, then takes it back."""
+    entries = poll(lambda: find(window, 'list', 'Measurements'))
+    scopes = ancestors(entries) if entries is not None else [window]
+    name = f'Delete {value} kg'
+
+    def delete():
+        button = next((n for n in find_all(window, lambda n: n.getRoleName() == 'push button' and
+                                           n.name.startswith(name + ',') and on_screen(n))), None)
+        if button is None:
+            return None
+        button.queryAction().doAction(0)
+        return catch_toast(pid, scopes, lambda n: n.replace('_', '').endswith('Undo'),
+                           timeout=15)[1]
+
+    undo = poll(delete, timeout=30)
+    tap.check(undo is not None, f'Delete on {value} kg offers “Undo” in a toast')
+    if undo is not None:
+        undo.queryAction().doAction(0)
+    tap.check(wait_row(window, lambda n: n.name == f'{value} kg') is not None,
+              '“Undo” brings the measurement back')
+    key('ctrl+r')
+    time.sleep(3)
+    tap.check(poll(lambda: (server_values(url, 'weight') or []).count(value) == 1, timeout=60),
+              f'and the server ends with {value} kg once', server_values(url, 'weight'))
+
+
+def import_csv(tap, pid, app_node, window, url, tmp, day, artifacts):
+    """A CSV of points: the preview shows the row it will refuse and why,
+    the import counts it, and the server gets the rest."""
+    path = os.path.join(tmp, 'measurements.csv')
+    d1 = (day - datetime.timedelta(days=3)).isoformat()
+    d2 = (day - datetime.timedelta(days=2)).isoformat()
+    with open(path, 'w') as out:
+        out.write('date,type,value,unit\n'
+                  f'{d1} 08:00,water,500,ml\n'
+                  f'{d2} 08:00,water,1.5,l\n'
+                  f'{d2} 09:00,water,lots,ml\n')
+    key('ctrl+i')
+    dialog = poll(lambda: find(app_node, 'frame', 'Import Health Data'))
+    if not tap.check(dialog is not None, 'a CSV file: Ctrl+I opens “Import Health Data”'):
+        return
+    button = poll(lambda: find_shown(dialog, 'push button', 'Choose File…') or
+                  find_shown(dialog, 'push button', '_Choose File… Choose File…'))
+    button.queryAction().doAction(0)
+    choose_file(pid, app_node, path)
+    refused = poll(lambda: next((t for t in labels_in(dialog) if t.startswith('Refused:')), None),
+                   timeout=30)
+    tap.check(refused is not None and 'lots' in refused,
+              'the preview shows the row it would refuse, and why', refused)
+    check_names(tap, dialog, 'the CSV preview')
+    screenshot(artifacts, 'ui-health-csv-preview.png')
+    start = poll(lambda: find_shown(dialog, 'push button', 'Import') or
+                 find_shown(dialog, 'push button', '_Import Import'))
+    if start is not None:
+        start.queryAction().doAction(0)
+    close = poll(lambda: find_shown(dialog, 'push button', 'Close') or
+                 find_shown(dialog, 'push button', '_Close Close'), timeout=60)
+    got = poll(lambda: (lambda c: c if None not in c.values() else None)(
+        {n: row_subtitle(dialog, t) for n, t in (('records', 'Records Read'), ('added', 'Added'),
+                                                  ('refused', 'Refused'))}), timeout=20)
+    want = {'records': '3', 'added': '2', 'refused': '1'}
+    tap.check(got == want, f'the CSV import counts {want}', got)
+    if close is not None:
+        close.queryAction().doAction(0)
+    tap.check(poll(lambda: server_values(url, 'water') == [500.0, 1500.0], timeout=60),
+              'the server gets the two waters, 500 ml and 1.5 l as 1500 ml',
+              server_values(url, 'water'))
+
+
 def run(tap, binary, server_binary, artifacts, tmp):
     env = app_env(tmp)
     day = today()
@@ -463,7 +533,9 @@ def run(tap, binary, server_binary, artifacts, tmp):
         time.sleep(5)
         tap.check(server_values(url, 'weight') == want_weights,
                   'a few seconds later it is still there once', server_values(url, 'weight'))
+        delete_and_undo(tap, app.pid, window, url, OFFLINE)
         key('Escape')
+        import_csv(tap, app.pid, app_node, window, url, tmp, day, artifacts)
 
         key('ctrl+q')
         poll(lambda: app.poll() is not None, timeout=10)

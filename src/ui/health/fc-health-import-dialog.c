@@ -437,6 +437,12 @@ job_done_cb (GObject      *object,
 
   ok = fc_health_import_job_run_finish (FC_HEALTH_IMPORT_JOB (object), result, &error);
   on_job_progress_cb (self);
+  if (self->file != NULL) {
+    g_autofree char *name = g_file_get_basename (self->file);
+    g_autofree char *heading = g_strdup_printf ("“%s”", name);
+
+    gtk_label_set_text (self->file_label, heading);
+  }
   gtk_widget_set_visible (self->cancel_button, FALSE);
   gtk_widget_set_visible (self->close_button, TRUE);
 
