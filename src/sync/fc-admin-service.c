@@ -1,0 +1,320 @@
+/* fc-admin-service.c — the staff's calls to api/v1/admin/
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fitcore-admin"
+
+#include "config.h"
+
+#include "fc-admin-service.h"
+
+#include <glib/gi18n.h>
+
+#include "fc-json.h"
+
+struct _FcAdminService
+{
+  GObject      parent_instance;
+
+  /* Owned */
+  FcApiClient *client;
+
+  guint        list_requests;
+};
+
+G_DEFINE_FINAL_TYPE (FcAdminService, fc_admin_service, G_TYPE_OBJECT)
+
+static void
+on_request_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  node = fc_api_client_request_finish (FC_API_CLIENT (source), result, NULL, NULL, &error);
+  if (node == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+static void
+send_request (FcAdminService      *self,
+              const char          *method,
+              const char          *path,
+              JsonNode            *body,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  fc_api_client_request_async (self->client, method, path, body, NULL, FC_API_REQUEST_NONE,
+                               cancellable, on_request_cb, g_steal_pointer (&task));
+}
+
+/* A request on one account: admin/users/{id}/@suffix. */
+static void
+send_user_request (FcAdminService      *self,
+                   const char          *method,
+                   gint64               id,
+                   const char          *suffix,
+                   JsonNode            *body,
+                   gpointer             source_tag,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  g_autofree char *path = g_strdup_printf ("admin/users/%" G_GINT64_FORMAT "/%s", id, suffix);
+
+  send_request (self, method, path, body, source_tag, cancellable, callback, user_data);
+}
+
+/* The answer of @result as an object (a new reference), or an error. */
+static JsonObject *
+finish_object (FcAdminService  *self,
+               GAsyncResult    *result,
+               GError         **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  node = g_task_propagate_pointer (G_TASK (result), error);
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node)) {
+    g_set_error_literal (error, FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
+                         _("The server answered something other than an object."));
+    return NULL;
+  }
+  return json_object_ref (json_node_get_object (node));
+}
+
+static void
+fc_admin_service_dispose (GObject *object)
+{
+  FcAdminService *self = FC_ADMIN_SERVICE (object);
+
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (fc_admin_service_parent_class)->dispose (object);
+}
+
+static void
+fc_admin_service_class_init (FcAdminServiceClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = fc_admin_service_dispose;
+}
+
+static void
+fc_admin_service_init (FcAdminService *self)
+{
+}
+
+FcAdminService *
+fc_admin_service_new (FcApiClient *client)
+{
+  FcAdminService *self;
+
+  g_return_val_if_fail (FC_IS_API_CLIENT (client), NULL);
+
+  self = g_object_new (FC_TYPE_ADMIN_SERVICE, NULL);
+  self->client = g_object_ref (client);
+  return self;
+}
+
+FcAdminService *
+fc_admin_service_new_for_session (FcSession *session)
+{
+  FcApiClient *client;
+
+  g_return_val_if_fail (FC_IS_SESSION (session), NULL);
+
+  client = fc_session_get_client (session);
+  return client != NULL ? fc_admin_service_new (client) : NULL;
+}
+
+guint
+fc_admin_service_get_list_requests (FcAdminService *self)
+{
+  g_return_val_if_fail (FC_IS_ADMIN_SERVICE (self), 0);
+
+  return self->list_requests;
+}
+
+void
+fc_admin_service_list_users_async (FcAdminService      *self,
+                                   const char          *search,
+                                   const char          *ordering,
+                                   guint                page,
+                                   guint                page_size,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GString) path = g_string_new ("admin/users/?");
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+  g_return_if_fail (page >= 1);
+
+  g_string_append_printf (path, "page=%u&page_size=%u", page, page_size);
+  if (search != NULL && *search != '\0') {
+    g_autofree char *escaped = g_uri_escape_string (search, NULL, FALSE);
+
+    g_string_append_printf (path, "&search=%s", escaped);
+  }
+  if (ordering != NULL && *ordering != '\0')
+    g_string_append_printf (path, "&ordering=%s", ordering);
+
+  self->list_requests++;
+  send_request (self, "GET", path->str, NULL, fc_admin_service_list_users_async,
+                cancellable, callback, user_data);
+}
+
+JsonObject *
+fc_admin_service_list_users_finish (FcAdminService  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_autoptr(JsonObject) page = finish_object (self, result, error);
+
+  if (page != NULL && fc_json_get_array (page, "results") == NULL) {
+    g_set_error_literal (error, FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
+                         _("The server’s list of accounts has no results."));
+    return NULL;
+  }
+  return g_steal_pointer (&page);
+}
+
+void
+fc_admin_service_get_user_async (FcAdminService      *self,
+                                 gint64               id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+
+  send_user_request (self, "GET", id, "", NULL, fc_admin_service_get_user_async,
+                     cancellable, callback, user_data);
+}
+
+void
+fc_admin_service_update_user_async (FcAdminService      *self,
+                                    gint64               id,
+                                    JsonObject          *changes,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+  g_return_if_fail (changes != NULL);
+
+  body = json_node_init_object (json_node_alloc (), changes);
+  send_user_request (self, "PATCH", id, "", body, fc_admin_service_update_user_async,
+                     cancellable, callback, user_data);
+}
+
+JsonObject *
+fc_admin_service_user_finish (FcAdminService  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  return finish_object (self, result, error);
+}
+
+void
+fc_admin_service_send_password_reset_async (FcAdminService      *self,
+                                            gint64               id,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+
+  send_user_request (self, "POST", id, "password-reset/", NULL,
+                     fc_admin_service_send_password_reset_async, cancellable, callback, user_data);
+}
+
+gboolean
+fc_admin_service_send_password_reset_finish (FcAdminService  *self,
+                                             GAsyncResult    *result,
+                                             GError         **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  node = g_task_propagate_pointer (G_TASK (result), error);
+  return node != NULL;
+}
+
+void
+fc_admin_service_user_audit_async (FcAdminService      *self,
+                                   gint64               id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+
+  path = g_strdup_printf ("admin/audit/?object_type=user&object_id=%" G_GINT64_FORMAT
+                          "&page_size=50", id);
+  send_request (self, "GET", path, NULL, fc_admin_service_user_audit_async,
+                cancellable, callback, user_data);
+}
+
+JsonArray *
+fc_admin_service_user_audit_finish (FcAdminService  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_autoptr(JsonObject) page = finish_object (self, result, error);
+  JsonArray *results;
+
+  if (page == NULL)
+    return NULL;
+  results = fc_json_get_array (page, "results");
+  if (results == NULL) {
+    g_set_error_literal (error, FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
+                         _("The server’s audit trail has no results."));
+    return NULL;
+  }
+  return json_array_ref (results);
+}
+
+void
+fc_admin_service_stats_async (FcAdminService      *self,
+                              const char          *from,
+                              const char          *to,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+  g_return_if_fail (from != NULL && to != NULL);
+
+  path = g_strdup_printf ("admin/stats/?from=%s&to=%s", from, to);
+  send_request (self, "GET", path, NULL, fc_admin_service_stats_async,
+                cancellable, callback, user_data);
+}
+
+JsonObject *
+fc_admin_service_stats_finish (FcAdminService  *self,
+                               GAsyncResult    *result,
+                               GError         **error)
+{
+  return finish_object (self, result, error);
+}

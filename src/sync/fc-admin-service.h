@@ -1,0 +1,97 @@
+/* fc-admin-service.h — the staff's calls to api/v1/admin/ (docs/admin-wire.md)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Admin data is live server data: nothing of it is kept in the store or
+ * goes through the outbox. The Admin section (src/ui/admin/) asks this
+ * object, never the client, so the UI still speaks no HTTP. Every call is
+ * asynchronous on GTask and fails with the client's %FC_API_ERROR errors,
+ * whose messages are the server's sentences ("This is the last active
+ * staff account; ...") ready to show; %FC_API_ERROR_NOT_FOUND from
+ * fc_admin_service_list_users_async() means the server has no admin routes
+ * (the Django backend).
+ */
+
+#pragma once
+
+#include "fc-api-client.h"
+#include "fc-session.h"
+
+G_BEGIN_DECLS
+
+#define FC_TYPE_ADMIN_SERVICE (fc_admin_service_get_type ())
+
+G_DECLARE_FINAL_TYPE (FcAdminService, fc_admin_service, FC, ADMIN_SERVICE, GObject)
+
+FcAdminService *fc_admin_service_new               (FcApiClient          *client);
+/* The signed-in account's service: what the UI uses. */
+FcAdminService *fc_admin_service_new_for_session   (FcSession            *session);
+/* How many list pages this service has asked for: for tests. */
+guint           fc_admin_service_get_list_requests (FcAdminService       *self);
+
+/* GET admin/users/: @search and @ordering may be NULL; @page from 1. The
+ * result is the DRF page ({count, next, previous, results}). */
+void            fc_admin_service_list_users_async  (FcAdminService       *self,
+                                                    const char           *search,
+                                                    const char           *ordering,
+                                                    guint                 page,
+                                                    guint                 page_size,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+JsonObject     *fc_admin_service_list_users_finish (FcAdminService       *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+/* GET admin/users/{id}/: the account's detail. */
+void            fc_admin_service_get_user_async    (FcAdminService       *self,
+                                                    gint64                id,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+/* PATCH admin/users/{id}/ with @changes ({"is_active": false}, ...); the
+ * result is the account's detail as the server now has it. */
+void            fc_admin_service_update_user_async (FcAdminService       *self,
+                                                    gint64                id,
+                                                    JsonObject           *changes,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+/* The finish function of both calls above. */
+JsonObject     *fc_admin_service_user_finish       (FcAdminService       *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+/* POST admin/users/{id}/password-reset/. */
+void            fc_admin_service_send_password_reset_async  (FcAdminService      *self,
+                                                             gint64               id,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+gboolean        fc_admin_service_send_password_reset_finish (FcAdminService      *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+
+/* GET admin/audit/?object_type=user&object_id=@id: the newest entries
+ * (one page), an array of audit objects. */
+void            fc_admin_service_user_audit_async  (FcAdminService       *self,
+                                                    gint64                id,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+JsonArray      *fc_admin_service_user_audit_finish (FcAdminService       *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+/* GET admin/stats/?from=&to= (YYYY-MM-DD, UTC days, both included). */
+void            fc_admin_service_stats_async       (FcAdminService       *self,
+                                                    const char           *from,
+                                                    const char           *to,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+JsonObject     *fc_admin_service_stats_finish      (FcAdminService       *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+G_END_DECLS
