@@ -14,10 +14,28 @@ TAP = re.compile(r'^(not ok|ok)\b(.*)$')
 BAD = ('FAIL', 'TIMEOUT', 'ERROR', 'UNEXPECTEDPASS')
 
 
+# CI keeps only the tail of its output, and meson prints a failing test's
+# log in the middle of a long run: each failure repeats its TAP diagnostic
+# (the "# ..." lines after "not ok") here, at most this many lines of it.
+DIAGNOSTIC_LINES = 40
+
+
+def diagnostic(lines, start):
+    """The '#' lines that follow lines[start], without the '# '."""
+    found = []
+    for out in lines[start + 1:]:
+        if not out.startswith('#'):
+            break
+        if len(found) < DIAGNOSTIC_LINES:
+            found.append('    ' + out[1:].strip())
+    return found
+
+
 def count(test, totals, failures, todos):
     result = test.get('result', 'ERROR')
     cases = failed_cases = 0
-    for out in (test.get('stdout') or '').splitlines():
+    lines = (test.get('stdout') or '').splitlines()
+    for index, out in enumerate(lines):
         match = TAP.match(out.strip())
         if not match:
             continue
@@ -34,12 +52,13 @@ def count(test, totals, failures, todos):
         else:
             totals['failed'] += 1
             failed_cases += 1
-            failures.append(f"{test['name']}: {rest}")
+            failures.append('\n'.join([f"{test['name']}: {rest}"] + diagnostic(lines, index)))
     if cases == 0:
         key = {'OK': 'passed', 'EXPECTEDFAIL': 'passed', 'SKIP': 'skipped'}.get(result, 'failed')
         totals[key] += 1
         if key == 'failed':
-            failures.append(f"{test['name']}: {result}")
+            tail = (test.get('stderr') or '').strip().splitlines()[-DIAGNOSTIC_LINES // 2:]
+            failures.append('\n'.join([f"{test['name']}: {result}"] + ['    ' + t for t in tail]))
     elif result in BAD and failed_cases == 0:
         totals['failed'] += 1
         failures.append(f"{test['name']}: {result} after its cases ran")

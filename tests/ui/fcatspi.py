@@ -154,13 +154,44 @@ def find_shown(root, role, name):
     return None
 
 
+def _xdotool(*args):
+    """xdotool's output, or None when it failed. Xlib's default error handler
+    ends xdotool on BadWindow, which a search meets whenever a window (a
+    closing dialog, a popover) vanishes while it walks the tree: a failed
+    CI run lost a whole test to one such moment, so callers ask again."""
+    done = subprocess.run(['xdotool', *args], capture_output=True, text=True)
+    return done.stdout if done.returncode == 0 else None
+
+
+def window_id(pid, timeout=15):
+    """The X window of the app's (first visible) window, asked until found."""
+    def search():
+        out = (_xdotool('search', '--onlyvisible', '--pid', str(pid)) or '').split()
+        return out[0] if out else None
+    wid = poll(search, timeout=timeout, interval=0.2)
+    if wid is None:
+        raise LookupError(f'no visible window of process {pid}')
+    return wid
+
+
+def resize(pid, width, height):
+    """Resizes the app's window; the next checks poll, the pause only spares
+    them a stale first look."""
+    if poll(lambda: _xdotool('windowsize', window_id(pid), str(width), str(height)) is not None,
+            timeout=15, interval=0.2) is None:
+        raise RuntimeError(f'could not resize the window of process {pid}')
+    time.sleep(1.0)
+
+
 def window_origin(pid):
-    out = subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid', str(pid)],
-                         capture_output=True, text=True, check=True).stdout.split()
-    geometry = subprocess.run(['xdotool', 'getwindowgeometry', '--shell', out[0]],
-                              capture_output=True, text=True, check=True).stdout
-    values = dict(line.split('=', 1) for line in geometry.splitlines() if '=' in line)
-    return int(values['X']), int(values['Y'])
+    def geometry():
+        out = _xdotool('getwindowgeometry', '--shell', window_id(pid))
+        values = dict(line.split('=', 1) for line in (out or '').splitlines() if '=' in line)
+        return (int(values['X']), int(values['Y'])) if 'X' in values and 'Y' in values else None
+    origin = poll(geometry, timeout=15, interval=0.2)
+    if origin is None:
+        raise LookupError(f'no geometry for the window of process {pid}')
+    return origin
 
 
 def click(pid, node):

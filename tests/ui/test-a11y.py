@@ -30,7 +30,7 @@ import pyatspi
 
 from fcapp import app_env, http, login, main, sign_in, start_server, wait_window
 from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll,
-                     screenshot, stop)
+                     resize, screenshot, stop)
 
 INTERACTIVE = {'push button', 'toggle button', 'check box', 'radio button', 'combo box',
                'list item', 'entry', 'text', 'password text', 'page tab', 'menu item',
@@ -117,18 +117,6 @@ def card(window, title):
     nodes = find_all(window, lambda n: n.name.startswith(title + ', ') and on_screen(n))
     return nodes[0] if nodes else None
 
-
-def window_id(pid):
-    out = subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid', str(pid)],
-                         capture_output=True, text=True).stdout.split()
-    return out[0] if out else None
-
-
-def resize(pid, width, height):
-    wid = window_id(pid)
-    if wid:
-        subprocess.run(['xdotool', 'windowsize', wid, str(width), str(height)], check=True)
-        time.sleep(1)  # the next checks poll; this only spares them a stale first look
 
 
 def check_download_layout(tap, window, what, artifacts, shot):

@@ -37,7 +37,8 @@ import pyatspi
 from fcapp import (app_env, http, login, main, sign_in, start_app, start_server, today,
                    wait_window)
 from fcatspi import (_small_subtree, ancestors, catch_toast, click, extents, find, find_all,
-                     find_app, find_shown, key, on_screen, poll, screenshot, stop, type_text)
+                     find_app, find_shown, key, on_screen, poll, resize, screenshot, stop,
+                     type_text)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location('fc_a11y', os.path.join(HERE, 'test-a11y.py'))
@@ -561,11 +562,8 @@ def narrow_and_dark(tap, binary, url, env, artifacts):
                                                and on_screen(n))), None), timeout=30)
         time.sleep(1)
         screenshot(artifacts, 'ui-health-dark.png')
-        wid = poll(lambda: subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid',
-                                           str(app.pid)], capture_output=True,
-                                          text=True).stdout.split())
-        subprocess.run(['xdotool', 'windowsize', wid[0], '360', '720'], check=True)
-        time.sleep(1.5)
+        resize(app.pid, 360, 720)
+        time.sleep(0.5)
         card = poll(lambda: next((n for n in find_all(window, lambda n: n.name.startswith(
             'Weight:') and on_screen(n))), None), timeout=20)
         tap.check(card is not None and extents(card).x + extents(card).width <= 360,

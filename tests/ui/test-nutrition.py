@@ -30,8 +30,8 @@ import pyatspi
 
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
 from fcatspi import (_small_subtree, _toast_in, ancestors, catch_toast, click, extents, find,
-                     find_all, find_app, find_shown, hover, key, on_screen, poll, screenshot,
-                     scroll_into_view, stop, type_into, type_text)
+                     find_all, find_app, find_shown, hover, key, on_screen, poll, resize,
+                     screenshot, scroll_into_view, stop, type_into, type_text)
 
 DEMO_FOODS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'server',
                           'nutrition', 'demo-foods.tsv')
@@ -569,11 +569,7 @@ def narrow_and_dark(tap, binary, url, env, artifacts):
         row = poll(lambda: find_shown(sidebar, 'list item', 'Nutrition'), timeout=20)
         if row is not None:
             click(app.pid, row)
-        wid = poll(lambda: subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid',
-                                           str(app.pid)], capture_output=True,
-                                          text=True).stdout.split())
-        subprocess.run(['xdotool', 'windowsize', wid[0], '360', '720'], check=True)
-        time.sleep(1)
+        resize(app.pid, 360, 720)
         tab = open_view(app.pid, window, 'Meals')
         tap.check(tab is not None and poll(lambda: shown_named(window, MEAL_NAME, ('list item',)),
                                            timeout=20),

@@ -22,7 +22,7 @@ import pyatspi
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
 from fcapp import today as app_today
 from fcatspi import (ancestors, catch_toast, click, extents, find, find_all, find_app, find_shown,
-                     key, on_screen, poll, screenshot, stop, toast_buttons, type_text,
+                     key, on_screen, poll, resize, screenshot, stop, toast_buttons, type_text,
                      window_origin)
 
 # Set by tests/ui/meson.build for the runs on other dates: only the calendar
@@ -750,13 +750,6 @@ def week_view(tap, window, artifacts):
                  None)
     if month is not None:
         month.queryAction().doAction(0)
-
-
-def resize(pid, width, height):
-    out = subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid', str(pid)],
-                         capture_output=True, text=True, check=True).stdout.split()
-    subprocess.run(['xdotool', 'windowsize', out[0], str(width), str(height)], check=True)
-    time.sleep(1.0)
 
 
 def shot_month(tap, pid, window, artifacts, name):

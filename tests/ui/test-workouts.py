@@ -21,7 +21,7 @@ import time
 
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
 from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll,
-                     screenshot, stop, type_text)
+                     resize, screenshot, stop, type_text)
 
 DOWNLOADED = 'Downloaded: plays without a connection'
 
@@ -250,9 +250,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
 
         # A phone-sized window: the grid becomes one column that fits.
         key('Escape')
-        wid = subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid', str(app.pid)],
-                             capture_output=True, text=True).stdout.split()
-        subprocess.run(['xdotool', 'windowsize', wid[0], '360', '720'], check=True)
+        resize(app.pid, 360, 720)
 
         def fits():
             node = card(window, workout['title'])
