@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "fc-password.h"
@@ -74,6 +75,66 @@ load_or_create_secret (const char  *data_dir,
     return NULL;
   }
   return g_steal_pointer (&secret);
+}
+
+/* A string key, NULL when absent or empty. */
+static char *
+read_string (GKeyFile   *keyfile,
+             const char *key)
+{
+  char *value = keyfile != NULL ? g_key_file_get_string (keyfile, GROUP, key, NULL) : NULL;
+
+  if (value != NULL && *g_strstrip (value) == '\0')
+    g_clear_pointer (&value, g_free);
+  return value;
+}
+
+static gboolean
+load_payments (FcServerConfig  *self,
+               GKeyFile        *keyfile,
+               GError         **error)
+{
+  gint64 value;
+
+  self->stripe_api_base = read_string (keyfile, "stripe_api_base");
+  if (self->stripe_api_base == NULL)
+    self->stripe_api_base = g_strdup ("https://api.stripe.com");
+  else {
+    g_autoptr(GUri) uri = g_uri_parse (self->stripe_api_base, G_URI_FLAGS_NONE, NULL);
+
+    if (uri == NULL || g_uri_get_host (uri) == NULL ||
+        (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+         g_strcmp0 (g_uri_get_scheme (uri), "https") != 0)) {
+      g_set_error (error, FC_SERVER_CONFIG_ERROR, FC_SERVER_CONFIG_ERROR_INVALID,
+                   "stripe_api_base must be an http or https URL");
+      return FALSE;
+    }
+    while (g_str_has_suffix (self->stripe_api_base, "/"))
+      self->stripe_api_base[strlen (self->stripe_api_base) - 1] = '\0';
+  }
+  self->stripe_secret_key = read_string (keyfile, "stripe_secret_key");
+  self->stripe_webhook_secret = read_string (keyfile, "stripe_webhook_secret");
+  self->stripe_price_monthly = read_string (keyfile, "stripe_price_monthly");
+  self->stripe_price_lifetime = read_string (keyfile, "stripe_price_lifetime");
+  self->checkout_success_url = read_string (keyfile, "checkout_success_url");
+  self->checkout_cancel_url = read_string (keyfile, "checkout_cancel_url");
+  self->portal_return_url = read_string (keyfile, "portal_return_url");
+  self->plan_currency = read_string (keyfile, "plan_currency");
+  if (self->plan_currency == NULL)
+    self->plan_currency = g_strdup ("usd");
+
+  if (!read_int (keyfile, "plan_monthly_amount", 0, G_MAXINT32, 999, &value, error))
+    return FALSE;
+  self->plan_monthly_amount = value;
+  if (!read_int (keyfile, "plan_lifetime_amount", 0, G_MAXINT32, 14900, &value, error))
+    return FALSE;
+  self->plan_lifetime_amount = value;
+  /* Lets a test move the payments clock (access until a period's end, a
+   * webhook's timestamp) by restarting the server, instead of waiting. */
+  if (!read_int (keyfile, "test_clock_offset", -G_MAXINT32, G_MAXINT32, 0, &value, error))
+    return FALSE;
+  self->test_clock_offset = value;
+  return TRUE;
 }
 
 FcServerConfig *
@@ -186,6 +247,9 @@ fc_server_config_load (const char  *data_dir,
   if (self->cors_origins == NULL)
     self->cors_origins = g_new0 (char *, 1);
 
+  if (!load_payments (self, keyfile, error))
+    return NULL;
+
   if (keyfile != NULL)
     self->mail_file = g_key_file_get_string (keyfile, GROUP, "mail_file", NULL);
 
@@ -218,6 +282,15 @@ fc_server_config_free (FcServerConfig *self)
   g_free (self->media_dir);
   g_free (self->mail_file);
   g_free (self->public_url);
+  g_free (self->stripe_api_base);
+  g_free (self->stripe_secret_key);
+  g_free (self->stripe_webhook_secret);
+  g_free (self->stripe_price_monthly);
+  g_free (self->stripe_price_lifetime);
+  g_free (self->plan_currency);
+  g_free (self->checkout_success_url);
+  g_free (self->checkout_cancel_url);
+  g_free (self->portal_return_url);
   g_free (self);
 }
 

@@ -24,6 +24,21 @@
  *   idle_timeout=60             # seconds a connection may stay open doing nothing
  *   password_workers=2          # threads hashing passwords
  *   password_queue_limit=16     # hashes waiting beyond the workers before 429
+ *
+ * Payments (api/v1/payments/; unset secret key or price ids: checkout
+ * answers 503, and without the webhook secret every webhook is refused):
+ *   stripe_api_base=https://api.stripe.com
+ *   stripe_secret_key=sk_live_...       # never logged nor answered
+ *   stripe_webhook_secret=whsec_...     # the endpoint's signing secret
+ *   stripe_price_monthly=price_...
+ *   stripe_price_lifetime=price_...
+ *   plan_monthly_amount=999             # minor units, shown by payments/plans/
+ *   plan_lifetime_amount=14900
+ *   plan_currency=usd
+ *   checkout_success_url=https://fitcore.example/premium/success
+ *   checkout_cancel_url=https://fitcore.example/premium/cancel
+ *   portal_return_url=...               # default: checkout_success_url
+ *   test_clock_offset=0                 # seconds added to the payments clock; tests only
  */
 
 #pragma once
@@ -63,6 +78,19 @@ typedef struct {
   guint    idle_timeout;
   guint    password_workers;
   guint    password_queue_limit;
+
+  char    *stripe_api_base;          /* no trailing "/" */
+  char    *stripe_secret_key;
+  char    *stripe_webhook_secret;
+  char    *stripe_price_monthly;
+  char    *stripe_price_lifetime;
+  gint64   plan_monthly_amount;
+  gint64   plan_lifetime_amount;
+  char    *plan_currency;
+  char    *checkout_success_url;
+  char    *checkout_cancel_url;
+  char    *portal_return_url;
+  gint64   test_clock_offset;
 } FcServerConfig;
 
 GQuark          fc_server_config_error_quark (void);

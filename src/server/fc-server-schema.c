@@ -539,6 +539,10 @@ static const char * const migrations[] = {
 
   /* 10: admin mode: the audit trail (src/server/admin/fc-admin-schema.c). */
   fc_admin_schema_migration_10,
+
+  /* 11: paid plans: subscriptions, Stripe events, an append-only ledger
+   * (src/server/payments/fc-payments-schema.c). */
+  fc_payments_schema_migration_11,
 };
 
 const char * const *

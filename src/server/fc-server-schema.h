@@ -15,8 +15,10 @@ const char * const *fc_server_schema_migrations (guint *n_migrations);
 
 /* Migrations whose SQL lives beside the routes that use it, so that the
  * sections' authors do not edit one array at once:
- * src/server/health/fc-health-schema.c and src/server/admin/fc-admin-schema.c. */
+ * src/server/health/fc-health-schema.c, src/server/admin/fc-admin-schema.c and
+ * src/server/payments/fc-payments-schema.c. */
 extern const char fc_health_schema_migration_9[];
 extern const char fc_admin_schema_migration_10[];
+extern const char fc_payments_schema_migration_11[];
 
 G_END_DECLS

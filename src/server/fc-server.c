@@ -15,6 +15,7 @@
 #include "fc-time.h"
 #include "fc-health-private.h"
 #include "fc-media.h"
+#include "fc-payments.h"
 #include "fc-server-db.h"
 #include "fc-server-listener.h"
 #include "fc-server-private.h"
@@ -1015,10 +1016,13 @@ fc_server_new (FcServerConfig *config,
   add_module (self, routes, n_routes, "health");
   routes = fc_admin_routes (&n_routes);
   add_module (self, routes, n_routes, "admin");
+  routes = fc_payments_routes (&n_routes);
+  add_module (self, routes, n_routes, "payments");
   fc_server_set_upload_limit (self, "/api/v1/workouts/videos/", config->max_video_upload_size);
   /* A bulk upload of 10,000 health points is a few MiB of JSON. */
   fc_server_set_body_limit (self, "/api/v1/health/sync/",
                             MAX (config->max_body_size, FC_HEALTH_SYNC_MAX_BODY), TRUE);
+  fc_server_set_body_limit (self, FC_PAYMENTS_WEBHOOK_PATH, FC_PAYMENTS_WEBHOOK_MAX_BODY, TRUE);
   fc_server_set_body_limit (self, FC_ADMIN_IMPORT_PATH,
                             MAX (config->max_body_size, FC_ADMIN_IMPORT_MAX_BODY), TRUE);
   g_ptr_array_add (self->sections, NULL);

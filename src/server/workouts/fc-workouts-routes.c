@@ -5,9 +5,10 @@
  * Workouts with their ordered videos, categories, and each user's progress,
  * in the DRF conventions of the other sections. Anyone reads workouts and
  * categories; staff write them. A video of a premium workout is watchable by
- * staff, by a caller with active access (users.has_premium until payments
- * exist), or when the video itself is free; for anyone else its "file" is
- * null, "locked" is true, and its file route answers 401/403.
+ * staff, by a caller with active access (fc_payments_has_active_access(): a
+ * subscription or a staff grant), or when the video itself is free; for
+ * anyone else its "file" is null, "locked" is true, and its file route
+ * answers 401/403.
  *
  * Uploads are checked for real with GStreamer's discoverer on a worker
  * thread (it may take a while on a large file, and the main loop serves
@@ -24,6 +25,7 @@
 
 #include "fc-json.h"
 #include "fc-media.h"
+#include "fc-payments.h"
 #include "fc-server-db.h"
 #include "fc-server.h"
 #include "fc-time.h"
@@ -64,15 +66,9 @@ viewer_init (Viewer          *viewer,
   viewer->request = request;
   viewer->db = fc_server_request_get_db (request);
   viewer->user_id = fc_server_request_get_user_id (request);
-  viewer->has_access = fc_server_request_is_staff (request);
-
-  if (!viewer->has_access && viewer->user_id != 0) {
-    g_autoptr(FcServerStmt) stmt =
-      fc_server_db_prepare (viewer->db, "SELECT has_premium FROM users WHERE id = ?");
-
-    sqlite3_bind_int64 (stmt, 1, viewer->user_id);
-    viewer->has_access = fc_server_db_step_row (stmt) && sqlite3_column_int (stmt, 0) != 0;
-  }
+  viewer->has_access = fc_server_request_is_staff (request) ||
+                       fc_payments_has_active_access (fc_server_request_get_server (request),
+                                                      viewer->db, viewer->user_id);
 }
 
 static void
