@@ -137,6 +137,10 @@ static const Route write_routes[] = {
   { "POST", "/api/v1/health/sync/", IDS_NONE, "health-sync.json" },
   { "PUT", "/api/v1/health/goals/", IDS_NONE, "health-goals.json" },
   { "PATCH", "/api/v1/health/goals/", IDS_NONE, "health-goals.json" },
+  { "POST", "/api/v1/payments/checkout/", IDS_NONE, "payments-checkout.json" },
+  { "POST", "/api/v1/payments/subscription/cancel/", IDS_NONE, NULL },
+  { "POST", "/api/v1/payments/portal/", IDS_NONE, NULL },
+  { "POST", "/api/v1/payments/webhooks/stripe/", IDS_NONE, "stripe-event.json" },
 };
 
 /* Reads, with mutated queries: filters and pages are input too. */
@@ -168,6 +172,9 @@ static const Route read_routes[] = {
   { "GET", "/api/v1/health/metrics/", IDS_NONE, NULL },
   { "GET", "/api/v1/health/goals/", IDS_NONE, NULL },
   { "GET", "/api/v1/health/types/", IDS_NONE, NULL },
+  { "GET", "/api/v1/payments/plans/", IDS_NONE, NULL },
+  { "GET", "/api/v1/payments/subscription/", IDS_NONE, NULL },
+  { "GET", "/api/v1/payments/transactions/", IDS_NONE, NULL },
 };
 
 /* Ids that are not ids: beyond gint64, signs, encodings, traversal. */

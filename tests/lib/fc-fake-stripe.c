@@ -34,6 +34,9 @@ struct _FcFakeStripe {
   GHashTable   *counts;       /* object name → GUINT */
   GHashTable   *last_forms;   /* path pattern → "k=v\n" text */
   guint         serial;
+  guint         failure;
+  gboolean      holding;
+  GPtrArray    *held;         /* SoupServerMessage, parked */
 };
 
 /* Ids like Stripe's: a prefix and 24 characters. */
@@ -432,24 +435,25 @@ create_portal (FcFakeStripe      *self,
 }
 
 static void
-on_request_cb (SoupServer        *server,
-               SoupServerMessage *message,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+handle_locked (FcFakeStripe      *self,
+               SoupServerMessage *message)
 {
-  FcFakeStripe *self = user_data;
+  const char *path = g_uri_get_path (soup_server_message_get_uri (message));
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
   const char *authorization = soup_message_headers_get_one (headers, "Authorization");
   g_autofree char *expected = g_strconcat ("Bearer ", self->secret_key, NULL);
   g_autoptr(GHashTable) form = NULL;
 
-  g_mutex_lock (&self->lock);
   if (g_strcmp0 (authorization, expected) != 0) {
     /* Stripe's answer does not repeat the key it was given. */
     respond_error (self, message, 401, "invalid_request_error", "api_key_invalid",
                    authorization == NULL ? "You did not provide an API key."
                                          : "Invalid API Key provided.");
+  } else if (self->failure == 402) {
+    respond_error (self, message, 402, "card_error", "card_declined", "Your card was declined.");
+  } else if (self->failure != 0) {
+    respond_error (self, message, self->failure, "api_error", NULL,
+                   "An unknown error occurred, please try again.");
   } else if (!g_str_equal (soup_server_message_get_method (message), "POST")) {
     g_autofree char *text = g_strdup_printf ("Unrecognized request URL (%s: %s).",
                                              soup_server_message_get_method (message), path);
@@ -475,7 +479,73 @@ on_request_cb (SoupServer        *server,
 
     respond_error (self, message, 404, "invalid_request_error", NULL, text);
   }
+}
+
+static void
+on_request_cb (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  FcFakeStripe *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  if (self->holding) {
+    soup_server_message_pause (message);
+    g_ptr_array_add (self->held, g_object_ref (message));
+  } else {
+    handle_locked (self, message);
+  }
   g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+release_cb (gpointer data)
+{
+  FcFakeStripe *self = data;
+  g_autoptr(GPtrArray) held = NULL;
+
+  g_mutex_lock (&self->lock);
+  held = g_steal_pointer (&self->held);
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < held->len; i++) {
+    handle_locked (self, held->pdata[i]);
+    soup_server_message_unpause (held->pdata[i]);
+  }
+  g_mutex_unlock (&self->lock);
+  return G_SOURCE_REMOVE;
+}
+
+void
+fc_fake_stripe_set_failure (FcFakeStripe *self,
+                            guint         status)
+{
+  g_mutex_lock (&self->lock);
+  self->failure = status;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+fc_fake_stripe_hold (FcFakeStripe *self,
+                     gboolean      hold)
+{
+  g_mutex_lock (&self->lock);
+  self->holding = hold;
+  g_mutex_unlock (&self->lock);
+  if (!hold)
+    g_main_context_invoke (self->context, release_cb, self);
+}
+
+guint
+fc_fake_stripe_held (FcFakeStripe *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = self->held->len;
+  g_mutex_unlock (&self->lock);
+  return n;
 }
 
 static gpointer
@@ -508,6 +578,7 @@ fc_fake_stripe_new (const char *secret_key,
                                          (GDestroyNotify) json_object_unref);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->last_forms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
 
@@ -553,6 +624,7 @@ fc_fake_stripe_free (FcFakeStripe *self)
   g_hash_table_unref (self->objects);
   g_hash_table_unref (self->counts);
   g_hash_table_unref (self->last_forms);
+  g_ptr_array_unref (self->held);
   g_mutex_clear (&self->lock);
   g_free (self->url);
   g_free (self->secret_key);

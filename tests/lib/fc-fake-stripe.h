@@ -58,6 +58,18 @@ void          fc_fake_stripe_set_clock_offset (FcFakeStripe *self,
                                             gint64         offset);
 gint64        fc_fake_stripe_now           (FcFakeStripe  *self);
 
+/* With @status not 0, every API request is answered @status with
+ * Stripe's {"error":{"type":"api_error",...}} (402: a card_error), as when
+ * Stripe is down or declines; 0 answers normally again. */
+void          fc_fake_stripe_set_failure   (FcFakeStripe  *self,
+                                            guint          status);
+/* While @hold, API requests are parked unanswered (a slow Stripe); taking
+ * the hold off answers them. */
+void          fc_fake_stripe_hold          (FcFakeStripe  *self,
+                                            gboolean       hold);
+/* How many requests are parked now. */
+guint         fc_fake_stripe_held          (FcFakeStripe  *self);
+
 /* How many objects of @object ("customer", "checkout.session",
  * "billing_portal.session") it created, and how many subscription updates
  * it took ("subscription.update"); "refused" counts its 4xx answers. */

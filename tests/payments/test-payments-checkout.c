@@ -286,6 +286,88 @@ test_privacy (PtFixture     *fixture,
   g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "customer"), ==, 1);
 }
 
+typedef struct {
+  char  *url;
+  char  *token;
+  guint  status;
+  char  *body;
+} Checkout;
+
+/* A checkout from a thread of its own, with its own session, while the
+ * test's thread goes on. */
+static gpointer
+checkout_thread (gpointer data)
+{
+  Checkout *checkout = data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 120, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new ("POST", checkout->url);
+  g_autofree char *authorization = g_strconcat ("Bearer ", checkout->token, NULL);
+  g_autoptr(GBytes) body = g_bytes_new_static ("{\"plan\":\"MONTHLY\"}", 18);
+  g_autoptr(GBytes) answer = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
+                                authorization);
+  soup_message_set_request_body_from_bytes (message, "application/json", body);
+  answer = soup_session_send_and_read (session, message, NULL, NULL);
+  checkout->status = soup_message_get_status (message);
+  if (answer != NULL)
+    checkout->body = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  return NULL;
+}
+
+/* While Stripe takes its time over one checkout, the server answers
+ * everyone else; when Stripe fails, the caller gets a 502 and nothing of
+ * the failed call is kept. */
+static void
+test_stripe_slow_and_down (PtFixture     *fixture,
+                           gconstpointer  data)
+{
+  Checkout checkout = { 0 };
+  g_autoptr(JsonNode) failed = NULL;
+  GThread *thread;
+  gint64 deadline;
+
+  checkout.url = g_strconcat (fixture->nt.server->base_url, PT_API "checkout/", NULL);
+  checkout.token = fixture->nt.token_a;
+  fc_fake_stripe_hold (fixture->stripe, TRUE);
+  thread = g_thread_new ("checkout", checkout_thread, &checkout);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (fc_fake_stripe_held (fixture->stripe) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+  g_assert_cmpuint (fc_fake_stripe_held (fixture->stripe), ==, 1);
+
+  /* Stripe has not answered: the others are served meanwhile. */
+  for (guint i = 0; i < 5; i++) {
+    g_autoptr(JsonObject) subscription = pt_subscription (fixture, fixture->nt.token_b);
+
+    nt_expect (fixture->nt.server, "GET", PT_API "plans/", NULL, NULL, 200);
+  }
+  g_assert_cmpuint (fc_fake_stripe_held (fixture->stripe), ==, 1);
+  g_assert_cmpuint (checkout.status, ==, 0);
+
+  fc_fake_stripe_hold (fixture->stripe, FALSE);
+  g_thread_join (thread);
+  g_assert_cmpuint (checkout.status, ==, 200);
+  g_assert_nonnull (strstr (checkout.body, "\"checkout_url\":\""));
+  g_string_append (fixture->answers, checkout.body);
+  g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "checkout.session"), ==, 1);
+
+  /* Stripe down, then declining: 502, and B has no customer. */
+  fc_fake_stripe_set_failure (fixture->stripe, 500);
+  failed = pt_request (fixture, "POST", PT_API "checkout/", fixture->nt.token_b,
+                       "{\"plan\":\"MONTHLY\"}", 502);
+  g_assert_nonnull (fc_json_get_string (json_node_get_object (failed), "detail"));
+  fc_fake_stripe_set_failure (fixture->stripe, 402);
+  nt_expect (fixture->nt.server, "POST", PT_API "portal/", fixture->nt.token_a, NULL, 502);
+  g_assert_cmpint (pt_db_int (fixture, "SELECT count(*) FROM subscriptions"
+                                       " WHERE user_id = 2 AND stripe_customer_id IS NOT NULL"), ==, 0);
+  fc_fake_stripe_set_failure (fixture->stripe, 0);
+  g_free (pt_checkout (fixture, fixture->nt.token_b, "MONTHLY"));
+  g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "customer"), ==, 2);
+  g_free (checkout.url);
+  g_free (checkout.body);
+}
+
 /* The fake itself answers a wrong key, an unknown parameter and a
  * missing object as Stripe does. */
 static void
@@ -348,6 +430,8 @@ main (int   argc,
               test_cancel_until_period_end, pt_fixture_tear_down);
   g_test_add ("/payments/checkout/privacy", PtFixture, NULL, pt_fixture_set_up, test_privacy,
               pt_fixture_tear_down);
+  g_test_add ("/payments/checkout/stripe-slow-and-down", PtFixture, NULL, pt_fixture_set_up,
+              test_stripe_slow_and_down, pt_fixture_tear_down);
   g_test_add ("/payments/checkout/fake-errors", PtFixture, NULL, pt_fixture_set_up, test_fake_errors,
               pt_fixture_tear_down);
   return g_test_run ();

@@ -340,6 +340,56 @@ test_refund_after_cancel (PtFixture     *fixture,
   g_assert_cmpint (count, ==, 3);
 }
 
+/* A lifetime plan refunded in full no longer opens premium; a failed
+ * renewal closes a monthly one until a newer payment. */
+static void
+test_lifetime_refund_and_past_due (PtFixture     *fixture,
+                                   gconstpointer  data)
+{
+  g_autofree char *lifetime = pt_checkout (fixture, fixture->nt.token_a, "LIFETIME");
+  g_autofree char *monthly = pt_checkout (fixture, fixture->nt.token_b, "MONTHLY");
+  g_autofree char *intent = NULL;
+  g_autofree char *customer = NULL;
+  g_autofree char *refund = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *failed = NULL;
+  g_autofree char *paid = NULL;
+  g_autoptr(JsonObject) state = NULL;
+  gint64 now = fc_fake_stripe_now (fixture->stripe);
+  gboolean access = TRUE;
+
+  fc_fake_stripe_pay (fixture->stripe, lifetime);
+  intent = fc_fake_stripe_get (fixture->stripe, lifetime, "payment_intent");
+  customer = fc_fake_stripe_get (fixture->stripe, lifetime, "customer");
+  refund = fc_fake_stripe_refund_event (fixture->stripe, customer, intent, 14900, now + 5);
+  g_assert_cmpuint (fc_fake_stripe_send (fixture->stripe, refund, FC_FAKE_SIGN_VALID), ==, 200);
+  state = pt_subscription (fixture, fixture->nt.token_a);
+  g_assert_cmpstr (fc_json_get_string (state, "plan"), ==, "LIFETIME");
+  g_assert_cmpstr (fc_json_get_string (state, "status"), ==, "INACTIVE");
+  g_assert_true (fc_json_get_boolean (state, "has_active_access", &access));
+  g_assert_false (access);
+  g_clear_pointer (&state, json_object_unref);
+
+  fc_fake_stripe_pay (fixture->stripe, monthly);
+  sub = fc_fake_stripe_get (fixture->stripe, monthly, "subscription");
+  failed = fc_fake_stripe_invoice_event (fixture->stripe, "invoice.payment_failed", sub, now + 60,
+                                         now + 60, now + 60 + FC_FAKE_STRIPE_PERIOD);
+  g_assert_cmpuint (fc_fake_stripe_send (fixture->stripe, failed, FC_FAKE_SIGN_VALID), ==, 200);
+  state = pt_subscription (fixture, fixture->nt.token_b);
+  g_assert_cmpstr (fc_json_get_string (state, "status"), ==, "PAST_DUE");
+  g_assert_true (fc_json_get_boolean (state, "has_active_access", &access));
+  g_assert_false (access);
+  g_clear_pointer (&state, json_object_unref);
+
+  paid = fc_fake_stripe_invoice_event (fixture->stripe, "invoice.paid", sub, now + 120, now + 60,
+                                       now + 60 + FC_FAKE_STRIPE_PERIOD);
+  g_assert_cmpuint (fc_fake_stripe_send (fixture->stripe, paid, FC_FAKE_SIGN_VALID), ==, 200);
+  state = pt_subscription (fixture, fixture->nt.token_b);
+  g_assert_cmpstr (fc_json_get_string (state, "status"), ==, "ACTIVE");
+  g_assert_true (fc_json_get_boolean (state, "has_active_access", &access));
+  g_assert_true (access);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -356,5 +406,7 @@ main (int   argc,
               pt_fixture_tear_down);
   g_test_add ("/payments/webhooks/refund-after-cancel", PtFixture, NULL, pt_fixture_set_up,
               test_refund_after_cancel, pt_fixture_tear_down);
+  g_test_add ("/payments/webhooks/lifetime-refund-and-past-due", PtFixture, NULL, pt_fixture_set_up,
+              test_lifetime_refund_and_past_due, pt_fixture_tear_down);
   return g_test_run ();
 }
