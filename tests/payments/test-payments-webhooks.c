@@ -380,6 +380,9 @@ test_lifetime_refund_and_past_due (PtFixture     *fixture,
   g_assert_true (fc_json_get_boolean (state, "has_active_access", &access));
   g_assert_false (access);
   g_clear_pointer (&state, json_object_unref);
+  /* The card is fixed in the portal, not by a second subscription. */
+  nt_expect (fixture->nt.server, "POST", PT_API "checkout/", fixture->nt.token_b,
+             "{\"plan\":\"MONTHLY\"}", 400);
 
   paid = fc_fake_stripe_invoice_event (fixture->stripe, "invoice.paid", sub, now + 120, now + 60,
                                        now + 60 + FC_FAKE_STRIPE_PERIOD);

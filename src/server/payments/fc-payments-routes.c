@@ -452,6 +452,8 @@ checkout_cb (FcServerRequest *request)
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autoptr(FcServerStmt) stmt = NULL;
   g_autoptr(Pending) pending = NULL;
+  g_autofree char *current_plan = NULL;
+  g_autofree char *current_status = NULL;
   const char *plan = NULL;
   const char *price;
 
@@ -469,17 +471,29 @@ checkout_cb (FcServerRequest *request)
 
   stmt = fc_server_db_prepare (db, "SELECT plan, status FROM subscriptions WHERE user_id = ?");
   sqlite3_bind_int64 (stmt, 1, user_id);
-  if (fc_server_db_step_row (stmt) && g_strcmp0 (fc_server_db_column_text (stmt, 1), "ACTIVE") == 0) {
-    if (g_strcmp0 (fc_server_db_column_text (stmt, 0), "LIFETIME") == 0) {
-      fc_server_request_respond_detail (request, SOUP_STATUS_BAD_REQUEST,
-                                        "You already have lifetime access.");
-      return;
-    }
-    if (g_str_equal (plan, "MONTHLY")) {
-      fc_server_request_respond_detail (request, SOUP_STATUS_BAD_REQUEST,
-                                        "You already have an active subscription.");
-      return;
-    }
+  if (fc_server_db_step_row (stmt)) {
+    current_plan = g_strdup (fc_server_db_column_text (stmt, 0));
+    current_status = g_strdup (fc_server_db_column_text (stmt, 1));
+  }
+  if (g_strcmp0 (current_plan, "LIFETIME") == 0 && g_strcmp0 (current_status, "ACTIVE") == 0) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_BAD_REQUEST,
+                                      "You already have lifetime access.");
+    return;
+  }
+  if (g_str_equal (plan, "MONTHLY") && g_strcmp0 (current_plan, "MONTHLY") == 0 &&
+      g_strcmp0 (current_status, "ACTIVE") == 0) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_BAD_REQUEST,
+                                      "You already have an active subscription.");
+    return;
+  }
+  if (g_str_equal (plan, "MONTHLY") && g_strcmp0 (current_plan, "MONTHLY") == 0 &&
+      g_strcmp0 (current_status, "PAST_DUE") == 0) {
+    /* A second subscription would bill twice: the card is fixed in the
+     * billing portal, and Stripe retries the invoice. */
+    fc_server_request_respond_detail (request, SOUP_STATUS_BAD_REQUEST,
+                                      "Your last payment failed; update your card in the billing "
+                                      "portal.");
+    return;
   }
 
   /* Committed with the framework's transaction when the handler returns. */

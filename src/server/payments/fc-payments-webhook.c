@@ -214,6 +214,7 @@ insert_ledger (Event      *event,
   return fc_server_db_step_done (stmt);
 }
 
+/* @sql with ?1 the user and, if it says so, ?2 the event's time. */
 static gboolean
 run_update (Event      *event,
             const char *sql)
@@ -671,7 +672,7 @@ fc_payments_webhook_cb (FcServerRequest *request)
     }
     if (!handler->apply (&event) ||
         !run_update (&event, "UPDATE subscriptions SET updated_at = strftime ("
-                             "'%Y-%m-%dT%H:%M:%f000Z', 'now') WHERE user_id = ?1 AND ?2 = ?2")) {
+                             "'%Y-%m-%dT%H:%M:%f000Z', 'now') WHERE user_id = ?1")) {
       g_warning ("Stripe event %s (%s) could not be applied: %s", event.event_id, event.type,
                  sqlite3_errmsg (event.db));
       fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
