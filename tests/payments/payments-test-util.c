@@ -90,12 +90,21 @@ pt_fixture_tear_down (PtFixture     *fixture,
   g_autofree char *log = NULL;
   g_autofree char *dir = g_path_get_dirname (fixture->log_path);
   static const char * const secrets[] = { PT_SECRET_KEY, PT_WEBHOOK_SECRET, "FAKEfitcore", NULL };
+  /* The server's stderr is this log, not the test's: its own alarms are
+   * looked for here. */
+  static const char * const alarms[] = { "AddressSanitizer", "runtime error:", "-CRITICAL **",
+                                         "-WARNING **", NULL };
 
   if (fixture->nt.server != NULL)
-    fc_test_server_stop (fixture->nt.server);
+    g_assert_cmpint (fc_test_server_stop (fixture->nt.server), ==, 0);
   g_assert_true (g_file_get_contents (fixture->log_path, &log, NULL, NULL));
   /* The log is real: it has the request lines. */
   g_assert_nonnull (strstr (log, " /api/v1/"));
+  for (guint i = 0; alarms[i] != NULL; i++) {
+    if (strstr (log, alarms[i]) != NULL && !fixture->expect_warnings)
+      g_test_message ("the server's log:\n%s", log);
+    g_assert_true (fixture->expect_warnings || strstr (log, alarms[i]) == NULL);
+  }
   for (guint i = 0; secrets[i] != NULL; i++) {
     if (strstr (log, secrets[i]) != NULL)
       g_test_message ("the server's log holds %s:\n%s", secrets[i], log);

@@ -21,6 +21,7 @@ typedef struct {
   FcFakeStripe *stripe;
   char         *log_path;     /* the server's stderr */
   GString      *answers;      /* every payments answer the tests read */
+  gboolean      expect_warnings; /* the test makes the server warn (Stripe down) */
 } PtFixture;
 
 void        pt_fixture_set_up    (PtFixture     *fixture,

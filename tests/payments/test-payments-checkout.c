@@ -352,7 +352,9 @@ test_stripe_slow_and_down (PtFixture     *fixture,
   g_string_append (fixture->answers, checkout.body);
   g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "checkout.session"), ==, 1);
 
-  /* Stripe down, then declining: 502, and B has no customer. */
+  /* Stripe down, then declining: 502, and B has no customer. The server
+   * warns about it, as it should. */
+  fixture->expect_warnings = TRUE;
   fc_fake_stripe_set_failure (fixture->stripe, 500);
   failed = pt_request (fixture, "POST", PT_API "checkout/", fixture->nt.token_b,
                        "{\"plan\":\"MONTHLY\"}", 502);
