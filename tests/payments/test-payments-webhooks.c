@@ -393,6 +393,82 @@ test_lifetime_refund_and_past_due (PtFixture     *fixture,
   g_assert_true (access);
 }
 
+/* Whatever comes to the routes, the answer is a 4xx that changes nothing. */
+static void
+test_bad_input (PtFixture     *fixture,
+                gconstpointer  data)
+{
+  static const char * const checkout_bodies[] = {
+    "[\"MONTHLY\"]", "\"MONTHLY\"", "{\"plan\":", "{\"plan\":null}", "{\"plan\":\"monthly\"}",
+    "{\"plan\":\"MONTHLY \"}", "{\"plan\":1}",
+  };
+  g_autoptr(GString) deep = g_string_new ("{\"plan\":");
+  g_autoptr(GString) header = g_string_new ("t=1");
+  g_autofree char *before = footprint (fixture);
+  g_autofree char *after = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (checkout_bodies); i++) {
+    g_autoptr(FcTestResponse) response =
+      fc_test_request (fixture->nt.server, "POST", PT_API "checkout/", fixture->nt.token_a,
+                       checkout_bodies[i]);
+
+    if (response->status != 400)
+      g_test_message ("checkout %s answered %u", checkout_bodies[i], response->status);
+    g_assert_cmpuint (response->status, ==, 400);
+  }
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_c (deep, '[');
+  {
+    g_autoptr(FcTestResponse) response =
+      fc_test_request (fixture->nt.server, "POST", PT_API "checkout/", fixture->nt.token_a, deep->str);
+
+    g_assert_cmpuint (response->status, ==, 400);
+  }
+
+  /* A body announced over 256 KiB is refused before it is sent (only the
+   * headers go, so that the answer does not race a half-sent body). */
+  {
+    g_autoptr(GSocketClient) client = g_socket_client_new ();
+    g_autoptr(GSocketConnection) connection = NULL;
+    g_autoptr(GUri) uri = g_uri_parse (fixture->nt.server->base_url, G_URI_FLAGS_NONE, NULL);
+    g_autofree char *request = g_strdup_printf ("POST " PT_API "webhooks/stripe/ HTTP/1.1\r\n"
+                                                "Host: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                                "Content-Length: %d\r\n\r\n", 300 * 1024);
+    char answer[64] = { 0 };
+    gsize got = 0;
+
+    connection = g_socket_client_connect_to_host (client, "127.0.0.1", g_uri_get_port (uri), NULL,
+                                                  NULL);
+    g_assert_nonnull (connection);
+    g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                              request, strlen (request), NULL, NULL, NULL));
+    g_assert_true (g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                            answer, sizeof answer - 1, &got, NULL, NULL));
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413"));
+  }
+
+  /* Signed, but not an event. */
+  g_assert_cmpuint (fc_fake_stripe_send (fixture->stripe, "[1,2,3]", FC_FAKE_SIGN_VALID), ==, 400);
+  g_assert_cmpuint (fc_fake_stripe_send (fixture->stripe, "{\"id\":\"evt_x\",\"type\":\"invoice.paid\","
+                                         "\"created\":\"soon\",\"data\":{\"object\":{}}}",
+                                         FC_FAKE_SIGN_VALID), ==, 400);
+
+  /* A header of a hundred signatures is not read through. */
+  for (guint i = 0; i < 100; i++)
+    g_string_append (header, ",v1=0000000000000000000000000000000000000000000000000000000000000000");
+  {
+    const char *headers[] = { "Stripe-Signature", header->str, NULL };
+    g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
+    g_autoptr(FcTestResponse) response =
+      fc_test_request_full (fixture->nt.server, "POST", PT_API "webhooks/stripe/", headers,
+                            "application/json", body);
+
+    g_assert_cmpuint (response->status, ==, 400);
+  }
+  after = footprint (fixture);
+  g_assert_cmpstr (after, ==, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -411,5 +487,7 @@ main (int   argc,
               test_refund_after_cancel, pt_fixture_tear_down);
   g_test_add ("/payments/webhooks/lifetime-refund-and-past-due", PtFixture, NULL, pt_fixture_set_up,
               test_lifetime_refund_and_past_due, pt_fixture_tear_down);
+  g_test_add ("/payments/webhooks/bad-input", PtFixture, NULL, pt_fixture_set_up, test_bad_input,
+              pt_fixture_tear_down);
   return g_test_run ();
 }
