@@ -37,6 +37,7 @@ struct _FcFakeStripe {
   guint         failure;
   gboolean      holding;
   GPtrArray    *held;         /* SoupServerMessage, parked */
+  GHashTable   *idempotent;   /* Idempotency-Key → "path\nform" and the answer, two strings */
 };
 
 /* Ids like Stripe's: a prefix and 24 characters. */
@@ -201,18 +202,26 @@ check_form (FcFakeStripe        *self,
   return TRUE;
 }
 
+/* @prefix, then "name=value\n" for each field, sorted. */
+static char *
+form_text (const char *prefix,
+           GHashTable *form)
+{
+  g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (form), (GCompareFunc) strcmp);
+  GString *text = g_string_new (prefix);
+
+  for (GList *l = keys; l != NULL; l = l->next)
+    g_string_append_printf (text, "%s=%s\n", (char *) l->data,
+                            (char *) g_hash_table_lookup (form, l->data));
+  return g_string_free (text, FALSE);
+}
+
 static void
 remember_form (FcFakeStripe *self,
                const char   *path,
                GHashTable   *form)
 {
-  g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (form), (GCompareFunc) strcmp);
-  GString *text = g_string_new (NULL);
-
-  for (GList *l = keys; l != NULL; l = l->next)
-    g_string_append_printf (text, "%s=%s\n", (char *) l->data,
-                            (char *) g_hash_table_lookup (form, l->data));
-  g_hash_table_insert (self->last_forms, g_strdup (path), g_string_free (text, FALSE));
+  g_hash_table_insert (self->last_forms, g_strdup (path), form_text ("", form));
 }
 
 static JsonObject *
@@ -434,6 +443,56 @@ create_portal (FcFakeStripe      *self,
   respond_json (message, 200, portal);
 }
 
+
+/* Stripe's Idempotency-Key: a repeat with the same parameters gets the
+ * first answer again and makes nothing; other parameters are a 400. */
+static gboolean
+replay_idempotent (FcFakeStripe      *self,
+                   SoupServerMessage *message,
+                   const char        *path,
+                   GHashTable        *form)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  const char *key = soup_message_headers_get_one (headers, "Idempotency-Key");
+  g_autofree char *text = NULL;
+  char **stored;
+
+  if (key == NULL || (stored = g_hash_table_lookup (self->idempotent, key)) == NULL)
+    return FALSE;
+  text = form_text (path, form);  /* the path, then the fields */
+  if (!g_str_equal (stored[0], text)) {
+    respond_error (self, message, 400, "idempotency_error", NULL,
+                   "Keys for idempotent requests can only be used with the same parameters they "
+                   "were first used with.");
+    return TRUE;
+  }
+  count_locked (self, "idempotent.replay");
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, stored[1],
+                                    strlen (stored[1]));
+  return TRUE;
+}
+
+static void
+remember_idempotent (FcFakeStripe      *self,
+                     SoupServerMessage *message,
+                     GHashTable        *form)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  const char *key = soup_message_headers_get_one (headers, "Idempotency-Key");
+  g_autoptr(GBytes) answer = NULL;
+  char **stored;
+
+  if (key == NULL || form == NULL || soup_server_message_get_status (message) != 200 ||
+      g_hash_table_contains (self->idempotent, key))
+    return;
+  answer = soup_message_body_flatten (soup_server_message_get_response_body (message));
+  stored = g_new0 (char *, 3);
+  stored[0] = form_text (g_uri_get_path (soup_server_message_get_uri (message)), form);
+  stored[1] = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  g_hash_table_insert (self->idempotent, g_strdup (key), stored);
+}
+
 static void
 handle_locked (FcFakeStripe      *self,
                SoupServerMessage *message)
@@ -461,6 +520,8 @@ handle_locked (FcFakeStripe      *self,
     respond_error (self, message, 404, "invalid_request_error", NULL, text);
   } else if ((form = parse_form (self, message)) == NULL) {
     /* answered */
+  } else if (replay_idempotent (self, message, path, form)) {
+    /* answered as the first time */
   } else if (g_str_equal (path, "/v1/customers")) {
     remember_form (self, path, form);
     create_customer (self, message, form);
@@ -479,6 +540,7 @@ handle_locked (FcFakeStripe      *self,
 
     respond_error (self, message, 404, "invalid_request_error", NULL, text);
   }
+  remember_idempotent (self, message, form);
 }
 
 static void
@@ -579,6 +641,8 @@ fc_fake_stripe_new (const char *secret_key,
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->last_forms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  self->idempotent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_strfreev);
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
 
@@ -625,6 +689,7 @@ fc_fake_stripe_free (FcFakeStripe *self)
   g_hash_table_unref (self->counts);
   g_hash_table_unref (self->last_forms);
   g_ptr_array_unref (self->held);
+  g_hash_table_unref (self->idempotent);
   g_mutex_clear (&self->lock);
   g_free (self->url);
   g_free (self->secret_key);

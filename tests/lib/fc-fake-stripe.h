@@ -8,7 +8,8 @@
  * in Stripe's wire format: form-encoded POSTs parsed strictly (an unknown
  * or repeated parameter is a 400), the secret key as a Bearer token (a
  * wrong one is a 401), errors as {"error":{"type","code","message"}}, and
- * objects with Stripe's id prefixes and "object" names:
+ * objects with Stripe's id prefixes and "object" names, and Idempotency-Key
+ * honoured (a repeat gets the first answer; other parameters, a 400):
  *
  *   POST /v1/customers                    → customer (cus_)
  *   POST /v1/checkout/sessions            → checkout.session (cs_), "url" to pay at
@@ -72,7 +73,8 @@ guint         fc_fake_stripe_held          (FcFakeStripe  *self);
 
 /* How many objects of @object ("customer", "checkout.session",
  * "billing_portal.session") it created, and how many subscription updates
- * it took ("subscription.update"); "refused" counts its 4xx answers. */
+ * it took ("subscription.update"); "refused" counts its 4xx answers,
+ * "idempotent.replay" the repeats it answered from an Idempotency-Key. */
 guint         fc_fake_stripe_count         (FcFakeStripe  *self,
                                             const char    *object);
 /* A string member of a stored object, by id ("cs_…", "sub_…"), or NULL. */

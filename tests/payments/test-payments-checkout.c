@@ -315,26 +315,30 @@ checkout_thread (gpointer data)
   return NULL;
 }
 
-/* While Stripe takes its time over one checkout, the server answers
- * everyone else; when Stripe fails, the caller gets a 502 and nothing of
- * the failed call is kept. */
+/* While Stripe takes its time over two checkouts at once (a double
+ * click), the server answers everyone else; the two make one customer
+ * (the server's Idempotency-Key); when Stripe fails, the caller gets a 502
+ * and nothing of the failed call is kept. */
 static void
 test_stripe_slow_and_down (PtFixture     *fixture,
                            gconstpointer  data)
 {
-  Checkout checkout = { 0 };
+  Checkout checkouts[2] = { { 0 } };
+  GThread *threads[2];
   g_autoptr(JsonNode) failed = NULL;
-  GThread *thread;
+  g_autofree char *customers[2] = { NULL, NULL };
   gint64 deadline;
 
-  checkout.url = g_strconcat (fixture->nt.server->base_url, PT_API "checkout/", NULL);
-  checkout.token = fixture->nt.token_a;
   fc_fake_stripe_hold (fixture->stripe, TRUE);
-  thread = g_thread_new ("checkout", checkout_thread, &checkout);
+  for (guint i = 0; i < 2; i++) {
+    checkouts[i].url = g_strconcat (fixture->nt.server->base_url, PT_API "checkout/", NULL);
+    checkouts[i].token = fixture->nt.token_a;
+    threads[i] = g_thread_new ("checkout", checkout_thread, &checkouts[i]);
+  }
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (fc_fake_stripe_held (fixture->stripe) == 0 && g_get_monotonic_time () < deadline)
+  while (fc_fake_stripe_held (fixture->stripe) < 2 && g_get_monotonic_time () < deadline)
     g_usleep (10000);
-  g_assert_cmpuint (fc_fake_stripe_held (fixture->stripe), ==, 1);
+  g_assert_cmpuint (fc_fake_stripe_held (fixture->stripe), ==, 2);
 
   /* Stripe has not answered: the others are served meanwhile. */
   for (guint i = 0; i < 5; i++) {
@@ -342,15 +346,28 @@ test_stripe_slow_and_down (PtFixture     *fixture,
 
     nt_expect (fixture->nt.server, "GET", PT_API "plans/", NULL, NULL, 200);
   }
-  g_assert_cmpuint (fc_fake_stripe_held (fixture->stripe), ==, 1);
-  g_assert_cmpuint (checkout.status, ==, 0);
+  g_assert_cmpuint (fc_fake_stripe_held (fixture->stripe), ==, 2);
+  g_assert_cmpuint (checkouts[0].status + checkouts[1].status, ==, 0);
 
   fc_fake_stripe_hold (fixture->stripe, FALSE);
-  g_thread_join (thread);
-  g_assert_cmpuint (checkout.status, ==, 200);
-  g_assert_nonnull (strstr (checkout.body, "\"checkout_url\":\""));
-  g_string_append (fixture->answers, checkout.body);
-  g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "checkout.session"), ==, 1);
+  for (guint i = 0; i < 2; i++) {
+    g_autoptr(JsonObject) answer = NULL;
+    g_autofree char *session = NULL;
+
+    g_thread_join (threads[i]);
+    g_assert_cmpuint (checkouts[i].status, ==, 200);
+    g_string_append (fixture->answers, checkouts[i].body);
+    answer = fc_json_parse_object (checkouts[i].body, -1, NULL);
+    session = fc_fake_stripe_session_of_url (fixture->stripe,
+                                             fc_json_get_string (answer, "checkout_url"));
+    customers[i] = fc_fake_stripe_get (fixture->stripe, session, "customer");
+    g_free (checkouts[i].url);
+    g_free (checkouts[i].body);
+  }
+  g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "checkout.session"), ==, 2);
+  g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "customer"), ==, 1);
+  g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "idempotent.replay"), ==, 1);
+  g_assert_cmpstr (customers[0], ==, customers[1]);
 
   /* Stripe down, then declining: 502, and B has no customer. The server
    * warns about it, as it should. */
@@ -366,8 +383,6 @@ test_stripe_slow_and_down (PtFixture     *fixture,
   fc_fake_stripe_set_failure (fixture->stripe, 0);
   g_free (pt_checkout (fixture, fixture->nt.token_b, "MONTHLY"));
   g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "customer"), ==, 2);
-  g_free (checkout.url);
-  g_free (checkout.body);
 }
 
 /* The fake itself answers a wrong key, an unknown parameter and a

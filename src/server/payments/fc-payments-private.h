@@ -35,11 +35,14 @@ GQuark      fc_stripe_error_quark      (void);
 
 /* POSTs @form (name, value pairs, NULL-terminated) form-encoded to
  * {stripe_api_base}@path with the secret key, without blocking the main
- * loop. The answer is the object Stripe returned; its "object" member must
- * be @object_type. Errors never carry the key. */
+ * loop. With @idempotency_key, Stripe answers a repeat of the key (within
+ * 24 hours) with the first call's object instead of making another. The
+ * answer is the object Stripe returned; its "object" member must be
+ * @object_type. Errors never carry the key. */
 void        fc_stripe_post_async       (FcServer            *server,
                                         const char          *path,
                                         const char * const  *form,
+                                        const char          *idempotency_key,
                                         const char          *object_type,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);

@@ -392,7 +392,7 @@ create_session (Pending *pending)
   };
 
   fc_stripe_post_async (fc_server_request_get_server (pending->request), "/v1/checkout/sessions",
-                        form, "checkout.session", on_session_created_cb, pending);
+                        form, NULL, "checkout.session", on_session_created_cb, pending);
 }
 
 static void
@@ -513,8 +513,11 @@ checkout_cb (FcServerRequest *request)
     g_autofree char *user = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
     g_autofree char *email = stored_text (db, "SELECT email FROM users WHERE id = ?", user_id);
     const char *form[] = { "email", email != NULL ? email : "", "metadata[user_id]", user, NULL };
+    /* Two checkouts at once (two windows, a double click) would make two
+     * customers; under one key Stripe makes one and answers both with it. */
+    g_autofree char *key = g_strdup_printf ("fitcore-customer-%s-%s", user, form[1]);
 
-    fc_stripe_post_async (server, "/v1/customers", form, "customer", on_customer_created_cb,
+    fc_stripe_post_async (server, "/v1/customers", form, key, "customer", on_customer_created_cb,
                           g_steal_pointer (&pending));
   }
 }
@@ -608,7 +611,7 @@ cancel_cb (FcServerRequest *request)
   pending = pending_new (request);
   pending->subscription = g_strdup (fc_server_db_column_text (stmt, 2));
   path = g_strconcat ("/v1/subscriptions/", pending->subscription, NULL);
-  fc_stripe_post_async (server, path, form, "subscription", on_cancelled_cb,
+  fc_stripe_post_async (server, path, form, NULL, "subscription", on_cancelled_cb,
                         g_steal_pointer (&pending));
 }
 
@@ -648,7 +651,7 @@ portal_cb (FcServerRequest *request)
   {
     const char *form[] = { "customer", pending->customer, "return_url", return_url, NULL };
 
-    fc_stripe_post_async (server, "/v1/billing_portal/sessions", form, "billing_portal.session",
+    fc_stripe_post_async (server, "/v1/billing_portal/sessions", form, NULL, "billing_portal.session",
                           on_portal_created_cb, g_steal_pointer (&pending));
   }
 }

@@ -108,6 +108,7 @@ void
 fc_stripe_post_async (FcServer            *server,
                       const char          *path,
                       const char * const  *form,
+                      const char          *idempotency_key,
                       const char          *object_type,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
@@ -151,6 +152,9 @@ fc_stripe_post_async (FcServer            *server,
   authorization = g_strconcat ("Bearer ", config->stripe_secret_key, NULL);
   soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
                                 authorization);
+  if (idempotency_key != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "Idempotency-Key",
+                                  idempotency_key);
   body = g_bytes_new (encoded->str, encoded->len);
   soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", body);
   soup_session_send_and_read_async (get_session (server), message, G_PRIORITY_DEFAULT, NULL,
