@@ -22,6 +22,7 @@
 
 #define WORKOUTS "/api/v1/workouts/"
 #define DAY (24 * 3600)
+#define WORKOUT_CHANGES_SQL "SELECT count(*) FROM changes WHERE section = 'workouts' AND user_id = 1"
 
 static gboolean
 boolean_member (JsonObject *object,
@@ -200,7 +201,7 @@ test_cancel_until_period_end (PtFixture     *fixture,
   g_autofree char *form = NULL;
   g_autoptr(JsonNode) cancelled = NULL;
   g_autoptr(JsonObject) subscription = NULL;
-  gint64 workout, video;
+  gint64 workout, video, changes;
 
   video = make_premium_video (fixture, &workout);
   g_assert_false (can_watch (fixture, fixture->nt.token_a, workout, video));
@@ -208,8 +209,12 @@ test_cancel_until_period_end (PtFixture     *fixture,
 
   session = pt_checkout (fixture, fixture->nt.token_a, "MONTHLY");
   g_assert_false (can_watch (fixture, fixture->nt.token_a, workout, video));
+  changes = pt_db_int (fixture, WORKOUT_CHANGES_SQL);
   fc_fake_stripe_pay (fixture->stripe, session);
   g_assert_true (can_watch (fixture, fixture->nt.token_a, workout, video));
+  /* The change feed tells A's app that the workout changed (it unlocks
+   * without a restart), once for the payment that opened it. */
+  g_assert_cmpint (pt_db_int (fixture, WORKOUT_CHANGES_SQL), ==, changes + 1);
   g_assert_false (can_watch (fixture, fixture->nt.token_b, workout, video));
 
   cancelled = pt_request (fixture, "POST", PT_API "subscription/cancel/", fixture->nt.token_a, NULL,

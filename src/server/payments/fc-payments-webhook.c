@@ -565,6 +565,20 @@ static const Handler handlers[] = {
   { "charge.refunded", on_charge_refunded, FALSE },
 };
 
+/* Access opened or closed: every workout changes for this user (its
+ * premium videos lock or unlock), as the change feed says for a staff
+ * grant, so the app's next sync shows it without a restart. */
+static gboolean
+note_access_change (Event *event)
+{
+  g_autoptr(FcServerStmt) stmt =
+    fc_server_db_prepare (event->db, "INSERT INTO changes (section, object_id, user_id)"
+                                     " SELECT 'workouts', id, ?1 FROM workouts");
+
+  sqlite3_bind_int64 (stmt, 1, event->user_id);
+  return fc_server_db_step_done (stmt);
+}
+
 static void
 respond_received (FcServerRequest *request)
 {
@@ -616,6 +630,7 @@ fc_payments_webhook_cb (FcServerRequest *request)
   JsonObject *data;
   const Handler *handler = NULL;
   Event event = { 0 };
+  gboolean access;
   gsize size = 0;
   const char *text;
 
@@ -670,9 +685,12 @@ fc_payments_webhook_cb (FcServerRequest *request)
       respond_received (request);
       return;
     }
+    access = fc_payments_has_active_access (server, event.db, event.user_id);
     if (!handler->apply (&event) ||
         !run_update (&event, "UPDATE subscriptions SET updated_at = strftime ("
-                             "'%Y-%m-%dT%H:%M:%f000Z', 'now') WHERE user_id = ?1")) {
+                             "'%Y-%m-%dT%H:%M:%f000Z', 'now') WHERE user_id = ?1") ||
+        (access != fc_payments_has_active_access (server, event.db, event.user_id) &&
+         !note_access_change (&event))) {
       g_warning ("Stripe event %s (%s) could not be applied: %s", event.event_id, event.type,
                  sqlite3_errmsg (event.db));
       fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
