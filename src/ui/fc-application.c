@@ -215,8 +215,33 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
+/* The Keyboard Shortcuts window is built when asked for and destroyed when
+ * closed. GtkApplication's own help overlay (gtk/help-overlay.ui) stays
+ * alive and hidden beside every window, and GTK 4.8's AT-SPI root answers a
+ * GetChildAtIndex one past its shown windows with the last toplevel even
+ * when that one is hidden, whose object has no path: a critical, and a
+ * broken answer to a screen reader that asks just as a dialog closes. */
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *window;
+  GtkWindow *parent = gtk_application_get_active_window (app);
+
+  builder = gtk_builder_new_from_resource ("/org/fitcore/FitCore/ui/fc-shortcuts-window.ui");
+  window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+  gtk_window_set_hide_on_close (window, FALSE);
+  if (parent != NULL)
+    gtk_window_set_transient_for (window, parent);
+  gtk_window_present (window);
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_action },
+  { .name = "shortcuts", .activate = shortcuts_action },
   { .name = "preferences", .activate = preferences_action },
   { .name = "about", .activate = about_action },
 };
@@ -254,6 +279,7 @@ fc_application_startup (GApplication *app)
   static const char *fullscreen_accels[] = { "F11", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *sync_accels[] = { "<Control>r", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   fc_startup_log ("application startup");
   G_APPLICATION_CLASS (fc_application_parent_class)->startup (app);
@@ -268,6 +294,8 @@ fc_application_startup (GApplication *app)
                                          fullscreen_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.sync-now", sync_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts",
+                                         shortcuts_accels);
 
   g_signal_connect_object (self->settings, "changed::" FC_SETTINGS_COLOR_SCHEME,
                            G_CALLBACK (on_settings_color_scheme_changed_cb), self,
