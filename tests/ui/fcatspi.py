@@ -334,7 +334,7 @@ def display_ready():
 
 
 def wait_display():
-    """xvfb-run can hand over before Xvfb accepts clients; an app started
+    """The display can be handed over before Xvfb accepts clients; an app started
     then dies with "cannot open display". One answer has been seen to come
     just before a refusal, so three in a row count as ready."""
     answers = []
