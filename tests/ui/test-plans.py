@@ -397,9 +397,14 @@ def day_sheet(tap, pid, app_node, window, url, token, plan, artifacts):
 
     # “Add Meal” adds the meal the row shows (the first of the user's meals).
     def listed():
-        return sorted(n.name[len('Remove '):] for n in find_all(
-            sheet, lambda n: n.getRoleName() == 'push button' and n.name.startswith('Remove ')
-            and on_screen(n)))
+        names = []
+        for n in find_all(sheet, lambda n: n.getRoleName() == 'push button'
+                          and n.name.startswith('Remove ') and on_screen(n)):
+            try:
+                names.append(n.name[len('Remove '):])
+            except Exception:  # gone, or its answer timed out on a loaded machine
+                pass
+        return sorted(names)
     if add is not None:
         add.queryAction().doAction(0)
         added = poll(lambda: len(listed()) == len(on_day))
