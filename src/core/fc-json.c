@@ -76,7 +76,9 @@ hex4 (const char *p,
 /* json-glib 1.6 turns "\ud800" without its low half, or an octal escape
  * like "\720", into bytes that are not UTF-8, and every string we keep or
  * echo must be UTF-8: refuse half a surrogate pair, a \u escape without four
- * hex digits (json-glib takes "\ud80i") and any escape JSON does not have. */
+ * hex digits (json-glib takes "\ud80i") and any escape JSON does not have.
+ * And "\u0000": json-glib hands strings over NUL-terminated, so
+ * "MONTHLY\u0000x" would be read as "MONTHLY" (Django refuses NUL too). */
 static gboolean
 has_bad_unicode_escape (const char *data,
                         gssize      length)
@@ -103,7 +105,7 @@ has_bad_unicode_escape (const char *data,
         continue;
       }
       unit = hex4 (p + 2, end);
-      if (unit < 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
+      if (unit <= 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
         return TRUE;
       if (unit >= 0xD800 && unit <= 0xDBFF) {
         const char *low = p + 6;
@@ -148,8 +150,8 @@ fc_json_parse (const char  *data,
 
   if (has_bad_unicode_escape (data, length)) {
     g_set_error_literal (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE,
-                         "JSON parse error - a \\u escape needs four hex digits and may not "
-                         "hold half of a surrogate pair");
+                         "JSON parse error - a \\u escape needs four hex digits and may "
+                         "hold neither NUL nor half of a surrogate pair");
     return NULL;
   }
 

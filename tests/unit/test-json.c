@@ -178,6 +178,9 @@ test_surrogates (void)
     /* Escapes JSON does not have: GScanner read "\720" as the byte 0xD0
      * (found by tests/fuzz in a password field). */
     "[\"92233\\72036854775807\"]", "[\"\\x41\"]", "[\"\\a\"]", "[\"\\0\"]",
+    /* NUL: every string reaches C code NUL-terminated, so json-glib's copy
+     * of "MONTHLY\u0000x" read as "MONTHLY" (seen at payments/checkout/). */
+    "{\"plan\": \"MONTHLY\\u0000\"}", "[\"a\\u0000b\"]", "{\"\\u0000\": 1}",
   };
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
@@ -188,6 +191,12 @@ test_surrogates (void)
     g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE);
     g_clear_error (&error);
   }
+
+  /* An escaped backslash before "u0000" is no NUL. */
+  node = fc_json_parse ("[\"\\\\u0000\"]", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_array_get_string_element (json_node_get_array (node), 0), ==, "\\u0000");
+  g_clear_pointer (&node, json_node_unref);
 
   node = fc_json_parse ("[\"\\ud83d\\ude00 \\\\ud800 \\u00e9\"]", -1, &error);
   g_assert_no_error (error);
