@@ -165,7 +165,7 @@ test_bad_rows (NtFixture     *fixture,
     "{\"data_type\":\"steps\",\"value\":\"NaN\",\"recorded_at\":\"2026-03-01T00:00:00Z\",\"source\":\"s\",\"client_id\":\"c\"},"
     "{\"data_type\":\"steps\",\"value\":1e999,\"recorded_at\":\"2026-03-01T00:00:00Z\",\"source\":\"s\",\"client_id\":\"c\"},"
     "{\"data_type\":\"steps\",\"value\":1,\"recorded_at\":\"2026-03-01T00:00:00+25:00\",\"source\":\"s\",\"client_id\":\"c\"},"
-    "{\"data_type\":\"st\\u00e9ps\\u0000\",\"value\":1,\"recorded_at\":\"2026-03-01T00:00:00Z\",\"source\":\"s\",\"client_id\":\"c\"},"
+    "{\"data_type\":\"st\\u00e9ps\\u0001\",\"value\":1,\"recorded_at\":\"2026-03-01T00:00:00Z\",\"source\":\"s\",\"client_id\":\"c\"},"
     "{\"data_type\":[\"steps\"],\"value\":{},\"recorded_at\":[],\"source\":{},\"client_id\":7},"
     "null,"
     "\"steps\","
