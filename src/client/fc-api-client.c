@@ -684,6 +684,23 @@ on_request_sent_cb (GObject      *source,
     return;
   }
 
+  /* A deactivated account: no token will do, so the session ends now,
+   * saying why, rather than at the next refresh with "session ended". */
+  if (req->status == SOUP_STATUS_UNAUTHORIZED && req->sent_access != NULL &&
+      g_strcmp0 (fc_api_problem_get_server_code (problem), "user_inactive") == 0 &&
+      g_strcmp0 (req->sent_access, self->access_token) == 0) {
+    g_autoptr(GError) inactive =
+      g_error_new_literal (FC_API_ERROR, FC_API_ERROR_UNAUTHORIZED,
+                           _("This account has been deactivated. Contact support to have it "
+                             "reactivated."));
+
+    g_clear_pointer (&req->problem, fc_api_problem_unref);
+    req->problem = fc_api_problem_ref (problem);
+    sign_out_locally (self, FC_API_SIGN_OUT_DEACTIVATED, inactive->message);
+    fail_request (task, g_steal_pointer (&inactive));
+    return;
+  }
+
   if (req->status >= 500 && schedule_retry (task)) {
     g_object_unref (task);
     return;

@@ -71,10 +71,13 @@ typedef enum {
  * @FC_API_SIGN_OUT_REQUESTED: fc_api_client_sign_out_async() was called
  * @FC_API_SIGN_OUT_REVOKED: the server refused the refresh token (it expired,
  *   or the user signed out elsewhere or changed the password)
+ * @FC_API_SIGN_OUT_DEACTIVATED: an authenticated request was answered 401
+ *   `user_inactive`: staff deactivated the account (docs/admin-wire.md)
  */
 typedef enum {
   FC_API_SIGN_OUT_REQUESTED,
   FC_API_SIGN_OUT_REVOKED,
+  FC_API_SIGN_OUT_DEACTIVATED,
 } FcApiSignOutReason;
 
 /**

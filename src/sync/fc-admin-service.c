@@ -32,9 +32,30 @@ on_request_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(FcApiProblem) problem = NULL;
   JsonNode *node;
 
-  node = fc_api_client_request_finish (FC_API_CLIENT (source), result, NULL, NULL, &error);
+  node = fc_api_client_request_finish (FC_API_CLIENT (source), result, NULL, &problem, &error);
+  if (node == NULL && problem != NULL &&
+      g_error_matches (error, FC_API_ERROR, FC_API_ERROR_VALIDATION)) {
+    /* The staff see the server's sentences as they are ("You cannot
+     * remove your own staff status."), not "is_staff: ..." */
+    g_auto(GStrv) fields = fc_api_problem_dup_field_names (problem);
+    g_autoptr(GStrvBuilder) messages = g_strv_builder_new ();
+    g_auto(GStrv) all = NULL;
+    g_autofree char *text = NULL;
+
+    g_strv_builder_addv (messages, (const char **) fc_api_problem_get_non_field_messages (problem));
+    for (guint i = 0; fields != NULL && fields[i] != NULL; i++)
+      g_strv_builder_addv (messages,
+                           (const char **) fc_api_problem_get_field_messages (problem, fields[i]));
+    all = g_strv_builder_end (messages);
+    text = g_strjoinv (" ", all);
+    if (*text != '\0') {
+      g_task_return_new_error (task, FC_API_ERROR, FC_API_ERROR_VALIDATION, "%s", text);
+      return;
+    }
+  }
   if (node == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else

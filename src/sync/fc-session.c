@@ -53,6 +53,7 @@ struct _FcSession
 
   FcSessionState  state;
   gboolean        is_staff;
+  gboolean        deactivated;  /* the last session ended as the account was deactivated */
   gboolean        told_secrets_unavailable;
 };
 
@@ -266,8 +267,11 @@ on_client_signed_out_cb (FcApiClient *client,
 {
   g_autofree char *why = NULL;
 
-  if (reason != FC_API_SIGN_OUT_REVOKED || self->state != FC_SESSION_SIGNED_IN)
+  if ((reason != FC_API_SIGN_OUT_REVOKED && reason != FC_API_SIGN_OUT_DEACTIVATED) ||
+      self->state != FC_SESSION_SIGNED_IN)
     return;
+
+  self->deactivated = reason == FC_API_SIGN_OUT_DEACTIVATED;
 
   g_debug ("The server ended the session: %s", message);
   why = g_strdup (message != NULL ? message : _("Your session has ended. Please sign in again."));
@@ -348,6 +352,7 @@ finish_entering (GTask *task)
   if (data->user != NULL)
     fc_sync_engine_skip_next_account (self->engine);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
+  self->deactivated = FALSE;
   set_state (self, FC_SESSION_SIGNED_IN);
   fc_sync_engine_start (self->engine);
   g_task_return_boolean (task, TRUE);
@@ -1563,4 +1568,12 @@ fc_session_fetch_media_finish (FcSession     *self,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+fc_session_get_deactivated (FcSession *self)
+{
+  g_return_val_if_fail (FC_IS_SESSION (self), FALSE);
+
+  return self->deactivated;
 }

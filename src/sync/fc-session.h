@@ -61,6 +61,9 @@ const char     *fc_session_get_first_name          (FcSession           *self);
 const char     *fc_session_get_last_name           (FcSession           *self);
 FcApiClient    *fc_session_get_client              (FcSession           *self);
 gboolean        fc_session_is_local                (FcSession           *self);
+/* Whether the last session ended because the server said staff
+ * deactivated the account ("signed-out" then says so). */
+gboolean        fc_session_get_deactivated         (FcSession           *self);
 
 /* A server image (a workout's thumbnail) as a local file: fetched once into
  * $XDG_CACHE_HOME/fitcore/media/, then served from there, offline too.

@@ -11,6 +11,7 @@
 
 #include "fc-window.h"
 
+#include "fc-admin-page.h"
 #include "fc-health-page.h"
 #include "fc-nutrition-page.h"
 #include "fc-profile-window.h"
@@ -89,6 +90,7 @@ struct _FcWindow
   FcWorkoutsPage       *workouts_page;
   FcNutritionPage      *nutrition_page;
   FcHealthPage         *health_page;
+  FcAdminPage          *admin_page;
 
   const FcSection      *section;
   gboolean              show_admin;
@@ -195,6 +197,9 @@ fc_window_add_sections (FcWindow *self)
     } else if (g_str_equal (section->name, "health")) {
       self->health_page = FC_HEALTH_PAGE (fc_health_page_new ());
       fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->health_page));
+    } else if (g_str_equal (section->name, "admin")) {
+      self->admin_page = FC_ADMIN_PAGE (fc_admin_page_new ());
+      fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->admin_page));
     }
     g_object_bind_property (self->leaflet, "folded", page, "folded", G_BINDING_SYNC_CREATE);
     g_object_bind_property (self->sidebar_menu_button, "menu-model", page, "menu-model",
@@ -216,6 +221,7 @@ fc_window_give_pages_session (FcWindow *self)
   fc_workouts_page_set_session (self->workouts_page, self->session);
   fc_nutrition_page_set_session (self->nutrition_page, self->session);
   fc_health_page_set_session (self->health_page, self->session);
+  fc_admin_page_set_session (self->admin_page, self->session);
 }
 
 static void fc_window_update_sections (FcWindow *self);
@@ -468,7 +474,9 @@ on_session_signed_out_cb (FcWindow   *self,
   g_free (self->ended_message);
   /* Said on the sign-in form, where it is acted on; a toast would queue
    * behind older ones and say it again. */
-  self->ended_message = g_strdup (_("Your session ended. Sign in again to continue."));
+  self->ended_message = fc_session_get_deactivated (self->session)
+                        ? g_strdup (reason)
+                        : g_strdup (_("Your session ended. Sign in again to continue."));
 
   /* The state may have changed before this signal, or may change after. */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "welcome") == 0) {

@@ -297,7 +297,7 @@ test_actions (Fixture       *fixture,
     none = fc_admin_service_user_finish (fixture->service, wait_result (&refused), &error);
     g_assert_null (none);
     g_assert_error (error, FC_API_ERROR, FC_API_ERROR_VALIDATION);
-    g_assert_nonnull (strstr (error->message, "You cannot remove your own staff status."));
+    g_assert_cmpstr (error->message, ==, "You cannot remove your own staff status.");
   }
 }
 

@@ -1,0 +1,108 @@
+/* fc-admin-page.c — the Admin section (staff only): accounts and statistics
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fc-admin-page"
+
+#include "config.h"
+
+#include "fc-admin-page.h"
+
+#include "fc-admin-service.h"
+#include "fc-admin-users-page.h"
+
+struct _FcAdminPage
+{
+  AdwBin            parent_instance;
+
+  /* Template widgets */
+  GtkStack         *stack;
+  FcAdminUsersPage *users_page;
+
+  /* Owned */
+  FcSession        *session;
+  FcAdminService   *service;
+};
+
+G_DEFINE_FINAL_TYPE (FcAdminPage, fc_admin_page, ADW_TYPE_BIN)
+
+static void
+on_available_cb (FcAdminPage *self)
+{
+  gtk_stack_set_visible_child_name (self->stack,
+                                    fc_admin_users_page_get_available (self->users_page)
+                                      ? "admin" : "unavailable");
+}
+
+/* A new account (or none) signed in: admin data is live, asked for
+ * again with that account's client, and only for staff. */
+static void
+on_session_changed_cb (FcAdminPage *self)
+{
+  g_clear_object (&self->service);
+  if (self->session != NULL && fc_session_get_is_staff (self->session) &&
+      fc_session_get_client (self->session) != NULL)
+    self->service = fc_admin_service_new_for_session (self->session);
+  fc_admin_users_page_set_service (self->users_page, self->service);
+}
+
+static void
+fc_admin_page_dispose (GObject *object)
+{
+  FcAdminPage *self = FC_ADMIN_PAGE (object);
+
+  g_clear_object (&self->service);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (fc_admin_page_parent_class)->dispose (object);
+}
+
+static void
+fc_admin_page_class_init (FcAdminPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fc_admin_page_dispose;
+
+  g_type_ensure (FC_TYPE_ADMIN_USERS_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/fitcore/FitCore/ui/admin/fc-admin-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FcAdminPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, FcAdminPage, users_page);
+}
+
+static void
+fc_admin_page_init (FcAdminPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->users_page, "notify::available", G_CALLBACK (on_available_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+fc_admin_page_new (void)
+{
+  return g_object_new (FC_TYPE_ADMIN_PAGE, NULL);
+}
+
+void
+fc_admin_page_set_session (FcAdminPage *self,
+                           FcSession   *session)
+{
+  g_return_if_fail (FC_IS_ADMIN_PAGE (self));
+  g_return_if_fail (session == NULL || FC_IS_SESSION (session));
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL) {
+    g_signal_connect_object (session, "notify::store", G_CALLBACK (on_session_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (session, "notify::is-staff", G_CALLBACK (on_session_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  }
+  on_session_changed_cb (self);
+}
