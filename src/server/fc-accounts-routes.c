@@ -27,6 +27,7 @@
 
 #include "fc-accounts.h"
 #include "fc-admin.h"
+#include "fc-google-login.h"
 #include "fc-json.h"
 #include "fc-jwt.h"
 #include "fc-password.h"
@@ -523,6 +524,53 @@ registration_cb (FcServerRequest *request)
 
 /* POST oauth/login/ */
 
+/* What a successful login answers (wire §2): the pair minted and
+ * recorded, last_login touched, the access token in the body and both in
+ * their cookies. */
+void
+fc_accounts_respond_login (FcServerRequest *request,
+                           gint64           user_id)
+{
+  sqlite3 *db = fc_server_request_get_db (request);
+  FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
+  g_autoptr(FcServerStmt) touch = NULL;
+  g_autofree char *now = NULL;
+  g_auto(TokenPair) pair = { 0 };
+  JsonObject *object;
+
+  if (!fc_server_db_begin (db)) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                      "The server is busy; try again.");
+    return;
+  }
+  now = fc_time_now_iso8601 ();
+  touch = fc_server_db_prepare (db, "UPDATE users SET last_login = ? WHERE id = ?");
+  fc_server_db_bind_text (touch, 1, now);
+  sqlite3_bind_int64 (touch, 2, user_id);
+  if (!fc_server_db_step_done (touch) || !mint_pair (request, user_id, &pair)) {
+    fc_server_db_end (db, FALSE);
+    respond_not_saved (request);
+    return;
+  }
+  fc_admin_note_activity (fc_server_request_get_server (request), db, user_id);
+  object = json_object_new ();
+  json_object_set_string_member (object, "access", pair.access);
+  json_object_set_string_member (object, "refresh", "");
+  json_object_set_object_member (object, "user", user_details (request, user_id));
+  /* A refresh token whose row did not reach the disk could never be
+   * revoked. */
+  if (!fc_server_db_end (db, TRUE)) {
+    json_object_unref (object);
+    respond_not_saved (request);
+    return;
+  }
+
+  /* The refresh token travels only in its HttpOnly cookie (wire §2). */
+  set_cookie (request, ACCESS_COOKIE, pair.access, config->access_token_lifetime);
+  set_cookie (request, REFRESH_COOKIE, pair.refresh, config->refresh_token_lifetime);
+  fc_server_request_respond_json (request, SOUP_STATUS_OK, object_node (object));
+}
+
 static void
 on_login_verified_cb (GObject      *source,
                       GAsyncResult *result,
@@ -530,14 +578,8 @@ on_login_verified_cb (GObject      *source,
 {
   g_autoptr(PendingAuth) pending = user_data;
   FcServerRequest *request = pending->request;
-  sqlite3 *db = fc_server_request_get_db (request);
-  FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
   FcThrottle *throttle = fc_server_get_login_throttle (fc_server_request_get_server (request));
-  g_autoptr(FcServerStmt) touch = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *now = NULL;
-  g_auto(TokenPair) pair = { 0 };
-  JsonObject *object;
   gboolean valid = fc_password_verify_finish (result, &error);
 
   if (error != NULL) {
@@ -558,37 +600,7 @@ on_login_verified_cb (GObject      *source,
     return;
   }
 
-  if (!fc_server_db_begin (db)) {
-    fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
-                                      "The server is busy; try again.");
-    return;
-  }
-  now = fc_time_now_iso8601 ();
-  touch = fc_server_db_prepare (db, "UPDATE users SET last_login = ? WHERE id = ?");
-  fc_server_db_bind_text (touch, 1, now);
-  sqlite3_bind_int64 (touch, 2, pending->user_id);
-  if (!fc_server_db_step_done (touch) || !mint_pair (request, pending->user_id, &pair)) {
-    fc_server_db_end (db, FALSE);
-    respond_not_saved (request);
-    return;
-  }
-  fc_admin_note_activity (fc_server_request_get_server (request), db, pending->user_id);
-  object = json_object_new ();
-  json_object_set_string_member (object, "access", pair.access);
-  json_object_set_string_member (object, "refresh", "");
-  json_object_set_object_member (object, "user", user_details (request, pending->user_id));
-  /* A refresh token whose row did not reach the disk could never be
-   * revoked. */
-  if (!fc_server_db_end (db, TRUE)) {
-    json_object_unref (object);
-    respond_not_saved (request);
-    return;
-  }
-
-  /* The refresh token travels only in its HttpOnly cookie (wire §2). */
-  set_cookie (request, ACCESS_COOKIE, pair.access, config->access_token_lifetime);
-  set_cookie (request, REFRESH_COOKIE, pair.refresh, config->refresh_token_lifetime);
-  fc_server_request_respond_json (request, SOUP_STATUS_OK, object_node (object));
+  fc_accounts_respond_login (request, pending->user_id);
 }
 
 static void
@@ -1302,13 +1314,19 @@ google_login_cb (FcServerRequest *request)
 {
   JsonObject *body = fc_server_request_get_body (request);
 
+  FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
+
   if (fc_json_get_string (body, "access_token") == NULL && fc_json_get_string (body, "code") == NULL &&
       fc_json_get_string (body, "id_token") == NULL) {
     respond_non_field_error (request, "Incorrect input. access_token or code is required.");
     return;
   }
-  fc_server_request_respond_detail (request, SOUP_STATUS_NOT_IMPLEMENTED,
-                                    "Google sign-in is not configured on this server.");
+  if (config->google_client_id == NULL) {
+    fc_server_request_respond_detail (request, SOUP_STATUS_NOT_IMPLEMENTED,
+                                      "Google sign-in is not configured on this server.");
+    return;
+  }
+  fc_google_login (request);
 }
 
 #define AUTH "/api/v1/auth/"

@@ -26,4 +26,9 @@ typedef enum {
 FcAccountsResetResult fc_accounts_mail_password_reset (FcServerRequest *request,
                                                        gint64           user_id);
 
+/* Answers @request as a successful oauth/login/ for @user_id (tokens,
+ * cookies, user), in its own transaction; Google sign-in answers so too. */
+void                  fc_accounts_respond_login       (FcServerRequest *request,
+                                                       gint64           user_id);
+
 G_END_DECLS

@@ -19,9 +19,9 @@ G_DEFINE_QUARK (fc-jwt-error-quark, fc_jwt_error)
 
 /* GLib has standard base64 only; JWTs use the URL alphabet without padding
  * (RFC 7515 §2), so translate around g_base64_*(). */
-static char *
-base64url_encode (const guint8 *data,
-                  gsize         length)
+char *
+fc_jwt_base64url_encode (const guint8 *data,
+                         gsize         length)
 {
   char *text = g_base64_encode (data, length);
   gsize n = strlen (text);
@@ -39,10 +39,10 @@ base64url_encode (const guint8 *data,
 
 /* Strict: g_base64_decode() silently skips characters outside the
  * alphabet, which would let a tampered token through unnoticed. */
-static guint8 *
-base64url_decode (const char *text,
-                  gsize       length,
-                  gsize      *out_length)
+guint8 *
+fc_jwt_base64url_decode (const char *text,
+                         gsize       length,
+                         gsize      *out_length)
 {
   g_autoptr(GString) padded = g_string_sized_new (length + 3);
 
@@ -75,7 +75,7 @@ sign (const char *secret,
   hmac_sha256_set_key (&ctx, strlen (secret), (const guint8 *) secret);
   hmac_sha256_update (&ctx, length, (const guint8 *) signing_input);
   hmac_sha256_digest (&ctx, sizeof digest, digest);
-  return base64url_encode (digest, sizeof digest);
+  return fc_jwt_base64url_encode (digest, sizeof digest);
 }
 
 char *
@@ -101,8 +101,8 @@ fc_jwt_encode (const char  *secret,
                              ",\"iat\":%" G_GINT64_FORMAT ",\"jti\":\"%s\",\"user_id\":%"
                              G_GINT64_FORMAT "}",
                              token_type, exp, iat, jti, user_id);
-  header64 = base64url_encode ((const guint8 *) header, strlen (header));
-  payload64 = base64url_encode ((const guint8 *) payload, strlen (payload));
+  header64 = fc_jwt_base64url_encode ((const guint8 *) header, strlen (header));
+  payload64 = fc_jwt_base64url_encode ((const guint8 *) payload, strlen (payload));
   input = g_strconcat (header64, ".", payload64, NULL);
   signature = sign (secret, input, strlen (input));
 
@@ -118,10 +118,44 @@ decode_part (const char *text,
   g_autofree guint8 *json = NULL;
   gsize json_length = 0;
 
-  json = base64url_decode (text, length, &json_length);
+  json = fc_jwt_base64url_decode (text, length, &json_length);
   if (json == NULL || json_length == 0)
     return NULL;
   return fc_json_parse_object ((const char *) json, json_length, NULL);
+}
+
+gboolean
+fc_jwt_split (const char  *token,
+              JsonObject **out_header,
+              JsonObject **out_payload,
+              GBytes     **out_signature,
+              gsize       *out_signing_length)
+{
+  g_autoptr(JsonObject) header = NULL;
+  g_autoptr(JsonObject) payload = NULL;
+  guint8 *signature;
+  gsize signature_length = 0;
+  const char *dot1, *dot2;
+
+  if (token == NULL)
+    return FALSE;
+  dot1 = strchr (token, '.');
+  dot2 = dot1 != NULL ? strchr (dot1 + 1, '.') : NULL;
+  if (dot1 == NULL || dot2 == NULL || strchr (dot2 + 1, '.') != NULL)
+    return FALSE;
+  header = decode_part (token, dot1 - token);
+  payload = decode_part (dot1 + 1, dot2 - dot1 - 1);
+  if (header == NULL || payload == NULL)
+    return FALSE;
+  /* An empty signature decodes to nothing: "alg":"none" tokens end in ".". */
+  signature = fc_jwt_base64url_decode (dot2 + 1, strlen (dot2 + 1), &signature_length);
+  if (signature == NULL)
+    return FALSE;
+  *out_header = g_steal_pointer (&header);
+  *out_payload = g_steal_pointer (&payload);
+  *out_signature = g_bytes_new_take (signature, signature_length);
+  *out_signing_length = dot2 - token;
+  return TRUE;
 }
 
 FcJwtClaims *
@@ -159,8 +193,8 @@ fc_jwt_decode (const char  *secret,
     goto invalid;
 
   expected = sign (secret, token, dot2 - token);
-  given = base64url_decode (dot2 + 1, strlen (dot2 + 1), &given_length);
-  wanted = base64url_decode (expected, strlen (expected), &wanted_length);
+  given = fc_jwt_base64url_decode (dot2 + 1, strlen (dot2 + 1), &given_length);
+  wanted = fc_jwt_base64url_decode (expected, strlen (expected), &wanted_length);
   if (given == NULL || given_length != wanted_length ||
       !memeql_sec (given, wanted, wanted_length))
     goto invalid;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -52,6 +53,23 @@ FcJwtClaims *fc_jwt_decode       (const char   *secret,
                                   gint64        now,
                                   GError      **error);
 void         fc_jwt_claims_free  (FcJwtClaims  *claims);
+
+/* RFC 7515's base64url without padding. Decoding is strict (any character
+ * outside the alphabet: NULL), as a tampered token must not slip through. */
+char        *fc_jwt_base64url_encode (const guint8 *data,
+                                      gsize         length);
+guint8      *fc_jwt_base64url_decode (const char   *text,
+                                      gsize         length,
+                                      gsize        *out_length);
+/* Any compact JWS (other issuers' RS256 tokens too): its header and
+ * payload objects and its signature bytes, which sign the first
+ * @out_signing_length bytes of @token. Nothing is verified. FALSE when
+ * it is not three base64url parts of which the first two are objects. */
+gboolean     fc_jwt_split        (const char   *token,
+                                  JsonObject  **out_header,
+                                  JsonObject  **out_payload,
+                                  GBytes      **out_signature,
+                                  gsize        *out_signing_length);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcJwtClaims, fc_jwt_claims_free)
 

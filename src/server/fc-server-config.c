@@ -89,6 +89,49 @@ read_string (GKeyFile   *keyfile,
   return value;
 }
 
+/* An http(s) URL with a host, or NULL: the issuer and discovery URL of
+ * Google sign-in. Trailing "/" are dropped: the issuer is compared with
+ * the tokens' "iss" as a string. */
+static gboolean
+read_url (GKeyFile    *keyfile,
+          const char  *key,
+          char       **out,
+          GError     **error)
+{
+  g_autofree char *value = read_string (keyfile, key);
+  g_autoptr(GUri) uri = NULL;
+
+  *out = NULL;
+  if (value == NULL)
+    return TRUE;
+  uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0)) {
+    g_set_error (error, FC_SERVER_CONFIG_ERROR, FC_SERVER_CONFIG_ERROR_INVALID,
+                 "%s must be an http or https URL", key);
+    return FALSE;
+  }
+  while (g_str_has_suffix (value, "/"))
+    value[strlen (value) - 1] = '\0';
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+static gboolean
+load_google (FcServerConfig  *self,
+             GKeyFile        *keyfile,
+             GError         **error)
+{
+  self->google_client_id = read_string (keyfile, "google_client_id");
+  if (!read_url (keyfile, "google_issuer", &self->google_issuer, error) ||
+      !read_url (keyfile, "google_discovery_url", &self->google_discovery_url, error))
+    return FALSE;
+  if (self->google_issuer == NULL)
+    self->google_issuer = g_strdup ("https://accounts.google.com");
+  return TRUE;
+}
+
 static gboolean
 load_payments (FcServerConfig  *self,
                GKeyFile        *keyfile,
@@ -247,7 +290,7 @@ fc_server_config_load (const char  *data_dir,
   if (self->cors_origins == NULL)
     self->cors_origins = g_new0 (char *, 1);
 
-  if (!load_payments (self, keyfile, error))
+  if (!load_payments (self, keyfile, error) || !load_google (self, keyfile, error))
     return NULL;
 
   if (keyfile != NULL)
@@ -291,6 +334,9 @@ fc_server_config_free (FcServerConfig *self)
   g_free (self->checkout_success_url);
   g_free (self->checkout_cancel_url);
   g_free (self->portal_return_url);
+  g_free (self->google_client_id);
+  g_free (self->google_issuer);
+  g_free (self->google_discovery_url);
   g_free (self);
 }
 

@@ -39,6 +39,11 @@
  *   checkout_cancel_url=https://fitcore.example/premium/cancel
  *   portal_return_url=...               # default: checkout_success_url
  *   test_clock_offset=0                 # seconds added to the payments clock; tests only
+ *
+ * Sign in with Google (api/v1/auth/google/login/; no client id: 501):
+ *   google_client_id=1234-abc.apps.googleusercontent.com # the id_token's "aud"
+ *   google_issuer=https://accounts.google.com            # the id_token's "iss"
+ *   google_discovery_url=...  # default: {google_issuer}/.well-known/openid-configuration
  */
 
 #pragma once
@@ -91,6 +96,10 @@ typedef struct {
   char    *checkout_cancel_url;
   char    *portal_return_url;
   gint64   test_clock_offset;
+
+  char    *google_client_id;         /* NULL: Google sign-in is off */
+  char    *google_issuer;            /* no trailing "/" */
+  char    *google_discovery_url;     /* NULL: derived from the issuer */
 } FcServerConfig;
 
 GQuark          fc_server_config_error_quark (void);

@@ -543,6 +543,10 @@ static const char * const migrations[] = {
   /* 11: paid plans: subscriptions, Stripe events, an append-only ledger
    * (src/server/payments/fc-payments-schema.c). */
   fc_payments_schema_migration_11,
+
+  /* 12: Sign in with Google: accounts linked to the provider's subject
+   * (src/server/fc-google-login.c). */
+  fc_google_schema_migration_12,
 };
 
 const char * const *

@@ -20,5 +20,7 @@ const char * const *fc_server_schema_migrations (guint *n_migrations);
 extern const char fc_health_schema_migration_9[];
 extern const char fc_admin_schema_migration_10[];
 extern const char fc_payments_schema_migration_11[];
+/* In src/server/fc-google-login.c. */
+extern const char fc_google_schema_migration_12[];
 
 G_END_DECLS
