@@ -306,8 +306,7 @@ fetch_done (State       *state,
 
 /* The answer to a GET as a JSON object, or NULL with @result set. */
 static JsonObject *
-read_answer (State        *state,
-             GObject      *source,
+read_answer (GObject      *source,
              GAsyncResult *async_result,
              const char   *what,
              SoupMessage **out_message,
@@ -363,7 +362,7 @@ on_jwks_cb (GObject      *source,
   gboolean cancelled;
   JsonArray *array;
 
-  jwks = read_answer (state, source, async_result, "JWKS", &message, &result, &cancelled);
+  jwks = read_answer (source, async_result, "JWKS", &message, &result, &cancelled);
   if (cancelled)
     return;
   if (jwks == NULL) {
@@ -427,7 +426,7 @@ on_discovery_cb (GObject      *source,
   gboolean cancelled;
   const char *jwks_uri, *issuer;
 
-  document = read_answer (state, source, async_result, "discovery document", &message, &result,
+  document = read_answer (source, async_result, "discovery document", &message, &result,
                           &cancelled);
   if (cancelled)
     return;

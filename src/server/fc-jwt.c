@@ -168,39 +168,25 @@ fc_jwt_decode (const char  *secret,
   g_autoptr(JsonObject) header = NULL;
   g_autoptr(JsonObject) payload = NULL;
   g_autoptr(FcJwtClaims) claims = NULL;
+  g_autoptr(GBytes) given = NULL;
   g_autofree char *expected = NULL;
-  g_autofree guint8 *given = NULL;
   g_autofree guint8 *wanted = NULL;
-  gsize given_length = 0, wanted_length = 0;
-  const char *dot1, *dot2;
+  gsize signing_length = 0, wanted_length = 0;
   const char *alg, *type, *jti;
 
   g_return_val_if_fail (secret != NULL, NULL);
 
-  if (token == NULL)
-    goto invalid;
-  dot1 = strchr (token, '.');
-  dot2 = dot1 != NULL ? strchr (dot1 + 1, '.') : NULL;
-  if (dot1 == NULL || dot2 == NULL || strchr (dot2 + 1, '.') != NULL)
-    goto invalid;
-
-  header = decode_part (token, dot1 - token);
-  if (header == NULL)
+  if (!fc_jwt_split (token, &header, &payload, &given, &signing_length))
     goto invalid;
   /* Only HS256: "none" and every other algorithm are refused outright. */
   alg = fc_json_get_string (header, "alg");
   if (alg == NULL || !g_str_equal (alg, "HS256"))
     goto invalid;
 
-  expected = sign (secret, token, dot2 - token);
-  given = fc_jwt_base64url_decode (dot2 + 1, strlen (dot2 + 1), &given_length);
+  expected = sign (secret, token, signing_length);
   wanted = fc_jwt_base64url_decode (expected, strlen (expected), &wanted_length);
-  if (given == NULL || given_length != wanted_length ||
-      !memeql_sec (given, wanted, wanted_length))
-    goto invalid;
-
-  payload = decode_part (dot1 + 1, dot2 - dot1 - 1);
-  if (payload == NULL)
+  if (wanted == NULL || g_bytes_get_size (given) != wanted_length ||
+      !memeql_sec (g_bytes_get_data (given, NULL), wanted, wanted_length))
     goto invalid;
 
   claims = g_new0 (FcJwtClaims, 1);

@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "fc-fake-http.h"
 #include "fc-fake-oidc.h"
 #include "fc-json.h"
 
@@ -37,11 +38,8 @@ typedef struct {
 } Grant;
 
 struct _FcFakeOidc {
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  char         *issuer;
+  FcFakeHttp   *http;
+  const char   *issuer;     /* the server's URL */
   char         *client_id;
   Key          *foreign;
 
@@ -469,23 +467,10 @@ on_request_cb (SoupServer        *server,
   g_mutex_unlock (&self->lock);
 }
 
-static gpointer
-run_thread (gpointer data)
-{
-  FcFakeOidc *self = data;
-
-  g_main_context_push_thread_default (self->context);
-  g_main_loop_run (self->loop);
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
-}
-
 FcFakeOidc *
 fc_fake_oidc_new (const char *client_id)
 {
   FcFakeOidc *self = g_new0 (FcFakeOidc, 1);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
 
   g_mutex_init (&self->lock);
   self->client_id = g_strdup (client_id);
@@ -498,33 +483,9 @@ fc_fake_oidc_new (const char *client_id)
   self->grants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_free);
   self->consent_sub = g_strdup ("100000000000000000001");
   self->consent_email = g_strdup ("gina@fitcore.test");
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-
-  g_main_context_push_thread_default (self->context);
-  self->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (self->server, NULL, on_request_cb, self, NULL);
-  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_main_context_pop_thread_default (self->context);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (self->server);
-  g_assert_nonnull (uris);
-  self->issuer = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  self->thread = g_thread_new ("fake-oidc", run_thread, self);
+  self->http = fc_fake_http_new ("fake-oidc", on_request_cb, self);
+  self->issuer = fc_fake_http_get_url (self->http);
   return self;
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  FcFakeOidc *self = data;
-
-  soup_server_disconnect (self->server);
-  g_main_loop_quit (self->loop);
-  return G_SOURCE_REMOVE;
 }
 
 void
@@ -532,17 +493,12 @@ fc_fake_oidc_free (FcFakeOidc *self)
 {
   if (self == NULL)
     return;
-  g_main_context_invoke (self->context, quit_cb, self);
-  g_thread_join (self->thread);
-  g_clear_object (&self->server);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
+  g_clear_pointer (&self->http, fc_fake_http_free);
   g_ptr_array_unref (self->keys);
   key_free (self->foreign);
   g_hash_table_unref (self->counts);
   g_hash_table_unref (self->grants);
   g_mutex_clear (&self->lock);
-  g_free (self->issuer);
   g_free (self->client_id);
   g_free (self->consent_sub);
   g_free (self->consent_email);

@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "fc-fake-http.h"
 #include "fc-fake-stripe.h"
 #include "fc-json.h"
 
@@ -16,12 +17,9 @@
 #define STALE_S 600
 
 struct _FcFakeStripe {
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
+  FcFakeHttp   *http;
   SoupSession  *session;      /* the caller's thread only: webhooks */
-  char         *url;
+  const char   *url;          /* the server's */
   char         *secret_key;
   char         *webhook_secret;
   char         *price_monthly;
@@ -596,7 +594,7 @@ fc_fake_stripe_hold (FcFakeStripe *self,
   self->holding = hold;
   g_mutex_unlock (&self->lock);
   if (!hold)
-    g_main_context_invoke (self->context, release_cb, self);
+    g_main_context_invoke (fc_fake_http_get_context (self->http), release_cb, self);
 }
 
 guint
@@ -610,17 +608,6 @@ fc_fake_stripe_held (FcFakeStripe *self)
   return n;
 }
 
-static gpointer
-run_thread (gpointer data)
-{
-  FcFakeStripe *self = data;
-
-  g_main_context_push_thread_default (self->context);
-  g_main_loop_run (self->loop);
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
-}
-
 FcFakeStripe *
 fc_fake_stripe_new (const char *secret_key,
                     const char *webhook_secret,
@@ -628,8 +615,6 @@ fc_fake_stripe_new (const char *secret_key,
                     const char *price_lifetime)
 {
   FcFakeStripe *self = g_new0 (FcFakeStripe, 1);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
 
   g_mutex_init (&self->lock);
   self->secret_key = g_strdup (secret_key);
@@ -643,35 +628,10 @@ fc_fake_stripe_new (const char *secret_key,
   self->held = g_ptr_array_new_with_free_func (g_object_unref);
   self->idempotent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_strfreev);
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-
-  /* The listening socket's sources go to the thread's context. */
-  g_main_context_push_thread_default (self->context);
-  self->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (self->server, NULL, on_request_cb, self, NULL);
-  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_main_context_pop_thread_default (self->context);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (self->server);
-  g_assert_nonnull (uris);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
+  self->http = fc_fake_http_new ("fake-stripe", on_request_cb, self);
+  self->url = fc_fake_http_get_url (self->http);
   self->session = soup_session_new_with_options ("timeout", 60, NULL);
-  self->thread = g_thread_new ("fake-stripe", run_thread, self);
   return self;
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  FcFakeStripe *self = data;
-
-  soup_server_disconnect (self->server);
-  g_main_loop_quit (self->loop);
-  return G_SOURCE_REMOVE;
 }
 
 void
@@ -679,19 +639,14 @@ fc_fake_stripe_free (FcFakeStripe *self)
 {
   if (self == NULL)
     return;
-  g_main_context_invoke (self->context, quit_cb, self);
-  g_thread_join (self->thread);
-  g_clear_object (&self->server);
+  g_clear_pointer (&self->http, fc_fake_http_free);
   g_clear_object (&self->session);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
   g_hash_table_unref (self->objects);
   g_hash_table_unref (self->counts);
   g_hash_table_unref (self->last_forms);
   g_ptr_array_unref (self->held);
   g_hash_table_unref (self->idempotent);
   g_mutex_clear (&self->lock);
-  g_free (self->url);
   g_free (self->secret_key);
   g_free (self->webhook_secret);
   g_free (self->price_monthly);

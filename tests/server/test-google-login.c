@@ -358,6 +358,21 @@ test_deactivated (Fixture       *fixture,
   fc_st_assert_response (response, 400, "{\"non_field_errors\":[\"" INACTIVE "\"]}");
 }
 
+/* @n tokens signed by the current key under kids nobody published. */
+static void
+refuse_made_up_kids (Fixture *fixture,
+                     guint    n)
+{
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(JsonObject) claims = fc_fake_oidc_claims (fixture->oidc, SUB, EMAIL);
+    g_autofree char *garbage = g_strdup_printf ("made-up-%u", i);
+    g_autofree char *token = fc_fake_oidc_sign (fixture->oidc, claims, "RS256", garbage,
+                                                FC_FAKE_OIDC_KEY_CURRENT);
+
+    assert_refused (fixture, token, "it was signed with a key Google does not publish");
+  }
+}
+
 /* The provider rotated: the new kid refetches once and signs in; made-up
  * kids after that refetch nothing. */
 static void
@@ -372,14 +387,7 @@ test_rotation (Fixture       *fixture,
   login_ok (fixture, SUB, EMAIL);
   g_assert_cmpuint (fc_fake_oidc_count (fixture->oidc, "jwks"), ==, 2);
 
-  for (guint i = 0; i < 20; i++) {
-    g_autoptr(JsonObject) claims = fc_fake_oidc_claims (fixture->oidc, SUB, EMAIL);
-    g_autofree char *garbage = g_strdup_printf ("made-up-%u", i);
-    g_autofree char *token = fc_fake_oidc_sign (fixture->oidc, claims, "RS256", garbage,
-                                                FC_FAKE_OIDC_KEY_CURRENT);
-
-    assert_refused (fixture, token, "it was signed with a key Google does not publish");
-  }
+  refuse_made_up_kids (fixture, 20);
   g_assert_cmpuint (fc_fake_oidc_count (fixture->oidc, "jwks"), ==, 2);
   /* The discovery document was read once: its jwks_uri is kept. */
   g_assert_cmpuint (fc_fake_oidc_count (fixture->oidc, "discovery"), ==, 1);
@@ -392,14 +400,7 @@ test_unknown_kid_rate_limited (Fixture       *fixture,
                                gconstpointer  data)
 {
   login_ok (fixture, SUB, EMAIL);
-  for (guint i = 0; i < 20; i++) {
-    g_autoptr(JsonObject) claims = fc_fake_oidc_claims (fixture->oidc, SUB, EMAIL);
-    g_autofree char *garbage = g_strdup_printf ("made-up-%u", i);
-    g_autofree char *token = fc_fake_oidc_sign (fixture->oidc, claims, "RS256", garbage,
-                                                FC_FAKE_OIDC_KEY_CURRENT);
-
-    assert_refused (fixture, token, "it was signed with a key Google does not publish");
-  }
+  refuse_made_up_kids (fixture, 20);
   g_assert_cmpuint (fc_fake_oidc_count (fixture->oidc, "jwks"), ==, 2);
 }
 
@@ -431,13 +432,32 @@ assert_provider_failed (Fixture    *fixture,
 #define UNREACHABLE "The Google sign-in service could not be reached; try again later."
 #define NONSENSE "The Google sign-in service answered something unexpected; try again later."
 
+/* Sign-ins answer @meanwhile until they answer @status (within a minute). */
+static void
+wait_for_status (Fixture *fixture,
+                 guint    status,
+                 guint    meanwhile)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  for (;;) {
+    g_autofree char *token = good_token (fixture, SUB, EMAIL);
+    g_autoptr(FcTestResponse) response = login (fixture, token);
+
+    if (response->status == status)
+      return;
+    g_assert_cmpuint (response->status, ==, meanwhile);
+    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    g_usleep (500 * 1000);
+  }
+}
+
 /* Down (5xx): 503, and requests during the back-off do not ask again;
  * nonsense (404): 502; back up: signs in. Nothing is made meanwhile. */
 static void
 test_provider_down (Fixture       *fixture,
                     gconstpointer  data)
 {
-  gint64 deadline;
   guint before;
 
   fixture->expect_warnings = TRUE;
@@ -451,34 +471,14 @@ test_provider_down (Fixture       *fixture,
    * once or twice): at most a few more asked. */
   g_assert_cmpuint (fc_fake_oidc_count (fixture->oidc, "discovery"), <=, before + 2);
 
+  /* Each change shows once the back-off of the last failure is over. */
   fc_fake_oidc_set_failure (fixture->oidc, 404);
-  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  for (;;) {
-    g_autofree char *token = good_token (fixture, SUB, EMAIL);
-    g_autoptr(FcTestResponse) response = login (fixture, token);
-
-    if (response->status == 502) {
-      fc_st_assert_response (response, 502, "{\"detail\":\"" NONSENSE "\"}");
-      break;
-    }
-    g_assert_cmpuint (response->status, ==, 503);
-    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    g_usleep (500 * 1000);
-  }
+  wait_for_status (fixture, 502, 503);
+  assert_provider_failed (fixture, 502, NONSENSE);
 
   g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM users"), ==, 0);
   fc_fake_oidc_set_failure (fixture->oidc, 0);
-  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  for (;;) {
-    g_autofree char *token = good_token (fixture, SUB, EMAIL);
-    g_autoptr(FcTestResponse) response = login (fixture, token);
-
-    if (response->status == 200)
-      break;
-    g_assert_cmpuint (response->status, ==, 502);
-    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    g_usleep (500 * 1000);
-  }
+  wait_for_status (fixture, 200, 502);
   g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM users"), ==, 1);
 }
 

@@ -1,0 +1,92 @@
+/* fc-fake-http.c — a SoupServer in its own thread, for the tests' fake services
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "fc-fake-http.h"
+
+struct _FcFakeHttp {
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  SoupServer   *server;
+  char         *url;
+};
+
+static gpointer
+run_thread (gpointer data)
+{
+  FcFakeHttp *self = data;
+
+  g_main_context_push_thread_default (self->context);
+  g_main_loop_run (self->loop);
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+FcFakeHttp *
+fc_fake_http_new (const char         *name,
+                  SoupServerCallback  callback,
+                  gpointer            user_data)
+{
+  FcFakeHttp *self = g_new0 (FcFakeHttp, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+
+  /* The listening socket's sources go to the thread's context. */
+  g_main_context_push_thread_default (self->context);
+  self->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (self->server, NULL, callback, user_data, NULL);
+  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_main_context_pop_thread_default (self->context);
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (self->server);
+  g_assert_nonnull (uris);
+  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  self->thread = g_thread_new (name, run_thread, self);
+  return self;
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  FcFakeHttp *self = data;
+
+  soup_server_disconnect (self->server);
+  g_main_loop_quit (self->loop);
+  return G_SOURCE_REMOVE;
+}
+
+void
+fc_fake_http_free (FcFakeHttp *self)
+{
+  if (self == NULL)
+    return;
+  g_main_context_invoke (self->context, quit_cb, self);
+  g_thread_join (self->thread);
+  g_clear_object (&self->server);
+  g_main_loop_unref (self->loop);
+  g_main_context_unref (self->context);
+  g_free (self->url);
+  g_free (self);
+}
+
+const char *
+fc_fake_http_get_url (FcFakeHttp *self)
+{
+  return self->url;
+}
+
+GMainContext *
+fc_fake_http_get_context (FcFakeHttp *self)
+{
+  return self->context;
+}

@@ -1,0 +1,33 @@
+/* fc-fake-http.h — a SoupServer in its own thread, for the tests' fake services
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Listens on 127.0.0.1 (an ephemeral port) and runs in a thread with its
+ * own main context, so a test blocked in a synchronous request to
+ * fitcore-server, which is waiting on the fake, still gets the fake's
+ * answers. The fake Stripe and the fake OpenID provider stand on it.
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct _FcFakeHttp FcFakeHttp;
+
+/* @callback answers every path, in the server's thread. @name names the
+ * thread. */
+FcFakeHttp   *fc_fake_http_new         (const char          *name,
+                                        SoupServerCallback   callback,
+                                        gpointer             user_data);
+/* Stops the thread: @callback runs no more once this returns. */
+void          fc_fake_http_free        (FcFakeHttp          *self);
+/* "http://127.0.0.1:PORT". */
+const char   *fc_fake_http_get_url     (FcFakeHttp          *self);
+/* The server thread's context, for g_main_context_invoke(). */
+GMainContext *fc_fake_http_get_context (FcFakeHttp          *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcFakeHttp, fc_fake_http_free)
+
+G_END_DECLS
