@@ -18,8 +18,11 @@
 #   has is_active false, the account's own token is refused with
 #   user_inactive, and the account's own app (signed in before) signs out
 #   at its next sync with a message that says why;
-# - screenshots: the Users page and an account, light, dark and 360 px
-#   wide.
+# - the Dashboard shows the server's totals and, for 30 and 7 days, a
+#   chart of new accounts whose accessible description equals one computed
+#   here from admin/stats/;
+# - screenshots: the Users page, an account and the dashboard, light, dark
+#   and 360 px wide.
 # Prints TAP.
 #
 #   test-admin.py FITCORE_BINARY FITCORE_SERVER DEFAULT_ARTIFACTS_DIR
@@ -287,6 +290,54 @@ def target_signed_out(tap, binary, url, env, artifacts):
         stop(app)
 
 
+def chart_summary(title, stats, member):
+    """What the dashboard's chart of @member must say, from the server's
+    days (not from the app's code)."""
+    days = stats['days']
+    values = [day[member] for day in days]
+    if not values or max(values) <= 0:
+        return f'{title}, {stats["from"]} to {stats["to"]}: none'
+    most = max(values)
+    at = days[values.index(most)]['date']
+    return (f'{title}, {stats["from"]} to {stats["to"]}: {sum(values)} in all, '
+            f'most {most} on {at}')
+
+
+def dashboard(tap, pid, window, url, staff_token, artifacts):
+    # AdwViewSwitcher's button itself has no name in libadwaita 1.2: its
+    # label does.
+    switch = poll(lambda: next((n for n in find_all(window, lambda n: n.name == 'Dashboard')
+                                if on_screen(n)), None), timeout=30)
+    if not tap.check(switch is not None, 'the Admin section offers “Dashboard”'):
+        return
+    click(pid, switch)
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    for days, button in ((30, None), (7, '7 Days')):
+        if button is not None:
+            press(tap, pid, window, button, f'the dashboard offers “{button}”')
+        first = (today - datetime.timedelta(days=days - 1)).isoformat()
+        shown = poll(lambda: shown_label(window, lambda name: name ==
+                                         f'{first} to {today.isoformat()} (UTC)'), timeout=30)
+        tap.check(shown is not None, f'{days} days: the dashboard covers {first} to {today}')
+        status, stats = http(url, 'GET', f'admin/stats/?from={first}&to={today.isoformat()}',
+                             staff_token)
+        if not tap.check(status == 200, f'{days} days: the server answers admin/stats/',
+                         (status, stats)):
+            return
+        total = str(stats['users']['total'])
+        tap.check(poll(lambda: shown_label(window, lambda name: name == total), timeout=30),
+                  f'{days} days: the dashboard shows the server’s {total} accounts')
+        expected = chart_summary('New accounts', stats, 'new_users')
+        chart = poll(lambda: next((n for n in find_all(window, lambda n: n.name == 'New accounts')
+                                   if on_screen(n) and n.description == expected), None),
+                     timeout=30)
+        tap.check(chart is not None,
+                  f'{days} days: the “New accounts” chart says “{expected}”',
+                  [n.description for n in find_all(window, lambda n: n.name == 'New accounts')])
+        time.sleep(0.5)
+        screenshot(artifacts, f'ui-admin-dashboard-{days}.png')
+
+
 def run(tap, binary, server_binary, artifacts, tmp):
     env = app_env(tmp)
     data_dir = os.path.join(tmp, 'server')
@@ -334,6 +385,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         refused_self_demotion(tap, app.pid, app_node, window)
         screenshot(artifacts, 'ui-admin-refused.png')
         deactivate(tap, app.pid, app_node, window, url, staff_token, target_id, target_token)
+        dashboard(tap, app.pid, window, url, staff_token, artifacts)
         stop(app)
         target_signed_out(tap, binary, target_url, target_env, artifacts)
         narrow_and_dark(tap, binary, url, env, artifacts)

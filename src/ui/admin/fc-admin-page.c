@@ -9,6 +9,7 @@
 
 #include "fc-admin-page.h"
 
+#include "fc-admin-dashboard.h"
 #include "fc-admin-service.h"
 #include "fc-admin-users-page.h"
 
@@ -19,6 +20,7 @@ struct _FcAdminPage
   /* Template widgets */
   GtkStack         *stack;
   FcAdminUsersPage *users_page;
+  FcAdminDashboard *dashboard;
 
   /* Owned */
   FcSession        *session;
@@ -45,6 +47,7 @@ on_session_changed_cb (FcAdminPage *self)
       fc_session_get_client (self->session) != NULL)
     self->service = fc_admin_service_new_for_session (self->session);
   fc_admin_users_page_set_service (self->users_page, self->service);
+  fc_admin_dashboard_set_service (self->dashboard, self->service);
 }
 
 static void
@@ -67,11 +70,13 @@ fc_admin_page_class_init (FcAdminPageClass *klass)
   object_class->dispose = fc_admin_page_dispose;
 
   g_type_ensure (FC_TYPE_ADMIN_USERS_PAGE);
+  g_type_ensure (FC_TYPE_ADMIN_DASHBOARD);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/fitcore/FitCore/ui/admin/fc-admin-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, stack);
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, users_page);
+  gtk_widget_class_bind_template_child (widget_class, FcAdminPage, dashboard);
 }
 
 static void
