@@ -57,6 +57,12 @@ char       *fc_fake_oidc_rotate        (FcFakeOidc        *self,
  * down); 0 answers normally again. */
 void        fc_fake_oidc_set_failure   (FcFakeOidc        *self,
                                         guint              status);
+/* While @hold, requests are parked unanswered (a slow provider); taking
+ * the hold off answers them. */
+void        fc_fake_oidc_hold          (FcFakeOidc        *self,
+                                        gboolean           hold);
+/* How many requests are parked now. */
+guint       fc_fake_oidc_held          (FcFakeOidc        *self);
 /* Requests taken per endpoint: "discovery", "jwks", "authorize", "token". */
 guint       fc_fake_oidc_count         (FcFakeOidc        *self,
                                         const char        *endpoint);

@@ -442,6 +442,70 @@ assert_provider_failed (Fixture    *fixture,
 #define UNREACHABLE "The Google sign-in service could not be reached; try again later."
 #define NONSENSE "The Google sign-in service answered something unexpected; try again later."
 
+typedef struct {
+  const char *url;
+  char       *body;
+  guint       status;   /* 0 while waiting */
+} SlowLogin;
+
+/* In a thread of its own, with its own session: the test's thread stays
+ * free to ask the server other things meanwhile. */
+static gpointer
+slow_login_thread (gpointer data)
+{
+  SlowLogin *slow = data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 120, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new ("POST", slow->url);
+  g_autoptr(GBytes) request = g_bytes_new (slow->body, strlen (slow->body));
+  g_autoptr(GBytes) answer = NULL;
+
+  soup_message_set_request_body_from_bytes (message, "application/json", request);
+  answer = soup_session_send_and_read (session, message, NULL, NULL);
+  g_atomic_int_set (&slow->status, soup_message_get_status (message));
+  return NULL;
+}
+
+/* While the provider sits on the key fetch, the server answers everyone
+ * else (a sign-in waits alone); released, the sign-in completes. */
+static void
+test_slow_provider (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *token = good_token (fixture, SUB, EMAIL);
+  g_autofree char *url = g_strconcat (fixture->server->base_url, LOGIN, NULL);
+  SlowLogin slow = { url, g_strdup_printf ("{\"id_token\":\"%s\"}", token), 0 };
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 start;
+  GThread *thread;
+
+  g_ptr_array_add (fixture->tokens, g_strdup (token));
+  fc_fake_oidc_hold (fixture->oidc, TRUE);
+  thread = g_thread_new ("slow-login", slow_login_thread, &slow);
+  while (fc_fake_oidc_held (fixture->oidc) == 0) {
+    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    g_usleep (50 * 1000);
+  }
+  /* Ten small answers: well within 15 s even on a loaded machine; a
+   * server blocked on the provider would give none before its own 20 s
+   * timeout. */
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 5; i++) {
+    g_autoptr(FcTestResponse) response = fc_test_request (fixture->server, "GET",
+                                                          "/api/v1/auth/oauth/user/", NULL, NULL);
+    g_autoptr(FcTestResponse) refused = login (fixture, "abc");
+
+    g_assert_cmpuint (response->status, ==, 401);
+    g_assert_cmpuint (refused->status, ==, 400);
+  }
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
+  g_assert_cmpuint (g_atomic_int_get (&slow.status), ==, 0);
+  fc_fake_oidc_hold (fixture->oidc, FALSE);
+  g_thread_join (thread);
+  g_assert_cmpuint (slow.status, ==, 200);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM users"), ==, 1);
+  g_free (slow.body);
+}
+
 /* Sign-ins answer @meanwhile until they answer @status (within a minute). */
 static void
 wait_for_status (Fixture *fixture,
@@ -660,6 +724,7 @@ main (int   argc,
   ADD ("/google/cache-expiry", test_cache_expiry);
   ADD ("/google/provider-down", test_provider_down);
   ADD ("/google/provider-gone", test_provider_gone);
+  ADD ("/google/slow-provider", test_slow_provider);
   ADD ("/google/fake-code-flow", test_fake_code_flow);
 #undef ADD
   g_test_add_func ("/google/not-configured", test_not_configured);
