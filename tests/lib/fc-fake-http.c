@@ -13,7 +13,56 @@ struct _FcFakeHttp {
   GMainLoop    *loop;
   SoupServer   *server;
   char         *url;
+  SoupServerCallback callback;
+  gpointer      user_data;
+
+  GMutex        lock;         /* guards what follows */
+  gboolean      holding;
+  GPtrArray    *held;         /* SoupServerMessage, paused */
 };
+
+static void
+on_request_cb (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           data)
+{
+  FcFakeHttp *self = data;
+
+  g_mutex_lock (&self->lock);
+  if (self->holding) {
+    soup_server_message_pause (message);
+    g_ptr_array_add (self->held, g_object_ref (message));
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  g_mutex_unlock (&self->lock);
+  self->callback (server, message, path, query, self->user_data);
+}
+
+/* In the server's thread. */
+static gboolean
+release_cb (gpointer data)
+{
+  FcFakeHttp *self = data;
+  g_autoptr(GPtrArray) held = NULL;
+
+  g_mutex_lock (&self->lock);
+  held = g_steal_pointer (&self->held);
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < held->len; i++) {
+    SoupServerMessage *message = held->pdata[i];
+    GUri *uri = soup_server_message_get_uri (message);
+    g_autoptr(GHashTable) query = g_uri_get_query (uri) != NULL
+                                  ? soup_form_decode (g_uri_get_query (uri)) : NULL;
+
+    self->callback (self->server, message, g_uri_get_path (uri), query, self->user_data);
+    soup_server_message_unpause (message);
+  }
+  return G_SOURCE_REMOVE;
+}
 
 static gpointer
 run_thread (gpointer data)
@@ -35,13 +84,18 @@ fc_fake_http_new (const char         *name,
   g_autoptr(GError) error = NULL;
   GSList *uris;
 
+  g_mutex_init (&self->lock);
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  self->callback = callback;
+  self->user_data = user_data;
+
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
 
   /* The listening socket's sources go to the thread's context. */
   g_main_context_push_thread_default (self->context);
   self->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (self->server, NULL, callback, user_data, NULL);
+  soup_server_add_handler (self->server, NULL, on_request_cb, self, NULL);
   soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_main_context_pop_thread_default (self->context);
   g_assert_no_error (error);
@@ -75,6 +129,8 @@ fc_fake_http_free (FcFakeHttp *self)
   g_clear_object (&self->server);
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
+  g_ptr_array_unref (self->held);
+  g_mutex_clear (&self->lock);
   g_free (self->url);
   g_free (self);
 }
@@ -85,8 +141,24 @@ fc_fake_http_get_url (FcFakeHttp *self)
   return self->url;
 }
 
-GMainContext *
-fc_fake_http_get_context (FcFakeHttp *self)
+void
+fc_fake_http_hold (FcFakeHttp *self,
+                   gboolean    hold)
 {
-  return self->context;
+  g_mutex_lock (&self->lock);
+  self->holding = hold;
+  g_mutex_unlock (&self->lock);
+  if (!hold)
+    g_main_context_invoke (self->context, release_cb, self);
+}
+
+guint
+fc_fake_http_held (FcFakeHttp *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = self->held->len;
+  g_mutex_unlock (&self->lock);
+  return n;
 }

@@ -25,8 +25,13 @@ FcFakeHttp   *fc_fake_http_new         (const char          *name,
 void          fc_fake_http_free        (FcFakeHttp          *self);
 /* "http://127.0.0.1:PORT". */
 const char   *fc_fake_http_get_url     (FcFakeHttp          *self);
-/* The server thread's context, for g_main_context_invoke(). */
-GMainContext *fc_fake_http_get_context (FcFakeHttp          *self);
+/* While @hold, requests are parked unanswered before the callback sees
+ * them (a slow service); taking the hold off hands them to the callback,
+ * in the order they came, and sends its answers. */
+void          fc_fake_http_hold        (FcFakeHttp          *self,
+                                        gboolean             hold);
+/* How many requests are parked now. */
+guint         fc_fake_http_held        (FcFakeHttp          *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcFakeHttp, fc_fake_http_free)
 

@@ -53,8 +53,6 @@ struct _FcFakeOidc {
   FcFakeOidcConsent consent;
   char         *consent_sub;
   char         *consent_email;
-  gboolean      holding;
-  GPtrArray    *held;       /* SoupServerMessage, parked */
 };
 
 static char *
@@ -430,13 +428,10 @@ handle_token (FcFakeOidc        *self,
 
 static void
 handle_locked (FcFakeOidc        *self,
-               SoupServerMessage *message)
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query)
 {
-  GUri *uri = soup_server_message_get_uri (message);
-  const char *path = g_uri_get_path (uri);
-  g_autoptr(GHashTable) query = g_uri_get_query (uri) != NULL ? soup_form_decode (g_uri_get_query (uri))
-                                                              : NULL;
-
   if (self->failure != 0) {
     respond_text (message, self->failure, "The service is unavailable.");
   } else if (g_str_equal (path, DISCOVERY_PATH)) {
@@ -477,54 +472,21 @@ on_request_cb (SoupServer        *server,
 
   g_mutex_lock (&self->lock);
   count_locked (self, endpoint);
-  if (self->holding) {
-    soup_server_message_pause (message);
-    g_ptr_array_add (self->held, g_object_ref (message));
-  } else {
-    handle_locked (self, message);
-  }
+  handle_locked (self, message, path, query);
   g_mutex_unlock (&self->lock);
-}
-
-/* In the server's thread: the parked requests are answered as things
- * stand now. */
-static gboolean
-release_cb (gpointer data)
-{
-  FcFakeOidc *self = data;
-  g_autoptr(GPtrArray) held = NULL;
-
-  g_mutex_lock (&self->lock);
-  held = g_steal_pointer (&self->held);
-  self->held = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < held->len; i++) {
-    handle_locked (self, held->pdata[i]);
-    soup_server_message_unpause (held->pdata[i]);
-  }
-  g_mutex_unlock (&self->lock);
-  return G_SOURCE_REMOVE;
 }
 
 void
 fc_fake_oidc_hold (FcFakeOidc *self,
                    gboolean    hold)
 {
-  g_mutex_lock (&self->lock);
-  self->holding = hold;
-  g_mutex_unlock (&self->lock);
-  if (!hold)
-    g_main_context_invoke (fc_fake_http_get_context (self->http), release_cb, self);
+  fc_fake_http_hold (self->http, hold);
 }
 
 guint
 fc_fake_oidc_held (FcFakeOidc *self)
 {
-  guint n;
-
-  g_mutex_lock (&self->lock);
-  n = self->held->len;
-  g_mutex_unlock (&self->lock);
-  return n;
+  return fc_fake_http_held (self->http);
 }
 
 FcFakeOidc *
@@ -543,7 +505,6 @@ fc_fake_oidc_new (const char *client_id)
   self->grants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) grant_free);
   self->consent_sub = g_strdup ("100000000000000000001");
   self->consent_email = g_strdup ("gina@fitcore.test");
-  self->held = g_ptr_array_new_with_free_func (g_object_unref);
   self->http = fc_fake_http_new ("fake-oidc", on_request_cb, self);
   self->issuer = fc_fake_http_get_url (self->http);
   return self;
@@ -555,7 +516,6 @@ fc_fake_oidc_free (FcFakeOidc *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->http, fc_fake_http_free);
-  g_ptr_array_unref (self->held);
   g_ptr_array_unref (self->keys);
   key_free (self->foreign);
   g_hash_table_unref (self->counts);

@@ -33,8 +33,6 @@ struct _FcFakeStripe {
   GHashTable   *last_forms;   /* path pattern → "k=v\n" text */
   guint         serial;
   guint         failure;
-  gboolean      holding;
-  GPtrArray    *held;         /* SoupServerMessage, parked */
   GHashTable   *idempotent;   /* Idempotency-Key → "path\nform" and the answer, two strings */
 };
 
@@ -551,30 +549,8 @@ on_request_cb (SoupServer        *server,
   FcFakeStripe *self = user_data;
 
   g_mutex_lock (&self->lock);
-  if (self->holding) {
-    soup_server_message_pause (message);
-    g_ptr_array_add (self->held, g_object_ref (message));
-  } else {
-    handle_locked (self, message);
-  }
+  handle_locked (self, message);
   g_mutex_unlock (&self->lock);
-}
-
-static gboolean
-release_cb (gpointer data)
-{
-  FcFakeStripe *self = data;
-  g_autoptr(GPtrArray) held = NULL;
-
-  g_mutex_lock (&self->lock);
-  held = g_steal_pointer (&self->held);
-  self->held = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < held->len; i++) {
-    handle_locked (self, held->pdata[i]);
-    soup_server_message_unpause (held->pdata[i]);
-  }
-  g_mutex_unlock (&self->lock);
-  return G_SOURCE_REMOVE;
 }
 
 void
@@ -590,22 +566,13 @@ void
 fc_fake_stripe_hold (FcFakeStripe *self,
                      gboolean      hold)
 {
-  g_mutex_lock (&self->lock);
-  self->holding = hold;
-  g_mutex_unlock (&self->lock);
-  if (!hold)
-    g_main_context_invoke (fc_fake_http_get_context (self->http), release_cb, self);
+  fc_fake_http_hold (self->http, hold);
 }
 
 guint
 fc_fake_stripe_held (FcFakeStripe *self)
 {
-  guint n;
-
-  g_mutex_lock (&self->lock);
-  n = self->held->len;
-  g_mutex_unlock (&self->lock);
-  return n;
+  return fc_fake_http_held (self->http);
 }
 
 FcFakeStripe *
@@ -625,7 +592,6 @@ fc_fake_stripe_new (const char *secret_key,
                                          (GDestroyNotify) json_object_unref);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->last_forms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->held = g_ptr_array_new_with_free_func (g_object_unref);
   self->idempotent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_strfreev);
   self->http = fc_fake_http_new ("fake-stripe", on_request_cb, self);
@@ -644,7 +610,6 @@ fc_fake_stripe_free (FcFakeStripe *self)
   g_hash_table_unref (self->objects);
   g_hash_table_unref (self->counts);
   g_hash_table_unref (self->last_forms);
-  g_ptr_array_unref (self->held);
   g_hash_table_unref (self->idempotent);
   g_mutex_clear (&self->lock);
   g_free (self->secret_key);
