@@ -558,7 +558,7 @@ check_claims (FcServerConfig *config,
   const char *sub = fc_json_get_string (payload, "sub");
   const char *email = NULL;
   gint64 now = now_seconds ();
-  gint64 exp = 0, iat = 0;
+  gint64 exp = 0, iat = 0, nbf = 0;
 
   /* Google's tokens may name their issuer without the scheme. */
   if (iss == NULL || !(g_str_equal (iss, config->google_issuer) ||
@@ -573,6 +573,10 @@ check_claims (FcServerConfig *config,
     return "it has expired";
   if (iat > now + SKEW_S)
     return "it was issued in the future";
+  /* Optional, but binding when present (RFC 7519 §4.1.5). */
+  if (fc_json_has_member (payload, "nbf") &&
+      (!fc_json_get_int (payload, "nbf", &nbf) || nbf > now + SKEW_S))
+    return "it is not valid yet";
   if (sub == NULL || *sub == '\0' || strlen (sub) > UID_MAX_LENGTH)
     return "it names no account";
   if (!fc_json_has_member (payload, "email") ||

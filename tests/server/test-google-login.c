@@ -266,6 +266,7 @@ test_refused (Fixture       *fixture,
     { "iss", "null", "it was issued by another provider" },
     { "exp", NULL, "it has expired" },
     { "iat", NULL, "it was issued in the future" },
+    { "nbf", NULL, "it is not valid yet" },
     { "email_verified", "false", "the Google account's e-mail address is not verified" },
     { "email_verified", "\"false\"", "the Google account's e-mail address is not verified" },
     { "email", "\"not-an-address\"", "it carries no e-mail address" },
@@ -285,6 +286,8 @@ test_refused (Fixture       *fixture,
     } else if (g_str_equal (cases[i].member, "iat")) {
       json_object_set_int_member (bad, "iat", now + 3600);
       json_object_set_int_member (bad, "exp", now + 7200);
+    } else if (g_str_equal (cases[i].member, "nbf")) {
+      json_object_set_int_member (bad, "nbf", now + 3600);
     } else if (g_str_equal (cases[i].member, "aud+azp")) {
       json_object_set_member (bad, "aud", json_from_string (cases[i].value, NULL));
       json_object_set_string_member (bad, "azp", "someone-else");
