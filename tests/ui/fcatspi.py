@@ -127,8 +127,29 @@ def find_all(root, predicate):
 
 
 def find(root, role, name):
+    if role == 'frame' and _role(root) == 'application':
+        # A window is always a child of its application: looking deeper for
+        # one walked every open window's whole tree, node by node over
+        # D-Bus, in each poll for a dialog to close (seconds a poll when the
+        # machine is loaded).
+        return next((child for child in children(root)
+                     if _role(child) == 'frame' and _name(child) == name), None)
     nodes = _walk(root, lambda n: n.getRoleName() == role and n.name == name, True)
     return nodes[0] if nodes else None
+
+
+def _role(node):
+    try:
+        return node.getRoleName()
+    except Exception:  # gone, or no answer in time
+        return None
+
+
+def _name(node):
+    try:
+        return node.name
+    except Exception:
+        return None
 
 
 def extents(node):
