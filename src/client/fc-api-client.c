@@ -1929,6 +1929,37 @@ fc_api_client_sign_in_finish (FcApiClient   *self,
 }
 
 void
+fc_api_client_google_login_async (FcApiClient         *self,
+                                  const char          *id_token,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  JsonObject *body;
+
+  g_return_if_fail (FC_IS_API_CLIENT (self));
+  g_return_if_fail (id_token != NULL);
+
+  drop_access_token (self);
+  body = json_object_new ();
+  json_object_set_string_member (body, "id_token", id_token);
+  post_anonymous (self, "auth/google/login/", body, fc_api_client_google_login_async,
+                  cancellable, on_sign_in_cb, callback, user_data);
+}
+
+JsonObject *
+fc_api_client_google_login_finish (FcApiClient   *self,
+                                   GAsyncResult  *result,
+                                   FcApiProblem **out_problem,
+                                   GError       **error)
+{
+  g_return_val_if_fail (FC_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return outer_finish (result, out_problem, error);
+}
+
+void
 fc_api_client_register_async (FcApiClient         *self,
                               const char          *email,
                               const char          *password1,

@@ -258,6 +258,19 @@ JsonObject   *fc_api_client_sign_in_finish          (FcApiClient         *self,
                                                      FcApiProblem       **out_problem,
                                                      GError             **error);
 
+/* POST auth/google/login/ {id_token}: a Google ID token the app got through
+ * the browser (src/sync/fc-google-sign-in.c) for a session, answered and
+ * kept exactly as fc_api_client_sign_in_async()'s (docs/google-wire.md). */
+void          fc_api_client_google_login_async      (FcApiClient         *self,
+                                                     const char          *id_token,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+JsonObject   *fc_api_client_google_login_finish     (FcApiClient         *self,
+                                                     GAsyncResult        *result,
+                                                     FcApiProblem       **out_problem,
+                                                     GError             **error);
+
 /* POST auth/registration/; signs in like fc_api_client_sign_in_async(). */
 void          fc_api_client_register_async          (FcApiClient         *self,
                                                      const char          *email,

@@ -623,6 +623,8 @@ on_signed_in_cb (GObject      *source,
 
   if (g_task_get_source_tag (task) == fc_session_register_async)
     data->user = fc_api_client_register_finish (data->client, result, &data->problem, &error);
+  else if (g_task_get_source_tag (task) == fc_session_sign_in_with_google_async)
+    data->user = fc_api_client_google_login_finish (data->client, result, &data->problem, &error);
   else
     data->user = fc_api_client_sign_in_finish (data->client, result, &data->problem, &error);
   if (data->user == NULL) {
@@ -635,6 +637,12 @@ on_signed_in_cb (GObject      *source,
   if (email != NULL && *email != '\0') {
     g_free (data->email);
     data->email = g_strdup (email);
+  }
+  if (data->email == NULL) {
+    /* A Google sign-in knows the account only from the answer. */
+    g_task_return_new_error (task, FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
+                             _("The server signed you in without saying to which account."));
+    return;
   }
   enter_account (g_steal_pointer (&task));
 }
@@ -1191,6 +1199,42 @@ fc_session_sign_in_finish (FcSession     *self,
                            GAsyncResult  *result,
                            FcApiProblem **problem,
                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return propagate_with_problem (G_TASK (result), problem, error);
+}
+
+/* The e-mail is the server's: only the answer's `user` knows it. */
+void
+fc_session_sign_in_with_google_async (FcSession           *self,
+                                      const char          *server_url,
+                                      const char          *id_token,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SignIn *data;
+
+  g_return_if_fail (FC_IS_SESSION (self));
+  g_return_if_fail (server_url != NULL && id_token != NULL);
+
+  teardown (self);
+  task = sign_in_task_new (self, server_url, fc_session_sign_in_with_google_async, cancellable,
+                           callback, user_data);
+  if (!make_client (task))
+    return;
+  data = g_task_get_task_data (task);
+  fc_api_client_google_login_async (data->client, id_token, cancellable, on_signed_in_cb,
+                                    g_steal_pointer (&task));
+}
+
+gboolean
+fc_session_sign_in_with_google_finish (FcSession     *self,
+                                       GAsyncResult  *result,
+                                       FcApiProblem **problem,
+                                       GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 

@@ -108,6 +108,19 @@ gboolean        fc_session_sign_in_finish          (FcSession           *self,
                                                     GAsyncResult        *result,
                                                     FcApiProblem       **problem,
                                                     GError             **error);
+/* Signs in with a Google ID token (src/sync/fc-google-sign-in.c gets it):
+ * POST auth/google/login/, then the session goes on as after
+ * fc_session_sign_in_async(), its account the e-mail the server answers. */
+void            fc_session_sign_in_with_google_async  (FcSession           *self,
+                                                       const char          *server_url,
+                                                       const char          *id_token,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean        fc_session_sign_in_with_google_finish (FcSession           *self,
+                                                       GAsyncResult        *result,
+                                                       FcApiProblem       **problem,
+                                                       GError             **error);
 void            fc_session_register_async          (FcSession           *self,
                                                     const char          *server_url,
                                                     const char          *email,
