@@ -292,14 +292,26 @@ test_privacy (PtFixture     *fixture,
 }
 
 typedef struct {
-  char  *url;
-  char  *token;
-  guint  status;
-  char  *body;
+  char       *url;
+  char       *token;
+  const char *json;      /* NULL: {"plan":"MONTHLY"}; "": no body */
+  const char *key;       /* an Idempotency-Key, or NULL */
+  guint       status;
+  char       *body;
+  gboolean    replayed;  /* answered "Idempotent-Replayed: true" */
+  char       *retry_after;
 } Checkout;
 
-/* A checkout from a thread of its own, with its own session, while the
- * test's thread goes on. */
+static void
+checkout_clear (Checkout *checkout)
+{
+  g_clear_pointer (&checkout->url, g_free);
+  g_clear_pointer (&checkout->body, g_free);
+  g_clear_pointer (&checkout->retry_after, g_free);
+}
+
+/* A POST of its own, with its own session: run from a thread while the
+ * test's thread goes on, or called directly. */
 static gpointer
 checkout_thread (gpointer data)
 {
@@ -307,17 +319,45 @@ checkout_thread (gpointer data)
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 120, NULL);
   g_autoptr(SoupMessage) message = soup_message_new ("POST", checkout->url);
   g_autofree char *authorization = g_strconcat ("Bearer ", checkout->token, NULL);
-  g_autoptr(GBytes) body = g_bytes_new_static ("{\"plan\":\"MONTHLY\"}", 18);
+  const char *json = checkout->json != NULL ? checkout->json : "{\"plan\":\"MONTHLY\"}";
+  g_autoptr(GBytes) body = g_bytes_new_static (json, strlen (json));
   g_autoptr(GBytes) answer = NULL;
+  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
+  SoupMessageHeaders *answered;
 
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
-                                authorization);
-  soup_message_set_request_body_from_bytes (message, "application/json", body);
+  soup_message_headers_replace (headers, "Authorization", authorization);
+  if (checkout->key != NULL)
+    soup_message_headers_replace (headers, "Idempotency-Key", checkout->key);
+  if (*json != '\0')
+    soup_message_set_request_body_from_bytes (message, "application/json", body);
   answer = soup_session_send_and_read (session, message, NULL, NULL);
   checkout->status = soup_message_get_status (message);
   if (answer != NULL)
     checkout->body = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  answered = soup_message_get_response_headers (message);
+  checkout->replayed = g_strcmp0 (soup_message_headers_get_one (answered, "Idempotent-Replayed"),
+                                  "true") == 0;
+  checkout->retry_after = g_strdup (soup_message_headers_get_one (answered, "Retry-After"));
   return NULL;
+}
+
+/* POSTs @json to payments @route as @token with Idempotency-Key @key. */
+static void
+post_with_key (PtFixture  *fixture,
+               Checkout   *checkout,
+               const char *route,
+               const char *token,
+               const char *json,
+               const char *key)
+{
+  checkout_clear (checkout);
+  checkout->url = g_strconcat (fixture->nt.server->base_url, PT_API, route, NULL);
+  checkout->token = (char *) token;
+  checkout->json = json;
+  checkout->key = key;
+  checkout_thread (checkout);
+  if (checkout->body != NULL)
+    g_string_append (fixture->answers, checkout->body);
 }
 
 /* While Stripe takes its time over two checkouts at once (a double
@@ -366,8 +406,7 @@ test_stripe_slow_and_down (PtFixture     *fixture,
     session = fc_fake_stripe_session_of_url (fixture->stripe,
                                              fc_json_get_string (answer, "checkout_url"));
     customers[i] = fc_fake_stripe_get (fixture->stripe, session, "customer");
-    g_free (checkouts[i].url);
-    g_free (checkouts[i].body);
+    checkout_clear (&checkouts[i]);
   }
   g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "checkout.session"), ==, 2);
   g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "customer"), ==, 1);
@@ -388,6 +427,90 @@ test_stripe_slow_and_down (PtFixture     *fixture,
   fc_fake_stripe_set_failure (fixture->stripe, 0);
   g_free (pt_checkout (fixture, fixture->nt.token_b, "MONTHLY"));
   g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "customer"), ==, 2);
+}
+
+/* An Idempotency-Key on checkout and cancel, the two payments POSTs that
+ * call Stripe: a retry while Stripe still holds the first gets a 409 with
+ * Retry-After (not a second Checkout Session), a replay after it gets the
+ * first answer word for word, the same key with another body is a 422, and
+ * another user's equal key is that user's own. */
+static void
+test_idempotency_key (PtFixture     *fixture,
+                      gconstpointer  data)
+{
+  Checkout first = { 0 };
+  Checkout again = { 0 };
+  Checkout other = { 0 };
+  Checkout cancel = { 0 };
+  GThread *thread;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *session = NULL;
+  gint64 deadline;
+
+  fc_fake_stripe_hold (fixture->stripe, TRUE);
+  first.url = g_strconcat (fixture->nt.server->base_url, PT_API "checkout/", NULL);
+  first.token = fixture->nt.token_a;
+  first.key = "checkout-1";
+  thread = g_thread_new ("checkout", checkout_thread, &first);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (fc_fake_stripe_held (fixture->stripe) < 1 && g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+  g_assert_cmpuint (fc_fake_stripe_held (fixture->stripe), ==, 1);
+
+  /* Stripe still has the first: the retry waits its turn. */
+  post_with_key (fixture, &again, "checkout/", fixture->nt.token_a, NULL, "checkout-1");
+  g_assert_cmpuint (again.status, ==, 409);
+  g_assert_nonnull (again.retry_after);
+  g_assert_cmpint (g_ascii_strtoll (again.retry_after, NULL, 10), >, 0);
+  post_with_key (fixture, &again, "checkout/", fixture->nt.token_a,
+                 "{\"plan\":\"LIFETIME\"}", "checkout-1");
+  g_assert_cmpuint (again.status, ==, 422);
+  g_assert_cmpuint (fc_fake_stripe_held (fixture->stripe), ==, 1);
+
+  fc_fake_stripe_hold (fixture->stripe, FALSE);
+  g_thread_join (thread);
+  g_assert_cmpuint (first.status, ==, 200);
+  g_assert_false (first.replayed);
+  g_string_append (fixture->answers, first.body);
+
+  /* Answered: a replay is the first answer, and Stripe is not asked. */
+  post_with_key (fixture, &again, "checkout/", fixture->nt.token_a, NULL, "checkout-1");
+  g_assert_cmpuint (again.status, ==, 200);
+  g_assert_true (again.replayed);
+  g_assert_cmpstr (again.body, ==, first.body);
+  g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "checkout.session"), ==, 1);
+  post_with_key (fixture, &again, "checkout/", fixture->nt.token_a,
+                 "{\"plan\":\"LIFETIME\"}", "checkout-1");
+  g_assert_cmpuint (again.status, ==, 422);
+
+  /* B's key of the same text is B's: a session of B's own. */
+  post_with_key (fixture, &other, "checkout/", fixture->nt.token_b, NULL, "checkout-1");
+  g_assert_cmpuint (other.status, ==, 200);
+  g_assert_false (other.replayed);
+  g_assert_cmpstr (other.body, !=, first.body);
+  g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "checkout.session"), ==, 2);
+
+  /* Cancel: asked of Stripe once, the replay is the first answer even
+   * after the subscription changed again. */
+  answer = fc_json_parse_object (first.body, -1, NULL);
+  session = fc_fake_stripe_session_of_url (fixture->stripe,
+                                           fc_json_get_string (answer, "checkout_url"));
+  fc_fake_stripe_pay (fixture->stripe, session);
+  post_with_key (fixture, &cancel, "subscription/cancel/", fixture->nt.token_a, "",
+                 "cancel-1");
+  g_assert_cmpuint (cancel.status, ==, 200);
+  g_assert_false (cancel.replayed);
+  g_assert_nonnull (strstr (cancel.body, "\"CANCELLED\""));
+  post_with_key (fixture, &again, "subscription/cancel/", fixture->nt.token_a, "", "cancel-1");
+  g_assert_cmpuint (again.status, ==, 200);
+  g_assert_true (again.replayed);
+  g_assert_cmpstr (again.body, ==, cancel.body);
+  g_assert_cmpuint (fc_fake_stripe_count (fixture->stripe, "subscription.update"), ==, 1);
+
+  checkout_clear (&first);
+  checkout_clear (&again);
+  checkout_clear (&other);
+  checkout_clear (&cancel);
 }
 
 /* The fake itself answers a wrong key, an unknown parameter and a
@@ -454,6 +577,8 @@ main (int   argc,
               pt_fixture_tear_down);
   g_test_add ("/payments/checkout/stripe-slow-and-down", PtFixture, NULL, pt_fixture_set_up,
               test_stripe_slow_and_down, pt_fixture_tear_down);
+  g_test_add ("/payments/checkout/idempotency-key", PtFixture, NULL, pt_fixture_set_up,
+              test_idempotency_key, pt_fixture_tear_down);
   g_test_add ("/payments/checkout/fake-errors", PtFixture, NULL, pt_fixture_set_up, test_fake_errors,
               pt_fixture_tear_down);
   return g_test_run ();
