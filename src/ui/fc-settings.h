@@ -16,6 +16,11 @@
 #define FC_SETTINGS_SERVER_URL       "server-url"
 #define FC_SETTINGS_COLOR_SCHEME     "color-scheme"
 #define FC_SETTINGS_HEALTH_UNITS     "health-units"
+/* "Continue with Google" (src/sync/fc-google-sign-in.h); FITCORE_GOOGLE_*
+ * in the environment win. */
+#define FC_SETTINGS_GOOGLE_ISSUER        "google-issuer"
+#define FC_SETTINGS_GOOGLE_CLIENT_ID     "google-client-id"
+#define FC_SETTINGS_GOOGLE_CLIENT_SECRET "google-client-secret"
 
 /* The application's one GSettings (fc-application.c), not a new one:
  * transfer none. */

@@ -29,6 +29,7 @@ struct _FcSignInForm
   GtkEntry     *server_entry;
   GtkLabel     *server_error;
   GtkSpinner   *spinner;
+  GtkWidget    *google_button;
 
   /* Owned */
   FcSession    *session;
@@ -213,6 +214,7 @@ fc_sign_in_form_class_init (FcSignInFormClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcSignInForm, server_entry);
   gtk_widget_class_bind_template_child (widget_class, FcSignInForm, server_error);
   gtk_widget_class_bind_template_child (widget_class, FcSignInForm, spinner);
+  gtk_widget_class_bind_template_child (widget_class, FcSignInForm, google_button);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_server_entry_changed_cb);
 
@@ -284,4 +286,23 @@ fc_sign_in_form_get_email (FcSignInForm *self)
   g_return_val_if_fail (FC_IS_SIGN_IN_FORM (self), NULL);
 
   return gtk_editable_get_text (GTK_EDITABLE (self->email_entry));
+}
+
+/* The server address as typed (stripped), for "Continue with Google". */
+char *
+fc_sign_in_form_dup_server (FcSignInForm *self)
+{
+  g_return_val_if_fail (FC_IS_SIGN_IN_FORM (self), NULL);
+
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_entry))));
+}
+
+/* "Continue with Google" shows only where a client id is configured. */
+void
+fc_sign_in_form_set_google_visible (FcSignInForm *self,
+                                    gboolean      visible)
+{
+  g_return_if_fail (FC_IS_SIGN_IN_FORM (self));
+
+  gtk_widget_set_visible (self->google_button, visible);
 }

@@ -22,5 +22,8 @@ void       fc_sign_in_form_prepare     (FcSignInForm *self,
                                         const char   *email,
                                         const char   *message);
 const char *fc_sign_in_form_get_email  (FcSignInForm *self);
+char       *fc_sign_in_form_dup_server (FcSignInForm *self);
+void       fc_sign_in_form_set_google_visible (FcSignInForm *self,
+                                               gboolean      visible);
 
 G_END_DECLS
