@@ -69,4 +69,10 @@ void             fc_server_record_response    (FcServer          *self,
                                                const char        *content_type,
                                                GBytes            *body);
 
+/* In fc-server.c: a message whose connection was taken over (a WebSocket
+ * upgrade) gets no "finished"; this logs it and stops counting it as a
+ * request in flight. */
+void             fc_server_forget_message     (FcServer          *self,
+                                               SoupServerMessage *message);
+
 G_END_DECLS

@@ -7,6 +7,8 @@
 
 #include "fc-server-schema.h"
 
+#include "fc-notifications.h"
+
 /* The columns after "id" of the tables whose ids leave the server, shared
  * by the migration that made them and the one that rebuilt them with
  * AUTOINCREMENT, so the two cannot drift apart. */
@@ -547,6 +549,10 @@ static const char * const migrations[] = {
   /* 12: Sign in with Google: accounts linked to the provider's subject
    * (src/server/fc-google-login.c). */
   fc_google_schema_migration_12,
+
+  /* 13: notifications, their events for the stream, workout completion
+   * days and milestones (src/server/notifications/fc-notifications-schema.c). */
+  fc_notifications_schema_migration_13,
 };
 
 const char * const *

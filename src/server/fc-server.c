@@ -15,6 +15,7 @@
 #include "fc-time.h"
 #include "fc-health-private.h"
 #include "fc-media.h"
+#include "fc-notifications.h"
 #include "fc-payments.h"
 #include "fc-server-db.h"
 #include "fc-server-listener.h"
@@ -719,6 +720,18 @@ on_message_finished_cb (SoupServerMessage *message,
   }
 }
 
+void
+fc_server_forget_message (FcServer          *self,
+                          SoupServerMessage *message)
+{
+  MessageLog *log = g_object_get_data (G_OBJECT (message), "fc-log");
+
+  if (log == NULL || !log->counted)
+    return;
+  on_message_finished_cb (message, self);
+  log->counted = FALSE;
+}
+
 /* A body over the limit is refused as soon as that is known, from its
  * Content-Length or once a chunked body passes it, without reading (or
  * keeping) the rest; the connection is closed, since the rest of the body
@@ -1018,6 +1031,10 @@ fc_server_new (FcServerConfig *config,
   add_module (self, routes, n_routes, "admin");
   routes = fc_payments_routes (&n_routes);
   add_module (self, routes, n_routes, "payments");
+  routes = fc_notifications_routes (&n_routes);
+  add_module (self, routes, n_routes, "notifications");
+  routes = fc_notifications_dashboard_routes (&n_routes);
+  add_module (self, routes, n_routes, NULL);
   fc_server_set_upload_limit (self, "/api/v1/workouts/videos/", config->max_video_upload_size);
   /* A bulk upload of 10,000 health points is a few MiB of JSON. */
   fc_server_set_body_limit (self, "/api/v1/health/sync/",
@@ -1029,6 +1046,7 @@ fc_server_new (FcServerConfig *config,
 
   self->soup_server = soup_server_new ("server-header", "fitcore-server/" PACKAGE_VERSION " ", NULL);
   soup_server_add_handler (self->soup_server, NULL, server_callback, self, NULL);
+  fc_notifications_stream_attach (self, self->soup_server);
   on_housekeeping_cb (self);
   self->housekeeping_id = g_timeout_add_seconds (HOUSEKEEPING_INTERVAL_S, on_housekeeping_cb, self);
   g_signal_connect_object (self->soup_server, "request-started",

@@ -22,6 +22,7 @@
 #include "fc-json.h"
 #include "fc-meal-plan-generator.h"
 #include "fc-meal-plan-llm.h"
+#include "fc-notifications.h"
 #include "fc-nutrition-private.h"
 #include "fc-nutrition-targets.h"
 #include "fc-server-db.h"
@@ -495,6 +496,9 @@ finish (Generation *self,
     fc_server_request_respond_errors (request, size_errors);
     return;
   }
+  if (plan_id != 0)
+    fc_notifications_plan_ready (fc_server_request_get_server (request), db,
+                                 fc_server_request_get_user_id (request), plan_id, FALSE);
   if (!fc_server_db_end (db, plan_id != 0) || plan_id == 0) {
     respond_server_error (request);
     return;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fc-json.h"
+#include "fc-notifications.h"
 #include "fc-nutrition-private.h"
 #include "fc-server-request.h"
 #include "fc-time.h"
@@ -1314,6 +1315,7 @@ plan_copy (FcServerRequest *request)
     fc_server_request_respond_errors (request, errors);
     return;
   }
+  fc_notifications_plan_ready (fc_server_request_get_server (request), db, user_id, copy, TRUE);
   respond_owned (request, &plan_kind, 201, copy);
 }
 

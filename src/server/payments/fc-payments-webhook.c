@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "fc-json.h"
+#include "fc-notifications.h"
 #include "fc-payments-private.h"
 #include "fc-server-config.h"
 #include "fc-server-db.h"
@@ -697,6 +698,7 @@ fc_payments_webhook_cb (FcServerRequest *request)
                                         "A server error occurred.");
       return;
     }
+    fc_notifications_payment_event (server, event.db, event.user_id, event.type, event.object);
   }
   if (!record_event (&event)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,

@@ -25,6 +25,7 @@
 
 #include "fc-json.h"
 #include "fc-media.h"
+#include "fc-notifications.h"
 #include "fc-payments.h"
 #include "fc-server-db.h"
 #include "fc-server.h"
@@ -1466,6 +1467,12 @@ progress_create (FcServerRequest *request)
     json_object_set_int_member (row, "user_id", viewer.user_id);
     json_object_set_int_member (row, "workout_id", workout_id);
   }
+  /* The first completion of this workout by this user: notify, inside
+   * the transaction that saves it. */
+  if (completed_at == NULL && fc_field_errors_is_empty (errors) &&
+      fc_json_get_string (row, "completed_at") != NULL)
+    fc_notifications_workout_completed (fc_server_request_get_server (request), viewer.db,
+                                        viewer.user_id, workout_id);
   save_row (&viewer, "workout_progress", id, row, errors, viewer_progress_to_json);
 }
 
@@ -1505,6 +1512,12 @@ progress_update (FcServerRequest *request)
       !fc_field_errors_has (errors, "workout"))
     fc_field_errors_add (errors, "workout", "The workout of a progress record cannot change.");
   read_progress (viewer.db, body, workout_id, completed_at, errors, row);
+  /* The first completion of this workout by this user: notify, inside
+   * the transaction that saves it. */
+  if (completed_at == NULL && fc_field_errors_is_empty (errors) &&
+      fc_json_get_string (row, "completed_at") != NULL)
+    fc_notifications_workout_completed (fc_server_request_get_server (request), viewer.db,
+                                        viewer.user_id, workout_id);
   save_row (&viewer, "workout_progress", id, row, errors, viewer_progress_to_json);
 }
 
