@@ -488,7 +488,7 @@ on_browser_launched_cb (GObject      *source,
 
   if (g_app_info_launch_default_for_uri_finish (result, &error) || self->task != task)
     return;
-  g_warning ("No browser for the Google sign-in: %s", error->message);
+  g_debug ("No browser for the Google sign-in: %s", error->message);
   flow_return_error (self, g_error_new (FC_GOOGLE_SIGN_IN_ERROR, FC_GOOGLE_SIGN_IN_ERROR_BROWSER,
                                         _("No web browser could be opened for signing in with "
                                           "Google: %s"), error->message));

@@ -412,6 +412,34 @@ test_unsupported (Fixture       *fixture,
   g_assert_cmpint (fc_session_get_state (session), ==, FC_SESSION_SIGNED_OUT);
 }
 
+/* A discovery document that is not the configured issuer's, or a
+ * provider that is down, ends the flow before anything listens. */
+static void
+test_discovery_refused (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *other_issuer = g_strconcat (fc_fake_oidc_get_issuer (fixture->oidc), "/", NULL);
+  g_autoptr(FcGoogleSignIn) impostor = fc_google_sign_in_new (other_issuer, CLIENT_ID, NULL);
+  g_autoptr(FcGoogleSignIn) google = google_new (fixture);
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_signal_connect (impostor, "open-uri", G_CALLBACK (on_open_uri_cb), fixture);
+  g_assert_false (run (impostor, session, fixture->url, NULL, NULL, &error));
+  g_assert_error (error, FC_GOOGLE_SIGN_IN_ERROR, FC_GOOGLE_SIGN_IN_ERROR_PROVIDER);
+  g_assert_nonnull (strstr (error->message, "unexpected"));
+  g_clear_error (&error);
+
+  fc_fake_oidc_set_failure (fixture->oidc, 503);
+  g_assert_false (run (google, session, fixture->url, NULL, NULL, &error));
+  g_assert_error (error, FC_GOOGLE_SIGN_IN_ERROR, FC_GOOGLE_SIGN_IN_ERROR_PROVIDER);
+  g_assert_nonnull (strstr (error->message, "HTTP 503"));
+
+  g_assert_null (fixture->opened);
+  g_assert_cmpuint (fc_fake_oidc_count (fixture->oidc, "discovery"), ==, 2);
+  g_assert_cmpint (fc_session_get_state (session), ==, FC_SESSION_SIGNED_OUT);
+}
+
 /* Without a client id nothing starts. */
 static void
 test_not_configured (void)
@@ -443,6 +471,7 @@ main (int    argc,
   ADD ("provider-error", test_provider_error, CLIENT_ID);
   ADD ("server-refuses", test_server_refuses, "someone-else.apps.googleusercontent.com");
   ADD ("unsupported", test_unsupported, "");
+  ADD ("discovery-refused", test_discovery_refused, CLIENT_ID);
 #undef ADD
   g_test_add_func ("/sync/google/not-configured", test_not_configured);
 
