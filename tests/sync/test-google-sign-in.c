@@ -440,6 +440,116 @@ test_discovery_refused (Fixture       *fixture,
   g_assert_cmpint (fc_session_get_state (session), ==, FC_SESSION_SIGNED_OUT);
 }
 
+/* The Django backend's google/login/ (../shared/fitcore-django-wire.md):
+ * a login's answer with "refresh": "" and the refresh token as a cookie,
+ * an HTML 404 where allauth's Google route is not installed, and
+ * dj-rest-auth's 400 for input it refuses. */
+typedef struct {
+  guint  status;
+  guint  posts;
+} Django;
+
+static void
+on_django_cb (SoupServer        *server,
+              SoupServerMessage *message,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  Django *django = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  const char *body;
+
+  if (!g_str_equal (path, "/api/v1/auth/google/login/") ||
+      g_strcmp0 (soup_server_message_get_method (message), "POST") != 0) {
+    /* The session's start (sections, sync) asks for more: Django's 404s. */
+    soup_server_message_set_status (message, 404, NULL);
+    soup_server_message_set_response (message, "text/html", SOUP_MEMORY_STATIC,
+                                      "<h1>Not Found</h1>", 18);
+    return;
+  }
+  django->posts++;
+  soup_server_message_set_status (message, django->status, NULL);
+  if (django->status == 404) {
+    body = "<!DOCTYPE html><html><body><h1>Page not found (404)</h1></body></html>";
+    soup_server_message_set_response (message, "text/html", SOUP_MEMORY_STATIC, body,
+                                      strlen (body));
+    return;
+  }
+  if (django->status == 400)
+    body = "{\"non_field_errors\":[\"Incorrect input. access_token or code is required.\"]}";
+  else {
+    body = "{\"access\":\"eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjozfQ.c2lnbmF0dXJl\","
+           "\"refresh\":\"\",\"user\":{\"pk\":3,\"email\":\"" EMAIL "\","
+           "\"first_name\":\"Gina\",\"last_name\":\"Google\"}}";
+    soup_message_headers_append (headers, "Set-Cookie",
+                                 "fitcore-refresh-token=eyJkamFuZ28tcmVmcmVzaCJ9; HttpOnly; "
+                                 "Max-Age=86400; Path=/; SameSite=Lax");
+  }
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, body,
+                                    strlen (body));
+}
+
+static void
+test_django (void)
+{
+  Fixture fixture = { 0 };
+  Django django = { 0 };
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(FcGoogleSignIn) google = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcApiProblem) problem = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *url = NULL;
+  GSList *uris;
+
+  fixture.oidc = fc_fake_oidc_new (CLIENT_ID);
+  fc_fake_oidc_set_consent (fixture.oidc, FC_FAKE_OIDC_CONSENT_ALLOW, SUB, EMAIL);
+  fixture.browser = soup_session_new ();
+  google = google_new (&fixture);
+  soup_server_add_handler (server, NULL, on_django_cb, &django, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, NULL));
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  for (guint i = 0; i < 3; i++) {
+    g_autoptr(FcSession) session = fc_session_new ();
+    gboolean ok;
+
+    django.status = (guint[]) { 404, 400, 200 }[i];
+    g_clear_pointer (&fixture.opened, g_free);
+    g_clear_pointer (&fixture.redirect_uri, g_free);
+    g_clear_pointer (&fixture.page, g_free);
+    fixture.browser_done = FALSE;
+    g_clear_error (&error);
+    g_clear_pointer (&problem, fc_api_problem_unref);
+    ok = run (google, session, url, NULL, &problem, &error);
+    g_assert_cmpuint (django.posts, ==, i + 1);
+    if (django.status == 404) {
+      g_assert_error (error, FC_GOOGLE_SIGN_IN_ERROR, FC_GOOGLE_SIGN_IN_ERROR_UNSUPPORTED);
+    } else if (django.status == 400) {
+      g_assert_error (error, FC_API_ERROR, FC_API_ERROR_VALIDATION);
+      message = fc_api_problem_dup_message (problem);
+      g_assert_cmpstr (message, ==, "Incorrect input. access_token or code is required.");
+    } else {
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      g_assert_cmpstr (fc_session_get_account (session), ==, EMAIL);
+      /* The refresh token came only as the cookie. */
+      g_assert_cmpstr (fc_api_client_get_refresh_token (fc_session_get_client (session)), ==,
+                       "eyJkamFuZ28tcmVmcmVzaCJ9");
+    }
+  }
+
+  soup_server_disconnect (server);
+  fc_fake_oidc_free (fixture.oidc);
+  g_object_unref (fixture.browser);
+  g_free (fixture.opened);
+  g_free (fixture.redirect_uri);
+  g_free (fixture.page);
+}
+
 /* Without a client id nothing starts. */
 static void
 test_not_configured (void)
@@ -474,6 +584,7 @@ main (int    argc,
   ADD ("discovery-refused", test_discovery_refused, CLIENT_ID);
 #undef ADD
   g_test_add_func ("/sync/google/not-configured", test_not_configured);
+  g_test_add_func ("/sync/google/django", test_django);
 
   return g_test_run ();
 }
