@@ -45,7 +45,7 @@ struct _FcWelcomePage
   GCancellable   *google_cancellable;
   char           *google_server;   /* the server being signed in to */
   char           *google_return;   /* the page "Continue with Google" was pressed on */
-  gboolean        google_unsupported;
+  char           *google_unsupported;  /* the server that said it has no Google sign-in */
 };
 
 G_DEFINE_FINAL_TYPE (FcWelcomePage, fc_welcome_page, ADW_TYPE_BIN)
@@ -200,7 +200,13 @@ static void
 update_google_visible (FcWelcomePage *self)
 {
   g_autoptr(FcGoogleSignIn) google = google_sign_in_from_settings ();
-  gboolean visible = fc_google_sign_in_is_configured (google) && !self->google_unsupported;
+  g_autofree char *typed = fc_sign_in_form_dup_server (self->sign_in_form);
+  g_autofree char *server = NULL;
+  gboolean visible;
+
+  fc_api_client_check_base_url (typed, &server, NULL);
+  visible = fc_google_sign_in_is_configured (google) &&
+            (self->google_unsupported == NULL || g_strcmp0 (server, self->google_unsupported) != 0);
 
   gtk_widget_set_visible (self->google_button, visible);
   fc_sign_in_form_set_google_visible (self->sign_in_form, visible);
@@ -238,8 +244,8 @@ google_cb (GObject      *object,
   }
 
   if (g_error_matches (error, FC_GOOGLE_SIGN_IN_ERROR, FC_GOOGLE_SIGN_IN_ERROR_UNSUPPORTED)) {
-    self->google_unsupported = TRUE;
-    update_google_visible (self);
+    g_free (self->google_unsupported);
+    self->google_unsupported = g_strdup (self->google_server);
   }
   g_debug ("Google sign-in failed: %s", error->message);
   message = problem != NULL ? fc_api_problem_dup_message (problem) : NULL;
@@ -311,6 +317,7 @@ fc_welcome_page_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->google_server, g_free);
   g_clear_pointer (&self->google_return, g_free);
+  g_clear_pointer (&self->google_unsupported, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_WELCOME_PAGE);
 
@@ -400,6 +407,7 @@ fc_welcome_page_show_start (FcWelcomePage *self)
   g_return_if_fail (FC_IS_WELCOME_PAGE (self));
 
   gtk_stack_set_visible_child_name (self->stack, "start");
+  update_google_visible (self);
 }
 
 /**
@@ -416,4 +424,6 @@ fc_welcome_page_show_sign_in (FcWelcomePage *self,
 
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
   fc_sign_in_form_prepare (self->sign_in_form, email, message);
+  /* The form reloaded the saved server: Google may be offered there. */
+  update_google_visible (self);
 }

@@ -18,7 +18,8 @@
 # closes), Cancel in the browser (the form says so, still signed out, no
 # token asked for), a forged state (refused, no token asked for), consent
 # (signed in, the server made the account with its profile, the tokens are
-# in the keyring and open the profile, a restart stays signed in); dark and
+# in the keyring and open the profile, a restart stays signed in); a server
+# without Google sign-in (the form says so, the button goes); dark and
 # 360 px screenshots of the waiting page.
 
 import json
@@ -40,6 +41,7 @@ GOOGLE_EMAIL = 'gina.google@fitcore.test'
 WAITING = 'Continue in Your Browser…'
 CANCELLED = 'Signing in with Google was cancelled in the browser.'
 REFUSED_STATE = 'did not belong to this sign-in'
+UNSUPPORTED = 'This server does not offer signing in with Google.'
 
 BROWSER = r'''#!/usr/bin/python3
 # The tests' "browser" (tests/ui/test-google.py): plays the user at the
@@ -170,8 +172,10 @@ def signed_in(window, timeout=30):
                                         timeout=timeout)
 
 
-def narrow_and_dark(tap, binary, url, env, browser, artifacts):
-    """The waiting page in the dark style at 360 px, and its Cancel."""
+def narrow_dark_and_unsupported(tap, binary, url, env, browser, control, artifacts):
+    """The waiting page in the dark style at 360 px and its Cancel, against
+    a server without Google sign-in (501), which the user only learns by
+    trying: then the form says so and the button goes."""
     env = dict(env, ADW_DEBUG_COLOR_SCHEME='prefer-dark')
     app = start_app(binary, url, env)
     try:
@@ -194,6 +198,18 @@ def narrow_and_dark(tap, binary, url, env, browser, artifacts):
             cancel.queryAction().doAction(0)
         tap.check(launched is not None and poll(lambda: port_closed(redirect_uri_of(launched))),
                   'dark: Cancel closes the loopback port')
+
+        tokens = fake_count(control, 'token')
+        browser.set_mode('allow')
+        press_google(tap, app.pid, window, 'the dark welcome page again')
+        banner = poll(lambda: banner_with(window, UNSUPPORTED), timeout=60)
+        tap.check(banner is not None and fake_count(control, 'token') == tokens + 1,
+                  f'a server without Google sign-in (501): “{UNSUPPORTED}…”')
+        time.sleep(1)
+        screenshot(artifacts, 'ui-google-unsupported-dark-narrow.png')
+        tap.check(find_shown(window, 'push button', 'Continue with Google') is None and
+                  find_shown(window, 'list item', 'Today') is None,
+                  'and the form no longer offers it; still signed out')
         key('ctrl+q')
         poll(lambda: app.poll() is not None, timeout=10)
     finally:
@@ -205,6 +221,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
     server, url = start_server(server_binary, os.path.join(tmp, 'server'),
                                config=f'[server]\ngoogle_client_id={CLIENT_ID}\n'
                                       f'google_issuer={issuer}\n')
+    plain, plain_url = start_server(server_binary, os.path.join(tmp, 'plain-server'))
     app = None
     try:
         env = app_env(tmp)
@@ -212,8 +229,9 @@ def run(tap, binary, server_binary, artifacts, tmp):
         env['FITCORE_GOOGLE_CLIENT_ID'] = CLIENT_ID
         browser = Browser(env, control)
 
-        narrow_and_dark(tap, binary, url, env, browser, artifacts)
+        narrow_dark_and_unsupported(tap, binary, plain_url, env, browser, control, artifacts)
 
+        exchanged = fake_count(control, 'token')  # by the unsupported server's try
         app = start_app(binary, url, env)
         window = wait_window(tap, app, 'start')
         if window is None:
@@ -253,7 +271,8 @@ def run(tap, binary, server_binary, artifacts, tmp):
                   'the browser was told the sign-in was cancelled', answered)
         time.sleep(1)
         screenshot(artifacts, 'ui-google-cancelled.png')
-        tap.check(find_shown(window, 'list item', 'Today') is None and fake_count(control, 'token') == 0,
+        tap.check(find_shown(window, 'list item', 'Today') is None and
+                  fake_count(control, 'token') == exchanged,
                   'still signed out, and no token was asked for')
 
         # A redirect whose state is not the app's, from the sign-in form.
@@ -264,7 +283,8 @@ def run(tap, binary, server_binary, artifacts, tmp):
         answered = browser.wait_line('answered ', before)
         tap.check(banner is not None and answered == 'answered 400 Sign-In Refused',
                   'a forged state is refused, in the form and in the browser', answered)
-        tap.check(find_shown(window, 'list item', 'Today') is None and fake_count(control, 'token') == 0,
+        tap.check(find_shown(window, 'list item', 'Today') is None and
+                  fake_count(control, 'token') == exchanged,
                   'still signed out, and the forged code was never exchanged')
 
         # Consent.
@@ -277,7 +297,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         answered = browser.wait_line('answered ', before)
         tap.check(answered == 'answered 200 Signed In to Google',
                   'the browser was told it can close the tab', answered)
-        tap.check(fake_count(control, 'token') == 1, 'the code was exchanged once')
+        tap.check(fake_count(control, 'token') == exchanged + 1, 'the code was exchanged once')
 
         # The access token as FcCredentials stored it (src/client/fc-credentials.c).
         lookup = subprocess.run(['secret-tool', 'lookup', 'xdg:schema', 'org.fitcore.FitCore.Token',
@@ -306,6 +326,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
     finally:
         stop(app)
         stop(server)
+        stop(plain)
         stop(fake)
 
 
