@@ -761,8 +761,38 @@ test_dashboard (NtFixture     *fixture,
 typedef struct {
   FcTestServer *srv;
   const char   *token;
+  guint         n;
   guint         created;   /* 201s */
+  /* With pause_at > 0, the thread stops after that many and waits for
+   * stage 1 (the stream was cut), posts up to resume_at and sets stage 2,
+   * then waits for stage 3 (reconnected) to post the rest: some are made
+   * while no stream is open, some while the new one is. */
+  guint         pause_at;
+  guint         resume_at;
+  int           stage;
+  GMutex        lock;
+  GCond         cond;
 } Burst;
+
+static void
+burst_wait (Burst *burst,
+            int    stage)
+{
+  g_mutex_lock (&burst->lock);
+  while (burst->stage < stage)
+    g_cond_wait (&burst->cond, &burst->lock);
+  g_mutex_unlock (&burst->lock);
+}
+
+static void
+burst_set (Burst *burst,
+           int    stage)
+{
+  g_mutex_lock (&burst->lock);
+  burst->stage = stage;
+  g_cond_broadcast (&burst->cond);
+  g_mutex_unlock (&burst->lock);
+}
 
 static gpointer
 burst_thread (gpointer data)
@@ -770,13 +800,19 @@ burst_thread (gpointer data)
   Burst *burst = data;
   g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s\r\n", burst->token);
 
-  for (guint i = 0; i < BURST; i++) {
+  for (guint i = 0; i < burst->n; i++) {
     g_autofree char *body = g_strdup_printf ("{\"title\":\"burst %u\",\"message\":\"m\"}", i);
     g_autoptr(FcStRaw) raw = fc_st_raw_post (burst->srv, NULL, API "broadcast/", auth, body,
                                              strlen (body));
 
     if (raw->status == 201)
       burst->created++;
+    if (burst->pause_at > 0 && i + 1 == burst->pause_at)
+      burst_wait (burst, 1);
+    if (burst->pause_at > 0 && i + 1 == burst->resume_at) {
+      burst_set (burst, 2);
+      burst_wait (burst, 3);
+    }
   }
   return NULL;
 }
@@ -804,7 +840,7 @@ test_stream_resume (NtFixture     *fixture,
 {
   FcTestServer *srv = fixture->server;
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  Burst burst = { srv, fixture->token_staff, 0 };
+  Burst burst = { srv, fixture->token_staff, BURST, 0, 40, 70, 0 };
   g_autoptr(GThread) thread = NULL;
   gint64 last_id = 0;
 
@@ -827,7 +863,11 @@ test_stream_resume (NtFixture     *fixture,
     g_io_stream_close (soup_websocket_connection_get_io_stream (ws->conn), NULL, NULL);
     collect (ws, seen, &last_id);
     g_assert_cmpuint (seen->len, >=, 30);
+    g_assert_cmpuint (seen->len, <=, 40);
   }
+  /* Thirty more while no stream is open. */
+  burst_set (&burst, 1);
+  burst_wait (&burst, 2);
 
   /* Reconnect with the last id seen, and read on until all arrived; the
    * burst may still be running. */
@@ -836,6 +876,7 @@ test_stream_resume (NtFixture     *fixture,
     guint before = seen->len;
 
     g_assert_nonnull (ws->conn);
+    burst_set (&burst, 3);
     g_assert_true (ws_wait_for (ws, "notification.created", BURST - before));
     g_thread_join (g_steal_pointer (&thread));
     g_assert_cmpuint (burst.created, ==, BURST);
@@ -857,6 +898,57 @@ test_stream_resume (NtFixture     *fixture,
                        json_object_get_int_member (g_ptr_array_index (seen, i - 1), "id"));
   }
   g_assert_cmpint (nt_count (srv, API, fixture->token_a), ==, BURST);
+}
+
+/* The stream's window: a client that does not acknowledge gets WINDOW
+ * frames and no more (nothing piles up for it), and is dropped once the
+ * window has stayed full for SLOW_S; it then resumes where it was. */
+#define WINDOW 256
+#define SLOW_S 30
+
+static void
+test_stream_slow_client (NtFixture     *fixture,
+                         gconstpointer  data)
+{
+  FcTestServer *srv = fixture->server;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  Burst burst = { srv, fixture->token_staff, WINDOW + 44, 0, 0, 0, 0 };
+  g_autoptr(GThread) thread = NULL;
+  gint64 last_id = 0;
+  gint64 started;
+
+  {
+    g_autoptr(Ws) ws = ws_open (srv, fixture->token_a, -1);
+
+    ws->ack = FALSE;
+    g_assert_true (ws_wait_for (ws, "hello", 1));
+    thread = g_thread_new ("burst", burst_thread, &burst);
+    g_assert_true (ws_wait_for (ws, "notification.created", WINDOW));
+    g_thread_join (g_steal_pointer (&thread));
+    g_assert_cmpuint (burst.created, ==, burst.n);
+    started = g_get_monotonic_time ();
+    settle (2500);
+    g_assert_cmpuint (ws_count (ws, "notification.created"), ==, WINDOW);
+    g_assert_false (ws->closed);
+    g_assert_true (run_until (&ws->closed, SLOW_S + 60));
+    g_assert_cmpuint (ws->close_code, ==, 4408);
+    g_assert_cmpint (g_get_monotonic_time () - started, >=, (SLOW_S - 3) * G_USEC_PER_SEC);
+    collect (ws, seen, &last_id);
+  }
+  {
+    g_autoptr(Ws) ws = ws_open (srv, fixture->token_a, last_id);
+
+    g_assert_true (ws_wait_for (ws, "notification.created", burst.n - WINDOW));
+    settle (1000);
+    collect (ws, seen, &last_id);
+  }
+  g_assert_cmpuint (seen->len, ==, burst.n);
+  for (guint i = 0; i < burst.n; i++) {
+    g_autofree char *title = g_strdup_printf ("burst %u", i);
+
+    g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (seen, i), "title"), ==,
+                     title);
+  }
 }
 
 static void
@@ -985,6 +1077,8 @@ main (int    argc,
               nt_fixture_tear_down);
   g_test_add ("/notifications/stream/resume", NtFixture, NULL, nt_fixture_set_up,
               test_stream_resume, nt_fixture_tear_down);
+  g_test_add ("/notifications/stream/slow-client", NtFixture, NULL, nt_fixture_set_up,
+              test_stream_slow_client, nt_fixture_tear_down);
   g_test_add ("/notifications/stream/second-device", NtFixture, NULL, nt_fixture_set_up,
               test_stream_second_device, nt_fixture_tear_down);
   g_test_add ("/notifications/stream/auth", NtFixture, NULL, nt_fixture_set_up, test_stream_auth,
