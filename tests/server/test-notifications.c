@@ -428,6 +428,98 @@ test_inbox (NtFixture     *fixture,
   g_assert_cmpint (nt_count (srv, API, fixture->token_b), ==, 4);
 }
 
+/* ---- A broadcast to many ------------------------------------------------ */
+
+static gint64
+db_int (FcTestServer *srv,
+             const char   *sql)
+{
+  sqlite3 *db = nt_open_db (srv);
+  gint64 value = nt_query_int (db, sql);
+
+  sqlite3_close (db);
+  return value;
+}
+
+#define MANY 100000
+
+typedef struct {
+  FcTestServer *srv;
+  const char   *token;
+  guint         status;
+  gint          done;
+  gint64        took_us;
+} Big;
+
+static gpointer
+big_broadcast_thread (gpointer data)
+{
+  Big *big = data;
+  g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s\r\n", big->token);
+  const char *body = "{\"title\":\"Maintenance\",\"message\":\"Tonight at ten\"}";
+  gint64 started = g_get_monotonic_time ();
+  g_autoptr(FcStRaw) raw = fc_st_raw_post (big->srv, NULL, API "broadcast/", auth, body,
+                                           strlen (body));
+
+  big->took_us = g_get_monotonic_time () - started;
+  big->status = raw->status;
+  g_atomic_int_set (&big->done, 1);
+  return NULL;
+}
+
+/* The fan-out to a hundred thousand accounts runs off the main loop: while
+ * it runs, other requests are answered (on the main loop it held every
+ * client for the better part of a second, and not one ping got through). */
+static void
+test_broadcast_many (NtFixture     *fixture,
+                     gconstpointer  data)
+{
+  FcTestServer *srv = fixture->server;
+  Big big = { srv, fixture->token_staff, 0, 0, 0 };
+  g_autoptr(GThread) thread = NULL;
+  sqlite3 *db = nt_open_db (srv);
+  sqlite3_stmt *stmt = NULL;
+  guint during = 0;
+  gint64 worst = 0;
+
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO users (email, password, date_joined)"
+                                           " VALUES ('u' || ? || '@many.test', '!',"
+                                           " '2026-01-01T00:00:00Z')", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  for (guint i = 0; i < MANY - 3; i++) {
+    sqlite3_bind_int (stmt, 1, i);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    sqlite3_reset (stmt);
+  }
+  sqlite3_finalize (stmt);
+  /* One inactive account is left out. */
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE users SET is_active = 0 WHERE email = 'u7@many.test';"
+                                     "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  thread = g_thread_new ("broadcast", big_broadcast_thread, &big);
+  while (!g_atomic_int_get (&big.done)) {
+    gint64 started = g_get_monotonic_time ();
+    g_autoptr(FcTestResponse) ping = fc_test_request (srv, "GET", "/api/v1/ping/", NULL, NULL);
+
+    g_assert_cmpuint (ping->status, ==, 200);
+    if (!g_atomic_int_get (&big.done)) {
+      during++;
+      worst = MAX (worst, g_get_monotonic_time () - started);
+    }
+  }
+  g_thread_join (g_steal_pointer (&thread));
+  g_test_message ("broadcast to %d accounts: %.2f s; %u pings answered meanwhile, the slowest in"
+                  " %.1f ms", MANY - 1, big.took_us / 1e6, during, worst / 1000.0);
+  g_assert_cmpuint (big.status, ==, 201);
+  g_assert_cmpuint (during, >=, 10);
+  g_assert_cmpint (db_int (srv, "SELECT count(*) FROM notifications"), ==, MANY - 1);
+  g_assert_cmpint (db_int (srv, "SELECT count(*) FROM notifications n JOIN users u"
+                                     " ON u.id = n.user_id WHERE u.is_active = 0"), ==, 0);
+  g_assert_cmpint (nt_count (srv, API, fixture->token_b), ==, 1);
+}
+
 /* ---- Events ------------------------------------------------------------- */
 
 static void
@@ -440,17 +532,6 @@ db_exec (FcTestServer *srv,
   if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s: %s", sql, message);
   sqlite3_close (db);
-}
-
-static gint64
-db_int (FcTestServer *srv,
-        const char   *sql)
-{
-  sqlite3 *db = nt_open_db (srv);
-  gint64 value = nt_query_int (db, sql);
-
-  sqlite3_close (db);
-  return value;
 }
 
 /* @n free workouts titled "W1".. straight into the database. */
@@ -1067,6 +1148,8 @@ main (int    argc,
 
   g_test_add ("/notifications/inbox", NtFixture, NULL, nt_fixture_set_up, test_inbox,
               nt_fixture_tear_down);
+  g_test_add ("/notifications/broadcast-many", NtFixture, NULL, nt_fixture_set_up,
+              test_broadcast_many, nt_fixture_tear_down);
   g_test_add ("/notifications/workout-milestones", NtFixture, NULL, nt_fixture_set_up,
               test_workout_milestones, nt_fixture_tear_down);
   g_test_add ("/notifications/streak", NtFixture, NULL, nt_fixture_set_up, test_streak,

@@ -15,6 +15,7 @@
 
 #include <libsoup/soup.h>
 
+#include "fc-health-private.h"
 #include "fc-json.h"
 #include "fc-notifications.h"
 #include "fc-payments.h"
@@ -292,21 +293,85 @@ unread_count_cb (FcServerRequest *request)
   fc_server_request_respond_json (request, SOUP_STATUS_OK, node);
 }
 
-/* One INSERT … SELECT inside the framework's transaction: the fan-out to
- * every active account is a single statement (its triggers write the
- * stream's events), committed before the answer goes out. */
-static void
-broadcast_cb (FcServerRequest *request)
+typedef struct {
+  FcServer *server;   /* borrowed: the server outlives its requests */
+  gint64    user_id;
+  char     *type;
+  char     *title;
+  char     *message;
+  char     *now;
+} Broadcast;
+
+/* On a worker with its own connection, inside one BEGIN IMMEDIATE
+ * transaction: a single INSERT ... SELECT to every active account (its
+ * triggers write the stream's events). A hundred thousand accounts take
+ * the better part of a second; on the main loop, every other client would
+ * wait that long. */
+static JsonNode *
+broadcast_work (sqlite3  *db,
+                gpointer  data,
+                guint    *status)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
-  JsonObject *body = fc_server_request_get_body (request);
-  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(FcServerStmt) stmt = NULL;
-  g_autofree char *now = fc_time_now_iso8601 ();
-  const char *title = NULL, *message = NULL, *type = "SYSTEM";
+  Broadcast *broadcast = data;
+  sqlite3_stmt *stmt = NULL;
   gint64 started = g_get_monotonic_time ();
   JsonObject *object;
   JsonNode *node;
+  int recipients;
+
+  if (sqlite3_prepare_v2 (db, "INSERT INTO notifications (user_id, type, title, message,"
+                              " created_at) SELECT id, ?, ?, ?, ? FROM users"
+                              " WHERE is_active = 1 ORDER BY id", -1, &stmt, NULL) != SQLITE_OK) {
+    g_warning ("Broadcast: %s", sqlite3_errmsg (db));
+    return NULL;
+  }
+  sqlite3_bind_text (stmt, 1, broadcast->type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, broadcast->title, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, broadcast->message, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, broadcast->now, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE) {
+    g_warning ("Broadcast: %s", sqlite3_errmsg (db));
+    sqlite3_finalize (stmt);
+    return NULL;
+  }
+  sqlite3_finalize (stmt);
+  recipients = sqlite3_changes (db);
+
+  object = json_object_new ();
+  json_object_set_int_member (object, "recipients", recipients);
+  json_object_set_string_member (object, "type", broadcast->type);
+  json_object_set_string_member (object, "title", broadcast->title);
+  json_object_set_string_member (object, "message", broadcast->message);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, object);
+  g_message ("Broadcast by user %" G_GINT64_FORMAT " to %d accounts in %.1f ms (off the main loop)",
+             broadcast->user_id, recipients, (g_get_monotonic_time () - started) / 1000.0);
+  *status = SOUP_STATUS_CREATED;
+  return node;
+}
+
+/* On the main thread, once the answer is out (after the commit): the
+ * streams send the new notifications now rather than at their next poll. */
+static void
+broadcast_done (gpointer data)
+{
+  Broadcast *broadcast = data;
+
+  fc_notifications_wake (broadcast->server);
+  g_free (broadcast->type);
+  g_free (broadcast->title);
+  g_free (broadcast->message);
+  g_free (broadcast->now);
+  g_free (broadcast);
+}
+
+static void
+broadcast_cb (FcServerRequest *request)
+{
+  JsonObject *body = fc_server_request_get_body (request);
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  const char *title = NULL, *message = NULL, *type = "SYSTEM";
+  Broadcast *broadcast;
 
   fc_validate_string (body, "title", TRUE, FALSE, TITLE_MAX, errors, &title);
   fc_validate_string (body, "message", TRUE, FALSE, MESSAGE_MAX, errors, &message);
@@ -317,29 +382,14 @@ broadcast_cb (FcServerRequest *request)
     return;
   }
 
-  stmt = fc_server_db_prepare (db, "INSERT INTO notifications (user_id, type, title, message,"
-                                   " created_at) SELECT id, ?, ?, ?, ? FROM users"
-                                   " WHERE is_active = 1 ORDER BY id");
-  fc_server_db_bind_text (stmt, 1, type);
-  fc_server_db_bind_text (stmt, 2, title);
-  fc_server_db_bind_text (stmt, 3, message);
-  fc_server_db_bind_text (stmt, 4, now);
-  if (!fc_server_db_step_done (stmt)) {
-    fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR, SERVER_ERROR);
-    return;
-  }
-  object = json_object_new ();
-  json_object_set_int_member (object, "recipients", sqlite3_changes (db));
-  json_object_set_string_member (object, "type", type);
-  json_object_set_string_member (object, "title", title);
-  json_object_set_string_member (object, "message", message);
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, object);
-  g_message ("Broadcast by user %" G_GINT64_FORMAT " to %d accounts in %.1f ms",
-             fc_server_request_get_user_id (request), sqlite3_changes (db),
-             (g_get_monotonic_time () - started) / 1000.0);
-  fc_notifications_wake (fc_server_request_get_server (request));
-  fc_server_request_respond_json (request, SOUP_STATUS_CREATED, node);
+  broadcast = g_new0 (Broadcast, 1);
+  broadcast->server = fc_server_request_get_server (request);
+  broadcast->user_id = fc_server_request_get_user_id (request);
+  broadcast->type = g_strdup (type);
+  broadcast->title = g_strdup (title);
+  broadcast->message = g_strdup (message);
+  broadcast->now = fc_time_now_iso8601 ();
+  fc_health_respond_off_loop (request, TRUE, NULL, broadcast_work, broadcast, broadcast_done);
 }
 
 static const FcRoute routes[] = {
