@@ -723,6 +723,27 @@ test_plan_events (NtFixture     *fixture,
   g_assert_cmpint (nt_count (srv, API, fixture->token_b), ==, 0);
 }
 
+/* A generated plan notifies its owner, after the optimizer's worker. */
+static void
+test_plan_generated (void)
+{
+  const char * const args[] = { "--demo", NULL };
+  g_autoptr(FcTestServer) srv = fc_test_server_start (NT_CONFIG, args);
+  g_autofree char *demo = fc_test_login (srv, "demo@fitcore.local", "fitcore-demo", NULL);
+  g_autofree char *other = fc_test_register (srv, NT_EMAIL_B, NT_PASSWORD, NULL);
+
+  g_assert_cmpint (count_titled (srv, demo, "Your meal plan is ready", NULL), ==, 0);
+  nt_expect (srv, "POST", "/api/v1/nutrition/generate/", demo,
+             "{\"goal\":\"GH\",\"duration_days\":1,\"meals_per_day\":3,\"name\":\"Mine\"}", 201);
+  g_assert_cmpint (count_titled (srv, demo, "Your meal plan is ready",
+                                 "“Mine” was generated for you."), ==, 1);
+  /* A refused generation notifies nothing. */
+  nt_expect (srv, "POST", "/api/v1/nutrition/generate/", demo,
+             "{\"goal\":\"GH\",\"duration_days\":0,\"meals_per_day\":3}", 400);
+  g_assert_cmpint (nt_count (srv, API, demo), ==, 1);
+  g_assert_cmpint (nt_count (srv, API, other), ==, 0);
+}
+
 /* ---- The dashboard ------------------------------------------------------ */
 
 static void
@@ -1156,6 +1177,7 @@ main (int    argc,
               nt_fixture_tear_down);
   g_test_add ("/notifications/plan-events", NtFixture, NULL, nt_fixture_set_up, test_plan_events,
               nt_fixture_tear_down);
+  g_test_add_func ("/notifications/plan-generated", test_plan_generated);
   g_test_add ("/notifications/dashboard", NtFixture, NULL, nt_fixture_set_up, test_dashboard,
               nt_fixture_tear_down);
   g_test_add ("/notifications/stream/resume", NtFixture, NULL, nt_fixture_set_up,
