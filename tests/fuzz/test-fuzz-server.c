@@ -72,6 +72,7 @@ typedef enum {
   IDS_VIDEO,
   IDS_PROGRESS,
   IDS_HEALTH,
+  IDS_USER,     /* accounts, for admin/users/{id}/ */
   N_IDS
 } IdKind;
 
@@ -142,6 +143,12 @@ static const Route write_routes[] = {
   { "POST", "/api/v1/payments/subscription/cancel/", IDS_NONE, NULL },
   { "POST", "/api/v1/payments/portal/", IDS_NONE, NULL },
   { "POST", "/api/v1/payments/webhooks/stripe/", IDS_NONE, "stripe-event.json" },
+  /* src/server/admin/fc-admin-routes.c: staff only, so json-staff (and
+   * the staff slots of json-parallel) reach their handlers. */
+  { "PATCH", "/api/v1/admin/users/{id}/", IDS_USER, "admin-user-patch.json" },
+  { "POST", "/api/v1/admin/users/{id}/password-reset/", IDS_USER, NULL },
+  { "PUT", "/api/v1/admin/workouts/{id}/video-order/", IDS_WORKOUT, "admin-video-order.json" },
+  { "POST", "/api/v1/admin/foods/import/", IDS_NONE, "admin-foods-import.csv.json" },
 };
 
 /* Reads, with mutated queries: filters and pages are input too. */
@@ -176,6 +183,10 @@ static const Route read_routes[] = {
   { "GET", "/api/v1/payments/plans/", IDS_NONE, NULL },
   { "GET", "/api/v1/payments/subscription/", IDS_NONE, NULL },
   { "GET", "/api/v1/payments/transactions/", IDS_NONE, NULL },
+  { "GET", "/api/v1/admin/users/", IDS_NONE, NULL },
+  { "GET", "/api/v1/admin/users/{id}/", IDS_USER, NULL },
+  { "GET", "/api/v1/admin/audit/", IDS_NONE, NULL },
+  { "GET", "/api/v1/admin/stats/", IDS_NONE, NULL },
 };
 
 /* Ids that are not ids: beyond gint64, signs, encodings, traversal. */
@@ -187,7 +198,8 @@ static const char * const odd_ids[] = {
 static const char * const query_params[] = {
   "page", "page_size", "search", "category", "difficulty", "is_premium", "ordering", "limit",
   "offset", "format", "from", "to", "is_template", "user", "since", "cursor", "data_type",
-  "bucket", "tz", "source",
+  "bucket", "tz", "source", "is_staff", "has_premium", "is_active", "joined_from", "joined_to",
+  "actor", "object_type", "object_id", "dry_run",
 };
 
 typedef enum {
@@ -206,6 +218,7 @@ typedef struct {
   char        *user_token;
   char        *user_refresh;
   char        *staff_token;
+  gint64       user_id;      /* the demo account's, which admin routes may change */
   GArray      *ids[N_IDS];   /* gint64: own and other users' objects */
   /* Range targets and their full sizes. */
   char        *media_path;
@@ -391,6 +404,22 @@ ensure_token (char       **token,
   }
 }
 
+/* A fuzzed PATCH admin/users/{id}/ as staff may deactivate the demo
+ * account or make it staff: json-user would then test only refusals.
+ * Staff put it back (its own answer is not judged: the fuzzer's cases
+ * are). */
+static void
+restore_demo_account (void)
+{
+  static const char body[] = "{\"is_active\":true,\"is_staff\":false}";
+  g_autofree char *path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/",
+                                           server->user_id);
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
+  g_autoptr(Request) request = request_new ("PATCH", path, server->staff_token,
+                                            "application/json", bytes, NULL);
+  g_autoptr(FcFuzzAnswer) answer = send_request (request);
+}
+
 static void
 add_id (IdKind      kind,
         JsonObject *object)
@@ -457,6 +486,17 @@ seed_objects (void)
   add_list_ids (IDS_WORKOUT, "/api/v1/workouts/workouts/?page_size=4", staff);
   add_list_ids (IDS_CATEGORY, "/api/v1/workouts/categories/", staff);
   add_list_ids (IDS_VIDEO, "/api/v1/workouts/videos/?page_size=4", staff);
+  /* The newest accounts for admin/users/{id}/: one of no other use, which
+   * a fuzzed PATCH may really deactivate, the demo's and staff's own. */
+  object = call_json ("POST", "/api/v1/auth/registration/", NULL,
+                      "{\"email\":\"fuzz-target@fitcore.test\",\"password1\":\"Fuzz-Target-77\","
+                      "\"password2\":\"Fuzz-Target-77\",\"first_name\":\"Fuzz\",\"last_name\":\"Target\"}",
+                      201);
+  g_clear_pointer (&object, json_object_unref);
+  add_list_ids (IDS_USER, "/api/v1/admin/users/?page_size=4", staff);
+  object = call_json ("GET", "/api/v1/auth/oauth/user/", user, NULL, 200);
+  g_assert_true (fc_json_get_int (object, "pk", &server->user_id));
+  g_clear_pointer (&object, json_object_unref);
 
   if (server->ids[IDS_WORKOUT]->len > 0) {
     g_autofree char *body = NULL;
@@ -510,13 +550,13 @@ seed_objects (void)
     server->page_size = g_bytes_get_size (answer->body);
   }
   g_test_message ("server %u: ids food %u meal %u plan %u workout %u category %u video %u "
-                  "progress %u health %u; Range targets %s (%" G_GSIZE_FORMAT " bytes), %s (%"
+                  "progress %u health %u user %u; Range targets %s (%" G_GSIZE_FORMAT " bytes), %s (%"
                   G_GSIZE_FORMAT " bytes)", server->generation,
                   server->ids[IDS_FOOD]->len, server->ids[IDS_MEAL]->len,
                   server->ids[IDS_PLAN]->len, server->ids[IDS_WORKOUT]->len,
                   server->ids[IDS_CATEGORY]->len, server->ids[IDS_VIDEO]->len,
                   server->ids[IDS_PROGRESS]->len, server->ids[IDS_HEALTH]->len,
-                  server->media_path != NULL ? server->media_path : "(no video file)",
+                  server->ids[IDS_USER]->len, server->media_path != NULL ? server->media_path : "(no video file)",
                   server->media_size, server->page_path, server->page_size);
 }
 
@@ -1669,8 +1709,9 @@ test_server_class (gconstpointer data)
 
     /* Held-open connections must not stop the server answering others. */
     if (index % 50 == 49) {
-      ensure_token (&server->user_token, DEMO_EMAIL, DEMO_PASSWORD);
       ensure_token (&server->staff_token, STAFF_EMAIL, STAFF_PASSWORD);
+      restore_demo_account ();
+      ensure_token (&server->user_token, DEMO_EMAIL, DEMO_PASSWORD);
 
       g_autoptr(Request) ping = request_new ("GET", "/api/v1/ping/", NULL, NULL, NULL, NULL);
       g_autoptr(FcFuzzAnswer) pong = send_request (ping);
