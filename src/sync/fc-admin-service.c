@@ -173,6 +173,7 @@ void
 fc_admin_service_list_users_async (FcAdminService      *self,
                                    const char          *search,
                                    const char          *ordering,
+                                   const char          *filters,
                                    guint                page,
                                    guint                page_size,
                                    GCancellable        *cancellable,
@@ -192,6 +193,8 @@ fc_admin_service_list_users_async (FcAdminService      *self,
   }
   if (ordering != NULL && *ordering != '\0')
     g_string_append_printf (path, "&ordering=%s", ordering);
+  if (filters != NULL && *filters != '\0')
+    g_string_append_printf (path, "&%s", filters);
 
   self->list_requests++;
   send_request (self, "GET", path->str, NULL, fc_admin_service_list_users_async,

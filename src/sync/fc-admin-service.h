@@ -29,11 +29,14 @@ FcAdminService *fc_admin_service_new_for_session   (FcSession            *sessio
 /* How many list pages this service has asked for: for tests. */
 guint           fc_admin_service_get_list_requests (FcAdminService       *self);
 
-/* GET admin/users/: @search and @ordering may be NULL; @page from 1. The
- * result is the DRF page ({count, next, previous, results}). */
+/* GET admin/users/: @search, @ordering and @filters may be NULL; @filters
+ * is more of the query as the server names it, escaped ("is_staff=true&
+ * has_premium=false"); @page from 1. The result is the DRF page ({count,
+ * next, previous, results}). */
 void            fc_admin_service_list_users_async  (FcAdminService       *self,
                                                     const char           *search,
                                                     const char           *ordering,
+                                                    const char           *filters,
                                                     guint                 page,
                                                     guint                 page_size,
                                                     GCancellable         *cancellable,

@@ -32,6 +32,7 @@ struct _FcAdminUserModel
   GQueue          wanted;        /* page indexes, newest wish first */
   char           *search;
   char           *ordering;
+  char           *filters;
   GError         *error;
 
   guint           page_size;
@@ -148,7 +149,7 @@ start_fetch (FcAdminUserModel *self,
   page->fetching = TRUE;
   self->in_flight++;
   self->pages_fetched++;
-  fc_admin_service_list_users_async (self->service, self->search, self->ordering,
+  fc_admin_service_list_users_async (self->service, self->search, self->ordering, self->filters,
                                      page->index + 1, self->page_size, self->cancellable,
                                      on_page_cb, fetch);
 }
@@ -318,6 +319,7 @@ fc_admin_user_model_finalize (GObject *object)
   g_queue_clear (&self->wanted);
   g_free (self->search);
   g_free (self->ordering);
+  g_free (self->filters);
   g_clear_error (&self->error);
 
   G_OBJECT_CLASS (fc_admin_user_model_parent_class)->finalize (object);
@@ -454,18 +456,29 @@ fc_admin_user_model_reload (FcAdminUserModel *self)
   start_fetch (self, page_new (self, 0));
 }
 
+/* Sets a part of the list's query (search, ordering, filters); "" is
+ * none. TRUE when it changed, and the list must load again. */
+static gboolean
+replace_query (char       **field,
+               const char  *value)
+{
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
 void
 fc_admin_user_model_set_search (FcAdminUserModel *self,
                                 const char       *search)
 {
   g_return_if_fail (FC_IS_ADMIN_USER_MODEL (self));
 
-  if (search != NULL && *search == '\0')
-    search = NULL;
-  if (g_strcmp0 (self->search, search) == 0)
+  if (!replace_query (&self->search, search))
     return;
-  g_free (self->search);
-  self->search = g_strdup (search);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH]);
   fc_admin_user_model_reload (self);
 }
@@ -483,14 +496,27 @@ fc_admin_user_model_set_ordering (FcAdminUserModel *self,
 {
   g_return_if_fail (FC_IS_ADMIN_USER_MODEL (self));
 
-  if (ordering != NULL && *ordering == '\0')
-    ordering = NULL;
-  if (g_strcmp0 (self->ordering, ordering) == 0)
+  if (!replace_query (&self->ordering, ordering))
     return;
-  g_free (self->ordering);
-  self->ordering = g_strdup (ordering);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDERING]);
   fc_admin_user_model_reload (self);
+}
+
+void
+fc_admin_user_model_set_filters (FcAdminUserModel *self,
+                                 const char       *filters)
+{
+  g_return_if_fail (FC_IS_ADMIN_USER_MODEL (self));
+
+  if (replace_query (&self->filters, filters))
+    fc_admin_user_model_reload (self);
+}
+
+const char *
+fc_admin_user_model_get_filters (FcAdminUserModel *self)
+{
+  g_return_val_if_fail (FC_IS_ADMIN_USER_MODEL (self), NULL);
+  return self->filters;
 }
 
 const char *

@@ -39,6 +39,11 @@ const char       *fc_admin_user_model_get_search   (FcAdminUserModel *self);
 void              fc_admin_user_model_set_ordering (FcAdminUserModel *self,
                                                     const char       *ordering);
 const char       *fc_admin_user_model_get_ordering (FcAdminUserModel *self);
+/* admin/users/'s filters as a query ("is_staff=true&is_active=false", see
+ * fc_admin_service_list_users_async()), NULL for none; a change reloads. */
+void              fc_admin_user_model_set_filters  (FcAdminUserModel *self,
+                                                    const char       *filters);
+const char       *fc_admin_user_model_get_filters  (FcAdminUserModel *self);
 /* Drops every page and asks for the first again. */
 void              fc_admin_user_model_reload       (FcAdminUserModel *self);
 

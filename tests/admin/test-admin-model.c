@@ -223,6 +223,69 @@ test_search (Fixture       *fixture,
   g_assert_cmpuint (n_signals, >=, 4);
 }
 
+/* Every account of the list, once its pages came, has @flag (an
+ * FcAdminUser property) equal to @value. */
+static void
+assert_all (Fixture    *fixture,
+            const char *flag,
+            gboolean    value)
+{
+  GListModel *list = G_LIST_MODEL (fixture->model);
+  guint n = g_list_model_get_n_items (list);
+
+  for (guint i = 0; i < n; i++)
+    g_object_unref (g_list_model_get_item (list, i));
+  settle (fixture->model);
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(FcAdminUser) user = g_list_model_get_item (list, i);
+    gboolean got = !value;
+
+    g_assert_true (fc_admin_user_get_loaded (user));
+    g_object_get (user, flag, &got, NULL);
+    g_assert_cmpint (got, ==, value);
+  }
+}
+
+/* The Users page's filters reach admin/users/ as its query parameters:
+ * the list holds exactly the seeded accounts that have the flags, as
+ * admin-seed.c wrote them (staff every 1,000th, premium every 7th,
+ * deactivated every 11th), and goes back to all of them without. */
+static void
+test_filters (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GListModel *list = G_LIST_MODEL (fixture->model);
+  guint staff = 0, premium_inactive = 0, active = 0;
+
+  for (guint i = 0; i < N_USERS; i++) {
+    staff += i % 1000 == 999;
+    premium_inactive += i % 7 == 6 && i % 11 == 10;
+    active += i % 11 != 10;
+  }
+
+  /* Only the seeded accounts (first name "Seed"), not the fixture's. */
+  fc_admin_user_model_set_search (fixture->model, "seed");
+  fc_admin_user_model_set_filters (fixture->model, "is_staff=true");
+  settle (fixture->model);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, staff);
+  assert_all (fixture, "is-staff", TRUE);
+
+  fc_admin_user_model_set_filters (fixture->model, "has_premium=true&is_active=false");
+  settle (fixture->model);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, premium_inactive);
+  assert_all (fixture, "has-premium", TRUE);
+  assert_all (fixture, "is-active", FALSE);
+
+  fc_admin_user_model_set_filters (fixture->model, "is_active=true");
+  settle (fixture->model);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, active);
+
+  fc_admin_user_model_set_filters (fixture->model, NULL);
+  settle (fixture->model);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_USERS);
+  g_assert_null (fc_admin_user_model_get_filters (fixture->model));
+}
+
 static void
 on_user_cb (GObject      *source,
             GAsyncResult *result,
@@ -309,6 +372,8 @@ main (int   argc,
 
   g_test_add ("/admin/model/jumps", Fixture, NULL, fixture_set_up, test_jumps, fixture_tear_down);
   g_test_add ("/admin/model/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
+  g_test_add ("/admin/model/filters", Fixture, NULL, fixture_set_up, test_filters,
+              fixture_tear_down);
   g_test_add ("/admin/model/actions", Fixture, NULL, fixture_set_up, test_actions,
               fixture_tear_down);
 
