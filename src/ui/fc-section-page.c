@@ -133,6 +133,21 @@ fc_section_page_set_property (GObject      *object,
   }
 }
 
+/* Back goes up one level: a content showing a page of its own (an
+ * account's detail over its list, folded) goes back to that first, when it
+ * has a "content.back" action (which goes on to win.show-sidebar itself
+ * when it has nothing to go back to): one back button, never two. */
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  GtkWidget *content = gtk_widget_get_last_child (widget);
+
+  if (content == NULL || !gtk_widget_activate_action (content, "content.back", NULL))
+    gtk_widget_activate_action (widget, "win.show-sidebar", NULL);
+}
+
 static void
 fc_section_page_class_init (FcSectionPageClass *klass)
 {
@@ -183,6 +198,7 @@ fc_section_page_class_init (FcSectionPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/fitcore/FitCore/ui/fc-section-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FcSectionPage, status_page);
+  gtk_widget_class_install_action (widget_class, "section.back", NULL, back_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fcsectionpage");

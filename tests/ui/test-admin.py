@@ -21,6 +21,16 @@
 # - the Dashboard shows the server's totals and, for 30 and 7 days, a
 #   chart of new accounts whose accessible description equals one computed
 #   here from admin/stats/;
+# - numbers are grouped as the locale says (the staff app runs with
+#   LC_NUMERIC=en_US.UTF-8, compiled here with localedef): "20,003
+#   accounts", the dashboard's totals and its charts' descriptions;
+# - at the default width every column of the list (E-mail, Joined, Last
+#   Seen, Status) lies inside the list's pane, none scrolled off;
+# - Filter ▸ Staff narrows the list to the server's count of staff
+#   accounts (admin/users/?is_staff=true), and Any brings every account
+#   back;
+# - at 360 px an account's detail has one back button, and it leads back
+#   to the list (not to the sidebar);
 # - screenshots: the Users page, an account and the dashboard, light, dark
 #   and 360 px wide.
 # Prints TAP.
@@ -30,6 +40,7 @@
 import datetime
 import os
 import sqlite3
+import subprocess
 import sys
 import time
 
@@ -62,6 +73,35 @@ def seed(data_dir):
     count = db.execute('SELECT count(*) FROM users').fetchone()[0]
     db.close()
     return count
+
+
+GROUPING_LOCALE = 'en_US.UTF-8'
+
+
+def grouping_env(env, tmp):
+    """@env with numbers formatted as en_US does ("20,003"), everything
+    else as before. The machine has only C locales installed: en_US is
+    compiled from the locales package's sources into @tmp (LOCPATH).
+    None when it cannot be."""
+    locpath = os.path.join(tmp, 'locales')
+    target = os.path.join(locpath, GROUPING_LOCALE)
+    os.makedirs(locpath, exist_ok=True)
+    try:
+        done = subprocess.run(['localedef', '-i', 'en_US', '-f', 'UTF-8', target],
+                              capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    # localedef exits 1 on warnings while still writing the locale.
+    if not os.path.isfile(os.path.join(target, 'LC_NUMERIC')):
+        sys.stderr.write(done.stdout + done.stderr)
+        return None
+    env = dict(env, LOCPATH=locpath, LANG='C.UTF-8', LC_NUMERIC=GROUPING_LOCALE)
+    env.pop('LC_ALL', None)
+    return env
+
+
+def grouped(number):
+    return f'{number:,}'
 
 
 def shown_label(root, predicate):
@@ -150,9 +190,12 @@ def select_target(tap, pid, window, total):
     search = poll(lambda: find_shown(window, 'entry', 'Search accounts'), timeout=30)
     if not tap.check(search is not None, 'the Users page has a search entry “Search accounts”'):
         return False
-    count = poll(lambda: shown_label(window, lambda name: name == f'{total} accounts'),
+    count = poll(lambda: shown_label(window, lambda name: name == f'{grouped(total)} accounts'),
                  timeout=60)
-    tap.check(count is not None, f'the list counts every account: “{total} accounts”')
+    tap.check(count is not None,
+              f'the list counts every account, grouped: “{grouped(total)} accounts”',
+              [n.name for n in find_all(window, lambda n: n.getRoleName() == 'label' and
+                                        n.name.endswith(' accounts'))])
     click(pid, search)
     type_text('zoe.target')
     row = found_one(window, TARGET, 'zoe.target')
@@ -162,6 +205,48 @@ def select_target(tap, pid, window, total):
     click(pid, row)
     joined = poll(lambda: find_shown(window, 'push button', 'Grant…'), timeout=30)
     return tap.check(joined is not None, 'selecting it shows its detail with “Grant…”')
+
+
+COLUMNS = ('E-mail', 'Joined', 'Last Seen', 'Status')
+# Every title the list has had, so that one scrolled off is seen too.
+ANY_COLUMN = COLUMNS + ('Name', 'Staff', 'Premium', 'Active')
+
+
+def columns_fit(tap, window):
+    """At the default width, every column title of the list lies inside
+    the list's pane (left of the detail) and the window: none is scrolled
+    off or cut."""
+    search = find_shown(window, 'entry', 'Search accounts')
+    frame = extents(window)
+    if not tap.check(search is not None, 'the list’s pane is shown'):
+        return
+    pane = extents(search)
+    # The pane ends 12 px right of the search entry, or of the Filter
+    # button beside it.
+    beside = find_shown(window, 'toggle button', 'Filter Accounts') or \
+        find_shown(window, 'push button', 'Filter Accounts')
+    edge = max(pane.x + pane.width, *([extents(beside).x + extents(beside).width]
+                                       if beside is not None else []))
+
+    def title(node):
+        if node.name not in ANY_COLUMN or node.getRoleName() not in ('label', 'column header'):
+            return False
+        box = extents(node)
+        # The titles' row is right under the search entry and the count;
+        # the detail's rows of the same names ("Joined", "Status") are
+        # further down.
+        return (box.width > 0 and pane.y + pane.height < box.y < pane.y + pane.height + 60 and
+                box.x >= pane.x - 20)
+
+    titles = {}
+    for node in find_all(window, title):
+        box = extents(node)
+        titles.setdefault(node.name, (box.x, box.x + box.width))
+    right = min(edge + 20, frame.width)
+    outside = {name: span for name, span in titles.items() if span[1] > right}
+    tap.check(all(name in titles for name in COLUMNS) and not outside,
+              f'at the default width every column ({", ".join(COLUMNS)}) lies inside the '
+              f'list’s pane (right edge {right})', {'titles': titles, 'outside': outside})
 
 
 def grant_premium(tap, pid, app_node, window, url, staff_token, target_id, artifacts):
@@ -299,8 +384,8 @@ def chart_summary(title, stats, member):
         return f'{title}, {stats["from"]} to {stats["to"]}: none'
     most = max(values)
     at = days[values.index(most)]['date']
-    return (f'{title}, {stats["from"]} to {stats["to"]}: {sum(values)} in all, '
-            f'most {most} on {at}')
+    return (f'{title}, {stats["from"]} to {stats["to"]}: {grouped(sum(values))} in all, '
+            f'most {grouped(most)} on {at}')
 
 
 def dashboard(tap, pid, window, url, staff_token, artifacts):
@@ -324,9 +409,9 @@ def dashboard(tap, pid, window, url, staff_token, artifacts):
         if not tap.check(status == 200, f'{days} days: the server answers admin/stats/',
                          (status, stats)):
             return
-        total = str(stats['users']['total'])
+        total = grouped(stats['users']['total'])
         tap.check(poll(lambda: shown_label(window, lambda name: name == total), timeout=30),
-                  f'{days} days: the dashboard shows the server’s {total} accounts')
+                  f'{days} days: the dashboard shows the server’s {total} accounts, grouped')
         expected = chart_summary('New accounts', stats, 'new_users')
         chart = poll(lambda: next((n for n in find_all(window, lambda n: n.name == 'New accounts')
                                    if on_screen(n) and n.description == expected), None),
@@ -369,6 +454,11 @@ def run(tap, binary, server_binary, artifacts, tmp):
         if not target_signs_in(tap, binary, target_url, target_env):
             return
 
+        staff_env = grouping_env(env, tmp)
+        if not tap.check(staff_env is not None,
+                         f'{GROUPING_LOCALE} is compiled with localedef for the staff app'):
+            return
+        env = staff_env
         app = start_app(binary, url, env)
         window = wait_window(tap, app, 'first start')
         if window is None or not sign_in(tap, app.pid, window):
@@ -379,6 +469,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         if not select_target(tap, app.pid, window, total):
             return
         time.sleep(1)
+        columns_fit(tap, window)
         screenshot(artifacts, 'ui-admin-users.png')
         grant_premium(tap, app.pid, app_node, window, url, staff_token, target_id, artifacts)
         screenshot(artifacts, 'ui-admin-granted.png')
@@ -394,6 +485,44 @@ def run(tap, binary, server_binary, artifacts, tmp):
         stop(server)
 
 
+def filter_staff(tap, pid, window, url, total, artifacts):
+    """Filter ▸ Staff: the list holds as many accounts as the server
+    counts staff. Driven from the keyboard: the filter popover and the
+    drop down's list are popups whose coordinates AT-SPI does not give
+    relative to the window."""
+    status, page = http(url, 'GET', 'admin/users/?is_staff=true&page_size=1', login(url))
+    if not tap.check(status == 200, 'the server counts the staff accounts', (status, page)):
+        return
+    staff = page['count']
+    if not press(tap, pid, window, 'Filter Accounts', 'the list offers “Filter Accounts”'):
+        return
+    time.sleep(1)
+    key('space')   # the first drop down, Staff, has the focus: open its list
+    time.sleep(1)
+    key('Down')    # Any → Staff
+    key('Return')
+    time.sleep(0.5)
+    key('Escape')  # the filter popover
+    expected = f'{grouped(staff)} account{"" if staff == 1 else "s"}'
+    tap.check(poll(lambda: shown_label(window, lambda name: name == expected), timeout=60),
+              f'Filter ▸ Staff lists the server’s {expected}',
+              [n.name for n in find_all(window, lambda n: n.getRoleName() == 'label' and
+                                        ' account' in n.name)])
+    screenshot(artifacts, 'ui-admin-filter-staff.png')
+    press(tap, pid, window, 'Filter Accounts', 'the list still offers “Filter Accounts”')
+    time.sleep(1)
+    key('space')
+    time.sleep(1)
+    key('Up')      # Staff → Any
+    key('Return')
+    time.sleep(0.5)
+    key('Escape')
+    tap.check(poll(lambda: shown_label(window, lambda name: name == f'{grouped(total)} accounts'),
+                   timeout=60),
+              f'Filter ▸ Any lists every account again: “{grouped(total)} accounts”')
+
+
+
 def narrow_and_dark(tap, binary, url, env, artifacts):
     env = dict(env, ADW_DEBUG_COLOR_SCHEME='prefer-dark')
     app = start_app(binary, url, env)
@@ -401,9 +530,13 @@ def narrow_and_dark(tap, binary, url, env, artifacts):
         window = wait_window(tap, app, 'dark, narrow start')
         if window is None or not open_admin(tap, app.pid, window):
             return
-        poll(lambda: shown_label(window, lambda name: name.endswith(' accounts')), timeout=60)
+        shown = poll(lambda: shown_label(window, lambda name: name.endswith(' accounts')),
+                     timeout=60)
         time.sleep(1)
         screenshot(artifacts, 'ui-admin-dark.png')
+        if shown is not None:
+            filter_staff(tap, app.pid, window, url, int(shown.name.split()[0].replace(',', '')),
+                         artifacts)
         resize(app.pid, 360, 720)
         time.sleep(1)
         search = poll(lambda: find_shown(window, 'entry', 'Search accounts'), timeout=30)
@@ -417,13 +550,20 @@ def narrow_and_dark(tap, binary, url, env, artifacts):
             row = found_one(window, TARGET, 'zoe.target')
             if row is not None:
                 click(app.pid, row)
-                back = poll(lambda: find_shown(window, 'push button', 'Back to the list'),
-                            timeout=30)
-                tap.check(back is not None and extents(back).x < 360,
-                          'at 360 px the detail replaces the list and offers '
-                          '“Back to the list”')
+                poll(lambda: find_shown(window, 'push button', 'Grant…'), timeout=30)
                 time.sleep(1)
+                backs = [n for n in find_all(window, lambda n: n.getRoleName() == 'push button'
+                                             and n.name in ('Back', 'Back to the list'))
+                         if on_screen(n) and extents(n).x < 360]
+                tap.check(len(backs) == 1,
+                          'at 360 px the detail replaces the list and offers one back button',
+                          [(n.name, extents(n).x, extents(n).y) for n in backs])
                 screenshot(artifacts, 'ui-admin-narrow-dark-detail.png')
+                if backs:
+                    click(app.pid, backs[0])
+                    tap.check(poll(lambda: find_shown(window, 'entry', 'Search accounts'),
+                                   timeout=30) is not None,
+                              'and it leads back to the list of accounts')
     finally:
         stop(app)
 

@@ -11,6 +11,8 @@
 
 #include "fc-admin-bar-chart.h"
 
+#include "fc-admin-format.h"
+
 #define HEIGHT 96
 
 struct _FcAdminBarChart
@@ -127,6 +129,8 @@ fc_admin_bar_chart_set_days (FcAdminBarChart *self,
   double total = 0.0, high = 0.0;
   guint at = 0;
   g_autofree char *most_day = NULL;
+  g_autofree char *n_total = NULL;
+  g_autofree char *n_high = NULL;
 
   g_return_if_fail (FC_IS_ADMIN_BAR_CHART (self));
   g_return_if_fail (title != NULL && first_day != NULL && last_day != NULL);
@@ -152,10 +156,12 @@ fc_admin_bar_chart_set_days (FcAdminBarChart *self,
 
       most_day = g_date_time_format (day, "%Y-%m-%d");
     }
+    n_total = fc_admin_format_count ((gint64) total);
+    n_high = fc_admin_format_count ((gint64) high);
     /* Translators: a chart's summary: "New accounts, 2026-11-06 to
-     * 2026-12-05: 12 in all, most 4 on 2026-11-20" */
-    self->summary = g_strdup_printf (_("%s, %s to %s: %.0f in all, most %.0f on %s"), title,
-                                     first_day, last_day, total, high,
+     * 2026-12-05: 1,204 in all, most 96 on 2026-11-20" */
+    self->summary = g_strdup_printf (_("%s, %s to %s: %s in all, most %s on %s"), title,
+                                     first_day, last_day, n_total, n_high,
                                      most_day != NULL ? most_day : first_day);
   } else {
     /* Translators: a chart's summary when every day is 0 */

@@ -12,6 +12,7 @@
 #include "fc-admin-dashboard.h"
 
 #include "fc-admin-bar-chart.h"
+#include "fc-admin-format.h"
 #include "fc-json.h"
 
 struct _FcAdminDashboard
@@ -58,7 +59,7 @@ set_count (AdwActionRow *row,
   gint64 value = 0;
 
   if (object != NULL && fc_json_get_int (object, member, &value))
-    text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+    text = fc_admin_format_count (value);
   adw_action_row_set_subtitle (row, text != NULL ? text : "—");
 }
 
@@ -99,6 +100,8 @@ fill_top (FcAdminDashboard *self,
     JsonObject *workout;
     GtkWidget *row;
     g_autofree char *subtitle = NULL;
+    g_autofree char *n_viewers = NULL;
+    g_autofree char *n_completions = NULL;
     gint64 viewers = 0, completions = 0;
 
     if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -106,9 +109,10 @@ fill_top (FcAdminDashboard *self,
     workout = json_node_get_object (node);
     fc_json_get_int (workout, "viewers", &viewers);
     fc_json_get_int (workout, "completions", &completions);
-    /* Translators: how many people watched a workout and finished it */
-    subtitle = g_strdup_printf (_("%" G_GINT64_FORMAT " viewers, %" G_GINT64_FORMAT " completions"),
-                                viewers, completions);
+    n_viewers = fc_admin_format_count (viewers);
+    n_completions = fc_admin_format_count (completions);
+    /* Translators: how many people watched a workout and finished it ("1,204") */
+    subtitle = g_strdup_printf (_("%s viewers, %s completions"), n_viewers, n_completions);
     row = adw_action_row_new ();
     adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                    fc_json_get_string (workout, "title") ?: "");

@@ -12,6 +12,7 @@
 #include "fc-admin-dashboard.h"
 #include "fc-admin-service.h"
 #include "fc-admin-users-page.h"
+#include "fc-section-page.h"
 
 struct _FcAdminPage
 {
@@ -25,6 +26,10 @@ struct _FcAdminPage
   /* Owned */
   FcSession        *session;
   FcAdminService   *service;
+
+  /* Borrowed: the section page around this one, whose header bar has the
+   * back button while the window is folded. */
+  FcSectionPage    *section_page;
 };
 
 G_DEFINE_FINAL_TYPE (FcAdminPage, fc_admin_page, ADW_TYPE_BIN)
@@ -51,6 +56,46 @@ on_session_changed_cb (FcAdminPage *self)
 }
 
 static void
+on_folded_cb (FcAdminPage *self)
+{
+  fc_admin_users_page_set_header_back (self->users_page,
+                                       self->section_page != NULL &&
+                                       fc_section_page_get_folded (self->section_page));
+}
+
+/* The section's back button (see fc-section-page.c): from an account's
+ * detail back to the list, else to the sidebar. */
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  FcAdminPage *self = FC_ADMIN_PAGE (widget);
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->users_page)) &&
+      fc_admin_users_page_go_back (self->users_page))
+    return;
+  gtk_widget_activate_action (widget, "win.show-sidebar", NULL);
+}
+
+static void
+fc_admin_page_root (GtkWidget *widget)
+{
+  FcAdminPage *self = FC_ADMIN_PAGE (widget);
+  GtkWidget *ancestor;
+
+  GTK_WIDGET_CLASS (fc_admin_page_parent_class)->root (widget);
+
+  ancestor = gtk_widget_get_ancestor (widget, FC_TYPE_SECTION_PAGE);
+  if (ancestor != NULL && FC_SECTION_PAGE (ancestor) != self->section_page) {
+    self->section_page = FC_SECTION_PAGE (ancestor);
+    g_signal_connect_object (ancestor, "notify::folded", G_CALLBACK (on_folded_cb), self,
+                             G_CONNECT_SWAPPED);
+  }
+  on_folded_cb (self);
+}
+
+static void
 fc_admin_page_dispose (GObject *object)
 {
   FcAdminPage *self = FC_ADMIN_PAGE (object);
@@ -68,6 +113,7 @@ fc_admin_page_class_init (FcAdminPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fc_admin_page_dispose;
+  widget_class->root = fc_admin_page_root;
 
   g_type_ensure (FC_TYPE_ADMIN_USERS_PAGE);
   g_type_ensure (FC_TYPE_ADMIN_DASHBOARD);
@@ -77,6 +123,7 @@ fc_admin_page_class_init (FcAdminPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, stack);
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, users_page);
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, dashboard);
+  gtk_widget_class_install_action (widget_class, "content.back", NULL, back_action);
 }
 
 static void

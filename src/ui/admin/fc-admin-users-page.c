@@ -12,6 +12,7 @@
 
 #include "fc-admin-users-page.h"
 
+#include "fc-admin-format.h"
 #include "fc-admin-user-detail.h"
 #include "fc-admin-user-model.h"
 
@@ -28,14 +29,16 @@ struct _FcAdminUsersPage
   AdwToastOverlay     *toast_overlay;
   AdwLeaflet          *leaflet;
   GtkSearchEntry      *search_entry;
+  GtkDropDown         *staff_filter;
+  GtkDropDown         *premium_filter;
+  GtkDropDown         *active_filter;
   GtkLabel            *count_label;
   GtkStack            *list_stack;
   GtkColumnView       *column_view;
   GtkColumnViewColumn *email_column;
   GtkColumnViewColumn *joined_column;
-  GtkColumnViewColumn *staff_column;
-  GtkColumnViewColumn *premium_column;
-  GtkColumnViewColumn *active_column;
+  GtkColumnViewColumn *last_seen_column;
+  GtkColumnViewColumn *status_column;
   AdwStatusPage       *error_page;
   GtkWidget           *back_button;
   FcAdminUserDetail   *detail;
@@ -48,6 +51,7 @@ struct _FcAdminUsersPage
   /* Which column's sorter the view asked last (see ordering_of_view()). */
   const char          *probed;
   gboolean             available;
+  gboolean             header_back;
 };
 
 G_DEFINE_FINAL_TYPE (FcAdminUsersPage, fc_admin_users_page, ADW_TYPE_BIN)
@@ -60,39 +64,72 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* A yes/no cell: empty while the row's page is on its way. */
-static char *
-yes_no_cb (GtkListItem *list_item,
-           gboolean     value,
-           gboolean     loaded)
+/* A flag's icon shows once the row's page has come and the flag is set. */
+static gboolean
+flag_shown_cb (GtkListItem *list_item,
+               gboolean     value,
+               gboolean     loaded)
 {
-  if (!loaded)
-    return g_strdup ("");
-  return g_strdup (value ? _("Yes") : _("No"));
+  return loaded && value;
 }
 
-/* The factory of a yes/no column showing @property of the row's
- * account. Built here, with its own scope, so the closure is found
- * without the executable exporting its symbols. */
-static GtkListItemFactory *
-flag_factory (const char *property)
+/* The deactivated icon: the flag's opposite, once loaded. */
+static gboolean
+flag_unset_cb (GtkListItem *list_item,
+               gboolean     value,
+               gboolean     loaded)
 {
-  g_autoptr(GtkBuilderScope) scope = gtk_builder_cscope_new ();
-  g_autoptr(GBytes) bytes = NULL;
-  char *xml;
+  return loaded && !value;
+}
 
-  gtk_builder_cscope_add_callback_symbol (GTK_BUILDER_CSCOPE (scope), "yes_no_cb",
-                                          G_CALLBACK (yes_no_cb));
-  xml = g_strdup_printf (
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-    "<interface><template class=\"GtkListItem\"><property name=\"child\">"
-    "<object class=\"GtkLabel\"><property name=\"xalign\">0</property>"
-    "<binding name=\"label\"><closure type=\"gchararray\" function=\"yes_no_cb\">"
+/* One icon of the Status column, named for screen readers and with the
+ * same words as its tooltip. */
+static void
+append_flag_icon (GString    *xml,
+                  const char *icon,
+                  const char *what,
+                  const char *closure,
+                  const char *property)
+{
+  g_autofree char *object = g_markup_printf_escaped (
+    "<child><object class=\"GtkImage\"><property name=\"icon-name\">%s</property>"
+    "<property name=\"tooltip-text\">%s</property>"
+    "<accessibility><property name=\"label\">%s</property></accessibility>"
+    "<binding name=\"visible\"><closure type=\"gboolean\" function=\"%s\">"
     "<lookup name=\"%s\" type=\"FcAdminUser\"><lookup name=\"item\">GtkListItem</lookup></lookup>"
     "<lookup name=\"loaded\" type=\"FcAdminUser\"><lookup name=\"item\">GtkListItem</lookup></lookup>"
-    "</closure></binding></object></property></template></interface>",
-    property);
-  bytes = g_bytes_new_take (xml, strlen (xml));
+    "</closure></binding></object></child>",
+    icon, what, what, closure, property);
+
+  g_string_append (xml, object);
+}
+
+/* The Status column: staff, premium and deactivated as icons side by
+ * side, where three columns of Yes and No took 180 px the list does not
+ * have beside the detail. Built here, with its own scope, so the
+ * closures are found without the executable exporting its symbols. */
+static GtkListItemFactory *
+status_factory (void)
+{
+  g_autoptr(GtkBuilderScope) scope = gtk_builder_cscope_new ();
+  g_autoptr(GString) xml = g_string_new (
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+    "<interface><template class=\"GtkListItem\"><property name=\"child\">"
+    "<object class=\"GtkBox\"><property name=\"spacing\">6</property>");
+  g_autoptr(GBytes) bytes = NULL;
+  gsize length;
+
+  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
+                                           "flag_shown_cb", G_CALLBACK (flag_shown_cb),
+                                           "flag_unset_cb", G_CALLBACK (flag_unset_cb),
+                                           NULL);
+  append_flag_icon (xml, "emblem-system-symbolic", _("Staff"), "flag_shown_cb", "is-staff");
+  append_flag_icon (xml, "starred-symbolic", _("Premium"), "flag_shown_cb", "has-premium");
+  append_flag_icon (xml, "action-unavailable-symbolic", _("Deactivated"), "flag_unset_cb",
+                    "is-active");
+  g_string_append (xml, "</object></property></template></interface>");
+  length = xml->len;
+  bytes = g_bytes_new_take (g_string_free (g_steal_pointer (&xml), FALSE), length);
   return gtk_builder_list_item_factory_new_from_bytes (scope, bytes);
 }
 
@@ -152,6 +189,7 @@ update_list_state (FcAdminUsersPage *self)
   gboolean loading = self->model != NULL && fc_admin_user_model_get_loading (self->model);
   gboolean available = !g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND);
   g_autofree char *count = NULL;
+  g_autofree char *number = NULL;
 
   if (loading && n == 0) {
     gtk_stack_set_visible_child_name (self->list_stack, "loading");
@@ -162,8 +200,9 @@ update_list_state (FcAdminUsersPage *self)
     gtk_label_set_text (self->count_label, "");
   } else {
     gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
-    /* Translators: how many accounts the list holds */
-    count = g_strdup_printf (g_dngettext (NULL, "%u account", "%u accounts", n), n);
+    number = fc_admin_format_count (n);
+    /* Translators: how many accounts the list holds, "%s" grouped as "20,003" */
+    count = g_strdup_printf (g_dngettext (NULL, "%s account", "%s accounts", n), number);
     gtk_label_set_text (self->count_label, count);
   }
 
@@ -216,6 +255,43 @@ on_search_changed_cb (FcAdminUsersPage *self)
                                     gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
+/* admin/users/'s query for the filters chosen, NULL for none. Each drop
+ * down's items are Any, then the flag set, then unset. */
+static char *
+filters_of_view (FcAdminUsersPage *self)
+{
+  const struct {
+    GtkDropDown *drop_down;
+    const char  *name;
+  } filters[] = {
+    { self->staff_filter, "is_staff" },
+    { self->premium_filter, "has_premium" },
+    { self->active_filter, "is_active" },
+  };
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (filters); i++) {
+    guint selected = gtk_drop_down_get_selected (filters[i].drop_down);
+
+    if (selected != 1 && selected != 2)
+      continue;
+    g_string_append_printf (query, "%s%s=%s", query->len > 0 ? "&" : "", filters[i].name,
+                            selected == 1 ? "true" : "false");
+  }
+  return query->len > 0 ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
+}
+
+static void
+on_filter_changed_cb (FcAdminUsersPage *self)
+{
+  g_autofree char *filters = NULL;
+
+  if (self->model == NULL)
+    return;
+  filters = filters_of_view (self);
+  fc_admin_user_model_set_filters (self->model, filters);
+}
+
 static void
 on_user_changed_cb (FcAdminUsersPage *self,
                     JsonObject       *detail)
@@ -228,6 +304,7 @@ static void
 ensure_model (FcAdminUsersPage *self)
 {
   g_autofree char *ordering = NULL;
+  g_autofree char *filters = NULL;
 
   if (self->model != NULL || self->service == NULL)
     return;
@@ -235,6 +312,8 @@ ensure_model (FcAdminUsersPage *self)
   self->model = fc_admin_user_model_new (self->service, PAGE_SIZE, MAX_PAGES);
   ordering = ordering_of_view (self);
   fc_admin_user_model_set_ordering (self->model, ordering);
+  filters = filters_of_view (self);
+  fc_admin_user_model_set_filters (self->model, filters);
   fc_admin_user_model_set_search (self->model,
                                   gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (update_list_state), self,
@@ -266,6 +345,15 @@ back_action (GtkWidget  *widget,
   FcAdminUsersPage *self = FC_ADMIN_USERS_PAGE (widget);
 
   adw_leaflet_set_visible_child_name (self->leaflet, "list");
+}
+
+/* The page's own back button only while folded and no header bar's back
+ * button does the same. */
+static void
+update_back_button (FcAdminUsersPage *self)
+{
+  gtk_widget_set_visible (self->back_button,
+                          adw_leaflet_get_folded (self->leaflet) && !self->header_back);
 }
 
 static void
@@ -327,18 +415,21 @@ fc_admin_users_page_class_init (FcAdminUsersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, staff_filter);
+  gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, premium_filter);
+  gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, active_filter);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, email_column);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, joined_column);
-  gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, staff_column);
-  gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, premium_column);
-  gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, active_column);
+  gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, last_seen_column);
+  gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, status_column);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, back_button);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, detail);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_user_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "admin-users.reload", NULL, reload_action);
@@ -348,18 +439,17 @@ fc_admin_users_page_class_init (FcAdminUsersPageClass *klass)
 static void
 fc_admin_users_page_init (FcAdminUsersPage *self)
 {
-  g_autoptr(GtkListItemFactory) staff = flag_factory ("is-staff");
-  g_autoptr(GtkListItemFactory) premium = flag_factory ("has-premium");
-  g_autoptr(GtkListItemFactory) active = flag_factory ("is-active");
+  g_autoptr(GtkListItemFactory) status = status_factory ();
 
   self->available = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_column_view_column_set_factory (self->staff_column, staff);
-  gtk_column_view_column_set_factory (self->premium_column, premium);
-  gtk_column_view_column_set_factory (self->active_column, active);
+  gtk_column_view_column_set_factory (self->status_column, status);
+  /* Every order of admin/users/ that a column shows (id and last_login
+   * are not shown). */
   make_sortable (self, self->email_column, "email");
   make_sortable (self, self->joined_column, "date_joined");
+  make_sortable (self, self->last_seen_column, "last_seen");
   /* The server's default: newest first. */
   gtk_column_view_sort_by_column (self->column_view, self->joined_column, GTK_SORT_DESCENDING);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
@@ -373,8 +463,9 @@ fc_admin_users_page_init (FcAdminUsersPage *self)
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   fc_admin_user_detail_set_toast_overlay (self->detail, self->toast_overlay);
-  g_object_bind_property (self->leaflet, "folded", self->back_button, "visible",
-                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (update_back_button), self,
+                           G_CONNECT_SWAPPED);
+  update_back_button (self);
 }
 
 GtkWidget *
@@ -411,4 +502,26 @@ fc_admin_users_page_get_available (FcAdminUsersPage *self)
   g_return_val_if_fail (FC_IS_ADMIN_USERS_PAGE (self), FALSE);
 
   return self->available;
+}
+
+gboolean
+fc_admin_users_page_go_back (FcAdminUsersPage *self)
+{
+  g_return_val_if_fail (FC_IS_ADMIN_USERS_PAGE (self), FALSE);
+
+  if (!adw_leaflet_get_folded (self->leaflet) ||
+      g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "list") == 0)
+    return FALSE;
+  adw_leaflet_set_visible_child_name (self->leaflet, "list");
+  return TRUE;
+}
+
+void
+fc_admin_users_page_set_header_back (FcAdminUsersPage *self,
+                                     gboolean          header_back)
+{
+  g_return_if_fail (FC_IS_ADMIN_USERS_PAGE (self));
+
+  self->header_back = header_back;
+  update_back_button (self);
 }

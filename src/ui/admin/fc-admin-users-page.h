@@ -22,5 +22,13 @@ GtkWidget *fc_admin_users_page_new           (void);
 void       fc_admin_users_page_set_service   (FcAdminUsersPage *self,
                                               FcAdminService   *service);
 gboolean   fc_admin_users_page_get_available (FcAdminUsersPage *self);
+/* Folded, with an account's detail shown: back to the list, TRUE. FALSE
+ * when the list is already what is shown. */
+gboolean   fc_admin_users_page_go_back       (FcAdminUsersPage *self);
+/* Whether a back button above the page (the section's header bar, shown
+ * when the window is folded) already leads back through go_back(): then
+ * the page shows no back button of its own. */
+void       fc_admin_users_page_set_header_back (FcAdminUsersPage *self,
+                                                gboolean          header_back);
 
 G_END_DECLS
