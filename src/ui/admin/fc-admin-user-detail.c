@@ -420,151 +420,88 @@ on_reset_sent_cb (GObject      *source,
   load_audit (self);
 }
 
-/* ----- Confirmations ----- */
+/* ----- Actions ----- */
 
-static void
-on_confirm_response_cb (AdwMessageDialog  *dialog,
-                        const char        *response,
-                        FcAdminUserDetail *self)
-{
-  JsonObject *changes = g_object_get_data (G_OBJECT (dialog), "changes");
-  const char *done = g_object_get_data (G_OBJECT (dialog), "done");
+/* Every action of the detail, one row each. A widget action with two
+ * rows (a toggle) takes the row whose @member is now the opposite of
+ * @value. Headings and "done" sentences say "%s" for the account's
+ * e-mail address. */
+typedef struct {
+  const char *action;       /* the widget action, "admin-user.…" */
+  const char *member;       /* the PATCH's member, NULL: a password reset */
+  gboolean    value;        /* what the PATCH sets @member to */
+  gboolean    toggles;      /* chosen when @member is now !@value */
+  const char *heading;      /* NULL: sent without asking (easy to undo) */
+  const char *body;
+  const char *verb;         /* the confirming response, with a mnemonic */
+  gboolean    destructive;
+  gboolean    asks_end_day; /* the grant: an entry for the end day */
+  const char *done;         /* said once the server has it, or NULL */
+} Action;
 
-  if (!g_str_equal (response, "confirm") || self->detail == NULL)
-    return;
-
-  if (changes == NULL) {
-    set_busy (self, TRUE);
-    fc_admin_service_send_password_reset_async (self->service, self->id, self->cancellable,
-                                                on_reset_sent_cb, g_object_ref (self));
-    return;
-  }
-  send_change (self, json_object_ref (changes), done);
-}
-
-/* Asks before a change that is hard to undo. @changes: (transfer full)
- * (nullable): the PATCH; NULL sends a password reset. */
-static void
-confirm (FcAdminUserDetail *self,
-         const char        *heading,
-         const char        *body,
-         const char        *verb,
-         gboolean           destructive,
-         JsonObject        *changes,
-         const char        *done)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  AdwMessageDialog *dialog;
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
-                                                                             : NULL,
-                                                       heading, body));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "confirm", verb, NULL);
-  adw_message_dialog_set_response_appearance (dialog, "confirm",
-                                              destructive ? ADW_RESPONSE_DESTRUCTIVE
-                                                          : ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  if (changes != NULL)
-    g_object_set_data_full (G_OBJECT (dialog), "changes", changes,
-                            (GDestroyNotify) json_object_unref);
-  g_object_set_data_full (G_OBJECT (dialog), "done", g_strdup (done), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static JsonObject *
-one_change (const char *member,
-            gboolean    value)
-{
-  JsonObject *changes = json_object_new ();
-
-  json_object_set_boolean_member (changes, member, value);
-  return changes;
-}
-
-static void
-toggle_active_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  FcAdminUserDetail *self = FC_ADMIN_USER_DETAIL (widget);
-  g_autofree char *heading = NULL;
-  g_autofree char *done = NULL;
-  gboolean active = FALSE;
-
-  fc_json_get_boolean (self->detail, "is_active", &active);
-  if (!active) {
+static const Action actions[] = {
+  { "admin-user.toggle-active", "is_active", FALSE, TRUE,
     /* Translators: %s is an e-mail address */
-    done = g_strdup_printf (_("%s reactivated"), email_of (self));
-    send_change (self, one_change ("is_active", TRUE), done);
-    return;
-  }
-  /* Translators: %s is an e-mail address */
-  heading = g_strdup_printf (_("Deactivate %s?"), email_of (self));
-  done = g_strdup_printf (_("%s deactivated"), email_of (self));
-  confirm (self, heading,
-           _("The account is signed out on every device at once and cannot sign in until it "
-             "is reactivated. Nothing of theirs is deleted."),
-           _("_Deactivate"), TRUE, one_change ("is_active", FALSE), done);
-}
-
-static void
-toggle_staff_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  FcAdminUserDetail *self = FC_ADMIN_USER_DETAIL (widget);
-  g_autofree char *heading = NULL;
-  g_autofree char *done = NULL;
-  gboolean staff = FALSE;
-
-  fc_json_get_boolean (self->detail, "is_staff", &staff);
-  if (staff) {
+    N_("Deactivate %s?"),
+    N_("The account is signed out on every device at once and cannot sign in until it is "
+       "reactivated. Nothing of theirs is deleted."),
+    N_("_Deactivate"), TRUE, FALSE,
     /* Translators: %s is an e-mail address */
-    heading = g_strdup_printf (_("Remove Staff Rights from %s?"), email_of (self));
-    done = g_strdup_printf (_("%s is no longer staff"), email_of (self));
-    confirm (self, heading, _("They lose the Admin section and every staff right at once."),
-             _("_Remove Staff"), TRUE, one_change ("is_staff", FALSE), done);
-  } else {
-    heading = g_strdup_printf (_("Make %s Staff?"), email_of (self));
-    done = g_strdup_printf (_("%s is now staff"), email_of (self));
-    confirm (self, heading,
-             _("Staff can see and change every account, the content and the statistics."),
-             _("_Make Staff"), FALSE, one_change ("is_staff", TRUE), done);
-  }
-}
+    N_("%s deactivated") },
+  { "admin-user.toggle-active", "is_active", TRUE, TRUE,
+    NULL, NULL, NULL, FALSE, FALSE,
+    /* Translators: %s is an e-mail address */
+    N_("%s reactivated") },
+  { "admin-user.toggle-staff", "is_staff", FALSE, TRUE,
+    /* Translators: %s is an e-mail address */
+    N_("Remove Staff Rights from %s?"),
+    N_("They lose the Admin section and every staff right at once."),
+    N_("_Remove Staff"), TRUE, FALSE,
+    /* Translators: %s is an e-mail address */
+    N_("%s is no longer staff") },
+  { "admin-user.toggle-staff", "is_staff", TRUE, TRUE,
+    /* Translators: %s is an e-mail address */
+    N_("Make %s Staff?"),
+    N_("Staff can see and change every account, the content and the statistics."),
+    N_("_Make Staff"), FALSE, FALSE,
+    /* Translators: %s is an e-mail address */
+    N_("%s is now staff") },
+  { "admin-user.grant-premium", "has_premium", TRUE, FALSE,
+    /* Translators: %s is an e-mail address */
+    N_("Grant Premium to %s"),
+    N_("Premium ends at the start of the day below (UTC). Leave it empty for no end date."),
+    N_("_Grant"), FALSE, TRUE,
+    /* Translators: %s is an e-mail address */
+    N_("Premium granted to %s") },
+  { "admin-user.revoke-premium", "has_premium", FALSE, FALSE,
+    /* Translators: %s is an e-mail address */
+    N_("Revoke Premium from %s?"),
+    N_("Premium workouts are locked for them from their next request."),
+    N_("_Revoke"), TRUE, FALSE,
+    /* Translators: %s is an e-mail address */
+    N_("Premium revoked from %s") },
+  { "admin-user.password-reset", NULL, FALSE, FALSE,
+    /* Translators: %s is an e-mail address */
+    N_("Send a Password Reset to %s?"),
+    N_("They get an e-mail with a link to set a new password. Their password works until they "
+       "do."),
+    N_("_Send"), FALSE, FALSE, NULL },
+};
 
-static void
-revoke_premium_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
+/* @template (translated here) with its "%s" replaced by the account's
+ * e-mail address: the table's sentences are not printf formats the
+ * compiler can check. */
+static char *
+with_email (FcAdminUserDetail *self,
+            const char        *template)
 {
-  FcAdminUserDetail *self = FC_ADMIN_USER_DETAIL (widget);
-  g_autofree char *heading = NULL;
-  g_autofree char *done = NULL;
+  g_autoptr(GString) text = NULL;
 
-  /* Translators: %s is an e-mail address */
-  heading = g_strdup_printf (_("Revoke Premium from %s?"), email_of (self));
-  done = g_strdup_printf (_("Premium revoked from %s"), email_of (self));
-  confirm (self, heading, _("Premium workouts are locked for them from their next request."),
-           _("_Revoke"), TRUE, one_change ("has_premium", FALSE), done);
-}
-
-static void
-password_reset_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  FcAdminUserDetail *self = FC_ADMIN_USER_DETAIL (widget);
-  g_autofree char *heading = NULL;
-
-  /* Translators: %s is an e-mail address */
-  heading = g_strdup_printf (_("Send a Password Reset to %s?"), email_of (self));
-  confirm (self, heading,
-           _("They get an e-mail with a link to set a new password. Their password works until "
-             "they do."),
-           _("_Send"), FALSE, NULL, NULL);
+  if (template == NULL)
+    return NULL;
+  text = g_string_new (_(template));
+  g_string_replace (text, "%s", email_of (self), 1);
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* The end day typed in the grant dialog: empty for no end, else a valid
@@ -589,66 +526,117 @@ parse_end_day (const char  *text,
   return TRUE;
 }
 
+/* Does @action, confirmed: @entry is the grant dialog's end day. */
 static void
-on_grant_response_cb (AdwMessageDialog  *dialog,
-                      const char        *response,
-                      FcAdminUserDetail *self)
+perform (FcAdminUserDetail *self,
+         const Action      *action,
+         GtkEditable       *entry)
 {
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  g_autofree char *done = with_email (self, action->done);
   g_autofree char *day = NULL;
-  g_autofree char *done = NULL;
   JsonObject *changes;
 
-  if (!g_str_equal (response, "grant") || self->detail == NULL)
+  if (action->member == NULL) {
+    set_busy (self, TRUE);
+    fc_admin_service_send_password_reset_async (self->service, self->id, self->cancellable,
+                                                on_reset_sent_cb, g_object_ref (self));
     return;
-  if (!parse_end_day (gtk_editable_get_text (entry), &day)) {
+  }
+  if (action->asks_end_day && !parse_end_day (gtk_editable_get_text (entry), &day)) {
     show_error (self, _("The end date must be a day such as 2027-06-30, or empty for no end."));
     return;
   }
   changes = json_object_new ();
-  json_object_set_boolean_member (changes, "has_premium", TRUE);
-  if (day != NULL)
+  json_object_set_boolean_member (changes, action->member, action->value);
+  if (action->asks_end_day && day != NULL)
     json_object_set_string_member (changes, "premium_until", day);
-  else
+  else if (action->asks_end_day)
     json_object_set_null_member (changes, "premium_until");
-  /* Translators: %s is an e-mail address */
-  done = g_strdup_printf (_("Premium granted to %s"), email_of (self));
   send_change (self, changes, done);
 }
 
 static void
-grant_premium_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+on_confirm_response_cb (AdwMessageDialog  *dialog,
+                        const char        *response,
+                        FcAdminUserDetail *self)
+{
+  const Action *action = g_object_get_data (G_OBJECT (dialog), "action");
+
+  if (!g_str_equal (response, "confirm") || self->detail == NULL)
+    return;
+  perform (self, action, g_object_get_data (G_OBJECT (dialog), "entry"));
+}
+
+/* Asks before @action: hard to undo, or (the grant) in need of a day. */
+static void
+confirm (FcAdminUserDetail *self,
+         const Action      *action)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = with_email (self, action->heading);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                             : NULL,
+                                                       heading, _(action->body)));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "confirm", _(action->verb),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "confirm",
+                                              action->destructive ? ADW_RESPONSE_DESTRUCTIVE
+                                                                  : ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  if (action->asks_end_day) {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) end = g_date_time_add_days (now, GRANT_DAYS);
+    g_autofree char *initial = g_date_time_format (end, "%Y-%m-%d");
+    GtkWidget *entry = gtk_entry_new ();
+
+    gtk_editable_set_text (GTK_EDITABLE (entry), initial);
+    gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("YYYY-MM-DD"));
+    gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Premium end date"), -1);
+    adw_message_dialog_set_extra_child (dialog, entry);
+    g_object_set_data (G_OBJECT (dialog), "entry", entry);
+    /* Enter in the day's entry grants: the day is what was asked for. */
+    adw_message_dialog_set_default_response (dialog, "confirm");
+  } else {
+    adw_message_dialog_set_default_response (dialog, "cancel");
+  }
+  g_object_set_data (G_OBJECT (dialog), "action", (gpointer) action);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Every action of the detail: its row of actions[], asked first when it
+ * has a heading, else done at once. */
+static void
+action_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
 {
   FcAdminUserDetail *self = FC_ADMIN_USER_DETAIL (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) end = g_date_time_add_days (now, GRANT_DAYS);
-  g_autofree char *heading = NULL;
-  g_autofree char *initial = g_date_time_format (end, "%Y-%m-%d");
-  AdwMessageDialog *dialog;
-  GtkWidget *entry;
 
-  /* Translators: %s is an e-mail address */
-  heading = g_strdup_printf (_("Grant Premium to %s"), email_of (self));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
-    GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
-    _("Premium ends at the start of the day below (UTC). Leave it empty for no end date.")));
-  entry = gtk_entry_new ();
-  gtk_editable_set_text (GTK_EDITABLE (entry), initial);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("YYYY-MM-DD"));
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Premium end date"), -1);
-  adw_message_dialog_set_extra_child (dialog, entry);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "grant", _("_Grant"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "grant", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "grant");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data (G_OBJECT (dialog), "entry", entry);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_grant_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (self->detail == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++) {
+    const Action *action = &actions[i];
+    gboolean now = FALSE;
+
+    if (!g_str_equal (action->action, action_name))
+      continue;
+    if (action->toggles) {
+      /* A member the detail lacks reads as false, as it always has. */
+      fc_json_get_boolean (self->detail, action->member, &now);
+      if (now == action->value)
+        continue;
+    }
+    if (action->heading != NULL)
+      confirm (self, action);
+    else
+      perform (self, action, NULL);
+    return;
+  }
 }
 
 /* ----- GObject ----- */
@@ -698,16 +686,11 @@ fc_admin_user_detail_class_init (FcAdminUserDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcAdminUserDetail, workouts_row);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUserDetail, audit_list);
 
-  gtk_widget_class_install_action (widget_class, "admin-user.toggle-active", NULL,
-                                   toggle_active_action);
-  gtk_widget_class_install_action (widget_class, "admin-user.toggle-staff", NULL,
-                                   toggle_staff_action);
-  gtk_widget_class_install_action (widget_class, "admin-user.grant-premium", NULL,
-                                   grant_premium_action);
-  gtk_widget_class_install_action (widget_class, "admin-user.revoke-premium", NULL,
-                                   revoke_premium_action);
-  gtk_widget_class_install_action (widget_class, "admin-user.password-reset", NULL,
-                                   password_reset_action);
+  /* Each action once, though a toggle has two rows. */
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++) {
+    if (i == 0 || !g_str_equal (actions[i].action, actions[i - 1].action))
+      gtk_widget_class_install_action (widget_class, actions[i].action, NULL, action_cb);
+  }
 }
 
 static void
