@@ -14,6 +14,7 @@
 #include "fc-admin-page.h"
 #include "fc-health-page.h"
 #include "fc-nutrition-page.h"
+#include "fc-premium-page.h"
 #include "fc-profile-window.h"
 #include "fc-section-page.h"
 #include "fc-settings.h"
@@ -407,6 +408,9 @@ fc_window_update_page (FcWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-profile", signed_in);
+  /* Premium only where the server sells it (Django has no payments/). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.premium",
+                                 signed_in && fc_session_has_section (self->session, "payments"));
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), page) == 0)
     return;
@@ -577,6 +581,17 @@ edit_profile_action (GtkWidget  *widget,
 }
 
 static void
+premium_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FcWindow *self = FC_WINDOW (widget);
+
+  if (fc_session_get_client (self->session) != NULL)
+    fc_premium_page_present (GTK_WINDOW (self), self->session);
+}
+
+static void
 fc_window_set_session (FcWindow  *self,
                        FcSession *session)
 {
@@ -593,6 +608,8 @@ fc_window_set_session (FcWindow  *self,
   g_signal_connect_object (session, "notify::state", G_CALLBACK (fc_window_update_page), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::sections", G_CALLBACK (fc_window_update_sections),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::sections", G_CALLBACK (fc_window_update_page),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::is-staff", G_CALLBACK (fc_window_update_sections),
                            self, G_CONNECT_SWAPPED);
@@ -774,6 +791,7 @@ fc_window_class_init (FcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.edit-profile", NULL, edit_profile_action);
+  gtk_widget_class_install_action (widget_class, "win.premium", NULL, premium_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,

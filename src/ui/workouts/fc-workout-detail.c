@@ -213,6 +213,9 @@ fill_videos (FcWorkoutDetail *self)
       gtk_widget_set_tooltip_text (icon, _("Needs FitCore Premium"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
       gtk_widget_add_css_class (row, "dim-label");
+      /* The lock leads to where it opens: the Premium page. */
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.premium");
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
     } else {
       if (local != NULL) {
         GtkWidget *icon = gtk_image_new_from_icon_name ("folder-download-symbolic");
