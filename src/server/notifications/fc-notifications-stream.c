@@ -311,20 +311,22 @@ check_token (FcServer    *server,
 }
 
 /* Authenticated: say hello (the current unread count, where the stream
- * starts) and send what is pending. A cursor from beyond the newest event
- * (another server's, or forged) cannot be resumed from: the client is
- * told to reset and the stream starts now. */
+ * starts) and send what is pending. A client's cursor is always the id of
+ * one of its own events; one beyond the caller's newest (another server's,
+ * or forged) cannot be resumed from: the client is told to reset and the
+ * stream starts now. Only the caller's own events are compared, so the
+ * answer says nothing about other accounts' activity. */
 static void
 stream_start (Stream *stream)
 {
   sqlite3 *db = fc_server_get_db (stream->hub->server);
   g_autoptr(JsonObject) hello = json_object_new ();
-  gint64 newest = query_int (db, "SELECT coalesce (max (id), 0) FROM notification_events", 0);
+  gint64 newest = query_int (db, "SELECT coalesce (max (id), 0) FROM notification_events"
+                                 " WHERE user_id = ?", stream->user_id);
   gboolean reset = stream->last_sent > newest;
 
   if (reset)
-    stream->last_sent = query_int (db, "SELECT coalesce (max (id), 0) FROM notification_events"
-                                       " WHERE user_id = ?", stream->user_id);
+    stream->last_sent = newest;
   json_object_set_string_member (hello, "type", reset ? "reset" : "hello");
   json_object_set_int_member (hello, "last_id", stream->last_sent);
   json_object_set_int_member (hello, "unread_count",
