@@ -370,6 +370,15 @@ test_inbox (NtFixture     *fixture,
     g_string_append_c (deep, '}');
     nt_expect (srv, "PATCH", path, fixture->token_a, deep->str, 400);
   }
+  {
+    /* Over the 1 MiB body limit: refused before the handler. */
+    g_autofree char *padding = g_strnfill (2 * 1024 * 1024, ' ');
+    g_autofree char *huge = g_strconcat ("{\"is_read\":true", padding, "}", NULL);
+    g_autoptr(FcTestResponse) response = fc_test_request (srv, "PATCH", path, fixture->token_a,
+                                                          huge);
+
+    g_assert_cmpuint (response->status, ==, 413);
+  }
   nt_expect (srv, "GET", API, NULL, NULL, 401);
   nt_expect (srv, "GET", API, "not.a.token", NULL, 401);
   {
@@ -1149,6 +1158,24 @@ test_stream_auth (NtFixture     *fixture,
     g_assert_true (ws_wait_for (ws, "pong", 2));
     g_assert_cmpuint (ws_count (ws, "error"), ==, 3);
     g_assert_false (ws->closed);
+  }
+  /* No credentials at all, and a token in the URL is not one: closed
+   * after the 10 s the hello may take, with nothing sent. */
+  {
+    g_autofree char *url = g_strdup_printf ("%s" STREAM "?token=%s", srv->base_url,
+                                            fixture->token_a);
+    g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+    g_autoptr(Ws) ws = g_new0 (Ws, 1);
+
+    ws->session = soup_session_new ();
+    ws->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+    soup_session_websocket_connect_async (ws->session, message, NULL, NULL, G_PRIORITY_DEFAULT,
+                                          NULL, on_ws_connected_cb, ws);
+    g_assert_true (run_until (&ws->done, WAIT_S));
+    g_assert_nonnull (ws->conn);
+    g_assert_true (run_until (&ws->closed, WAIT_S));
+    g_assert_cmpuint (ws->close_code, ==, 4401);
+    g_assert_cmpuint (ws->frames->len, ==, 0);
   }
   {
     g_autoptr(Ws) ws = ws_open (srv, NULL, -1);
