@@ -29,8 +29,8 @@ import time
 import pyatspi
 
 from fcapp import app_env, http, login, main, sign_in, start_server, wait_window
-from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll,
-                     resize, screenshot, stop)
+from fcatspi import (click, extents, find, find_all, find_all_shown, find_app, find_shown, key,
+                     poll, resize, screenshot, stop)
 
 INTERACTIVE = {'push button', 'toggle button', 'check box', 'radio button', 'combo box',
                'list item', 'entry', 'text', 'password text', 'page tab', 'menu item',
@@ -46,33 +46,8 @@ def describe(node):
 
 
 def shown_nodes(root):
-    """Every node under root that has a place on screen, in document order.
-    Hidden stack pages stay in GTK 4.8's tree with an empty box (the
-    calendar's hundreds of cells, say): skipping them keeps each walk to a
-    few seconds. A node without a box (a GtkStackPage) is looked through, and
-    so is one empty level, two are not."""
-    stack = [(root, False, False)]
-    while stack:
-        node, visit, empty = stack.pop()
-        if visit and not empty:
-            yield node
-        try:
-            children = [node.getChildAtIndex(i) for i in range(node.childCount)]
-        except Exception:  # a node can vanish while we walk
-            continue
-        for child in reversed(children):
-            try:
-                if child is None:
-                    continue
-                try:
-                    child_empty = not on_screen(child)
-                except NotImplementedError:
-                    child_empty = False  # no Component (a GtkStackPage): look through it
-                if child_empty and empty:
-                    continue
-                stack.append((child, True, child_empty))
-            except Exception:  # a node can vanish while we walk
-                continue
+    """Every node under root that has a place on screen, in document order."""
+    return find_all_shown(root, lambda n: True)
 
 
 def unnamed(root):
@@ -114,7 +89,7 @@ def overlaps(a, b):
 
 
 def card(window, title):
-    nodes = find_all(window, lambda n: n.name.startswith(title + ', ') and on_screen(n))
+    nodes = find_all_shown(window, lambda n: n.name.startswith(title + ', '))
     return nodes[0] if nodes else None
 
 
@@ -122,8 +97,8 @@ def card(window, title):
 def check_download_layout(tap, window, what, artifacts, shot):
     download = poll(lambda: find_shown(window, 'push button', 'Download'), timeout=15)
     heading = poll(lambda: find_shown(window, 'label', 'Videos'), timeout=5)
-    locked = [n for n in find_all(window, lambda n: n.getRoleName() == 'label' and
-                                  re.match(r'^\d+ videos? .*Premium', n.name) and on_screen(n))]
+    locked = [n for n in find_all_shown(window, lambda n: n.getRoleName() == 'label' and
+                                        re.match(r'^\d+ videos? .*Premium', n.name))]
     if not tap.check(download is not None and heading is not None,
                      f'{what}: the page shows “Download” and the “Videos” heading'):
         return

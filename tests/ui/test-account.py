@@ -21,8 +21,8 @@ import sys
 
 from fcapp import (DEMO_EMAIL, DEMO_PASSWORD, app_env, http, login, main, start_app, start_server,
                    wait_window)
-from fcatspi import (click, find, find_all, find_app, find_shown, key, on_screen, poll,
-                     screenshot, scroll_into_view, stop, type_text)
+from fcatspi import (click, find, find_all, find_all_shown, find_app, find_shown, first_shown, key,
+                     on_screen, poll, screenshot, scroll_into_view, stop, type_text)
 
 # The profile fitcore-server --demo gives the demo account.
 GREETING = 'Hello, Demo'
@@ -71,8 +71,8 @@ def alerts(window):
 def sync_states(window, pattern):
     """The sync state as shown (the Today page's row and the sidebar), the
     names that match pattern, or all of them for None."""
-    names = [n.name for n in find_all(window, lambda n: n.getRoleName() in ('list item', 'label')
-                                      and n.name and on_screen(n))]
+    names = [n.name for n in find_all_shown(window, lambda n: n.name and
+                                            n.getRoleName() in ('list item', 'label'))]
     return [n for n in names if pattern.search(n)] if pattern else \
         [n for n in names if 'ync' in n or 'ffline' in n or 'waiting' in n]
 
@@ -118,8 +118,9 @@ def sign_in(tap, pid, window, artifacts):
     sent = poll(lambda: find_shown(window, 'push button', 'Send Reset Link'))
     if tap.check(sent is not None, '“Forgot Password?” opens the reset form'):
         key('Return')  # the address is filled in and focused
-        tap.check(poll(lambda: find_all(window, lambda n: n.name.startswith(f'If {DEMO_EMAIL}')
-                                        and on_screen(n)), timeout=20),
+        confirmed = f'If {DEMO_EMAIL}'
+        tap.check(poll(lambda: first_shown(window, lambda n: n.name.startswith(confirmed)),
+                       timeout=20),
                   'the reset request is confirmed for the address typed in the sign-in form')
         screenshot(artifacts, 'ui-account-reset.png')
         on_reset = labels_named(window, 'Reset Password')
@@ -156,8 +157,8 @@ def reject_and_discard(tap, pid, app_node, window, artifacts):
     if not edit_goal(tap, pid, app_node, window, TOO_LONG_GOAL):
         return
     row = poll(lambda: find_shown(window, 'label', 'Profile changes'), timeout=30)
-    message = poll(lambda: [n.name for n in find_all(window, lambda n: n.getRoleName() == 'label'
-                                                     and '255' in n.name and on_screen(n))])
+    message = poll(lambda: [n.name for n in find_all_shown(
+        window, lambda n: n.getRoleName() == 'label' and '255' in n.name)])
     tap.check(row is not None and message,
               '“Changes Needing Attention” lists the refused profile change with the server’s '
               'message', message)
@@ -234,8 +235,8 @@ def run(tap, binary, server_binary, artifacts, tmp):
         tap.check(not label_shown(window, 'Welcome to FitCore'),
                   'the app starts signed in, without the welcome page')
         check_profile(tap, window, 'offline')
-        offline = poll(lambda: find_all(window, lambda n: n.getRoleName() in ('list item', 'label')
-                                        and n.name.startswith('Offline') and on_screen(n)),
+        offline = poll(lambda: find_all_shown(window, lambda n: n.name.startswith('Offline') and
+                                              n.getRoleName() in ('list item', 'label')),
                        timeout=30)
         tap.check(offline, 'the sync state says “Offline”')
         screenshot(artifacts, 'ui-account-offline.png')

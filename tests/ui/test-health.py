@@ -28,7 +28,6 @@ import datetime
 import importlib.util
 import os
 import re
-import subprocess
 import sys
 import time
 
@@ -36,9 +35,9 @@ import pyatspi
 
 from fcapp import (app_env, http, login, main, sign_in, start_app, start_server, today,
                    wait_window)
-from fcatspi import (_small_subtree, ancestors, catch_toast, click, extents, find, find_all,
-                     find_app, find_shown, key, on_screen, poll, resize, screenshot, stop,
-                     type_text)
+from fcatspi import (ancestors, catch_toast, click, extents, find, find_all, find_all_shown,
+                     find_app, find_shown, first_shown, key, poll, resize, screenshot, shown_named,
+                     _small_subtree, stop, type_text)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location('fc_a11y', os.path.join(HERE, 'test-a11y.py'))
@@ -157,16 +156,8 @@ def server_values(url, data_type):
 
 # ----- The app's side -----
 
-def shown_named(root, name, roles=None):
-    for node in find_all(root, lambda n: n.name == name and (roles is None or
-                                                             n.getRoleName() in roles)):
-        if on_screen(node):
-            return node
-    return None
-
-
 def labels_in(node):
-    return [n.name for n in find_all(node, lambda n: n.getRoleName() == 'label' and on_screen(n))]
+    return [n.name for n in find_all_shown(node, lambda n: n.getRoleName() == 'label')]
 
 
 def row_subtitle(root, title):
@@ -291,6 +282,20 @@ def choose_file(pid, app_node, path):
     return True
 
 
+def import_ended(tap, dialog, what, timeout):
+    """Waits for the dialog's end state and returns its “Close” button.
+    The end is the title's “Import Finished”: a “Close” button is there all
+    along (the title bar's), and counts read before the end were a loaded
+    run's zeros."""
+    ended = poll(lambda: first_shown(dialog, lambda n: n.getRoleName() == 'label' and n.name in
+                                     ('Import Finished', 'Import Cancelled', 'Import Failed')),
+                 timeout=timeout)
+    tap.check(ended is not None and ended.name == 'Import Finished',
+              f'{what}: the import ends, “Import Finished”', ended and ended.name)
+    return find_shown(dialog, 'push button', '_Close Close') or \
+        find_shown(dialog, 'push button', 'Close')
+
+
 def import_file(tap, pid, app_node, path, expected, what, artifacts, shot):
     key('ctrl+i')
     dialog = poll(lambda: find(app_node, 'frame', 'Import Health Data'))
@@ -305,9 +310,7 @@ def import_file(tap, pid, app_node, path, expected, what, artifacts, shot):
     button.queryAction().doAction(0)
     if not tap.check(choose_file(pid, app_node, path), f'{what}: a file chooser opens'):
         return False
-    close = poll(lambda: find_shown(dialog, 'push button', 'Close') or
-                 find_shown(dialog, 'push button', '_Close Close'), timeout=120)
-    tap.check(close is not None, f'{what}: the import ends with “Close”')
+    close = import_ended(tap, dialog, what, timeout=120)
     def counts():
         return {name: row_subtitle(dialog, title) for name, title in
                 (('records', 'Records Read'), ('added', 'Added'), ('unchanged', 'Already Here'),
@@ -328,8 +331,7 @@ def import_file(tap, pid, app_node, path, expected, what, artifacts, shot):
 
 
 def open_card(tap, pid, window, title):
-    card = poll(lambda: next((n for n in find_all(window, lambda n: n.name.startswith(title + ':')
-                                                   and on_screen(n))), None), timeout=30)
+    card = poll(lambda: first_shown(window, lambda n: n.name.startswith(title + ':')), timeout=30)
     if not tap.check(card is not None, f'the overview has a “{title}” card'):
         return None
     click(pid, card)
@@ -341,15 +343,13 @@ def open_card(tap, pid, window, title):
 def chart_node(window, title):
     """The chart, by its accessible name: “Weight chart”, followed by what
     the crosshair reads while it has the focus."""
-    return poll(lambda: next((n for n in find_all(window, lambda n: (
-        n.name == f'{title} chart' or n.name.startswith(f'{title} chart: ')) and on_screen(n))),
-        None), timeout=20)
+    return poll(lambda: first_shown(window, lambda n: (
+        n.name == f'{title} chart' or n.name.startswith(f'{title} chart: '))), timeout=20)
 
 
 def wait_row(window, predicate, timeout=30):
     def look():
-        rows = find_all(window, lambda n: n.getRoleName() == 'list item' and on_screen(n) and
-                        predicate(n))
+        rows = find_all_shown(window, lambda n: n.getRoleName() == 'list item' and predicate(n))
         return rows[0] if rows else None
     return poll(look, timeout=timeout)
 
@@ -361,8 +361,8 @@ def delete_and_undo(tap, pid, window, url, value):
     name = f'Delete {value} kg'
 
     def delete():
-        button = next((n for n in find_all(window, lambda n: n.getRoleName() == 'push button' and
-                                           n.name.startswith(name + ',') and on_screen(n))), None)
+        button = first_shown(window, lambda n: n.getRoleName() == 'push button' and
+                             n.name.startswith(name + ','))
         if button is None:
             return None
         button.queryAction().doAction(0)
@@ -410,8 +410,7 @@ def import_csv(tap, pid, app_node, window, url, tmp, day, artifacts):
                  find_shown(dialog, 'push button', '_Import Import'))
     if start is not None:
         start.queryAction().doAction(0)
-    close = poll(lambda: find_shown(dialog, 'push button', 'Close') or
-                 find_shown(dialog, 'push button', '_Close Close'), timeout=60)
+    close = import_ended(tap, dialog, 'a CSV file', timeout=60)
     got = poll(lambda: (lambda c: c if None not in c.values() else None)(
         {n: row_subtitle(dialog, t) for n, t in (('records', 'Records Read'), ('added', 'Added'),
                                                   ('refused', 'Refused'))}), timeout=20)
@@ -455,9 +454,9 @@ def run(tap, binary, server_binary, artifacts, tmp):
         tap.check(poll(lambda: server_values(url, 'weight') == [WEIGH_IN], timeout=60),
                   f'the weigh-in reaches the server: one weight of {WEIGH_IN} kg',
                   server_values(url, 'weight'))
-        tap.check(poll(lambda: next((n for n in find_all(window, lambda n: n.name.startswith(
-            'Weight: 72.4 kg') and on_screen(n))), None), timeout=30),
-            'the overview shows a “Weight” card with 72.4 kg')
+        tap.check(poll(lambda: first_shown(window, lambda n: n.name.startswith('Weight: 72.4 kg')),
+                       timeout=30),
+                  'the overview shows a “Weight” card with 72.4 kg')
         weights_now = weights + [(int(before), WEIGH_IN)]
 
         # The Apple Health export.
@@ -558,14 +557,13 @@ def narrow_and_dark(tap, binary, url, env, artifacts):
         row = poll(lambda: find_shown(sidebar, 'list item', 'Health'), timeout=20)
         if row is not None:
             click(app.pid, row)
-        poll(lambda: next((n for n in find_all(window, lambda n: n.name.startswith('Weight:')
-                                               and on_screen(n))), None), timeout=30)
+        poll(lambda: first_shown(window, lambda n: n.name.startswith('Weight:')), timeout=30)
         time.sleep(1)
         screenshot(artifacts, 'ui-health-dark.png')
         resize(app.pid, 360, 720)
         time.sleep(0.5)
-        card = poll(lambda: next((n for n in find_all(window, lambda n: n.name.startswith(
-            'Weight:') and on_screen(n))), None), timeout=20)
+        card = poll(lambda: first_shown(window, lambda n: n.name.startswith('Weight:')),
+                    timeout=20)
         tap.check(card is not None and extents(card).x + extents(card).width <= 360,
                   'at 360 px the Weight card fits the window',
                   extents(card) if card is not None else None)

@@ -22,16 +22,16 @@
 import csv
 import os
 import re
-import subprocess
 import sys
 import time
 
 import pyatspi
 
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
-from fcatspi import (_small_subtree, _toast_in, ancestors, catch_toast, click, extents, find,
-                     find_all, find_app, find_shown, hover, key, on_screen, poll, resize,
-                     screenshot, scroll_into_view, stop, type_into, type_text)
+from fcatspi import (ancestors, catch_toast, click, extents, find, find_all, find_all_shown,
+                     find_app, find_shown, hover, key, on_screen, poll, resize, screenshot,
+                     scroll_into_view, shown_named, _small_subtree, stop, _toast_in, type_into,
+                     type_text)
 
 DEMO_FOODS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'server',
                           'nutrition', 'demo-foods.tsv')
@@ -76,15 +76,7 @@ def server_meal(url, name):
 
 
 def labels_in(node):
-    return [n.name for n in find_all(node, lambda n: n.getRoleName() == 'label' and on_screen(n))]
-
-
-def shown_named(root, name, roles=None):
-    for node in find_all(root, lambda n: n.name == name and (roles is None or
-                                                             n.getRoleName() in roles)):
-        if on_screen(node):
-            return node
-    return None
+    return [n.name for n in find_all_shown(node, lambda n: n.getRoleName() == 'label')]
 
 
 def open_nutrition(tap, pid, window):
@@ -160,8 +152,8 @@ def search_foods(tap, pid, window, foods, artifacts):
 
 
 def edit_buttons(window):
-    return find_all(window, lambda n: n.getRoleName() == 'push button' and
-                    n.name.startswith(('Edit…', '_Edit…')) and on_screen(n))
+    return find_all_shown(window, lambda n: n.getRoleName() == 'push button' and
+                          n.name.startswith(('Edit…', '_Edit…')))
 
 
 def staff_edits_public_food(tap, binary, url, tmp, foods):

@@ -21,9 +21,9 @@ import pyatspi
 
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
 from fcapp import today as app_today
-from fcatspi import (ancestors, catch_toast, click, extents, find, find_all, find_app, find_shown,
-                     key, on_screen, poll, resize, screenshot, stop, toast_buttons, type_text,
-                     window_origin)
+from fcatspi import (ancestors, catch_toast, click, extents, find, find_all, find_all_shown,
+                     find_app, find_shown, first_shown, key, on_screen, poll, resize, screenshot,
+                     stop, toast_buttons, type_text, window_origin)
 
 # Set by tests/ui/meson.build for the runs on other dates: only the calendar
 # part, and screenshots named after the variant.
@@ -80,30 +80,50 @@ def day_label(date):
 
 
 def cells(window):
-    return find_all(window, lambda n: n.getRoleName() == 'table cell' and on_screen(n))
+    return find_all_shown(window, lambda n: n.getRoleName() == 'table cell')
+
+
+def cell_in(cells_on_show, date):
+    prefix = day_label(date) + ','
+    return next((cell for cell in cells_on_show if cell.name.startswith(prefix)), None)
 
 
 def cell_for(window, date):
-    prefix = day_label(date) + ','
-    for cell in cells(window):
-        if cell.name.startswith(prefix):
-            return cell
-    return None
+    return cell_in(cells(window), date)
+
+
+def is_chip(node):
+    return node.getRoleName() == 'push button' and ': ' in node.name
 
 
 def chips(window):
-    return [n for n in find_all(window, lambda n: n.getRoleName() == 'push button'
-                                and ': ' in n.name and on_screen(n))]
+    return find_all_shown(window, is_chip)
+
+
+def month_on_show(window):
+    """The cells on show and, for each, the names of the chips over it, from
+    one walk of the window (a walk per date made the calendar checks most of
+    this test's time)."""
+    nodes = find_all_shown(window, lambda n: n.getRoleName() == 'table cell' or is_chip(n))
+    found_cells = [n for n in nodes if n.getRoleName() == 'table cell']
+    found_chips = [(n.name, extents(n)) for n in nodes if n.getRoleName() == 'push button']
+    month = {}
+    for cell in found_cells:
+        box = extents(cell)
+        month[cell.name] = sorted(name for name, chip in found_chips if inside(chip, box))
+    return month
+
+
+def day_in(month, date):
+    """(cell name, chip names) of date in month_on_show()'s answer, or None."""
+    prefix = day_label(date) + ','
+    return next(((name, shown) for name, shown in month.items() if name.startswith(prefix)),
+                None)
 
 
 def inside(inner, outer):
     cx, cy = inner.x + inner.width / 2, inner.y + inner.height / 2
     return outer.x <= cx < outer.x + outer.width and outer.y <= cy < outer.y + outer.height
-
-
-def chips_in(window, cell):
-    box = extents(cell)
-    return sorted(c.name for c in chips(window) if inside(extents(c), box))
 
 
 def open_plans(tap, window):
@@ -116,15 +136,13 @@ def open_plans(tap, window):
 def exclude_food(tap, pid, dialog, query):
     """Searches the cached foods in the dialog and excludes the first hit;
     returns the food's name."""
-    search = poll(lambda: next(iter(find_all(dialog, lambda n: n.getRoleName() == 'entry'
-                                             and on_screen(n))), None))
+    search = poll(lambda: first_shown(dialog, lambda n: n.getRoleName() == 'entry'))
     if not tap.check(search is not None, 'the dialog has a food search entry'):
         return None
     click(pid, search)
     type_text(query)
-    hit = poll(lambda: next((n for n in find_all(dialog, lambda n: n.getRoleName() == 'list item'
-                                                 and query.lower() in n.name.lower()
-                                                 and on_screen(n))), None))
+    hit = poll(lambda: first_shown(dialog, lambda n: n.getRoleName() == 'list item'
+                                   and query.lower() in n.name.lower()))
     if not tap.check(hit is not None, f'typing “{query}” lists matching foods'):
         return None
     name = hit.name
@@ -174,8 +192,7 @@ def tab_until(root, wanted, limit):
 def chip_tab_stop(tap, pid, dialog, name):
     """From the food search, Tab reaches the chip in one stop: no
     container child before it."""
-    search = next(iter(find_all(dialog, lambda n: n.getRoleName() == 'entry' and on_screen(n))),
-                  None)
+    search = first_shown(dialog, lambda n: n.getRoleName() == 'entry')
     if search is None:
         return
     click(pid, search)
@@ -185,6 +202,11 @@ def chip_tab_stop(tap, pid, dialog, name):
               not any(stop_name == name for _, stop_name in stops),
               f'Tab reaches the chip “Remove {name}” in one stop, with no stop on a container '
               'around it', stops)
+
+
+def generate_buttons(dialog):
+    return find_all_shown(dialog, lambda n: n.getRoleName() == 'push button'
+                          and 'Generate' in n.name)
 
 
 def generate_plan(tap, pid, app_node, window, generate, artifacts):
@@ -199,8 +221,7 @@ def generate_plan(tap, pid, app_node, window, generate, artifacts):
     screenshot(artifacts, 'ui-plans-generate-dialog.png')
     if excluded:
         chip_tab_stop(tap, pid, dialog, excluded)
-    run = poll(lambda: [n for n in find_all(dialog, lambda n: n.getRoleName() == 'push button'
-                                            and 'Generate' in n.name and on_screen(n))])
+    run = poll(lambda: generate_buttons(dialog))
     if not run:
         return False, excluded
     started = time.monotonic()
@@ -232,12 +253,18 @@ def check_calendar(tap, window, plan):
     wrong = []
     times = []
     for _ in range(3):  # the plan may run into the next month
-        poll(lambda: any(cell_for(window, d) for d in pending), timeout=10)
+        def settled():
+            # Every pending date on this page shows its chips (they arrive
+            # after the cells), and at least one pending date is on it.
+            month = month_on_show(window)
+            days = [day_in(month, d) for d in pending]
+            return month if any(days) and all(d[1] for d in days if d) else None
+        month = poll(settled, timeout=15) or month_on_show(window)
         for date in list(pending):
-            cell = cell_for(window, date)
-            if cell is None:
+            day = day_in(month, date)
+            if day is None:
                 continue
-            shown = poll(lambda: chips_in(window, cell) or None, timeout=5) or []
+            cell_name, shown = day
             want = sorted(pending.pop(date))
             # A crowded cell shows "+N more": the ones shown must be the plan's.
             names = [n for n in shown if 'more' not in n]
@@ -245,8 +272,8 @@ def check_calendar(tap, window, plan):
                 wrong.append((date.isoformat(), want, shown))
             elif not set(names) <= set(want):
                 times.append((date.isoformat(), want, shown))
-            if not cell.name.count(f'{len(want)} meal'):
-                wrong.append((date.isoformat(), cell.name))
+            if not cell_name.count(f'{len(want)} meal'):
+                wrong.append((date.isoformat(), cell_name))
         if not pending:
             break
         next_button = find_shown(window, 'push button', 'Next')
@@ -301,8 +328,11 @@ def move_meal(tap, pid, window, url, token, plan):
                      'day 1 shows a meal chip, and days 1 and 2 share no meal'):
         return
     drag(pid, chip, target_cell)
-    counts = poll(lambda: f'{len(day1) - 1} meal' in cell_for(window, first).name
-                  and f'{len(day2) + 1} meal' in cell_for(window, second).name, timeout=10)
+    def moved_in_calendar():
+        on_show = cells(window)
+        return f'{len(day1) - 1} meal' in cell_in(on_show, first).name \
+            and f'{len(day2) + 1} meal' in cell_in(on_show, second).name
+    counts = poll(moved_in_calendar, timeout=10)
     tap.check(counts, f'after the drag, {first} has {len(day1) - 1} meals and {second} '
               f'{len(day2) + 1}', (cell_for(window, first).name, cell_for(window, second).name))
 
@@ -319,8 +349,8 @@ def move_meal(tap, pid, window, url, token, plan):
 
 def buttons_in(window, box):
     """The chips and “+N more” buttons on show over box."""
-    return [n for n in find_all(window, lambda n: n.getRoleName() == 'push button'
-                                and on_screen(n)) if overlaps(extents(n), box)]
+    return [n for n in find_all_shown(window, lambda n: n.getRoleName() == 'push button')
+            if overlaps(extents(n), box)]
 
 
 def overlaps(a, b):
@@ -364,23 +394,23 @@ def day_sheet(tap, pid, app_node, window, url, token, plan, artifacts):
     sheet = poll(lambda: find(app_node, 'frame', title))
     if not tap.check(sheet is not None, f'a double click on {date} opens its day sheet “{title}”'):
         return
-    removes = poll(lambda: find_all(sheet, lambda n: n.getRoleName() == 'push button'
-                                    and n.name.startswith('Remove ') and on_screen(n)))
+    removes = poll(lambda: find_all_shown(sheet, lambda n: n.getRoleName() == 'push button'
+                                          and n.name.startswith('Remove ')))
     on_day = [e for e in plan_by_id(url, token, plan['id'])['scheduled_meals']
               if e['day_of_plan'] == 3]
     tap.check(removes and len(removes) == len(on_day),
               f'the day sheet lists the day’s {len(on_day)} meals, each with a remove button',
               [n.name for n in removes or []])
-    add = next((n for n in find_all(sheet, lambda n: n.getRoleName() == 'push button'
-                                    and n.name.endswith('Add Meal') and on_screen(n))), None)
+    add = first_shown(sheet, lambda n: n.getRoleName() == 'push button'
+                      and n.name.endswith('Add Meal'))
     tap.check(add is not None, 'the day sheet offers “Add Meal”')
     screenshot(artifacts, f'ui-plans{VARIANT}-day-sheet.png')
     if not removes:
         return
     name = removes[0].name[len('Remove '):]
     removes[0].queryAction().doAction(0)
-    left = poll(lambda: len(find_all(sheet, lambda n: n.getRoleName() == 'push button'
-                                     and n.name.startswith('Remove ') and on_screen(n)))
+    left = poll(lambda: len(find_all_shown(sheet, lambda n: n.getRoleName() == 'push button'
+                                           and n.name.startswith('Remove ')))
                 == len(on_day) - 1)
     tap.check(left, f'removing “{name}” leaves {len(on_day) - 1} meals in the sheet')
     tap.check(poll(lambda: f'{len(on_day) - 1} meals' in cell_for(window, date).name),
@@ -398,8 +428,8 @@ def day_sheet(tap, pid, app_node, window, url, token, plan, artifacts):
     # “Add Meal” adds the meal the row shows (the first of the user's meals).
     def listed():
         names = []
-        for n in find_all(sheet, lambda n: n.getRoleName() == 'push button'
-                          and n.name.startswith('Remove ') and on_screen(n)):
+        for n in find_all_shown(sheet, lambda n: n.getRoleName() == 'push button'
+                                and n.name.startswith('Remove ')):
             try:
                 names.append(n.name[len('Remove '):])
             except Exception:  # gone, or its answer timed out on a loaded machine
@@ -543,9 +573,9 @@ def use_template(tap, window, url, token, artifacts):
     if not tap.check(button is not None, 'the gallery offers “Use This Template”'):
         return None
     button.queryAction().doAction(0)
-    copy = poll(lambda: next((n.name for n in find_all(window, lambda n: n.getRoleName() == 'label'
-                                                       and n.name.endswith(' (Copy)')
-                                                       and on_screen(n))), None), timeout=20)
+    copy = poll(lambda: getattr(first_shown(window, lambda n: n.getRoleName() == 'label'
+                                            and n.name.endswith(' (Copy)')), 'name', None),
+                timeout=20)
     tap.check(copy is not None and copy[:-len(' (Copy)')] in names,
               'the copy of a template opens in the calendar', copy)
     status, body = http(url, 'GET', 'nutrition/meal-plans/?page_size=100', token)
@@ -679,8 +709,8 @@ def cancel_and_delete(tap, pid, app_node, window, url, token, plan, copy_name):
     tap.check(poll(server_state, timeout=30, interval=0.5),
               'after the toast and a sync the server has the plan cancelled and the copy deleted',
               [(p['name'], p['is_active']) for p in body.get('results', [])]
-              + [n.name for n in find_all(window, lambda n: n.getRoleName() == 'label'
-                                          and on_screen(n) and 'deleted' in n.name)])
+              + [n.name for n in find_all_shown(window, lambda n: n.getRoleName() == 'label'
+                                                and 'deleted' in n.name)])
 
 
 def generate_offline(tap, app_node, window, artifacts):
@@ -692,9 +722,7 @@ def generate_offline(tap, app_node, window, artifacts):
         return
     generate.queryAction().doAction(0)
     dialog = poll(lambda: find(app_node, 'frame', 'Generate Meal Plan'))
-    run = poll(lambda: [n for n in find_all(dialog, lambda n: n.getRoleName() == 'push button'
-                                            and 'Generate' in n.name and on_screen(n))]) \
-        if dialog else None
+    run = poll(lambda: generate_buttons(dialog)) if dialog else None
     if not run:
         tap.check(False, 'offline, the generate dialog opens')
         return
@@ -740,19 +768,17 @@ def new_plan(tap, pid, app_node, window, url, token, artifacts):
 def week_view(tap, window, artifacts):
     week = find_shown(window, 'push button', 'Week')
     if week is None:
-        week = next((n for n in find_all(window, lambda n: n.name == 'Week' and on_screen(n))),
-                    None)
+        week = first_shown(window, lambda n: n.name == 'Week')
     if not tap.check(week is not None, 'the calendar offers “Week”'):
         return
     week.queryAction().doAction(0)
     # The header names a range of dates, "22 Nov – 28 Nov 2026".
-    tap.check(poll(lambda: find_all(window, lambda n: n.getRoleName() == 'label'
-                                    and ' – ' in n.name and on_screen(n))),
+    tap.check(poll(lambda: find_all_shown(window, lambda n: n.getRoleName() == 'label'
+                                          and ' – ' in n.name)),
               'the week view names its week in the header')
     time.sleep(0.5)
     screenshot(artifacts, 'ui-plans-week.png')
-    month = next((n for n in find_all(window, lambda n: n.name == 'Month' and on_screen(n))),
-                 None)
+    month = first_shown(window, lambda n: n.name == 'Month')
     if month is not None:
         month.queryAction().doAction(0)
 

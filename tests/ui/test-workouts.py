@@ -20,8 +20,8 @@ import sys
 import time
 
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
-from fcatspi import (click, extents, find, find_all, find_app, find_shown, key, on_screen, poll,
-                     resize, screenshot, stop, type_text)
+from fcatspi import (click, extents, find, find_all_shown, find_app, find_shown, first_shown, key,
+                     poll, resize, screenshot, stop, type_text)
 
 DOWNLOADED = 'Downloaded: plays without a connection'
 
@@ -46,12 +46,11 @@ def demo_media_ready(url, token):
 
 
 def shown_names(window, prefix):
-    return [n.name for n in find_all(window, lambda n: n.name.startswith(prefix) and on_screen(n))]
+    return [n.name for n in find_all_shown(window, lambda n: n.name.startswith(prefix))]
 
 
 def card(window, title):
-    nodes = [n for n in find_all(window, lambda n: n.name.startswith(title + ', ')
-                                 and on_screen(n))]
+    nodes = [n for n in find_all_shown(window, lambda n: n.name.startswith(title + ', '))]
     return nodes[0] if nodes else None
 
 
@@ -94,9 +93,10 @@ def play_and_check(tap, app_node, title, artifacts, shot, when):
             frame_brightness(window_id, picture, os.path.join(artifacts, shot))), timeout=15) or 0
     tap.check(brightness > 0.1, f'{when}: a video frame is on screen, not black '
               f'(mean brightness {brightness:.2f})')
-    errors = [n.name for n in find_all(player, lambda n: n.getRoleName() == 'label' and
-                                       n.name in ('Cannot Play This Video', 'The Server Went Away',
-                                                  'A Codec Is Missing') and on_screen(n))]
+    errors = [n.name for n in find_all_shown(player, lambda n: n.getRoleName() == 'label' and
+                                             n.name in ('Cannot Play This Video',
+                                                        'The Server Went Away',
+                                                        'A Codec Is Missing'))]
     tap.check(not errors, f'{when}: no playback error is shown', errors)
     return player
 
@@ -134,8 +134,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         screenshot(artifacts, 'ui-workouts-grid.png')
 
         # Search narrows the grid to what matches.
-        search = poll(lambda: next((n for n in find_all(window, lambda n: n.name == 'Search workouts'
-                                                        and on_screen(n))), None))
+        search = poll(lambda: first_shown(window, lambda n: n.name == 'Search workouts'))
         if not tap.check(search is not None, 'the grid has a search entry “Search workouts”'):
             return
         click(app.pid, search)
@@ -230,8 +229,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         key('k')
         tap.check(poll(lambda: find_shown(player, 'label', 'Workout Complete'), timeout=60),
                   'with the token expired, K plays the next streamed videos to “Workout Complete”',
-                  [n.name for n in find_all(player, lambda n: n.getRoleName() == 'label'
-                                            and on_screen(n))])
+                  [n.name for n in find_all_shown(player, lambda n: n.getRoleName() == 'label')])
         tap.check(not find_shown(player, 'label', 'This Video Is Locked'),
                   'no “This Video Is Locked” after the token expired')
         key('Escape')
