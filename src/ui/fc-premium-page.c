@@ -228,6 +228,8 @@ show_subscription (FcPremiumPage *self)
     gtk_label_set_text (self->headline_label, _("You Have Premium for Life"));
   else if (access)
     gtk_label_set_text (self->headline_label, _("You Have Premium"));
+  else if (g_strcmp0 (status, "PAST_DUE") == 0)
+    gtk_label_set_text (self->headline_label, _("Premium Is Paused"));
   else
     gtk_label_set_text (self->headline_label, _("Get FitCore Premium"));
 
@@ -371,6 +373,8 @@ on_subscription_cb (GObject      *source,
       fc_sync_engine_request_full_sync (engine);
     if (access)
       toast (self, _("Premium is active — every workout is unlocked"));
+    else if (g_strcmp0 (fc_json_get_string (self->subscription, "status"), "PAST_DUE") == 0)
+      toast (self, _("Premium is paused until a payment goes through"));
     else
       toast (self, _("Premium has ended"));
   }

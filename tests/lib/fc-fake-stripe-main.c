@@ -19,6 +19,7 @@
  *                         (checkout.session.completed, invoice.paid)
  *   /fail         URL     the paid subscription's next invoice fails
  *                         (invoice.payment_failed, so PAST_DUE)
+ *   /renew        URL     its next invoice is paid (invoice.paid, ACTIVE again)
  *   /clock        SECONDS the fake's clock offset (the server's test_clock_offset)
  *
  * and answers 200 with the webhook's statuses ("200 200"), 404 for a URL it
@@ -63,11 +64,13 @@ send_events (Fake      *fake,
   return g_string_free (statuses, FALSE);
 }
 
+typedef enum { PAY, FAIL, RENEW } Payment;
+
 static void
 pay (Fake              *fake,
      SoupServerMessage *message,
      const char        *url,
-     gboolean           fail)
+     Payment            payment)
 {
   g_autofree char *session = fc_fake_stripe_session_of_url (fake->stripe, url);
   g_autofree char *status = session != NULL ? fc_fake_stripe_get (fake->stripe, session, "status")
@@ -79,7 +82,7 @@ pay (Fake              *fake,
     answer (message, 404, "no such checkout session");
     return;
   }
-  if (!fail) {
+  if (payment == PAY) {
     if (!g_str_equal (status, "open")) {
       answer (message, 409, "the session is not open");
       return;
@@ -94,7 +97,9 @@ pay (Fake              *fake,
       return;
     }
     events = g_ptr_array_new_with_free_func (g_free);
-    g_ptr_array_add (events, fc_fake_stripe_invoice_event (fake->stripe, "invoice.payment_failed",
+    g_ptr_array_add (events, fc_fake_stripe_invoice_event (fake->stripe,
+                                                           payment == FAIL ? "invoice.payment_failed"
+                                                                           : "invoice.paid",
                                                            subscription, now, now,
                                                            now + FC_FAKE_STRIPE_PERIOD));
   }
@@ -121,8 +126,12 @@ on_control_cb (SoupServer        *server,
   } else if (g_str_equal (path, "/clock")) {
     fc_fake_stripe_set_clock_offset (fake->stripe, g_ascii_strtoll (value, NULL, 10));
     answer (message, 200, "ok");
-  } else if (g_str_equal (path, "/pay") || g_str_equal (path, "/fail")) {
-    pay (fake, message, value, g_str_equal (path, "/fail"));
+  } else if (g_str_equal (path, "/pay")) {
+    pay (fake, message, value, PAY);
+  } else if (g_str_equal (path, "/fail")) {
+    pay (fake, message, value, FAIL);
+  } else if (g_str_equal (path, "/renew")) {
+    pay (fake, message, value, RENEW);
   } else {
     answer (message, 404, "unknown");
   }

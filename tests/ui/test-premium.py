@@ -18,7 +18,8 @@
 # opens the checkout URL in the browser; the payment makes the page say
 # Active and unlocks the workout's videos in the running app (the player
 # opens on one); Cancel, confirmed, says Cancelled with the end date and
-# keeps the videos; the server restarted with its clock past that date
+# keeps the videos (after a failed renewal showed its banner, and a paid
+# one cleared it); the server restarted with its clock past that date
 # (test_clock_offset), the menu's Premium… says the period ended and the
 # videos lock again. Screenshots: light, dark, and 360 px wide.
 
@@ -40,6 +41,7 @@ PRICE_MONTHLY = 'price_T_monthly_999'
 PRICE_LIFETIME = 'price_T_lifetime_14900'
 PAGE = 'Premium'  # the window's title
 WAITING = 'Waiting for the payment in your browser…'
+BANNER = 'Your last payment failed. Update your card to keep Premium.'
 LOCK_HINT = re.compile(r'^\d+ videos? needs? FitCore Premium')
 
 # The browser: it writes down what it was asked to open, nothing more.
@@ -289,10 +291,24 @@ def run(tap, binary, server_binary, artifacts, tmp):
             key('Escape')
             poll(lambda: find(app_node, 'frame', premium['title']) is None)
 
-        # Cancel, confirmed: Cancelled, with the end date, and access stays.
+        # A renewal fails: the banner leads to the card; paid, Active again.
         page = open_from_menu(tap, app_node, window)
         if not tap.check(page is not None, '“Premium…” opens the page again'):
             return
+        status, answer = control(control_url, '/fail', checkout)
+        tap.check(status == 200 and answer == '200', 'the fake sends invoice.payment_failed, '
+                  'signed, and the server takes it', (status, answer))
+        tap.check(poll(lambda: shown(page, 'Payment Failed') and shown(page, BANNER) and
+                       button(page, 'Update Card'), timeout=60),
+                  f'the page says “Payment Failed” with a banner “{BANNER}” and “Update Card”')
+        time.sleep(1)
+        screenshot(artifacts, 'ui-premium-past-due.png')
+        status, answer = control(control_url, '/renew', checkout)
+        tap.check(poll(lambda: shown(page, 'Active') and not shown(page, BANNER), timeout=60),
+                  'the invoice paid: “Active” again and the banner gone', (status, answer))
+        renews = day(api(url, 'payments/subscription/')['end_date'])
+
+        # Cancel, confirmed: Cancelled, with the end date, and access stays.
         cancel = poll(lambda: button(page, 'Cancel Subscription…'), timeout=30)
         if not tap.check(cancel is not None, 'an active monthly plan offers “Cancel Subscription…”',
                          [n.name for n in find_all(page, lambda n: n.getRoleName() ==
@@ -323,7 +339,9 @@ def run(tap, binary, server_binary, artifacts, tmp):
                   'and the page still says “You Have Premium”')
         key('Escape')
         poll(lambda: find(app_node, 'frame', PAGE) is None)
-        tap.check(not shown_matching(window, LOCK_HINT), 'the videos stay unlocked')
+        # The failed renewal locked them for a while; paid, they unlock again.
+        tap.check(poll(lambda: not shown_matching(window, LOCK_HINT), timeout=90),
+                  'the videos are unlocked, and stay so after the cancellation')
 
         # The period ends: the server's clock moved past end_date.
         end = datetime.datetime.fromisoformat(sub['end_date'].replace('Z', '+00:00'))
