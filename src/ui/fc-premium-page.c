@@ -725,6 +725,14 @@ fc_premium_page_init (FcPremiumPage *self)
   gtk_widget_set_visible (self->plans_group, FALSE);
 }
 
+/* Signed out: the page belonged to the account that left. */
+static void
+on_session_state_cb (FcPremiumPage *self)
+{
+  if (fc_session_get_state (self->session) == FC_SESSION_SIGNED_OUT)
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
 GtkWidget *
 fc_premium_page_new (GtkWindow *parent,
                      FcSession *session)
@@ -739,6 +747,8 @@ fc_premium_page_new (GtkWindow *parent,
                        "application", parent != NULL ? gtk_window_get_application (parent) : NULL,
                        NULL);
   self->session = g_object_ref (session);
+  g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state_cb), self,
+                           G_CONNECT_SWAPPED);
   self->service = fc_payments_service_new_for_session (session);
   if (self->service == NULL) {
     self->unavailable = TRUE;
