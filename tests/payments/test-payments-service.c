@@ -7,14 +7,15 @@
  * a checkout URL the fake knows, the subscription following the signed
  * webhooks, the ledger, cancellation at the period's end, the portal URL,
  * the server's refusals as sentences, access ending on a server whose
- * clock passed the end date, and the last subscription kept in the store
- * for an offline page.
+ * clock passed the end date, the last subscription kept in the store
+ * for an offline page, and Django's 404 for a server without payments.
  */
 
 #include "config.h"
 
 #include <string.h>
 
+#include "fc-fake-http.h"
 #include "fc-json.h"
 #include "fc-payments-service.h"
 #include "payments-test-util.h"
@@ -294,6 +295,45 @@ test_cache (Fixture       *fixture,
   g_assert_true (access_of (kept));
 }
 
+/* The Django backend has no payments/: every route there is DRF's 404. */
+static void
+on_django_request_cb (SoupServer        *server,
+                      SoupServerMessage *message,
+                      const char        *path,
+                      GHashTable        *query,
+                      gpointer           user_data)
+{
+  static const char body[] = "{\"detail\":\"Not found.\"}";
+
+  soup_server_message_set_status (message, 404, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, body,
+                                    strlen (body));
+}
+
+static void
+test_django (void)
+{
+  g_autoptr(FcFakeHttp) django = fc_fake_http_new ("django", on_django_request_cb, NULL);
+  g_autofree char *url = g_strconcat (fc_fake_http_get_url (django), "/", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcApiClient) client = fc_api_client_new (url, &error);
+  g_autoptr(FcPaymentsService) service = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonArray) offered = NULL;
+  GAsyncResult *slot = NULL;
+
+  g_assert_no_error (error);
+  fc_api_client_set_tokens (client, "a-django-token", NULL);
+  service = fc_payments_service_new (client, NULL);
+
+  /* What the page takes as "no Premium on this server", and hides. */
+  fc_payments_service_plans_async (service, NULL, sync_test_done_cb, &slot);
+  result = sync_test_wait (&slot);
+  offered = fc_payments_service_plans_finish (service, result, &error);
+  g_assert_null (offered);
+  g_assert_error (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -306,5 +346,6 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/payments/service/cache", Fixture, NULL, fixture_set_up, test_cache,
               fixture_tear_down);
+  g_test_add_func ("/payments/service/django", test_django);
   return g_test_run ();
 }
