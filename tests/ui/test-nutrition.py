@@ -22,6 +22,7 @@
 import csv
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -31,7 +32,7 @@ from fcapp import app_env, http, login, main, sign_in, start_app, start_server, 
 from fcatspi import (ancestors, catch_toast, click, extents, find, find_all, find_all_shown,
                      find_app, find_shown, hover, key, on_screen, poll, resize, screenshot,
                      scroll_into_view, shown_named, _small_subtree, stop, _toast_in, type_into,
-                     type_text)
+                     type_text, window_origin)
 
 DEMO_FOODS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src', 'server',
                           'nutrition', 'demo-foods.tsv')
@@ -501,10 +502,6 @@ def save_while_server_gone(tap, pid, app_node, window, server, server_binary, ur
     saved then says it will sync when online (the toast follows the write's
     outbox row), its row waits, and it reaches the server once it is back.
     Returns the server process running at the end."""
-    stop(server)
-    editor = banana_meal(tap, pid, app_node, window, GONE_MEAL, 'with the server just stopped')
-    if editor is None:
-        return server
     own = find(window, 'list', 'My Meals')
     scopes = ancestors(own) if own is not None else [window]
     seen = []
@@ -512,6 +509,18 @@ def save_while_server_gone(tap, pid, app_node, window, server, server_binary, ur
     def saved_toast(toast, nodes):
         texts = [n.name for n in nodes if n.getRoleName() == 'label']
         return any(t.startswith(('Saved', 'Meal saved')) for t in texts)
+
+    # The last save's “Meal saved” can still be up, held by the pointer a
+    # check above put on it; a new toast queues behind it, and a loaded run
+    # read the old one. The pointer goes to the window's corner and the old
+    # toast times out first.
+    x, y = window_origin(pid)
+    subprocess.run(['xdotool', 'mousemove', str(x + 10), str(y + 10)], check=True)
+    poll(lambda: _toast_in(scopes, saved_toast) is None, timeout=20)
+    stop(server)
+    editor = banana_meal(tap, pid, app_node, window, GONE_MEAL, 'with the server just stopped')
+    if editor is None:
+        return server
 
     key('ctrl+s')
     toast = poll(lambda: _toast_in(scopes, saved_toast), timeout=20, interval=0.05)
