@@ -13,6 +13,7 @@
 
 #include "fc-admin-page.h"
 #include "fc-health-page.h"
+#include "fc-notifications-page.h"
 #include "fc-nutrition-page.h"
 #include "fc-premium-page.h"
 #include "fc-profile-window.h"
@@ -91,6 +92,7 @@ struct _FcWindow
   FcWorkoutsPage       *workouts_page;
   FcNutritionPage      *nutrition_page;
   FcHealthPage         *health_page;
+  FcNotificationsPage  *notifications_page;
   FcAdminPage          *admin_page;
 
   const FcSection      *section;
@@ -178,6 +180,37 @@ create_sidebar_row (const FcSection *section)
 }
 
 static void
+on_unread_count_changed_cb (FcNotificationsPage *page,
+                            GParamSpec          *pspec,
+                            GtkLabel            *badge)
+{
+  guint count = fc_notifications_page_get_unread_count (page);
+  g_autofree char *text = g_strdup_printf ("%u", count);
+
+  gtk_label_set_text (badge, text);
+  gtk_widget_set_visible (GTK_WIDGET (badge), count > 0);
+}
+
+/* The unread count at the end of the Notifications row. */
+static void
+add_unread_badge (GtkWidget           *row,
+                  FcNotificationsPage *page)
+{
+  GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+  GtkWidget *badge = g_object_new (GTK_TYPE_LABEL,
+                                   "hexpand", TRUE,
+                                   "halign", GTK_ALIGN_END,
+                                   "visible", FALSE,
+                                   NULL);
+
+  gtk_widget_add_css_class (badge, "dim-label");
+  gtk_widget_add_css_class (badge, "numeric");
+  gtk_box_append (GTK_BOX (box), badge);
+  g_signal_connect_object (page, "notify::unread-count", G_CALLBACK (on_unread_count_changed_cb),
+                           badge, 0);
+}
+
+static void
 fc_window_add_sections (FcWindow *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++) {
@@ -198,6 +231,10 @@ fc_window_add_sections (FcWindow *self)
     } else if (g_str_equal (section->name, "health")) {
       self->health_page = FC_HEALTH_PAGE (fc_health_page_new ());
       fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->health_page));
+    } else if (g_str_equal (section->name, "notifications")) {
+      self->notifications_page = FC_NOTIFICATIONS_PAGE (fc_notifications_page_new ());
+      fc_section_page_set_content (FC_SECTION_PAGE (page),
+                                   GTK_WIDGET (self->notifications_page));
     } else if (g_str_equal (section->name, "admin")) {
       self->admin_page = FC_ADMIN_PAGE (fc_admin_page_new ());
       fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->admin_page));
@@ -212,6 +249,8 @@ fc_window_add_sections (FcWindow *self)
 
     if (section->staff_only)
       g_object_bind_property (self, "show-admin", self->rows[i], "visible", G_BINDING_SYNC_CREATE);
+    if (self->notifications_page != NULL && g_str_equal (section->name, "notifications"))
+      add_unread_badge (self->rows[i], self->notifications_page);
   }
 }
 
@@ -222,6 +261,7 @@ fc_window_give_pages_session (FcWindow *self)
   fc_workouts_page_set_session (self->workouts_page, self->session);
   fc_nutrition_page_set_session (self->nutrition_page, self->session);
   fc_health_page_set_session (self->health_page, self->session);
+  fc_notifications_page_set_session (self->notifications_page, self->session);
   fc_admin_page_set_session (self->admin_page, self->session);
 }
 
