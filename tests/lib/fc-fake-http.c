@@ -7,6 +7,10 @@
 
 #include "fc-fake-http.h"
 
+#include <glib-unix.h>
+#include <string.h>
+#include <unistd.h>
+
 struct _FcFakeHttp {
   GThread      *thread;
   GMainContext *context;
@@ -161,4 +165,47 @@ fc_fake_http_held (FcFakeHttp *self)
   n = self->held->len;
   g_mutex_unlock (&self->lock);
   return n;
+}
+
+void
+fc_fake_http_answer_text (SoupServerMessage *message,
+                          guint              status,
+                          const char        *text)
+{
+  soup_server_message_set_status (message, status, NULL);
+  soup_server_message_set_response (message, "text/plain", SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+static gboolean
+on_quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_stdin_cb (gint         fd,
+             GIOCondition condition,
+             gpointer     user_data)
+{
+  char buffer[256];
+
+  /* Nothing is read from stdin but its end. */
+  if (read (fd, buffer, sizeof buffer) > 0)
+    return G_SOURCE_CONTINUE;
+  return on_quit_cb (user_data);
+}
+
+void
+fc_fake_http_run_until_stopped (void)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  guint sources[3];
+
+  sources[0] = g_unix_signal_add (SIGTERM, on_quit_cb, loop);
+  sources[1] = g_unix_signal_add (SIGINT, on_quit_cb, loop);
+  sources[2] = g_unix_fd_add (0, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin_cb, loop);
+  g_main_loop_run (loop);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    g_source_remove (sources[i]);
 }

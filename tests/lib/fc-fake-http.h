@@ -33,6 +33,16 @@ void          fc_fake_http_hold        (FcFakeHttp          *self,
 /* How many requests are parked now. */
 guint         fc_fake_http_held        (FcFakeHttp          *self);
 
+/* For a fake run as a program (the UI tests'): answers @message @status
+ * with @text as text/plain. */
+void          fc_fake_http_answer_text (SoupServerMessage   *message,
+                                        guint                status,
+                                        const char          *text);
+/* For a fake run as a program: runs the default main context until
+ * SIGTERM, SIGINT or the end of stdin (the test that started it went
+ * away). */
+void          fc_fake_http_run_until_stopped (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcFakeHttp, fc_fake_http_free)
 
 G_END_DECLS

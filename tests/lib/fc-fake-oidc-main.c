@@ -19,7 +19,6 @@
 
 #include "config.h"
 
-#include <glib-unix.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,17 +27,7 @@
 
 typedef struct {
   FcFakeOidc *oidc;
-  GMainLoop  *loop;
 } Fake;
-
-static void
-answer (SoupServerMessage *message,
-        guint              status,
-        const char        *text)
-{
-  soup_server_message_set_status (message, status, NULL);
-  soup_server_message_set_response (message, "text/plain", SOUP_MEMORY_COPY, text, strlen (text));
-}
 
 static gboolean
 set_consent (Fake       *fake,
@@ -75,35 +64,15 @@ on_control_cb (SoupServer        *server,
   if (g_str_equal (path, "/consent") &&
       g_strcmp0 (soup_server_message_get_method (message), "POST") == 0) {
     if (set_consent (fake, text))
-      answer (message, 200, "ok");
+      fc_fake_http_answer_text (message, 200, "ok");
     else
-      answer (message, 400, "allow SUB EMAIL, or deny");
+      fc_fake_http_answer_text (message, 400, "allow SUB EMAIL, or deny");
   } else if (g_str_has_prefix (path, "/count/")) {
     count = g_strdup_printf ("%u", fc_fake_oidc_count (fake->oidc, path + strlen ("/count/")));
-    answer (message, 200, count);
+    fc_fake_http_answer_text (message, 200, count);
   } else {
-    answer (message, 404, "not found");
+    fc_fake_http_answer_text (message, 404, "not found");
   }
-}
-
-static gboolean
-on_quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (((Fake *) user_data)->loop);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_stdin_cb (gint         fd,
-             GIOCondition condition,
-             gpointer     user_data)
-{
-  char buffer[256];
-
-  /* Nothing is read from stdin but its end: the test went away. */
-  if (read (fd, buffer, sizeof buffer) > 0)
-    return G_SOURCE_CONTINUE;
-  return on_quit_cb (user_data);
 }
 
 int
@@ -126,20 +95,15 @@ main (int   argc,
     return 2;
   }
 
-  fake.loop = g_main_loop_new (NULL, FALSE);
   fake.oidc = fc_fake_oidc_new (client_id);
   control = fc_fake_http_new ("fake-oidc-control", on_control_cb, &fake);
   printf ("issuer %s\ncontrol %s\n", fc_fake_oidc_get_issuer (fake.oidc),
           fc_fake_http_get_url (control));
   fflush (stdout);
 
-  g_unix_signal_add (SIGTERM, on_quit_cb, &fake);
-  g_unix_signal_add (SIGINT, on_quit_cb, &fake);
-  g_unix_fd_add (0, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin_cb, &fake);
-  g_main_loop_run (fake.loop);
+  fc_fake_http_run_until_stopped ();
 
   g_clear_pointer (&control, fc_fake_http_free);
   fc_fake_oidc_free (fake.oidc);
-  g_main_loop_unref (fake.loop);
   return 0;
 }

@@ -29,7 +29,6 @@
 
 #include "config.h"
 
-#include <glib-unix.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,17 +38,7 @@
 
 typedef struct {
   FcFakeStripe *stripe;
-  GMainLoop    *loop;
 } Fake;
-
-static void
-answer (SoupServerMessage *message,
-        guint              status,
-        const char        *text)
-{
-  soup_server_message_set_status (message, status, NULL);
-  soup_server_message_set_response (message, "text/plain", SOUP_MEMORY_COPY, text, strlen (text));
-}
 
 /* Sends @events signed; the statuses the webhook answered, "200 200". */
 static char *
@@ -79,12 +68,12 @@ pay (Fake              *fake,
   g_autoptr(GPtrArray) events = NULL;
 
   if (status == NULL) {
-    answer (message, 404, "no such checkout session");
+    fc_fake_http_answer_text (message, 404, "no such checkout session");
     return;
   }
   if (payment == PAY) {
     if (!g_str_equal (status, "open")) {
-      answer (message, 409, "the session is not open");
+      fc_fake_http_answer_text (message, 409, "the session is not open");
       return;
     }
     events = fc_fake_stripe_pay_events (fake->stripe, session);
@@ -93,7 +82,7 @@ pay (Fake              *fake,
     gint64 now = fc_fake_stripe_now (fake->stripe);
 
     if (subscription == NULL) {
-      answer (message, 409, "the session made no subscription");
+      fc_fake_http_answer_text (message, 409, "the session made no subscription");
       return;
     }
     events = g_ptr_array_new_with_free_func (g_free);
@@ -104,7 +93,7 @@ pay (Fake              *fake,
                                                            now + FC_FAKE_STRIPE_PERIOD));
   }
   statuses = send_events (fake, events);
-  answer (message, 200, statuses);
+  fc_fake_http_answer_text (message, 200, statuses);
 }
 
 static void
@@ -119,13 +108,13 @@ on_control_cb (SoupServer        *server,
   g_autofree char *value = g_strstrip (g_strndup (body->data, body->length));
 
   if (!g_str_equal (soup_server_message_get_method (message), "POST"))
-    answer (message, 405, "POST only");
+    fc_fake_http_answer_text (message, 405, "POST only");
   else if (g_str_equal (path, "/webhook-url")) {
     fc_fake_stripe_set_webhook_url (fake->stripe, value);
-    answer (message, 200, "ok");
+    fc_fake_http_answer_text (message, 200, "ok");
   } else if (g_str_equal (path, "/clock")) {
     fc_fake_stripe_set_clock_offset (fake->stripe, g_ascii_strtoll (value, NULL, 10));
-    answer (message, 200, "ok");
+    fc_fake_http_answer_text (message, 200, "ok");
   } else if (g_str_equal (path, "/pay")) {
     pay (fake, message, value, PAY);
   } else if (g_str_equal (path, "/fail")) {
@@ -133,27 +122,8 @@ on_control_cb (SoupServer        *server,
   } else if (g_str_equal (path, "/renew")) {
     pay (fake, message, value, RENEW);
   } else {
-    answer (message, 404, "unknown");
+    fc_fake_http_answer_text (message, 404, "unknown");
   }
-}
-
-static gboolean
-on_quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (((Fake *) user_data)->loop);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_stdin_cb (gint         fd,
-             GIOCondition condition,
-             gpointer     user_data)
-{
-  char buffer[256];
-
-  if (read (fd, buffer, sizeof buffer) > 0)
-    return G_SOURCE_CONTINUE;
-  return on_quit_cb (user_data);
 }
 
 int
@@ -182,20 +152,15 @@ main (int   argc,
     return 2;
   }
 
-  fake.loop = g_main_loop_new (NULL, FALSE);
   fake.stripe = fc_fake_stripe_new (secret_key, webhook_secret, price_monthly, price_lifetime);
   control = fc_fake_http_new ("fake-stripe-control", on_control_cb, &fake);
   printf ("stripe %s\ncontrol %s\n", fc_fake_stripe_get_url (fake.stripe),
           fc_fake_http_get_url (control));
   fflush (stdout);
 
-  g_unix_signal_add (SIGTERM, on_quit_cb, &fake);
-  g_unix_signal_add (SIGINT, on_quit_cb, &fake);
-  g_unix_fd_add (0, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin_cb, &fake);
-  g_main_loop_run (fake.loop);
+  fc_fake_http_run_until_stopped ();
 
   g_clear_pointer (&control, fc_fake_http_free);
   fc_fake_stripe_free (fake.stripe);
-  g_main_loop_unref (fake.loop);
   return 0;
 }

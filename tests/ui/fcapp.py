@@ -96,6 +96,30 @@ _apps = []
 _test_name = 'ui'
 
 
+def install_browser(env, script):
+    """Makes a "browser" the app's http and https handler the way a desktop
+    does: a .desktop file in the app's $XDG_DATA_HOME whose Exec runs the
+    Python text @script with the URL, named the default in
+    $XDG_CONFIG_HOME/mimeapps.list, so GIO (or the OpenURI portal) really
+    launches it. Returns the folder the script lives in."""
+    folder = os.path.join(env['XDG_DATA_HOME'], 'fc-test-browser')
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, 'browser.py')
+    with open(path, 'w') as f:
+        f.write(script)
+    applications = os.path.join(env['XDG_DATA_HOME'], 'applications')
+    os.makedirs(applications, exist_ok=True)
+    with open(os.path.join(applications, 'fc-test-browser.desktop'), 'w') as f:
+        f.write('[Desktop Entry]\nType=Application\nName=FitCore Test Browser\n'
+                f'Exec=/usr/bin/python3 {path} %u\nNoDisplay=true\n'
+                'MimeType=x-scheme-handler/http;x-scheme-handler/https;\n')
+    with open(os.path.join(env['XDG_CONFIG_HOME'], 'mimeapps.list'), 'w') as f:
+        f.write('[Default Applications]\n'
+                'x-scheme-handler/http=fc-test-browser.desktop\n'
+                'x-scheme-handler/https=fc-test-browser.desktop\n')
+    return folder
+
+
 def set_test_name(name):
     """Names the app logs ui-NAME-app-N.log; FITCORE_UI_VARIANT (a run of
     the same test on another date) is added to NAME."""

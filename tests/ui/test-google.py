@@ -31,7 +31,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from fcapp import app_env, http, main, start_app, start_server, wait_window
+from fcapp import app_env, http, install_browser, main, start_app, start_server, wait_window
 from fcatspi import (extents, find, find_shown, first_shown, key, poll, resize, screenshot,
                      stop)
 
@@ -102,23 +102,9 @@ class Browser:
     """The .desktop file, mimeapps.list and script in the app's XDG dirs."""
 
     def __init__(self, env, control):
-        self.dir = os.path.join(env['XDG_DATA_HOME'], 'fc-test-browser')
-        os.makedirs(self.dir, exist_ok=True)
-        self.script = os.path.join(self.dir, 'browser.py')
+        self.dir = install_browser(env, BROWSER)
         self.log = os.path.join(self.dir, 'browser.log')
         self.control = control
-        with open(self.script, 'w') as f:
-            f.write(BROWSER)
-        applications = os.path.join(env['XDG_DATA_HOME'], 'applications')
-        os.makedirs(applications, exist_ok=True)
-        with open(os.path.join(applications, 'fc-test-browser.desktop'), 'w') as f:
-            f.write('[Desktop Entry]\nType=Application\nName=FitCore Test Browser\n'
-                    f'Exec=/usr/bin/python3 {self.script} %u\nNoDisplay=true\n'
-                    'MimeType=x-scheme-handler/http;x-scheme-handler/https;\n')
-        with open(os.path.join(env['XDG_CONFIG_HOME'], 'mimeapps.list'), 'w') as f:
-            f.write('[Default Applications]\n'
-                    'x-scheme-handler/http=fc-test-browser.desktop\n'
-                    'x-scheme-handler/https=fc-test-browser.desktop\n')
 
     def set_mode(self, mode):
         with open(os.path.join(self.dir, 'browser.json'), 'w') as f:

@@ -31,7 +31,8 @@ import sys
 import time
 import urllib.request
 
-from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
+from fcapp import (app_env, http, install_browser, login, main, sign_in, start_app, start_server,
+                   wait_window)
 from fcatspi import (click, extents, find, find_all, find_app, first_shown, key, on_screen, poll,
                      screenshot, stop)
 
@@ -52,25 +53,9 @@ with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'opened.log')
 '''
 
 
-def install_browser(env):
-    """The .desktop file, mimeapps.list and script in the app's XDG dirs;
-    returns the file the script writes the URLs to."""
-    folder = os.path.join(env['XDG_DATA_HOME'], 'fc-test-browser')
-    os.makedirs(folder, exist_ok=True)
-    script = os.path.join(folder, 'browser.py')
-    with open(script, 'w') as f:
-        f.write(BROWSER)
-    applications = os.path.join(env['XDG_DATA_HOME'], 'applications')
-    os.makedirs(applications, exist_ok=True)
-    with open(os.path.join(applications, 'fc-test-browser.desktop'), 'w') as f:
-        f.write('[Desktop Entry]\nType=Application\nName=FitCore Test Browser\n'
-                f'Exec=/usr/bin/python3 {script} %u\nNoDisplay=true\n'
-                'MimeType=x-scheme-handler/http;x-scheme-handler/https;\n')
-    with open(os.path.join(env['XDG_CONFIG_HOME'], 'mimeapps.list'), 'w') as f:
-        f.write('[Default Applications]\n'
-                'x-scheme-handler/http=fc-test-browser.desktop\n'
-                'x-scheme-handler/https=fc-test-browser.desktop\n')
-    return os.path.join(folder, 'opened.log')
+def install_recording_browser(env):
+    """Installs the browser; returns the file it writes the URLs to."""
+    return os.path.join(install_browser(env, BROWSER), 'opened.log')
 
 
 def opened(log):
@@ -189,7 +174,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
             return
         control(control_url, '/webhook-url', url + 'api/v1/payments/webhooks/stripe/')
         env = app_env(tmp)
-        browser_log = install_browser(env)
+        browser_log = install_recording_browser(env)
 
         workouts = api(url, 'workouts/workouts/')['results']
         premium = next(w for w in workouts if any(v['locked'] for v in w['videos']))
