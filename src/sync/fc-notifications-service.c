@@ -10,14 +10,43 @@
 #include "fc-notifications-service.h"
 
 #include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "fc-json.h"
+
+/* After a cut or a failed connection, the stream is tried again this much
+ * later: the server may be restarting, and reconnecting at once would spin. */
+#define STREAM_RETRY_S 5
 
 struct _FcNotificationsService
 {
   GObject      parent_instance;
 
   /* Owned */
-  FcApiClient *client;
+  FcApiClient             *client;
+  SoupSession             *soup;             /* the stream's, made when first started */
+  SoupWebsocketConnection *conn;
+  GCancellable            *stream_cancellable;
+  GSource                 *retry_source;
+
+  gint64                   last_event_id;
+  gboolean                 streaming;        /* started and not stopped */
 };
+
+enum {
+  PROP_0,
+  PROP_STREAM_CONNECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_STREAM_EVENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (FcNotificationsService, fc_notifications_service, G_TYPE_OBJECT)
 
@@ -85,15 +114,46 @@ fc_notifications_service_dispose (GObject *object)
 {
   FcNotificationsService *self = FC_NOTIFICATIONS_SERVICE (object);
 
+  fc_notifications_service_stop_stream (self);
+  g_clear_object (&self->soup);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (fc_notifications_service_parent_class)->dispose (object);
 }
 
 static void
+fc_notifications_service_get_property (GObject    *object,
+                                       guint       prop_id,
+                                       GValue     *value,
+                                       GParamSpec *pspec)
+{
+  FcNotificationsService *self = FC_NOTIFICATIONS_SERVICE (object);
+
+  switch (prop_id) {
+  case PROP_STREAM_CONNECTED:
+    g_value_set_boolean (value, fc_notifications_service_get_stream_connected (self));
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
 fc_notifications_service_class_init (FcNotificationsServiceClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = fc_notifications_service_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fc_notifications_service_dispose;
+  object_class->get_property = fc_notifications_service_get_property;
+
+  properties[PROP_STREAM_CONNECTED] =
+    g_param_spec_boolean ("stream-connected", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_STREAM_EVENT] =
+    g_signal_new ("stream-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, JSON_TYPE_OBJECT);
 }
 
 static void
@@ -290,4 +350,225 @@ fc_notifications_service_unread_count_finish (FcNotificationsService  *self,
     return -1;
   }
   return json_object_get_int_member (answer, "unread_count");
+}
+
+/* The stream */
+
+static void connect_stream (FcNotificationsService *self);
+
+static gboolean
+on_retry_cb (gpointer user_data)
+{
+  FcNotificationsService *self = user_data;
+
+  g_clear_pointer (&self->retry_source, g_source_unref);
+  connect_stream (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (FcNotificationsService *self)
+{
+  if (!self->streaming || self->retry_source != NULL)
+    return;
+  self->retry_source = g_timeout_source_new_seconds (STREAM_RETRY_S);
+  g_source_set_callback (self->retry_source, on_retry_cb, self, NULL);
+  g_source_attach (self->retry_source, NULL);
+}
+
+static void
+drop_connection (FcNotificationsService *self)
+{
+  if (self->conn == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->conn, self);
+  if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&self->conn);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREAM_CONNECTED]);
+}
+
+static void
+on_stream_message_cb (SoupWebsocketConnection *conn,
+                      int                      type,
+                      GBytes                  *message,
+                      gpointer                 user_data)
+{
+  FcNotificationsService *self = user_data;
+  gsize size = 0;
+  const char *data = g_bytes_get_data (message, &size);
+  g_autoptr(JsonObject) frame = NULL;
+  const char *kind;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    return;
+  frame = fc_json_parse_object (data, size, NULL);
+  if (frame == NULL)
+    return;
+  kind = json_object_get_string_member_with_default (frame, "type", "");
+
+  if (g_str_equal (kind, "hello") || g_str_equal (kind, "reset")) {
+    /* Where the stream starts: after a reset the client's id was not the
+     * server's, and the list must be loaded again. */
+    self->last_event_id = json_object_get_int_member_with_default (frame, "last_id",
+                                                                   self->last_event_id);
+    if (g_str_equal (kind, "reset"))
+      g_signal_emit (self, signals[SIGNAL_STREAM_EVENT], 0, frame);
+    return;
+  }
+  if (!g_str_has_prefix (kind, "notification."))
+    return;
+
+  self->last_event_id = json_object_get_int_member_with_default (frame, "id",
+                                                                 self->last_event_id);
+  g_signal_emit (self, signals[SIGNAL_STREAM_EVENT], 0, frame);
+  /* Acknowledged as handled, so the server's window never fills. */
+  if (self->conn != NULL &&
+      soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN) {
+    g_autofree char *ack = g_strdup_printf ("{\"type\":\"ack\",\"last_id\":%" G_GINT64_FORMAT "}",
+                                            self->last_event_id);
+
+    soup_websocket_connection_send_text (self->conn, ack);
+  }
+}
+
+static void
+on_stream_closed_cb (SoupWebsocketConnection *conn,
+                     gpointer                 user_data)
+{
+  FcNotificationsService *self = user_data;
+
+  g_debug ("The notification stream closed (%u)", soup_websocket_connection_get_close_code (conn));
+  drop_connection (self);
+  schedule_retry (self);
+}
+
+static void
+on_stream_connected_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  FcNotificationsService *self = user_data;
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *conn;
+
+  conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (conn == NULL) {
+    g_debug ("Could not open the notification stream: %s", error->message);
+    schedule_retry (self);
+    return;
+  }
+  self->conn = conn;
+  /* The server pings every 20 s; this finds a dead connection too. */
+  soup_websocket_connection_set_keepalive_interval (conn, 30);
+  g_signal_connect (conn, "message", G_CALLBACK (on_stream_message_cb), self);
+  g_signal_connect (conn, "closed", G_CALLBACK (on_stream_closed_cb), self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREAM_CONNECTED]);
+}
+
+/* A request through the client first: it renews an expired access token,
+ * which the upgrade request then carries. */
+static void
+on_stream_token_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  FcNotificationsService *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *authorization = NULL;
+  const char *token;
+
+  if (fc_notifications_service_unread_count_finish (self, result, &error) < 0) {
+    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      return;
+    /* Signed out, or a server without notifications: nothing to wait for. */
+    if (g_error_matches (error, FC_API_ERROR, FC_API_ERROR_UNAUTHORIZED) ||
+        g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND)) {
+      self->streaming = FALSE;
+      return;
+    }
+    /* Offline: try again later. */
+    g_debug ("Not opening the notification stream: %s", error->message);
+    schedule_retry (self);
+    return;
+  }
+
+  token = fc_api_client_get_access_token (self->client);
+  url = g_strconcat (fc_api_client_get_base_url (self->client), "api/v1/notifications/stream/",
+                     NULL);
+  message = soup_message_new ("GET", url);
+  if (message == NULL || token == NULL) {
+    schedule_retry (self);
+    return;
+  }
+  authorization = g_strconcat ("Bearer ", token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
+                                authorization);
+  if (self->last_event_id > 0) {
+    g_autofree char *last = g_strdup_printf ("%" G_GINT64_FORMAT, self->last_event_id);
+
+    soup_message_headers_replace (soup_message_get_request_headers (message), "Last-Event-ID",
+                                  last);
+  }
+  if (self->soup == NULL)
+    self->soup = soup_session_new ();
+  soup_session_websocket_connect_async (self->soup, message, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        self->stream_cancellable, on_stream_connected_cb, self);
+}
+
+static void
+connect_stream (FcNotificationsService *self)
+{
+  if (!self->streaming || self->conn != NULL)
+    return;
+  fc_notifications_service_unread_count_async (self, self->stream_cancellable,
+                                               on_stream_token_cb, self);
+}
+
+void
+fc_notifications_service_start_stream (FcNotificationsService *self)
+{
+  g_return_if_fail (FC_IS_NOTIFICATIONS_SERVICE (self));
+
+  if (self->streaming)
+    return;
+  self->streaming = TRUE;
+  self->stream_cancellable = g_cancellable_new ();
+  connect_stream (self);
+}
+
+void
+fc_notifications_service_stop_stream (FcNotificationsService *self)
+{
+  g_return_if_fail (FC_IS_NOTIFICATIONS_SERVICE (self));
+
+  self->streaming = FALSE;
+  g_cancellable_cancel (self->stream_cancellable);
+  g_clear_object (&self->stream_cancellable);
+  if (self->retry_source != NULL) {
+    g_source_destroy (self->retry_source);
+    g_clear_pointer (&self->retry_source, g_source_unref);
+  }
+  drop_connection (self);
+}
+
+gboolean
+fc_notifications_service_get_stream_connected (FcNotificationsService *self)
+{
+  g_return_val_if_fail (FC_IS_NOTIFICATIONS_SERVICE (self), FALSE);
+
+  return self->conn != NULL &&
+         soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+gint64
+fc_notifications_service_get_last_event_id (FcNotificationsService *self)
+{
+  g_return_val_if_fail (FC_IS_NOTIFICATIONS_SERVICE (self), 0);
+
+  return self->last_event_id;
 }

@@ -80,4 +80,17 @@ gint64      fc_notifications_service_unread_count_finish (FcNotificationsService
                                                           GAsyncResult           *result,
                                                           GError                **error);
 
+/* The live stream (GET notifications/stream/, a WebSocket with the access
+ * token in its Authorization header): while started, the service stays
+ * connected, reconnecting after a cut with Last-Event-ID so that no event
+ * is missed or repeated, acknowledges each event, and emits
+ * "stream-event" (JsonObject *frame) for every notification.created,
+ * notification.read, notification.deleted and reset frame. Property
+ * "stream-connected" (notifies) says whether it is connected. */
+void        fc_notifications_service_start_stream        (FcNotificationsService *self);
+void        fc_notifications_service_stop_stream         (FcNotificationsService *self);
+gboolean    fc_notifications_service_get_stream_connected (FcNotificationsService *self);
+/* The last event id received, 0 before any. */
+gint64      fc_notifications_service_get_last_event_id   (FcNotificationsService *self);
+
 G_END_DECLS

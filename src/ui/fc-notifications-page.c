@@ -4,10 +4,11 @@
  *
  * The inbox is live server data asked for through FcNotificationsService
  * (the UI speaks no HTTP). It is reloaded when the page gets a session,
- * after every sync (Ctrl+R), and when the unread count, asked for every
- * POLL_S seconds while the app runs, changes: the WebSocket stream
- * (docs/notifications-wire.md) is not used yet. A notification that arrives
- * while the window is not focused is also sent as a GNotification.
+ * after every sync (Ctrl+R), on every event of the service's WebSocket
+ * stream (docs/notifications-wire.md), and, should the stream be down, when
+ * the unread count, asked for every POLL_S seconds, changes. A
+ * notification that arrives while the window is not focused is also sent
+ * as a GNotification.
  *
  * A deletion waits for its toast: the row goes at once, the DELETE is sent
  * when the toast is dismissed without Undo, so Undo needs no server call.
@@ -497,7 +498,8 @@ on_poll_cb (gpointer user_data)
 {
   FcNotificationsPage *self = user_data;
 
-  if (self->service != NULL && self->loading == NULL)
+  if (self->service != NULL && self->loading == NULL &&
+      !fc_notifications_service_get_stream_connected (self->service))
     fc_notifications_service_unread_count_async (self->service, self->cancellable,
                                                  on_unread_count_cb, self);
   return G_SOURCE_CONTINUE;
@@ -711,6 +713,25 @@ on_sync_engine_synced_cb (FcNotificationsPage *self)
   fc_notifications_page_reload (self);
 }
 
+/* A change from any device: the list is loaded again (one load at a time,
+ * so a burst of events costs at most two). */
+static void
+on_stream_event_cb (FcNotificationsPage *self,
+                    JsonObject          *frame)
+{
+  fc_notifications_page_reload (self);
+}
+
+static void
+drop_service (FcNotificationsPage *self)
+{
+  if (self->service == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->service, self);
+  fc_notifications_service_stop_stream (self->service);
+  g_clear_object (&self->service);
+}
+
 static void
 on_session_changed_cb (FcNotificationsPage *self)
 {
@@ -724,10 +745,17 @@ on_session_changed_cb (FcNotificationsPage *self)
   self->loaded = FALSE;
   self->newest_id = 0;
   self->reload_again = FALSE;
-  g_clear_object (&self->service);
+  drop_service (self);
 
-  if (self->session != NULL && fc_session_has_section (self->session, "notifications"))
+  /* Signed in (a store) on a server with notifications. */
+  if (self->session != NULL && fc_session_get_store (self->session) != NULL &&
+      fc_session_has_section (self->session, "notifications"))
     self->service = fc_notifications_service_new_for_session (self->session);
+  if (self->service != NULL) {
+    g_signal_connect_object (self->service, "stream-event", G_CALLBACK (on_stream_event_cb), self,
+                             G_CONNECT_SWAPPED);
+    fc_notifications_service_start_stream (self->service);
+  }
 
   engine = self->session != NULL ? fc_session_get_sync_engine (self->session) : NULL;
   if (engine != NULL) {
@@ -782,7 +810,7 @@ fc_notifications_page_dispose (GObject *object)
     g_clear_pointer (&self->poll_source, g_source_unref);
   }
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->service);
+  drop_service (self);
   g_clear_object (&self->session);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->loading, g_ptr_array_unref);

@@ -57,26 +57,34 @@ server_exists (FcTestServer *server,
   return sync_test_server_count (server, "SELECT count(*) FROM notifications WHERE id = ?", arg);
 }
 
+/* The demo user's service, signed in with a fresh access token. */
+static FcNotificationsService *
+demo_user_service (FcTestServer *server)
+{
+  g_autofree char *url = sync_test_url (server);
+  g_autofree char *user = fc_test_login (server, USER_EMAIL, USER_PASSWORD, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcApiClient) client = fc_api_client_new (url, &error);
+
+  g_assert_no_error (error);
+  fc_api_client_set_tokens (client, user, NULL);
+  return fc_notifications_service_new (client);
+}
+
 static void
 test_inbox (void)
 {
   const char *args[] = { "--demo", NULL };
   g_autoptr(FcTestServer) server = fc_test_server_start (SYNC_TEST_CONFIG, args);
-  g_autofree char *url = sync_test_url (server);
   g_autofree char *staff = fc_test_login (server, STAFF_EMAIL, STAFF_PASSWORD, NULL);
-  g_autofree char *user = fc_test_login (server, USER_EMAIL, USER_PASSWORD, NULL);
+  g_autoptr(FcNotificationsService) service = demo_user_service (server);
   g_autoptr(GError) error = NULL;
-  g_autoptr(FcApiClient) client = fc_api_client_new (url, &error);
-  g_autoptr(FcNotificationsService) service = NULL;
   g_autoptr(JsonObject) page = NULL;
   g_autoptr(JsonObject) changed = NULL;
   GAsyncResult *result = NULL;
   JsonArray *results;
   gint64 before, first, second, count;
 
-  g_assert_no_error (error);
-  fc_api_client_set_tokens (client, user, NULL);
-  service = fc_notifications_service_new (client);
 
   before = server_unread (server);
   broadcast (server, staff, "One");
@@ -170,6 +178,90 @@ test_inbox (void)
   }
 }
 
+static void
+on_stream_event_cb (FcNotificationsService *service,
+                    JsonObject             *frame,
+                    GPtrArray              *events)
+{
+  g_ptr_array_add (events, g_strdup_printf ("%s:%s",
+                                            json_object_get_string_member (frame, "type"),
+                                            json_object_has_member (frame, "notification")
+                                            ? json_object_get_string_member (
+                                                json_object_get_object_member (frame,
+                                                                               "notification"),
+                                                "title")
+                                            : ""));
+}
+
+static gboolean
+wait_events (GPtrArray *events,
+             guint      count)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (events->len < count && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  return events->len >= count;
+}
+
+/* The stream: a broadcast arrives live; events that happen while it is cut
+ * arrive once each after it reconnects (Last-Event-ID), in order. */
+static void
+test_stream (void)
+{
+  const char *args[] = { "--demo", NULL };
+  g_autoptr(FcTestServer) server = fc_test_server_start (SYNC_TEST_CONFIG, args);
+  g_autofree char *staff = fc_test_login (server, STAFF_EMAIL, STAFF_PASSWORD, NULL);
+  g_autoptr(FcNotificationsService) service = demo_user_service (server);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  gint64 resumed_from;
+
+  g_signal_connect (service, "stream-event", G_CALLBACK (on_stream_event_cb), events);
+
+  fc_notifications_service_start_stream (service);
+  {
+    gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    while (!fc_notifications_service_get_stream_connected (service) &&
+           g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  }
+  g_assert_true (fc_notifications_service_get_stream_connected (service));
+  /* The account's history comes first (from event 0): only what follows
+   * is counted, once a second has passed without an event. */
+  {
+    guint seen;
+
+    do {
+      seen = events->len;
+      sync_test_sleep (1000);
+    } while (events->len != seen);
+  }
+  g_ptr_array_set_size (events, 0);
+
+  broadcast (server, staff, "Live");
+  g_assert_true (wait_events (events, 1));
+  g_assert_cmpstr (g_ptr_array_index (events, 0), ==, "notification.created:Live");
+  g_assert_cmpint (fc_notifications_service_get_last_event_id (service), >, 0);
+
+  /* Cut: two broadcasts while away, then back with the last id. */
+  fc_notifications_service_stop_stream (service);
+  g_assert_false (fc_notifications_service_get_stream_connected (service));
+  resumed_from = fc_notifications_service_get_last_event_id (service);
+  broadcast (server, staff, "Away one");
+  broadcast (server, staff, "Away two");
+  g_ptr_array_set_size (events, 0);
+  fc_notifications_service_start_stream (service);
+  g_assert_true (wait_events (events, 2));
+  sync_test_sleep (1000);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (events, 0), ==, "notification.created:Away one");
+  g_assert_cmpstr (g_ptr_array_index (events, 1), ==, "notification.created:Away two");
+  g_assert_cmpint (fc_notifications_service_get_last_event_id (service), >, resumed_from);
+  fc_notifications_service_stop_stream (service);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -177,6 +269,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/sync/notifications/inbox", test_inbox);
+  g_test_add_func ("/sync/notifications/stream", test_stream);
 
   return g_test_run ();
 }

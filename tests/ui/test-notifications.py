@@ -11,6 +11,7 @@
 # - Delete and Undo: the notification stays on the server; the Delete key
 #   on a selected row without Undo: the server no longer has it once the
 #   toast is gone;
+# - a broadcast while the page is open appears without Ctrl+R (the stream);
 # - screenshots: the inbox, then dark and 360 px wide.
 # Prints TAP.
 #
@@ -28,6 +29,7 @@ from fcatspi import (ancestors, catch_toast, click, extents, find, find_all_show
 STAFF_EMAIL = 'admin@fitcore.local'
 STAFF_PASSWORD = 'fitcore-admin'
 TITLES = ['Gym closed on Friday', 'New yoga classes', 'Welcome week']
+LIVE = 'Pool reopens'
 
 
 def server_inbox(url):
@@ -170,6 +172,15 @@ def run(tap, binary, server_binary, artifacts, tmp):
             tap.check(TITLES[1] in (server_inbox(url) or {}) and
                       TITLES[2] in (server_inbox(url) or {}),
                       'and the other two are still there', server_inbox(url))
+
+        # Live: a broadcast shows up with no key pressed, well before the
+        # 60 s the unread count is polled at when the stream is down.
+        status, body = http(url, 'POST', 'notifications/broadcast/', staff,
+                            {'title': LIVE, 'message': 'Pushed over the stream.'})
+        tap.check(status == 201, f'staff broadcast “{LIVE}”', body)
+        tap.check(poll(lambda: row_named(window, LIVE, True), timeout=30) is not None,
+                  'it appears in the open inbox within 30 s, without Ctrl+R (the stream)',
+                  row_names(window))
         stop(app)
         app = None
 
