@@ -11,7 +11,7 @@
 # - Delete and Undo: the notification stays on the server; the Delete key
 #   on a selected row without Undo: the server no longer has it once the
 #   toast is gone;
-# - a broadcast while the page is open appears without Ctrl+R (the stream);
+# - broadcasts while the page is open appear without Ctrl+R (the stream);
 # - screenshots: the inbox, then dark and 360 px wide.
 # Prints TAP.
 #
@@ -29,7 +29,7 @@ from fcatspi import (ancestors, catch_toast, click, extents, find, find_all_show
 STAFF_EMAIL = 'admin@fitcore.local'
 STAFF_PASSWORD = 'fitcore-admin'
 TITLES = ['Gym closed on Friday', 'New yoga classes', 'Welcome week']
-LIVE = 'Pool reopens'
+LIVE = ['Pool reopens', 'Sauna closed']
 
 
 def server_inbox(url):
@@ -173,14 +173,17 @@ def run(tap, binary, server_binary, artifacts, tmp):
                       TITLES[2] in (server_inbox(url) or {}),
                       'and the other two are still there', server_inbox(url))
 
-        # Live: a broadcast shows up with no key pressed, well before the
-        # 60 s the unread count is polled at when the stream is down.
-        status, body = http(url, 'POST', 'notifications/broadcast/', staff,
-                            {'title': LIVE, 'message': 'Pushed over the stream.'})
-        tap.check(status == 201, f'staff broadcast “{LIVE}”', body)
-        tap.check(poll(lambda: row_named(window, LIVE, True), timeout=30) is not None,
-                  'it appears in the open inbox within 30 s, without Ctrl+R (the stream)',
-                  row_names(window))
+        # Live: two broadcasts, one after the other has shown up, each show
+        # up with no key pressed within 25 s. The unread count is polled
+        # every 60 s only when the stream is down: after a poll found the
+        # first, the second could not come that way in time.
+        for live in LIVE:
+            status, body = http(url, 'POST', 'notifications/broadcast/', staff,
+                                {'title': live, 'message': 'Pushed over the stream.'})
+            tap.check(status == 201, f'staff broadcast “{live}”', body)
+            tap.check(poll(lambda: row_named(window, live, True), timeout=25) is not None,
+                      f'“{live}” appears in the open inbox within 25 s, without Ctrl+R '
+                      '(the stream)', row_names(window))
         stop(app)
         app = None
 
