@@ -73,6 +73,7 @@ typedef enum {
   IDS_PROGRESS,
   IDS_HEALTH,
   IDS_USER,     /* accounts, for admin/users/{id}/ */
+  IDS_NOTIFICATION,
   N_IDS
 } IdKind;
 
@@ -149,6 +150,12 @@ static const Route write_routes[] = {
   { "POST", "/api/v1/admin/users/{id}/password-reset/", IDS_USER, NULL },
   { "PUT", "/api/v1/admin/workouts/{id}/video-order/", IDS_WORKOUT, "admin-video-order.json" },
   { "POST", "/api/v1/admin/foods/import/", IDS_NONE, "admin-foods-import.csv.json" },
+  /* src/server/notifications/: the broadcast is staff only. */
+  { "PATCH", "/api/v1/notifications/{id}/", IDS_NOTIFICATION, "notification-patch.json" },
+  { "PUT", "/api/v1/notifications/{id}/", IDS_NOTIFICATION, "notification-patch.json" },
+  { "DELETE", "/api/v1/notifications/{id}/", IDS_NOTIFICATION, NULL },
+  { "POST", "/api/v1/notifications/mark-all-read/", IDS_NONE, NULL },
+  { "POST", "/api/v1/notifications/broadcast/", IDS_NONE, "notification-broadcast.json" },
 };
 
 /* Reads, with mutated queries: filters and pages are input too. */
@@ -187,6 +194,12 @@ static const Route read_routes[] = {
   { "GET", "/api/v1/admin/users/{id}/", IDS_USER, NULL },
   { "GET", "/api/v1/admin/audit/", IDS_NONE, NULL },
   { "GET", "/api/v1/admin/stats/", IDS_NONE, NULL },
+  { "GET", "/api/v1/notifications/", IDS_NONE, NULL },
+  { "GET", "/api/v1/notifications/{id}/", IDS_NOTIFICATION, NULL },
+  { "GET", "/api/v1/notifications/unread-count/", IDS_NONE, NULL },
+  /* The stream's route as plain HTTP: no upgrade, so a 4xx. */
+  { "GET", "/api/v1/notifications/stream/", IDS_NONE, NULL },
+  { "GET", "/api/v1/users/dashboard/", IDS_NONE, NULL },
 };
 
 /* Ids that are not ids: beyond gint64, signs, encodings, traversal. */
@@ -517,6 +530,14 @@ seed_objects (void)
     g_clear_pointer (&object, json_object_unref);
   }
 
+  /* A broadcast gives every account a notification: the user's and staff's
+   * own are each other's 404s. */
+  object = call_json ("POST", "/api/v1/notifications/broadcast/", staff,
+                      "{\"title\":\"Fuzz\",\"message\":\"Notifications to fuzz\"}", 201);
+  g_clear_pointer (&object, json_object_unref);
+  add_list_ids (IDS_NOTIFICATION, "/api/v1/notifications/?page_size=2", user);
+  add_list_ids (IDS_NOTIFICATION, "/api/v1/notifications/?page_size=2", staff);
+
   /* Range targets: a media file (a video's file route), and a JSON page. */
   if (server->ids[IDS_VIDEO]->len > 0) {
     g_autofree char *path = NULL;
@@ -550,13 +571,14 @@ seed_objects (void)
     server->page_size = g_bytes_get_size (answer->body);
   }
   g_test_message ("server %u: ids food %u meal %u plan %u workout %u category %u video %u "
-                  "progress %u health %u user %u; Range targets %s (%" G_GSIZE_FORMAT " bytes), %s (%"
+                  "progress %u health %u user %u notification %u; Range targets %s (%" G_GSIZE_FORMAT " bytes), %s (%"
                   G_GSIZE_FORMAT " bytes)", server->generation,
                   server->ids[IDS_FOOD]->len, server->ids[IDS_MEAL]->len,
                   server->ids[IDS_PLAN]->len, server->ids[IDS_WORKOUT]->len,
                   server->ids[IDS_CATEGORY]->len, server->ids[IDS_VIDEO]->len,
                   server->ids[IDS_PROGRESS]->len, server->ids[IDS_HEALTH]->len,
-                  server->ids[IDS_USER]->len, server->media_path != NULL ? server->media_path : "(no video file)",
+                  server->ids[IDS_USER]->len, server->ids[IDS_NOTIFICATION]->len,
+                  server->media_path != NULL ? server->media_path : "(no video file)",
                   server->media_size, server->page_path, server->page_size);
 }
 
