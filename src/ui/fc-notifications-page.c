@@ -816,6 +816,10 @@ fc_notifications_page_dispose (GObject *object)
   g_clear_pointer (&self->loading, g_ptr_array_unref);
   g_clear_pointer (&self->hidden, g_hash_table_unref);
 
+  /* The bin lets go of its child first: gtk_widget_dispose_template()
+   * unparents a bound direct child (toast_overlay) behind AdwBin's back,
+   * whose own dispose then unparented a freed widget (a critical at quit). */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), FC_TYPE_NOTIFICATIONS_PAGE);
 
   G_OBJECT_CLASS (fc_notifications_page_parent_class)->dispose (object);
