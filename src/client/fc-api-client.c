@@ -2326,3 +2326,19 @@ fc_api_client_get_server_software (FcApiClient *self)
 
   return self->server_software;
 }
+
+JsonObject *
+fc_api_answer_take_object (JsonNode  *node,
+                           GError   **error)
+{
+  g_autoptr(JsonNode) answer = node;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (answer)) {
+    g_set_error_literal (error, FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
+                         _("The server answered something other than an object."));
+    return NULL;
+  }
+  return json_object_ref (json_node_get_object (answer));
+}

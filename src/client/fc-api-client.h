@@ -151,6 +151,12 @@ JsonNode     *fc_api_client_request_finish          (FcApiClient         *self,
                                                      FcApiProblem       **out_problem,
                                                      GError             **error);
 
+/* The object an answer must be (a new reference), or NULL with
+ * FC_API_ERROR_BAD_RESPONSE; @node is unreffed either way. For the
+ * services that take the answer of fc_api_client_request_finish() whole. */
+JsonObject   *fc_api_answer_take_object             (JsonNode            *node,
+                                                     GError             **error);
+
 /* Like fc_api_client_request_async(), with the same authentication, token
  * refresh, retries and errors, but the body is multipart/form-data: each
  * member of @fields: (nullable) as a text part (a string as is, a number or

@@ -94,19 +94,12 @@ finish_object (FcNotificationsService  *self,
                GAsyncResult            *result,
                GError                 **error)
 {
-  g_autoptr(JsonNode) node = NULL;
+  JsonNode *node;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   node = g_task_propagate_pointer (G_TASK (result), error);
-  if (node == NULL)
-    return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (node)) {
-    g_set_error_literal (error, FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
-                         _("The server answered something other than an object."));
-    return NULL;
-  }
-  return json_object_ref (json_node_get_object (node));
+  return node != NULL ? fc_api_answer_take_object (node, error) : NULL;
 }
 
 static void
