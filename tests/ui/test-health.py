@@ -278,8 +278,14 @@ def choose_file(pid, app_node, path):
     time.sleep(0.5)
     type_text(path)
     time.sleep(0.3)
-    key('Return')
-    return True
+    # The location entry's completion can take the first Return (a CI run
+    # left the chooser open with the whole path typed): Return again until
+    # the chooser is gone.
+    for _ in range(3):
+        key('Return')
+        if poll(lambda: chooser() is None, timeout=10):
+            return True
+    return False
 
 
 def import_ended(tap, dialog, what, timeout):
