@@ -185,12 +185,28 @@ message_free (Message *message)
 
 static gboolean message_cb (gpointer user_data);
 
+/* An idle source, not g_main_context_invoke(): that runs the callback
+ * right here, on the feeder, whenever the main context is not being
+ * iterated at that moment (a CI run saw "added" notified off the main
+ * thread). */
+static void
+send_to_main (GMainContext *context,
+              Message      *message)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, message_cb, message, NULL);
+  g_source_set_static_name (source, "[fitcore] health import message");
+  g_source_attach (source, context);
+}
+
 static void
 post (FcHealthImportJob *self,
       Message           *message)
 {
   message->self = g_object_ref (self);
-  g_main_context_invoke (self->main_context, message_cb, message);
+  send_to_main (self->main_context, message);
 }
 
 static void
@@ -501,7 +517,7 @@ feeder_main (gpointer data)
   message->type = MESSAGE_DONE;
   message->error = g_steal_pointer (&error);
   message->self = g_steal_pointer (&self);
-  g_main_context_invoke (message->self->main_context, message_cb, message);
+  send_to_main (message->self->main_context, message);
   return NULL;
 }
 
