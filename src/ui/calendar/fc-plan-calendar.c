@@ -94,8 +94,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 /* The locale's first day of the week, the way GtkCalendar reads it. */
-static GDateWeekday
-locale_week_start (void)
+GDateWeekday
+fc_plan_calendar_get_locale_week_start (void)
 {
   union { unsigned int word; char *string; } langinfo;
   int first_weekday, week_1stday = 1;
@@ -1296,7 +1296,7 @@ fc_plan_calendar_init (FcPlanCalendar *self)
 
   self->cells = g_ptr_array_new ();
   self->chips = g_ptr_array_new ();
-  self->week_start = locale_week_start ();
+  self->week_start = fc_plan_calendar_get_locale_week_start ();
   fc_time_get_today (&self->focused);
   self->anchor = self->focused;
 

@@ -120,4 +120,7 @@ void                fc_plan_calendar_go_previous      (FcPlanCalendar     *self)
 void                fc_plan_calendar_go_next          (FcPlanCalendar     *self);
 void                fc_plan_calendar_go_today         (FcPlanCalendar     *self);
 
+/* The locale's first day of the week, as GtkCalendar reads it (also Today's week). */
+GDateWeekday        fc_plan_calendar_get_locale_week_start (void);
+
 G_END_DECLS
