@@ -612,6 +612,7 @@ retry_or_fail (GTask        *task,
   Request *req = g_task_get_task_data (task);
 
   req->status = 0;
+  g_clear_pointer (&req->response_headers, soup_message_headers_unref);
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && schedule_retry (task)) {
     g_object_unref (task);
     return;
@@ -642,6 +643,8 @@ on_request_sent_cb (GObject      *source,
 
   req->status = soup_message_get_status (req->message);
   headers = soup_message_get_response_headers (req->message);
+  g_clear_pointer (&req->response_headers, soup_message_headers_unref);
+  req->response_headers = soup_message_headers_ref (headers);
   if (g_strcmp0 (soup_message_headers_get_one (headers, "Server"), self->server_software) != 0) {
     g_free (self->server_software);
     self->server_software = g_strdup (soup_message_headers_get_one (headers, "Server"));
@@ -1364,6 +1367,60 @@ fc_api_client_request_finish (FcApiClient   *self,
   g_return_val_if_fail (FC_IS_API_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
+  return request_finish (result, out_status, out_problem, error);
+}
+
+void
+fc_api_client_request_raw_async (FcApiClient         *self,
+                                 const char          *method,
+                                 const char          *path,
+                                 GBytes              *body,
+                                 const char          *content_type,
+                                 SoupMessageHeaders  *headers,
+                                 const char          *idempotency_key,
+                                 FcApiRequestFlags    flags,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+  Request *req;
+
+  g_return_if_fail (FC_IS_API_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (is_api_path (path));
+  g_return_if_fail (body == NULL || content_type != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = start_api_request (self, method, path, NULL, idempotency_key, flags, cancellable,
+                            callback, user_data, fc_api_client_request_raw_async);
+  req = g_task_get_task_data (task);
+  if (body != NULL) {
+    req->body = g_bytes_ref (body);
+    req->content_type = g_strdup (content_type);
+  }
+  if (headers != NULL)
+    req->extra_headers = soup_message_headers_ref (headers);
+  run_request (task);
+}
+
+JsonNode *
+fc_api_client_request_raw_finish (FcApiClient         *self,
+                                  GAsyncResult        *result,
+                                  guint               *out_status,
+                                  SoupMessageHeaders **out_headers,
+                                  FcApiProblem       **out_problem,
+                                  GError             **error)
+{
+  Request *req;
+
+  g_return_val_if_fail (FC_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  req = g_task_get_task_data (G_TASK (result));
+  if (out_headers != NULL)
+    *out_headers = req->response_headers != NULL
+                   ? soup_message_headers_ref (req->response_headers) : NULL;
   return request_finish (result, out_status, out_problem, error);
 }
 

@@ -184,6 +184,34 @@ JsonNode     *fc_api_client_request_multipart_finish (FcApiClient         *self,
                                                       FcApiProblem       **out_problem,
                                                       GError             **error);
 
+/* Like fc_api_client_request_async(), with the same authentication, token
+ * refresh, retries (of HEAD only) and errors, for the requests whose body is
+ * no JSON: a chunk of a resumable upload (`PATCH admin/uploads/{id}/` with
+ * `Upload-Offset` and `application/offset+octet-stream`), an image.
+ * @body: (nullable) is sent as it is with @content_type; @headers:
+ * (nullable) are added to the request as they are. The finish function
+ * hands back the response's @out_headers (unref with
+ * soup_message_headers_unref()) whether the answer was a success or not, so
+ * a 409 still tells the offset the server has; they are NULL when no answer
+ * came. The result is as fc_api_client_request_finish()'s. */
+void          fc_api_client_request_raw_async       (FcApiClient         *self,
+                                                     const char          *method,
+                                                     const char          *path,
+                                                     GBytes              *body,
+                                                     const char          *content_type,
+                                                     SoupMessageHeaders  *headers,
+                                                     const char          *idempotency_key,
+                                                     FcApiRequestFlags    flags,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+JsonNode     *fc_api_client_request_raw_finish      (FcApiClient         *self,
+                                                     GAsyncResult        *result,
+                                                     guint               *out_status,
+                                                     SoupMessageHeaders **out_headers,
+                                                     FcApiProblem       **out_problem,
+                                                     GError             **error);
+
 /* Files (videos, thumbnails): the same session, timeouts, User-Agent,
  * token refresh and GET retries as every other request, on an absolute
  * @url (an http or https address, as the server gives it in `file` or

@@ -343,6 +343,30 @@ static const char * const migrations[] = {
   "  goals TEXT NOT NULL,"
   "  dirty INTEGER NOT NULL DEFAULT 0"
   ");",
+
+  /* 6: the admin upload queue (src/store/fc-store-uploads.c,
+   * src/sync/fc-upload-queue.c): one row per video file a staff member
+   * queued, so that quitting the app and starting it again resumes each
+   * upload from the server's offset. size and mtime (microseconds) are the
+   * file's when it was queued: a file that changed since is refused rather
+   * than resumed into garbage. upload_id is the server's (NULL until it
+   * made one); state is FcUploadState's nick. */
+  "CREATE TABLE uploads ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  path        TEXT NOT NULL,"
+  "  size        INTEGER NOT NULL,"
+  "  mtime       INTEGER NOT NULL,"
+  "  upload_id   TEXT,"
+  "  workout     INTEGER NOT NULL,"
+  "  title       TEXT NOT NULL DEFAULT '',"
+  "  description TEXT NOT NULL DEFAULT '',"
+  "  is_free     INTEGER NOT NULL DEFAULT 0,"
+  "  sent        INTEGER NOT NULL DEFAULT 0,"
+  "  state       TEXT NOT NULL DEFAULT 'queued',"
+  "  error       TEXT,"
+  "  video       INTEGER,"
+  "  created_at  INTEGER NOT NULL"
+  ");",
 };
 
 const char * const *
