@@ -247,6 +247,12 @@ fc_server_config_load (const char  *data_dir,
                  error))
     return NULL;
   self->max_video_upload_size = value;
+  /* max_upload_size already names the multipart limit, hence another name
+   * for the resumable uploads, which never go through memory. */
+  if (!read_int (keyfile, "max_resumable_upload_size", 1, G_MAXINT64 / 2, G_GINT64_CONSTANT (2) << 30,
+                 &value, error))
+    return NULL;
+  self->max_resumable_upload_size = value;
   if (!read_int (keyfile, "max_connections", 1, 65536, 512, &value, error))
     return NULL;
   self->max_connections = value;

@@ -18,6 +18,7 @@
  *   login_failures_window=300   # ... within this many seconds → 429
  *   mail_file=FILE              # mails also appended here (they always go to stderr)
  *   max_video_upload_size=209715200 # bytes, for multipart bodies under /api/v1/workouts/videos/
+ *   max_resumable_upload_size=2147483648 # bytes, one video sent through api/v1/admin/uploads/
  *   public_url=https://fitcore.example/ # base of links in mails; unset: the listening address
  *   max_connections=512         # open client connections; more wait in the listen backlog
  *   header_timeout=15           # seconds for a request's headers to arrive
@@ -77,6 +78,7 @@ typedef struct {
   guint    login_failures_window;
   char    *mail_file;
   gsize    max_video_upload_size;
+  gint64   max_resumable_upload_size; /* streamed to disk, so far beyond the others */
   char    *public_url;               /* NULL, or ends in "/" */
   guint    max_connections;
   guint    header_timeout;

@@ -7,6 +7,7 @@
 
 #include "fc-server-schema.h"
 
+#include "fc-admin.h"
 #include "fc-notifications.h"
 
 /* The columns after "id" of the tables whose ids leave the server, shared
@@ -553,6 +554,10 @@ static const char * const migrations[] = {
   /* 13: notifications, their events for the stream, workout completion
    * days and milestones (src/server/notifications/fc-notifications-schema.c). */
   fc_notifications_schema_migration_13,
+
+  /* 14: resumable video uploads, published workouts
+   * (src/server/admin/fc-admin-schema.c). */
+  fc_admin_schema_migration_14,
 };
 
 const char * const *

@@ -652,7 +652,9 @@ dispatch (FcServer        *self,
   write = is_write_method (method);
   if (write && handle_idempotency (self, request))
     return;
-  if (write && !fc_server_body_is_raw (self, path) && !fc_server_request_parse_body (request))
+  if (write && !fc_server_body_is_raw (self, path) &&
+      g_object_get_data (G_OBJECT (request->message), FC_ADMIN_RAW_BODY_DATA) == NULL &&
+      !fc_server_request_parse_body (request))
     return;
 
   if (write && !fc_server_db_begin (self->db)) {
@@ -799,8 +801,11 @@ on_message_got_headers_cb (SoupServerMessage *message,
     self->in_flight++;
   }
 
-  log->body_limit = multipart ? fc_server_get_upload_limit (self, path)
-                              : fc_server_get_body_limit (self, path);
+  /* Admin mode's uploads set their own: a resumable upload's PATCH is
+   * written to disk as it arrives, bounded by the upload's size. */
+  if (!fc_admin_body_policy (self, message, &log->body_limit))
+    log->body_limit = multipart ? fc_server_get_upload_limit (self, path)
+                                : fc_server_get_body_limit (self, path);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > (goffset) log->body_limit)
     refuse_body (self, message, log);
@@ -978,6 +983,7 @@ on_housekeeping_cb (gpointer user_data)
   fc_server_db_step_done (changes);
   fc_server_db_end (self->db, TRUE);
   fc_admin_housekeeping (self->db);
+  fc_admin_uploads_sweep (self);
   return G_SOURCE_CONTINUE;
 }
 

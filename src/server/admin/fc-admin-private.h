@@ -86,5 +86,12 @@ void        fc_admin_audit_list_cb    (FcServerRequest  *request);
 void        fc_admin_stats_cb         (FcServerRequest  *request);
 void        fc_admin_video_order_cb   (FcServerRequest  *request);
 void        fc_admin_foods_import_cb  (FcServerRequest  *request);
+void        fc_admin_uploads_create_cb (FcServerRequest *request);
+void        fc_admin_upload_get_cb    (FcServerRequest  *request);
+void        fc_admin_upload_patch_cb  (FcServerRequest  *request);
+void        fc_admin_upload_delete_cb (FcServerRequest  *request);
+void        fc_admin_upload_complete_cb (FcServerRequest *request);
+void        fc_admin_thumbnail_put_cb (FcServerRequest  *request);
+void        fc_admin_thumbnail_delete_cb (FcServerRequest *request);
 
 G_END_DECLS

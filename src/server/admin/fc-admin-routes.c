@@ -320,6 +320,13 @@ static const FcRoute admin_routes[] = {
   { "GET", FC_ADMIN_API "stats/", FC_AUTH_STAFF, fc_admin_stats_cb },
   { "PUT", FC_ADMIN_API "workouts/{id}/video-order/", FC_AUTH_STAFF, fc_admin_video_order_cb },
   { "POST", FC_ADMIN_IMPORT_PATH, FC_AUTH_STAFF, fc_admin_foods_import_cb },
+  { "PUT", FC_ADMIN_API "workouts/{id}/thumbnail/", FC_AUTH_STAFF, fc_admin_thumbnail_put_cb },
+  { "DELETE", FC_ADMIN_API "workouts/{id}/thumbnail/", FC_AUTH_STAFF, fc_admin_thumbnail_delete_cb },
+  { "POST", FC_ADMIN_API "uploads/", FC_AUTH_STAFF, fc_admin_uploads_create_cb },
+  { "GET", FC_ADMIN_API "uploads/{upload}/", FC_AUTH_STAFF, fc_admin_upload_get_cb },
+  { "PATCH", FC_ADMIN_API "uploads/{upload}/", FC_AUTH_STAFF, fc_admin_upload_patch_cb },
+  { "DELETE", FC_ADMIN_API "uploads/{upload}/", FC_AUTH_STAFF, fc_admin_upload_delete_cb },
+  { "POST", FC_ADMIN_API "uploads/{upload}/complete/", FC_AUTH_STAFF, fc_admin_upload_complete_cb },
 };
 
 const FcRoute *

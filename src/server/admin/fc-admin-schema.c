@@ -179,3 +179,40 @@ const char fc_admin_schema_migration_10[] =
                " AND (OLD.is_public OR NEW.is_public)", FOOD_ROW)
   AUDIT_TABLE ("meal_plans", "meal_plan_template", " AND NEW.is_template", " AND OLD.is_template",
                " AND (OLD.is_template OR NEW.is_template)", TEMPLATE_ROW);
+
+/* 14: resumable video uploads and published workouts.
+ *
+ * admin_uploads: one row per unfinished upload (docs/admin-wire.md). Its
+ * bytes are in DATA_DIR/uploads/ID.part; "received" is the offset last
+ * synced to disk, the only one the routes trust (a part file longer than
+ * it, after a crash, is cut back). A row goes when its upload completes,
+ * is deleted or expires; an account's rows go with it.
+ *
+ * workouts.is_published: a hidden workout is staff's alone. The audit
+ * triggers of migration 10 are made again to record the flag. */
+#define WORKOUT_ROW_14(r) \
+  "json_object ('title', " r ".title, 'description', " r ".description, 'duration', " r ".duration," \
+  " 'difficulty', " r ".difficulty, 'category', " r ".category_id," \
+  " 'goals', CASE WHEN json_valid (" r ".goals) THEN json (" r ".goals) ELSE " r ".goals END," \
+  " 'is_premium', json (CASE WHEN " r ".is_premium THEN 'true' ELSE 'false' END)," \
+  " 'is_published', json (CASE WHEN " r ".is_published THEN 'true' ELSE 'false' END)," \
+  " 'thumbnail', " r ".thumbnail)"
+
+const char fc_admin_schema_migration_14[] =
+  "CREATE TABLE admin_uploads ("
+  "  id         TEXT PRIMARY KEY,"
+  "  owner_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  filename   TEXT NOT NULL,"
+  "  size       INTEGER NOT NULL,"
+  "  received   INTEGER NOT NULL DEFAULT 0,"
+  "  created_at TEXT NOT NULL,"
+  "  expires_at TEXT NOT NULL"
+  ");"
+  "CREATE INDEX admin_uploads_owner ON admin_uploads (owner_id);"
+  "CREATE INDEX admin_uploads_expiry ON admin_uploads (expires_at);"
+  "ALTER TABLE workouts ADD COLUMN is_published INTEGER NOT NULL DEFAULT 1;"
+  "CREATE INDEX workouts_published ON workouts (is_published, created_at, id);"
+  "DROP TRIGGER audit_workouts_insert;"
+  "DROP TRIGGER audit_workouts_update;"
+  "DROP TRIGGER audit_workouts_delete;"
+  AUDIT_TABLE ("workouts", "workout", "", "", "", WORKOUT_ROW_14);

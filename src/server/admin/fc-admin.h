@@ -9,6 +9,7 @@
 
 #pragma once
 
+#include <libsoup/soup.h>
 #include <sqlite3.h>
 
 #include "fc-server-request.h"
@@ -20,7 +21,29 @@ G_BEGIN_DECLS
 #define FC_ADMIN_IMPORT_PATH "/api/v1/admin/foods/import/"
 #define FC_ADMIN_IMPORT_MAX_BODY (4 * 1024 * 1024)
 
+/* Migration 14 (src/server/admin/fc-admin-schema.c): resumable uploads,
+ * workouts' is_published. */
+extern const char fc_admin_schema_migration_14[];
+
+/* A PUT admin/workouts/{id}/thumbnail/ body: the image itself. */
+#define FC_ADMIN_THUMBNAIL_MAX_BODY (5 * 1024 * 1024)
+/* Set on a SoupServerMessage whose body the handler reads itself. */
+#define FC_ADMIN_RAW_BODY_DATA "fc-admin-raw-body"
+
 const FcRoute *fc_admin_routes          (gsize    *n_routes);
+
+/* From the framework's got-headers hook: TRUE when admin mode takes this
+ * request's body, with its limit in *@out_limit. A resumable upload's
+ * PATCH is then written to disk as it arrives, never kept in memory
+ * (fc-admin-uploads.c); a thumbnail is read raw. Either is marked with
+ * FC_ADMIN_RAW_BODY_DATA, so the framework does not parse it. */
+gboolean       fc_admin_body_policy     (FcServer          *server,
+                                         SoupServerMessage *message,
+                                         gsize             *out_limit);
+
+/* Removes the resumable uploads that have expired, rows and bytes; for
+ * the housekeeping. */
+void           fc_admin_uploads_sweep   (FcServer          *server);
 
 /* Records that @user_id used the API today (user_activity, users.last_seen)
  * for the statistics and a user's "last seen". Writes at most once a user

@@ -40,4 +40,27 @@ JsonNode *fc_workouts_object_to_json (FcServerRequest *request,
                                       const char      *section,
                                       gint64           id);
 
+/* Called on the main thread with the new video's id inside the
+ * transaction that writes it (FALSE rolls it back), or with 0 once the
+ * file's bytes are lost to it: not a video, or the video could not be
+ * written after the file was moved in. */
+typedef gboolean (*FcWorkoutsFileHook) (sqlite3  *db,
+                                        gint64    video_id,
+                                        gpointer  data);
+
+/* POST workouts/videos/ for a file already on disk at @path (a finished
+ * resumable upload): @body's fields are checked as that route checks them
+ * (order_index ignored: the video goes last), then, on a worker, the file
+ * is moved into the videos' store, probed with GStreamer's discoverer,
+ * hashed and thumbnailed, and the video written with its audit row. Answers
+ * @request as that route does (201 and the video, or 400). @hook_data goes
+ * to @hook_destroy in every case. */
+void      fc_workouts_video_from_file (FcServerRequest    *request,
+                                       JsonObject         *body,
+                                       const char         *path,
+                                       const char         *filename,
+                                       FcWorkoutsFileHook  hook,
+                                       gpointer            hook_data,
+                                       GDestroyNotify      hook_destroy);
+
 G_END_DECLS

@@ -19,10 +19,15 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "fc-admin.h"
 #include "fc-json.h"
 #include "fc-media.h"
 #include "fc-notifications.h"
@@ -58,6 +63,7 @@ typedef struct {
   sqlite3         *db;
   gint64           user_id;
   gboolean         has_access;
+  gboolean         is_staff;    /* sees hidden workouts */
 } Viewer;
 
 static void
@@ -67,7 +73,8 @@ viewer_init (Viewer          *viewer,
   viewer->request = request;
   viewer->db = fc_server_request_get_db (request);
   viewer->user_id = fc_server_request_get_user_id (request);
-  viewer->has_access = fc_server_request_is_staff (request) ||
+  viewer->is_staff = fc_server_request_is_staff (request);
+  viewer->has_access = viewer->is_staff ||
                        fc_payments_has_active_access (fc_server_request_get_server (request),
                                                       viewer->db, viewer->user_id);
 }
@@ -155,7 +162,7 @@ query_count (sqlite3    *db,
 #define VIDEO_SELECT                                                                         \
   "SELECT v.id, v.workout_id, v.title, v.description, v.file, v.thumbnail, v.duration,"     \
   " v.order_index, v.is_free, v.file_size, v.checksum, v.created_at, v.updated_at,"         \
-  " w.is_premium FROM workout_videos v JOIN workouts w ON w.id = v.workout_id "
+  " w.is_premium, w.is_published FROM workout_videos v JOIN workouts w ON w.id = v.workout_id "
 
 static gboolean
 video_locked (Viewer       *viewer,
@@ -202,6 +209,15 @@ video_row_to_json (Viewer       *viewer,
   return object_node (object);
 }
 
+/* A hidden workout, and everything of it, is staff's alone: anyone else
+ * is told it does not exist. */
+static gboolean
+video_hidden (Viewer       *viewer,
+              FcServerStmt *stmt)
+{
+  return !viewer->is_staff && sqlite3_column_int (stmt, 14) == 0;
+}
+
 static JsonNode *
 video_to_json (Viewer *viewer,
                gint64  video_id)
@@ -209,7 +225,7 @@ video_to_json (Viewer *viewer,
   g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (viewer->db, VIDEO_SELECT "WHERE v.id = ?");
 
   sqlite3_bind_int64 (stmt, 1, video_id);
-  if (!fc_server_db_step_row (stmt))
+  if (!fc_server_db_step_row (stmt) || video_hidden (viewer, stmt))
     return NULL;
   return video_row_to_json (viewer, stmt);
 }
@@ -330,12 +346,15 @@ workout_to_json (Viewer *viewer,
                                " COALESCE(w.thumbnail, (SELECT thumbnail FROM workout_videos"
                                "   WHERE workout_id = w.id AND thumbnail IS NOT NULL"
                                "   ORDER BY order_index, id LIMIT 1)),"
-                               " w.created_at, w.updated_at"
+                               " w.created_at, w.updated_at, w.is_published"
                                " FROM workouts w"
                                " LEFT JOIN workout_categories c ON c.id = w.category_id"
                                " WHERE w.id = ?");
   sqlite3_bind_int64 (stmt, 1, workout_id);
   if (!fc_server_db_step_row (stmt))
+    return NULL;
+  /* Also how the change feed turns a hide into a delete for them. */
+  if (!viewer->is_staff && sqlite3_column_int (stmt, 13) == 0)
     return NULL;
 
   object = json_object_new ();
@@ -358,6 +377,9 @@ workout_to_json (Viewer *viewer,
   }
   json_object_set_member (object, "goals", goals_node (fc_server_db_column_text (stmt, 8)));
   json_object_set_boolean_member (object, "is_premium", sqlite3_column_int (stmt, 9) != 0);
+  /* Everyone else sees published workouts only, and Django's fields. */
+  if (viewer->is_staff)
+    json_object_set_boolean_member (object, "is_published", sqlite3_column_int (stmt, 13) != 0);
   thumbnail = fc_server_db_column_text (stmt, 10);
   set_media_url (object, "thumbnail", viewer->request, thumbnail);
 
@@ -626,8 +648,13 @@ workouts_list (FcServerRequest *request)
   const char *difficulty = fc_server_request_get_query (request, "difficulty");
   const char *search = fc_server_request_get_query (request, "search");
   int premium = query_boolean (request, "is_premium");
+  int published = query_boolean (request, "is_published");
 
   viewer_init (&viewer, request);
+  if (!viewer.is_staff)
+    g_string_append (where, " AND is_published = 1");
+  else if (published >= 0)
+    g_string_append_printf (where, " AND is_published = %d", published);
 
   if (category != NULL && *category != '\0') {
     gint64 id = resolve_category (viewer.db, category);
@@ -688,6 +715,13 @@ videos_list (FcServerRequest *request)
   viewer_init (&viewer, request);
   where = workout != 0 ? g_strdup_printf ("workout_id = %" G_GINT64_FORMAT, workout)
                        : g_strdup ("1");
+  if (!viewer.is_staff) {
+    g_autofree char *visible = g_strconcat (where, " AND workout_id IN (SELECT id FROM workouts"
+                                                   " WHERE is_published = 1)", NULL);
+
+    g_free (where);
+    where = g_steal_pointer (&visible);
+  }
   respond_page (&viewer, "workout_videos", where, "workout_id, order_index, id", NULL,
                 video_to_json);
 }
@@ -827,6 +861,8 @@ read_workout (sqlite3       *db,
   read_goals (body, errors, row);
   if (fc_validate_boolean (body, "is_premium", FALSE, errors, &flag))
     json_object_set_boolean_member (row, "is_premium", flag);
+  if (fc_validate_boolean (body, "is_published", FALSE, errors, &flag))
+    json_object_set_boolean_member (row, "is_published", flag);
 }
 
 /* The files a row leaves behind: (root, relative path) pairs. */
@@ -1036,11 +1072,15 @@ typedef struct {
   /* in */
   FcServerRequest *request;
   JsonObject      *row;            /* validated fields to write */
-  GBytes          *data;
-  char            *name;           /* safe stem + sniffed extension */
+  GBytes          *data;           /* the file in memory, or NULL and ... */
+  char            *source_path;    /* ... a file on disk to move in */
+  char            *name;           /* safe stem + sniffed extension (stem only for a path) */
   char            *protected_dir;
   char            *media_dir;
   gint64           video_id;       /* 0: a new video */
+  FcWorkoutsFileHook hook;
+  gpointer         hook_data;
+  GDestroyNotify   hook_destroy;
 
   /* out, from the worker */
   char            *file;           /* relative to protected_dir */
@@ -1055,7 +1095,10 @@ upload_free (Upload *upload)
 {
   fc_server_request_unref (upload->request);
   json_object_unref (upload->row);
-  g_bytes_unref (upload->data);
+  g_clear_pointer (&upload->data, g_bytes_unref);
+  g_free (upload->source_path);
+  if (upload->hook_destroy != NULL)
+    upload->hook_destroy (upload->hook_data);
   g_free (upload->name);
   g_free (upload->protected_dir);
   g_free (upload->media_dir);
@@ -1066,6 +1109,54 @@ upload_free (Upload *upload)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Upload, upload_free)
+
+/* Worker thread: moves a finished resumable upload into the videos'
+ * store under a name of its own (reserved empty by fc_media_store(), then
+ * replaced by the rename, which costs nothing however big the file),
+ * once its first bytes say it may be a video. */
+static char *
+move_into_store (Upload  *upload,
+                 GError **error)
+{
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(GBytes) head = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  guint8 buffer[64];
+  const char *extension;
+  gssize n;
+  int fd;
+
+  fd = g_open (upload->source_path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0) {
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "Cannot open %s: %s",
+                 upload->source_path, g_strerror (errno));
+    return NULL;
+  }
+  n = read (fd, buffer, sizeof buffer);
+  close (fd);
+  head = g_bytes_new (buffer, MAX (n, 0));
+  extension = fc_workouts_media_sniff (head);
+  if (extension == NULL) {
+    g_set_error (error, FC_WORKOUTS_MEDIA_ERROR, FC_WORKOUTS_MEDIA_ERROR_INVALID,
+                 "%s is no container the server knows", upload->name);
+    return NULL;
+  }
+
+  name = g_strconcat (upload->name, extension, NULL);
+  file = fc_media_store (upload->protected_dir, FC_WORKOUTS_VIDEO_DIR, name, empty, error);
+  if (file == NULL)
+    return NULL;
+  path = g_build_filename (upload->protected_dir, file, NULL);
+  if (g_rename (upload->source_path, path) != 0) {
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "Cannot move %s: %s",
+                 upload->source_path, g_strerror (errno));
+    fc_media_remove (upload->protected_dir, file);
+    return NULL;
+  }
+  return g_steal_pointer (&file);
+}
 
 /* Worker thread: store, probe, hash, and take a thumbnail. Touches no
  * database and no request. */
@@ -1083,8 +1174,11 @@ upload_thread_cb (GTask        *task,
   g_autofree char *png = NULL;
   g_autofree char *png_path = NULL;
 
-  upload->file = fc_media_store (upload->protected_dir, FC_WORKOUTS_VIDEO_DIR, upload->name,
-                                 upload->data, &error);
+  if (upload->source_path != NULL)
+    upload->file = move_into_store (upload, &error);
+  else
+    upload->file = fc_media_store (upload->protected_dir, FC_WORKOUTS_VIDEO_DIR, upload->name,
+                                   upload->data, &error);
   if (upload->file == NULL) {
     g_task_return_error (task, g_steal_pointer (&error));
     return;
@@ -1143,6 +1237,9 @@ on_upload_checked_cb (GObject      *source_object,
   if (!g_task_propagate_boolean (G_TASK (result), &error)) {
     if (g_error_matches (error, FC_WORKOUTS_MEDIA_ERROR, FC_WORKOUTS_MEDIA_ERROR_INVALID)) {
       g_message ("Rejected an upload: %s", error->message);
+      /* Not a video: a resumable upload's bytes are no use to anyone. */
+      if (upload->hook != NULL)
+        upload->hook (db, 0, upload->hook_data);
       fc_field_errors_add (errors, "file", INVALID_VIDEO);
       fc_server_request_respond_errors (request, errors);
     } else {
@@ -1155,10 +1252,16 @@ on_upload_checked_cb (GObject      *source_object,
   viewer_init (&viewer, request);
   if (!fc_server_db_begin (db)) {
     upload_remove_files (upload);
+    if (upload->hook != NULL)
+      upload->hook (db, 0, upload->hook_data);
     fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
                                       "The database is busy; try again.");
     return;
   }
+  /* The audit triggers record this write for the staff member, though the
+   * framework's transaction ended when the handler returned. */
+  if (viewer.is_staff)
+    fc_admin_set_actor (db, viewer.user_id);
 
   /* The workout, or the video being replaced, may have gone meanwhile. */
   if (fc_json_get_int (upload->row, "workout_id", &workout_id) &&
@@ -1203,9 +1306,15 @@ on_upload_checked_cb (GObject      *source_object,
   } else {
     ok = fc_workouts_row_update (db, "workout_videos", id, upload->row);
   }
+  if (ok && upload->hook != NULL)
+    ok = upload->hook (db, id, upload->hook_data);
+  if (viewer.is_staff)
+    fc_admin_set_actor (db, 0);
 
   if (!fc_server_db_end (db, ok) || !ok) {
     upload_remove_files (upload);
+    if (upload->hook != NULL)
+      upload->hook (db, 0, upload->hook_data);
     if (id == -1)
       fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, NO_VIDEO);
     else if (!fc_field_errors_is_empty (errors))
@@ -1304,6 +1413,61 @@ videos_create (FcServerRequest *request)
   start_upload (request, row, data, filename, extension, 0);
 }
 
+void
+fc_workouts_video_from_file (FcServerRequest    *request,
+                             JsonObject         *body,
+                             const char         *path,
+                             const char         *filename,
+                             FcWorkoutsFileHook  hook,
+                             gpointer            hook_data,
+                             GDestroyNotify      hook_destroy)
+{
+  FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  g_autoptr(JsonObject) row = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *base = g_path_get_basename (filename != NULL ? filename : "video");
+  char *dot = strrchr (base, '.');
+  Upload *upload;
+
+  read_video (fc_server_request_get_db (request), body, FALSE, 0, errors, row);
+  /* It goes last, whatever the body says. */
+  if (json_object_has_member (row, "order_index"))
+    json_object_remove_member (row, "order_index");
+  if (!fc_field_errors_is_empty (errors)) {
+    if (hook_destroy != NULL)
+      hook_destroy (hook_data);
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
+  if (!fc_workouts_media_init (&error)) {
+    g_warning ("GStreamer: %s", error->message);
+    if (hook_destroy != NULL)
+      hook_destroy (hook_data);
+    respond_server_error (request);
+    return;
+  }
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  upload = g_new0 (Upload, 1);
+  upload->request = fc_server_request_ref (request);
+  upload->row = json_object_ref (row);
+  upload->source_path = g_strdup (path);
+  upload->name = g_strdup (base);
+  upload->protected_dir = fc_workouts_protected_dir (config);
+  upload->media_dir = g_strdup (config->media_dir);
+  upload->hook = hook;
+  upload->hook_data = hook_data;
+  upload->hook_destroy = hook_destroy;
+
+  task = g_task_new (NULL, NULL, on_upload_checked_cb, NULL);
+  g_task_set_source_tag (task, fc_workouts_video_from_file);
+  g_task_set_task_data (task, upload, (GDestroyNotify) upload_free);
+  g_task_run_in_thread (task, upload_thread_cb);
+}
+
 static void
 video_update (FcServerRequest *request)
 {
@@ -1357,7 +1521,7 @@ video_file (FcServerRequest *request)
   viewer_init (&viewer, request);
   stmt = fc_server_db_prepare (viewer.db, VIDEO_SELECT "WHERE v.id = ?");
   sqlite3_bind_int64 (stmt, 1, fc_server_request_get_id (request, "id"));
-  if (!fc_server_db_step_row (stmt)) {
+  if (!fc_server_db_step_row (stmt) || video_hidden (&viewer, stmt)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, NO_VIDEO);
     return;
   }
