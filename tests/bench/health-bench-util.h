@@ -5,13 +5,15 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
 /* CPU seconds (user + system) of RUSAGE_SELF or RUSAGE_CHILDREN */
 double  health_bench_cpu_seconds (int         who);
-/* Writes a generated export.xml of @n_records records at @path */
+/* Writes a generated export.xml of @n_records records at @path, or copies
+ * $FITCORE_BENCH_HEALTH_EXPORT there (one the generator wrote with seed 7
+ * and the same count) */
 void    health_bench_generate    (const char *path,
                                   guint       n_records);
 /* `xmllint --stream --noout PATH`: the floor for any xmlTextReader import */
