@@ -7,12 +7,16 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "fc-application.h"
 
 #include "fc-preferences-window.h"
 #include "fc-api-client.h"
+#include "fc-reminders.h"
+#include "fc-reminders-plan.h"
 #include "fc-download-manager.h"
 #include "fc-gstreamer.h"
 #include "fc-session.h"
@@ -30,10 +34,18 @@ struct _FcApplication
   FcDownloadManager *downloads;
   GCancellable   *cancellable;
   char           *restore_url;    /* the server to restore once the window is up */
+  FcReminders    *reminders;
+  FcRemindersPlan *reminders_plan;
+  GDBusProxy     *background_portal;
+
+  gint64          test_clock_offset;  /* seconds; FITCORE_TEST_CLOCK builds only */
 
   guint           restore_id;
   gboolean        restoring;
   gboolean        secrets_notice_pending;  /* no window yet to tell it in */
+  gboolean        held;            /* g_application_hold() for the reminders */
+  gboolean        start_hidden;    /* --background: started at login */
+  gboolean        quitting;
 };
 
 G_DEFINE_FINAL_TYPE (FcApplication, fc_application, ADW_TYPE_APPLICATION)
@@ -45,6 +57,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void fc_application_update_background (FcApplication *self);
 
 /* Indexed by the schema's enum org.fitcore.FitCore.ColorScheme. */
 static const AdwColorScheme color_schemes[] = {
@@ -163,6 +177,226 @@ on_first_window_map_cb (GtkWidget     *window,
     self->restore_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, restore_session_cb, self, NULL);
 }
 
+static gboolean
+is_flatpak (void)
+{
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+}
+
+/* Under Flatpak the sandbox may not write ~/.config/autostart, and the
+ * desktop may stop apps that run without a window: the Background portal
+ * grants both. A direct D-Bus call, not libportal: Debian 12's
+ * libportal-gtk4 is not in our build environment yet, and one method
+ * whose answer we only log does not justify a new dependency. */
+static void
+request_background_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (object), result, &error);
+
+  if (reply == NULL)
+    g_warning ("The Background portal refused to keep FitCore running: %s", error->message);
+}
+
+static void
+fc_application_request_background (FcApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder options;
+  const char *commandline[] = { "fitcore", "--background", NULL };
+  gboolean autostart = g_settings_get_boolean (self->settings, FC_SETTINGS_START_AT_LOGIN);
+
+  if (self->background_portal == NULL) {
+    self->background_portal =
+      g_dbus_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION,
+                                     G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
+                                     G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
+                                     NULL, "org.freedesktop.portal.Desktop",
+                                     "/org/freedesktop/portal/desktop",
+                                     "org.freedesktop.portal.Background", NULL, &error);
+    if (self->background_portal == NULL) {
+      g_warning ("No Background portal: %s", error->message);
+      return;
+    }
+  }
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "reason",
+                         g_variant_new_string (_("FitCore reminds you of workouts, weigh-ins and "
+                                                 "meals while its window is closed.")));
+  g_variant_builder_add (&options, "{sv}", "autostart", g_variant_new_boolean (autostart));
+  g_variant_builder_add (&options, "{sv}", "commandline", g_variant_new_strv (commandline, -1));
+  g_variant_builder_add (&options, "{sv}", "dbus-activatable", g_variant_new_boolean (FALSE));
+  g_dbus_proxy_call (self->background_portal, "RequestBackground",
+                     g_variant_new ("(sa{sv})", "", &options), G_DBUS_CALL_FLAGS_NONE, -1,
+                     self->cancellable, request_background_cb, NULL);
+}
+
+/* Outside Flatpak, "Start at Login" is a desktop file in the user's
+ * autostart folder (the XDG Autostart specification), started hidden. */
+static void
+fc_application_update_autostart (FcApplication *self)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "autostart", NULL);
+  g_autofree char *path = g_build_filename (dir, APPLICATION_ID ".desktop", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (is_flatpak ()) {
+    fc_application_request_background (self);
+    return;
+  }
+
+  if (!g_settings_get_boolean (self->settings, FC_SETTINGS_START_AT_LOGIN)) {
+    if (g_unlink (path) != 0 && errno != ENOENT)
+      g_warning ("Cannot remove %s: %s", path, g_strerror (errno));
+    return;
+  }
+
+  {
+    g_autofree char *contents =
+      g_strdup_printf ("[Desktop Entry]\n"
+                       "Type=Application\n"
+                       "Name=FitCore\n"
+                       "Comment=%s\n"
+                       "Exec=%s --background\n"
+                       "Icon=" APPLICATION_ID "\n"
+                       "NoDisplay=true\n"
+                       "X-GNOME-Autostart-enabled=true\n",
+                       _("Workout, weigh-in and meal reminders"), BINDIR "/fitcore");
+
+    if (g_mkdir_with_parents (dir, 0700) != 0 ||
+        !g_file_set_contents (path, contents, -1, &error))
+      g_warning ("Cannot write %s: %s", path, error != NULL ? error->message : g_strerror (errno));
+  }
+}
+
+/* While a reminder can fire and "Run in Background" is on, the application
+ * holds itself and closing the window only hides it: reminders fire on
+ * time with no window. Quit lets go of both. */
+static void
+fc_application_update_background (FcApplication *self)
+{
+  gboolean wanted = !self->quitting && self->reminders != NULL &&
+                    fc_reminders_get_has_enabled (self->reminders) &&
+                    g_settings_get_boolean (self->settings, FC_SETTINGS_RUN_IN_BACKGROUND);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next) {
+    if (FC_IS_WINDOW (l->data))
+      gtk_window_set_hide_on_close (GTK_WINDOW (l->data), wanted);
+  }
+
+  if (wanted == self->held)
+    return;
+
+  self->held = wanted;
+  if (wanted) {
+    g_application_hold (G_APPLICATION (self));
+    if (is_flatpak ())
+      fc_application_request_background (self);
+  } else {
+    g_application_release (G_APPLICATION (self));
+  }
+}
+
+static void
+on_background_changed_cb (FcApplication *self)
+{
+  fc_application_update_background (self);
+}
+
+static void
+on_start_at_login_changed_cb (FcApplication *self)
+{
+  fc_application_update_autostart (self);
+}
+
+static void
+on_session_store_cb (FcApplication *self)
+{
+  fc_reminders_plan_set_store (self->reminders_plan, fc_session_get_store (self->session));
+}
+
+/* A reminder's default action: the page it is about. */
+static void
+open_reminder_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  FcApplication *self = FC_APPLICATION (user_data);
+  const char *target = g_variant_get_string (parameter, NULL);
+  const char *section = "today";
+  GtkWindow *window;
+
+  if (g_str_equal (target, "workouts"))
+    section = "workouts";
+  else if (g_str_equal (target, "weigh-in"))
+    section = "health";
+
+  self->start_hidden = FALSE;
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window == NULL)
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-section", "s", section);
+  /* The weight entry: the Health page's Add, found among the window's
+   * descendants since its action lives on the page. */
+  if (g_str_equal (target, "weigh-in")) {
+    GtkWidget *page = GTK_WIDGET (window);
+
+    while (page != NULL && g_strcmp0 (G_OBJECT_TYPE_NAME (page), "FcHealthPage") != 0) {
+      GtkWidget *next = gtk_widget_get_first_child (page);
+
+      while (next == NULL && page != GTK_WIDGET (window)) {
+        next = gtk_widget_get_next_sibling (page);
+        if (next == NULL)
+          page = gtk_widget_get_parent (page);
+      }
+      page = next;
+    }
+    if (page != NULL)
+      gtk_widget_activate_action (page, "health.add", NULL);
+  }
+}
+
+static gint64
+test_clock_real_time (gpointer user_data)
+{
+  FcApplication *self = user_data;
+
+  return g_get_real_time () + self->test_clock_offset * G_USEC_PER_SEC;
+}
+
+static gint64
+test_clock_monotonic_time (gpointer user_data)
+{
+  return g_get_monotonic_time ();
+}
+
+static GTimeZone *
+test_clock_timezone (gpointer user_data)
+{
+  return g_time_zone_new_local ();
+}
+
+/* Tests only (fc_reminders_test_clock_enabled()): moves the reminders'
+ * clock by a number of seconds, so a UI test makes one fire now. */
+static void
+test_clock_offset_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  static const FcRemindersClock clock = {
+    test_clock_real_time, test_clock_monotonic_time, test_clock_timezone,
+  };
+  FcApplication *self = FC_APPLICATION (user_data);
+
+  self->test_clock_offset = g_variant_get_int64 (parameter);
+  fc_reminders_set_clock (self->reminders, &clock, self);
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -173,11 +407,18 @@ quit_action (GSimpleAction *action,
 
   /* Close rather than g_application_quit(): each window saves its state in
    * close-request, and the application ends with its last window. Copy the
-   * list: closing a window removes it. */
+   * list: closing a window removes it. Quit really quits: the reminders'
+   * hold goes, and a window set to hide on close is destroyed instead. */
+  FC_APPLICATION (app)->quitting = TRUE;
+  fc_application_update_background (FC_APPLICATION (app));
   windows = g_list_copy (gtk_application_get_windows (app));
-  for (GList *l = windows; l != NULL; l = l->next)
+  for (GList *l = windows; l != NULL; l = l->next) {
+    gtk_window_set_hide_on_close (GTK_WINDOW (l->data), FALSE);
     gtk_window_close (GTK_WINDOW (l->data));
+  }
   g_list_free (windows);
+  /* Nothing else may keep it: a window that refused to close, a hold. */
+  g_application_quit (G_APPLICATION (app));
 }
 
 static void
@@ -244,6 +485,7 @@ static const GActionEntry app_actions[] = {
   { .name = "shortcuts", .activate = shortcuts_action },
   { .name = "preferences", .activate = preferences_action },
   { .name = "about", .activate = about_action },
+  { .name = "open-reminder", .activate = open_reminder_action, .parameter_type = "s" },
 };
 
 static int
@@ -251,6 +493,9 @@ fc_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
 {
   const char *server = NULL;
+
+  if (g_variant_dict_contains (options, "background"))
+    FC_APPLICATION (app)->start_hidden = TRUE;
 
   if (g_variant_dict_lookup (options, "server", "&s", &server)) {
     GSettings *settings = FC_APPLICATION (app)->settings;
@@ -315,6 +560,27 @@ fc_application_startup (GApplication *app)
   self->cancellable = g_cancellable_new ();
   self->restore_url = g_settings_get_string (self->settings, FC_SETTINGS_SERVER_URL);
   fc_application_set_restoring (self, TRUE);
+
+  self->reminders = fc_reminders_new (self->settings);
+  fc_reminders_set_application (self->reminders, app);
+  self->reminders_plan = fc_reminders_plan_new (self->reminders);
+  g_signal_connect_object (self->session, "notify::store", G_CALLBACK (on_session_store_cb), self,
+                           G_CONNECT_SWAPPED);
+  if (fc_reminders_test_clock_enabled ()) {
+    g_autoptr(GSimpleAction) offset = g_simple_action_new ("test-clock-offset",
+                                                           G_VARIANT_TYPE_INT64);
+
+    g_signal_connect (offset, "activate", G_CALLBACK (test_clock_offset_action), self);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (offset));
+  }
+  fc_reminders_watch_system (self->reminders);
+  g_signal_connect_object (self->reminders, "notify::has-enabled",
+                           G_CALLBACK (on_background_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::" FC_SETTINGS_RUN_IN_BACKGROUND,
+                           G_CALLBACK (on_background_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::" FC_SETTINGS_START_AT_LOGIN,
+                           G_CALLBACK (on_start_at_login_changed_cb), self, G_CONNECT_SWAPPED);
+  fc_application_update_background (self);
   fc_startup_log ("application started");
 }
 
@@ -325,6 +591,12 @@ fc_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->restore_id, g_source_remove);
+  if (self->held) {
+    self->held = FALSE;
+    g_application_release (app);
+  }
+  g_clear_object (&self->reminders_plan);
+  g_clear_object (&self->reminders);
 
   G_APPLICATION_CLASS (fc_application_parent_class)->shutdown (app);
 }
@@ -332,7 +604,17 @@ fc_application_shutdown (GApplication *app)
 static void
 fc_application_activate (GApplication *app)
 {
+  FcApplication *self = FC_APPLICATION (app);
   GtkWindow *window;
+
+  /* Started at login: the reminders run, the window waits for the user.
+   * The last session opens anyway, for the meal plan's reminders. */
+  if (self->start_hidden) {
+    self->start_hidden = FALSE;
+    if (self->restore_url != NULL && self->restore_id == 0)
+      self->restore_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, restore_session_cb, self, NULL);
+    return;
+  }
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL) {
@@ -343,6 +625,7 @@ fc_application_activate (GApplication *app)
     /* GStreamer is for the Workouts player only: it loads once the window
      * is on screen, on a thread (fc-gstreamer.h). */
     g_signal_connect (window, "map", G_CALLBACK (fc_gstreamer_preload), NULL);
+    fc_application_update_background (self);
   }
 
   gtk_window_present (window);
@@ -359,6 +642,9 @@ fc_application_dispose (GObject *object)
   FcApplication *self = (FcApplication *) object;
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->background_portal);
+  g_clear_object (&self->reminders_plan);
+  g_clear_object (&self->reminders);
   g_clear_object (&self->downloads);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
@@ -413,6 +699,8 @@ fc_application_init (FcApplication *self)
   static const GOptionEntry options[] = {
     { "server", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
       N_("Use the FitCore server at URL and remember it"), N_("URL") },
+    { "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+      N_("Start without a window, for reminders (as at login)"), NULL },
     { NULL }
   };
 
@@ -460,6 +748,15 @@ fc_settings_get_default (void)
 }
 
 /* The account's downloaded workouts, shared by the pages and Preferences. */
+/* The reminders, for Preferences. */
+FcReminders *
+fc_application_get_reminders (FcApplication *self)
+{
+  g_return_val_if_fail (FC_IS_APPLICATION (self), NULL);
+
+  return self->reminders;
+}
+
 FcDownloadManager *
 fc_application_get_downloads (FcApplication *self)
 {

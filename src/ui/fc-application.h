@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "fc-download-manager.h"
+#include "fc-reminders.h"
 #include "fc-session.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,6 @@ FcApplication *fc_application_new         (void);
 FcSession     *fc_application_get_session (FcApplication *self);
 FcDownloadManager *fc_application_get_downloads (FcApplication *self);
 GSettings     *fc_application_get_settings (FcApplication *self);
+FcReminders   *fc_application_get_reminders (FcApplication *self);
 
 G_END_DECLS

@@ -14,6 +14,9 @@
 #include "fc-accessible.h"
 #include "fc-api-client.h"
 #include "fc-application.h"
+#include "fc-meal-time.h"
+#include "fc-reminder-row.h"
+#include "fc-reminders-plan.h"
 #include "fc-settings.h"
 
 struct _FcPreferencesWindow
@@ -27,8 +30,17 @@ struct _FcPreferencesWindow
   AdwComboRow          *units_row;
   AdwActionRow         *downloads_row;
   GtkWidget            *delete_downloads_button;
+  AdwPreferencesPage   *reminders_page;
+  AdwPreferencesGroup  *reminders_group;
+  AdwActionRow         *add_reminder_row;
+  AdwPreferencesGroup  *meals_group;
+  GtkWidget            *background_switch;
+  GtkWidget            *login_switch;
 
   /* Owned */
+  FcReminders          *reminders;
+  GPtrArray            *reminder_rows;   /* FcReminderRow, in the stored order */
+  char                 *expand_id;       /* a reminder just added, shown open */
   FcDownloadManager    *downloads;
   GSettings            *settings;
   char                 *server_help;
@@ -203,6 +215,130 @@ on_delete_downloads_clicked_cb (FcPreferencesWindow *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The rows follow the stored list; a row that stays is updated in place,
+ * so that editing one (each change is stored at once) keeps its focus. */
+static void
+update_reminder_rows (FcPreferencesWindow *self)
+{
+  g_autoptr(GArray) reminders = NULL;
+
+  if (self->reminders == NULL)
+    return;
+
+  reminders = fc_reminders_list (self->reminders);
+  for (guint r = 0; r < self->reminder_rows->len;) {
+    FcReminderRow *row = g_ptr_array_index (self->reminder_rows, r);
+    gboolean kept = FALSE;
+
+    for (guint i = 0; !kept && i < reminders->len; i++)
+      kept = g_str_equal (g_array_index (reminders, FcReminder, i).id,
+                          fc_reminder_row_get_id (row));
+    if (kept) {
+      r++;
+      continue;
+    }
+    adw_preferences_group_remove (self->reminders_group, GTK_WIDGET (row));
+    g_ptr_array_remove_index (self->reminder_rows, r);
+  }
+
+  for (guint i = 0; i < reminders->len; i++) {
+    const FcReminder *reminder = &g_array_index (reminders, FcReminder, i);
+    FcReminderRow *found = NULL;
+
+    for (guint r = 0; found == NULL && r < self->reminder_rows->len; r++) {
+      if (g_str_equal (fc_reminder_row_get_id (g_ptr_array_index (self->reminder_rows, r)),
+                       reminder->id))
+        found = g_ptr_array_index (self->reminder_rows, r);
+    }
+
+    if (found != NULL) {
+      fc_reminder_row_update (found, reminder);
+      continue;
+    }
+
+    found = FC_REMINDER_ROW (fc_reminder_row_new (self->reminders, reminder));
+    g_ptr_array_add (self->reminder_rows, g_object_ref (found));
+    adw_preferences_group_add (self->reminders_group, GTK_WIDGET (found));
+    if (g_strcmp0 (self->expand_id, reminder->id) == 0) {
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (found), TRUE);
+      g_clear_pointer (&self->expand_id, g_free);
+    }
+  }
+}
+
+static void
+add_reminder (FcPreferencesWindow *self,
+              FcReminderKind       kind)
+{
+  if (self->reminders == NULL)
+    return;
+
+  /* Weekdays at 07:00 for a workout, Monday mornings for a weigh-in: a
+   * start the user changes in the open row. */
+  g_free (self->expand_id);
+  self->expand_id = kind == FC_REMINDER_WORKOUT
+                    ? fc_reminders_add (self->reminders, kind, 0x1f, 7, 0)
+                    : fc_reminders_add (self->reminders, kind, FC_REMINDER_DAY (G_DATE_MONDAY), 7, 30);
+  update_reminder_rows (self);
+}
+
+static void
+on_add_workout_clicked_cb (FcPreferencesWindow *self)
+{
+  add_reminder (self, FC_REMINDER_WORKOUT);
+}
+
+static void
+on_add_weigh_in_clicked_cb (FcPreferencesWindow *self)
+{
+  add_reminder (self, FC_REMINDER_WEIGH_IN);
+}
+
+static void
+on_meal_switch_active_cb (GtkSwitch           *meal_switch,
+                          GParamSpec          *pspec,
+                          FcPreferencesWindow *self)
+{
+  const char *code = g_object_get_data (G_OBJECT (meal_switch), "meal-code");
+
+  if (self->reminders != NULL)
+    fc_reminders_set_meal_enabled (self->reminders, code, gtk_switch_get_active (meal_switch));
+}
+
+static void
+add_meal_rows (FcPreferencesWindow *self)
+{
+  for (guint i = 0; i < FC_N_MEAL_TIMES; i++) {
+    const char *code = fc_meal_time_get_code ((FcMealTime) i);
+    const char *label = fc_meal_time_get_label ((FcMealTime) i);
+    g_autofree char *time = NULL;
+    g_autofree char *name = NULL;
+    GtkWidget *row = adw_action_row_new ();
+    GtkWidget *meal_switch = gtk_switch_new ();
+    guint8 hour, minute;
+
+    fc_reminders_plan_get_clock ((FcMealTime) i, &hour, &minute);
+    time = g_strdup_printf ("%02u:%02u", hour, minute);
+    /* Translators: a switch's name, "Breakfast Reminder" */
+    name = g_strdup_printf (_("%s Reminder"), label);
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), time);
+    gtk_widget_set_valign (meal_switch, GTK_ALIGN_CENTER);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (meal_switch), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    name, -1);
+    gtk_switch_set_active (GTK_SWITCH (meal_switch),
+                           self->reminders != NULL &&
+                           fc_reminders_get_meal_enabled (self->reminders, code));
+    g_object_set_data_full (G_OBJECT (meal_switch), "meal-code", g_strdup (code), g_free);
+    g_signal_connect_object (meal_switch, "notify::active", G_CALLBACK (on_meal_switch_active_cb),
+                             self, 0);
+    gtk_widget_set_sensitive (meal_switch, self->reminders != NULL);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), meal_switch);
+    adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), meal_switch);
+    adw_preferences_group_add (self->meals_group, row);
+  }
+}
+
 static void
 fc_preferences_window_dispose (GObject *object)
 {
@@ -211,6 +347,8 @@ fc_preferences_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->downloads);
+  g_clear_object (&self->reminders);
+  g_clear_pointer (&self->reminder_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (fc_preferences_window_parent_class)->dispose (object);
 }
@@ -221,6 +359,7 @@ fc_preferences_window_finalize (GObject *object)
   FcPreferencesWindow *self = (FcPreferencesWindow *) object;
 
   g_clear_pointer (&self->server_help, g_free);
+  g_clear_pointer (&self->expand_id, g_free);
 
   G_OBJECT_CLASS (fc_preferences_window_parent_class)->finalize (object);
 }
@@ -242,7 +381,15 @@ fc_preferences_window_class_init (FcPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, units_row);
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, downloads_row);
   gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, delete_downloads_button);
+  gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, reminders_page);
+  gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, reminders_group);
+  gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, add_reminder_row);
+  gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, meals_group);
+  gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, background_switch);
+  gtk_widget_class_bind_template_child (widget_class, FcPreferencesWindow, login_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_delete_downloads_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_workout_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_weigh_in_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_server_row_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_server_row_changed_cb);
 }
@@ -290,6 +437,21 @@ fc_preferences_window_init (FcPreferencesWindow *self)
                              self, G_CONNECT_SWAPPED);
   }
   update_downloads (self);
+
+  g_settings_bind (self->settings, FC_SETTINGS_RUN_IN_BACKGROUND, self->background_switch,
+                   "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, FC_SETTINGS_START_AT_LOGIN, self->login_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  self->reminder_rows = g_ptr_array_new_with_free_func (g_object_unref);
+  if (FC_IS_APPLICATION (app) && fc_application_get_reminders (FC_APPLICATION (app)) != NULL)
+    self->reminders = g_object_ref (fc_application_get_reminders (FC_APPLICATION (app)));
+  /* Without the application (a widget test) nothing can be added. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_reminder_row), self->reminders != NULL);
+  g_signal_connect_object (self->settings, "changed::reminders",
+                           G_CALLBACK (update_reminder_rows), self, G_CONNECT_SWAPPED);
+  update_reminder_rows (self);
+  add_meal_rows (self);
 }
 
 GtkWidget *

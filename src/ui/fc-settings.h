@@ -16,6 +16,10 @@
 #define FC_SETTINGS_SERVER_URL       "server-url"
 #define FC_SETTINGS_COLOR_SCHEME     "color-scheme"
 #define FC_SETTINGS_HEALTH_UNITS     "health-units"
+/* Reminders (src/sync/fc-reminders.c reads "reminders" and
+ * "meal-reminders" by name: it is below the UI). */
+#define FC_SETTINGS_RUN_IN_BACKGROUND "run-in-background"
+#define FC_SETTINGS_START_AT_LOGIN    "start-at-login"
 /* "Continue with Google" (src/sync/fc-google-sign-in.h); FITCORE_GOOGLE_*
  * in the environment win. */
 #define FC_SETTINGS_GOOGLE_ISSUER        "google-issuer"
