@@ -114,6 +114,9 @@ resolve (FcServerRequest *request,
   if (g_str_equal (section, "workout_progress") &&
       !owned_by (db, "SELECT 1 FROM workout_progress WHERE id = ?1 AND user_id = ?2", id, user_id))
     return NULL;
+  /* A workout staff hid is NULL for everyone else, so its hide (a row
+   * update that marks it) reaches their devices as a delete, and a
+   * re-publish as an upsert. */
   if (g_str_equal (section, "workouts") || g_str_equal (section, "workout_categories") ||
       g_str_equal (section, "workout_progress"))
     return fc_workouts_object_to_json (request, section, id);

@@ -48,6 +48,13 @@ static const Case cases[] = {
   { "GET", API "workouts/999999/video-order/", NULL, { 401, 405, 401, 405 } },
   { "POST", API "foods/import/", NULL, { 401, 403, 401, 400 } },
   { "POST", API "foods/import/?dry_run=true", "name,calories\nX,1\n", { 401, 403, 401, 200 } },
+  { "POST", API "uploads/", "{\"filename\":\"a.mp4\",\"size\":10}", { 401, 403, 401, 201 } },
+  { "GET", API "uploads/nosuchupload/", NULL, { 401, 403, 401, 404 } },
+  { "PATCH", API "uploads/nosuchupload/", NULL, { 401, 403, 401, 404 } },
+  { "DELETE", API "uploads/nosuchupload/", NULL, { 401, 403, 401, 404 } },
+  { "POST", API "uploads/nosuchupload/complete/", "{}", { 401, 403, 401, 404 } },
+  { "PUT", API "workouts/999999/thumbnail/", NULL, { 401, 403, 401, 404 } },
+  { "DELETE", API "workouts/999999/thumbnail/", NULL, { 401, 403, 401, 404 } },
   /* The writes last, so the refused callers' attempts are checked first. */
   { "POST", API "users/{U}/password-reset/", NULL, { 401, 403, 401, 200 } },
   { "PATCH", API "users/{U}/", "{\"has_premium\":true,\"premium_until\":\"2999-01-01\"}",

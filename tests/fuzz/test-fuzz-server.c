@@ -150,6 +150,14 @@ static const Route write_routes[] = {
   { "POST", "/api/v1/admin/users/{id}/password-reset/", IDS_USER, NULL },
   { "PUT", "/api/v1/admin/workouts/{id}/video-order/", IDS_WORKOUT, "admin-video-order.json" },
   { "POST", "/api/v1/admin/foods/import/", IDS_NONE, "admin-foods-import.csv.json" },
+  /* Resumable uploads: upload ids are strings, so a number is an unknown
+   * one, which still takes the PATCH through the streaming body path. */
+  { "POST", "/api/v1/admin/uploads/", IDS_NONE, "admin-upload-create.json" },
+  { "PATCH", "/api/v1/admin/uploads/{id}/", IDS_USER, NULL },
+  { "DELETE", "/api/v1/admin/uploads/{id}/", IDS_USER, NULL },
+  { "POST", "/api/v1/admin/uploads/{id}/complete/", IDS_USER, "admin-upload-complete.json" },
+  { "PUT", "/api/v1/admin/workouts/{id}/thumbnail/", IDS_WORKOUT, NULL },
+  { "DELETE", "/api/v1/admin/workouts/{id}/thumbnail/", IDS_WORKOUT, NULL },
   /* src/server/notifications/: the broadcast is staff only. */
   { "PATCH", "/api/v1/notifications/{id}/", IDS_NOTIFICATION, "notification-patch.json" },
   { "PUT", "/api/v1/notifications/{id}/", IDS_NOTIFICATION, "notification-patch.json" },
@@ -194,6 +202,7 @@ static const Route read_routes[] = {
   { "GET", "/api/v1/admin/users/{id}/", IDS_USER, NULL },
   { "GET", "/api/v1/admin/audit/", IDS_NONE, NULL },
   { "GET", "/api/v1/admin/stats/", IDS_NONE, NULL },
+  { "GET", "/api/v1/admin/uploads/{id}/", IDS_USER, NULL },
   { "GET", "/api/v1/notifications/", IDS_NONE, NULL },
   { "GET", "/api/v1/notifications/{id}/", IDS_NOTIFICATION, NULL },
   { "GET", "/api/v1/notifications/unread-count/", IDS_NONE, NULL },

@@ -485,6 +485,10 @@ fc_admin_body_policy (FcServer          *server,
   soup_message_body_set_accumulate (soup_server_message_get_request_body (message), FALSE);
   g_object_set_data (G_OBJECT (message), FC_ADMIN_RAW_BODY_DATA, GINT_TO_POINTER (TRUE));
   *out_limit = G_MAXINT64;
+  /* Upload-Offset already makes a PATCH safe to repeat, and a replayed
+   * answer would be wrong here (the offset moved on); nor is there a body
+   * in memory for the key's request hash. */
+  soup_message_headers_remove (headers, "Idempotency-Key");
 
   owner = header_staff_id (server, headers);
   if (owner == 0 ||
