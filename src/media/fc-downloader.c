@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -273,8 +274,8 @@ verify_thread (GTask        *task,
     g_unlink (verify->part);
     g_unlink (verify->sidecar);
     g_task_return_new_error (task, FC_DOWNLOADER_ERROR, FC_DOWNLOADER_ERROR_SIZE,
-                             _("“%s” arrived with %" G_GINT64_FORMAT " bytes instead of %"
-                               G_GINT64_FORMAT "; it was removed."),
+                             _("“%s” arrived with %" PRId64 " bytes instead of %" PRId64
+                               "; it was removed."),
                              verify->name, (gint64) st.st_size, verify->expected_size);
     return;
   }

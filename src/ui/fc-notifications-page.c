@@ -223,7 +223,8 @@ create_row (JsonObject *item)
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), dot);
 
   if (when != NULL) {
-    g_autofree char *time = g_date_time_format (when, "%H:%M");
+    /* Translators: the time a notification arrived, see g_date_time_format() */
+    g_autofree char *time = g_date_time_format (when, _("%H:%M"));
     GtkWidget *label = gtk_label_new (time);
 
     gtk_widget_add_css_class (label, "dim-label");

@@ -11,6 +11,7 @@
 
 #include "fc-profile-format.h"
 
+#include "fc-health-ui.h"
 #include "fc-json.h"
 
 static const struct {
@@ -71,8 +72,9 @@ fc_profile_format_weight (JsonObject *profile)
   if (profile == NULL || !fc_json_get_double (profile, "weight", &weight))
     return NULL;
 
-  /* Translators: a body weight in kilograms. */
-  return g_strdup_printf (_("%.1f kg"), weight);
+  /* In the unit the locale or the Health preference chooses (lb in the
+   * United States), as the Health section shows it. */
+  return fc_health_ui_format ("weight", weight);
 }
 
 char *
@@ -83,8 +85,7 @@ fc_profile_format_height (JsonObject *profile)
   if (profile == NULL || !fc_json_get_double (profile, "height", &height))
     return NULL;
 
-  /* Translators: a body height in centimetres. */
-  return g_strdup_printf (_("%.0f cm"), height);
+  return fc_health_ui_format ("height", height);
 }
 
 const char *

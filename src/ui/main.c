@@ -16,9 +16,13 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(FcApplication) app = NULL;
+  const char *localedir;
 
   fc_startup_log ("main");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* FITCORE_LOCALEDIR lets the tests run the uninstalled app with the
+   * translations built in build/po; unset, the installed ones are used. */
+  localedir = g_getenv ("FITCORE_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

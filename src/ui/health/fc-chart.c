@@ -23,6 +23,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "fc-chart.h"
@@ -840,7 +841,10 @@ bucket_reading (FcChart              *self,
     g_autofree char *c = format_time (b->end, b->end - b->start < 86400 ? _("%H:%M") : _("%-d %b %Y %H:%M"));
 
     /* Translators: "72.5 kg average, 71.9 to 74.0, 12 readings, 3 Dec 2026 08:00 – 14:00" */
-    return g_strdup_printf (_("%s average, %s to %s, %" G_GUINT64_FORMAT " readings, %s – %s"),
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%s average, %s to %s, %" PRIu64 " reading, %s – %s",
+                                         "%s average, %s to %s, %" PRIu64 " readings, %s – %s",
+                                         b->count),
                             average, low, high, b->count, a, c);
   }
 }
@@ -1007,14 +1011,16 @@ typedef struct {
   const char *format;
 } TimeStep;
 
+/* The time axis's labels are translatable g_date_time_format() patterns:
+ * a German reader expects "5. Dez." where an English one reads "5 Dec". */
 static const TimeStep time_steps[] = {
-  { 60, 0, 1, "%H:%M" }, { 300, 0, 5, "%H:%M" }, { 900, 0, 15, "%H:%M" },
-  { 1800, 0, 30, "%H:%M" }, { 3600, 1, 1, "%H:%M" }, { 3 * 3600, 1, 3, "%H:%M" },
-  { 6 * 3600, 1, 6, "%H:%M" }, { 12 * 3600, 1, 12, "%H:%M" },
-  { 86400, 2, 1, "%-d %b" }, { 2 * 86400, 2, 2, "%-d %b" }, { 7 * 86400, 3, 1, "%-d %b" },
-  { 2629746, 4, 1, "%b %Y" }, { 3 * 2629746, 4, 3, "%b %Y" }, { 6 * 2629746, 4, 6, "%b %Y" },
-  { 31556952, 5, 1, "%Y" }, { 2 * 31556952LL, 5, 2, "%Y" }, { 5 * 31556952LL, 5, 5, "%Y" },
-  { 10 * 31556952LL, 5, 10, "%Y" }, { 20 * 31556952LL, 5, 20, "%Y" }, { 50 * 31556952LL, 5, 50, "%Y" },
+  { 60, 0, 1, N_("%H:%M") }, { 300, 0, 5, N_("%H:%M") }, { 900, 0, 15, N_("%H:%M") },
+  { 1800, 0, 30, N_("%H:%M") }, { 3600, 1, 1, N_("%H:%M") }, { 3 * 3600, 1, 3, N_("%H:%M") },
+  { 6 * 3600, 1, 6, N_("%H:%M") }, { 12 * 3600, 1, 12, N_("%H:%M") },
+  { 86400, 2, 1, N_("%-d %b") }, { 2 * 86400, 2, 2, N_("%-d %b") }, { 7 * 86400, 3, 1, N_("%-d %b") },
+  { 2629746, 4, 1, N_("%b %Y") }, { 3 * 2629746, 4, 3, N_("%b %Y") }, { 6 * 2629746, 4, 6, N_("%b %Y") },
+  { 31556952, 5, 1, N_("%Y") }, { 2 * 31556952LL, 5, 2, N_("%Y") }, { 5 * 31556952LL, 5, 5, N_("%Y") },
+  { 10 * 31556952LL, 5, 10, N_("%Y") }, { 20 * 31556952LL, 5, 20, N_("%Y") }, { 50 * 31556952LL, 5, 50, N_("%Y") },
 };
 
 /* Calls @func for each tick of @step in [from, to), on local boundaries. */
@@ -1110,8 +1116,8 @@ draw_time_tick (gint64   t,
 
   /* Midnight on an hourly axis names the day instead. */
   if (draw->step->kind <= 1 && g_date_time_get_hour (dt) == 0 && g_date_time_get_minute (dt) == 0)
-    format = "%-d %b";
-  text = g_date_time_format (dt, format);
+    format = N_("%-d %b");
+  text = g_date_time_format (dt, _(format));
   layout = make_layout (draw->self, text);
   pango_layout_get_pixel_size (layout, &width, &height);
 
@@ -1231,7 +1237,7 @@ chart_draw (FcChart       *self,
       continue;
     /* The step's own format on a wide date (two-digit day, late hour). */
     widest = g_date_time_new_utc (2026, 12, 28, 23, 58, 0);
-    sample = g_date_time_format (widest, time_steps[i].format);
+    sample = g_date_time_format (widest, _(time_steps[i].format));
     text_size (self, sample, &label_width, &label_height);
     if (spacing >= label_width + 12) {
       step = &time_steps[i];

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "fc-health-metric-page.h"
@@ -180,8 +181,8 @@ describe_bucket (FcHealthMetricPage   *self,
     /* Translators: a bar of the chart's table: its total and how many
      * readings made it, "8,432 steps in all, 96 readings". */
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "%s in all, %" G_GUINT64_FORMAT " reading",
-                                         "%s in all, %" G_GUINT64_FORMAT " readings",
+                                         "%s in all, %" PRIu64 " reading",
+                                         "%s in all, %" PRIu64 " readings",
                                          bucket->count),
                             sum, bucket->count);
   } else {
@@ -193,7 +194,10 @@ describe_bucket (FcHealthMetricPage   *self,
       return g_steal_pointer (&avg);
     /* Translators: a period of the chart's table, "72.5 kg on average,
      * lowest 71.9 kg, highest 73.0 kg, 4 readings". */
-    return g_strdup_printf (_("%s on average, lowest %s, highest %s, %" G_GUINT64_FORMAT " readings"),
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%s on average, lowest %s, highest %s, %" PRIu64 " reading",
+                                         "%s on average, lowest %s, highest %s, %" PRIu64 " readings",
+                                         bucket->count),
                             avg, low, high, bucket->count);
   }
 }

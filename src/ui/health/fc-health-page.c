@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "fc-health-page.h"
@@ -593,12 +594,12 @@ pending_counted_cb (GObject      *object,
     text = g_strdup_printf (offline
                             /* Translators: measurements kept here while the server cannot be reached. */
                             ? g_dngettext (GETTEXT_PACKAGE,
-                                           "%" G_GUINT64_FORMAT " measurement will sync when online",
-                                           "%" G_GUINT64_FORMAT " measurements will sync when online",
+                                           "%" PRIu64 " measurement will sync when online",
+                                           "%" PRIu64 " measurements will sync when online",
                                            pending)
                             : g_dngettext (GETTEXT_PACKAGE,
-                                           "%" G_GUINT64_FORMAT " measurement is syncing…",
-                                           "%" G_GUINT64_FORMAT " measurements are syncing…",
+                                           "%" PRIu64 " measurement is syncing…",
+                                           "%" PRIu64 " measurements are syncing…",
                                            pending),
                             pending);
     gtk_label_set_text (self->pending_label, text);
