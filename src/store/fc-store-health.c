@@ -266,6 +266,26 @@ touch_point (GHashTable *touched,
   block_set_add (touched, type, floor_to (floor_div (at_us, USEC), level_seconds[0]));
 }
 
+/* Binds a rollup row to @stmt's ?1 … ?9 (the order of both statements
+ * that write one). */
+static void
+bind_rollup (sqlite3_stmt *stmt,
+             const char   *type,
+             guint         level,
+             gint64        start,
+             const Acc    *acc)
+{
+  sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, level);
+  sqlite3_bind_int64 (stmt, 3, start);
+  sqlite3_bind_int64 (stmt, 4, acc->count);
+  sqlite3_bind_double (stmt, 5, acc->min);
+  sqlite3_bind_double (stmt, 6, acc->max);
+  sqlite3_bind_double (stmt, 7, acc->sum);
+  sqlite3_bind_double (stmt, 8, acc->last);
+  sqlite3_bind_int64 (stmt, 9, acc->last_at);
+}
+
 static gboolean
 write_rollup (FcStoreDb   *db,
               const char  *type,
@@ -281,22 +301,17 @@ write_rollup (FcStoreDb   *db,
                                  "WHERE data_type = ?1 AND level = ?2 AND start = ?3", error);
     if (stmt == NULL)
       return FALSE;
+    sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_int (stmt, 2, level);
+    sqlite3_bind_int64 (stmt, 3, start);
   } else {
     stmt = fc_store_db_stmt (db, "INSERT OR REPLACE INTO health_rollups "
                                  "(data_type, level, start, count, min, max, sum, last, last_at) "
                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
     if (stmt == NULL)
       return FALSE;
-    sqlite3_bind_int64 (stmt, 4, acc->count);
-    sqlite3_bind_double (stmt, 5, acc->min);
-    sqlite3_bind_double (stmt, 6, acc->max);
-    sqlite3_bind_double (stmt, 7, acc->sum);
-    sqlite3_bind_double (stmt, 8, acc->last);
-    sqlite3_bind_int64 (stmt, 9, acc->last_at);
+    bind_rollup (stmt, type, level, start, acc);
   }
-  sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 2, level);
-  sqlite3_bind_int64 (stmt, 3, start);
   return fc_store_db_step_done (db, stmt, error);
 }
 
@@ -579,139 +594,91 @@ commit_points (FcStoreDb   *db,
 /* ---- Imports: the rollups by difference ----
  *
  * An import only adds points, so a batch's effect on every rollup is the
- * aggregate of the points it added: summed in memory per (type, level,
- * block) and merged into each row with one upsert, rather than the
- * touched blocks re-read from the points and the level below (which for
- * an export in no particular order was every point's block at every
- * level, a range read and a rewrite each). The merge gives what a rewrite
- * would: counts add, min and max take the extreme, and the new points
- * have larger row ids than every point already stored, so on a tie of
- * last_at the batch's last wins, as the later row does. Sums may differ
- * from a rewrite in the last bits only (the order of the additions). */
+ * aggregate of the points it added: merged into each row with one upsert,
+ * rather than the touched blocks re-read from the points and the level
+ * below (which for an export in no particular order was every point's
+ * block at every level, a range read and a rewrite each). The merge gives
+ * what a rewrite would: counts add, min and max take the extreme, and the
+ * new points have larger row ids than every point already stored, so on
+ * a tie of last_at the batch's last wins, as the later row does. Sums may
+ * differ from a rewrite in the last bits only (the order of the
+ * additions). The batch is inserted by type and time, so each level's
+ * blocks come one after the other: one sweep a level, nothing kept in
+ * memory but the block at hand, and the upserts in the primary key's
+ * order, walking health_rollups forward. */
 
 typedef struct {
-  const char *type;   /* interned */
-  guint       level;
-  gint64      start;  /* seconds, aligned to the level */
-  Acc         acc;
-} Delta;
+  const FcHealthPoint *point;
+  gint64               id;
+} Added;
 
-static guint
-delta_hash (gconstpointer key)
-{
-  const Delta *delta = key;
-
-  return g_direct_hash (delta->type) ^ g_int64_hash (&delta->start) ^ (delta->level * 0x9e3779b9u);
-}
-
+/* @added: the counted points the batch added, by type and time. */
 static gboolean
-delta_equal (gconstpointer a,
-             gconstpointer b)
+merge_rollups (FcStoreDb   *db,
+               GArray      *added,
+               GError     **error)
 {
-  const Delta *x = a, *y = b;
+  const Added *rows = (const Added *) added->data;
+  /* Got once for the batch: the statement cache's lookup hashes the SQL */
+  sqlite3_stmt *stmt = fc_store_db_stmt (db,
+                                         "INSERT INTO health_rollups "
+                                         "(data_type, level, start, count, min, max, sum, last, "
+                                         "last_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                                         "ON CONFLICT (data_type, level, start) DO UPDATE SET "
+                                         "count = count + excluded.count, "
+                                         "min = MIN(min, excluded.min), "
+                                         "max = MAX(max, excluded.max), "
+                                         "sum = sum + excluded.sum, "
+                                         "last = CASE WHEN excluded.last_at >= last_at "
+                                         "THEN excluded.last ELSE last END, "
+                                         "last_at = MAX(last_at, excluded.last_at)",
+                                         error);
 
-  return x->type == y->type && x->level == y->level && x->start == y->start;
-}
-
-/* In the primary key's order, so that the upserts walk health_rollups
- * forward instead of seeking all over it. */
-static int
-delta_compare (gconstpointer a,
-               gconstpointer b)
-{
-  const Delta *x = *(const Delta * const *) a, *y = *(const Delta * const *) b;
-  int by_type = x->type == y->type ? 0 : strcmp (x->type, y->type);
-
-  if (by_type != 0)
-    return by_type;
-  if (x->level != y->level)
-    return x->level < y->level ? -1 : 1;
-  return (x->start > y->start) - (x->start < y->start);
-}
-
-/* Adds a counted point (row @id) to its block at every level. */
-static void
-deltas_add (GHashTable *deltas,
-            const char *type,
-            double      value,
-            gint64      at_us,
-            gint64      id)
-{
-  gint64 at_s = floor_div (at_us, USEC);
-
-  for (guint level = 0; level < N_LEVELS; level++) {
-    Delta key = { type, level, floor_to (at_s, level_seconds[level]), { 0 } };
-    Delta *delta = g_hash_table_lookup (deltas, &key);
-
-    if (delta == NULL) {
-      delta = g_memdup2 (&key, sizeof key);
-      g_hash_table_add (deltas, delta);
-    }
-    acc_add_point (&delta->acc, value, at_us, id);
-  }
-}
-
-static gboolean
-deltas_apply (FcStoreDb   *db,
-              GHashTable  *deltas,
-              GError     **error)
-{
-  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (g_hash_table_size (deltas));
-  const char *dropped = NULL;
-  GHashTableIter iter;
-  sqlite3_stmt *stmt;
-  gpointer value;
-
-  stmt = fc_store_db_stmt (db,
-                           "INSERT INTO health_rollups "
-                           "(data_type, level, start, count, min, max, sum, last, last_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                           "ON CONFLICT (data_type, level, start) DO UPDATE SET "
-                           "count = count + excluded.count, "
-                           "min = MIN(min, excluded.min), "
-                           "max = MAX(max, excluded.max), "
-                           "sum = sum + excluded.sum, "
-                           "last = CASE WHEN excluded.last_at >= last_at "
-                           "THEN excluded.last ELSE last END, "
-                           "last_at = MAX(last_at, excluded.last_at)",
-                           error);
   if (stmt == NULL)
     return FALSE;
-  g_hash_table_iter_init (&iter, deltas);
-  while (g_hash_table_iter_next (&iter, &value, NULL))
-    g_ptr_array_add (sorted, value);
-  g_ptr_array_sort (sorted, delta_compare);
-  for (guint i = 0; i < sorted->len; i++) {
-    const Delta *delta = sorted->pdata[i];
 
-    if (delta->type != dropped) {
-      cache_drop (db, delta->type);
-      dropped = delta->type;
+  for (guint from = 0, to; from < added->len; from = to) {
+    const char *type = rows[from].point->data_type;
+
+    for (to = from + 1; to < added->len && strcmp (rows[to].point->data_type, type) == 0; to++)
+      ;
+    cache_drop (db, type);
+    for (guint level = 0; level < N_LEVELS; level++) {
+      Acc acc = { 0 };
+      gint64 block = 0;
+
+      for (guint i = from; i < to; i++) {
+        gint64 start = floor_to (floor_div (rows[i].point->recorded_at, USEC), level_seconds[level]);
+
+        if (acc.count > 0 && start != block) {
+          bind_rollup (stmt, type, level, block, &acc);
+          if (!fc_store_db_step_done (db, stmt, error))
+            return FALSE;
+          memset (&acc, 0, sizeof acc);
+        }
+        block = start;
+        acc_add_point (&acc, rows[i].point->value, rows[i].point->recorded_at, rows[i].id);
+      }
+      if (acc.count > 0) {
+        bind_rollup (stmt, type, level, block, &acc);
+        if (!fc_store_db_step_done (db, stmt, error))
+          return FALSE;
+      }
     }
-    sqlite3_bind_text (stmt, 1, delta->type, -1, SQLITE_STATIC);
-    sqlite3_bind_int (stmt, 2, delta->level);
-    sqlite3_bind_int64 (stmt, 3, delta->start);
-    sqlite3_bind_int64 (stmt, 4, delta->acc.count);
-    sqlite3_bind_double (stmt, 5, delta->acc.min);
-    sqlite3_bind_double (stmt, 6, delta->acc.max);
-    sqlite3_bind_double (stmt, 7, delta->acc.sum);
-    sqlite3_bind_double (stmt, 8, delta->acc.last);
-    sqlite3_bind_int64 (stmt, 9, delta->acc.last_at);
-    if (!fc_store_db_step_done (db, stmt, error))
-      return FALSE;
   }
   return TRUE;
 }
 
 /* Points of one type together, by time (ties in the file's order, the
- * sort being stable): the time index is then written forward. */
+ * sort being stable): the time index is then written forward, and
+ * merge_rollups() finds each block's points side by side. */
 static int
 point_compare (gconstpointer a,
                gconstpointer b)
 {
   const FcHealthPoint *x = *(const FcHealthPoint * const *) a;
   const FcHealthPoint *y = *(const FcHealthPoint * const *) b;
-  int by_type = x->data_type == y->data_type ? 0 : g_strcmp0 (x->data_type, y->data_type);
+  int by_type = x->data_type == y->data_type ? 0 : strcmp (x->data_type, y->data_type);
 
   if (by_type != 0)
     return by_type;
@@ -728,10 +695,9 @@ import_job (FcStoreDb       *db,
 {
   FcStoreArgs *args = data;
   GArray *points = args->ids;
-  g_autoptr(GHashTable) deltas = g_hash_table_new_full (delta_hash, delta_equal, g_free, NULL);
   g_autoptr(GPtrArray) order = g_ptr_array_sized_new (points->len);
+  g_autoptr(GArray) added = g_array_sized_new (FALSE, FALSE, sizeof (Added), points->len);
   FcHealthImportCounts counts = { 0 };
-  const char *raw_type = NULL, *type = NULL;
   sqlite3_stmt *stmt;
 
   for (guint i = 0; i < points->len; i++) {
@@ -776,14 +742,11 @@ import_job (FcStoreDb       *db,
     }
     if (sqlite3_changes (db->handle) > 0) {
       counts.added++;
-      /* The importers' types are static strings: interned once a run */
-      if (point->data_type != raw_type) {
-        raw_type = point->data_type;
-        type = g_intern_string (raw_type);
+      if (is_counted (point->stage)) {
+        Added row = { point, sqlite3_last_insert_rowid (db->handle) };
+
+        g_array_append_val (added, row);
       }
-      if (is_counted (point->stage))
-        deltas_add (deltas, type, point->value, point->recorded_at,
-                    sqlite3_last_insert_rowid (db->handle));
     } else {
       counts.unchanged++;
     }
@@ -791,7 +754,7 @@ import_job (FcStoreDb       *db,
   if (counts.added == 0) {
     fc_store_db_rollback (db);
   } else {
-    if (!deltas_apply (db, deltas, error)) {
+    if (!merge_rollups (db, added, error)) {
       fc_store_db_rollback (db);
       return FALSE;
     }
