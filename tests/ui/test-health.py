@@ -429,6 +429,64 @@ def import_csv(tap, pid, app_node, window, url, tmp, day, artifacts):
               server_values(url, 'water'))
 
 
+def server_goals(url):
+    status, body = http(url, 'GET', 'health/goals/', login(url))
+    if status != 200:
+        return None
+    return {k: body.get(k) for k in ('daily_steps', 'target_weight', 'sleep_minutes')}
+
+
+def set_goals(tap, pid, app_node, window, url):
+    """Sets the three goals in “Goals”: a wrong sleep time is refused as
+    typed, the right ones reach the server and the overview's steps row."""
+    button = poll(lambda: find_shown(window, 'push button', 'Goals…') or
+                  find_shown(window, 'push button', '_Goals… Goals…'))
+    if not tap.check(button is not None, 'the overview offers “Goals…”'):
+        return
+    click(pid, button)
+    dialog = poll(lambda: find(app_node, 'frame', 'Goals'))
+    if not tap.check(dialog is not None, '“Goals…” opens the “Goals” dialog'):
+        return
+    steps = poll(lambda: find_shown(dialog, 'text', 'Daily Steps'))
+    weight = poll(lambda: find_shown(dialog, 'text', 'Target Weight (kg)'))
+    sleep = poll(lambda: find_shown(dialog, 'text', 'Sleep per Night (H:MM)'))
+    if not tap.check(None not in (steps, weight, sleep),
+                     'it asks for daily steps, a target weight in kg and sleep as H:MM'):
+        return
+    type_value(pid, steps, '12000')
+    type_value(pid, weight, '70.5')
+    type_value(pid, sleep, '25:00')
+    save = save_button(dialog)
+    tap.check(poll(lambda: any('7:30' in t for t in labels_in(dialog))) and
+              save is not None and not save.getState().contains(pyatspi.STATE_SENSITIVE),
+              'sleep of 25:00 is refused as typed, and Save is off', labels_in(dialog))
+    check_names(tap, dialog, 'the goals dialog')
+    type_value(pid, sleep, '7:30')
+    tap.check(poll(lambda: save.getState().contains(pyatspi.STATE_SENSITIVE)),
+              '7:30 can be saved')
+    key('ctrl+s')
+    tap.check(poll(lambda: find(app_node, 'frame', 'Goals') is None),
+              'Ctrl+S saves the goals and closes the dialog')
+    want = {'daily_steps': 12000, 'target_weight': 70.5, 'sleep_minutes': 450}
+    tap.check(poll(lambda: server_goals(url) == want, timeout=60),
+              f'the server has the goals {want}', server_goals(url))
+    tap.check(poll(lambda: re.search(r'of 12[,.\u202f\u00a0]?000', row_subtitle(window, 'Steps') or
+                                     ''), timeout=30),
+              'today’s steps are counted against 12,000', row_subtitle(window, 'Steps'))
+
+    # Opened again, it shows what is stored.
+    click(pid, button)
+    dialog = poll(lambda: find(app_node, 'frame', 'Goals'))
+    if dialog is not None:
+        weight = poll(lambda: find_shown(dialog, 'text', 'Target Weight (kg)'))
+        sleep = poll(lambda: find_shown(dialog, 'text', 'Sleep per Night (H:MM)'))
+        tap.check(poll(lambda: entry_text(weight) == '70.5' and entry_text(sleep) == '7:30'),
+                  'opened again, “Goals” shows 70.5 kg and 7:30',
+                  (entry_text(weight), entry_text(sleep)))
+        key('Escape')
+        poll(lambda: find(app_node, 'frame', 'Goals') is None)
+
+
 def run(tap, binary, server_binary, artifacts, tmp):
     env = app_env(tmp)
     day = today()
@@ -478,6 +536,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         time.sleep(1)
         screenshot(artifacts, 'ui-health-overview.png')
         check_names(tap, window, 'Health overview')
+        set_goals(tap, app.pid, app_node, window, url)
 
         # The chart says what the fixture says.
         back = open_card(tap, app.pid, window, 'Weight')

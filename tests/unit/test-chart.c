@@ -193,6 +193,46 @@ test_summary (void)
   st_close (store);
 }
 
+/* A person who reads pounds: the chart reads kilograms and shows pounds
+ * in its summary, from the kilograms the test stored. */
+static void
+test_display_unit (void)
+{
+  const double lb_per_kg = 1 / 0.45359237;
+  FcStore *store = open_store_with_weights ();
+  GtkWidget *chart = new_chart (store, "weight", FC_CHART_LINE, "Weight", "kg");
+  double lowest = INFINITY, highest = -INFINITY;
+  double change = (weights[N_DAYS - 1] - weights[0]) * lb_per_kg;
+  g_autofree char *expected = NULL;
+  g_autofree char *summary = NULL;
+
+  for (guint i = 0; i < N_DAYS; i++) {
+    lowest = MIN (lowest, weights[i] * lb_per_kg);
+    highest = MAX (highest, weights[i] * lb_per_kg);
+  }
+  expected = g_strdup_printf ("Weight, last 30 days: %.1f lb, %s %.1f lb, lowest %.1f, highest %.1f",
+                              weights[N_DAYS - 1] * lb_per_kg, change < 0 ? "down" : "up",
+                              fabs (change), lowest, highest);
+  wait_buckets (FC_CHART (chart));
+  fc_chart_set_display_unit (FC_CHART (chart), "lb", lb_per_kg);
+  summary = fc_chart_dup_summary (FC_CHART (chart));
+  g_test_message ("summary: %s", summary);
+  g_assert_cmpstr (summary, ==, expected);
+  g_assert_cmpstr (summary, ==, "Weight, last 30 days: 158.7 lb, down 4.4 lb, lowest 157.6, highest 165.3");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       expected);
+
+  /* A new data type starts again from its canonical unit. */
+  fc_chart_set_data_type (FC_CHART (chart), "weight", FC_CHART_LINE, "Weight", "kg");
+  wait_buckets (FC_CHART (chart));
+  g_clear_pointer (&summary, g_free);
+  summary = fc_chart_dup_summary (FC_CHART (chart));
+  g_assert_cmpstr (summary, ==, "Weight, last 30 days: 72.0 kg, down 2.0 kg, lowest 71.5, highest 75.0");
+
+  g_assert_finalize_object (chart);
+  st_close (store);
+}
+
 /* A new point reaches the chart through FcStore::changed::health. */
 static void
 test_store_changed (void)
@@ -732,6 +772,7 @@ main (int   argc,
   g_assert_nonnull (berlin);
 
   g_test_add_func ("/chart/summary", test_summary);
+  g_test_add_func ("/chart/display-unit", test_display_unit);
   g_test_add_func ("/chart/store-changed", test_store_changed);
   g_test_add_func ("/chart/latest-request-wins", test_latest_request_wins);
   g_test_add_func ("/chart/bars-dst", test_bars_dst);

@@ -66,6 +66,7 @@ struct _FcChart
   gint64          flight_to;
   gboolean        stale;
   double          goal;
+  double          scale;            /* shown = canonical × scale */
   gint64          now;
   FcChartRange    range;
   gint64          from;
@@ -260,11 +261,14 @@ format_time (gint64      t,
   return dt != NULL ? g_date_time_format (dt, format) : g_strdup ("?");
 }
 
-/* Values: one decimal (72.5 kg, 5.4 mmol/L) below 1,000, none above
- * (8012 steps). */
+/* Values, read in the canonical unit and shown in the person's
+ * (fc_chart_set_scale()): one decimal (72.5 kg, 5.4 mmol/L) below 1,000,
+ * none above (8012 steps). */
 static char *
-format_value (double value)
+format_value (FcChart *self,
+              double   value)
 {
+  value *= self->scale;
   return g_strdup_printf (fabs (value) >= 1000 ? "%.0f" : "%.1f", value);
 }
 
@@ -272,7 +276,7 @@ static char *
 format_quantity (FcChart *self,
                  double   value)
 {
-  g_autofree char *number = format_value (value);
+  g_autofree char *number = format_value (self, value);
 
   if (self->unit == NULL || *self->unit == '\0')
     return g_steal_pointer (&number);
@@ -434,16 +438,16 @@ compute_summary (FcChart *self)
 
   if (self->kind == FC_CHART_LINE) {
     g_autofree char *latest = format_quantity (self, last->last);
-    g_autofree char *low = format_value (lowest);
-    g_autofree char *high = format_value (highest);
-    g_autofree char *zero = format_value (0);
+    g_autofree char *low = format_value (self, lowest);
+    g_autofree char *high = format_value (self, highest);
+    g_autofree char *zero = format_value (self, 0);
     g_autofree char *delta_abs = NULL;
     g_autofree char *change = NULL;
     /* The first column's average is the first point whenever a column
      * holds one point (daily weigh-ins over a month at any usual width). */
     double delta = last->last - first->avg;
 
-    delta_abs = format_value (fabs (delta));
+    delta_abs = format_value (self, fabs (delta));
     if (g_str_equal (delta_abs, zero)) {
       change = g_strdup (_("no change"));
     } else {
@@ -457,8 +461,8 @@ compute_summary (FcChart *self)
                             title, phrase, latest, change, low, high);
   } else {
     g_autofree char *sum = format_quantity (self, total);
-    g_autofree char *average = format_value (total / n);
-    g_autofree char *high = format_value (highest);
+    g_autofree char *average = format_value (self, total / n);
+    g_autofree char *high = format_value (self, highest);
     g_autofree char *text = NULL;
     const char *per;
 
@@ -473,7 +477,7 @@ compute_summary (FcChart *self)
     text = g_strdup_printf (_("%s, %s: %s in all, %s %s on average, highest %s"),
                             title, phrase, sum, average, per, high);
     if (isfinite (self->goal)) {
-      g_autofree char *goal = format_value (self->goal);
+      g_autofree char *goal = format_value (self, self->goal);
       char *with_goal;
 
       /* Translators: ", goal 10000 met on 3 of 7 days" */
@@ -835,8 +839,8 @@ bucket_reading (FcChart              *self,
     return g_strdup_printf ("%s, %s", value, when);
   } else {
     g_autofree char *average = format_quantity (self, b->avg);
-    g_autofree char *low = format_value (b->min);
-    g_autofree char *high = format_value (b->max);
+    g_autofree char *low = format_value (self, b->min);
+    g_autofree char *high = format_value (self, b->max);
     g_autofree char *a = format_time (b->start, _("%-d %b %Y %H:%M"));
     g_autofree char *c = format_time (b->end, b->end - b->start < 86400 ? _("%H:%M") : _("%-d %b %Y %H:%M"));
 
@@ -1164,7 +1168,7 @@ chart_draw (FcChart       *self,
             gboolean       with_crosshair)
 {
   graphene_rect_t plot;
-  double low = INFINITY, high = -INFINITY, y_low, y_high, y_step;
+  double low = INFINITY, high = -INFINITY, y_low, y_high, y_step, shown_low, shown_high;
   int decimals, label_width, label_height;
   const TimeStep *step = &time_steps[G_N_ELEMENTS (time_steps) - 1];
   guint n_points = 0;
@@ -1209,14 +1213,21 @@ chart_draw (FcChart       *self,
     low -= margin;
     high += margin;
   }
-  nice_scale (low, high, MAX ((int) (plot.size.height / 40), 2), &y_low, &y_high, &y_step);
+  /* Round numbers in the unit shown (150, 160 lb rather than 68.04 kg
+   * steps); the plot itself stays in canonical values. */
+  nice_scale (low * self->scale, high * self->scale, MAX ((int) (plot.size.height / 40), 2),
+              &y_low, &y_high, &y_step);
   decimals = y_step >= 1 ? 0 : (int) ceil (-log10 (y_step) - 1e-9);
+  shown_low = y_low;
+  shown_high = y_high;
+  y_low /= self->scale;
+  y_high /= self->scale;
 
   /* Values: grid lines and labels. */
-  for (double v = y_low; v <= y_high + y_step / 2; v += y_step) {
+  for (double v = shown_low; v <= shown_high + y_step / 2; v += y_step) {
     g_autofree char *text = g_strdup_printf ("%.*f", decimals, fabs (v) < y_step / 2 ? 0.0 : v);
     g_autoptr(PangoLayout) layout = make_layout (self, text);
-    double y = Y (v);
+    double y = Y (v / self->scale);
 
     set_color (cr, &palette->fg, 0.12);
     cairo_rectangle (cr, plot.origin.x, floor (y), plot.size.width, 1);
@@ -1727,6 +1738,7 @@ fc_chart_init (FcChart *self)
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
   self->goal = NAN;
+  self->scale = 1;
   self->range = FC_CHART_RANGE_MONTH;
   self->answer_range = FC_CHART_RANGE_MONTH;
   self->columns = DEFAULT_COLUMNS;
@@ -1807,6 +1819,7 @@ fc_chart_set_data_type (FcChart     *self,
   set_str (&self->data_type, data_type);
   set_str (&self->title, title);
   set_str (&self->unit, unit);
+  self->scale = 1;
   self->kind = kind;
   self->have_extent = FALSE;
   g_clear_pointer (&self->edges, g_array_unref);
@@ -1826,6 +1839,24 @@ fc_chart_set_goal (FcChart *self,
 
   self->goal = goal;
   update_summary (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+fc_chart_set_display_unit (FcChart    *self,
+                           const char *unit,
+                           double      scale)
+{
+  g_return_if_fail (FC_IS_CHART (self));
+  g_return_if_fail (isfinite (scale) && scale > 0);
+
+  if (self->scale == scale && g_strcmp0 (self->unit, unit) == 0)
+    return;
+  self->scale = scale;
+  g_free (self->unit);
+  self->unit = g_strdup (unit);
+  update_summary (self);
+  update_crosshair (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

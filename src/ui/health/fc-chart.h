@@ -72,7 +72,14 @@ void          fc_chart_set_data_type   (FcChart      *self,
                                         FcChartKind   kind,
                                         const char   *title,
                                         const char   *unit);
-/* A goal drawn as a line; NAN for none. */
+/* The chart reads and draws canonical values (kg) and shows them, in its
+ * axis, summary and crosshair, multiplied by @scale and followed by @unit
+ * ("lb", 2.20462…). By default the unit given to fc_chart_set_data_type()
+ * and 1; the goal and the buckets stay canonical. */
+void          fc_chart_set_display_unit (FcChart     *self,
+                                         const char  *unit,
+                                         double       scale);
+/* A goal drawn as a line, canonical unit; NAN for none. */
 void          fc_chart_set_goal        (FcChart      *self,
                                         double        goal);
 

@@ -68,23 +68,6 @@ selected_type (FcHealthEntryDialog *self)
   return selected < g_strv_length ((char **) types) ? types[selected] : "weight";
 }
 
-static void
-set_row_error (AdwEntryRow *row,
-               const char  *message)
-{
-  if (message != NULL) {
-    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-    gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,
-                                 GTK_ACCESSIBLE_INVALID_TRUE, -1);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                    message, -1);
-  } else {
-    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-    gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-  }
-}
-
 static gboolean
 parse_time_of_day (const char *text,
                    int        *out_hour,
@@ -159,9 +142,9 @@ fc_health_entry_dialog_validate (FcHealthEntryDialog *self)
     }
   }
 
-  set_row_error (self->value_row, value_error);
-  set_row_error (self->date_row, date_ok ? NULL : date_error);
-  set_row_error (self->time_row, time_ok ? NULL : time_error);
+  fc_health_ui_set_row_error (self->value_row, value_error);
+  fc_health_ui_set_row_error (self->date_row, date_ok ? NULL : date_error);
+  fc_health_ui_set_row_error (self->time_row, time_ok ? NULL : time_error);
   shown = value_error != NULL ? value_error : !date_ok ? date_error : !time_ok ? time_error : NULL;
   gtk_label_set_text (self->error_label, shown != NULL ? shown : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), shown != NULL);

@@ -844,9 +844,25 @@ on_session_store_changed_cb (FcHealthMetricPage *self)
   fc_health_metric_page_reload (self);
 }
 
+/* The chart reads canonical values and shows them in the person's unit;
+ * every unit the app offers a chart in is a factor of the canonical one
+ * (stones as one number, never stones and pounds). */
+static void
+show_chart_unit (FcHealthMetricPage *self)
+{
+  FcHealthUnit unit;
+
+  if (self->data_type == NULL)
+    return;
+  unit = fc_health_ui_unit (self->data_type);
+  fc_chart_set_display_unit (self->chart, fc_health_unit_symbol (unit, self->data_type),
+                             fc_health_unit_from_canonical (unit, self->data_type, 1));
+}
+
 static void
 on_units_changed_cb (FcHealthMetricPage *self)
 {
+  show_chart_unit (self);
   fc_health_metric_page_reload (self);
   on_chart_buckets_changed_cb (self);
 }
@@ -965,9 +981,9 @@ fc_health_metric_page_set_data_type (FcHealthMetricPage *self,
     gint64 now = fc_health_ui_now ();
 
     gtk_label_set_text (self->title_label, title);
-    /* The chart reads canonical values: it names the canonical unit. */
     fc_chart_set_data_type (self->chart, data_type, fc_health_ui_chart_kind (data_type), title,
                             fc_health_unit_symbol (FC_HEALTH_UNIT_CANONICAL, data_type));
+    show_chart_unit (self);
     /* Only a day chosen by FITCORE_TODAY is injected; otherwise the chart
      * follows the clock as it runs. */
     fc_chart_set_now (self->chart, ABS (now - g_get_real_time () / G_USEC_PER_SEC) > 60 ? now : 0);

@@ -14,6 +14,7 @@
 #include "fc-health-page.h"
 
 #include "fc-health-entry-dialog.h"
+#include "fc-health-goals-dialog.h"
 #include "fc-health-import-dialog.h"
 #include "fc-health-metric-page.h"
 #include "fc-health-ui.h"
@@ -21,6 +22,7 @@
 #include "fc-nutrition-ui.h"
 #include "fc-settings.h"
 #include "fc-store-health.h"
+#include "fc-wrap-box.h"
 
 #define SPARK_DAYS 30
 
@@ -763,6 +765,18 @@ fc_health_page_import (FcHealthPage *self)
 }
 
 static void
+goals_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  FcHealthPage *self = FC_HEALTH_PAGE (widget);
+
+  if (self->session == NULL || self->store == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (fc_health_goals_dialog_new (get_window (self), self->session)));
+}
+
+static void
 add_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
@@ -861,12 +875,14 @@ fc_health_page_class_init (FcHealthPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "health.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "health.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "health.goals", NULL, goals_action);
   gtk_widget_class_install_action (widget_class, "health.back", NULL, back_action);
 }
 
 static void
 fc_health_page_init (FcHealthPage *self)
 {
+  g_type_ensure (FC_TYPE_WRAP_BOX);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cards = g_ptr_array_new_with_free_func ((GDestroyNotify) health_card_free);

@@ -366,3 +366,20 @@ fc_health_ui_show_saved (AdwToastOverlay *overlay,
   if (engine != NULL)
     fc_sync_engine_request_sync (engine);
 }
+
+void
+fc_health_ui_set_row_error (AdwEntryRow *row,
+                            const char  *message)
+{
+  if (message != NULL) {
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+    gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,
+                                 GTK_ACCESSIBLE_INVALID_TRUE, -1);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    message, -1);
+  } else {
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+    gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  }
+}

@@ -74,5 +74,9 @@ gint64       fc_health_ui_point_int   (JsonObject *point,
 
 /* Loads the section's stylesheet for @widget's display, once. */
 void         fc_health_ui_ensure_css  (GtkWidget  *widget);
+/* Marks an entry row as wrong, for the eye and for screen readers (the
+ * message as its description), or clears it with NULL. */
+void         fc_health_ui_set_row_error (AdwEntryRow *row,
+                                         const char  *message);
 
 G_END_DECLS
