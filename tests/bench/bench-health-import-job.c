@@ -5,7 +5,8 @@
  * Issue 12. gen-apple-health-export.py writes an export.xml of
  * FITCORE_BENCH_HEALTH_RECORDS records (default 100,000, which runs in
  * under a minute on a loaded machine; the issue's figure is 1,000,000;
- * FITCORE_BENCH_HEALTH_ROUNDS rounds, default 2); the
+ * FITCORE_BENCH_HEALTH_ROUNDS rounds, default 2; FITCORE_BENCH_HEALTH_BATCH
+ * points a store transaction instead of the job's default); the
  * job (src/sync/fc-health-import-job.c) reads it and writes every point
  * into a fresh store (SQLite, its rollups, the upload flag), against
  * `xmllint --stream --noout` on the same file. Each is run twice,
@@ -114,6 +115,9 @@ import (const char *path,
   /* A store of its own: the second round must not find the first's */
   store = open_store (account);
   job = fc_health_import_job_new (store, file);
+  if (g_getenv ("FITCORE_BENCH_HEALTH_BATCH") != NULL)
+    fc_health_import_job_set_batch_size (job, g_ascii_strtoull (g_getenv ("FITCORE_BENCH_HEALTH_BATCH"),
+                                                                NULL, 10));
 
   sync_bench_reset_peak_rss ();
   before_rss = sync_bench_rss_mib ();
