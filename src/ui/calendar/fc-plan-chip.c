@@ -98,7 +98,7 @@ ensure_layout (FcPlanChip *self)
   } else if (self->style == FC_PLAN_CHIP_DETAILED) {
     g_autofree char *name = g_markup_escape_text (self->name, -1);
     /* Translators: a meal in the week view: meal time and energy, "Lunch · 450 kcal". */
-    g_autofree char *caption = g_strdup_printf (_("%s · %.0f kcal"),
+    g_autofree char *caption = g_strdup_printf (_("%s · %'.0f kcal"),
                                                 fc_meal_time_get_label (self->meal_time),
                                                 self->kcal);
     g_autofree char *escaped = g_markup_escape_text (caption, -1);
@@ -149,7 +149,7 @@ fc_plan_chip_query_tooltip (GtkWidget  *widget,
   if (self->is_more)
     return FALSE;
   /* Translators: a meal chip's tooltip, "Lunch: Chicken salad, 450 kcal". */
-  text = g_strdup_printf (_("%s: %s, %.0f kcal"), fc_meal_time_get_label (self->meal_time),
+  text = g_strdup_printf (_("%s: %s, %'.0f kcal"), fc_meal_time_get_label (self->meal_time),
                           self->name, self->kcal);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;

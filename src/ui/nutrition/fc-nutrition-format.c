@@ -84,7 +84,7 @@ fc_nutrient_format (FcNutrient nutrient,
   switch (nutrient) {
     case FC_NUTRIENT_CALORIES:
       /* Translators: kilocalories, e.g. "105 kcal". */
-      return g_strdup_printf (_("%.0f kcal"), value);
+      return g_strdup_printf (_("%'.0f kcal"), value);
     case FC_NUTRIENT_SODIUM:
       /* Translators: milligrams, e.g. "120 mg". */
       return g_strdup_printf (_("%.0f mg"), value);

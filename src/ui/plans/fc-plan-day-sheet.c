@@ -47,7 +47,7 @@ new_meal_row (const FcPlanEntry *entry)
   /* Translators: "Breakfast: Oat porridge" */
   title = g_strdup_printf (_("%s: %s"), fc_meal_time_get_label (entry->meal_time), name);
   /* Translators: a meal's energy and macros */
-  subtitle = g_strdup_printf (_("%.0f kcal · protein %.0f g · carbs %.0f g · fat %.0f g"),
+  subtitle = g_strdup_printf (_("%'.0f kcal · protein %.0f g · carbs %.0f g · fat %.0f g"),
                               entry->values[FC_PLAN_MACRO_CALORIES],
                               entry->values[FC_PLAN_MACRO_PROTEIN],
                               entry->values[FC_PLAN_MACRO_CARBOHYDRATES],
@@ -114,11 +114,11 @@ rebuild (FcPlanDaySheet *self)
 
   if (fc_plan_layout_get_target (self->layout, FC_PLAN_MACRO_CALORIES, &target))
     /* Translators: a day's planned energy against the plan's target */
-    totals = g_strdup_printf (_("%.0f of %.0f kcal"),
+    totals = g_strdup_printf (_("%'.0f of %'.0f kcal"),
                               fc_plan_layout_get_total (self->layout, self->day,
                                                         FC_PLAN_MACRO_CALORIES), target);
   else
-    totals = g_strdup_printf (_("%.0f kcal"),
+    totals = g_strdup_printf (_("%'.0f kcal"),
                               fc_plan_layout_get_total (self->layout, self->day,
                                                         FC_PLAN_MACRO_CALORIES));
   adw_preferences_group_set_description (self->meals_group, totals);

@@ -137,7 +137,7 @@ create_result_row (gpointer item,
 {
   FcFoodItem *food = item;
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *subtitle = g_strdup_printf (_("%.0f kcal per %g %s"),
+  g_autofree char *subtitle = g_strdup_printf (_("%'.0f kcal per %g %s"),
                                                fc_food_item_get_calories (food),
                                                fc_food_item_get_serving_quantity (food),
                                                fc_food_item_get_serving_unit (food) ?: "");

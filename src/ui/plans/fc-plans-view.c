@@ -173,7 +173,7 @@ describe_plan (JsonObject *plan)
   if (fc_json_get_double (plan, "target_daily_calories", &calories) && calories > 0) {
     g_string_append (text, " · ");
     /* Translators: a meal plan's daily energy target */
-    g_string_append_printf (text, _("%.0f kcal a day"), calories);
+    g_string_append_printf (text, _("%'.0f kcal a day"), calories);
   }
   if (get_flag (plan, "dirty", FALSE)) {
     g_string_append (text, " · ");
