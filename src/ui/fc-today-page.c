@@ -1,4 +1,6 @@
-/* fc-today-page.c — greeting, profile summary, sync state, refused changes
+/* fc-today-page.c — the day at a glance: today's meals, the workout to
+ * continue, the week, weight and steps, unread notifications, sync state,
+ * refused changes and the profile
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,18 +9,33 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <glib/gi18n.h>
 
 #include "fc-today-page.h"
 
+#include "fc-application.h"
+#include "fc-gstreamer.h"
+#include "fc-health-entry-dialog.h"
+#include "fc-health-ui.h"
 #include "fc-json.h"
+#include "fc-meal-time.h"
 #include "fc-outbox-model.h"
 #include "fc-outbox-row.h"
+#include "fc-plan-calendar.h"
+#include "fc-player-window.h"
 #include "fc-profile-format.h"
+#include "fc-store-health.h"
+#include "fc-time.h"
+#include "fc-today-summary.h"
 #include "fc-window.h"
+#include "fc-workout-format.h"
 
 /* Everything here is read from the store, never from the network: the page
- * looks the same offline, and refreshes when the store says it changed. */
+ * looks the same offline, and refreshes when the store says it changed
+ * (and at local midnight, when "today" moves on). The numbers come from
+ * FcTodaySummary; this file only shows them. Cards for sections the server
+ * does not offer (Django has no workouts or health) are hidden. */
 struct _FcTodayPage
 {
   AdwBin          parent_instance;
@@ -37,8 +54,45 @@ struct _FcTodayPage
   GtkLabel       *height_label;
   GtkLabel       *gender_label;
   GtkLabel       *goal_label;
+  GtkFlowBox     *cards;
+  GtkLabel       *date_label;
+  GtkWidget      *meals_group;
+  GtkWidget      *meals_box;
+  GtkListBox     *meals_list;
+  GtkBox         *macros_box;
+  GtkWidget      *meals_empty;
+  GtkLabel       *meals_empty_label;
+  GtkWidget      *meals_empty_button;
+  GtkWidget      *workouts_group;
+  GtkWidget      *resume_box;
+  GtkPicture     *resume_picture;
+  GtkLabel       *resume_title;
+  GtkLabel       *resume_subtitle;
+  GtkButton      *resume_button;
+  GtkWidget      *week_list;
+  GtkLabel       *week_label;
+  GtkLabel       *streak_label;
+  GtkWidget      *workouts_empty;
+  GtkLabel       *workouts_empty_label;
+  GtkWidget      *health_group;
+  GtkWidget      *health_list;
+  GtkWidget      *weight_row;
+  GtkDrawingArea *sparkline;
+  GtkLabel       *weight_value;
+  GtkWidget      *steps_row;
+  GtkLevelBar    *steps_bar;
+  GtkWidget      *health_empty;
+  GtkLabel       *health_empty_label;
+  GtkWidget      *notifications_group;
+  AdwActionRow   *notifications_row;
 
   /* Owned */
+  FcTodaySummary *summary;       /* what the cards show */
+  GCancellable   *summary_cancellable;
+  char           *thumbnail_url; /* the resume card's picture */
+  guint           reload_id;     /* an idle that reloads the summary once */
+  guint           midnight_id;
+  guint           unread_count;
   FcSession      *session;
   GSignalGroup   *store_signals;
   GSignalGroup   *engine_signals;
@@ -48,6 +102,14 @@ struct _FcTodayPage
 };
 
 G_DEFINE_FINAL_TYPE (FcTodayPage, fc_today_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_UNREAD_COUNT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static FcStore *
 get_store (FcTodayPage *self)
@@ -67,25 +129,40 @@ set_value (GtkLabel   *label,
     gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
 }
 
+/* The picture g_file_load_bytes_async() read, or NULL (said at debug
+ * level: a missing picture is shown as none); *out_cancelled when the
+ * read was cancelled and nothing should change. */
+static GdkTexture *
+load_texture_finish (GObject      *object,
+                     GAsyncResult *result,
+                     const char   *what,
+                     gboolean     *out_cancelled)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GdkTexture *texture = NULL;
+
+  bytes = g_file_load_bytes_finish (G_FILE (object), result, NULL, &error);
+  if (bytes != NULL)
+    texture = gdk_texture_new_from_bytes (bytes, &error);
+  *out_cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  if (texture == NULL && !*out_cancelled)
+    g_debug ("No %s: %s", what, error->message);
+  return texture;
+}
+
 static void
 photo_loaded_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(FcTodayPage) self = user_data;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GError) error = NULL;
+  gboolean cancelled;
+  g_autoptr(GdkTexture) texture = load_texture_finish (object, result, "profile photo",
+                                                       &cancelled);
 
-  bytes = g_file_load_bytes_finish (G_FILE (object), result, NULL, &error);
-  if (bytes != NULL)
-    texture = gdk_texture_new_from_bytes (bytes, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (texture == NULL)
-    g_debug ("No profile photo: %s", error->message);
-
-  adw_avatar_set_custom_image (self->avatar, GDK_PAINTABLE (texture));
+  if (!cancelled)
+    adw_avatar_set_custom_image (self->avatar, GDK_PAINTABLE (texture));
 }
 
 /* The store keeps a downloaded photo at "img_path"; a photo picked here and
@@ -319,6 +396,538 @@ create_attention_row (gpointer item,
   return row;
 }
 
+/* ---- The dashboard ---- */
+
+static gboolean
+has_section (FcTodayPage *self,
+             const char  *section)
+{
+  return self->session != NULL && fc_session_has_section (self->session, section);
+}
+
+static GtkWindow *
+get_window (FcTodayPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+remove_children (GtkWidget *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (box)) != NULL) {
+    if (GTK_IS_LIST_BOX (box))
+      gtk_list_box_remove (GTK_LIST_BOX (box), child);
+    else
+      gtk_box_remove (GTK_BOX (box), child);
+  }
+}
+
+/* A bar that fills toward a target and keeps one colour: the stock
+ * offsets would paint an early-morning day as a warning. */
+static GtkWidget *
+create_target_bar (double value,
+                   double target)
+{
+  GtkWidget *bar = gtk_level_bar_new_for_interval (0, MAX (target, 1));
+
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (value, 0, MAX (target, 1)));
+  return bar;
+}
+
+static const char *
+macro_unit (FcPlanMacro macro)
+{
+  /* Translators: the unit of calories, and of protein, carbohydrates and fat. */
+  return macro == FC_PLAN_MACRO_CALORIES ? _("kcal") : _("g");
+}
+
+static void
+show_meals (FcTodayPage  *self,
+            FcPlanLayout *plan,
+            guint         day)
+{
+  g_autofree char *description = NULL;
+  guint n = fc_plan_layout_get_n_entries (plan, day);
+
+  /* Translators: a plan's name, the day of the plan and its length. */
+  description = g_strdup_printf (_("%s · day %u of %u"), fc_plan_layout_get_name (plan), day,
+                                 fc_plan_layout_get_n_days (plan));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->meals_group), description);
+
+  remove_children (GTK_WIDGET (self->meals_list));
+  for (guint i = 0; i < n; i++) {
+    const FcPlanEntry *entry = fc_plan_layout_get_entry (plan, day, i);
+    GtkWidget *row = adw_action_row_new ();
+    g_autofree char *kcal = NULL;
+    GtkWidget *label;
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                   *entry->name != '\0' ? entry->name : _("Unnamed meal"));
+    adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), fc_meal_time_get_label (entry->meal_time));
+    /* Translators: a meal's energy, e.g. "420 kcal". */
+    kcal = g_strdup_printf (_("%'.0f kcal"), entry->values[FC_PLAN_MACRO_CALORIES]);
+    label = gtk_label_new (kcal);
+    gtk_widget_add_css_class (label, "numeric");
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+    gtk_list_box_append (self->meals_list, row);
+  }
+  gtk_widget_set_visible (GTK_WIDGET (self->meals_list), n > 0);
+
+  remove_children (GTK_WIDGET (self->macros_box));
+  for (FcPlanMacro macro = 0; macro < FC_PLAN_N_MACROS; macro++) {
+    double total = fc_plan_layout_get_total (plan, day, macro);
+    double target = 0;
+    gboolean has_target = fc_plan_layout_get_target (plan, macro, &target);
+    GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+    GtkWidget *name = gtk_label_new (fc_plan_macro_get_label (macro));
+    GtkWidget *amount;
+    g_autofree char *text = NULL;
+    g_autofree char *spoken = NULL;
+
+    if (has_target)
+      /* Translators: today's total, the daily target and their unit: "1,840 / 2,000 kcal". */
+      text = g_strdup_printf (_("%'.0f / %'.0f %s"), total, target, macro_unit (macro));
+    else
+      text = g_strdup_printf ("%'.0f %s", total, macro_unit (macro));
+    amount = gtk_label_new (text);
+    gtk_widget_add_css_class (amount, "numeric");
+    gtk_label_set_xalign (GTK_LABEL (name), 0);
+    gtk_widget_set_hexpand (name, TRUE);
+    if (macro == FC_PLAN_MACRO_CALORIES)
+      gtk_widget_add_css_class (name, "heading");
+    gtk_box_append (GTK_BOX (line), name);
+    gtk_box_append (GTK_BOX (line), amount);
+    gtk_box_append (self->macros_box, line);
+
+    if (has_target) {
+      GtkWidget *bar = create_target_bar (total, target);
+
+      /* Translators: a macro, today's planned total, the target and the unit. */
+      spoken = g_strdup_printf (_("%s: %'.0f of %'.0f %s planned"), fc_plan_macro_get_label (macro),
+                                total, target, macro_unit (macro));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken,
+                                      -1);
+      gtk_box_append (self->macros_box, bar);
+    }
+    gtk_widget_set_name (amount, macro == FC_PLAN_MACRO_CALORIES ? "today-calories" : "");
+  }
+}
+
+static void
+show_plan_card (FcTodayPage *self)
+{
+  FcPlanLayout *plan = fc_today_summary_get_plan (self->summary);
+
+  gtk_widget_set_visible (self->meals_box, plan != NULL);
+  gtk_widget_set_visible (self->meals_empty, plan == NULL);
+  if (plan != NULL) {
+    show_meals (self, plan, fc_today_summary_get_plan_day (self->summary));
+    return;
+  }
+
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->meals_group), NULL);
+  gtk_label_set_text (self->meals_empty_label,
+                      fc_today_summary_has_any_plan (self->summary)
+                      ? _("None of your meal plans covers today.")
+                      : _("No meal plan yet. A generated plan fits your profile’s goal."));
+}
+
+static void
+thumbnail_bytes_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(FcTodayPage) self = user_data;
+  gboolean cancelled;
+  g_autoptr(GdkTexture) texture = load_texture_finish (object, result, "thumbnail", &cancelled);
+
+  if (texture != NULL)
+    gtk_picture_set_paintable (self->resume_picture, GDK_PAINTABLE (texture));
+}
+
+static void
+thumbnail_fetched_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(FcTodayPage) self = user_data;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Offline and not cached: the card goes without a picture. */
+  file = fc_session_fetch_media_finish (FC_SESSION (object), result, &error);
+  if (file != NULL)
+    g_file_load_bytes_async (file, self->summary_cancellable, thumbnail_bytes_cb,
+                             g_object_ref (self));
+}
+
+static void
+show_thumbnail (FcTodayPage *self,
+                const char  *url)
+{
+  if (g_strcmp0 (url, self->thumbnail_url) == 0)
+    return;
+  g_free (self->thumbnail_url);
+  self->thumbnail_url = g_strdup (url);
+  gtk_picture_set_paintable (self->resume_picture, NULL);
+  if (url != NULL && self->session != NULL)
+    fc_session_fetch_media_async (self->session, url, self->summary_cancellable,
+                                  thumbnail_fetched_cb, g_object_ref (self));
+}
+
+static void
+show_workouts_card (FcTodayPage *self)
+{
+  FcWorkoutItem *resume = fc_today_summary_get_resume (self->summary);
+  guint week = fc_today_summary_get_week_completed (self->summary);
+  guint streak = fc_today_summary_get_streak (self->summary);
+  gboolean any = fc_today_summary_get_n_workouts (self->summary) > 0;
+  g_autofree char *week_text = NULL;
+  g_autofree char *streak_text = NULL;
+
+  gtk_widget_set_visible (self->workouts_group, has_section (self, "workouts"));
+  gtk_widget_set_visible (self->resume_box, resume != NULL);
+  gtk_widget_set_visible (self->week_list, any);
+  gtk_widget_set_visible (self->workouts_empty, resume == NULL);
+  gtk_label_set_text (self->workouts_empty_label,
+                      any ? _("Nothing to continue. Pick a workout to start one.")
+                          : _("No workouts here yet. Browse the library when you are online."));
+
+  /* Translators: workouts completed since the week began. */
+  week_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u workout", "%u workouts", week),
+                               week);
+  gtk_label_set_text (self->week_label, week_text);
+  /* Translators: consecutive days with a completed workout. */
+  streak_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u day", "%u days", streak),
+                                 streak);
+  gtk_label_set_text (self->streak_label, streak_text);
+
+  if (resume != NULL) {
+    g_autofree char *clock = fc_workout_format_clock (fc_workout_item_get_position (resume));
+    g_autofree char *button = NULL;
+    g_autofree char *done = NULL;
+    g_autofree char *spoken = NULL;
+
+    gtk_label_set_text (self->resume_title, fc_workout_item_get_title (resume));
+    /* Translators: how much of a workout is done, e.g. "45 % done". */
+    done = g_strdup_printf (_("%.0f %% done"), fc_workout_item_get_progress (resume));
+    gtk_label_set_text (self->resume_subtitle, done);
+    /* Translators: %s is a position in the video, e.g. "12:34". */
+    button = g_strdup_printf (_("Continue at %s"), clock);
+    gtk_button_set_label (self->resume_button, button);
+    /* Translators: the workout's title and the position to continue from. */
+    spoken = g_strdup_printf (_("Continue %s at %s"), fc_workout_item_get_title (resume), clock);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->resume_button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
+    show_thumbnail (self, fc_workout_item_get_thumbnail_url (resume));
+  }
+}
+
+static void
+draw_sparkline (GtkDrawingArea *area,
+                cairo_t        *cr,
+                int             width,
+                int             height,
+                gpointer        user_data)
+{
+  FcTodayPage *self = user_data;
+  const double *days;
+  double low = INFINITY, high = -INFINITY;
+  gboolean started = FALSE;
+  GdkRGBA color;
+
+  if (self->summary == NULL)
+    return;
+  days = fc_today_summary_get_weight_days (self->summary);
+  for (guint i = 0; i < FC_TODAY_WEIGHT_DAYS; i++) {
+    if (isnan (days[i]))
+      continue;
+    low = MIN (low, days[i]);
+    high = MAX (high, days[i]);
+  }
+  if (!isfinite (low))
+    return;
+  /* A flat line sits in the middle rather than on an edge. */
+  if (high - low < 0.1) {
+    low -= 0.5;
+    high += 0.5;
+  }
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &color);
+  gdk_cairo_set_source_rgba (cr, &color);
+  cairo_set_line_width (cr, 2);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  for (guint i = 0; i < FC_TODAY_WEIGHT_DAYS; i++) {
+    double x, y;
+
+    if (isnan (days[i]))
+      continue;
+    x = 2 + (width - 4) * (double) i / (FC_TODAY_WEIGHT_DAYS - 1);
+    y = 2 + (height - 4) * (1 - (days[i] - low) / (high - low));
+    if (!started)
+      cairo_move_to (cr, x, y);
+    else
+      cairo_line_to (cr, x, y);
+    started = TRUE;
+  }
+  cairo_stroke (cr);
+}
+
+static void
+show_health_card (FcTodayPage *self)
+{
+  double latest, change, steps, goal;
+  gint64 at;
+  gboolean has_weight = fc_today_summary_get_weight (self->summary, &latest, &at, &change);
+  gboolean has_steps = fc_today_summary_get_steps (self->summary, &steps, &goal);
+
+  gtk_widget_set_visible (self->health_group, has_section (self, "health"));
+  gtk_widget_set_visible (self->health_list, has_weight || has_steps);
+  gtk_widget_set_visible (self->weight_row, has_weight);
+  gtk_widget_set_visible (self->steps_row, has_steps);
+  gtk_widget_set_visible (self->health_empty, !has_weight);
+  gtk_label_set_text (self->health_empty_label,
+                      _("No weigh-ins yet. Your weight trend shows here once you add one."));
+
+  if (has_weight) {
+    g_autofree char *value = fc_health_ui_format ("weight", latest);
+    g_autofree char *subtitle = NULL;
+    g_autofree char *spoken = NULL;
+
+    gtk_label_set_text (self->weight_value, value);
+    if (!isnan (change)) {
+      g_autofree char *difference = fc_health_ui_format_change ("weight", change);
+
+      /* Translators: a weight change, e.g. "−1.2 kg in 30 days". */
+      subtitle = g_strdup_printf (_("%s in 30 days"), difference);
+    } else {
+      g_autofree char *when = fc_health_ui_format_time (at);
+
+      /* Translators: %s is a date and time. */
+      subtitle = g_strdup_printf (_("Last weighed %s"), when);
+    }
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->weight_row), subtitle);
+    /* Translators: the latest weight and its change, for screen readers. */
+    spoken = g_strdup_printf (_("Weight over the last 30 days, now %s, %s"), value, subtitle);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->sparkline),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
+    gtk_widget_queue_draw (GTK_WIDGET (self->sparkline));
+  }
+
+  if (has_steps) {
+    g_autofree char *count = fc_health_ui_format ("steps", steps);
+    g_autofree char *subtitle = NULL;
+
+    if (!isnan (goal)) {
+      g_autofree char *target = fc_health_ui_format ("steps", goal);
+
+      /* Translators: today's steps and the daily goal: "4,210 of 8,000 steps". */
+      subtitle = g_strdup_printf (_("%s of %s"), count, target);
+      gtk_level_bar_set_max_value (self->steps_bar, goal);
+      gtk_level_bar_set_value (self->steps_bar, MIN (steps, goal));
+    } else {
+      subtitle = g_strdup (count);
+    }
+    gtk_widget_set_visible (GTK_WIDGET (self->steps_bar), !isnan (goal));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->steps_row), subtitle);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->steps_bar),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, subtitle, -1);
+  }
+}
+
+static void
+show_notifications_card (FcTodayPage *self)
+{
+  g_autofree char *subtitle = NULL;
+
+  gtk_widget_set_visible (self->notifications_group, has_section (self, "notifications"));
+  if (self->unread_count == 0)
+    subtitle = g_strdup (_("All read"));
+  else
+    /* Translators: unread notifications. */
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u unread", "%u unread",
+                                             self->unread_count), self->unread_count);
+  adw_action_row_set_subtitle (self->notifications_row, subtitle);
+}
+
+static void
+show_date (FcTodayPage *self)
+{
+  g_autoptr(GDateTime) date = NULL;
+  g_autofree char *text = NULL;
+  GDate today;
+
+  fc_time_get_today (&today);
+  date = g_date_time_new_local (g_date_get_year (&today), g_date_get_month (&today),
+                                g_date_get_day (&today), 12, 0, 0);
+  /* Translators: today's date as the header shows it (strftime). */
+  text = g_date_time_format (date, _("%A, %-d %B"));
+  gtk_label_set_text (self->date_label, g_strstrip (text));
+}
+
+static void
+summary_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(FcTodayPage) self = user_data;
+  g_autoptr(FcTodaySummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+
+  summary = fc_today_summary_load_finish (result, &error);
+  if (summary == NULL) {
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_warning ("Cannot read today’s summary: %s", error->message);
+    return;
+  }
+
+  g_set_object (&self->summary, summary);
+  show_date (self);
+  show_plan_card (self);
+  show_workouts_card (self);
+  show_health_card (self);
+  show_notifications_card (self);
+}
+
+static void
+fc_today_page_load_summary (FcTodayPage *self)
+{
+  FcStore *store = get_store (self);
+  GDate today;
+
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  g_cancellable_cancel (self->summary_cancellable);
+  g_clear_object (&self->summary_cancellable);
+  self->summary_cancellable = g_cancellable_new ();
+  if (store == NULL)
+    return;
+
+  fc_time_get_today (&today);
+  fc_today_summary_load_async (store, &today, NULL, fc_plan_calendar_get_locale_week_start (),
+                               self->summary_cancellable, summary_loaded_cb,
+                               g_object_ref (self));
+}
+
+static gboolean
+reload_cb (gpointer user_data)
+{
+  FcTodayPage *self = user_data;
+
+  self->reload_id = 0;
+  fc_today_page_load_summary (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A pull changes several tables in a row: one read after them all. */
+static void
+fc_today_page_queue_reload (FcTodayPage *self)
+{
+  if (self->reload_id == 0)
+    self->reload_id = g_idle_add_full (G_PRIORITY_LOW, reload_cb, self, NULL);
+}
+
+static void fc_today_page_schedule_midnight (FcTodayPage *self);
+
+static gboolean
+midnight_cb (gpointer user_data)
+{
+  FcTodayPage *self = user_data;
+
+  self->midnight_id = 0;
+  fc_today_page_load_summary (self);
+  fc_today_page_schedule_midnight (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A timeout to the next local midnight (a second after, so the clock is
+ * surely on the new day); set again each time, so a DST change or a new
+ * time zone moves it. */
+static void
+fc_today_page_schedule_midnight (FcTodayPage *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (tomorrow),
+                                                         g_date_time_get_month (tomorrow),
+                                                         g_date_time_get_day_of_month (tomorrow),
+                                                         0, 0, 0);
+  GTimeSpan until = g_date_time_difference (midnight, now);
+
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
+  self->midnight_id = g_timeout_add_seconds (MAX (until / G_USEC_PER_SEC, 0) + 1, midnight_cb,
+                                             self);
+}
+
+static void
+on_player_ready_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(FcTodayPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  FcWorkoutItem *item;
+
+  if (!fc_gstreamer_init_finish (result, &error)) {
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_warning ("GStreamer cannot start, the workout cannot play: %s", error->message);
+    return;
+  }
+  item = self->summary != NULL ? fc_today_summary_get_resume (self->summary) : NULL;
+  if (item != NULL && self->session != NULL) {
+    GApplication *app = g_application_get_default ();
+    GtkWidget *window;
+
+    /* G_MAXUINT: where the user left off, position included. */
+    window = fc_player_window_new (GTK_APPLICATION (app), self->session,
+                                   fc_application_get_downloads (FC_APPLICATION (app)), item,
+                                   G_MAXUINT);
+    gtk_window_present (GTK_WINDOW (window));
+  }
+}
+
+static void
+continue_workout_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FcTodayPage *self = FC_TODAY_PAGE (widget);
+
+  /* Usually ready long before; otherwise the player opens when it is. */
+  fc_gstreamer_init_async (self->summary_cancellable, on_player_ready_cb, g_object_ref (self));
+}
+
+static void
+add_weigh_in_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FcTodayPage *self = FC_TODAY_PAGE (widget);
+
+  /* Saved into the store, which says so: the card refreshes itself. */
+  if (self->session != NULL)
+    gtk_window_present (GTK_WINDOW (fc_health_entry_dialog_new (get_window (self), self->session,
+                                                                 "weight", NULL)));
+}
+
+static void
+on_session_sections_changed_cb (FcTodayPage *self)
+{
+  if (self->summary == NULL)
+    return;
+  show_workouts_card (self);
+  show_health_card (self);
+  show_notifications_card (self);
+}
+
 static void
 on_session_store_changed_cb (FcTodayPage *self)
 {
@@ -344,6 +953,7 @@ on_session_store_changed_cb (FcTodayPage *self)
 
   fc_today_page_load_account (self);
   fc_today_page_load_profile (self);
+  fc_today_page_load_summary (self);
 }
 
 static void
@@ -424,6 +1034,11 @@ fc_today_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->summary_cancellable);
+  g_clear_object (&self->summary_cancellable);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
+  g_clear_object (&self->summary);
   if (self->attention_model != NULL)
     g_signal_handlers_disconnect_by_data (self->attention_model, self);
   g_clear_object (&self->attention_model);
@@ -442,8 +1057,47 @@ fc_today_page_finalize (GObject *object)
   FcTodayPage *self = (FcTodayPage *) object;
 
   g_clear_pointer (&self->photo_uri, g_free);
+  g_clear_pointer (&self->thumbnail_url, g_free);
 
   G_OBJECT_CLASS (fc_today_page_parent_class)->finalize (object);
+}
+
+static void
+fc_today_page_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  FcTodayPage *self = FC_TODAY_PAGE (object);
+
+  switch (prop_id) {
+    case PROP_UNREAD_COUNT:
+      g_value_set_uint (value, self->unread_count);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+fc_today_page_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  FcTodayPage *self = FC_TODAY_PAGE (object);
+
+  switch (prop_id) {
+    case PROP_UNREAD_COUNT:
+      if (self->unread_count == g_value_get_uint (value))
+        return;
+      self->unread_count = g_value_get_uint (value);
+      show_notifications_card (self);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
 }
 
 static void
@@ -454,6 +1108,15 @@ fc_today_page_class_init (FcTodayPageClass *klass)
 
   object_class->dispose = fc_today_page_dispose;
   object_class->finalize = fc_today_page_finalize;
+  object_class->get_property = fc_today_page_get_property;
+  object_class->set_property = fc_today_page_set_property;
+
+  /* The unread count the Notifications page last heard (the window binds
+   * it), so the card says what the sidebar's badge says. */
+  properties[PROP_UNREAD_COUNT] =
+    g_param_spec_uint ("unread-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (FC_TYPE_OUTBOX_ROW);
 
@@ -472,10 +1135,45 @@ fc_today_page_class_init (FcTodayPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcTodayPage, height_label);
   gtk_widget_class_bind_template_child (widget_class, FcTodayPage, gender_label);
   gtk_widget_class_bind_template_child (widget_class, FcTodayPage, goal_label);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, date_label);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, meals_group);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, meals_box);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, meals_list);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, macros_box);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, meals_empty);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, meals_empty_label);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, meals_empty_button);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, workouts_group);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, resume_box);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, resume_picture);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, resume_title);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, resume_subtitle);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, week_list);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, week_label);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, streak_label);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, workouts_empty);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, workouts_empty_label);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, health_group);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, health_list);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, weight_row);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, sparkline);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, weight_value);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, steps_row);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, steps_bar);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, health_empty);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, health_empty_label);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, notifications_group);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, notifications_row);
+  gtk_widget_class_bind_template_child (widget_class, FcTodayPage, cards);
 
   gtk_widget_class_install_action (widget_class, "today.retry-change", "x", retry_change_action);
   gtk_widget_class_install_action (widget_class, "today.discard-change", "x",
                                    discard_change_action);
+  gtk_widget_class_install_action (widget_class, "today.continue-workout", NULL,
+                                   continue_workout_action);
+  gtk_widget_class_install_action (widget_class, "today.add-weigh-in", NULL,
+                                   add_weigh_in_action);
 }
 
 static void
@@ -490,6 +1188,21 @@ fc_today_page_init (FcTodayPage *self)
                                   G_CALLBACK (fc_today_page_load_profile), self);
   g_signal_group_connect_swapped (self->store_signals, "changed::" FC_STORE_ACCOUNT,
                                   G_CALLBACK (fc_today_page_load_account), self);
+  {
+    static const char * const summary_tables[] = {
+      FC_STORE_MEAL_PLANS, FC_STORE_MEALS, FC_STORE_WORKOUTS, FC_STORE_WORKOUT_PROGRESS,
+      FC_STORE_HEALTH, FC_STORE_HEALTH_GOALS,
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (summary_tables); i++) {
+      g_autofree char *signal = g_strconcat ("changed::", summary_tables[i], NULL);
+
+      g_signal_group_connect_swapped (self->store_signals, signal,
+                                      G_CALLBACK (fc_today_page_queue_reload), self);
+    }
+  }
+  gtk_drawing_area_set_draw_func (self->sparkline, draw_sparkline, self, NULL);
+  fc_today_page_schedule_midnight (self);
 
   self->engine_signals = g_signal_group_new (FC_TYPE_SYNC_ENGINE);
   g_signal_group_connect_swapped (self->engine_signals, "notify",
@@ -522,6 +1235,9 @@ fc_today_page_set_session (FcTodayPage *self,
                              G_CONNECT_SWAPPED);
     g_signal_connect_object (session, "notify::first-name",
                              G_CALLBACK (fc_today_page_load_account), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (session, "notify::sections",
+                             G_CALLBACK (on_session_sections_changed_cb), self,
+                             G_CONNECT_SWAPPED);
   }
 
   on_session_store_changed_cb (self);

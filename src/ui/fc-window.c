@@ -252,6 +252,9 @@ fc_window_add_sections (FcWindow *self)
     if (self->notifications_page != NULL && g_str_equal (section->name, "notifications"))
       add_unread_badge (self->rows[i], self->notifications_page);
   }
+  /* Today's card says what the badge says. */
+  g_object_bind_property (self->notifications_page, "unread-count", self->today_page,
+                          "unread-count", G_BINDING_SYNC_CREATE);
 }
 
 static void
