@@ -335,3 +335,217 @@ fc_admin_service_stats_finish (FcAdminService  *self,
 {
   return finish_object (self, result, error);
 }
+
+FcApiClient *
+fc_admin_service_get_client (FcAdminService *self)
+{
+  g_return_val_if_fail (FC_IS_ADMIN_SERVICE (self), NULL);
+
+  return self->client;
+}
+
+static void
+on_list_fetched_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  JsonArray *items = fc_api_client_fetch_all_finish (FC_API_CLIENT (source), result, NULL,
+                                                     &error);
+
+  if (items == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, items, (GDestroyNotify) json_array_unref);
+}
+
+static void
+fetch_list (FcAdminService      *self,
+            const char          *path,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, fetch_list);
+  fc_api_client_fetch_all_async (self->client, path, FC_API_REQUEST_NONE, NULL, NULL, NULL,
+                                 cancellable, on_list_fetched_cb, g_steal_pointer (&task));
+}
+
+void
+fc_admin_service_list_workouts_async (FcAdminService      *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+
+  fetch_list (self, "workouts/workouts/?page_size=100", cancellable, callback, user_data);
+}
+
+void
+fc_admin_service_list_categories_async (FcAdminService      *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+
+  fetch_list (self, "workouts/categories/?page_size=100", cancellable, callback, user_data);
+}
+
+JsonArray *
+fc_admin_service_list_finish (FcAdminService  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* A request on one workout: workouts/workouts/{id}/. */
+static void
+send_workout_request (FcAdminService      *self,
+                      const char          *method,
+                      gint64               id,
+                      JsonNode            *body,
+                      gpointer             source_tag,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autofree char *path = g_strdup_printf ("workouts/workouts/%" G_GINT64_FORMAT "/", id);
+
+  send_request (self, method, path, body, source_tag, cancellable, callback, user_data);
+}
+
+void
+fc_admin_service_get_workout_async (FcAdminService      *self,
+                                    gint64               id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+
+  send_workout_request (self, "GET", id, NULL, fc_admin_service_get_workout_async, cancellable,
+                        callback, user_data);
+}
+
+void
+fc_admin_service_save_workout_async (FcAdminService      *self,
+                                     gint64               id,
+                                     JsonObject          *fields,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+  g_return_if_fail (fields != NULL);
+
+  body = json_node_init_object (json_node_alloc (), fields);
+  if (id > 0)
+    send_workout_request (self, "PATCH", id, body, fc_admin_service_save_workout_async,
+                          cancellable, callback, user_data);
+  else
+    send_request (self, "POST", "workouts/workouts/", body, fc_admin_service_save_workout_async,
+                  cancellable, callback, user_data);
+}
+
+static void
+on_raw_request_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = fc_api_client_request_raw_finish (FC_API_CLIENT (source), result, NULL, NULL,
+                                                     NULL, &error);
+
+  if (node == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+void
+fc_admin_service_set_thumbnail_async (FcAdminService      *self,
+                                      gint64               id,
+                                      GBytes              *image,
+                                      const char          *content_type,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+  g_return_if_fail (image != NULL && content_type != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fc_admin_service_set_thumbnail_async);
+  path = g_strdup_printf ("admin/workouts/%" G_GINT64_FORMAT "/thumbnail/", id);
+  fc_api_client_request_raw_async (self->client, "PUT", path, image, content_type, NULL, NULL,
+                                   FC_API_REQUEST_NONE, cancellable, on_raw_request_cb,
+                                   g_steal_pointer (&task));
+}
+
+JsonObject *
+fc_admin_service_workout_finish (FcAdminService  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  return finish_object (self, result, error);
+}
+
+void
+fc_admin_service_reorder_videos_async (FcAdminService      *self,
+                                       gint64               id,
+                                       GArray              *ids,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  JsonArray *videos = json_array_new ();
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+  g_return_if_fail (ids != NULL);
+
+  for (guint i = 0; i < ids->len; i++)
+    json_array_add_int_element (videos, g_array_index (ids, gint64, i));
+  json_object_set_array_member (object, "videos", videos);
+  body = json_node_init_object (json_node_alloc (), object);
+  path = g_strdup_printf ("admin/workouts/%" G_GINT64_FORMAT "/video-order/", id);
+  send_request (self, "PUT", path, body, fc_admin_service_reorder_videos_async, cancellable,
+                callback, user_data);
+}
+
+void
+fc_admin_service_delete_workout_async (FcAdminService      *self,
+                                       gint64               id,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+
+  send_workout_request (self, "DELETE", id, NULL, fc_admin_service_delete_workout_async,
+                        cancellable, callback, user_data);
+}
+
+gboolean
+fc_admin_service_done_finish (FcAdminService  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  return fc_admin_service_send_password_reset_finish (self, result, error);
+}

@@ -97,4 +97,70 @@ JsonObject     *fc_admin_service_stats_finish      (FcAdminService       *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
 
+/* The client the service speaks through: the upload queue's too. */
+FcApiClient    *fc_admin_service_get_client        (FcAdminService       *self);
+
+/* Content (docs/admin-wire.md, ../shared/API.md "Workouts"). */
+
+/* Every workout (hidden ones too: the caller is staff), every page of
+ * workouts/workouts/; or every category. The result is an array. */
+void            fc_admin_service_list_workouts_async   (FcAdminService      *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+void            fc_admin_service_list_categories_async (FcAdminService      *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+JsonArray      *fc_admin_service_list_finish           (FcAdminService      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
+/* GET workouts/workouts/{id}/ with its ordered videos. */
+void            fc_admin_service_get_workout_async     (FcAdminService      *self,
+                                                        gint64               id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+/* POST workouts/workouts/ (@id 0) or PATCH workouts/workouts/{id}/ with
+ * @fields (title, description, duration, difficulty, category, goals,
+ * is_premium, is_published). */
+void            fc_admin_service_save_workout_async    (FcAdminService      *self,
+                                                        gint64               id,
+                                                        JsonObject          *fields,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+/* PUT admin/workouts/{id}/thumbnail/ with a PNG or JPEG image. */
+void            fc_admin_service_set_thumbnail_async   (FcAdminService      *self,
+                                                        gint64               id,
+                                                        GBytes              *image,
+                                                        const char          *content_type,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+/* The workout as the server now has it, for the three calls above. */
+JsonObject     *fc_admin_service_workout_finish        (FcAdminService      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
+/* PUT admin/workouts/{id}/video-order/ {"videos": @ids}: every video of
+ * the workout once, in the new order. */
+void            fc_admin_service_reorder_videos_async  (FcAdminService      *self,
+                                                        gint64               id,
+                                                        GArray              *ids,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+/* DELETE workouts/workouts/{id}/ (its videos go with it). */
+void            fc_admin_service_delete_workout_async  (FcAdminService      *self,
+                                                        gint64               id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+/* The finish function of the two calls above. */
+gboolean        fc_admin_service_done_finish           (FcAdminService      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* fc-admin-page.c — the Admin section (staff only): accounts and statistics
+/* fc-admin-page.c — the Admin section (staff only): accounts, statistics and content
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,6 +9,7 @@
 
 #include "fc-admin-page.h"
 
+#include "fc-admin-content-page.h"
 #include "fc-admin-dashboard.h"
 #include "fc-admin-service.h"
 #include "fc-admin-users-page.h"
@@ -22,10 +23,12 @@ struct _FcAdminPage
   GtkStack         *stack;
   FcAdminUsersPage *users_page;
   FcAdminDashboard *dashboard;
+  FcAdminContentPage *content_page;
 
   /* Owned */
   FcSession        *session;
   FcAdminService   *service;
+  FcUploadQueue    *upload_queue;
 
   /* Borrowed: the section page around this one, whose header bar has the
    * back button while the window is folded. */
@@ -48,11 +51,19 @@ static void
 on_session_changed_cb (FcAdminPage *self)
 {
   g_clear_object (&self->service);
+  g_clear_object (&self->upload_queue);
   if (self->session != NULL && fc_session_get_is_staff (self->session) &&
-      fc_session_get_client (self->session) != NULL)
+      fc_session_get_client (self->session) != NULL) {
     self->service = fc_admin_service_new_for_session (self->session);
+    /* The staff member's uploads, kept in their store: a restart of the
+     * app resumes them. */
+    self->upload_queue = fc_upload_queue_new (fc_session_get_client (self->session),
+                                              fc_session_get_store (self->session));
+    fc_upload_queue_load_async (self->upload_queue, NULL, NULL, NULL);
+  }
   fc_admin_users_page_set_service (self->users_page, self->service);
   fc_admin_dashboard_set_service (self->dashboard, self->service);
+  fc_admin_content_page_set_service (self->content_page, self->service, self->upload_queue);
 }
 
 static void
@@ -74,6 +85,9 @@ back_action (GtkWidget  *widget,
 
   if (gtk_widget_get_mapped (GTK_WIDGET (self->users_page)) &&
       fc_admin_users_page_go_back (self->users_page))
+    return;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->content_page)) &&
+      fc_admin_content_page_go_back (self->content_page))
     return;
   gtk_widget_activate_action (widget, "win.show-sidebar", NULL);
 }
@@ -101,6 +115,7 @@ fc_admin_page_dispose (GObject *object)
   FcAdminPage *self = FC_ADMIN_PAGE (object);
 
   g_clear_object (&self->service);
+  g_clear_object (&self->upload_queue);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (fc_admin_page_parent_class)->dispose (object);
@@ -117,12 +132,14 @@ fc_admin_page_class_init (FcAdminPageClass *klass)
 
   g_type_ensure (FC_TYPE_ADMIN_USERS_PAGE);
   g_type_ensure (FC_TYPE_ADMIN_DASHBOARD);
+  g_type_ensure (FC_TYPE_ADMIN_CONTENT_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/fitcore/FitCore/ui/admin/fc-admin-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, stack);
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, users_page);
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, dashboard);
+  gtk_widget_class_bind_template_child (widget_class, FcAdminPage, content_page);
   gtk_widget_class_install_action (widget_class, "content.back", NULL, back_action);
 }
 
