@@ -40,7 +40,6 @@ struct _FcPreferencesWindow
   /* Owned */
   FcReminders          *reminders;
   GPtrArray            *reminder_rows;   /* FcReminderRow, in the stored order */
-  char                 *expand_id;       /* a reminder just added, shown open */
   FcDownloadManager    *downloads;
   GSettings            *settings;
   char                 *server_help;
@@ -259,10 +258,6 @@ update_reminder_rows (FcPreferencesWindow *self)
     found = FC_REMINDER_ROW (fc_reminder_row_new (self->reminders, reminder));
     g_ptr_array_add (self->reminder_rows, g_object_ref (found));
     adw_preferences_group_add (self->reminders_group, GTK_WIDGET (found));
-    if (g_strcmp0 (self->expand_id, reminder->id) == 0) {
-      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (found), TRUE);
-      g_clear_pointer (&self->expand_id, g_free);
-    }
   }
 }
 
@@ -270,16 +265,24 @@ static void
 add_reminder (FcPreferencesWindow *self,
               FcReminderKind       kind)
 {
+  g_autofree char *id = NULL;
+
   if (self->reminders == NULL)
     return;
 
   /* Weekdays at 07:00 for a workout, Monday mornings for a weigh-in: a
-   * start the user changes in the open row. */
-  g_free (self->expand_id);
-  self->expand_id = kind == FC_REMINDER_WORKOUT
-                    ? fc_reminders_add (self->reminders, kind, 0x1f, 7, 0)
-                    : fc_reminders_add (self->reminders, kind, FC_REMINDER_DAY (G_DATE_MONDAY), 7, 30);
+   * start the user changes in the row, shown open. The settings' change
+   * signal may have built the row already; this makes sure. */
+  id = kind == FC_REMINDER_WORKOUT
+       ? fc_reminders_add (self->reminders, kind, 0x1f, 7, 0)
+       : fc_reminders_add (self->reminders, kind, FC_REMINDER_DAY (G_DATE_MONDAY), 7, 30);
   update_reminder_rows (self);
+  for (guint r = 0; r < self->reminder_rows->len; r++) {
+    FcReminderRow *row = g_ptr_array_index (self->reminder_rows, r);
+
+    if (g_strcmp0 (fc_reminder_row_get_id (row), id) == 0)
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  }
 }
 
 static void
@@ -359,7 +362,6 @@ fc_preferences_window_finalize (GObject *object)
   FcPreferencesWindow *self = (FcPreferencesWindow *) object;
 
   g_clear_pointer (&self->server_help, g_free);
-  g_clear_pointer (&self->expand_id, g_free);
 
   G_OBJECT_CLASS (fc_preferences_window_parent_class)->finalize (object);
 }

@@ -215,7 +215,10 @@ fc_reminder_row_init (FcReminderRow *self)
     g_autofree char *shortest = g_utf8_substring (abbreviation, 0,
                                                   MIN (2, g_utf8_strlen (abbreviation, -1)));
 
-    self->day_buttons[i] = gtk_toggle_button_new_with_label (shortest);
+    /* The label as a child, not the button's label: GTK 4.8 reads a
+     * button's label after its accessible label ("Monday Mo"). */
+    self->day_buttons[i] = gtk_toggle_button_new ();
+    gtk_button_set_child (GTK_BUTTON (self->day_buttons[i]), gtk_label_new (shortest));
     gtk_widget_add_css_class (self->day_buttons[i], "circular");
     gtk_widget_set_tooltip_text (self->day_buttons[i], full);
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->day_buttons[i]),
@@ -244,7 +247,8 @@ fc_reminder_row_init (FcReminderRow *self)
 
   delete_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (delete_row), _("Remove This Reminder"));
-  delete_button = gtk_button_new_with_mnemonic (_("_Remove"));
+  delete_button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (delete_button), gtk_label_new_with_mnemonic (_("_Remove")));
   gtk_widget_set_valign (delete_button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (delete_button, "destructive-action");
   gtk_accessible_update_property (GTK_ACCESSIBLE (delete_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
