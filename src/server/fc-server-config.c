@@ -262,6 +262,12 @@ fc_server_config_load (const char  *data_dir,
   if (!read_int (keyfile, "idle_timeout", 1, 86400, 60, &value, error))
     return NULL;
   self->idle_timeout = value;
+  if (!read_int (keyfile, "stream_hello_timeout", 1, 3600, 10, &value, error))
+    return NULL;
+  self->stream_hello_timeout = value;
+  if (!read_int (keyfile, "stream_slow_client_timeout", 1, 3600, 30, &value, error))
+    return NULL;
+  self->stream_slow_client_timeout = value;
   if (!read_int (keyfile, "password_workers", 1, 64, 2, &value, error))
     return NULL;
   self->password_workers = value;

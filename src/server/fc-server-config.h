@@ -23,6 +23,8 @@
  *   max_connections=512         # open client connections; more wait in the listen backlog
  *   header_timeout=15           # seconds for a request's headers to arrive
  *   idle_timeout=60             # seconds a connection may stay open doing nothing
+ *   stream_hello_timeout=10     # seconds a notifications stream may wait for its hello
+ *   stream_slow_client_timeout=30 # seconds a stream's full window may stay full
  *   password_workers=2          # threads hashing passwords
  *   password_queue_limit=16     # hashes waiting beyond the workers before 429
  *
@@ -83,6 +85,8 @@ typedef struct {
   guint    max_connections;
   guint    header_timeout;
   guint    idle_timeout;
+  guint    stream_hello_timeout;       /* notifications/stream/: seconds for the hello */
+  guint    stream_slow_client_timeout; /* seconds a full window may stay full */
   guint    password_workers;
   guint    password_queue_limit;
 

@@ -22,7 +22,15 @@ void
 nt_fixture_set_up (NtFixture     *fixture,
                    gconstpointer  data)
 {
-  fixture->server = fc_test_server_start (NT_CONFIG, data);
+  nt_fixture_set_up_with_config (fixture, NT_CONFIG, data);
+}
+
+void
+nt_fixture_set_up_with_config (NtFixture     *fixture,
+                               const char    *config,
+                               gconstpointer  data)
+{
+  fixture->server = fc_test_server_start (config, data);
   fixture->token_a = fc_test_register (fixture->server, NT_EMAIL_A, NT_PASSWORD, NULL);
   fixture->token_b = fc_test_register (fixture->server, NT_EMAIL_B, NT_PASSWORD, NULL);
   fixture->token_staff = fc_test_register (fixture->server, NT_EMAIL_STAFF, NT_PASSWORD, NULL);

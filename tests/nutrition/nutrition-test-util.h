@@ -33,6 +33,10 @@ void      nt_test_init         (int           *argc,
 
 void      nt_fixture_set_up    (NtFixture     *fixture,
                                 gconstpointer  data);
+/* The same with another server config (NT_CONFIG and keys of one's own). */
+void      nt_fixture_set_up_with_config (NtFixture     *fixture,
+                                         const char    *config,
+                                         gconstpointer  data);
 void      nt_fixture_tear_down (NtFixture     *fixture,
                                 gconstpointer  data);
 

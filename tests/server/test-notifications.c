@@ -1013,9 +1013,21 @@ test_stream_resume (NtFixture     *fixture,
 
 /* The stream's window: a client that does not acknowledge gets WINDOW
  * frames and no more (nothing piles up for it), and is dropped once the
- * window has stayed full for SLOW_S; it then resumes where it was. */
+ * window has stayed full for SLOW_S; it then resumes where it was. The
+ * stream tests' server waits SLOW_S and HELLO_S rather than the default
+ * 30 s and 10 s (which would only make the tests longer). */
 #define WINDOW 256
-#define SLOW_S 30
+#define SLOW_S 10
+#define HELLO_S 2
+#define STREAM_CONFIG NT_CONFIG "stream_slow_client_timeout=" G_STRINGIFY (SLOW_S) "\n" \
+                      "stream_hello_timeout=" G_STRINGIFY (HELLO_S) "\n"
+
+static void
+stream_fixture_set_up (NtFixture     *fixture,
+                       gconstpointer  data)
+{
+  nt_fixture_set_up_with_config (fixture, STREAM_CONFIG, data);
+}
 
 static void
 test_stream_slow_client (NtFixture     *fixture,
@@ -1044,6 +1056,8 @@ test_stream_slow_client (NtFixture     *fixture,
     g_assert_true (run_until (&ws->closed, SLOW_S + 60));
     g_assert_cmpuint (ws->close_code, ==, 4408);
     g_assert_cmpint (g_get_monotonic_time () - started, >=, (SLOW_S - 3) * G_USEC_PER_SEC);
+    /* The configured SLOW_S, not the default 30 s. */
+    g_assert_cmpint (g_get_monotonic_time () - started, <, (SLOW_S + 12) * G_USEC_PER_SEC);
     collect (ws, seen, &last_id);
   }
   {
@@ -1160,12 +1174,13 @@ test_stream_auth (NtFixture     *fixture,
     g_assert_false (ws->closed);
   }
   /* No credentials at all, and a token in the URL is not one: closed
-   * after the 10 s the hello may take, with nothing sent. */
+   * after the HELLO_S the hello may take, with nothing sent. */
   {
     g_autofree char *url = g_strdup_printf ("%s" STREAM "?token=%s", srv->base_url,
                                             fixture->token_a);
     g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
     g_autoptr(Ws) ws = g_new0 (Ws, 1);
+    gint64 opened = g_get_monotonic_time ();
 
     ws->session = soup_session_new ();
     ws->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
@@ -1176,6 +1191,9 @@ test_stream_auth (NtFixture     *fixture,
     g_assert_true (run_until (&ws->closed, WAIT_S));
     g_assert_cmpuint (ws->close_code, ==, 4401);
     g_assert_cmpuint (ws->frames->len, ==, 0);
+    /* The server's configured wait (not the default 10 s), not earlier. */
+    g_assert_cmpint (g_get_monotonic_time () - opened, >=, (HELLO_S - 1) * G_USEC_PER_SEC);
+    g_assert_cmpint (g_get_monotonic_time () - opened, <, 8 * G_USEC_PER_SEC);
   }
   {
     g_autoptr(Ws) ws = ws_open (srv, NULL, -1);
@@ -1207,13 +1225,13 @@ main (int    argc,
   g_test_add_func ("/notifications/plan-generated", test_plan_generated);
   g_test_add ("/notifications/dashboard", NtFixture, NULL, nt_fixture_set_up, test_dashboard,
               nt_fixture_tear_down);
-  g_test_add ("/notifications/stream/resume", NtFixture, NULL, nt_fixture_set_up,
+  g_test_add ("/notifications/stream/resume", NtFixture, NULL, stream_fixture_set_up,
               test_stream_resume, nt_fixture_tear_down);
-  g_test_add ("/notifications/stream/slow-client", NtFixture, NULL, nt_fixture_set_up,
+  g_test_add ("/notifications/stream/slow-client", NtFixture, NULL, stream_fixture_set_up,
               test_stream_slow_client, nt_fixture_tear_down);
-  g_test_add ("/notifications/stream/second-device", NtFixture, NULL, nt_fixture_set_up,
+  g_test_add ("/notifications/stream/second-device", NtFixture, NULL, stream_fixture_set_up,
               test_stream_second_device, nt_fixture_tear_down);
-  g_test_add ("/notifications/stream/auth", NtFixture, NULL, nt_fixture_set_up, test_stream_auth,
+  g_test_add ("/notifications/stream/auth", NtFixture, NULL, stream_fixture_set_up, test_stream_auth,
               nt_fixture_tear_down);
   return g_test_run ();
 }

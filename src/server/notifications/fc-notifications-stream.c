@@ -12,7 +12,7 @@
  * Nothing is queued in memory per connection beyond what was handed to
  * libsoup: at most WINDOW frames may be unacknowledged; past that the
  * stream waits for the client's {"type":"ack"} and reads on from the
- * database when it comes. A client whose window stays full for SLOW_S is
+ * database when it comes. A client whose window stays full for stream_slow_client_timeout is
  * closed (4408): slow clients are dropped, never buffered without bound.
  *
  * The token never appears in the URL: the upgrade request carries it in
@@ -39,10 +39,9 @@
 #define STREAM_LAST_DATA "fc-notifications-stream-last"
 /* Frames sent and not yet acknowledged. */
 #define WINDOW 256
-/* How long a full window may stay full before the client is dropped. */
-#define SLOW_S 30
-/* How long an unauthenticated connection may wait for its hello. */
-#define HELLO_S 10
+/* How long a full window may stay full before the client is dropped, and
+ * how long an unauthenticated connection may wait for its hello: the
+ * config's stream_slow_client_timeout and stream_hello_timeout. */
 #define PING_S 20
 /* Streams are also checked this often: a safety net for a writer that
  * did not wake them, and the clock of the deadlines above. */
@@ -259,15 +258,17 @@ static gboolean
 on_poll_cb (gpointer user_data)
 {
   Hub *hub = user_data;
+  const FcServerConfig *config = fc_server_get_config (hub->server);
   gint64 now = g_get_monotonic_time ();
 
   for (guint i = 0; i < hub->streams->len; i++) {
     Stream *stream = g_ptr_array_index (hub->streams, i);
 
-    if (stream->user_id == 0 && now - stream->opened_us > HELLO_S * G_USEC_PER_SEC)
+    if (stream->user_id == 0 &&
+        now - stream->opened_us > config->stream_hello_timeout * G_USEC_PER_SEC)
       stream_close (stream, CLOSE_AUTH, "No credentials were given in time.");
     else if (stream->full_since_us != 0 &&
-             now - stream->full_since_us > SLOW_S * G_USEC_PER_SEC)
+             now - stream->full_since_us > config->stream_slow_client_timeout * G_USEC_PER_SEC)
       stream_close (stream, CLOSE_SLOW, "The client did not keep up.");
   }
   pump_all (hub);
