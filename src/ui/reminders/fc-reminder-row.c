@@ -75,6 +75,19 @@ fc_reminder_describe (const FcReminder *reminder)
   return g_strdup_printf (_("%s at %s"), days->str, time);
 }
 
+/* A chosen day in the accent colour: the default pressed look of a
+ * toggle button is too close to the unpressed one to read at a glance. */
+static void
+update_day_styles (FcReminderRow *self)
+{
+  for (guint i = 0; i < 7; i++) {
+    if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->day_buttons[i])))
+      gtk_widget_add_css_class (self->day_buttons[i], "suggested-action");
+    else
+      gtk_widget_remove_css_class (self->day_buttons[i], "suggested-action");
+  }
+}
+
 static void
 fc_reminder_row_show (FcReminderRow *self)
 {
@@ -91,6 +104,7 @@ fc_reminder_row_show (FcReminderRow *self)
                                   (self->reminder.days & (1u << i)) != 0);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->hour_spin), self->reminder.hour);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->minute_spin), self->reminder.minute);
+  update_day_styles (self);
   self->updating = FALSE;
 }
 
@@ -112,6 +126,7 @@ fc_reminder_row_save (FcReminderRow *self)
   self->reminder.minute =
     (guint8) gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->minute_spin));
 
+  update_day_styles (self);
   subtitle = fc_reminder_describe (&self->reminder);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
   if (self->reminders != NULL)
