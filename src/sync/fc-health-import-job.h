@@ -100,7 +100,7 @@ void                 fc_health_import_job_set_csv_mapping  (FcHealthImportJob   
                                                             const FcHealthCsvMapping *mapping);
 
 /* Points per batch written to the store in one transaction: 0 (the
- * default) for 40,000 (uploads go up in batches of their own, 10,000 at
+ * default) for 32,768 (uploads go up in batches of their own, 10,000 at
  * the most). Before running only. */
 void                 fc_health_import_job_set_batch_size   (FcHealthImportJob        *self,
                                                             guint                     batch_size);
