@@ -6,8 +6,9 @@
  *
  * Points live in health_points (migration 5), one row each, whatever their
  * number. Aggregates of every type per aligned block of time are kept at
- * several levels in health_rollups: every job that edits or deletes a
- * point notes the 5-minute block it was in (and is in now), and rewrites
+ * several levels in health_rollups: every other job that changes a point
+ * (typed, edited, deleted, pulled) notes the 5-minute block it was in (and
+ * is in now), and rewrites
  * those blocks and their parents from the level below before it commits;
  * an import, which only adds, merges its batch's aggregates into them
  * (merge_rollups()). A bucket of
