@@ -6,12 +6,11 @@
  *
  * Points live in health_points (migration 5), one row each, whatever their
  * number. Aggregates of every type per aligned block of time are kept at
- * several levels in health_rollups: every other job that changes a point
- * (typed, edited, deleted, pulled) notes the 5-minute block it was in (and
- * is in now), and rewrites
- * those blocks and their parents from the level below before it commits;
- * an import, which only adds, merges its batch's aggregates into them
- * (merge_rollups()). A bucket of
+ * several levels in health_rollups. An import, which only adds, merges
+ * its batch's aggregates into them (merge_rollups()); every other job that
+ * changes a point (typed, edited, deleted, pulled) notes the 5-minute
+ * block it was in (and is in now), and rewrites those blocks and their
+ * parents from the level below before it commits. A bucket of
  * the chart is then answered from the raw points of the partial 5-minute
  * blocks at its two ends and from a few rollup rows per level in between,
  * so its cost does not grow with the number of points it covers.
