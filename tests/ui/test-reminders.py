@@ -130,6 +130,15 @@ def run(tap, binary, server_binary, artifacts, tmp):
         time.sleep(1)
         screenshot(artifacts, 'ui-reminders.png')
 
+        # The notifications' default action is one of the application's.
+        listed = subprocess.run(['gdbus', 'call', '--session', '--dest', 'org.fitcore.FitCore',
+                                 '--object-path', '/org/fitcore/FitCore',
+                                 '--method', 'org.gtk.Actions.List'],
+                                capture_output=True, text=True, timeout=30)
+        tap.check("'open-reminder'" in listed.stdout,
+                  'the application has the reminders’ default action, app.open-reminder',
+                  listed.stdout + listed.stderr)
+
         # The app's clock moved to just past that hour.
         target = now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=2)
         offset = int((target - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) + 5
