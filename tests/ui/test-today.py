@@ -19,7 +19,7 @@ import time
 
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, today, wait_window
 from fcatspi import (extents, find, find_all_shown, find_shown, first_shown, key, poll, resize,
-                     screenshot, stop)
+                     screenshot, scroll_into_view, stop)
 
 NEW_EMAIL = 'today.empty@fitcore.test'
 NEW_PASSWORD = 'Correct-Horse-77'
@@ -145,6 +145,11 @@ def run(tap, binary, server_binary, artifacts, tmp):
         button = check_dashboard(tap, window, expected, 'online')
         time.sleep(1)
         screenshot(artifacts, 'ui-today.png')
+        if button is not None:
+            # Below the fold: the workout, health and notifications cards.
+            scroll_into_view(app.pid, button, window)
+            time.sleep(1)
+            screenshot(artifacts, 'ui-today-workouts.png')
 
         # Continue: the player opens at the position, not at the start.
         if button is not None:
