@@ -211,8 +211,14 @@ def check_names(tap, window, page):
         panes.append(next((n for n in ancestors(workouts_list)
                            if n.getRoleName() == 'scroll pane'), None))
     for pane in panes:
-        if tap.check(pane is not None, f'{page}: its pane is in the AT-SPI tree'):
-            fc_a11y.check_names(tap, pane, page)
+        if not tap.check(pane is not None, f'{page}: its pane is in the AT-SPI tree'):
+            continue
+        # Known and reported: the popover list of the Category and
+        # Difficulty combo rows (libadwaita 1.2's AdwComboRow) exposes one
+        # item without a name under GTK 4.8; everything else must be named.
+        bad = [b for b in fc_a11y.unnamed(pane) if b != 'list item “” in list “GtkListView”']
+        tap.check(not bad, f'{page}: every control has a name a person would say',
+                  '\n'.join(sorted(set(bad))))
 
 
 def run(tap, binary, server_binary, artifacts, tmp):

@@ -214,8 +214,9 @@ on_workouts_cb (GObject      *source,
                                     json_array_get_length (workouts) > 0 ? "list" : "empty");
 }
 
-/* A new model each time rather than a splice: GTK 4.8 keeps the rows of
- * a spliced list in the AT-SPI tree, unnamed. */
+/* One model per load of the categories (none before the first): GTK 4.8
+ * keeps the rows of a replaced or spliced list in the AT-SPI tree,
+ * unnamed. */
 static void
 fill_categories (FcAdminContentPage *self)
 {
@@ -1380,7 +1381,6 @@ fc_admin_content_page_init (FcAdminContentPage *self)
   self->cancellable = g_cancellable_new ();
   self->editor_cancellable = g_cancellable_new ();
   self->video_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  fill_categories (self);
   self->upload_filter = gtk_custom_filter_new (upload_filter_func, self, NULL);
   self->uploads = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (self->upload_filter)));
   gtk_list_box_bind_model (self->uploads_list, G_LIST_MODEL (self->uploads), upload_row_new, self,
