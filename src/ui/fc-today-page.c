@@ -565,8 +565,7 @@ thumbnail_fetched_cb (GObject      *object,
   /* Offline and not cached: the card goes without a picture. */
   file = fc_session_fetch_media_finish (FC_SESSION (object), result, &error);
   if (file != NULL)
-    g_file_load_bytes_async (file, self->summary_cancellable, thumbnail_bytes_cb,
-                             g_object_ref (self));
+    g_file_load_bytes_async (file, self->cancellable, thumbnail_bytes_cb, g_object_ref (self));
 }
 
 static void
@@ -579,8 +578,8 @@ show_thumbnail (FcTodayPage *self,
   self->thumbnail_url = g_strdup (url);
   gtk_picture_set_paintable (self->resume_picture, NULL);
   if (url != NULL && self->session != NULL)
-    fc_session_fetch_media_async (self->session, url, self->summary_cancellable,
-                                  thumbnail_fetched_cb, g_object_ref (self));
+    fc_session_fetch_media_async (self->session, url, self->cancellable, thumbnail_fetched_cb,
+                                  g_object_ref (self));
 }
 
 static void
@@ -901,8 +900,10 @@ continue_workout_action (GtkWidget  *widget,
 {
   FcTodayPage *self = FC_TODAY_PAGE (widget);
 
-  /* Usually ready long before; otherwise the player opens when it is. */
-  fc_gstreamer_init_async (self->summary_cancellable, on_player_ready_cb, g_object_ref (self));
+  /* Usually ready long before; otherwise the player opens when it is. Not
+   * the summary's cancellable: a sync reloading the summary meanwhile must
+   * not swallow the click. */
+  fc_gstreamer_init_async (self->cancellable, on_player_ready_cb, g_object_ref (self));
 }
 
 static void
@@ -938,6 +939,8 @@ on_session_store_changed_cb (FcTodayPage *self)
   self->cancellable = g_cancellable_new ();
 
   g_signal_group_set_target (self->store_signals, store);
+  /* The thumbnail's load was cancelled with the old store's reads. */
+  g_clear_pointer (&self->thumbnail_url, g_free);
 
   if (self->attention_model != NULL)
     g_signal_handlers_disconnect_by_data (self->attention_model, self);
