@@ -24,6 +24,7 @@
 #
 #   test-health.py FITCORE_BINARY FITCORE_SERVER DEFAULT_ARTIFACTS_DIR
 
+import csv
 import datetime
 import importlib.util
 import os
@@ -487,6 +488,65 @@ def set_goals(tap, pid, app_node, window, url):
         poll(lambda: find(app_node, 'frame', 'Goals') is None)
 
 
+def export_csv(tap, pid, app_node, window, path, points, day):
+    """Export Data as CSV… on the Weight page, saved to path through GTK's
+    own save chooser (the name typed as a whole path): the file holds the
+    window's points, oldest first, in the wire's names and units."""
+    menu = poll(lambda: first_shown(window, lambda n: n.name == 'Export' and
+                                    n.getRoleName() in ('push button', 'toggle button')))
+    if not tap.check(menu is not None, 'the Weight page offers “Export”'):
+        return
+    # A popover is a surface of its own: its item is picked by its
+    # mnemonic, as a keyboard user does (tests/ui/test-plans.py).
+    click(pid, menu)
+    item = poll(lambda: next(iter(find_all(app_node, lambda n: n.getRoleName() == 'menu item' and
+                                           n.name == 'Export Data as CSV…')), None))
+    if not tap.check(item is not None, '“Export” offers “Export Data as CSV…”'):
+        key('Escape')
+        return
+    time.sleep(0.3)
+    key('c')
+    known = ('FitCore',)
+
+    def chooser():
+        for i in range(app_node.childCount):
+            node = app_node.getChildAtIndex(i)
+            if node is not None and node.name not in known:
+                return node
+        return None
+
+    if not tap.check(poll(chooser, timeout=20) is not None, 'a save chooser opens'):
+        return
+    time.sleep(1)
+    key('ctrl+a')
+    type_text(path)
+    time.sleep(0.3)
+    for _ in range(3):
+        key('Return')
+        if poll(lambda: chooser() is None, timeout=10):
+            break
+    tap.check(poll(lambda: os.path.exists(path), timeout=30), f'the CSV is written to {path}')
+    midnight = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+    start = int((midnight - datetime.timedelta(days=29)).timestamp())
+    end = int((midnight + datetime.timedelta(days=1)).timestamp())
+    want = [round(v, 3) for t, v in sorted(points) if start <= t < end]
+
+    def rows():
+        try:
+            with open(path, newline='') as f:
+                return list(csv.reader(f))
+        except OSError:
+            return None
+    got = poll(lambda: (lambda r: r if r and len(r) == len(want) + 1 else None)(rows()),
+               timeout=10) or rows() or []
+    tap.check(got[:1] == [['recorded_at', 'data_type', 'value', 'unit', 'stage', 'source']],
+              'its header names the wire’s fields', got[:1])
+    tap.check([round(float(r[2]), 3) for r in got[1:]] == want and
+              all(r[1] == 'weight' and r[3] == 'kg' for r in got[1:]),
+              f'it holds the {len(want)} weights of the chart’s 30 days, oldest first, in kg',
+              got[1:4])
+
+
 def run(tap, binary, server_binary, artifacts, tmp):
     env = app_env(tmp)
     day = today()
@@ -548,6 +608,8 @@ def run(tap, binary, server_binary, artifacts, tmp):
                       chart.description if chart is not None else 'no chart')
             screenshot(artifacts, 'ui-health-weight.png')
             check_names(tap, window, 'the Weight page')
+            export_csv(tap, app.pid, app_node, window, os.path.join(tmp, 'weight-export.csv'),
+                       weights_now, day)
             table = poll(lambda: find_shown(window, 'push button', 'Show as Table') or
                          find_shown(window, 'toggle button', 'Show as Table'))
             if table is not None:
