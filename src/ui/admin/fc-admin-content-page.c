@@ -1314,6 +1314,10 @@ fc_admin_content_page_dispose (GObject *object)
   g_clear_pointer (&self->video_ids, g_array_unref);
   g_clear_object (&self->uploads);
   g_clear_object (&self->upload_filter);
+  /* The bin lets go of its child first: gtk_widget_dispose_template()
+   * unparents the bound toast_overlay behind AdwBin's back, and AdwBin's
+   * own dispose then unparented a freed widget (a critical at quit). */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_ADMIN_CONTENT_PAGE);
 
   G_OBJECT_CLASS (fc_admin_content_page_parent_class)->dispose (object);
