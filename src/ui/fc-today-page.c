@@ -1207,6 +1207,21 @@ fc_today_page_init (FcTodayPage *self)
   gtk_drawing_area_set_draw_func (self->sparkline, draw_sparkline, self, NULL);
   fc_today_page_schedule_midnight (self);
 
+  /* The flow box puts each card in a GtkFlowBoxChild of its own: not a
+   * Tab stop (a card is not activated; its buttons are), and named after
+   * its card for screen readers rather than read as "GtkFlowBoxChild". */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->cards));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    GtkWidget *card = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+    gtk_widget_set_focusable (child, FALSE);
+    if (ADW_IS_PREFERENCES_GROUP (card))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (card)),
+                                      -1);
+  }
+
   self->engine_signals = g_signal_group_new (FC_TYPE_SYNC_ENGINE);
   g_signal_group_connect_swapped (self->engine_signals, "notify",
                                   G_CALLBACK (fc_today_page_update_sync), self);
