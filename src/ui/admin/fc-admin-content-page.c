@@ -19,6 +19,7 @@
 #include "fc-admin-content-page.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "fc-admin-frame-grab.h"
@@ -155,8 +156,8 @@ workout_row_new (JsonObject *workout)
 
   fc_json_get_int (workout, "video_count", &count);
   fc_json_get_int (workout, "id", &id);
-  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %" G_GINT64_FORMAT " video",
-                                           "%s · %" G_GINT64_FORMAT " videos", (gulong) count),
+  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %" PRId64 " video",
+                                           "%s · %" PRId64 " videos", (gulong) count),
                               difficulty_label (fc_json_get_string (workout, "difficulty")),
                               count);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "fc-admin-user-detail.h"
@@ -191,8 +192,8 @@ apply_detail (FcAdminUserDetail *self,
 
   if (profile != NULL && fc_json_get_int (profile, "age", &years) && years > 0)
     /* Translators: a person's age in years */
-    age = g_strdup_printf (g_dngettext (NULL, "%" G_GINT64_FORMAT " year old",
-                                        "%" G_GINT64_FORMAT " years old", years), years);
+    age = g_strdup_printf (g_dngettext (NULL, "%" PRId64 " year old",
+                                        "%" PRId64 " years old", years), years);
   adw_action_row_set_subtitle (self->profile_row, age != NULL ? age : _("No age given"));
 
   if (counts != NULL) {
@@ -202,10 +203,10 @@ apply_detail (FcAdminUserDetail *self,
     fc_json_get_int (counts, "workouts_completed", &completed);
   }
   /* Translators: counts of an account's meals and meal plans */
-  meals = g_strdup_printf (_("%" G_GINT64_FORMAT " meals, %" G_GINT64_FORMAT " meal plans"),
+  meals = g_strdup_printf (_("%" PRId64 " meals, %" PRId64 " meal plans"),
                            n_meals, n_plans);
   /* Translators: counts of workouts an account started and completed */
-  workouts = g_strdup_printf (_("%" G_GINT64_FORMAT " started, %" G_GINT64_FORMAT " completed"),
+  workouts = g_strdup_printf (_("%" PRId64 " started, %" PRId64 " completed"),
                               started, completed);
   adw_action_row_set_subtitle (self->meals_row, meals);
   adw_action_row_set_subtitle (self->workouts_row, workouts);
