@@ -572,7 +572,10 @@ def run(tap, binary, server_binary, artifacts, tmp):
 
         # A weigh-in, typed in, reaches the server.
         refused_as_typed(tap, app.pid, app_node, window)
-        before = time.time()
+        # The app's now (src/core/fc-time.c): the clock's time of day on the
+        # day FITCORE_TODAY names, which near midnight is not the clock's day.
+        clock = datetime.datetime.now(datetime.timezone.utc)
+        before = datetime.datetime.combine(day, clock.time(), tzinfo=datetime.timezone.utc).timestamp()
         if not weigh_in(tap, app.pid, app_node, WEIGH_IN, 'a weigh-in', artifacts):
             return
         tap.check(poll(lambda: server_values(url, 'weight') == [WEIGH_IN], timeout=60),
