@@ -674,6 +674,9 @@ delete_action (GtkWidget  *widget,
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Twice libadwaita's 5 s: time to notice what went before it goes for
+   * good (the DELETE waits for the toast). */
+  adw_toast_set_timeout (toast, 10);
   pending = g_new0 (PendingDelete, 1);
   pending->self = g_object_ref (self);
   pending->id = id;
