@@ -247,19 +247,25 @@ main (int   argc,
   }
 
   server = fc_server_new (g_steal_pointer (&config), db);
-  if (!fc_server_listen (server, bind, port, &url, &error)) {
-    g_printerr ("fitcore-server: cannot listen on %s:%d: %s\n", bind, port, error->message);
-    return 1;
-  }
 
-  g_print ("fitcore-server: listening on %s\n", url);
-  fflush (stdout);
-
+  /* The handlers come before the ready line: a SIGTERM sent as soon as it
+   * is read (a test's teardown, a supervisor) found the default action and
+   * killed the server without its graceful shutdown. */
   loop = g_main_loop_new (NULL, FALSE);
   app.loop = loop;
   app.server = server;
   app.sigterm_id = g_unix_signal_add (SIGTERM, on_signal_cb, &app);
   app.sigint_id = g_unix_signal_add (SIGINT, on_signal_cb, &app);
+
+  if (!fc_server_listen (server, bind, port, &url, &error)) {
+    g_printerr ("fitcore-server: cannot listen on %s:%d: %s\n", bind, port, error->message);
+    g_clear_handle_id (&app.sigterm_id, g_source_remove);
+    g_clear_handle_id (&app.sigint_id, g_source_remove);
+    return 1;
+  }
+
+  g_print ("fitcore-server: listening on %s\n", url);
+  fflush (stdout);
   g_main_loop_run (loop);
 
   g_clear_handle_id (&app.sigterm_id, g_source_remove);
