@@ -10,10 +10,10 @@
 #include "fc-google-sign-in.h"
 
 #include <glib/gi18n-lib.h>
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
+#include <errno.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "fc-api-client.h"
 #include "fc-json.h"
@@ -90,18 +90,28 @@ base64url (const guint8 *data,
 }
 
 /* g_random_* is a Mersenne Twister seeded from the clock: anyone who can
- * guess its seed could forge `state` or steal the code. GnuTLS's key-grade
- * generator is a CSPRNG. */
+ * guess its seed could forge `state` or steal the code. getrandom(2) reads
+ * the kernel's CSPRNG (no library needed: linking GnuTLS for this one call
+ * cost every start of the app its loading). */
 static char *
 random_token (GError **error)
 {
   guint8 bytes[RANDOM_BYTES];
-  int status = gnutls_rnd (GNUTLS_RND_KEY, bytes, sizeof bytes);
+  gsize filled = 0;
 
-  if (status < 0) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                 _("Cannot start signing in with Google: %s"), gnutls_strerror (status));
-    return NULL;
+  while (filled < sizeof bytes) {
+    ssize_t got = getrandom (bytes + filled, sizeof bytes - filled, 0);
+
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0) {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot start signing in with Google: %s"), g_strerror (saved));
+      return NULL;
+    }
+    filled += (gsize) got;
   }
   return base64url (bytes, sizeof bytes);
 }

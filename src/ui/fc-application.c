@@ -625,7 +625,7 @@ fc_application_activate (GApplication *app)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL) {
-    window = GTK_WINDOW (fc_window_new (ADW_APPLICATION (app), FC_APPLICATION (app)->session));
+    window = GTK_WINDOW (fc_window_new (ADW_APPLICATION (app), self->session, self->restoring));
     fc_startup_log ("first window built");
     g_object_bind_property (app, "restoring", window, "restoring", G_BINDING_SYNC_CREATE);
     g_signal_connect_object (window, "map", G_CALLBACK (on_first_window_map_cb), app, 0);

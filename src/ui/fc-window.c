@@ -71,7 +71,8 @@ struct _FcWindow
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
-  FcWelcomePage        *welcome_page;
+  GtkWidget            *loading_box;
+  FcWelcomePage        *welcome_page;  /* owned by main_stack, built when first shown */
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkListBox           *sidebar_list;
@@ -98,10 +99,12 @@ struct _FcWindow
   const FcSection      *section;
   gboolean              show_admin;
   gboolean              restoring;
+  gboolean              constructed;
   gboolean              fell_back;   /* showing Today in place of the saved section */
   char                 *wanted;      /* that section, shown once it is offered */
   gboolean              built;       /* the sidebar and the section pages exist */
   guint                 build_id;
+  guint                 loading_id;
 };
 
 G_DEFINE_FINAL_TYPE (FcWindow, fc_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -271,6 +274,33 @@ fc_window_give_pages_session (FcWindow *self)
 static void fc_window_update_sections (FcWindow *self);
 static void fc_window_mark_section_row (FcWindow *self);
 
+static GMenuModel *
+fc_window_get_primary_menu (FcWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  /* The menu lives in gtk/menus.ui, which only the application loads; the
+   * pages' menu buttons follow the sidebar's through bindings. */
+  return app != NULL ? G_MENU_MODEL (gtk_application_get_menu_by_id (app, "primary_menu")) : NULL;
+}
+
+/* The welcome page and its three forms are built when first shown: in the
+ * window's template, styling them while a signed-in start shows its spinner
+ * delayed the first window by about 15 ms (tests/bench/app/warm-start.py). */
+static FcWelcomePage *
+fc_window_ensure_welcome (FcWindow *self)
+{
+  if (self->welcome_page != NULL)
+    return self->welcome_page;
+
+  self->welcome_page = FC_WELCOME_PAGE (fc_welcome_page_new ());
+  fc_welcome_page_set_session (self->welcome_page, self->session);
+  fc_welcome_page_set_menu_model (self->welcome_page, fc_window_get_primary_menu (self));
+  gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->welcome_page), "welcome");
+
+  return self->welcome_page;
+}
+
 /* The sidebar and the section pages (Today, Workouts and Nutrition, with
  * their models) are built when the sections are first shown, or once the
  * first frame is drawn: the first window shows a spinner while the last
@@ -431,6 +461,21 @@ show_sidebar_action (GtkWidget  *widget,
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
 }
 
+/* How long the window may stay blank while the last session is restored
+ * before it shows its header bar and a spinner (the GNOME HIG: no spinner
+ * for a wait too short to read it). */
+#define LOADING_SPINNER_DELAY_MS 400
+
+static gboolean
+show_loading_cb (gpointer user_data)
+{
+  FcWindow *self = user_data;
+
+  self->loading_id = 0;
+  gtk_widget_set_visible (self->loading_box, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 /* Which page of the window: the sections, the welcome page, or a spinner
  * while the last session is restored. */
 static void
@@ -455,11 +500,21 @@ fc_window_update_page (FcWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.premium",
                                  signed_in && fc_session_has_section (self->session, "payments"));
 
+  if (g_str_equal (page, "loading")) {
+    if (self->loading_id == 0 && !gtk_widget_get_visible (self->loading_box))
+      self->loading_id = g_timeout_add (LOADING_SPINNER_DELAY_MS, show_loading_cb, self);
+  } else {
+    g_clear_handle_id (&self->loading_id, g_source_remove);
+  }
+
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), page) == 0)
     return;
 
-  if (g_str_equal (page, "main"))
+  if (g_str_equal (page, "main")) {
+    gtk_widget_set_visible (GTK_WIDGET (self->leaflet), TRUE);
     fc_window_ensure_sections (self);
+  } else if (g_str_equal (page, "welcome"))
+    fc_window_ensure_welcome (self);
   gtk_stack_set_visible_child_name (self->main_stack, page);
 
   /* Someone who just signed in wants their day, not the list of sections,
@@ -644,7 +699,8 @@ fc_window_set_session (FcWindow  *self,
     return;
 
   self->session = g_object_ref (session);
-  fc_welcome_page_set_session (self->welcome_page, session);
+  if (self->welcome_page != NULL)
+    fc_welcome_page_set_session (self->welcome_page, session);
   if (self->built)
     fc_window_give_pages_session (self);
 
@@ -663,22 +719,17 @@ fc_window_set_session (FcWindow  *self,
 
   on_session_account_changed_cb (self);
   fc_window_update_sections (self);
-  fc_window_update_page (self);
+  /* The page follows once "restoring" is set too: fc_window_constructed(). */
 }
 
 static void
 on_notify_application_cb (FcWindow *self)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  GMenuModel *menu = NULL;
-
-  /* The menu lives in gtk/menus.ui, which only the application loads; the
-   * pages' menu buttons follow the sidebar's through bindings. */
-  if (app != NULL)
-    menu = G_MENU_MODEL (gtk_application_get_menu_by_id (app, "primary_menu"));
+  GMenuModel *menu = fc_window_get_primary_menu (self);
 
   gtk_menu_button_set_menu_model (self->sidebar_menu_button, menu);
-  fc_welcome_page_set_menu_model (self->welcome_page, menu);
+  if (self->welcome_page != NULL)
+    fc_welcome_page_set_menu_model (self->welcome_page, menu);
 }
 
 static gboolean
@@ -695,6 +746,7 @@ fc_window_dispose (GObject *object)
   FcWindow *self = (FcWindow *) object;
 
   g_clear_handle_id (&self->build_id, g_source_remove);
+  g_clear_handle_id (&self->loading_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
@@ -761,13 +813,28 @@ fc_window_set_property (GObject      *object,
     case PROP_RESTORING:
       if (self->restoring != g_value_get_boolean (value)) {
         self->restoring = g_value_get_boolean (value);
-        fc_window_update_page (self);
+        if (self->constructed)
+          fc_window_update_page (self);
         g_object_notify_by_pspec (object, pspec);
       }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
+}
+
+/* Whether the window opens on the spinner or on the welcome page is known
+ * only once both "session" and "restoring" are set: choosing with one of
+ * them built the welcome page on every signed-in start. */
+static void
+fc_window_constructed (GObject *object)
+{
+  FcWindow *self = FC_WINDOW (object);
+
+  G_OBJECT_CLASS (fc_window_parent_class)->constructed (object);
+
+  self->constructed = TRUE;
+  fc_window_update_page (self);
 }
 
 static void
@@ -777,6 +844,7 @@ fc_window_class_init (FcWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->constructed = fc_window_constructed;
   object_class->dispose = fc_window_dispose;
   object_class->finalize = fc_window_finalize;
   object_class->get_property = fc_window_get_property;
@@ -810,16 +878,16 @@ fc_window_class_init (FcWindowClass *klass)
   properties[PROP_RESTORING] =
     g_param_spec_boolean ("restoring", NULL, NULL,
                           FALSE,
-                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                           G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (FC_TYPE_SECTION_PAGE);
-  g_type_ensure (FC_TYPE_WELCOME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/fitcore/FitCore/ui/fc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FcWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, FcWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, FcWindow, loading_box);
   gtk_widget_class_bind_template_child (widget_class, FcWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, FcWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, FcWindow, sidebar_list);
@@ -874,9 +942,17 @@ fc_window_init (FcWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
 }
 
+/**
+ * fc_window_new:
+ * @application: the application
+ * @session: the application's account service
+ * @restoring: whether the last session is being restored (the window opens
+ *   on a spinner, not on the welcome page)
+ */
 FcWindow *
 fc_window_new (AdwApplication *application,
-               FcSession      *session)
+               FcSession      *session,
+               gboolean        restoring)
 {
   g_return_val_if_fail (ADW_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (FC_IS_SESSION (session), NULL);
@@ -884,6 +960,7 @@ fc_window_new (AdwApplication *application,
   return g_object_new (FC_TYPE_WINDOW,
                        "application", application,
                        "session", session,
+                       "restoring", restoring,
                        NULL);
 }
 

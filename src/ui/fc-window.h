@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FcWindow, fc_window, FC, WINDOW, AdwApplicationWindow)
 
 FcWindow   *fc_window_new            (AdwApplication *application,
-                                      FcSession      *session);
+                                      FcSession      *session,
+                                      gboolean        restoring);
 const char *fc_window_get_section    (FcWindow       *self);
 void        fc_window_set_section    (FcWindow       *self,
                                       const char     *section);
