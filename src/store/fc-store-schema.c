@@ -367,6 +367,22 @@ static const char * const migrations[] = {
   "  video       INTEGER,"
   "  created_at  INTEGER NOT NULL"
   ");",
+
+  /* 7: the notifications inbox (src/store/fc-store-notifications.c), as
+   * GET notifications/ lists it, so the Notifications page shows it
+   * offline and after a restart. Not an FcResource: the server lists
+   * notifications outside the change feed, and mark-all-read/ changes
+   * every row at once. A row with a read, unread or delete waiting in the
+   * outbox (resource "notifications", object_id the id; 0 for mark all
+   * read) keeps its local state against pulls and the stream. */
+  "CREATE TABLE notifications ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  type       TEXT NOT NULL DEFAULT 'SYSTEM',"
+  "  title      TEXT NOT NULL DEFAULT '',"
+  "  message    TEXT NOT NULL DEFAULT '',"
+  "  is_read    INTEGER NOT NULL DEFAULT 0,"
+  "  created_at TEXT"
+  ");",
 };
 
 const char * const *
