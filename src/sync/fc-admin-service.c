@@ -10,6 +10,7 @@
 #include "fc-admin-service.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "fc-json.h"
 
@@ -25,6 +26,34 @@ struct _FcAdminService
 
 G_DEFINE_FINAL_TYPE (FcAdminService, fc_admin_service, G_TYPE_OBJECT)
 
+/* The staff see the server's sentences as they are ("You cannot remove
+ * your own staff status."), not "is_staff: ...": a validation @error
+ * (400) becomes one of every message @problem holds. */
+static GError *
+sentences_of_problem (FcApiProblem *problem,
+                      GError       *error)
+{
+  g_auto(GStrv) fields = NULL;
+  g_autoptr(GStrvBuilder) messages = NULL;
+  g_auto(GStrv) all = NULL;
+  g_autofree char *text = NULL;
+
+  if (problem == NULL || !g_error_matches (error, FC_API_ERROR, FC_API_ERROR_VALIDATION))
+    return error;
+  fields = fc_api_problem_dup_field_names (problem);
+  messages = g_strv_builder_new ();
+  g_strv_builder_addv (messages, (const char **) fc_api_problem_get_non_field_messages (problem));
+  for (guint i = 0; fields != NULL && fields[i] != NULL; i++)
+    g_strv_builder_addv (messages,
+                         (const char **) fc_api_problem_get_field_messages (problem, fields[i]));
+  all = g_strv_builder_end (messages);
+  text = g_strjoinv (" ", all);
+  if (*text == '\0')
+    return error;
+  g_error_free (error);
+  return g_error_new (FC_API_ERROR, FC_API_ERROR_VALIDATION, "%s", text);
+}
+
 static void
 on_request_cb (GObject      *source,
                GAsyncResult *result,
@@ -36,28 +65,8 @@ on_request_cb (GObject      *source,
   JsonNode *node;
 
   node = fc_api_client_request_finish (FC_API_CLIENT (source), result, NULL, &problem, &error);
-  if (node == NULL && problem != NULL &&
-      g_error_matches (error, FC_API_ERROR, FC_API_ERROR_VALIDATION)) {
-    /* The staff see the server's sentences as they are ("You cannot
-     * remove your own staff status."), not "is_staff: ..." */
-    g_auto(GStrv) fields = fc_api_problem_dup_field_names (problem);
-    g_autoptr(GStrvBuilder) messages = g_strv_builder_new ();
-    g_auto(GStrv) all = NULL;
-    g_autofree char *text = NULL;
-
-    g_strv_builder_addv (messages, (const char **) fc_api_problem_get_non_field_messages (problem));
-    for (guint i = 0; fields != NULL && fields[i] != NULL; i++)
-      g_strv_builder_addv (messages,
-                           (const char **) fc_api_problem_get_field_messages (problem, fields[i]));
-    all = g_strv_builder_end (messages);
-    text = g_strjoinv (" ", all);
-    if (*text != '\0') {
-      g_task_return_new_error (task, FC_API_ERROR, FC_API_ERROR_VALIDATION, "%s", text);
-      return;
-    }
-  }
   if (node == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
+    g_task_return_error (task, sentences_of_problem (problem, g_steal_pointer (&error)));
   else
     g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
 }
@@ -548,4 +557,152 @@ fc_admin_service_done_finish (FcAdminService  *self,
                               GError         **error)
 {
   return fc_admin_service_send_password_reset_finish (self, result, error);
+}
+
+/* Foods import */
+
+static void
+on_import_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcApiProblem) problem = NULL;
+  JsonNode *node = fc_api_client_request_raw_finish (FC_API_CLIENT (source), result, NULL, NULL,
+                                                     &problem, &error);
+  JsonNode *raw;
+
+  if (node != NULL) {
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+    return;
+  }
+  /* A commit refused for its rows answers the dry run's report: kept for
+   * the caller, who shows the rows rather than one sentence. */
+  raw = problem != NULL ? fc_api_problem_get_raw (problem) : NULL;
+  if (raw != NULL && JSON_NODE_HOLDS_OBJECT (raw) &&
+      fc_json_get_array (json_node_get_object (raw), "refused") != NULL) {
+    g_task_set_task_data (task, json_object_ref (json_node_get_object (raw)),
+                          (GDestroyNotify) json_object_unref);
+    g_task_return_new_error (task, FC_API_ERROR, FC_API_ERROR_VALIDATION, "%s",
+                             _("The server refused some rows of the file."));
+    return;
+  }
+  g_task_return_error (task, sentences_of_problem (problem, g_steal_pointer (&error)));
+}
+
+void
+fc_admin_service_import_foods_async (FcAdminService      *self,
+                                     GBytes              *csv,
+                                     gboolean             dry_run,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+  g_return_if_fail (csv != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fc_admin_service_import_foods_async);
+  if (g_bytes_get_size (csv) > FC_ADMIN_FOODS_IMPORT_MAX_SIZE) {
+    g_task_return_new_error (task, FC_API_ERROR, FC_API_ERROR_VALIDATION,
+                             /* Translators: %d is a number of MiB. */
+                             _("The file is larger than %d MiB: split it into smaller files."),
+                             FC_ADMIN_FOODS_IMPORT_MAX_SIZE / (1024 * 1024));
+    return;
+  }
+  fc_api_client_request_raw_async (self->client, "POST",
+                                   dry_run ? "admin/foods/import/?dry_run=true"
+                                           : "admin/foods/import/",
+                                   csv, "text/csv; charset=utf-8", NULL, NULL,
+                                   FC_API_REQUEST_NONE, cancellable, on_import_cb,
+                                   g_steal_pointer (&task));
+}
+
+JsonObject *
+fc_admin_service_import_foods_finish (FcAdminService  *self,
+                                      GAsyncResult    *result,
+                                      JsonObject     **out_refusal,
+                                      GError         **error)
+{
+  JsonObject *refusal;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  refusal = g_task_get_task_data (G_TASK (result));
+  if (out_refusal != NULL)
+    *out_refusal = refusal != NULL ? json_object_ref (refusal) : NULL;
+  return finish_object (self, result, error);
+}
+
+GBytes *
+fc_admin_csv_without_rows (GBytes *csv,
+                           GArray *rows)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  gsize length = 0;
+  const char *text;
+  gboolean quoted = FALSE, was_quoted = FALSE, field_empty = TRUE;
+  guint n_fields = 1, row = 0;
+  gsize i = 0, start;
+
+  g_return_val_if_fail (csv != NULL, NULL);
+  g_return_val_if_fail (rows != NULL, NULL);
+
+  text = g_bytes_get_data (csv, &length);
+  if (length >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+    i = 3;
+  /* The server's reading of RFC 4180, step by step (parse_csv () in
+   * src/server/admin/fc-admin-foods.c), so that rows are numbered alike:
+   * a quote opens a field only at its start, a doubled quote inside one
+   * is a quote, and a blank line (one empty, unquoted field) is no row. */
+  for (start = i; i <= length; i++) {
+    char c = i < length ? text[i] : '\n';
+
+    if (quoted) {
+      if (i == length)
+        break;
+      if (c == '"' && i + 1 < length && text[i + 1] == '"')
+        i++;
+      else if (c == '"')
+        quoted = FALSE;
+    } else if (c == '"' && field_empty && !was_quoted) {
+      quoted = was_quoted = TRUE;
+    } else if (c == ',') {
+      n_fields++;
+      field_empty = TRUE;
+      was_quoted = FALSE;
+    } else if (c == '\n' || c == '\r') {
+      gsize end = i;
+
+      if (c == '\r' && i + 1 < length && text[i + 1] == '\n')
+        i++;
+      if (n_fields > 1 || !field_empty || was_quoted) {
+        gboolean dropped = FALSE;
+
+        /* The header is row 1 and always stays. */
+        row++;
+        for (guint k = 0; row > 1 && k < rows->len && !dropped; k++)
+          dropped = g_array_index (rows, guint, k) == row;
+        if (!dropped) {
+          g_byte_array_append (out, (const guint8 *) text + start, end - start);
+          g_byte_array_append (out, (const guint8 *) "\r\n", 2);
+        }
+      }
+      start = i + 1;
+      n_fields = 1;
+      field_empty = TRUE;
+      was_quoted = FALSE;
+      if (i + 1 >= length)
+        break;
+    } else {
+      field_empty = FALSE;
+    }
+  }
+  /* A quote left open: the rest as it is, for the server to refuse. */
+  if (start < length && quoted)
+    g_byte_array_append (out, (const guint8 *) text + start, length - start);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }

@@ -163,4 +163,34 @@ gboolean        fc_admin_service_done_finish           (FcAdminService      *sel
                                                         GAsyncResult        *result,
                                                         GError             **error);
 
+/* Public foods from a CSV file (POST admin/foods/import/, docs/admin-wire.md).
+ * The server takes at most this many bytes a file. */
+#define FC_ADMIN_FOODS_IMPORT_MAX_SIZE (4 * 1024 * 1024)
+
+/* Sends @csv (UTF-8, a header row, RFC 4180) with ?dry_run=true when
+ * @dry_run: the result is the server's report ({"dry_run", "rows",
+ * "valid": [names], "refused": [{"row", "errors"}]}); else the foods are
+ * created in one transaction ({"created", "ids", ...}). A commit the server
+ * refuses for its rows fails with %FC_API_ERROR_VALIDATION and hands back
+ * that report in @out_refusal; a file that is no table of foods fails with
+ * the server's sentence ("A quoted field is not closed."). */
+void            fc_admin_service_import_foods_async    (FcAdminService      *self,
+                                                        GBytes              *csv,
+                                                        gboolean             dry_run,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+JsonObject     *fc_admin_service_import_foods_finish   (FcAdminService      *self,
+                                                        GAsyncResult        *result,
+                                                        JsonObject         **out_refusal,
+                                                        GError             **error);
+
+/* @csv without the records numbered in @rows (guint, counted as the server
+ * counts them: the header is 1, blank lines are not rows), so that the
+ * foods a dry run accepted can be imported without the ones it refused.
+ * Records are split as the server splits them (quoted fields may hold line
+ * breaks) and copied byte for byte, each ended with CRLF. */
+GBytes         *fc_admin_csv_without_rows              (GBytes              *csv,
+                                                        GArray              *rows);
+
 G_END_DECLS

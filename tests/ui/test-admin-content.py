@@ -13,6 +13,11 @@
 # - the first video's row focused, Alt+Down: the server has the two in the
 #   other order (GET workouts/{id}/ as staff);
 # - every control of the editor has a name a person would say;
+# - Foods ▸ Choose CSV File… with a file of two good foods and one bad
+#   row: the dry run lists the bad row as “Row 3” with the server's
+#   reason, Import 2 Foods creates exactly the two good ones as public
+#   foods (GET nutrition/foods/ as the demo user), with one food.import
+#   audit row;
 # - screenshots light, dark and 360 px wide.
 # Prints TAP.
 #
@@ -221,6 +226,70 @@ def check_names(tap, window, page):
                   '\n'.join(sorted(set(bad))))
 
 
+FOODS_CSV = (
+    'name,calories,protein,carbohydrates,fat,serving_quantity,serving_unit\r\n'
+    'Imported Lentil Soup,120,8,18,2,250,ml\r\n'
+    'Imported Bad Bar,-5,1,1,1,40,g\r\n'
+    '"Imported Quinoa, cooked",120,4.4,21.3,1.9,100,g\r\n'
+)
+GOOD_FOODS = ['Imported Lentil Soup', 'Imported Quinoa, cooked']
+
+
+def imported_foods(url, token):
+    status, body = http(url, 'GET', 'nutrition/foods/?search=Imported&page_size=100', token)
+    if status != 200 or not isinstance(body, dict):
+        return None
+    return sorted(f['name'] for f in body.get('results', []) if f.get('is_public'))
+
+
+def import_foods(tap, pid, app_node, window, url, staff, user, tmp, artifacts):
+    """Foods ▸ Choose CSV File…: the dry run's report, then the import of
+    the good rows only, checked on the server."""
+    path = os.path.join(tmp, 'foods.csv')
+    with open(path, 'w', encoding='utf-8', newline='') as f:
+        f.write(FOODS_CSV)
+    if not tap.check(imported_foods(url, user) == [], 'before the import no “Imported” food exists'):
+        return
+    switch = poll(lambda: named(window, 'Foods', ('label',)), timeout=30)
+    if not tap.check(switch is not None, 'the Admin section offers “Foods”'):
+        return
+    click(pid, switch)
+    choose = poll(lambda: button(window, 'Choose CSV File…'), timeout=30)
+    if not tap.check(choose is not None, 'Foods offers “Choose CSV File…”'):
+        return
+    click(pid, choose)
+    if not tap.check(choose_file(pid, app_node, path), 'a file chooser takes the CSV’s path'):
+        return
+    refused = poll(lambda: named(window, 'Row 3', ('label',)), timeout=60)
+    tap.check(refused is not None, 'the dry run lists the bad row as “Row 3”')
+    reason = 'calories: Ensure this value is greater than or equal to 0.'
+    tap.check(named(window, reason, ('label',)) is not None,
+              f'with the server’s reason “{reason}”',
+              [n.name for n in find_all(window, lambda n: n.getRoleName() == 'label' and
+                                        'calories' in n.name)])
+    tap.check(all(named(window, name, ('label',)) is not None for name in GOOD_FOODS),
+              'and lists the two good foods to import')
+    tap.check(named(window, 'Row 2', ('label',)) is None and
+              named(window, 'Row 4', ('label',)) is None, 'and no other row as refused')
+    tap.check(imported_foods(url, user) == [], 'the dry run wrote nothing on the server')
+    screenshot(artifacts, 'ui-admin-foods-preview.png')
+    go = poll(lambda: button(window, 'Import 2 Foods'), timeout=10)
+    if not tap.check(go is not None, 'the preview offers “Import 2 Foods”'):
+        return
+    click(pid, go)
+    done = poll(lambda: imported_foods(url, user) == GOOD_FOODS, timeout=60)
+    tap.check(done, 'Import: the server has exactly the two good foods, public',
+              imported_foods(url, user))
+    status, audit = http(url, 'GET', 'admin/audit/?object_type=food', staff)
+    imports = [e for e in audit.get('results', []) if e['action'] == 'food.import'] \
+        if status == 200 else None
+    tap.check(imports is not None and len(imports) == 1 and imports[0]['after']['created'] == 2,
+              'one food.import audit row says 2 created', imports)
+    tap.check(poll(lambda: named(window, '2 public foods were imported from “foods.csv”.',
+                                 ('label',)), timeout=30) is not None,
+              'the page says “2 public foods were imported from “foods.csv”.”')
+
+
 def run(tap, binary, server_binary, artifacts, tmp):
     data_dir = os.path.join(tmp, 'server')
     os.makedirs(data_dir)
@@ -256,6 +325,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         check_names(tap, window, 'the Content editor')
         time.sleep(1)
         screenshot(artifacts, 'ui-admin-content-reordered.png')
+        import_foods(tap, app.pid, app_node, window, url, staff, user, tmp, artifacts)
         stop(app)
 
         app = start_app(binary, url, dict(env, ADW_DEBUG_COLOR_SCHEME='prefer-dark'))

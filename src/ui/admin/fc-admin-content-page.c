@@ -22,6 +22,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "fc-admin-file-chooser.h"
 #include "fc-admin-frame-grab.h"
 #include "fc-json.h"
 
@@ -1032,25 +1033,21 @@ title_from_file (GFile *file)
 }
 
 static void
-on_videos_chosen_cb (GtkNativeDialog    *dialog,
-                     int                 response,
-                     FcAdminContentPage *self)
+on_videos_chosen_cb (GtkWidget  *widget,
+                     GListModel *files)
 {
-  g_autoptr(GListModel) files = NULL;
+  FcAdminContentPage *self = FC_ADMIN_CONTENT_PAGE (widget);
 
-  if (response == GTK_RESPONSE_ACCEPT && self->queue != NULL && self->workout_id > 0) {
-    files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
-    for (guint i = 0; i < g_list_model_get_n_items (files); i++) {
-      g_autoptr(GFile) file = g_list_model_get_item (files, i);
-      g_autofree char *title = title_from_file (file);
-      g_autoptr(GError) error = NULL;
+  if (self->queue == NULL || self->workout_id <= 0)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++) {
+    g_autoptr(GFile) file = g_list_model_get_item (files, i);
+    g_autofree char *title = title_from_file (file);
+    g_autoptr(GError) error = NULL;
 
-      if (fc_upload_queue_add (self->queue, file, self->workout_id, title, "", FALSE, &error) == NULL)
-        toast_error (self, error);
-    }
+    if (fc_upload_queue_add (self->queue, file, self->workout_id, title, "", FALSE, &error) == NULL)
+      toast_error (self, error);
   }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
 }
 
 static GtkFileFilter *
@@ -1068,18 +1065,9 @@ add_videos_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  FcAdminContentPage *self = FC_ADMIN_CONTENT_PAGE (widget);
-  GtkFileChooserNative *dialog;
   g_autoptr(GtkFileFilter) filter = video_filter ();
 
-  /* A native dialog: the file chooser portal under Flatpak. */
-  dialog = gtk_file_chooser_native_new (_("Add Videos"), GTK_WINDOW (gtk_widget_get_root (widget)),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_videos_chosen_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  fc_admin_choose_files (widget, _("Add Videos"), _("_Add"), filter, TRUE, on_videos_chosen_cb);
 }
 
 /* Thumbnail */
@@ -1170,17 +1158,14 @@ on_frame_scale_changed_cb (FcAdminContentPage *self)
 }
 
 static void
-on_frame_video_chosen_cb (GtkNativeDialog    *dialog,
-                          int                 response,
-                          FcAdminContentPage *self)
+on_frame_video_chosen_cb (GtkWidget  *widget,
+                          GListModel *files)
 {
-  if (response == GTK_RESPONSE_ACCEPT) {
-    g_clear_object (&self->frame_file);
-    self->frame_file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-    grab_frame (self);
-  }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
+  FcAdminContentPage *self = FC_ADMIN_CONTENT_PAGE (widget);
+
+  g_clear_object (&self->frame_file);
+  self->frame_file = g_list_model_get_item (files, 0);
+  grab_frame (self);
 }
 
 static void
@@ -1188,17 +1173,10 @@ choose_frame_video_action (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *parameter)
 {
-  FcAdminContentPage *self = FC_ADMIN_CONTENT_PAGE (widget);
-  GtkFileChooserNative *dialog;
   g_autoptr(GtkFileFilter) filter = video_filter ();
 
-  dialog = gtk_file_chooser_native_new (_("Take a Frame From a Video"),
-                                        GTK_WINDOW (gtk_widget_get_root (widget)),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_frame_video_chosen_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  fc_admin_choose_files (widget, _("Take a Frame From a Video"), _("_Open"), filter, FALSE,
+                         on_frame_video_chosen_cb);
 }
 
 static void
@@ -1209,16 +1187,14 @@ use_frame_action (GtkWidget  *widget,
   FcAdminContentPage *self = FC_ADMIN_CONTENT_PAGE (widget);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  gchar *buffer = NULL;
-  gsize size = 0;
 
   if (self->frame_pixbuf == NULL || self->workout_id <= 0)
     return;
-  if (!gdk_pixbuf_save_to_buffer (self->frame_pixbuf, &buffer, &size, "png", &error, NULL)) {
+  bytes = fc_admin_frame_to_png (self->frame_pixbuf, &error);
+  if (bytes == NULL) {
     toast_error (self, error);
     return;
   }
-  bytes = g_bytes_new_take (buffer, size);
   send_thumbnail (self, bytes, "image/png");
 }
 
@@ -1251,18 +1227,14 @@ on_image_loaded_cb (GObject      *source,
 }
 
 static void
-on_image_chosen_cb (GtkNativeDialog    *dialog,
-                    int                 response,
-                    FcAdminContentPage *self)
+on_image_chosen_cb (GtkWidget  *widget,
+                    GListModel *files)
 {
-  if (response == GTK_RESPONSE_ACCEPT) {
-    g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  FcAdminContentPage *self = FC_ADMIN_CONTENT_PAGE (widget);
+  g_autoptr(GFile) file = g_list_model_get_item (files, 0);
 
-    g_file_load_bytes_async (file, self->editor_cancellable, on_image_loaded_cb,
-                             g_object_ref (self));
-  }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
+  g_file_load_bytes_async (file, self->editor_cancellable, on_image_loaded_cb,
+                           g_object_ref (self));
 }
 
 static void
@@ -1270,20 +1242,13 @@ choose_image_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  FcAdminContentPage *self = FC_ADMIN_CONTENT_PAGE (widget);
-  GtkFileChooserNative *dialog;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   gtk_file_filter_set_name (filter, _("PNG and JPEG images"));
   gtk_file_filter_add_mime_type (filter, "image/png");
   gtk_file_filter_add_mime_type (filter, "image/jpeg");
-  dialog = gtk_file_chooser_native_new (_("Choose a Thumbnail"),
-                                        GTK_WINDOW (gtk_widget_get_root (widget)),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_image_chosen_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  fc_admin_choose_files (widget, _("Choose a Thumbnail"), _("_Open"), filter, FALSE,
+                         on_image_chosen_cb);
 }
 
 /* GtkWidget */

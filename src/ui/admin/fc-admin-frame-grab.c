@@ -158,3 +158,17 @@ fc_admin_frame_grab_finish (GAsyncResult  *result,
     *out_duration = grab->duration;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+GBytes *
+fc_admin_frame_to_png (GdkPixbuf  *frame,
+                       GError    **error)
+{
+  gchar *buffer = NULL;
+  gsize size = 0;
+
+  g_return_val_if_fail (GDK_IS_PIXBUF (frame), NULL);
+
+  if (!gdk_pixbuf_save_to_buffer (frame, &buffer, &size, "png", error, NULL))
+    return NULL;
+  return g_bytes_new_take (buffer, size);
+}

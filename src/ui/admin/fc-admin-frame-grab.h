@@ -26,4 +26,8 @@ GdkPixbuf  *fc_admin_frame_grab_finish (GAsyncResult         *result,
                                         double               *out_duration,
                                         GError              **error);
 
+/* @frame as the PNG image a thumbnail is sent as. */
+GBytes     *fc_admin_frame_to_png      (GdkPixbuf            *frame,
+                                        GError              **error);
+
 G_END_DECLS

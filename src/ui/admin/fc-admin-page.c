@@ -1,4 +1,4 @@
-/* fc-admin-page.c — the Admin section (staff only): accounts, statistics and content
+/* fc-admin-page.c — the Admin section (staff only): accounts, statistics, content and foods
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +11,7 @@
 
 #include "fc-admin-content-page.h"
 #include "fc-admin-dashboard.h"
+#include "fc-admin-foods-page.h"
 #include "fc-admin-service.h"
 #include "fc-admin-users-page.h"
 #include "fc-section-page.h"
@@ -24,6 +25,7 @@ struct _FcAdminPage
   FcAdminUsersPage *users_page;
   FcAdminDashboard *dashboard;
   FcAdminContentPage *content_page;
+  FcAdminFoodsPage *foods_page;
 
   /* Owned */
   FcSession        *session;
@@ -64,6 +66,7 @@ on_session_changed_cb (FcAdminPage *self)
   fc_admin_users_page_set_service (self->users_page, self->service);
   fc_admin_dashboard_set_service (self->dashboard, self->service);
   fc_admin_content_page_set_service (self->content_page, self->service, self->upload_queue);
+  fc_admin_foods_page_set_service (self->foods_page, self->service);
 }
 
 static void
@@ -133,6 +136,7 @@ fc_admin_page_class_init (FcAdminPageClass *klass)
   g_type_ensure (FC_TYPE_ADMIN_USERS_PAGE);
   g_type_ensure (FC_TYPE_ADMIN_DASHBOARD);
   g_type_ensure (FC_TYPE_ADMIN_CONTENT_PAGE);
+  g_type_ensure (FC_TYPE_ADMIN_FOODS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/fitcore/FitCore/ui/admin/fc-admin-page.ui");
@@ -140,6 +144,7 @@ fc_admin_page_class_init (FcAdminPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, users_page);
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, dashboard);
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, content_page);
+  gtk_widget_class_bind_template_child (widget_class, FcAdminPage, foods_page);
   gtk_widget_class_install_action (widget_class, "content.back", NULL, back_action);
 }
 
