@@ -29,6 +29,9 @@
 # - Filter ▸ Staff narrows the list to the server's count of staff
 #   accounts (admin/users/?is_staff=true), and Any brings every account
 #   back;
+# - Filter ▸ Joined from and until one day lists the 1,440 accounts seeded
+#   on that day, as the server counts them (admin/users/?joined_from=&
+#   joined_to=), and emptying both brings every account back;
 # - at 360 px an account's detail has one back button, and it leads back
 #   to the list (not to the sidebar);
 # - screenshots: the Users page, an account and the dashboard, light, dark
@@ -539,6 +542,49 @@ def filter_staff(tap, pid, window, url, total, artifacts):
 
 
 
+JOINED_DAY = '2025-12-25'
+
+
+def filter_joined(tap, pid, window, url, total, artifacts):
+    """Filter ▸ Joined from / until: one day of the seeded accounts (one a
+    minute back from 2026-01-01, so 1,440 that day). The entries follow
+    the three drop downs in the popover: reached with Tab."""
+    status, page = http(url, 'GET', f'admin/users/?joined_from={JOINED_DAY}'
+                        f'&joined_to={JOINED_DAY}&page_size=1', login(url))
+    if not tap.check(status == 200 and page['count'] == 1440,
+                     f'the server counts 1440 accounts joined on {JOINED_DAY}', (status, page)):
+        return
+    if not press(tap, pid, window, 'Filter Accounts', 'the list offers “Filter Accounts”'):
+        return
+    time.sleep(1)
+    for _ in range(3):
+        key('Tab')
+    time.sleep(0.3)
+    type_text(JOINED_DAY)
+    key('Tab')
+    time.sleep(0.3)
+    type_text(JOINED_DAY)
+    tap.check(close_filters(window), 'the filter popover closes')
+    expected = f'{grouped(1440)} accounts'
+    tap.check(poll(lambda: shown_label(window, lambda name: name == expected), timeout=60),
+              f'Filter ▸ Joined from and until {JOINED_DAY} lists the server’s {expected}',
+              [n.name for n in find_all(window, lambda n: n.getRoleName() == 'label' and
+                                        ' account' in n.name)])
+    screenshot(artifacts, 'ui-admin-filter-joined.png')
+    press(tap, pid, window, 'Filter Accounts', 'the list still offers “Filter Accounts”')
+    time.sleep(1)
+    for _ in range(3):
+        key('Tab')
+    for _ in range(2):
+        key('ctrl+a')
+        key('BackSpace')
+        key('Tab')
+    tap.check(close_filters(window), 'the filter popover closes again')
+    tap.check(poll(lambda: shown_label(window, lambda name: name == f'{grouped(total)} accounts'),
+                   timeout=60),
+              f'with both days emptied every account is listed again: “{grouped(total)} accounts”')
+
+
 def in_window(node, width=360):
     if node is None:
         return False
@@ -573,8 +619,9 @@ def narrow_and_dark(tap, binary, url, env, artifacts):
         time.sleep(1)
         screenshot(artifacts, 'ui-admin-dark.png')
         if shown is not None:
-            filter_staff(tap, app.pid, window, url, int(shown.name.split()[0].replace(',', '')),
-                         artifacts)
+            total = int(shown.name.split()[0].replace(',', ''))
+            filter_staff(tap, app.pid, window, url, total, artifacts)
+            filter_joined(tap, app.pid, window, url, total, artifacts)
         resize(app.pid, 360, 720)
         time.sleep(1)
         search = poll(lambda: find_shown(window, 'entry', 'Search accounts'), timeout=30)

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fc-admin-users-page.h"
@@ -32,6 +33,8 @@ struct _FcAdminUsersPage
   GtkDropDown         *staff_filter;
   GtkDropDown         *premium_filter;
   GtkDropDown         *active_filter;
+  GtkEntry            *joined_from_entry;
+  GtkEntry            *joined_to_entry;
   GtkLabel            *count_label;
   GtkStack            *list_stack;
   GtkColumnView       *column_view;
@@ -255,8 +258,45 @@ on_search_changed_cb (FcAdminUsersPage *self)
                                     gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
+/* The day typed in @entry as admin/users/ takes it (YYYY-MM-DD, a real
+ * day), or NULL, with *@valid FALSE when something else is typed. */
+static char *
+day_of_entry (GtkEntry *entry,
+              gboolean *valid)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  unsigned int year, month, day;
+  int consumed = 0;
+
+  *valid = TRUE;
+  if (*text == '\0')
+    return NULL;
+  if (strlen (text) != 10 ||
+      sscanf (text, "%4u-%2u-%2u%n", &year, &month, &day, &consumed) != 3 || consumed != 10 ||
+      !g_date_valid_dmy (day, month, year)) {
+    *valid = FALSE;
+    return NULL;
+  }
+  return g_strdup_printf ("%04u-%02u-%02u", year, month, day);
+}
+
+static void
+mark_entry (GtkEntry *entry,
+            gboolean  valid)
+{
+  if (valid)
+    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_STATE_INVALID,
+                               valid ? GTK_ACCESSIBLE_INVALID_FALSE : GTK_ACCESSIBLE_INVALID_TRUE,
+                               -1);
+}
+
 /* admin/users/'s query for the filters chosen, NULL for none. Each drop
- * down's items are Any, then the flag set, then unset. */
+ * down's items are Any, then the flag set, then unset. A day that is not
+ * one, or a range that ends before it starts, is marked and left out
+ * rather than sent for the server to refuse while it is being typed. */
 static char *
 filters_of_view (FcAdminUsersPage *self)
 {
@@ -269,6 +309,9 @@ filters_of_view (FcAdminUsersPage *self)
     { self->active_filter, "is_active" },
   };
   g_autoptr(GString) query = g_string_new (NULL);
+  gboolean from_valid, to_valid;
+  g_autofree char *from = day_of_entry (self->joined_from_entry, &from_valid);
+  g_autofree char *to = day_of_entry (self->joined_to_entry, &to_valid);
 
   for (guint i = 0; i < G_N_ELEMENTS (filters); i++) {
     guint selected = gtk_drop_down_get_selected (filters[i].drop_down);
@@ -278,6 +321,18 @@ filters_of_view (FcAdminUsersPage *self)
     g_string_append_printf (query, "%s%s=%s", query->len > 0 ? "&" : "", filters[i].name,
                             selected == 1 ? "true" : "false");
   }
+  /* ISO days compare as strings. */
+  if (from != NULL && to != NULL && strcmp (to, from) < 0) {
+    from_valid = to_valid = FALSE;
+    g_clear_pointer (&from, g_free);
+    g_clear_pointer (&to, g_free);
+  }
+  mark_entry (self->joined_from_entry, from_valid);
+  mark_entry (self->joined_to_entry, to_valid);
+  if (from != NULL)
+    g_string_append_printf (query, "%sjoined_from=%s", query->len > 0 ? "&" : "", from);
+  if (to != NULL)
+    g_string_append_printf (query, "%sjoined_to=%s", query->len > 0 ? "&" : "", to);
   return query->len > 0 ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
 }
 
@@ -418,6 +473,8 @@ fc_admin_users_page_class_init (FcAdminUsersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, staff_filter);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, premium_filter);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, active_filter);
+  gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, joined_from_entry);
+  gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, joined_to_entry);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, FcAdminUsersPage, column_view);
