@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "fc-json.h"
+#include "fc-store-notifications-private.h"
 #include "fc-store-private.h"
 
 #define OUTBOX_COLUMNS \
@@ -651,6 +652,9 @@ complete_in_transaction (FcStoreDb  *db,
     return delete_row (db, row->id, error) &&
            fc_store_health_settle (db, row->resource, row->method, row->object_id, object, NULL,
                                    error);
+  if (resource == NULL && fc_store_notifications_owns (row->resource))
+    return delete_row (db, row->id, error) &&
+           fc_store_notifications_settle (db, row->method, row->object_id, object, NULL, error);
   if (resource == NULL) {
     g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID,
                  "Outbox row %" G_GINT64_FORMAT " names an unknown resource", row->id);
@@ -723,6 +727,10 @@ discard_in_transaction (FcStoreDb  *db,
     return delete_row (db, row_id, error) &&
            fc_store_health_settle (db, row.resource, row.method, row.object_id, NULL,
                                    row.revert != NULL ? row.revert : "{}", error);
+  if (resource == NULL && fc_store_notifications_owns (row.resource))
+    return delete_row (db, row_id, error) &&
+           fc_store_notifications_settle (db, row.method, row.object_id, NULL,
+                                          row.revert != NULL ? row.revert : "{}", error);
   g_assert (resource != NULL);
 
   if (!delete_row (db, row_id, error))

@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "fc-json.h"
+#include "fc-store-notifications.h"
 
 /* After a cut or a failed connection, the stream is tried again this much
  * later: the server may be restarting, and reconnecting at once would spin. */
@@ -24,6 +25,7 @@ struct _FcNotificationsService
 
   /* Owned */
   FcApiClient             *client;
+  FcStore                 *store;            /* where the stream's events go, or NULL */
   SoupSession             *soup;             /* the stream's, made when first started */
   SoupWebsocketConnection *conn;
   GCancellable            *stream_cancellable;
@@ -110,6 +112,7 @@ fc_notifications_service_dispose (GObject *object)
   fc_notifications_service_stop_stream (self);
   g_clear_object (&self->soup);
   g_clear_object (&self->client);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (fc_notifications_service_parent_class)->dispose (object);
 }
@@ -170,11 +173,16 @@ FcNotificationsService *
 fc_notifications_service_new_for_session (FcSession *session)
 {
   FcApiClient *client;
+  FcNotificationsService *self;
 
   g_return_val_if_fail (FC_IS_SESSION (session), NULL);
 
   client = fc_session_get_client (session);
-  return client != NULL ? fc_notifications_service_new (client) : NULL;
+  if (client == NULL)
+    return NULL;
+  self = fc_notifications_service_new (client);
+  g_set_object (&self->store, fc_session_get_store (session));
+  return self;
 }
 
 void
@@ -405,8 +413,11 @@ on_stream_message_cb (SoupWebsocketConnection *conn,
      * server's, and the list must be loaded again. */
     self->last_event_id = json_object_get_int_member_with_default (frame, "last_id",
                                                                    self->last_event_id);
-    if (g_str_equal (kind, "reset"))
+    if (g_str_equal (kind, "reset")) {
+      if (self->store != NULL)
+        fc_store_notifications_apply_event_async (self->store, frame, NULL, NULL, NULL);
       g_signal_emit (self, signals[SIGNAL_STREAM_EVENT], 0, frame);
+    }
     return;
   }
   if (!g_str_has_prefix (kind, "notification."))
@@ -414,6 +425,10 @@ on_stream_message_cb (SoupWebsocketConnection *conn,
 
   self->last_event_id = json_object_get_int_member_with_default (frame, "id",
                                                                  self->last_event_id);
+  /* Into the store first: the inbox shows what the store holds, and
+   * store jobs run in order, so events land in the order they came. */
+  if (self->store != NULL)
+    fc_store_notifications_apply_event_async (self->store, frame, NULL, NULL, NULL);
   g_signal_emit (self, signals[SIGNAL_STREAM_EVENT], 0, frame);
   /* Acknowledged as handled, so the server's window never fills. */
   if (self->conn != NULL &&
@@ -522,6 +537,26 @@ connect_stream (FcNotificationsService *self)
                                                on_stream_token_cb, self);
 }
 
+/* Resumes from the last event the store applied (an earlier run's too). */
+static void
+on_last_event_read_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(FcNotificationsService) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = fc_store_get_sync_value_finish (FC_STORE (source), result, &error);
+  guint64 id = 0;
+
+  /* Stopped meanwhile (a read that had started still answers). */
+  if (!self->streaming || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (value != NULL && self->last_event_id == 0 &&
+      g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT64, &id, NULL))
+    self->last_event_id = (gint64) id;
+  connect_stream (self);
+}
+
 void
 fc_notifications_service_start_stream (FcNotificationsService *self)
 {
@@ -531,6 +566,12 @@ fc_notifications_service_start_stream (FcNotificationsService *self)
     return;
   self->streaming = TRUE;
   self->stream_cancellable = g_cancellable_new ();
+  if (self->store != NULL && self->last_event_id == 0) {
+    fc_store_get_sync_value_async (self->store, FC_STORE_NOTIFICATIONS_STREAM_KEY,
+                                   self->stream_cancellable, on_last_event_read_cb,
+                                   g_object_ref (self));
+    return;
+  }
   connect_stream (self);
 }
 

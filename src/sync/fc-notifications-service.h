@@ -24,7 +24,9 @@ G_DECLARE_FINAL_TYPE (FcNotificationsService, fc_notifications_service,
                       FC, NOTIFICATIONS_SERVICE, GObject)
 
 FcNotificationsService *fc_notifications_service_new             (FcApiClient *client);
-/* The signed-in account's service (NULL when nobody is): what the UI uses. */
+/* The signed-in account's service (NULL when nobody is): what the UI uses.
+ * Its stream's events also go into the session's store
+ * (fc_store_notifications_apply_event_async()). */
 FcNotificationsService *fc_notifications_service_new_for_session (FcSession   *session);
 
 /* GET notifications/?page=@page&page_size=@page_size (@page from 1): the DRF

@@ -40,7 +40,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "fc-json.h"
+#include "fc-store-notifications.h"
 #include "fc-sync-health.h"
+#include "fc-sync-notifications.h"
 
 #define PERIODIC_INTERVAL_S (5 * 60)
 #define BACKOFF_MAX_S       (5 * 60)
@@ -53,6 +55,7 @@
 /* Keys of the store's sync_state, in unix seconds of the engine's clock. */
 #define STATE_FOODS_PULLED     "engine-foods-pulled-at"
 #define STATE_TEMPLATES_PULLED FC_SYNC_ENGINE_TEMPLATES_PULLED_KEY
+#define STATE_NOTIFICATIONS_PULLED "engine-notifications-pulled-at"
 /* What the server offers, learned once per server and version. */
 #define STATE_OFFERS           FC_SYNC_ENGINE_OFFERS_KEY
 /* Where the server's change feed goes on (opaque, the server's). */
@@ -116,6 +119,7 @@ struct _FcSyncEngine
   guint            health_offered : 1; /* the last full run saw "health" */
 
   gint64           health_goals_pulled;  /* engine clock, 0 = not this session */
+  gboolean         notifications_asked;  /* fc_sync_engine_request_notifications_pull() */
 };
 
 G_DEFINE_FINAL_TYPE (FcSyncEngine, fc_sync_engine, G_TYPE_OBJECT)
@@ -167,6 +171,7 @@ typedef struct {
   gboolean     version_checked;   /* the server's version compared */
   gint64       foods_pulled;      /* STATE_FOODS_PULLED, 0 = never */
   gint64       templates_pulled;  /* STATE_TEMPLATES_PULLED, 0 = never */
+  gint64       notifications_pulled;  /* STATE_NOTIFICATIONS_PULLED, 0 = never */
   char        *cursor;            /* STATE_CHANGES_CURSOR, NULL = never */
   guint        state_read;        /* state_keys read so far */
   gboolean     feed_reset;        /* the feed said start over: pull all */
@@ -934,6 +939,7 @@ kept_sections (FcSyncEngine *self,
 /* What the store remembers of earlier runs, one key after the other. */
 static const char * const state_keys[] = {
   STATE_OFFERS, STATE_CHANGES_CURSOR, STATE_FOODS_PULLED, STATE_TEMPLATES_PULLED,
+  STATE_NOTIFICATIONS_PULLED,
 };
 
 static void
@@ -967,8 +973,11 @@ on_state_read_cb (GObject      *source,
     case 2:
       run->foods_pulled = seconds;
       break;
-    default:
+    case 3:
       run->templates_pulled = seconds;
+      break;
+    default:
+      run->notifications_pulled = seconds;
       break;
   }
   if (run->state_read < G_N_ELEMENTS (state_keys)) {
@@ -1312,6 +1321,17 @@ on_row_sent_cb (GObject      *source,
     return;
   }
 
+  /* A notification that is gone from the server (deleted on another
+   * device): deleting it, or marking it, is done; the stream's deleted
+   * event (or the next pull) drops it here. */
+  if (status == 404 &&
+      g_strcmp0 (fc_outbox_item_get_resource (row), FC_STORE_NOTIFICATIONS) == 0) {
+    run->finish = fc_store_outbox_complete_finish;
+    fc_store_outbox_complete_async (self->store, fc_outbox_item_get_id (row), NULL, NULL,
+                                    on_row_settled_cb, g_steal_pointer (&task));
+    return;
+  }
+
   /* The write's own fault: it waits for the user, the rest goes on. 401
    * is not among them: the client signs the user out, and the row waits
    * for the next sign-in. */
@@ -1393,6 +1413,72 @@ health_step (GTask *task)
                         on_health_done_cb, task);
 }
 
+/* The notifications inbox, after the outbox (so that what the user
+ * changed offline is on the server first): not in the change feed, so
+ * pulled whole into a store that never had it, when the user asks, after
+ * a feed reset, and when the stream asks (it missed events: a reset).
+ * Between pulls the stream, which resumes from the last event the store
+ * kept (across restarts too), keeps it current: a start or an idle sync
+ * sends nothing more. */
+
+static void
+on_notifications_recorded_cb (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fc_store_set_sync_value_finish (FC_STORE (source), result, &error)) {
+    finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+    return;
+  }
+  health_step (g_steal_pointer (&task));
+}
+
+static void
+on_notifications_pulled_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!fc_sync_notifications_pull_finish (result, &error)) {
+    if (!g_error_matches (error, FC_API_ERROR, FC_API_ERROR_NOT_FOUND)) {
+      finish_run (g_steal_pointer (&task), g_steal_pointer (&error));
+      return;
+    }
+    /* The route is gone (another server at this address). */
+    self->forget_offers = TRUE;
+  }
+  {
+    g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, now_s (self));
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    fc_store_set_sync_value_async (self->store, STATE_NOTIFICATIONS_PULLED, value, cancellable,
+                                   on_notifications_recorded_cb, g_steal_pointer (&task));
+  }
+}
+
+static void
+notifications_step (GTask *task)
+{
+  FcSyncEngine *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+
+  if (run->push_only || !has_section (run, "notifications") ||
+      !(run->forced || run->feed_reset || self->notifications_asked ||
+        run->notifications_pulled == 0)) {
+    health_step (task);
+    return;
+  }
+  self->notifications_asked = FALSE;
+  fc_sync_notifications_pull_async (self->client, self->store, g_task_get_cancellable (task),
+                                    on_notifications_pulled_cb, task);
+}
+
 static void
 on_row_marked_cb (GObject      *source,
                   GAsyncResult *result,
@@ -1414,7 +1500,7 @@ on_row_marked_cb (GObject      *source,
   g_clear_object (&run->row);
   run->row = fc_store_outbox_claim_finish (FC_STORE (source), result, &error);
   if (run->row == NULL && error == NULL) {
-    health_step (g_steal_pointer (&task));
+    notifications_step (g_steal_pointer (&task));
     return;
   }
   if (run->row == NULL) {
@@ -1943,6 +2029,15 @@ fc_sync_engine_request_full_sync (FcSyncEngine *self)
   if (!self->started)
     return;
   self->again_forced = TRUE;
+  fc_sync_engine_request_sync (self);
+}
+
+void
+fc_sync_engine_request_notifications_pull (FcSyncEngine *self)
+{
+  g_return_if_fail (FC_IS_SYNC_ENGINE (self));
+
+  self->notifications_asked = TRUE;
   fc_sync_engine_request_sync (self);
 }
 

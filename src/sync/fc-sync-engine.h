@@ -67,6 +67,11 @@ void          fc_sync_engine_stop               (FcSyncEngine        *self);
 void          fc_sync_engine_request_sync       (FcSyncEngine        *self);
 /* The same, asked for by the user (Ctrl+R): everything is pulled. */
 void          fc_sync_engine_request_full_sync  (FcSyncEngine        *self);
+/* A background sync that also pulls the notifications inbox whole (the
+ * stream missed events). Without it they are pulled only into a store
+ * that never had them and on request_full_sync(); the stream keeps them
+ * current between. */
+void          fc_sync_engine_request_notifications_pull (FcSyncEngine *self);
 /* The account was just stored from the sign-in answer: the next pull does
  * not ask the server for it again (FcSession, after a sign-in). */
 void          fc_sync_engine_skip_next_account  (FcSyncEngine        *self);
