@@ -2,16 +2,21 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The inbox is live server data asked for through FcNotificationsService
- * (the UI speaks no HTTP). It is reloaded when the page gets a session,
- * after every sync (Ctrl+R), on every event of the service's WebSocket
- * stream (docs/notifications-wire.md), and, should the stream be down, when
- * the unread count, asked for every POLL_S seconds, changes. A
- * notification that arrives while the window is not focused is also sent
- * as a GNotification.
+ * The inbox is the store's (FcNotificationListModel over
+ * src/store/fc-store-notifications.h), so it shows what it has offline and
+ * after a restart. The sync engine fills it (GET notifications/ once a
+ * session, on Ctrl+R and when asked) and the service's
+ * WebSocket stream (docs/notifications-wire.md) puts every new, read and
+ * deleted notification into it while the page is alive; should the stream
+ * be down, the unread count, asked for every POLL_S seconds, has the
+ * engine pull the inbox when it differs. Read, unread, mark all read and
+ * delete change the store at once and queue their request in the outbox,
+ * which the engine sends when it can. A notification that arrives while
+ * the window is not focused is also sent as a GNotification.
  *
- * A deletion waits for its toast: the row goes at once, the DELETE is sent
- * when the toast is dismissed without Undo, so Undo needs no server call.
+ * A deletion waits for its toast: the row goes at once, the deletion is
+ * written when the toast is dismissed without Undo, so Undo needs nothing
+ * undone.
  */
 
 #define G_LOG_DOMAIN "fitcore-notifications"
@@ -22,10 +27,10 @@
 
 #include <glib/gi18n.h>
 
+#include "fc-notification-list-model.h"
 #include "fc-notifications-service.h"
+#include "fc-store-notifications.h"
 
-#define PAGE_SIZE 100
-#define MAX_PAGES 5     /* 500 notifications: the inbox, not an archive */
 #define POLL_S    60
 
 struct _FcNotificationsPage
@@ -38,22 +43,20 @@ struct _FcNotificationsPage
   GtkButton              *mark_all_button;
   GtkStack               *stack;
   GtkSpinner             *spinner;
-  AdwStatusPage          *offline_page;
   GtkListBox             *list_box;
 
   /* Owned */
   FcSession              *session;
   FcNotificationsService *service;
+  FcStore                *store;
+  GListModel             *model;       /* FcNotificationItem, newest first */
   GCancellable           *cancellable;
-  GPtrArray              *items;       /* JsonObject, newest first */
-  GPtrArray              *loading;     /* JsonObject: the pages of the load going on */
-  GHashTable             *hidden;      /* ids (gint64 *) waiting for their toast */
+  GHashTable             *hidden;      /* ids (gint64 *) deleted or waiting for their toast */
   GSource                *poll_source;
 
   guint                   unread_count;
-  gint64                  newest_id;   /* of the last load; 0 before the first */
-  gboolean                loaded;
-  gboolean                reload_again;
+  gint64                  newest_id;   /* the newest the page has seen */
+  gboolean                loaded;      /* the model was read once: newest_id holds */
 };
 
 G_DEFINE_FINAL_TYPE (FcNotificationsPage, fc_notifications_page, ADW_TYPE_BIN)
@@ -66,49 +69,39 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void fc_notifications_page_reload (FcNotificationsPage *self);
-
 static gint64
-item_id (JsonObject *item)
+item_id (FcNotificationItem *item)
 {
-  return json_object_get_int_member_with_default (item, "id", 0);
+  return fc_object_item_get_id (FC_OBJECT_ITEM (item));
 }
 
 static gboolean
-item_is_read (JsonObject *item)
+item_is_read (FcNotificationItem *item)
 {
-  return json_object_get_boolean_member_with_default (item, "is_read", FALSE);
+  return fc_notification_item_get_is_read (item);
 }
 
-static JsonObject *
+/* The item @id as the page shows it (a new reference), or NULL. */
+static FcNotificationItem *
 find_item (FcNotificationsPage *self,
            gint64               id)
 {
-  for (guint i = 0; i < self->items->len; i++) {
-    if (item_id (g_ptr_array_index (self->items, i)) == id)
-      return g_ptr_array_index (self->items, i);
+  guint n = self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
+
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(FcNotificationItem) item = g_list_model_get_item (self->model, i);
+
+    if (item_id (item) == id)
+      return g_steal_pointer (&item);
   }
   return NULL;
 }
 
-/* The local time of @item, or NULL when the server sent none we can read. */
-static GDateTime *
-item_time (JsonObject *item)
-{
-  const char *created = json_object_get_string_member_with_default (item, "created_at", NULL);
-  g_autoptr(GDateTime) utc = NULL;
-
-  if (created == NULL)
-    return NULL;
-  utc = g_date_time_new_from_iso8601 (created, NULL);
-  return utc != NULL ? g_date_time_to_local (utc) : NULL;
-}
-
 /* "Today", "Yesterday" or the date: the heading of @item's day. */
 static char *
-day_heading (JsonObject *item)
+day_heading (FcNotificationItem *item)
 {
-  g_autoptr(GDateTime) when = item_time (item);
+  g_autoptr(GDateTime) when = fc_notification_item_dup_created_at (item);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDate) day = NULL;
   g_autoptr(GDate) today = NULL;
@@ -148,15 +141,15 @@ set_unread_count (FcNotificationsPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNREAD_COUNT]);
 }
 
-/* The count of what is shown, for after local changes; the server's count
- * replaces it at the next load or poll. */
+/* The store's count of what is shown (the badge follows the store). */
 static void
 count_unread (FcNotificationsPage *self)
 {
+  guint n = self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
   guint count = 0;
 
-  for (guint i = 0; i < self->items->len; i++) {
-    JsonObject *item = g_ptr_array_index (self->items, i);
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(FcNotificationItem) item = g_list_model_get_item (self->model, i);
 
     if (!item_is_read (item) && !g_hash_table_contains (self->hidden, &(gint64) { item_id (item) }))
       count++;
@@ -189,12 +182,12 @@ on_row_delete_cb (GtkButton *button,
 }
 
 static GtkWidget *
-create_row (JsonObject *item)
+create_row (FcNotificationItem *item)
 {
   gboolean read = item_is_read (item);
-  const char *title = json_object_get_string_member_with_default (item, "title", "");
-  const char *message = json_object_get_string_member_with_default (item, "message", "");
-  g_autoptr(GDateTime) when = item_time (item);
+  const char *title = fc_notification_item_get_title (item);
+  const char *message = fc_notification_item_get_message (item);
+  g_autoptr(GDateTime) when = fc_notification_item_dup_created_at (item);
   g_autofree char *escaped = g_markup_escape_text (title, -1);
   g_autofree char *markup = read ? g_strdup (escaped) : g_strdup_printf ("<b>%s</b>", escaped);
   g_autofree char *subtitle = g_markup_escape_text (message, -1);
@@ -301,6 +294,7 @@ rebuild (FcNotificationsPage *self)
   GtkWidget *child;
   gint64 selected = 0;
   GtkListBoxRow *row = gtk_list_box_get_selected_row (self->list_box);
+  guint n = self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
   guint shown = 0;
 
   if (row != NULL)
@@ -309,8 +303,8 @@ rebuild (FcNotificationsPage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
     gtk_list_box_remove (self->list_box, child);
 
-  for (guint i = 0; i < self->items->len; i++) {
-    JsonObject *item = g_ptr_array_index (self->items, i);
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(FcNotificationItem) item = g_list_model_get_item (self->model, i);
     GtkWidget *new_row;
 
     if (g_hash_table_contains (self->hidden, &(gint64) { item_id (item) }))
@@ -351,8 +345,9 @@ send_desktop_notifications (FcNotificationsPage *self,
 {
   GApplication *app = g_application_get_default ();
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  guint n = g_list_model_get_n_items (self->model);
 
-  if (app == NULL || newer_than == 0)
+  if (app == NULL)
     return;
   if (GTK_IS_WINDOW (root) && gtk_window_is_active (GTK_WINDOW (root)))
     return;
@@ -364,118 +359,70 @@ send_desktop_notifications (FcNotificationsPage *self,
     g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (action));
   }
 
-  for (guint i = 0; i < self->items->len; i++) {
-    JsonObject *item = g_ptr_array_index (self->items, i);
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(FcNotificationItem) item = g_list_model_get_item (self->model, i);
     g_autoptr(GNotification) notification = NULL;
     g_autofree char *id = NULL;
 
-    if (item_id (item) <= newer_than || item_is_read (item))
+    /* Newest first: the rest are older. */
+    if (item_id (item) <= newer_than)
+      break;
+    if (item_is_read (item))
       continue;
-    notification = g_notification_new (json_object_get_string_member_with_default (item, "title",
-                                                                                   ""));
-    g_notification_set_body (notification,
-                             json_object_get_string_member_with_default (item, "message", NULL));
+    notification = g_notification_new (fc_notification_item_get_title (item));
+    g_notification_set_body (notification, fc_notification_item_get_message (item));
     g_notification_set_default_action (notification, "app.show-notifications");
     id = g_strdup_printf ("notification-%" G_GINT64_FORMAT, item_id (item));
     g_application_send_notification (app, id, notification);
   }
 }
 
-/* Loading */
-
-static void load_page (FcNotificationsPage *self, guint page);
+/* The model */
 
 static void
-on_list_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_model_items_changed_cb (FcNotificationsPage *self)
 {
-  FcNotificationsPage *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) page = NULL;
-  JsonArray *results;
-  guint number;
-  gint64 previous_newest;
+  guint n = g_list_model_get_n_items (self->model);
+  gint64 newest = 0;
 
-  page = fc_notifications_service_list_finish (FC_NOTIFICATIONS_SERVICE (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (fc_store_model_get_loading (FC_STORE_MODEL (self->model)) && !self->loaded)
     return;
+  if (n > 0) {
+    g_autoptr(FcNotificationItem) first = g_list_model_get_item (self->model, 0);
 
-  number = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self->list_box), "fc-page"));
-  if (page == NULL) {
-    g_clear_pointer (&self->loading, g_ptr_array_unref);
-    gtk_spinner_stop (self->spinner);
-    if (self->loaded) {
-      /* What was loaded stays; the next poll or sync tries again. */
-      g_debug ("Could not reload the inbox: %s", error->message);
-    } else {
-      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
-
-      adw_status_page_set_description (self->offline_page, escaped);
-      gtk_stack_set_visible_child_name (self->stack, "offline");
-    }
-    goto done;
+    newest = item_id (first);
   }
-
-  results = json_object_get_array_member (page, "results");
-  for (guint i = 0; i < json_array_get_length (results); i++) {
-    JsonNode *node = json_array_get_element (results, i);
-
-    if (JSON_NODE_HOLDS_OBJECT (node))
-      g_ptr_array_add (self->loading, json_object_ref (json_node_get_object (node)));
-  }
-  if (!json_object_get_null_member (page, "next") && number < MAX_PAGES &&
-      json_array_get_length (results) > 0) {
-    load_page (self, number + 1);
-    return;
-  }
-
-  /* Done: the pages replace what was shown. */
-  g_clear_pointer (&self->items, g_ptr_array_unref);
-  self->items = g_steal_pointer (&self->loading);
-  previous_newest = self->newest_id;
-  self->newest_id = self->items->len > 0 ? item_id (g_ptr_array_index (self->items, 0)) : 0;
-  self->loaded = TRUE;
   gtk_spinner_stop (self->spinner);
+  /* The first read only says where the page starts: what was there
+   * before is not news. */
+  if (self->loaded && newest > self->newest_id)
+    send_desktop_notifications (self, self->newest_id);
+  self->newest_id = MAX (self->newest_id, newest);
+  self->loaded = TRUE;
   rebuild (self);
-  send_desktop_notifications (self, previous_newest);
+}
 
-done:
-  if (self->reload_again) {
-    self->reload_again = FALSE;
-    fc_notifications_page_reload (self);
-  }
+/* The first read may change nothing (an empty inbox): it still ends the
+ * spinner. Later reads say what changed through items-changed. */
+static void
+on_model_loading_cb (FcNotificationsPage *self)
+{
+  if (!self->loaded && !fc_store_model_get_loading (FC_STORE_MODEL (self->model)))
+    on_model_items_changed_cb (self);
 }
 
 static void
-load_page (FcNotificationsPage *self,
-           guint                page)
+request_pull (FcNotificationsPage *self)
 {
-  g_object_set_data (G_OBJECT (self->list_box), "fc-page", GUINT_TO_POINTER (page));
-  fc_notifications_service_list_async (self->service, page, PAGE_SIZE, self->cancellable,
-                                       on_list_cb, self);
+  FcSyncEngine *engine = self->session != NULL ? fc_session_get_sync_engine (self->session)
+                                               : NULL;
+
+  if (engine != NULL)
+    fc_sync_engine_request_notifications_pull (engine);
 }
 
-static void
-fc_notifications_page_reload (FcNotificationsPage *self)
-{
-  if (self->service == NULL)
-    return;
-  if (self->loading != NULL) {
-    /* One load at a time; this one follows it. */
-    self->reload_again = TRUE;
-    return;
-  }
-  self->loading = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  if (!self->loaded) {
-    gtk_stack_set_visible_child_name (self->stack, "loading");
-    gtk_spinner_start (self->spinner);
-  }
-  load_page (self, 1);
-}
-
-/* Polling: the count is one small request; the list is loaded only when
- * the count says something changed. */
+/* Polling, while the stream is down: the count is one small request; the
+ * inbox is pulled only when the count says something changed. */
 
 static void
 on_unread_count_cb (GObject      *source,
@@ -491,7 +438,7 @@ on_unread_count_cb (GObject      *source,
   if (count < 0)
     return;
   if ((guint) count != self->unread_count)
-    fc_notifications_page_reload (self);
+    request_pull (self);
 }
 
 static gboolean
@@ -499,47 +446,37 @@ on_poll_cb (gpointer user_data)
 {
   FcNotificationsPage *self = user_data;
 
-  if (self->service != NULL && self->loading == NULL &&
-      !fc_notifications_service_get_stream_connected (self->service))
+  if (self->service != NULL && !fc_notifications_service_get_stream_connected (self->service))
     fc_notifications_service_unread_count_async (self->service, self->cancellable,
                                                  on_unread_count_cb, self);
   return G_SOURCE_CONTINUE;
 }
 
-/* Actions */
-
-/* A write's answer: a refusal is shown (toast titles are markup) and the
- * server's state loaded again; @reload asks for that after a success too. */
-static void
-write_done (FcNotificationsPage *self,
-            gboolean             ok,
-            gboolean             reload,
-            GError              *error)
-{
-  if (!ok) {
-    g_autofree char *escaped = NULL;
-
-    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      return;
-    escaped = g_markup_escape_text (error->message, -1);
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
-  }
-  if (!ok || reload)
-    fc_notifications_page_reload (self);
-}
+/* Actions: each changes the store at once (the page follows it) and
+ * queues its request; only a failure to write says anything. */
 
 static void
-on_set_read_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_written_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(FcNotificationsPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = NULL;
+  gboolean (*finish) (FcStore *, GAsyncResult *, GError **) =
+    g_async_result_is_tagged (result, fc_store_notifications_set_read_async)
+    ? fc_store_notifications_set_read_finish
+    : g_async_result_is_tagged (result, fc_store_notifications_delete_async)
+    ? fc_store_notifications_delete_finish
+    : fc_store_notifications_mark_all_read_finish;
+  g_autofree char *escaped = NULL;
 
-  answer = fc_notifications_service_set_read_finish (FC_NOTIFICATIONS_SERVICE (source), result,
-                                                     &error);
-  write_done (self, answer != NULL, FALSE, error);
+  if (finish (FC_STORE (source), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, FC_STORE_ERROR, FC_STORE_ERROR_NOT_FOUND))
+    return;
+  /* Toast titles are markup. */
+  escaped = g_markup_escape_text (error->message, -1);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
 static void
@@ -549,30 +486,12 @@ toggle_read_action (GtkWidget  *widget,
 {
   FcNotificationsPage *self = FC_NOTIFICATIONS_PAGE (widget);
   gint64 id = g_variant_get_int64 (parameter);
-  JsonObject *item = find_item (self, id);
-  gboolean read;
+  g_autoptr(FcNotificationItem) item = find_item (self, id);
 
-  if (item == NULL || self->service == NULL)
+  if (item == NULL || self->store == NULL)
     return;
-  read = !item_is_read (item);
-  json_object_set_boolean_member (item, "is_read", read);
-  rebuild (self);
-  fc_notifications_service_set_read_async (self->service, id, read, self->cancellable,
-                                           on_set_read_cb, g_object_ref (self));
-}
-
-static void
-on_mark_all_read_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(FcNotificationsPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gint64 updated;
-
-  updated = fc_notifications_service_mark_all_read_finish (FC_NOTIFICATIONS_SERVICE (source),
-                                                           result, &error);
-  write_done (self, updated >= 0, TRUE, error);
+  fc_store_notifications_set_read_async (self->store, id, !item_is_read (item), NULL,
+                                         on_written_cb, g_object_ref (self));
 }
 
 static void
@@ -582,30 +501,15 @@ mark_all_read_action (GtkWidget  *widget,
 {
   FcNotificationsPage *self = FC_NOTIFICATIONS_PAGE (widget);
 
-  if (self->service == NULL)
+  if (self->store == NULL)
     return;
-  for (guint i = 0; i < self->items->len; i++)
-    json_object_set_boolean_member (g_ptr_array_index (self->items, i), "is_read", TRUE);
-  rebuild (self);
-  fc_notifications_service_mark_all_read_async (self->service, self->cancellable,
-                                                on_mark_all_read_cb, g_object_ref (self));
-}
-
-static void
-on_delete_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(FcNotificationsPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  ok = fc_notifications_service_delete_finish (FC_NOTIFICATIONS_SERVICE (source), result, &error);
-  write_done (self, ok, TRUE, error);
+  fc_store_notifications_mark_all_read_async (self->store, NULL, on_written_cb,
+                                              g_object_ref (self));
 }
 
 typedef struct {
   FcNotificationsPage *self;   /* owned */
+  FcStore             *store;  /* owned: the deletion's, whatever happens to the page */
   gint64               id;
   gboolean             undone;
 } PendingDelete;
@@ -614,6 +518,7 @@ static void
 pending_delete_free (PendingDelete *pending)
 {
   g_object_unref (pending->self);
+  g_clear_object (&pending->store);
   g_free (pending);
 }
 
@@ -624,24 +529,24 @@ on_undo_cb (AdwToast      *toast,
   pending->undone = TRUE;
 }
 
-/* The toast is gone: now the deletion is sent, unless it was undone. */
+/* The toast is gone: now the deletion is written, unless it was undone.
+ * The row stays hidden: ids never come back, and the store's change
+ * follows. */
 static void
 on_delete_toast_dismissed_cb (AdwToast      *toast,
                               PendingDelete *pending)
 {
   FcNotificationsPage *self = pending->self;
 
-  g_hash_table_remove (self->hidden, &pending->id);
-  if (pending->undone || self->service == NULL) {
+  if (pending->undone) {
+    g_hash_table_remove (self->hidden, &pending->id);
     rebuild (self);
     return;
   }
-  g_ptr_array_remove (self->items, find_item (self, pending->id));
-  rebuild (self);
-  /* Not cancelled with the page's loads: a deletion the user let stand is
-   * sent even when the page goes away. */
-  fc_notifications_service_delete_async (self->service, pending->id, NULL, on_delete_cb,
-                                         g_object_ref (self));
+  /* Not cancelled with the page: a deletion the user let stand is written
+   * even when the page goes away. */
+  fc_store_notifications_delete_async (pending->store, pending->id, NULL, on_written_cb,
+                                       g_object_ref (self));
 }
 
 static void
@@ -651,14 +556,14 @@ delete_action (GtkWidget  *widget,
 {
   FcNotificationsPage *self = FC_NOTIFICATIONS_PAGE (widget);
   gint64 id = g_variant_get_int64 (parameter);
-  JsonObject *item = find_item (self, id);
+  g_autoptr(FcNotificationItem) item = find_item (self, id);
   PendingDelete *pending;
   g_autofree char *escaped = NULL;
   g_autofree char *title = NULL;
   gint64 *key;
   AdwToast *toast;
 
-  if (item == NULL || g_hash_table_contains (self->hidden, &id))
+  if (item == NULL || self->store == NULL || g_hash_table_contains (self->hidden, &id))
     return;
 
   key = g_new (gint64, 1);
@@ -668,17 +573,17 @@ delete_action (GtkWidget  *widget,
 
   /* TRANSLATORS: a toast after deleting a notification, %s is its title */
   /* Toast titles are markup in libadwaita 1.2. */
-  escaped = g_markup_escape_text (json_object_get_string_member_with_default (item, "title", ""),
-                                  -1);
+  escaped = g_markup_escape_text (fc_notification_item_get_title (item), -1);
   title = g_strdup_printf (_("“%s” deleted"), escaped);
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   /* Twice libadwaita's 5 s: time to notice what went before it goes for
-   * good (the DELETE waits for the toast). */
+   * good (the deletion waits for the toast). */
   adw_toast_set_timeout (toast, 10);
   pending = g_new0 (PendingDelete, 1);
   pending->self = g_object_ref (self);
+  pending->store = g_object_ref (self->store);
   pending->id = id;
   g_signal_connect (toast, "button-clicked", G_CALLBACK (on_undo_cb), pending);
   g_signal_connect_data (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed_cb), pending,
@@ -706,24 +611,19 @@ reload_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  fc_notifications_page_reload (FC_NOTIFICATIONS_PAGE (widget));
+  request_pull (FC_NOTIFICATIONS_PAGE (widget));
 }
 
 /* Session */
 
-static void
-on_sync_engine_synced_cb (FcNotificationsPage *self)
-{
-  fc_notifications_page_reload (self);
-}
-
-/* A change from any device: the list is loaded again (one load at a time,
- * so a burst of events costs at most two). */
+/* The stream's events are in the store already (the service puts them
+ * there); a reset says it missed some: the inbox is pulled again. */
 static void
 on_stream_event_cb (FcNotificationsPage *self,
                     JsonObject          *frame)
 {
-  fc_notifications_page_reload (self);
+  if (g_strcmp0 (json_object_get_string_member_with_default (frame, "type", ""), "reset") == 0)
+    request_pull (self);
 }
 
 static void
@@ -737,43 +637,55 @@ drop_service (FcNotificationsPage *self)
 }
 
 static void
+drop_model (FcNotificationsPage *self)
+{
+  if (self->model == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
+}
+
+static void
 on_session_changed_cb (FcNotificationsPage *self)
 {
-  FcSyncEngine *engine;
+  FcStore *store = self->session != NULL ? fc_session_get_store (self->session) : NULL;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_clear_pointer (&self->loading, g_ptr_array_unref);
-  g_ptr_array_set_size (self->items, 0);
   self->loaded = FALSE;
   self->newest_id = 0;
-  self->reload_again = FALSE;
+  g_hash_table_remove_all (self->hidden);
   drop_service (self);
+  drop_model (self);
+  g_clear_object (&self->store);
 
   /* Signed in (a store) on a server with notifications. */
-  if (self->session != NULL && fc_session_get_store (self->session) != NULL &&
-      fc_session_has_section (self->session, "notifications"))
+  if (store != NULL && fc_session_has_section (self->session, "notifications")) {
+    self->store = g_object_ref (store);
+    self->model = G_LIST_MODEL (fc_notification_list_model_new (store));
+    g_signal_connect_object (self->model, "items-changed",
+                             G_CALLBACK (on_model_items_changed_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (on_model_loading_cb),
+                             self, G_CONNECT_SWAPPED);
     self->service = fc_notifications_service_new_for_session (self->session);
+  }
   if (self->service != NULL) {
     g_signal_connect_object (self->service, "stream-event", G_CALLBACK (on_stream_event_cb), self,
                              G_CONNECT_SWAPPED);
     fc_notifications_service_start_stream (self->service);
   }
 
-  engine = self->session != NULL ? fc_session_get_sync_engine (self->session) : NULL;
-  if (engine != NULL) {
-    g_signal_handlers_disconnect_by_func (engine, on_sync_engine_synced_cb, self);
-    g_signal_connect_object (engine, "notify::last-synced", G_CALLBACK (on_sync_engine_synced_cb),
-                             self, G_CONNECT_SWAPPED);
-  }
-
   set_unread_count (self, 0);
   rebuild (self);
-  if (self->service != NULL)
-    fc_notifications_page_reload (self);
-  else
+  if (self->model == NULL) {
     gtk_stack_set_visible_child_name (self->stack, "empty");
+  } else if (fc_store_model_get_loading (FC_STORE_MODEL (self->model))) {
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+    gtk_spinner_start (self->spinner);
+  } else {
+    on_model_items_changed_cb (self);
+  }
 }
 
 void
@@ -815,9 +727,9 @@ fc_notifications_page_dispose (GObject *object)
   }
   g_clear_object (&self->cancellable);
   drop_service (self);
+  drop_model (self);
+  g_clear_object (&self->store);
   g_clear_object (&self->session);
-  g_clear_pointer (&self->items, g_ptr_array_unref);
-  g_clear_pointer (&self->loading, g_ptr_array_unref);
   g_clear_pointer (&self->hidden, g_hash_table_unref);
 
   /* The bin lets go of its child first: gtk_widget_dispose_template()
@@ -867,7 +779,6 @@ fc_notifications_page_class_init (FcNotificationsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcNotificationsPage, mark_all_button);
   gtk_widget_class_bind_template_child (widget_class, FcNotificationsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, FcNotificationsPage, spinner);
-  gtk_widget_class_bind_template_child (widget_class, FcNotificationsPage, offline_page);
   gtk_widget_class_bind_template_child (widget_class, FcNotificationsPage, list_box);
 
   gtk_widget_class_install_action (widget_class, "notifications.toggle-read", "x",
@@ -890,7 +801,6 @@ fc_notifications_page_init (FcNotificationsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->hidden = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   gtk_list_box_set_header_func (self->list_box, update_header, NULL, NULL);

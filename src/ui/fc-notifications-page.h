@@ -18,8 +18,8 @@ G_DECLARE_FINAL_TYPE (FcNotificationsPage, fc_notifications_page, FC, NOTIFICATI
 GtkWidget *fc_notifications_page_new              (void);
 void       fc_notifications_page_set_session      (FcNotificationsPage *self,
                                                    FcSession           *session);
-/* Property "unread-count" (notifies): the server's count as last heard,
- * for the sidebar's badge. */
+/* Property "unread-count" (notifies): the unread the store holds (local
+ * edits included), for the sidebar's badge and Today. */
 guint      fc_notifications_page_get_unread_count (FcNotificationsPage *self);
 
 G_END_DECLS

@@ -12,6 +12,9 @@
 #   on a selected row without Undo: the server no longer has it once the
 #   toast is gone;
 # - broadcasts while the page is open appear without Ctrl+R (the stream);
+# - with the server stopped, a restarted app lists the inbox from its store,
+#   and marking one unread shows at once (row and badge); once the server
+#   is back (same port and data), Ctrl+R sends it: the server has it unread;
 # - screenshots: the inbox, then dark and 360 px wide.
 # Prints TAP.
 #
@@ -77,7 +80,9 @@ def press(node):
 
 def run(tap, binary, server_binary, artifacts, tmp):
     env = app_env(tmp)
-    server, url = start_server(server_binary, os.path.join(tmp, 'server'))
+    data_dir = os.path.join(tmp, 'server')
+    server, url = start_server(server_binary, data_dir)
+    servers = [server]
     app = None
     try:
         if not tap.check(url is not None, 'fitcore-server --demo says where it listens'):
@@ -187,25 +192,56 @@ def run(tap, binary, server_binary, artifacts, tmp):
         stop(app)
         app = None
 
-        narrow_and_dark(tap, binary, url, env, artifacts)
+        offline_narrow_and_dark(tap, binary, server_binary, url, data_dir, env, artifacts,
+                                servers)
     finally:
         if app is not None:
             stop(app)
-        stop(server)
+        for server in servers:
+            stop(server)
 
 
-def narrow_and_dark(tap, binary, url, env, artifacts):
+def offline_narrow_and_dark(tap, binary, server_binary, url, data_dir, env, artifacts,
+                            servers):
+    """The server goes away; the app starts again, dark, offline. servers:
+    the server processes, for the caller to stop (the one restarted here is
+    added)."""
+    stop(servers[0])
     env = dict(env, ADW_DEBUG_COLOR_SCHEME='prefer-dark')
     app = start_app(binary, url, env)
     try:
-        window = wait_window(tap, app, 'dark, narrow start')
+        window = wait_window(tap, app, 'dark start, the server stopped')
         if window is None:
             return
-        if open_notifications(tap, app.pid, window) is None:
+        sidebar_row = open_notifications(tap, app.pid, window)
+        if sidebar_row is None:
             return
+        tap.check(poll(lambda: row_named(window, TITLES[2], False), timeout=30) is not None and
+                  row_named(window, TITLES[0], False) is None,
+                  'offline after a restart the inbox lists what the store has (read, the '
+                  'deleted one gone)', row_names(window))
+
+        # Offline edit: at once in the row and the badge, sent once back.
+        badge = len(LIVE)  # the two live ones came after “Mark All as Read”
+        button = poll(lambda: find_shown(window, 'push button', f'Mark {TITLES[2]} as Unread'))
+        if tap.check(button is not None, f'offline, the row of “{TITLES[2]}” offers “Mark as '
+                                         'Unread”'):
+            press(button)
+            tap.check(poll(lambda: row_named(window, TITLES[2], True), timeout=10) is not None and
+                      poll(lambda: find_shown(sidebar_row, 'label', str(badge + 1)), timeout=10),
+                      f'offline, it reads as unread at once and the badge says {badge + 1}')
+            port = url.rstrip('/').rsplit(':', 1)[1]
+            server, again = start_server(server_binary, data_dir, port=port)
+            servers.append(server)
+            if tap.check(again == url, 'the server is back on the same port', again):
+                key('ctrl+r')
+                tap.check(poll(lambda: (server_inbox(url) or {}).get(TITLES[2]) is False,
+                               timeout=30),
+                          f'back online, the server has “{TITLES[2]}” unread', server_inbox(url))
+
         resize(app.pid, 360, 720)
         time.sleep(0.5)
-        row = poll(lambda: row_named(window, TITLES[2], False), timeout=30)
+        row = poll(lambda: row_named(window, TITLES[2], True), timeout=30)
         tap.check(row is not None and extents(row).x + extents(row).width <= 360,
                   'at 360 px the inbox’s rows fit the window',
                   extents(row) if row is not None else None)
