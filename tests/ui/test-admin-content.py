@@ -17,7 +17,7 @@
 #   row: the dry run lists the bad row as “Row 3” with the server's
 #   reason, Import 2 Foods creates exactly the two good ones as public
 #   foods (GET nutrition/foods/ as the demo user), with one food.import
-#   audit row;
+#   audit row; every control of the preview has a name;
 # - screenshots light, dark and 360 px wide.
 # Prints TAP.
 #
@@ -272,6 +272,12 @@ def import_foods(tap, pid, app_node, window, url, staff, user, tmp, artifacts):
     tap.check(named(window, 'Row 2', ('label',)) is None and
               named(window, 'Row 4', ('label',)) is None, 'and no other row as refused')
     tap.check(imported_foods(url, user) == [], 'the dry run wrote nothing on the server')
+    pane = next((n for n in ancestors(refused) if n.getRoleName() == 'scroll pane'), None) \
+        if refused is not None else None
+    if tap.check(pane is not None, 'the preview is in the AT-SPI tree'):
+        bad = fc_a11y.unnamed(pane)
+        tap.check(not bad, 'the preview: every control has a name a person would say',
+                  '\n'.join(sorted(set(bad))))
     screenshot(artifacts, 'ui-admin-foods-preview.png')
     go = poll(lambda: button(window, 'Import 2 Foods'), timeout=10)
     if not tap.check(go is not None, 'the preview offers “Import 2 Foods”'):
