@@ -153,7 +153,7 @@ remove_one (FcStoreDb   *db,
   return TRUE;
 }
 
-/* Runs @body_func in a transaction: all or nothing. */
+/* Each job is one transaction: all of it or nothing. */
 typedef gboolean (*TxFunc) (FcStoreDb *db, FcStoreArgs *args, gpointer *result,
                             GDestroyNotify *result_free, GError **error);
 
