@@ -38,6 +38,19 @@ fc_server_db_open (const char  *path,
   return fc_db_get_handle (db);
 }
 
+sqlite3 *
+fc_server_db_open_reader (const char  *path,
+                          GError     **error)
+{
+  FcDbOptions options = { .read_only = TRUE };
+  FcDb *db;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  db = fc_db_open (path, &options, error);
+  return db != NULL ? fc_db_get_handle (db) : NULL;
+}
+
 void
 fc_server_db_close (sqlite3 *db)
 {
@@ -52,6 +65,22 @@ fc_server_db_prepare (sqlite3    *db,
   g_autoptr(GError) error = NULL;
   FcServerStmt *stmt = fc_db_prepare (db, sql, &error);
 
+  if (stmt == NULL)
+    g_critical ("%s", error->message);
+  return stmt;
+}
+
+FcServerCachedStmt *
+fc_server_db_stmt (sqlite3    *db,
+                   const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  FcDb *connection = get_db (db);
+  FcServerCachedStmt *stmt;
+
+  if (connection == NULL)
+    return NULL;
+  stmt = fc_db_stmt (connection, sql, &error);
   if (stmt == NULL)
     g_critical ("%s", error->message);
   return stmt;

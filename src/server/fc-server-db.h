@@ -22,16 +22,29 @@ G_BEGIN_DECLS
 /* So that g_autoptr() finalizes statements without clashing with another
  * module's cleanup function for sqlite3_stmt. */
 typedef sqlite3_stmt FcServerStmt;
+typedef sqlite3_stmt FcServerCachedStmt;
 
 /* Opens (creating) @path in WAL mode with foreign keys on, a busy timeout
  * and synchronous = NORMAL, and runs the migrations that the file has not
  * seen yet (fc-server-schema.c). Errors are in FC_DB_ERROR. */
 sqlite3      *fc_server_db_open        (const char    *path,
                                         GError       **error);
+/* A read-only connection beside the one that writes (a worker's): it
+ * neither creates nor migrates the file. Closed by fc_server_db_close(). */
+sqlite3      *fc_server_db_open_reader (const char    *path,
+                                        GError       **error);
 void          fc_server_db_close       (sqlite3       *db);
 
 /* Never NULL for valid SQL; logs and returns NULL for a programming error. */
 FcServerStmt *fc_server_db_prepare     (sqlite3       *db,
+                                        const char    *sql);
+
+/* The same statement prepared once per connection and kept (fc_db_stmt()),
+ * for a query run once per object of a list: preparing it for each of
+ * 1000 foods on a page was most of the page's time. Borrowed, handed out
+ * reset and unbound: g_autoptr(FcServerCachedStmt) resets it, never
+ * finalizes it. Not for a query that may run nested in itself. */
+FcServerCachedStmt *fc_server_db_stmt  (sqlite3       *db,
                                         const char    *sql);
 
 /* A write transaction (BEGIN IMMEDIATE). Calls nest: an inner pair becomes a
@@ -56,5 +69,6 @@ gboolean      fc_server_db_step_done   (FcServerStmt  *stmt);
 #define fc_server_db_column_text fc_db_column_text
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcServerStmt, sqlite3_finalize)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcServerCachedStmt, sqlite3_reset)
 
 G_END_DECLS

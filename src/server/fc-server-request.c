@@ -791,7 +791,7 @@ read_pool_clear (gpointer data)
   ReadPool *pool = data;
 
   for (guint i = 0; i < pool->idle->len; i++)
-    sqlite3_close_v2 (g_ptr_array_index (pool->idle, i));
+    fc_server_db_close (g_ptr_array_index (pool->idle, i));
   g_ptr_array_unref (pool->idle);
   g_free (pool->path);
   g_mutex_clear (&pool->mutex);
@@ -829,6 +829,7 @@ read_pool_get (FcServerRequest *self)
 static sqlite3 *
 read_pool_take (ReadPool *pool)
 {
+  g_autoptr(GError) error = NULL;
   sqlite3 *db = NULL;
 
   g_mutex_lock (&pool->mutex);
@@ -838,11 +839,11 @@ read_pool_take (ReadPool *pool)
   if (db != NULL)
     return db;
 
-  if (sqlite3_open_v2 (pool->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                       NULL) != SQLITE_OK) {
-    g_warning ("Cannot open %s for reading: %s", pool->path,
-               db != NULL ? sqlite3_errmsg (db) : "out of memory");
-    sqlite3_close_v2 (db);
+  /* Through fc-db like the main connection, so the serializers' cached
+   * statements (fc_server_db_stmt()) work on a worker too. */
+  db = fc_server_db_open_reader (pool->path, &error);
+  if (db == NULL) {
+    g_warning ("Cannot open %s for reading: %s", pool->path, error->message);
     return NULL;
   }
   sqlite3_busy_timeout (db, READ_BUSY_TIMEOUT_MS);
@@ -860,7 +861,7 @@ read_pool_give_back (ReadPool *pool,
   }
   g_mutex_unlock (&pool->mutex);
   if (db != NULL)
-    sqlite3_close_v2 (db);
+    fc_server_db_close (db);
 }
 
 typedef struct {

@@ -162,6 +162,11 @@ gboolean          fc_resource_upsert      (FcStoreDb        *db,
                                            JsonObject       *object,
                                            gboolean          force,
                                            GError          **error);
+gboolean          fc_resource_upsert_page (FcStoreDb        *db,
+                                           const FcResource *resource,
+                                           JsonArray        *page,
+                                           GError          **error);
+gboolean          fc_resource_has_children (const FcResource *resource);
 gboolean          fc_resource_apply       (FcStoreDb        *db,
                                            const FcResource *resource,
                                            gint64            id,

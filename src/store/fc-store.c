@@ -465,6 +465,14 @@ upsert_job (FcStoreDb       *db,
 
   if (!fc_store_db_begin_bulk (db, error))
     return FALSE;
+  /* Lists of plain rows (foods above all) go in one statement a page. */
+  if (n > 0 && !fc_resource_is_singleton (resource) && !fc_resource_has_children (resource)) {
+    if (!fc_resource_upsert_page (db, resource, args->array, error)) {
+      fc_store_db_rollback (db);
+      return FALSE;
+    }
+    return fc_store_db_commit (db, error);
+  }
   for (guint i = 0; i < n; i++) {
     JsonNode *node = json_array_get_element (args->array, i);
 

@@ -46,7 +46,10 @@
 
 #define PERIODIC_INTERVAL_S (5 * 60)
 #define BACKOFF_MAX_S       (5 * 60)
-#define PAGE_SIZE_QUERY     "?page_size=100"
+/* A first sync pulls tens of thousands of public foods: fitcore-server
+ * answers up to 1000 of them a page (100 for the other lists); Django
+ * ignores page_size and answers 10. */
+#define PAGE_SIZE_DEFAULT   1000
 /* The pull after a push waits this long for more writes. */
 #define PULL_AFTER_PUSH_MS  2000
 /* How long the sections and the foods list pulled stay fresh. */
@@ -83,6 +86,7 @@ struct _FcSyncEngine
   GPtrArray       *next_waiters;   /* GTask: of the run after it */
   char            *last_error;
   GNetworkMonitor *monitor;
+  guint            page_size;
 
   FcSyncClockFunc  clock;
   gpointer         clock_data;
@@ -704,7 +708,7 @@ pull_list (GTask            *task,
 {
   FcSyncEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
-  g_autofree char *query = g_strconcat (list->path, PAGE_SIZE_QUERY, NULL);
+  g_autofree char *query = g_strdup_printf ("%s?page_size=%u", list->path, self->page_size);
 
   run->resource = list->resource;
   run->step_start = self->progress;
@@ -1830,6 +1834,7 @@ fc_sync_engine_init (FcSyncEngine *self)
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->network_available = TRUE;
   self->clock = default_clock;
+  self->page_size = PAGE_SIZE_DEFAULT;
 }
 
 /* Public API */
@@ -2059,6 +2064,16 @@ fc_sync_engine_set_clock (FcSyncEngine    *self,
 
   self->clock = clock != NULL ? clock : default_clock;
   self->clock_data = clock != NULL ? user_data : NULL;
+}
+
+void
+fc_sync_engine_set_page_size (FcSyncEngine *self,
+                              guint         page_size)
+{
+  g_return_if_fail (FC_IS_SYNC_ENGINE (self));
+  g_return_if_fail (page_size > 0);
+
+  self->page_size = page_size;
 }
 
 gboolean

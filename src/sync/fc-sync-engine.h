@@ -95,6 +95,11 @@ void          fc_sync_engine_set_clock          (FcSyncEngine        *self,
                                                  FcSyncClockFunc      clock,
                                                  gpointer             user_data);
 
+/* How many objects a list page asks for (1000). For tests whose lists
+ * must span pages. */
+void          fc_sync_engine_set_page_size      (FcSyncEngine        *self,
+                                                 guint                page_size);
+
 /* One whole run, as asked for by the user (everything is pulled), for
  * tests and "Sync now" with feedback. */
 void          fc_sync_engine_sync_async         (FcSyncEngine        *self,

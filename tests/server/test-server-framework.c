@@ -376,10 +376,12 @@ test_pagination (void)
   last_previous = g_strdup_printf ("/api/v1/nutrition/foods/?page=%" G_GINT64_FORMAT, n_pages - 1);
   check_page (server, "/api/v1/nutrition/foods/?page=last", count, NULL, last_previous,
               count - (n_pages - 1) * 10);
-  /* page_size is honoured up to 100. */
-  check_page (server, "/api/v1/nutrition/foods/?page_size=500", count,
-              count > 100 ? "/api/v1/nutrition/foods/?page=2&page_size=500" : NULL, NULL,
-              MIN (count, 100));
+  /* page_size is honoured, on foods up to 1000 (a first sync's pages). */
+  check_page (server, "/api/v1/nutrition/foods/?page_size=7", count,
+              "/api/v1/nutrition/foods/?page=2&page_size=7", NULL, 7);
+  check_page (server, "/api/v1/nutrition/foods/?page_size=5000", count,
+              count > 1000 ? "/api/v1/nutrition/foods/?page=2&page_size=5000" : NULL, NULL,
+              MIN (count, 1000));
 
   invalid = fc_test_request (server, "GET", "/api/v1/nutrition/foods/?page=abc", NULL, NULL);
   fc_st_assert_response (invalid, 404, "{\"detail\":\"Invalid page.\"}");

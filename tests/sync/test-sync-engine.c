@@ -91,6 +91,8 @@ test_pull_demo (void)
   engine = fc_session_get_sync_engine (session);
   store = fc_session_get_store (session);
   g_signal_connect (engine, "notify::progress", G_CALLBACK (on_progress_cb), progress);
+  /* The demo's 200 foods in pages of 100: the bar moves page by page. */
+  fc_sync_engine_set_page_size (engine, 100);
 
   g_assert_true (sync_test_run (engine, &error));
   g_assert_no_error (error);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "fc-nutrition-private.h"
+#include "fc-server-db.h"
 #include "fc-validate.h"
 
 #define FOOD_SELECT                                                                          \
@@ -275,11 +276,14 @@ JsonNode *
 fc_nutrition_food_to_json (sqlite3 *db,
                            gint64   food_id)
 {
-  g_autoptr(FcNutritionStmt) stmt = prepare_for_id (db, FOOD_SELECT, food_id);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  /* Once per food of a list page: prepared once per connection. */
+  g_autoptr(FcServerCachedStmt) stmt = fc_server_db_stmt (db, FOOD_SELECT);
+  g_autoptr(JsonBuilder) builder = NULL;
 
   if (stmt == NULL)
     return NULL;
+  sqlite3_bind_int64 (stmt, 1, food_id);
+  builder = json_builder_new ();
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
 

@@ -18,6 +18,7 @@
 #include "fc-json.h"
 #include "fc-notifications.h"
 #include "fc-nutrition-private.h"
+#include "fc-server-private.h"
 #include "fc-server-request.h"
 #include "fc-time.h"
 #include "fc-validate.h"
@@ -332,6 +333,8 @@ root_get (FcServerRequest *request)
 
 /* ---- Foods ------------------------------------------------------------- */
 
+#define FOODS_MAX_PAGE_SIZE 1000
+
 /* DRF's SearchFilter: terms split on spaces and commas, all must match. */
 static char **
 search_terms (const char *search)
@@ -429,6 +432,8 @@ foods_list (FcServerRequest *request)
   count_sql = g_strdup_printf ("SELECT COUNT(*) FROM foods WHERE %s", where->str);
   ids_sql = g_strdup_printf ("SELECT id FROM foods WHERE %s ORDER BY %s LIMIT ?2 OFFSET ?3",
                              where->str, order);
+  /* Tens of thousands of public foods: a first sync takes them 1000 a page. */
+  request->max_page_size = FOODS_MAX_PAGE_SIZE;
   respond_id_page (request, count_sql, ids_sql, args, food_to_json, FALSE);
 }
 
