@@ -6,8 +6,9 @@
  *
  * Points live in health_points (migration 5), one row each, whatever their
  * number. Aggregates of every type per aligned block of time are kept at
- * several levels in health_rollups. An import, which only adds, merges
- * its batch's aggregates into them (merge_rollups()); every other job that
+ * several levels in health_rollups. An import, which only adds, stages
+ * its points and merges them in time order, with their aggregates
+ * (merge_stage()); every other job that
  * changes a point (typed, edited, deleted, pulled) notes the 5-minute
  * block it was in (and is in now), and rewrites those blocks and their
  * parents from the level below before it commits. A bucket of
@@ -593,101 +594,340 @@ commit_points (FcStoreDb   *db,
   return fc_store_db_commit (db, error);
 }
 
-/* ---- Imports: the rollups by difference ----
+/* ---- Imports: staged, then merged in time order ----
  *
- * An import only adds points, so a batch's effect on every rollup is the
- * aggregate of the points it added: merged into each row with one upsert,
- * rather than the touched blocks re-read from the points and the level
- * below (which for an export in no particular order was every point's
- * block at every level, a range read and a rewrite each). The merge gives
- * what a rewrite would: counts add, min and max take the extreme, and the
- * new points have larger row ids than every point already stored, so on
- * a tie of last_at the batch's last wins, as the later row does. Sums may
- * differ from a rewrite in the last bits only (the order of the
- * additions). The batch is inserted by type and time, so each level's
- * blocks come one after the other: one sweep a level, nothing kept in
- * memory but the block at hand, and the upserts in the primary key's
- * order, walking health_rollups forward. */
+ * An export lists its records in no order the store can use: the
+ * synthetic one of tests/health is in random time order, and even Apple's
+ * is by type and by time of writing. Written batch by batch, each batch
+ * of 32,768 points landed all over the time index and the rollups, so
+ * every transaction rewrote most of their pages (a million records cost
+ * 8 times xmllint's CPU, 7 s of it in the rollups' upserts). So a batch is
+ * only appended to health_import_stage (migration 8), and the stage is
+ * merged when it holds MERGE_AT points and when the import ends: read
+ * back by type and time (SQLite's sorter, spilling to a temporary file,
+ * not memory), each point checked against the points already stored and
+ * inserted, and the rollups swept forward, a block written when the sweep
+ * leaves it. A merge is one transaction; a stage left by a killed import
+ * is merged by the next import or the next upload batch
+ * (merge_leftovers()).
+ *
+ * The rollups are merged, not rewritten: an import only adds points, so
+ * counts add, min and max take the extreme, and the new points have
+ * larger row ids than every point already stored, so on a tie of last_at
+ * the merged last wins, as the later row does. Sums may differ from a
+ * rewrite in the last bits only (the order of the additions). */
 
+/* Points a merge takes at least. Each merge touches every rollup block
+ * its points fall in: a million records of the synthetic export cost 3.8 s
+ * of upserts in four merges and 1.9 s in one (bench-health-import-job),
+ * which is worth points showing in the chart only at the end of such an
+ * import. The sort spills to a temporary file, so memory does not grow
+ * with it. */
+#define MERGE_AT (1 << 20)
+
+/* The blocks a merge's sweep is in, one per level. */
 typedef struct {
-  const FcHealthPoint *point;
-  gint64               id;
-} Added;
+  sqlite3_stmt *upsert;
+  const char   *type;              /* interned */
+  gint64        block[N_LEVELS];
+  Acc           acc[N_LEVELS];
+} Sweep;
 
-/* @added: the counted points the batch added, by type and time. */
 static gboolean
-merge_rollups (FcStoreDb   *db,
-               GArray      *added,
-               GError     **error)
+sweep_write (FcStoreDb   *db,
+             Sweep       *sweep,
+             guint        level,
+             GError     **error)
 {
-  const Added *rows = (const Added *) added->data;
-  /* Got once for the batch: the statement cache's lookup hashes the SQL */
-  sqlite3_stmt *stmt = fc_store_db_stmt (db,
-                                         "INSERT INTO health_rollups "
-                                         "(data_type, level, start, count, min, max, sum, last, "
-                                         "last_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                                         "ON CONFLICT (data_type, level, start) DO UPDATE SET "
-                                         "count = count + excluded.count, "
-                                         "min = MIN(min, excluded.min), "
-                                         "max = MAX(max, excluded.max), "
-                                         "sum = sum + excluded.sum, "
-                                         "last = CASE WHEN excluded.last_at >= last_at "
-                                         "THEN excluded.last ELSE last END, "
-                                         "last_at = MAX(last_at, excluded.last_at)",
-                                         error);
+  if (sweep->acc[level].count == 0)
+    return TRUE;
+  bind_rollup (sweep->upsert, sweep->type, level, sweep->block[level], &sweep->acc[level]);
+  memset (&sweep->acc[level], 0, sizeof (Acc));
+  return fc_store_db_step_done (db, sweep->upsert, error);
+}
 
-  if (stmt == NULL)
-    return FALSE;
-
-  for (guint from = 0, to; from < added->len; from = to) {
-    const char *type = rows[from].point->data_type;
-
-    for (to = from + 1; to < added->len && strcmp (rows[to].point->data_type, type) == 0; to++)
-      ;
-    cache_drop (db, type);
-    for (guint level = 0; level < N_LEVELS; level++) {
-      Acc acc = { 0 };
-      gint64 block = 0;
-
-      for (guint i = from; i < to; i++) {
-        gint64 start = floor_to (floor_div (rows[i].point->recorded_at, USEC), level_seconds[level]);
-
-        if (acc.count > 0 && start != block) {
-          bind_rollup (stmt, type, level, block, &acc);
-          if (!fc_store_db_step_done (db, stmt, error))
-            return FALSE;
-          memset (&acc, 0, sizeof acc);
-        }
-        block = start;
-        acc_add_point (&acc, rows[i].point->value, rows[i].point->recorded_at, rows[i].id);
-      }
-      if (acc.count > 0) {
-        bind_rollup (stmt, type, level, block, &acc);
-        if (!fc_store_db_step_done (db, stmt, error))
-          return FALSE;
-      }
-    }
+static gboolean
+sweep_finish (FcStoreDb   *db,
+              Sweep       *sweep,
+              GError     **error)
+{
+  for (guint level = 0; level < N_LEVELS; level++) {
+    if (!sweep_write (db, sweep, level, error))
+      return FALSE;
   }
   return TRUE;
 }
 
-/* Points of one type together, by time (ties in the file's order, the
- * sort being stable): the time index is then written forward, and
- * merge_rollups() finds each block's points side by side. */
-static int
-point_compare (gconstpointer a,
-               gconstpointer b)
+/* @type interned; points come by type, then time. */
+static gboolean
+sweep_add (FcStoreDb   *db,
+           Sweep       *sweep,
+           const char  *type,
+           double       value,
+           gint64       at,
+           gint64       id,
+           GError     **error)
 {
-  const FcHealthPoint *x = *(const FcHealthPoint * const *) a;
-  const FcHealthPoint *y = *(const FcHealthPoint * const *) b;
-  int by_type = x->data_type == y->data_type ? 0 : strcmp (x->data_type, y->data_type);
+  gint64 seconds = floor_div (at, USEC);
 
-  if (by_type != 0)
-    return by_type;
-  return (x->recorded_at > y->recorded_at) - (x->recorded_at < y->recorded_at);
+  if (type != sweep->type) {
+    if (!sweep_finish (db, sweep, error))
+      return FALSE;
+    sweep->type = type;
+    cache_drop (db, type);
+  }
+  for (guint level = 0; level < N_LEVELS; level++) {
+    gint64 start = floor_to (seconds, level_seconds[level]);
+
+    if (start != sweep->block[level] && !sweep_write (db, sweep, level, error))
+      return FALSE;
+    sweep->block[level] = start;
+    acc_add_point (&sweep->acc[level], value, at, id);
+  }
+  return TRUE;
 }
 
-/* args: resource = source (interned), ids = the FcHealthPoint GArray. */
+/* The first and last time of @type's points (an empty range, from > to,
+ * when there are none). */
+static gboolean
+stored_range (FcStoreDb   *db,
+              const char  *type,
+              gint64      *out_from,
+              gint64      *out_to,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = fc_store_db_stmt (db,
+                                         /* Two subqueries: min() and max() in one
+                                          * walk every entry of the type */
+                                         "SELECT coalesce((SELECT min(recorded_at) "
+                                         "FROM health_points WHERE data_type = ?1), 1), "
+                                         "coalesce((SELECT max(recorded_at) "
+                                         "FROM health_points WHERE data_type = ?1), 0)",
+                                         error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+  rc = fc_store_db_step (db, stmt, error);
+  if (rc == SQLITE_ROW) {
+    *out_from = sqlite3_column_int64 (stmt, 0);
+    *out_to = sqlite3_column_int64 (stmt, 1);
+  }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
+/* Moves every staged point into health_points, in the transaction open. */
+static gboolean
+merge_stage (FcStoreDb             *db,
+             FcHealthImportCounts  *counts,
+             GError               **error)
+{
+  sqlite3_stmt *staged, *probe, *insert;
+  Sweep sweep = { 0 };
+  const char *type = NULL;
+  gint64 stored_from = 0, stored_to = 0, previous_at = G_MININT64;
+  int rc;
+
+  /* Each statement got once for the merge: the statement cache's lookup
+   * hashes the SQL. */
+  sweep.upsert = fc_store_db_stmt (db,
+                                   "INSERT INTO health_rollups "
+                                   "(data_type, level, start, count, min, max, sum, last, "
+                                   "last_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                                   "ON CONFLICT (data_type, level, start) DO UPDATE SET "
+                                   "count = count + excluded.count, "
+                                   "min = MIN(min, excluded.min), "
+                                   "max = MAX(max, excluded.max), "
+                                   "sum = sum + excluded.sum, "
+                                   "last = CASE WHEN excluded.last_at >= last_at "
+                                   "THEN excluded.last ELSE last END, "
+                                   "last_at = MAX(last_at, excluded.last_at)",
+                                   error);
+  /* (source, client_id) on the time index: the same record has the same
+   * type and time; only points at the same second are read from the
+   * table. */
+  probe = sweep.upsert == NULL ? NULL :
+          fc_store_db_stmt (db,
+                            "SELECT 1 FROM health_points INDEXED BY health_points_time "
+                            "WHERE data_type = ?1 AND recorded_at = ?2 AND source = ?3 "
+                            "AND client_id = ?4",
+                            error);
+  insert = probe == NULL ? NULL :
+           fc_store_db_stmt (db,
+                             "INSERT INTO health_points (data_type, value, unit, recorded_at, "
+                             "stage, source, client_id, upload) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
+                             error);
+  staged = insert == NULL ? NULL :
+           fc_store_db_stmt (db,
+                             "SELECT data_type, value, unit, recorded_at, stage, source, "
+                             "client_id FROM health_import_stage "
+                             "ORDER BY data_type, recorded_at, rowid",
+                             error);
+  if (staged == NULL)
+    return FALSE;
+
+  while ((rc = fc_store_db_step (db, staged, error)) == SQLITE_ROW) {
+    const char *row_type = fc_store_column_text (staged, 0);
+    double value = sqlite3_column_double (staged, 1);
+    gint64 at = sqlite3_column_int64 (staged, 3);
+    const char *stage = fc_store_column_text (staged, 4);
+    int found;
+
+    /* The column's text lives until the next step: the sweep keeps an
+     * interned copy, taken once per type. */
+    if (type == NULL || strcmp (type, row_type) != 0) {
+      type = g_intern_string (row_type);
+      if (!stored_range (db, type, &stored_from, &stored_to, error))
+        break;
+      previous_at = G_MININT64;
+    }
+
+    /* Only a point in the time range of the type's points stored before
+     * the merge, or at the same time as the staged point before it (a
+     * duplicate in the file, or a second source), can be one the store
+     * has: the others need no seek (a first import makes none). */
+    if ((at < stored_from || at > stored_to) && at != previous_at)
+      goto insert;
+    previous_at = at;
+
+    sqlite3_bind_text (probe, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (probe, 2, at);
+    sqlite3_bind_value (probe, 3, sqlite3_column_value (staged, 5));
+    sqlite3_bind_value (probe, 4, sqlite3_column_value (staged, 6));
+    found = fc_store_db_step (db, probe, error);
+    sqlite3_reset (probe);
+    if (found == SQLITE_ROW) {
+      counts->unchanged++;
+      continue;
+    }
+    if (found != SQLITE_DONE)
+      break;
+
+insert:
+    previous_at = at;
+    sqlite3_bind_text (insert, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_double (insert, 2, value);
+    sqlite3_bind_value (insert, 3, sqlite3_column_value (staged, 2));
+    sqlite3_bind_int64 (insert, 4, at);
+    sqlite3_bind_value (insert, 5, sqlite3_column_value (staged, 4));
+    sqlite3_bind_value (insert, 6, sqlite3_column_value (staged, 5));
+    sqlite3_bind_value (insert, 7, sqlite3_column_value (staged, 6));
+    if (!fc_store_db_step_done (db, insert, error))
+      break;
+    counts->added++;
+    if (is_counted (stage) &&
+        !sweep_add (db, &sweep, type, value, at, sqlite3_last_insert_rowid (db->handle), error))
+      break;
+  }
+  sqlite3_reset (staged);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  if (!sweep_finish (db, &sweep, error))
+    return FALSE;
+  /* Without a WHERE, SQLite drops the table's pages in one go. */
+  return fc_store_db_exec (db, "DELETE FROM health_import_stage", error);
+}
+
+static gboolean
+stage_size (FcStoreDb   *db,
+            gint64      *out_size,
+            GError     **error)
+{
+  /* Row ids are appended and the stage is emptied whole: no count(*),
+   * which walks the table. */
+  sqlite3_stmt *stmt = fc_store_db_stmt (db,
+                                         "SELECT coalesce(max(rowid) - min(rowid) + 1, 0) "
+                                         "FROM health_import_stage",
+                                         error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = fc_store_db_step (db, stmt, error);
+  *out_size = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
+/* Appends @points' valid points to the stage; the others count as
+ * unchanged, as before. */
+static gboolean
+stage_points (FcStoreDb             *db,
+              const char            *source,
+              GArray                *points,
+              FcHealthImportCounts  *counts,
+              GError               **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (points == NULL || points->len == 0)
+    return TRUE;
+  stmt = fc_store_db_stmt (db,
+                           "INSERT INTO health_import_stage (data_type, value, unit, "
+                           "recorded_at, stage, source, client_id) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < points->len; i++) {
+    const FcHealthPoint *point = &g_array_index (points, FcHealthPoint, i);
+
+    if (point->data_type == NULL || point->unit == NULL || !isfinite (point->value)) {
+      counts->unchanged++;
+      continue;
+    }
+    sqlite3_bind_text (stmt, 1, point->data_type, -1, SQLITE_STATIC);
+    sqlite3_bind_double (stmt, 2, point->value);
+    sqlite3_bind_text (stmt, 3, point->unit, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 4, point->recorded_at);
+    if (point->stage != NULL)
+      sqlite3_bind_text (stmt, 5, point->stage, -1, SQLITE_STATIC);
+    else
+      sqlite3_bind_null (stmt, 5);
+    sqlite3_bind_text (stmt, 6, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 7, point->client_id, -1, SQLITE_STATIC);
+    if (!fc_store_db_step_done (db, stmt, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* When an import job stages on this connection: the temporary schema's
+ * user_version, which lives and dies with the connection, so a stage
+ * found without it was left by a process that is gone. */
+static gboolean
+set_staging (FcStoreDb   *db,
+             gboolean     staging,
+             GError     **error)
+{
+  return fc_store_db_exec (db, staging ? "PRAGMA temp.user_version = 1"
+                                       : "PRAGMA temp.user_version = 0", error);
+}
+
+static gboolean
+is_staging (FcStoreDb *db)
+{
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, "PRAGMA temp.user_version", NULL);
+  gboolean staging;
+
+  if (stmt == NULL)
+    return FALSE;
+  staging = fc_store_db_step (db, stmt, NULL) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  return staging;
+}
+
+typedef enum {
+  IMPORT_MERGE,       /* fc_store_health_import_async(): stage and merge */
+  IMPORT_STAGE,       /* fc_store_health_stage_async(): merge from MERGE_AT */
+  IMPORT_FLUSH,       /* fc_store_health_import_flush_async(): merge */
+} ImportMode;
+
+/* args: text = source, ids = the FcHealthPoint GArray (may be NULL),
+ * number = ImportMode. */
 static gboolean
 import_job (FcStoreDb       *db,
             gpointer         data,
@@ -696,80 +936,62 @@ import_job (FcStoreDb       *db,
             GError         **error)
 {
   FcStoreArgs *args = data;
-  GArray *points = args->ids;
-  g_autoptr(GPtrArray) order = g_ptr_array_sized_new (points->len);
-  g_autoptr(GArray) added = g_array_sized_new (FALSE, FALSE, sizeof (Added), points->len);
   FcHealthImportCounts counts = { 0 };
-  sqlite3_stmt *stmt;
-
-  for (guint i = 0; i < points->len; i++) {
-    FcHealthPoint *point = &g_array_index (points, FcHealthPoint, i);
-
-    if (point->data_type == NULL || point->unit == NULL || !isfinite (point->value)) {
-      counts.unchanged++;
-      continue;
-    }
-    g_ptr_array_add (order, point);
-  }
-  g_ptr_array_sort (order, point_compare);
+  gint64 staged = 0;
 
   /* NORMAL, as a pull's pages: a power cut may lose the last batches,
    * never leave half of one, and importing the file again brings them
-   * back (idempotent per client_id); an fsync per batch was not worth it. */
+   * back; an fsync per batch was not worth it. */
   if (!fc_store_db_begin_bulk (db, error))
     return FALSE;
-  stmt = fc_store_db_stmt (db,
-                           "INSERT INTO health_points (data_type, value, unit, recorded_at, "
-                           "stage, source, client_id, upload) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1) "
-                           "ON CONFLICT (source, client_id) DO NOTHING",
-                           error);
-  if (stmt == NULL) {
+  if (!stage_points (db, args->text, args->ids, &counts, error) ||
+      !stage_size (db, &staged, error) ||
+      (args->number != IMPORT_MERGE && !set_staging (db, args->number == IMPORT_STAGE, error))) {
     fc_store_db_rollback (db);
     return FALSE;
   }
-  for (guint i = 0; i < order->len; i++) {
-    const FcHealthPoint *point = order->pdata[i];
-
-    sqlite3_bind_text (stmt, 1, point->data_type, -1, SQLITE_STATIC);
-    sqlite3_bind_double (stmt, 2, point->value);
-    sqlite3_bind_text (stmt, 3, point->unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (stmt, 4, point->recorded_at);
-    fc_store_bind_text (stmt, 5, point->stage);
-    sqlite3_bind_text (stmt, 6, args->text, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 7, point->client_id, -1, SQLITE_STATIC);
-    if (!fc_store_db_step_done (db, stmt, error)) {
+  if (staged > 0 && (args->number != IMPORT_STAGE || staged >= MERGE_AT)) {
+    if (!merge_stage (db, &counts, error)) {
       fc_store_db_rollback (db);
       return FALSE;
     }
-    if (sqlite3_changes (db->handle) > 0) {
-      counts.added++;
-      if (is_counted (point->stage)) {
-        Added row = { point, sqlite3_last_insert_rowid (db->handle) };
-
-        g_array_append_val (added, row);
-      }
-    } else {
-      counts.unchanged++;
+    if (counts.added > 0) {
+      /* The engine pushes on outbox-queued: the points go up while the
+       * rest of the file is read. */
+      fc_store_db_touch (db, FC_STORE_OUTBOX_QUEUED);
+      fc_store_db_touch (db, FC_STORE_HEALTH);
     }
   }
-  if (counts.added == 0) {
-    fc_store_db_rollback (db);
-  } else {
-    if (!merge_rollups (db, added, error)) {
-      fc_store_db_rollback (db);
-      return FALSE;
-    }
-    /* The engine pushes on outbox-queued: the points go up while the
-     * rest of the file is read. */
-    fc_store_db_touch (db, FC_STORE_OUTBOX_QUEUED);
-    fc_store_db_touch (db, FC_STORE_HEALTH);
-    if (!fc_store_db_commit (db, error))
-      return FALSE;
-  }
+  if (!fc_store_db_commit (db, error))
+    return FALSE;
   *result = g_memdup2 (&counts, sizeof counts);
   *result_free = g_free;
   return TRUE;
+}
+
+/* A stage a killed import left, merged unless an import of this
+ * connection is under way (its own merges take it). */
+static gboolean
+merge_leftovers (FcStoreDb   *db,
+                 GError     **error)
+{
+  FcHealthImportCounts counts = { 0 };
+  gint64 staged = 0;
+
+  if (is_staging (db))
+    return TRUE;
+  if (!stage_size (db, &staged, error))
+    return FALSE;
+  if (staged == 0)
+    return TRUE;
+  if (!fc_store_db_begin_bulk (db, error))
+    return FALSE;
+  if (!merge_stage (db, &counts, error)) {
+    fc_store_db_rollback (db);
+    return FALSE;
+  }
+  fc_store_db_touch (db, FC_STORE_HEALTH);
+  return fc_store_db_commit (db, error);
 }
 
 static gboolean
@@ -1692,6 +1914,8 @@ upload_batch_job (FcStoreDb       *db,
 
   json_object_set_array_member (batch, "points", points);
   json_object_set_array_member (batch, "local", local);
+  if (!merge_leftovers (db, error))
+    return FALSE;
   stmt = fc_store_db_stmt (db,
                            "SELECT id, data_type, value, unit, recorded_at, stage, source, "
                            "client_id, revision FROM health_points "
@@ -1938,16 +2162,25 @@ store_pulled_point (FcStoreDb   *db,
   if (queued)
     return TRUE;
 
+  /* (source, client_id) is found on the time index, as an import finds
+   * it (migration 8): a point whose upload's answer was lost has the
+   * server's type and time. */
   stmt = fc_store_db_stmt (db,
                            "SELECT id, recorded_at, dirty, upload FROM health_points "
-                           "WHERE server_id = ?1 OR (?3 IS NOT NULL AND source = ?2 "
-                           "AND client_id = ?3) ORDER BY server_id IS NULL LIMIT 1",
+                           "WHERE server_id = ?1 "
+                           "UNION ALL "
+                           "SELECT id, recorded_at, dirty, upload FROM health_points "
+                           "INDEXED BY health_points_time WHERE ?3 IS NOT NULL "
+                           "AND data_type = ?4 AND recorded_at = ?5 AND source = ?2 "
+                           "AND client_id = ?3 LIMIT 1",
                            error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, server_id);
   sqlite3_bind_text (stmt, 2, source, -1, SQLITE_STATIC);
   fc_store_bind_text (stmt, 3, client_id);
+  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, at);
   rc = fc_store_db_step (db, stmt, error);
   if (rc == SQLITE_ROW) {
     found = TRUE;
@@ -2376,6 +2609,45 @@ fc_store_health_delete_finish (FcStore       *self,
   return fc_store_finish (self, result, fc_store_health_delete_async, error);
 }
 
+static void
+submit_import (FcStore             *self,
+               const char          *source,
+               GArray              *points,
+               ImportMode           mode,
+               gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (source != NULL && *source != '\0');
+  g_return_if_fail (g_array_get_element_size (points) == sizeof (FcHealthPoint));
+
+  args = fc_store_args_new (NULL, 0);
+  args->text = g_strdup (source);
+  args->ids = g_array_ref (points);
+  args->number = mode;
+  fc_store_submit (self, import_job, args, source_tag, cancellable, callback, user_data);
+}
+
+static gboolean
+counts_finish (FcStore               *self,
+               GAsyncResult          *result,
+               gpointer               source_tag,
+               FcHealthImportCounts  *out_counts,
+               GError               **error)
+{
+  g_autofree FcHealthImportCounts *counts = fc_store_finish (self, result, source_tag, error);
+
+  if (counts == NULL)
+    return FALSE;
+  if (out_counts != NULL)
+    *out_counts = *counts;
+  return TRUE;
+}
+
 void
 fc_store_health_import_async (FcStore             *self,
                               const char          *source,
@@ -2384,21 +2656,16 @@ fc_store_health_import_async (FcStore             *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  FcStoreArgs *args;
+  g_autoptr(GArray) copy = NULL;
 
-  g_return_if_fail (FC_IS_STORE (self));
-  g_return_if_fail (source != NULL && *source != '\0');
   g_return_if_fail (points != NULL);
-  g_return_if_fail (g_array_get_element_size (points) == sizeof (FcHealthPoint));
 
   /* A copy: the importer's batch is valid during its callback only. The
    * points' strings are static. */
-  args = fc_store_args_new (NULL, 0);
-  args->text = g_strdup (source);
-  args->ids = g_array_sized_new (FALSE, FALSE, sizeof (FcHealthPoint), points->len);
-  g_array_append_vals (args->ids, points->data, points->len);
-  fc_store_submit (self, import_job, args, fc_store_health_import_async, cancellable, callback,
-                   user_data);
+  copy = g_array_sized_new (FALSE, FALSE, g_array_get_element_size (points), points->len);
+  g_array_append_vals (copy, points->data, points->len);
+  submit_import (self, source, copy, IMPORT_MERGE, fc_store_health_import_async, cancellable,
+                 callback, user_data);
 }
 
 gboolean
@@ -2407,15 +2674,55 @@ fc_store_health_import_finish (FcStore               *self,
                                FcHealthImportCounts  *out_counts,
                                GError               **error)
 {
-  g_autofree FcHealthImportCounts *counts = fc_store_finish (self, result,
-                                                             fc_store_health_import_async,
-                                                             error);
+  return counts_finish (self, result, fc_store_health_import_async, out_counts, error);
+}
 
-  if (counts == NULL)
-    return FALSE;
-  if (out_counts != NULL)
-    *out_counts = *counts;
-  return TRUE;
+void
+fc_store_health_stage_async (FcStore             *self,
+                             const char          *source,
+                             GArray              *points,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (points != NULL);
+
+  submit_import (self, source, points, IMPORT_STAGE, fc_store_health_stage_async, cancellable,
+                 callback, user_data);
+}
+
+gboolean
+fc_store_health_stage_finish (FcStore               *self,
+                              GAsyncResult          *result,
+                              FcHealthImportCounts  *out_counts,
+                              GError               **error)
+{
+  return counts_finish (self, result, fc_store_health_stage_async, out_counts, error);
+}
+
+void
+fc_store_health_import_flush_async (FcStore             *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+
+  args = fc_store_args_new (NULL, 0);
+  args->number = IMPORT_FLUSH;
+  fc_store_submit (self, import_job, args, fc_store_health_import_flush_async, cancellable,
+                   callback, user_data);
+}
+
+gboolean
+fc_store_health_import_flush_finish (FcStore               *self,
+                                     GAsyncResult          *result,
+                                     FcHealthImportCounts  *out_counts,
+                                     GError               **error)
+{
+  return counts_finish (self, result, fc_store_health_import_flush_async, out_counts, error);
 }
 
 void

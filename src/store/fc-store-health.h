@@ -192,6 +192,37 @@ gboolean      fc_store_health_import_finish       (FcStore              *self,
                                                    FcHealthImportCounts *out_counts,
                                                    GError              **error);
 
+/* The same for a long import (FcHealthImportJob), in two steps, so that a
+ * file in no particular order is written in time order: each batch is
+ * appended to a stage in a transaction of its own, and the stage is merged
+ * into the points (in one transaction, counted and announced like a
+ * batch of fc_store_health_import_async()) once it holds 1,048,576 points,
+ * and by fc_store_health_import_flush_async(), to be called once the file
+ * is read, cancelled or failed. The counts are those of the points merged
+ * by the call (none until a merge) plus the invalid points of the batch.
+ * Staged points wait for their merge to show in reads. The store keeps a
+ * reference to @points: do not change them after the call. A stage that
+ * a killed import left is merged by the next import or the next
+ * fc_store_health_upload_batch_async(). */
+void          fc_store_health_stage_async         (FcStore              *self,
+                                                   const char           *source,
+                                                   GArray               *points,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean      fc_store_health_stage_finish        (FcStore              *self,
+                                                   GAsyncResult         *result,
+                                                   FcHealthImportCounts *out_counts,
+                                                   GError              **error);
+void          fc_store_health_import_flush_async  (FcStore              *self,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean      fc_store_health_import_flush_finish (FcStore              *self,
+                                                   GAsyncResult         *result,
+                                                   FcHealthImportCounts *out_counts,
+                                                   GError              **error);
+
 /* The goals (GET/PUT health/goals/ shape), NULL when none is known.
  * Saving sends all three (PUT clears what it does not send) through the
  * outbox (resource "health_goals") and announces changed::health_goals. */

@@ -383,6 +383,27 @@ static const char * const migrations[] = {
   "  is_read    INTEGER NOT NULL DEFAULT 0,"
   "  created_at TEXT"
   ");",
+
+  /* 8: health imports in two steps (src/store/fc-store-health.c). Each
+   * batch of an import is appended to health_import_stage in a
+   * transaction of its own, and every 1,048,576 points and at the end the
+   * stage is merged into health_points in (data_type, recorded_at) order,
+   * so the time index and the rollups are written forward, each page once
+   * per merge, whatever the order of the file. (source, client_id) is
+   * checked on the time index (a record's id is derived from its type and
+   * times, so the same record has the same recorded_at), not on an index
+   * of its own, which an export in no particular order rewrote page by
+   * page in every batch. */
+  "DROP INDEX health_points_client;"
+  "CREATE TABLE health_import_stage ("
+  "  data_type   TEXT NOT NULL,"
+  "  value       REAL NOT NULL,"
+  "  unit        TEXT NOT NULL,"
+  "  recorded_at INTEGER NOT NULL,"
+  "  stage       TEXT,"
+  "  source      TEXT NOT NULL,"
+  "  client_id   TEXT NOT NULL"
+  ");",
 };
 
 const char * const *

@@ -28,15 +28,13 @@
 
 /* Batches handed to the store and not yet written */
 #define MAX_WRITES 2
-/* Points per store transaction unless set: an export in no particular
- * order dirties about as many pages of the store's indexes and rollups
- * per transaction whatever its size, so 32,768 cost about a third less
- * CPU than 10,000 (tests/bench/bench-health-import-job.c: a million
- * records 45 s against 73 s, anonymous memory +42 MiB at the peak
- * against +29; 40,000 cost the same CPU for 2 MiB more), and a chart's
- * read waits for one such transaction at the most (about a second on a
- * loaded machine). */
-#define DEFAULT_BATCH_SIZE 32768
+/* Points per batch unless set. A batch is only appended to the store's
+ * stage (fc_store_health_stage_async()), which the store merges in time
+ * order in large steps, so the size no longer changes the store's work
+ * (it did when each batch went into the points: 32,768 then cost a third
+ * less than 10,000); 16,384 keeps the batches in flight (the importer's,
+ * two waiting for the feeder, two with the store) near 6 MiB. */
+#define DEFAULT_BATCH_SIZE 16384
 /* Progress is notified at most this often */
 #define NOTIFY_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
 #define HEAD_SIZE 4096
@@ -64,6 +62,7 @@ struct _FcHealthImportJob {
   GSource                *notify_source;
   gboolean                dirty;
   GError                 *write_error;
+  GError                 *read_error;          /* held while the stage is merged */
   GCancellable           *reader_cancellable;   /* the caller's, or a write error */
   gulong                  cancelled_id;
 
@@ -240,7 +239,7 @@ write_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   FcHealthImportCounts counts = { 0, };
 
-  if (fc_store_health_import_finish (FC_STORE (source), result, &counts, &error)) {
+  if (fc_store_health_stage_finish (FC_STORE (source), result, &counts, &error)) {
     self->added += counts.added;
     self->unchanged += counts.unchanged;
   } else if (self->write_error == NULL) {
@@ -294,6 +293,24 @@ finish (FcHealthImportJob *self,
     g_task_return_boolean (task, TRUE);
 }
 
+static void
+flush_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FcHealthImportJob) self = user_data;
+  g_autoptr(GError) error = NULL;
+  FcHealthImportCounts counts = { 0, };
+
+  if (fc_store_health_import_flush_finish (FC_STORE (source), result, &counts, &error)) {
+    self->added += counts.added;
+    self->unchanged += counts.unchanged;
+  } else if (self->write_error == NULL) {
+    self->write_error = g_steal_pointer (&error);
+  }
+  finish (self, g_steal_pointer (&self->read_error));
+}
+
 static gboolean
 message_cb (gpointer user_data)
 {
@@ -312,9 +329,9 @@ message_cb (gpointer user_data)
     break;
   case MESSAGE_WRITE:
     set_progress (self, &message->progress);
-    /* The store copies the points */
-    fc_store_health_import_async (self->store, self->source, message->points, NULL, write_done_cb,
-                                  g_object_ref (self));
+    /* The store keeps the feeder's copy */
+    fc_store_health_stage_async (self->store, self->source, message->points, NULL, write_done_cb,
+                                 g_object_ref (self));
     changed (self);
     break;
   case MESSAGE_READ:
@@ -323,7 +340,10 @@ message_cb (gpointer user_data)
     changed (self);
     break;
   case MESSAGE_DONE:
-    finish (self, g_steal_pointer (&message->error));
+    /* What is still staged is merged whatever the end: read, failed or
+     * cancelled, what was read is written. */
+    self->read_error = g_steal_pointer (&message->error);
+    fc_store_health_import_flush_async (self->store, NULL, flush_done_cb, g_object_ref (self));
     break;
   default:
     g_assert_not_reached ();
@@ -564,6 +584,7 @@ fc_health_import_job_finalize (GObject *object)
   g_clear_object (&self->reader_cancellable);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_clear_error (&self->write_error);
+  g_clear_error (&self->read_error);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
 

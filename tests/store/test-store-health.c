@@ -426,6 +426,118 @@ test_import_and_buckets (void)
 
 /* A typed point, edited and deleted before and after its upload; the
  * buckets follow every change. */
+static FcHealthImportCounts
+stage (FcStore    *store,
+       GArray     *points)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FcHealthImportCounts counts = { 0 };
+
+  fc_store_health_stage_async (store, "apple-health", points, NULL, st_result_cb, &result);
+  g_assert_true (fc_store_health_stage_finish (store, st_wait (&result), &counts, &error));
+  g_assert_no_error (error);
+  return counts;
+}
+
+static FcHealthImportCounts
+flush (FcStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FcHealthImportCounts counts = { 0 };
+
+  fc_store_health_import_flush_async (store, NULL, st_result_cb, &result);
+  g_assert_true (fc_store_health_import_flush_finish (store, st_wait (&result), &counts, &error));
+  g_assert_no_error (error);
+  return counts;
+}
+
+/* The buckets of every type over the whole year, against the points. */
+static void
+assert_year (FcStore       *store,
+             const GArray  *points)
+{
+  const char *types[] = { "heart_rate", "steps", "sleep" };
+  /* 2025 by UTC day and by ragged 7-hour steps (edges off the grid) */
+  g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (gint64 edge = G_GINT64_CONSTANT (1735689600); edge <= G_GINT64_CONSTANT (1767225600);
+       edge += 25261)
+    g_array_append_val (edges, edge);
+  for (guint t = 0; t < G_N_ELEMENTS (types); t++) {
+    g_autoptr(GArray) answer = buckets (store, types[t], (gint64 *) edges->data, edges->len);
+
+    for (guint i = 0; i + 1 < edges->len; i++) {
+      Expect e = expect_bucket ((FcHealthPoint *) points->data, points->len, types[t],
+                                g_array_index (edges, gint64, i),
+                                g_array_index (edges, gint64, i + 1));
+
+      assert_bucket (&g_array_index (answer, FcHealthBucket, i), &e);
+    }
+  }
+}
+
+/* An import in two steps (FcHealthImportJob's): staged points show only
+ * once merged, a file's duplicates count as unchanged, and a stage that
+ * a killed import left (its connection closed without the flush) is merged
+ * by the next upload batch, whole, into the same rollups. */
+static void
+test_staged_import (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(GArray) points = make_points (6000);
+  g_autoptr(GArray) later = g_array_new (FALSE, FALSE, sizeof (FcHealthPoint));
+  g_autoptr(GArray) earlier = g_array_new (FALSE, FALSE, sizeof (FcHealthPoint));
+  g_autoptr(GArray) again = g_array_new (FALSE, FALSE, sizeof (FcHealthPoint));
+  g_autoptr(JsonObject) batch = NULL;
+  g_autofree char *path = g_strdup (fc_store_get_path (store));
+  FcHealthImportCounts counts;
+
+  /* The file's order is not time order: the later half first */
+  g_array_append_vals (later, &g_array_index (points, FcHealthPoint, 3000), 3000);
+  g_array_append_vals (earlier, points->data, 3000);
+  /* and the first 1,000 points twice, as a restored phone's export has */
+  g_array_append_vals (earlier, points->data, 1000);
+
+  /* Killed while staging: the connection closes without the flush */
+  counts = stage (store, later);
+  g_assert_cmpuint (counts.added, ==, 0);
+  st_close (g_steal_pointer (&store));
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM health_import_stage"), ==, 3000);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM health_points"), ==, 0);
+
+  /* The next run's first upload batch merges the stage, and sends it */
+  store = st_open ();
+  batch = upload_batch (store, 10000);
+  g_assert_nonnull (batch);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (batch, "points")), ==,
+                    3000);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM health_import_stage"), ==, 0);
+  assert_year (store, later);
+
+  /* Staged points show once merged; the file's duplicates are unchanged */
+  counts = stage (store, earlier);
+  g_assert_cmpuint (counts.added, ==, 0);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM health_import_stage"), ==, 4000);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM health_points"), ==, 3000);
+  counts = flush (store);
+  g_assert_cmpuint (counts.added, ==, 3000);
+  g_assert_cmpuint (counts.unchanged, ==, 1000);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM health_import_stage"), ==, 0);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM health_points"), ==, 6000);
+  assert_year (store, points);
+
+  /* The whole file again: nothing new */
+  g_array_append_vals (again, points->data, points->len);
+  stage (store, again);
+  counts = flush (store);
+  g_assert_cmpuint (counts.added, ==, 0);
+  g_assert_cmpuint (counts.unchanged, ==, 6000);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM health_points"), ==, 6000);
+  st_close (g_steal_pointer (&store));
+}
+
 static void
 test_add_edit_delete (void)
 {
@@ -767,6 +879,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store/health/import-and-buckets", test_import_and_buckets);
+  g_test_add_func ("/store/health/staged-import", test_staged_import);
   g_test_add_func ("/store/health/add-edit-delete", test_add_edit_delete);
   g_test_add_func ("/store/health/refusals-and-reset", test_refusals_and_reset);
   g_test_add_func ("/store/health/buckets-follow-changes", test_buckets_follow_changes);

@@ -42,19 +42,20 @@ test_open_migrations (void)
   g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
   g_assert_true (g_str_has_suffix (path, ".db"));
 
-  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 7);
+  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 8);
   g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
                                      "('account', 'profile', 'foods', 'foods_trigram', 'meals', "
                                      "'meal_items', 'meal_plans', 'scheduled_meals', "
                                      "'sections', 'sync_state', 'outbox', 'workouts', "
                                      "'workout_categories', 'workout_progress', "
                                      "'meal_plan_templates', 'health_points', 'health_rollups', "
-                                     "'health_goals', 'uploads', 'notifications')"), ==, 20);
+                                     "'health_goals', 'uploads', 'notifications', "
+                                     "'health_import_stage')"), ==, 21);
   st_close (g_steal_pointer (&store));
 
   /* Reopening runs no migration twice. */
   store = st_open ();
-  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 7);
+  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 8);
   st_close (g_steal_pointer (&store));
 }
 
