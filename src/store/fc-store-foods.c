@@ -319,11 +319,19 @@ fc_store_foods_read (FcStoreDb   *db,
   }
 
   if (n_items != NULL) {
-    stmt = fc_store_db_stmt (db, "SELECT count(*) FROM foods f "
-                                 "WHERE ?1 IS NULL OR f.food_category = ?1", error);
+    /* Without a category, a count SQLite takes from the smallest index (a
+     * name per row): with "?1 IS NULL OR …" it read every row of the table,
+     * 6 MB of the store's file (and of the app's memory, mapped) at 50,000
+     * foods each time the Foods list was shown. */
+    if (category == NULL)
+      stmt = fc_store_db_stmt (db, "SELECT count(*) FROM foods", error);
+    else
+      stmt = fc_store_db_stmt (db, "SELECT count(*) FROM foods f WHERE f.food_category = ?1",
+                               error);
     if (stmt == NULL)
       return NULL;
-    fc_store_bind_text (stmt, 1, category);
+    if (category != NULL)
+      fc_store_bind_text (stmt, 1, category);
     if (fc_store_db_step (db, stmt, error) != SQLITE_ROW)
       return NULL;
     *n_items = sqlite3_column_int64 (stmt, 0);
