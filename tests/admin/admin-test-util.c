@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "admin-test-util.h"
+#include "fc-json.h"
 #include "nutrition-test-util.h"
 
 gint64
@@ -37,4 +38,32 @@ ad_object (JsonNode *node)
   g_assert_nonnull (node);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
   return json_node_get_object (node);
+}
+
+char *
+ad_feed_op (FcTestServer *server,
+            const char   *token,
+            const char   *cursor,
+            const char   *section,
+            gint64        id,
+            char        **out_cursor)
+{
+  g_autofree char *path = cursor != NULL ? g_strdup_printf ("/api/v1/changes/?since=%s", cursor)
+                                         : g_strdup ("/api/v1/changes/");
+  g_autoptr(JsonNode) node = nt_request (server, "GET", path, token, NULL, 200);
+  JsonObject *object = ad_object (node);
+  JsonArray *changes = fc_json_get_array (object, "changes");
+  char *op = NULL;
+
+  for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++) {
+    JsonObject *change = json_array_get_object_element (changes, i);
+
+    if (g_str_equal (json_object_get_string_member (change, "section"), section) &&
+        json_object_get_int_member (change, "id") == id) {
+      g_free (op);
+      op = g_strdup (json_object_get_string_member (change, "op"));
+    }
+  }
+  *out_cursor = g_strdup (json_object_get_string_member (object, "cursor"));
+  return op;
 }

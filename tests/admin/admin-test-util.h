@@ -19,5 +19,14 @@ void        ad_db_exec  (FcTestServer *server,
                          const char   *sql);
 /* @node as an object; fails the test when it is not one. */
 JsonObject *ad_object   (JsonNode     *node);
+/* The op ("upsert", "delete") of @section's object @id in the caller's
+ * change feed after @cursor (NULL: from the start), or NULL when the feed
+ * does not name it; the feed's new cursor in *@out_cursor. */
+char       *ad_feed_op  (FcTestServer *server,
+                         const char   *token,
+                         const char   *cursor,
+                         const char   *section,
+                         gint64        id,
+                         char        **out_cursor);
 
 G_END_DECLS

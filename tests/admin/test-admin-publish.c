@@ -28,35 +28,6 @@ list_count (FcTestServer *server,
   return nt_count (server, WORKOUTS, token);
 }
 
-/* The feed's op for workout @id after @cursor, or NULL when absent; the
- * new cursor in *@out_cursor. */
-static char *
-feed_op (FcTestServer *server,
-         const char   *token,
-         const char   *cursor,
-         gint64        id,
-         char        **out_cursor)
-{
-  g_autofree char *path = cursor != NULL ? g_strdup_printf ("/api/v1/changes/?since=%s", cursor)
-                                         : g_strdup ("/api/v1/changes/");
-  g_autoptr(JsonNode) node = nt_request (server, "GET", path, token, NULL, 200);
-  JsonObject *object = ad_object (node);
-  JsonArray *changes = fc_json_get_array (object, "changes");
-  char *op = NULL;
-
-  for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++) {
-    JsonObject *change = json_array_get_object_element (changes, i);
-
-    if (g_str_equal (json_object_get_string_member (change, "section"), "workouts") &&
-        json_object_get_int_member (change, "id") == id) {
-      g_free (op);
-      op = g_strdup (json_object_get_string_member (change, "op"));
-    }
-  }
-  *out_cursor = g_strdup (json_object_get_string_member (object, "cursor"));
-  return op;
-}
-
 static void
 test_publish (NtFixture     *fixture,
               gconstpointer  data)
@@ -99,7 +70,7 @@ test_publish (NtFixture     *fixture,
   nt_expect (server, "GET", video_path, fixture->token_a, NULL, 200);
   nt_expect (server, "GET", file_path, fixture->token_a, NULL, 200);
   g_assert_cmpint (nt_count (server, videos_list, fixture->token_a), ==, 1);
-  g_free (feed_op (server, fixture->token_a, NULL, workout, &cursor));
+  g_free (ad_feed_op (server, fixture->token_a, NULL, "workouts", workout, &cursor));
 
   /* Hidden. */
   nt_expect (server, "PATCH", detail, fixture->token_staff, "{\"is_published\": false}", 200);
@@ -111,7 +82,7 @@ test_publish (NtFixture     *fixture,
   nt_expect (server, "GET", file_path, fixture->token_a, NULL, 404);
   nt_expect (server, "GET", file_path, NULL, NULL, 404);
   g_assert_cmpint (nt_count (server, videos_list, fixture->token_a), ==, 0);
-  op = feed_op (server, fixture->token_a, cursor, workout, &next);
+  op = ad_feed_op (server, fixture->token_a, cursor, "workouts", workout, &next);
   g_assert_cmpstr (op, ==, "delete");
   g_clear_pointer (&op, g_free);
 
@@ -134,7 +105,7 @@ test_publish (NtFixture     *fixture,
   g_free (cursor);
   cursor = g_steal_pointer (&next);
   nt_expect (server, "PATCH", detail, fixture->token_staff, "{\"is_published\": true}", 200);
-  op = feed_op (server, fixture->token_a, cursor, workout, &next);
+  op = ad_feed_op (server, fixture->token_a, cursor, "workouts", workout, &next);
   g_assert_cmpstr (op, ==, "upsert");
   g_assert_cmpint (list_count (server, fixture->token_a), ==, 1);
   nt_expect (server, "GET", file_path, fixture->token_a, NULL, 200);

@@ -60,6 +60,10 @@ void        fc_admin_validate_range   (JsonObject       *query,
 char       *fc_admin_day_start        (const GDate      *date,
                                        int               add_days);
 
+/* "%@text%" with LIKE's wildcards in @text taken literally, for
+ * "LIKE ? ESCAPE '\\'": a search for "100%" finds "100%", not "1000". */
+char       *fc_admin_like_pattern     (const char       *text);
+
 /* One row of a list's SELECT as its object. */
 typedef JsonObject *(*FcAdminRowFunc) (sqlite3_stmt *stmt);
 
@@ -93,5 +97,8 @@ void        fc_admin_upload_delete_cb (FcServerRequest  *request);
 void        fc_admin_upload_complete_cb (FcServerRequest *request);
 void        fc_admin_thumbnail_put_cb (FcServerRequest  *request);
 void        fc_admin_thumbnail_delete_cb (FcServerRequest *request);
+void        fc_admin_templates_list_cb (FcServerRequest *request);
+void        fc_admin_template_patch_cb (FcServerRequest *request);
+void        fc_admin_template_delete_cb (FcServerRequest *request);
 
 G_END_DECLS

@@ -146,6 +146,20 @@ fc_admin_day_start (const GDate *date,
   return g_strdup_printf ("%sT00:00:00.000000Z", text);
 }
 
+char *
+fc_admin_like_pattern (const char *text)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *p = text; *p != '\0'; p++) {
+    if (*p == '%' || *p == '_' || *p == '\\')
+      g_string_append_c (pattern, '\\');
+    g_string_append_c (pattern, *p);
+  }
+  g_string_append_c (pattern, '%');
+  return g_string_free (pattern, FALSE);
+}
+
 static void
 bind_texts (sqlite3_stmt *stmt,
             GPtrArray    *args)
@@ -327,6 +341,9 @@ static const FcRoute admin_routes[] = {
   { "PATCH", FC_ADMIN_API "uploads/{upload}/", FC_AUTH_STAFF, fc_admin_upload_patch_cb },
   { "DELETE", FC_ADMIN_API "uploads/{upload}/", FC_AUTH_STAFF, fc_admin_upload_delete_cb },
   { "POST", FC_ADMIN_API "uploads/{upload}/complete/", FC_AUTH_STAFF, fc_admin_upload_complete_cb },
+  { "GET", FC_ADMIN_API "meal-plan-templates/", FC_AUTH_STAFF, fc_admin_templates_list_cb },
+  { "PATCH", FC_ADMIN_API "meal-plan-templates/{id}/", FC_AUTH_STAFF, fc_admin_template_patch_cb },
+  { "DELETE", FC_ADMIN_API "meal-plan-templates/{id}/", FC_AUTH_STAFF, fc_admin_template_delete_cb },
 };
 
 const FcRoute *

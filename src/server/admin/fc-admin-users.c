@@ -189,21 +189,6 @@ user_detail (sqlite3 *db,
 
 /* GET admin/users/ */
 
-/* LIKE's wildcards in @text taken literally (ESCAPE '\'). */
-static char *
-like_pattern (const char *text)
-{
-  GString *pattern = g_string_new ("%");
-
-  for (const char *p = text; *p != '\0'; p++) {
-    if (*p == '%' || *p == '_' || *p == '\\')
-      g_string_append_c (pattern, '\\');
-    g_string_append_c (pattern, *p);
-  }
-  g_string_append_c (pattern, '%');
-  return g_string_free (pattern, FALSE);
-}
-
 void
 fc_admin_users_list_cb (FcServerRequest *request)
 {
@@ -287,7 +272,7 @@ fc_admin_users_list_cb (FcServerRequest *request)
         g_string_append (where, " AND (email LIKE ? ESCAPE '\\' OR first_name LIKE ? ESCAPE '\\'"
                                 " OR last_name LIKE ? ESCAPE '\\')");
         for (guint k = 0; k < 3; k++)
-          g_ptr_array_add (args, like_pattern (terms[i]));
+          g_ptr_array_add (args, fc_admin_like_pattern (terms[i]));
       }
     }
     if (match->len > 0) {
