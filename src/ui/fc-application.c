@@ -18,7 +18,6 @@
 #include "fc-reminders.h"
 #include "fc-reminders-plan.h"
 #include "fc-download-manager.h"
-#include "fc-gstreamer.h"
 #include "fc-session.h"
 #include "fc-settings.h"
 #include "fc-startup-log.h"
@@ -629,9 +628,6 @@ fc_application_activate (GApplication *app)
     fc_startup_log ("first window built");
     g_object_bind_property (app, "restoring", window, "restoring", G_BINDING_SYNC_CREATE);
     g_signal_connect_object (window, "map", G_CALLBACK (on_first_window_map_cb), app, 0);
-    /* GStreamer is for the Workouts player only: it loads once the window
-     * is on screen, on a thread (fc-gstreamer.h). */
-    g_signal_connect (window, "map", G_CALLBACK (fc_gstreamer_preload), NULL);
     fc_application_update_background (self);
   }
 

@@ -8,8 +8,10 @@
  * before the first window although only the Workouts player needs
  * GStreamer. fc_gstreamer_init_async() runs gst_init_check() on a worker
  * thread (GStreamer serialises concurrent calls itself), so the main loop
- * never waits for it; fc_gstreamer_preload() starts it once the first
- * window is on screen, so that Play is usually instant.
+ * never waits for it; fc_gstreamer_preload() starts it when the Workouts
+ * page is first built, so that Play is usually instant there. Not sooner:
+ * its registry and plugins held 2.3 MiB of a start that never shows
+ * Workouts (tests/bench/app/rss.py).
  */
 
 #pragma once

@@ -12,6 +12,7 @@
 #include "fc-window.h"
 
 #include "fc-admin-page.h"
+#include "fc-gstreamer.h"
 #include "fc-health-page.h"
 #include "fc-notifications-page.h"
 #include "fc-nutrition-page.h"
@@ -24,6 +25,10 @@
 #include "fc-welcome-page.h"
 #include "fc-workouts-page.h"
 
+/* Every page's fc_*_page_set_session(), which takes its own type. */
+typedef void (*FcPageSetSession) (gpointer   page,
+                                  FcSession *session);
+
 typedef struct
 {
   const char *name;         /* stack page and row name, stored in GSettings */
@@ -33,6 +38,8 @@ typedef struct
   const char *description;
   gboolean    staff_only;
   const char *server_section;  /* shown only when the server offers it; NULL: always */
+  GtkWidget        *(*new_page) (void);
+  FcPageSetSession    set_session;
 } FcSection;
 
 /* One table drives the sidebar rows, the pages and the Ctrl+1…6 shortcuts,
@@ -41,27 +48,28 @@ static const FcSection sections[] = {
   { "today", N_("Today"), "x-office-calendar-symbolic",
     N_("Your Day"),
     N_("Today’s meals, workouts and progress will appear here."),
-    FALSE, NULL },
+    FALSE, NULL, fc_today_page_new, (FcPageSetSession) fc_today_page_set_session },
   { "workouts", N_("Workouts"), "fc-workouts-symbolic",
     N_("Workout Videos"),
     N_("Workout videos will appear here."),
-    FALSE, "workouts" },
+    FALSE, "workouts", fc_workouts_page_new, (FcPageSetSession) fc_workouts_page_set_session },
   { "nutrition", N_("Nutrition"), "emoji-food-symbolic",
     N_("Meal Plans"),
     N_("Your meal plans, meals and foods will appear here."),
-    FALSE, NULL },
+    FALSE, NULL, fc_nutrition_page_new, (FcPageSetSession) fc_nutrition_page_set_session },
   { "health", N_("Health"), "emblem-favorite-symbolic",
     N_("Health Data"),
     N_("Your weight and other measurements will appear here."),
-    FALSE, "health" },
+    FALSE, "health", fc_health_page_new, (FcPageSetSession) fc_health_page_set_session },
   { "notifications", N_("Notifications"), "preferences-system-notifications-symbolic",
     N_("No Notifications"),
     N_("Your notifications will appear here."),
-    FALSE, "notifications" },
+    FALSE, "notifications", fc_notifications_page_new,
+    (FcPageSetSession) fc_notifications_page_set_session },
   { "admin", N_("Admin"), "system-users-symbolic",
     N_("Administration"),
     N_("Tools to manage users and send announcements will appear here for staff."),
-    TRUE, NULL },
+    TRUE, NULL, fc_admin_page_new, (FcPageSetSession) fc_admin_page_set_session },
 };
 
 struct _FcWindow
@@ -85,16 +93,14 @@ struct _FcWindow
   char                 *account;        /* the last one signed in, for "sign in again" */
   char                 *ended_message;  /* why the session ended, for the sign-in form */
 
-  /* Borrowed: the list box owns the rows */
+  /* Borrowed: the list box owns the rows, the stack the pages */
   GtkWidget            *rows[G_N_ELEMENTS (sections)];
+  GtkWidget            *pages[G_N_ELEMENTS (sections)];  /* NULL until first shown */
 
   /* Borrowed: the section pages hold them */
+  GtkWidget            *contents[G_N_ELEMENTS (sections)];
   FcTodayPage          *today_page;
-  FcWorkoutsPage       *workouts_page;
-  FcNutritionPage      *nutrition_page;
-  FcHealthPage         *health_page;
   FcNotificationsPage  *notifications_page;
-  FcAdminPage          *admin_page;
 
   const FcSection      *section;
   gboolean              show_admin;
@@ -213,39 +219,53 @@ add_unread_badge (GtkWidget           *row,
                            badge, 0);
 }
 
+/* The page of the section at @i, built when the section is first shown:
+ * building all six at once, with their models and their stores' reads, made
+ * the app use 16 MiB more (tests/bench/app/rss.py), most of it for pages
+ * that a start never shows. Today and Notifications are built with the
+ * sidebar: Today is where the app opens, and the sidebar's unread badge and
+ * Today's card follow the Notifications page. */
+static void
+fc_window_ensure_page (FcWindow *self,
+                       guint     i)
+{
+  const FcSection *section = &sections[i];
+  GtkWidget *page;
+
+  if (self->pages[i] != NULL)
+    return;
+
+  self->contents[i] = section->new_page ();
+  if (self->session != NULL)
+    section->set_session (self->contents[i], self->session);
+  /* The Workouts player needs GStreamer: it loads now, on a thread, so that
+   * Play is usually instant (fc-gstreamer.h). */
+  if (g_str_equal (section->name, "workouts"))
+    fc_gstreamer_preload ();
+
+  page = fc_section_page_new (_(section->title), section->icon_name,
+                              _(section->heading), _(section->description));
+  fc_section_page_set_content (FC_SECTION_PAGE (page), self->contents[i]);
+  g_object_bind_property (self->leaflet, "folded", page, "folded", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->sidebar_menu_button, "menu-model", page, "menu-model",
+                          G_BINDING_SYNC_CREATE);
+  gtk_stack_add_titled (self->stack, page, section->name, _(section->title));
+  self->pages[i] = page;
+}
+
 static void
 fc_window_add_sections (FcWindow *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++) {
     const FcSection *section = &sections[i];
-    GtkWidget *page;
 
-    page = fc_section_page_new (_(section->title), section->icon_name,
-                                _(section->heading), _(section->description));
     if (g_str_equal (section->name, "today")) {
-      self->today_page = FC_TODAY_PAGE (fc_today_page_new ());
-      fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->today_page));
-    } else if (g_str_equal (section->name, "workouts")) {
-      self->workouts_page = FC_WORKOUTS_PAGE (fc_workouts_page_new ());
-      fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->workouts_page));
-    } else if (g_str_equal (section->name, "nutrition")) {
-      self->nutrition_page = FC_NUTRITION_PAGE (fc_nutrition_page_new ());
-      fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->nutrition_page));
-    } else if (g_str_equal (section->name, "health")) {
-      self->health_page = FC_HEALTH_PAGE (fc_health_page_new ());
-      fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->health_page));
+      fc_window_ensure_page (self, i);
+      self->today_page = FC_TODAY_PAGE (self->contents[i]);
     } else if (g_str_equal (section->name, "notifications")) {
-      self->notifications_page = FC_NOTIFICATIONS_PAGE (fc_notifications_page_new ());
-      fc_section_page_set_content (FC_SECTION_PAGE (page),
-                                   GTK_WIDGET (self->notifications_page));
-    } else if (g_str_equal (section->name, "admin")) {
-      self->admin_page = FC_ADMIN_PAGE (fc_admin_page_new ());
-      fc_section_page_set_content (FC_SECTION_PAGE (page), GTK_WIDGET (self->admin_page));
+      fc_window_ensure_page (self, i);
+      self->notifications_page = FC_NOTIFICATIONS_PAGE (self->contents[i]);
     }
-    g_object_bind_property (self->leaflet, "folded", page, "folded", G_BINDING_SYNC_CREATE);
-    g_object_bind_property (self->sidebar_menu_button, "menu-model", page, "menu-model",
-                            G_BINDING_SYNC_CREATE);
-    gtk_stack_add_titled (self->stack, page, section->name, _(section->title));
 
     self->rows[i] = create_sidebar_row (section);
     gtk_list_box_append (self->sidebar_list, self->rows[i]);
@@ -260,15 +280,22 @@ fc_window_add_sections (FcWindow *self)
                           "unread-count", G_BINDING_SYNC_CREATE);
 }
 
+/* Shows @section in the stack, its page built first. */
+static void
+fc_window_show_section_page (FcWindow        *self,
+                             const FcSection *section)
+{
+  fc_window_ensure_page (self, section - sections);
+  gtk_stack_set_visible_child_name (self->stack, section->name);
+}
+
 static void
 fc_window_give_pages_session (FcWindow *self)
 {
-  fc_today_page_set_session (self->today_page, self->session);
-  fc_workouts_page_set_session (self->workouts_page, self->session);
-  fc_nutrition_page_set_session (self->nutrition_page, self->session);
-  fc_health_page_set_session (self->health_page, self->session);
-  fc_notifications_page_set_session (self->notifications_page, self->session);
-  fc_admin_page_set_session (self->admin_page, self->session);
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++) {
+    if (self->contents[i] != NULL)
+      sections[i].set_session (self->contents[i], self->session);
+  }
 }
 
 static void fc_window_update_sections (FcWindow *self);
@@ -301,11 +328,11 @@ fc_window_ensure_welcome (FcWindow *self)
   return self->welcome_page;
 }
 
-/* The sidebar and the section pages (Today, Workouts and Nutrition, with
- * their models) are built when the sections are first shown, or once the
- * first frame is drawn: the first window shows a spinner while the last
- * session is restored, or the welcome page, and building them first made
- * it wait about half a second more (FITCORE_DEBUG_STARTUP=1). */
+/* The sidebar and the section pages (those not on show wait for
+ * fc_window_ensure_page()) are built when the sections are first shown, or
+ * once the first frame is drawn: the first window shows a spinner while the
+ * last session is restored, or the welcome page, and building them first
+ * made it wait about half a second more (FITCORE_DEBUG_STARTUP=1). */
 static void
 fc_window_ensure_sections (FcWindow *self)
 {
@@ -316,12 +343,11 @@ fc_window_ensure_sections (FcWindow *self)
 
   fc_window_add_sections (self);
   if (self->section != NULL)
-    gtk_stack_set_visible_child_name (self->stack, self->section->name);
+    fc_window_show_section_page (self, self->section);
   fc_window_mark_section_row (self);
-  if (self->session != NULL) {
-    fc_window_give_pages_session (self);
+  /* The pages built took the session from fc_window_ensure_page(). */
+  if (self->session != NULL)
     fc_window_update_sections (self);
-  }
   fc_startup_log ("section pages built");
 }
 
@@ -515,7 +541,14 @@ fc_window_update_page (FcWindow *self)
     fc_window_ensure_sections (self);
   } else if (g_str_equal (page, "welcome"))
     fc_window_ensure_welcome (self);
-  gtk_stack_set_visible_child_name (self->main_stack, page);
+  /* From the spinner, no crossfade: a start has nothing to fade from, and
+   * the cairo renderer drew the fade's frames into window-sized images
+   * (and a shared-memory buffer for the X server) whose 8 MiB stayed in
+   * the app's memory (tests/bench/app/rss.py). */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "loading") == 0)
+    gtk_stack_set_visible_child_full (self->main_stack, page, GTK_STACK_TRANSITION_TYPE_NONE);
+  else
+    gtk_stack_set_visible_child_name (self->main_stack, page);
 
   /* Someone who just signed in wants their day, not the list of sections,
    * on a phone-sized window too. */
@@ -1012,7 +1045,7 @@ fc_window_set_section (FcWindow   *self,
 
   self->section = found;
   if (self->built)
-    gtk_stack_set_visible_child_name (self->stack, found->name);
+    fc_window_show_section_page (self, found);
   fc_window_mark_section_row (self);
 
   /* A section that is not offered yet (the server's list comes after the
