@@ -602,14 +602,15 @@ commit_points (FcStoreDb   *db,
  * of 32,768 points landed all over the time index and the rollups, so
  * every transaction rewrote most of their pages (a million records cost
  * 8 times xmllint's CPU, 7 s of it in the rollups' upserts). So a batch is
- * only appended to health_import_stage (migration 8), and the stage is
- * merged when it holds MERGE_AT points and when the import ends: read
- * back by type and time (SQLite's sorter, spilling to a temporary file,
- * not memory), each point checked against the points already stored and
- * inserted, and the rollups swept forward, a block written when the sweep
- * leaves it. A merge is one transaction; a stage left by a killed import
- * is merged by the next import or the next upload batch
- * (merge_leftovers()).
+ * only sorted by type and time and appended to health_import_stage
+ * (migration 8) as one run, a blob of fixed-width records; the stage is
+ * merged when it holds MERGE_AT points and when the import ends: the runs
+ * read a slice at a time and merged through a heap (a row per point and
+ * SQLite's sorter cost a third more), each point checked against the
+ * points already stored and inserted, and the rollups swept forward, a
+ * block written when the sweep leaves it. A merge is one transaction; a
+ * stage left by a killed import is merged by the next import or the next
+ * upload batch (merge_leftovers()).
  *
  * The rollups are merged, not rewritten: an import only adds points, so
  * counts add, min and max take the extreme, and the new points have
@@ -621,8 +622,8 @@ commit_points (FcStoreDb   *db,
  * its points fall in: a million records of the synthetic export cost 3.8 s
  * of upserts in four merges and 1.9 s in one (bench-health-import-job),
  * which is worth points showing in the chart only at the end of such an
- * import. The sort spills to a temporary file, so memory does not grow
- * with it. */
+ * import. Merging holds a slice of each run, 28 KiB, whatever their
+ * length. */
 #define MERGE_AT (1 << 20)
 
 /* The blocks a merge's sweep is in, one per level. */
@@ -687,6 +688,170 @@ sweep_add (FcStoreDb   *db,
   return TRUE;
 }
 
+/* One staged point, as the stage's blobs hold it: fixed width, so a run
+ * is read back a slice at a time. The strings are NUL-padded (the
+ * client id is not NUL-terminated when it has all 32 characters). A
+ * stage never leaves the machine that wrote it, so numbers are in the
+ * machine's own byte order. */
+typedef struct {
+  gint64 recorded_at;
+  double value;
+  char   data_type[32];
+  char   unit[16];
+  char   stage[16];
+  char   client_id[32];
+} StagedPoint;
+
+/* Records read from a run at a time: 256 of them, 28 KiB */
+#define SLICE 256
+
+typedef struct {
+  sqlite3_blob *blob;
+  char         *source;
+  guint         n;          /* records in the run */
+  guint         next;       /* the next to read from the blob */
+  guint         at;         /* the head's index in slice */
+  guint         in_slice;
+  StagedPoint   slice[SLICE];
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_clear_pointer (&run->blob, sqlite3_blob_close);
+  g_free (run->source);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static int
+staged_compare (const StagedPoint *a,
+                const StagedPoint *b)
+{
+  int by_type = strcmp (a->data_type, b->data_type);
+
+  if (by_type != 0)
+    return by_type;
+  return (a->recorded_at > b->recorded_at) - (a->recorded_at < b->recorded_at);
+}
+
+/* Moves @run's head on; FALSE once the run is done or failed (@error). */
+static gboolean
+run_advance (Run     *run,
+             GError **error)
+{
+  if (++run->at < run->in_slice)
+    return TRUE;
+  if (run->next >= run->n)
+    return FALSE;
+  run->in_slice = MIN (SLICE, run->n - run->next);
+  if (sqlite3_blob_read (run->blob, run->slice, run->in_slice * sizeof (StagedPoint),
+                         run->next * sizeof (StagedPoint)) != SQLITE_OK) {
+    g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_FAILED, "A staged import cannot be read");
+    return FALSE;
+  }
+  run->next += run->in_slice;
+  run->at = 0;
+  return TRUE;
+}
+
+static const StagedPoint *
+run_head (Run *run)
+{
+  return &run->slice[run->at];
+}
+
+/* Whether run @a's head comes before run @b's: by type and time, ties in
+ * the order the runs were staged (@ia, @ib), which is the file's. */
+static gboolean
+run_before (GPtrArray *runs,
+            guint      ia,
+            guint      ib)
+{
+  int order = staged_compare (run_head (runs->pdata[ia]), run_head (runs->pdata[ib]));
+
+  return order < 0 || (order == 0 && ia < ib);
+}
+
+/* A binary min-heap of run indices, by run_before(). */
+static void
+heap_sift_down (GPtrArray *runs,
+                guint     *heap,
+                guint      len,
+                guint      i)
+{
+  for (;;) {
+    guint least = i, left = 2 * i + 1, right = 2 * i + 2, swap;
+
+    if (left < len && run_before (runs, heap[left], heap[least]))
+      least = left;
+    if (right < len && run_before (runs, heap[right], heap[least]))
+      least = right;
+    if (least == i)
+      return;
+    swap = heap[i];
+    heap[i] = heap[least];
+    heap[least] = swap;
+    i = least;
+  }
+}
+
+/* The stage's runs, each opened on its first slice. */
+static GPtrArray *
+open_runs (FcStoreDb   *db,
+           GError     **error)
+{
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
+  sqlite3_stmt *stmt = fc_store_db_stmt (db,
+                                         "SELECT id, source, n FROM health_import_stage "
+                                         "ORDER BY id",
+                                         error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW) {
+    g_autoptr(Run) run = g_new0 (Run, 1);
+
+    run->source = g_strdup (fc_store_column_text (stmt, 1));
+    run->n = sqlite3_column_int (stmt, 2);
+    if (run->n == 0)
+      continue;
+    if (sqlite3_blob_open (db->handle, "main", "health_import_stage", "points",
+                           sqlite3_column_int64 (stmt, 0), 0, &run->blob) != SQLITE_OK) {
+      g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_FAILED, "A staged import cannot be read");
+      rc = SQLITE_ERROR;
+      break;
+    }
+    /* at = in_slice = 0: the first advance reads the first slice */
+    if (!run_advance (run, error)) {
+      rc = SQLITE_ERROR;
+      break;
+    }
+    g_ptr_array_add (runs, g_steal_pointer (&run));
+  }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&runs);
+}
+
+/* Binds a NUL-padded field of @width characters, NULL when empty. */
+static void
+bind_field (sqlite3_stmt *stmt,
+            int           index,
+            const char   *field,
+            gsize         width)
+{
+  gsize length = strnlen (field, width);
+
+  if (length == 0)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, field, length, SQLITE_STATIC);
+}
+
 /* The first and last time of @type's points (an empty range, from > to,
  * when there are none). */
 static gboolean
@@ -718,17 +883,20 @@ stored_range (FcStoreDb   *db,
   return rc == SQLITE_ROW;
 }
 
-/* Moves every staged point into health_points, in the transaction open. */
+/* Moves every staged point into health_points, in the transaction open:
+ * the runs merged by type and time through a heap. */
 static gboolean
 merge_stage (FcStoreDb             *db,
              FcHealthImportCounts  *counts,
              GError               **error)
 {
-  sqlite3_stmt *staged, *probe, *insert;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autofree guint *heap = NULL;
+  sqlite3_stmt *probe, *insert;
   Sweep sweep = { 0 };
   const char *type = NULL;
   gint64 stored_from = 0, stored_to = 0, previous_at = G_MININT64;
-  int rc;
+  guint len;
 
   /* Each statement got once for the merge: the statement cache's lookup
    * hashes the SQL. */
@@ -760,28 +928,28 @@ merge_stage (FcStoreDb             *db,
                              "stage, source, client_id, upload) "
                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
                              error);
-  staged = insert == NULL ? NULL :
-           fc_store_db_stmt (db,
-                             "SELECT data_type, value, unit, recorded_at, stage, source, "
-                             "client_id FROM health_import_stage "
-                             "ORDER BY data_type, recorded_at, rowid",
-                             error);
-  if (staged == NULL)
+  if (insert == NULL || (runs = open_runs (db, error)) == NULL)
     return FALSE;
 
-  while ((rc = fc_store_db_step (db, staged, error)) == SQLITE_ROW) {
-    const char *row_type = fc_store_column_text (staged, 0);
-    double value = sqlite3_column_double (staged, 1);
-    gint64 at = sqlite3_column_int64 (staged, 3);
-    const char *stage = fc_store_column_text (staged, 4);
+  len = runs->len;
+  heap = g_new (guint, MAX (len, 1));
+  for (guint i = 0; i < len; i++)
+    heap[i] = i;
+  for (guint i = len / 2; i-- > 0;)
+    heap_sift_down (runs, heap, len, i);
+
+  while (len > 0) {
+    Run *run = runs->pdata[heap[0]];
+    const StagedPoint *point = run_head (run);
+    gsize id_length = strnlen (point->client_id, sizeof point->client_id);
+    gboolean counted;
     int found;
 
-    /* The column's text lives until the next step: the sweep keeps an
-     * interned copy, taken once per type. */
-    if (type == NULL || strcmp (type, row_type) != 0) {
-      type = g_intern_string (row_type);
+    /* The sweep keeps an interned copy of the type, taken once per type */
+    if (type == NULL || strcmp (type, point->data_type) != 0) {
+      type = g_intern_string (point->data_type);
       if (!stored_range (db, type, &stored_from, &stored_to, error))
-        break;
+        return FALSE;
       previous_at = G_MININT64;
     }
 
@@ -789,42 +957,48 @@ merge_stage (FcStoreDb             *db,
      * the merge, or at the same time as the staged point before it (a
      * duplicate in the file, or a second source), can be one the store
      * has: the others need no seek (a first import makes none). */
-    if ((at < stored_from || at > stored_to) && at != previous_at)
-      goto insert;
-    previous_at = at;
+    if ((point->recorded_at >= stored_from && point->recorded_at <= stored_to) ||
+        point->recorded_at == previous_at) {
+      sqlite3_bind_text (probe, 1, type, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (probe, 2, point->recorded_at);
+      sqlite3_bind_text (probe, 3, run->source, -1, SQLITE_STATIC);
+      sqlite3_bind_text (probe, 4, point->client_id, id_length, SQLITE_STATIC);
+      found = fc_store_db_step (db, probe, error);
+      sqlite3_reset (probe);
+      if (found != SQLITE_ROW && found != SQLITE_DONE)
+        return FALSE;
+    } else {
+      found = SQLITE_DONE;
+    }
+    previous_at = point->recorded_at;
 
-    sqlite3_bind_text (probe, 1, type, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (probe, 2, at);
-    sqlite3_bind_value (probe, 3, sqlite3_column_value (staged, 5));
-    sqlite3_bind_value (probe, 4, sqlite3_column_value (staged, 6));
-    found = fc_store_db_step (db, probe, error);
-    sqlite3_reset (probe);
     if (found == SQLITE_ROW) {
       counts->unchanged++;
-      continue;
+    } else {
+      sqlite3_bind_text (insert, 1, type, -1, SQLITE_STATIC);
+      sqlite3_bind_double (insert, 2, point->value);
+      bind_field (insert, 3, point->unit, sizeof point->unit);
+      sqlite3_bind_int64 (insert, 4, point->recorded_at);
+      bind_field (insert, 5, point->stage, sizeof point->stage);
+      sqlite3_bind_text (insert, 6, run->source, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 7, point->client_id, id_length, SQLITE_STATIC);
+      if (!fc_store_db_step_done (db, insert, error))
+        return FALSE;
+      counts->added++;
+      counted = point->stage[0] == '\0' || is_counted (point->stage);
+      if (counted && !sweep_add (db, &sweep, type, point->value, point->recorded_at,
+                                 sqlite3_last_insert_rowid (db->handle), error))
+        return FALSE;
     }
-    if (found != SQLITE_DONE)
-      break;
 
-insert:
-    previous_at = at;
-    sqlite3_bind_text (insert, 1, type, -1, SQLITE_STATIC);
-    sqlite3_bind_double (insert, 2, value);
-    sqlite3_bind_value (insert, 3, sqlite3_column_value (staged, 2));
-    sqlite3_bind_int64 (insert, 4, at);
-    sqlite3_bind_value (insert, 5, sqlite3_column_value (staged, 4));
-    sqlite3_bind_value (insert, 6, sqlite3_column_value (staged, 5));
-    sqlite3_bind_value (insert, 7, sqlite3_column_value (staged, 6));
-    if (!fc_store_db_step_done (db, insert, error))
-      break;
-    counts->added++;
-    if (is_counted (stage) &&
-        !sweep_add (db, &sweep, type, value, at, sqlite3_last_insert_rowid (db->handle), error))
-      break;
+    if (!run_advance (run, error)) {
+      if (error != NULL && *error != NULL)
+        return FALSE;
+      heap[0] = heap[--len];
+    }
+    heap_sift_down (runs, heap, len, 0);
   }
-  sqlite3_reset (staged);
-  if (rc != SQLITE_DONE)
-    return FALSE;
+  g_clear_pointer (&runs, g_ptr_array_unref);
   if (!sweep_finish (db, &sweep, error))
     return FALSE;
   /* Without a WHERE, SQLite drops the table's pages in one go. */
@@ -836,11 +1010,8 @@ stage_size (FcStoreDb   *db,
             gint64      *out_size,
             GError     **error)
 {
-  /* Row ids are appended and the stage is emptied whole: no count(*),
-   * which walks the table. */
   sqlite3_stmt *stmt = fc_store_db_stmt (db,
-                                         "SELECT coalesce(max(rowid) - min(rowid) + 1, 0) "
-                                         "FROM health_import_stage",
+                                         "SELECT coalesce(sum(n), 0) FROM health_import_stage",
                                          error);
   int rc;
 
@@ -852,7 +1023,30 @@ stage_size (FcStoreDb   *db,
   return rc == SQLITE_ROW;
 }
 
-/* Appends @points' valid points to the stage; the others count as
+static gboolean
+copy_field (char       *field,
+            gsize       width,
+            const char *text)
+{
+  gsize length = text != NULL ? strlen (text) : 0;
+
+  if (length > width)
+    return FALSE;
+  memset (field, 0, width);
+  if (length > 0)
+    memcpy (field, text, length);
+  return TRUE;
+}
+
+static int
+staged_sort_cb (gconstpointer a,
+                gconstpointer b)
+{
+  return staged_compare (a, b);
+}
+
+/* Appends @points' valid points to the stage as one run, sorted by type
+ * and time (stably: ties keep the file's order); the others count as
  * unchanged, as before. */
 static gboolean
 stage_points (FcStoreDb             *db,
@@ -861,38 +1055,47 @@ stage_points (FcStoreDb             *db,
               FcHealthImportCounts  *counts,
               GError               **error)
 {
+  g_autoptr(GArray) run = NULL;
   sqlite3_stmt *stmt;
 
   if (points == NULL || points->len == 0)
     return TRUE;
-  stmt = fc_store_db_stmt (db,
-                           "INSERT INTO health_import_stage (data_type, value, unit, "
-                           "recorded_at, stage, source, client_id) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
+  run = g_array_sized_new (FALSE, FALSE, sizeof (StagedPoint), points->len);
   for (guint i = 0; i < points->len; i++) {
     const FcHealthPoint *point = &g_array_index (points, FcHealthPoint, i);
+    StagedPoint staged;
 
-    if (point->data_type == NULL || point->unit == NULL || !isfinite (point->value)) {
+    staged.recorded_at = point->recorded_at;
+    staged.value = point->value;
+    /* The client id may fill its field (no NUL then); the others keep
+     * one, so that they compare as strings */
+    if (point->data_type == NULL || point->unit == NULL || !isfinite (point->value) ||
+        !copy_field (staged.data_type, sizeof staged.data_type - 1, point->data_type) ||
+        !copy_field (staged.unit, sizeof staged.unit - 1, point->unit) ||
+        !copy_field (staged.stage, sizeof staged.stage - 1, point->stage) ||
+        !copy_field (staged.client_id, sizeof staged.client_id, point->client_id)) {
       counts->unchanged++;
       continue;
     }
-    sqlite3_bind_text (stmt, 1, point->data_type, -1, SQLITE_STATIC);
-    sqlite3_bind_double (stmt, 2, point->value);
-    sqlite3_bind_text (stmt, 3, point->unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (stmt, 4, point->recorded_at);
-    if (point->stage != NULL)
-      sqlite3_bind_text (stmt, 5, point->stage, -1, SQLITE_STATIC);
-    else
-      sqlite3_bind_null (stmt, 5);
-    sqlite3_bind_text (stmt, 6, source, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 7, point->client_id, -1, SQLITE_STATIC);
-    if (!fc_store_db_step_done (db, stmt, error))
-      return FALSE;
+    staged.data_type[sizeof staged.data_type - 1] = '\0';
+    staged.unit[sizeof staged.unit - 1] = '\0';
+    staged.stage[sizeof staged.stage - 1] = '\0';
+    g_array_append_val (run, staged);
   }
-  return TRUE;
+  if (run->len == 0)
+    return TRUE;
+  g_array_sort (run, staged_sort_cb);
+
+  stmt = fc_store_db_stmt (db,
+                           "INSERT INTO health_import_stage (source, n, points) "
+                           "VALUES (?1, ?2, ?3)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, source, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, run->len);
+  sqlite3_bind_blob (stmt, 3, run->data, run->len * sizeof (StagedPoint), SQLITE_STATIC);
+  return fc_store_db_step_done (db, stmt, error);
 }
 
 /* When an import job stages on this connection: the temporary schema's

@@ -385,24 +385,23 @@ static const char * const migrations[] = {
   ");",
 
   /* 8: health imports in two steps (src/store/fc-store-health.c). Each
-   * batch of an import is appended to health_import_stage in a
-   * transaction of its own, and every 1,048,576 points and at the end the
-   * stage is merged into health_points in (data_type, recorded_at) order,
-   * so the time index and the rollups are written forward, each page once
-   * per merge, whatever the order of the file. (source, client_id) is
-   * checked on the time index (a record's id is derived from its type and
-   * times, so the same record has the same recorded_at), not on an index
-   * of its own, which an export in no particular order rewrote page by
-   * page in every batch. */
+   * batch of an import is sorted by type and time and appended to
+   * health_import_stage as one run (points: n fixed-width records,
+   * fc-store-health.c's StagedPoint) in a transaction of its own; every
+   * 1,048,576 points and at the end, the runs are merged into
+   * health_points in (data_type, recorded_at) order, so the time index
+   * and the rollups are written forward, each page once per merge,
+   * whatever the order of the file. (source, client_id) is checked on the
+   * time index (a record's id is derived from its type and times, so the
+   * same record has the same recorded_at), not on an index of its own,
+   * which an export in no particular order rewrote page by page in every
+   * batch. */
   "DROP INDEX health_points_client;"
   "CREATE TABLE health_import_stage ("
-  "  data_type   TEXT NOT NULL,"
-  "  value       REAL NOT NULL,"
-  "  unit        TEXT NOT NULL,"
-  "  recorded_at INTEGER NOT NULL,"
-  "  stage       TEXT,"
-  "  source      TEXT NOT NULL,"
-  "  client_id   TEXT NOT NULL"
+  "  id     INTEGER PRIMARY KEY,"
+  "  source TEXT NOT NULL,"
+  "  n      INTEGER NOT NULL,"
+  "  points BLOB NOT NULL"
   ");",
 };
 
