@@ -119,6 +119,23 @@ finish_object (FcAdminService  *self,
   return node != NULL ? fc_api_answer_take_object (node, error) : NULL;
 }
 
+/* The answer of @result as a DRF page, or an error: @no_results when it
+ * has no list of results. */
+static JsonObject *
+finish_page (FcAdminService  *self,
+             GAsyncResult    *result,
+             const char      *no_results,
+             GError         **error)
+{
+  g_autoptr(JsonObject) page = finish_object (self, result, error);
+
+  if (page != NULL && fc_json_get_array (page, "results") == NULL) {
+    g_set_error_literal (error, FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE, no_results);
+    return NULL;
+  }
+  return g_steal_pointer (&page);
+}
+
 static void
 fc_admin_service_dispose (GObject *object)
 {
@@ -208,14 +225,7 @@ fc_admin_service_list_users_finish (FcAdminService  *self,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
-  g_autoptr(JsonObject) page = finish_object (self, result, error);
-
-  if (page != NULL && fc_json_get_array (page, "results") == NULL) {
-    g_set_error_literal (error, FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
-                         _("The server’s list of accounts has no results."));
-    return NULL;
-  }
-  return g_steal_pointer (&page);
+  return finish_page (self, result, _("The server’s list of accounts has no results."), error);
 }
 
 void
@@ -557,6 +567,84 @@ fc_admin_service_done_finish (FcAdminService  *self,
                               GError         **error)
 {
   return fc_admin_service_send_password_reset_finish (self, result, error);
+}
+
+/* Meal-plan templates */
+
+void
+fc_admin_service_list_templates_async (FcAdminService      *self,
+                                       const char          *search,
+                                       guint                page,
+                                       guint                page_size,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+  g_return_if_fail (page >= 1);
+
+  if (search != NULL && *search != '\0')
+    escaped = g_uri_escape_string (search, NULL, FALSE);
+  path = g_strdup_printf ("admin/meal-plan-templates/?page=%u&page_size=%u%s%s", page, page_size,
+                          escaped != NULL ? "&search=" : "", escaped != NULL ? escaped : "");
+  self->list_requests++;
+  send_request (self, "GET", path, NULL, fc_admin_service_list_templates_async, cancellable,
+                callback, user_data);
+}
+
+JsonObject *
+fc_admin_service_list_templates_finish (FcAdminService  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  return finish_page (self, result, _("The server’s list of templates has no results."), error);
+}
+
+void
+fc_admin_service_update_template_async (FcAdminService      *self,
+                                        gint64               id,
+                                        JsonObject          *changes,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+  g_return_if_fail (changes != NULL);
+
+  body = json_node_init_object (json_node_alloc (), changes);
+  path = g_strdup_printf ("admin/meal-plan-templates/%" G_GINT64_FORMAT "/", id);
+  send_request (self, "PATCH", path, body, fc_admin_service_update_template_async, cancellable,
+                callback, user_data);
+}
+
+JsonObject *
+fc_admin_service_update_template_finish (FcAdminService  *self,
+                                         GAsyncResult    *result,
+                                         GError         **error)
+{
+  return finish_object (self, result, error);
+}
+
+void
+fc_admin_service_delete_template_async (FcAdminService      *self,
+                                        gint64               id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+
+  path = g_strdup_printf ("admin/meal-plan-templates/%" G_GINT64_FORMAT "/", id);
+  send_request (self, "DELETE", path, NULL, fc_admin_service_delete_template_async, cancellable,
+                callback, user_data);
 }
 
 /* Foods import */

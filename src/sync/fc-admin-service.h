@@ -163,6 +163,42 @@ gboolean        fc_admin_service_done_finish           (FcAdminService      *sel
                                                         GAsyncResult        *result,
                                                         GError             **error);
 
+/* Meal-plan templates (admin/meal-plan-templates/, docs/admin-wire.md). */
+
+/* GET admin/meal-plan-templates/: every template, hidden ones too, newest
+ * first; @search may be NULL; @page from 1. The result is the DRF page
+ * whose results carry id, name, description, is_active, owner_email,
+ * meals_count and created_at. */
+void            fc_admin_service_list_templates_async  (FcAdminService      *self,
+                                                        const char          *search,
+                                                        guint                page,
+                                                        guint                page_size,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+JsonObject     *fc_admin_service_list_templates_finish (FcAdminService      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+/* PATCH admin/meal-plan-templates/{id}/ with @changes (name, description,
+ * is_active: false hides the template from everyone, true publishes it);
+ * the result is the template as the server now has it. */
+void            fc_admin_service_update_template_async (FcAdminService      *self,
+                                                        gint64               id,
+                                                        JsonObject          *changes,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+JsonObject     *fc_admin_service_update_template_finish (FcAdminService     *self,
+                                                         GAsyncResult       *result,
+                                                         GError            **error);
+/* DELETE admin/meal-plan-templates/{id}/; finished by
+ * fc_admin_service_done_finish(). */
+void            fc_admin_service_delete_template_async (FcAdminService      *self,
+                                                        gint64               id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+
 /* Public foods from a CSV file (POST admin/foods/import/, docs/admin-wire.md).
  * The server takes at most this many bytes a file. */
 #define FC_ADMIN_FOODS_IMPORT_MAX_SIZE (4 * 1024 * 1024)

@@ -18,6 +18,10 @@
 #   reason, Import 2 Foods creates exactly the two good ones as public
 #   foods (GET nutrition/foods/ as the demo user), with one food.import
 #   audit row; every control of the preview has a name;
+# - Templates ▸ Hide on a demo template: the server's public template list
+#   (GET nutrition/meal-plans/templates/ as the demo user) no longer has
+#   it, one meal_plan_template.update audit row says is_active true → false,
+#   and the row then offers Publish;
 # - screenshots light, dark and 360 px wide.
 # Prints TAP.
 #
@@ -43,6 +47,7 @@ STAFF_PASSWORD = 'fitcore-admin'
 USER_EMAIL = 'demo@fitcore.local'
 USER_PASSWORD = 'fitcore-demo'
 TITLE = 'Hidden Mobility Flow'
+TEMPLATE = 'Lean Cut \u2014 7 days'
 
 
 def make_video(path, text):
@@ -71,6 +76,13 @@ def button(window, name):
     is also its accessible label "New Workout New Workout"."""
     return next((n for n in find_all(window, lambda n: n.getRoleName() == 'push button' and
                                      n.name in (name, f'{name} {name}')) if on_screen(n)), None)
+
+
+def button_starting(window, name):
+    """A shown push button whose name starts with @name (an accessible
+    label GTK 4.8 may follow with the button's own label)."""
+    return next((n for n in find_all(window, lambda n: n.getRoleName() == 'push button' and
+                                     n.name.startswith(name)) if on_screen(n)), None)
 
 
 def workouts(url, token, query=''):
@@ -296,6 +308,39 @@ def import_foods(tap, pid, app_node, window, url, staff, user, tmp, artifacts):
               'the page says “2 public foods were imported from “foods.csv”.”')
 
 
+def public_templates(url, token):
+    status, body = http(url, 'GET', 'nutrition/meal-plans/templates/?page_size=100', token)
+    if status != 200 or not isinstance(body, dict):
+        return None
+    return [t['name'] for t in body.get('results', [])]
+
+
+def hide_template(tap, pid, window, url, staff, user, artifacts):
+    """Templates ▸ Hide: the template leaves the server's public list."""
+    if not tap.check(TEMPLATE in (public_templates(url, user) or []),
+                     f'before: the public templates list “{TEMPLATE}”'):
+        return
+    switch = poll(lambda: named(window, 'Templates', ('label',)), timeout=30)
+    if not tap.check(switch is not None, 'the Admin section offers “Templates”'):
+        return
+    click(pid, switch)
+    hide = poll(lambda: button_starting(window, f'Hide {TEMPLATE}'), timeout=30)
+    if not tap.check(hide is not None, f'Templates lists “{TEMPLATE}” with Hide'):
+        return
+    screenshot(artifacts, 'ui-admin-templates.png')
+    click(pid, hide)
+    gone = poll(lambda: TEMPLATE not in (public_templates(url, user) or [TEMPLATE]), timeout=30)
+    tap.check(gone, 'Hide: the server’s public list no longer has it', public_templates(url, user))
+    status, audit = http(url, 'GET', 'admin/audit/?object_type=meal_plan_template', staff)
+    rows = [e for e in audit.get('results', []) if e['action'] == 'meal_plan_template.update'] \
+        if status == 200 else None
+    tap.check(rows is not None and len(rows) == 1 and rows[0]['before'] == {'is_active': True} and
+              rows[0]['after'] == {'is_active': False},
+              'one meal_plan_template.update audit row: is_active true → false', rows)
+    tap.check(poll(lambda: button_starting(window, f'Publish {TEMPLATE}'), timeout=30) is not None,
+              'the row then offers Publish')
+
+
 def run(tap, binary, server_binary, artifacts, tmp):
     data_dir = os.path.join(tmp, 'server')
     os.makedirs(data_dir)
@@ -332,6 +377,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         time.sleep(1)
         screenshot(artifacts, 'ui-admin-content-reordered.png')
         import_foods(tap, app.pid, app_node, window, url, staff, user, tmp, artifacts)
+        hide_template(tap, app.pid, window, url, staff, user, artifacts)
         stop(app)
 
         app = start_app(binary, url, dict(env, ADW_DEBUG_COLOR_SCHEME='prefer-dark'))

@@ -1,4 +1,4 @@
-/* fc-admin-page.c — the Admin section (staff only): accounts, statistics, content and foods
+/* fc-admin-page.c — the Admin section (staff only): accounts, statistics, content, foods and templates
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +13,7 @@
 #include "fc-admin-dashboard.h"
 #include "fc-admin-foods-page.h"
 #include "fc-admin-service.h"
+#include "fc-admin-templates-page.h"
 #include "fc-admin-users-page.h"
 #include "fc-section-page.h"
 
@@ -26,6 +27,7 @@ struct _FcAdminPage
   FcAdminDashboard *dashboard;
   FcAdminContentPage *content_page;
   FcAdminFoodsPage *foods_page;
+  FcAdminTemplatesPage *templates_page;
 
   /* Owned */
   FcSession        *session;
@@ -67,6 +69,7 @@ on_session_changed_cb (FcAdminPage *self)
   fc_admin_dashboard_set_service (self->dashboard, self->service);
   fc_admin_content_page_set_service (self->content_page, self->service, self->upload_queue);
   fc_admin_foods_page_set_service (self->foods_page, self->service);
+  fc_admin_templates_page_set_service (self->templates_page, self->service);
 }
 
 static void
@@ -137,6 +140,7 @@ fc_admin_page_class_init (FcAdminPageClass *klass)
   g_type_ensure (FC_TYPE_ADMIN_DASHBOARD);
   g_type_ensure (FC_TYPE_ADMIN_CONTENT_PAGE);
   g_type_ensure (FC_TYPE_ADMIN_FOODS_PAGE);
+  g_type_ensure (FC_TYPE_ADMIN_TEMPLATES_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/fitcore/FitCore/ui/admin/fc-admin-page.ui");
@@ -145,6 +149,7 @@ fc_admin_page_class_init (FcAdminPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, dashboard);
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, content_page);
   gtk_widget_class_bind_template_child (widget_class, FcAdminPage, foods_page);
+  gtk_widget_class_bind_template_child (widget_class, FcAdminPage, templates_page);
   gtk_widget_class_install_action (widget_class, "content.back", NULL, back_action);
 }
 
