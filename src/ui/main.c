@@ -8,6 +8,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "fc-application.h"
 #include "fc-startup-log.h"
 
@@ -19,6 +23,15 @@ main (int   argc,
   const char *localedir;
 
   fc_startup_log ("main");
+#ifdef __GLIBC__
+  /* Blocks of 256 KiB and more (the window-sized images of a crossfade, a
+   * decoded thumbnail) are mapped and given back when freed. glibc's
+   * default raises that threshold to the largest block freed so far, after
+   * which such blocks came from the heap and stayed in the app's memory:
+   * 3 MiB at start, 4-7 MiB more after visiting every section
+   * (tests/bench/app/rss.py). */
+  mallopt (M_MMAP_THRESHOLD, 256 * 1024);
+#endif
   /* FITCORE_LOCALEDIR lets the tests run the uninstalled app with the
    * translations built in build/po; unset, the installed ones are used. */
   localedir = g_getenv ("FITCORE_LOCALEDIR");
@@ -28,7 +41,8 @@ main (int   argc,
 
   /* No gst_init() here: loading GStreamer's registry (seconds on a first
    * run) waited before the first window although only the Workouts player
-   * needs it; fc-gstreamer.c starts it on a thread once the window is up.
+   * needs it; fc-gstreamer.c starts it on a thread when Workouts is first
+   * shown.
    * GStreamer's --gst-* options are gone with it: use GST_DEBUG and the
    * other GST_* variables instead. */
   app = fc_application_new ();
