@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "fc-profile-format.h"
@@ -98,4 +100,47 @@ fc_profile_format_gender (JsonObject *profile)
 
   code = fc_json_get_string (profile, "gender");
   return code != NULL ? fc_profile_gender_label (fc_profile_gender_index (code)) : NULL;
+}
+
+/* Inches are a whole number of them: the editor's inches spin button. */
+#define CM_PER_IN 2.54
+
+static double
+round_to (double value,
+          int    decimals)
+{
+  double scale = pow (10, decimals);
+
+  /* Divided, not multiplied by 0.1, so that the result is the double
+   * nearest to the decimal a spin button parses from its own text. */
+  return round (value * scale) / scale;
+}
+
+double
+fc_profile_shown_value (const char   *data_type,
+                        FcHealthUnit  unit,
+                        double        canonical)
+{
+  g_return_val_if_fail (data_type != NULL, NAN);
+
+  if (unit == FC_HEALTH_UNIT_FT_IN)
+    return round (canonical / CM_PER_IN);
+  if (unit == FC_HEALTH_UNIT_CM)
+    return round (canonical);
+  return round_to (fc_health_unit_from_canonical (unit, data_type, canonical), 1);
+}
+
+double
+fc_profile_canonical_value (const char   *data_type,
+                            FcHealthUnit  unit,
+                            double        shown)
+{
+  g_return_val_if_fail (data_type != NULL, NAN);
+
+  /* Hundredths are finer than half the editor's steps in every unit
+   * (0.05 lb is 0.023 kg, half an inch 1.27 cm), so the value shows again
+   * as it was typed; what the server keeps is this one number. */
+  if (unit == FC_HEALTH_UNIT_FT_IN)
+    return round_to (shown * CM_PER_IN, 2);
+  return round_to (fc_health_unit_to_canonical (unit, data_type, shown), 2);
 }

@@ -7,10 +7,13 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "fc-profile-window.h"
 
+#include "fc-health-ui.h"
 #include "fc-json.h"
 #include "fc-profile-format.h"
 #include "fc-window.h"
@@ -18,7 +21,13 @@
 /* Save writes to the store, which queues the requests in its outbox, and
  * then asks the sync engine to send them: it works the same without the
  * network. Only what the user changed is sent, so an untouched field never
- * overwrites a newer value from another device. */
+ * overwrites a newer value from another device.
+ *
+ * Weight and height are edited in the Health section's units (kg or lb, cm
+ * or feet and inches: the "health-units" preference, else the locale's)
+ * and kept in kg and cm: a changed field is converted once, on save; an
+ * unchanged one is compared in the unit shown, so 70 kg shown as 154.3 lb
+ * never comes back as 69.99 kg. */
 struct _FcProfileWindow
 {
   AdwWindow        parent_instance;
@@ -29,8 +38,13 @@ struct _FcProfileWindow
   AdwEntryRow     *first_name_row;
   AdwEntryRow     *last_name_row;
   GtkSpinButton   *age_spin;
+  AdwActionRow    *weight_row;
   GtkSpinButton   *weight_spin;
+  AdwActionRow    *height_row;
   GtkSpinButton   *height_spin;
+  GtkWidget       *height_imperial_box;
+  GtkSpinButton   *height_feet_spin;
+  GtkSpinButton   *height_inches_spin;
   AdwComboRow     *gender_row;
   AdwEntryRow     *goal_row;
 
@@ -43,8 +57,10 @@ struct _FcProfileWindow
   char            *last_name;
   char            *goal;
   double           age;
-  double           weight;
-  double           height;
+  double           weight;       /* in weight_unit, as shown */
+  double           height;       /* in height_unit (inches for feet and inches), as shown */
+  FcHealthUnit     weight_unit;
+  FcHealthUnit     height_unit;
   guint            gender;
   char            *photo_uri;    /* the chosen photo; NULL with photo_changed: removed */
   gboolean         photo_changed;
@@ -74,6 +90,46 @@ load_spin (GtkSpinButton *spin,
   /* What the spin button shows after rounding, so that opening and saving
    * without a change sends nothing. */
   *out_loaded = gtk_spin_button_get_value (spin);
+}
+
+/* The height as shown: centimetres, or feet and inches as inches. */
+static double
+get_shown_height (FcProfileWindow *self)
+{
+  if (self->height_unit == FC_HEALTH_UNIT_FT_IN)
+    return gtk_spin_button_get_value (self->height_feet_spin) * 12 +
+           gtk_spin_button_get_value (self->height_inches_spin);
+  return gtk_spin_button_get_value (self->height_spin);
+}
+
+static void
+load_body (FcProfileWindow *self,
+           JsonObject      *profile)
+{
+  double weight = 0.0, height = 0.0;
+
+  if (profile != NULL) {
+    fc_json_get_double (profile, "weight", &weight);
+    fc_json_get_double (profile, "height", &height);
+  }
+
+  /* Rounded here as the spin buttons show them, since their value keeps
+   * every digit it is given until the text is parsed back on save; then
+   * read back, clamped to their range, as the value to compare with. */
+  weight = fc_profile_shown_value ("weight", self->weight_unit, weight);
+  gtk_spin_button_set_value (self->weight_spin, weight);
+  self->weight = gtk_spin_button_get_value (self->weight_spin);
+
+  height = fc_profile_shown_value ("height", self->height_unit, height);
+  if (self->height_unit == FC_HEALTH_UNIT_FT_IN) {
+    double feet = floor (height / 12);
+
+    gtk_spin_button_set_value (self->height_feet_spin, feet);
+    gtk_spin_button_set_value (self->height_inches_spin, height - feet * 12);
+  } else {
+    gtk_spin_button_set_value (self->height_spin, height);
+  }
+  self->height = get_shown_height (self);
 }
 
 static void
@@ -114,8 +170,7 @@ profile_loaded_cb (GObject      *object,
     return;
 
   load_spin (self->age_spin, profile, "age", &self->age);
-  load_spin (self->weight_spin, profile, "weight", &self->weight);
-  load_spin (self->height_spin, profile, "height", &self->height);
+  load_body (self, profile);
 
   self->gender = fc_profile_gender_index (profile ? fc_json_get_string (profile, "gender") : NULL);
   adw_combo_row_set_selected (self->gender_row, self->gender);
@@ -251,13 +306,17 @@ collect_profile_changes (FcProfileWindow *self)
 {
   g_autoptr(JsonObject) changes = json_object_new ();
   guint gender = adw_combo_row_get_selected (self->gender_row);
+  double weight = gtk_spin_button_get_value (self->weight_spin);
+  double height = get_shown_height (self);
 
   if (gtk_spin_button_get_value (self->age_spin) != self->age)
     json_object_set_int_member (changes, "age", gtk_spin_button_get_value_as_int (self->age_spin));
-  if (gtk_spin_button_get_value (self->weight_spin) != self->weight)
-    json_object_set_double_member (changes, "weight", gtk_spin_button_get_value (self->weight_spin));
-  if (gtk_spin_button_get_value (self->height_spin) != self->height)
-    json_object_set_double_member (changes, "height", gtk_spin_button_get_value (self->height_spin));
+  if (weight != self->weight)
+    json_object_set_double_member (changes, "weight",
+                                   fc_profile_canonical_value ("weight", self->weight_unit, weight));
+  if (height != self->height)
+    json_object_set_double_member (changes, "height",
+                                   fc_profile_canonical_value ("height", self->height_unit, height));
   if (gender != self->gender && gender < FC_PROFILE_N_GENDERS) {
     const char *code = fc_profile_gender_code (gender);
 
@@ -293,6 +352,8 @@ save_action (GtkWidget  *widget,
   gtk_spin_button_update (self->age_spin);
   gtk_spin_button_update (self->weight_spin);
   gtk_spin_button_update (self->height_spin);
+  gtk_spin_button_update (self->height_feet_spin);
+  gtk_spin_button_update (self->height_inches_spin);
 
   profile = collect_profile_changes (self);
   add_text_change (account, "first_name", self->first_name, get_text (self->first_name_row));
@@ -417,8 +478,13 @@ fc_profile_window_class_init (FcProfileWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcProfileWindow, first_name_row);
   gtk_widget_class_bind_template_child (widget_class, FcProfileWindow, last_name_row);
   gtk_widget_class_bind_template_child (widget_class, FcProfileWindow, age_spin);
+  gtk_widget_class_bind_template_child (widget_class, FcProfileWindow, weight_row);
   gtk_widget_class_bind_template_child (widget_class, FcProfileWindow, weight_spin);
+  gtk_widget_class_bind_template_child (widget_class, FcProfileWindow, height_row);
   gtk_widget_class_bind_template_child (widget_class, FcProfileWindow, height_spin);
+  gtk_widget_class_bind_template_child (widget_class, FcProfileWindow, height_imperial_box);
+  gtk_widget_class_bind_template_child (widget_class, FcProfileWindow, height_feet_spin);
+  gtk_widget_class_bind_template_child (widget_class, FcProfileWindow, height_inches_spin);
   gtk_widget_class_bind_template_child (widget_class, FcProfileWindow, gender_row);
   gtk_widget_class_bind_template_child (widget_class, FcProfileWindow, goal_row);
 
@@ -441,6 +507,26 @@ fc_profile_window_init (FcProfileWindow *self)
   for (guint i = 0; i < FC_PROFILE_N_GENDERS; i++)
     gtk_string_list_append (genders, fc_profile_gender_label (i));
   adw_combo_row_set_model (self->gender_row, G_LIST_MODEL (genders));
+
+  /* The template is metric; the imperial units replace its kilograms and
+   * centimetres. */
+  self->weight_unit = fc_health_ui_unit ("weight") == FC_HEALTH_UNIT_LB ? FC_HEALTH_UNIT_LB
+                                                                        : FC_HEALTH_UNIT_KG;
+  self->height_unit = fc_health_ui_unit ("height") == FC_HEALTH_UNIT_FT_IN ? FC_HEALTH_UNIT_FT_IN
+                                                                           : FC_HEALTH_UNIT_CM;
+  if (self->weight_unit == FC_HEALTH_UNIT_LB) {
+    adw_action_row_set_subtitle (self->weight_row, _("Pounds"));
+    /* 500 kg, as the metric spin button allows */
+    gtk_spin_button_set_range (self->weight_spin, 0, 1102);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->weight_spin),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Weight in pounds"), -1);
+  }
+  if (self->height_unit == FC_HEALTH_UNIT_FT_IN) {
+    adw_action_row_set_subtitle (self->height_row, _("Feet and inches"));
+    adw_action_row_set_activatable_widget (self->height_row, GTK_WIDGET (self->height_feet_spin));
+    gtk_widget_set_visible (GTK_WIDGET (self->height_spin), FALSE);
+    gtk_widget_set_visible (self->height_imperial_box, TRUE);
+  }
 
   self->cancellable = g_cancellable_new ();
   /* Until the profile is read, Save would send the blank form. */

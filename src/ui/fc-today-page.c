@@ -25,6 +25,7 @@
 #include "fc-plan-calendar.h"
 #include "fc-player-window.h"
 #include "fc-profile-format.h"
+#include "fc-settings.h"
 #include "fc-store-health.h"
 #include "fc-time.h"
 #include "fc-today-summary.h"
@@ -929,6 +930,16 @@ on_session_sections_changed_cb (FcTodayPage *self)
   show_notifications_card (self);
 }
 
+/* The profile and the weight read in the Health units: a new choice in
+ * Preferences shows at once, not at the next change of the store. */
+static void
+on_units_changed_cb (FcTodayPage *self)
+{
+  fc_today_page_load_profile (self);
+  if (self->summary != NULL)
+    show_health_card (self);
+}
+
 static void
 on_session_store_changed_cb (FcTodayPage *self)
 {
@@ -1206,6 +1217,8 @@ fc_today_page_init (FcTodayPage *self)
   }
   gtk_drawing_area_set_draw_func (self->sparkline, draw_sparkline, self, NULL);
   fc_today_page_schedule_midnight (self);
+  g_signal_connect_object (fc_settings_get_default (), "changed::" FC_SETTINGS_HEALTH_UNITS,
+                           G_CALLBACK (on_units_changed_cb), self, G_CONNECT_SWAPPED);
 
   /* The flow box puts each card in a GtkFlowBoxChild of its own: not a
    * Tab stop (a card is not activated; its buttons are), and named after

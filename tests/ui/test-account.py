@@ -6,7 +6,9 @@
 # shows the demo account's profile from the server, then stops the server,
 # starts the app again and checks it comes back signed in, offline, with the
 # same profile; edits the profile offline, starts the server again and checks
-# the change reaches it. Prints TAP.
+# the change reaches it. The second start reads the Health units as imperial
+# (a settings key file): the profile reads and is edited in lb and ft/in,
+# and the server gets kg and cm, converted once. Prints TAP.
 #
 #   test-account.py FITCORE_BINARY FITCORE_SERVER DEFAULT_ARTIFACTS_DIR
 #
@@ -22,13 +24,25 @@ import sys
 from fcapp import (DEMO_EMAIL, DEMO_PASSWORD, app_env, http, login, main, start_app, start_server,
                    wait_window)
 from fcatspi import (click, find, find_all, find_all_shown, find_app, find_shown, first_shown, key,
-                     on_screen, poll, screenshot, scroll_into_view, stop, type_text)
+                     on_screen, poll, screenshot, scroll_into_view, stop, type_into, type_text)
 
 # The profile fitcore-server --demo gives the demo account.
 GREETING = 'Hello, Demo'
 PROFILE = {'Age': '31 years', 'Weight': '72.5 kg', 'Height': '178 cm', 'Gender': 'Male',
            'Fitness Goal': 'Build muscle'}
 NEW_GOAL = 'Run a marathon'
+# The same profile under imperial units: 72.5 kg is 159.84 lb, 178 cm 70.08 in.
+PROFILE_IMPERIAL = dict(PROFILE, Weight='159.8 lb', Height='5 ft 10 in')
+# Typed in pounds offline; the server keeps kilograms to the hundredth
+# (165 × 0.45359237 = 74.8427…), and the demo's 178 cm stays untouched.
+NEW_POUNDS = 165
+SERVER_KG = 74.84
+SERVER_CM = 178.0
+# The editor's spin buttons as GTK 4.8 names them: a row's activatable
+# spin button gets the row's title after its own label (libadwaita).
+WEIGHT_SPIN = 'Weight in pounds Weight'
+FEET_SPIN = 'Height, feet Height'
+INCHES_SPIN = 'Height, inches'
 # The sync state with the offline edit queued: "Offline — 1 change waiting"
 # (src/sync/fc-sync-engine.c), or "1 change waiting" between two tries.
 WAITING = re.compile(r'(^|— )1 change waiting$')
@@ -77,10 +91,27 @@ def sync_states(window, pattern):
         [n for n in names if 'ync' in n or 'ffline' in n or 'waiting' in n]
 
 
-def check_profile(tap, window, when):
+def set_units(env, units):
+    """Writes "health-units" into the key file GLib's keyfile settings
+    backend reads (and watches, so a running app sees the change), as
+    Preferences → Health → Units would."""
+    folder = os.path.join(env['XDG_CONFIG_HOME'], 'glib-2.0', 'settings')
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, 'keyfile'), 'w') as f:
+        f.write(f"[org/fitcore/FitCore]\nhealth-units='{units}'\n")
+
+
+def imperial_env(env):
+    """env with the app's settings in that key file instead of memory, and
+    the Health units imperial."""
+    set_units(env, 'imperial')
+    return dict(env, GSETTINGS_BACKEND='keyfile')
+
+
+def check_profile(tap, window, when, profile=PROFILE):
     tap.check(poll(lambda: label_shown(window, GREETING), timeout=20),
               f'{when}: the Today page greets “{GREETING}”')
-    for title, value in PROFILE.items():
+    for title, value in profile.items():
         tap.check(poll(lambda: label_shown(window, value)),
                   f'{when}: the profile shows {title} “{value}”')
 
@@ -135,13 +166,30 @@ def sign_in(tap, pid, window, artifacts):
     return True
 
 
-def edit_goal(tap, pid, app_node, window, goal_text):
-    """Types goal_text as the fitness goal in the profile editor and saves."""
+def spin_value(root, name):
+    spin = find_shown(root, 'spin button', name)
+    return spin.queryValue().currentValue if spin else None
+
+
+def open_editor(window, app_node):
     find_shown(window, 'push button', 'Edit Profile').queryAction().doAction(0)
-    editor = poll(lambda: find(app_node, 'frame', 'Edit Profile'))
+    return poll(lambda: find(app_node, 'frame', 'Edit Profile'))
+
+
+def edit_goal(tap, pid, app_node, window, goal_text, pounds=None):
+    """Types goal_text as the fitness goal in the profile editor (and pounds
+    as the weight, in pounds) and saves."""
+    editor = open_editor(window, app_node)
     goal = poll(lambda: find_shown(editor, 'text', 'Fitness Goal')) if editor else None
     if not tap.check(goal is not None, '“Edit Profile” opens the editor with “Fitness Goal”'):
         return False
+    if pounds is not None:
+        weight = poll(lambda: find_shown(editor, 'spin button', WEIGHT_SPIN))
+        typed = weight is not None and type_into(pid, weight, str(pounds))
+        key('Tab')
+        tap.check(typed and poll(lambda: spin_value(editor, WEIGHT_SPIN) == pounds),
+                  f'the editor takes the weight in pounds: {pounds}',
+                  spin_value(editor, WEIGHT_SPIN))
     scroll_into_view(pid, goal, editor)
     click(pid, goal)
     key('ctrl+a')
@@ -173,11 +221,25 @@ def reject_and_discard(tap, pid, app_node, window, artifacts):
 
 
 def edit_goal_offline(tap, pid, app_node, window):
-    """Changes the fitness goal in the profile editor, with no server."""
-    if not edit_goal(tap, pid, app_node, window, NEW_GOAL):
+    """Changes the fitness goal and the weight (in pounds) in the profile
+    editor, with no server; opening it again shows what was typed, and
+    saving it unchanged adds nothing to send."""
+    if not edit_goal(tap, pid, app_node, window, NEW_GOAL, NEW_POUNDS):
         return False
     tap.check(poll(lambda: label_shown(window, NEW_GOAL)),
               f'offline, the Today page shows the new goal “{NEW_GOAL}” at once')
+    tap.check(poll(lambda: label_shown(window, f'{NEW_POUNDS} lb')),
+              f'offline, the Today page shows the new weight “{NEW_POUNDS} lb”')
+    editor = open_editor(window, app_node)
+    shown = poll(lambda: spin_value(editor, WEIGHT_SPIN) == NEW_POUNDS) if editor else False
+    tap.check(shown, f'the editor opens again on {NEW_POUNDS} lb',
+              editor and spin_value(editor, WEIGHT_SPIN))
+    height = (spin_value(editor, FEET_SPIN), spin_value(editor, INCHES_SPIN)) \
+        if editor else None
+    tap.check(height == (5, 10), 'the editor shows the height as 5 ft 10 in', height)
+    key('ctrl+s')  # nothing changed: nothing may be sent (checked on the server)
+    tap.check(poll(lambda: find(app_node, 'frame', 'Edit Profile') is None),
+              'Ctrl+S with nothing changed closes the editor')
     # What lasts, not the toast that says so (“Saved — will sync when
     # online”), which a loaded machine can take away before it is read.
     waiting = poll(lambda: sync_states(window, WAITING), timeout=30)
@@ -228,13 +290,13 @@ def run(tap, binary, server_binary, artifacts, tmp):
                   'Ctrl+Q quits the app')
         stop(app)
 
-        app = start_app(binary, url, env)
+        app = start_app(binary, url, imperial_env(env))
         window = wait_window(tap, app, 'second start, server stopped')
         if window is None:
             return
         tap.check(not label_shown(window, 'Welcome to FitCore'),
                   'the app starts signed in, without the welcome page')
-        check_profile(tap, window, 'offline')
+        check_profile(tap, window, 'offline, imperial units', PROFILE_IMPERIAL)
         offline = poll(lambda: find_all_shown(window, lambda n: n.name.startswith('Offline') and
                                               n.getRoleName() in ('list item', 'label')),
                        timeout=30)
@@ -252,7 +314,14 @@ def run(tap, binary, server_binary, artifacts, tmp):
         tap.check(poll(lambda: find_shown(window, 'label', 'Synced'), timeout=30),
                   'Ctrl+R syncs: the sync state says “Synced”')
         goal = poll(lambda: server_profile(url).get('fitness_goal') == NEW_GOAL, timeout=10)
-        tap.check(goal, f'the server has the goal “{NEW_GOAL}”', server_profile(url))
+        profile = server_profile(url)
+        tap.check(goal, f'the server has the goal “{NEW_GOAL}”', profile)
+        tap.check((profile.get('weight'), profile.get('height')) == (SERVER_KG, SERVER_CM),
+                  f'the server has {NEW_POUNDS} lb as {SERVER_KG} kg, and the height '
+                  f'{SERVER_CM} cm untouched by the unchanged save', profile)
+        set_units(env, 'metric')
+        tap.check(poll(lambda: label_shown(window, f'{SERVER_KG:.1f} kg')),
+                  f'metric units chosen, the Today page shows “{SERVER_KG:.1f} kg” at once')
 
         # A server that no longer knows the tokens (a new database and
         # secret key on the same address) ends the session.
