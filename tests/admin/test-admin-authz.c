@@ -55,6 +55,10 @@ static const Case cases[] = {
   { "POST", API "uploads/nosuchupload/complete/", "{}", { 401, 403, 401, 404 } },
   { "PUT", API "workouts/999999/thumbnail/", NULL, { 401, 403, 401, 404 } },
   { "DELETE", API "workouts/999999/thumbnail/", NULL, { 401, 403, 401, 404 } },
+  { "GET", API "meal-plan-templates/", NULL, { 401, 403, 401, 200 } },
+  { "GET", API "meal-plan-templates/?search=lean", NULL, { 401, 403, 401, 200 } },
+  { "PATCH", API "meal-plan-templates/999999/", "{\"is_active\":false}", { 401, 403, 401, 404 } },
+  { "DELETE", API "meal-plan-templates/999999/", NULL, { 401, 403, 401, 404 } },
   /* The writes last, so the refused callers' attempts are checked first. */
   { "POST", API "users/{U}/password-reset/", NULL, { 401, 403, 401, 200 } },
   { "PATCH", API "users/{U}/", "{\"has_premium\":true,\"premium_until\":\"2999-01-01\"}",
