@@ -326,18 +326,27 @@ test_validate (void)
   }
 }
 
+/* The biggest plan the API takes comes out whole and within the targets.
+ * How fast is tests/bench (bench-nutrition-generate): a time limit here
+ * failed under AddressSanitizer on a loaded machine (0.54 s). */
 static void
-test_fast (void)
+test_four_weeks (void)
 {
   FcBodyProfile profile = { TRUE, 90, 185, 28 };
   FcMealPlanSpec spec = spec_for (&profile, "MG", 28, 6, 99);
   gint64 started = g_get_monotonic_time ();
   g_autoptr(FcMealPlan) plan = fc_meal_plan_generate (demo_foods, &spec, NULL);
-  double seconds = (g_get_monotonic_time () - started) / 1e6;
+  g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (plan);
-  g_test_message ("28 days x 6 meals optimised in %.1f ms", seconds * 1000);
-  g_assert_cmpfloat (seconds, <, 0.5);
+  g_test_message ("28 days x 6 meals optimised in %.1f ms",
+                  (g_get_monotonic_time () - started) / 1000.0);
+  g_assert_cmpuint (plan->days, ==, 28);
+  g_assert_cmpuint (plan->meals_per_day, ==, 6);
+  for (guint m = 0; m < 28 * 6; m++)
+    g_assert_cmpuint (plan->meals[m].n_items, >, 0);
+  g_assert_true (fc_meal_plan_validate (plan, demo_foods, &spec, &error));
+  g_assert_no_error (error);
 }
 
 int
@@ -356,7 +365,7 @@ main (int   argc,
   g_test_add_func ("/nutrition/generator/reproducible", test_reproducible);
   g_test_add_func ("/nutrition/generator/too-few-foods", test_too_few_foods);
   g_test_add_func ("/nutrition/generator/validate", test_validate);
-  g_test_add_func ("/nutrition/generator/fast", test_fast);
+  g_test_add_func ("/nutrition/generator/four-weeks", test_four_weeks);
 
   status = g_test_run ();
   g_array_unref (demo_foods);
