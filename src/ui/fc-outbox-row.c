@@ -13,6 +13,8 @@
 #include "fc-outbox-row.h"
 
 #include "fc-store.h"
+#include "fc-store-health.h"
+#include "fc-store-notifications.h"
 
 /* The buttons name the row's outbox id as their action target; the Today
  * page, which has the store, implements the actions. */
@@ -63,6 +65,15 @@ describe_change (FcOutboxItem *item)
            g_strcmp0 (method, "DELETE") == 0 ? _("Deleted meal plan") : _("Meal plan changes");
   if (g_strcmp0 (resource, FC_STORE_WORKOUT_PROGRESS) == 0)
     return _("Workout progress");
+  if (g_strcmp0 (resource, FC_STORE_HEALTH) == 0)
+    return g_strcmp0 (method, "POST") == 0 ? _("New health entry") :
+           g_strcmp0 (method, "DELETE") == 0 ? _("Deleted health entry") : _("Health entry changes");
+  if (g_strcmp0 (resource, FC_STORE_HEALTH_GOALS) == 0)
+    return _("Health goals");
+  if (g_strcmp0 (resource, FC_STORE_NOTIFICATIONS) == 0)
+    return g_strcmp0 (method, "DELETE") == 0 ? _("Deleted notification") :
+           g_strcmp0 (method, "POST") == 0 ? _("Notifications marked read") :
+                                             _("Notification read or unread");
 
   return _("A change");
 }
