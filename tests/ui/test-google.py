@@ -175,7 +175,10 @@ def narrow_dark_and_unsupported(tap, binary, url, env, browser, control, artifac
             return
         cancel = poll(lambda: find_shown(window, 'push button', 'Cancel'), timeout=30)
         launched = browser.wait_line('launched ', before)
-        tap.check(cancel is not None and extents(cancel).x + extents(cancel).width <= 360,
+        # The waiting page slides in from the right: Cancel is shown before it
+        # is in place, so wait for where it comes to rest.
+        tap.check(cancel is not None and
+                  poll(lambda: extents(cancel).x + extents(cancel).width <= 360, timeout=10),
                   'at 360 px the waiting page’s Cancel fits the window',
                   extents(cancel) if cancel is not None else None)
         time.sleep(1)

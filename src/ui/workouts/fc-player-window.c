@@ -343,6 +343,11 @@ static void
 on_error_cb (FcPlayerWindow *self,
              const GError   *error)
 {
+  /* The pipeline can report the same refusal more than once (the source
+   * and the demuxer it starved): the renewal already asked for restarts
+   * playback or says the video is locked. */
+  if (g_error_matches (error, FC_PLAYER_ERROR, FC_PLAYER_ERROR_LOCKED) && self->renewing != NULL)
+    return;
   if (g_error_matches (error, FC_PLAYER_ERROR, FC_PLAYER_ERROR_LOCKED) &&
       self->downloads != NULL && self->renewing == NULL && self->renewals++ < 2 &&
       fc_player_get_authorization (self->player) != NULL) {
