@@ -306,6 +306,11 @@ def import_ended(tap, dialog, what, timeout):
 def import_file(tap, pid, app_node, path, expected, what, artifacts, shot):
     key('ctrl+i')
     dialog = poll(lambda: find(app_node, 'frame', 'Import Health Data'))
+    if dialog is None:
+        # A key sent while the window was still taking the focus back
+        # (after the previous dialog) is lost: send it once more.
+        key('ctrl+i')
+        dialog = poll(lambda: find(app_node, 'frame', 'Import Health Data'))
     if not tap.check(dialog is not None, f'{what}: Ctrl+I opens “Import Health Data”'):
         return False
     check_names(tap, dialog, 'the import dialog')
@@ -401,6 +406,11 @@ def import_csv(tap, pid, app_node, window, url, tmp, day, artifacts):
                   f'{d2} 09:00,water,lots,ml\n')
     key('ctrl+i')
     dialog = poll(lambda: find(app_node, 'frame', 'Import Health Data'))
+    if dialog is None:
+        # A key sent while the window was still taking the focus back
+        # (after the previous dialog) is lost: send it once more.
+        key('ctrl+i')
+        dialog = poll(lambda: find(app_node, 'frame', 'Import Health Data'))
     if not tap.check(dialog is not None, 'a CSV file: Ctrl+I opens “Import Health Data”'):
         return
     button = poll(lambda: find_shown(dialog, 'push button', 'Choose File…') or

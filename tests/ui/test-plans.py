@@ -601,8 +601,13 @@ def choose(pid, app_node, menu, name, mnemonic):
     coordinates from AT-SPI do not place the mouse on its items."""
     press(pid, menu)
     if menu_item(app_node, name) is None:
+        # A press that landed while the list was still moving opens nothing:
+        # one more, then the menu must be there.
         key('Escape')
-        return False
+        press(pid, menu)
+        if menu_item(app_node, name) is None:
+            key('Escape')
+            return False
     time.sleep(0.3)
     key(mnemonic)
     return True
