@@ -32,7 +32,7 @@
 #include "fc-jwt.h"
 #include "fc-password.h"
 #include "fc-random.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-server.h"
 #include "fc-time.h"
 #include "fc-users.h"
@@ -145,21 +145,21 @@ token_pair_clear (TokenPair *pair)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TokenPair, token_pair_clear)
 
 static gboolean
-record_outstanding (sqlite3    *db,
+record_outstanding (FcSql    *db,
                     const char *jti,
                     gint64      user_id,
                     gint64      expires_at)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "INSERT OR IGNORE INTO outstanding_tokens "
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "INSERT OR IGNORE INTO outstanding_tokens "
                               "(jti, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
   g_autofree char *now = fc_time_now_iso8601 ();
 
-  fc_server_db_bind_text (stmt, 1, jti);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  fc_server_db_bind_text (stmt, 3, now);
-  sqlite3_bind_int64 (stmt, 4, expires_at);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_text (stmt, 1, jti);
+  fc_sql_bind_int64 (stmt, 2, user_id);
+  fc_sql_bind_text (stmt, 3, now);
+  fc_sql_bind_int64 (stmt, 4, expires_at);
+  return fc_sql_step_done (stmt);
 }
 
 /* simplejwt's RefreshToken.for_user(): the refresh token is recorded as
@@ -182,49 +182,49 @@ mint_pair (FcServerRequest *request,
 }
 
 static gboolean
-is_blacklisted (sqlite3    *db,
+is_blacklisted (FcSql    *db,
                 const char *jti)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT 1 FROM blacklisted_tokens WHERE jti = ?");
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT 1 FROM blacklisted_tokens WHERE jti = ?");
 
-  fc_server_db_bind_text (stmt, 1, jti);
-  return fc_server_db_step_row (stmt);
+  fc_sql_bind_text (stmt, 1, jti);
+  return fc_sql_step_row (stmt);
 }
 
 static gboolean
-blacklist (sqlite3           *db,
+blacklist (FcSql           *db,
            const FcJwtClaims *claims)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "INSERT OR IGNORE INTO blacklisted_tokens (jti, blacklisted_at) "
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "INSERT OR IGNORE INTO blacklisted_tokens (jti, blacklisted_at) "
                               "VALUES (?, ?)");
   g_autofree char *now = fc_time_now_iso8601 ();
 
   if (!record_outstanding (db, claims->jti, claims->user_id, claims->exp))
     return FALSE;
-  fc_server_db_bind_text (stmt, 1, claims->jti);
-  fc_server_db_bind_text (stmt, 2, now);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_text (stmt, 1, claims->jti);
+  fc_sql_bind_text (stmt, 2, now);
+  return fc_sql_step_done (stmt);
 }
 
 /* Revokes every refresh token of @user_id except @keep_jti (may be NULL). */
 static gboolean
-blacklist_user_tokens (sqlite3    *db,
+blacklist_user_tokens (FcSql    *db,
                        gint64      user_id,
                        const char *keep_jti)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "INSERT OR IGNORE INTO blacklisted_tokens (jti, blacklisted_at) "
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "INSERT OR IGNORE INTO blacklisted_tokens (jti, blacklisted_at) "
                               "SELECT jti, ? FROM outstanding_tokens "
                               "WHERE user_id = ? AND jti IS NOT ? AND expires_at > ?");
   g_autofree char *now = fc_time_now_iso8601 ();
 
-  fc_server_db_bind_text (stmt, 1, now);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  fc_server_db_bind_text (stmt, 3, keep_jti);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_text (stmt, 1, now);
+  fc_sql_bind_int64 (stmt, 2, user_id);
+  fc_sql_bind_text (stmt, 3, keep_jti);
+  fc_sql_bind_int64 (stmt, 4, now_seconds ());
+  return fc_sql_step_done (stmt);
 }
 
 static JsonObject *
@@ -278,17 +278,17 @@ static char *
 create_confirmation (FcServerRequest *request,
                      gint64           user_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (fc_server_request_get_db (request),
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (fc_server_request_get_db (request),
                           "INSERT INTO email_confirmations (key, user_id, created_at) "
                           "VALUES (?, ?, ?)");
   g_autofree char *key = fc_random_string (64, FC_RANDOM_ALPHANUMERIC);
   g_autofree char *now = fc_time_now_iso8601 ();
 
-  fc_server_db_bind_text (stmt, 1, key);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  fc_server_db_bind_text (stmt, 3, now);
-  if (!fc_server_db_step_done (stmt))
+  fc_sql_bind_text (stmt, 1, key);
+  fc_sql_bind_int64 (stmt, 2, user_id);
+  fc_sql_bind_text (stmt, 3, now);
+  if (!fc_sql_step_done (stmt))
     return NULL;
   return g_steal_pointer (&key);
 }
@@ -415,7 +415,7 @@ on_registration_hashed_cb (GObject      *source,
 {
   g_autoptr(PendingAuth) pending = user_data;
   FcServerRequest *request = pending->request;
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(GError) error = NULL;
   g_autofree char *hash = fc_password_hash_finish (result, &error);
   g_autofree char *key = NULL;
@@ -427,7 +427,7 @@ on_registration_hashed_cb (GObject      *source,
     respond_hash_failed (request, error);
     return;
   }
-  if (!fc_server_db_begin (db)) {
+  if (!fc_sql_begin (db)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
                                       "The server is busy; try again.");
     return;
@@ -437,7 +437,7 @@ on_registration_hashed_cb (GObject      *source,
   user_id = fc_users_create (db, pending->email, hash, pending->first_name, pending->last_name,
                              FALSE, &error);
   if (user_id == 0) {
-    fc_server_db_end (db, FALSE);
+    fc_sql_end (db, FALSE);
     if (g_error_matches (error, FC_USERS_ERROR, FC_USERS_ERROR_EXISTS)) {
       respond_already_registered (request);
     } else {
@@ -449,7 +449,7 @@ on_registration_hashed_cb (GObject      *source,
 
   key = create_confirmation (request, user_id);
   if (!mint_pair (request, user_id, &pair) || key == NULL) {
-    fc_server_db_end (db, FALSE);
+    fc_sql_end (db, FALSE);
     respond_not_saved (request);
     return;
   }
@@ -460,7 +460,7 @@ on_registration_hashed_cb (GObject      *source,
 
   /* Tokens for an account that a failed COMMIT took back would open
    * whoever gets its id next. */
-  if (!fc_server_db_end (db, TRUE)) {
+  if (!fc_sql_end (db, TRUE)) {
     json_object_unref (object);
     respond_not_saved (request);
     return;
@@ -473,10 +473,10 @@ static void
 registration_cb (FcServerRequest *request)
 {
   JsonObject *body = fc_server_request_get_body (request);
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_auto(GStrv) weak = NULL;
   const char *email = NULL, *password1 = NULL, *password2 = NULL;
   const char *first_name = NULL, *last_name = NULL;
@@ -495,9 +495,9 @@ registration_cb (FcServerRequest *request)
   /* A verified address is a field error; an unverified one the bare list
    * below, as allauth words them. */
   if (email != NULL) {
-    stmt = fc_server_db_prepare (db, "SELECT email_verified FROM users WHERE email = ? COLLATE NOCASE");
-    fc_server_db_bind_text (stmt, 1, email);
-    if (fc_server_db_step_row (stmt) && sqlite3_column_int (stmt, 0))
+    stmt = fc_sql_prepare (db, "SELECT email_verified FROM users WHERE email = ? COLLATE NOCASE");
+    fc_sql_bind_text (stmt, 1, email);
+    if (fc_sql_step_row (stmt) && fc_sql_column_int (stmt, 0))
       fc_field_errors_add (errors, "email", "A user is already registered with this e-mail address.");
   }
   if (!fc_field_errors_is_empty (errors)) {
@@ -531,24 +531,24 @@ void
 fc_accounts_respond_login (FcServerRequest *request,
                            gint64           user_id)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
-  g_autoptr(FcServerStmt) touch = NULL;
+  g_autoptr(FcSqlStmt) touch = NULL;
   g_autofree char *now = NULL;
   g_auto(TokenPair) pair = { 0 };
   JsonObject *object;
 
-  if (!fc_server_db_begin (db)) {
+  if (!fc_sql_begin (db)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
                                       "The server is busy; try again.");
     return;
   }
   now = fc_time_now_iso8601 ();
-  touch = fc_server_db_prepare (db, "UPDATE users SET last_login = ? WHERE id = ?");
-  fc_server_db_bind_text (touch, 1, now);
-  sqlite3_bind_int64 (touch, 2, user_id);
-  if (!fc_server_db_step_done (touch) || !mint_pair (request, user_id, &pair)) {
-    fc_server_db_end (db, FALSE);
+  touch = fc_sql_prepare (db, "UPDATE users SET last_login = ? WHERE id = ?");
+  fc_sql_bind_text (touch, 1, now);
+  fc_sql_bind_int64 (touch, 2, user_id);
+  if (!fc_sql_step_done (touch) || !mint_pair (request, user_id, &pair)) {
+    fc_sql_end (db, FALSE);
     respond_not_saved (request);
     return;
   }
@@ -559,7 +559,7 @@ fc_accounts_respond_login (FcServerRequest *request,
   json_object_set_object_member (object, "user", user_details (request, user_id));
   /* A refresh token whose row did not reach the disk could never be
    * revoked. */
-  if (!fc_server_db_end (db, TRUE)) {
+  if (!fc_sql_end (db, TRUE)) {
     json_object_unref (object);
     respond_not_saved (request);
     return;
@@ -607,11 +607,11 @@ static void
 login_cb (FcServerRequest *request)
 {
   JsonObject *body = fc_server_request_get_body (request);
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
   FcThrottle *throttle = fc_server_get_login_throttle (fc_server_request_get_server (request));
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autoptr(PendingAuth) pending = NULL;
   g_autofree char *dummy = NULL;
   g_autofree char *blank_check = NULL;
@@ -646,13 +646,13 @@ login_cb (FcServerRequest *request)
     return;
   }
 
-  stmt = fc_server_db_prepare (db, "SELECT id, password, is_active FROM users "
+  stmt = fc_sql_prepare (db, "SELECT id, password, is_active FROM users "
                                    "WHERE email = ? COLLATE NOCASE");
-  fc_server_db_bind_text (stmt, 1, email);
-  if (fc_server_db_step_row (stmt)) {
-    pending->user_id = sqlite3_column_int64 (stmt, 0);
-    encoded = fc_server_db_column_text (stmt, 1);
-    pending->inactive = sqlite3_column_int (stmt, 2) == 0;
+  fc_sql_bind_text (stmt, 1, email);
+  if (fc_sql_step_row (stmt)) {
+    pending->user_id = fc_sql_column_int64 (stmt, 0);
+    encoded = fc_sql_column_text (stmt, 1);
+    pending->inactive = fc_sql_column_int (stmt, 2) == 0;
   } else {
     /* Hash anyway, as Django does, so timing does not tell which
      * addresses have accounts. */
@@ -669,12 +669,12 @@ static void
 token_refresh_cb (FcServerRequest *request)
 {
   JsonObject *body = fc_server_request_get_body (request);
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autoptr(FcJwtClaims) claims = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autoptr(GDateTime) access_expiration = NULL;
   g_autofree char *expiration_text = NULL;
   g_autofree char *refresh = NULL;
@@ -710,9 +710,9 @@ token_refresh_cb (FcServerRequest *request)
     return;
   }
 
-  stmt = fc_server_db_prepare (db, "SELECT 1 FROM users WHERE id = ? AND is_active");
-  sqlite3_bind_int64 (stmt, 1, claims->user_id);
-  if (!fc_server_db_step_row (stmt)) {
+  stmt = fc_sql_prepare (db, "SELECT 1 FROM users WHERE id = ? AND is_active");
+  fc_sql_bind_int64 (stmt, 1, claims->user_id);
+  if (!fc_sql_step_row (stmt)) {
     respond_detail_code (request, SOUP_STATUS_UNAUTHORIZED,
                          "No active account found with the given credentials", "no_active_account");
     return;
@@ -778,7 +778,7 @@ logout_cb (FcServerRequest *request)
 {
   JsonObject *body = fc_server_request_get_body (request);
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(FcJwtClaims) claims = NULL;
   g_autoptr(GError) error = NULL;
   const char *token = fc_server_request_get_cookie (request, REFRESH_COOKIE);
@@ -820,7 +820,7 @@ user_cb (FcServerRequest *request)
 
   if (!g_str_equal (method, "GET")) {
     JsonObject *body = fc_server_request_get_body (request);
-    sqlite3 *db = fc_server_request_get_db (request);
+    FcSql *db = fc_server_request_get_db (request);
     g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
     const char *first_name = NULL, *last_name = NULL;
 
@@ -833,14 +833,14 @@ user_cb (FcServerRequest *request)
       return;
     }
     if (first_name != NULL || last_name != NULL) {
-      g_autoptr(FcServerStmt) stmt =
-        fc_server_db_prepare (db, "UPDATE users SET first_name = coalesce (?, first_name), "
+      g_autoptr(FcSqlStmt) stmt =
+        fc_sql_prepare (db, "UPDATE users SET first_name = coalesce (?, first_name), "
                                   "last_name = coalesce (?, last_name) WHERE id = ?");
 
-      fc_server_db_bind_text (stmt, 1, first_name);
-      fc_server_db_bind_text (stmt, 2, last_name);
-      sqlite3_bind_int64 (stmt, 3, user_id);
-      fc_server_db_step_done (stmt);
+      fc_sql_bind_text (stmt, 1, first_name);
+      fc_sql_bind_text (stmt, 2, last_name);
+      fc_sql_bind_int64 (stmt, 3, user_id);
+      fc_sql_step_done (stmt);
     }
   }
 
@@ -857,7 +857,7 @@ on_password_hashed_cb (GObject      *source,
 {
   g_autoptr(PendingAuth) pending = user_data;
   FcServerRequest *request = pending->request;
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(GError) error = NULL;
   g_autofree char *hash = fc_password_hash_finish (result, &error);
   gboolean reset = pending->email != NULL;
@@ -866,20 +866,20 @@ on_password_hashed_cb (GObject      *source,
     respond_hash_failed (request, error);
     return;
   }
-  if (!fc_server_db_begin (db)) {
+  if (!fc_sql_begin (db)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
                                       "The server is busy; try again.");
     return;
   }
   if (!fc_users_set_password (db, pending->user_id, hash) ||
       !blacklist_user_tokens (db, pending->user_id, pending->keep_jti)) {
-    fc_server_db_end (db, FALSE);
+    fc_sql_end (db, FALSE);
     respond_not_saved (request);
     return;
   }
   /* "Saved" only once it is: the old password must not keep working
    * behind a success. */
-  if (!fc_server_db_end (db, TRUE)) {
+  if (!fc_sql_end (db, TRUE)) {
     respond_not_saved (request);
     return;
   }
@@ -1041,20 +1041,20 @@ typedef struct {
 } ResetSubject;
 
 static gboolean
-load_reset_subject (sqlite3      *db,
+load_reset_subject (FcSql      *db,
                     gint64        user_id,
                     ResetSubject *out)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT password, last_login, email FROM users "
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT password, last_login, email FROM users "
                               "WHERE id = ? AND is_active");
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (!fc_sql_step_row (stmt))
     return FALSE;
-  out->password = g_strdup (fc_server_db_column_text (stmt, 0));
-  out->last_login = g_strdup (fc_server_db_column_text (stmt, 1));
-  out->email = g_strdup (fc_server_db_column_text (stmt, 2));
+  out->password = g_strdup (fc_sql_column_text (stmt, 0));
+  out->last_login = g_strdup (fc_sql_column_text (stmt, 1));
+  out->email = g_strdup (fc_sql_column_text (stmt, 2));
   return TRUE;
 }
 
@@ -1073,7 +1073,7 @@ fc_accounts_mail_password_reset (FcServerRequest *request,
                                  gint64           user_id)
 {
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_auto(ResetSubject) subject = { 0 };
   g_autofree char *uid = NULL;
   g_autofree char *token = NULL;
@@ -1103,7 +1103,7 @@ fc_accounts_mail_password_reset (FcServerRequest *request,
 static void
 password_reset_cb (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   const char *email = NULL;
 
@@ -1149,7 +1149,7 @@ password_reset_confirm_cb (FcServerRequest *request)
 {
   JsonObject *body = fc_server_request_get_body (request);
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autoptr(FcFieldErrors) password_errors = fc_field_errors_new ();
   g_auto(ResetSubject) subject = { 0 };
@@ -1200,33 +1200,33 @@ static void
 confirm_email_key (FcServerRequest *request,
                    const char      *key)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
-  g_autoptr(FcServerStmt) find = NULL;
-  g_autoptr(FcServerStmt) verify = NULL;
-  g_autoptr(FcServerStmt) consume = NULL;
+  FcSql *db = fc_server_request_get_db (request);
+  g_autoptr(FcSqlStmt) find = NULL;
+  g_autoptr(FcSqlStmt) verify = NULL;
+  g_autoptr(FcSqlStmt) consume = NULL;
   g_autoptr(GDateTime) created = NULL;
   gint64 user_id;
 
-  find = fc_server_db_prepare (db, "SELECT user_id, created_at FROM email_confirmations WHERE key = ?");
-  fc_server_db_bind_text (find, 1, key);
-  if (!fc_server_db_step_row (find)) {
+  find = fc_sql_prepare (db, "SELECT user_id, created_at FROM email_confirmations WHERE key = ?");
+  fc_sql_bind_text (find, 1, key);
+  if (!fc_sql_step_row (find)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, "Not found.");
     return;
   }
-  user_id = sqlite3_column_int64 (find, 0);
-  created = fc_time_parse_iso8601 (fc_server_db_column_text (find, 1));
+  user_id = fc_sql_column_int64 (find, 0);
+  created = fc_time_parse_iso8601 (fc_sql_column_text (find, 1));
   if (created == NULL ||
       g_date_time_to_unix (created) + CONFIRMATION_TIMEOUT_S < now_seconds ()) {
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, "Not found.");
     return;
   }
 
-  verify = fc_server_db_prepare (db, "UPDATE users SET email_verified = 1 WHERE id = ?");
-  sqlite3_bind_int64 (verify, 1, user_id);
-  fc_server_db_step_done (verify);
-  consume = fc_server_db_prepare (db, "DELETE FROM email_confirmations WHERE user_id = ?");
-  sqlite3_bind_int64 (consume, 1, user_id);
-  fc_server_db_step_done (consume);
+  verify = fc_sql_prepare (db, "UPDATE users SET email_verified = 1 WHERE id = ?");
+  fc_sql_bind_int64 (verify, 1, user_id);
+  fc_sql_step_done (verify);
+  consume = fc_sql_prepare (db, "DELETE FROM email_confirmations WHERE user_id = ?");
+  fc_sql_bind_int64 (consume, 1, user_id);
+  fc_sql_step_done (consume);
   fc_server_request_respond_detail (request, SOUP_STATUS_OK, "ok");
 }
 
@@ -1248,15 +1248,15 @@ static void
 confirm_email_link_cb (FcServerRequest *request)
 {
   /* A GET runs outside the framework's write transaction. */
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
 
-  if (!fc_server_db_begin (db)) {
+  if (!fc_sql_begin (db)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
                                       "The server is busy; try again.");
     return;
   }
   confirm_email_key (request, fc_server_request_get_param (request, "key"));
-  fc_server_db_end (db, TRUE);
+  fc_sql_end (db, TRUE);
 }
 
 /* GET password-reset-confirm/{uid}/{token}/, the link in the mail (a 500
@@ -1279,9 +1279,9 @@ password_reset_link_cb (FcServerRequest *request)
 static void
 resend_email_cb (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   const char *email = NULL;
 
   if (!fc_validate_email (fc_server_request_get_body (request), "email", TRUE, errors, &email)) {
@@ -1289,12 +1289,12 @@ resend_email_cb (FcServerRequest *request)
     return;
   }
 
-  stmt = fc_server_db_prepare (db, "SELECT id, email FROM users "
+  stmt = fc_sql_prepare (db, "SELECT id, email FROM users "
                                    "WHERE email = ? COLLATE NOCASE AND NOT email_verified");
-  fc_server_db_bind_text (stmt, 1, email);
-  if (fc_server_db_step_row (stmt)) {
-    g_autofree char *address = g_strdup (fc_server_db_column_text (stmt, 1));
-    g_autofree char *key = create_confirmation (request, sqlite3_column_int64 (stmt, 0));
+  fc_sql_bind_text (stmt, 1, email);
+  if (fc_sql_step_row (stmt)) {
+    g_autofree char *address = g_strdup (fc_sql_column_text (stmt, 1));
+    g_autofree char *key = create_confirmation (request, fc_sql_column_int64 (stmt, 0));
 
     /* The mail goes out once its key is saved: a key whose commit failed
      * would confirm nothing. And not while the write lock is held. */

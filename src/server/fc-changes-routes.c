@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "fc-nutrition-private.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-server-private.h"
 #include "fc-server-request.h"
 #include "fc-users.h"
@@ -63,27 +63,27 @@ parse_limit (const char *text)
 }
 
 static gint64
-query_seq (sqlite3    *db,
+query_seq (FcSql    *db,
            const char *sql)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
-  if (stmt == NULL || !fc_server_db_step_row (stmt) || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+  if (stmt == NULL || !fc_sql_step_row (stmt) || fc_sql_column_is_null (stmt, 0))
     return 0;
-  return sqlite3_column_int64 (stmt, 0);
+  return fc_sql_column_int64 (stmt, 0);
 }
 
 static gboolean
-owned_by (sqlite3    *db,
+owned_by (FcSql    *db,
           const char *sql,
           gint64      id,
           gint64      user_id)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  return fc_server_db_step_row (stmt);
+  fc_sql_bind_int64 (stmt, 1, id);
+  fc_sql_bind_int64 (stmt, 2, user_id);
+  return fc_sql_step_row (stmt);
 }
 
 /* @section's object @id as the caller's list route would show it, or NULL
@@ -94,7 +94,7 @@ resolve (FcServerRequest *request,
          const char      *section,
          gint64           id)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
 
   if (g_str_equal (section, "foods"))
@@ -152,12 +152,12 @@ respond (FcServerRequest *request,
 static gboolean
 answer (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 since = parse_cursor (fc_server_request_get_query (request, "since"));
   gint64 limit = parse_limit (fc_server_request_get_query (request, "limit"));
   gint64 newest = query_seq (db, "SELECT MAX(seq) FROM changes");
   gint64 oldest = query_seq (db, "SELECT MIN(seq) FROM changes");
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   JsonArray *changes = json_array_new ();
   gint64 last = since;
   gint64 n = 0;
@@ -172,7 +172,7 @@ answer (FcServerRequest *request)
   }
 
   /* A range on the primary key: an idle sync reads no row at all. */
-  stmt = fc_server_db_prepare (db,
+  stmt = fc_sql_prepare (db,
                                "SELECT section, object_id, MAX(seq) AS last FROM changes"
                                " WHERE seq > ?1 AND (user_id IS NULL OR user_id = ?2)"
                                " GROUP BY section, object_id ORDER BY last LIMIT ?3");
@@ -180,12 +180,12 @@ answer (FcServerRequest *request)
     json_array_unref (changes);
     return FALSE;
   }
-  sqlite3_bind_int64 (stmt, 1, since);
-  sqlite3_bind_int64 (stmt, 2, fc_server_request_get_user_id (request));
-  sqlite3_bind_int64 (stmt, 3, limit + 1);
-  while (fc_server_db_step_row (stmt)) {
-    const char *section = fc_server_db_column_text (stmt, 0);
-    gint64 id = sqlite3_column_int64 (stmt, 1);
+  fc_sql_bind_int64 (stmt, 1, since);
+  fc_sql_bind_int64 (stmt, 2, fc_server_request_get_user_id (request));
+  fc_sql_bind_int64 (stmt, 3, limit + 1);
+  while (fc_sql_step_row (stmt)) {
+    const char *section = fc_sql_column_text (stmt, 0);
+    gint64 id = fc_sql_column_int64 (stmt, 1);
     JsonObject *change;
     JsonNode *object;
 
@@ -207,7 +207,7 @@ answer (FcServerRequest *request)
     if (object != NULL)
       json_object_set_member (change, "object", object);
     json_array_add_object_element (changes, change);
-    last = sqlite3_column_int64 (stmt, 2);
+    last = fc_sql_column_int64 (stmt, 2);
     n++;
   }
 
@@ -220,16 +220,16 @@ answer (FcServerRequest *request)
 static void
 changes_get (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gboolean ok;
 
-  if (!fc_server_db_begin (db)) {
+  if (!fc_sql_begin (db)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                                       "A server error occurred.");
     return;
   }
   ok = answer (request);
-  fc_server_db_end (db, FALSE);
+  fc_sql_end (db, FALSE);
   if (!ok)
     fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                                       "A server error occurred.");

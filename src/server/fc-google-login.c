@@ -35,7 +35,7 @@
 #include "fc-jwt.h"
 #include "fc-random.h"
 #include "fc-server-config.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-server-schema.h"
 #include "fc-server.h"
 #include "fc-time.h"
@@ -601,32 +601,32 @@ claim_name (JsonObject *payload,
 }
 
 static gint64
-linked_user (sqlite3    *db,
+linked_user (FcSql    *db,
              const char *sub)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT user_id FROM social_accounts WHERE provider = ? AND uid = ?");
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT user_id FROM social_accounts WHERE provider = ? AND uid = ?");
 
-  fc_server_db_bind_text (stmt, 1, PROVIDER);
-  fc_server_db_bind_text (stmt, 2, sub);
-  return fc_server_db_step_row (stmt) ? sqlite3_column_int64 (stmt, 0) : 0;
+  fc_sql_bind_text (stmt, 1, PROVIDER);
+  fc_sql_bind_text (stmt, 2, sub);
+  return fc_sql_step_row (stmt) ? fc_sql_column_int64 (stmt, 0) : 0;
 }
 
 static gboolean
-link_user (sqlite3    *db,
+link_user (FcSql    *db,
            gint64      user_id,
            const char *sub)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "INSERT INTO social_accounts (user_id, provider, uid, created_at) "
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "INSERT INTO social_accounts (user_id, provider, uid, created_at) "
                               "VALUES (?, ?, ?, ?)");
   g_autofree char *now = fc_time_now_iso8601 ();
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  fc_server_db_bind_text (stmt, 2, PROVIDER);
-  fc_server_db_bind_text (stmt, 3, sub);
-  fc_server_db_bind_text (stmt, 4, now);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_text (stmt, 2, PROVIDER);
+  fc_sql_bind_text (stmt, 3, sub);
+  fc_sql_bind_text (stmt, 4, now);
+  return fc_sql_step_done (stmt);
 }
 
 /* Django's make_password(None): "!" and 40 random characters, which no
@@ -645,12 +645,12 @@ unusable_password (void)
  * registered it did not prove they own the address Google just vouched
  * for (they could otherwise keep a way into the Google user's account). */
 static gint64
-find_or_create (sqlite3    *db,
+find_or_create (FcSql    *db,
                 JsonObject *payload)
 {
   const char *sub = fc_json_get_string (payload, "sub");
   const char *email = fc_json_get_string (payload, "email");
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *password = unusable_password ();
   g_autofree char *first_name = NULL;
@@ -661,11 +661,11 @@ find_or_create (sqlite3    *db,
     return user_id;
   user_id = fc_users_find_by_email (db, email);
   if (user_id != 0) {
-    stmt = fc_server_db_prepare (db, "UPDATE users SET password = ?, email_verified = 1 "
+    stmt = fc_sql_prepare (db, "UPDATE users SET password = ?, email_verified = 1 "
                                      "WHERE id = ? AND NOT email_verified");
-    fc_server_db_bind_text (stmt, 1, password);
-    sqlite3_bind_int64 (stmt, 2, user_id);
-    if (!fc_server_db_step_done (stmt))
+    fc_sql_bind_text (stmt, 1, password);
+    fc_sql_bind_int64 (stmt, 2, user_id);
+    if (!fc_sql_step_done (stmt))
       return 0;
   } else {
     first_name = claim_name (payload, "given_name");
@@ -675,9 +675,9 @@ find_or_create (sqlite3    *db,
       g_warning ("Google sign-in: %s", error->message);
       return 0;
     }
-    stmt = fc_server_db_prepare (db, "UPDATE users SET email_verified = 1 WHERE id = ?");
-    sqlite3_bind_int64 (stmt, 1, user_id);
-    if (!fc_server_db_step_done (stmt))
+    stmt = fc_sql_prepare (db, "UPDATE users SET email_verified = 1 WHERE id = ?");
+    fc_sql_bind_int64 (stmt, 1, user_id);
+    if (!fc_sql_step_done (stmt))
       return 0;
     g_message ("Google sign-in: account %" G_GINT64_FORMAT " created", user_id);
   }
@@ -685,40 +685,40 @@ find_or_create (sqlite3    *db,
 }
 
 static gboolean
-is_active (sqlite3 *db,
+is_active (FcSql *db,
            gint64   user_id)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, "SELECT is_active FROM users WHERE id = ?");
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, "SELECT is_active FROM users WHERE id = ?");
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  return fc_server_db_step_row (stmt) && sqlite3_column_int (stmt, 0) != 0;
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  return fc_sql_step_row (stmt) && fc_sql_column_int (stmt, 0) != 0;
 }
 
 static void
 sign_in (Pending *pending)
 {
   FcServerRequest *request = pending->request;
-  sqlite3 *db = fc_server_request_get_db (request);
-  g_autoptr(FcServerStmt) touch = NULL;
+  FcSql *db = fc_server_request_get_db (request);
+  g_autoptr(FcSqlStmt) touch = NULL;
   g_autofree char *now = fc_time_now_iso8601 ();
   gint64 user_id;
 
-  if (!fc_server_db_begin (db)) {
+  if (!fc_sql_begin (db)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
                                       "The server is busy; try again.");
     return;
   }
   user_id = find_or_create (db, pending->payload);
   if (user_id != 0) {
-    touch = fc_server_db_prepare (db, "UPDATE social_accounts SET last_login = ? "
+    touch = fc_sql_prepare (db, "UPDATE social_accounts SET last_login = ? "
                                       "WHERE provider = ? AND uid = ?");
-    fc_server_db_bind_text (touch, 1, now);
-    fc_server_db_bind_text (touch, 2, PROVIDER);
-    fc_server_db_bind_text (touch, 3, fc_json_get_string (pending->payload, "sub"));
-    if (!fc_server_db_step_done (touch))
+    fc_sql_bind_text (touch, 1, now);
+    fc_sql_bind_text (touch, 2, PROVIDER);
+    fc_sql_bind_text (touch, 3, fc_json_get_string (pending->payload, "sub"));
+    if (!fc_sql_step_done (touch))
       user_id = 0;
   }
-  if (!fc_server_db_end (db, user_id != 0) || user_id == 0) {
+  if (!fc_sql_end (db, user_id != 0) || user_id == 0) {
     fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                                       "A server error occurred.");
     return;

@@ -18,7 +18,7 @@
 
 #include "fc-json.h"
 #include "fc-media.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-server.h"
 #include "fc-time.h"
 #include "fc-users.h"
@@ -32,37 +32,37 @@
 static const char * const genders[] = { "male", "female", NULL };
 
 static void
-ensure_profile (sqlite3 *db,
+ensure_profile (FcSql *db,
                 gint64   user_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "INSERT OR IGNORE INTO profiles (user_id, updated_at) VALUES (?, ?)");
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "INSERT OR IGNORE INTO profiles (user_id, updated_at) VALUES (?, ?)");
   g_autofree char *now = fc_time_now_iso8601 ();
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  fc_server_db_bind_text (stmt, 2, now);
-  fc_server_db_step_done (stmt);
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_text (stmt, 2, now);
+  fc_sql_step_done (stmt);
 }
 
 static void
 set_nullable_double (JsonObject   *object,
                      const char   *name,
-                     FcServerStmt *stmt,
+                     FcSqlStmt *stmt,
                      int           column)
 {
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+  if (fc_sql_column_is_null (stmt, column))
     json_object_set_null_member (object, name);
   else
-    json_object_set_double_member (object, name, sqlite3_column_double (stmt, column));
+    json_object_set_double_member (object, name, fc_sql_column_double (stmt, column));
 }
 
 static void
 set_nullable_text (JsonObject   *object,
                    const char   *name,
-                   FcServerStmt *stmt,
+                   FcSqlStmt *stmt,
                    int           column)
 {
-  const char *text = fc_server_db_column_text (stmt, column);
+  const char *text = fc_sql_column_text (stmt, column);
 
   if (text == NULL)
     json_object_set_null_member (object, name);
@@ -74,24 +74,24 @@ JsonNode *
 fc_profile_to_json (FcServerRequest *request,
                     gint64           user_id)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
-  g_autoptr(FcServerStmt) stmt = NULL;
+  FcSql *db = fc_server_request_get_db (request);
+  g_autoptr(FcSqlStmt) stmt = NULL;
   JsonObject *object;
   JsonNode *node;
   JsonNode *user;
   const char *img;
 
-  stmt = fc_server_db_prepare (db, "SELECT id, img, age, weight, height, gender, fitness_goal "
+  stmt = fc_sql_prepare (db, "SELECT id, img, age, weight, height, gender, fitness_goal "
                                    "FROM profiles WHERE user_id = ?");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (!fc_sql_step_row (stmt))
     return NULL;
 
   object = json_object_new ();
-  json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
+  json_object_set_int_member (object, "id", fc_sql_column_int64 (stmt, 0));
   user = fc_users_to_json (db, user_id, FALSE);
   json_object_set_member (object, "user", user != NULL ? user : json_node_new (JSON_NODE_NULL));
-  img = fc_server_db_column_text (stmt, 1);
+  img = fc_sql_column_text (stmt, 1);
   if (img != NULL && *img != '\0') {
     g_autofree char *url = fc_media_url (request, img);
 
@@ -99,10 +99,10 @@ fc_profile_to_json (FcServerRequest *request,
   } else {
     json_object_set_null_member (object, "img");
   }
-  if (sqlite3_column_type (stmt, 2) == SQLITE_NULL)
+  if (fc_sql_column_is_null (stmt, 2))
     json_object_set_null_member (object, "age");
   else
-    json_object_set_int_member (object, "age", sqlite3_column_int64 (stmt, 2));
+    json_object_set_int_member (object, "age", fc_sql_column_int64 (stmt, 2));
   set_nullable_double (object, "weight", stmt, 3);
   set_nullable_double (object, "height", stmt, 4);
   set_nullable_text (object, "gender", stmt, 5);
@@ -211,39 +211,39 @@ validate_update (FcServerRequest *request,
 }
 
 static char *
-current_image (sqlite3 *db,
+current_image (FcSql *db,
                gint64   user_id)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, "SELECT img FROM profiles WHERE user_id = ?");
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, "SELECT img FROM profiles WHERE user_id = ?");
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (!fc_sql_step_row (stmt))
     return NULL;
-  return g_strdup (fc_server_db_column_text (stmt, 0));
+  return g_strdup (fc_sql_column_text (stmt, 0));
 }
 
 static void
-bind_nullable_int (FcServerStmt *stmt,
+bind_nullable_int (FcSqlStmt *stmt,
                    int           index,
                    gboolean      is_null,
                    gint64        value)
 {
   if (is_null)
-    sqlite3_bind_null (stmt, index);
+    fc_sql_bind_null (stmt, index);
   else
-    sqlite3_bind_int64 (stmt, index, value);
+    fc_sql_bind_int64 (stmt, index, value);
 }
 
 static void
-bind_nullable_double (FcServerStmt *stmt,
+bind_nullable_double (FcSqlStmt *stmt,
                       int           index,
                       gboolean      is_null,
                       double        value)
 {
   if (is_null)
-    sqlite3_bind_null (stmt, index);
+    fc_sql_bind_null (stmt, index);
   else
-    sqlite3_bind_double (stmt, index, value);
+    fc_sql_bind_double (stmt, index, value);
 }
 
 /* Writes a validated update whose image, if any, was checked. FALSE after
@@ -253,9 +253,9 @@ write_profile (FcServerRequest *request,
                ProfileUpdate   *update_in)
 {
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *old_img = NULL;
   g_autofree char *new_img = NULL;
@@ -282,7 +282,7 @@ write_profile (FcServerRequest *request,
     }
   }
 
-  stmt = fc_server_db_prepare (db,
+  stmt = fc_sql_prepare (db,
                                "UPDATE profiles SET "
                                "age = CASE WHEN ?1 THEN ?2 ELSE age END, "
                                "weight = CASE WHEN ?3 THEN ?4 ELSE weight END, "
@@ -291,21 +291,21 @@ write_profile (FcServerRequest *request,
                                "fitness_goal = CASE WHEN ?9 THEN ?10 ELSE fitness_goal END, "
                                "img = CASE WHEN ?11 THEN ?12 ELSE img END, "
                                "updated_at = ?13 WHERE user_id = ?14");
-  sqlite3_bind_int (stmt, 1, update.has_age);
+  fc_sql_bind_int64 (stmt, 1, update.has_age);
   bind_nullable_int (stmt, 2, update.age_null, update.age);
-  sqlite3_bind_int (stmt, 3, update.has_weight);
+  fc_sql_bind_int64 (stmt, 3, update.has_weight);
   bind_nullable_double (stmt, 4, update.weight_null, update.weight);
-  sqlite3_bind_int (stmt, 5, update.has_height);
+  fc_sql_bind_int64 (stmt, 5, update.has_height);
   bind_nullable_double (stmt, 6, update.height_null, update.height);
-  sqlite3_bind_int (stmt, 7, update.has_gender);
-  fc_server_db_bind_text (stmt, 8, update.gender);
-  sqlite3_bind_int (stmt, 9, update.has_goal);
-  fc_server_db_bind_text (stmt, 10, update.goal);
-  sqlite3_bind_int (stmt, 11, new_img != NULL || update.clear_img);
-  fc_server_db_bind_text (stmt, 12, new_img);
-  fc_server_db_bind_text (stmt, 13, now);
-  sqlite3_bind_int64 (stmt, 14, user_id);
-  if (!fc_server_db_step_done (stmt)) {
+  fc_sql_bind_int64 (stmt, 7, update.has_gender);
+  fc_sql_bind_text (stmt, 8, update.gender);
+  fc_sql_bind_int64 (stmt, 9, update.has_goal);
+  fc_sql_bind_text (stmt, 10, update.goal);
+  fc_sql_bind_int64 (stmt, 11, new_img != NULL || update.clear_img);
+  fc_sql_bind_text (stmt, 12, new_img);
+  fc_sql_bind_text (stmt, 13, now);
+  fc_sql_bind_int64 (stmt, 14, user_id);
+  if (!fc_sql_step_done (stmt)) {
     fc_media_remove (config->media_dir, new_img);
     fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                                       "A server error occurred.");
@@ -326,7 +326,7 @@ on_image_checked_cb (GObject      *source_object,
                      gpointer      user_data)
 {
   g_autoptr(FcServerRequest) request = user_data;
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(JsonObject) body = normalize_form (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   ProfileUpdate update = { 0 };
@@ -341,12 +341,12 @@ on_image_checked_cb (GObject      *source_object,
     return;
   }
 
-  if (!fc_server_db_begin (db)) {
+  if (!fc_sql_begin (db)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
                                       "The database is busy; try again.");
     return;
   }
-  if (!fc_server_db_end (db, write_profile (request, &update))) {
+  if (!fc_sql_end (db, write_profile (request, &update))) {
     if (!fc_server_request_has_responded (request))
       fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                                         "A server error occurred.");

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fc-json.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-server-private.h"
 #include "fc-validate.h"
 
@@ -130,7 +130,7 @@ fc_server_request_get_server (FcServerRequest *self)
   return self->server;
 }
 
-sqlite3 *
+FcSql *
 fc_server_request_get_db (FcServerRequest *self)
 {
   return fc_server_get_db (self->server);
@@ -760,15 +760,15 @@ fc_server_request_respond_page (FcServerRequest *self,
 gboolean
 fc_server_request_commit (FcServerRequest *self)
 {
-  sqlite3 *db = fc_server_request_get_db (self);
+  FcSql *db = fc_server_request_get_db (self);
   gboolean committed;
 
-  if (sqlite3_get_autocommit (db))
+  if (!fc_sql_in_transaction (db))
     return TRUE;
-  committed = fc_server_db_end (db, TRUE);
+  committed = fc_sql_end (db, TRUE);
   /* The framework ends the handler's transaction when it returns. Only
    * this connection writes, so nothing can hold the lock this waits for. */
-  if (!fc_server_db_begin (db))
+  if (!fc_sql_begin (db))
     g_warning ("%s %s: cannot reopen the transaction after an early commit",
                fc_server_request_get_method (self), fc_server_request_get_path (self));
   return committed;
@@ -782,7 +782,7 @@ fc_server_request_commit (FcServerRequest *self)
 typedef struct {
   GMutex     mutex;
   char      *path;
-  GPtrArray *idle;   /* sqlite3 *, read-only */
+  GPtrArray *idle;   /* FcSql *, read-only */
 } ReadPool;
 
 static void
@@ -791,7 +791,7 @@ read_pool_clear (gpointer data)
   ReadPool *pool = data;
 
   for (guint i = 0; i < pool->idle->len; i++)
-    fc_server_db_close (g_ptr_array_index (pool->idle, i));
+    fc_sql_close (g_ptr_array_index (pool->idle, i));
   g_ptr_array_unref (pool->idle);
   g_free (pool->path);
   g_mutex_clear (&pool->mutex);
@@ -813,7 +813,7 @@ read_pool_get (FcServerRequest *self)
 
   if (pool != NULL)
     return pool;
-  path = sqlite3_db_filename (fc_server_request_get_db (self), "main");
+  path = fc_sql_get_location (fc_server_request_get_db (self));
   if (path == NULL || *path == '\0')
     return NULL;
 
@@ -826,11 +826,11 @@ read_pool_get (FcServerRequest *self)
 }
 
 /* On a worker: an idle connection, or a new one; NULL after logging. */
-static sqlite3 *
+static FcSql *
 read_pool_take (ReadPool *pool)
 {
   g_autoptr(GError) error = NULL;
-  sqlite3 *db = NULL;
+  FcSql *db = NULL;
 
   g_mutex_lock (&pool->mutex);
   if (pool->idle->len > 0)
@@ -840,19 +840,19 @@ read_pool_take (ReadPool *pool)
     return db;
 
   /* Through fc-db like the main connection, so the serializers' cached
-   * statements (fc_server_db_stmt()) work on a worker too. */
-  db = fc_server_db_open_reader (pool->path, &error);
+   * statements (fc_sql_stmt()) work on a worker too. */
+  db = fc_sql_open (pool->path, FC_SQL_OPEN_READ_ONLY, &error);
   if (db == NULL) {
-    g_warning ("Cannot open %s for reading: %s", pool->path, error->message);
+    g_warning ("Cannot open the database for reading: %s", error->message);
     return NULL;
   }
-  sqlite3_busy_timeout (db, READ_BUSY_TIMEOUT_MS);
+  fc_sql_set_busy_timeout (db, READ_BUSY_TIMEOUT_MS);
   return db;
 }
 
 static void
 read_pool_give_back (ReadPool *pool,
-                     sqlite3  *db)
+                     FcSql  *db)
 {
   g_mutex_lock (&pool->mutex);
   if (pool->idle->len < BUILD_WORKERS) {
@@ -861,7 +861,7 @@ read_pool_give_back (ReadPool *pool,
   }
   g_mutex_unlock (&pool->mutex);
   if (db != NULL)
-    fc_server_db_close (db);
+    fc_sql_close (db);
 }
 
 typedef struct {
@@ -901,7 +901,7 @@ build_result_free (gpointer data)
 
 /* Runs @build and writes its answer out; NULL when it fails. */
 static GBytes *
-build_body (sqlite3           *db,
+build_body (FcSql           *db,
             FcServerBuildFunc  build,
             gpointer           data,
             JsonObject        *page,
@@ -929,16 +929,14 @@ build_worker_cb (gpointer data,
   g_autoptr(GTask) task = data;
   BuildJob *job = g_task_get_task_data (task);
   BuildResult *result = g_new0 (BuildResult, 1);
-  sqlite3 *db = read_pool_take (job->pool);
+  FcSql *db = read_pool_take (job->pool);
 
   result->status = job->status;
   if (db != NULL) {
     /* One snapshot for every query of the answer. */
-    if (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
+    if (fc_sql_begin (db)) {
       result->body = build_body (db, job->build, job->data, job->page, &result->status);
-      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-    } else {
-      g_warning ("Cannot begin a read: %s", sqlite3_errmsg (db));
+      fc_sql_end (db, FALSE);
     }
     read_pool_give_back (job->pool, db);
   }

@@ -13,13 +13,13 @@
  * handler never leaves half-written rows behind. A handler that goes async
  * (fc_server_request_ref() + respond later, e.g. after hashing a password on
  * a worker thread) gets its synchronous part committed when it returns, and
- * must wrap the writes of its continuation in fc_server_db_begin()/_end().
+ * must wrap the writes of its continuation in fc_sql_begin()/_end().
  */
 
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 G_BEGIN_DECLS
 
@@ -63,7 +63,7 @@ FcServerRequest *fc_server_request_ref           (FcServerRequest *self);
 void             fc_server_request_unref         (FcServerRequest *self);
 
 FcServer        *fc_server_request_get_server    (FcServerRequest *self);
-sqlite3         *fc_server_request_get_db        (FcServerRequest *self);
+FcSql         *fc_server_request_get_db        (FcServerRequest *self);
 const char      *fc_server_request_get_method    (FcServerRequest *self);
 const char      *fc_server_request_get_path      (FcServerRequest *self);
 /* "http://127.0.0.1:8000", from the Host header, for absolute links. */
@@ -152,9 +152,9 @@ void             fc_server_request_respond_page  (FcServerRequest *self,
  * out only after a successful commit (a failed one answers 500); the
  * request's Idempotency-Key record then follows in a transaction of its
  * own, as for any handler that answers asynchronously. Call it outside the
- * handler's own fc_server_db_begin()/_end() pairs. A database kept in
+ * handler's own fc_sql_begin()/_end() pairs. A database kept in
  * memory has no second connection: the answer is then built at once. */
-typedef JsonNode *(*FcServerBuildFunc) (sqlite3  *db,
+typedef JsonNode *(*FcServerBuildFunc) (FcSql  *db,
                                         gpointer  data,
                                         guint    *status);
 
@@ -177,7 +177,7 @@ void             fc_server_request_respond_page_built (FcServerRequest   *self,
  * rest of the handler. FALSE when the commit failed: nothing was written,
  * and the caller answers 500. TRUE at once outside a transaction (an
  * asynchronous continuation that committed its own). Not inside the
- * handler's own fc_server_db_begin()/_end() pairs. */
+ * handler's own fc_sql_begin()/_end() pairs. */
 gboolean         fc_server_request_commit        (FcServerRequest *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcServerRequest, fc_server_request_unref)

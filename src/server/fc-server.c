@@ -17,7 +17,7 @@
 #include "fc-media.h"
 #include "fc-notifications.h"
 #include "fc-payments.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-server-listener.h"
 #include "fc-server-private.h"
 
@@ -44,7 +44,7 @@ struct _FcServer {
 
   /* owned */
   FcServerConfig  *config;
-  sqlite3         *db;
+  FcSql         *db;
   SoupServer      *soup_server;
   FcServerListener *listener;
   GHashTable      *running_keys;    /* "USER KEY" → borrowed Reservation */
@@ -251,7 +251,7 @@ authenticate (FcServer        *self,
   g_autofree char *token = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FcJwtClaims) claims = NULL;
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   if (header != NULL) {
     g_auto(GStrv) parts = g_strsplit_set (header, " \t", -1);
@@ -291,20 +291,20 @@ authenticate (FcServer        *self,
     return FALSE;
   }
 
-  stmt = fc_server_db_prepare (self->db, "SELECT is_active, is_staff FROM users WHERE id = ?");
-  sqlite3_bind_int64 (stmt, 1, claims->user_id);
-  if (!fc_server_db_step_row (stmt)) {
+  stmt = fc_sql_prepare (self->db, "SELECT is_active, is_staff FROM users WHERE id = ?");
+  fc_sql_bind_int64 (stmt, 1, claims->user_id);
+  if (!fc_sql_step_row (stmt)) {
     respond_coded (request, "User not found", "user_not_found");
     return FALSE;
   }
-  if (!sqlite3_column_int (stmt, 0)) {
+  if (!fc_sql_column_int (stmt, 0)) {
     respond_coded (request, "User is inactive", "user_inactive");
     return FALSE;
   }
 
   request->user_id = claims->user_id;
-  request->is_staff = sqlite3_column_int (stmt, 1) != 0;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  request->is_staff = fc_sql_column_int (stmt, 1) != 0;
+  g_clear_pointer (&stmt, fc_sql_finalize);
   fc_admin_note_activity (self, self->db, claims->user_id);
   return TRUE;
 }
@@ -412,7 +412,7 @@ handle_idempotency (FcServer        *self,
                     FcServerRequest *request)
 {
   const char *key = fc_server_request_get_header (request, "Idempotency-Key");
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *slot = NULL;
   Reservation *running;
@@ -429,27 +429,31 @@ handle_idempotency (FcServer        *self,
     return FALSE;
 
   hash = request_hash (request);
-  stmt = fc_server_db_prepare (self->db,
+  stmt = fc_sql_prepare (self->db,
                                "SELECT method, path, status, content_type, body, request_hash "
                                "FROM idempotency_keys WHERE user_id = ? AND key = ?");
-  sqlite3_bind_int64 (stmt, 1, request->user_id);
-  fc_server_db_bind_text (stmt, 2, key);
-  if (fc_server_db_step_row (stmt)) {
+  fc_sql_bind_int64 (stmt, 1, request->user_id);
+  fc_sql_bind_text (stmt, 2, key);
+  if (fc_sql_step_row (stmt)) {
     g_autoptr(GBytes) body = NULL;
-    const char *stored_hash = fc_server_db_column_text (stmt, 5);
+    const char *stored_hash = fc_sql_column_text (stmt, 5);
 
     /* Rows from before hashes were kept are matched on method and path. */
-    if (!g_str_equal (fc_server_db_column_text (stmt, 0), fc_server_request_get_method (request)) ||
-        !g_str_equal (fc_server_db_column_text (stmt, 1), fc_server_request_get_path (request)) ||
+    if (!g_str_equal (fc_sql_column_text (stmt, 0), fc_server_request_get_method (request)) ||
+        !g_str_equal (fc_sql_column_text (stmt, 1), fc_server_request_get_path (request)) ||
         (stored_hash != NULL && !g_str_equal (stored_hash, hash))) {
       respond_key_reused (request);
       return TRUE;
     }
-    if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
-      body = g_bytes_new (sqlite3_column_blob (stmt, 4), sqlite3_column_bytes (stmt, 4));
+    if (!fc_sql_column_is_null (stmt, 4)) {
+      gsize size = 0;
+      gconstpointer data = fc_sql_column_blob (stmt, 4, &size);
+
+      body = g_bytes_new (data, size);
+    }
     fc_server_request_add_header (request, "Idempotent-Replayed", "true");
-    fc_server_request_respond_raw (request, sqlite3_column_int (stmt, 2),
-                                   fc_server_db_column_text (stmt, 3), body);
+    fc_server_request_respond_raw (request, fc_sql_column_int (stmt, 2),
+                                   fc_sql_column_text (stmt, 3), body);
     return TRUE;
   }
 
@@ -484,7 +488,7 @@ fc_server_record_response (FcServer        *self,
                            const char      *content_type,
                            GBytes          *body)
 {
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autofree char *now = NULL;
   Reservation *reservation;
 
@@ -496,22 +500,21 @@ fc_server_record_response (FcServer        *self,
    * request is as safe as replaying it. */
   if (request->status < 400 && reservation != NULL) {
     now = fc_time_now_iso8601 ();
-    stmt = fc_server_db_prepare (self->db,
+    stmt = fc_sql_prepare (self->db,
                                  "INSERT OR IGNORE INTO idempotency_keys "
                                  "(user_id, key, method, path, status, content_type, body, "
                                  "created_at, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    sqlite3_bind_int64 (stmt, 1, request->user_id);
-    fc_server_db_bind_text (stmt, 2, request->idempotency_key);
-    fc_server_db_bind_text (stmt, 3, fc_server_request_get_method (request));
-    fc_server_db_bind_text (stmt, 4, fc_server_request_get_path (request));
-    sqlite3_bind_int (stmt, 5, request->status);
-    fc_server_db_bind_text (stmt, 6, content_type);
+    fc_sql_bind_int64 (stmt, 1, request->user_id);
+    fc_sql_bind_text (stmt, 2, request->idempotency_key);
+    fc_sql_bind_text (stmt, 3, fc_server_request_get_method (request));
+    fc_sql_bind_text (stmt, 4, fc_server_request_get_path (request));
+    fc_sql_bind_int64 (stmt, 5, request->status);
+    fc_sql_bind_text (stmt, 6, content_type);
     if (body != NULL)
-      sqlite3_bind_blob (stmt, 7, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                         SQLITE_TRANSIENT);
-    fc_server_db_bind_text (stmt, 8, now);
-    fc_server_db_bind_text (stmt, 9, reservation->hash);
-    fc_server_db_step_done (stmt);
+      fc_sql_bind_blob (stmt, 7, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+    fc_sql_bind_text (stmt, 8, now);
+    fc_sql_bind_text (stmt, 9, reservation->hash);
+    fc_sql_step_done (stmt);
   }
 
   /* Answered: a retry now finds the stored answer (or runs again after an
@@ -657,7 +660,7 @@ dispatch (FcServer        *self,
       !fc_server_request_parse_body (request))
     return;
 
-  if (write && !fc_server_db_begin (self->db)) {
+  if (write && !fc_sql_begin (self->db)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
                                       "The database is busy; try again.");
     return;
@@ -674,7 +677,7 @@ dispatch (FcServer        *self,
 
     if (request->is_staff)
       fc_admin_set_actor (self->db, 0);
-    if (!fc_server_db_end (self->db, commit) && commit && request->responded) {
+    if (!fc_sql_end (self->db, commit) && commit && request->responded) {
       /* Nothing was written: the success must not go out. */
       g_warning ("%s %s: commit failed; answering 500 instead", method, path);
       request->responded = FALSE;
@@ -915,7 +918,7 @@ fc_server_finalize (GObject *object)
   g_clear_pointer (&self->sections, g_ptr_array_unref);
   g_clear_pointer (&self->upload_limits, g_array_unref);
   g_clear_pointer (&self->login_throttle, fc_throttle_free);
-  g_clear_pointer (&self->db, fc_server_db_close);
+  g_clear_pointer (&self->db, fc_sql_close);
   g_clear_pointer (&self->config, fc_server_config_free);
 
   G_OBJECT_CLASS (fc_server_parent_class)->finalize (object);
@@ -961,27 +964,27 @@ on_housekeeping_cb (gpointer user_data)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) cutoff = g_date_time_add_seconds (now, -IDEMPOTENCY_KEEP_S);
   g_autofree char *cutoff_text = fc_time_format_iso8601 (cutoff);
-  g_autoptr(FcServerStmt) tokens = NULL;
-  g_autoptr(FcServerStmt) keys = NULL;
+  g_autoptr(FcSqlStmt) tokens = NULL;
+  g_autoptr(FcSqlStmt) keys = NULL;
   g_autoptr(GDateTime) changes_cutoff = g_date_time_add_seconds (now, -CHANGES_KEEP_S);
   g_autofree char *changes_cutoff_text = fc_time_format_iso8601 (changes_cutoff);
-  g_autoptr(FcServerStmt) changes = NULL;
+  g_autoptr(FcSqlStmt) changes = NULL;
 
-  if (!fc_server_db_begin (self->db))
+  if (!fc_sql_begin (self->db))
     return G_SOURCE_CONTINUE;
-  tokens = fc_server_db_prepare (self->db, "DELETE FROM outstanding_tokens WHERE expires_at < ?");
-  sqlite3_bind_int64 (tokens, 1, g_date_time_to_unix (now));
-  fc_server_db_step_done (tokens);
-  keys = fc_server_db_prepare (self->db, "DELETE FROM idempotency_keys WHERE created_at < ?");
-  fc_server_db_bind_text (keys, 1, cutoff_text);
-  fc_server_db_step_done (keys);
+  tokens = fc_sql_prepare (self->db, "DELETE FROM outstanding_tokens WHERE expires_at < ?");
+  fc_sql_bind_int64 (tokens, 1, g_date_time_to_unix (now));
+  fc_sql_step_done (tokens);
+  keys = fc_sql_prepare (self->db, "DELETE FROM idempotency_keys WHERE created_at < ?");
+  fc_sql_bind_text (keys, 1, cutoff_text);
+  fc_sql_step_done (keys);
   /* The newest row stays: the oldest retained row is how a cursor is known
    * to be too old, and the newest is the cursor of a reset. */
-  changes = fc_server_db_prepare (self->db, "DELETE FROM changes WHERE changed_at < ?"
+  changes = fc_sql_prepare (self->db, "DELETE FROM changes WHERE changed_at < ?"
                                             " AND seq < (SELECT MAX(seq) FROM changes)");
-  fc_server_db_bind_text (changes, 1, changes_cutoff_text);
-  fc_server_db_step_done (changes);
-  fc_server_db_end (self->db, TRUE);
+  fc_sql_bind_text (changes, 1, changes_cutoff_text);
+  fc_sql_step_done (changes);
+  fc_sql_end (self->db, TRUE);
   fc_admin_housekeeping (self->db);
   fc_admin_uploads_sweep (self);
   return G_SOURCE_CONTINUE;
@@ -1006,7 +1009,7 @@ static const FcRoute server_routes[] = {
 
 FcServer *
 fc_server_new (FcServerConfig *config,
-               sqlite3        *db)
+               FcSql        *db)
 {
   FcServer *self;
   const FcRoute *routes;
@@ -1070,7 +1073,7 @@ fc_server_get_config (FcServer *self)
   return self->config;
 }
 
-sqlite3 *
+FcSql *
 fc_server_get_db (FcServer *self)
 {
   g_return_val_if_fail (FC_IS_SERVER (self), NULL);

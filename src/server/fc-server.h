@@ -6,7 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 #include "fc-server-config.h"
 #include "fc-server-request.h"
@@ -20,9 +20,9 @@ G_DECLARE_FINAL_TYPE (FcServer, fc_server, FC, SERVER, GObject)
 
 /* Takes ownership of @config and @db. */
 FcServer       *fc_server_new             (FcServerConfig       *config,
-                                           sqlite3              *db);
+                                           FcSql              *db);
 FcServerConfig *fc_server_get_config      (FcServer             *self);
-sqlite3        *fc_server_get_db          (FcServer             *self);
+FcSql        *fc_server_get_db          (FcServer             *self);
 
 /* Listens on @address:@port (0 picks a free port); the URL actually bound,
  * "http://127.0.0.1:PORT/", through @out_url. */

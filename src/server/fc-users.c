@@ -7,14 +7,14 @@
 
 #include "config.h"
 
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-time.h"
 #include "fc-users.h"
 
 G_DEFINE_QUARK (fc-users-error-quark, fc_users_error)
 
 gint64
-fc_users_create (sqlite3     *db,
+fc_users_create (FcSql     *db,
                  const char  *email,
                  const char  *password_hash,
                  const char  *first_name,
@@ -22,8 +22,8 @@ fc_users_create (sqlite3     *db,
                  gboolean     is_staff,
                  GError     **error)
 {
-  g_autoptr(FcServerStmt) insert_user = NULL;
-  g_autoptr(FcServerStmt) insert_profile = NULL;
+  g_autoptr(FcSqlStmt) insert_user = NULL;
+  g_autoptr(FcSqlStmt) insert_profile = NULL;
   g_autofree char *now = fc_time_now_iso8601 ();
   gint64 user_id;
 
@@ -34,81 +34,81 @@ fc_users_create (sqlite3     *db,
     return 0;
   }
 
-  insert_user = fc_server_db_prepare (db,
+  insert_user = fc_sql_prepare (db,
                                       "INSERT INTO users (email, password, first_name, last_name, "
                                       "is_staff, date_joined) VALUES (?, ?, ?, ?, ?, ?)");
-  fc_server_db_bind_text (insert_user, 1, email);
-  fc_server_db_bind_text (insert_user, 2, password_hash);
-  fc_server_db_bind_text (insert_user, 3, first_name != NULL ? first_name : "");
-  fc_server_db_bind_text (insert_user, 4, last_name != NULL ? last_name : "");
-  sqlite3_bind_int (insert_user, 5, is_staff ? 1 : 0);
-  fc_server_db_bind_text (insert_user, 6, now);
-  if (!fc_server_db_step_done (insert_user)) {
+  fc_sql_bind_text (insert_user, 1, email);
+  fc_sql_bind_text (insert_user, 2, password_hash);
+  fc_sql_bind_text (insert_user, 3, first_name != NULL ? first_name : "");
+  fc_sql_bind_text (insert_user, 4, last_name != NULL ? last_name : "");
+  fc_sql_bind_int64 (insert_user, 5, is_staff ? 1 : 0);
+  fc_sql_bind_text (insert_user, 6, now);
+  if (!fc_sql_step_done (insert_user)) {
     g_set_error (error, FC_USERS_ERROR, FC_USERS_ERROR_FAILED, "Cannot create %s: %s", email,
-                 sqlite3_errmsg (db));
+                 fc_sql_errmsg (db));
     return 0;
   }
-  user_id = sqlite3_last_insert_rowid (db);
+  user_id = fc_sql_last_insert_id (db);
 
   /* Every user has a profile, as the Django backend's post_save signal makes. */
-  insert_profile = fc_server_db_prepare (db, "INSERT INTO profiles (user_id, updated_at) VALUES (?, ?)");
-  sqlite3_bind_int64 (insert_profile, 1, user_id);
-  fc_server_db_bind_text (insert_profile, 2, now);
-  if (!fc_server_db_step_done (insert_profile)) {
+  insert_profile = fc_sql_prepare (db, "INSERT INTO profiles (user_id, updated_at) VALUES (?, ?)");
+  fc_sql_bind_int64 (insert_profile, 1, user_id);
+  fc_sql_bind_text (insert_profile, 2, now);
+  if (!fc_sql_step_done (insert_profile)) {
     g_set_error (error, FC_USERS_ERROR, FC_USERS_ERROR_FAILED, "Cannot create a profile: %s",
-                 sqlite3_errmsg (db));
+                 fc_sql_errmsg (db));
     return 0;
   }
   return user_id;
 }
 
 gint64
-fc_users_find_by_email (sqlite3    *db,
+fc_users_find_by_email (FcSql    *db,
                         const char *email)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT id FROM users WHERE email = ? COLLATE NOCASE");
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT id FROM users WHERE email = ? COLLATE NOCASE");
 
-  fc_server_db_bind_text (stmt, 1, email);
-  return fc_server_db_step_row (stmt) ? sqlite3_column_int64 (stmt, 0) : 0;
+  fc_sql_bind_text (stmt, 1, email);
+  return fc_sql_step_row (stmt) ? fc_sql_column_int64 (stmt, 0) : 0;
 }
 
 gboolean
-fc_users_set_password (sqlite3    *db,
+fc_users_set_password (FcSql    *db,
                        gint64      user_id,
                        const char *password_hash)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, "UPDATE users SET password = ? WHERE id = ?");
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, "UPDATE users SET password = ? WHERE id = ?");
 
-  fc_server_db_bind_text (stmt, 1, password_hash);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_text (stmt, 1, password_hash);
+  fc_sql_bind_int64 (stmt, 2, user_id);
+  return fc_sql_step_done (stmt);
 }
 
 JsonNode *
-fc_users_to_json (sqlite3  *db,
+fc_users_to_json (FcSql  *db,
                   gint64    user_id,
                   gboolean  with_pk)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT email, first_name, last_name, is_staff FROM users WHERE id = ?");
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT email, first_name, last_name, is_staff FROM users WHERE id = ?");
   JsonObject *object;
   JsonNode *node;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (!fc_sql_step_row (stmt))
     return NULL;
 
   object = json_object_new ();
   if (with_pk)
     json_object_set_int_member (object, "pk", user_id);
-  json_object_set_string_member (object, "email", fc_server_db_column_text (stmt, 0));
-  json_object_set_string_member (object, "first_name", fc_server_db_column_text (stmt, 1));
-  json_object_set_string_member (object, "last_name", fc_server_db_column_text (stmt, 2));
+  json_object_set_string_member (object, "email", fc_sql_column_text (stmt, 0));
+  json_object_set_string_member (object, "first_name", fc_sql_column_text (stmt, 1));
+  json_object_set_string_member (object, "last_name", fc_sql_column_text (stmt, 2));
   /* Our extension to the account object (Django's has no such key): the app
    * shows the Admin section to staff. Clients must treat it as optional. */
   if (with_pk)
-    json_object_set_boolean_member (object, "is_staff", sqlite3_column_int (stmt, 3) != 0);
+    json_object_set_boolean_member (object, "is_staff", fc_sql_column_int (stmt, 3) != 0);
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, object);
   return node;

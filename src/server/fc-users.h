@@ -6,7 +6,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +25,7 @@ typedef enum {
 GQuark      fc_users_error_quark   (void);
 
 /* Creates the user and their empty profile; returns the new id or 0. */
-gint64      fc_users_create        (sqlite3     *db,
+gint64      fc_users_create        (FcSql     *db,
                                     const char  *email,
                                     const char  *password_hash,
                                     const char  *first_name,
@@ -33,15 +33,15 @@ gint64      fc_users_create        (sqlite3     *db,
                                     gboolean     is_staff,
                                     GError     **error);
 /* Case-insensitive; 0 when unknown. */
-gint64      fc_users_find_by_email (sqlite3     *db,
+gint64      fc_users_find_by_email (FcSql     *db,
                                     const char  *email);
-gboolean    fc_users_set_password  (sqlite3     *db,
+gboolean    fc_users_set_password  (FcSql     *db,
                                     gint64       user_id,
                                     const char  *password_hash);
 /* {"pk","email","first_name","last_name"} (dj-rest-auth's UserDetails);
  * without "pk" when @with_pk is FALSE (the profile's nested user). NULL for
  * an unknown id. */
-JsonNode   *fc_users_to_json       (sqlite3     *db,
+JsonNode   *fc_users_to_json       (FcSql     *db,
                                     gint64       user_id,
                                     gboolean     with_pk);
 

@@ -18,7 +18,8 @@
 
 #include "fc-nutrition-demo.h"
 #include "fc-password.h"
-#include "fc-server-db.h"
+#include "fc-db.h"
+#include "fc-sql.h"
 #include "fc-server.h"
 #include "fc-users.h"
 #include "fc-workouts-demo.h"
@@ -60,7 +61,7 @@ on_signal_cb (gpointer user_data)
 
 /* Returns the user's id, creating the account when it does not exist. */
 static gint64
-ensure_user (sqlite3     *db,
+ensure_user (FcSql     *db,
              const char  *email,
              const char  *password,
              const char  *first_name,
@@ -79,15 +80,15 @@ ensure_user (sqlite3     *db,
 }
 
 static gboolean
-seed_demo (sqlite3         *db,
+seed_demo (FcSql         *db,
            FcServerConfig  *config,
            GError         **error)
 {
-  g_autoptr(FcServerStmt) profile = NULL;
+  g_autoptr(FcSqlStmt) profile = NULL;
   gint64 staff_id, user_id;
 
-  if (!fc_server_db_begin (db)) {
-    g_set_error_literal (error, FC_DB_ERROR, FC_DB_ERROR_FAILED, sqlite3_errmsg (db));
+  if (!fc_sql_begin (db)) {
+    g_set_error_literal (error, FC_DB_ERROR, FC_DB_ERROR_FAILED, fc_sql_errmsg (db));
     return FALSE;
   }
   staff_id = ensure_user (db, DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, "Admin", "Staff", TRUE,
@@ -96,16 +97,16 @@ seed_demo (sqlite3         *db,
                                          FALSE, config->password_iterations, error)
                           : 0;
   if (user_id != 0) {
-    profile = fc_server_db_prepare (db,
+    profile = fc_sql_prepare (db,
                                     "UPDATE profiles SET age = 31, weight = 72.5, height = 178.0, "
                                     "gender = 'male', fitness_goal = 'Build muscle' "
                                     "WHERE user_id = ? AND age IS NULL");
-    sqlite3_bind_int64 (profile, 1, user_id);
-    fc_server_db_step_done (profile);
+    fc_sql_bind_int64 (profile, 1, user_id);
+    fc_sql_step_done (profile);
   }
-  if (!fc_server_db_end (db, user_id != 0) || user_id == 0) {
+  if (!fc_sql_end (db, user_id != 0) || user_id == 0) {
     if (error != NULL && *error == NULL)
-      g_set_error_literal (error, FC_DB_ERROR, FC_DB_ERROR_FAILED, sqlite3_errmsg (db));
+      g_set_error_literal (error, FC_DB_ERROR, FC_DB_ERROR_FAILED, fc_sql_errmsg (db));
     return FALSE;
   }
 
@@ -121,7 +122,7 @@ seed_demo (sqlite3         *db,
 
 /* --create-staff: the password comes on stdin so it never shows in `ps`. */
 static gboolean
-create_staff (sqlite3         *db,
+create_staff (FcSql         *db,
               FcServerConfig  *config,
               const char      *email,
               GError         **error)
@@ -129,7 +130,7 @@ create_staff (sqlite3         *db,
   char line[1024];
   g_autofree char *hash = NULL;
   g_auto(GStrv) problems = NULL;
-  g_autoptr(FcServerStmt) promote = NULL;
+  g_autoptr(FcSqlStmt) promote = NULL;
   gint64 id;
 
   if (fgets (line, sizeof line, stdin) == NULL) {
@@ -157,12 +158,12 @@ create_staff (sqlite3         *db,
     return fc_users_create (db, email, hash, "", "", TRUE, error) != 0;
 
   /* An existing account becomes staff and gets the new password. */
-  promote = fc_server_db_prepare (db, "UPDATE users SET is_staff = 1, is_active = 1, password = ? "
+  promote = fc_sql_prepare (db, "UPDATE users SET is_staff = 1, is_active = 1, password = ? "
                                       "WHERE id = ?");
-  fc_server_db_bind_text (promote, 1, hash);
-  sqlite3_bind_int64 (promote, 2, id);
-  if (!fc_server_db_step_done (promote)) {
-    g_set_error_literal (error, FC_DB_ERROR, FC_DB_ERROR_FAILED, sqlite3_errmsg (db));
+  fc_sql_bind_text (promote, 1, hash);
+  fc_sql_bind_int64 (promote, 2, id);
+  if (!fc_sql_step_done (promote)) {
+    g_set_error_literal (error, FC_DB_ERROR, FC_DB_ERROR_FAILED, fc_sql_errmsg (db));
     return FALSE;
   }
   return TRUE;
@@ -176,7 +177,7 @@ main (int   argc,
   g_autofree char *data_dir = NULL;
   g_autofree char *config_path = NULL;
   g_autofree char *staff_email = NULL;
-  g_autofree char *db_path = NULL;
+  g_autofree char *database = NULL;
   g_autofree char *url = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -185,13 +186,16 @@ main (int   argc,
   g_autoptr(GMainLoop) loop = NULL;
   gboolean demo = FALSE;
   int port = 8000;
-  sqlite3 *db;
+  FcSql *db;
   App app = { 0 };
   const GOptionEntry entries[] = {
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, "Address to listen on (127.0.0.1)", "ADDRESS" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on, 0 for any (8000)", "PORT" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       "Database, secret key and media ($XDG_DATA_HOME/fitcore-server)", "DIR" },
+    { "database", 0, 0, G_OPTION_ARG_STRING, &database,
+      "sqlite:PATH, or a PostgreSQL URI (postgresql://…); DATA-DIR/fitcore.db by default",
+      "LOCATION" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Settings key file", "FILE" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Seed demo accounts and foods", NULL },
     { "create-staff", 0, 0, G_OPTION_ARG_STRING, &staff_email,
@@ -221,8 +225,9 @@ main (int   argc,
     g_printerr ("fitcore-server: %s\n", error->message);
     return 1;
   }
-  db_path = g_build_filename (data_dir, "fitcore.db", NULL);
-  db = fc_server_db_open (db_path, &error);
+  if (database == NULL)
+    database = g_build_filename (data_dir, "fitcore.db", NULL);
+  db = fc_sql_open (database, FC_SQL_OPEN_DEFAULT, &error);
   if (db == NULL) {
     g_printerr ("fitcore-server: %s\n", error->message);
     return 1;
@@ -231,7 +236,7 @@ main (int   argc,
   if (staff_email != NULL) {
     gboolean ok = create_staff (db, config, staff_email, &error);
 
-    fc_server_db_close (db);
+    fc_sql_close (db);
     if (!ok) {
       g_printerr ("fitcore-server: %s\n", error->message);
       return 1;
@@ -242,7 +247,7 @@ main (int   argc,
 
   if (demo && !seed_demo (db, config, &error)) {
     g_printerr ("fitcore-server: demo data: %s\n", error->message);
-    fc_server_db_close (db);
+    fc_sql_close (db);
     return 1;
   }
 

@@ -7,10 +7,9 @@
 
 #include "plan-test-util.h"
 
-#include <sqlite3.h>
 
 #include "fc-nutrition-demo.h"
-#include "fc-server-schema.h"
+#include "fc-sql.h"
 
 GArray *
 pt_load_demo_foods (void)
@@ -20,36 +19,28 @@ pt_load_demo_foods (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, &error);
   g_autoptr(GBytes) tsv = NULL;
-  const char * const *migrations;
-  guint n_migrations = 0;
   GArray *foods = fc_plan_foods_new ();
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
+  g_autoptr(FcSql) db = NULL;
 
   g_assert_no_error (error);
   tsv = g_mapped_file_get_bytes (file);
 
-  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
-  migrations = fc_server_schema_migrations (&n_migrations);
-  for (guint i = 0; i < n_migrations; i++)
-    g_assert_cmpint (sqlite3_exec (db, migrations[i], NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO users (id, email, password, is_staff,"
-                                     " date_joined) VALUES (1, 'staff@x.test', '!', 1, 'T')",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  db = fc_sql_open (":memory:", FC_SQL_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  fc_sql_exec (db, "INSERT INTO users (id, email, password, is_staff, date_joined)"
+                   " VALUES (1, 'staff@x.test', '!', 1, 'T')", &error);
+  g_assert_no_error (error);
   g_assert_cmpint (fc_nutrition_demo_load_foods (db, tsv, 1, &error), >, 150);
   g_assert_no_error (error);
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id, name, food_category, calories, protein,"
-                                           " carbohydrates, fat FROM foods ORDER BY id",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    fc_plan_foods_add (foods, sqlite3_column_int64 (stmt, 0),
-                       (const char *) sqlite3_column_text (stmt, 1),
-                       (const char *) sqlite3_column_text (stmt, 2),
-                       sqlite3_column_double (stmt, 3), sqlite3_column_double (stmt, 4),
-                       sqlite3_column_double (stmt, 5), sqlite3_column_double (stmt, 6));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  stmt = fc_sql_prepare (db, "SELECT id, name, food_category, calories, protein,"
+                             " carbohydrates, fat FROM foods ORDER BY id");
+  while (fc_sql_step_row (stmt))
+    fc_plan_foods_add (foods, fc_sql_column_int64 (stmt, 0),
+                       fc_sql_column_text (stmt, 1), fc_sql_column_text (stmt, 2),
+                       fc_sql_column_double (stmt, 3), fc_sql_column_double (stmt, 4),
+                       fc_sql_column_double (stmt, 5), fc_sql_column_double (stmt, 6));
   return foods;
 }
 

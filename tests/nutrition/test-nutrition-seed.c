@@ -8,29 +8,34 @@
 #include <string.h>
 
 #include "fc-nutrition-demo.h"
-#include "fc-server-schema.h"
+#include "fc-sql.h"
 #include "nutrition-test-util.h"
 
 #define HEADER "name\tdescription\tserving_quantity\tserving_unit\tcalories\tprotein\t" \
                "carbohydrates\tfat\tfiber\tsugar\tsodium\tfood_category\n"
 
-static sqlite3 *
+static FcSql *
 open_db (void)
 {
-  const char * const *migrations;
-  guint n_migrations = 0;
-  sqlite3 *db = NULL;
+  g_autoptr(GError) error = NULL;
+  FcSql *db = fc_sql_open (":memory:", FC_SQL_OPEN_DEFAULT, &error);
 
-  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
-  migrations = fc_server_schema_migrations (&n_migrations);
-  for (guint i = 0; i < n_migrations; i++)
-    g_assert_cmpint (sqlite3_exec (db, migrations[i], NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA foreign_keys = ON;"
-                                     "INSERT INTO users (id, email, password, is_staff, date_joined)"
-                                     " VALUES (1, 'staff@x.test', '!', 1, 'T'),"
-                                     " (2, 'demo@x.test', '!', 0, 'T')",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_no_error (error);
+  fc_sql_exec (db, "INSERT INTO users (id, email, password, is_staff, date_joined)"
+                   " VALUES (1, 'staff@x.test', '!', 1, 'T'),"
+                   " (2, 'demo@x.test', '!', 0, 'T')", &error);
+  g_assert_no_error (error);
   return db;
+}
+
+static gint64
+query_int (FcSql      *db,
+           const char *sql)
+{
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
+
+  g_assert_true (fc_sql_step_row (stmt));
+  return fc_sql_column_int64 (stmt, 0);
 }
 
 static void
@@ -43,18 +48,18 @@ test_load_small_table (void)
     "\n";
   g_autoptr(GBytes) bytes = g_bytes_new_static (tsv, strlen (tsv));
   g_autoptr(GError) error = NULL;
-  sqlite3 *db = open_db ();
+  FcSql *db = open_db ();
 
   g_assert_cmpint (fc_nutrition_demo_load_foods (db, bytes, 1, &error), ==, 2);
   g_assert_no_error (error);
-  g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM foods WHERE is_public = 1"
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM foods WHERE is_public = 1"
                                   " AND user_added_id = 1"), ==, 2);
-  g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM foods WHERE name = 'Olive Oil'"
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM foods WHERE name = 'Olive Oil'"
                                   " AND fiber IS NULL AND sugar IS NULL AND sodium IS NULL"
                                   " AND fat = 13.5 AND serving_unit = 'tbsp'"), ==, 1);
-  g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM foods WHERE name = 'Banana'"
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM foods WHERE name = 'Banana'"
                                   " AND description = 'Medium, raw (118 g)' AND sodium = 1"), ==, 1);
-  sqlite3_close (db);
+  fc_sql_close (db);
 }
 
 static void
@@ -69,7 +74,7 @@ test_load_refuses_bad_tables (void)
     HEADER "Apple\tx\t1\tpiece\t95\t0.5\t25\t0.3\t4.4\t19\t2\tFR\n"
            "Banana\tx\t1\tpiece\t-1\t1.3\t27\t0.4\t3.1\t14.4\t1\tFR\n",
   };
-  sqlite3 *db = open_db ();
+  FcSql *db = open_db ();
 
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++) {
     g_autoptr(GBytes) bytes = g_bytes_new_static (tables[i], strlen (tables[i]));
@@ -79,31 +84,31 @@ test_load_refuses_bad_tables (void)
     g_assert_error (error, FC_NUTRITION_DEMO_ERROR, FC_NUTRITION_DEMO_ERROR_DATA);
   }
   /* Nothing of a refused table was inserted, not even its good lines. */
-  g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM foods"), ==, 0);
-  sqlite3_close (db);
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM foods"), ==, 0);
+  fc_sql_close (db);
 }
 
 static void
 test_seed (void)
 {
   g_autoptr(GError) error = NULL;
-  sqlite3 *db = open_db ();
+  FcSql *db = open_db ();
   gint64 foods;
 
   g_assert_true (fc_nutrition_seed_demo (db, 1, 2, &error));
   g_assert_no_error (error);
-  foods = nt_query_int (db, "SELECT COUNT(*) FROM foods WHERE is_public = 1 AND user_added_id = 1");
+  foods = query_int (db, "SELECT COUNT(*) FROM foods WHERE is_public = 1 AND user_added_id = 1");
   g_assert_cmpint (foods, >=, 190);
-  g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM meals WHERE user_id = 2"
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM meals WHERE user_id = 2"
                                   " AND is_template = 0"), ==, 12);
-  g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM meals WHERE user_id = 1"
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM meals WHERE user_id = 1"
                                   " AND is_template = 0"), ==, 0);
-  g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM meals m WHERE NOT EXISTS"
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM meals m WHERE NOT EXISTS"
                                   " (SELECT 1 FROM meal_items i WHERE i.meal_id = m.id)"), ==, 0);
-  g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM meal_plans WHERE user_id = 1"
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM meal_plans WHERE user_id = 1"
                                   " AND is_template = 1 AND is_active = 1"), ==, 3);
   /* Templates schedule staff template meals only, within their days. */
-  g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM scheduled_meals s"
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM scheduled_meals s"
                                   " JOIN meals m ON m.id = s.meal_id"
                                   " JOIN meal_plans p ON p.id = s.meal_plan_id"
                                   " WHERE m.user_id != 1 OR m.is_template = 0"
@@ -111,36 +116,34 @@ test_seed (void)
                    ==, 0);
   /* Each template's days average within 10 % of its calorie target. */
   {
-    sqlite3_stmt *stmt = NULL;
+    g_autoptr(FcSqlStmt) stmt = NULL;
     guint n_plans = 0;
 
-    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT p.name, p.target_daily_calories,"
-                                             " SUM(f.calories * i.number_of_servings)"
-                                             " / p.duration_days FROM meal_plans p"
-                                             " JOIN scheduled_meals s ON s.meal_plan_id = p.id"
-                                             " JOIN meal_items i ON i.meal_id = s.meal_id"
-                                             " JOIN foods f ON f.id = i.food_id GROUP BY p.id",
-                                         -1, &stmt, NULL), ==, SQLITE_OK);
-    while (sqlite3_step (stmt) == SQLITE_ROW) {
-      double target = sqlite3_column_double (stmt, 1);
-      double average = sqlite3_column_double (stmt, 2);
+    stmt = fc_sql_prepare (db, "SELECT p.name, p.target_daily_calories,"
+                               " SUM(f.calories * i.number_of_servings)"
+                               " / p.duration_days FROM meal_plans p"
+                               " JOIN scheduled_meals s ON s.meal_plan_id = p.id"
+                               " JOIN meal_items i ON i.meal_id = s.meal_id"
+                               " JOIN foods f ON f.id = i.food_id GROUP BY p.id");
+    while (fc_sql_step_row (stmt)) {
+      double target = fc_sql_column_double (stmt, 1);
+      double average = fc_sql_column_double (stmt, 2);
 
       g_test_message ("%s: %.0f kcal a day for a target of %.0f",
-                      (const char *) sqlite3_column_text (stmt, 0), average, target);
+                      fc_sql_column_text (stmt, 0), average, target);
       g_assert_cmpfloat (average, >=, target * 0.9);
       g_assert_cmpfloat (average, <=, target * 1.1);
       n_plans++;
     }
-    sqlite3_finalize (stmt);
     g_assert_cmpuint (n_plans, ==, 3);
   }
 
   /* Idempotent. */
   g_assert_true (fc_nutrition_seed_demo (db, 1, 2, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM foods"), ==, foods);
-  g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM meal_plans"), ==, 3);
-  sqlite3_close (db);
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM foods"), ==, foods);
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM meal_plans"), ==, 3);
+  fc_sql_close (db);
 }
 
 int

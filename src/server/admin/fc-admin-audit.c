@@ -14,17 +14,17 @@
 
 #include "fc-admin-private.h"
 #include "fc-json.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 
 #define MAX_OBJECT_TYPE 64
 
 /* A stored before/after text as its JSON, null when absent (or, which
  * cannot happen for rows we wrote, unreadable). */
 static JsonNode *
-stored_json (sqlite3_stmt *stmt,
+stored_json (FcSqlStmt *stmt,
              int           column)
 {
-  const char *text = fc_server_db_column_text (stmt, column);
+  const char *text = fc_sql_column_text (stmt, column);
   JsonNode *node;
 
   if (text == NULL || (node = fc_json_parse (text, -1, NULL)) == NULL)
@@ -33,29 +33,29 @@ stored_json (sqlite3_stmt *stmt,
 }
 
 static JsonObject *
-audit_row_to_json (sqlite3_stmt *stmt)
+audit_row_to_json (FcSqlStmt *stmt)
 {
   JsonObject *object = json_object_new ();
 
-  json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
-  if (sqlite3_column_type (stmt, 1) == SQLITE_NULL) {
+  json_object_set_int_member (object, "id", fc_sql_column_int64 (stmt, 0));
+  if (fc_sql_column_is_null (stmt, 1)) {
     json_object_set_null_member (object, "actor");
   } else {
     JsonObject *actor = json_object_new ();
 
-    json_object_set_int_member (actor, "id", sqlite3_column_int64 (stmt, 1));
-    json_object_set_string_member (actor, "email", fc_server_db_column_text (stmt, 2));
+    json_object_set_int_member (actor, "id", fc_sql_column_int64 (stmt, 1));
+    json_object_set_string_member (actor, "email", fc_sql_column_text (stmt, 2));
     json_object_set_object_member (object, "actor", actor);
   }
-  json_object_set_string_member (object, "action", fc_server_db_column_text (stmt, 3));
-  json_object_set_string_member (object, "object_type", fc_server_db_column_text (stmt, 4));
-  if (sqlite3_column_type (stmt, 5) == SQLITE_NULL)
+  json_object_set_string_member (object, "action", fc_sql_column_text (stmt, 3));
+  json_object_set_string_member (object, "object_type", fc_sql_column_text (stmt, 4));
+  if (fc_sql_column_is_null (stmt, 5))
     json_object_set_null_member (object, "object_id");
   else
-    json_object_set_int_member (object, "object_id", sqlite3_column_int64 (stmt, 5));
+    json_object_set_int_member (object, "object_id", fc_sql_column_int64 (stmt, 5));
   json_object_set_member (object, "before", stored_json (stmt, 6));
   json_object_set_member (object, "after", stored_json (stmt, 7));
-  json_object_set_string_member (object, "created_at", fc_server_db_column_text (stmt, 8));
+  json_object_set_string_member (object, "created_at", fc_sql_column_text (stmt, 8));
   return object;
 }
 

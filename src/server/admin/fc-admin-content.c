@@ -17,7 +17,7 @@
 
 #include "fc-admin-private.h"
 #include "fc-json.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-time.h"
 
 #define NO_WORKOUT "No Workout matches the given query."
@@ -25,17 +25,17 @@
 
 /* The workout's video ids in their current order. */
 static GArray *
-current_order (sqlite3 *db,
+current_order (FcSql *db,
                gint64   workout_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT id FROM workout_videos WHERE workout_id = ?"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT id FROM workout_videos WHERE workout_id = ?"
                               " ORDER BY order_index, id");
   GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  sqlite3_bind_int64 (stmt, 1, workout_id);
-  while (fc_server_db_step_row (stmt)) {
-    gint64 id = sqlite3_column_int64 (stmt, 0);
+  fc_sql_bind_int64 (stmt, 1, workout_id);
+  while (fc_sql_step_row (stmt)) {
+    gint64 id = fc_sql_column_int64 (stmt, 0);
 
     g_array_append_val (ids, id);
   }
@@ -120,9 +120,9 @@ read_order (JsonObject    *body,
 void
 fc_admin_video_order_cb (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 workout_id = fc_server_request_get_id (request, "id");
-  g_autoptr(FcServerStmt) exists = fc_server_db_prepare (db, "SELECT 1 FROM workouts WHERE id = ?");
+  g_autoptr(FcSqlStmt) exists = fc_sql_prepare (db, "SELECT 1 FROM workouts WHERE id = ?");
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autoptr(GArray) before_ids = NULL;
   g_autoptr(GArray) order = NULL;
@@ -135,8 +135,8 @@ fc_admin_video_order_cb (FcServerRequest *request)
   /* One row for the whole order, written below, not one a video from
    * the content triggers. */
   fc_admin_set_actor (db, 0);
-  sqlite3_bind_int64 (exists, 1, workout_id);
-  if (!fc_server_db_step_row (exists)) {
+  fc_sql_bind_int64 (exists, 1, workout_id);
+  if (!fc_sql_step_row (exists)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, NO_WORKOUT);
     return;
   }
@@ -147,15 +147,15 @@ fc_admin_video_order_cb (FcServerRequest *request)
   }
 
   for (guint i = 0; i < order->len; i++) {
-    g_autoptr(FcServerStmt) update =
-      fc_server_db_prepare (db, "UPDATE workout_videos SET order_index = ?, updated_at = ?"
+    g_autoptr(FcSqlStmt) update =
+      fc_sql_prepare (db, "UPDATE workout_videos SET order_index = ?, updated_at = ?"
                                 " WHERE id = ? AND order_index IS NOT ?");
 
-    sqlite3_bind_int64 (update, 1, i);
-    fc_server_db_bind_text (update, 2, now);
-    sqlite3_bind_int64 (update, 3, g_array_index (order, gint64, i));
-    sqlite3_bind_int64 (update, 4, i);
-    if (!fc_server_db_step_done (update)) {
+    fc_sql_bind_int64 (update, 1, i);
+    fc_sql_bind_text (update, 2, now);
+    fc_sql_bind_int64 (update, 3, g_array_index (order, gint64, i));
+    fc_sql_bind_int64 (update, 4, i);
+    if (!fc_sql_step_done (update)) {
       fc_admin_respond_server_error (request);
       return;
     }

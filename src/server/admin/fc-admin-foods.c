@@ -22,7 +22,7 @@
 
 #include "fc-admin-private.h"
 #include "fc-json.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-time.h"
 
 #define NAME_MAX_LENGTH 255
@@ -146,25 +146,25 @@ check_row (JsonObject    *row,
 }
 
 static gboolean
-public_name_exists (sqlite3    *db,
+public_name_exists (FcSql    *db,
                     const char *name)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT 1 FROM foods WHERE is_public = 1 AND name = ? COLLATE NOCASE");
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT 1 FROM foods WHERE is_public = 1 AND name = ? COLLATE NOCASE");
 
-  fc_server_db_bind_text (stmt, 1, name);
-  return fc_server_db_step_row (stmt);
+  fc_sql_bind_text (stmt, 1, name);
+  return fc_sql_step_row (stmt);
 }
 
 static gint64
-insert_food (sqlite3    *db,
+insert_food (FcSql    *db,
              JsonObject *values,
              gint64      owner,
              const char *now)
 {
   g_autoptr(GString) names = g_string_new ("user_added_id, is_public, created_at, updated_at");
   g_autoptr(GString) marks = g_string_new ("?, 1, ?, ?");
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autofree char *sql = NULL;
   int n = 3;
 
@@ -175,10 +175,10 @@ insert_food (sqlite3    *db,
     g_string_append (marks, ", ?");
   }
   sql = g_strdup_printf ("INSERT INTO foods (%s) VALUES (%s)", names->str, marks->str);
-  stmt = fc_server_db_prepare (db, sql);
-  sqlite3_bind_int64 (stmt, 1, owner);
-  fc_server_db_bind_text (stmt, 2, now);
-  fc_server_db_bind_text (stmt, 3, now);
+  stmt = fc_sql_prepare (db, sql);
+  fc_sql_bind_int64 (stmt, 1, owner);
+  fc_sql_bind_text (stmt, 2, now);
+  fc_sql_bind_text (stmt, 3, now);
   for (guint i = 0; columns[i] != NULL; i++) {
     JsonNode *node = json_object_get_member (values, columns[i]);
 
@@ -186,11 +186,11 @@ insert_food (sqlite3    *db,
       continue;
     n++;
     if (json_node_get_value_type (node) == G_TYPE_STRING)
-      fc_server_db_bind_text (stmt, n, json_node_get_string (node));
+      fc_sql_bind_text (stmt, n, json_node_get_string (node));
     else
-      sqlite3_bind_double (stmt, n, json_node_get_double (node));
+      fc_sql_bind_double (stmt, n, json_node_get_double (node));
   }
-  return fc_server_db_step_done (stmt) ? sqlite3_last_insert_rowid (db) : 0;
+  return fc_sql_step_done (stmt) ? fc_sql_last_insert_id (db) : 0;
 }
 
 static void
@@ -208,7 +208,7 @@ void
 fc_admin_foods_import_cb (FcServerRequest *request)
 {
   static const char * const names[] = { "dry_run", NULL };
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(JsonObject) query = fc_admin_query_object (request, names);
   g_autoptr(FcFieldErrors) query_errors = fc_field_errors_new ();
   g_autoptr(GBytes) body = fc_server_request_dup_raw_body (request);

@@ -6,7 +6,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 #include "fc-admin.h"
 #include "fc-validate.h"
@@ -26,7 +26,7 @@ G_BEGIN_DECLS
  * transaction. @before and @after are JSON objects of the changed fields
  * or NULL; they are not consumed. FALSE when the row could not be written:
  * the caller then fails the request, so the change rolls back with it. */
-gboolean    fc_admin_audit            (sqlite3          *db,
+gboolean    fc_admin_audit            (FcSql          *db,
                                        gint64            actor_id,
                                        const char       *action,
                                        const char       *object_type,
@@ -65,7 +65,7 @@ char       *fc_admin_day_start        (const GDate      *date,
 char       *fc_admin_like_pattern     (const char       *text);
 
 /* One row of a list's SELECT as its object. */
-typedef JsonObject *(*FcAdminRowFunc) (sqlite3_stmt *stmt);
+typedef JsonObject *(*FcAdminRowFunc) (FcSqlStmt *stmt);
 
 /* Answers a page (DRF's envelope, ?page= and ?page_size=) of @table's
  * rows matching @where, whose "?" parameters are the strings of @args in

@@ -18,13 +18,13 @@
 
 #include "fc-admin-private.h"
 #include "fc-json.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-time.h"
 
 #define ACTIVITY_DATA "fc-admin-activity"
 
 gboolean
-fc_admin_audit (sqlite3    *db,
+fc_admin_audit (FcSql    *db,
                 gint64      actor_id,
                 const char *action,
                 const char *object_type,
@@ -32,8 +32,8 @@ fc_admin_audit (sqlite3    *db,
                 JsonObject *before,
                 JsonObject *after)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "INSERT INTO audit_log (actor_id, actor_email, action, object_type,"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "INSERT INTO audit_log (actor_id, actor_email, action, object_type,"
                               " object_id, before, after, created_at)"
                               " VALUES (?1, (SELECT email FROM users WHERE id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)");
   g_autofree char *before_text = NULL;
@@ -52,21 +52,21 @@ fc_admin_audit (sqlite3    *db,
   }
 
   if (actor_id > 0)
-    sqlite3_bind_int64 (stmt, 1, actor_id);
+    fc_sql_bind_int64 (stmt, 1, actor_id);
   else
-    sqlite3_bind_null (stmt, 1);
-  fc_server_db_bind_text (stmt, 2, action);
-  fc_server_db_bind_text (stmt, 3, object_type);
+    fc_sql_bind_null (stmt, 1);
+  fc_sql_bind_text (stmt, 2, action);
+  fc_sql_bind_text (stmt, 3, object_type);
   if (object_id > 0)
-    sqlite3_bind_int64 (stmt, 4, object_id);
+    fc_sql_bind_int64 (stmt, 4, object_id);
   else
-    sqlite3_bind_null (stmt, 4);
-  fc_server_db_bind_text (stmt, 5, before_text);
-  fc_server_db_bind_text (stmt, 6, after_text);
-  fc_server_db_bind_text (stmt, 7, now);
-  if (!fc_server_db_step_done (stmt)) {
+    fc_sql_bind_null (stmt, 4);
+  fc_sql_bind_text (stmt, 5, before_text);
+  fc_sql_bind_text (stmt, 6, after_text);
+  fc_sql_bind_text (stmt, 7, now);
+  if (!fc_sql_step_done (stmt)) {
     g_warning ("Cannot write the audit row for %s %s %" G_GINT64_FORMAT ": %s",
-               action, object_type, object_id, sqlite3_errmsg (db));
+               action, object_type, object_id, fc_sql_errmsg (db));
     return FALSE;
   }
   return TRUE;
@@ -161,11 +161,11 @@ fc_admin_like_pattern (const char *text)
 }
 
 static void
-bind_texts (sqlite3_stmt *stmt,
+bind_texts (FcSqlStmt *stmt,
             GPtrArray    *args)
 {
   for (guint i = 0; i < args->len; i++)
-    fc_server_db_bind_text (stmt, (int) i + 1, g_ptr_array_index (args, i));
+    fc_sql_bind_text (stmt, (int) i + 1, g_ptr_array_index (args, i));
 }
 
 void
@@ -178,13 +178,13 @@ fc_admin_respond_list (FcServerRequest *request,
                        GPtrArray       *args,
                        FcAdminRowFunc   row_to_json)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE %s", table,
                                                 count_where != NULL ? count_where : where);
   g_autofree char *page_sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT ? OFFSET ?",
                                                columns, table, where, order_by);
-  g_autoptr(FcServerStmt) count_stmt = fc_server_db_prepare (db, count_sql);
-  g_autoptr(FcServerStmt) page_stmt = fc_server_db_prepare (db, page_sql);
+  g_autoptr(FcSqlStmt) count_stmt = fc_sql_prepare (db, count_sql);
+  g_autoptr(FcSqlStmt) page_stmt = fc_sql_prepare (db, page_sql);
   g_autoptr(JsonArray) results = json_array_new ();
   gint64 count, limit, offset;
 
@@ -193,18 +193,18 @@ fc_admin_respond_list (FcServerRequest *request,
     return;
   }
   bind_texts (count_stmt, args);
-  if (!fc_server_db_step_row (count_stmt)) {
+  if (!fc_sql_step_row (count_stmt)) {
     fc_admin_respond_server_error (request);
     return;
   }
-  count = sqlite3_column_int64 (count_stmt, 0);
+  count = fc_sql_column_int64 (count_stmt, 0);
   if (!fc_server_request_paginate (request, count, &limit, &offset))
     return;
 
   bind_texts (page_stmt, args);
-  sqlite3_bind_int64 (page_stmt, (int) args->len + 1, limit);
-  sqlite3_bind_int64 (page_stmt, (int) args->len + 2, offset);
-  while (fc_server_db_step_row (page_stmt))
+  fc_sql_bind_int64 (page_stmt, (int) args->len + 1, limit);
+  fc_sql_bind_int64 (page_stmt, (int) args->len + 2, offset);
+  while (fc_sql_step_row (page_stmt))
     json_array_add_object_element (results, row_to_json (page_stmt));
   fc_server_request_respond_page (request, count, results);
 }
@@ -213,14 +213,14 @@ fc_admin_respond_list (FcServerRequest *request,
 
 void
 fc_admin_note_activity (FcServer *server,
-                        sqlite3  *db,
+                        FcSql  *db,
                         gint64    user_id)
 {
   GHashTable *seen = g_object_get_data (G_OBJECT (server), ACTIVITY_DATA);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   gint64 day = g_date_time_to_unix (now) / (24 * 3600);
-  g_autoptr(FcServerStmt) insert = NULL;
-  g_autoptr(FcServerStmt) touch = NULL;
+  g_autoptr(FcSqlStmt) insert = NULL;
+  g_autoptr(FcSqlStmt) touch = NULL;
   g_autofree char *day_text = NULL;
   g_autofree char *now_text = NULL;
   gpointer known;
@@ -238,87 +238,87 @@ fc_admin_note_activity (FcServer *server,
 
   day_text = g_date_time_format (now, "%Y-%m-%d");
   now_text = fc_time_format_iso8601 (now);
-  insert = fc_server_db_prepare (db, "INSERT OR IGNORE INTO user_activity (day, user_id) VALUES (?, ?)");
-  fc_server_db_bind_text (insert, 1, day_text);
-  sqlite3_bind_int64 (insert, 2, user_id);
-  touch = fc_server_db_prepare (db, "UPDATE users SET last_seen = ? WHERE id = ?");
-  fc_server_db_bind_text (touch, 1, now_text);
-  sqlite3_bind_int64 (touch, 2, user_id);
+  insert = fc_sql_prepare (db, "INSERT OR IGNORE INTO user_activity (day, user_id) VALUES (?, ?)");
+  fc_sql_bind_text (insert, 1, day_text);
+  fc_sql_bind_int64 (insert, 2, user_id);
+  touch = fc_sql_prepare (db, "UPDATE users SET last_seen = ? WHERE id = ?");
+  fc_sql_bind_text (touch, 1, now_text);
+  fc_sql_bind_int64 (touch, 2, user_id);
   /* Remembered only once written: a busy database tries again next time. */
-  if (fc_server_db_step_done (insert) && fc_server_db_step_done (touch))
+  if (fc_sql_step_done (insert) && fc_sql_step_done (touch))
     g_hash_table_insert (seen, g_memdup2 (&user_id, sizeof user_id), GSIZE_TO_POINTER ((gsize) day));
 }
 
 /* Premium grants that ran out. */
 
 void
-fc_admin_set_actor (sqlite3 *db,
+fc_admin_set_actor (FcSql *db,
                     gint64   actor_id)
 {
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   if (actor_id > 0) {
-    stmt = fc_server_db_prepare (db, "INSERT OR REPLACE INTO audit_actor (id, actor_id) VALUES (1, ?)");
-    sqlite3_bind_int64 (stmt, 1, actor_id);
+    stmt = fc_sql_prepare (db, "INSERT OR REPLACE INTO audit_actor (id, actor_id) VALUES (1, ?)");
+    fc_sql_bind_int64 (stmt, 1, actor_id);
   } else {
-    g_autoptr(FcServerStmt) check = fc_server_db_prepare (db, "SELECT 1 FROM audit_actor");
+    g_autoptr(FcSqlStmt) check = fc_sql_prepare (db, "SELECT 1 FROM audit_actor");
 
     /* Outside a transaction, a DELETE of nothing would still be a write. */
-    if (!fc_server_db_step_row (check))
+    if (!fc_sql_step_row (check))
       return;
-    stmt = fc_server_db_prepare (db, "DELETE FROM audit_actor");
+    stmt = fc_sql_prepare (db, "DELETE FROM audit_actor");
   }
-  if (!fc_server_db_step_done (stmt))
-    g_warning ("Cannot set the audit actor: %s", sqlite3_errmsg (db));
+  if (!fc_sql_step_done (stmt))
+    g_warning ("Cannot set the audit actor: %s", fc_sql_errmsg (db));
 }
 
 guint
-fc_admin_housekeeping (sqlite3 *db)
+fc_admin_housekeeping (FcSql *db)
 {
   g_autofree char *now = fc_time_now_iso8601 ();
-  g_autoptr(FcServerStmt) select = NULL;
+  g_autoptr(FcSqlStmt) select = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) ends = g_ptr_array_new_with_free_func (g_free);
   guint expired = 0;
 
-  if (!fc_server_db_begin (db))
+  if (!fc_sql_begin (db))
     return 0;
   fc_admin_set_actor (db, 0);
 
   /* The newest grant or revoke decides; only a grant with an end that has
    * passed, on an account that still has the flag, expires. */
-  select = fc_server_db_prepare (db,
+  select = fc_sql_prepare (db,
     "SELECT u.id, t.ends_at FROM users u JOIN payment_transactions t ON t.id ="
     "  (SELECT MAX(id) FROM payment_transactions"
     "   WHERE user_id = u.id AND kind IN ('grant', 'revoke'))"
     " WHERE u.has_premium = 1 AND t.kind = 'grant' AND t.ends_at IS NOT NULL AND t.ends_at <= ?");
-  fc_server_db_bind_text (select, 1, now);
-  while (fc_server_db_step_row (select)) {
-    gint64 id = sqlite3_column_int64 (select, 0);
+  fc_sql_bind_text (select, 1, now);
+  while (fc_sql_step_row (select)) {
+    gint64 id = fc_sql_column_int64 (select, 0);
 
     g_array_append_val (ids, id);
-    g_ptr_array_add (ends, g_strdup (fc_server_db_column_text (select, 1)));
+    g_ptr_array_add (ends, g_strdup (fc_sql_column_text (select, 1)));
   }
 
   for (guint i = 0; i < ids->len; i++) {
     gint64 id = g_array_index (ids, gint64, i);
-    g_autoptr(FcServerStmt) update =
-      fc_server_db_prepare (db, "UPDATE users SET has_premium = 0 WHERE id = ?");
+    g_autoptr(FcSqlStmt) update =
+      fc_sql_prepare (db, "UPDATE users SET has_premium = 0 WHERE id = ?");
     g_autoptr(JsonObject) before = json_object_new ();
     g_autoptr(JsonObject) after = json_object_new ();
 
-    sqlite3_bind_int64 (update, 1, id);
+    fc_sql_bind_int64 (update, 1, id);
     json_object_set_boolean_member (before, "has_premium", TRUE);
     json_object_set_string_member (before, "premium_ends_at", g_ptr_array_index (ends, i));
     json_object_set_boolean_member (after, "has_premium", FALSE);
-    if (!fc_server_db_step_done (update) ||
+    if (!fc_sql_step_done (update) ||
         !fc_admin_audit (db, 0, "premium.expire", "user", id, before, after)) {
-      fc_server_db_end (db, FALSE);
+      fc_sql_end (db, FALSE);
       return 0;
     }
     expired++;
   }
-  if (!fc_server_db_end (db, TRUE))
+  if (!fc_sql_end (db, TRUE))
     return 0;
   if (expired > 0)
     g_message ("%u premium grant(s) ended", expired);

@@ -16,7 +16,7 @@
 
 #include "fc-admin-private.h"
 #include "fc-json.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-time.h"
 
 #define DEFAULT_DAYS 30
@@ -57,76 +57,64 @@ typedef struct {
 } Range;
 
 static void
-bind_range (sqlite3_stmt *stmt,
+bind_range (FcSqlStmt *stmt,
             const Range  *range)
 {
-  int n = sqlite3_bind_parameter_count (stmt);
+  const char *values[] = { range->start, range->end, range->first_day, range->last_day };
+  int n = fc_sql_bind_count (stmt);
 
-  for (int i = 1; i <= n; i++) {
-    const char *name = sqlite3_bind_parameter_name (stmt, i);
-    const char *value = NULL;
-
-    if (name == NULL)
-      continue;
-    if (g_str_equal (name, "?1"))
-      value = range->start;
-    else if (g_str_equal (name, "?2"))
-      value = range->end;
-    else if (g_str_equal (name, "?3"))
-      value = range->first_day;
-    else if (g_str_equal (name, "?4"))
-      value = range->last_day;
-    fc_server_db_bind_text (stmt, i, value);
-  }
+  /* The queries name ?1..?4, each only those it uses */
+  for (int i = 1; i <= n && i <= (int) G_N_ELEMENTS (values); i++)
+    fc_sql_bind_text (stmt, i, values[i - 1]);
 }
 
 static gint64
-scalar (sqlite3     *db,
+scalar (FcSql     *db,
         const char  *sql,
         const Range *range)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
   if (range != NULL)
     bind_range (stmt, range);
-  return fc_server_db_step_row (stmt) ? sqlite3_column_int64 (stmt, 0) : 0;
+  return fc_sql_step_row (stmt) ? fc_sql_column_int64 (stmt, 0) : 0;
 }
 
 /* Fills @counts (one gint64 a day from @from) from @sql's (day, count)
  * rows; FALSE on a database error. */
 static gboolean
-fill_series (sqlite3     *db,
+fill_series (FcSql     *db,
              const char  *sql,
              const Range *range,
              const GDate *from,
              guint        n_days,
              gint64      *counts)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   bind_range (stmt, range);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+  while ((rc = fc_sql_step (stmt)) == FC_SQL_ROW) {
     GDate day;
     int index;
 
-    if (!fc_time_parse_date (fc_server_db_column_text (stmt, 0), &day))
+    if (!fc_time_parse_date (fc_sql_column_text (stmt, 0), &day))
       continue;
     index = g_date_days_between (from, &day);
     if (index >= 0 && (guint) index < n_days)
-      counts[index] += sqlite3_column_int64 (stmt, 1);
+      counts[index] += fc_sql_column_int64 (stmt, 1);
   }
-  return rc == SQLITE_DONE;
+  return rc == FC_SQL_DONE;
 }
 
 static JsonArray *
-top_workouts (sqlite3     *db,
+top_workouts (FcSql     *db,
               const Range *range)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT w.id, w.title, count(*) AS viewers,"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT w.id, w.title, count(*) AS viewers,"
                               " count(p.completed_at) AS completions"
                               " FROM workout_progress p JOIN workouts w ON w.id = p.workout_id"
                               " WHERE p.updated_at >= ?1 AND p.updated_at < ?2"
@@ -134,13 +122,13 @@ top_workouts (sqlite3     *db,
   JsonArray *array = json_array_new ();
 
   bind_range (stmt, range);
-  while (fc_server_db_step_row (stmt)) {
+  while (fc_sql_step_row (stmt)) {
     JsonObject *object = json_object_new ();
 
-    json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
-    json_object_set_string_member (object, "title", fc_server_db_column_text (stmt, 1));
-    json_object_set_int_member (object, "viewers", sqlite3_column_int64 (stmt, 2));
-    json_object_set_int_member (object, "completions", sqlite3_column_int64 (stmt, 3));
+    json_object_set_int_member (object, "id", fc_sql_column_int64 (stmt, 0));
+    json_object_set_string_member (object, "title", fc_sql_column_text (stmt, 1));
+    json_object_set_int_member (object, "viewers", fc_sql_column_int64 (stmt, 2));
+    json_object_set_int_member (object, "completions", fc_sql_column_int64 (stmt, 3));
     json_array_add_object_element (array, object);
   }
   return array;
@@ -150,7 +138,7 @@ void
 fc_admin_stats_cb (FcServerRequest *request)
 {
   static const char * const names[] = { "from", "to", NULL };
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(JsonObject) query = fc_admin_query_object (request, names);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();

@@ -21,7 +21,7 @@
 
 #include "fc-admin-private.h"
 #include "fc-json.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-time.h"
 
 #define NO_TEMPLATE "No MealPlan matches the given query."
@@ -37,38 +37,38 @@
 
 /* One row of TEMPLATE_COLUMNS as the list's and the PATCH's object. */
 static JsonObject *
-template_row_to_json (sqlite3_stmt *stmt)
+template_row_to_json (FcSqlStmt *stmt)
 {
   JsonObject *object = json_object_new ();
 
-  json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
-  json_object_set_string_member (object, "name", fc_server_db_column_text (stmt, 1));
-  json_object_set_string_member (object, "description", fc_server_db_column_text (stmt, 2));
-  json_object_set_string_member (object, "goal", fc_server_db_column_text (stmt, 3));
-  json_object_set_int_member (object, "duration_days", sqlite3_column_int64 (stmt, 4));
-  json_object_set_boolean_member (object, "is_active", sqlite3_column_int (stmt, 5) != 0);
-  json_object_set_int_member (object, "owner", sqlite3_column_int64 (stmt, 6));
-  json_object_set_string_member (object, "owner_email", fc_server_db_column_text (stmt, 7));
-  json_object_set_int_member (object, "meals_count", sqlite3_column_int64 (stmt, 8));
-  json_object_set_string_member (object, "created_at", fc_server_db_column_text (stmt, 9));
-  json_object_set_string_member (object, "updated_at", fc_server_db_column_text (stmt, 10));
+  json_object_set_int_member (object, "id", fc_sql_column_int64 (stmt, 0));
+  json_object_set_string_member (object, "name", fc_sql_column_text (stmt, 1));
+  json_object_set_string_member (object, "description", fc_sql_column_text (stmt, 2));
+  json_object_set_string_member (object, "goal", fc_sql_column_text (stmt, 3));
+  json_object_set_int_member (object, "duration_days", fc_sql_column_int64 (stmt, 4));
+  json_object_set_boolean_member (object, "is_active", fc_sql_column_int (stmt, 5) != 0);
+  json_object_set_int_member (object, "owner", fc_sql_column_int64 (stmt, 6));
+  json_object_set_string_member (object, "owner_email", fc_sql_column_text (stmt, 7));
+  json_object_set_int_member (object, "meals_count", fc_sql_column_int64 (stmt, 8));
+  json_object_set_string_member (object, "created_at", fc_sql_column_text (stmt, 9));
+  json_object_set_string_member (object, "updated_at", fc_sql_column_text (stmt, 10));
   return object;
 }
 
 /* The template @id as its object, or NULL when no template has that id
  * (a private plan is not one). */
 static JsonObject *
-template_get (sqlite3 *db,
+template_get (FcSql *db,
               gint64   id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT " TEMPLATE_COLUMNS " FROM " TEMPLATE_TABLE
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT " TEMPLATE_COLUMNS " FROM " TEMPLATE_TABLE
                               " WHERE p.id = ? AND p.is_template = 1");
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, id);
+  if (!fc_sql_step_row (stmt))
     return NULL;
   return template_row_to_json (stmt);
 }
@@ -118,7 +118,7 @@ fc_admin_templates_list_cb (FcServerRequest *request)
 void
 fc_admin_template_patch_cb (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 id = fc_server_request_get_id (request, "id");
   JsonObject *body = fc_server_request_get_body (request);
   g_autoptr(JsonObject) current = NULL;
@@ -126,7 +126,7 @@ fc_admin_template_patch_cb (FcServerRequest *request)
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autoptr(JsonObject) before = json_object_new ();
   g_autoptr(JsonObject) after = json_object_new ();
-  g_autoptr(FcServerStmt) update = NULL;
+  g_autoptr(FcSqlStmt) update = NULL;
   g_autofree char *now = fc_time_now_iso8601 ();
   const char *name = NULL;
   const char *description = NULL;
@@ -163,29 +163,29 @@ fc_admin_template_patch_cb (FcServerRequest *request)
 
   /* Nothing new is no change: no write, no audit row, no mark. */
   if (has_name || has_description || has_active) {
-    update = fc_server_db_prepare (db, "UPDATE meal_plans SET name = coalesce (?1, name),"
+    update = fc_sql_prepare (db, "UPDATE meal_plans SET name = coalesce (?1, name),"
                                        " description = coalesce (?2, description),"
                                        " is_active = coalesce (?3, is_active), updated_at = ?4"
                                        " WHERE id = ?5");
     if (has_name) {
-      fc_server_db_bind_text (update, 1, name);
+      fc_sql_bind_text (update, 1, name);
       json_object_set_string_member (before, "name", json_object_get_string_member (current, "name"));
       json_object_set_string_member (after, "name", name);
     }
     if (has_description) {
-      fc_server_db_bind_text (update, 2, description);
+      fc_sql_bind_text (update, 2, description);
       json_object_set_string_member (before, "description",
                                      json_object_get_string_member (current, "description"));
       json_object_set_string_member (after, "description", description);
     }
     if (has_active) {
-      sqlite3_bind_int (update, 3, is_active ? 1 : 0);
+      fc_sql_bind_int64 (update, 3, is_active ? 1 : 0);
       json_object_set_boolean_member (before, "is_active", !is_active);
       json_object_set_boolean_member (after, "is_active", is_active);
     }
-    fc_server_db_bind_text (update, 4, now);
-    sqlite3_bind_int64 (update, 5, id);
-    if (!fc_server_db_step_done (update) ||
+    fc_sql_bind_text (update, 4, now);
+    fc_sql_bind_int64 (update, 5, id);
+    if (!fc_sql_step_done (update) ||
         !fc_admin_audit (db, fc_server_request_get_user_id (request), "meal_plan_template.update",
                          "meal_plan_template", id, before, after)) {
       fc_admin_respond_server_error (request);
@@ -206,11 +206,11 @@ fc_admin_template_patch_cb (FcServerRequest *request)
 void
 fc_admin_template_delete_cb (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 id = fc_server_request_get_id (request, "id");
   g_autoptr(JsonObject) current = NULL;
   g_autoptr(JsonObject) before = json_object_new ();
-  g_autoptr(FcServerStmt) delete = NULL;
+  g_autoptr(FcSqlStmt) delete = NULL;
   static const char * const kept[] = {
     "name", "description", "goal", "duration_days", "is_active", "owner_email", "meals_count",
   };
@@ -224,9 +224,9 @@ fc_admin_template_delete_cb (FcServerRequest *request)
   for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
     json_object_set_member (before, kept[i], json_object_dup_member (current, kept[i]));
 
-  delete = fc_server_db_prepare (db, "DELETE FROM meal_plans WHERE id = ?");
-  sqlite3_bind_int64 (delete, 1, id);
-  if (!fc_server_db_step_done (delete) ||
+  delete = fc_sql_prepare (db, "DELETE FROM meal_plans WHERE id = ?");
+  fc_sql_bind_int64 (delete, 1, id);
+  if (!fc_sql_step_done (delete) ||
       !fc_admin_audit (db, fc_server_request_get_user_id (request), "meal_plan_template.delete",
                        "meal_plan_template", id, before, NULL)) {
     fc_admin_respond_server_error (request);

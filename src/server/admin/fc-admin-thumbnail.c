@@ -18,7 +18,7 @@
 
 #include "fc-admin-private.h"
 #include "fc-media.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-server.h"
 #include "fc-time.h"
 #include "fc-workouts-private.h"
@@ -45,16 +45,16 @@ find_workout (FcServerRequest  *request,
               gint64            id,
               char            **out_old)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (fc_server_request_get_db (request),
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (fc_server_request_get_db (request),
                           "SELECT thumbnail FROM workouts WHERE id = ?");
 
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!fc_server_db_step_row (stmt)) {
+  fc_sql_bind_int64 (stmt, 1, id);
+  if (!fc_sql_step_row (stmt)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, NO_WORKOUT);
     return FALSE;
   }
-  *out_old = g_strdup (fc_server_db_column_text (stmt, 0));
+  *out_old = g_strdup (fc_sql_column_text (stmt, 0));
   return TRUE;
 }
 
@@ -65,15 +65,15 @@ set_thumbnail (FcServerRequest *request,
                gint64           id,
                const char      *thumbnail)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (fc_server_request_get_db (request),
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (fc_server_request_get_db (request),
                           "UPDATE workouts SET thumbnail = ?, updated_at = ? WHERE id = ?");
   g_autofree char *now = fc_time_now_iso8601 ();
 
-  fc_server_db_bind_text (stmt, 1, thumbnail);
-  fc_server_db_bind_text (stmt, 2, now);
-  sqlite3_bind_int64 (stmt, 3, id);
-  return fc_server_db_step_done (stmt) && fc_server_request_commit (request);
+  fc_sql_bind_text (stmt, 1, thumbnail);
+  fc_sql_bind_text (stmt, 2, now);
+  fc_sql_bind_int64 (stmt, 3, id);
+  return fc_sql_step_done (stmt) && fc_server_request_commit (request);
 }
 
 void

@@ -35,7 +35,7 @@
 #include "fc-json.h"
 #include "fc-random.h"
 #include "fc-server-private.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-server.h"
 #include "fc-time.h"
 #include "fc-workouts-private.h"
@@ -133,44 +133,44 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UploadRow, upload_row_clear)
 /* @owner's unexpired upload @id; FALSE for anyone else's, as for none. */
 static gboolean
 lookup (FcServer   *server,
-        sqlite3    *db,
+        FcSql    *db,
         const char *id,
         gint64      owner,
         UploadRow  *out)
 {
   g_autofree char *now = clock_now (server);
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   if (!id_is_valid (id))
     return FALSE;
-  stmt = fc_server_db_prepare (db, "SELECT filename, size, received, created_at, expires_at"
+  stmt = fc_sql_prepare (db, "SELECT filename, size, received, created_at, expires_at"
                                    " FROM admin_uploads"
                                    " WHERE id = ? AND owner_id = ? AND expires_at > ?");
-  fc_server_db_bind_text (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, owner);
-  fc_server_db_bind_text (stmt, 3, now);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_text (stmt, 1, id);
+  fc_sql_bind_int64 (stmt, 2, owner);
+  fc_sql_bind_text (stmt, 3, now);
+  if (!fc_sql_step_row (stmt))
     return FALSE;
   out->id = g_strdup (id);
-  out->filename = g_strdup (fc_server_db_column_text (stmt, 0));
-  out->size = sqlite3_column_int64 (stmt, 1);
-  out->received = sqlite3_column_int64 (stmt, 2);
-  out->created_at = g_strdup (fc_server_db_column_text (stmt, 3));
-  out->expires_at = g_strdup (fc_server_db_column_text (stmt, 4));
+  out->filename = g_strdup (fc_sql_column_text (stmt, 0));
+  out->size = fc_sql_column_int64 (stmt, 1);
+  out->received = fc_sql_column_int64 (stmt, 2);
+  out->created_at = g_strdup (fc_sql_column_text (stmt, 3));
+  out->expires_at = g_strdup (fc_sql_column_text (stmt, 4));
   return TRUE;
 }
 
 static gboolean
-record_offset (sqlite3    *db,
+record_offset (FcSql    *db,
                const char *id,
                gint64      received)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "UPDATE admin_uploads SET received = ? WHERE id = ?");
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "UPDATE admin_uploads SET received = ? WHERE id = ?");
 
-  sqlite3_bind_int64 (stmt, 1, received);
-  fc_server_db_bind_text (stmt, 2, id);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_int64 (stmt, 1, received);
+  fc_sql_bind_text (stmt, 2, id);
+  return fc_sql_step_done (stmt);
 }
 
 /* Makes the part file agree with the recorded offset: bytes past it (a
@@ -178,7 +178,7 @@ record_offset (sqlite3    *db,
  * it (lost) lowers the offset. FALSE when the file cannot be made so. */
 static gboolean
 repair (FcServer  *server,
-        sqlite3   *db,
+        FcSql   *db,
         UploadRow *row)
 {
   g_autofree char *path = part_path (server, row->id);
@@ -209,14 +209,14 @@ repair (FcServer  *server,
 
 static void
 remove_upload (FcServer   *server,
-               sqlite3    *db,
+               FcSql    *db,
                const char *id)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, "DELETE FROM admin_uploads WHERE id = ?");
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, "DELETE FROM admin_uploads WHERE id = ?");
   g_autofree char *path = part_path (server, id);
 
-  fc_server_db_bind_text (stmt, 1, id);
-  fc_server_db_step_done (stmt);
+  fc_sql_bind_text (stmt, 1, id);
+  fc_sql_step_done (stmt);
   g_unlink (path);
 }
 
@@ -284,7 +284,7 @@ typedef struct {
  * to answer (0: go on), and the upload in @row when found. */
 static guint
 check_patch (FcServer           *server,
-             sqlite3            *db,
+             FcSql            *db,
              SoupMessageHeaders *headers,
              const char         *id,
              gint64              owner,
@@ -316,7 +316,7 @@ check_patch (FcServer           *server,
 /* Syncs what was written and records it; the upload is free again. */
 static gboolean
 sink_close (Sink    *sink,
-            sqlite3 *db)
+            FcSql *db)
 {
   gboolean ok = TRUE;
 
@@ -332,10 +332,10 @@ sink_close (Sink    *sink,
   /* Bytes that were not synced are not counted: the next PATCH or HEAD
    * cuts them off. */
   if (ok) {
-    if (sqlite3_get_autocommit (db)) {
-      ok = fc_server_db_begin (db);
+    if (!fc_sql_in_transaction (db)) {
+      ok = fc_sql_begin (db);
       if (ok)
-        ok = fc_server_db_end (db, record_offset (db, sink->id, sink->offset));
+        ok = fc_sql_end (db, record_offset (db, sink->id, sink->offset));
     } else {
       ok = record_offset (db, sink->id, sink->offset);
     }
@@ -408,7 +408,7 @@ header_staff_id (FcServer           *server,
 {
   const char *header = soup_message_headers_get_one (headers, "Authorization");
   g_autoptr(FcJwtClaims) claims = NULL;
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autofree char *token = NULL;
 
   if (header == NULL || !g_str_has_prefix (header, "Bearer "))
@@ -418,10 +418,10 @@ header_staff_id (FcServer           *server,
                           g_get_real_time () / G_USEC_PER_SEC, NULL);
   if (claims == NULL)
     return 0;
-  stmt = fc_server_db_prepare (fc_server_get_db (server),
+  stmt = fc_sql_prepare (fc_server_get_db (server),
                                "SELECT 1 FROM users WHERE id = ? AND is_active = 1 AND is_staff = 1");
-  sqlite3_bind_int64 (stmt, 1, claims->user_id);
-  return fc_server_db_step_row (stmt) ? claims->user_id : 0;
+  fc_sql_bind_int64 (stmt, 1, claims->user_id);
+  return fc_sql_step_row (stmt) ? claims->user_id : 0;
 }
 
 /* "/api/v1/admin/uploads/ID/": the id, else NULL. */
@@ -521,7 +521,7 @@ void
 fc_admin_upload_patch_cb (FcServerRequest *request)
 {
   FcServer *server = fc_server_request_get_server (request);
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   SoupServerMessage *message = request->message;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
   Sink *sink = g_object_get_data (G_OBJECT (message), SINK_DATA);
@@ -597,12 +597,12 @@ fc_admin_uploads_create_cb (FcServerRequest *request)
 {
   FcServer *server = fc_server_request_get_server (request);
   FcServerConfig *config = fc_server_get_config (server);
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   JsonObject *body = fc_server_request_get_body (request);
   gint64 owner = fc_server_request_get_user_id (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(FcServerStmt) count = NULL;
-  g_autoptr(FcServerStmt) insert = NULL;
+  g_autoptr(FcSqlStmt) count = NULL;
+  g_autoptr(FcSqlStmt) insert = NULL;
   g_autoptr(GDateTime) created = clock_now_utc (server);
   g_autoptr(GDateTime) expiry = g_date_time_add_seconds (created, UPLOAD_LIFETIME_S);
   g_autofree char *now = fc_time_format_iso8601 (created);
@@ -636,11 +636,11 @@ fc_admin_uploads_create_cb (FcServerRequest *request)
     return;
   }
 
-  count = fc_server_db_prepare (db, "SELECT COUNT(*) FROM admin_uploads"
+  count = fc_sql_prepare (db, "SELECT COUNT(*) FROM admin_uploads"
                                     " WHERE owner_id = ? AND expires_at > ?");
-  sqlite3_bind_int64 (count, 1, owner);
-  fc_server_db_bind_text (count, 2, now);
-  if (fc_server_db_step_row (count) && sqlite3_column_int64 (count, 0) >= MAX_OPEN_UPLOADS) {
+  fc_sql_bind_int64 (count, 1, owner);
+  fc_sql_bind_text (count, 2, now);
+  if (fc_sql_step_row (count) && fc_sql_column_int64 (count, 0) >= MAX_OPEN_UPLOADS) {
     fc_server_request_respond_detail (request, 429,
                                       "You have 20 unfinished uploads; complete or delete one "
                                       "first.");
@@ -661,16 +661,16 @@ fc_admin_uploads_create_cb (FcServerRequest *request)
   }
   close (fd);
 
-  insert = fc_server_db_prepare (db, "INSERT INTO admin_uploads (id, owner_id, filename, size,"
+  insert = fc_sql_prepare (db, "INSERT INTO admin_uploads (id, owner_id, filename, size,"
                                      " received, created_at, expires_at)"
                                      " VALUES (?, ?, ?, ?, 0, ?, ?)");
-  fc_server_db_bind_text (insert, 1, row.id);
-  sqlite3_bind_int64 (insert, 2, owner);
-  fc_server_db_bind_text (insert, 3, row.filename);
-  sqlite3_bind_int64 (insert, 4, size);
-  fc_server_db_bind_text (insert, 5, now);
-  fc_server_db_bind_text (insert, 6, expires);
-  if (!fc_server_db_step_done (insert)) {
+  fc_sql_bind_text (insert, 1, row.id);
+  fc_sql_bind_int64 (insert, 2, owner);
+  fc_sql_bind_text (insert, 3, row.filename);
+  fc_sql_bind_int64 (insert, 4, size);
+  fc_sql_bind_text (insert, 5, now);
+  fc_sql_bind_text (insert, 6, expires);
+  if (!fc_sql_step_done (insert)) {
     g_unlink (path);
     fc_admin_respond_server_error (request);
     return;
@@ -688,7 +688,7 @@ void
 fc_admin_upload_get_cb (FcServerRequest *request)
 {
   FcServer *server = fc_server_request_get_server (request);
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_auto(UploadRow) row = { NULL, };
   g_autofree char *length = NULL;
 
@@ -712,7 +712,7 @@ void
 fc_admin_upload_delete_cb (FcServerRequest *request)
 {
   FcServer *server = fc_server_request_get_server (request);
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_auto(UploadRow) row = { NULL, };
 
   if (!lookup (server, db, fc_server_request_get_param (request, "upload"),
@@ -742,27 +742,27 @@ completion_free (Completion *completion)
 /* In the video's transaction: the upload is done. Or, its bytes lost to
  * it (not a video), outside any: the upload goes. */
 static gboolean
-completion_hook (sqlite3  *db,
+completion_hook (FcSql  *db,
                  gint64    video_id,
                  gpointer  data)
 {
   Completion *completion = data;
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   if (video_id == 0) {
     remove_upload (completion->server, db, completion->id);
     return TRUE;
   }
-  stmt = fc_server_db_prepare (db, "DELETE FROM admin_uploads WHERE id = ?");
-  fc_server_db_bind_text (stmt, 1, completion->id);
-  return fc_server_db_step_done (stmt);
+  stmt = fc_sql_prepare (db, "DELETE FROM admin_uploads WHERE id = ?");
+  fc_sql_bind_text (stmt, 1, completion->id);
+  return fc_sql_step_done (stmt);
 }
 
 void
 fc_admin_upload_complete_cb (FcServerRequest *request)
 {
   FcServer *server = fc_server_request_get_server (request);
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_auto(UploadRow) row = { NULL, };
   g_autofree char *path = NULL;
   Completion *completion;
@@ -808,26 +808,26 @@ fc_admin_upload_complete_cb (FcServerRequest *request)
 void
 fc_admin_uploads_sweep (FcServer *server)
 {
-  sqlite3 *db = fc_server_get_db (server);
+  FcSql *db = fc_server_get_db (server);
   g_autofree char *now = clock_now (server);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
-  if (!fc_server_db_begin (db))
+  if (!fc_sql_begin (db))
     return;
-  stmt = fc_server_db_prepare (db, "SELECT id FROM admin_uploads WHERE expires_at <= ?");
-  fc_server_db_bind_text (stmt, 1, now);
-  while (fc_server_db_step_row (stmt)) {
-    const char *id = fc_server_db_column_text (stmt, 0);
+  stmt = fc_sql_prepare (db, "SELECT id FROM admin_uploads WHERE expires_at <= ?");
+  fc_sql_bind_text (stmt, 1, now);
+  while (fc_sql_step_row (stmt)) {
+    const char *id = fc_sql_column_text (stmt, 0);
 
     /* One being completed finishes first. */
     if (!g_hash_table_contains (busy_set (server), id))
       g_ptr_array_add (ids, g_strdup (id));
   }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, fc_sql_finalize);
   for (guint i = 0; i < ids->len; i++)
     remove_upload (server, db, g_ptr_array_index (ids, i));
-  fc_server_db_end (db, TRUE);
+  fc_sql_end (db, TRUE);
   if (ids->len > 0)
     g_message ("%u expired upload(s) removed", ids->len);
 }

@@ -21,7 +21,7 @@
 #include "fc-accounts.h"
 #include "fc-admin-private.h"
 #include "fc-json.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-time.h"
 
 #define NO_USER "No User matches the given query."
@@ -55,111 +55,111 @@ static const Ordering orderings[] = {
 static void
 set_text_or_null (JsonObject   *object,
                   const char   *name,
-                  sqlite3_stmt *stmt,
+                  FcSqlStmt *stmt,
                   int           column)
 {
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+  if (fc_sql_column_is_null (stmt, column))
     json_object_set_null_member (object, name);
   else
-    json_object_set_string_member (object, name, fc_server_db_column_text (stmt, column));
+    json_object_set_string_member (object, name, fc_sql_column_text (stmt, column));
 }
 
 /* One row of USER_COLUMNS as the list's object. */
 static JsonObject *
-user_row_to_json (sqlite3_stmt *stmt)
+user_row_to_json (FcSqlStmt *stmt)
 {
   JsonObject *object = json_object_new ();
 
-  json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
-  json_object_set_string_member (object, "email", fc_server_db_column_text (stmt, 1));
-  json_object_set_string_member (object, "first_name", fc_server_db_column_text (stmt, 2));
-  json_object_set_string_member (object, "last_name", fc_server_db_column_text (stmt, 3));
-  json_object_set_boolean_member (object, "is_staff", sqlite3_column_int (stmt, 4) != 0);
-  json_object_set_boolean_member (object, "is_active", sqlite3_column_int (stmt, 5) != 0);
-  json_object_set_boolean_member (object, "has_premium", sqlite3_column_int (stmt, 6) != 0);
-  json_object_set_boolean_member (object, "email_verified", sqlite3_column_int (stmt, 7) != 0);
-  json_object_set_string_member (object, "date_joined", fc_server_db_column_text (stmt, 8));
+  json_object_set_int_member (object, "id", fc_sql_column_int64 (stmt, 0));
+  json_object_set_string_member (object, "email", fc_sql_column_text (stmt, 1));
+  json_object_set_string_member (object, "first_name", fc_sql_column_text (stmt, 2));
+  json_object_set_string_member (object, "last_name", fc_sql_column_text (stmt, 3));
+  json_object_set_boolean_member (object, "is_staff", fc_sql_column_int (stmt, 4) != 0);
+  json_object_set_boolean_member (object, "is_active", fc_sql_column_int (stmt, 5) != 0);
+  json_object_set_boolean_member (object, "has_premium", fc_sql_column_int (stmt, 6) != 0);
+  json_object_set_boolean_member (object, "email_verified", fc_sql_column_int (stmt, 7) != 0);
+  json_object_set_string_member (object, "date_joined", fc_sql_column_text (stmt, 8));
   set_text_or_null (object, "last_login", stmt, 9);
   set_text_or_null (object, "last_seen", stmt, 10);
   return object;
 }
 
 static gint64
-count_of (sqlite3    *db,
+count_of (FcSql    *db,
           const char *sql,
           gint64      user_id)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  return fc_server_db_step_row (stmt) ? sqlite3_column_int64 (stmt, 0) : 0;
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  return fc_sql_step_row (stmt) ? fc_sql_column_int64 (stmt, 0) : 0;
 }
 
 /* The newest grant or revoke of @user_id, or NULL when staff never
  * granted premium. */
 static JsonNode *
-current_grant (sqlite3 *db,
+current_grant (FcSql *db,
                gint64   user_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT id, kind, starts_at, ends_at, created_by, note, created_at"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT id, kind, starts_at, ends_at, created_by, note, created_at"
                               " FROM payment_transactions"
                               " WHERE user_id = ? AND kind IN ('grant', 'revoke')"
                               " ORDER BY id DESC LIMIT 1");
   JsonObject *object;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (!fc_sql_step_row (stmt))
     return json_node_new (JSON_NODE_NULL);
 
   object = json_object_new ();
-  json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
-  json_object_set_string_member (object, "kind", fc_server_db_column_text (stmt, 1));
-  json_object_set_string_member (object, "starts_at", fc_server_db_column_text (stmt, 2));
+  json_object_set_int_member (object, "id", fc_sql_column_int64 (stmt, 0));
+  json_object_set_string_member (object, "kind", fc_sql_column_text (stmt, 1));
+  json_object_set_string_member (object, "starts_at", fc_sql_column_text (stmt, 2));
   set_text_or_null (object, "ends_at", stmt, 3);
-  if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
+  if (fc_sql_column_is_null (stmt, 4))
     json_object_set_null_member (object, "created_by");
   else
-    json_object_set_int_member (object, "created_by", sqlite3_column_int64 (stmt, 4));
-  json_object_set_string_member (object, "note", fc_server_db_column_text (stmt, 5));
-  json_object_set_string_member (object, "created_at", fc_server_db_column_text (stmt, 6));
+    json_object_set_int_member (object, "created_by", fc_sql_column_int64 (stmt, 4));
+  json_object_set_string_member (object, "note", fc_sql_column_text (stmt, 5));
+  json_object_set_string_member (object, "created_at", fc_sql_column_text (stmt, 6));
   return fc_admin_object_node (object);
 }
 
 /* GET admin/users/{id}/'s object, or NULL for an unknown id. */
 static JsonNode *
-user_detail (sqlite3 *db,
+user_detail (FcSql *db,
              gint64   user_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT " USER_COLUMNS " FROM users WHERE id = ?");
-  g_autoptr(FcServerStmt) profile_stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT " USER_COLUMNS " FROM users WHERE id = ?");
+  g_autoptr(FcSqlStmt) profile_stmt = NULL;
   JsonObject *object;
   JsonObject *profile;
   JsonObject *counts;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (!fc_sql_step_row (stmt))
     return NULL;
   object = user_row_to_json (stmt);
 
-  profile_stmt = fc_server_db_prepare (db, "SELECT img, age, weight, height, gender, fitness_goal"
+  profile_stmt = fc_sql_prepare (db, "SELECT img, age, weight, height, gender, fitness_goal"
                                            " FROM profiles WHERE user_id = ?");
-  sqlite3_bind_int64 (profile_stmt, 1, user_id);
-  if (fc_server_db_step_row (profile_stmt)) {
+  fc_sql_bind_int64 (profile_stmt, 1, user_id);
+  if (fc_sql_step_row (profile_stmt)) {
     profile = json_object_new ();
     set_text_or_null (profile, "img", profile_stmt, 0);
-    if (sqlite3_column_type (profile_stmt, 1) == SQLITE_NULL)
+    if (fc_sql_column_is_null (profile_stmt, 1))
       json_object_set_null_member (profile, "age");
     else
-      json_object_set_int_member (profile, "age", sqlite3_column_int64 (profile_stmt, 1));
+      json_object_set_int_member (profile, "age", fc_sql_column_int64 (profile_stmt, 1));
     for (int column = 2; column <= 3; column++) {
       const char *name = column == 2 ? "weight" : "height";
 
-      if (sqlite3_column_type (profile_stmt, column) == SQLITE_NULL)
+      if (fc_sql_column_is_null (profile_stmt, column))
         json_object_set_null_member (profile, name);
       else
-        json_object_set_double_member (profile, name, sqlite3_column_double (profile_stmt, column));
+        json_object_set_double_member (profile, name, fc_sql_column_double (profile_stmt, column));
     }
     set_text_or_null (profile, "gender", profile_stmt, 4);
     set_text_or_null (profile, "fitness_goal", profile_stmt, 5);
@@ -323,25 +323,25 @@ user_flags_clear (UserFlags *flags)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UserFlags, user_flags_clear)
 
 static gboolean
-load_flags (sqlite3   *db,
+load_flags (FcSql   *db,
             gint64     user_id,
             UserFlags *out)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT is_staff, is_active, has_premium,"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT is_staff, is_active, has_premium,"
                               " (SELECT CASE kind WHEN 'grant' THEN ends_at END"
                               "  FROM payment_transactions WHERE user_id = users.id"
                               "  AND kind IN ('grant', 'revoke') ORDER BY id DESC LIMIT 1)"
                               " FROM users WHERE id = ?");
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (!fc_sql_step_row (stmt))
     return FALSE;
-  out->is_staff = sqlite3_column_int (stmt, 0) != 0;
-  out->is_active = sqlite3_column_int (stmt, 1) != 0;
-  out->has_premium = sqlite3_column_int (stmt, 2) != 0;
-  if (out->has_premium && sqlite3_column_type (stmt, 3) != SQLITE_NULL)
-    out->premium_ends_at = g_strdup (fc_server_db_column_text (stmt, 3));
+  out->is_staff = fc_sql_column_int (stmt, 0) != 0;
+  out->is_active = fc_sql_column_int (stmt, 1) != 0;
+  out->has_premium = fc_sql_column_int (stmt, 2) != 0;
+  if (out->has_premium && !fc_sql_column_is_null (stmt, 3))
+    out->premium_ends_at = g_strdup (fc_sql_column_text (stmt, 3));
   return TRUE;
 }
 
@@ -357,7 +357,7 @@ set_ends_at (JsonObject *object,
 
 /* Active staff other than @user_id. */
 static gint64
-other_active_staff (sqlite3 *db,
+other_active_staff (FcSql *db,
                     gint64   user_id)
 {
   return count_of (db, "SELECT count(*) FROM users WHERE is_staff = 1 AND is_active = 1 AND id <> ?",
@@ -365,20 +365,20 @@ other_active_staff (sqlite3 *db,
 }
 
 static gboolean
-execute_update (sqlite3    *db,
+execute_update (FcSql    *db,
                 const char *sql,
                 gint64      user_id,
                 gint64      value)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
-  sqlite3_bind_int64 (stmt, 1, value);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_int64 (stmt, 1, value);
+  fc_sql_bind_int64 (stmt, 2, user_id);
+  return fc_sql_step_done (stmt);
 }
 
 static gboolean
-insert_grant (sqlite3    *db,
+insert_grant (FcSql    *db,
               gint64      user_id,
               const char *kind,
               const char *ends_at,
@@ -386,44 +386,44 @@ insert_grant (sqlite3    *db,
               const char *note,
               gint64     *out_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "INSERT INTO payment_transactions (user_id, kind, provider, starts_at,"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "INSERT INTO payment_transactions (user_id, kind, provider, starts_at,"
                               " ends_at, created_by, note, created_at) VALUES (?, ?, 'admin', ?, ?, ?, ?, ?)");
   g_autofree char *now = fc_time_now_iso8601 ();
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  fc_server_db_bind_text (stmt, 2, kind);
-  fc_server_db_bind_text (stmt, 3, now);
-  fc_server_db_bind_text (stmt, 4, ends_at);
-  sqlite3_bind_int64 (stmt, 5, actor_id);
-  fc_server_db_bind_text (stmt, 6, note != NULL ? note : "");
-  fc_server_db_bind_text (stmt, 7, now);
-  if (!fc_server_db_step_done (stmt))
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_text (stmt, 2, kind);
+  fc_sql_bind_text (stmt, 3, now);
+  fc_sql_bind_text (stmt, 4, ends_at);
+  fc_sql_bind_int64 (stmt, 5, actor_id);
+  fc_sql_bind_text (stmt, 6, note != NULL ? note : "");
+  fc_sql_bind_text (stmt, 7, now);
+  if (!fc_sql_step_done (stmt))
     return FALSE;
-  *out_id = sqlite3_last_insert_rowid (db);
+  *out_id = fc_sql_last_insert_id (db);
   return TRUE;
 }
 
 /* Every refresh token the account holds, so that reactivation does not
  * bring old sessions back: the user signs in again. */
 static gboolean
-revoke_refresh_tokens (sqlite3 *db,
+revoke_refresh_tokens (FcSql *db,
                        gint64   user_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "INSERT OR IGNORE INTO blacklisted_tokens (jti, blacklisted_at)"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "INSERT OR IGNORE INTO blacklisted_tokens (jti, blacklisted_at)"
                               " SELECT jti, ? FROM outstanding_tokens WHERE user_id = ?");
   g_autofree char *now = fc_time_now_iso8601 ();
 
-  fc_server_db_bind_text (stmt, 1, now);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_text (stmt, 1, now);
+  fc_sql_bind_int64 (stmt, 2, user_id);
+  return fc_sql_step_done (stmt);
 }
 
 void
 fc_admin_user_patch_cb (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   JsonObject *body = fc_server_request_get_body (request);
   gint64 user_id = fc_server_request_get_id (request, "id");
   gint64 actor_id = fc_server_request_get_user_id (request);
@@ -562,11 +562,11 @@ fc_admin_user_patch_cb (FcServerRequest *request)
 void
 fc_admin_user_reset_cb (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_id (request, "id");
   g_auto(UserFlags) flags = { 0 };
   g_autoptr(JsonObject) after = json_object_new ();
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   if (!load_flags (db, user_id, &flags)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, NO_USER);
@@ -579,11 +579,11 @@ fc_admin_user_reset_cb (FcServerRequest *request)
     return;
   }
 
-  stmt = fc_server_db_prepare (db, "SELECT email FROM users WHERE id = ?");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (fc_server_db_step_row (stmt))
-    json_object_set_string_member (after, "mailed_to", fc_server_db_column_text (stmt, 0));
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = fc_sql_prepare (db, "SELECT email FROM users WHERE id = ?");
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (fc_sql_step_row (stmt))
+    json_object_set_string_member (after, "mailed_to", fc_sql_column_text (stmt, 0));
+  g_clear_pointer (&stmt, fc_sql_finalize);
 
   /* The audit row commits before the mail goes; a mail is never sent for
    * an action with no record. */

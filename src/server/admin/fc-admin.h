@@ -10,7 +10,7 @@
 #pragma once
 
 #include <libsoup/soup.h>
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 #include "fc-server-request.h"
 
@@ -50,20 +50,20 @@ void           fc_admin_uploads_sweep   (FcServer          *server);
  * a day (the days already written are remembered on @server), outside any
  * transaction or inside the caller's; a failure only loses the record. */
 void           fc_admin_note_activity   (FcServer *server,
-                                         sqlite3  *db,
+                                         FcSql  *db,
                                          gint64    user_id);
 
 /* Clears has_premium of the accounts whose newest staff grant has ended,
  * each with an audit row by the server itself, and forgets an actor a
  * crash left behind (below); for the housekeeping, in a transaction of
  * its own. Returns how many accounts lost premium. */
-guint          fc_admin_housekeeping    (sqlite3  *db);
+guint          fc_admin_housekeeping    (FcSql  *db);
 
 /* The staff member whose write request runs now (0: none), for the audit
  * triggers of content tables (migration 10). The framework sets it after
  * opening a staff write request's transaction and clears it before the
  * end, so it commits or rolls back with the request. */
-void           fc_admin_set_actor       (sqlite3  *db,
+void           fc_admin_set_actor       (FcSql  *db,
                                          gint64    actor_id);
 
 G_END_DECLS

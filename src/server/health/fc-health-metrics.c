@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "fc-health-private.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 
 /* Ten years of days, or 200 days of hours: more does not fit a chart's
  * pixels anyway, and each bucket is a query. */
@@ -132,38 +132,38 @@ format_local (GDateTime *datetime)
 }
 
 static gboolean
-read_goal (sqlite3    *db,
+read_goal (FcSql    *db,
            gint64      user_id,
            const char *column,
            double     *out)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT %s FROM health_goals WHERE user_id = ?", column);
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!fc_server_db_step_row (stmt) || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (!fc_sql_step_row (stmt) || fc_sql_column_is_null (stmt, 0))
     return FALSE;
-  *out = sqlite3_column_double (stmt, 0);
+  *out = fc_sql_column_double (stmt, 0);
   return TRUE;
 }
 
 /* -1 losing towards the target, +1 gaining, 0 neither: from the user's
  * first weight ever. */
 static int
-weight_direction (sqlite3 *db,
+weight_direction (FcSql *db,
                   gint64   user_id,
                   double   target)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT value FROM health_data WHERE user_id = ?"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT value FROM health_data WHERE user_id = ?"
                               " AND data_type = 'weight' ORDER BY recorded_at, id LIMIT 1");
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (!fc_sql_step_row (stmt))
     return 0;
-  if (sqlite3_column_double (stmt, 0) > target + WEIGHT_TOLERANCE_KG)
+  if (fc_sql_column_double (stmt, 0) > target + WEIGHT_TOLERANCE_KG)
     return -1;
-  if (sqlite3_column_double (stmt, 0) < target - WEIGHT_TOLERANCE_KG)
+  if (fc_sql_column_double (stmt, 0) < target - WEIGHT_TOLERANCE_KG)
     return 1;
   return 0;
 }
@@ -214,8 +214,8 @@ typedef struct {
 /* The statements of one request, each bound to ?1 user, ?2 type, ?3 from
  * and ?4 to: µs for points, slot starts for the rollups. */
 typedef struct {
-  FcServerStmt *points;
-  FcServerStmt *slots;
+  FcSqlStmt *points;
+  FcSqlStmt *slots;
   gint64        user_id;
   const char   *type;
 } Queries;
@@ -224,29 +224,29 @@ typedef struct {
  * time order, so a later part's last is the bucket's last so far. */
 static gboolean
 totals_add (Totals       *totals,
-            FcServerStmt *stmt,
+            FcSqlStmt *stmt,
             Queries      *queries,
             gint64        from,
             gint64        to)
 {
   gint64 count;
 
-  sqlite3_reset (stmt);
-  sqlite3_bind_int64 (stmt, 1, queries->user_id);
-  sqlite3_bind_text (stmt, 2, queries->type, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, from);
-  sqlite3_bind_int64 (stmt, 4, to);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_reset (stmt);
+  fc_sql_bind_int64 (stmt, 1, queries->user_id);
+  fc_sql_bind_text (stmt, 2, queries->type);
+  fc_sql_bind_int64 (stmt, 3, from);
+  fc_sql_bind_int64 (stmt, 4, to);
+  if (!fc_sql_step_row (stmt))
     return FALSE;
-  count = sqlite3_column_int64 (stmt, 0);
+  count = fc_sql_column_int64 (stmt, 0);
   if (count == 0)
     return TRUE;
-  totals->min = totals->count > 0 ? MIN (totals->min, sqlite3_column_double (stmt, 1))
-                                  : sqlite3_column_double (stmt, 1);
-  totals->max = totals->count > 0 ? MAX (totals->max, sqlite3_column_double (stmt, 2))
-                                  : sqlite3_column_double (stmt, 2);
-  totals->sum += sqlite3_column_double (stmt, 3);
-  totals->last = sqlite3_column_double (stmt, 4);
+  totals->min = totals->count > 0 ? MIN (totals->min, fc_sql_column_double (stmt, 1))
+                                  : fc_sql_column_double (stmt, 1);
+  totals->max = totals->count > 0 ? MAX (totals->max, fc_sql_column_double (stmt, 2))
+                                  : fc_sql_column_double (stmt, 2);
+  totals->sum += fc_sql_column_double (stmt, 3);
+  totals->last = fc_sql_column_double (stmt, 4);
   totals->count += count;
   return TRUE;
 }
@@ -280,7 +280,7 @@ bucket_totals (Queries *queries,
 
 /* On a worker, in one read transaction of its own connection. */
 static JsonNode *
-metrics_work (sqlite3  *db,
+metrics_work (FcSql  *db,
               gpointer  data,
               guint    *status)
 {
@@ -289,8 +289,8 @@ metrics_work (sqlite3  *db,
   BucketSize size = job->size;
   gint64 user_id = job->user_id;
   g_autoptr(GDateTime) start = g_date_time_ref (job->first);
-  g_autoptr(FcServerStmt) points = NULL;
-  g_autoptr(FcServerStmt) slots = NULL;
+  g_autoptr(FcSqlStmt) points = NULL;
+  g_autoptr(FcSqlStmt) slots = NULL;
   g_autoptr(JsonArray) results = json_array_new ();
   g_autofree char *points_sql = NULL;
   g_autofree char *from_label = format_local (job->first);
@@ -314,12 +314,12 @@ metrics_work (sqlite3  *db,
                                 stage_filter, stage_filter);
 #undef POINTS_WHERE
 #define SLOTS_WHERE "user_id = ?1 AND data_type = ?2 AND slot >= ?3 AND slot < ?4"
-  slots = fc_server_db_prepare (db, "SELECT IFNULL (sum (n), 0), min (min_value), max (max_value),"
+  slots = fc_sql_prepare (db, "SELECT IFNULL (sum (n), 0), min (min_value), max (max_value),"
                                     " sum (sum_value), (SELECT last_value FROM health_rollups"
                                     "  WHERE " SLOTS_WHERE " ORDER BY slot DESC LIMIT 1)"
                                     " FROM health_rollups WHERE " SLOTS_WHERE);
 #undef SLOTS_WHERE
-  points = fc_server_db_prepare (db, points_sql);
+  points = fc_sql_prepare (db, points_sql);
   if (points == NULL || slots == NULL)
     return NULL;
   queries = (Queries) { points, slots, user_id, type->name };

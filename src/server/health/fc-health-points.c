@@ -13,7 +13,7 @@
 
 #include "fc-health-private.h"
 #include "fc-json.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-time.h"
 
 #define CURSOR_PREFIX "h1."
@@ -277,41 +277,41 @@ fc_health_point_read (JsonObject    *in,
 }
 
 gint64
-fc_health_seq_reserve (sqlite3 *db,
+fc_health_seq_reserve (FcSql *db,
                        gint64   n)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "UPDATE health_sequence SET last = last + ?1 WHERE id = 1"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "UPDATE health_sequence SET last = last + ?1 WHERE id = 1"
                               " RETURNING last - ?1 + 1");
 
-  sqlite3_bind_int64 (stmt, 1, n);
-  if (stmt == NULL || !fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, n);
+  if (stmt == NULL || !fc_sql_step_row (stmt))
     return 0;
-  return sqlite3_column_int64 (stmt, 0);
+  return fc_sql_column_int64 (stmt, 0);
 }
 
 JsonObject *
-fc_health_row_to_object (sqlite3_stmt *stmt)
+fc_health_row_to_object (FcSqlStmt *stmt)
 {
   JsonObject *object = json_object_new ();
-  g_autofree char *recorded_at = fc_health_format_time (sqlite3_column_int64 (stmt, 4));
-  g_autofree char *created_at = fc_health_format_time (sqlite3_column_int64 (stmt, 8));
-  g_autofree char *updated_at = fc_health_format_time (sqlite3_column_int64 (stmt, 9));
+  g_autofree char *recorded_at = fc_health_format_time (fc_sql_column_int64 (stmt, 4));
+  g_autofree char *created_at = fc_health_format_time (fc_sql_column_int64 (stmt, 8));
+  g_autofree char *updated_at = fc_health_format_time (fc_sql_column_int64 (stmt, 9));
 
-  json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
-  json_object_set_string_member (object, "data_type", fc_server_db_column_text (stmt, 1));
-  json_object_set_double_member (object, "value", sqlite3_column_double (stmt, 2));
-  json_object_set_string_member (object, "unit", fc_server_db_column_text (stmt, 3));
+  json_object_set_int_member (object, "id", fc_sql_column_int64 (stmt, 0));
+  json_object_set_string_member (object, "data_type", fc_sql_column_text (stmt, 1));
+  json_object_set_double_member (object, "value", fc_sql_column_double (stmt, 2));
+  json_object_set_string_member (object, "unit", fc_sql_column_text (stmt, 3));
   json_object_set_string_member (object, "recorded_at", recorded_at);
-  if (sqlite3_column_type (stmt, 5) == SQLITE_NULL)
+  if (fc_sql_column_is_null (stmt, 5))
     json_object_set_null_member (object, "stage");
   else
-    json_object_set_string_member (object, "stage", fc_server_db_column_text (stmt, 5));
-  json_object_set_string_member (object, "source", fc_server_db_column_text (stmt, 6));
-  if (sqlite3_column_type (stmt, 7) == SQLITE_NULL)
+    json_object_set_string_member (object, "stage", fc_sql_column_text (stmt, 5));
+  json_object_set_string_member (object, "source", fc_sql_column_text (stmt, 6));
+  if (fc_sql_column_is_null (stmt, 7))
     json_object_set_null_member (object, "client_id");
   else
-    json_object_set_string_member (object, "client_id", fc_server_db_column_text (stmt, 7));
+    json_object_set_string_member (object, "client_id", fc_sql_column_text (stmt, 7));
   json_object_set_string_member (object, "created_at", created_at);
   json_object_set_string_member (object, "updated_at", updated_at);
   return object;

@@ -19,7 +19,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 #include "fc-health-units.h"
 #include "fc-server-request.h"
@@ -85,10 +85,10 @@ gboolean fc_health_parse_time       (const char       *text,
 
 /* The next numbers of the health sequence: reserves @n and returns the
  * first. Inside the request's transaction. */
-gint64   fc_health_seq_reserve      (sqlite3          *db,
+gint64   fc_health_seq_reserve      (FcSql          *db,
                                      gint64            n);
 /* A point's wire object. */
-JsonObject *fc_health_row_to_object (sqlite3_stmt     *stmt);
+JsonObject *fc_health_row_to_object (FcSqlStmt     *stmt);
 /* The columns fc_health_row_to_object() reads, in order. */
 #define FC_HEALTH_ROW_COLUMNS \
   "id, data_type, value, unit, recorded_at, stage, source, client_id, created_at, updated_at"
@@ -106,7 +106,7 @@ gint64   fc_health_parse_cursor     (const char       *text);
  * thread: plain values, never the request. The handler returns at once;
  * a write handler's own transaction has committed by the time the worker
  * takes the lock. */
-typedef JsonNode *(*FcHealthWorkFunc) (sqlite3  *db,
+typedef JsonNode *(*FcHealthWorkFunc) (FcSql  *db,
                                        gpointer  data,
                                        guint    *status);
 /* Runs on the worker before the transaction (parsing): NULL to go on, or

@@ -18,7 +18,7 @@
 
 #include "fc-health-private.h"
 #include "fc-json.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-server-private.h"
 
 #define API FC_HEALTH_API
@@ -48,33 +48,33 @@ object_node (JsonObject *object)
 
 /* The caller's point @id as its wire object, or NULL. */
 static JsonNode *
-point_to_json (sqlite3 *db,
+point_to_json (FcSql *db,
                gint64   user_id,
                gint64   id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT " FC_HEALTH_ROW_COLUMNS " FROM health_data"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT " FC_HEALTH_ROW_COLUMNS " FROM health_data"
                               " WHERE id = ? AND user_id = ?");
 
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, id);
+  fc_sql_bind_int64 (stmt, 2, user_id);
+  if (!fc_sql_step_row (stmt))
     return NULL;
   return object_node (fc_health_row_to_object (stmt));
 }
 
 static gint64
-query_int (sqlite3    *db,
+query_int (FcSql    *db,
            const char *sql,
            gint64      user_id)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
   if (user_id != 0)
-    sqlite3_bind_int64 (stmt, 1, user_id);
-  if (stmt == NULL || !fc_server_db_step_row (stmt))
+    fc_sql_bind_int64 (stmt, 1, user_id);
+  if (stmt == NULL || !fc_sql_step_row (stmt))
     return 0;
-  return sqlite3_column_int64 (stmt, 0);
+  return fc_sql_column_int64 (stmt, 0);
 }
 
 /* GET data/?since=CURSOR[&limit=N]: what changed since the cursor, in the
@@ -83,15 +83,15 @@ static void
 data_changes (FcServerRequest *request,
               const char      *since_text)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
   gint64 since = fc_health_parse_cursor (since_text);
   gint64 last = query_int (db, "SELECT last FROM health_sequence WHERE id = 1", 0);
   gint64 pruned = query_int (db, "SELECT pruned FROM health_sequence WHERE id = 1", 0);
   const char *limit_text = fc_server_request_get_query (request, "limit");
   gint64 limit = SINCE_LIMIT_DEFAULT;
-  g_autoptr(FcServerStmt) points = NULL;
-  g_autoptr(FcServerStmt) tombstones = NULL;
+  g_autoptr(FcSqlStmt) points = NULL;
+  g_autoptr(FcSqlStmt) tombstones = NULL;
   g_autoptr(JsonArray) results = json_array_new ();
   g_autoptr(JsonArray) deleted = json_array_new ();
   JsonObject *answer = json_object_new ();
@@ -117,33 +117,33 @@ data_changes (FcServerRequest *request,
     return;
   }
 
-  points = fc_server_db_prepare (db, "SELECT " FC_HEALTH_ROW_COLUMNS ", seq FROM health_data"
+  points = fc_sql_prepare (db, "SELECT " FC_HEALTH_ROW_COLUMNS ", seq FROM health_data"
                                      " WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?");
-  sqlite3_bind_int64 (points, 1, user_id);
-  sqlite3_bind_int64 (points, 2, since);
-  sqlite3_bind_int64 (points, 3, limit + 1);
-  tombstones = fc_server_db_prepare (db, "SELECT seq, data_id FROM health_tombstones"
+  fc_sql_bind_int64 (points, 1, user_id);
+  fc_sql_bind_int64 (points, 2, since);
+  fc_sql_bind_int64 (points, 3, limit + 1);
+  tombstones = fc_sql_prepare (db, "SELECT seq, data_id FROM health_tombstones"
                                          " WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?");
-  sqlite3_bind_int64 (tombstones, 1, user_id);
-  sqlite3_bind_int64 (tombstones, 2, since);
-  sqlite3_bind_int64 (tombstones, 3, limit + 1);
+  fc_sql_bind_int64 (tombstones, 1, user_id);
+  fc_sql_bind_int64 (tombstones, 2, since);
+  fc_sql_bind_int64 (tombstones, 3, limit + 1);
 
   /* Two streams ordered by seq, merged. */
   cursor = since;
-  have_point = fc_server_db_step_row (points);
-  have_tombstone = fc_server_db_step_row (tombstones);
+  have_point = fc_sql_step_row (points);
+  have_tombstone = fc_sql_step_row (tombstones);
   while ((have_point || have_tombstone) && taken < limit) {
-    gint64 point_seq = have_point ? sqlite3_column_int64 (points, 10) : G_MAXINT64;
-    gint64 tombstone_seq = have_tombstone ? sqlite3_column_int64 (tombstones, 0) : G_MAXINT64;
+    gint64 point_seq = have_point ? fc_sql_column_int64 (points, 10) : G_MAXINT64;
+    gint64 tombstone_seq = have_tombstone ? fc_sql_column_int64 (tombstones, 0) : G_MAXINT64;
 
     if (point_seq < tombstone_seq) {
       json_array_add_object_element (results, fc_health_row_to_object (points));
       cursor = point_seq;
-      have_point = fc_server_db_step_row (points);
+      have_point = fc_sql_step_row (points);
     } else {
-      json_array_add_int_element (deleted, sqlite3_column_int64 (tombstones, 1));
+      json_array_add_int_element (deleted, fc_sql_column_int64 (tombstones, 1));
       cursor = tombstone_seq;
-      have_tombstone = fc_server_db_step_row (tombstones);
+      have_tombstone = fc_sql_step_row (tombstones);
     }
     taken++;
   }
@@ -222,29 +222,29 @@ read_filters (FcServerRequest *request,
 }
 
 static void
-bind_all (FcServerStmt *stmt,
+bind_all (FcSqlStmt *stmt,
           JsonArray    *binds)
 {
   for (guint i = 0; i < json_array_get_length (binds); i++) {
     JsonNode *node = json_array_get_element (binds, i);
 
     if (json_node_get_value_type (node) == G_TYPE_STRING)
-      fc_server_db_bind_text (stmt, i + 1, json_node_get_string (node));
+      fc_sql_bind_text (stmt, i + 1, json_node_get_string (node));
     else
-      sqlite3_bind_int64 (stmt, i + 1, json_node_get_int (node));
+      fc_sql_bind_int64 (stmt, i + 1, json_node_get_int (node));
   }
 }
 
 static void
 data_list (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   const char *since = fc_server_request_get_query (request, "since");
   g_autoptr(GString) where = g_string_new (NULL);
   g_autoptr(JsonArray) binds = json_array_new ();
   g_autoptr(JsonArray) results = json_array_new ();
-  g_autoptr(FcServerStmt) count_stmt = NULL;
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) count_stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autofree char *count_sql = NULL;
   g_autofree char *sql = NULL;
   gint64 count, limit, offset;
@@ -257,13 +257,13 @@ data_list (FcServerRequest *request)
     return;
 
   count_sql = g_strdup_printf ("SELECT count(*) FROM health_data WHERE %s", where->str);
-  count_stmt = fc_server_db_prepare (db, count_sql);
+  count_stmt = fc_sql_prepare (db, count_sql);
   bind_all (count_stmt, binds);
-  if (count_stmt == NULL || !fc_server_db_step_row (count_stmt)) {
+  if (count_stmt == NULL || !fc_sql_step_row (count_stmt)) {
     respond_server_error (request);
     return;
   }
-  count = sqlite3_column_int64 (count_stmt, 0);
+  count = fc_sql_column_int64 (count_stmt, 0);
 
   /* Lists of points are long: a page may hold up to 1000. */
   request->max_page_size = MAX_PAGE_SIZE;
@@ -273,11 +273,11 @@ data_list (FcServerRequest *request)
   /* Newest first; the id breaks ties, so pages never overlap. */
   sql = g_strdup_printf ("SELECT " FC_HEALTH_ROW_COLUMNS " FROM health_data WHERE %s"
                          " ORDER BY recorded_at DESC, id DESC LIMIT ? OFFSET ?", where->str);
-  stmt = fc_server_db_prepare (db, sql);
+  stmt = fc_sql_prepare (db, sql);
   bind_all (stmt, binds);
-  sqlite3_bind_int64 (stmt, json_array_get_length (binds) + 1, limit);
-  sqlite3_bind_int64 (stmt, json_array_get_length (binds) + 2, offset);
-  while (fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, json_array_get_length (binds) + 1, limit);
+  fc_sql_bind_int64 (stmt, json_array_get_length (binds) + 2, offset);
+  while (fc_sql_step_row (stmt))
     json_array_add_object_element (results, fc_health_row_to_object (stmt));
   fc_server_request_respond_page (request, count, results);
 }
@@ -285,23 +285,23 @@ data_list (FcServerRequest *request)
 /* Whether the caller already has a point from @source with @client_id
  * other than @except_id. */
 static gboolean
-client_id_taken (sqlite3    *db,
+client_id_taken (FcSql    *db,
                  gint64      user_id,
                  const char *source,
                  const char *client_id,
                  gint64      except_id)
 {
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   if (client_id == NULL)
     return FALSE;
-  stmt = fc_server_db_prepare (db, "SELECT 1 FROM health_data WHERE user_id = ? AND source = ?"
+  stmt = fc_sql_prepare (db, "SELECT 1 FROM health_data WHERE user_id = ? AND source = ?"
                                    " AND client_id = ? AND id <> ?");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  fc_server_db_bind_text (stmt, 2, source);
-  fc_server_db_bind_text (stmt, 3, client_id);
-  sqlite3_bind_int64 (stmt, 4, except_id);
-  return fc_server_db_step_row (stmt);
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_text (stmt, 2, source);
+  fc_sql_bind_text (stmt, 3, client_id);
+  fc_sql_bind_int64 (stmt, 4, except_id);
+  return fc_sql_step_row (stmt);
 }
 
 #define INSERT_POINT \
@@ -309,38 +309,38 @@ client_id_taken (sqlite3    *db,
   " client_id, seq, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)"
 
 static void
-bind_point (FcServerStmt        *stmt,
+bind_point (FcSqlStmt        *stmt,
             gint64               user_id,
             const FcHealthPoint *point,
             gint64               seq,
             gint64               now_us)
 {
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_text (stmt, 2, point->type->name, -1, SQLITE_STATIC);
-  sqlite3_bind_double (stmt, 3, point->value);
-  sqlite3_bind_text (stmt, 4, point->type->unit, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, point->recorded_at);
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_text (stmt, 2, point->type->name);
+  fc_sql_bind_double (stmt, 3, point->value);
+  fc_sql_bind_text (stmt, 4, point->type->unit);
+  fc_sql_bind_int64 (stmt, 5, point->recorded_at);
   if (point->stage != NULL)
-    sqlite3_bind_text (stmt, 6, point->stage, -1, SQLITE_STATIC);
+    fc_sql_bind_text (stmt, 6, point->stage);
   else
-    sqlite3_bind_null (stmt, 6);
-  sqlite3_bind_text (stmt, 7, point->source, -1, SQLITE_TRANSIENT);
+    fc_sql_bind_null (stmt, 6);
+  fc_sql_bind_text (stmt, 7, point->source);
   if (point->client_id != NULL)
-    sqlite3_bind_text (stmt, 8, point->client_id, -1, SQLITE_TRANSIENT);
+    fc_sql_bind_text (stmt, 8, point->client_id);
   else
-    sqlite3_bind_null (stmt, 8);
-  sqlite3_bind_int64 (stmt, 9, seq);
-  sqlite3_bind_int64 (stmt, 10, now_us);
+    fc_sql_bind_null (stmt, 8);
+  fc_sql_bind_int64 (stmt, 9, seq);
+  fc_sql_bind_int64 (stmt, 10, now_us);
 }
 
 static void
 data_create (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
   JsonObject *body = fc_server_request_get_body (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   FcHealthPoint point = { 0 };
   gint64 now = g_get_real_time ();
   gint64 seq, id;
@@ -356,13 +356,13 @@ data_create (FcServerRequest *request)
   }
 
   seq = fc_health_seq_reserve (db, 1);
-  stmt = fc_server_db_prepare (db, INSERT_POINT);
+  stmt = fc_sql_prepare (db, INSERT_POINT);
   bind_point (stmt, user_id, &point, seq, now);
-  if (seq == 0 || !fc_server_db_step_done (stmt)) {
+  if (seq == 0 || !fc_sql_step_done (stmt)) {
     respond_server_error (request);
     return;
   }
-  id = sqlite3_last_insert_rowid (db);
+  id = fc_sql_last_insert_id (db);
   fc_server_request_respond_json (request, SOUP_STATUS_CREATED, point_to_json (db, user_id, id));
 }
 
@@ -382,14 +382,14 @@ data_get (FcServerRequest *request)
 static void
 data_update (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
   gint64 id = fc_server_request_get_id (request, "id");
   gboolean partial = g_str_equal (fc_server_request_get_method (request), "PATCH");
   JsonObject *body = fc_server_request_get_body (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(FcServerStmt) row = NULL;
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) row = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autofree char *source = NULL;
   g_autofree char *client_id = NULL;
   g_autofree char *stage = NULL;
@@ -397,20 +397,20 @@ data_update (FcServerRequest *request)
   gint64 now = g_get_real_time ();
   gint64 seq;
 
-  row = fc_server_db_prepare (db, "SELECT data_type, value, recorded_at, stage, source, client_id"
+  row = fc_sql_prepare (db, "SELECT data_type, value, recorded_at, stage, source, client_id"
                                   " FROM health_data WHERE id = ? AND user_id = ?");
-  sqlite3_bind_int64 (row, 1, id);
-  sqlite3_bind_int64 (row, 2, user_id);
-  if (!fc_server_db_step_row (row)) {
+  fc_sql_bind_int64 (row, 1, id);
+  fc_sql_bind_int64 (row, 2, user_id);
+  if (!fc_sql_step_row (row)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, NO_POINT);
     return;
   }
-  point.type = fc_health_type_lookup (fc_server_db_column_text (row, 0));
-  point.value = sqlite3_column_double (row, 1);
-  point.recorded_at = sqlite3_column_int64 (row, 2);
-  stage = g_strdup (fc_server_db_column_text (row, 3));
-  source = g_strdup (fc_server_db_column_text (row, 4));
-  client_id = g_strdup (fc_server_db_column_text (row, 5));
+  point.type = fc_health_type_lookup (fc_sql_column_text (row, 0));
+  point.value = fc_sql_column_double (row, 1);
+  point.recorded_at = fc_sql_column_int64 (row, 2);
+  stage = g_strdup (fc_sql_column_text (row, 3));
+  source = g_strdup (fc_sql_column_text (row, 4));
+  client_id = g_strdup (fc_sql_column_text (row, 5));
   point.stage = stage;
   point.source = source;
   point.client_id = client_id;
@@ -427,12 +427,12 @@ data_update (FcServerRequest *request)
   }
 
   seq = fc_health_seq_reserve (db, 1);
-  stmt = fc_server_db_prepare (db, "UPDATE health_data SET data_type = ?2, value = ?3, unit = ?4,"
+  stmt = fc_sql_prepare (db, "UPDATE health_data SET data_type = ?2, value = ?3, unit = ?4,"
                                    " recorded_at = ?5, stage = ?6, source = ?7, client_id = ?8,"
                                    " seq = ?9, updated_at = ?10 WHERE id = ?11 AND user_id = ?1");
   bind_point (stmt, user_id, &point, seq, now);
-  sqlite3_bind_int64 (stmt, 11, id);
-  if (seq == 0 || !fc_server_db_step_done (stmt)) {
+  fc_sql_bind_int64 (stmt, 11, id);
+  if (seq == 0 || !fc_sql_step_done (stmt)) {
     respond_server_error (request);
     return;
   }
@@ -442,52 +442,52 @@ data_update (FcServerRequest *request)
 /* Tombstones older than TOMBSTONE_KEEP_US go; the sequence remembers up to
  * where, so an older cursor answers reset instead of missing deletions. */
 static gboolean
-prune_tombstones (sqlite3 *db,
+prune_tombstones (FcSql *db,
                   gint64   now_us)
 {
-  g_autoptr(FcServerStmt) mark = NULL;
-  g_autoptr(FcServerStmt) prune = NULL;
+  g_autoptr(FcSqlStmt) mark = NULL;
+  g_autoptr(FcSqlStmt) prune = NULL;
 
-  mark = fc_server_db_prepare (db, "UPDATE health_sequence SET pruned = MAX (pruned,"
+  mark = fc_sql_prepare (db, "UPDATE health_sequence SET pruned = MAX (pruned,"
                                    " (SELECT IFNULL (MAX (seq), 0) FROM health_tombstones"
                                    "  WHERE deleted_at < ?1)) WHERE id = 1");
-  sqlite3_bind_int64 (mark, 1, now_us - TOMBSTONE_KEEP_US);
-  prune = fc_server_db_prepare (db, "DELETE FROM health_tombstones WHERE deleted_at < ?");
-  sqlite3_bind_int64 (prune, 1, now_us - TOMBSTONE_KEEP_US);
-  return fc_server_db_step_done (mark) && fc_server_db_step_done (prune);
+  fc_sql_bind_int64 (mark, 1, now_us - TOMBSTONE_KEEP_US);
+  prune = fc_sql_prepare (db, "DELETE FROM health_tombstones WHERE deleted_at < ?");
+  fc_sql_bind_int64 (prune, 1, now_us - TOMBSTONE_KEEP_US);
+  return fc_sql_step_done (mark) && fc_sql_step_done (prune);
 }
 
 static void
 data_delete (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
   gint64 id = fc_server_request_get_id (request, "id");
-  g_autoptr(FcServerStmt) stmt = NULL;
-  g_autoptr(FcServerStmt) tombstone = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) tombstone = NULL;
   gint64 now = g_get_real_time ();
   gint64 seq;
 
-  stmt = fc_server_db_prepare (db, "DELETE FROM health_data WHERE id = ? AND user_id = ?");
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  if (!fc_server_db_step_done (stmt)) {
+  stmt = fc_sql_prepare (db, "DELETE FROM health_data WHERE id = ? AND user_id = ?");
+  fc_sql_bind_int64 (stmt, 1, id);
+  fc_sql_bind_int64 (stmt, 2, user_id);
+  if (!fc_sql_step_done (stmt)) {
     respond_server_error (request);
     return;
   }
-  if (sqlite3_changes (db) == 0) {
+  if (fc_sql_changes (db) == 0) {
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, NO_POINT);
     return;
   }
 
   seq = fc_health_seq_reserve (db, 1);
-  tombstone = fc_server_db_prepare (db, "INSERT INTO health_tombstones (seq, user_id, data_id,"
+  tombstone = fc_sql_prepare (db, "INSERT INTO health_tombstones (seq, user_id, data_id,"
                                         " deleted_at) VALUES (?, ?, ?, ?)");
-  sqlite3_bind_int64 (tombstone, 1, seq);
-  sqlite3_bind_int64 (tombstone, 2, user_id);
-  sqlite3_bind_int64 (tombstone, 3, id);
-  sqlite3_bind_int64 (tombstone, 4, now);
-  if (seq == 0 || !fc_server_db_step_done (tombstone) || !prune_tombstones (db, now)) {
+  fc_sql_bind_int64 (tombstone, 1, seq);
+  fc_sql_bind_int64 (tombstone, 2, user_id);
+  fc_sql_bind_int64 (tombstone, 3, id);
+  fc_sql_bind_int64 (tombstone, 4, now);
+  if (seq == 0 || !fc_sql_step_done (tombstone) || !prune_tombstones (db, now)) {
     respond_server_error (request);
     return;
   }
@@ -497,9 +497,9 @@ data_delete (FcServerRequest *request)
 /* POST sync/ {"points": [...], "since"?: CURSOR}. */
 
 typedef struct {
-  FcServerStmt *insert;
-  FcServerStmt *existing;
-  FcServerStmt *update;
+  FcSqlStmt *insert;
+  FcSqlStmt *existing;
+  FcSqlStmt *update;
   gint64        user_id;
   gint64        now;
   gint64        seq;        /* the next free number of this request's range */
@@ -521,36 +521,36 @@ sync_point (SyncContext         *ctx,
   const char *stored_stage;
   gint64 id;
 
-  sqlite3_reset (ctx->insert);
+  fc_sql_reset (ctx->insert);
   bind_point (ctx->insert, ctx->user_id, point, ctx->seq, ctx->now);
-  if (!fc_server_db_step_done (ctx->insert))
+  if (!fc_sql_step_done (ctx->insert))
     return SYNC_FAILED;
-  if (sqlite3_changes (sqlite3_db_handle (ctx->insert)) == 1) {
-    *out_id = sqlite3_last_insert_rowid (sqlite3_db_handle (ctx->insert));
+  if (fc_sql_changes (fc_sql_stmt_get_db (ctx->insert)) == 1) {
+    *out_id = fc_sql_last_insert_id (fc_sql_stmt_get_db (ctx->insert));
     ctx->seq++;
     return SYNC_CREATED;
   }
 
   /* Already there: the same point again, or the source corrected it. */
-  sqlite3_reset (ctx->existing);
-  sqlite3_bind_int64 (ctx->existing, 1, ctx->user_id);
-  sqlite3_bind_text (ctx->existing, 2, point->source, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (ctx->existing, 3, point->client_id, -1, SQLITE_TRANSIENT);
-  if (!fc_server_db_step_row (ctx->existing))
+  fc_sql_reset (ctx->existing);
+  fc_sql_bind_int64 (ctx->existing, 1, ctx->user_id);
+  fc_sql_bind_text (ctx->existing, 2, point->source);
+  fc_sql_bind_text (ctx->existing, 3, point->client_id);
+  if (!fc_sql_step_row (ctx->existing))
     return SYNC_FAILED;
-  id = sqlite3_column_int64 (ctx->existing, 0);
+  id = fc_sql_column_int64 (ctx->existing, 0);
   *out_id = id;
-  stored_stage = fc_server_db_column_text (ctx->existing, 4);
-  if (g_str_equal (fc_server_db_column_text (ctx->existing, 1), point->type->name) &&
-      sqlite3_column_double (ctx->existing, 2) == point->value &&
-      sqlite3_column_int64 (ctx->existing, 3) == point->recorded_at &&
+  stored_stage = fc_sql_column_text (ctx->existing, 4);
+  if (g_str_equal (fc_sql_column_text (ctx->existing, 1), point->type->name) &&
+      fc_sql_column_double (ctx->existing, 2) == point->value &&
+      fc_sql_column_int64 (ctx->existing, 3) == point->recorded_at &&
       g_strcmp0 (stored_stage, point->stage) == 0)
     return SYNC_UNCHANGED;
 
-  sqlite3_reset (ctx->update);
+  fc_sql_reset (ctx->update);
   bind_point (ctx->update, ctx->user_id, point, ctx->seq, ctx->now);
-  sqlite3_bind_int64 (ctx->update, 11, id);
-  if (!fc_server_db_step_done (ctx->update))
+  fc_sql_bind_int64 (ctx->update, 11, id);
+  if (!fc_sql_step_done (ctx->update))
     return SYNC_FAILED;
   ctx->seq++;
   return SYNC_UPDATED;
@@ -653,16 +653,16 @@ sync_prepare (gpointer  data,
 
 /* On a worker, in the worker connection's write transaction. */
 static JsonNode *
-sync_work (sqlite3  *db,
+sync_work (FcSql  *db,
            gpointer  data,
            guint    *status)
 {
   SyncJob *job = data;
   g_autoptr(JsonArray) refusals = json_array_new ();
   g_autoptr(JsonArray) ids = json_array_new ();
-  g_autoptr(FcServerStmt) insert = NULL;
-  g_autoptr(FcServerStmt) existing = NULL;
-  g_autoptr(FcServerStmt) update = NULL;
+  g_autoptr(FcSqlStmt) insert = NULL;
+  g_autoptr(FcSqlStmt) existing = NULL;
+  g_autoptr(FcSqlStmt) update = NULL;
   SyncContext ctx = { 0 };
   JsonObject *answer;
   JsonArray *points = job->points;
@@ -677,15 +677,15 @@ sync_work (sqlite3  *db,
    * request? If not, the device may move its cursor past this request's
    * own writes instead of pulling back what it just sent. */
   if (since >= 0) {
-    g_autoptr(FcServerStmt) check =
-      fc_server_db_prepare (db, "SELECT (SELECT count(*) FROM health_data"
+    g_autoptr(FcSqlStmt) check =
+      fc_sql_prepare (db, "SELECT (SELECT count(*) FROM health_data"
                                 "        WHERE user_id = ?1 AND seq > ?2)"
                                 "     + (SELECT count(*) FROM health_tombstones"
                                 "        WHERE user_id = ?1 AND seq > ?2)");
 
-    sqlite3_bind_int64 (check, 1, ctx.user_id);
-    sqlite3_bind_int64 (check, 2, since);
-    others = fc_server_db_step_row (check) ? sqlite3_column_int64 (check, 0) : 1;
+    fc_sql_bind_int64 (check, 1, ctx.user_id);
+    fc_sql_bind_int64 (check, 2, since);
+    others = fc_sql_step_row (check) ? fc_sql_column_int64 (check, 0) : 1;
     if (since > query_int (db, "SELECT last FROM health_sequence WHERE id = 1", 0))
       others = 1;
   }
@@ -693,12 +693,12 @@ sync_work (sqlite3  *db,
   /* One number per point that may be written; those left unused are a
    * gap, which cursors do not mind. */
   first = ctx.seq = fc_health_seq_reserve (db, MAX (n, 1));
-  insert = fc_server_db_prepare (db, INSERT_POINT " ON CONFLICT (user_id, source, client_id)"
+  insert = fc_sql_prepare (db, INSERT_POINT " ON CONFLICT (user_id, source, client_id)"
                                      " DO NOTHING");
-  existing = fc_server_db_prepare (db, "SELECT id, data_type, value, recorded_at, stage"
+  existing = fc_sql_prepare (db, "SELECT id, data_type, value, recorded_at, stage"
                                        " FROM health_data WHERE user_id = ? AND source = ?"
                                        " AND client_id = ?");
-  update = fc_server_db_prepare (db, "UPDATE health_data SET data_type = ?2, value = ?3,"
+  update = fc_sql_prepare (db, "UPDATE health_data SET data_type = ?2, value = ?3,"
                                      " unit = ?4, recorded_at = ?5, stage = ?6, seq = ?9,"
                                      " updated_at = ?10 WHERE id = ?11 AND user_id = ?1"
                                      " AND source = ?7 AND client_id = ?8");
@@ -794,31 +794,31 @@ sync_post (FcServerRequest *request)
 /* goals/: one row per user, every goal optional. */
 
 static JsonNode *
-goals_to_json (sqlite3 *db,
+goals_to_json (FcSql *db,
                gint64   user_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT daily_steps, target_weight, sleep_minutes, updated_at"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT daily_steps, target_weight, sleep_minutes, updated_at"
                               " FROM health_goals WHERE user_id = ?");
   JsonObject *object = json_object_new ();
   gboolean found;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  found = fc_server_db_step_row (stmt);
-  if (found && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    json_object_set_int_member (object, "daily_steps", sqlite3_column_int64 (stmt, 0));
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  found = fc_sql_step_row (stmt);
+  if (found && !fc_sql_column_is_null (stmt, 0))
+    json_object_set_int_member (object, "daily_steps", fc_sql_column_int64 (stmt, 0));
   else
     json_object_set_null_member (object, "daily_steps");
-  if (found && sqlite3_column_type (stmt, 1) != SQLITE_NULL)
-    json_object_set_double_member (object, "target_weight", sqlite3_column_double (stmt, 1));
+  if (found && !fc_sql_column_is_null (stmt, 1))
+    json_object_set_double_member (object, "target_weight", fc_sql_column_double (stmt, 1));
   else
     json_object_set_null_member (object, "target_weight");
-  if (found && sqlite3_column_type (stmt, 2) != SQLITE_NULL)
-    json_object_set_int_member (object, "sleep_minutes", sqlite3_column_int64 (stmt, 2));
+  if (found && !fc_sql_column_is_null (stmt, 2))
+    json_object_set_int_member (object, "sleep_minutes", fc_sql_column_int64 (stmt, 2));
   else
     json_object_set_null_member (object, "sleep_minutes");
   if (found) {
-    g_autofree char *updated_at = fc_health_format_time (sqlite3_column_int64 (stmt, 3));
+    g_autofree char *updated_at = fc_health_format_time (fc_sql_column_int64 (stmt, 3));
 
     json_object_set_string_member (object, "updated_at", updated_at);
   } else {
@@ -838,13 +838,13 @@ goals_get (FcServerRequest *request)
 static void
 goals_update (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
   JsonObject *body = fc_server_request_get_body (request);
   gboolean partial = g_str_equal (fc_server_request_get_method (request), "PATCH");
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(FcServerStmt) ensure = NULL;
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) ensure = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   gint64 steps = 0, sleep_minutes = 0;
   double weight = 0;
   gboolean steps_null = FALSE, weight_null = FALSE, sleep_null = FALSE;
@@ -871,33 +871,33 @@ goals_update (FcServerRequest *request)
     return;
   }
 
-  ensure = fc_server_db_prepare (db, "INSERT OR IGNORE INTO health_goals (user_id, updated_at)"
+  ensure = fc_sql_prepare (db, "INSERT OR IGNORE INTO health_goals (user_id, updated_at)"
                                      " VALUES (?, ?)");
-  sqlite3_bind_int64 (ensure, 1, user_id);
-  sqlite3_bind_int64 (ensure, 2, g_get_real_time ());
-  stmt = fc_server_db_prepare (db, "UPDATE health_goals SET"
+  fc_sql_bind_int64 (ensure, 1, user_id);
+  fc_sql_bind_int64 (ensure, 2, g_get_real_time ());
+  stmt = fc_sql_prepare (db, "UPDATE health_goals SET"
                                    " daily_steps = CASE WHEN ?2 THEN ?3 ELSE daily_steps END,"
                                    " target_weight = CASE WHEN ?4 THEN ?5 ELSE target_weight END,"
                                    " sleep_minutes = CASE WHEN ?6 THEN ?7 ELSE sleep_minutes END,"
                                    " updated_at = ?8 WHERE user_id = ?1");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int (stmt, 2, has_steps);
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_int64 (stmt, 2, has_steps);
   if (steps_null)
-    sqlite3_bind_null (stmt, 3);
+    fc_sql_bind_null (stmt, 3);
   else
-    sqlite3_bind_int64 (stmt, 3, steps);
-  sqlite3_bind_int (stmt, 4, has_weight);
+    fc_sql_bind_int64 (stmt, 3, steps);
+  fc_sql_bind_int64 (stmt, 4, has_weight);
   if (weight_null)
-    sqlite3_bind_null (stmt, 5);
+    fc_sql_bind_null (stmt, 5);
   else
-    sqlite3_bind_double (stmt, 5, weight);
-  sqlite3_bind_int (stmt, 6, has_sleep);
+    fc_sql_bind_double (stmt, 5, weight);
+  fc_sql_bind_int64 (stmt, 6, has_sleep);
   if (sleep_null)
-    sqlite3_bind_null (stmt, 7);
+    fc_sql_bind_null (stmt, 7);
   else
-    sqlite3_bind_int64 (stmt, 7, sleep_minutes);
-  sqlite3_bind_int64 (stmt, 8, g_get_real_time ());
-  if (!fc_server_db_step_done (ensure) || !fc_server_db_step_done (stmt)) {
+    fc_sql_bind_int64 (stmt, 7, sleep_minutes);
+  fc_sql_bind_int64 (stmt, 8, g_get_real_time ());
+  if (!fc_sql_step_done (ensure) || !fc_sql_step_done (stmt)) {
     respond_server_error (request);
     return;
   }

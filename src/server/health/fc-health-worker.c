@@ -45,22 +45,9 @@ typedef struct {
   guint             status;
 } Job;
 
-static gboolean
-exec (sqlite3    *db,
-      const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) == SQLITE_OK)
-    return TRUE;
-  g_warning ("%s: %s", sql, message != NULL ? message : sqlite3_errmsg (db));
-  sqlite3_free (message);
-  return FALSE;
-}
-
 typedef struct {
-  char    *path;
-  sqlite3 *db;
+  char  *location;
+  FcSql *db;
 } WorkerDb;
 
 static void
@@ -68,8 +55,8 @@ worker_db_free (gpointer data)
 {
   WorkerDb *cached = data;
 
-  sqlite3_close_v2 (cached->db);
-  g_free (cached->path);
+  fc_sql_close (cached->db);
+  g_free (cached->location);
   g_free (cached);
 }
 
@@ -79,34 +66,26 @@ static GPrivate worker_dbs[2] = {
   G_PRIVATE_INIT (worker_db_free),
 };
 
-/* This thread's connection to @path, opened on first use; NULL if it
+/* This thread's connection to @location, opened on first use; NULL if it
  * cannot be opened. */
-static sqlite3 *
-worker_db (const char *path,
+static FcSql *
+worker_db (const char *location,
            gboolean    write)
 {
   WorkerDb *cached = g_private_get (&worker_dbs[write]);
-  int flags = (write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
-  sqlite3 *db = NULL;
+  g_autoptr(GError) error = NULL;
+  FcSql *db;
 
-  if (cached != NULL && g_str_equal (cached->path, path))
+  if (cached != NULL && g_str_equal (cached->location, location))
     return cached->db;
-  if (sqlite3_open_v2 (path, &db, flags, NULL) != SQLITE_OK) {
-    g_warning ("Cannot open %s on a worker: %s", path, sqlite3_errmsg (db));
-    sqlite3_close_v2 (db);
+  db = fc_sql_open (location, write ? FC_SQL_OPEN_DEFAULT : FC_SQL_OPEN_READ_ONLY, &error);
+  if (db == NULL) {
+    g_warning ("Cannot open the database on a worker: %s", error->message);
     return NULL;
   }
-  sqlite3_busy_timeout (db, WORKER_BUSY_TIMEOUT_MS);
-  /* The rollup triggers (migration 9) make every insert of a point keep a
-   * statement journal, which spilled to a temporary file: a write and a
-   * truncation of it per point made a 10,000-point upload several times
-   * slower. In memory it is a few pages a point. */
-  if (!exec (db, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY")) {
-    sqlite3_close_v2 (db);
-    return NULL;
-  }
+  fc_sql_set_busy_timeout (db, WORKER_BUSY_TIMEOUT_MS);
   cached = g_new0 (WorkerDb, 1);
-  cached->path = g_strdup (path);
+  cached->location = g_strdup (location);
   cached->db = db;
   g_private_replace (&worker_dbs[write], cached);
   return db;
@@ -119,7 +98,7 @@ job_run (gpointer data,
 {
   GTask *task = data;
   Job *job = g_task_get_task_data (task);
-  sqlite3 *db = NULL;
+  FcSql *db = NULL;
 
   job->status = SOUP_STATUS_OK;
   if (job->prepare != NULL && (job->answer = job->prepare (job->data, &job->status)) != NULL) {
@@ -129,23 +108,21 @@ job_run (gpointer data,
   }
   if ((db = worker_db (job->path, job->write)) == NULL) {
     job->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
-  } else if (!exec (db, job->write ? "BEGIN IMMEDIATE" : "BEGIN")) {
+  } else if (!fc_sql_begin (db)) {
     job->status = SOUP_STATUS_SERVICE_UNAVAILABLE;
   } else {
     gboolean commit;
 
     job->answer = job->work (db, job->data, &job->status);
     commit = job->answer != NULL && job->status < 400;
-    if (!exec (db, commit ? "COMMIT" : "ROLLBACK") && commit) {
-      exec (db, "ROLLBACK");
+    if (!fc_sql_end (db, commit) && commit)
       g_clear_pointer (&job->answer, json_node_unref);
-    }
     if (job->answer == NULL && job->status < 500)
       job->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
   }
   /* A connection left inside a transaction (a ROLLBACK that failed) would
    * hold the next job's: the next job opens a fresh one. */
-  if (db != NULL && !sqlite3_get_autocommit (db))
+  if (db != NULL && fc_sql_in_transaction (db))
     g_private_replace (&worker_dbs[job->write], NULL);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
@@ -196,8 +173,8 @@ fc_health_respond_off_loop (FcServerRequest     *request,
                             gpointer             data,
                             GDestroyNotify       destroy)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
-  const char *path = sqlite3_db_filename (db, "main");
+  FcSql *db = fc_server_request_get_db (request);
+  const char *path = fc_sql_get_location (db);
   g_autoptr(GTask) task = NULL;
   Job *job;
 

@@ -18,30 +18,30 @@
 
 #include "fc-notifications.h"
 #include "fc-payments-private.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 
 #define DAY_S (24 * 3600)
 
 static void
 set_double_or_null (JsonObject   *object,
                     const char   *member,
-                    FcServerStmt *stmt,
+                    FcSqlStmt *stmt,
                     int           column)
 {
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+  if (fc_sql_column_is_null (stmt, column))
     json_object_set_null_member (object, member);
   else
-    json_object_set_double_member (object, member, sqlite3_column_double (stmt, column));
+    json_object_set_double_member (object, member, fc_sql_column_double (stmt, column));
 }
 
 /* The sums of @plan_id's meals on @day. */
 static JsonObject *
-planned_for_day (sqlite3 *db,
+planned_for_day (FcSql *db,
                  gint64   plan_id,
                  gint64   day)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT coalesce (sum (f.calories * i.number_of_servings), 0),"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT coalesce (sum (f.calories * i.number_of_servings), 0),"
                               " coalesce (sum (f.protein * i.number_of_servings), 0),"
                               " coalesce (sum (f.carbohydrates * i.number_of_servings), 0),"
                               " coalesce (sum (f.fat * i.number_of_servings), 0),"
@@ -51,24 +51,24 @@ planned_for_day (sqlite3 *db,
                               " WHERE s.meal_plan_id = ? AND s.day_of_plan = ?");
   JsonObject *object = json_object_new ();
 
-  sqlite3_bind_int64 (stmt, 1, plan_id);
-  sqlite3_bind_int64 (stmt, 2, day);
-  if (fc_server_db_step_row (stmt)) {
-    json_object_set_double_member (object, "calories", sqlite3_column_double (stmt, 0));
-    json_object_set_double_member (object, "protein", sqlite3_column_double (stmt, 1));
-    json_object_set_double_member (object, "carbohydrates", sqlite3_column_double (stmt, 2));
-    json_object_set_double_member (object, "fat", sqlite3_column_double (stmt, 3));
+  fc_sql_bind_int64 (stmt, 1, plan_id);
+  fc_sql_bind_int64 (stmt, 2, day);
+  if (fc_sql_step_row (stmt)) {
+    json_object_set_double_member (object, "calories", fc_sql_column_double (stmt, 0));
+    json_object_set_double_member (object, "protein", fc_sql_column_double (stmt, 1));
+    json_object_set_double_member (object, "carbohydrates", fc_sql_column_double (stmt, 2));
+    json_object_set_double_member (object, "fat", fc_sql_column_double (stmt, 3));
   }
   return object;
 }
 
 static JsonNode *
-active_plan (sqlite3    *db,
+active_plan (FcSql    *db,
              gint64      user_id,
              const char *today)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT id, name, start_date,"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT id, name, start_date,"
                               " CAST (julianday (?2) - julianday (start_date) AS INTEGER) + 1,"
                               " target_daily_calories, target_daily_protein,"
                               " target_daily_carbohydrates, target_daily_fat, duration_days"
@@ -80,27 +80,27 @@ active_plan (sqlite3    *db,
   JsonObject *plan, *targets;
   JsonNode *node;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  fc_server_db_bind_text (stmt, 2, today);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_text (stmt, 2, today);
+  if (!fc_sql_step_row (stmt))
     return json_node_new (JSON_NODE_NULL);
 
   plan = json_object_new ();
-  json_object_set_int_member (plan, "id", sqlite3_column_int64 (stmt, 0));
-  json_object_set_string_member (plan, "name", fc_server_db_column_text (stmt, 1));
-  if (sqlite3_column_type (stmt, 2) == SQLITE_NULL) {
+  json_object_set_int_member (plan, "id", fc_sql_column_int64 (stmt, 0));
+  json_object_set_string_member (plan, "name", fc_sql_column_text (stmt, 1));
+  if (fc_sql_column_is_null (stmt, 2)) {
     json_object_set_null_member (plan, "start_date");
     json_object_set_null_member (plan, "day_of_plan");
     json_object_set_null_member (plan, "planned");
   } else {
-    gint64 day = sqlite3_column_int64 (stmt, 3);
+    gint64 day = fc_sql_column_int64 (stmt, 3);
 
-    json_object_set_string_member (plan, "start_date", fc_server_db_column_text (stmt, 2));
+    json_object_set_string_member (plan, "start_date", fc_sql_column_text (stmt, 2));
     json_object_set_int_member (plan, "day_of_plan", day);
     json_object_set_object_member (plan, "planned",
-                                   planned_for_day (db, sqlite3_column_int64 (stmt, 0), day));
+                                   planned_for_day (db, fc_sql_column_int64 (stmt, 0), day));
   }
-  json_object_set_int_member (plan, "duration_days", sqlite3_column_int64 (stmt, 8));
+  json_object_set_int_member (plan, "duration_days", fc_sql_column_int64 (stmt, 8));
   targets = json_object_new ();
   set_double_or_null (targets, "calories", stmt, 4);
   set_double_or_null (targets, "protein", stmt, 5);
@@ -114,22 +114,22 @@ active_plan (sqlite3    *db,
 }
 
 static gint64
-count_days (sqlite3    *db,
+count_days (FcSql    *db,
             const char *sql,
             gint64      user_id,
             const char *from,
             const char *to)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  fc_server_db_bind_text (stmt, 2, from);
-  fc_server_db_bind_text (stmt, 3, to);
-  return fc_server_db_step_row (stmt) ? sqlite3_column_int64 (stmt, 0) : 0;
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_text (stmt, 2, from);
+  fc_sql_bind_text (stmt, 3, to);
+  return fc_sql_step_row (stmt) ? fc_sql_column_int64 (stmt, 0) : 0;
 }
 
 static JsonObject *
-workouts_summary (sqlite3    *db,
+workouts_summary (FcSql    *db,
                   gint64      user_id,
                   GDateTime  *now,
                   const char *today)
@@ -156,15 +156,15 @@ workouts_summary (sqlite3    *db,
  * before it (the latest at or before that time, else the earliest after
  * it); NULL without any weight. */
 static JsonNode *
-weight_summary (sqlite3 *db,
+weight_summary (FcSql *db,
                 gint64   user_id,
                 gint64   now_s)
 {
-  g_autoptr(FcServerStmt) latest =
-    fc_server_db_prepare (db, "SELECT value, recorded_at FROM health_data WHERE user_id = ?"
+  g_autoptr(FcSqlStmt) latest =
+    fc_sql_prepare (db, "SELECT value, recorded_at FROM health_data WHERE user_id = ?"
                               " AND data_type = 'weight' AND recorded_at <= ?"
                               " ORDER BY recorded_at DESC, id DESC LIMIT 1");
-  g_autoptr(FcServerStmt) before = NULL;
+  g_autoptr(FcSqlStmt) before = NULL;
   g_autoptr(GDateTime) at = NULL;
   g_autofree char *at_text = NULL;
   JsonObject *object;
@@ -172,12 +172,12 @@ weight_summary (sqlite3 *db,
   gint64 latest_us, since_us;
   double value;
 
-  sqlite3_bind_int64 (latest, 1, user_id);
-  sqlite3_bind_int64 (latest, 2, now_s * G_USEC_PER_SEC);
-  if (!fc_server_db_step_row (latest))
+  fc_sql_bind_int64 (latest, 1, user_id);
+  fc_sql_bind_int64 (latest, 2, now_s * G_USEC_PER_SEC);
+  if (!fc_sql_step_row (latest))
     return json_node_new (JSON_NODE_NULL);
-  value = sqlite3_column_double (latest, 0);
-  latest_us = sqlite3_column_int64 (latest, 1);
+  value = fc_sql_column_double (latest, 0);
+  latest_us = fc_sql_column_int64 (latest, 1);
   since_us = latest_us - (gint64) 30 * DAY_S * G_USEC_PER_SEC;
 
   object = json_object_new ();
@@ -186,7 +186,7 @@ weight_summary (sqlite3 *db,
   at_text = g_date_time_format_iso8601 (at);
   json_object_set_string_member (object, "recorded_at", at_text);
 
-  before = fc_server_db_prepare (db, "SELECT value FROM ("
+  before = fc_sql_prepare (db, "SELECT value FROM ("
                                      " SELECT value, 0 AS k, -recorded_at AS o, -id AS i"
                                      "  FROM health_data WHERE user_id = ?1 AND data_type = 'weight'"
                                      "  AND recorded_at <= ?2"
@@ -194,11 +194,11 @@ weight_summary (sqlite3 *db,
                                      "  FROM health_data WHERE user_id = ?1 AND data_type = 'weight'"
                                      "  AND recorded_at > ?2 AND recorded_at < ?3)"
                                      " ORDER BY k, o, i LIMIT 1");
-  sqlite3_bind_int64 (before, 1, user_id);
-  sqlite3_bind_int64 (before, 2, since_us);
-  sqlite3_bind_int64 (before, 3, latest_us);
-  if (fc_server_db_step_row (before))
-    json_object_set_double_member (object, "change_30d", value - sqlite3_column_double (before, 0));
+  fc_sql_bind_int64 (before, 1, user_id);
+  fc_sql_bind_int64 (before, 2, since_us);
+  fc_sql_bind_int64 (before, 3, latest_us);
+  if (fc_sql_step_row (before))
+    json_object_set_double_member (object, "change_30d", value - fc_sql_column_double (before, 0));
   else
     json_object_set_null_member (object, "change_30d");
 
@@ -211,13 +211,13 @@ static void
 dashboard_cb (FcServerRequest *request)
 {
   FcServer *server = fc_server_request_get_server (request);
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
   gint64 now_s = fc_notifications_now (server);
   g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (now_s);
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
-  g_autoptr(FcServerStmt) unread =
-    fc_server_db_prepare (db, "SELECT count(*) FROM notifications WHERE user_id = ? AND is_read = 0");
+  g_autoptr(FcSqlStmt) unread =
+    fc_sql_prepare (db, "SELECT count(*) FROM notifications WHERE user_id = ? AND is_read = 0");
   JsonObject *object = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
@@ -225,9 +225,9 @@ dashboard_cb (FcServerRequest *request)
   json_object_set_member (object, "active_plan", active_plan (db, user_id, today));
   json_object_set_object_member (object, "workouts", workouts_summary (db, user_id, now, today));
   json_object_set_member (object, "weight", weight_summary (db, user_id, now_s));
-  sqlite3_bind_int64 (unread, 1, user_id);
+  fc_sql_bind_int64 (unread, 1, user_id);
   json_object_set_int_member (object, "unread_notifications",
-                              fc_server_db_step_row (unread) ? sqlite3_column_int64 (unread, 0) : 0);
+                              fc_sql_step_row (unread) ? fc_sql_column_int64 (unread, 0) : 0);
   json_object_set_member (object, "subscription", fc_payments_subscription_json (server, db, user_id));
   json_node_take_object (node, object);
   fc_server_request_respond_json (request, SOUP_STATUS_OK, node);

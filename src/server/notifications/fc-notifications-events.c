@@ -13,59 +13,59 @@
 
 #include "fc-json.h"
 #include "fc-notifications.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 
 #define STREAK_DAYS 7
 
 void
 fc_notifications_plan_ready (FcServer *server,
-                             sqlite3  *db,
+                             FcSql  *db,
                              gint64    user_id,
                              gint64    plan_id,
                              gboolean  copied)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT name FROM meal_plans WHERE id = ? AND user_id = ?");
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT name FROM meal_plans WHERE id = ? AND user_id = ?");
   g_autofree char *message = NULL;
 
-  sqlite3_bind_int64 (stmt, 1, plan_id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, plan_id);
+  fc_sql_bind_int64 (stmt, 2, user_id);
+  if (!fc_sql_step_row (stmt))
     return;
   message = g_strdup_printf (copied ? "“%s” was copied into your meal plans."
                                     : "“%s” was generated for you.",
-                             fc_server_db_column_text (stmt, 0));
+                             fc_sql_column_text (stmt, 0));
   fc_notifications_add (server, db, user_id, "MEAL_PLAN_UPDATE",
                         copied ? "Meal plan copied" : "Your meal plan is ready", message);
 }
 
 static gint64
-query_int (sqlite3    *db,
+query_int (FcSql    *db,
            const char *sql,
            gint64      user_id,
            const char *text)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_int64 (stmt, 1, user_id);
   if (text != NULL)
-    fc_server_db_bind_text (stmt, 2, text);
-  return fc_server_db_step_row (stmt) ? sqlite3_column_int64 (stmt, 0) : 0;
+    fc_sql_bind_text (stmt, 2, text);
+  return fc_sql_step_row (stmt) ? fc_sql_column_int64 (stmt, 0) : 0;
 }
 
 /* TRUE the first time @milestone is reached by @user_id. */
 static gboolean
-claim_milestone (sqlite3    *db,
+claim_milestone (FcSql    *db,
                  gint64      user_id,
                  const char *milestone)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "INSERT OR IGNORE INTO notification_milestones (user_id, milestone)"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "INSERT OR IGNORE INTO notification_milestones (user_id, milestone)"
                               " VALUES (?, ?)");
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  fc_server_db_bind_text (stmt, 2, milestone);
-  return fc_server_db_step_done (stmt) && sqlite3_changes (db) == 1;
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_text (stmt, 2, milestone);
+  return fc_sql_step_done (stmt) && fc_sql_changes (db) == 1;
 }
 
 static char *
@@ -84,20 +84,20 @@ day_before (const char *day,
 }
 
 gint64
-fc_notifications_streak (sqlite3    *db,
+fc_notifications_streak (FcSql    *db,
                          gint64      user_id,
                          const char *today)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT DISTINCT day FROM workout_completions"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT DISTINCT day FROM workout_completions"
                               " WHERE user_id = ? AND day <= ? ORDER BY day DESC");
   g_autofree char *expected = NULL;
   gint64 streak = 0;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  fc_server_db_bind_text (stmt, 2, today);
-  while (fc_server_db_step_row (stmt)) {
-    const char *day = fc_server_db_column_text (stmt, 0);
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_text (stmt, 2, today);
+  while (fc_sql_step_row (stmt)) {
+    const char *day = fc_sql_column_text (stmt, 0);
 
     if (expected == NULL) {
       g_autofree char *yesterday = day_before (today, 1);
@@ -117,28 +117,28 @@ fc_notifications_streak (sqlite3    *db,
 
 void
 fc_notifications_workout_completed (FcServer *server,
-                                    sqlite3  *db,
+                                    FcSql  *db,
                                     gint64    user_id,
                                     gint64    workout_id)
 {
-  g_autoptr(FcServerStmt) insert =
-    fc_server_db_prepare (db, "INSERT OR IGNORE INTO workout_completions (user_id, workout_id, day)"
+  g_autoptr(FcSqlStmt) insert =
+    fc_sql_prepare (db, "INSERT OR IGNORE INTO workout_completions (user_id, workout_id, day)"
                               " VALUES (?, ?, ?)");
-  g_autoptr(FcServerStmt) title = fc_server_db_prepare (db, "SELECT title FROM workouts WHERE id = ?");
+  g_autoptr(FcSqlStmt) title = fc_sql_prepare (db, "SELECT title FROM workouts WHERE id = ?");
   g_autofree char *today = fc_notifications_today (server);
   g_autofree char *message = NULL;
   static const gint64 counts[] = { 1, 10, 50 };
   gint64 completed, streak;
 
-  sqlite3_bind_int64 (insert, 1, user_id);
-  sqlite3_bind_int64 (insert, 2, workout_id);
-  fc_server_db_bind_text (insert, 3, today);
-  if (!fc_server_db_step_done (insert) || sqlite3_changes (db) == 0)
+  fc_sql_bind_int64 (insert, 1, user_id);
+  fc_sql_bind_int64 (insert, 2, workout_id);
+  fc_sql_bind_text (insert, 3, today);
+  if (!fc_sql_step_done (insert) || fc_sql_changes (db) == 0)
     return;
 
-  sqlite3_bind_int64 (title, 1, workout_id);
+  fc_sql_bind_int64 (title, 1, workout_id);
   message = g_strdup_printf ("You completed “%s”. Well done!",
-                             fc_server_db_step_row (title) ? fc_server_db_column_text (title, 0)
+                             fc_sql_step_row (title) ? fc_sql_column_text (title, 0)
                                                            : "a workout");
   fc_notifications_add (server, db, user_id, "ACHIEVEMENT", "Workout completed", message);
 
@@ -171,7 +171,7 @@ fc_notifications_workout_completed (FcServer *server,
 
 void
 fc_notifications_payment_event (FcServer   *server,
-                                sqlite3    *db,
+                                FcSql    *db,
                                 gint64      user_id,
                                 const char *event_type,
                                 JsonObject *object)

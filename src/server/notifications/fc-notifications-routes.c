@@ -19,7 +19,7 @@
 #include "fc-json.h"
 #include "fc-notifications.h"
 #include "fc-payments.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-time.h"
 #include "fc-validate.h"
 
@@ -37,16 +37,16 @@ static const char * const types[] = {
 #define COLUMNS "id, type, title, message, is_read, created_at"
 
 static JsonObject *
-row_to_object (FcServerStmt *stmt)
+row_to_object (FcSqlStmt *stmt)
 {
   JsonObject *object = json_object_new ();
 
-  json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
-  json_object_set_string_member (object, "type", fc_server_db_column_text (stmt, 1));
-  json_object_set_string_member (object, "title", fc_server_db_column_text (stmt, 2));
-  json_object_set_string_member (object, "message", fc_server_db_column_text (stmt, 3));
-  json_object_set_boolean_member (object, "is_read", sqlite3_column_int (stmt, 4) != 0);
-  json_object_set_string_member (object, "created_at", fc_server_db_column_text (stmt, 5));
+  json_object_set_int_member (object, "id", fc_sql_column_int64 (stmt, 0));
+  json_object_set_string_member (object, "type", fc_sql_column_text (stmt, 1));
+  json_object_set_string_member (object, "title", fc_sql_column_text (stmt, 2));
+  json_object_set_string_member (object, "message", fc_sql_column_text (stmt, 3));
+  json_object_set_boolean_member (object, "is_read", fc_sql_column_int (stmt, 4) != 0);
+  json_object_set_string_member (object, "created_at", fc_sql_column_text (stmt, 5));
   return object;
 }
 
@@ -55,14 +55,14 @@ static JsonNode *
 find_own (FcServerRequest *request,
           gint64           id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (fc_server_request_get_db (request),
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (fc_server_request_get_db (request),
                           "SELECT " COLUMNS " FROM notifications WHERE id = ? AND user_id = ?");
   JsonNode *node;
 
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, fc_server_request_get_user_id (request));
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, id);
+  fc_sql_bind_int64 (stmt, 2, fc_server_request_get_user_id (request));
+  if (!fc_sql_step_row (stmt))
     return NULL;
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, row_to_object (stmt));
@@ -70,14 +70,14 @@ find_own (FcServerRequest *request,
 }
 
 static gint64
-unread_count (sqlite3 *db,
+unread_count (FcSql *db,
               gint64   user_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT count(*) FROM notifications WHERE user_id = ? AND is_read = 0");
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT count(*) FROM notifications WHERE user_id = ? AND is_read = 0");
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  return fc_server_db_step_row (stmt) ? sqlite3_column_int64 (stmt, 0) : 0;
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  return fc_sql_step_row (stmt) ? fc_sql_column_int64 (stmt, 0) : 0;
 }
 
 gint64
@@ -96,27 +96,27 @@ fc_notifications_today (FcServer *server)
 
 gboolean
 fc_notifications_add (FcServer   *server,
-                      sqlite3    *db,
+                      FcSql    *db,
                       gint64      user_id,
                       const char *type,
                       const char *title,
                       const char *message)
 {
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autofree char *now = fc_time_now_iso8601 ();
 
   g_return_val_if_fail (g_strv_contains (types, type), FALSE);
 
-  stmt = fc_server_db_prepare (db, "INSERT INTO notifications (user_id, type, title, message,"
+  stmt = fc_sql_prepare (db, "INSERT INTO notifications (user_id, type, title, message,"
                                    " created_at) VALUES (?, ?, ?, ?, ?)");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  fc_server_db_bind_text (stmt, 2, type);
-  fc_server_db_bind_text (stmt, 3, title);
-  fc_server_db_bind_text (stmt, 4, message);
-  fc_server_db_bind_text (stmt, 5, now);
-  if (!fc_server_db_step_done (stmt)) {
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_text (stmt, 2, type);
+  fc_sql_bind_text (stmt, 3, title);
+  fc_sql_bind_text (stmt, 4, message);
+  fc_sql_bind_text (stmt, 5, now);
+  if (!fc_sql_step_done (stmt)) {
     g_warning ("Could not add a notification for user %" G_GINT64_FORMAT ": %s", user_id,
-               sqlite3_errmsg (db));
+               fc_sql_errmsg (db));
     return FALSE;
   }
   fc_notifications_wake (server);
@@ -126,12 +126,12 @@ fc_notifications_add (FcServer   *server,
 static void
 list_cb (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
   const char *is_read_text = fc_server_request_get_query (request, "is_read");
   const char *type = fc_server_request_get_query (request, "type");
-  g_autoptr(FcServerStmt) count_stmt = NULL;
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) count_stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autoptr(JsonArray) results = json_array_new ();
   int is_read = -1;
   gint64 count, limit, offset;
@@ -164,27 +164,27 @@ list_cb (FcServerRequest *request)
     type = NULL;
 
 #define WHERE " WHERE user_id = ?1 AND (?2 < 0 OR is_read = ?2) AND (?3 IS NULL OR type = ?3)"
-  count_stmt = fc_server_db_prepare (db, "SELECT count(*) FROM notifications" WHERE);
-  sqlite3_bind_int64 (count_stmt, 1, user_id);
-  sqlite3_bind_int (count_stmt, 2, is_read);
-  fc_server_db_bind_text (count_stmt, 3, type);
-  if (!fc_server_db_step_row (count_stmt)) {
+  count_stmt = fc_sql_prepare (db, "SELECT count(*) FROM notifications" WHERE);
+  fc_sql_bind_int64 (count_stmt, 1, user_id);
+  fc_sql_bind_int64 (count_stmt, 2, is_read);
+  fc_sql_bind_text (count_stmt, 3, type);
+  if (!fc_sql_step_row (count_stmt)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR, SERVER_ERROR);
     return;
   }
-  count = sqlite3_column_int64 (count_stmt, 0);
+  count = fc_sql_column_int64 (count_stmt, 0);
   if (!fc_server_request_paginate (request, count, &limit, &offset))
     return;
 
-  stmt = fc_server_db_prepare (db, "SELECT " COLUMNS " FROM notifications" WHERE
+  stmt = fc_sql_prepare (db, "SELECT " COLUMNS " FROM notifications" WHERE
                                    " ORDER BY id DESC LIMIT ?4 OFFSET ?5");
 #undef WHERE
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int (stmt, 2, is_read);
-  fc_server_db_bind_text (stmt, 3, type);
-  sqlite3_bind_int64 (stmt, 4, limit);
-  sqlite3_bind_int64 (stmt, 5, offset);
-  while (fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_int64 (stmt, 2, is_read);
+  fc_sql_bind_text (stmt, 3, type);
+  fc_sql_bind_int64 (stmt, 4, limit);
+  fc_sql_bind_int64 (stmt, 5, offset);
+  while (fc_sql_step_row (stmt))
     json_array_add_object_element (results, row_to_object (stmt));
   fc_server_request_respond_page (request, count, results);
 }
@@ -204,7 +204,7 @@ get_cb (FcServerRequest *request)
 static void
 update_cb (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   JsonObject *body = fc_server_request_get_body (request);
   gint64 id = fc_server_request_get_id (request, "id");
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
@@ -217,13 +217,13 @@ update_cb (FcServerRequest *request)
     return;
   }
   if (fc_validate_boolean (body, "is_read", !partial, errors, &is_read)) {
-    g_autoptr(FcServerStmt) stmt =
-      fc_server_db_prepare (db, "UPDATE notifications SET is_read = ? WHERE id = ? AND user_id = ?");
+    g_autoptr(FcSqlStmt) stmt =
+      fc_sql_prepare (db, "UPDATE notifications SET is_read = ? WHERE id = ? AND user_id = ?");
 
-    sqlite3_bind_int (stmt, 1, is_read ? 1 : 0);
-    sqlite3_bind_int64 (stmt, 2, id);
-    sqlite3_bind_int64 (stmt, 3, fc_server_request_get_user_id (request));
-    if (!fc_server_db_step_done (stmt)) {
+    fc_sql_bind_int64 (stmt, 1, is_read ? 1 : 0);
+    fc_sql_bind_int64 (stmt, 2, id);
+    fc_sql_bind_int64 (stmt, 3, fc_server_request_get_user_id (request));
+    if (!fc_sql_step_done (stmt)) {
       fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR, SERVER_ERROR);
       return;
     }
@@ -239,17 +239,17 @@ update_cb (FcServerRequest *request)
 static void
 delete_cb (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "DELETE FROM notifications WHERE id = ? AND user_id = ?");
+  FcSql *db = fc_server_request_get_db (request);
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "DELETE FROM notifications WHERE id = ? AND user_id = ?");
 
-  sqlite3_bind_int64 (stmt, 1, fc_server_request_get_id (request, "id"));
-  sqlite3_bind_int64 (stmt, 2, fc_server_request_get_user_id (request));
-  if (!fc_server_db_step_done (stmt)) {
+  fc_sql_bind_int64 (stmt, 1, fc_server_request_get_id (request, "id"));
+  fc_sql_bind_int64 (stmt, 2, fc_server_request_get_user_id (request));
+  if (!fc_sql_step_done (stmt)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR, SERVER_ERROR);
     return;
   }
-  if (sqlite3_changes (db) == 0) {
+  if (fc_sql_changes (db) == 0) {
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, NOT_FOUND);
     return;
   }
@@ -260,19 +260,19 @@ delete_cb (FcServerRequest *request)
 static void
 mark_all_read_cb (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "UPDATE notifications SET is_read = 1 WHERE user_id = ? AND is_read = 0");
+  FcSql *db = fc_server_request_get_db (request);
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "UPDATE notifications SET is_read = 1 WHERE user_id = ? AND is_read = 0");
   JsonObject *object;
   JsonNode *node;
 
-  sqlite3_bind_int64 (stmt, 1, fc_server_request_get_user_id (request));
-  if (!fc_server_db_step_done (stmt)) {
+  fc_sql_bind_int64 (stmt, 1, fc_server_request_get_user_id (request));
+  if (!fc_sql_step_done (stmt)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR, SERVER_ERROR);
     return;
   }
   object = json_object_new ();
-  json_object_set_int_member (object, "updated", sqlite3_changes (db));
+  json_object_set_int_member (object, "updated", fc_sql_changes (db));
   json_object_set_int_member (object, "unread_count", 0);
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, object);
@@ -308,34 +308,33 @@ typedef struct {
  * the better part of a second; on the main loop, every other client would
  * wait that long. */
 static JsonNode *
-broadcast_work (sqlite3  *db,
+broadcast_work (FcSql  *db,
                 gpointer  data,
                 guint    *status)
 {
   Broadcast *broadcast = data;
-  sqlite3_stmt *stmt = NULL;
+  FcSqlStmt *stmt = NULL;
   gint64 started = g_get_monotonic_time ();
   JsonObject *object;
   JsonNode *node;
   int recipients;
 
-  if (sqlite3_prepare_v2 (db, "INSERT INTO notifications (user_id, type, title, message,"
-                              " created_at) SELECT id, ?, ?, ?, ? FROM users"
-                              " WHERE is_active = 1 ORDER BY id", -1, &stmt, NULL) != SQLITE_OK) {
-    g_warning ("Broadcast: %s", sqlite3_errmsg (db));
+  stmt = fc_sql_prepare (db, "INSERT INTO notifications (user_id, type, title, message,"
+                             " created_at) SELECT id, ?, ?, ?, ? FROM users"
+                             " WHERE is_active = 1 ORDER BY id");
+  if (stmt == NULL)
+    return NULL;
+  fc_sql_bind_text (stmt, 1, broadcast->type);
+  fc_sql_bind_text (stmt, 2, broadcast->title);
+  fc_sql_bind_text (stmt, 3, broadcast->message);
+  fc_sql_bind_text (stmt, 4, broadcast->now);
+  if (fc_sql_step (stmt) != FC_SQL_DONE) {
+    g_warning ("Broadcast: %s", fc_sql_errmsg (db));
+    fc_sql_finalize (stmt);
     return NULL;
   }
-  sqlite3_bind_text (stmt, 1, broadcast->type, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, broadcast->title, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, broadcast->message, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, broadcast->now, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE) {
-    g_warning ("Broadcast: %s", sqlite3_errmsg (db));
-    sqlite3_finalize (stmt);
-    return NULL;
-  }
-  sqlite3_finalize (stmt);
-  recipients = sqlite3_changes (db);
+  fc_sql_finalize (stmt);
+  recipients = fc_sql_changes (db);
 
   object = json_object_new ();
   json_object_set_int_member (object, "recipients", recipients);

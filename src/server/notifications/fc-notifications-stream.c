@@ -31,7 +31,7 @@
 #include "fc-jwt.h"
 #include "fc-notifications.h"
 #include "fc-server-config.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-server-private.h"
 
 #define HUB_DATA "fc-notifications-hub"
@@ -139,15 +139,15 @@ send_error (Stream     *stream,
 }
 
 static gint64
-query_int (sqlite3    *db,
+query_int (FcSql    *db,
            const char *sql,
            gint64      value)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
   if (value != 0)
-    sqlite3_bind_int64 (stmt, 1, value);
-  return fc_server_db_step_row (stmt) ? sqlite3_column_int64 (stmt, 0) : 0;
+    fc_sql_bind_int64 (stmt, 1, value);
+  return fc_sql_step_row (stmt) ? fc_sql_column_int64 (stmt, 0) : 0;
 }
 
 /* Reads the events after last_sent and sends them while the window has
@@ -155,8 +155,8 @@ query_int (sqlite3    *db,
 static void
 pump (Stream *stream)
 {
-  sqlite3 *db = fc_server_get_db (stream->hub->server);
-  g_autoptr(FcServerStmt) stmt = NULL;
+  FcSql *db = fc_server_get_db (stream->hub->server);
+  g_autoptr(FcSqlStmt) stmt = NULL;
   guint room;
 
   if (stream->user_id == 0 || stream->closing ||
@@ -170,19 +170,19 @@ pump (Stream *stream)
     return;
   }
 
-  stmt = fc_server_db_prepare (db, "SELECT e.id, e.kind, e.notification_id, e.is_read,"
+  stmt = fc_sql_prepare (db, "SELECT e.id, e.kind, e.notification_id, e.is_read,"
                                    " n.type, n.title, n.message, n.created_at"
                                    " FROM notification_events e LEFT JOIN notifications n"
                                    "  ON n.id = e.notification_id AND e.kind = 'created'"
                                    " WHERE e.user_id = ? AND e.id > ? ORDER BY e.id LIMIT ?");
-  sqlite3_bind_int64 (stmt, 1, stream->user_id);
-  sqlite3_bind_int64 (stmt, 2, stream->last_sent);
-  sqlite3_bind_int64 (stmt, 3, room);
-  while (fc_server_db_step_row (stmt)) {
-    gint64 id = sqlite3_column_int64 (stmt, 0);
-    const char *kind = fc_server_db_column_text (stmt, 1);
-    gint64 notification_id = sqlite3_column_int64 (stmt, 2);
-    gboolean is_read = sqlite3_column_int (stmt, 3) != 0;
+  fc_sql_bind_int64 (stmt, 1, stream->user_id);
+  fc_sql_bind_int64 (stmt, 2, stream->last_sent);
+  fc_sql_bind_int64 (stmt, 3, room);
+  while (fc_sql_step_row (stmt)) {
+    gint64 id = fc_sql_column_int64 (stmt, 0);
+    const char *kind = fc_sql_column_text (stmt, 1);
+    gint64 notification_id = fc_sql_column_int64 (stmt, 2);
+    gboolean is_read = fc_sql_column_int (stmt, 3) != 0;
     g_autoptr(JsonObject) frame = json_object_new ();
 
     stream->last_sent = id;
@@ -190,16 +190,16 @@ pump (Stream *stream)
       JsonObject *notification;
 
       /* Deleted since: its 'deleted' event follows; nothing to show. */
-      if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
+      if (fc_sql_column_is_null (stmt, 4))
         continue;
       notification = json_object_new ();
       json_object_set_int_member (notification, "id", notification_id);
-      json_object_set_string_member (notification, "type", fc_server_db_column_text (stmt, 4));
-      json_object_set_string_member (notification, "title", fc_server_db_column_text (stmt, 5));
-      json_object_set_string_member (notification, "message", fc_server_db_column_text (stmt, 6));
+      json_object_set_string_member (notification, "type", fc_sql_column_text (stmt, 4));
+      json_object_set_string_member (notification, "title", fc_sql_column_text (stmt, 5));
+      json_object_set_string_member (notification, "message", fc_sql_column_text (stmt, 6));
       json_object_set_boolean_member (notification, "is_read", is_read);
       json_object_set_string_member (notification, "created_at",
-                                     fc_server_db_column_text (stmt, 7));
+                                     fc_sql_column_text (stmt, 7));
       json_object_set_string_member (frame, "type", "notification.created");
       json_object_set_int_member (frame, "id", id);
       json_object_set_object_member (frame, "notification", notification);
@@ -288,7 +288,7 @@ check_token (FcServer    *server,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FcJwtClaims) claims = NULL;
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   *detail = "Given token not valid for any token type";
   if (token == NULL || *token == '\0')
@@ -297,14 +297,14 @@ check_token (FcServer    *server,
                           g_get_real_time () / G_USEC_PER_SEC, &error);
   if (claims == NULL)
     return 0;
-  stmt = fc_server_db_prepare (fc_server_get_db (server),
+  stmt = fc_sql_prepare (fc_server_get_db (server),
                                "SELECT is_active FROM users WHERE id = ?");
-  sqlite3_bind_int64 (stmt, 1, claims->user_id);
-  if (!fc_server_db_step_row (stmt)) {
+  fc_sql_bind_int64 (stmt, 1, claims->user_id);
+  if (!fc_sql_step_row (stmt)) {
     *detail = "User not found";
     return 0;
   }
-  if (!sqlite3_column_int (stmt, 0)) {
+  if (!fc_sql_column_int (stmt, 0)) {
     *detail = "User is inactive";
     return 0;
   }
@@ -320,7 +320,7 @@ check_token (FcServer    *server,
 static void
 stream_start (Stream *stream)
 {
-  sqlite3 *db = fc_server_get_db (stream->hub->server);
+  FcSql *db = fc_server_get_db (stream->hub->server);
   g_autoptr(JsonObject) hello = json_object_new ();
   gint64 newest = query_int (db, "SELECT coalesce (max (id), 0) FROM notification_events"
                                  " WHERE user_id = ?", stream->user_id);

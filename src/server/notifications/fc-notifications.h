@@ -14,7 +14,7 @@
 #pragma once
 
 #include <libsoup/soup.h>
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 #include "fc-server-request.h"
 
@@ -47,7 +47,7 @@ char          *fc_notifications_today           (FcServer     *server);
  * when the insert failed (callers treat a notification as a side effect
  * and go on). */
 gboolean       fc_notifications_add             (FcServer     *server,
-                                                 sqlite3      *db,
+                                                 FcSql      *db,
                                                  gint64        user_id,
                                                  const char   *type,
                                                  const char   *title,
@@ -55,7 +55,7 @@ gboolean       fc_notifications_add             (FcServer     *server,
 
 /* Hooks, each inside the caller's transaction. */
 void           fc_notifications_plan_ready      (FcServer     *server,
-                                                 sqlite3      *db,
+                                                 FcSql      *db,
                                                  gint64        user_id,
                                                  gint64        plan_id,
                                                  gboolean      copied);
@@ -63,19 +63,19 @@ void           fc_notifications_plan_ready      (FcServer     *server,
  * records the day, notifies, and adds milestones (1st, 10th, 50th
  * completion, a 7-day streak). */
 void           fc_notifications_workout_completed (FcServer   *server,
-                                                   sqlite3    *db,
+                                                   FcSql    *db,
                                                    gint64      user_id,
                                                    gint64      workout_id);
 /* A Stripe event applied to @user_id's subscription. */
 void           fc_notifications_payment_event   (FcServer     *server,
-                                                 sqlite3      *db,
+                                                 FcSql      *db,
                                                  gint64        user_id,
                                                  const char   *event_type,
                                                  JsonObject   *object);
 
 /* Consecutive UTC days with a completed workout, ending today or
  * yesterday (a streak is not broken before the day is over). */
-gint64         fc_notifications_streak          (sqlite3      *db,
+gint64         fc_notifications_streak          (FcSql      *db,
                                                  gint64        user_id,
                                                  const char   *today);
 

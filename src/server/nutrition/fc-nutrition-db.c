@@ -8,7 +8,7 @@
 #include "config.h"
 
 #include "fc-nutrition-private.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-validate.h"
 
 #define FOOD_SELECT                                                                          \
@@ -22,30 +22,16 @@
   "CASE m.meal_time_category WHEN 'BF' THEN 0 WHEN 'LN' THEN 1 WHEN 'SN' THEN 2"             \
   " WHEN 'PRE' THEN 3 WHEN 'POST' THEN 4 WHEN 'DN' THEN 5 ELSE 6 END"
 
-FcNutritionStmt *
-fc_nutrition_prepare (sqlite3    *db,
-                      const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-    g_warning ("Could not prepare “%s”: %s", sql, sqlite3_errmsg (db));
-    sqlite3_finalize (stmt);
-    return NULL;
-  }
-  return stmt;
-}
-
 /* A statement whose first parameter is bound to @id, or NULL. */
-static FcNutritionStmt *
-prepare_for_id (sqlite3    *db,
+static FcSqlStmt *
+prepare_for_id (FcSql    *db,
                 const char *sql,
                 gint64      id)
 {
-  FcNutritionStmt *stmt = fc_nutrition_prepare (db, sql);
+  FcSqlStmt *stmt = fc_sql_prepare (db, sql);
 
   if (stmt != NULL)
-    sqlite3_bind_int64 (stmt, 1, id);
+    fc_sql_bind_int64 (stmt, 1, id);
   return stmt;
 }
 
@@ -113,7 +99,7 @@ fc_nutrition_row_has (FcNutritionRow *row,
 }
 
 static void
-bind_row (FcNutritionStmt *stmt,
+bind_row (FcSqlStmt *stmt,
           FcNutritionRow  *row)
 {
   for (guint i = 0; i < row->n_values; i++) {
@@ -122,40 +108,40 @@ bind_row (FcNutritionStmt *stmt,
 
     switch (value->type) {
       case FC_NUTRITION_VALUE_TEXT:
-        sqlite3_bind_text (stmt, index, value->text, -1, SQLITE_TRANSIENT);
+        fc_sql_bind_text (stmt, index, value->text);
         break;
       case FC_NUTRITION_VALUE_REAL:
-        sqlite3_bind_double (stmt, index, value->real);
+        fc_sql_bind_double (stmt, index, value->real);
         break;
       case FC_NUTRITION_VALUE_INT:
-        sqlite3_bind_int64 (stmt, index, value->integer);
+        fc_sql_bind_int64 (stmt, index, value->integer);
         break;
       case FC_NUTRITION_VALUE_NULL:
       default:
-        sqlite3_bind_null (stmt, index);
+        fc_sql_bind_null (stmt, index);
         break;
     }
   }
 }
 
 static gboolean
-step_done (sqlite3         *db,
-           FcNutritionStmt *stmt)
+step_done (FcSql         *db,
+           FcSqlStmt *stmt)
 {
-  if (sqlite3_step (stmt) != SQLITE_DONE) {
-    g_warning ("Could not write: %s", sqlite3_errmsg (db));
+  if (fc_sql_step (stmt) != FC_SQL_DONE) {
+    g_warning ("Could not write: %s", fc_sql_errmsg (db));
     return FALSE;
   }
   return TRUE;
 }
 
 gint64
-fc_nutrition_row_insert (sqlite3        *db,
+fc_nutrition_row_insert (FcSql        *db,
                          const char     *table,
                          FcNutritionRow *row)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
-  g_autoptr(FcNutritionStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   g_return_val_if_fail (row->n_values > 0, 0);
 
@@ -167,23 +153,23 @@ fc_nutrition_row_insert (sqlite3        *db,
     g_string_append (sql, i > 0 ? ", ?" : "?");
   g_string_append (sql, ")");
 
-  stmt = fc_nutrition_prepare (db, sql->str);
+  stmt = fc_sql_prepare (db, sql->str);
   if (stmt == NULL)
     return 0;
   bind_row (stmt, row);
   if (!step_done (db, stmt))
     return 0;
-  return sqlite3_last_insert_rowid (db);
+  return fc_sql_last_insert_id (db);
 }
 
 gboolean
-fc_nutrition_row_update (sqlite3        *db,
+fc_nutrition_row_update (FcSql        *db,
                          const char     *table,
                          gint64          id,
                          FcNutritionRow *row)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
-  g_autoptr(FcNutritionStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   if (row->n_values == 0)
     return TRUE;
@@ -193,48 +179,48 @@ fc_nutrition_row_update (sqlite3        *db,
     g_string_append_printf (sql, "%s%s = ?", i > 0 ? ", " : "", row->values[i].column);
   g_string_append_printf (sql, " WHERE id = ?%u", row->n_values + 1);
 
-  stmt = fc_nutrition_prepare (db, sql->str);
+  stmt = fc_sql_prepare (db, sql->str);
   if (stmt == NULL)
     return FALSE;
   bind_row (stmt, row);
-  sqlite3_bind_int64 (stmt, (int) row->n_values + 1, id);
+  fc_sql_bind_int64 (stmt, (int) row->n_values + 1, id);
   return step_done (db, stmt);
 }
 
 static void
 add_column_double_or_null (JsonBuilder     *builder,
                            const char      *member,
-                           FcNutritionStmt *stmt,
+                           FcSqlStmt *stmt,
                            int              column)
 {
   json_builder_set_member_name (builder, member);
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+  if (fc_sql_column_is_null (stmt, column))
     json_builder_add_null_value (builder);
   else
-    json_builder_add_double_value (builder, sqlite3_column_double (stmt, column));
+    json_builder_add_double_value (builder, fc_sql_column_double (stmt, column));
 }
 
 static void
 add_column_text (JsonBuilder     *builder,
                  const char      *member,
-                 FcNutritionStmt *stmt,
+                 FcSqlStmt *stmt,
                  int              column)
 {
   json_builder_set_member_name (builder, member);
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+  if (fc_sql_column_is_null (stmt, column))
     json_builder_add_null_value (builder);
   else
-    json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, column));
+    json_builder_add_string_value (builder, fc_sql_column_text (stmt, column));
 }
 
 static void
 add_column_boolean (JsonBuilder     *builder,
                     const char      *member,
-                    FcNutritionStmt *stmt,
+                    FcSqlStmt *stmt,
                     int              column)
 {
   json_builder_set_member_name (builder, member);
-  json_builder_add_boolean_value (builder, sqlite3_column_int (stmt, column) != 0);
+  json_builder_add_boolean_value (builder, fc_sql_column_int (stmt, column) != 0);
 }
 
 /* {"email","first_name","last_name"} from three columns after the user id,
@@ -242,11 +228,11 @@ add_column_boolean (JsonBuilder     *builder,
 static void
 add_user_detail (JsonBuilder     *builder,
                  const char      *member,
-                 FcNutritionStmt *stmt,
+                 FcSqlStmt *stmt,
                  int              id_column)
 {
   json_builder_set_member_name (builder, member);
-  if (sqlite3_column_type (stmt, id_column) == SQLITE_NULL) {
+  if (fc_sql_column_is_null (stmt, id_column)) {
     json_builder_add_null_value (builder);
     return;
   }
@@ -262,34 +248,34 @@ add_user_detail (JsonBuilder     *builder,
  * first six columns (id, user_id, then the user's id, email and names). */
 static void
 begin_owned_object (JsonBuilder     *builder,
-                    FcNutritionStmt *stmt)
+                    FcSqlStmt *stmt)
 {
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
+  json_builder_add_int_value (builder, fc_sql_column_int64 (stmt, 0));
   json_builder_set_member_name (builder, "user");
-  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 1));
+  json_builder_add_int_value (builder, fc_sql_column_int64 (stmt, 1));
   add_user_detail (builder, "user_detail", stmt, 2);
 }
 
 JsonNode *
-fc_nutrition_food_to_json (sqlite3 *db,
+fc_nutrition_food_to_json (FcSql *db,
                            gint64   food_id)
 {
   /* Once per food of a list page: prepared once per connection. */
-  g_autoptr(FcServerCachedStmt) stmt = fc_server_db_stmt (db, FOOD_SELECT);
+  g_autoptr(FcSqlCachedStmt) stmt = fc_sql_stmt (db, FOOD_SELECT);
   g_autoptr(JsonBuilder) builder = NULL;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, food_id);
+  fc_sql_bind_int64 (stmt, 1, food_id);
   builder = json_builder_new ();
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (fc_sql_step (stmt) != FC_SQL_ROW)
     return NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
+  json_builder_add_int_value (builder, fc_sql_column_int64 (stmt, 0));
   add_column_text (builder, "name", stmt, 1);
   add_column_text (builder, "description", stmt, 2);
   add_column_double_or_null (builder, "serving_quantity", stmt, 3);
@@ -327,13 +313,13 @@ add_total (JsonBuilder *builder,
 }
 
 JsonNode *
-fc_nutrition_meal_to_json (sqlite3 *db,
+fc_nutrition_meal_to_json (FcSql *db,
                            gint64   meal_id,
                            gint64   viewer_id)
 {
   static const char *const nutrients[] = { "calories", "protein", "carbohydrates", "fat" };
-  g_autoptr(FcNutritionStmt) stmt = NULL;
-  g_autoptr(FcNutritionStmt) items = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) items = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonArray) item_array = json_array_new ();
   double totals[G_N_ELEMENTS (nutrients)] = { 0 };
@@ -355,21 +341,21 @@ fc_nutrition_meal_to_json (sqlite3 *db,
                               " ORDER BY i.id", meal_id);
   if (stmt == NULL || items == NULL)
     return NULL;
-  sqlite3_bind_int64 (items, 2, viewer_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  fc_sql_bind_int64 (items, 2, viewer_id);
+  if (fc_sql_step (stmt) != FC_SQL_ROW)
     return NULL;
 
-  while (sqlite3_step (items) == SQLITE_ROW) {
+  while (fc_sql_step (items) == FC_SQL_ROW) {
     g_autoptr(JsonBuilder) item = json_builder_new ();
-    double servings = sqlite3_column_double (items, 2);
-    JsonNode *food = fc_nutrition_food_to_json (db, sqlite3_column_int64 (items, 1));
+    double servings = fc_sql_column_double (items, 2);
+    JsonNode *food = fc_nutrition_food_to_json (db, fc_sql_column_int64 (items, 1));
 
     if (food == NULL)
       return NULL;
 
     json_builder_begin_object (item);
     json_builder_set_member_name (item, "id");
-    json_builder_add_int_value (item, sqlite3_column_int64 (items, 0));
+    json_builder_add_int_value (item, fc_sql_column_int64 (items, 0));
     json_builder_set_member_name (item, "meal");
     json_builder_add_int_value (item, meal_id);
     json_builder_set_member_name (item, "food_detail");
@@ -378,7 +364,7 @@ fc_nutrition_meal_to_json (sqlite3 *db,
     json_builder_add_double_value (item, servings);
     for (guint i = 0; i < G_N_ELEMENTS (nutrients); i++) {
       g_autofree char *member = g_strconcat ("calculated_", nutrients[i], NULL);
-      double value = sqlite3_column_double (items, 3 + (int) i) * servings;
+      double value = fc_sql_column_double (items, 3 + (int) i) * servings;
 
       json_builder_set_member_name (item, member);
       json_builder_add_double_value (item, value);
@@ -413,11 +399,11 @@ fc_nutrition_meal_to_json (sqlite3 *db,
 /* Each meal is read once however many days it is on: the copies cost no
  * queries, so a long plan answers in time proportional to its size. */
 static JsonNode *
-schedule_to_json (sqlite3 *db,
+schedule_to_json (FcSql *db,
                   gint64   plan_id,
                   gint64   viewer_id)
 {
-  g_autoptr(FcNutritionStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autoptr(JsonArray) array = json_array_new ();
   g_autoptr(GHashTable) meals = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                        (GDestroyNotify) json_node_unref);
@@ -430,9 +416,9 @@ schedule_to_json (sqlite3 *db,
   if (stmt == NULL)
     return NULL;
 
-  while (sqlite3_step (stmt) == SQLITE_ROW) {
+  while (fc_sql_step (stmt) == FC_SQL_ROW) {
     g_autoptr(JsonBuilder) builder = json_builder_new ();
-    gint64 meal_id = sqlite3_column_int64 (stmt, 1);
+    gint64 meal_id = fc_sql_column_int64 (stmt, 1);
     JsonNode *meal = g_hash_table_lookup (meals, &meal_id);
 
     if (meal == NULL) {
@@ -444,7 +430,7 @@ schedule_to_json (sqlite3 *db,
 
     json_builder_begin_object (builder);
     json_builder_set_member_name (builder, "id");
-    json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
+    json_builder_add_int_value (builder, fc_sql_column_int64 (stmt, 0));
     json_builder_set_member_name (builder, "meal_plan");
     json_builder_add_int_value (builder, plan_id);
     json_builder_set_member_name (builder, "meal");
@@ -452,7 +438,7 @@ schedule_to_json (sqlite3 *db,
     json_builder_set_member_name (builder, "meal_detail");
     json_builder_add_value (builder, json_node_copy (meal));
     json_builder_set_member_name (builder, "day_of_plan");
-    json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 2));
+    json_builder_add_int_value (builder, fc_sql_column_int64 (stmt, 2));
     json_builder_end_object (builder);
     json_array_add_element (array, json_builder_get_root (builder));
   }
@@ -463,11 +449,11 @@ schedule_to_json (sqlite3 *db,
 }
 
 JsonNode *
-fc_nutrition_plan_to_json (sqlite3 *db,
+fc_nutrition_plan_to_json (FcSql *db,
                            gint64   plan_id,
                            gint64   viewer_id)
 {
-  g_autoptr(FcNutritionStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   JsonNode *schedule;
 
@@ -481,7 +467,7 @@ fc_nutrition_plan_to_json (sqlite3 *db,
                              " WHERE p.id = ?", plan_id);
   if (stmt == NULL)
     return NULL;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (fc_sql_step (stmt) != FC_SQL_ROW)
     return NULL;
 
   schedule = schedule_to_json (db, plan_id, viewer_id);
@@ -493,7 +479,7 @@ fc_nutrition_plan_to_json (sqlite3 *db,
   add_column_text (builder, "description", stmt, 7);
   add_column_text (builder, "goal", stmt, 8);
   json_builder_set_member_name (builder, "duration_days");
-  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 9));
+  json_builder_add_int_value (builder, fc_sql_column_int64 (stmt, 9));
   add_column_text (builder, "start_date", stmt, 10);
   add_column_double_or_null (builder, "target_daily_calories", stmt, 11);
   add_column_double_or_null (builder, "target_daily_protein", stmt, 12);
@@ -512,19 +498,19 @@ fc_nutrition_plan_to_json (sqlite3 *db,
 }
 
 gint64
-fc_nutrition_plan_weight (sqlite3 *db,
+fc_nutrition_plan_weight (FcSql *db,
                           gint64   plan_id)
 {
   /* Every entry copies its meal's whole object, items and foods included:
    * the copies are what take the time. */
-  g_autoptr(FcNutritionStmt) stmt = prepare_for_id (db,
+  g_autoptr(FcSqlStmt) stmt = prepare_for_id (db,
     "SELECT (SELECT COUNT(*) FROM scheduled_meals WHERE meal_plan_id = ?1)"
     " + (SELECT COUNT(*) FROM scheduled_meals s JOIN meal_items i ON i.meal_id = s.meal_id"
     "    WHERE s.meal_plan_id = ?1)", plan_id);
 
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+  if (stmt == NULL || fc_sql_step (stmt) != FC_SQL_ROW)
     return G_MAXINT64;
-  return sqlite3_column_int64 (stmt, 0);
+  return fc_sql_column_int64 (stmt, 0);
 }
 
 /* What a plan answers beyond its free text, from the wire shapes with a
@@ -539,13 +525,13 @@ fc_nutrition_plan_weight (sqlite3 *db,
 #define TEXT_BYTES(column) "length(CAST(COALESCE(" column ", '') AS BLOB))"
 
 gboolean
-fc_nutrition_plans_size (sqlite3 *db,
+fc_nutrition_plans_size (FcSql *db,
                          gint64   user_id,
                          gint64  *out_total,
                          gint64  *out_largest)
 {
   /* Each meal is sized once; scheduled meals are always the plan owner's. */
-  g_autoptr(FcNutritionStmt) stmt = prepare_for_id (db,
+  g_autoptr(FcSqlStmt) stmt = prepare_for_id (db,
     "WITH meal_size AS MATERIALIZED ("
     "  SELECT m.id AS id, " G_STRINGIFY (MEAL_BYTES) " + " TEXT_BYTES ("m.name")
     "   + " TEXT_BYTES ("m.description") " + COALESCE(("
@@ -564,14 +550,14 @@ fc_nutrition_plans_size (sqlite3 *db,
 
   if (stmt == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
-    gint64 size = sqlite3_column_int64 (stmt, 0);
+  while ((rc = fc_sql_step (stmt)) == FC_SQL_ROW) {
+    gint64 size = fc_sql_column_int64 (stmt, 0);
 
     total += size;
     largest = MAX (largest, size);
   }
-  if (rc != SQLITE_DONE) {
-    g_warning ("Could not size the meal plans: %s", sqlite3_errmsg (db));
+  if (rc != FC_SQL_DONE) {
+    g_warning ("Could not size the meal plans: %s", fc_sql_errmsg (db));
     return FALSE;
   }
   *out_total = total;
@@ -580,7 +566,7 @@ fc_nutrition_plans_size (sqlite3 *db,
 }
 
 gboolean
-fc_nutrition_check_plans_size (sqlite3       *db,
+fc_nutrition_check_plans_size (FcSql       *db,
                                gint64         user_id,
                                const char    *field,
                                FcFieldErrors *errors)

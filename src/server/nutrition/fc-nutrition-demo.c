@@ -111,20 +111,20 @@ static const DemoTemplate demo_templates[] = {
 };
 
 static gboolean
-set_db_error (sqlite3  *db,
+set_db_error (FcSql  *db,
               GError  **error)
 {
   g_set_error (error, FC_NUTRITION_DEMO_ERROR, FC_NUTRITION_DEMO_ERROR_DATABASE,
-               "Database error: %s", sqlite3_errmsg (db));
+               "Database error: %s", fc_sql_errmsg (db));
   return FALSE;
 }
 
 static gboolean
-exec_sql (sqlite3     *db,
+exec_sql (FcSql     *db,
           const char  *sql,
           GError     **error)
 {
-  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+  if (!fc_sql_exec (db, sql, NULL))
     return set_db_error (db, error);
   return TRUE;
 }
@@ -191,7 +191,7 @@ parse_food_fields (char           **fields,
 }
 
 gint64
-fc_nutrition_demo_load_foods (sqlite3  *db,
+fc_nutrition_demo_load_foods (FcSql  *db,
                               GBytes   *tsv,
                               gint64    owner_id,
                               GError  **error)
@@ -251,22 +251,22 @@ fc_nutrition_demo_load_foods (sqlite3  *db,
 }
 
 static gint64
-find_public_food (sqlite3    *db,
+find_public_food (FcSql    *db,
                   const char *name,
                   double     *calories)
 {
-  g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db, "SELECT id, calories FROM foods"
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, "SELECT id, calories FROM foods"
                                                               " WHERE name = ? AND is_public = 1"
                                                               " ORDER BY id LIMIT 1");
 
   if (stmt == NULL)
     return 0;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  fc_sql_bind_text (stmt, 1, name);
+  if (fc_sql_step (stmt) != FC_SQL_ROW)
     return 0;
   if (calories != NULL)
-    *calories = sqlite3_column_double (stmt, 1);
-  return sqlite3_column_int64 (stmt, 0);
+    *calories = fc_sql_column_double (stmt, 1);
+  return fc_sql_column_int64 (stmt, 0);
 }
 
 static double
@@ -278,7 +278,7 @@ round_to_quarter (double servings)
 /* Creates @meal for @user_id with every serving scaled by @portion (to the
  * nearest quarter serving); returns its id, or 0. */
 static gint64
-create_meal (sqlite3         *db,
+create_meal (FcSql         *db,
              gint64           user_id,
              gboolean         is_template,
              const DemoMeal  *meal,
@@ -325,7 +325,7 @@ create_meal (sqlite3         *db,
 }
 
 static double
-meal_calories (sqlite3        *db,
+meal_calories (FcSql        *db,
                const DemoMeal *meal)
 {
   double total = 0;
@@ -381,7 +381,7 @@ cycle_meal (const int *cycle,
 /* How much to scale the recipes so the template's days average its
  * calorie target. */
 static double
-template_portion (sqlite3            *db,
+template_portion (FcSql            *db,
                   const DemoTemplate *template)
 {
   double total = 0;
@@ -398,7 +398,7 @@ template_portion (sqlite3            *db,
 }
 
 static gboolean
-create_template (sqlite3            *db,
+create_template (FcSql            *db,
                  gint64              staff_id,
                  const DemoTemplate *template,
                  const char         *now,
@@ -450,7 +450,7 @@ create_template (sqlite3            *db,
 }
 
 static gboolean
-seed (sqlite3  *db,
+seed (FcSql  *db,
       gint64    staff_id,
       gint64    demo_user_id,
       GError  **error)
@@ -478,22 +478,22 @@ seed (sqlite3  *db,
 }
 
 gboolean
-fc_nutrition_seed_demo (sqlite3  *db,
+fc_nutrition_seed_demo (FcSql  *db,
                         gint64    staff_id,
                         gint64    demo_user_id,
                         GError  **error)
 {
-  g_autoptr(FcNutritionStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (staff_id > 0, FALSE);
 
-  stmt = fc_nutrition_prepare (db, "SELECT COUNT(*) FROM foods WHERE is_public = 1");
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+  stmt = fc_sql_prepare (db, "SELECT COUNT(*) FROM foods WHERE is_public = 1");
+  if (stmt == NULL || fc_sql_step (stmt) != FC_SQL_ROW)
     return set_db_error (db, error);
-  if (sqlite3_column_int64 (stmt, 0) > 0)
+  if (fc_sql_column_int64 (stmt, 0) > 0)
     return TRUE;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, fc_sql_finalize);
 
   /* A savepoint is one transaction on its own and nests inside the caller's,
    * should the seed ever run within one. */
@@ -501,7 +501,7 @@ fc_nutrition_seed_demo (sqlite3  *db,
     return FALSE;
 
   if (!seed (db, staff_id, demo_user_id, error)) {
-    sqlite3_exec (db, "ROLLBACK TO " SAVEPOINT "; RELEASE " SAVEPOINT, NULL, NULL, NULL);
+    fc_sql_exec (db, "ROLLBACK TO " SAVEPOINT "; RELEASE " SAVEPOINT, NULL);
     return FALSE;
   }
 

@@ -6,7 +6,7 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 G_BEGIN_DECLS
 
@@ -28,7 +28,7 @@ GQuark   fc_nutrition_demo_error_quark (void);
  * meals for @demo_user_id and three meal-plan templates owned by @staff_id.
  * Idempotent: does nothing when public foods already exist. Runs in one
  * transaction. */
-gboolean fc_nutrition_seed_demo (sqlite3  *db,
+gboolean fc_nutrition_seed_demo (FcSql  *db,
                                  gint64    staff_id,
                                  gint64    demo_user_id,
                                  GError  **error);
@@ -37,7 +37,7 @@ gboolean fc_nutrition_seed_demo (sqlite3  *db,
  * line, empty fiber/sugar/sodium cells meaning unknown) as public foods of
  * @owner_id. Validates every line before inserting any; returns the number
  * inserted, or -1. Used by the seed; exposed for tests. */
-gint64   fc_nutrition_demo_load_foods (sqlite3  *db,
+gint64   fc_nutrition_demo_load_foods (FcSql  *db,
                                        GBytes   *tsv,
                                        gint64    owner_id,
                                        GError  **error);

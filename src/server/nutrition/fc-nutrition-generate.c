@@ -25,7 +25,7 @@
 #include "fc-notifications.h"
 #include "fc-nutrition-private.h"
 #include "fc-nutrition-targets.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-server.h"
 #include "fc-time.h"
 #include "fc-validate.h"
@@ -102,19 +102,19 @@ member_type_name (JsonObject *in,
 }
 
 static gboolean
-food_visible (sqlite3 *db,
+food_visible (FcSql *db,
               gint64   food_id,
               gint64   user_id)
 {
-  g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db, "SELECT 1 FROM foods WHERE id = ?1"
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, "SELECT 1 FROM foods WHERE id = ?1"
                                                               " AND (is_public = 1"
                                                               " OR user_added_id = ?2)");
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, food_id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  return sqlite3_step (stmt) == SQLITE_ROW;
+  fc_sql_bind_int64 (stmt, 1, food_id);
+  fc_sql_bind_int64 (stmt, 2, user_id);
+  return fc_sql_step (stmt) == FC_SQL_ROW;
 }
 
 /* DRF's PrimaryKeyRelatedField(many=True): a flat list of messages, the
@@ -125,7 +125,7 @@ read_exclude_ids (Generation    *self,
                   FcFieldErrors *errors)
 {
   const char *field = "exclude_food_ids";
-  sqlite3 *db = fc_server_request_get_db (self->request);
+  FcSql *db = fc_server_request_get_db (self->request);
   JsonArray *list;
 
   if (!fc_json_has_member (in, field))
@@ -269,8 +269,8 @@ read_profile (Generation    *self,
               FcBodyProfile *profile,
               FcFieldErrors *errors)
 {
-  sqlite3 *db = fc_server_request_get_db (self->request);
-  g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db, "SELECT age, weight, height, gender"
+  FcSql *db = fc_server_request_get_db (self->request);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, "SELECT age, weight, height, gender"
                                                               " FROM profiles WHERE user_id = ?");
   g_autoptr(GPtrArray) missing = g_ptr_array_new ();
   static const char * const columns[] = { "age", "weight", "height", "gender" };
@@ -278,15 +278,15 @@ read_profile (Generation    *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->user_id);
-  has_row = sqlite3_step (stmt) == SQLITE_ROW;
+  fc_sql_bind_int64 (stmt, 1, self->user_id);
+  has_row = fc_sql_step (stmt) == FC_SQL_ROW;
 
   for (int i = 0; i < (int) G_N_ELEMENTS (columns); i++) {
-    if (!has_row || sqlite3_column_type (stmt, i) == SQLITE_NULL)
+    if (!has_row || fc_sql_column_is_null (stmt, i))
       g_ptr_array_add (missing, (gpointer) columns[i]);
   }
-  if (has_row && sqlite3_column_type (stmt, 3) != SQLITE_NULL) {
-    const char *gender = (const char *) sqlite3_column_text (stmt, 3);
+  if (has_row && !fc_sql_column_is_null (stmt, 3)) {
+    const char *gender = fc_sql_column_text (stmt, 3);
 
     if (!g_str_equal (gender, "male") && !g_str_equal (gender, "female"))
       g_ptr_array_add (missing, (gpointer) "gender");
@@ -300,9 +300,9 @@ read_profile (Generation    *self,
     return TRUE;
   }
 
-  profile->age_years = sqlite3_column_double (stmt, 0);
-  profile->weight_kg = sqlite3_column_double (stmt, 1);
-  profile->height_cm = sqlite3_column_double (stmt, 2);
+  profile->age_years = fc_sql_column_double (stmt, 0);
+  profile->weight_kg = fc_sql_column_double (stmt, 1);
+  profile->height_cm = fc_sql_column_double (stmt, 2);
   check_range (errors, "age", profile->age_years, MIN_AGE, MAX_AGE, " years");
   check_range (errors, "weight", profile->weight_kg, MIN_WEIGHT, MAX_WEIGHT, " kg");
   check_range (errors, "height", profile->height_cm, MIN_HEIGHT, MAX_HEIGHT, " cm");
@@ -311,23 +311,23 @@ read_profile (Generation    *self,
 
 /* The foods the caller may see: public ones and their own. */
 static GArray *
-load_foods (sqlite3 *db,
+load_foods (FcSql *db,
             gint64   user_id)
 {
-  g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db,
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db,
     "SELECT id, name, food_category, calories, protein, carbohydrates, fat FROM foods"
     " WHERE is_public = 1 OR user_added_id = ?1 ORDER BY id");
   g_autoptr(GArray) foods = fc_plan_foods_new ();
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    fc_plan_foods_add (foods, sqlite3_column_int64 (stmt, 0),
-                       (const char *) sqlite3_column_text (stmt, 1),
-                       (const char *) sqlite3_column_text (stmt, 2),
-                       sqlite3_column_double (stmt, 3), sqlite3_column_double (stmt, 4),
-                       sqlite3_column_double (stmt, 5), sqlite3_column_double (stmt, 6));
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  while (fc_sql_step (stmt) == FC_SQL_ROW)
+    fc_plan_foods_add (foods, fc_sql_column_int64 (stmt, 0),
+                       fc_sql_column_text (stmt, 1),
+                       fc_sql_column_text (stmt, 2),
+                       fc_sql_column_double (stmt, 3), fc_sql_column_double (stmt, 4),
+                       fc_sql_column_double (stmt, 5), fc_sql_column_double (stmt, 6));
   return g_steal_pointer (&foods);
 }
 
@@ -374,7 +374,7 @@ goal_name (const char *goal)
 }
 
 static gint64
-insert_meal (sqlite3          *db,
+insert_meal (FcSql          *db,
              Generation       *self,
              const FcPlanMeal *meal,
              const FcMealSlot *slot,
@@ -409,7 +409,7 @@ insert_meal (sqlite3          *db,
 
 /* Writes the plan, one new meal per slot per day, and its schedule. */
 static gint64
-insert_plan (sqlite3          *db,
+insert_plan (FcSql          *db,
              Generation       *self,
              const FcMealPlan *plan)
 {
@@ -475,7 +475,7 @@ finish (Generation *self,
         FcMealPlan *proposed)
 {
   FcServerRequest *request = self->request;
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(FcMealPlan) plan = proposed;
   g_autoptr(FcFieldErrors) size_errors = fc_field_errors_new ();
   gint64 plan_id;
@@ -483,7 +483,7 @@ finish (Generation *self,
   /* The plan comes back asynchronously (from the optimizer's worker or the
    * model), after the framework's transaction: this is a transaction of its
    * own. */
-  if (!fc_server_db_begin (db)) {
+  if (!fc_sql_begin (db)) {
     fc_server_request_respond_detail (request, 503, "The database is busy; try again.");
     return;
   }
@@ -492,14 +492,14 @@ finish (Generation *self,
       fc_nutrition_check_plans_size (db, fc_server_request_get_user_id (request),
                                      "non_field_errors", size_errors) &&
       !fc_field_errors_is_empty (size_errors)) {
-    fc_server_db_end (db, FALSE);
+    fc_sql_end (db, FALSE);
     fc_server_request_respond_errors (request, size_errors);
     return;
   }
   if (plan_id != 0)
     fc_notifications_plan_ready (fc_server_request_get_server (request), db,
                                  fc_server_request_get_user_id (request), plan_id, FALSE);
-  if (!fc_server_db_end (db, plan_id != 0) || plan_id == 0) {
+  if (!fc_sql_end (db, plan_id != 0) || plan_id == 0) {
     respond_server_error (request);
     return;
   }
@@ -606,7 +606,7 @@ on_llm_proposed_cb (GObject      *source,
                     gpointer      user_data)
 {
   g_autoptr(Generation) self = user_data;
-  sqlite3 *db = fc_server_request_get_db (self->request);
+  FcSql *db = fc_server_request_get_db (self->request);
   g_autoptr(GError) error = NULL;
   FcMealPlan *proposed = fc_meal_plan_llm_propose_finish (result, &error);
   g_autoptr(GArray) foods = NULL;

@@ -6,13 +6,11 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 #include "fc-server-request.h"
 
 G_BEGIN_DECLS
-
-typedef sqlite3_stmt FcNutritionStmt;
 
 /* One row to INSERT or UPDATE: columns are code constants, values are bound. */
 typedef enum {
@@ -37,8 +35,6 @@ typedef struct {
   guint            n_values;
 } FcNutritionRow;
 
-FcNutritionStmt *fc_nutrition_prepare      (sqlite3         *db,
-                                            const char      *sql);
 void             fc_nutrition_row_text     (FcNutritionRow  *row,
                                             const char      *column,
                                             const char      *text);
@@ -53,10 +49,10 @@ void             fc_nutrition_row_null     (FcNutritionRow  *row,
 gboolean         fc_nutrition_row_has      (FcNutritionRow  *row,
                                             const char      *column);
 /* Returns the new row id, or 0 after logging the SQLite error. */
-gint64           fc_nutrition_row_insert   (sqlite3         *db,
+gint64           fc_nutrition_row_insert   (FcSql         *db,
                                             const char      *table,
                                             FcNutritionRow  *row);
-gboolean         fc_nutrition_row_update   (sqlite3         *db,
+gboolean         fc_nutrition_row_update   (FcSql         *db,
                                             const char      *table,
                                             gint64           id,
                                             FcNutritionRow  *row);
@@ -65,12 +61,12 @@ gboolean         fc_nutrition_row_update   (sqlite3         *db,
  * schedule on plans). NULL when the row is gone or SQLite fails. Meals, and
  * plans through their meals, show only the items whose food @viewer_id (0:
  * anonymous) may see. */
-JsonNode        *fc_nutrition_food_to_json (sqlite3         *db,
+JsonNode        *fc_nutrition_food_to_json (FcSql         *db,
                                             gint64           food_id);
-JsonNode        *fc_nutrition_meal_to_json (sqlite3         *db,
+JsonNode        *fc_nutrition_meal_to_json (FcSql         *db,
                                             gint64           meal_id,
                                             gint64           viewer_id);
-JsonNode        *fc_nutrition_plan_to_json (sqlite3         *db,
+JsonNode        *fc_nutrition_plan_to_json (FcSql         *db,
                                             gint64           plan_id,
                                             gint64           viewer_id);
 
@@ -90,7 +86,7 @@ JsonNode        *fc_nutrition_plan_to_json (sqlite3         *db,
 
 /* Estimated bytes of all @user_id's plans as the owner reads them, and of
  * the largest one. FALSE when SQLite fails. */
-gboolean         fc_nutrition_plans_size   (sqlite3         *db,
+gboolean         fc_nutrition_plans_size   (FcSql         *db,
                                             gint64           user_id,
                                             gint64          *out_total,
                                             gint64          *out_largest);
@@ -98,14 +94,14 @@ gboolean         fc_nutrition_plans_size   (sqlite3         *db,
  * transaction: adds an error on @field when they exceed the bounds above
  * (the caller then answers 400 and the write is rolled back). FALSE when
  * SQLite fails. */
-gboolean         fc_nutrition_check_plans_size (sqlite3       *db,
+gboolean         fc_nutrition_check_plans_size (FcSql       *db,
                                                 gint64         user_id,
                                                 const char    *field,
                                                 FcFieldErrors *errors);
 
 /* How much work @plan_id's answer is: its schedule entries plus the meal
  * items they repeat (G_MAXINT64 when SQLite fails). */
-gint64           fc_nutrition_plan_weight  (sqlite3         *db,
+gint64           fc_nutrition_plan_weight  (FcSql         *db,
                                             gint64           plan_id);
 /* Answers @status with @plan_id as its owner sees it, built off the main
  * loop when it is heavy (fc-nutrition-routes.c). In a write's handler,
@@ -116,7 +112,5 @@ void             fc_nutrition_respond_plan (FcServerRequest *request,
 
 /* POST api/v1/nutrition/generate/ (fc-nutrition-generate.c). */
 void             fc_nutrition_generate     (FcServerRequest *request);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcNutritionStmt, sqlite3_finalize)
 
 G_END_DECLS

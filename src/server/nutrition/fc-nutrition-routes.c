@@ -70,34 +70,34 @@ respond_object (FcServerRequest *request,
 
 /* SELECT <something> returning one integer, or -1 when there is no row. */
 static gint64
-query_int (sqlite3    *db,
+query_int (FcSql    *db,
            const char *sql,
            gint64      arg1,
            gint64      arg2)
 {
-  g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
   if (stmt == NULL)
     return -1;
-  sqlite3_bind_int64 (stmt, 1, arg1);
-  if (sqlite3_bind_parameter_count (stmt) >= 2)
-    sqlite3_bind_int64 (stmt, 2, arg2);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  fc_sql_bind_int64 (stmt, 1, arg1);
+  if (fc_sql_bind_count (stmt) >= 2)
+    fc_sql_bind_int64 (stmt, 2, arg2);
+  if (fc_sql_step (stmt) != FC_SQL_ROW)
     return -1;
-  return sqlite3_column_int64 (stmt, 0);
+  return fc_sql_column_int64 (stmt, 0);
 }
 
 static gboolean
-exec_with_id (sqlite3    *db,
+exec_with_id (FcSql    *db,
               const char *sql,
               gint64      id)
 {
-  g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return sqlite3_step (stmt) == SQLITE_DONE;
+  fc_sql_bind_int64 (stmt, 1, id);
+  return fc_sql_step (stmt) == FC_SQL_DONE;
 }
 
 static void
@@ -194,7 +194,7 @@ array_node (JsonArray *array)
 }
 
 /* A wire object as @viewer_id (0: anonymous) may see it, or NULL. */
-typedef JsonNode *(*ToJsonFunc) (sqlite3 *db,
+typedef JsonNode *(*ToJsonFunc) (FcSql *db,
                                  gint64   id,
                                  gint64   viewer_id);
 
@@ -220,25 +220,24 @@ page_query_free (gpointer data)
 /* The objects of one page as an array node, or NULL. Parameters: ?1 the
  * caller, ?2 and ?3 the LIMIT and OFFSET, ?4 on the text arguments. */
 static JsonNode *
-build_page_results (sqlite3  *db,
+build_page_results (FcSql  *db,
                     gpointer  data,
                     guint    *status)
 {
   PageQuery *query = data;
-  g_autoptr(FcNutritionStmt) ids = fc_nutrition_prepare (db, query->ids_sql);
+  g_autoptr(FcSqlStmt) ids = fc_sql_prepare (db, query->ids_sql);
   g_autoptr(JsonArray) results = json_array_new ();
 
   if (ids == NULL)
     return NULL;
-  sqlite3_bind_int64 (ids, 1, query->user_id);
-  sqlite3_bind_int64 (ids, 2, query->limit);
-  sqlite3_bind_int64 (ids, 3, query->offset);
+  fc_sql_bind_int64 (ids, 1, query->user_id);
+  fc_sql_bind_int64 (ids, 2, query->limit);
+  fc_sql_bind_int64 (ids, 3, query->offset);
   for (guint i = 0; query->text_args != NULL && i < query->text_args->len; i++)
-    sqlite3_bind_text (ids, 4 + (int) i, g_ptr_array_index (query->text_args, i), -1,
-                       SQLITE_TRANSIENT);
+    fc_sql_bind_text (ids, 4 + (int) i, g_ptr_array_index (query->text_args, i));
 
-  while (sqlite3_step (ids) == SQLITE_ROW) {
-    JsonNode *node = query->to_json (db, sqlite3_column_int64 (ids, 0), query->user_id);
+  while (fc_sql_step (ids) == FC_SQL_ROW) {
+    JsonNode *node = query->to_json (db, fc_sql_column_int64 (ids, 0), query->user_id);
 
     if (node == NULL)
       return NULL;
@@ -260,9 +259,9 @@ respond_id_page (FcServerRequest *request,
                  ToJsonFunc       to_json,
                  gboolean         off_main)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
-  g_autoptr(FcNutritionStmt) count_stmt = fc_nutrition_prepare (db, count_sql);
+  g_autoptr(FcSqlStmt) count_stmt = fc_sql_prepare (db, count_sql);
   PageQuery *query;
   gint64 count, limit = 0, offset = 0;
   guint status = 200;
@@ -271,15 +270,14 @@ respond_id_page (FcServerRequest *request,
     respond_server_error (request);
     return;
   }
-  sqlite3_bind_int64 (count_stmt, 1, user_id);
+  fc_sql_bind_int64 (count_stmt, 1, user_id);
   for (guint i = 0; text_args != NULL && i < text_args->len; i++)
-    sqlite3_bind_text (count_stmt, 4 + (int) i, g_ptr_array_index (text_args, i), -1,
-                       SQLITE_TRANSIENT);
-  if (sqlite3_step (count_stmt) != SQLITE_ROW) {
+    fc_sql_bind_text (count_stmt, 4 + (int) i, g_ptr_array_index (text_args, i));
+  if (fc_sql_step (count_stmt) != FC_SQL_ROW) {
     respond_server_error (request);
     return;
   }
-  count = sqlite3_column_int64 (count_stmt, 0);
+  count = fc_sql_column_int64 (count_stmt, 0);
 
   if (!fc_server_request_paginate (request, count, &limit, &offset))
     return;
@@ -399,7 +397,7 @@ food_ordering (const char *param)
 
 /* Foods look the same to everyone who may see them. */
 static JsonNode *
-food_to_json (sqlite3 *db,
+food_to_json (FcSql *db,
               gint64   food_id,
               gint64   viewer_id)
 {
@@ -468,7 +466,7 @@ read_food (FcServerRequest *request,
 static void
 foods_create (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autofree char *now = fc_time_now_iso8601 ();
   FcNutritionRow row = { 0 };
@@ -537,7 +535,7 @@ food_get (FcServerRequest *request)
 static void
 food_update (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autofree char *now = fc_time_now_iso8601 ();
   gboolean partial = g_str_equal (fc_server_request_get_method (request), "PATCH");
@@ -608,7 +606,7 @@ read_nested (FcServerRequest  *request,
              ReadExtraFunc     read_extra,
              gpointer          user_data)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
   JsonArray *list = fc_validate_list (fc_server_request_get_body (request), spec->list_field,
                                       FALSE, errors);
@@ -676,7 +674,7 @@ read_nested (FcServerRequest  *request,
 
 /* ---- Meals and plans: objects only their owner sees ------------------ */
 
-typedef gboolean (*WriteNestedFunc) (sqlite3 *db,
+typedef gboolean (*WriteNestedFunc) (FcSql *db,
                                      gint64   id,
                                      GArray  *refs);
 
@@ -689,7 +687,7 @@ typedef struct {
 } OwnedKind;
 
 static gboolean
-write_meal_items (sqlite3 *db,
+write_meal_items (FcSql *db,
                   gint64   meal_id,
                   GArray  *items)
 {
@@ -710,7 +708,7 @@ write_meal_items (sqlite3 *db,
 }
 
 static gboolean
-write_schedule (sqlite3 *db,
+write_schedule (FcSql *db,
                 gint64   plan_id,
                 GArray  *schedule)
 {
@@ -747,13 +745,13 @@ typedef struct {
 } ObjectQuery;
 
 static JsonNode *
-build_object (sqlite3  *db,
+build_object (FcSql  *db,
               gpointer  data,
               guint    *status)
 {
   ObjectQuery *query = data;
   g_autofree char *sql = NULL;
-  g_autoptr(FcNutritionStmt) exists = NULL;
+  g_autoptr(FcSqlStmt) exists = NULL;
   JsonNode *node = query->kind->to_json (db, query->id, query->viewer_id);
 
   if (node != NULL)
@@ -761,11 +759,11 @@ build_object (sqlite3  *db,
 
   /* Deleted between the look-up and this read: as if it had come first. */
   sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?", query->kind->table);
-  exists = fc_nutrition_prepare (db, sql);
+  exists = fc_sql_prepare (db, sql);
   if (exists == NULL)
     return NULL;
-  sqlite3_bind_int64 (exists, 1, query->id);
-  if (sqlite3_step (exists) != SQLITE_DONE)
+  fc_sql_bind_int64 (exists, 1, query->id);
+  if (fc_sql_step (exists) != FC_SQL_DONE)
     return NULL;
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, json_object_new ());
@@ -789,7 +787,7 @@ respond_owned (FcServerRequest *request,
                guint            status,
                gint64           id)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   const char *method = fc_server_request_get_method (request);
   gboolean read = g_str_equal (method, "GET") || g_str_equal (method, "HEAD");
   ObjectQuery *query;
@@ -858,7 +856,7 @@ owned_write (FcServerRequest *request,
              FcNutritionRow  *row,
              GArray          *nested)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_autofree char *now = fc_time_now_iso8601 ();
@@ -1070,7 +1068,7 @@ static void
 plan_save (FcServerRequest *request,
            gint64           id)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   const char *method = fc_server_request_get_method (request);
   gint64 duration_days = 7;
@@ -1142,7 +1140,7 @@ plan_delete (FcServerRequest *request)
 static void
 plan_cancel (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autofree char *now = fc_time_now_iso8601 ();
   FcNutritionRow row = { 0 };
   gint64 id = lookup_owned (request, &plan_kind);
@@ -1162,7 +1160,7 @@ plan_cancel (FcServerRequest *request)
  * new owner could not see are left out, so that a copy never shows them a
  * food that is not theirs to see. */
 static gint64
-copy_meal (sqlite3    *db,
+copy_meal (FcSql    *db,
            gint64      meal_id,
            gint64      user_id,
            const char *now)
@@ -1170,23 +1168,23 @@ copy_meal (sqlite3    *db,
   gint64 copy;
 
   {
-    g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db,
+    g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db,
       "INSERT INTO meals (user_id, name, meal_time_category, description, is_template,"
       " created_at, updated_at)"
       " SELECT ?1, name, meal_time_category, description, 0, ?2, ?2 FROM meals WHERE id = ?3");
 
     if (stmt == NULL)
       return 0;
-    sqlite3_bind_int64 (stmt, 1, user_id);
-    sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64 (stmt, 3, meal_id);
-    if (sqlite3_step (stmt) != SQLITE_DONE || sqlite3_changes (db) != 1)
+    fc_sql_bind_int64 (stmt, 1, user_id);
+    fc_sql_bind_text (stmt, 2, now);
+    fc_sql_bind_int64 (stmt, 3, meal_id);
+    if (fc_sql_step (stmt) != FC_SQL_DONE || fc_sql_changes (db) != 1)
       return 0;
-    copy = sqlite3_last_insert_rowid (db);
+    copy = fc_sql_last_insert_id (db);
   }
 
   {
-    g_autoptr(FcNutritionStmt) stmt = fc_nutrition_prepare (db,
+    g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db,
       "INSERT INTO meal_items (meal_id, food_id, number_of_servings)"
       " SELECT ?1, i.food_id, i.number_of_servings FROM meal_items i"
       " JOIN foods f ON f.id = i.food_id"
@@ -1194,10 +1192,10 @@ copy_meal (sqlite3    *db,
 
     if (stmt == NULL)
       return 0;
-    sqlite3_bind_int64 (stmt, 1, copy);
-    sqlite3_bind_int64 (stmt, 2, meal_id);
-    sqlite3_bind_int64 (stmt, 3, user_id);
-    if (sqlite3_step (stmt) != SQLITE_DONE)
+    fc_sql_bind_int64 (stmt, 1, copy);
+    fc_sql_bind_int64 (stmt, 2, meal_id);
+    fc_sql_bind_int64 (stmt, 3, user_id);
+    if (fc_sql_step (stmt) != FC_SQL_DONE)
       return 0;
   }
 
@@ -1207,19 +1205,19 @@ copy_meal (sqlite3    *db,
 /* The copy starts on @start_date, or has no start (NULL), as on the Django
  * backend: the copier says when their plan starts. */
 static gint64
-copy_plan (sqlite3    *db,
+copy_plan (FcSql    *db,
            gint64      plan_id,
            gint64      user_id,
            const char *start_date,
            const char *now)
 {
-  g_autoptr(FcNutritionStmt) plan = NULL;
-  g_autoptr(FcNutritionStmt) schedule = NULL;
+  g_autoptr(FcSqlStmt) plan = NULL;
+  g_autoptr(FcSqlStmt) schedule = NULL;
   g_autoptr(GHashTable) meal_copies = g_hash_table_new_full (g_int64_hash, g_int64_equal,
                                                              g_free, g_free);
   gint64 copy;
 
-  plan = fc_nutrition_prepare (db,
+  plan = fc_sql_prepare (db,
     "INSERT INTO meal_plans (user_id, name, description, goal, duration_days, start_date,"
     " target_daily_calories, target_daily_protein, target_daily_carbohydrates,"
     " target_daily_fat, is_active, is_template, is_ai_generated, created_at, updated_at)"
@@ -1228,24 +1226,24 @@ copy_plan (sqlite3    *db,
     " target_daily_fat, 1, 0, is_ai_generated, ?2, ?2 FROM meal_plans WHERE id = ?3");
   if (plan == NULL)
     return 0;
-  sqlite3_bind_int64 (plan, 1, user_id);
-  sqlite3_bind_text (plan, 2, now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (plan, 3, plan_id);
+  fc_sql_bind_int64 (plan, 1, user_id);
+  fc_sql_bind_text (plan, 2, now);
+  fc_sql_bind_int64 (plan, 3, plan_id);
   if (start_date != NULL)
-    sqlite3_bind_text (plan, 4, start_date, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (plan) != SQLITE_DONE || sqlite3_changes (db) != 1)
+    fc_sql_bind_text (plan, 4, start_date);
+  if (fc_sql_step (plan) != FC_SQL_DONE || fc_sql_changes (db) != 1)
     return 0;
-  copy = sqlite3_last_insert_rowid (db);
+  copy = fc_sql_last_insert_id (db);
 
   /* Each meal is copied once, however many days it is scheduled on, so that
    * the copier owns (and may edit) everything their plan shows. */
-  schedule = fc_nutrition_prepare (db, "SELECT meal_id, day_of_plan FROM scheduled_meals"
+  schedule = fc_sql_prepare (db, "SELECT meal_id, day_of_plan FROM scheduled_meals"
                                        " WHERE meal_plan_id = ? ORDER BY id");
   if (schedule == NULL)
     return 0;
-  sqlite3_bind_int64 (schedule, 1, plan_id);
-  while (sqlite3_step (schedule) == SQLITE_ROW) {
-    gint64 meal_id = sqlite3_column_int64 (schedule, 0);
+  fc_sql_bind_int64 (schedule, 1, plan_id);
+  while (fc_sql_step (schedule) == FC_SQL_ROW) {
+    gint64 meal_id = fc_sql_column_int64 (schedule, 0);
     gint64 *meal_copy = g_hash_table_lookup (meal_copies, &meal_id);
     FcNutritionRow row = { 0 };
 
@@ -1261,7 +1259,7 @@ copy_plan (sqlite3    *db,
 
     fc_nutrition_row_int (&row, "meal_plan_id", copy);
     fc_nutrition_row_int (&row, "meal_id", *meal_copy);
-    fc_nutrition_row_int (&row, "day_of_plan", sqlite3_column_int64 (schedule, 1));
+    fc_nutrition_row_int (&row, "day_of_plan", fc_sql_column_int64 (schedule, 1));
     if (fc_nutrition_row_insert (db, "scheduled_meals", &row) == 0)
       return 0;
   }
@@ -1272,10 +1270,10 @@ copy_plan (sqlite3    *db,
 static void
 plan_copy (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
   g_autofree char *now = fc_time_now_iso8601 ();
-  g_autoptr(FcNutritionStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   const char *start_date = NULL;
   gboolean is_null = FALSE;
@@ -1283,21 +1281,21 @@ plan_copy (FcServerRequest *request)
 
   /* The caller's own plans and every active template: anyone may copy a
    * template (the Django backend only lets its owner, wire §4.11). */
-  stmt = fc_nutrition_prepare (db, "SELECT id, user_id, is_template FROM meal_plans"
+  stmt = fc_sql_prepare (db, "SELECT id, user_id, is_template FROM meal_plans"
                                    " WHERE id = ?1 AND (user_id = ?2"
                                    " OR (is_template = 1 AND is_active = 1))");
   if (stmt == NULL) {
     respond_server_error (request);
     return;
   }
-  sqlite3_bind_int64 (stmt, 1, fc_server_request_get_id (request, "id"));
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW) {
+  fc_sql_bind_int64 (stmt, 1, fc_server_request_get_id (request, "id"));
+  fc_sql_bind_int64 (stmt, 2, user_id);
+  if (fc_sql_step (stmt) != FC_SQL_ROW) {
     fc_server_request_respond_detail (request, 404, NO_PLAN);
     return;
   }
-  id = sqlite3_column_int64 (stmt, 0);
-  if (sqlite3_column_int64 (stmt, 1) == user_id && sqlite3_column_int (stmt, 2) == 0) {
+  id = fc_sql_column_int64 (stmt, 0);
+  if (fc_sql_column_int64 (stmt, 1) == user_id && fc_sql_column_int (stmt, 2) == 0) {
     fc_server_request_respond_detail (request, 400, "You already own this meal plan.");
     return;
   }

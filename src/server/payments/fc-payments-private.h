@@ -51,11 +51,11 @@ JsonObject *fc_stripe_post_finish      (GAsyncResult        *result,
 
 /* The subscription row of @user_id, made (INACTIVE, no plan) if missing;
  * inside the caller's transaction. FALSE when the write failed. */
-gboolean    fc_payments_ensure_row     (sqlite3             *db,
+gboolean    fc_payments_ensure_row     (FcSql             *db,
                                         gint64               user_id);
 /* GET payments/subscription/'s object. */
 JsonNode   *fc_payments_subscription_json (FcServer         *server,
-                                           sqlite3          *db,
+                                           FcSql          *db,
                                            gint64            user_id);
 
 /* The webhook, in fc-payments-webhook.c. */

@@ -25,7 +25,7 @@
 #include "fc-json.h"
 #include "fc-payments-private.h"
 #include "fc-server-config.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-time.h"
 #include "fc-validate.h"
 
@@ -50,10 +50,10 @@ format_unix (gint64 seconds)
 
 gboolean
 fc_payments_has_active_access (FcServer *server,
-                               sqlite3  *db,
+                               FcSql  *db,
                                gint64    user_id)
 {
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   gint64 now = fc_payments_now (server);
   g_autofree char *now_text = format_unix (now);
 
@@ -61,42 +61,42 @@ fc_payments_has_active_access (FcServer *server,
     return FALSE;
   /* A staff grant's end is checked here too: the housekeeping that clears
    * has_premium runs only now and then. */
-  stmt = fc_server_db_prepare (db,
+  stmt = fc_sql_prepare (db,
     "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = ?1 AND (status = 'ACTIVE' OR"
     "   (status = 'CANCELLED' AND period_end > ?2 AND (ended_at IS NULL OR ended_at > ?2))))"
     " OR EXISTS (SELECT 1 FROM users u WHERE u.id = ?1 AND u.has_premium = 1 AND coalesce ("
     "   (SELECT t.kind <> 'grant' OR t.ends_at IS NULL OR t.ends_at > ?3 FROM payment_transactions t"
     "    WHERE t.user_id = ?1 AND t.kind IN ('grant', 'revoke') ORDER BY t.id DESC LIMIT 1), 1))");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, now);
-  fc_server_db_bind_text (stmt, 3, now_text);
-  return fc_server_db_step_row (stmt) && sqlite3_column_int (stmt, 0) != 0;
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_int64 (stmt, 2, now);
+  fc_sql_bind_text (stmt, 3, now_text);
+  return fc_sql_step_row (stmt) && fc_sql_column_int (stmt, 0) != 0;
 }
 
 gboolean
-fc_payments_ensure_row (sqlite3 *db,
+fc_payments_ensure_row (FcSql *db,
                         gint64   user_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "INSERT INTO subscriptions (user_id, created_at, updated_at)"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "INSERT INTO subscriptions (user_id, created_at, updated_at)"
                               " VALUES (?1, ?2, ?2) ON CONFLICT (user_id) DO NOTHING");
   g_autofree char *now = fc_time_now_iso8601 ();
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  fc_server_db_bind_text (stmt, 2, now);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_text (stmt, 2, now);
+  return fc_sql_step_done (stmt);
 }
 
 static void
 set_time_or_null (JsonObject   *object,
                   const char   *member,
-                  sqlite3_stmt *stmt,
+                  FcSqlStmt *stmt,
                   int           column)
 {
   g_autofree char *text = NULL;
 
-  if (sqlite3_column_type (stmt, column) != SQLITE_NULL)
-    text = format_unix (sqlite3_column_int64 (stmt, column));
+  if (!fc_sql_column_is_null (stmt, column))
+    text = format_unix (fc_sql_column_int64 (stmt, column));
   if (text != NULL)
     json_object_set_string_member (object, member, text);
   else
@@ -106,11 +106,11 @@ set_time_or_null (JsonObject   *object,
 static void
 set_text_or_null (JsonObject   *object,
                   const char   *member,
-                  sqlite3_stmt *stmt,
+                  FcSqlStmt *stmt,
                   int           column)
 {
-  if (sqlite3_column_type (stmt, column) != SQLITE_NULL)
-    json_object_set_string_member (object, member, fc_server_db_column_text (stmt, column));
+  if (!fc_sql_column_is_null (stmt, column))
+    json_object_set_string_member (object, member, fc_sql_column_text (stmt, column));
   else
     json_object_set_null_member (object, member);
 }
@@ -126,28 +126,28 @@ object_node (JsonObject *object)
 
 JsonNode *
 fc_payments_subscription_json (FcServer *server,
-                               sqlite3  *db,
+                               FcSql  *db,
                                gint64    user_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT id, plan, status, period_start, period_end,"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT id, plan, status, period_start, period_end,"
                               " cancel_at_period_end, created_at, updated_at"
                               " FROM subscriptions WHERE user_id = ?");
   JsonObject *object = json_object_new ();
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (fc_server_db_step_row (stmt)) {
-    json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (fc_sql_step_row (stmt)) {
+    json_object_set_int_member (object, "id", fc_sql_column_int64 (stmt, 0));
     set_text_or_null (object, "plan", stmt, 1);
-    json_object_set_string_member (object, "status", fc_server_db_column_text (stmt, 2));
+    json_object_set_string_member (object, "status", fc_sql_column_text (stmt, 2));
     set_time_or_null (object, "start_date", stmt, 3);
     set_time_or_null (object, "end_date", stmt, 4);
     json_object_set_boolean_member (object, "cancel_at_period_end",
-                                    sqlite3_column_int (stmt, 5) != 0);
+                                    fc_sql_column_int (stmt, 5) != 0);
     json_object_set_boolean_member (object, "has_active_access",
                                     fc_payments_has_active_access (server, db, user_id));
-    json_object_set_string_member (object, "created_at", fc_server_db_column_text (stmt, 6));
-    json_object_set_string_member (object, "updated_at", fc_server_db_column_text (stmt, 7));
+    json_object_set_string_member (object, "created_at", fc_sql_column_text (stmt, 6));
+    json_object_set_string_member (object, "updated_at", fc_sql_column_text (stmt, 7));
   } else {
     json_object_set_null_member (object, "id");
     json_object_set_null_member (object, "plan");
@@ -249,38 +249,38 @@ subscription_cb (FcServerRequest *request)
 static void
 transactions_cb (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
-  g_autoptr(FcServerStmt) count_stmt =
-    fc_server_db_prepare (db, "SELECT count(*) FROM payment_transactions WHERE user_id = ?");
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) count_stmt =
+    fc_sql_prepare (db, "SELECT count(*) FROM payment_transactions WHERE user_id = ?");
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autoptr(JsonArray) results = json_array_new ();
   gint64 count, limit, offset;
 
-  sqlite3_bind_int64 (count_stmt, 1, user_id);
-  count = fc_server_db_step_row (count_stmt) ? sqlite3_column_int64 (count_stmt, 0) : 0;
+  fc_sql_bind_int64 (count_stmt, 1, user_id);
+  count = fc_sql_step_row (count_stmt) ? fc_sql_column_int64 (count_stmt, 0) : 0;
   if (!fc_server_request_paginate (request, count, &limit, &offset))
     return;
 
-  stmt = fc_server_db_prepare (db, "SELECT id, kind, plan, status, amount, currency, provider,"
+  stmt = fc_sql_prepare (db, "SELECT id, kind, plan, status, amount, currency, provider,"
                                    " starts_at, ends_at, created_at FROM payment_transactions"
                                    " WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, limit);
-  sqlite3_bind_int64 (stmt, 3, offset);
-  while (fc_server_db_step_row (stmt)) {
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_int64 (stmt, 2, limit);
+  fc_sql_bind_int64 (stmt, 3, offset);
+  while (fc_sql_step_row (stmt)) {
     JsonObject *object = json_object_new ();
 
-    json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
-    json_object_set_string_member (object, "kind", fc_server_db_column_text (stmt, 1));
+    json_object_set_int_member (object, "id", fc_sql_column_int64 (stmt, 0));
+    json_object_set_string_member (object, "kind", fc_sql_column_text (stmt, 1));
     set_text_or_null (object, "plan", stmt, 2);
-    json_object_set_string_member (object, "status", fc_server_db_column_text (stmt, 3));
-    json_object_set_int_member (object, "amount", sqlite3_column_int64 (stmt, 4));
-    json_object_set_string_member (object, "currency", fc_server_db_column_text (stmt, 5));
-    json_object_set_string_member (object, "provider", fc_server_db_column_text (stmt, 6));
+    json_object_set_string_member (object, "status", fc_sql_column_text (stmt, 3));
+    json_object_set_int_member (object, "amount", fc_sql_column_int64 (stmt, 4));
+    json_object_set_string_member (object, "currency", fc_sql_column_text (stmt, 5));
+    json_object_set_string_member (object, "provider", fc_sql_column_text (stmt, 6));
     set_text_or_null (object, "starts_at", stmt, 7);
     set_text_or_null (object, "ends_at", stmt, 8);
-    json_object_set_string_member (object, "created_at", fc_server_db_column_text (stmt, 9));
+    json_object_set_string_member (object, "created_at", fc_sql_column_text (stmt, 9));
     json_array_add_object_element (results, object);
   }
   fc_server_request_respond_page (request, count, results);
@@ -320,16 +320,16 @@ pending_new (FcServerRequest *request)
 }
 
 static char *
-stored_text (sqlite3    *db,
+stored_text (FcSql    *db,
              const char *sql,
              gint64      user_id)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!fc_server_db_step_row (stmt) || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (!fc_sql_step_row (stmt) || fc_sql_column_is_null (stmt, 0))
     return NULL;
-  return g_strdup (fc_server_db_column_text (stmt, 0));
+  return g_strdup (fc_sql_column_text (stmt, 0));
 }
 
 /* POST payments/checkout/ {plan} */
@@ -401,10 +401,10 @@ on_customer_created_cb (GObject      *source,
                         gpointer      user_data)
 {
   g_autoptr(Pending) pending = user_data;
-  sqlite3 *db = fc_server_request_get_db (pending->request);
+  FcSql *db = fc_server_request_get_db (pending->request);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) customer = fc_stripe_post_finish (result, &error);
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autofree char *now = fc_time_now_iso8601 ();
   gboolean stored;
 
@@ -416,19 +416,19 @@ on_customer_created_cb (GObject      *source,
   /* Another checkout of the same user may have stored its customer while
    * this one was created: the stored one stays, so all of the user's
    * sessions and webhooks name one customer. */
-  if (!fc_server_db_begin (db)) {
+  if (!fc_sql_begin (db)) {
     fc_server_request_respond_detail (pending->request, SOUP_STATUS_SERVICE_UNAVAILABLE,
                                       "The database is busy; try again.");
     return;
   }
-  stmt = fc_server_db_prepare (db, "UPDATE subscriptions SET stripe_customer_id = ?, updated_at = ?"
+  stmt = fc_sql_prepare (db, "UPDATE subscriptions SET stripe_customer_id = ?, updated_at = ?"
                                    " WHERE user_id = ? AND stripe_customer_id IS NULL");
-  fc_server_db_bind_text (stmt, 1, fc_json_get_string (customer, "id"));
-  fc_server_db_bind_text (stmt, 2, now);
-  sqlite3_bind_int64 (stmt, 3, pending->user_id);
-  stored = fc_server_db_step_done (stmt);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!fc_server_db_end (db, stored) || !stored) {
+  fc_sql_bind_text (stmt, 1, fc_json_get_string (customer, "id"));
+  fc_sql_bind_text (stmt, 2, now);
+  fc_sql_bind_int64 (stmt, 3, pending->user_id);
+  stored = fc_sql_step_done (stmt);
+  g_clear_pointer (&stmt, fc_sql_finalize);
+  if (!fc_sql_end (db, stored) || !stored) {
     respond_server_error (pending->request);
     return;
   }
@@ -447,10 +447,10 @@ checkout_cb (FcServerRequest *request)
 {
   FcServer *server = fc_server_request_get_server (request);
   FcServerConfig *config = fc_server_get_config (server);
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autoptr(Pending) pending = NULL;
   g_autofree char *current_plan = NULL;
   g_autofree char *current_status = NULL;
@@ -469,11 +469,11 @@ checkout_cb (FcServerRequest *request)
     return;
   }
 
-  stmt = fc_server_db_prepare (db, "SELECT plan, status FROM subscriptions WHERE user_id = ?");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (fc_server_db_step_row (stmt)) {
-    current_plan = g_strdup (fc_server_db_column_text (stmt, 0));
-    current_status = g_strdup (fc_server_db_column_text (stmt, 1));
+  stmt = fc_sql_prepare (db, "SELECT plan, status FROM subscriptions WHERE user_id = ?");
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (fc_sql_step_row (stmt)) {
+    current_plan = g_strdup (fc_sql_column_text (stmt, 0));
+    current_status = g_strdup (fc_sql_column_text (stmt, 1));
   }
   if (g_strcmp0 (current_plan, "LIFETIME") == 0 && g_strcmp0 (current_status, "ACTIVE") == 0) {
     fc_server_request_respond_detail (request, SOUP_STATUS_BAD_REQUEST,
@@ -531,10 +531,10 @@ on_cancelled_cb (GObject      *source,
 {
   g_autoptr(Pending) pending = user_data;
   FcServer *server = fc_server_request_get_server (pending->request);
-  sqlite3 *db = fc_server_request_get_db (pending->request);
+  FcSql *db = fc_server_request_get_db (pending->request);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) subscription = fc_stripe_post_finish (result, &error);
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autofree char *now = fc_time_now_iso8601 ();
   gint64 period_end = 0;
   gboolean stored;
@@ -548,25 +548,25 @@ on_cancelled_cb (GObject      *source,
   /* Stripe said yes: the subscription ends with its period. The change is
    * dated now, so an older webhook that still says "active" does not undo
    * it; the period end only ever grows, as in the webhooks. */
-  if (!fc_server_db_begin (db)) {
+  if (!fc_sql_begin (db)) {
     fc_server_request_respond_detail (pending->request, SOUP_STATUS_SERVICE_UNAVAILABLE,
                                       "The database is busy; try again.");
     return;
   }
-  stmt = fc_server_db_prepare (db,
+  stmt = fc_sql_prepare (db,
     "UPDATE subscriptions SET cancel_at_period_end = 1,"
     " status = CASE WHEN deleted THEN status ELSE 'CANCELLED' END,"
     " status_at = max (status_at, ?1), cancel_at = max (cancel_at, ?1),"
     " period_end = CASE WHEN ?2 > coalesce (period_end, 0) THEN ?2 ELSE period_end END,"
     " updated_at = ?3 WHERE user_id = ?4 AND stripe_subscription_id = ?5");
-  sqlite3_bind_int64 (stmt, 1, fc_payments_now (server));
-  sqlite3_bind_int64 (stmt, 2, period_end);
-  fc_server_db_bind_text (stmt, 3, now);
-  sqlite3_bind_int64 (stmt, 4, pending->user_id);
-  fc_server_db_bind_text (stmt, 5, pending->subscription);
-  stored = fc_server_db_step_done (stmt);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!fc_server_db_end (db, stored) || !stored) {
+  fc_sql_bind_int64 (stmt, 1, fc_payments_now (server));
+  fc_sql_bind_int64 (stmt, 2, period_end);
+  fc_sql_bind_text (stmt, 3, now);
+  fc_sql_bind_int64 (stmt, 4, pending->user_id);
+  fc_sql_bind_text (stmt, 5, pending->subscription);
+  stored = fc_sql_step_done (stmt);
+  g_clear_pointer (&stmt, fc_sql_finalize);
+  if (!fc_sql_end (db, stored) || !stored) {
     respond_server_error (pending->request);
     return;
   }
@@ -578,24 +578,24 @@ static void
 cancel_cb (FcServerRequest *request)
 {
   FcServer *server = fc_server_request_get_server (request);
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 user_id = fc_server_request_get_user_id (request);
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT plan, status, stripe_subscription_id, deleted"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT plan, status, stripe_subscription_id, deleted"
                               " FROM subscriptions WHERE user_id = ?");
   g_autoptr(Pending) pending = NULL;
   const char *form[] = { "cancel_at_period_end", "true", NULL };
   g_autofree char *path = NULL;
   const char *status;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!fc_server_db_step_row (stmt) || g_strcmp0 (fc_server_db_column_text (stmt, 0), "MONTHLY") != 0 ||
-      sqlite3_column_type (stmt, 2) == SQLITE_NULL || sqlite3_column_int (stmt, 3) != 0) {
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  if (!fc_sql_step_row (stmt) || g_strcmp0 (fc_sql_column_text (stmt, 0), "MONTHLY") != 0 ||
+      fc_sql_column_is_null (stmt, 2) || fc_sql_column_int (stmt, 3) != 0) {
     fc_server_request_respond_detail (request, SOUP_STATUS_BAD_REQUEST,
                                       "There is no subscription to cancel.");
     return;
   }
-  status = fc_server_db_column_text (stmt, 1);
+  status = fc_sql_column_text (stmt, 1);
   if (g_str_equal (status, "CANCELLED")) {
     /* Already ending: cancelling again changes nothing. */
     fc_server_request_respond_json (request, SOUP_STATUS_OK,
@@ -609,7 +609,7 @@ cancel_cb (FcServerRequest *request)
   }
 
   pending = pending_new (request);
-  pending->subscription = g_strdup (fc_server_db_column_text (stmt, 2));
+  pending->subscription = g_strdup (fc_sql_column_text (stmt, 2));
   path = g_strconcat ("/v1/subscriptions/", pending->subscription, NULL);
   fc_stripe_post_async (server, path, form, NULL, "subscription", on_cancelled_cb,
                         g_steal_pointer (&pending));

@@ -35,7 +35,7 @@
 #include "fc-notifications.h"
 #include "fc-payments-private.h"
 #include "fc-server-config.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-time.h"
 
 #define TOLERANCE_S 300
@@ -43,7 +43,7 @@
 
 typedef struct {
   FcServer   *server;
-  sqlite3    *db;
+  FcSql    *db;
   const char *event_id;
   const char *type;
   gint64      created;
@@ -135,23 +135,23 @@ string_or_id (JsonObject *object,
 }
 
 static gint64
-user_of_customer (sqlite3    *db,
+user_of_customer (FcSql    *db,
                   const char *customer)
 {
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   if (customer == NULL)
     return 0;
-  stmt = fc_server_db_prepare (db, "SELECT user_id FROM subscriptions WHERE stripe_customer_id = ?");
-  fc_server_db_bind_text (stmt, 1, customer);
-  return fc_server_db_step_row (stmt) ? sqlite3_column_int64 (stmt, 0) : 0;
+  stmt = fc_sql_prepare (db, "SELECT user_id FROM subscriptions WHERE stripe_customer_id = ?");
+  fc_sql_bind_text (stmt, 1, customer);
+  return fc_sql_step_row (stmt) ? fc_sql_column_int64 (stmt, 0) : 0;
 }
 
 /* checkout.session.completed names the user (client_reference_id, which
  * the server set) and the customer, which must be the one created for
  * that user. */
 static gint64
-user_of_session (sqlite3    *db,
+user_of_session (FcSql    *db,
                  JsonObject *session)
 {
   const char *reference = fc_json_get_string (session, "client_reference_id");
@@ -190,8 +190,8 @@ insert_ledger (Event      *event,
                gint64      starts,
                gint64      ends)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (event->db,
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (event->db,
       "INSERT OR IGNORE INTO payment_transactions (user_id, kind, plan, status, amount, currency,"
       " provider, provider_ref, provider_payment, starts_at, ends_at, note, created_at)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'stripe', ?7, ?8, ?9, ?10, ?11, ?12)");
@@ -200,19 +200,19 @@ insert_ledger (Event      *event,
   g_autofree char *ends_at = iso_or_null (ends);
   g_autofree char *currency_lower = g_ascii_strdown (currency != NULL ? currency : "", -1);
 
-  sqlite3_bind_int64 (stmt, 1, event->user_id);
-  fc_server_db_bind_text (stmt, 2, kind);
-  fc_server_db_bind_text (stmt, 3, plan);
-  fc_server_db_bind_text (stmt, 4, status);
-  sqlite3_bind_int64 (stmt, 5, MAX (amount, 0));
-  fc_server_db_bind_text (stmt, 6, currency_lower);
-  fc_server_db_bind_text (stmt, 7, reference);
-  fc_server_db_bind_text (stmt, 8, payment);
-  fc_server_db_bind_text (stmt, 9, starts_at != NULL ? starts_at : now);
-  fc_server_db_bind_text (stmt, 10, ends_at);
-  fc_server_db_bind_text (stmt, 11, event->event_id);
-  fc_server_db_bind_text (stmt, 12, now);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_int64 (stmt, 1, event->user_id);
+  fc_sql_bind_text (stmt, 2, kind);
+  fc_sql_bind_text (stmt, 3, plan);
+  fc_sql_bind_text (stmt, 4, status);
+  fc_sql_bind_int64 (stmt, 5, MAX (amount, 0));
+  fc_sql_bind_text (stmt, 6, currency_lower);
+  fc_sql_bind_text (stmt, 7, reference);
+  fc_sql_bind_text (stmt, 8, payment);
+  fc_sql_bind_text (stmt, 9, starts_at != NULL ? starts_at : now);
+  fc_sql_bind_text (stmt, 10, ends_at);
+  fc_sql_bind_text (stmt, 11, event->event_id);
+  fc_sql_bind_text (stmt, 12, now);
+  return fc_sql_step_done (stmt);
 }
 
 /* @sql with ?1 the user and, if it says so, ?2 the event's time. */
@@ -220,11 +220,11 @@ static gboolean
 run_update (Event      *event,
             const char *sql)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (event->db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (event->db, sql);
 
-  sqlite3_bind_int64 (stmt, 1, event->user_id);
-  sqlite3_bind_int64 (stmt, 2, event->created);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_int64 (stmt, 1, event->user_id);
+  fc_sql_bind_int64 (stmt, 2, event->created);
+  return fc_sql_step_done (stmt);
 }
 
 /* The subscription row the event is about. "Linked": @subscription is
@@ -236,21 +236,21 @@ link_subscription (Event      *event,
                    gboolean    may_replace,
                    gboolean   *linked)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (event->db, "SELECT plan, stripe_subscription_id, sub_since"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (event->db, "SELECT plan, stripe_subscription_id, sub_since"
                                      " FROM subscriptions WHERE user_id = ?");
   g_autofree char *stored = NULL;
   g_autofree char *plan = NULL;
-  g_autoptr(FcServerStmt) update = NULL;
+  g_autoptr(FcSqlStmt) update = NULL;
   gint64 since;
 
   *linked = FALSE;
-  sqlite3_bind_int64 (stmt, 1, event->user_id);
-  if (subscription == NULL || !fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, event->user_id);
+  if (subscription == NULL || !fc_sql_step_row (stmt))
     return TRUE;
-  plan = g_strdup (fc_server_db_column_text (stmt, 0));
-  stored = g_strdup (fc_server_db_column_text (stmt, 1));
-  since = sqlite3_column_int64 (stmt, 2);
+  plan = g_strdup (fc_sql_column_text (stmt, 0));
+  stored = g_strdup (fc_sql_column_text (stmt, 1));
+  since = fc_sql_column_int64 (stmt, 2);
 
   /* Lifetime is for good: what a monthly subscription does no longer
    * matters (it only reaches the ledger). */
@@ -263,15 +263,15 @@ link_subscription (Event      *event,
   if (stored != NULL && !(may_replace && event->created > since))
     return TRUE;
 
-  update = fc_server_db_prepare (event->db,
+  update = fc_sql_prepare (event->db,
     "UPDATE subscriptions SET stripe_subscription_id = ?3, sub_since = ?2, plan = 'MONTHLY',"
     " status = 'INACTIVE', status_at = 0, deleted = 0, period_start = NULL, period_end = NULL,"
     " cancel_at_period_end = 0, cancel_at = 0, ended_at = NULL WHERE user_id = ?1");
-  sqlite3_bind_int64 (update, 1, event->user_id);
-  sqlite3_bind_int64 (update, 2, event->created);
-  fc_server_db_bind_text (update, 3, subscription);
+  fc_sql_bind_int64 (update, 1, event->user_id);
+  fc_sql_bind_int64 (update, 2, event->created);
+  fc_sql_bind_text (update, 3, subscription);
   *linked = TRUE;
-  return fc_server_db_step_done (update);
+  return fc_sql_step_done (update);
 }
 
 #define STATUS_RANK(x) \
@@ -281,16 +281,16 @@ static gboolean
 apply_status (Event      *event,
               const char *status)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (event->db,
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (event->db,
       "UPDATE subscriptions SET status = ?3, status_at = ?2"
       " WHERE user_id = ?1 AND deleted = 0 AND plan IS NOT 'LIFETIME' AND (?2 > status_at OR"
       "  (?2 = status_at AND " STATUS_RANK ("?3") " >= " STATUS_RANK ("status") "))");
 
-  sqlite3_bind_int64 (stmt, 1, event->user_id);
-  sqlite3_bind_int64 (stmt, 2, event->created);
-  fc_server_db_bind_text (stmt, 3, status);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_int64 (stmt, 1, event->user_id);
+  fc_sql_bind_int64 (stmt, 2, event->created);
+  fc_sql_bind_text (stmt, 3, status);
+  return fc_sql_step_done (stmt);
 }
 
 /* Only the subscription's own events say whether it is cancelling; at
@@ -299,16 +299,16 @@ static gboolean
 apply_cancel (Event    *event,
               gboolean  cancel_at_period_end)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (event->db,
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (event->db,
       "UPDATE subscriptions SET cancel_at_period_end = ?3, cancel_at = ?2"
       " WHERE user_id = ?1 AND deleted = 0 AND plan IS NOT 'LIFETIME' AND (?2 > cancel_at OR"
       "  (?2 = cancel_at AND ?3 >= cancel_at_period_end))");
 
-  sqlite3_bind_int64 (stmt, 1, event->user_id);
-  sqlite3_bind_int64 (stmt, 2, event->created);
-  sqlite3_bind_int (stmt, 3, cancel_at_period_end ? 1 : 0);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_int64 (stmt, 1, event->user_id);
+  fc_sql_bind_int64 (stmt, 2, event->created);
+  fc_sql_bind_int64 (stmt, 3, cancel_at_period_end ? 1 : 0);
+  return fc_sql_step_done (stmt);
 }
 
 /* The latest period seen wins, whatever order they came in. */
@@ -317,18 +317,18 @@ extend_period (Event  *event,
                gint64  start,
                gint64  end)
 {
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   if (end <= 0)
     return TRUE;
-  stmt = fc_server_db_prepare (event->db,
+  stmt = fc_sql_prepare (event->db,
     "UPDATE subscriptions SET period_start = ?2, period_end = ?3"
     " WHERE user_id = ?1 AND plan IS NOT 'LIFETIME' AND (period_end IS NULL OR ?3 > period_end"
     "  OR (?3 = period_end AND ?2 < period_start))");
-  sqlite3_bind_int64 (stmt, 1, event->user_id);
-  sqlite3_bind_int64 (stmt, 2, start > 0 ? start : end);
-  sqlite3_bind_int64 (stmt, 3, end);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_int64 (stmt, 1, event->user_id);
+  fc_sql_bind_int64 (stmt, 2, start > 0 ? start : end);
+  fc_sql_bind_int64 (stmt, 3, end);
+  return fc_sql_step_done (stmt);
 }
 
 /* A lifetime plan is active while one lifetime payment is not refunded
@@ -491,7 +491,7 @@ static gboolean
 on_subscription_deleted (Event *event)
 {
   JsonObject *subscription = event->object;
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   gint64 ended = 0, start = 0, end = 0;
   gboolean linked;
 
@@ -507,13 +507,13 @@ on_subscription_deleted (Event *event)
     return FALSE;
 
   /* Final: no older or later update of this subscription undoes it. */
-  stmt = fc_server_db_prepare (event->db,
+  stmt = fc_sql_prepare (event->db,
     "UPDATE subscriptions SET deleted = 1, status = 'CANCELLED', cancel_at_period_end = 1,"
     " ended_at = ?3, status_at = max (status_at, ?2), cancel_at = max (cancel_at, ?2) WHERE user_id = ?1 AND plan IS NOT 'LIFETIME'");
-  sqlite3_bind_int64 (stmt, 1, event->user_id);
-  sqlite3_bind_int64 (stmt, 2, event->created);
-  sqlite3_bind_int64 (stmt, 3, ended);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_int64 (stmt, 1, event->user_id);
+  fc_sql_bind_int64 (stmt, 2, event->created);
+  fc_sql_bind_int64 (stmt, 3, ended);
+  return fc_sql_step_done (stmt);
 }
 
 static gboolean
@@ -522,7 +522,7 @@ on_charge_refunded (Event *event)
   JsonObject *charge = event->object;
   const char *intent = string_or_id (charge, "payment_intent");
   const char *key = intent != NULL ? intent : fc_json_get_string (charge, "id");
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autofree char *plan = NULL;
   gint64 refunded = 0, written = 0;
 
@@ -532,17 +532,17 @@ on_charge_refunded (Event *event)
   /* amount_refunded is the charge's total so far: only what it has beyond
    * the rows already written is new, so repeated and reordered partial
    * refunds add up to the largest total seen. */
-  stmt = fc_server_db_prepare (event->db,
+  stmt = fc_sql_prepare (event->db,
     "SELECT coalesce ((SELECT sum (amount) FROM payment_transactions WHERE user_id = ?1"
     "  AND kind = 'refund' AND provider_payment = ?2), 0),"
     " (SELECT plan FROM payment_transactions WHERE user_id = ?1 AND kind = 'payment'"
     "  AND provider_payment = ?2 ORDER BY id LIMIT 1)");
-  sqlite3_bind_int64 (stmt, 1, event->user_id);
-  fc_server_db_bind_text (stmt, 2, key);
-  if (fc_server_db_step_row (stmt)) {
-    written = sqlite3_column_int64 (stmt, 0);
-    if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
-      plan = g_strdup (fc_server_db_column_text (stmt, 1));
+  fc_sql_bind_int64 (stmt, 1, event->user_id);
+  fc_sql_bind_text (stmt, 2, key);
+  if (fc_sql_step_row (stmt)) {
+    written = fc_sql_column_int64 (stmt, 0);
+    if (!fc_sql_column_is_null (stmt, 1))
+      plan = g_strdup (fc_sql_column_text (stmt, 1));
   }
   if (refunded > written &&
       !insert_ledger (event, "refund", plan, "succeeded", refunded - written,
@@ -572,12 +572,12 @@ static const Handler handlers[] = {
 static gboolean
 note_access_change (Event *event)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (event->db, "INSERT INTO changes (section, object_id, user_id)"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (event->db, "INSERT INTO changes (section, object_id, user_id)"
                                      " SELECT 'workouts', id, ?1 FROM workouts");
 
-  sqlite3_bind_int64 (stmt, 1, event->user_id);
-  return fc_server_db_step_done (stmt);
+  fc_sql_bind_int64 (stmt, 1, event->user_id);
+  return fc_sql_step_done (stmt);
 }
 
 static void
@@ -594,31 +594,31 @@ respond_received (FcServerRequest *request)
 static gboolean
 record_event (Event *event)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (event->db, "INSERT INTO payment_events (event_id, type, created, user_id,"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (event->db, "INSERT INTO payment_events (event_id, type, created, user_id,"
                                      " received_at) VALUES (?, ?, ?, ?, ?)");
   g_autofree char *now = fc_time_now_iso8601 ();
 
-  fc_server_db_bind_text (stmt, 1, event->event_id);
-  fc_server_db_bind_text (stmt, 2, event->type);
-  sqlite3_bind_int64 (stmt, 3, event->created);
+  fc_sql_bind_text (stmt, 1, event->event_id);
+  fc_sql_bind_text (stmt, 2, event->type);
+  fc_sql_bind_int64 (stmt, 3, event->created);
   if (event->user_id > 0)
-    sqlite3_bind_int64 (stmt, 4, event->user_id);
+    fc_sql_bind_int64 (stmt, 4, event->user_id);
   else
-    sqlite3_bind_null (stmt, 4);
-  fc_server_db_bind_text (stmt, 5, now);
-  return fc_server_db_step_done (stmt);
+    fc_sql_bind_null (stmt, 4);
+  fc_sql_bind_text (stmt, 5, now);
+  return fc_sql_step_done (stmt);
 }
 
 static gboolean
-is_known_event (sqlite3    *db,
+is_known_event (FcSql    *db,
                 const char *event_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT 1 FROM payment_events WHERE event_id = ?");
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT 1 FROM payment_events WHERE event_id = ?");
 
-  fc_server_db_bind_text (stmt, 1, event_id);
-  return fc_server_db_step_row (stmt);
+  fc_sql_bind_text (stmt, 1, event_id);
+  return fc_sql_step_row (stmt);
 }
 
 void
@@ -693,7 +693,7 @@ fc_payments_webhook_cb (FcServerRequest *request)
         (access != fc_payments_has_active_access (server, event.db, event.user_id) &&
          !note_access_change (&event))) {
       g_warning ("Stripe event %s (%s) could not be applied: %s", event.event_id, event.type,
-                 sqlite3_errmsg (event.db));
+                 fc_sql_errmsg (event.db));
       fc_server_request_respond_detail (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                                         "A server error occurred.");
       return;

@@ -9,7 +9,7 @@
 
 #pragma once
 
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 #include "fc-server-request.h"
 
@@ -31,7 +31,7 @@ gint64         fc_payments_now               (FcServer *server);
  * (users.has_premium) whose end has not passed. Staff are not counted
  * here; callers let staff through on their own. */
 gboolean       fc_payments_has_active_access (FcServer *server,
-                                              sqlite3  *db,
+                                              FcSql  *db,
                                               gint64    user_id);
 
 G_END_DECLS

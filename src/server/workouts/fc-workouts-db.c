@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-workouts-private.h"
 
 char *
@@ -17,29 +17,29 @@ fc_workouts_protected_dir (FcServerConfig *config)
 }
 
 static void
-bind_node (FcServerStmt *stmt,
+bind_node (FcSqlStmt *stmt,
            int           index,
            JsonNode     *node)
 {
   GType type;
 
   if (JSON_NODE_HOLDS_NULL (node)) {
-    sqlite3_bind_null (stmt, index);
+    fc_sql_bind_null (stmt, index);
     return;
   }
   type = json_node_get_value_type (node);
   if (type == G_TYPE_STRING)
-    fc_server_db_bind_text (stmt, index, json_node_get_string (node));
+    fc_sql_bind_text (stmt, index, json_node_get_string (node));
   else if (type == G_TYPE_INT64)
-    sqlite3_bind_int64 (stmt, index, json_node_get_int (node));
+    fc_sql_bind_int64 (stmt, index, json_node_get_int (node));
   else if (type == G_TYPE_BOOLEAN)
-    sqlite3_bind_int (stmt, index, json_node_get_boolean (node));
+    fc_sql_bind_int64 (stmt, index, json_node_get_boolean (node));
   else
-    sqlite3_bind_double (stmt, index, json_node_get_double (node));
+    fc_sql_bind_double (stmt, index, json_node_get_double (node));
 }
 
 static void
-bind_values (FcServerStmt *stmt,
+bind_values (FcSqlStmt *stmt,
              JsonObject   *values)
 {
   JsonObjectIter iter;
@@ -53,13 +53,13 @@ bind_values (FcServerStmt *stmt,
 }
 
 gint64
-fc_workouts_row_insert (sqlite3    *db,
+fc_workouts_row_insert (FcSql    *db,
                         const char *table,
                         JsonObject *values)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GString) marks = g_string_new (NULL);
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   JsonObjectIter iter;
   const char *name;
   JsonNode *node;
@@ -72,23 +72,23 @@ fc_workouts_row_insert (sqlite3    *db,
   }
   g_string_append_printf (sql, ") VALUES (%s)", marks->str);
 
-  stmt = fc_server_db_prepare (db, sql->str);
+  stmt = fc_sql_prepare (db, sql->str);
   if (stmt == NULL)
     return 0;
   bind_values (stmt, values);
-  if (!fc_server_db_step_done (stmt))
+  if (!fc_sql_step_done (stmt))
     return 0;
-  return sqlite3_last_insert_rowid (db);
+  return fc_sql_last_insert_id (db);
 }
 
 gboolean
-fc_workouts_row_update (sqlite3    *db,
+fc_workouts_row_update (FcSql    *db,
                         const char *table,
                         gint64      id,
                         JsonObject *values)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   JsonObjectIter iter;
   const char *name;
   JsonNode *node;
@@ -105,9 +105,9 @@ fc_workouts_row_update (sqlite3    *db,
   }
   g_string_append_printf (sql, " WHERE id = %" G_GINT64_FORMAT, id);
 
-  stmt = fc_server_db_prepare (db, sql->str);
+  stmt = fc_sql_prepare (db, sql->str);
   if (stmt == NULL)
     return FALSE;
   bind_values (stmt, values);
-  return fc_server_db_step_done (stmt);
+  return fc_sql_step_done (stmt);
 }

@@ -15,7 +15,7 @@
 
 #include <glib/gstdio.h>
 
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-time.h"
 #include "fc-workouts-demo.h"
 #include "fc-workouts-media.h"
@@ -107,7 +107,7 @@ typedef struct {
 } Job;
 
 typedef struct {
-  sqlite3   *db;           /* borrowed: the server's, which outlives the loop */
+  FcSql   *db;           /* borrowed: the server's, which outlives the loop */
   GPtrArray *jobs;         /* Job */
   gint       next;         /* the next job a lane takes, atomically */
   gint64     started_us;
@@ -182,7 +182,7 @@ workout_thumbnail (const DemoWorkout *workout)
 /* ---- Rows -------------------------------------------------------------- */
 
 static gint64
-insert (sqlite3     *db,
+insert (FcSql     *db,
         const char  *table,
         JsonObject  *row,
         GError     **error)
@@ -191,12 +191,12 @@ insert (sqlite3     *db,
 
   if (id == 0)
     g_set_error (error, FC_WORKOUTS_DEMO_ERROR, FC_WORKOUTS_DEMO_ERROR_DATABASE,
-                 "Cannot insert into %s: %s", table, sqlite3_errmsg (db));
+                 "Cannot insert into %s: %s", table, fc_sql_errmsg (db));
   return id;
 }
 
 static gboolean
-insert_rows (sqlite3  *db,
+insert_rows (FcSql  *db,
              GError  **error)
 {
   g_autofree char *now = fc_time_now_iso8601 ();
@@ -353,33 +353,33 @@ on_files_made_cb (GObject      *source_object,
   Batch *batch = g_task_get_task_data (G_TASK (result));
   guint made = 0;
 
-  if (!fc_server_db_begin (batch->db)) {
+  if (!fc_sql_begin (batch->db)) {
     g_warning ("Demo media: the database is busy; rows keep their planned durations");
     return;
   }
   for (guint i = 0; i < batch->jobs->len; i++) {
     Job *job = g_ptr_array_index (batch->jobs, i);
-    g_autoptr(FcServerStmt) stmt = NULL;
+    g_autoptr(FcSqlStmt) stmt = NULL;
 
     made += job->made;
     if (!job->made || job->seconds == 0)
       continue;
-    stmt = fc_server_db_prepare (batch->db,
+    stmt = fc_sql_prepare (batch->db,
                                  "UPDATE workout_videos SET duration = ?, file_size = ?,"
                                  " checksum = ? WHERE file = ?");
-    sqlite3_bind_int64 (stmt, 1, MAX (1, (gint64) (job->duration + 0.5)));
-    sqlite3_bind_int64 (stmt, 2, job->size);
-    fc_server_db_bind_text (stmt, 3, job->checksum);
-    fc_server_db_bind_text (stmt, 4, job->relative);
-    fc_server_db_step_done (stmt);
+    fc_sql_bind_int64 (stmt, 1, MAX (1, (gint64) (job->duration + 0.5)));
+    fc_sql_bind_int64 (stmt, 2, job->size);
+    fc_sql_bind_text (stmt, 3, job->checksum);
+    fc_sql_bind_text (stmt, 4, job->relative);
+    fc_sql_step_done (stmt);
   }
-  fc_server_db_end (batch->db, TRUE);
+  fc_sql_end (batch->db, TRUE);
   g_printerr ("fitcore-server: demo media ready (%u of %u files) in %.1f s\n", made,
               batch->jobs->len, (g_get_monotonic_time () - batch->started_us) / 1e6);
 }
 
 static void
-start_files (sqlite3        *db,
+start_files (FcSql        *db,
              FcServerConfig *config)
 {
   g_autofree char *protected_dir = fc_workouts_protected_dir (config);
@@ -415,37 +415,37 @@ start_files (sqlite3        *db,
 }
 
 gboolean
-fc_workouts_seed_demo (sqlite3         *db,
+fc_workouts_seed_demo (FcSql         *db,
                        FcServerConfig  *config,
                        GError         **error)
 {
-  g_autoptr(FcServerStmt) count = NULL;
+  g_autoptr(FcSqlStmt) count = NULL;
   gint64 n_workouts;
   gboolean ok;
 
   if (!fc_workouts_media_init (error))
     return FALSE;
 
-  count = fc_server_db_prepare (db, "SELECT COUNT(*) FROM workouts");
-  if (!fc_server_db_step_row (count)) {
+  count = fc_sql_prepare (db, "SELECT COUNT(*) FROM workouts");
+  if (!fc_sql_step_row (count)) {
     g_set_error_literal (error, FC_WORKOUTS_DEMO_ERROR, FC_WORKOUTS_DEMO_ERROR_DATABASE,
-                         sqlite3_errmsg (db));
+                         fc_sql_errmsg (db));
     return FALSE;
   }
-  n_workouts = sqlite3_column_int64 (count, 0);
-  g_clear_pointer (&count, sqlite3_finalize);
+  n_workouts = fc_sql_column_int64 (count, 0);
+  g_clear_pointer (&count, fc_sql_finalize);
 
   if (n_workouts == 0) {
-    if (!fc_server_db_begin (db)) {
+    if (!fc_sql_begin (db)) {
       g_set_error_literal (error, FC_WORKOUTS_DEMO_ERROR, FC_WORKOUTS_DEMO_ERROR_DATABASE,
-                           sqlite3_errmsg (db));
+                           fc_sql_errmsg (db));
       return FALSE;
     }
     ok = insert_rows (db, error);
-    if (!fc_server_db_end (db, ok) || !ok) {
+    if (!fc_sql_end (db, ok) || !ok) {
       if (error != NULL && *error == NULL)
         g_set_error_literal (error, FC_WORKOUTS_DEMO_ERROR, FC_WORKOUTS_DEMO_ERROR_DATABASE,
-                             sqlite3_errmsg (db));
+                             fc_sql_errmsg (db));
       return FALSE;
     }
   }

@@ -6,7 +6,7 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 #include "fc-server-config.h"
 
@@ -31,7 +31,7 @@ GQuark   fc_workouts_demo_error_quark (void);
  * seconds later, while the server already answers, and their rows get the
  * real duration, size and checksum from the main loop once they are done.
  * @db must outlive the main loop. */
-gboolean fc_workouts_seed_demo (sqlite3          *db,
+gboolean fc_workouts_seed_demo (FcSql          *db,
                                 FcServerConfig   *config,
                                 GError          **error);
 

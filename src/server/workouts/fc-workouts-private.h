@@ -11,7 +11,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 #include "fc-server-config.h"
 #include "fc-server-request.h"
@@ -28,10 +28,10 @@ char    *fc_workouts_protected_dir (FcServerConfig  *config);
 /* INSERT/UPDATE of one row from @values: member names are column names
  * (always code constants), JSON strings, integers, doubles, booleans and
  * nulls bind as such. Return the new id / success, logging SQLite errors. */
-gint64   fc_workouts_row_insert    (sqlite3         *db,
+gint64   fc_workouts_row_insert    (FcSql         *db,
                                     const char      *table,
                                     JsonObject      *values);
-gboolean fc_workouts_row_update    (sqlite3         *db,
+gboolean fc_workouts_row_update    (FcSql         *db,
                                     const char      *table,
                                     gint64           id,
                                     JsonObject      *values);
@@ -44,7 +44,7 @@ JsonNode *fc_workouts_object_to_json (FcServerRequest *request,
  * transaction that writes it (FALSE rolls it back), or with 0 once the
  * file's bytes are lost to it: not a video, or the video could not be
  * written after the file was moved in. */
-typedef gboolean (*FcWorkoutsFileHook) (sqlite3  *db,
+typedef gboolean (*FcWorkoutsFileHook) (FcSql  *db,
                                         gint64    video_id,
                                         gpointer  data);
 

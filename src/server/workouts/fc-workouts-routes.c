@@ -32,7 +32,7 @@
 #include "fc-media.h"
 #include "fc-notifications.h"
 #include "fc-payments.h"
-#include "fc-server-db.h"
+#include "fc-sql.h"
 #include "fc-server.h"
 #include "fc-time.h"
 #include "fc-validate.h"
@@ -60,7 +60,7 @@ static const char * const difficulties[] = { "beginner", "intermediate", "advanc
 /* Who is asking, and whether premium videos are open to them. */
 typedef struct {
   FcServerRequest *request;
-  sqlite3         *db;
+  FcSql         *db;
   gint64           user_id;
   gboolean         has_access;
   gboolean         is_staff;    /* sees hidden workouts */
@@ -109,10 +109,10 @@ object_node (JsonObject *object)
 static void
 set_text_or_null (JsonObject   *object,
                   const char   *name,
-                  FcServerStmt *stmt,
+                  FcSqlStmt *stmt,
                   int           column)
 {
-  const char *text = fc_server_db_column_text (stmt, column);
+  const char *text = fc_sql_column_text (stmt, column);
 
   if (text != NULL)
     json_object_set_string_member (object, name, text);
@@ -136,25 +136,25 @@ set_media_url (JsonObject      *object,
 }
 
 static gboolean
-row_exists (sqlite3    *db,
+row_exists (FcSql    *db,
             const char *sql,
             gint64      id)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
-  sqlite3_bind_int64 (stmt, 1, id);
-  return fc_server_db_step_row (stmt);
+  fc_sql_bind_int64 (stmt, 1, id);
+  return fc_sql_step_row (stmt);
 }
 
 static gint64
-query_count (sqlite3    *db,
+query_count (FcSql    *db,
              const char *sql,
              gint64      id)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
-  sqlite3_bind_int64 (stmt, 1, id);
-  return fc_server_db_step_row (stmt) ? sqlite3_column_int64 (stmt, 0) : 0;
+  fc_sql_bind_int64 (stmt, 1, id);
+  return fc_sql_step_row (stmt) ? fc_sql_column_int64 (stmt, 0) : 0;
 }
 
 /* ---- Serialisers ------------------------------------------------------- */
@@ -166,26 +166,26 @@ query_count (sqlite3    *db,
 
 static gboolean
 video_locked (Viewer       *viewer,
-              FcServerStmt *stmt)
+              FcSqlStmt *stmt)
 {
-  gboolean is_free = sqlite3_column_int (stmt, 8) != 0;
-  gboolean premium = sqlite3_column_int (stmt, 13) != 0;
+  gboolean is_free = fc_sql_column_int (stmt, 8) != 0;
+  gboolean premium = fc_sql_column_int (stmt, 13) != 0;
 
   return premium && !is_free && !viewer->has_access;
 }
 
 static JsonNode *
 video_row_to_json (Viewer       *viewer,
-                   FcServerStmt *stmt)
+                   FcSqlStmt *stmt)
 {
   JsonObject *object = json_object_new ();
-  gint64 id = sqlite3_column_int64 (stmt, 0);
+  gint64 id = fc_sql_column_int64 (stmt, 0);
   gboolean locked = video_locked (viewer, stmt);
 
   json_object_set_int_member (object, "id", id);
-  json_object_set_int_member (object, "workout", sqlite3_column_int64 (stmt, 1));
-  json_object_set_string_member (object, "title", fc_server_db_column_text (stmt, 2));
-  json_object_set_string_member (object, "description", fc_server_db_column_text (stmt, 3));
+  json_object_set_int_member (object, "workout", fc_sql_column_int64 (stmt, 1));
+  json_object_set_string_member (object, "title", fc_sql_column_text (stmt, 2));
+  json_object_set_string_member (object, "description", fc_sql_column_text (stmt, 3));
   if (locked) {
     json_object_set_null_member (object, "file");
   } else {
@@ -194,18 +194,18 @@ video_row_to_json (Viewer       *viewer,
 
     json_object_set_string_member (object, "file", url);
   }
-  set_media_url (object, "thumbnail", viewer->request, fc_server_db_column_text (stmt, 5));
-  json_object_set_int_member (object, "duration", sqlite3_column_int64 (stmt, 6));
-  json_object_set_int_member (object, "order_index", sqlite3_column_int64 (stmt, 7));
-  json_object_set_boolean_member (object, "is_free", sqlite3_column_int (stmt, 8) != 0);
+  set_media_url (object, "thumbnail", viewer->request, fc_sql_column_text (stmt, 5));
+  json_object_set_int_member (object, "duration", fc_sql_column_int64 (stmt, 6));
+  json_object_set_int_member (object, "order_index", fc_sql_column_int64 (stmt, 7));
+  json_object_set_boolean_member (object, "is_free", fc_sql_column_int (stmt, 8) != 0);
   json_object_set_boolean_member (object, "locked", locked);
-  if (sqlite3_column_type (stmt, 9) == SQLITE_NULL)
+  if (fc_sql_column_is_null (stmt, 9))
     json_object_set_null_member (object, "file_size");
   else
-    json_object_set_int_member (object, "file_size", sqlite3_column_int64 (stmt, 9));
+    json_object_set_int_member (object, "file_size", fc_sql_column_int64 (stmt, 9));
   set_text_or_null (object, "checksum", stmt, 10);
-  json_object_set_string_member (object, "created_at", fc_server_db_column_text (stmt, 11));
-  json_object_set_string_member (object, "updated_at", fc_server_db_column_text (stmt, 12));
+  json_object_set_string_member (object, "created_at", fc_sql_column_text (stmt, 11));
+  json_object_set_string_member (object, "updated_at", fc_sql_column_text (stmt, 12));
   return object_node (object);
 }
 
@@ -213,45 +213,45 @@ video_row_to_json (Viewer       *viewer,
  * is told it does not exist. */
 static gboolean
 video_hidden (Viewer       *viewer,
-              FcServerStmt *stmt)
+              FcSqlStmt *stmt)
 {
-  return !viewer->is_staff && sqlite3_column_int (stmt, 14) == 0;
+  return !viewer->is_staff && fc_sql_column_int (stmt, 14) == 0;
 }
 
 static JsonNode *
 video_to_json (Viewer *viewer,
                gint64  video_id)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (viewer->db, VIDEO_SELECT "WHERE v.id = ?");
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (viewer->db, VIDEO_SELECT "WHERE v.id = ?");
 
-  sqlite3_bind_int64 (stmt, 1, video_id);
-  if (!fc_server_db_step_row (stmt) || video_hidden (viewer, stmt))
+  fc_sql_bind_int64 (stmt, 1, video_id);
+  if (!fc_sql_step_row (stmt) || video_hidden (viewer, stmt))
     return NULL;
   return video_row_to_json (viewer, stmt);
 }
 
 static JsonNode *
-category_to_json (sqlite3 *db,
+category_to_json (FcSql *db,
                   gint64   category_id)
 {
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   JsonObject *object;
 
-  stmt = fc_server_db_prepare (db, "SELECT id, name, slug, description, created_at, updated_at,"
+  stmt = fc_sql_prepare (db, "SELECT id, name, slug, description, created_at, updated_at,"
                                    " (SELECT COUNT(*) FROM workouts WHERE category_id = c.id)"
                                    " FROM workout_categories c WHERE id = ?");
-  sqlite3_bind_int64 (stmt, 1, category_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, category_id);
+  if (!fc_sql_step_row (stmt))
     return NULL;
 
   object = json_object_new ();
-  json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
-  json_object_set_string_member (object, "name", fc_server_db_column_text (stmt, 1));
-  json_object_set_string_member (object, "slug", fc_server_db_column_text (stmt, 2));
-  json_object_set_string_member (object, "description", fc_server_db_column_text (stmt, 3));
-  json_object_set_int_member (object, "workout_count", sqlite3_column_int64 (stmt, 6));
-  json_object_set_string_member (object, "created_at", fc_server_db_column_text (stmt, 4));
-  json_object_set_string_member (object, "updated_at", fc_server_db_column_text (stmt, 5));
+  json_object_set_int_member (object, "id", fc_sql_column_int64 (stmt, 0));
+  json_object_set_string_member (object, "name", fc_sql_column_text (stmt, 1));
+  json_object_set_string_member (object, "slug", fc_sql_column_text (stmt, 2));
+  json_object_set_string_member (object, "description", fc_sql_column_text (stmt, 3));
+  json_object_set_int_member (object, "workout_count", fc_sql_column_int64 (stmt, 6));
+  json_object_set_string_member (object, "created_at", fc_sql_column_text (stmt, 4));
+  json_object_set_string_member (object, "updated_at", fc_sql_column_text (stmt, 5));
   return object_node (object);
 }
 
@@ -260,33 +260,33 @@ category_to_json (sqlite3 *db,
   " completed_at, created_at, updated_at FROM workout_progress "
 
 static JsonObject *
-progress_row_to_object (FcServerStmt *stmt)
+progress_row_to_object (FcSqlStmt *stmt)
 {
   JsonObject *object = json_object_new ();
 
-  json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
-  json_object_set_int_member (object, "user", sqlite3_column_int64 (stmt, 1));
-  json_object_set_int_member (object, "workout", sqlite3_column_int64 (stmt, 2));
-  json_object_set_double_member (object, "progress_percentage", sqlite3_column_double (stmt, 3));
-  if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
+  json_object_set_int_member (object, "id", fc_sql_column_int64 (stmt, 0));
+  json_object_set_int_member (object, "user", fc_sql_column_int64 (stmt, 1));
+  json_object_set_int_member (object, "workout", fc_sql_column_int64 (stmt, 2));
+  json_object_set_double_member (object, "progress_percentage", fc_sql_column_double (stmt, 3));
+  if (fc_sql_column_is_null (stmt, 4))
     json_object_set_null_member (object, "last_video");
   else
-    json_object_set_int_member (object, "last_video", sqlite3_column_int64 (stmt, 4));
-  json_object_set_double_member (object, "position_seconds", sqlite3_column_double (stmt, 5));
+    json_object_set_int_member (object, "last_video", fc_sql_column_int64 (stmt, 4));
+  json_object_set_double_member (object, "position_seconds", fc_sql_column_double (stmt, 5));
   set_text_or_null (object, "completed_at", stmt, 6);
-  json_object_set_string_member (object, "created_at", fc_server_db_column_text (stmt, 7));
-  json_object_set_string_member (object, "updated_at", fc_server_db_column_text (stmt, 8));
+  json_object_set_string_member (object, "created_at", fc_sql_column_text (stmt, 7));
+  json_object_set_string_member (object, "updated_at", fc_sql_column_text (stmt, 8));
   return object;
 }
 
 static JsonNode *
-progress_to_json (sqlite3 *db,
+progress_to_json (FcSql *db,
                   gint64   progress_id)
 {
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (db, PROGRESS_SELECT "WHERE id = ?");
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, PROGRESS_SELECT "WHERE id = ?");
 
-  sqlite3_bind_int64 (stmt, 1, progress_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, progress_id);
+  if (!fc_sql_step_row (stmt))
     return NULL;
   return object_node (progress_row_to_object (stmt));
 }
@@ -297,15 +297,15 @@ static JsonNode *
 progress_summary (Viewer *viewer,
                   gint64  workout_id)
 {
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   JsonObject *object;
 
   if (viewer->user_id == 0)
     return json_node_new (JSON_NODE_NULL);
-  stmt = fc_server_db_prepare (viewer->db, PROGRESS_SELECT "WHERE user_id = ? AND workout_id = ?");
-  sqlite3_bind_int64 (stmt, 1, viewer->user_id);
-  sqlite3_bind_int64 (stmt, 2, workout_id);
-  if (!fc_server_db_step_row (stmt))
+  stmt = fc_sql_prepare (viewer->db, PROGRESS_SELECT "WHERE user_id = ? AND workout_id = ?");
+  fc_sql_bind_int64 (stmt, 1, viewer->user_id);
+  fc_sql_bind_int64 (stmt, 2, workout_id);
+  if (!fc_sql_step_row (stmt))
     return json_node_new (JSON_NODE_NULL);
 
   object = progress_row_to_object (stmt);
@@ -333,14 +333,14 @@ static JsonNode *
 workout_to_json (Viewer *viewer,
                  gint64  workout_id)
 {
-  g_autoptr(FcServerStmt) stmt = NULL;
-  g_autoptr(FcServerStmt) videos = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) videos = NULL;
   JsonObject *object;
   JsonArray *list;
   const char *thumbnail;
 
   /* Without a thumbnail of its own, a workout shows its first video's. */
-  stmt = fc_server_db_prepare (viewer->db,
+  stmt = fc_sql_prepare (viewer->db,
                                "SELECT w.id, w.title, w.description, w.duration, w.difficulty,"
                                " w.category_id, c.name, c.slug, w.goals, w.is_premium,"
                                " COALESCE(w.thumbnail, (SELECT thumbnail FROM workout_videos"
@@ -350,50 +350,50 @@ workout_to_json (Viewer *viewer,
                                " FROM workouts w"
                                " LEFT JOIN workout_categories c ON c.id = w.category_id"
                                " WHERE w.id = ?");
-  sqlite3_bind_int64 (stmt, 1, workout_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, workout_id);
+  if (!fc_sql_step_row (stmt))
     return NULL;
   /* Also how the change feed turns a hide into a delete for them. */
-  if (!viewer->is_staff && sqlite3_column_int (stmt, 13) == 0)
+  if (!viewer->is_staff && fc_sql_column_int (stmt, 13) == 0)
     return NULL;
 
   object = json_object_new ();
   json_object_set_int_member (object, "id", workout_id);
-  json_object_set_string_member (object, "title", fc_server_db_column_text (stmt, 1));
-  json_object_set_string_member (object, "description", fc_server_db_column_text (stmt, 2));
-  json_object_set_int_member (object, "duration", sqlite3_column_int64 (stmt, 3));
-  json_object_set_string_member (object, "difficulty", fc_server_db_column_text (stmt, 4));
-  if (sqlite3_column_type (stmt, 5) == SQLITE_NULL) {
+  json_object_set_string_member (object, "title", fc_sql_column_text (stmt, 1));
+  json_object_set_string_member (object, "description", fc_sql_column_text (stmt, 2));
+  json_object_set_int_member (object, "duration", fc_sql_column_int64 (stmt, 3));
+  json_object_set_string_member (object, "difficulty", fc_sql_column_text (stmt, 4));
+  if (fc_sql_column_is_null (stmt, 5)) {
     json_object_set_null_member (object, "category");
     json_object_set_null_member (object, "category_detail");
   } else {
     JsonObject *detail = json_object_new ();
 
-    json_object_set_int_member (object, "category", sqlite3_column_int64 (stmt, 5));
-    json_object_set_int_member (detail, "id", sqlite3_column_int64 (stmt, 5));
-    json_object_set_string_member (detail, "name", fc_server_db_column_text (stmt, 6));
-    json_object_set_string_member (detail, "slug", fc_server_db_column_text (stmt, 7));
+    json_object_set_int_member (object, "category", fc_sql_column_int64 (stmt, 5));
+    json_object_set_int_member (detail, "id", fc_sql_column_int64 (stmt, 5));
+    json_object_set_string_member (detail, "name", fc_sql_column_text (stmt, 6));
+    json_object_set_string_member (detail, "slug", fc_sql_column_text (stmt, 7));
     json_object_set_object_member (object, "category_detail", detail);
   }
-  json_object_set_member (object, "goals", goals_node (fc_server_db_column_text (stmt, 8)));
-  json_object_set_boolean_member (object, "is_premium", sqlite3_column_int (stmt, 9) != 0);
+  json_object_set_member (object, "goals", goals_node (fc_sql_column_text (stmt, 8)));
+  json_object_set_boolean_member (object, "is_premium", fc_sql_column_int (stmt, 9) != 0);
   /* Everyone else sees published workouts only, and Django's fields. */
   if (viewer->is_staff)
-    json_object_set_boolean_member (object, "is_published", sqlite3_column_int (stmt, 13) != 0);
-  thumbnail = fc_server_db_column_text (stmt, 10);
+    json_object_set_boolean_member (object, "is_published", fc_sql_column_int (stmt, 13) != 0);
+  thumbnail = fc_sql_column_text (stmt, 10);
   set_media_url (object, "thumbnail", viewer->request, thumbnail);
 
   list = json_array_new ();
-  videos = fc_server_db_prepare (viewer->db,
+  videos = fc_sql_prepare (viewer->db,
                                  VIDEO_SELECT "WHERE v.workout_id = ? ORDER BY v.order_index, v.id");
-  sqlite3_bind_int64 (videos, 1, workout_id);
-  while (fc_server_db_step_row (videos))
+  fc_sql_bind_int64 (videos, 1, workout_id);
+  while (fc_sql_step_row (videos))
     json_array_add_element (list, video_row_to_json (viewer, videos));
   json_object_set_int_member (object, "video_count", json_array_get_length (list));
   json_object_set_array_member (object, "videos", list);
   json_object_set_member (object, "progress", progress_summary (viewer, workout_id));
-  json_object_set_string_member (object, "created_at", fc_server_db_column_text (stmt, 11));
-  json_object_set_string_member (object, "updated_at", fc_server_db_column_text (stmt, 12));
+  json_object_set_string_member (object, "created_at", fc_sql_column_text (stmt, 11));
+  json_object_set_string_member (object, "updated_at", fc_sql_column_text (stmt, 12));
   return object_node (object);
 }
 
@@ -432,29 +432,29 @@ respond_page (Viewer     *viewer,
 {
   g_autofree char *count_sql = g_strdup_printf ("SELECT COUNT(*) FROM %s WHERE %s", from, where);
   g_autofree char *ids_sql = NULL;
-  g_autoptr(FcServerStmt) count_stmt = fc_server_db_prepare (viewer->db, count_sql);
-  g_autoptr(FcServerStmt) ids = NULL;
+  g_autoptr(FcSqlStmt) count_stmt = fc_sql_prepare (viewer->db, count_sql);
+  g_autoptr(FcSqlStmt) ids = NULL;
   g_autoptr(JsonArray) results = json_array_new ();
   gint64 count, limit = 0, offset = 0;
   guint n_args = args != NULL ? args->len : 0;
 
   for (guint i = 0; i < n_args; i++)
-    fc_server_db_bind_text (count_stmt, i + 1, g_ptr_array_index (args, i));
-  if (!fc_server_db_step_row (count_stmt)) {
+    fc_sql_bind_text (count_stmt, i + 1, g_ptr_array_index (args, i));
+  if (!fc_sql_step_row (count_stmt)) {
     respond_server_error (viewer->request);
     return;
   }
-  count = sqlite3_column_int64 (count_stmt, 0);
+  count = fc_sql_column_int64 (count_stmt, 0);
   if (!fc_server_request_paginate (viewer->request, count, &limit, &offset))
     return;
 
   ids_sql = g_strdup_printf ("SELECT id FROM %s WHERE %s ORDER BY %s LIMIT %" G_GINT64_FORMAT
                              " OFFSET %" G_GINT64_FORMAT, from, where, order, limit, offset);
-  ids = fc_server_db_prepare (viewer->db, ids_sql);
+  ids = fc_sql_prepare (viewer->db, ids_sql);
   for (guint i = 0; i < n_args; i++)
-    fc_server_db_bind_text (ids, i + 1, g_ptr_array_index (args, i));
-  while (fc_server_db_step_row (ids)) {
-    JsonNode *node = to_json (viewer, sqlite3_column_int64 (ids, 0));
+    fc_sql_bind_text (ids, i + 1, g_ptr_array_index (args, i));
+  while (fc_sql_step_row (ids)) {
+    JsonNode *node = to_json (viewer, fc_sql_column_int64 (ids, 0));
 
     if (node == NULL) {
       respond_server_error (viewer->request);
@@ -546,7 +546,7 @@ is_partial (FcServerRequest *request)
 
 /* Validates a request body into the columns of @row; @id is 0 for a new
  * row. */
-typedef void (*ReadFunc) (sqlite3       *db,
+typedef void (*ReadFunc) (FcSql       *db,
                           JsonObject    *body,
                           gboolean       partial,
                           gint64         id,
@@ -624,17 +624,17 @@ query_boolean (FcServerRequest *request,
 
 /* ?category= takes an id or a slug; 0 when it names no category. */
 static gint64
-resolve_category (sqlite3    *db,
+resolve_category (FcSql    *db,
                   const char *value)
 {
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   gint64 id;
 
   if (g_ascii_string_to_signed (value, 10, 1, G_MAXINT64, &id, NULL))
     return row_exists (db, "SELECT 1 FROM workout_categories WHERE id = ?", id) ? id : 0;
-  stmt = fc_server_db_prepare (db, "SELECT id FROM workout_categories WHERE slug = ?");
-  fc_server_db_bind_text (stmt, 1, value);
-  return fc_server_db_step_row (stmt) ? sqlite3_column_int64 (stmt, 0) : 0;
+  stmt = fc_sql_prepare (db, "SELECT id FROM workout_categories WHERE slug = ?");
+  fc_sql_bind_text (stmt, 1, value);
+  return fc_sql_step_row (stmt) ? fc_sql_column_int64 (stmt, 0) : 0;
 }
 
 static void
@@ -761,7 +761,7 @@ root_get (FcServerRequest *request)
 /* A pk field naming a row of @table that must exist; FALSE when absent or
  * invalid (the error added). */
 static gboolean
-read_reference (sqlite3       *db,
+read_reference (FcSql       *db,
                 JsonObject    *body,
                 const char    *field,
                 const char    *table,
@@ -834,7 +834,7 @@ read_goals (JsonObject    *body,
 }
 
 static void
-read_workout (sqlite3       *db,
+read_workout (FcSql       *db,
               JsonObject    *body,
               gboolean       partial,
               gint64         id,
@@ -907,12 +907,12 @@ collect_video_files (FcServerRequest *request,
 {
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
   g_autofree char *protected_dir = fc_workouts_protected_dir (config);
-  g_autoptr(FcServerStmt) stmt = fc_server_db_prepare (fc_server_request_get_db (request), sql);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (fc_server_request_get_db (request), sql);
 
-  sqlite3_bind_int64 (stmt, 1, id);
-  while (fc_server_db_step_row (stmt)) {
-    doomed_files_add (doomed, protected_dir, fc_server_db_column_text (stmt, 0));
-    doomed_files_add (doomed, config->media_dir, fc_server_db_column_text (stmt, 1));
+  fc_sql_bind_int64 (stmt, 1, id);
+  while (fc_sql_step_row (stmt)) {
+    doomed_files_add (doomed, protected_dir, fc_sql_column_text (stmt, 0));
+    doomed_files_add (doomed, config->media_dir, fc_sql_column_text (stmt, 1));
   }
 }
 
@@ -922,23 +922,23 @@ delete_row (FcServerRequest *request,
             const char      *not_found,
             const char      *files_sql)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   gint64 id = fc_server_request_get_id (request, "id");
   g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?", table);
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   DoomedFiles doomed;
 
   doomed_files_init (&doomed);
   if (files_sql != NULL)
     collect_video_files (request, files_sql, id, &doomed);
-  stmt = fc_server_db_prepare (db, sql);
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!fc_server_db_step_done (stmt)) {
+  stmt = fc_sql_prepare (db, sql);
+  fc_sql_bind_int64 (stmt, 1, id);
+  if (!fc_sql_step_done (stmt)) {
     doomed_files_remove (&doomed);
     respond_server_error (request);
     return;
   }
-  if (sqlite3_changes (db) == 0) {
+  if (fc_sql_changes (db) == 0) {
     g_ptr_array_set_size (doomed.paths, 0);
     doomed_files_remove (&doomed);
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, not_found);
@@ -979,20 +979,20 @@ slugify (const char *name)
 }
 
 static gboolean
-slug_taken (sqlite3    *db,
+slug_taken (FcSql    *db,
             const char *slug,
             gint64      except_id)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT 1 FROM workout_categories WHERE slug = ? AND id <> ?");
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT 1 FROM workout_categories WHERE slug = ? AND id <> ?");
 
-  fc_server_db_bind_text (stmt, 1, slug);
-  sqlite3_bind_int64 (stmt, 2, except_id);
-  return fc_server_db_step_row (stmt);
+  fc_sql_bind_text (stmt, 1, slug);
+  fc_sql_bind_int64 (stmt, 2, except_id);
+  return fc_sql_step_row (stmt);
 }
 
 static void
-read_category (sqlite3       *db,
+read_category (FcSql       *db,
                JsonObject    *body,
                gboolean       partial,
                gint64         id,
@@ -1044,7 +1044,7 @@ category_delete (FcServerRequest *request)
 
 /* The video fields besides the file; @row gets workout_id and the rest. */
 static void
-read_video (sqlite3       *db,
+read_video (FcSql       *db,
             JsonObject    *body,
             gboolean       partial,
             gint64         id,
@@ -1227,7 +1227,7 @@ on_upload_checked_cb (GObject      *source_object,
   g_autofree char *now = fc_time_now_iso8601 ();
   g_autofree char *old_file = NULL;
   g_autofree char *old_thumbnail = NULL;
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
   Viewer viewer;
   gint64 workout_id = 0;
@@ -1250,7 +1250,7 @@ on_upload_checked_cb (GObject      *source_object,
   }
 
   viewer_init (&viewer, request);
-  if (!fc_server_db_begin (db)) {
+  if (!fc_sql_begin (db)) {
     upload_remove_files (upload);
     if (upload->hook != NULL)
       upload->hook (db, 0, upload->hook_data);
@@ -1269,13 +1269,13 @@ on_upload_checked_cb (GObject      *source_object,
     fc_field_errors_add (errors, "workout", INVALID_PK, workout_id);
 
   if (id != 0) {
-    g_autoptr(FcServerStmt) stmt =
-      fc_server_db_prepare (db, "SELECT file, thumbnail FROM workout_videos WHERE id = ?");
+    g_autoptr(FcSqlStmt) stmt =
+      fc_sql_prepare (db, "SELECT file, thumbnail FROM workout_videos WHERE id = ?");
 
-    sqlite3_bind_int64 (stmt, 1, id);
-    if (fc_server_db_step_row (stmt)) {
-      old_file = g_strdup (fc_server_db_column_text (stmt, 0));
-      old_thumbnail = g_strdup (fc_server_db_column_text (stmt, 1));
+    fc_sql_bind_int64 (stmt, 1, id);
+    if (fc_sql_step_row (stmt)) {
+      old_file = g_strdup (fc_sql_column_text (stmt, 0));
+      old_thumbnail = g_strdup (fc_sql_column_text (stmt, 1));
     } else {
       id = -1;
     }
@@ -1311,7 +1311,7 @@ on_upload_checked_cb (GObject      *source_object,
   if (viewer.is_staff)
     fc_admin_set_actor (db, 0);
 
-  if (!fc_server_db_end (db, ok) || !ok) {
+  if (!fc_sql_end (db, ok) || !ok) {
     upload_remove_files (upload);
     if (upload->hook != NULL)
       upload->hook (db, 0, upload->hook_data);
@@ -1515,13 +1515,13 @@ video_file (FcServerRequest *request)
 {
   FcServerConfig *config = fc_server_get_config (fc_server_request_get_server (request));
   g_autofree char *protected_dir = fc_workouts_protected_dir (config);
-  g_autoptr(FcServerStmt) stmt = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
   Viewer viewer;
 
   viewer_init (&viewer, request);
-  stmt = fc_server_db_prepare (viewer.db, VIDEO_SELECT "WHERE v.id = ?");
-  sqlite3_bind_int64 (stmt, 1, fc_server_request_get_id (request, "id"));
-  if (!fc_server_db_step_row (stmt) || video_hidden (&viewer, stmt)) {
+  stmt = fc_sql_prepare (viewer.db, VIDEO_SELECT "WHERE v.id = ?");
+  fc_sql_bind_int64 (stmt, 1, fc_server_request_get_id (request, "id"));
+  if (!fc_sql_step_row (stmt) || video_hidden (&viewer, stmt)) {
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, NO_VIDEO);
     return;
   }
@@ -1538,7 +1538,7 @@ video_file (FcServerRequest *request)
     }
     return;
   }
-  fc_media_serve (request, protected_dir, fc_server_db_column_text (stmt, 4));
+  fc_media_serve (request, protected_dir, fc_sql_column_text (stmt, 4));
 }
 
 /* ---- Progress ---------------------------------------------------------- */
@@ -1546,7 +1546,7 @@ video_file (FcServerRequest *request)
 /* Validates progress fields for @workout_id into @row; completed_at follows
  * the percentage: set (kept if already set) at 100, cleared below. */
 static void
-read_progress (sqlite3       *db,
+read_progress (FcSql       *db,
                JsonObject    *body,
                gint64         workout_id,
                const char    *completed_at,
@@ -1575,12 +1575,12 @@ read_progress (sqlite3       *db,
   if (fc_json_is_null (body, "last_video")) {
     json_object_set_null_member (row, "last_video_id");
   } else if (read_reference (db, body, "last_video", "workout_videos", FALSE, errors, &video)) {
-    g_autoptr(FcServerStmt) stmt =
-      fc_server_db_prepare (db, "SELECT 1 FROM workout_videos WHERE id = ? AND workout_id = ?");
+    g_autoptr(FcSqlStmt) stmt =
+      fc_sql_prepare (db, "SELECT 1 FROM workout_videos WHERE id = ? AND workout_id = ?");
 
-    sqlite3_bind_int64 (stmt, 1, video);
-    sqlite3_bind_int64 (stmt, 2, workout_id);
-    if (workout_id != 0 && !fc_server_db_step_row (stmt))
+    fc_sql_bind_int64 (stmt, 1, video);
+    fc_sql_bind_int64 (stmt, 2, workout_id);
+    if (workout_id != 0 && !fc_sql_step_row (stmt))
       fc_field_errors_add (errors, "last_video", "This video is not part of the workout.");
     else
       json_object_set_int_member (row, "last_video_id", video);
@@ -1590,25 +1590,25 @@ read_progress (sqlite3       *db,
 /* The caller's progress row @id (or on @workout_id when @id is 0), with its
  * workout and completion time; 0 when there is none. */
 static gint64
-find_progress (sqlite3  *db,
+find_progress (FcSql  *db,
                gint64    user_id,
                gint64    id,
                gint64    workout_id,
                gint64   *out_workout,
                char    **out_completed_at)
 {
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "SELECT id, workout_id, completed_at FROM workout_progress"
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "SELECT id, workout_id, completed_at FROM workout_progress"
                               " WHERE user_id = ?1 AND (id = ?2 OR (?2 = 0 AND workout_id = ?3))");
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  sqlite3_bind_int64 (stmt, 3, workout_id);
-  if (!fc_server_db_step_row (stmt))
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  fc_sql_bind_int64 (stmt, 2, id);
+  fc_sql_bind_int64 (stmt, 3, workout_id);
+  if (!fc_sql_step_row (stmt))
     return 0;
-  *out_workout = sqlite3_column_int64 (stmt, 1);
-  *out_completed_at = g_strdup (fc_server_db_column_text (stmt, 2));
-  return sqlite3_column_int64 (stmt, 0);
+  *out_workout = fc_sql_column_int64 (stmt, 1);
+  *out_completed_at = g_strdup (fc_sql_column_text (stmt, 2));
+  return fc_sql_column_int64 (stmt, 0);
 }
 
 /* POST upserts: one progress row per user and workout. */
@@ -1643,7 +1643,7 @@ progress_create (FcServerRequest *request)
 static void
 progress_get (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
+  FcSql *db = fc_server_request_get_db (request);
   g_autofree char *completed_at = NULL;
   gint64 workout_id = 0;
   gint64 id = find_progress (db, fc_server_request_get_user_id (request),
@@ -1688,15 +1688,15 @@ progress_update (FcServerRequest *request)
 static void
 progress_delete (FcServerRequest *request)
 {
-  sqlite3 *db = fc_server_request_get_db (request);
-  g_autoptr(FcServerStmt) stmt =
-    fc_server_db_prepare (db, "DELETE FROM workout_progress WHERE id = ? AND user_id = ?");
+  FcSql *db = fc_server_request_get_db (request);
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (db, "DELETE FROM workout_progress WHERE id = ? AND user_id = ?");
 
-  sqlite3_bind_int64 (stmt, 1, fc_server_request_get_id (request, "id"));
-  sqlite3_bind_int64 (stmt, 2, fc_server_request_get_user_id (request));
-  if (!fc_server_db_step_done (stmt))
+  fc_sql_bind_int64 (stmt, 1, fc_server_request_get_id (request, "id"));
+  fc_sql_bind_int64 (stmt, 2, fc_server_request_get_user_id (request));
+  if (!fc_sql_step_done (stmt))
     respond_server_error (request);
-  else if (sqlite3_changes (db) == 0)
+  else if (fc_sql_changes (db) == 0)
     fc_server_request_respond_detail (request, SOUP_STATUS_NOT_FOUND, NO_PROGRESS);
   else
     fc_server_request_respond_no_content (request);
