@@ -44,6 +44,7 @@ fc_outbox_item_finalize (GObject *object)
   g_free (self->resource);
   g_free (self->error_message);
   g_free (self->field_errors);
+  g_free (self->subject);
 
   G_OBJECT_CLASS (fc_outbox_item_parent_class)->finalize (object);
 }
@@ -227,6 +228,15 @@ fc_outbox_item_get_created_at (FcOutboxItem *self)
   return self->created_at;
 }
 
+/* What the row's change is about, in the words of the edit (a workout's
+ * title, an account's e-mail), or NULL. */
+const char *
+fc_outbox_item_get_subject (FcOutboxItem *self)
+{
+  g_return_val_if_fail (FC_IS_OUTBOX_ITEM (self), NULL);
+  return self->subject;
+}
+
 gboolean
 fc_outbox_item_equal (FcOutboxItem *a,
                       FcOutboxItem *b)
@@ -237,5 +247,6 @@ fc_outbox_item_equal (FcOutboxItem *a,
          g_strcmp0 (a->path, b->path) == 0 && g_strcmp0 (a->body, b->body) == 0 &&
          g_strcmp0 (a->error_message, b->error_message) == 0 &&
          g_strcmp0 (a->field_errors, b->field_errors) == 0 &&
-         g_strcmp0 (a->idempotency_key, b->idempotency_key) == 0;
+         g_strcmp0 (a->idempotency_key, b->idempotency_key) == 0 &&
+         g_strcmp0 (a->subject, b->subject) == 0;
 }

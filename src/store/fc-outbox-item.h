@@ -42,6 +42,7 @@ guint          fc_outbox_item_get_http_status     (FcOutboxItem *self);
 const char    *fc_outbox_item_get_error_message   (FcOutboxItem *self);
 const char    *fc_outbox_item_get_field_errors    (FcOutboxItem *self);
 gint64         fc_outbox_item_get_created_at      (FcOutboxItem *self);
+const char    *fc_outbox_item_get_subject         (FcOutboxItem *self);
 gboolean       fc_outbox_item_equal               (FcOutboxItem *a,
                                                    FcOutboxItem *b);
 

@@ -13,12 +13,13 @@
 #include "config.h"
 
 #include "fc-json.h"
+#include "fc-store-admin-private.h"
 #include "fc-store-notifications-private.h"
 #include "fc-store-private.h"
 
 #define OUTBOX_COLUMNS \
   "id, method, path, body, idempotency_key, resource, object_id, state, attempts, " \
-  "next_attempt_at, http_status, error_message, field_errors, created_at"
+  "next_attempt_at, http_status, error_message, field_errors, created_at, subject"
 
 /* JSON members that hold another object's id, and so may hold a local one. */
 static const char * const reference_members[] = { "id", "food", "meal", "meal_plan" };
@@ -66,6 +67,7 @@ outbox_item_from_row (sqlite3_stmt *stmt)
   item->error_message = g_strdup (fc_store_column_text (stmt, 11));
   item->field_errors = g_strdup (fc_store_column_text (stmt, 12));
   item->created_at = sqlite3_column_int64 (stmt, 13);
+  item->subject = g_strdup (fc_store_column_text (stmt, 14));
   return item;
 }
 
@@ -509,6 +511,30 @@ fc_store_outbox_defer (FcStoreDb       *db,
   return update_row (db, stmt, args->id, error);
 }
 
+/* The outbox rows that name the local id @local_id, newest first. */
+static GArray *
+rows_naming (FcStoreDb  *db,
+             gint64      local_id,
+             GError    **error)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = fc_store_db_stmt (db, "SELECT outbox_id FROM outbox_refs WHERE local_id = ?1 "
+                               "ORDER BY outbox_id DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW) {
+    gint64 id = sqlite3_column_int64 (stmt, 0);
+
+    g_array_append_val (rows, id);
+  }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
+}
+
 /* The server created a local object: rewrite every queued row that names
  * its local id, so later requests reach the right object. */
 static gboolean
@@ -520,21 +546,10 @@ remap_outbox (FcStoreDb   *db,
 {
   g_autofree char *local_segment = g_strdup_printf ("%" G_GINT64_FORMAT, local_id);
   g_autofree char *server_segment = g_strdup_printf ("%" G_GINT64_FORMAT, server_id);
-  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) rows = rows_naming (db, local_id, error);
   sqlite3_stmt *stmt;
-  int rc;
 
-  stmt = fc_store_db_stmt (db, "SELECT outbox_id FROM outbox_refs WHERE local_id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, local_id);
-  while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW) {
-    gint64 id = sqlite3_column_int64 (stmt, 0);
-
-    g_array_append_val (rows, id);
-  }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  if (rows == NULL)
     return FALSE;
 
   for (guint i = 0; i < rows->len; i++) {
@@ -647,6 +662,7 @@ complete_in_transaction (FcStoreDb  *db,
                        ? json_node_get_object (response) : NULL;
   gint64 object_id = row->object_id;
   gboolean has_rows;
+  gboolean admin;
 
   if (resource == NULL && fc_store_health_owns (row->resource))
     return delete_row (db, row->id, error) &&
@@ -655,7 +671,8 @@ complete_in_transaction (FcStoreDb  *db,
   if (resource == NULL && fc_store_notifications_owns (row->resource))
     return delete_row (db, row->id, error) &&
            fc_store_notifications_settle (db, row->method, row->object_id, object, NULL, error);
-  if (resource == NULL) {
+  admin = resource == NULL && fc_store_admin_owns (row->resource);
+  if (resource == NULL && !admin) {
     g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID,
                  "Outbox row %" G_GINT64_FORMAT " names an unknown resource", row->id);
     return FALSE;
@@ -669,11 +686,16 @@ complete_in_transaction (FcStoreDb  *db,
                    "The server's answer to “%s %s” has no id", row->method, row->path);
       return FALSE;
     }
-    if (!fc_resource_remap (db, resource, object_id, server_id, error) ||
+    if (!(admin ? fc_store_admin_remap (db, row->resource, object_id, server_id, error)
+                : fc_resource_remap (db, resource, object_id, server_id, error)) ||
         !remap_outbox (db, row->resource, object_id, server_id, error))
       return FALSE;
     object_id = server_id;
   }
+  if (admin)
+    return delete_row (db, row->id, error) &&
+           fc_store_admin_settle (db, row->resource, row->method, object_id, row->creates,
+                                  object, FALSE, NULL, error);
 
   if (!delete_row (db, row->id, error) ||
       !object_has_rows (db, row->resource, object_id, &has_rows, error))
@@ -710,6 +732,37 @@ fc_store_outbox_complete (FcStoreDb       *db,
   return fc_store_db_commit (db, error);
 }
 
+static gboolean discard_in_transaction (FcStoreDb  *db,
+                                        gint64      row_id,
+                                        guint       depth,
+                                        GError    **error);
+
+/* A create never reached the server: every queued write that needs its
+ * object goes too, since none of them can succeed. */
+static gboolean
+discard_dependents (FcStoreDb  *db,
+                    gint64      local_id,
+                    guint       depth,
+                    GError    **error)
+{
+  g_autoptr(GArray) dependents = rows_naming (db, local_id, error);
+
+  if (dependents == NULL)
+    return FALSE;
+  for (guint i = 0; i < dependents->len && depth < 16; i++) {
+    gint64 id = g_array_index (dependents, gint64, i);
+    g_autoptr(GError) local_error = NULL;
+
+    /* An earlier dependent's discard may have taken this one along. */
+    if (!discard_in_transaction (db, id, depth + 1, &local_error) &&
+        !g_error_matches (local_error, FC_STORE_ERROR, FC_STORE_ERROR_NOT_FOUND)) {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 static gboolean
 discard_in_transaction (FcStoreDb  *db,
                         gint64      row_id,
@@ -731,45 +784,22 @@ discard_in_transaction (FcStoreDb  *db,
     return delete_row (db, row_id, error) &&
            fc_store_notifications_settle (db, row.method, row.object_id, NULL,
                                           row.revert != NULL ? row.revert : "{}", error);
+  if (resource == NULL && fc_store_admin_owns (row.resource))
+    return delete_row (db, row_id, error) &&
+           fc_store_admin_settle (db, row.resource, row.method, row.object_id, row.creates, NULL,
+                                  TRUE, row.revert, error) &&
+           (!row.creates || row.object_id >= 0 ||
+            discard_dependents (db, row.object_id, depth, error));
   g_assert (resource != NULL);
 
   if (!delete_row (db, row_id, error))
     return FALSE;
 
   if (row.creates && row.object_id < 0) {
-    g_autoptr(GArray) dependents = g_array_new (FALSE, FALSE, sizeof (gint64));
-    sqlite3_stmt *stmt;
-    int rc;
-
     /* The object never reached the server: drop it, and every queued
-     * write that needs it, since none of them can succeed. */
-    if (!fc_resource_delete (db, resource, row.object_id, error))
-      return FALSE;
-    stmt = fc_store_db_stmt (db, "SELECT outbox_id FROM outbox_refs WHERE local_id = ?1 "
-                                 "ORDER BY outbox_id DESC", error);
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, row.object_id);
-    while ((rc = fc_store_db_step (db, stmt, error)) == SQLITE_ROW) {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (dependents, id);
-    }
-    sqlite3_reset (stmt);
-    if (rc != SQLITE_DONE)
-      return FALSE;
-    for (guint i = 0; i < dependents->len && depth < 16; i++) {
-      gint64 id = g_array_index (dependents, gint64, i);
-      g_autoptr(GError) local_error = NULL;
-
-      /* An earlier dependent's discard may have taken this one along. */
-      if (!discard_in_transaction (db, id, depth + 1, &local_error) &&
-          !g_error_matches (local_error, FC_STORE_ERROR, FC_STORE_ERROR_NOT_FOUND)) {
-        g_propagate_error (error, g_steal_pointer (&local_error));
-        return FALSE;
-      }
-    }
-    return TRUE;
+     * write that needs it. */
+    return fc_resource_delete (db, resource, row.object_id, error) &&
+           discard_dependents (db, row.object_id, depth, error);
   }
 
   /* Put back the object as it was before this write. */

@@ -48,6 +48,7 @@ struct _FcOutboxItem {
   char          *error_message;
   char          *field_errors;
   gint64         created_at;
+  char          *subject;
 };
 
 /* The connection and everything tied to it. Only the store's worker thread

@@ -403,6 +403,26 @@ static const char * const migrations[] = {
   "  n      INTEGER NOT NULL,"
   "  points BLOB NOT NULL"
   ");",
+
+  /* 9: admin mode's lists (src/store/fc-store-admin.c), so that staff
+   * edits wait in the outbox like any edit: every workout (hidden ones
+   * too), every category, the templates and the accounts staff have
+   * looked at, each kept whole as the server's JSON under the admin
+   * resource's name ("admin_workouts", ...). One table rather than a
+   * table of columns each: nothing here is searched or joined, the lists
+   * are small (the 100,000 accounts are paged live; only those opened are
+   * kept), and the wire shape may grow without a migration. An object
+   * with a write waiting in the outbox keeps its local copy against
+   * pulls. The outbox's subject is what a row's label names ("Workout
+   * “Squats”"), kept as it was when the edit was made. */
+  "CREATE TABLE admin_objects ("
+  "  resource TEXT NOT NULL,"
+  "  id       INTEGER NOT NULL,"
+  "  position INTEGER NOT NULL DEFAULT 0,"
+  "  object   TEXT NOT NULL,"
+  "  PRIMARY KEY (resource, id)"
+  ") WITHOUT ROWID;"
+  "ALTER TABLE outbox ADD COLUMN subject TEXT;",
 };
 
 const char * const *

@@ -2,9 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Admin data is live server data: nothing of it is kept in the store or
- * goes through the outbox. The Admin section (src/ui/admin/) asks this
- * object, never the client, so the UI still speaks no HTTP. Every call is
+ * Admin data comes from the server; with a store (the signed-in
+ * account's), the lists staff edit are kept in it and their edits wait in
+ * its outbox like any edit (fc_admin_service_new_with_store()). The Admin
+ * section (src/ui/admin/) asks this object, never the client, so the UI
+ * still speaks no HTTP. Every call is
  * asynchronous on GTask and fails with the client's %FC_API_ERROR errors,
  * whose messages are the server's sentences ("This is the last active
  * staff account; ...") ready to show; %FC_API_ERROR_NOT_FOUND from
@@ -24,8 +26,20 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FcAdminService, fc_admin_service, FC, ADMIN_SERVICE, GObject)
 
 FcAdminService *fc_admin_service_new               (FcApiClient          *client);
-/* The signed-in account's service: what the UI uses. */
+/* The signed-in account's service: what the UI uses. Its writes wait in
+ * the account's store's outbox (src/store/fc-store-admin.h). */
 FcAdminService *fc_admin_service_new_for_session   (FcSession            *session);
+/* With @store (may be NULL: every call live), the workouts, categories,
+ * templates and accounts read are kept in it, and edits of them change
+ * it and wait in its outbox: save, delete, update_user, update_template
+ * (but a schedule's), delete_template, save_category and delete_category
+ * then answer at once with the object as the store now has it, offline
+ * too, and the sync engine sends them. Reads answer from the store when
+ * the server cannot be reached. Uploads, video order, thumbnails,
+ * password resets, the foods import, statistics and the accounts list
+ * stay live. */
+FcAdminService *fc_admin_service_new_with_store    (FcApiClient          *client,
+                                                    FcStore              *store);
 /* How many list pages this service has asked for: for tests. */
 guint           fc_admin_service_get_list_requests (FcAdminService       *self);
 
@@ -128,6 +142,22 @@ void            fc_admin_service_get_workout_async     (FcAdminService      *sel
 void            fc_admin_service_save_workout_async    (FcAdminService      *self,
                                                         gint64               id,
                                                         JsonObject          *fields,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+/* POST workouts/categories/ (@id 0) or PATCH workouts/categories/{id}/
+ * with @fields (name, description); finished by
+ * fc_admin_service_workout_finish(). */
+void            fc_admin_service_save_category_async   (FcAdminService      *self,
+                                                        gint64               id,
+                                                        JsonObject          *fields,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+/* DELETE workouts/categories/{id}/ (its workouts stay, without one);
+ * finished by fc_admin_service_done_finish(). */
+void            fc_admin_service_delete_category_async (FcAdminService      *self,
+                                                        gint64               id,
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);

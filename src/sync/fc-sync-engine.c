@@ -1327,9 +1327,12 @@ on_row_sent_cb (GObject      *source,
 
   /* A notification that is gone from the server (deleted on another
    * device): deleting it, or marking it, is done; the stream's deleted
-   * event (or the next pull) drops it here. */
+   * event (or the next pull) drops it here. So is deleting anything the
+   * server no longer has (a workout another staff member deleted while
+   * this one's deletion waited offline). */
   if (status == 404 &&
-      g_strcmp0 (fc_outbox_item_get_resource (row), FC_STORE_NOTIFICATIONS) == 0) {
+      (g_strcmp0 (fc_outbox_item_get_resource (row), FC_STORE_NOTIFICATIONS) == 0 ||
+       g_strcmp0 (fc_outbox_item_get_method (row), "DELETE") == 0)) {
     run->finish = fc_store_outbox_complete_finish;
     fc_store_outbox_complete_async (self->store, fc_outbox_item_get_id (row), NULL, NULL,
                                     on_row_settled_cb, g_steal_pointer (&task));

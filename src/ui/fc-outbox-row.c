@@ -13,6 +13,7 @@
 #include "fc-outbox-row.h"
 
 #include "fc-store.h"
+#include "fc-store-admin.h"
 #include "fc-store-health.h"
 #include "fc-store-notifications.h"
 
@@ -43,9 +44,55 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* A staff edit (src/store/fc-store-admin.h): what and which item, named
+ * as it was when the edit was made. */
+static char *
+describe_admin_change (FcOutboxItem *item)
+{
+  const char *resource = fc_outbox_item_get_resource (item);
+  const char *method = fc_outbox_item_get_method (item);
+  const char *subject = fc_outbox_item_get_subject (item);
+  gboolean created = g_strcmp0 (method, "POST") == 0;
+  gboolean deleted = g_strcmp0 (method, "DELETE") == 0;
+  g_autofree char *number = NULL;
+
+  /* An object the store never kept (an account whose detail was not
+   * opened) has only its id. */
+  if (subject == NULL)
+    subject = number = g_strdup_printf ("#%" G_GINT64_FORMAT, fc_outbox_item_get_object_id (item));
+  /* Translators: %s is a workout's title (Admin ▸ Content). */
+  if (g_strcmp0 (resource, FC_STORE_ADMIN_WORKOUTS) == 0)
+    return g_strdup_printf (created ? _("New workout “%s”") :
+                            deleted ? _("Deleted workout “%s”") : _("Changes to workout “%s”"),
+                            subject);
+  /* Translators: %s is a workout category's name. */
+  if (g_strcmp0 (resource, FC_STORE_ADMIN_CATEGORIES) == 0)
+    return g_strdup_printf (created ? _("New category “%s”") :
+                            deleted ? _("Deleted category “%s”") : _("Changes to category “%s”"),
+                            subject);
+  /* Translators: %s is a meal-plan template's name (Admin ▸ Templates). */
+  if (g_strcmp0 (resource, FC_STORE_ADMIN_TEMPLATES) == 0)
+    return g_strdup_printf (deleted ? _("Deleted template “%s”") : _("Changes to template “%s”"),
+                            subject);
+  /* Translators: %s is an account's e-mail address (Admin ▸ Users). */
+  return g_strdup_printf (_("Changes to the account %s"), subject);
+}
+
+static const char *describe_user_change (FcOutboxItem *item);
+
 /* What the user changed, in their words rather than the API's. */
-static const char *
+static char *
 describe_change (FcOutboxItem *item)
+{
+  const char *resource = fc_outbox_item_get_resource (item);
+
+  if (fc_store_admin_is_resource (resource))
+    return describe_admin_change (item);
+  return g_strdup (describe_user_change (item));
+}
+
+static const char *
+describe_user_change (FcOutboxItem *item)
 {
   const char *resource = fc_outbox_item_get_resource (item);
   const char *method = fc_outbox_item_get_method (item);
@@ -140,7 +187,7 @@ humanize_message (const char *message)
 static void
 fc_outbox_row_update (FcOutboxRow *self)
 {
-  const char *title = "";
+  g_autofree char *title = NULL;
   g_autofree char *message = NULL;
   GVariant *target = NULL;
 
@@ -154,13 +201,14 @@ fc_outbox_row_update (FcOutboxRow *self)
     target = g_variant_new_int64 (fc_outbox_item_get_id (self->item));
   }
 
-  gtk_label_set_text (self->title_label, title);
+  gtk_label_set_text (self->title_label, title != NULL ? title : "");
   gtk_label_set_text (self->message_label, message != NULL ? message : "");
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->retry_button), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->discard_button), target);
 
   g_free (self->summary);
-  self->summary = g_strdup_printf ("%s: %s", title, message != NULL ? message : "");
+  self->summary = g_strdup_printf ("%s: %s", title != NULL ? title : "",
+                                   message != NULL ? message : "");
 }
 
 static void
