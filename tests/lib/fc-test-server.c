@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fc-json.h"
+#include "fc-test-pg.h"
 #include "fc-test-server.h"
 
 #define READY_PREFIX "listening on "
@@ -66,6 +67,27 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* The database of the server in @data_dir: the one an earlier server there
+ * used, or a new one. The test server, not the FcTestPg, decides when it is
+ * dropped (fc_test_server_free()). */
+static FcTestPg *
+open_pg_database (const char *data_dir)
+{
+  g_autofree char *path = g_build_filename (data_dir, "test-database", NULL);
+  g_autofree char *name = NULL;
+  g_autoptr(GError) error = NULL;
+  FcTestPg *pg;
+
+  if (g_file_get_contents (path, &name, NULL, NULL))
+    return fc_test_pg_open (g_strstrip (name));
+
+  pg = fc_test_pg_new ();
+  fc_test_pg_set_drop_on_free (pg, FALSE);
+  g_file_set_contents (path, fc_test_pg_get_name (pg), -1, &error);
+  g_assert_no_error (error);
+  return pg;
+}
+
 static gboolean
 on_start_timeout_cb (gpointer user_data)
 {
@@ -102,6 +124,12 @@ fc_test_server_start_in (const char          *data_dir,
   g_ptr_array_add (argv, (gpointer) "0");
   g_ptr_array_add (argv, (gpointer) "--data-dir");
   g_ptr_array_add (argv, self->data_dir);
+  if (fc_test_pg_wanted ()) {
+    self->pg = open_pg_database (self->data_dir);
+    self->database_uri = g_strdup (fc_test_pg_get_uri (self->pg));
+    g_ptr_array_add (argv, (gpointer) "--database");
+    g_ptr_array_add (argv, self->database_uri);
+  }
   if (config != NULL) {
     self->config_path = g_build_filename (self->data_dir, "test-config.ini", NULL);
     g_assert_true (g_file_set_contents (self->config_path, config, -1, &error));
@@ -212,6 +240,10 @@ fc_test_server_free (FcTestServer *self)
     fc_test_server_kill (self);
   g_clear_object (&self->process);
   g_clear_object (&self->session);
+  if (self->pg != NULL && self->owns_data_dir)
+    fc_test_pg_drop (self->pg);
+  g_clear_pointer (&self->pg, fc_test_pg_free);
+  g_free (self->database_uri);
   if (self->owns_data_dir)
     remove_tree (self->data_dir);
   g_free (self->data_dir);

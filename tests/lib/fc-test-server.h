@@ -9,6 +9,13 @@
  *
  * The server, given --port 0, prints "listening on http://127.0.0.1:PORT/"
  * on a line of its standard output once it accepts connections.
+ *
+ * With FITCORE_TEST_DATABASE=postgresql (meson test --setup postgresql) the
+ * server stores its data in a fresh PostgreSQL database (tests/lib/fc-test-pg.h)
+ * instead of DATA_DIR/fitcore.db: --database postgresql:///NAME?host=...
+ * The database's name is kept in DATA_DIR/test-database, so a restart in the
+ * same data dir (fc_test_server_start_in()) finds the same data, and it is
+ * dropped with the data dir (owns_data_dir).
  */
 
 #pragma once
@@ -26,6 +33,8 @@ typedef struct {
   char        *stdout_text;  /* what the server printed before it was ready */
   SoupSession *session;
   gboolean     owns_data_dir;
+  char        *database_uri; /* the libpq URI on PostgreSQL, else NULL */
+  struct _FcTestPg *pg;
 } FcTestServer;
 
 typedef struct {
