@@ -151,8 +151,9 @@ record_outstanding (FcSql    *db,
                     gint64      expires_at)
 {
   g_autoptr(FcSqlStmt) stmt =
-    fc_sql_prepare (db, "INSERT OR IGNORE INTO outstanding_tokens "
-                              "(jti, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
+    fc_sql_prepare (db, "INSERT INTO outstanding_tokens "
+                              "(jti, user_id, created_at, expires_at) VALUES (?, ?, ?, ?) "
+                              "ON CONFLICT DO NOTHING");
   g_autofree char *now = fc_time_now_iso8601 ();
 
   fc_sql_bind_text (stmt, 1, jti);
@@ -197,8 +198,8 @@ blacklist (FcSql           *db,
            const FcJwtClaims *claims)
 {
   g_autoptr(FcSqlStmt) stmt =
-    fc_sql_prepare (db, "INSERT OR IGNORE INTO blacklisted_tokens (jti, blacklisted_at) "
-                              "VALUES (?, ?)");
+    fc_sql_prepare (db, "INSERT INTO blacklisted_tokens (jti, blacklisted_at) "
+                              "VALUES (?, ?) ON CONFLICT DO NOTHING");
   g_autofree char *now = fc_time_now_iso8601 ();
 
   if (!record_outstanding (db, claims->jti, claims->user_id, claims->exp))
@@ -215,9 +216,10 @@ blacklist_user_tokens (FcSql    *db,
                        const char *keep_jti)
 {
   g_autoptr(FcSqlStmt) stmt =
-    fc_sql_prepare (db, "INSERT OR IGNORE INTO blacklisted_tokens (jti, blacklisted_at) "
+    fc_sql_prepare (db, "INSERT INTO blacklisted_tokens (jti, blacklisted_at) "
                               "SELECT jti, ? FROM outstanding_tokens "
-                              "WHERE user_id = ? AND jti IS NOT ? AND expires_at > ?");
+                              "WHERE user_id = ? AND jti IS DISTINCT FROM ? AND expires_at > ? "
+                              "ON CONFLICT DO NOTHING");
   g_autofree char *now = fc_time_now_iso8601 ();
 
   fc_sql_bind_text (stmt, 1, now);
@@ -495,7 +497,7 @@ registration_cb (FcServerRequest *request)
   /* A verified address is a field error; an unverified one the bare list
    * below, as allauth words them. */
   if (email != NULL) {
-    stmt = fc_sql_prepare (db, "SELECT email_verified FROM users WHERE email = ? COLLATE NOCASE");
+    stmt = fc_sql_prepare (db, "SELECT email_verified FROM users WHERE lower (email) = lower (?)");
     fc_sql_bind_text (stmt, 1, email);
     if (fc_sql_step_row (stmt) && fc_sql_column_int (stmt, 0))
       fc_field_errors_add (errors, "email", "A user is already registered with this e-mail address.");
@@ -647,7 +649,7 @@ login_cb (FcServerRequest *request)
   }
 
   stmt = fc_sql_prepare (db, "SELECT id, password, is_active FROM users "
-                                   "WHERE email = ? COLLATE NOCASE");
+                                   "WHERE lower (email) = lower (?)");
   fc_sql_bind_text (stmt, 1, email);
   if (fc_sql_step_row (stmt)) {
     pending->user_id = fc_sql_column_int64 (stmt, 0);
@@ -710,7 +712,7 @@ token_refresh_cb (FcServerRequest *request)
     return;
   }
 
-  stmt = fc_sql_prepare (db, "SELECT 1 FROM users WHERE id = ? AND is_active");
+  stmt = fc_sql_prepare (db, "SELECT 1 FROM users WHERE id = ? AND is_active = 1");
   fc_sql_bind_int64 (stmt, 1, claims->user_id);
   if (!fc_sql_step_row (stmt)) {
     respond_detail_code (request, SOUP_STATUS_UNAUTHORIZED,
@@ -1047,7 +1049,7 @@ load_reset_subject (FcSql      *db,
 {
   g_autoptr(FcSqlStmt) stmt =
     fc_sql_prepare (db, "SELECT password, last_login, email FROM users "
-                              "WHERE id = ? AND is_active");
+                              "WHERE id = ? AND is_active = 1");
 
   fc_sql_bind_int64 (stmt, 1, user_id);
   if (!fc_sql_step_row (stmt))
@@ -1290,7 +1292,7 @@ resend_email_cb (FcServerRequest *request)
   }
 
   stmt = fc_sql_prepare (db, "SELECT id, email FROM users "
-                                   "WHERE email = ? COLLATE NOCASE AND NOT email_verified");
+                                   "WHERE lower (email) = lower (?) AND email_verified = 0");
   fc_sql_bind_text (stmt, 1, email);
   if (fc_sql_step_row (stmt)) {
     g_autofree char *address = g_strdup (fc_sql_column_text (stmt, 1));

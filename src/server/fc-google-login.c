@@ -662,7 +662,7 @@ find_or_create (FcSql    *db,
   user_id = fc_users_find_by_email (db, email);
   if (user_id != 0) {
     stmt = fc_sql_prepare (db, "UPDATE users SET password = ?, email_verified = 1 "
-                                     "WHERE id = ? AND NOT email_verified");
+                                     "WHERE id = ? AND email_verified = 0");
     fc_sql_bind_text (stmt, 1, password);
     fc_sql_bind_int64 (stmt, 2, user_id);
     if (!fc_sql_step_done (stmt))

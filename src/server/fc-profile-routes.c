@@ -36,7 +36,8 @@ ensure_profile (FcSql *db,
                 gint64   user_id)
 {
   g_autoptr(FcSqlStmt) stmt =
-    fc_sql_prepare (db, "INSERT OR IGNORE INTO profiles (user_id, updated_at) VALUES (?, ?)");
+    fc_sql_prepare (db, "INSERT INTO profiles (user_id, updated_at) VALUES (?, ?)"
+                              " ON CONFLICT DO NOTHING");
   g_autofree char *now = fc_time_now_iso8601 ();
 
   fc_sql_bind_int64 (stmt, 1, user_id);

@@ -558,6 +558,14 @@ static const char * const migrations[] = {
   /* 14: resumable video uploads, published workouts
    * (src/server/admin/fc-admin-schema.c). */
   fc_admin_schema_migration_14,
+
+  /* 15: case-insensitive lookups in SQL both backends speak (issue 16):
+   * lower(email) instead of COLLATE NOCASE, which PostgreSQL lacks, with
+   * the same uniqueness (both are ASCII-only folds here); public foods by
+   * lower(name) for the admin import's duplicate check. */
+  "DROP INDEX users_email_nocase;"
+  "CREATE UNIQUE INDEX users_email_lower ON users (lower (email));"
+  "CREATE INDEX foods_public_name_lower ON foods (lower (name)) WHERE is_public = 1;",
 };
 
 const char * const *

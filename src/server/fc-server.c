@@ -501,9 +501,10 @@ fc_server_record_response (FcServer        *self,
   if (request->status < 400 && reservation != NULL) {
     now = fc_time_now_iso8601 ();
     stmt = fc_sql_prepare (self->db,
-                                 "INSERT OR IGNORE INTO idempotency_keys "
+                                 "INSERT INTO idempotency_keys "
                                  "(user_id, key, method, path, status, content_type, body, "
-                                 "created_at, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                 "created_at, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                 "ON CONFLICT DO NOTHING");
     fc_sql_bind_int64 (stmt, 1, request->user_id);
     fc_sql_bind_text (stmt, 2, request->idempotency_key);
     fc_sql_bind_text (stmt, 3, fc_server_request_get_method (request));

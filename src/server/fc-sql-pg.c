@@ -1,6 +1,21 @@
 /* fc-sql-pg.c — FcSql on PostgreSQL, through libpq
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What SQLite gives the routes and PostgreSQL does differently is made
+ * up for here, by hand because libpq is a wire library and nothing in
+ * the stack translates between the two:
+ * - parameters: `?`/`?NNN` become `$N` when a statement is prepared
+ *   (skipping literals, quoted names and comments), and LIKE becomes
+ *   ILIKE, since SQLite's LIKE ignores ASCII case; each SQL text and set
+ *   of parameter types is prepared once per connection (PQprepare);
+ * - a statement that fails inside a transaction does not abort it (as in
+ *   SQLite, where a broken UNIQUE only fails the INSERT): a write runs in
+ *   a savepoint of its own;
+ * - the id of an INSERT: SQLite's last_insert_rowid() is not moved by
+ *   triggers, PostgreSQL's lastval() is (the change feed's triggers insert
+ *   too), so an INSERT into a table with an identity `id` returns it;
+ * - results come as text and are read as SQLite's column getters would.
  */
 
 #define G_LOG_DOMAIN "fc-sql"
@@ -8,6 +23,622 @@
 #include "config.h"
 
 #include "fc-sql-private.h"
+
+#ifdef HAVE_LIBPQ
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fc-server-schema-pg.h"
+
+#define PG_BOOL_OID 16
+#define PG_TEXT_OID 25
+
+struct _FcSqlPg {
+  PGconn     *conn;
+  GHashTable *prepared;    /* "types|SQL" → statement name */
+  GHashTable *id_tables;   /* table → GINT_TO_POINTER (has an identity id + 1) */
+  guint       next_name;
+  gint64      last_id;
+  char       *errmsg;
+  gboolean    read_only;
+};
+
+typedef struct {
+  FcSqlPgType  type;
+  char        *value;      /* NULL for NULL */
+  gsize        size;
+} Param;
+
+struct _FcSqlPgStmt {
+  char      *sql;          /* as the caller wrote it */
+  char      *pg_sql;       /* with $N, and RETURNING id where it applies */
+  int        n_params;
+  guint8    *used;         /* n_params flags: does the SQL name $N */
+  Param     *params;
+  gboolean   is_write;     /* not a SELECT: runs in a savepoint */
+  gboolean   returns_id;   /* RETURNING id added here: not the caller's rows */
+  PGresult  *result;
+  int        row;          /* the row fc_sql_step() is on; -1 before */
+  guchar    *blob;         /* fc_sql_column_blob()'s last, PQunescapeBytea's */
+};
+
+static void
+set_errmsg (FcSql      *db,
+            const char *message)
+{
+  g_free (db->pg->errmsg);
+  db->pg->errmsg = g_strchomp (g_strdup (message != NULL ? message : "unknown error"));
+}
+
+/* Runs @sql outside the prepared path: a transaction's verbs, SET. */
+static gboolean
+run (FcSql       *db,
+     const char  *sql,
+     GError     **error)
+{
+  PGresult *result = PQexec (db->pg->conn, sql);
+  ExecStatusType status = PQresultStatus (result);
+  gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+
+  if (!ok) {
+    set_errmsg (db, PQresultErrorMessage (result));
+    g_set_error (error, FC_DB_ERROR, FC_DB_ERROR_FAILED, "%s: %s", sql, db->pg->errmsg);
+  }
+  PQclear (result);
+  return ok;
+}
+
+FcSql *
+fc_sql_pg_open (const char      *location,
+                FcSqlOpenFlags   flags,
+                GError         **error)
+{
+  PGconn *conn = PQconnectdb (location);
+  FcSql *db;
+
+  if (PQstatus (conn) != CONNECTION_OK) {
+    g_set_error (error, FC_DB_ERROR, FC_DB_ERROR_OPEN, "Cannot connect to PostgreSQL: %s",
+                 PQerrorMessage (conn));
+    PQfinish (conn);
+    return NULL;
+  }
+  db = g_new0 (FcSql, 1);
+  db->backend = FC_SQL_BACKEND_POSTGRESQL;
+  db->location = g_strdup (location);
+  db->cached = g_hash_table_new (g_str_hash, g_str_equal);
+  db->pg = g_new0 (FcSqlPg, 1);
+  db->pg->conn = conn;
+  db->pg->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  db->pg->id_tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  db->pg->read_only = (flags & FC_SQL_OPEN_READ_ONLY) != 0;
+
+  /* Times are text in UTC everywhere, as on SQLite; no notices on stderr */
+  if (!run (db, "SET client_encoding = 'UTF8'; SET TimeZone = 'UTC';"
+                " SET client_min_messages = 'warning'", error) ||
+      (db->pg->read_only &&
+       !run (db, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", error)) ||
+      (!db->pg->read_only && !fc_server_pg_migrate (conn, error))) {
+    fc_sql_close (db);
+    return NULL;
+  }
+  return db;
+}
+
+void
+fc_sql_pg_close (FcSql *db)
+{
+  PQfinish (db->pg->conn);
+  g_hash_table_unref (db->pg->prepared);
+  g_hash_table_unref (db->pg->id_tables);
+  g_free (db->pg->errmsg);
+  g_free (db->pg);
+}
+
+void
+fc_sql_pg_set_busy_timeout (FcSql *db,
+                            int    ms)
+{
+  g_autofree char *sql = g_strdup_printf ("SET lock_timeout = %d", ms);
+  g_autoptr(GError) error = NULL;
+
+  if (!run (db, sql, &error))
+    g_warning ("%s", error->message);
+}
+
+gboolean
+fc_sql_pg_exec (FcSql       *db,
+                const char  *sql,
+                GError     **error)
+{
+  return run (db, sql, error);
+}
+
+const char *
+fc_sql_pg_errmsg (FcSql *db)
+{
+  return db->pg->errmsg != NULL ? db->pg->errmsg : "not an error";
+}
+
+gint64
+fc_sql_pg_last_insert_id (FcSql *db)
+{
+  return db->pg->last_id;
+}
+
+/* ---- Transactions ---- */
+
+gboolean
+fc_sql_pg_begin (FcSql   *db,
+                 GError **error)
+{
+  g_autofree char *sql = NULL;
+
+  if (db->pg_depth == 0)
+    sql = g_strdup ("BEGIN");
+  else
+    sql = g_strdup_printf ("SAVEPOINT fc_level_%u", db->pg_depth);
+  if (!run (db, sql, error))
+    return FALSE;
+  db->pg_depth++;
+  return TRUE;
+}
+
+gboolean
+fc_sql_pg_end (FcSql    *db,
+               gboolean  commit)
+{
+  g_autofree char *sql = NULL;
+  PGresult *result;
+  gboolean ok;
+
+  g_return_val_if_fail (db->pg_depth > 0, FALSE);
+
+  db->pg_depth--;
+  if (db->pg_depth > 0) {
+    if (commit)
+      sql = g_strdup_printf ("RELEASE SAVEPOINT fc_level_%u", db->pg_depth);
+    else
+      sql = g_strdup_printf ("ROLLBACK TO SAVEPOINT fc_level_%u; RELEASE SAVEPOINT fc_level_%u",
+                             db->pg_depth, db->pg_depth);
+    ok = run (db, sql, NULL);
+    return ok && commit;
+  }
+  if (!commit) {
+    run (db, "ROLLBACK", NULL);
+    return FALSE;
+  }
+  /* A COMMIT of a transaction that failed answers "ROLLBACK" */
+  result = PQexec (db->pg->conn, "COMMIT");
+  ok = PQresultStatus (result) == PGRES_COMMAND_OK && g_str_equal (PQcmdStatus (result), "COMMIT");
+  if (!ok) {
+    set_errmsg (db, PQresultErrorMessage (result));
+    g_warning ("Commit failed, rolled back: %s", db->pg->errmsg);
+  }
+  PQclear (result);
+  if (PQtransactionStatus (db->pg->conn) != PQTRANS_IDLE)
+    run (db, "ROLLBACK", NULL);
+  return ok;
+}
+
+/* ---- Statements ---- */
+
+static gboolean
+is_word_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_';
+}
+
+/* `?` and `?NNN` to `$N` (a bare `?` is one more than the largest so far,
+ * as in SQLite) and LIKE to ILIKE, outside literals, quoted names and
+ * comments. */
+static char *
+rewrite_parameters (const char  *sql,
+                    int         *n_params,
+                    GByteArray  *used)
+{
+  GString *out = g_string_sized_new (strlen (sql) + 16);
+  int largest = 0;
+
+  for (const char *p = sql; *p != '\0'; p++) {
+    if (*p == '\'' || *p == '"') {
+      const char *end = p + 1;
+
+      while (*end != '\0' && *end != *p)
+        end++;
+      g_string_append_len (out, p, end - p + (*end != '\0'));
+      if (*end == '\0')
+        break;
+      p = end;
+    } else if (p[0] == '-' && p[1] == '-') {
+      const char *end = strchr (p, '\n');
+
+      if (end == NULL)
+        end = p + strlen (p) - 1;
+      g_string_append_len (out, p, end - p + 1);
+      p = end;
+    } else if (*p == '?') {
+      int index;
+
+      if (g_ascii_isdigit (p[1])) {
+        index = (int) strtol (p + 1, (char **) &p, 10);
+        p--;
+      } else {
+        index = largest + 1;
+      }
+      largest = MAX (largest, index);
+      if ((int) used->len < index)
+        g_byte_array_set_size (used, index);
+      used->data[index - 1] = 1;
+      g_string_append_printf (out, "$%d", index);
+    } else if (is_word_char (*p) && (p == sql || !is_word_char (p[-1]))) {
+      const char *end = p;
+
+      while (is_word_char (*end))
+        end++;
+      if (end - p == 4 && g_ascii_strncasecmp (p, "LIKE", 4) == 0)
+        g_string_append_c (out, 'I');
+      g_string_append_len (out, p, end - p);
+      p = end - 1;
+    } else {
+      g_string_append_c (out, *p);
+    }
+  }
+  *n_params = largest;
+  return g_string_free (out, FALSE);
+}
+
+/* The table an INSERT writes to when the caller may ask for its id, or
+ * NULL. */
+static char *
+insert_table (const char *sql)
+{
+  g_autofree char *lower = NULL;
+  const char *p = sql;
+  const char *start;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (g_ascii_strncasecmp (p, "INSERT", 6) != 0)
+    return NULL;
+  lower = g_ascii_strdown (sql, -1);
+  if (strstr (lower, "returning") != NULL)
+    return NULL;
+  p += 6;
+  while (g_ascii_isspace (*p))
+    p++;
+  if (g_ascii_strncasecmp (p, "INTO", 4) != 0)
+    return NULL;
+  p += 4;
+  while (g_ascii_isspace (*p))
+    p++;
+  start = p;
+  while (is_word_char (*p))
+    p++;
+  return p > start ? g_ascii_strdown (start, p - start) : NULL;
+}
+
+static gboolean
+has_identity_id (FcSql      *db,
+                 const char *table)
+{
+  const char *values[] = { table };
+  gpointer known;
+  PGresult *result;
+  gboolean has;
+
+  if (g_hash_table_lookup_extended (db->pg->id_tables, table, NULL, &known))
+    return GPOINTER_TO_INT (known) != 0;
+  result = PQexecParams (db->pg->conn,
+                         "SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                         " WHERE c.relname = $1 AND a.attname = 'id' AND a.attidentity <> ''"
+                         " AND pg_table_is_visible (c.oid)",
+                         1, NULL, values, NULL, NULL, 0);
+  has = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0;
+  PQclear (result);
+  g_hash_table_insert (db->pg->id_tables, g_strdup (table), GINT_TO_POINTER (has));
+  return has;
+}
+
+FcSqlStmt *
+fc_sql_pg_prepare (FcSql      *db,
+                   const char *sql)
+{
+  g_autoptr(GByteArray) used = g_byte_array_new ();
+  g_autofree char *table = NULL;
+  FcSqlStmt *stmt = g_new0 (FcSqlStmt, 1);
+  FcSqlPgStmt *pg = g_new0 (FcSqlPgStmt, 1);
+  const char *p = sql;
+
+  stmt->db = db;
+  stmt->pg = pg;
+  pg->sql = g_strdup (sql);
+  pg->pg_sql = rewrite_parameters (sql, &pg->n_params, used);
+  pg->used = g_malloc0 (MAX (pg->n_params, 1));
+  memcpy (pg->used, used->data, used->len);
+  pg->params = g_new0 (Param, MAX (pg->n_params, 1));
+  pg->row = -1;
+  while (g_ascii_isspace (*p) || *p == '(')
+    p++;
+  pg->is_write = g_ascii_strncasecmp (p, "SELECT", 6) != 0 &&
+                 g_ascii_strncasecmp (p, "WITH", 4) != 0 &&
+                 g_ascii_strncasecmp (p, "VALUES", 6) != 0;
+  table = insert_table (sql);
+  if (table != NULL && has_identity_id (db, table)) {
+    char *with_id = g_strconcat (pg->pg_sql, " RETURNING id", NULL);
+
+    g_free (pg->pg_sql);
+    pg->pg_sql = with_id;
+    pg->returns_id = TRUE;
+  }
+  return stmt;
+}
+
+static void
+clear_result (FcSqlPgStmt *pg)
+{
+  g_clear_pointer (&pg->result, PQclear);
+  g_clear_pointer (&pg->blob, PQfreemem);
+  pg->row = -1;
+}
+
+void
+fc_sql_pg_clear_bindings (FcSqlStmt *stmt)
+{
+  FcSqlPgStmt *pg = stmt->pg;
+
+  for (int i = 0; i < pg->n_params; i++) {
+    g_clear_pointer (&pg->params[i].value, g_free);
+    pg->params[i].type = FC_SQL_PG_UNKNOWN;
+    pg->params[i].size = 0;
+  }
+}
+
+void
+fc_sql_pg_finalize (FcSqlStmt *stmt)
+{
+  FcSqlPgStmt *pg = stmt->pg;
+
+  clear_result (pg);
+  fc_sql_pg_clear_bindings (stmt);
+  g_free (pg->params);
+  g_free (pg->used);
+  g_free (pg->sql);
+  g_free (pg->pg_sql);
+  g_free (pg);
+}
+
+void
+fc_sql_pg_reset (FcSqlStmt *stmt)
+{
+  clear_result (stmt->pg);
+}
+
+const char *
+fc_sql_pg_get_sql (FcSqlStmt *stmt)
+{
+  return stmt->pg->sql;
+}
+
+int
+fc_sql_pg_bind_count (FcSqlStmt *stmt)
+{
+  return stmt->pg->n_params;
+}
+
+void
+fc_sql_pg_bind (FcSqlStmt   *stmt,
+                int          index,
+                FcSqlPgType  type,
+                char        *value,
+                gsize        size)
+{
+  FcSqlPgStmt *pg = stmt->pg;
+  Param *param;
+
+  if (index < 1 || index > pg->n_params) {
+    g_free (value);
+    return;
+  }
+  param = &pg->params[index - 1];
+  g_free (param->value);
+  param->type = type;
+  param->value = value;
+  param->size = size;
+}
+
+/* The statement's name on this connection, prepared on first use for
+ * these parameter types; NULL after setting the error. */
+static const char *
+prepared_name (FcSqlStmt *stmt,
+               Oid       *types)
+{
+  FcSqlPgStmt *pg = stmt->pg;
+  FcSqlPg *conn = stmt->db->pg;
+  g_autoptr(GString) key = g_string_new (NULL);
+  const char *name;
+  char *new_name;
+  PGresult *result;
+
+  for (int i = 0; i < pg->n_params; i++) {
+    /* A parameter the SQL does not name has no type to infer */
+    types[i] = !pg->used[i] ? PG_TEXT_OID : (Oid) pg->params[i].type;
+    g_string_append_printf (key, "%u,", types[i]);
+  }
+  g_string_append_c (key, '|');
+  g_string_append (key, pg->pg_sql);
+  name = g_hash_table_lookup (conn->prepared, key->str);
+  if (name != NULL)
+    return name;
+
+  new_name = g_strdup_printf ("fc_%u", conn->next_name++);
+  result = PQprepare (conn->conn, new_name, pg->pg_sql, pg->n_params, types);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK) {
+    set_errmsg (stmt->db, PQresultErrorMessage (result));
+    PQclear (result);
+    g_free (new_name);
+    return NULL;
+  }
+  PQclear (result);
+  g_hash_table_insert (conn->prepared, g_string_free (g_steal_pointer (&key), FALSE), new_name);
+  return new_name;
+}
+
+static FcSqlResult
+result_from_sqlstate (const char *state)
+{
+  if (state == NULL)
+    return FC_SQL_ERROR;
+  if (g_str_has_prefix (state, "23"))
+    return FC_SQL_CONSTRAINT;
+  /* serialization_failure, deadlock_detected, lock_not_available */
+  if (g_str_equal (state, "40001") || g_str_equal (state, "40P01") || g_str_equal (state, "55P03"))
+    return FC_SQL_BUSY;
+  return FC_SQL_ERROR;
+}
+
+static FcSqlResult
+execute (FcSqlStmt *stmt)
+{
+  FcSqlPgStmt *pg = stmt->pg;
+  FcSql *db = stmt->db;
+  int n = MAX (pg->n_params, 1);
+  g_autofree Oid *types = g_new0 (Oid, n);
+  g_autofree const char **values = g_new0 (const char *, n);
+  g_autofree int *lengths = g_new0 (int, n);
+  g_autofree int *formats = g_new0 (int, n);
+  gboolean savepoint = pg->is_write && db->pg_depth > 0;
+  const char *name;
+  const char *changed;
+  FcSqlResult rc;
+
+  name = prepared_name (stmt, types);
+  if (name == NULL)
+    return FC_SQL_ERROR;
+  for (int i = 0; i < pg->n_params; i++) {
+    values[i] = pg->params[i].value;
+    if (pg->params[i].type == FC_SQL_PG_BYTEA) {
+      lengths[i] = (int) pg->params[i].size;
+      formats[i] = 1;
+    }
+  }
+
+  if (savepoint && !run (db, "SAVEPOINT fc_statement", NULL))
+    return FC_SQL_ERROR;
+  pg->result = PQexecPrepared (db->pg->conn, name, pg->n_params, values, lengths, formats, 0);
+  switch (PQresultStatus (pg->result)) {
+  case PGRES_TUPLES_OK:
+  case PGRES_COMMAND_OK:
+    changed = PQcmdTuples (pg->result);
+    if (pg->is_write && changed != NULL && *changed != '\0')
+      db->pg_changes = g_ascii_strtoll (changed, NULL, 10);
+    if (pg->returns_id && PQntuples (pg->result) > 0)
+      db->pg->last_id = g_ascii_strtoll (PQgetvalue (pg->result, PQntuples (pg->result) - 1, 0),
+                                         NULL, 10);
+    rc = FC_SQL_DONE;
+    break;
+  default:
+    set_errmsg (db, PQresultErrorMessage (pg->result));
+    rc = result_from_sqlstate (PQresultErrorField (pg->result, PG_DIAG_SQLSTATE));
+    break;
+  }
+  if (savepoint)
+    run (db, rc == FC_SQL_DONE ? "RELEASE SAVEPOINT fc_statement"
+                               : "ROLLBACK TO SAVEPOINT fc_statement; RELEASE SAVEPOINT fc_statement",
+         NULL);
+  return rc;
+}
+
+FcSqlResult
+fc_sql_pg_step (FcSqlStmt *stmt)
+{
+  FcSqlPgStmt *pg = stmt->pg;
+  FcSqlResult rc;
+
+  if (pg->result == NULL) {
+    rc = execute (stmt);
+    if (rc != FC_SQL_DONE) {
+      clear_result (pg);
+      return rc;
+    }
+  }
+  g_clear_pointer (&pg->blob, PQfreemem);
+  if (pg->returns_id || PQresultStatus (pg->result) != PGRES_TUPLES_OK)
+    return FC_SQL_DONE;
+  if (pg->row + 1 >= PQntuples (pg->result))
+    return FC_SQL_DONE;
+  pg->row++;
+  return FC_SQL_ROW;
+}
+
+static gboolean
+has_value (FcSqlPgStmt *pg,
+           int          index)
+{
+  return pg->result != NULL && pg->row >= 0 && pg->row < PQntuples (pg->result) &&
+         index >= 0 && index < PQnfields (pg->result) &&
+         !PQgetisnull (pg->result, pg->row, index);
+}
+
+gint64
+fc_sql_pg_column_int64 (FcSqlStmt *stmt,
+                        int        index)
+{
+  FcSqlPgStmt *pg = stmt->pg;
+  const char *text;
+
+  if (!has_value (pg, index))
+    return 0;
+  text = PQgetvalue (pg->result, pg->row, index);
+  if (PQftype (pg->result, index) == PG_BOOL_OID)
+    return text[0] == 't';
+  /* A real read as an integer truncates, as in SQLite */
+  if (strpbrk (text, ".eE") != NULL)
+    return (gint64) g_ascii_strtod (text, NULL);
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+const char *
+fc_sql_pg_column_text (FcSqlStmt *stmt,
+                       int        index)
+{
+  FcSqlPgStmt *pg = stmt->pg;
+  const char *text;
+
+  if (!has_value (pg, index))
+    return NULL;
+  text = PQgetvalue (pg->result, pg->row, index);
+  if (PQftype (pg->result, index) == PG_BOOL_OID)
+    return text[0] == 't' ? "1" : "0";
+  return text;
+}
+
+gconstpointer
+fc_sql_pg_column_blob (FcSqlStmt *stmt,
+                       int        index,
+                       gsize     *size)
+{
+  FcSqlPgStmt *pg = stmt->pg;
+  size_t length = 0;
+
+  *size = 0;
+  if (!has_value (pg, index))
+    return NULL;
+  g_clear_pointer (&pg->blob, PQfreemem);
+  pg->blob = PQunescapeBytea ((const guchar *) PQgetvalue (pg->result, pg->row, index), &length);
+  *size = length;
+  return pg->blob;
+}
+
+gboolean
+fc_sql_pg_column_is_null (FcSqlStmt *stmt,
+                          int        index)
+{
+  return !has_value (stmt->pg, index);
+}
+
+#else /* !HAVE_LIBPQ */
 
 /* Built without libpq: a PostgreSQL location is refused when opened, so
  * nothing else here is reached. */
@@ -41,3 +672,5 @@ gint64 fc_sql_pg_column_int64 (FcSqlStmt *stmt, int index) { g_assert_not_reache
 const char *fc_sql_pg_column_text (FcSqlStmt *stmt, int index) { g_assert_not_reached (); }
 gconstpointer fc_sql_pg_column_blob (FcSqlStmt *stmt, int index, gsize *size) { g_assert_not_reached (); }
 gboolean fc_sql_pg_column_is_null (FcSqlStmt *stmt, int index) { g_assert_not_reached (); }
+
+#endif /* HAVE_LIBPQ */

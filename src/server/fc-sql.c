@@ -157,6 +157,20 @@ fc_sql_last_insert_id (FcSql *db)
   return sqlite3_last_insert_rowid (db->handle);
 }
 
+char *
+fc_sql_like_pattern (const char *text)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *p = text; *p != '\0'; p++) {
+    if (*p == '%' || *p == '_' || *p == '\\')
+      g_string_append_c (pattern, '\\');
+    g_string_append_c (pattern, *p);
+  }
+  g_string_append_c (pattern, '%');
+  return g_string_free (pattern, FALSE);
+}
+
 /* ---- Transactions ---- */
 
 gboolean

@@ -128,6 +128,11 @@ gconstpointer fc_sql_column_blob         (FcSqlStmt       *stmt,
 gboolean      fc_sql_column_is_null      (FcSqlStmt       *stmt,
                                           int              index);
 
+/* "%@text%" with LIKE's wildcards in @text taken literally, for
+ * "LIKE ? ESCAPE '\\'": a search for "100%" finds "100%", not "1000".
+ * LIKE ignores ASCII case on both backends, as SQLite's does. */
+char         *fc_sql_like_pattern        (const char      *text);
+
 /* Rows the last INSERT, UPDATE or DELETE changed. */
 gint64        fc_sql_changes             (FcSql           *db);
 /* The id the last INSERT gave its row (an AUTOINCREMENT or identity

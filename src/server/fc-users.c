@@ -67,7 +67,7 @@ fc_users_find_by_email (FcSql    *db,
                         const char *email)
 {
   g_autoptr(FcSqlStmt) stmt =
-    fc_sql_prepare (db, "SELECT id FROM users WHERE email = ? COLLATE NOCASE");
+    fc_sql_prepare (db, "SELECT id FROM users WHERE lower (email) = lower (?)");
 
   fc_sql_bind_text (stmt, 1, email);
   return fc_sql_step_row (stmt) ? fc_sql_column_int64 (stmt, 0) : 0;

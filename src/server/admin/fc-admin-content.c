@@ -149,7 +149,7 @@ fc_admin_video_order_cb (FcServerRequest *request)
   for (guint i = 0; i < order->len; i++) {
     g_autoptr(FcSqlStmt) update =
       fc_sql_prepare (db, "UPDATE workout_videos SET order_index = ?, updated_at = ?"
-                                " WHERE id = ? AND order_index IS NOT ?");
+                                " WHERE id = ? AND order_index IS DISTINCT FROM ?");
 
     fc_sql_bind_int64 (update, 1, i);
     fc_sql_bind_text (update, 2, now);

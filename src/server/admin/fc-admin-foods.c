@@ -150,7 +150,7 @@ public_name_exists (FcSql    *db,
                     const char *name)
 {
   g_autoptr(FcSqlStmt) stmt =
-    fc_sql_prepare (db, "SELECT 1 FROM foods WHERE is_public = 1 AND name = ? COLLATE NOCASE");
+    fc_sql_prepare (db, "SELECT 1 FROM foods WHERE is_public = 1 AND lower (name) = lower (?)");
 
   fc_sql_bind_text (stmt, 1, name);
   return fc_sql_step_row (stmt);

@@ -60,10 +60,6 @@ void        fc_admin_validate_range   (JsonObject       *query,
 char       *fc_admin_day_start        (const GDate      *date,
                                        int               add_days);
 
-/* "%@text%" with LIKE's wildcards in @text taken literally, for
- * "LIKE ? ESCAPE '\\'": a search for "100%" finds "100%", not "1000". */
-char       *fc_admin_like_pattern     (const char       *text);
-
 /* One row of a list's SELECT as its object. */
 typedef JsonObject *(*FcAdminRowFunc) (FcSqlStmt *stmt);
 

@@ -146,20 +146,6 @@ fc_admin_day_start (const GDate *date,
   return g_strdup_printf ("%sT00:00:00.000000Z", text);
 }
 
-char *
-fc_admin_like_pattern (const char *text)
-{
-  GString *pattern = g_string_new ("%");
-
-  for (const char *p = text; *p != '\0'; p++) {
-    if (*p == '%' || *p == '_' || *p == '\\')
-      g_string_append_c (pattern, '\\');
-    g_string_append_c (pattern, *p);
-  }
-  g_string_append_c (pattern, '%');
-  return g_string_free (pattern, FALSE);
-}
-
 static void
 bind_texts (FcSqlStmt *stmt,
             GPtrArray    *args)
@@ -238,7 +224,8 @@ fc_admin_note_activity (FcServer *server,
 
   day_text = g_date_time_format (now, "%Y-%m-%d");
   now_text = fc_time_format_iso8601 (now);
-  insert = fc_sql_prepare (db, "INSERT OR IGNORE INTO user_activity (day, user_id) VALUES (?, ?)");
+  insert = fc_sql_prepare (db, "INSERT INTO user_activity (day, user_id) VALUES (?, ?)"
+                                 " ON CONFLICT DO NOTHING");
   fc_sql_bind_text (insert, 1, day_text);
   fc_sql_bind_int64 (insert, 2, user_id);
   touch = fc_sql_prepare (db, "UPDATE users SET last_seen = ? WHERE id = ?");
@@ -258,7 +245,8 @@ fc_admin_set_actor (FcSql *db,
   g_autoptr(FcSqlStmt) stmt = NULL;
 
   if (actor_id > 0) {
-    stmt = fc_sql_prepare (db, "INSERT OR REPLACE INTO audit_actor (id, actor_id) VALUES (1, ?)");
+    stmt = fc_sql_prepare (db, "INSERT INTO audit_actor (id, actor_id) VALUES (1, ?)"
+                               " ON CONFLICT (id) DO UPDATE SET actor_id = excluded.actor_id");
     fc_sql_bind_int64 (stmt, 1, actor_id);
   } else {
     g_autoptr(FcSqlStmt) check = fc_sql_prepare (db, "SELECT 1 FROM audit_actor");

@@ -107,7 +107,7 @@ fc_admin_templates_list_cb (FcServerRequest *request)
       g_string_append (where, " AND (p.name LIKE ? ESCAPE '\\' OR p.description LIKE ? ESCAPE '\\'"
                               " OR u.email LIKE ? ESCAPE '\\')");
       for (guint k = 0; k < 3; k++)
-        g_ptr_array_add (args, fc_admin_like_pattern (terms[i]));
+        g_ptr_array_add (args, fc_sql_like_pattern (terms[i]));
     }
   }
   fc_admin_respond_list (request, TEMPLATE_TABLE, TEMPLATE_COLUMNS, where->str, NULL,

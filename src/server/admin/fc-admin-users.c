@@ -44,8 +44,8 @@ static const Ordering orderings[] = {
   { "-date_joined", "date_joined DESC, id DESC" },
   { "id", "id" },
   { "-id", "id DESC" },
-  { "email", "email COLLATE NOCASE" },
-  { "-email", "email COLLATE NOCASE DESC" },
+  { "email", "lower (email)" },
+  { "-email", "lower (email) DESC" },
   { "last_login", "last_login, id" },
   { "-last_login", "last_login DESC, id DESC" },
   { "last_seen", "last_seen, id" },
@@ -263,7 +263,10 @@ fc_admin_users_list_cb (FcServerRequest *request)
       if (*terms[i] == '\0')
         continue;
       n_terms++;
-      if (g_utf8_strlen (terms[i], -1) >= 3) {
+      /* PostgreSQL has no FTS5: its trigram index (pg_trgm) serves LIKE
+       * itself (src/server/fc-server-schema-pg.c) */
+      if (g_utf8_strlen (terms[i], -1) >= 3 &&
+          fc_sql_get_backend (fc_server_request_get_db (request)) == FC_SQL_BACKEND_SQLITE) {
         g_auto(GStrv) quotes = g_strsplit (terms[i], "\"", -1);
         g_autofree char *escaped = g_strjoinv ("\"\"", quotes);
 
@@ -272,7 +275,7 @@ fc_admin_users_list_cb (FcServerRequest *request)
         g_string_append (where, " AND (email LIKE ? ESCAPE '\\' OR first_name LIKE ? ESCAPE '\\'"
                                 " OR last_name LIKE ? ESCAPE '\\')");
         for (guint k = 0; k < 3; k++)
-          g_ptr_array_add (args, fc_admin_like_pattern (terms[i]));
+          g_ptr_array_add (args, fc_sql_like_pattern (terms[i]));
       }
     }
     if (match->len > 0) {
@@ -411,8 +414,9 @@ revoke_refresh_tokens (FcSql *db,
                        gint64   user_id)
 {
   g_autoptr(FcSqlStmt) stmt =
-    fc_sql_prepare (db, "INSERT OR IGNORE INTO blacklisted_tokens (jti, blacklisted_at)"
-                              " SELECT jti, ? FROM outstanding_tokens WHERE user_id = ?");
+    fc_sql_prepare (db, "INSERT INTO blacklisted_tokens (jti, blacklisted_at)"
+                              " SELECT jti, ? FROM outstanding_tokens WHERE user_id = ?"
+                              " ON CONFLICT DO NOTHING");
   g_autofree char *now = fc_time_now_iso8601 ();
 
   fc_sql_bind_text (stmt, 1, now);

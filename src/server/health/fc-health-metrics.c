@@ -314,7 +314,7 @@ metrics_work (FcSql  *db,
                                 stage_filter, stage_filter);
 #undef POINTS_WHERE
 #define SLOTS_WHERE "user_id = ?1 AND data_type = ?2 AND slot >= ?3 AND slot < ?4"
-  slots = fc_sql_prepare (db, "SELECT IFNULL (sum (n), 0), min (min_value), max (max_value),"
+  slots = fc_sql_prepare (db, "SELECT COALESCE (sum (n), 0), min (min_value), max (max_value),"
                                     " sum (sum_value), (SELECT last_value FROM health_rollups"
                                     "  WHERE " SLOTS_WHERE " ORDER BY slot DESC LIMIT 1)"
                                     " FROM health_rollups WHERE " SLOTS_WHERE);

@@ -449,7 +449,7 @@ prune_tombstones (FcSql *db,
   g_autoptr(FcSqlStmt) prune = NULL;
 
   mark = fc_sql_prepare (db, "UPDATE health_sequence SET pruned = MAX (pruned,"
-                                   " (SELECT IFNULL (MAX (seq), 0) FROM health_tombstones"
+                                   " (SELECT COALESCE (MAX (seq), 0) FROM health_tombstones"
                                    "  WHERE deleted_at < ?1)) WHERE id = 1");
   fc_sql_bind_int64 (mark, 1, now_us - TOMBSTONE_KEEP_US);
   prune = fc_sql_prepare (db, "DELETE FROM health_tombstones WHERE deleted_at < ?");
@@ -871,8 +871,8 @@ goals_update (FcServerRequest *request)
     return;
   }
 
-  ensure = fc_sql_prepare (db, "INSERT OR IGNORE INTO health_goals (user_id, updated_at)"
-                                     " VALUES (?, ?)");
+  ensure = fc_sql_prepare (db, "INSERT INTO health_goals (user_id, updated_at)"
+                                     " VALUES (?, ?) ON CONFLICT DO NOTHING");
   fc_sql_bind_int64 (ensure, 1, user_id);
   fc_sql_bind_int64 (ensure, 2, g_get_real_time ());
   stmt = fc_sql_prepare (db, "UPDATE health_goals SET"

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <stdio.h>
 
 #include "fc-notifications.h"
 #include "fc-payments-private.h"
@@ -62,28 +63,58 @@ planned_for_day (FcSql *db,
   return object;
 }
 
+/* The Julian day of "YYYY-MM-DD", or 0 */
+static guint32
+julian_day (const char *text)
+{
+  guint year, month, day;
+  char end;
+  GDate date;
+
+  if (text == NULL || sscanf (text, "%4u-%2u-%2u%c", &year, &month, &day, &end) != 3 ||
+      !g_date_valid_dmy (day, month, year))
+    return 0;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, day, month, year);
+  return g_date_get_julian (&date);
+}
+
+/* The plan running @today: dated ones first, the newest first. Days are
+ * counted here, not in SQL, whose date functions differ between SQLite
+ * and PostgreSQL. */
 static JsonNode *
-active_plan (FcSql    *db,
+active_plan (FcSql      *db,
              gint64      user_id,
              const char *today)
 {
   g_autoptr(FcSqlStmt) stmt =
-    fc_sql_prepare (db, "SELECT id, name, start_date,"
-                              " CAST (julianday (?2) - julianday (start_date) AS INTEGER) + 1,"
-                              " target_daily_calories, target_daily_protein,"
-                              " target_daily_carbohydrates, target_daily_fat, duration_days"
-                              " FROM meal_plans WHERE user_id = ?1 AND is_template = 0"
-                              " AND is_active = 1 AND (start_date IS NULL OR"
-                              "  (start_date <= ?2 AND julianday (?2) - julianday (start_date)"
-                              "   < duration_days))"
-                              " ORDER BY start_date IS NULL, id DESC LIMIT 1");
+    fc_sql_prepare (db, "SELECT id, name, start_date, 0,"
+                        " target_daily_calories, target_daily_protein,"
+                        " target_daily_carbohydrates, target_daily_fat, duration_days"
+                        " FROM meal_plans WHERE user_id = ?1 AND is_template = 0"
+                        " AND is_active = 1 AND (start_date IS NULL OR start_date <= ?2)"
+                        " ORDER BY start_date IS NULL, id DESC");
+  guint32 today_day = julian_day (today);
   JsonObject *plan, *targets;
   JsonNode *node;
+  gint64 day = 0;
 
   fc_sql_bind_int64 (stmt, 1, user_id);
   fc_sql_bind_text (stmt, 2, today);
-  if (!fc_sql_step_row (stmt))
-    return json_node_new (JSON_NODE_NULL);
+  for (;;) {
+    guint32 start;
+
+    if (!fc_sql_step_row (stmt))
+      return json_node_new (JSON_NODE_NULL);
+    if (fc_sql_column_is_null (stmt, 2))
+      break;
+    start = julian_day (fc_sql_column_text (stmt, 2));
+    if (start != 0 && today_day >= start &&
+        today_day - start < fc_sql_column_int64 (stmt, 8)) {
+      day = today_day - start + 1;
+      break;
+    }
+  }
 
   plan = json_object_new ();
   json_object_set_int_member (plan, "id", fc_sql_column_int64 (stmt, 0));
@@ -93,8 +124,6 @@ active_plan (FcSql    *db,
     json_object_set_null_member (plan, "day_of_plan");
     json_object_set_null_member (plan, "planned");
   } else {
-    gint64 day = fc_sql_column_int64 (stmt, 3);
-
     json_object_set_string_member (plan, "start_date", fc_sql_column_text (stmt, 2));
     json_object_set_int_member (plan, "day_of_plan", day);
     json_object_set_object_member (plan, "planned",

@@ -60,8 +60,8 @@ claim_milestone (FcSql    *db,
                  const char *milestone)
 {
   g_autoptr(FcSqlStmt) stmt =
-    fc_sql_prepare (db, "INSERT OR IGNORE INTO notification_milestones (user_id, milestone)"
-                              " VALUES (?, ?)");
+    fc_sql_prepare (db, "INSERT INTO notification_milestones (user_id, milestone)"
+                              " VALUES (?, ?) ON CONFLICT DO NOTHING");
 
   fc_sql_bind_int64 (stmt, 1, user_id);
   fc_sql_bind_text (stmt, 2, milestone);
@@ -122,8 +122,8 @@ fc_notifications_workout_completed (FcServer *server,
                                     gint64    workout_id)
 {
   g_autoptr(FcSqlStmt) insert =
-    fc_sql_prepare (db, "INSERT OR IGNORE INTO workout_completions (user_id, workout_id, day)"
-                              " VALUES (?, ?, ?)");
+    fc_sql_prepare (db, "INSERT INTO workout_completions (user_id, workout_id, day)"
+                              " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
   g_autoptr(FcSqlStmt) title = fc_sql_prepare (db, "SELECT title FROM workouts WHERE id = ?");
   g_autofree char *today = fc_notifications_today (server);
   g_autofree char *message = NULL;

@@ -25,7 +25,6 @@
   "name\tdescription\tserving_quantity\tserving_unit\tcalories\tprotein\tcarbohydrates\t"   \
   "fat\tfiber\tsugar\tsodium\tfood_category"
 #define N_FOOD_COLUMNS 12
-#define SAVEPOINT "fc_nutrition_demo"
 #define MAX_ITEMS 5
 
 G_DEFINE_QUARK (fc-nutrition-demo-error-quark, fc_nutrition_demo_error)
@@ -117,16 +116,6 @@ set_db_error (FcSql  *db,
   g_set_error (error, FC_NUTRITION_DEMO_ERROR, FC_NUTRITION_DEMO_ERROR_DATABASE,
                "Database error: %s", fc_sql_errmsg (db));
   return FALSE;
-}
-
-static gboolean
-exec_sql (FcSql     *db,
-          const char  *sql,
-          GError     **error)
-{
-  if (!fc_sql_exec (db, sql, NULL))
-    return set_db_error (db, error);
-  return TRUE;
 }
 
 static gboolean
@@ -495,15 +484,14 @@ fc_nutrition_seed_demo (FcSql  *db,
     return TRUE;
   g_clear_pointer (&stmt, fc_sql_finalize);
 
-  /* A savepoint is one transaction on its own and nests inside the caller's,
-   * should the seed ever run within one. */
-  if (!exec_sql (db, "SAVEPOINT " SAVEPOINT, error))
-    return FALSE;
-
+  /* One transaction, or a savepoint inside the caller's */
+  if (!fc_sql_begin (db))
+    return set_db_error (db, error);
   if (!seed (db, staff_id, demo_user_id, error)) {
-    fc_sql_exec (db, "ROLLBACK TO " SAVEPOINT "; RELEASE " SAVEPOINT, NULL);
+    fc_sql_end (db, FALSE);
     return FALSE;
   }
-
-  return exec_sql (db, "RELEASE " SAVEPOINT, error);
+  if (!fc_sql_end (db, TRUE))
+    return set_db_error (db, error);
+  return TRUE;
 }

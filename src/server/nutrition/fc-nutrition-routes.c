@@ -420,7 +420,7 @@ foods_list (FcServerRequest *request)
 
     g_string_append_printf (where,
                             " AND (name LIKE ?%u ESCAPE '\\' OR description LIKE ?%u ESCAPE '\\'"
-                            " OR food_category = ?%u COLLATE NOCASE)",
+                            " OR lower (food_category) = lower (?%u))",
                             pattern, pattern, pattern + 1);
     g_ptr_array_add (args, like_pattern (terms[i]));
     g_ptr_array_add (args, g_strdup (terms[i]));

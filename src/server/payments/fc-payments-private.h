@@ -11,6 +11,11 @@
 #include "fc-payments.h"
 #include "fc-server.h"
 
+/* SQL for the later of @column and @value, NULL when @column is: SQLite's
+ * two-argument max() has no twin in PostgreSQL (GREATEST skips NULLs) */
+#define LATER(column, value) \
+  "CASE WHEN " column " IS NULL OR " column " > " value " THEN " column " ELSE " value " END"
+
 G_BEGIN_DECLS
 
 #define FC_PAYMENTS_API "/api/v1/payments/"

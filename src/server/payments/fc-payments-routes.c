@@ -555,8 +555,8 @@ on_cancelled_cb (GObject      *source,
   }
   stmt = fc_sql_prepare (db,
     "UPDATE subscriptions SET cancel_at_period_end = 1,"
-    " status = CASE WHEN deleted THEN status ELSE 'CANCELLED' END,"
-    " status_at = max (status_at, ?1), cancel_at = max (cancel_at, ?1),"
+    " status = CASE WHEN deleted = 1 THEN status ELSE 'CANCELLED' END,"
+    " status_at = " LATER ("status_at", "?1") ", cancel_at = " LATER ("cancel_at", "?1") ","
     " period_end = CASE WHEN ?2 > coalesce (period_end, 0) THEN ?2 ELSE period_end END,"
     " updated_at = ?3 WHERE user_id = ?4 AND stripe_subscription_id = ?5");
   fc_sql_bind_int64 (stmt, 1, fc_payments_now (server));

@@ -192,9 +192,10 @@ insert_ledger (Event      *event,
 {
   g_autoptr(FcSqlStmt) stmt =
     fc_sql_prepare (event->db,
-      "INSERT OR IGNORE INTO payment_transactions (user_id, kind, plan, status, amount, currency,"
+      "INSERT INTO payment_transactions (user_id, kind, plan, status, amount, currency,"
       " provider, provider_ref, provider_payment, starts_at, ends_at, note, created_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'stripe', ?7, ?8, ?9, ?10, ?11, ?12)");
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'stripe', ?7, ?8, ?9, ?10, ?11, ?12)"
+      " ON CONFLICT DO NOTHING");
   g_autofree char *now = fc_time_now_iso8601 ();
   g_autofree char *starts_at = iso_or_null (starts > 0 ? starts : event->created);
   g_autofree char *ends_at = iso_or_null (ends);
@@ -224,6 +225,18 @@ run_update (Event      *event,
 
   fc_sql_bind_int64 (stmt, 1, event->user_id);
   fc_sql_bind_int64 (stmt, 2, event->created);
+  return fc_sql_step_done (stmt);
+}
+
+static gboolean
+touch_subscription (Event *event)
+{
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (event->db, "UPDATE subscriptions SET updated_at = ? WHERE user_id = ?");
+  g_autofree char *now = fc_time_now_iso8601 ();
+
+  fc_sql_bind_text (stmt, 1, now);
+  fc_sql_bind_int64 (stmt, 2, event->user_id);
   return fc_sql_step_done (stmt);
 }
 
@@ -284,7 +297,7 @@ apply_status (Event      *event,
   g_autoptr(FcSqlStmt) stmt =
     fc_sql_prepare (event->db,
       "UPDATE subscriptions SET status = ?3, status_at = ?2"
-      " WHERE user_id = ?1 AND deleted = 0 AND plan IS NOT 'LIFETIME' AND (?2 > status_at OR"
+      " WHERE user_id = ?1 AND deleted = 0 AND plan IS DISTINCT FROM 'LIFETIME' AND (?2 > status_at OR"
       "  (?2 = status_at AND " STATUS_RANK ("?3") " >= " STATUS_RANK ("status") "))");
 
   fc_sql_bind_int64 (stmt, 1, event->user_id);
@@ -302,7 +315,7 @@ apply_cancel (Event    *event,
   g_autoptr(FcSqlStmt) stmt =
     fc_sql_prepare (event->db,
       "UPDATE subscriptions SET cancel_at_period_end = ?3, cancel_at = ?2"
-      " WHERE user_id = ?1 AND deleted = 0 AND plan IS NOT 'LIFETIME' AND (?2 > cancel_at OR"
+      " WHERE user_id = ?1 AND deleted = 0 AND plan IS DISTINCT FROM 'LIFETIME' AND (?2 > cancel_at OR"
       "  (?2 = cancel_at AND ?3 >= cancel_at_period_end))");
 
   fc_sql_bind_int64 (stmt, 1, event->user_id);
@@ -323,7 +336,7 @@ extend_period (Event  *event,
     return TRUE;
   stmt = fc_sql_prepare (event->db,
     "UPDATE subscriptions SET period_start = ?2, period_end = ?3"
-    " WHERE user_id = ?1 AND plan IS NOT 'LIFETIME' AND (period_end IS NULL OR ?3 > period_end"
+    " WHERE user_id = ?1 AND plan IS DISTINCT FROM 'LIFETIME' AND (period_end IS NULL OR ?3 > period_end"
     "  OR (?3 = period_end AND ?2 < period_start))");
   fc_sql_bind_int64 (stmt, 1, event->user_id);
   fc_sql_bind_int64 (stmt, 2, start > 0 ? start : end);
@@ -377,7 +390,7 @@ on_checkout_completed (Event *event)
       return FALSE;
     if (!run_update (event,
           "UPDATE subscriptions SET period_start = CASE WHEN plan = 'LIFETIME'"
-          "  THEN min (coalesce (period_start, ?2), ?2) ELSE ?2 END,"
+          "  AND period_start < ?2 THEN period_start ELSE ?2 END,"
           " plan = 'LIFETIME', period_end = NULL, deleted = 0, cancel_at_period_end = 0,"
           " ended_at = NULL WHERE user_id = ?1"))
       return FALSE;
@@ -509,7 +522,8 @@ on_subscription_deleted (Event *event)
   /* Final: no older or later update of this subscription undoes it. */
   stmt = fc_sql_prepare (event->db,
     "UPDATE subscriptions SET deleted = 1, status = 'CANCELLED', cancel_at_period_end = 1,"
-    " ended_at = ?3, status_at = max (status_at, ?2), cancel_at = max (cancel_at, ?2) WHERE user_id = ?1 AND plan IS NOT 'LIFETIME'");
+    " ended_at = ?3, status_at = " LATER ("status_at", "?2") ", cancel_at = " LATER ("cancel_at", "?2")
+    " WHERE user_id = ?1 AND plan IS DISTINCT FROM 'LIFETIME'");
   fc_sql_bind_int64 (stmt, 1, event->user_id);
   fc_sql_bind_int64 (stmt, 2, event->created);
   fc_sql_bind_int64 (stmt, 3, ended);
@@ -688,8 +702,7 @@ fc_payments_webhook_cb (FcServerRequest *request)
     }
     access = fc_payments_has_active_access (server, event.db, event.user_id);
     if (!handler->apply (&event) ||
-        !run_update (&event, "UPDATE subscriptions SET updated_at = strftime ("
-                             "'%Y-%m-%dT%H:%M:%f000Z', 'now') WHERE user_id = ?1") ||
+        !touch_subscription (&event) ||
         (access != fc_payments_has_active_access (server, event.db, event.user_id) &&
          !note_access_change (&event))) {
       g_warning ("Stripe event %s (%s) could not be applied: %s", event.event_id, event.type,

@@ -681,9 +681,9 @@ workouts_list (FcServerRequest *request)
     for (guint i = 0; terms[i] != NULL; i++) {
       if (*terms[i] == '\0')
         continue;
-      g_ptr_array_add (args, g_utf8_casefold (terms[i], -1));
-      g_string_append_printf (where, " AND (instr(lower(title), ?%u) > 0"
-                                     " OR instr(lower(description), ?%u) > 0)",
+      g_ptr_array_add (args, fc_sql_like_pattern (terms[i]));
+      g_string_append_printf (where, " AND (title LIKE ?%u ESCAPE '\\'"
+                                     " OR description LIKE ?%u ESCAPE '\\')",
                               args->len, args->len);
     }
   }
