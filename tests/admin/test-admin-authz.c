@@ -59,6 +59,10 @@ static const Case cases[] = {
   { "GET", API "meal-plan-templates/?search=lean", NULL, { 401, 403, 401, 200 } },
   { "PATCH", API "meal-plan-templates/999999/", "{\"is_active\":false}", { 401, 403, 401, 404 } },
   { "DELETE", API "meal-plan-templates/999999/", NULL, { 401, 403, 401, 404 } },
+  { "GET", API "meal-plan-templates/999999/", NULL, { 401, 403, 401, 404 } },
+  { "PATCH", API "meal-plan-templates/999999/", "{\"scheduled_meals_payload\":[]}",
+    { 401, 403, 401, 404 } },
+  { "POST", API "meal-plan-templates/", "{\"description\":\"no name\"}", { 401, 403, 401, 400 } },
   /* The writes last, so the refused callers' attempts are checked first. */
   { "POST", API "users/{U}/password-reset/", NULL, { 401, 403, 401, 200 } },
   { "PATCH", API "users/{U}/", "{\"has_premium\":true,\"premium_until\":\"2999-01-01\"}",

@@ -7,7 +7,13 @@
  * the routes or writes anything. Each change leaves exactly one audit row
  * with the fields before and after. A hidden template leaves the public
  * list and reaches a user's change feed as a delete, a published one as
- * an upsert. Bad input is a 400 naming the field.
+ * an upsert. Bad input is a 400 naming the field. The template editor's
+ * calls: a template's schedule with the meals it may use (its owner's),
+ * a new schedule and length (exactly what was sent, one audit row, an
+ * upsert in users' feeds, a user's copy has it) and a new template
+ * (hidden until published); another account's meal, a day past the end,
+ * a pair twice, too many entries and a body past the server's limit are
+ * refused and write nothing.
  */
 
 #include "config.h"
@@ -82,6 +88,10 @@ test_authz (NtFixture     *fixture,
     nt_expect (server, "PATCH", path, tokens[caller], "{\"is_active\":false,\"name\":\"X\"}",
                refused[caller]);
     nt_expect (server, "DELETE", path, tokens[caller], NULL, refused[caller]);
+    nt_expect (server, "GET", path, tokens[caller], NULL, refused[caller]);
+    nt_expect (server, "POST", ADMIN, tokens[caller], "{\"name\":\"Lean Week\"}", refused[caller]);
+    nt_expect (server, "PATCH", path, tokens[caller], "{\"scheduled_meals_payload\":[]}",
+               refused[caller]);
     after = footprint (server);
     g_assert_cmpstr (after, ==, before);
   }
@@ -275,6 +285,278 @@ test_bad_input (NtFixture     *fixture,
   g_assert_cmpstr (after, ==, before);
 }
 
+/* A meal of @token's account. */
+static gint64
+create_meal (NtFixture  *fixture,
+             const char *token,
+             const char *name,
+             const char *category)
+{
+  g_autofree char *json = g_strdup_printf ("{\"name\":\"%s\",\"meal_time_category\":\"%s\"}",
+                                           name, category);
+
+  return nt_create (fixture->server, "/api/v1/nutrition/meals/", token, json);
+}
+
+/* The stored schedule of plan @id as "meal@day meal@day …", in meal, day order. */
+static char *
+stored (FcTestServer *server,
+        gint64        id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce (group_concat (e, ' '), '') FROM"
+                                          " (SELECT meal_id || '@' || day_of_plan AS e"
+                                          " FROM scheduled_meals WHERE meal_plan_id = %" G_GINT64_FORMAT
+                                          " ORDER BY meal_id, day_of_plan)", id);
+  sqlite3 *db = nt_open_db (server);
+  sqlite3_stmt *stmt = NULL;
+  char *text;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static void
+test_schedule (NtFixture     *fixture,
+               gconstpointer  data)
+{
+  FcTestServer *server = fixture->server;
+  gint64 id = create_template (fixture, "Lean Week");
+  gint64 salad = create_meal (fixture, fixture->token_staff, "Salad", "LN");
+  g_autofree char *path = template_path (id);
+  g_autofree char *porridge_at_1 = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *op = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *sql = NULL;
+  gint64 porridge, audited;
+
+  porridge = ad_db_int (server, "SELECT id FROM meals WHERE name = 'Porridge'");
+  porridge_at_1 = g_strdup_printf ("%" G_GINT64_FORMAT "@1", porridge);
+
+  /* The editor's read: the schedule, the owner's meals (scheduled first),
+   * the targets. */
+  {
+    g_autoptr(JsonNode) node = nt_request (server, "GET", path, fixture->token_staff, NULL, 200);
+    JsonObject *template = ad_object (node);
+    JsonArray *schedule = fc_json_get_array (template, "scheduled_meals");
+    JsonArray *meals = fc_json_get_array (template, "meals");
+    JsonObject *entry;
+
+    g_assert_cmpint (json_object_get_int_member (template, "duration_days"), ==, 3);
+    g_assert_cmpstr (json_object_get_string_member (template, "owner_email"), ==, NT_EMAIL_STAFF);
+    g_assert_true (json_object_get_null_member (template, "target_daily_calories"));
+    g_assert_cmpuint (json_array_get_length (schedule), ==, 1);
+    entry = json_array_get_object_element (schedule, 0);
+    g_assert_cmpint (json_object_get_int_member (entry, "meal"), ==, porridge);
+    g_assert_cmpint (json_object_get_int_member (entry, "day_of_plan"), ==, 1);
+    g_assert_cmpuint (json_array_get_length (meals), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (meals, 0), "id"),
+                     ==, porridge);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (meals, 1), "name"),
+                     ==, "Salad");
+    g_assert_true (json_object_has_member (json_array_get_object_element (meals, 1),
+                                           "total_calories"));
+  }
+
+  op = ad_feed_op (server, fixture->token_a, NULL, "meal_plan_templates", id, &cursor);
+  g_clear_pointer (&op, g_free);
+  audited = audit_count (server);
+
+  /* A new schedule: stored exactly, one audit row of it, an upsert. */
+  body = g_strdup_printf ("{\"scheduled_meals_payload\":[{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":1},"
+                          "{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":2}]}", porridge, salad);
+  {
+    g_autoptr(JsonNode) node = nt_request (server, "PATCH", path, fixture->token_staff, body, 200);
+    g_autofree char *expected = g_strdup_printf ("%s %" G_GINT64_FORMAT "@2", porridge_at_1, salad);
+    g_autofree char *now = stored (server, id);
+
+    g_assert_cmpint (json_object_get_int_member (ad_object (node), "meals_count"), ==, 2);
+    g_assert_cmpstr (now, ==, expected);
+  }
+  g_assert_cmpint (audit_count (server), ==, audited + 1);
+  sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = 'meal_plan_template.update'"
+                         " AND object_id = %" G_GINT64_FORMAT
+                         " AND json_array_length (before, '$.scheduled_meals') = 1"
+                         " AND json_array_length (after, '$.scheduled_meals') = 2"
+                         " AND json_extract (after, '$.scheduled_meals[1].meal') = %" G_GINT64_FORMAT
+                         " AND json_extract (after, '$.scheduled_meals[1].day_of_plan') = 2",
+                         id, salad);
+  g_assert_cmpint (ad_db_int (server, sql), ==, 1);
+  {
+    g_autofree char *next = NULL;
+
+    op = ad_feed_op (server, fixture->token_a, cursor, "meal_plan_templates", id, &next);
+    g_assert_cmpstr (op, ==, "upsert");
+  }
+
+  /* The same schedule in another order changes nothing, writes nothing. */
+  g_free (body);
+  body = g_strdup_printf ("{\"scheduled_meals_payload\":[{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":2},"
+                          "{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":1}]}", salad, porridge);
+  nt_expect (server, "PATCH", path, fixture->token_staff, body, 200);
+  g_assert_cmpint (audit_count (server), ==, audited + 1);
+
+  /* A user's copy has what staff scheduled. */
+  {
+    g_autofree char *copy_path = g_strdup_printf (PLANS "%" G_GINT64_FORMAT "/copy/", id);
+    g_autoptr(JsonNode) node = nt_request (server, "POST", copy_path, fixture->token_a, "{}", 201);
+    JsonArray *schedule = fc_json_get_array (ad_object (node), "scheduled_meals");
+    JsonObject *entry = json_array_get_object_element (schedule, 1);
+
+    g_assert_cmpuint (json_array_get_length (schedule), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (entry, "day_of_plan"), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "meal_detail"),
+                                                    "name"), ==, "Salad");
+  }
+
+  /* Longer, with a meal on the new last day; shorter than that is refused. */
+  g_free (body);
+  body = g_strdup_printf ("{\"duration_days\":5,\"scheduled_meals_payload\":[{\"meal\":%" G_GINT64_FORMAT
+                          ",\"day_of_plan\":5}]}", salad);
+  nt_expect (server, "PATCH", path, fixture->token_staff, body, 200);
+  g_assert_cmpint (ad_db_int (server, "SELECT duration_days FROM meal_plans WHERE name = 'Lean Week'"),
+                   ==, 5);
+  {
+    g_autoptr(JsonNode) node = nt_request (server, "PATCH", path, fixture->token_staff,
+                                           "{\"duration_days\":4}", 400);
+
+    g_assert_nonnull (fc_json_get_array (ad_object (node), "duration_days"));
+  }
+}
+
+static void
+test_schedule_refused (NtFixture     *fixture,
+                       gconstpointer  data)
+{
+  FcTestServer *server = fixture->server;
+  gint64 id = create_template (fixture, "Lean Week");
+  gint64 theirs = create_meal (fixture, fixture->token_a, "Toast", "BF");
+  gint64 mine = create_meal (fixture, fixture->token_staff, "Salad", "LN");
+  g_autofree char *path = template_path (id);
+  g_autofree char *private_path =
+    template_path (nt_create (server, PLANS, fixture->token_a, "{\"name\":\"Mine\"}"));
+  g_autofree char *before = footprint (server);
+  g_autofree char *schedule = stored (server, id);
+  g_autofree char *after = NULL;
+  g_autofree char *now = NULL;
+  g_autoptr(GString) many = g_string_new ("{\"scheduled_meals_payload\":[");
+  g_autoptr(GString) huge = g_string_new ("{\"scheduled_meals_payload\":[");
+  struct {
+    char       *body;
+    const char *field;
+  } bodies[] = {
+    /* Another account's meal reads as a missing one. */
+    { g_strdup_printf ("{\"scheduled_meals_payload\":[{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":1}]}",
+                       theirs), "scheduled_meals_payload" },
+    { g_strdup ("{\"scheduled_meals_payload\":[{\"meal\":999999,\"day_of_plan\":1}]}"),
+      "scheduled_meals_payload" },
+    { g_strdup_printf ("{\"scheduled_meals_payload\":[{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":4}]}",
+                       mine), "scheduled_meals_payload" },
+    { g_strdup_printf ("{\"scheduled_meals_payload\":[{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":0}]}",
+                       mine), "scheduled_meals_payload" },
+    { g_strdup_printf ("{\"scheduled_meals_payload\":[{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":2},"
+                       "{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":2}]}", mine, mine),
+      "scheduled_meals_payload" },
+    { g_strdup ("{\"scheduled_meals_payload\":{\"meal\":1}}"), "scheduled_meals_payload" },
+    { g_strdup ("{\"scheduled_meals_payload\":[{\"meal\":\"x\",\"day_of_plan\":\"y\"}]}"),
+      "scheduled_meals_payload" },
+    { g_strdup ("{\"duration_days\":0}"), "duration_days" },
+    { g_strdup ("{\"duration_days\":100000}"), "duration_days" },
+    { g_strdup ("{\"duration_days\":\"week\"}"), "duration_days" },
+  };
+
+  /* More entries than 8 a day of 3 days: refused before a meal is looked up. */
+  for (guint i = 0; i < 3 * 8 + 1; i++)
+    g_string_append_printf (many, "%s{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":%u}",
+                            i > 0 ? "," : "", mine, i + 1);
+  g_string_append (many, "]}");
+  {
+    g_autoptr(JsonNode) node = nt_request (server, "PATCH", path, fixture->token_staff, many->str, 400);
+    JsonArray *messages = fc_json_get_array (ad_object (node), "scheduled_meals_payload");
+
+    g_assert_nonnull (messages);
+    g_assert_nonnull (strstr (json_array_get_string_element (messages, 0), "24"));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++) {
+    g_autoptr(JsonNode) node = nt_request (server, "PATCH", path, fixture->token_staff,
+                                           bodies[i].body, 400);
+
+    g_assert_true (json_object_has_member (ad_object (node), bodies[i].field));
+    g_free (bodies[i].body);
+  }
+  /* Past the server's body limit (1 MiB): refused before it is read. */
+  while (huge->len < 2 * 1024 * 1024)
+    g_string_append_printf (huge, "{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":1},", mine);
+  g_string_append (huge, "{}]}");
+  nt_expect (server, "PATCH", path, fixture->token_staff, huge->str, 413);
+  nt_expect (server, "POST", ADMIN, fixture->token_staff, huge->str, 413);
+
+  /* Ids that are no template's. */
+  nt_expect (server, "GET", ADMIN "999999/", fixture->token_staff, NULL, 404);
+  nt_expect (server, "GET", ADMIN "abc/", fixture->token_staff, NULL, 404);
+  nt_expect (server, "PATCH", ADMIN "999999/", fixture->token_staff,
+             "{\"scheduled_meals_payload\":[]}", 404);
+  nt_expect (server, "GET", private_path, fixture->token_staff, NULL, 404);
+  nt_expect (server, "PATCH", private_path, fixture->token_staff, "{\"scheduled_meals_payload\":[]}",
+             404);
+
+  /* A POST with another account's meal, or without a name, creates nothing. */
+  {
+    g_autofree char *json = g_strdup_printf ("{\"name\":\"Lean Week\",\"scheduled_meals_payload\":"
+                                             "[{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":1}]}",
+                                             theirs);
+
+    nt_expect (server, "POST", ADMIN, fixture->token_staff, json, 400);
+    nt_expect (server, "POST", ADMIN, fixture->token_staff, "{\"description\":\"x\"}", 400);
+  }
+
+  after = footprint (server);
+  g_assert_cmpstr (after, ==, before);
+  now = stored (server, id);
+  g_assert_cmpstr (now, ==, schedule);
+}
+
+static void
+test_create (NtFixture     *fixture,
+             gconstpointer  data)
+{
+  FcTestServer *server = fixture->server;
+  gint64 salad = create_meal (fixture, fixture->token_staff, "Salad", "LN");
+  g_autofree char *json = g_strdup_printf ("{\"name\":\"Fresh Start\",\"description\":\"New\","
+                                           "\"duration_days\":4,\"scheduled_meals_payload\":"
+                                           "[{\"meal\":%" G_GINT64_FORMAT ",\"day_of_plan\":3}]}",
+                                           salad);
+  g_autoptr(JsonNode) node = nt_request (server, "POST", ADMIN, fixture->token_staff, json, 201);
+  JsonObject *template = ad_object (node);
+  gint64 id = json_object_get_int_member (template, "id");
+  g_autofree char *path = template_path (id);
+  g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT "@3", salad);
+  g_autofree char *now = stored (server, id);
+  g_autofree char *sql = NULL;
+
+  /* Hidden until published, the caller's, with the schedule sent. */
+  g_assert_false (json_object_get_boolean_member (template, "is_active"));
+  g_assert_cmpstr (json_object_get_string_member (template, "owner_email"), ==, NT_EMAIL_STAFF);
+  g_assert_cmpint (json_object_get_int_member (template, "duration_days"), ==, 4);
+  g_assert_cmpuint (json_array_get_length (fc_json_get_array (template, "scheduled_meals")), ==, 1);
+  g_assert_cmpstr (now, ==, expected);
+  g_assert_cmpint (nt_count (server, PUBLIC, fixture->token_a), ==, 0);
+  sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = 'meal_plan_template.create'"
+                         " AND object_id = %" G_GINT64_FORMAT " AND before IS NULL"
+                         " AND json_extract (after, '$.name') = 'Fresh Start'"
+                         " AND json_extract (after, '$.is_active') = 0", id);
+  g_assert_cmpint (ad_db_int (server, sql), ==, 1);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"
+                                      " WHERE action LIKE 'meal_plan%'"), ==, 1);
+
+  nt_expect (server, "PATCH", path, fixture->token_staff, "{\"is_active\":true}", 200);
+  g_assert_cmpint (nt_count (server, PUBLIC, fixture->token_a), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -288,6 +570,12 @@ main (int   argc,
   g_test_add ("/admin/templates/hide-publish", NtFixture, NULL, nt_fixture_set_up, test_hide_publish,
               nt_fixture_tear_down);
   g_test_add ("/admin/templates/bad-input", NtFixture, NULL, nt_fixture_set_up, test_bad_input,
+              nt_fixture_tear_down);
+  g_test_add ("/admin/templates/schedule", NtFixture, NULL, nt_fixture_set_up, test_schedule,
+              nt_fixture_tear_down);
+  g_test_add ("/admin/templates/schedule-refused", NtFixture, NULL, nt_fixture_set_up,
+              test_schedule_refused, nt_fixture_tear_down);
+  g_test_add ("/admin/templates/create", NtFixture, NULL, nt_fixture_set_up, test_create,
               nt_fixture_tear_down);
   return g_test_run ();
 }

@@ -94,6 +94,8 @@ void        fc_admin_upload_complete_cb (FcServerRequest *request);
 void        fc_admin_thumbnail_put_cb (FcServerRequest  *request);
 void        fc_admin_thumbnail_delete_cb (FcServerRequest *request);
 void        fc_admin_templates_list_cb (FcServerRequest *request);
+void        fc_admin_templates_create_cb (FcServerRequest *request);
+void        fc_admin_template_get_cb (FcServerRequest *request);
 void        fc_admin_template_patch_cb (FcServerRequest *request);
 void        fc_admin_template_delete_cb (FcServerRequest *request);
 

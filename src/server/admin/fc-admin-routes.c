@@ -330,6 +330,8 @@ static const FcRoute admin_routes[] = {
   { "DELETE", FC_ADMIN_API "uploads/{upload}/", FC_AUTH_STAFF, fc_admin_upload_delete_cb },
   { "POST", FC_ADMIN_API "uploads/{upload}/complete/", FC_AUTH_STAFF, fc_admin_upload_complete_cb },
   { "GET", FC_ADMIN_API "meal-plan-templates/", FC_AUTH_STAFF, fc_admin_templates_list_cb },
+  { "POST", FC_ADMIN_API "meal-plan-templates/", FC_AUTH_STAFF, fc_admin_templates_create_cb },
+  { "GET", FC_ADMIN_API "meal-plan-templates/{id}/", FC_AUTH_STAFF, fc_admin_template_get_cb },
   { "PATCH", FC_ADMIN_API "meal-plan-templates/{id}/", FC_AUTH_STAFF, fc_admin_template_patch_cb },
   { "DELETE", FC_ADMIN_API "meal-plan-templates/{id}/", FC_AUTH_STAFF, fc_admin_template_delete_cb },
 };
