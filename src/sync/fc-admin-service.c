@@ -1365,6 +1365,41 @@ fc_admin_service_update_template_async (FcAdminService      *self,
                 callback, user_data);
 }
 
+/* GET admin/meal-plan-templates/{id}/: the template with its schedule and
+ * the meals it may schedule (its owner's). */
+void
+fc_admin_service_get_template_async (FcAdminService      *self,
+                                     gint64               id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+
+  path = g_strdup_printf ("admin/meal-plan-templates/%" G_GINT64_FORMAT "/", id);
+  send_request (self, "GET", path, NULL, fc_admin_service_get_template_async, cancellable,
+                callback, user_data);
+}
+
+void
+fc_admin_service_create_template_async (FcAdminService      *self,
+                                        JsonObject          *fields,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+  g_return_if_fail (fields != NULL);
+
+  body = json_node_init_object (json_node_alloc (), fields);
+  send_request (self, "POST", "admin/meal-plan-templates/", body,
+                fc_admin_service_create_template_async, cancellable, callback, user_data);
+}
+
 JsonObject *
 fc_admin_service_update_template_finish (FcAdminService  *self,
                                          GAsyncResult    *result,

@@ -209,9 +209,27 @@ void            fc_admin_service_list_templates_async  (FcAdminService      *sel
 JsonObject     *fc_admin_service_list_templates_finish (FcAdminService      *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+/* GET admin/meal-plan-templates/{id}/: the template as the list shows it
+ * with its target_daily_calories, its schedule ("scheduled_meals":
+ * [{meal, day_of_plan}]) and the meals it may schedule ("meals": its
+ * owner's, with name, meal_time_category and total_*). */
+void            fc_admin_service_get_template_async    (FcAdminService      *self,
+                                                        gint64               id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+/* POST admin/meal-plan-templates/ with @fields (name, description,
+ * duration_days, is_active, scheduled_meals_payload): a template of the
+ * caller's. */
+void            fc_admin_service_create_template_async (FcAdminService      *self,
+                                                        JsonObject          *fields,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
 /* PATCH admin/meal-plan-templates/{id}/ with @changes (name, description,
- * is_active: false hides the template from everyone, true publishes it);
- * the result is the template as the server now has it. */
+ * duration_days, scheduled_meals_payload; is_active: false hides the
+ * template from everyone, true publishes it); the result is the template
+ * as the server now has it. The finish function of the three calls. */
 void            fc_admin_service_update_template_async (FcAdminService      *self,
                                                         gint64               id,
                                                         JsonObject          *changes,

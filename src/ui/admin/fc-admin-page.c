@@ -70,6 +70,9 @@ on_session_changed_cb (FcAdminPage *self)
   fc_admin_content_page_set_service (self->content_page, self->service, self->upload_queue);
   fc_admin_foods_page_set_service (self->foods_page, self->service);
   fc_admin_templates_page_set_service (self->templates_page, self->service);
+  fc_admin_templates_page_set_store (self->templates_page,
+                                     self->session != NULL ? fc_session_get_store (self->session)
+                                                           : NULL);
 }
 
 static void

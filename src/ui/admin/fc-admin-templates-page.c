@@ -6,8 +6,10 @@
  * owner, number of scheduled meals and whether everyone sees it. Hide and
  * Publish act at once (a hidden template leaves the public gallery and
  * users' devices at their next sync, and comes back when published);
- * rename and the description go through a small dialog; deleting asks
- * first, since the server cannot undo it. Templates are few (staff make
+ * Edit and New Template open the plan editor the Nutrition section uses
+ * (FcAdminTemplateEditor over FcPlanBoard) for the name, length and the
+ * meals of each day, sent on Save; deleting asks first, since the server
+ * cannot undo it. Templates are few (staff make
  * them): the first page of PAGE_SIZE is shown, with a note when there are
  * more, which the search then narrows. The list is live server data, asked
  * for each time the tab is shown and after each change.
@@ -21,6 +23,7 @@
 
 #include "fc-admin-templates-page.h"
 
+#include "fc-admin-template-editor.h"
 #include "fc-json.h"
 
 #define PAGE_SIZE 100
@@ -41,6 +44,7 @@ struct _FcAdminTemplatesPage
 
   /* Owned */
   FcAdminService  *service;
+  FcStore         *store;         /* the staff member's: a new template's meals */
   GCancellable    *cancellable;   /* the list's request */
   GCancellable    *lifetime;      /* changes, cancelled on dispose */
   JsonArray       *templates;     /* the shown page's results */
@@ -374,9 +378,6 @@ toggle_action (GtkWidget  *widget,
                            name_of (template)));
 }
 
-/* The edit dialog's entries, kept on the dialog. */
-#define NAME_ENTRY "fc-name-entry"
-#define DESCRIPTION_ENTRY "fc-description-entry"
 #define TEMPLATE_ID "fc-template-id"
 
 /* A dialog about template @id with Cancel and @verb: the default response
@@ -405,43 +406,30 @@ template_dialog (FcAdminTemplatesPage *self,
 }
 
 static void
-on_edit_response_cb (AdwMessageDialog     *dialog,
-                     const char           *response,
-                     FcAdminTemplatesPage *self)
+on_editor_saved_cb (FcAdminTemplatesPage  *self,
+                    const char            *name,
+                    FcAdminTemplateEditor *editor)
 {
-  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (dialog), TEMPLATE_ID);
-  JsonObject *template = find_template (self, id);
-  GtkEditable *name_entry = g_object_get_data (G_OBJECT (dialog), NAME_ENTRY);
-  GtkEditable *description_entry = g_object_get_data (G_OBJECT (dialog), DESCRIPTION_ENTRY);
-  g_autofree char *name = NULL;
-  const char *description;
-  const char *old_description;
-  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autofree char *done = g_strdup_printf (_("“%s” is saved."), name != NULL ? name : "");
 
-  if (!g_str_equal (response, "save") || template == NULL || self->service == NULL)
-    return;
-  name = g_strstrip (g_strdup (gtk_editable_get_text (name_entry)));
-  description = gtk_editable_get_text (description_entry);
-  old_description = fc_json_get_string (template, "description");
-  if (!g_str_equal (name, name_of (template)))
-    json_object_set_string_member (changes, "name", name);
-  if (g_strcmp0 (description, old_description) != 0)
-    json_object_set_string_member (changes, "description", description);
-  if (json_object_get_size (changes) == 0)
-    return;
-  update (self, id, changes, g_strdup_printf (_("“%s” is saved."), name));
+  toast (self, done);
+  reload (self);
 }
 
-static GtkWidget *
-dialog_entry (const char *label,
-              const char *text)
+static void
+open_editor (FcAdminTemplatesPage *self,
+             gint64                id)
 {
-  GtkWidget *entry = gtk_entry_new ();
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *editor;
 
-  gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  return entry;
+  if (self->service == NULL)
+    return;
+  editor = fc_admin_template_editor_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         self->service, self->store, id);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
 }
 
 static void
@@ -451,27 +439,17 @@ edit_action (GtkWidget  *widget,
 {
   FcAdminTemplatesPage *self = FC_ADMIN_TEMPLATES_PAGE (widget);
   gint64 id;
-  JsonObject *template = action_template (self, parameter, &id);
-  AdwMessageDialog *dialog;
-  GtkWidget *box, *name_entry, *description_entry;
 
-  if (template == NULL)
-    return;
-  dialog = template_dialog (self, id, _("Edit Template"),
-                            _("Users see the new name and description at their next sync."),
-                            "save", _("_Save"), ADW_RESPONSE_SUGGESTED);
+  if (action_template (self, parameter, &id) != NULL)
+    open_editor (self, id);
+}
 
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  name_entry = dialog_entry (_("Name"), name_of (template));
-  gtk_entry_set_activates_default (GTK_ENTRY (name_entry), TRUE);
-  description_entry = dialog_entry (_("Description"), fc_json_get_string (template, "description"));
-  gtk_box_append (GTK_BOX (box), name_entry);
-  gtk_box_append (GTK_BOX (box), description_entry);
-  adw_message_dialog_set_extra_child (dialog, box);
-  g_object_set_data (G_OBJECT (dialog), NAME_ENTRY, name_entry);
-  g_object_set_data (G_OBJECT (dialog), DESCRIPTION_ENTRY, description_entry);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_edit_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  open_editor (FC_ADMIN_TEMPLATES_PAGE (widget), 0);
 }
 
 static void
@@ -532,6 +510,7 @@ fc_admin_templates_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->lifetime);
   g_clear_object (&self->service);
+  g_clear_object (&self->store);
   g_clear_pointer (&self->templates, json_array_unref);
 
   G_OBJECT_CLASS (fc_admin_templates_page_parent_class)->dispose (object);
@@ -561,6 +540,7 @@ fc_admin_templates_page_class_init (FcAdminTemplatesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "admin-templates.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "admin-templates.toggle", "x", toggle_action);
   gtk_widget_class_install_action (widget_class, "admin-templates.edit", "x", edit_action);
+  gtk_widget_class_install_action (widget_class, "admin-templates.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "admin-templates.delete", "x", delete_action);
 }
 
@@ -589,4 +569,14 @@ fc_admin_templates_page_set_service (FcAdminTemplatesPage *self,
   g_clear_pointer (&self->templates, json_array_unref);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)) || service == NULL)
     reload (self);
+}
+
+void
+fc_admin_templates_page_set_store (FcAdminTemplatesPage *self,
+                                   FcStore              *store)
+{
+  g_return_if_fail (FC_IS_ADMIN_TEMPLATES_PAGE (self));
+  g_return_if_fail (store == NULL || FC_IS_STORE (store));
+
+  g_set_object (&self->store, store);
 }

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "fc-admin-service.h"
+#include "fc-store.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,8 @@ G_DECLARE_FINAL_TYPE (FcAdminTemplatesPage, fc_admin_templates_page, FC, ADMIN_T
  * is asked for again, or emptied. */
 void fc_admin_templates_page_set_service (FcAdminTemplatesPage *self,
                                           FcAdminService       *service);
+/* The staff member's store: the meals a new template offers are theirs. */
+void fc_admin_templates_page_set_store   (FcAdminTemplatesPage *self,
+                                          FcStore              *store);
 
 G_END_DECLS

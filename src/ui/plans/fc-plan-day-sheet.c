@@ -26,7 +26,7 @@ struct _FcPlanDaySheet
   AdwComboRow         *meal_row;
 
   /* Owned */
-  FcSession           *session;
+  FcPlanSource        *source;
   FcPlanLayout        *layout;
   GArray              *meal_ids;   /* gint64, in meal_row's order */
   guint                day;
@@ -136,8 +136,7 @@ remove_meal_action (GtkWidget  *widget,
     return;
   payload = fc_plan_layout_remove_meal (self->layout, g_variant_get_int64 (parameter), self->day);
   if (payload != NULL)
-    fc_plan_write_schedule (widget, self->session, fc_plan_layout_get_plan_id (self->layout),
-                            payload);
+    fc_plan_source_write_schedule (self->source, payload);
 }
 
 static void
@@ -158,8 +157,7 @@ add_meal_action (GtkWidget  *widget,
     gtk_widget_error_bell (widget);
     return;
   }
-  fc_plan_write_schedule (widget, self->session, fc_plan_layout_get_plan_id (self->layout),
-                          payload);
+  fc_plan_source_write_schedule (self->source, payload);
 }
 
 static void
@@ -167,7 +165,7 @@ fc_plan_day_sheet_dispose (GObject *object)
 {
   FcPlanDaySheet *self = FC_PLAN_DAY_SHEET (object);
 
-  g_clear_object (&self->session);
+  g_clear_object (&self->source);
   g_clear_object (&self->layout);
   g_clear_pointer (&self->meal_ids, g_array_unref);
 
@@ -202,16 +200,16 @@ fc_plan_day_sheet_init (FcPlanDaySheet *self)
 }
 
 GtkWidget *
-fc_plan_day_sheet_new (GtkWindow *parent,
-                       FcSession *session,
-                       guint      day)
+fc_plan_day_sheet_new (GtkWindow    *parent,
+                       FcPlanSource *source,
+                       guint         day)
 {
   FcPlanDaySheet *self;
 
-  g_return_val_if_fail (FC_IS_SESSION (session), NULL);
+  g_return_val_if_fail (FC_IS_PLAN_SOURCE (source), NULL);
 
   self = g_object_new (FC_TYPE_PLAN_DAY_SHEET, "transient-for", parent, NULL);
-  self->session = g_object_ref (session);
+  self->source = g_object_ref (source);
   self->day = day;
   return GTK_WIDGET (self);
 }

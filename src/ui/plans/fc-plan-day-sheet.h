@@ -8,7 +8,7 @@
 #include <adwaita.h>
 
 #include "fc-plan-layout.h"
-#include "fc-session.h"
+#include "fc-plan-source.h"
 
 G_BEGIN_DECLS
 
@@ -17,15 +17,16 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FcPlanDaySheet, fc_plan_day_sheet, FC, PLAN_DAY_SHEET, AdwWindow)
 
 /* Lists @day's meals with a remove button each, and adds one of the
- * user's meals; both write the plan's schedule through the store. The host
- * hands it every new layout and meal list while it is open. */
+ * meals the plan may schedule; both write the plan's schedule through
+ * @source. The host hands it every new layout and meal list while it is
+ * open. */
 GtkWidget *fc_plan_day_sheet_new        (GtkWindow      *parent,
-                                         FcSession      *session,
+                                         FcPlanSource   *source,
                                          guint           day);
 guint      fc_plan_day_sheet_get_day    (FcPlanDaySheet *self);
 void       fc_plan_day_sheet_set_layout (FcPlanDaySheet *self,
                                          FcPlanLayout   *layout);
-/* @meals: the user's meals as the store lists them */
+/* @meals: the meals to offer, as fc_plan_source_dup_meals() gives them */
 void       fc_plan_day_sheet_set_meals  (FcPlanDaySheet *self,
                                          JsonArray      *meals);
 

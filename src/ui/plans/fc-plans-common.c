@@ -9,8 +9,6 @@
 
 #include "fc-plans-common.h"
 
-#include "fc-window.h"
-
 static const struct {
   const char *code;
   const char *label;
@@ -58,46 +56,4 @@ fc_plan_goal_new_model (void)
   for (guint i = 0; i < FC_PLAN_N_GOALS; i++)
     gtk_string_list_append (list, _(goals[i].label));
   return list;
-}
-
-static void
-on_schedule_written_cb (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(GtkWidget) widget = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FcOutboxItem) item = fc_store_update_finish (FC_STORE (source), result, &error);
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  if (item == NULL && FC_IS_WINDOW (root))
-    fc_window_add_toast (FC_WINDOW (root), adw_toast_new (error->message));
-}
-
-void
-fc_plan_write_schedule (GtkWidget *widget,
-                        FcSession *session,
-                        gint64     plan_id,
-                        JsonArray *payload)
-{
-  FcStore *store = fc_session_get_store (session);
-  g_autoptr(JsonObject) clear = json_object_new ();
-  g_autoptr(JsonObject) changes = json_object_new ();
-
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-  g_return_if_fail (payload != NULL);
-
-  if (store == NULL)
-    return;
-  /* The Django backend adds the new rows before it drops the old ones, and
-   * answers 500 to a pair (meal, day) the plan already has (wire file §4.5):
-   * so the schedule is cleared first, then written whole. Both rows queue
-   * in order, offline too; the store reads in between see the final one,
-   * since its jobs run in call order. */
-  json_object_set_array_member (clear, "scheduled_meals_payload", json_array_new ());
-  fc_store_update_async (store, FC_STORE_MEAL_PLANS, plan_id, clear, NULL,
-                         on_schedule_written_cb, g_object_ref (widget));
-  json_object_set_array_member (changes, "scheduled_meals_payload", json_array_ref (payload));
-  fc_store_update_async (store, FC_STORE_MEAL_PLANS, plan_id, changes, NULL,
-                         on_schedule_written_cb, g_object_ref (widget));
 }

@@ -1,5 +1,4 @@
-/* fc-plans-common.h — what the plans screens share: goal codes and labels,
- * and writing a plan's schedule
+/* fc-plans-common.h — what the plans screens share: goal codes and labels
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,8 +6,6 @@
 #pragma once
 
 #include <gtk/gtk.h>
-
-#include "fc-session.h"
 
 G_BEGIN_DECLS
 
@@ -23,13 +20,5 @@ guint          fc_plan_goal_get_index  (const char *code);
 const char    *fc_plan_goal_get_label  (const char *code);
 /* The labels, in code order, for a drop-down or combo row. */
 GtkStringList *fc_plan_goal_new_model  (void);
-
-/* Writes @payload as the plan's scheduled_meals_payload through the store
- * (offline too), asks for a sync, and on failure shows a toast in @widget's
- * window. */
-void           fc_plan_write_schedule  (GtkWidget  *widget,
-                                        FcSession  *session,
-                                        gint64      plan_id,
-                                        JsonArray  *payload);
 
 G_END_DECLS

@@ -23,12 +23,13 @@
 #include "fc-meal-list-model.h"
 #include "fc-meal-plan-actions.h"
 #include "fc-pending-deletes.h"
+#include "fc-plan-board.h"
 #include "fc-plan-calendar.h"
-#include "fc-plan-day-sheet.h"
 #include "fc-plan-editor.h"
 #include "fc-plan-generate-dialog.h"
 #include "fc-plan-layout.h"
 #include "fc-plan-list-model.h"
+#include "fc-plan-store-source.h"
 #include "fc-plans-common.h"
 #include "fc-time.h"
 #include "fc-wrap-box.h"
@@ -61,12 +62,10 @@ struct _FcPlansView
   GtkFilterListModel *cancelled_plans;
   JsonArray       *server_templates; /* other users' templates, when online */
   FcPendingDeletes *pending_deletes;
-  FcPlanLayout    *layout;           /* of the plan on show */
-  FcPlanCalendar  *calendar;
-  GtkWindow       *day_sheet;        /* weak */
+  FcPlanBoard     *board;            /* the plan on show's calendar */
+  FcPlanCalendar  *calendar;         /* the board's */
   GtkFileChooserNative *chooser;
   gint64           shown_plan_id;    /* 0: the list is on show */
-  gboolean         focus_start;      /* show the plan's first day once loaded */
   guint            load_serial;
 };
 
@@ -118,21 +117,6 @@ find_plan (FcPlansView *self,
       return fc_object_item_get_object (plan);  /* the model keeps its reference */
   }
   return NULL;
-}
-
-/* The meals as FcPlanLayout and the day sheet read them. */
-static JsonArray *
-meals_array (FcPlansView *self)
-{
-  JsonArray *meals = json_array_new ();
-  guint n = self->meals != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->meals)) : 0;
-
-  for (guint i = 0; i < n; i++) {
-    g_autoptr(FcObjectItem) meal = g_list_model_get_item (G_LIST_MODEL (self->meals), i);
-
-    json_array_add_object_element (meals, json_object_ref (fc_object_item_get_object (meal)));
-  }
-  return meals;
 }
 
 static gboolean
@@ -437,30 +421,16 @@ update_calendar_header (FcPlansView *self)
                       self->calendar != NULL ? fc_plan_calendar_get_title (self->calendar) : "");
 }
 
+/* The board rebuilds its layout when the plan or the meals change; the
+ * header and the actions follow it. */
 static void
-rebuild_calendar (FcPlansView *self)
+on_board_layout_cb (FcPlansView *self)
 {
   JsonObject *plan = find_plan (self, self->shown_plan_id);
-  g_autoptr(JsonArray) meals = meals_array (self);
 
-  g_clear_object (&self->layout);
-  if (plan != NULL)
-    self->layout = fc_plan_layout_new (plan, meals);
-  fc_plan_calendar_set_layout (self->calendar, self->layout);
-
-  if (self->layout != NULL && self->focus_start) {
-    GDate first;
-
-    self->focus_start = FALSE;
-    if (fc_plan_layout_get_date (self->layout, 1, &first))
-      fc_plan_calendar_set_focused_date (self->calendar, &first);
-  }
-  if (self->day_sheet != NULL) {
-    fc_plan_day_sheet_set_layout (FC_PLAN_DAY_SHEET (self->day_sheet), self->layout);
-    fc_plan_day_sheet_set_meals (FC_PLAN_DAY_SHEET (self->day_sheet), meals);
-  }
   update_calendar_header (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.export", self->layout != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.export",
+                                 fc_plan_board_get_layout (self->board) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.edit-shown", plan != NULL);
 }
 
@@ -469,10 +439,17 @@ show_plan (FcPlansView *self,
            gint64       id,
            gboolean     focus_start)
 {
+  g_autoptr(FcPlanStoreSource) source = NULL;
+
   self->shown_plan_id = id;
-  self->focus_start = focus_start;
   gtk_stack_set_visible_child_name (self->stack, "calendar");
-  rebuild_calendar (self);
+  if (get_store (self) != NULL && self->plans != NULL)
+    source = fc_plan_store_source_new (get_store (self), G_LIST_MODEL (self->plans),
+                                       G_LIST_MODEL (self->meals), id);
+  fc_plan_board_set_source (self->board, FC_PLAN_SOURCE (source));
+  if (focus_start)
+    fc_plan_board_show_first_day (self->board);
+  on_board_layout_cb (self);
 }
 
 static void
@@ -487,97 +464,6 @@ on_calendar_mode_cb (FcPlansView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CALENDAR_MODE]);
 }
 
-static void
-on_meal_moved_cb (FcPlansView    *self,
-                  gint64          meal_id,
-                  int             from_day,
-                  int             to_day,
-                  FcPlanCalendar *calendar)
-{
-  g_autoptr(JsonArray) payload = NULL;
-
-  if (self->layout == NULL || from_day <= 0 || to_day <= 0)
-    return;
-  payload = fc_plan_layout_move_meal (self->layout, meal_id, from_day, to_day);
-  if (payload != NULL)
-    fc_plan_write_schedule (GTK_WIDGET (self), self->session,
-                            fc_plan_layout_get_plan_id (self->layout), payload);
-}
-
-static void
-on_undo_remove_cb (AdwToast *toast,
-                   gpointer  user_data)
-{
-  FcPlansView *self = FC_PLANS_VIEW (user_data);
-  JsonArray *before = g_object_get_data (G_OBJECT (toast), "payload");
-  gint64 plan_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "plan-id"));
-
-  fc_plan_write_schedule (GTK_WIDGET (self), self->session, plan_id, before);
-}
-
-static void
-on_meal_remove_requested_cb (FcPlansView    *self,
-                             gint64          meal_id,
-                             int             day,
-                             FcPlanCalendar *calendar)
-{
-  g_autoptr(JsonArray) payload = NULL;
-  AdwToast *toast;
-
-  if (self->layout == NULL || day <= 0)
-    return;
-  payload = fc_plan_layout_remove_meal (self->layout, meal_id, day);
-  if (payload == NULL)
-    return;
-
-  toast = adw_toast_new (_("Meal removed"));
-  adw_toast_set_button_label (toast, _("_Undo"));
-  g_object_set_data_full (G_OBJECT (toast), "payload", fc_plan_layout_get_payload (self->layout),
-                          (GDestroyNotify) json_array_unref);
-  g_object_set_data (G_OBJECT (toast), "plan-id",
-                     GSIZE_TO_POINTER ((gsize) fc_plan_layout_get_plan_id (self->layout)));
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_remove_cb), self, 0);
-  fc_plan_write_schedule (GTK_WIDGET (self), self->session,
-                          fc_plan_layout_get_plan_id (self->layout), payload);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-static void
-open_day_sheet (FcPlansView *self,
-                guint        day)
-{
-  g_autoptr(JsonArray) meals = NULL;
-  GtkWidget *sheet;
-
-  if (self->layout == NULL || self->session == NULL || day == 0)
-    return;
-  if (self->day_sheet != NULL)
-    gtk_window_destroy (self->day_sheet);
-  sheet = fc_plan_day_sheet_new (get_parent_window (self), self->session, day);
-  g_set_weak_pointer (&self->day_sheet, GTK_WINDOW (sheet));
-  fc_plan_day_sheet_set_layout (FC_PLAN_DAY_SHEET (sheet), self->layout);
-  meals = meals_array (self);
-  fc_plan_day_sheet_set_meals (FC_PLAN_DAY_SHEET (sheet), meals);
-  gtk_window_present (GTK_WINDOW (sheet));
-}
-
-static void
-on_day_activated_cb (FcPlansView    *self,
-                     int             day,
-                     FcPlanCalendar *calendar)
-{
-  open_day_sheet (self, day);
-}
-
-static void
-on_meal_activated_cb (FcPlansView    *self,
-                      gint64          meal_id,
-                      int             day,
-                      FcPlanCalendar *calendar)
-{
-  open_day_sheet (self, day);
-}
-
 /* Loading */
 
 static void
@@ -585,14 +471,7 @@ on_plans_changed_cb (FcPlansView *self)
 {
   rebuild_list (self);
   if (self->shown_plan_id != 0)
-    rebuild_calendar (self);
-}
-
-static void
-on_meals_changed_cb (FcPlansView *self)
-{
-  if (self->shown_plan_id != 0)
-    rebuild_calendar (self);
+    update_calendar_header (self);
 }
 
 /* After a copy or a generation: the server's answer is in the store, and
@@ -665,8 +544,6 @@ on_session_store_changed_cb (FcPlansView *self)
                                                                       NULL)));
       g_signal_connect_object (self->plans, "items-changed", G_CALLBACK (on_plans_changed_cb),
                                self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->meals, "items-changed", G_CALLBACK (on_meals_changed_cb),
-                               self, G_CONNECT_SWAPPED);
     }
     gtk_list_box_bind_model (self->active_list, G_LIST_MODEL (self->active_plans),
                              create_plan_row, self, NULL);
@@ -676,9 +553,13 @@ on_session_store_changed_cb (FcPlansView *self)
   on_plans_changed_cb (self);
   if (store == NULL) {
     self->shown_plan_id = 0;
+    fc_plan_board_set_source (self->board, NULL);
     gtk_stack_set_visible_child_name (self->stack, "list");
     return;
   }
+  /* The plan on show, read from the new store's models. */
+  if (self->shown_plan_id != 0)
+    show_plan (self, self->shown_plan_id, FALSE);
   fc_meal_plan_actions_list_templates_async (self->session, self->cancellable,
                                              on_templates_listed_cb, g_object_ref (self));
   fc_meal_plan_actions_check_generate_async (self->session, self->cancellable,
@@ -960,8 +841,8 @@ on_chooser_response_cb (FcPlansView          *self,
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file != NULL && self->layout != NULL) {
-    char *contents = fc_plan_layout_to_ics (self->layout, NULL);
+  if (file != NULL && fc_plan_board_get_layout (self->board) != NULL) {
+    char *contents = fc_plan_layout_to_ics (fc_plan_board_get_layout (self->board), NULL);
     g_autoptr(GBytes) data = g_bytes_new_take (contents, strlen (contents));
 
     g_file_replace_contents_bytes_async (file, data, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
@@ -976,16 +857,17 @@ export_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   FcPlansView *self = FC_PLANS_VIEW (widget);
+  FcPlanLayout *layout = fc_plan_board_get_layout (self->board);
   g_autofree char *name = NULL;
 
-  if (self->layout == NULL || self->chooser != NULL)
+  if (layout == NULL || self->chooser != NULL)
     return;
   self->chooser = gtk_file_chooser_native_new (_("Export Meal Plan"), get_parent_window (self),
                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
                                                _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  name = g_strdup_printf ("%s.ics", fc_plan_layout_get_name (self->layout)[0] != '\0'
-                                    ? fc_plan_layout_get_name (self->layout) : _("Meal plan"));
+  name = g_strdup_printf ("%s.ics", fc_plan_layout_get_name (layout)[0] != '\0'
+                                    ? fc_plan_layout_get_name (layout) : _("Meal plan"));
   g_strdelimit (name, "/\\", '-');
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
@@ -1045,9 +927,6 @@ fc_plans_view_dispose (GObject *object)
     gtk_list_box_bind_model (self->active_list, NULL, NULL, NULL, NULL);
     gtk_list_box_bind_model (self->cancelled_list, NULL, NULL, NULL, NULL);
   }
-  if (self->day_sheet != NULL)
-    gtk_window_destroy (self->day_sheet);
-  g_clear_weak_pointer (&self->day_sheet);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -1055,7 +934,6 @@ fc_plans_view_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
-  g_clear_object (&self->layout);
   g_clear_object (&self->active_plans);
   g_clear_object (&self->cancelled_plans);
   g_clear_object (&self->plans);
@@ -1082,7 +960,7 @@ fc_plans_view_class_init (FcPlansViewClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (FC_TYPE_PLAN_CALENDAR);
+  g_type_ensure (FC_TYPE_PLAN_BOARD);
   g_type_ensure (FC_TYPE_WRAP_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/fitcore/FitCore/ui/plans/fc-plans-view.ui");
@@ -1127,21 +1005,15 @@ fc_plans_view_init (FcPlansView *self)
   g_signal_connect_object (self->pending_deletes, "changed", G_CALLBACK (refilter), self,
                            G_CONNECT_SWAPPED);
 
-  self->calendar = FC_PLAN_CALENDAR (fc_plan_calendar_new ());
-  adw_bin_set_child (self->calendar_bin, GTK_WIDGET (self->calendar));
+  self->board = FC_PLAN_BOARD (fc_plan_board_new ());
+  self->calendar = fc_plan_board_get_calendar (self->board);
+  adw_bin_set_child (self->calendar_bin, GTK_WIDGET (self->board));
+  g_signal_connect_object (self->board, "notify::layout", G_CALLBACK (on_board_layout_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->calendar, "notify::title", G_CALLBACK (on_calendar_title_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->calendar, "notify::mode", G_CALLBACK (on_calendar_mode_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->calendar, "meal-moved", G_CALLBACK (on_meal_moved_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->calendar, "meal-remove-requested",
-                           G_CALLBACK (on_meal_remove_requested_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->calendar, "day-activated", G_CALLBACK (on_day_activated_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->calendar, "meal-activated", G_CALLBACK (on_meal_activated_cb),
-                           self, G_CONNECT_SWAPPED);
-
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.export", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "plans.edit-shown", FALSE);
   rebuild_list (self);
