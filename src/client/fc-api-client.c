@@ -1690,6 +1690,7 @@ fc_api_client_request_multipart_finish (FcApiClient   *self,
 typedef struct {
   FcApiRequestFlags  flags;
   FcApiPageFunc      page_func;
+  FcApiRawPageFunc   raw_page_func;   /* or this: pages as text */
   gpointer           page_data;
   GDestroyNotify     page_data_destroy;
   JsonArray         *items;
@@ -1734,6 +1735,74 @@ resolve_next (FcApiClient *self,
   return g_uri_to_string (resolved);
 }
 
+/* Ends the fetch after the last page, or fetches the one @next links to.
+ * Takes @task. */
+static void
+follow_next (GTask      *task,
+             const char *next)
+{
+  FcApiClient *self = g_task_get_source_object (task);
+  FetchAll *fetch = g_task_get_task_data (task);
+  g_autofree char *resolved = NULL;
+
+  if (next == NULL || *next == '\0') {
+    g_task_return_pointer (task, json_array_ref (fetch->items), (GDestroyNotify) json_array_unref);
+    g_object_unref (task);
+    return;
+  }
+
+  resolved = resolve_next (self, next);
+  if (resolved == NULL || g_strcmp0 (resolved, fetch->current) == 0) {
+    g_task_return_new_error (task, FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
+                             _("The server sent a broken link to the next page."));
+    g_object_unref (task);
+    return;
+  }
+  g_free (fetch->current);
+  fetch->current = g_steal_pointer (&resolved);
+  fetch_next_page (task);
+}
+
+/* A page of fc_api_client_fetch_pages_async(): its text goes on as it
+ * came, scanned once (fc_json_scan_page()) instead of parsed into a tree
+ * the consumer would only read again. */
+static void
+on_raw_page (GTask        *task,
+             GAsyncResult *result)
+{
+  FcApiClient *self = g_task_get_source_object (task);
+  FetchAll *fetch = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(FcJsonPage) page = { 0 };
+  gint64 count;
+  const char *data;
+  gsize length;
+
+  body = g_task_propagate_pointer (G_TASK (result), &error);
+  if (body == NULL) {
+    propagate_inner (task, result, g_steal_pointer (&error));
+    g_object_unref (task);
+    return;
+  }
+
+  data = g_bytes_get_data (body, &length);
+  if (!fc_json_scan_page (data != NULL ? data : "", length, &page, &error)) {
+    g_debug ("A page of %s: %s", fetch->current, error->message);
+    g_task_return_new_error (task, FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
+                             _("The server answered a list request with something else."));
+    g_object_unref (task);
+    return;
+  }
+
+  count = page.count > 0 ? page.count : 0;
+  fetch->fetched += page.n_items;
+  fetch->pages++;
+  fetch->raw_page_func (self, body, page.ids, fetch->fetched, (guint) MIN (count, G_MAXUINT),
+                        fetch->page_data);
+  follow_next (task, page.next);
+}
+
 static void
 on_page_cb (GObject      *source,
             GAsyncResult *result,
@@ -1749,6 +1818,11 @@ on_page_cb (GObject      *source,
   const char *next = NULL;
   gint64 count = 0;
   guint n;
+
+  if (fetch->raw_page_func != NULL) {
+    on_raw_page (g_steal_pointer (&task), result);
+    return;
+  }
 
   node = request_finish (result, NULL, NULL, &error);
   if (node == NULL) {
@@ -1789,24 +1863,7 @@ on_page_cb (GObject      *source,
     fetch->page_func (self, results, fetch->fetched, (guint) MIN (count, G_MAXUINT),
                       fetch->page_data);
 
-  if (next == NULL || *next == '\0') {
-    g_task_return_pointer (task, json_array_ref (fetch->items), (GDestroyNotify) json_array_unref);
-    return;
-  }
-
-  {
-    g_autofree char *resolved = resolve_next (self, next);
-
-    if (resolved == NULL || g_strcmp0 (resolved, fetch->current) == 0) {
-      g_task_return_new_error (task, FC_API_ERROR, FC_API_ERROR_BAD_RESPONSE,
-                               _("The server sent a broken link to the next page."));
-      return;
-    }
-    g_free (fetch->current);
-    fetch->current = g_steal_pointer (&resolved);
-  }
-
-  fetch_next_page (g_steal_pointer (&task));
+  follow_next (g_steal_pointer (&task), next);
 }
 
 /* Takes @task. */
@@ -1819,7 +1876,45 @@ fetch_next_page (GTask *task)
 
   page = start_request (self, "GET", fetch->current, NULL, NULL, fetch->flags,
                         g_task_get_cancellable (task), on_page_cb, task);
+  if (fetch->raw_page_func != NULL)
+    ((Request *) g_task_get_task_data (page))->mode = MODE_BYTES;
   run_request (page);
+}
+
+static void
+start_fetch (FcApiClient         *self,
+             const char          *path,
+             FcApiRequestFlags    flags,
+             FcApiPageFunc        page_func,
+             FcApiRawPageFunc     raw_page_func,
+             gpointer             page_data,
+             GDestroyNotify       page_data_destroy,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data,
+             gpointer             source_tag)
+{
+  g_autoptr(GTask) task = NULL;
+  FetchAll *fetch;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  fetch = g_new0 (FetchAll, 1);
+  fetch->flags = flags;
+  fetch->page_func = page_func;
+  fetch->raw_page_func = raw_page_func;
+  fetch->page_data = page_data;
+  fetch->page_data_destroy = page_data_destroy;
+  fetch->items = json_array_new ();
+  fetch->current = api_uri (self, path);
+  g_task_set_task_data (task, fetch, fetch_all_free);
+
+  if (fetch->current == NULL) {
+    g_task_return_error (task, g_error_copy (self->base_url_error));
+    return;
+  }
+  fetch_next_page (g_steal_pointer (&task));
 }
 
 void
@@ -1833,30 +1928,47 @@ fc_api_client_fetch_all_async (FcApiClient         *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  FetchAll *fetch;
-
   g_return_if_fail (FC_IS_API_CLIENT (self));
-  g_return_if_fail (path != NULL && path[0] != '/' && strstr (path, "://") == NULL);
+  g_return_if_fail (is_api_path (path));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fc_api_client_fetch_all_async);
+  start_fetch (self, path, flags, page_func, NULL, page_data, page_data_destroy, cancellable,
+               callback, user_data, fc_api_client_fetch_all_async);
+}
 
-  fetch = g_new0 (FetchAll, 1);
-  fetch->flags = flags;
-  fetch->page_func = page_func;
-  fetch->page_data = page_data;
-  fetch->page_data_destroy = page_data_destroy;
-  fetch->items = json_array_new ();
-  fetch->current = api_uri (self, path);
-  g_task_set_task_data (task, fetch, fetch_all_free);
+void
+fc_api_client_fetch_pages_async (FcApiClient         *self,
+                                 const char          *path,
+                                 FcApiRequestFlags    flags,
+                                 FcApiRawPageFunc     page_func,
+                                 gpointer             page_data,
+                                 GDestroyNotify       page_data_destroy,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_API_CLIENT (self));
+  g_return_if_fail (is_api_path (path));
+  g_return_if_fail (page_func != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (fetch->current == NULL) {
-    g_task_return_error (task, g_error_copy (self->base_url_error));
-    return;
-  }
-  fetch_next_page (g_steal_pointer (&task));
+  start_fetch (self, path, flags, NULL, page_func, page_data, page_data_destroy, cancellable,
+               callback, user_data, fc_api_client_fetch_pages_async);
+}
+
+gboolean
+fc_api_client_fetch_pages_finish (FcApiClient   *self,
+                                  GAsyncResult  *result,
+                                  FcApiProblem **out_problem,
+                                  GError       **error)
+{
+  g_autoptr(JsonArray) none = NULL;
+
+  g_return_val_if_fail (FC_IS_API_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  none = outer_finish (result, out_problem, error);
+  return none != NULL;
 }
 
 JsonArray *

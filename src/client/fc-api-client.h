@@ -98,6 +98,28 @@ typedef void (*FcApiPageFunc) (FcApiClient *self,
                                guint        count,
                                gpointer     user_data);
 
+/**
+ * FcApiRawPageFunc:
+ * @self: the client
+ * @page: the page's body as it came: JSON that fc_json_scan_page() checked
+ *   is a list (an array, or an object whose `results` is one)
+ * @ids: (element-type gint64): the ids of the page's items, in order
+ *   (items that are no object or have no integral id are not in it)
+ * @fetched: how many items have been fetched so far, this page included
+ * @count: the list's `count` as the server gave it on the last page (0 if it
+ *   gave none)
+ * @user_data: the data passed to fc_api_client_fetch_pages_async()
+ *
+ * Called once per page, in order; @page and @ids are borrowed (ref them to
+ * keep them).
+ */
+typedef void (*FcApiRawPageFunc) (FcApiClient *self,
+                                  GBytes      *page,
+                                  GArray      *ids,
+                                  guint        fetched,
+                                  guint        count,
+                                  gpointer     user_data);
+
 /* Checks a base URL: http or https with a host; plain http only for loopback
  * hosts (127.0.0.0/8, ::1, localhost). @out_normalized gets it with one
  * trailing slash. Pure, for settings forms too. */
@@ -275,6 +297,25 @@ void          fc_api_client_fetch_all_async         (FcApiClient         *self,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
 JsonArray    *fc_api_client_fetch_all_finish        (FcApiClient         *self,
+                                                     GAsyncResult        *result,
+                                                     FcApiProblem       **out_problem,
+                                                     GError             **error);
+
+/* fc_api_client_fetch_all_async() for a consumer that reads each page's
+ * text itself (the store, with SQLite's JSON functions, on its thread):
+ * no page is parsed into a tree here, only scanned once for its `next`,
+ * `count` and ids. A page that is not JSON, or holds no list, fails the
+ * fetch with %FC_API_ERROR_BAD_RESPONSE before @page_func sees it. */
+void          fc_api_client_fetch_pages_async       (FcApiClient         *self,
+                                                     const char          *path,
+                                                     FcApiRequestFlags    flags,
+                                                     FcApiRawPageFunc     page_func,
+                                                     gpointer             page_data,
+                                                     GDestroyNotify       page_data_destroy,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean      fc_api_client_fetch_pages_finish      (FcApiClient         *self,
                                                      GAsyncResult        *result,
                                                      FcApiProblem       **out_problem,
                                                      GError             **error);

@@ -38,6 +38,33 @@ gboolean     fc_json_check_depth    (const char  *data,
                                      gssize       length,
                                      guint        max_depth);
 
+/**
+ * FcJsonPage:
+ * @is_list: the document is a bare array, not a page envelope
+ * @next: (nullable): the envelope's `next` link
+ * @count: the envelope's `count`, or -1 when it has none
+ * @n_items: how many elements the list holds
+ * @ids: (element-type gint64): the `id` of each element that is an object
+ *   with an integral one, in order
+ *
+ * What fc_json_scan_page() reads off one page of a list.
+ */
+typedef struct {
+  gboolean  is_list;
+  char     *next;
+  gint64    count;
+  guint     n_items;
+  GArray   *ids;
+} FcJsonPage;
+
+gboolean     fc_json_scan_page      (const char  *data,
+                                     gsize        length,
+                                     FcJsonPage  *page,
+                                     GError     **error);
+void         fc_json_page_clear     (FcJsonPage  *page);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FcJsonPage, fc_json_page_clear)
+
 JsonNode    *fc_json_parse          (const char  *data,
                                      gssize       length,
                                      GError     **error);

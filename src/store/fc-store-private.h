@@ -87,6 +87,7 @@ typedef struct {
   char       *text2;
   GStrv       strv;
   GArray     *ids;
+  GBytes     *bytes;
 } FcStoreArgs;
 
 void           fc_store_args_free         (FcStoreArgs *args);
@@ -167,6 +168,10 @@ gboolean          fc_resource_upsert_page (FcStoreDb        *db,
                                            const FcResource *resource,
                                            JsonArray        *page,
                                            GError          **error);
+gboolean          fc_resource_upsert_json_page (FcStoreDb        *db,
+                                                const FcResource *resource,
+                                                GBytes           *page,
+                                                GError          **error);
 gboolean          fc_resource_has_children (const FcResource *resource);
 gboolean          fc_resource_apply       (FcStoreDb        *db,
                                            const FcResource *resource,

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "fc-json.h"
 #include "fc-store-private.h"
 
@@ -630,8 +632,70 @@ fc_resource_upsert (FcStoreDb         *db,
 typedef struct {
   char *create;
   char *stage;
+  char *stage_json;
   char *merge;
 } PageSql;
+
+/* A member of the item `v` as fc_resource_upsert() binds it: a member of
+ * another type is NULL, as bind_member() makes it. */
+static void
+append_json_member (GString    *sql,
+                    const char *wire,
+                    ColType     type)
+{
+  g_autofree char *path = g_strdup_printf ("'$.%s'", wire);
+
+  /* Written into SQL as they are: member names of the tables above only. */
+  g_assert (strspn (wire, "abcdefghijklmnopqrstuvwxyz_") == strlen (wire));
+
+  switch (type) {
+    case COL_INT:
+      /* 3.0 is an integer too (fc_json_get_int()); a number past 64 bits
+       * is none, and never reaches an INTEGER PRIMARY KEY as a real. */
+      g_string_append_printf (sql, "CASE json_type(v, %s) WHEN 'integer' THEN CASE WHEN "
+                              "typeof(v ->> %s) = 'integer' THEN v ->> %s END WHEN 'real' THEN "
+                              "CASE WHEN abs(v ->> %s) < 9007199254740992.0 AND CAST(v ->> %s AS "
+                              "INTEGER) = v ->> %s THEN CAST(v ->> %s AS INTEGER) END END",
+                              path, path, path, path, path, path, path);
+      break;
+    case COL_REAL:
+      g_string_append_printf (sql, "CASE json_type(v, %s) WHEN 'integer' THEN CAST(v ->> %s AS "
+                              "REAL) WHEN 'real' THEN v ->> %s END", path, path, path);
+      break;
+    case COL_TEXT:
+      g_string_append_printf (sql, "CASE json_type(v, %s) WHEN 'text' THEN v ->> %s END", path,
+                              path);
+      break;
+    case COL_BOOL:
+      g_string_append_printf (sql, "CASE json_type(v, %s) WHEN 'true' THEN 1 WHEN 'false' THEN 0 "
+                              "END", path);
+      break;
+    case COL_JSON:
+      g_string_append_printf (sql, "CASE WHEN json_type(v, %s) IN ('object', 'array') THEN "
+                              "v -> %s END", path, path);
+      break;
+    default:
+      g_assert_not_reached ();
+  }
+}
+
+/* object_is_own() of the item `v`, the account's e-mail in ?3. */
+static void
+append_json_is_own (GString          *sql,
+                    const FcResource *resource)
+{
+  const char *fallback = g_str_equal (resource->name, FC_STORE_FOODS) ? "0" : "1";
+  const char *owners[] = { "user_added_detail", "user_detail" };
+
+  g_string_append (sql, "CASE json_type(v, '$.is_own') WHEN 'true' THEN 1 WHEN 'false' THEN 0 "
+                        "ELSE CASE");
+  for (guint i = 0; i < G_N_ELEMENTS (owners); i++)
+    g_string_append_printf (sql, " WHEN json_type(v, '$.%s') = 'object' THEN CASE "
+                            "json_type(v, '$.%s.email') WHEN 'text' THEN coalesce(v ->> "
+                            "'$.%s.email' = ?3, 0) ELSE %s END", owners[i], owners[i], owners[i],
+                            fallback);
+  g_string_append_printf (sql, " ELSE %s END END", fallback);
+}
 
 static const PageSql *
 page_sql (const FcResource *resource)
@@ -644,6 +708,7 @@ page_sql (const FcResource *resource)
     GString *create = g_string_new (NULL);
     GString *stage = g_string_new (NULL);
     GString *merge = g_string_new (NULL);
+    GString *stage_json = g_string_new (NULL);
 
     g_string_append_printf (create, "CREATE TEMP TABLE IF NOT EXISTS staging_%s "
                             "(id INTEGER PRIMARY KEY, is_own", resource->name);
@@ -668,6 +733,25 @@ page_sql (const FcResource *resource)
         g_string_append_printf (merge, ", %s", col->column);
     }
     g_string_append (stage, ")");
+
+    /* The same rows read out of a page's text by SQLite (?1; ?2 the path
+     * of its list). Each item is copied out of the page once: every json
+     * function reading `v` then finds it parsed already, where reading
+     * json_each's value column again renders the item again for each. */
+    g_string_append_printf (stage_json, "INSERT OR REPLACE INTO temp.staging_%s (id, is_own",
+                            resource->name);
+    for (guint i = 0; i < resource->n_columns; i++)
+      g_string_append_printf (stage_json, ", %s", resource->columns[i].column);
+    g_string_append (stage_json, ") SELECT id, ");
+    append_json_is_own (stage_json, resource);
+    for (guint i = 0; i < resource->n_columns; i++) {
+      g_string_append (stage_json, ", ");
+      append_json_member (stage_json, resource->columns[i].wire, resource->columns[i].type);
+    }
+    g_string_append (stage_json, " FROM (WITH items (v) AS MATERIALIZED (SELECT value FROM "
+                                 "json_each(?1, ?2) WHERE type = 'object') SELECT ");
+    append_json_member (stage_json, resource->id_wire, COL_INT);
+    g_string_append (stage_json, " AS id, v FROM items) WHERE id IS NOT NULL AND id <> 0");
     /* In id order: the search index takes ascending rowids without
      * flushing. An object the user deleted stays deleted while the DELETE
      * is queued. */
@@ -679,9 +763,39 @@ page_sql (const FcResource *resource)
     cache[slot].create = g_string_free (create, FALSE);
     cache[slot].stage = g_string_free (stage, FALSE);
     cache[slot].merge = g_string_free (merge, FALSE);
+    cache[slot].stage_json = g_string_free (stage_json, FALSE);
     g_once_init_leave (&ready[slot], 1);
   }
   return &cache[slot];
+}
+
+/* An empty staging table for @resource, made on first use. */
+static gboolean
+clear_staging (FcStoreDb         *db,
+               const FcResource  *resource,
+               GError           **error)
+{
+  g_autofree char *clear = g_strdup_printf ("DELETE FROM temp.staging_%s", resource->name);
+
+  return fc_store_db_exec (db, page_sql (resource)->create, error) &&
+         fc_store_db_exec (db, clear, error);
+}
+
+/* The one statement that merges the staged rows into @resource's table. */
+static gboolean
+merge_staging (FcStoreDb         *db,
+               const FcResource  *resource,
+               GError           **error)
+{
+  sqlite3_stmt *merge;
+
+  if ((merge = fc_store_db_stmt (db, page_sql (resource)->merge, error)) == NULL)
+    return FALSE;
+  if (!fc_store_db_step_done (db, merge, error))
+    return FALSE;
+  if (sqlite3_changes (db->handle) > 0)
+    fc_store_db_touch (db, resource->name);
+  return TRUE;
 }
 
 /**
@@ -708,18 +822,11 @@ fc_resource_upsert_page (FcStoreDb         *db,
   const PageSql *sql = page_sql (resource);
   guint n = json_array_get_length (page);
   sqlite3_stmt *stage;
-  sqlite3_stmt *merge;
 
   g_return_val_if_fail (resource->child == NULL && !resource->singleton, FALSE);
 
-  if (!fc_store_db_exec (db, sql->create, error))
+  if (!clear_staging (db, resource, error))
     return FALSE;
-  {
-    g_autofree char *clear = g_strdup_printf ("DELETE FROM temp.staging_%s", resource->name);
-
-    if (!fc_store_db_exec (db, clear, error))
-      return FALSE;
-  }
   if ((stage = fc_store_db_stmt (db, sql->stage, error)) == NULL)
     return FALSE;
 
@@ -746,14 +853,89 @@ fc_resource_upsert_page (FcStoreDb         *db,
       return FALSE;
   }
   sqlite3_reset (stage);
+  return merge_staging (db, resource, error);
+}
 
-  if ((merge = fc_store_db_stmt (db, sql->merge, error)) == NULL)
+/**
+ * fc_resource_upsert_json_page:
+ * @page: one page of a list of @resource as the server sent it: a JSON
+ *   array of objects, or an object whose `results` is one
+ *
+ * fc_resource_upsert_page() for a page still in its text, read by SQLite's
+ * JSON functions on the store's thread straight into the staging table, so
+ * no tree of it is ever built (json-glib on the main thread took 0.5 s of
+ * CPU for 50,000 foods). The rules are the same: an object that is no
+ * object or has no integral id is skipped; a member of the wrong type is
+ * NULL; ownership as object_is_own() says. Text that is not JSON fails
+ * with %FC_STORE_ERROR_INVALID and stores nothing.
+ */
+gboolean
+fc_resource_upsert_json_page (FcStoreDb         *db,
+                              const FcResource  *resource,
+                              GBytes            *page,
+                              GError           **error)
+{
+  const PageSql *sql = page_sql (resource);
+  gsize length = 0;
+  const char *text = g_bytes_get_data (page, &length);
+  const char *first = text;
+  const char *path;
+  gboolean is_list = FALSE;
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stage;
+
+  g_return_val_if_fail (resource->child == NULL && !resource->singleton, FALSE);
+
+  /* SQLite keeps text as it is given: what is stored must be UTF-8. */
+  if (text == NULL || length == 0 || !g_utf8_validate (text, length, NULL)) {
+    g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID, "A page of %s is not UTF-8 text",
+                 resource->name);
     return FALSE;
-  if (!fc_store_db_step_done (db, merge, error))
+  }
+  while (first < text + length && g_ascii_isspace (*first))
+    first++;
+  path = *first == '[' ? "$" : "$.results";
+
+  /* json_each() reads a missing list, or an object in its place, as no
+   * rows: a page must say it holds a list, which also checks it is JSON. */
+  if ((stage = fc_store_db_stmt (db, "SELECT json_type(?1, ?2)", error)) == NULL)
     return FALSE;
-  if (sqlite3_changes (db->handle) > 0)
-    fc_store_db_touch (db, resource->name);
-  return TRUE;
+  sqlite3_bind_text64 (stage, 1, text, length, SQLITE_STATIC, SQLITE_UTF8);
+  sqlite3_bind_text (stage, 2, path, -1, SQLITE_STATIC);
+  if (fc_store_db_step (db, stage, &local_error) == SQLITE_ROW)
+    is_list = g_strcmp0 ((const char *) sqlite3_column_text (stage, 0), "array") == 0;
+  sqlite3_reset (stage);
+  sqlite3_clear_bindings (stage);
+  if (!is_list && (local_error == NULL ||
+                   g_error_matches (local_error, FC_STORE_ERROR, FC_STORE_ERROR_FAILED))) {
+    g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID, "A page of %s holds no list%s%s",
+                 resource->name, local_error != NULL ? ": " : "",
+                 local_error != NULL ? local_error->message : "");
+    return FALSE;
+  } else if (!is_list) {
+    g_propagate_error (error, g_steal_pointer (&local_error));
+    return FALSE;
+  }
+
+  if (!clear_staging (db, resource, error))
+    return FALSE;
+  if ((stage = fc_store_db_stmt (db, sql->stage_json, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_text64 (stage, 1, text, length, SQLITE_STATIC, SQLITE_UTF8);
+  sqlite3_bind_text (stage, 2, path, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stage, 3, db->account_email, -1, SQLITE_STATIC);
+  if (!fc_store_db_step_done (db, stage, &local_error)) {
+    sqlite3_clear_bindings (stage);
+    /* SQLite's "malformed JSON" is a plain error; a full disk is not the
+     * page's fault and keeps its code. */
+    if (g_error_matches (local_error, FC_STORE_ERROR, FC_STORE_ERROR_FAILED))
+      local_error->code = FC_STORE_ERROR_INVALID;
+    g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "A page of %s: ",
+                                resource->name);
+    return FALSE;
+  }
+  sqlite3_clear_bindings (stage);
+  return merge_staging (db, resource, error);
 }
 
 gboolean

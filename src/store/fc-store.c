@@ -69,6 +69,7 @@ fc_store_args_free (FcStoreArgs *args)
   g_free (args->text2);
   g_strfreev (args->strv);
   g_clear_pointer (&args->ids, g_array_unref);
+  g_clear_pointer (&args->bytes, g_bytes_unref);
   g_free (args);
 }
 
@@ -522,6 +523,90 @@ fc_store_upsert_finish (FcStore       *self,
                         GError       **error)
 {
   return finish_boolean (self, result, fc_store_upsert_async, error);
+}
+
+/* A page still in its text. Lists of plain rows are read by SQLite's
+ * JSON functions; objects with child rows (meals, plans) are parsed here,
+ * on the store's thread, and stored as upsert_job() stores them. */
+static gboolean
+upsert_json_job (FcStoreDb       *db,
+                 gpointer         data,
+                 gpointer        *result,
+                 GDestroyNotify  *result_free,
+                 GError         **error)
+{
+  FcStoreArgs *args = data;
+  const FcResource *resource = fc_resource_lookup (args->resource);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *items = NULL;
+  gsize length = 0;
+  const char *text = g_bytes_get_data (args->bytes, &length);
+
+  if (!fc_resource_is_singleton (resource) && !fc_resource_has_children (resource)) {
+    if (!fc_store_db_begin_bulk (db, error))
+      return FALSE;
+    if (!fc_resource_upsert_json_page (db, resource, args->bytes, error)) {
+      fc_store_db_rollback (db);
+      return FALSE;
+    }
+    return fc_store_db_commit (db, error);
+  }
+
+  node = text != NULL ? fc_json_parse (text, length, &local_error) : NULL;
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    items = json_node_get_array (node);
+  else if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    items = fc_json_get_array (json_node_get_object (node), "results");
+  if (items == NULL) {
+    g_set_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID, "A page of %s is no list%s%s",
+                 args->resource, local_error != NULL ? ": " : "",
+                 local_error != NULL ? local_error->message : "");
+    return FALSE;
+  }
+  args->array = json_array_ref (items);
+  return upsert_job (db, data, result, result_free, error);
+}
+
+/**
+ * fc_store_upsert_json_async:
+ * @resource: as for fc_store_upsert_async()
+ * @page: one page of a list as the server sent it: a JSON array of
+ *   objects, or an object whose `results` is one
+ *
+ * fc_store_upsert_async() for a page in its text, which is read on the
+ * store's thread: a pull hands pages over as they come
+ * (fc_api_client_fetch_pages_async()), and the main thread never builds
+ * a tree of them. A page that is not JSON, or holds no list, fails with
+ * %FC_STORE_ERROR_INVALID and stores nothing; within a page, a malformed
+ * object is skipped, as fc_store_upsert_async() skips it.
+ */
+void
+fc_store_upsert_json_async (FcStore             *self,
+                            const char          *resource,
+                            GBytes              *page,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  FcStoreArgs *args;
+
+  g_return_if_fail (FC_IS_STORE (self));
+  g_return_if_fail (fc_resource_lookup (resource) != NULL);
+  g_return_if_fail (page != NULL);
+
+  args = args_new (resource, 0);
+  args->bytes = g_bytes_ref (page);
+  submit (self, upsert_json_job, args, fc_store_upsert_json_async, cancellable, callback,
+          user_data);
+}
+
+gboolean
+fc_store_upsert_json_finish (FcStore       *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return finish_boolean (self, result, fc_store_upsert_json_async, error);
 }
 
 void

@@ -97,6 +97,15 @@ void          fc_store_upsert_async           (FcStore              *self,
 gboolean      fc_store_upsert_finish          (FcStore              *self,
                                                GAsyncResult         *result,
                                                GError              **error);
+void          fc_store_upsert_json_async      (FcStore              *self,
+                                               const char           *resource,
+                                               GBytes               *page,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean      fc_store_upsert_json_finish     (FcStore              *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
 void          fc_store_upsert_foods_async     (FcStore              *self,
                                                JsonArray            *page,
                                                GCancellable         *cancellable,

@@ -791,6 +791,34 @@ on_page_cb (FcApiClient *client,
 }
 
 static void
+on_raw_page_cb (FcApiClient *client,
+                GBytes      *page,
+                GArray      *ids,
+                guint        fetched,
+                guint        count,
+                gpointer     user_data)
+{
+  Pages *pages = user_data;
+  g_autoptr(JsonNode) node = fc_json_parse (g_bytes_get_data (page, NULL), g_bytes_get_size (page),
+                                            NULL);
+  JsonArray *results = fc_json_get_array (json_node_get_object (node), "results");
+
+  /* The text as the server sent it, and its ids read off it. */
+  g_assert_cmpuint (ids->len, ==, json_array_get_length (results));
+  g_assert_cmpuint (ids->len, <=, 7);
+  g_array_append_val (pages->progress, fetched);
+  g_assert_cmpuint (count, ==, 23);
+  for (guint i = 0; i < ids->len; i++) {
+    JsonObject *food = json_array_get_object_element (results, i);
+    gint64 id = 0;
+
+    g_assert_true (fc_json_get_int (food, "id", &id));
+    g_assert_cmpint (g_array_index (ids, gint64, i), ==, id);
+    g_hash_table_add (pages->names, g_strdup (fc_json_get_string (food, "name")));
+  }
+}
+
+static void
 test_pagination (void)
 {
   g_autoptr(FcTestServer) server = fc_test_server_start (SHORT_TOKENS, NULL);
@@ -832,6 +860,20 @@ test_pagination (void)
   g_assert_cmpuint (g_array_index (progress, guint, 2), ==, 21);
   g_assert_cmpuint (g_array_index (progress, guint, 3), ==, 23);
   /* Each food once: pages neither overlap nor skip. */
+  g_assert_cmpuint (g_hash_table_size (names), ==, 23);
+
+  /* The same pages as text, for a store that reads them itself. */
+  g_array_set_size (progress, 0);
+  g_hash_table_remove_all (names);
+  g_clear_object (&result);
+  fc_api_client_fetch_pages_async (client, "nutrition/foods/?page_size=7&search=Food",
+                                   FC_API_REQUEST_NONE, on_raw_page_cb, &pages, NULL, NULL,
+                                   on_done_cb, &slot);
+  result = wait_for (&slot);
+  g_assert_true (fc_api_client_fetch_pages_finish (client, result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (progress->len, ==, 4);
+  g_assert_cmpuint (g_array_index (progress, guint, 3), ==, 23);
   g_assert_cmpuint (g_hash_table_size (names), ==, 23);
 
   /* Without a page function the result is the whole list. */
@@ -974,6 +1016,52 @@ test_bad_answers (void)
       g_assert_cmpuint (fc_api_problem_get_retry_after (problem), ==, 12);
     if (g_str_equal (cases[i].path, "crash/"))
       g_assert_cmpstr (error->message, ==, "The server answered with an HTML page (status 500)");
+  }
+}
+
+static void
+on_unexpected_page_cb (FcApiClient *client,
+                       GBytes      *page,
+                       GArray      *ids,
+                       guint        fetched,
+                       guint        count,
+                       gpointer     user_data)
+{
+  g_assert_not_reached ();
+}
+
+/* A page read as text is refused as a parsed one is: no page reaches the
+ * consumer that is not JSON holding a list. */
+static void
+test_bad_pages (void)
+{
+  g_autoptr(FakeServer) fake = fake_server_new ();
+  g_autoptr(FcApiClient) client = client_new (fake->base_url);
+  struct {
+    const char *path;
+    FcApiError  code;
+    guint       hits;
+  } cases[] = {
+    { "malformed/", FC_API_ERROR_BAD_RESPONSE, 1 },
+    { "html/", FC_API_ERROR_BAD_RESPONSE, 1 },
+    { "crash/", FC_API_ERROR_SERVER, 3 },
+    { "workouts/workouts/", FC_API_ERROR_NOT_FOUND, 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = g_strconcat ("/api/v1/", cases[i].path, NULL);
+    guint before = fake_hits (fake, path);
+    GAsyncResult *slot = NULL;
+    g_autoptr(GAsyncResult) result = NULL;
+
+    g_test_message ("GET %s", cases[i].path);
+    fc_api_client_fetch_pages_async (client, cases[i].path, FC_API_REQUEST_NONE,
+                                     on_unexpected_page_cb, NULL, NULL, NULL, on_done_cb, &slot);
+    result = wait_for (&slot);
+    g_assert_false (fc_api_client_fetch_pages_finish (client, result, NULL, &error));
+    g_assert_error (error, FC_API_ERROR, (int) cases[i].code);
+    g_assert_cmpuint (fake_hits (fake, path) - before, ==, cases[i].hits);
   }
 }
 
@@ -1137,6 +1225,7 @@ main (int   argc,
   g_test_add_func ("/client/api/sections", test_sections);
   g_test_add_func ("/client/api/django-login-logout", test_django_login_logout);
   g_test_add_func ("/client/api/bad-answers", test_bad_answers);
+  g_test_add_func ("/client/api/bad-pages", test_bad_pages);
   g_test_add_func ("/client/api/cancel-while-refreshing", test_cancel_while_refreshing);
   g_test_add_func ("/client/api/never-answers", test_never_answers);
   g_test_add_func ("/client/api/refused", test_refused);

@@ -1,4 +1,5 @@
-/* test-fuzz-json.c — fc_json_parse() and fc_jwt_decode() under mutated input
+/* test-fuzz-json.c — fc_json_parse(), fc_json_scan_page() and fc_jwt_decode()
+ * under mutated input
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -148,6 +149,32 @@ has_non_finite (JsonNode *node)
   return FALSE;
 }
 
+/* A pull reads its pages with fc_json_scan_page(), not json-glib: it must
+ * refuse cleanly, and take nothing json-glib refuses (it is the stricter:
+ * RFC 8259 and SQLite, which reads the pages in the store). */
+static void
+check_scan_page (const char *data,
+                 gsize       size,
+                 JsonNode   *node)
+{
+  g_auto(FcJsonPage) page = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (!fc_json_scan_page (data, size, &page, &error)) {
+    g_assert_true (error != NULL && error->domain == FC_JSON_ERROR);
+    g_assert_null (page.ids);
+    return;
+  }
+  g_assert_nonnull (node);
+  g_assert_cmpuint (page.ids->len, <=, page.n_items);
+  if (page.is_list) {
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+    g_assert_cmpuint (page.n_items, ==, json_array_get_length (json_node_get_array (node)));
+  } else {
+    g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  }
+}
+
 static void
 check_json (GBytes *input,
             GRand  *rand)
@@ -168,6 +195,8 @@ check_json (GBytes *input,
     length_in = -1;
   }
   node = fc_json_parse (text_in, length_in, &error);
+  if (length_in >= 0)
+    check_scan_page (text_in, size, node);
 
   if (node == NULL) {
     g_assert_nonnull (error);

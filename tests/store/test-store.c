@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "fc-store.h"
@@ -430,6 +432,238 @@ test_changed_signal (void)
   st_close (g_steal_pointer (&store));
 }
 
+/* Every column of @table, row by row in id order, with SQLite's type of
+ * each value: two ways of storing a page must agree to the type. */
+static char *
+dump_table (FcStore    *store,
+            const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY 1, 2", table);
+  GString *dump = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fc_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW) {
+    for (int i = 0; i < sqlite3_column_count (stmt); i++)
+      g_string_append_printf (dump, "%s=%d:%s|", sqlite3_column_name (stmt, i),
+                              sqlite3_column_type (stmt, i),
+                              (const char *) sqlite3_column_text (stmt, i));
+    g_string_append_c (dump, '\n');
+  }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (dump, FALSE);
+}
+
+static gboolean
+upsert_json (FcStore     *store,
+             const char  *resource,
+             const char  *text,
+             GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) page = g_bytes_new (text, strlen (text));
+
+  fc_store_upsert_json_async (store, resource, page, NULL, st_result_cb, &result);
+  return fc_store_upsert_json_finish (store, st_wait (&result), error);
+}
+
+static void
+remove_all (FcStore    *store,
+            const char *resource)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) none = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  fc_store_remove_missing_async (store, resource, none, NULL, st_result_cb, &result);
+  g_assert_true (fc_store_remove_missing_finish (store, st_wait (&result), &error));
+  g_assert_no_error (error);
+}
+
+/* Items as servers (or broken ones) send them: ownership every way it is
+ * said, members of the wrong type, ids that are no ids, escapes. */
+#define ODD_FOODS \
+  "[{\"id\":1,\"name\":\"Public\",\"calories\":100,\"protein\":1e1,\"fat\":-0.5," \
+  "\"user_added_detail\":{\"email\":\"admin@fitcore.test\",\"first_name\":\"A\"}," \
+  "\"is_public\":true,\"created_at\":\"2026-11-25T10:00:00Z\"}," \
+  "{\"id\":2,\"name\":\"Mine\",\"user_added_detail\":{\"email\":\"user@fitcore.test\"}," \
+  "\"is_public\":false}," \
+  "{\"id\":3,\"name\":\"Said own\",\"is_own\":true,\"user_added_detail\":" \
+  "{\"email\":\"admin@fitcore.test\"}}," \
+  "{\"id\":4,\"name\":\"Said not own\",\"is_own\":false,\"user_added_detail\":" \
+  "{\"email\":\"user@fitcore.test\"}}," \
+  "{\"id\":5,\"name\":\"Owner elsewhere\",\"user_added_detail\":null,\"user_detail\":" \
+  "{\"email\":\"user@fitcore.test\"}}," \
+  "{\"id\":6,\"name\":\"Owner without e-mail\",\"user_added_detail\":{\"first_name\":\"X\"}," \
+  "\"user_detail\":{\"email\":\"user@fitcore.test\"}}," \
+  "{\"id\":7.0,\"name\":\"Caf\\u00e9 \\\"q\\\" \\\\ \\n \\ud83c\\udf4c\",\"description\":" \
+  "\"\\/\\t\",\"serving_quantity\":true,\"calories\":\"100\",\"is_public\":\"yes\"," \
+  "\"user_added_detail\":\"someone\",\"food_category\":[\"FR\"],\"sodium\":null}," \
+  "{\"id\":8,\"name\":5,\"description\":{\"a\":1},\"fiber\":[1],\"sugar\":{}," \
+  "\"serving_unit\":false,\"created_at\":12,\"updated_at\":null,\"is_public\":1}," \
+  "{\"id\":9.5,\"name\":\"Fraction id\"},{\"id\":\"10\",\"name\":\"Text id\"}," \
+  "{\"name\":\"No id\"},{\"id\":0,\"name\":\"Zero id\"},{\"id\":null,\"name\":\"Null id\"}," \
+  "42,null,\"food\",[{\"id\":11}],true," \
+  "{\"id\":12,\"name\":\"Twice\"},{\"id\":12,\"name\":\"Twice, the second\"}]"
+
+#define ODD_TEMPLATES \
+  "[{\"id\":1,\"user\":3,\"user_detail\":{\"email\":\"user@fitcore.test\"},\"name\":\"Mine\"," \
+  "\"duration_days\":7.0,\"is_active\":false,\"scheduled_meals\":[{\"meal\":1,\"day\":2}]}," \
+  "{\"id\":2,\"user\":\"3\",\"user_detail\":{\"email\":\"other@fitcore.test\"}," \
+  "\"duration_days\":7.5,\"target_daily_calories\":2000,\"scheduled_meals\":{\"x\":[]}}," \
+  "{\"id\":3,\"user_detail\":{\"first_name\":\"No e-mail\"},\"duration_days\":1e400}," \
+  "{\"id\":4,\"user\":12345678901,\"start_date\":\"2026-12-01\"}]"
+
+/* A page read by SQLite on the store's thread stores exactly what the
+ * same page parsed by json-glib did (fc_store_upsert_async()), value and
+ * type, in every odd case a server may send. */
+static void
+test_json_page_as_tree (void)
+{
+  const struct {
+    const char *resource;
+    const char *items;
+  } cases[] = {
+    { FC_STORE_FOODS, ODD_FOODS },
+    { FC_STORE_FOODS, FOODS },
+    { FC_STORE_MEAL_PLAN_TEMPLATES, ODD_TEMPLATES },
+  };
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(JsonObject) user = st_object ("{\"pk\":2,\"email\":\"user@fitcore.test\"}");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fc_store_set_account_async (store, user, NULL, st_result_cb, &result);
+  g_assert_true (fc_store_set_account_finish (store, st_wait (&result), &error));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *envelope = g_strdup_printf ("{\"count\":1,\"next\":null,\"results\":%s}",
+                                                 cases[i].items);
+    g_autofree char *as_tree = NULL;
+    g_autofree char *as_text = NULL;
+    g_autofree char *as_list = NULL;
+    g_autofree char *emptied = NULL;
+
+    remove_all (store, cases[i].resource);
+    st_upsert (store, cases[i].resource, cases[i].items);
+    as_tree = dump_table (store, cases[i].resource);
+    remove_all (store, cases[i].resource);
+    emptied = dump_table (store, cases[i].resource);
+    g_assert_cmpstr (emptied, ==, "");
+
+    g_assert_true (upsert_json (store, cases[i].resource, envelope, &error));
+    g_assert_no_error (error);
+    as_text = dump_table (store, cases[i].resource);
+    g_assert_cmpstr (as_text, ==, as_tree);
+    remove_all (store, cases[i].resource);
+
+    /* An unpaginated list is a page too. */
+    g_assert_true (upsert_json (store, cases[i].resource, cases[i].items, &error));
+    as_list = dump_table (store, cases[i].resource);
+    g_assert_cmpstr (as_list, ==, as_tree);
+  }
+
+  /* What the odd foods hold, said once: who owns what, and the rows that
+   * are no rows. */
+  g_assert_cmpint (st_sql_int (fc_store_get_path (store), "SELECT count(*) FROM foods"), ==, 4);
+  st_upsert (store, FC_STORE_FOODS, ODD_FOODS);
+  {
+    g_autofree char *own = st_sql_text (fc_store_get_path (store),
+                                        "SELECT group_concat(id) FROM (SELECT id FROM foods "
+                                        "WHERE is_own = 1 ORDER BY id)");
+    g_autofree char *ids = st_sql_text (fc_store_get_path (store),
+                                        "SELECT group_concat(id) FROM (SELECT id FROM foods "
+                                        "ORDER BY id)");
+    g_autofree char *twice = st_sql_text (fc_store_get_path (store),
+                                          "SELECT name FROM foods WHERE id = 12");
+    g_autofree char *escaped = st_sql_text (fc_store_get_path (store),
+                                            "SELECT name FROM foods WHERE id = 7");
+
+    g_assert_cmpstr (own, ==, "2,3,5");
+    g_assert_cmpstr (ids, ==, "1,2,3,4,5,6,7,8,12");
+    g_assert_cmpstr (twice, ==, "Twice, the second");
+    g_assert_cmpstr (escaped, ==, "Café \"q\" \\ \n \xf0\x9f\x8d\x8c");
+  }
+  g_clear_object (&result);
+  st_close (g_steal_pointer (&store));
+}
+
+/* The rules of a pull hold for a page in its text: a row with a change
+ * not yet sent, or a queued delete, is left as the user made it; a page
+ * that is not JSON or holds no list stores nothing; the lists hear of a
+ * change, and of none when nothing changed. Meals (with child rows) take
+ * the same text. */
+static void
+test_json_page_rules (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(FcOutboxItem) edit = NULL;
+  g_autoptr(FcOutboxItem) removal = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) kept = NULL;
+  g_autoptr(JsonObject) gone = NULL;
+  const char *refused[] = {
+    "{\"results\":[{\"id\":1,\"name\":\"Broken\"}", "{\"results\":{\"id\":1}}", "{}", "42",
+    "{\"results\":[{\"id\":1,\"name\":\"Bad \xff\"}]}", "",
+  };
+  const char *page = "{\"count\":3,\"next\":null,\"results\":["
+                     "{\"id\":1,\"name\":\"Server's chicken\",\"calories\":1},"
+                     "{\"id\":2,\"name\":\"Server's banana\",\"calories\":2},"
+                     "{\"id\":3,\"name\":\"Server's chickpeas\",\"calories\":3}]}";
+
+  st_upsert (store, FC_STORE_FOODS, FOODS);
+  edit = st_update (store, FC_STORE_FOODS, 1, "{\"name\":\"My chicken\"}");
+  removal = st_delete (store, FC_STORE_FOODS, 2);
+  g_signal_connect (store, "changed::foods", G_CALLBACK (on_changed_cb), seen);
+
+  g_assert_true (upsert_json (store, FC_STORE_FOODS, page, &error));
+  g_assert_no_error (error);
+  kept = st_get (store, FC_STORE_FOODS, 1, &error);
+  g_assert_cmpstr (json_object_get_string_member (kept, "name"), ==, "My chicken");
+  gone = st_get (store, FC_STORE_FOODS, 2, &error);
+  g_assert_null (gone);
+  g_clear_error (&error);
+  g_assert_cmpint (st_sql_int (fc_store_get_path (store),
+                               "SELECT calories FROM foods WHERE id = 3"), ==, 3);
+  g_assert_cmpuint (seen->len, ==, 1);
+
+  /* The same page again changes nothing, and says nothing. */
+  g_assert_true (upsert_json (store, FC_STORE_FOODS, page, &error));
+  g_assert_cmpuint (seen->len, ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++) {
+    g_autofree char *before = dump_table (store, FC_STORE_FOODS);
+    g_autofree char *after = NULL;
+
+    g_assert_false (upsert_json (store, FC_STORE_FOODS, refused[i], &error));
+    g_assert_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+    after = dump_table (store, FC_STORE_FOODS);
+    g_assert_cmpstr (after, ==, before);
+  }
+  g_assert_cmpuint (seen->len, ==, 1);
+
+  /* Meals keep their items, and the foods the items carry in full. */
+  g_assert_true (upsert_json (store, FC_STORE_MEALS,
+                              "{\"results\":[{\"id\":70,\"name\":\"Lunch\",\"meal_items\":["
+                              "{\"id\":9,\"food_detail\":{\"id\":501,\"name\":\"Lentils\"},"
+                              "\"number_of_servings\":2}]}]}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (st_sql_int (fc_store_get_path (store),
+                               "SELECT count(*) FROM meal_items WHERE meal_id = 70 AND "
+                               "food_id = 501 AND number_of_servings = 2"), ==, 1);
+  g_assert_cmpint (st_sql_int (fc_store_get_path (store),
+                               "SELECT count(*) FROM foods WHERE id = 501"), ==, 1);
+  g_assert_false (upsert_json (store, FC_STORE_MEALS, "{\"results\":[", &error));
+  g_assert_error (error, FC_STORE_ERROR, FC_STORE_ERROR_INVALID);
+  st_close (g_steal_pointer (&store));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -446,6 +680,8 @@ main (int   argc,
   g_test_add_func ("/store/sections-and-sync-state", test_sections_and_sync_state);
   g_test_add_func ("/store/changed-signal", test_changed_signal);
   g_test_add_func ("/store/changes/apply", test_apply_changes);
+  g_test_add_func ("/store/pages/json-as-tree", test_json_page_as_tree);
+  g_test_add_func ("/store/pages/json-rules", test_json_page_rules);
 
   return g_test_run ();
 }

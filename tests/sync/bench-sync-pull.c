@@ -15,7 +15,45 @@
 #include "sync-bench-seed.h"
 #include "sync-test-util.h"
 
+#include <string.h>
+#include <unistd.h>
+
 #define N_FOODS SYNC_BENCH_N_FOODS
+
+/* CPU seconds (user + system) used so far by the threads of process @pid
+ * ("self" for this one) whose name is @comm ("" for the main thread), or
+ * all of them for NULL. Where a pull's time goes: the main thread, the
+ * store's, the server. */
+static double
+cpu_seconds (const char *pid,
+             const char *comm)
+{
+  g_autofree char *main_tid = g_strdup_printf ("%d", (int) getpid ());
+  g_autofree char *dir_path = g_strdup_printf ("/proc/%s/task", pid);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *tid;
+  double ticks = 0;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL) {
+    g_autofree char *path = g_strdup_printf ("%s/%s/stat", dir_path, tid);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) fields = NULL;
+    const char *open, *close;
+
+    if (!g_file_get_contents (path, &text, NULL, NULL) ||
+        (open = strchr (text, '(')) == NULL || (close = strrchr (text, ')')) == NULL)
+      continue;
+    if (comm != NULL && *comm == '\0' && !g_str_equal (tid, main_tid))
+      continue;
+    if (comm != NULL && *comm != '\0' && strncmp (open + 1, comm, close - open - 1) != 0)
+      continue;
+    /* After the name: state is field 3; utime and stime are 14 and 15. */
+    fields = g_strsplit (close + 2, " ", 0);
+    if (g_strv_length (fields) > 12)
+      ticks += g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL);
+  }
+  return ticks / sysconf (_SC_CLK_TCK);
+}
 
 /* Seconds sqlite3's shell takes to .import the CSV into a bare table, or
  * a negative number without the shell. */
@@ -59,6 +97,8 @@ test_pull_50000 (void)
   g_autoptr(FcSyncEngine) engine = NULL;
   g_autoptr(GError) error = NULL;
   double import_s, pull_s, rss_before, peak;
+  double main_cpu, store_cpu, server_cpu;
+  const char *server_pid;
   gboolean peak_reset;
   gint64 start;
 
@@ -71,9 +111,16 @@ test_pull_50000 (void)
    * process held before it (the seeding's CSV text is gone by then). */
   rss_before = sync_bench_rss_mib ();
   peak_reset = sync_bench_reset_peak_rss ();
+  server_pid = g_subprocess_get_identifier (server->process);
+  main_cpu = cpu_seconds ("self", "");
+  store_cpu = cpu_seconds ("self", "fc-store");
+  server_cpu = cpu_seconds (server_pid, NULL);
   start = g_get_monotonic_time ();
   g_assert_true (sync_test_run (engine, &error));
   pull_s = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  main_cpu = cpu_seconds ("self", "") - main_cpu;
+  store_cpu = cpu_seconds ("self", "fc-store") - store_cpu;
+  server_cpu = cpu_seconds (server_pid, NULL) - server_cpu;
   peak = sync_bench_peak_rss_mib ();
   g_assert_no_error (error);
   g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods"), ==, N_FOODS);
@@ -88,6 +135,8 @@ test_pull_50000 (void)
   } else {
     g_test_message ("no sqlite3 shell: no ratio");
   }
+  g_test_message ("CPU during the pull: client main thread %.2f s, store thread %.2f s, "
+                  "server %.2f s", main_cpu, store_cpu, server_cpu);
   g_test_message ("client RSS: %.1f MiB before the pull, peak %.1f MiB during it%s "
                   "(+%.1f MiB for %d foods; issue 11 saw 200 MiB before pages streamed)",
                   rss_before, peak, peak_reset ? "" : " (peak since start)", peak - rss_before,

@@ -236,6 +236,112 @@ test_doubles_round_trip (void)
   }
 }
 
+/* What a pull reads off a page without a tree: the same next, count and
+ * ids json-glib would give (first member where one comes twice). */
+static void
+test_scan_page (void)
+{
+  g_auto(FcJsonPage) page = { 0 };
+  g_autoptr(GError) error = NULL;
+  const char *envelope =
+    " {\"count\": 12, \"next\": \"http://h/api/v1/foods/?page=2\\u0026x=\\/1\","
+    "  \"previous\": null, \"results\": ["
+    "  {\"id\": 5, \"name\": \"A \\\"b\\\" \\ud83c\\udf4c\", \"nested\": {\"id\": 77}},"
+    "  {\"name\": \"no id\"}, {\"id\": 6.0}, {\"id\": 6.5}, {\"id\": \"7\"}, 42, null,"
+    "  [ {\"id\": 8} ], {\"user\": {\"id\": 9}, \"id\": -3, \"id\": 10},"
+    "  {\"i\\u0064\": 11} ], \"results\": [] } ";
+  const char *list = "[{\"id\": 1}, {\"id\": 2}]";
+  const char *empty = "{\"results\": []}";
+
+  g_assert_true (fc_json_scan_page (envelope, strlen (envelope), &page, &error));
+  g_assert_no_error (error);
+  g_assert_false (page.is_list);
+  g_assert_cmpstr (page.next, ==, "http://h/api/v1/foods/?page=2&x=/1");
+  g_assert_cmpint (page.count, ==, 12);
+  g_assert_cmpuint (page.n_items, ==, 10);
+  g_assert_cmpuint (page.ids->len, ==, 4);
+  g_assert_cmpint (g_array_index (page.ids, gint64, 0), ==, 5);
+  g_assert_cmpint (g_array_index (page.ids, gint64, 1), ==, 6);
+  g_assert_cmpint (g_array_index (page.ids, gint64, 2), ==, -3);
+  g_assert_cmpint (g_array_index (page.ids, gint64, 3), ==, 11);
+  fc_json_page_clear (&page);
+
+  g_assert_true (fc_json_scan_page (list, strlen (list), &page, &error));
+  g_assert_true (page.is_list);
+  g_assert_null (page.next);
+  g_assert_cmpint (page.count, ==, -1);
+  g_assert_cmpuint (page.n_items, ==, 2);
+  g_assert_cmpuint (page.ids->len, ==, 2);
+  fc_json_page_clear (&page);
+
+  g_assert_true (fc_json_scan_page (empty, strlen (empty), &page, &error));
+  g_assert_cmpuint (page.n_items, ==, 0);
+  g_assert_null (page.next);
+  g_assert_cmpint (page.count, ==, -1);
+}
+
+/* A page is refused whole where it is not JSON as RFC 8259 and SQLite's
+ * JSON functions, which read it in the store, have it (json-glib takes a
+ * few more, such as 01), or where it holds no list. */
+static void
+test_scan_page_refused (void)
+{
+  const char *not_json[] = {
+    "", " ", "{", "[", "[1,]", "{\"results\":[]} x", "{\"results\":[],}", "{results:[]}",
+    "{\"results\":[01]}", "{\"results\":[1.]}", "{\"results\":[-]}", "{\"results\":[tru]}",
+    "{\"results\":[\"a\nb\"]}", "{\"results\":[\"\\x\"]}", "{\"results\":[\"\\u12\"]}",
+    "{\"results\":[\"\\ud800\"]}", "{\"results\":[\"\\u0000\"]}", "{\"results\":[\"\xff\"]}",
+    "{\"results\":[\"abc]}", "{\"results\" []}", "{\"results\":[{\"id\":1 \"x\":2}]}",
+    "[1] [2]",
+  };
+  const char *no_list[] = {
+    "{}", "{\"results\":{}}", "{\"results\":null,\"results\":[]}", "{\"count\":1}", "null",
+    "42", "\"x\"",
+  };
+  g_autoptr(GString) deep = g_string_new ("{\"results\":[");
+
+  for (guint i = 0; i < G_N_ELEMENTS (not_json); i++) {
+    g_auto(FcJsonPage) page = { 0 };
+    g_autoptr(GError) error = NULL;
+    g_autofree char *shown = g_strescape (not_json[i], NULL);
+
+    g_test_message ("not JSON: %s", shown);
+    g_assert_false (fc_json_scan_page (not_json[i], strlen (not_json[i]), &page, &error));
+    g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE);
+    g_assert_null (page.ids);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (no_list); i++) {
+    g_auto(FcJsonPage) page = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    g_test_message ("no list: %s", no_list[i]);
+    g_assert_false (fc_json_scan_page (no_list[i], strlen (no_list[i]), &page, &error));
+    g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_TYPE);
+  }
+
+  /* Nesting: as deep as fc_json_parse() takes, not one level more. */
+  for (guint i = 2; i < FC_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 2; i < FC_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, ']');
+  g_string_append (deep, "]}");
+  {
+    g_auto(FcJsonPage) page = { 0 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) node = fc_json_parse (deep->str, deep->len, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (node);
+    g_assert_true (fc_json_scan_page (deep->str, deep->len, &page, &error));
+    g_assert_no_error (error);
+    g_string_insert_c (deep, 1 + strlen ("{\"results\":"), '[');
+    g_string_insert_c (deep, deep->len - 2, ']');
+    fc_json_page_clear (&page);
+    g_assert_false (fc_json_scan_page (deep->str, deep->len, &page, &error));
+    g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -248,6 +354,8 @@ main (int   argc,
   g_test_add_func ("/core/json/depth-parse", test_depth_parse);
   g_test_add_func ("/core/json/surrogates", test_surrogates);
   g_test_add_func ("/core/json/doubles-round-trip", test_doubles_round_trip);
+  g_test_add_func ("/core/json/scan-page", test_scan_page);
+  g_test_add_func ("/core/json/scan-page-refused", test_scan_page_refused);
 
   return g_test_run ();
 }
