@@ -158,7 +158,9 @@ static const Route write_routes[] = {
   { "POST", "/api/v1/admin/uploads/{id}/complete/", IDS_USER, "admin-upload-complete.json" },
   { "PUT", "/api/v1/admin/workouts/{id}/thumbnail/", IDS_WORKOUT, NULL },
   { "DELETE", "/api/v1/admin/workouts/{id}/thumbnail/", IDS_WORKOUT, NULL },
+  { "POST", "/api/v1/admin/meal-plan-templates/", IDS_NONE, "admin-template-create.json" },
   { "PATCH", "/api/v1/admin/meal-plan-templates/{id}/", IDS_PLAN, "admin-template-patch.json" },
+  { "PATCH", "/api/v1/admin/meal-plan-templates/{id}/", IDS_PLAN, "admin-template-create.json" },
   { "DELETE", "/api/v1/admin/meal-plan-templates/{id}/", IDS_PLAN, NULL },
   /* src/server/notifications/: the broadcast is staff only. */
   { "PATCH", "/api/v1/notifications/{id}/", IDS_NOTIFICATION, "notification-patch.json" },
@@ -205,6 +207,7 @@ static const Route read_routes[] = {
   { "GET", "/api/v1/admin/audit/", IDS_NONE, NULL },
   { "GET", "/api/v1/admin/stats/", IDS_NONE, NULL },
   { "GET", "/api/v1/admin/meal-plan-templates/", IDS_NONE, NULL },
+  { "GET", "/api/v1/admin/meal-plan-templates/{id}/", IDS_PLAN, NULL },
   { "GET", "/api/v1/admin/uploads/{id}/", IDS_USER, NULL },
   { "GET", "/api/v1/notifications/", IDS_NONE, NULL },
   { "GET", "/api/v1/notifications/{id}/", IDS_NOTIFICATION, NULL },
