@@ -841,6 +841,11 @@ const char * const fc_server_pg_migrations[] = {
   "DROP TRIGGER audit_workouts_update ON workouts;"
   "DROP TRIGGER audit_workouts_delete ON workouts;"
   AUDIT_TABLE ("workouts", "workout", "", "", "", WORKOUT_ROW_14),
+
+  /* 15: the same lower() indexes as SQLite's 15 */
+  "DROP INDEX users_email_nocase;"
+  "CREATE UNIQUE INDEX users_email_lower ON users (lower (email));"
+  "CREATE INDEX foods_public_name_lower ON foods (lower (name)) WHERE is_public = 1;",
 };
 
 const guint fc_server_pg_n_migrations = G_N_ELEMENTS (fc_server_pg_migrations);

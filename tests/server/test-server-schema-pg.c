@@ -211,6 +211,25 @@ lite_type (const char *declared)
   g_error ("a column of SQLite type “%s”: say what it is on PostgreSQL", declared);
 }
 
+/* The key of "CREATE INDEX n ON t (KEY) …" without blanks */
+static char *
+index_key (const char *sql)
+{
+  const char *open = strchr (strstr (sql, " ON "), '(');
+  GString *key = g_string_new (NULL);
+  int depth = 0;
+
+  for (const char *p = open; *p != '\0'; p++) {
+    if (*p == '(' && depth++ == 0)
+      continue;
+    if (*p == ')' && --depth == 0)
+      break;
+    if (*p != ' ')
+      g_string_append_c (key, *p);
+  }
+  return g_string_free (key, FALSE);
+}
+
 static char *
 lite_describe (sqlite3    *db,
                const char *table)
@@ -272,7 +291,17 @@ lite_describe (sqlite3    *db,
     for (guint j = 0; j < info->len; j++) {
       const char *column = cell (info, j, 0);
 
-      g_assert_nonnull (column);  /* no expression indexes in SQLite's schema */
+      if (column == NULL) {
+        /* an expression index (migration 15's lower()): its key as
+         * PostgreSQL's pg_get_indexdef() writes it */
+        g_autofree char *index_sql = g_strdup_printf ("SELECT sql FROM sqlite_master"
+                                                      " WHERE name = '%s'", name);
+        g_autoptr(GPtrArray) index_rows = lite_rows (db, index_sql);
+        g_autofree char *key = index_key (cell (index_rows, 0, 0));
+
+        g_string_append_printf (cols, "%s%s", j > 0 ? ", " : "", key);
+        continue;
+      }
       if (g_ascii_strcasecmp (cell (info, j, 1), "NOCASE") == 0)
         g_string_append_printf (cols, "%slower(%s)", j > 0 ? ", " : "", column);
       else
