@@ -9,10 +9,10 @@
  * several levels in health_rollups. An import, which only adds, stages
  * its points and merges them in time order, with their aggregates
  * (merge_stage()); every other job that
- * changes a point (typed, edited, deleted, pulled) notes the 5-minute
+ * changes a point (typed, edited, deleted, pulled) notes the 15-minute
  * block it was in (and is in now), and rewrites those blocks and their
  * parents from the level below before it commits. A bucket of
- * the chart is then answered from the raw points of the partial 5-minute
+ * the chart is then answered from the raw points of the partial 15-minute
  * blocks at its two ends and from a few rollup rows per level in between,
  * so its cost does not grow with the number of points it covers.
  */
@@ -29,12 +29,15 @@
 #include "fc-store-health.h"
 #include "fc-store-private.h"
 
-/* Seconds per block at each rollup level; each divides the next, by 3 to
+/* Seconds per block at each rollup level; each divides the next, by 4 to
  * 6, so that a range's ragged ends take at most a few blocks per level:
- * a bucket reads about as many rows whatever the density of its points. */
+ * a bucket reads about as many rows whatever the density of its points.
+ * Nothing finer than 15 minutes (migration 10): the 5- and 20-minute
+ * levels had a row for every point or two of a sample taken every few
+ * minutes, half of what an import wrote, and saved a chart only the raw
+ * reads of a few minutes around each edge of a bucket. */
 static const gint64 level_seconds[] = {
-  300,            /* 5 minutes */
-  1200,
+  900,            /* 15 minutes */
   3600,           /* an hour */
   4 * 3600,
   86400,          /* a day (UTC) */
@@ -269,8 +272,27 @@ touch_point (GHashTable *touched,
   block_set_add (touched, type, floor_to (floor_div (at_us, USEC), level_seconds[0]));
 }
 
-/* Binds a rollup row to @stmt's ?1 … ?9 (the order of both statements
- * that write one). */
+/* Binds a rollup row to @stmt's parameters @base + 1 … @base + 9 (the
+ * order of every statement that writes one). */
+static void
+bind_rollup_at (sqlite3_stmt *stmt,
+                int           base,
+                const char   *type,
+                guint         level,
+                gint64        start,
+                const Acc    *acc)
+{
+  sqlite3_bind_text (stmt, base + 1, type, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, base + 2, level);
+  sqlite3_bind_int64 (stmt, base + 3, start);
+  sqlite3_bind_int64 (stmt, base + 4, acc->count);
+  sqlite3_bind_double (stmt, base + 5, acc->min);
+  sqlite3_bind_double (stmt, base + 6, acc->max);
+  sqlite3_bind_double (stmt, base + 7, acc->sum);
+  sqlite3_bind_double (stmt, base + 8, acc->last);
+  sqlite3_bind_int64 (stmt, base + 9, acc->last_at);
+}
+
 static void
 bind_rollup (sqlite3_stmt *stmt,
              const char   *type,
@@ -278,15 +300,7 @@ bind_rollup (sqlite3_stmt *stmt,
              gint64        start,
              const Acc    *acc)
 {
-  sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 2, level);
-  sqlite3_bind_int64 (stmt, 3, start);
-  sqlite3_bind_int64 (stmt, 4, acc->count);
-  sqlite3_bind_double (stmt, 5, acc->min);
-  sqlite3_bind_double (stmt, 6, acc->max);
-  sqlite3_bind_double (stmt, 7, acc->sum);
-  sqlite3_bind_double (stmt, 8, acc->last);
-  sqlite3_bind_int64 (stmt, 9, acc->last_at);
+  bind_rollup_at (stmt, 0, type, level, start, acc);
 }
 
 static gboolean
@@ -318,7 +332,7 @@ write_rollup (FcStoreDb   *db,
   return fc_store_db_step_done (db, stmt, error);
 }
 
-/* Rewrites the touched 5-minute blocks from their points, then each
+/* Rewrites the touched 15-minute blocks from their points, then each
  * level's touched blocks from the level below: part of the transaction
  * that changed the points. */
 static gboolean
@@ -626,13 +640,103 @@ commit_points (FcStoreDb   *db,
  * length. */
 #define MERGE_AT (1 << 20)
 
-/* The blocks a merge's sweep is in, one per level. */
+/* Rows a merge writes per statement. A statement per point cost about
+ * 3 µs a row (1M records: 3.1 s of inserts, 1.9 s of rollup upserts),
+ * most of it SQLite opening its cursors and seeking each b-tree from its
+ * root again; the rows of one statement go where the last one went. */
+#define MERGE_ROWS 128
+
+/* "INSERT … VALUES @row, @row, … (@n times) @tail" */
+static char *
+values_sql (const char *head,
+            const char *row,
+            guint       n,
+            const char *tail)
+{
+  GString *sql = g_string_new (head);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (sql, "%s%s", i > 0 ? ", " : " VALUES ", row);
+  g_string_append (sql, tail);
+  return g_string_free (sql, FALSE);
+}
+
+#define ROLLUP_INSERT "INSERT INTO health_rollups " \
+                      "(data_type, level, start, count, min, max, sum, last, last_at)"
+#define ROLLUP_ROW    "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define ROLLUP_MERGE  " ON CONFLICT (data_type, level, start) DO UPDATE SET " \
+                      "count = count + excluded.count, " \
+                      "min = MIN(min, excluded.min), " \
+                      "max = MAX(max, excluded.max), " \
+                      "sum = sum + excluded.sum, " \
+                      "last = CASE WHEN excluded.last_at >= last_at " \
+                      "THEN excluded.last ELSE last END, " \
+                      "last_at = MAX(last_at, excluded.last_at)"
+
+/* Binds the row at @row to @stmt's parameters from @base + 1 on. */
+typedef void (*BindRowFunc) (sqlite3_stmt  *stmt,
+                             int            base,
+                             gconstpointer  row);
+
+/* Writes the *@n rows of @size bytes each from @rows, each taking @width
+ * parameters: MERGE_ROWS to a statement (@many) when there are that many,
+ * else one at a time (@one); then none are left (*@n = 0). */
+static gboolean
+write_rows (FcStoreDb     *db,
+            sqlite3_stmt  *one,
+            sqlite3_stmt  *many,
+            int            width,
+            BindRowFunc    bind_row,
+            gconstpointer  rows,
+            gsize          size,
+            guint         *n,
+            GError       **error)
+{
+  guint per = *n == MERGE_ROWS ? MERGE_ROWS : 1;
+  sqlite3_stmt *stmt = per > 1 ? many : one;
+
+  for (guint i = 0; i < *n; i += per) {
+    for (guint j = 0; j < per; j++)
+      bind_row (stmt, j * width, (const char *) rows + (i + j) * size);
+    if (!fc_store_db_step_done (db, stmt, error))
+      return FALSE;
+  }
+  *n = 0;
+  return TRUE;
+}
+
 typedef struct {
-  sqlite3_stmt *upsert;
-  const char   *type;              /* interned */
-  gint64        block[N_LEVELS];
-  Acc           acc[N_LEVELS];
+  const char *type;   /* interned */
+  guint       level;
+  gint64      start;
+  Acc         acc;
+} PendingRollup;
+
+static void
+bind_pending_rollup (sqlite3_stmt  *stmt,
+                     int            base,
+                     gconstpointer  data)
+{
+  const PendingRollup *row = data;
+
+  bind_rollup_at (stmt, base, row->type, row->level, row->start, &row->acc);
+}
+
+/* The blocks a merge's sweep is in, one per level, and the finished ones
+ * not yet written. */
+typedef struct {
+  sqlite3_stmt  *upsert;        /* one row */
+  sqlite3_stmt  *upsert_many;   /* MERGE_ROWS rows */
+  const char    *type;          /* interned */
+  gint64         block[N_LEVELS];
+  Acc            acc[N_LEVELS];
+  guint          n_pending;
+  PendingRollup  pending[MERGE_ROWS];
 } Sweep;
+
+#define sweep_flush(db, sweep, error) \
+  write_rows ((db), (sweep)->upsert, (sweep)->upsert_many, 9, bind_pending_rollup, \
+              (sweep)->pending, sizeof (PendingRollup), &(sweep)->n_pending, (error))
 
 static gboolean
 sweep_write (FcStoreDb   *db,
@@ -640,11 +744,17 @@ sweep_write (FcStoreDb   *db,
              guint        level,
              GError     **error)
 {
+  PendingRollup *row;
+
   if (sweep->acc[level].count == 0)
     return TRUE;
-  bind_rollup (sweep->upsert, sweep->type, level, sweep->block[level], &sweep->acc[level]);
+  row = &sweep->pending[sweep->n_pending++];
+  row->type = sweep->type;
+  row->level = level;
+  row->start = sweep->block[level];
+  row->acc = sweep->acc[level];
   memset (&sweep->acc[level], 0, sizeof (Acc));
-  return fc_store_db_step_done (db, sweep->upsert, error);
+  return sweep->n_pending < MERGE_ROWS || sweep_flush (db, sweep, error);
 }
 
 static gboolean
@@ -883,8 +993,80 @@ stored_range (FcStoreDb   *db,
   return rc == SQLITE_ROW;
 }
 
+#define POINT_INSERT "INSERT INTO health_points (data_type, value, unit, recorded_at, " \
+                     "stage, source, client_id, upload)"
+#define POINT_ROW    "(?, ?, ?, ?, ?, ?, ?, 1)"
+
+/* A point a merge adds, not yet written. */
+typedef struct {
+  StagedPoint  point;
+  const char  *source;   /* the run's */
+} PendingPoint;
+
+/* A merge under way: the statements it writes with, and what it holds. */
+typedef struct {
+  sqlite3_stmt  *probe;
+  sqlite3_stmt  *insert;        /* one row */
+  sqlite3_stmt  *insert_many;   /* MERGE_ROWS rows */
+  guint          n_pending;
+  PendingPoint   pending[MERGE_ROWS];
+  /* The points added at the time of the last one (same type), which the
+   * store may not hold yet: a duplicate in the file is one of them. */
+  GArray        *same_time;     /* of PendingPoint */
+  Sweep          sweep;
+} Merge;
+
+static void
+merge_free (Merge *merge)
+{
+  g_clear_pointer (&merge->same_time, g_array_unref);
+  g_free (merge);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Merge, merge_free)
+
+static void
+bind_pending_point (sqlite3_stmt  *stmt,
+                    int            base,
+                    gconstpointer  data)
+{
+  const PendingPoint *row = data;
+  const StagedPoint *point = &row->point;
+
+  sqlite3_bind_text (stmt, base + 1, point->data_type, -1, SQLITE_STATIC);
+  sqlite3_bind_double (stmt, base + 2, point->value);
+  bind_field (stmt, base + 3, point->unit, sizeof point->unit);
+  sqlite3_bind_int64 (stmt, base + 4, point->recorded_at);
+  bind_field (stmt, base + 5, point->stage, sizeof point->stage);
+  sqlite3_bind_text (stmt, base + 6, row->source, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, base + 7, point->client_id,
+                     strnlen (point->client_id, sizeof point->client_id), SQLITE_STATIC);
+}
+
+#define merge_flush(db, merge, error) \
+  write_rows ((db), (merge)->insert, (merge)->insert_many, 7, bind_pending_point, \
+              (merge)->pending, sizeof (PendingPoint), &(merge)->n_pending, (error))
+
+/* Whether @point of @source is one the merge added already (at the same
+ * time as the last one added). */
+static gboolean
+merge_has (Merge             *merge,
+           const StagedPoint *point,
+           const char        *source)
+{
+  for (guint i = 0; i < merge->same_time->len; i++) {
+    const PendingPoint *seen = &g_array_index (merge->same_time, PendingPoint, i);
+
+    if (memcmp (seen->point.client_id, point->client_id, sizeof point->client_id) == 0 &&
+        strcmp (seen->source, source) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* Moves every staged point into health_points, in the transaction open:
- * the runs merged by type and time through a heap. */
+ * the runs merged by type and time through a heap, the points and their
+ * rollups written MERGE_ROWS to a statement. */
 static gboolean
 merge_stage (FcStoreDb             *db,
              FcHealthImportCounts  *counts,
@@ -892,43 +1074,33 @@ merge_stage (FcStoreDb             *db,
 {
   g_autoptr(GPtrArray) runs = NULL;
   g_autofree guint *heap = NULL;
-  sqlite3_stmt *probe, *insert;
-  Sweep sweep = { 0 };
+  g_autoptr(Merge) merge = g_new0 (Merge, 1);
+  g_autofree char *insert_many = values_sql (POINT_INSERT, POINT_ROW, MERGE_ROWS, "");
+  g_autofree char *insert_one = values_sql (POINT_INSERT, POINT_ROW, 1, "");
+  g_autofree char *upsert_many = values_sql (ROLLUP_INSERT, ROLLUP_ROW, MERGE_ROWS, ROLLUP_MERGE);
+  g_autofree char *upsert_one = values_sql (ROLLUP_INSERT, ROLLUP_ROW, 1, ROLLUP_MERGE);
+  Sweep *sweep = &merge->sweep;
   const char *type = NULL;
-  gint64 stored_from = 0, stored_to = 0, previous_at = G_MININT64;
+  gint64 stored_from = 0, stored_to = 0, previous_at = G_MININT64, added = 0;
   guint len;
 
+  merge->same_time = g_array_new (FALSE, FALSE, sizeof (PendingPoint));
   /* Each statement got once for the merge: the statement cache's lookup
    * hashes the SQL. */
-  sweep.upsert = fc_store_db_stmt (db,
-                                   "INSERT INTO health_rollups "
-                                   "(data_type, level, start, count, min, max, sum, last, "
-                                   "last_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                                   "ON CONFLICT (data_type, level, start) DO UPDATE SET "
-                                   "count = count + excluded.count, "
-                                   "min = MIN(min, excluded.min), "
-                                   "max = MAX(max, excluded.max), "
-                                   "sum = sum + excluded.sum, "
-                                   "last = CASE WHEN excluded.last_at >= last_at "
-                                   "THEN excluded.last ELSE last END, "
-                                   "last_at = MAX(last_at, excluded.last_at)",
-                                   error);
+  if ((sweep->upsert = fc_store_db_stmt (db, upsert_one, error)) == NULL ||
+      (sweep->upsert_many = fc_store_db_stmt (db, upsert_many, error)) == NULL ||
+      (merge->insert = fc_store_db_stmt (db, insert_one, error)) == NULL ||
+      (merge->insert_many = fc_store_db_stmt (db, insert_many, error)) == NULL)
+    return FALSE;
   /* (source, client_id) on the time index: the same record has the same
    * type and time; only points at the same second are read from the
    * table. */
-  probe = sweep.upsert == NULL ? NULL :
-          fc_store_db_stmt (db,
-                            "SELECT 1 FROM health_points INDEXED BY health_points_time "
-                            "WHERE data_type = ?1 AND recorded_at = ?2 AND source = ?3 "
-                            "AND client_id = ?4",
-                            error);
-  insert = probe == NULL ? NULL :
-           fc_store_db_stmt (db,
-                             "INSERT INTO health_points (data_type, value, unit, recorded_at, "
-                             "stage, source, client_id, upload) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
-                             error);
-  if (insert == NULL || (runs = open_runs (db, error)) == NULL)
+  merge->probe = fc_store_db_stmt (db,
+                                   "SELECT 1 FROM health_points INDEXED BY health_points_time "
+                                   "WHERE data_type = ?1 AND recorded_at = ?2 AND source = ?3 "
+                                   "AND client_id = ?4",
+                                   error);
+  if (merge->probe == NULL || (runs = open_runs (db, error)) == NULL)
     return FALSE;
 
   len = runs->len;
@@ -941,9 +1113,7 @@ merge_stage (FcStoreDb             *db,
   while (len > 0) {
     Run *run = runs->pdata[heap[0]];
     const StagedPoint *point = run_head (run);
-    gsize id_length = strnlen (point->client_id, sizeof point->client_id);
-    gboolean counted;
-    int found;
+    gboolean found = FALSE;
 
     /* The sweep keeps an interned copy of the type, taken once per type */
     if (type == NULL || strcmp (type, point->data_type) != 0) {
@@ -952,42 +1122,47 @@ merge_stage (FcStoreDb             *db,
         return FALSE;
       previous_at = G_MININT64;
     }
-
-    /* Only a point in the time range of the type's points stored before
-     * the merge, or at the same time as the staged point before it (a
-     * duplicate in the file, or a second source), can be one the store
-     * has: the others need no seek (a first import makes none). */
-    if ((point->recorded_at >= stored_from && point->recorded_at <= stored_to) ||
-        point->recorded_at == previous_at) {
-      sqlite3_bind_text (probe, 1, type, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (probe, 2, point->recorded_at);
-      sqlite3_bind_text (probe, 3, run->source, -1, SQLITE_STATIC);
-      sqlite3_bind_text (probe, 4, point->client_id, id_length, SQLITE_STATIC);
-      found = fc_store_db_step (db, probe, error);
-      sqlite3_reset (probe);
-      if (found != SQLITE_ROW && found != SQLITE_DONE)
-        return FALSE;
-    } else {
-      found = SQLITE_DONE;
-    }
+    if (point->recorded_at != previous_at)
+      g_array_set_size (merge->same_time, 0);
     previous_at = point->recorded_at;
 
-    if (found == SQLITE_ROW) {
+    /* Only a point in the time range of the type's points stored before
+     * the merge can be one the store had: the others need no seek (a
+     * first import makes none). One at the time of a point this merge
+     * added (a duplicate in the file, or a second source) may be that
+     * point, still in merge->pending. */
+    if (point->recorded_at >= stored_from && point->recorded_at <= stored_to) {
+      int rc;
+
+      sqlite3_bind_text (merge->probe, 1, type, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (merge->probe, 2, point->recorded_at);
+      sqlite3_bind_text (merge->probe, 3, run->source, -1, SQLITE_STATIC);
+      sqlite3_bind_text (merge->probe, 4, point->client_id,
+                         strnlen (point->client_id, sizeof point->client_id), SQLITE_STATIC);
+      rc = fc_store_db_step (db, merge->probe, error);
+      sqlite3_reset (merge->probe);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return FALSE;
+      found = rc == SQLITE_ROW;
+    }
+    if (!found)
+      found = merge_has (merge, point, run->source);
+
+    if (found) {
       counts->unchanged++;
     } else {
-      sqlite3_bind_text (insert, 1, type, -1, SQLITE_STATIC);
-      sqlite3_bind_double (insert, 2, point->value);
-      bind_field (insert, 3, point->unit, sizeof point->unit);
-      sqlite3_bind_int64 (insert, 4, point->recorded_at);
-      bind_field (insert, 5, point->stage, sizeof point->stage);
-      sqlite3_bind_text (insert, 6, run->source, -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert, 7, point->client_id, id_length, SQLITE_STATIC);
-      if (!fc_store_db_step_done (db, insert, error))
+      PendingPoint row = { *point, run->source };
+
+      g_array_append_val (merge->same_time, row);
+      merge->pending[merge->n_pending++] = row;
+      if (merge->n_pending == MERGE_ROWS && !merge_flush (db, merge, error))
         return FALSE;
       counts->added++;
-      counted = point->stage[0] == '\0' || is_counted (point->stage);
-      if (counted && !sweep_add (db, &sweep, type, point->value, point->recorded_at,
-                                 sqlite3_last_insert_rowid (db->handle), error))
+      /* Ties of time go to the later row: the merge's order is the
+       * order of the rows it adds. */
+      added++;
+      if ((point->stage[0] == '\0' || is_counted (point->stage)) &&
+          !sweep_add (db, sweep, type, point->value, point->recorded_at, added, error))
         return FALSE;
     }
 
@@ -998,9 +1173,11 @@ merge_stage (FcStoreDb             *db,
     }
     heap_sift_down (runs, heap, len, 0);
   }
-  g_clear_pointer (&runs, g_ptr_array_unref);
-  if (!sweep_finish (db, &sweep, error))
+  /* The points waiting hold their runs' sources */
+  if (!merge_flush (db, merge, error) || !sweep_finish (db, sweep, error) ||
+      !sweep_flush (db, sweep, error))
     return FALSE;
+  g_clear_pointer (&runs, g_ptr_array_unref);
   /* Without a WHERE, SQLite drops the table's pages in one go. */
   return fc_store_db_exec (db, "DELETE FROM health_import_stage", error);
 }
@@ -1482,10 +1659,10 @@ list_job (FcStoreDb       *db,
 
 /* ---- Buckets ----
  *
- * A bucket [a, b) is the raw points of the partial 5-minute blocks at its
+ * A bucket [a, b) is the raw points of the partial 15-minute blocks at its
  * ends and, in between, the blocks of the coarsest levels that fit
  * (pieces_bucket()). All the buckets of a call read their raw points in
- * one statement: for each edge not on the 5-minute grid, the block around
+ * one statement: for each edge not on the 15-minute grid, the block around
  * it (shared by the buckets on both sides), each point going to the
  * bucket that holds it. Edges on the grid (local midnights and hours in
  * every zone in use, whose offsets are whole quarters of an hour) read no
@@ -1677,7 +1854,7 @@ pieces_aligned (Pieces *pieces,
   piece_level (pieces, bucket, level, inner_to, to_s);
 }
 
-/* The rollup pieces of [@from_s, @to_s): its whole 5-minute blocks. */
+/* The rollup pieces of [@from_s, @to_s): its whole 15-minute blocks. */
 static void
 pieces_bucket (Pieces *pieces,
                guint   bucket,
@@ -1729,7 +1906,7 @@ rollups_from_sql (FcStoreDb    *db,
   return rc == SQLITE_DONE;
 }
 
-/* The raw points of the 5-minute blocks around the edges off that grid
+/* The raw points of the 15-minute blocks around the edges off that grid
  * (merged where they meet), each to the bucket that holds it. */
 static gboolean
 raw_edges (FcStoreDb    *db,

@@ -78,9 +78,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcHealthTypeSummary, fc_health_type_summary_free)
  * FcHealthBucket, one per [edges[i], edges[i+1]). The store answers wide
  * buckets from its rollups and never walks every raw point of a long
  * range, so a chart asks for as many buckets as it has pixel columns,
- * whatever the number of points. Edges on the 5-minute grid (multiples of
- * 300: every local midnight and hour in use is on it) read no raw point;
- * an edge off it reads the points of the 5 minutes around it. A call of
+ * whatever the number of points. Edges on the 15-minute grid (multiples of
+ * 900: every local midnight and hour in use is on it) read no raw point;
+ * an edge off it reads the points of the 15 minutes around it. A call of
  * 32 buckets or more keeps that type's rollups in memory for the next
  * calls (until a point of the type changes or another type is charted):
  * 1,000 buckets over a million points then take well under a millisecond

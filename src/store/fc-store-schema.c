@@ -423,6 +423,32 @@ static const char * const migrations[] = {
   "  PRIMARY KEY (resource, id)"
   ") WITHOUT ROWID;"
   "ALTER TABLE outbox ADD COLUMN subject TEXT;",
+
+  /* 10: health rollups from 15 minutes up (src/store/fc-store-health.c):
+   * 15 minutes, 1 and 4 hours, 1, 4, 16 and 64 days. The 5- and 20-minute
+   * levels held about as many rows as there were points (a sample every
+   * few minutes fills a block or two), half of an import's writes; a
+   * chart reads the raw points of a 15-minute block instead, off the
+   * time index. 15 minutes keeps every local hour and midnight on the
+   * grid (UTC offsets are multiples of it). The 15-minute rows are the
+   * 5-minute ones added up (last: that of the latest); the levels from an
+   * hour up keep their rows, one level number lower (moved through levels
+   * no row has, so that no key is ever taken twice). */
+  "DELETE FROM health_rollups WHERE level = 1;"
+  "INSERT INTO health_rollups "
+  "  (data_type, level, start, count, min, max, sum, last, last_at) "
+  "  SELECT data_type, 200, slot, sum(count), min(min), max(max), sum(sum), "
+  "    (SELECT r.last FROM health_rollups AS r WHERE r.data_type = g.data_type "
+  "     AND r.level = 0 AND r.start >= g.slot AND r.start < g.slot + 900 "
+  "     ORDER BY r.last_at DESC LIMIT 1), "
+  "    max(last_at) "
+  "  FROM (SELECT *, start - ((start % 900) + 900) % 900 AS slot "
+  "        FROM health_rollups WHERE level = 0) AS g "
+  "  GROUP BY data_type, slot;"
+  "DELETE FROM health_rollups WHERE level = 0;"
+  "UPDATE health_rollups SET level = level + 99 WHERE level BETWEEN 2 AND 7;"
+  "UPDATE health_rollups SET level = level - 100 WHERE level BETWEEN 101 AND 106;"
+  "UPDATE health_rollups SET level = 0 WHERE level = 200;",
 };
 
 const char * const *

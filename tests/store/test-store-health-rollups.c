@@ -26,6 +26,11 @@
 
 /* fc-store-health.c's levels, in seconds */
 static const gint64 levels[] = {
+  900, 3600, 4 * 3600, 86400, 4 * 86400, 16 * 86400, 64 * 86400,
+};
+
+/* Its levels before migration 10 */
+static const gint64 levels_9[] = {
   300, 1200, 3600, 4 * 3600, 86400, 4 * 86400, 16 * 86400, 64 * 86400,
 };
 
@@ -65,7 +70,9 @@ floor_div (gint64 a,
 /* Every level's rows from @points, in the order they were stored: the
  * last of a block is the latest point; of equal times, the later one. */
 static GHashTable *
-expected_rollups (GArray *points)
+rollups_of (GArray       *points,
+            const gint64 *of_levels,
+            guint         n_levels)
 {
   GHashTable *rows = g_hash_table_new_full (row_hash, row_equal, g_free, NULL);
 
@@ -74,9 +81,9 @@ expected_rollups (GArray *points)
 
     if (p->stage != NULL && (strcmp (p->stage, "awake") == 0 || strcmp (p->stage, "in_bed") == 0))
       continue;
-    for (guint level = 0; level < G_N_ELEMENTS (levels); level++) {
+    for (guint level = 0; level < n_levels; level++) {
       gint64 at_s = floor_div (p->recorded_at, USEC);
-      Row key = { p->data_type, level, floor_div (at_s, levels[level]) * levels[level] };
+      Row key = { p->data_type, level, floor_div (at_s, of_levels[level]) * of_levels[level] };
       Row *row = g_hash_table_lookup (rows, &key);
 
       if (row == NULL) {
@@ -95,6 +102,12 @@ expected_rollups (GArray *points)
     }
   }
   return rows;
+}
+
+static GHashTable *
+expected_rollups (GArray *points)
+{
+  return rollups_of (points, levels, G_N_ELEMENTS (levels));
 }
 
 /* health_rollups as the store wrote it, compared row by row */
@@ -277,6 +290,61 @@ test_random_batches (gconstpointer data)
   st_close (g_steal_pointer (&store));
 }
 
+/* A store of migration 9 (5- and 20-minute levels) opened by this
+ * version: its 15-minute rows are its 5-minute ones added up, the others
+ * move down a level, and every row is then what the points make. */
+static void
+test_migration_10 (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (10);
+  g_autoptr(GArray) points = make_points (rand, 4000);
+  g_autoptr(GHashTable) old_rows = rollups_of (points, levels_9, G_N_ELEMENTS (levels_9));
+  g_autoptr(FcStore) store = st_open ();
+  g_autofree char *path = g_strdup (fc_store_get_path (store));
+  FcHealthImportCounts counts = { 0 };
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  GHashTableIter iter;
+  Row *row;
+
+  import_batch (store, points, &counts);
+  g_assert_cmpuint (counts.added, ==, points->len);
+  st_close (g_steal_pointer (&store));
+
+  /* The rollups as version 9 kept them */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM health_rollups", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO health_rollups (data_type, level, "
+                                           "start, count, min, max, sum, last, last_at) "
+                                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_hash_table_iter_init (&iter, old_rows);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &row, NULL)) {
+    sqlite3_bind_text (stmt, 1, row->type, -1, SQLITE_STATIC);
+    sqlite3_bind_int (stmt, 2, row->level);
+    sqlite3_bind_int64 (stmt, 3, row->start);
+    sqlite3_bind_int64 (stmt, 4, row->count);
+    sqlite3_bind_double (stmt, 5, row->min);
+    sqlite3_bind_double (stmt, 6, row->max);
+    sqlite3_bind_double (stmt, 7, row->sum);
+    sqlite3_bind_double (stmt, 8, row->last);
+    sqlite3_bind_int64 (stmt, 9, row->last_at);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    sqlite3_reset (stmt);
+  }
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 9", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM health_rollups WHERE level = 7"), >, 0);
+
+  store = st_open ();
+  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), >=, 10);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM health_rollups WHERE level = 7"), ==, 0);
+  assert_rollups (store, points);
+  st_close (g_steal_pointer (&store));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -286,5 +354,6 @@ main (int   argc,
                         test_random_batches);
   g_test_add_data_func ("/store/health/rollups/random-batches/2", GUINT_TO_POINTER (20261205),
                         test_random_batches);
+  g_test_add_func ("/store/health/rollups/migration-10", test_migration_10);
   return g_test_run ();
 }

@@ -44,7 +44,7 @@ test_open_migrations (void)
   g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
   g_assert_true (g_str_has_suffix (path, ".db"));
 
-  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 9);
+  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 10);
   g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
                                      "('account', 'profile', 'foods', 'foods_trigram', 'meals', "
                                      "'meal_items', 'meal_plans', 'scheduled_meals', "
@@ -57,7 +57,7 @@ test_open_migrations (void)
 
   /* Reopening runs no migration twice. */
   store = st_open ();
-  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 9);
+  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 10);
   st_close (g_steal_pointer (&store));
 }
 
