@@ -26,8 +26,8 @@ import sys
 import time
 
 from fcapp import app_env, http, login, main, sign_in, start_app, start_server, wait_window
-from fcatspi import (children, click, extents, find, find_all, find_all_shown, find_app, find_shown,
-                     on_screen, poll, screenshot, stop)
+from fcatspi import (children, click, extents, find, find_all, find_all_shown, find_app,
+                     find_shown, on_screen, poll, screenshot, stop, type_text)
 
 STAFF_EMAIL = 'admin@fitcore.local'
 STAFF_PASSWORD = 'fitcore-admin'
@@ -170,7 +170,8 @@ def edit_template(tap, pid, app_node, window, url, staff, user, template_id, art
     if not tap.check(editor is not None, 'Edit opens the “Edit Template” window'):
         return
     cells = poll(lambda: (lambda c: c if len(c) == days else None)(plan_cells(editor)), timeout=30)
-    if not tap.check(cells is not None, f'the editor’s calendar shows the {days} days of the plan',
+    if not tap.check(cells is not None,
+                     f'the editor’s calendar shows the {days} days of the plan',
                      [n.name for n in plan_cells(editor)]):
         return
     chips = find_all_shown(editor, lambda n: n.getRoleName() == 'push button' and ': ' in n.name)
@@ -243,7 +244,7 @@ def edit_template(tap, pid, app_node, window, url, staff, user, template_id, art
               f'the demo user’s copy has “{first["name"]}” on day {day}', (status, names))
 
 
-def new_template(tap, pid, app_node, window, artifacts):
+def new_template(tap, pid, app_node, window, url, staff):
     click(pid, button_starting(window, 'New Template'))
     editor = poll(lambda: frame(app_node, 'New Template'), timeout=30)
     if not tap.check(editor is not None, 'New Template opens the same editor',
@@ -252,11 +253,26 @@ def new_template(tap, pid, app_node, window, artifacts):
     cells = poll(lambda: (lambda c: c if len(c) == 7 else None)(plan_cells(editor)), timeout=30)
     tap.check(cells is not None and all(', 0 meals' in n.name for n in cells),
               'a new template has 7 empty days', [n.name for n in cells or []])
+    # A name typed and never saved: Cancel asks before it is lost.
+    name = poll(lambda: next((n for n in find_all_shown(editor, lambda n: n.name == 'Name' and
+                                                        n.getRoleName() == 'text')), None))
+    if name is not None:
+        click_in('New Template', name)
+        time.sleep(0.3)
+        type_text('Draft Week')
     cancel = button(editor, 'Cancel')
     if cancel is not None:
         cancel.queryAction().doAction(0)
+    question = poll(lambda: next((n for n in find_all(app_node, lambda n: n.getRoleName() ==
+                                                      'dialog' and n.name == 'Discard Changes?')),
+                                 None), timeout=20)
+    if tap.check(question is not None, 'Cancel after typing a name asks “Discard Changes?”'):
+        discard = poll(lambda: button(question, 'Discard'), timeout=10)
+        discard.queryAction().doAction(0)
     tap.check(poll(lambda: frame(app_node, 'New Template') is None, timeout=20),
-              'Cancel closes it')
+              'Discard closes the editor')
+    status, page = http(url, 'GET', 'admin/meal-plan-templates/?search=Draft', staff)
+    tap.check(status == 200 and page['count'] == 0, 'the server has no “Draft Week”', page)
 
 
 def narrow_shot(tap, pid, app_node, window, artifacts):
@@ -303,7 +319,7 @@ def run(tap, binary, server_binary, artifacts, tmp):
         if not open_templates(tap, app.pid, window):
             return
         edit_template(tap, app.pid, app_node, window, url, staff, user, found[0]['id'], artifacts)
-        new_template(tap, app.pid, app_node, window, artifacts)
+        new_template(tap, app.pid, app_node, window, url, staff)
         narrow_shot(tap, app.pid, app_node, window, artifacts)
     finally:
         stop(app)

@@ -37,6 +37,9 @@ struct _FcAdminTemplateEditor
   FcAdminTemplateSource *source;
   GCancellable          *cancellable;
   gint64                 id;           /* 0 for a new template */
+  char                  *loaded;       /* name, description and days as opened */
+  gboolean               done;         /* saved or discarded: close at once */
+  guint                  close_id;     /* the close after "Discard" */
 };
 
 G_DEFINE_FINAL_TYPE (FcAdminTemplateEditor, fc_admin_template_editor, ADW_TYPE_WINDOW)
@@ -90,6 +93,15 @@ on_days_changed_cb (FcAdminTemplateEditor *self)
                                        gtk_spin_button_get_value_as_int (self->days_spin));
 }
 
+/* What the fields say, to tell whether staff changed them. */
+static char *
+fields_text (FcAdminTemplateEditor *self)
+{
+  return g_strdup_printf ("%s\n%s\n%d", gtk_editable_get_text (GTK_EDITABLE (self->name_row)),
+                          gtk_editable_get_text (GTK_EDITABLE (self->description_row)),
+                          gtk_spin_button_get_value_as_int (self->days_spin));
+}
+
 static void
 show_template (FcAdminTemplateEditor *self,
                JsonObject            *template)
@@ -102,6 +114,8 @@ show_template (FcAdminTemplateEditor *self,
                          fc_json_get_string (template, "description") ?: "");
   gtk_spin_button_set_value (self->days_spin, fc_admin_template_source_get_n_days (self->source));
   adw_window_title_set_subtitle (self->window_title, name != NULL ? name : "");
+  g_free (self->loaded);
+  self->loaded = fields_text (self);
   fc_plan_board_show_first_day (self->board);
   show_page (self, "editor");
 }
@@ -145,6 +159,7 @@ on_saved_cb (GObject      *source,
     return;
   }
   g_signal_emit (self, signals[SIGNAL_SAVED], 0, fc_json_get_string (template, "name"));
+  self->done = TRUE;
   gtk_window_close (GTK_WINDOW (self));
 }
 
@@ -199,6 +214,58 @@ next_action (GtkWidget  *widget,
   fc_plan_calendar_go_next (fc_plan_board_get_calendar (FC_ADMIN_TEMPLATE_EDITOR (widget)->board));
 }
 
+static gboolean
+close_cb (gpointer user_data)
+{
+  FcAdminTemplateEditor *self = user_data;
+
+  self->close_id = 0;
+  gtk_window_close (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* The editor closes once the dialog has finished its response: closed
+ * within it, the dialog (destroyed with its parent) would be finalized
+ * while it still emits. */
+static void
+on_discard_response_cb (AdwMessageDialog      *dialog,
+                        const char            *response,
+                        FcAdminTemplateEditor *self)
+{
+  if (!g_str_equal (response, "discard") || self->close_id != 0)
+    return;
+  self->done = TRUE;
+  self->close_id = g_idle_add (close_cb, self);
+}
+
+/* Changes live only here until Save: Cancel or Escape asks before they
+ * are lost. */
+static gboolean
+fc_admin_template_editor_close_request (GtkWindow *window)
+{
+  FcAdminTemplateEditor *self = FC_ADMIN_TEMPLATE_EDITOR (window);
+  g_autofree char *now = NULL;
+  GtkWidget *dialog;
+
+  if (self->done || !g_str_equal (gtk_stack_get_visible_child_name (self->stack), "editor"))
+    return GTK_WINDOW_CLASS (fc_admin_template_editor_parent_class)->close_request (window);
+  now = fields_text (self);
+  if (!fc_admin_template_source_get_modified (self->source) && g_strcmp0 (now, self->loaded) == 0)
+    return GTK_WINDOW_CLASS (fc_admin_template_editor_parent_class)->close_request (window);
+
+  dialog = adw_message_dialog_new (window, _("Discard Changes?"),
+                                   _("The template’s changes are not saved."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", _("_Keep Editing"),
+                                    "discard", _("_Discard"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 static void
 fc_admin_template_editor_dispose (GObject *object)
 {
@@ -206,12 +273,14 @@ fc_admin_template_editor_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->close_id, g_source_remove);
   if (self->board != NULL)
     fc_plan_board_set_source (self->board, NULL);
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
   g_clear_object (&self->source);
   g_clear_object (&self->service);
+  g_clear_pointer (&self->loaded, g_free);
 
   G_OBJECT_CLASS (fc_admin_template_editor_parent_class)->dispose (object);
 }
@@ -223,6 +292,7 @@ fc_admin_template_editor_class_init (FcAdminTemplateEditorClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fc_admin_template_editor_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = fc_admin_template_editor_close_request;
 
   signals[SIGNAL_SAVED] =
     g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -306,6 +376,7 @@ fc_admin_template_editor_new (GtkWindow      *parent,
     fc_admin_template_source_set_meal_model (self->source, G_LIST_MODEL (meals));
   }
   fc_plan_board_show_first_day (self->board);
+  self->loaded = fields_text (self);
   show_page (self, "editor");
   gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
   return GTK_WIDGET (self);
