@@ -586,7 +586,8 @@ on_login_verified_cb (GObject      *source,
 
   if (error != NULL) {
     /* Never evaluated: it does not count against anyone. */
-    fc_throttle_forgive (throttle, pending->throttle_client, pending->throttle_account);
+    fc_throttle_forgive (throttle, fc_server_request_get_db (request), pending->throttle_client,
+                         pending->throttle_account);
     respond_hash_failed (request, error);
     return;
   }
@@ -594,7 +595,8 @@ on_login_verified_cb (GObject      *source,
     respond_non_field_error (request, "Unable to log in with provided credentials.");
     return;
   }
-  fc_throttle_succeeded (throttle, pending->throttle_client, pending->throttle_account);
+  fc_throttle_succeeded (throttle, fc_server_request_get_db (request), pending->throttle_client,
+                         pending->throttle_account);
   /* Only once the password is right: a deactivated account is told why,
    * a guess learns nothing more than for any other wrong password. */
   if (pending->inactive) {
@@ -641,7 +643,7 @@ login_cb (FcServerRequest *request)
   pending = pending_auth_new (request);
   pending->throttle_client = g_strdup (fc_server_request_get_client_address (request));
   pending->throttle_account = g_utf8_strdown (email, -1);
-  wait = fc_throttle_begin (throttle, pending->throttle_client, pending->throttle_account,
+  wait = fc_throttle_begin (throttle, db, pending->throttle_client, pending->throttle_account,
                             now_seconds ());
   if (wait > 0) {
     respond_throttled (request, wait);

@@ -846,6 +846,14 @@ const char * const fc_server_pg_migrations[] = {
   "DROP INDEX users_email_nocase;"
   "CREATE UNIQUE INDEX users_email_lower ON users (lower (email));"
   "CREATE INDEX foods_public_name_lower ON foods (lower (name)) WHERE is_public = 1;",
+
+  /* 16 */
+  "CREATE TABLE login_throttle ("
+  "  key    " TEXT_C " PRIMARY KEY NOT NULL,"
+  "  times  " TEXT_C " NOT NULL DEFAULT '',"
+  "  newest BIGINT NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX login_throttle_newest ON login_throttle (newest);",
 };
 
 const guint fc_server_pg_n_migrations = G_N_ELEMENTS (fc_server_pg_migrations);

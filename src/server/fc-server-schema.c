@@ -566,6 +566,16 @@ static const char * const migrations[] = {
   "DROP INDEX users_email_nocase;"
   "CREATE UNIQUE INDEX users_email_lower ON users (lower (email));"
   "CREATE INDEX foods_public_name_lower ON foods (lower (name)) WHERE is_public = 1;",
+
+  /* 16: login attempts counted in the database, not in one process, so
+   * that server instances sharing it limit together (src/server/fc-throttle.c):
+   * a key's newest attempts as "SECONDS SECONDS …", oldest first. */
+  "CREATE TABLE login_throttle ("
+  "  key    TEXT PRIMARY KEY NOT NULL,"
+  "  times  TEXT NOT NULL DEFAULT '',"
+  "  newest INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX login_throttle_newest ON login_throttle (newest);",
 };
 
 const char * const *

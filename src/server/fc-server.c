@@ -31,6 +31,9 @@
 #define ACCESS_COOKIE "fitcore-access-token"
 /* Seconds a client is told to wait while its key's first request runs. */
 #define IDEMPOTENCY_RETRY_AFTER "1"
+/* A claimed key whose answer never came (its server was killed) is free
+ * again after this long; longer than any handler runs. */
+#define IDEMPOTENCY_PENDING_S 120
 #define TOO_LARGE_BODY "{\"detail\":\"Request body too large.\"}"
 
 typedef struct {
@@ -47,7 +50,6 @@ struct _FcServer {
   FcSql         *db;
   SoupServer      *soup_server;
   FcServerListener *listener;
-  GHashTable      *running_keys;    /* "USER KEY" → borrowed Reservation */
   GPtrArray       *routes;          /* borrowed const FcRoute * */
   GPtrArray       *sections;        /* const char *, NULL-terminated */
   GArray          *upload_limits;   /* UploadLimit */
@@ -80,12 +82,10 @@ typedef struct {
   gboolean refused;
 } MessageLog;
 
-/* An Idempotency-Key whose first request is still running; it lives on
- * that request's message, so it is released at the latest when the
- * message goes, even if no answer was ever recorded. */
+/* An Idempotency-Key this request claimed (its row in idempotency_keys
+ * with status 0), kept on the request's message until its answer is
+ * recorded. */
 typedef struct {
-  FcServer *server;     /* borrowed: the server outlives its messages' data */
-  char     *slot;       /* "USER KEY" */
   char     *hash;
 } Reservation;
 
@@ -369,10 +369,6 @@ reservation_free (gpointer data)
 {
   Reservation *reservation = data;
 
-  if (reservation->server != NULL &&
-      g_hash_table_lookup (reservation->server->running_keys, reservation->slot) == reservation)
-    g_hash_table_remove (reservation->server->running_keys, reservation->slot);
-  g_free (reservation->slot);
   g_free (reservation->hash);
   g_free (reservation);
 }
@@ -406,16 +402,74 @@ respond_key_reused (FcServerRequest *request)
                                     "request (method, path or body); use a new key.");
 }
 
+static char *
+iso8601_seconds_ago (gint64 seconds)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_seconds (now, (double) -seconds);
+
+  return fc_time_format_iso8601 (then);
+}
+
+/* A replay of the stored answer, a 422 for another request under the
+ * key, a 409 while the first is running; TRUE when it answered. */
+static gboolean
+answer_from_key (FcServer        *self,
+                 FcServerRequest *request,
+                 const char      *key,
+                 const char      *hash)
+{
+  g_autoptr(FcSqlStmt) stmt = NULL;
+  g_autoptr(GBytes) body = NULL;
+  const char *stored_hash;
+
+  stmt = fc_sql_prepare (self->db,
+                         "SELECT method, path, status, content_type, body, request_hash, created_at "
+                         "FROM idempotency_keys WHERE user_id = ? AND key = ?");
+  fc_sql_bind_int64 (stmt, 1, request->user_id);
+  fc_sql_bind_text (stmt, 2, key);
+  if (!fc_sql_step_row (stmt))
+    return FALSE;
+
+  /* Rows from before hashes were kept are matched on method and path. */
+  stored_hash = fc_sql_column_text (stmt, 5);
+  if (!g_str_equal (fc_sql_column_text (stmt, 0), fc_server_request_get_method (request)) ||
+      !g_str_equal (fc_sql_column_text (stmt, 1), fc_server_request_get_path (request)) ||
+      (stored_hash != NULL && !g_str_equal (stored_hash, hash))) {
+    respond_key_reused (request);
+    return TRUE;
+  }
+  if (fc_sql_column_int (stmt, 2) == 0) {
+    g_autofree char *abandoned = iso8601_seconds_ago (IDEMPOTENCY_PENDING_S);
+
+    /* A claim whose server died before answering is taken over */
+    if (g_strcmp0 (fc_sql_column_text (stmt, 6), abandoned) < 0)
+      return FALSE;
+    fc_server_request_add_header (request, "Retry-After", IDEMPOTENCY_RETRY_AFTER);
+    fc_server_request_respond_detail (request, SOUP_STATUS_CONFLICT,
+                                      "A request with this Idempotency-Key is still being "
+                                      "processed; retry later to get its answer.");
+    return TRUE;
+  }
+  if (!fc_sql_column_is_null (stmt, 4)) {
+    gsize size = 0;
+    gconstpointer data = fc_sql_column_blob (stmt, 4, &size);
+
+    body = g_bytes_new (data, size);
+  }
+  fc_server_request_add_header (request, "Idempotent-Replayed", "true");
+  fc_server_request_respond_raw (request, fc_sql_column_int (stmt, 2),
+                                 fc_sql_column_text (stmt, 3), body);
+  return TRUE;
+}
+
 /* Returns TRUE when it answered. */
 static gboolean
 handle_idempotency (FcServer        *self,
                     FcServerRequest *request)
 {
   const char *key = fc_server_request_get_header (request, "Idempotency-Key");
-  g_autoptr(FcSqlStmt) stmt = NULL;
   g_autofree char *hash = NULL;
-  g_autofree char *slot = NULL;
-  Reservation *running;
   Reservation *reservation;
 
   if (key == NULL)
@@ -429,57 +483,63 @@ handle_idempotency (FcServer        *self,
     return FALSE;
 
   hash = request_hash (request);
-  stmt = fc_sql_prepare (self->db,
-                               "SELECT method, path, status, content_type, body, request_hash "
-                               "FROM idempotency_keys WHERE user_id = ? AND key = ?");
-  fc_sql_bind_int64 (stmt, 1, request->user_id);
-  fc_sql_bind_text (stmt, 2, key);
-  if (fc_sql_step_row (stmt)) {
-    g_autoptr(GBytes) body = NULL;
-    const char *stored_hash = fc_sql_column_text (stmt, 5);
-
-    /* Rows from before hashes were kept are matched on method and path. */
-    if (!g_str_equal (fc_sql_column_text (stmt, 0), fc_server_request_get_method (request)) ||
-        !g_str_equal (fc_sql_column_text (stmt, 1), fc_server_request_get_path (request)) ||
-        (stored_hash != NULL && !g_str_equal (stored_hash, hash))) {
-      respond_key_reused (request);
-      return TRUE;
-    }
-    if (!fc_sql_column_is_null (stmt, 4)) {
-      gsize size = 0;
-      gconstpointer data = fc_sql_column_blob (stmt, 4, &size);
-
-      body = g_bytes_new (data, size);
-    }
-    fc_server_request_add_header (request, "Idempotent-Replayed", "true");
-    fc_server_request_respond_raw (request, fc_sql_column_int (stmt, 2),
-                                   fc_sql_column_text (stmt, 3), body);
+  if (answer_from_key (self, request, key, hash))
     return TRUE;
-  }
-
-  slot = g_strdup_printf ("%" G_GINT64_FORMAT " %s", request->user_id, key);
-  running = g_hash_table_lookup (self->running_keys, slot);
-  if (running != NULL) {
-    if (!g_str_equal (running->hash, hash)) {
-      respond_key_reused (request);
-      return TRUE;
-    }
-    fc_server_request_add_header (request, "Retry-After", IDEMPOTENCY_RETRY_AFTER);
-    fc_server_request_respond_detail (request, SOUP_STATUS_CONFLICT,
-                                      "A request with this Idempotency-Key is still being "
-                                      "processed; retry later to get its answer.");
-    return TRUE;
-  }
 
   reservation = g_new0 (Reservation, 1);
-  reservation->server = self;
-  reservation->slot = g_steal_pointer (&slot);
   reservation->hash = g_steal_pointer (&hash);
-  g_hash_table_insert (self->running_keys, reservation->slot, reservation);
   g_object_set_data_full (G_OBJECT (request->message), RESERVATION_DATA, reservation,
                           reservation_free);
   request->idempotency_key = g_strdup (key);
   return FALSE;
+}
+
+/* In the request's transaction, before its handler: the key's row, status
+ * 0 until the answer is recorded. Another server instance that got the
+ * same key waits on this row until the transaction ends, then finds it
+ * taken and answers from it (or with a 409 while an asynchronous handler
+ * is still at work); a rollback frees the key. TRUE when it answered (and
+ * the transaction is over). */
+static gboolean
+claim_idempotency_key (FcServer        *self,
+                       FcServerRequest *request)
+{
+  Reservation *reservation = g_object_get_data (G_OBJECT (request->message), RESERVATION_DATA);
+  g_autoptr(FcSqlStmt) drop = NULL;
+  g_autoptr(FcSqlStmt) claim = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *abandoned = NULL;
+
+  if (request->idempotency_key == NULL || reservation == NULL)
+    return FALSE;
+
+  abandoned = iso8601_seconds_ago (IDEMPOTENCY_PENDING_S);
+  drop = fc_sql_prepare (self->db, "DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?"
+                                   " AND status = 0 AND created_at < ?");
+  fc_sql_bind_int64 (drop, 1, request->user_id);
+  fc_sql_bind_text (drop, 2, request->idempotency_key);
+  fc_sql_bind_text (drop, 3, abandoned);
+  now = fc_time_now_iso8601 ();
+  claim = fc_sql_prepare (self->db,
+                          "INSERT INTO idempotency_keys (user_id, key, method, path, status,"
+                          " created_at, request_hash) VALUES (?, ?, ?, ?, 0, ?, ?)"
+                          " ON CONFLICT DO NOTHING");
+  fc_sql_bind_int64 (claim, 1, request->user_id);
+  fc_sql_bind_text (claim, 2, request->idempotency_key);
+  fc_sql_bind_text (claim, 3, fc_server_request_get_method (request));
+  fc_sql_bind_text (claim, 4, fc_server_request_get_path (request));
+  fc_sql_bind_text (claim, 5, now);
+  fc_sql_bind_text (claim, 6, reservation->hash);
+  if (fc_sql_step_done (drop) && fc_sql_step_done (claim) && fc_sql_changes (self->db) == 1)
+    return FALSE;
+
+  /* Taken meanwhile (by another instance), or the database failed */
+  fc_sql_end (self->db, FALSE);
+  if (!answer_from_key (self, request, request->idempotency_key, reservation->hash))
+    fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                      "The database is busy; try again.");
+  g_object_set_data (G_OBJECT (request->message), RESERVATION_DATA, NULL);
+  return TRUE;
 }
 
 void
@@ -497,30 +557,32 @@ fc_server_record_response (FcServer        *self,
   reservation = g_object_get_data (G_OBJECT (request->message), RESERVATION_DATA);
 
   /* Only successes are kept: an error changed nothing, so repeating the
-   * request is as safe as replaying it. */
-  if (request->status < 400 && reservation != NULL) {
+   * request is as safe as replaying it. The claim (claim_idempotency_key())
+   * becomes the answer, in the handler's transaction or, for one that
+   * answers later, on its own. */
+  if (reservation != NULL && request->status < 400) {
     now = fc_time_now_iso8601 ();
     stmt = fc_sql_prepare (self->db,
-                                 "INSERT INTO idempotency_keys "
-                                 "(user_id, key, method, path, status, content_type, body, "
-                                 "created_at, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                                 "ON CONFLICT DO NOTHING");
+                           "UPDATE idempotency_keys SET status = ?, content_type = ?, body = ?,"
+                           " created_at = ? WHERE user_id = ? AND key = ? AND status = 0");
+    fc_sql_bind_int64 (stmt, 1, request->status);
+    fc_sql_bind_text (stmt, 2, content_type);
+    if (body != NULL)
+      fc_sql_bind_blob (stmt, 3, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+    fc_sql_bind_text (stmt, 4, now);
+    fc_sql_bind_int64 (stmt, 5, request->user_id);
+    fc_sql_bind_text (stmt, 6, request->idempotency_key);
+    fc_sql_step_done (stmt);
+  } else if (reservation != NULL) {
+    stmt = fc_sql_prepare (self->db, "DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?"
+                                     " AND status = 0");
     fc_sql_bind_int64 (stmt, 1, request->user_id);
     fc_sql_bind_text (stmt, 2, request->idempotency_key);
-    fc_sql_bind_text (stmt, 3, fc_server_request_get_method (request));
-    fc_sql_bind_text (stmt, 4, fc_server_request_get_path (request));
-    fc_sql_bind_int64 (stmt, 5, request->status);
-    fc_sql_bind_text (stmt, 6, content_type);
-    if (body != NULL)
-      fc_sql_bind_blob (stmt, 7, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-    fc_sql_bind_text (stmt, 8, now);
-    fc_sql_bind_text (stmt, 9, reservation->hash);
     fc_sql_step_done (stmt);
   }
 
   /* Answered: a retry now finds the stored answer (or runs again after an
-   * error). The main loop runs nothing in between, so the record is in
-   * place (or the transaction it is in decided) before a retry is read. */
+   * error). */
   g_object_set_data (G_OBJECT (request->message), RESERVATION_DATA, NULL);
 }
 
@@ -667,6 +729,8 @@ dispatch (FcServer        *self,
     return;
   }
 
+  if (write && claim_idempotency_key (self, request))
+    return;
   if (write && request->is_staff)
     fc_admin_set_actor (self->db, request->user_id);
   route->handler (request);
@@ -893,17 +957,6 @@ fc_server_dispose (GObject *object)
   if (self->soup_server != NULL)
     soup_server_disconnect (self->soup_server);
   g_clear_object (&self->soup_server);
-  if (self->running_keys != NULL) {
-    GHashTableIter iter;
-    gpointer value;
-
-    /* Messages may outlive the server; their reservations then have
-     * nothing to release. */
-    g_hash_table_iter_init (&iter, self->running_keys);
-    while (g_hash_table_iter_next (&iter, NULL, &value))
-      ((Reservation *) value)->server = NULL;
-    g_clear_pointer (&self->running_keys, g_hash_table_unref);
-  }
   g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
   g_clear_handle_id (&self->housekeeping_id, g_source_remove);
 
@@ -940,7 +993,6 @@ fc_server_init (FcServer *self)
   self->routes = g_ptr_array_new ();
   self->sections = g_ptr_array_new ();
   self->upload_limits = g_array_new (FALSE, FALSE, sizeof (UploadLimit));
-  self->running_keys = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 static void
@@ -985,6 +1037,7 @@ on_housekeeping_cb (gpointer user_data)
                                             " AND seq < (SELECT MAX(seq) FROM changes)");
   fc_sql_bind_text (changes, 1, changes_cutoff_text);
   fc_sql_step_done (changes);
+  fc_throttle_prune (self->login_throttle, self->db, g_date_time_to_unix (now));
   fc_sql_end (self->db, TRUE);
   fc_admin_housekeeping (self->db);
   fc_admin_uploads_sweep (self);

@@ -8,11 +8,16 @@
  * the pair's limit, so that one address cannot try a password on every
  * account. An attempt counts when it starts, not when its (slow) hash is
  * done: parallel guesses are refused once the limit is reached.
+ *
+ * The counts are in the database, shared by every server instance on it;
+ * each call is its own transaction, or a savepoint in the caller's.
  */
 
 #pragma once
 
 #include <glib.h>
+
+#include "fc-sql.h"
 
 G_BEGIN_DECLS
 
@@ -27,19 +32,28 @@ void        fc_throttle_free           (FcThrottle  *self);
 /* Counts an attempt of @client on @account and returns 0, or returns the
  * seconds until one is allowed again without counting anything. */
 guint       fc_throttle_begin          (FcThrottle  *self,
+                                        FcSql       *db,
                                         const char  *client,
                                         const char  *account,
                                         gint64       now_s);
 /* The attempt succeeded: the pair starts afresh, and the attempt no longer
  * counts against the client. */
 void        fc_throttle_succeeded      (FcThrottle  *self,
+                                        FcSql       *db,
                                         const char  *client,
                                         const char  *account);
 /* The attempt was never evaluated (the server was busy): it counts for
  * nobody. */
 void        fc_throttle_forgive        (FcThrottle  *self,
+                                        FcSql       *db,
                                         const char  *client,
                                         const char  *account);
+
+/* Forgets keys whose attempts all left the window (housekeeping), so a
+ * scan of many addresses cannot grow the table without bound. */
+void        fc_throttle_prune          (FcThrottle  *self,
+                                        FcSql       *db,
+                                        gint64       now_s);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcThrottle, fc_throttle_free)
 
