@@ -25,6 +25,19 @@ is_postgresql (const char *location)
 
 /* ---- Connections ---- */
 
+/* PostgreSQL's octet_length() (SQLite has it from 3.43 on; Debian 12's
+ * is 3.40): a text's size in bytes, for SQL both backends run. */
+static void
+octet_length_func (sqlite3_context  *context,
+                   int               argc,
+                   sqlite3_value   **argv)
+{
+  if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
+    sqlite3_result_null (context);
+  else
+    sqlite3_result_int64 (context, sqlite3_value_bytes (argv[0]));
+}
+
 static FcSql *
 open_sqlite (const char      *path,
              FcSqlOpenFlags   flags,
@@ -54,6 +67,9 @@ open_sqlite (const char      *path,
    * keep a statement journal, which spilled to a temporary file: a write
    * and a truncation of it per point made a 10,000-point upload several
    * times slower. In memory it is a few pages a point. */
+  sqlite3_create_function (db->handle, "octet_length", 1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                           octet_length_func, NULL, NULL);
   if (!fc_db_exec (db->handle, "PRAGMA temp_store = MEMORY", error)) {
     fc_sql_close (db);
     return NULL;

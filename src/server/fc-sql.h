@@ -8,7 +8,7 @@
  * API, which the routes were written against, so that SQL text and its
  * parameters stay where they are; the SQL itself must be portable (no
  * INSERT OR, COLLATE NOCASE, strftime, julianday or rowid: ON CONFLICT,
- * RETURNING and lower() work on both).
+ * RETURNING, lower() and octet_length() work on both).
  *
  * Parameters are `?` or `?NNN`, 1-based as in SQLite. A connection belongs
  * to one thread at a time.

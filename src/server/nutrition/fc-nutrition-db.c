@@ -522,7 +522,7 @@ fc_nutrition_plan_weight (FcSql *db,
 #define ENTRY_BYTES 80
 #define PLAN_BYTES 700
 
-#define TEXT_BYTES(column) "length(CAST(COALESCE(" column ", '') AS BLOB))"
+#define TEXT_BYTES(column) "octet_length(COALESCE(" column ", ''))"
 
 gboolean
 fc_nutrition_plans_size (FcSql *db,
