@@ -746,6 +746,17 @@ on_refusal_discarded_cb (GObject      *source,
 
 static void settle_check (GTask *task);
 
+/* Not sent yet: the kept object, "dirty" so that the page can say the
+ * change will go when the server can be reached. */
+static void
+return_waiting (GTask *task)
+{
+  Settle *settle = g_task_get_task_data (task);
+
+  json_object_set_boolean_member (settle->kept, "dirty", TRUE);
+  return_object (task, settle->kept);
+}
+
 static void
 on_rows_cb (GObject      *source,
             GAsyncResult *result,
@@ -790,7 +801,7 @@ on_rows_cb (GObject      *source,
                                    g_steal_pointer (&task));
   } else if (stalled) {
     settle_stop (task);
-    return_object (task, settle->kept);
+    return_waiting (task);
   } else if (settle->again) {
     settle->again = FALSE;
     settle_check (g_steal_pointer (&task));
@@ -826,7 +837,7 @@ on_settle_timeout_cb (gpointer user_data)
 
   settle->timeout_id = 0;
   settle_stop (task);
-  return_object (task, settle->kept);
+  return_waiting (task);
   return G_SOURCE_REMOVE;
 }
 
@@ -1069,7 +1080,11 @@ read_through (FcAdminService      *self,
   Through *through = g_task_get_task_data (task);
 
   through->id = id;
-  if (id != 0)
+  /* An object made here and not sent yet (or sent since: the store finds
+   * it by the id it was made under) is the store's alone. */
+  if (id < 0)
+    read_kept (g_steal_pointer (&task));
+  else if (id != 0)
     fc_api_client_request_async (self->client, "GET", path, NULL, NULL, FC_API_REQUEST_NONE,
                                  cancellable, on_fetched_cb, g_steal_pointer (&task));
   else

@@ -236,6 +236,7 @@ test_offline_edits (void)
   g_autoptr(GPtrArray) refused = NULL;
   GAsyncResult *slot = NULL;
   gint64 renamed, deleted, gone, category, template, deleted_template, demo, self_id, created;
+  gint64 local_id = 0;
   guint pending = 0, rejected = 0;
 
   f->server = sync_test_server_start_logged (NULL, SYNC_TEST_CONFIG, demo_args, &f->log);
@@ -306,7 +307,10 @@ test_offline_edits (void)
 
     fc_admin_service_save_workout_async (f->service, 0, body, NULL, sync_test_done_cb, &slot);
     object = written (f, &slot);
-    g_assert_cmpint (json_object_get_int_member (object, "id"), <, 0);
+    local_id = json_object_get_int_member (object, "id");
+    g_assert_cmpint (local_id, <, 0);
+    /* The page says it will sync when online. */
+    g_assert_true (json_object_get_boolean_member (object, "dirty"));
   }
   {
     g_autoptr(JsonObject) body = fields ("title", "Renamed Offline", "is_published", "false", NULL);
@@ -315,6 +319,7 @@ test_offline_edits (void)
     fc_admin_service_save_workout_async (f->service, renamed, body, NULL, sync_test_done_cb, &slot);
     object = written (f, &slot);
     g_assert_cmpstr (json_object_get_string_member (object, "title"), ==, "Renamed Offline");
+    g_assert_true (json_object_get_boolean_member (object, "dirty"));
   }
   fc_admin_service_delete_workout_async (f->service, deleted, NULL, sync_test_done_cb, &slot);
   drop_written (f, &slot);
@@ -468,6 +473,24 @@ test_offline_edits (void)
     g_assert_cmpint (sync_test_store_count (f->store, sql), ==, 1);
     g_assert_cmpint (sync_test_store_count (f->store, "SELECT count(*) FROM admin_objects "
                                                       "WHERE id < 0"), ==, 0);
+  }
+  /* An editor still holding the local id finds the workout by it, with
+   * the server's id, without asking the server for a negative id. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(JsonObject) object = NULL;
+    g_autoptr(GPtrArray) asked = NULL;
+    g_autofree char *negative = g_strdup_printf ("/workouts/workouts/%" G_GINT64_FORMAT "/",
+                                                 local_id);
+
+    fc_admin_service_get_workout_async (f->service, local_id, NULL, sync_test_done_cb, &slot);
+    result = sync_test_wait (&slot);
+    object = fc_admin_service_workout_finish (f->service, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (json_object_get_int_member (object, "id"), ==, created);
+    g_assert_cmpstr (json_object_get_string_member (object, "title"), ==, "Offline Squats");
+    asked = sync_test_log_take (f->log);
+    g_assert_cmpuint (sync_test_lines_count (asked, negative), ==, 0);
   }
   sync_test_counts (f->store, &pending, &rejected);
   g_assert_cmpuint (pending, ==, 0);

@@ -160,8 +160,11 @@ def hide_workout_offline(tap, pid, window, title):
     click(pid, published)
     time.sleep(0.5)
     click(pid, button(window, 'Save'))
-    return tap.check(poll(lambda: row_named(window, f'{title}, Hidden'), timeout=40) is not None,
-                     f'the list shows “{title}” as Hidden at once, with no server')
+    row = poll(lambda: row_named(window, f'{title}, Hidden'), timeout=40)
+    if not tap.check(row is not None, f'the list shows “{title}” as Hidden at once, with no server'):
+        return False
+    return tap.check(poll(lambda: any('not synced yet' in text for text in labels_in(row))),
+                     'its row says it is not synced yet', labels_in(row))
 
 
 def run(tap, binary, server_binary, artifacts, tmp):

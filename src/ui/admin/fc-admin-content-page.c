@@ -3,9 +3,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Everything here is live server data through FcAdminService (no store,
- * no outbox): the list of every workout, published or hidden, and an
- * editor for one. Its videos are reordered by dragging a row onto another
+ * Everything here comes through FcAdminService: the list of every
+ * workout, published or hidden, and an editor for one, kept in the
+ * account's store, whose edits wait in the outbox when the server cannot
+ * be reached (a row then says "not synced yet"). Its videos are reordered by dragging a row onto another
  * or with Alt+Up and Alt+Down on the focused row, each move saved at once
  * with admin/workouts/{id}/video-order/. Videos are added through the
  * staff member's FcUploadQueue, whose items for the workout show here with
@@ -153,6 +154,7 @@ workout_row_new (JsonObject *workout)
   gint64 count = videos != NULL ? json_array_get_length (videos) : 0;
   g_autofree char *subtitle = NULL;
   g_autofree char *label = NULL;
+  gboolean dirty = FALSE;
   gint64 id = 0;
 
   fc_json_get_int (workout, "video_count", &count);
@@ -161,6 +163,13 @@ workout_row_new (JsonObject *workout)
                                            "%s · %" PRId64 " videos", (gulong) count),
                               difficulty_label (fc_json_get_string (workout, "difficulty")),
                               count);
+  /* An edit made offline waits in the outbox. */
+  if (fc_json_get_boolean (workout, "dirty", &dirty) && dirty) {
+    char *waiting = g_strconcat (subtitle, " · ", _("not synced yet"), NULL);
+
+    g_free (subtitle);
+    subtitle = waiting;
+  }
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                  fc_json_get_string (workout, "title") ?: "");
@@ -711,6 +720,7 @@ on_saved_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) workout = fc_admin_service_workout_finish (FC_ADMIN_SERVICE (source),
                                                                    result, &error);
+  gboolean dirty = FALSE;
 
   self->saving = FALSE;
   update_actions (self);
@@ -724,7 +734,9 @@ on_saved_cb (GObject      *source,
     return;
   }
   show_workout (self, workout);
-  toast (self, _("Workout saved"));
+  /* Offline the edit waits in the outbox (src/store/fc-store-admin.h). */
+  toast (self, fc_json_get_boolean (workout, "dirty", &dirty) && dirty
+               ? _("Saved — will sync when online") : _("Workout saved"));
   reload_workouts (self);
 }
 

@@ -364,6 +364,7 @@ on_changed_cb (GObject      *source,
   FcAdminUserDetail *self = change->self;
   g_autoptr(JsonObject) detail = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean dirty = FALSE;
 
   detail = fc_admin_service_user_finish (FC_ADMIN_SERVICE (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -378,6 +379,11 @@ on_changed_cb (GObject      *source,
     return;
   show_error (self, NULL);
   apply_detail (self, detail);
+  /* Offline the change waits in the outbox (src/store/fc-store-admin.h). */
+  if (fc_json_get_boolean (detail, "dirty", &dirty) && dirty) {
+    toast (self, _("Saved — will sync when online"));
+    return;
+  }
   toast (self, change->done);
   load_audit (self);
 }
