@@ -65,7 +65,8 @@ fc_admin_audit_list_cb (FcServerRequest *request)
   static const char * const names[] = { "actor", "object_type", "object_id", "from", "to", NULL };
   g_autoptr(JsonObject) query = fc_admin_query_object (request, names);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(GString) where = g_string_new ("1");
+  /* TRUE, not 1: PostgreSQL wants a boolean condition */
+  g_autoptr(GString) where = g_string_new ("TRUE");
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
   const char *object_type = NULL;
   gint64 actor = 0, object_id = 0;

@@ -199,8 +199,9 @@ fc_admin_users_list_cb (FcServerRequest *request)
   static const char * const flags[] = { "is_staff", "is_active", "has_premium" };
   g_autoptr(JsonObject) query = fc_admin_query_object (request, names);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
-  g_autoptr(GString) where = g_string_new ("1");
-  g_autoptr(GString) count_flags = g_string_new ("1");
+  /* TRUE, not 1: PostgreSQL wants a boolean condition */
+  g_autoptr(GString) where = g_string_new ("TRUE");
+  g_autoptr(GString) count_flags = g_string_new ("TRUE");
   g_autofree char *count_where = NULL;
   gboolean any_flag = FALSE;
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
@@ -288,7 +289,7 @@ fc_admin_users_list_cb (FcServerRequest *request)
    * 1), where a filter on has_premium alone read all 100,000 entries; the
    * page keeps the plain filter, so that it walks its order's index. */
   if (any_flag)
-    count_where = g_strdup_printf ("%s%s", count_flags->str, where->str + 1);
+    count_where = g_strdup_printf ("%s%s", count_flags->str, where->str + strlen ("TRUE"));
   fc_admin_respond_list (request, "users", USER_COLUMNS, where->str, count_where, order_by, args,
                          user_row_to_json);
 }

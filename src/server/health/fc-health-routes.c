@@ -448,9 +448,10 @@ prune_tombstones (FcSql *db,
   g_autoptr(FcSqlStmt) mark = NULL;
   g_autoptr(FcSqlStmt) prune = NULL;
 
-  mark = fc_sql_prepare (db, "UPDATE health_sequence SET pruned = MAX (pruned,"
-                                   " (SELECT COALESCE (MAX (seq), 0) FROM health_tombstones"
-                                   "  WHERE deleted_at < ?1)) WHERE id = 1");
+  /* Not SQLite's two-argument max(), which PostgreSQL calls greatest() */
+  mark = fc_sql_prepare (db, "UPDATE health_sequence SET pruned = COALESCE ((SELECT max (seq)"
+                             " FROM health_tombstones WHERE deleted_at < ?1 AND seq > pruned), pruned)"
+                             " WHERE id = 1");
   fc_sql_bind_int64 (mark, 1, now_us - TOMBSTONE_KEEP_US);
   prune = fc_sql_prepare (db, "DELETE FROM health_tombstones WHERE deleted_at < ?");
   fc_sql_bind_int64 (prune, 1, now_us - TOMBSTONE_KEEP_US);
@@ -876,9 +877,9 @@ goals_update (FcServerRequest *request)
   fc_sql_bind_int64 (ensure, 1, user_id);
   fc_sql_bind_int64 (ensure, 2, g_get_real_time ());
   stmt = fc_sql_prepare (db, "UPDATE health_goals SET"
-                                   " daily_steps = CASE WHEN ?2 THEN ?3 ELSE daily_steps END,"
-                                   " target_weight = CASE WHEN ?4 THEN ?5 ELSE target_weight END,"
-                                   " sleep_minutes = CASE WHEN ?6 THEN ?7 ELSE sleep_minutes END,"
+                                   " daily_steps = CASE WHEN ?2 <> 0 THEN ?3 ELSE daily_steps END,"
+                                   " target_weight = CASE WHEN ?4 <> 0 THEN ?5 ELSE target_weight END,"
+                                   " sleep_minutes = CASE WHEN ?6 <> 0 THEN ?7 ELSE sleep_minutes END,"
                                    " updated_at = ?8 WHERE user_id = ?1");
   fc_sql_bind_int64 (stmt, 1, user_id);
   fc_sql_bind_int64 (stmt, 2, has_steps);

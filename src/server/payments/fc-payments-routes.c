@@ -65,8 +65,9 @@ fc_payments_has_active_access (FcServer *server,
     "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = ?1 AND (status = 'ACTIVE' OR"
     "   (status = 'CANCELLED' AND period_end > ?2 AND (ended_at IS NULL OR ended_at > ?2))))"
     " OR EXISTS (SELECT 1 FROM users u WHERE u.id = ?1 AND u.has_premium = 1 AND coalesce ("
-    "   (SELECT t.kind <> 'grant' OR t.ends_at IS NULL OR t.ends_at > ?3 FROM payment_transactions t"
-    "    WHERE t.user_id = ?1 AND t.kind IN ('grant', 'revoke') ORDER BY t.id DESC LIMIT 1), 1))");
+    "   (SELECT CASE WHEN t.kind <> 'grant' OR t.ends_at IS NULL OR t.ends_at > ?3 THEN 1 ELSE 0 END"
+    "    FROM payment_transactions t"
+    "    WHERE t.user_id = ?1 AND t.kind IN ('grant', 'revoke') ORDER BY t.id DESC LIMIT 1), 1) = 1)");
   fc_sql_bind_int64 (stmt, 1, user_id);
   fc_sql_bind_int64 (stmt, 2, now);
   fc_sql_bind_text (stmt, 3, now_text);
