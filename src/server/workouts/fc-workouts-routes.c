@@ -641,7 +641,7 @@ static void
 workouts_list (FcServerRequest *request)
 {
   Viewer viewer;
-  g_autoptr(GString) where = g_string_new ("1");
+  g_autoptr(GString) where = g_string_new ("TRUE");
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   const char *category = fc_server_request_get_query (request, "category");
@@ -702,7 +702,7 @@ categories_list (FcServerRequest *request)
   Viewer viewer;
 
   viewer_init (&viewer, request);
-  respond_page (&viewer, "workout_categories", "1", "name, id", NULL, viewer_category_to_json);
+  respond_page (&viewer, "workout_categories", "TRUE", "name, id", NULL, viewer_category_to_json);
 }
 
 static void
@@ -714,7 +714,7 @@ videos_list (FcServerRequest *request)
 
   viewer_init (&viewer, request);
   where = workout != 0 ? g_strdup_printf ("workout_id = %" G_GINT64_FORMAT, workout)
-                       : g_strdup ("1");
+                       : g_strdup ("TRUE");
   if (!viewer.is_staff) {
     g_autofree char *visible = g_strconcat (where, " AND workout_id IN (SELECT id FROM workouts"
                                                    " WHERE is_published = 1)", NULL);
