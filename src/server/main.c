@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fc-migrate.h"
 #include "fc-nutrition-demo.h"
 #include "fc-password.h"
 #include "fc-db.h"
@@ -179,6 +180,8 @@ main (int   argc,
   g_autofree char *staff_email = NULL;
   g_autofree char *database = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *migrate_from = NULL;
+  g_autofree char *import_django = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FcServerConfig) config = NULL;
@@ -200,6 +203,12 @@ main (int   argc,
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Seed demo accounts and foods", NULL },
     { "create-staff", 0, 0, G_OPTION_ARG_STRING, &staff_email,
       "Create a staff account (password on stdin) and exit", "EMAIL" },
+    { "migrate-from", 0, 0, G_OPTION_ARG_STRING, &migrate_from,
+      "Copy a stopped server's SQLite database into the empty PostgreSQL --database and exit",
+      "sqlite:PATH" },
+    { "import-django", 0, 0, G_OPTION_ARG_STRING, &import_django,
+      "Import a Django FitCore database (users, profiles, foods, meals, plans) into the empty "
+      "--database and exit", "LOCATION" },
     { NULL }
   };
 
@@ -231,6 +240,36 @@ main (int   argc,
   if (db == NULL) {
     g_printerr ("fitcore-server: %s\n", error->message);
     return 1;
+  }
+
+  if (migrate_from != NULL || import_django != NULL) {
+    g_autoptr(GString) report = g_string_new (NULL);
+    gint64 started = g_get_monotonic_time ();
+    gboolean ok;
+
+    if (migrate_from != NULL && fc_sql_get_backend (db) != FC_SQL_BACKEND_POSTGRESQL) {
+      fc_sql_close (db);
+      g_printerr ("fitcore-server: --migrate-from copies into PostgreSQL: "
+                  "give --database postgresql://…\n");
+      return 2;
+    }
+    if (migrate_from != NULL) {
+      /* The copy runs on a connection of its own; this one only migrated
+       * the target. */
+      fc_sql_close (db);
+      ok = fc_migrate_from_sqlite (migrate_from, database, report, &error);
+    } else {
+      ok = fc_migrate_import_django (db, import_django, report, &error);
+      fc_sql_close (db);
+    }
+    g_printerr ("%s", report->str);
+    if (!ok) {
+      g_printerr ("fitcore-server: %s\n", error->message);
+      return 1;
+    }
+    g_printerr ("fitcore-server: %s in %.1f s\n", migrate_from != NULL ? "copied" : "imported",
+                (g_get_monotonic_time () - started) / 1e6);
+    return 0;
   }
 
   if (staff_email != NULL) {
