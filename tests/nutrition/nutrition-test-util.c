@@ -5,9 +5,8 @@
 
 #include "config.h"
 
-#include <sqlite3.h>
-
 #include "fc-json.h"
+#include "fc-server-test-util.h"
 #include "nutrition-test-util.h"
 
 void
@@ -47,45 +46,29 @@ nt_fixture_tear_down (NtFixture     *fixture,
   g_clear_pointer (&fixture->token_staff, g_free);
 }
 
-sqlite3 *
+FcSql *
 nt_open_db (FcTestServer *server)
 {
-  g_autofree char *path = g_build_filename (server->data_dir, "fitcore.db", NULL);
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  return db;
+  return fc_st_open_db (server);
 }
 
 void
 nt_make_staff (FcTestServer *server,
                const char   *email)
 {
-  sqlite3 *db = nt_open_db (server);
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr(FcSql) db = nt_open_db (server);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, "UPDATE users SET is_staff = 1 WHERE email = ?");
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE users SET is_staff = 1 WHERE email = ?", -1,
-                                       &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, email, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  g_assert_cmpint (sqlite3_changes (db), ==, 1);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  fc_sql_bind_text (stmt, 1, email);
+  g_assert_true (fc_sql_step_done (stmt));
+  g_assert_cmpint (fc_sql_changes (db), ==, 1);
 }
 
 gint64
-nt_query_int (sqlite3    *db,
+nt_query_int (FcSql      *db,
               const char *sql)
 {
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
+  return fc_st_query_int (db, sql);
 }
 
 gint64

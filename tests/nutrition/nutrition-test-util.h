@@ -5,9 +5,10 @@
 
 #pragma once
 
-#include <sqlite3.h>
-
 #include "fc-test-server.h"
+
+/* fc-sql.h's, without needing src/server's headers here */
+typedef struct _FcSql FcSql;
 
 G_BEGIN_DECLS
 
@@ -40,13 +41,13 @@ void      nt_fixture_set_up_with_config (NtFixture     *fixture,
 void      nt_fixture_tear_down (NtFixture     *fixture,
                                 gconstpointer  data);
 
-/* Opens the server's database directly (DATA_DIR/fitcore.db). */
-sqlite3  *nt_open_db           (FcTestServer  *server);
+/* Opens the server's database directly (fc_st_open_db()). */
+FcSql    *nt_open_db           (FcTestServer  *server);
 void      nt_make_staff        (FcTestServer  *server,
                                 const char    *email);
 
 /* The first column of the first row of @sql. */
-gint64    nt_query_int         (sqlite3       *db,
+gint64    nt_query_int         (FcSql         *db,
                                 const char    *sql);
 /* A list's "count", asserting 200. */
 gint64    nt_count             (FcTestServer  *server,

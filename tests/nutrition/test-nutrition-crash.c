@@ -10,7 +10,7 @@
 
 #include "config.h"
 
-#include <sqlite3.h>
+#include "fc-sql.h"
 #include <string.h>
 
 #include "fc-json.h"
@@ -55,9 +55,7 @@ test_kill_during_writes (void)
   g_autofree char *data_dir = g_strdup (server->data_dir);
   g_autoptr(GString) items = g_string_new (NULL);
   Burst burst = { 0 };
-  sqlite3 *db;
-  char *message = NULL;
-  sqlite3_stmt *stmt = NULL;
+  FcSql *db;
 
   for (guint i = 1; i <= N_FOODS; i++) {
     g_autofree char *json = g_strdup_printf ("{\"name\":\"Food %u\",\"calories\":%u,"
@@ -99,14 +97,15 @@ test_kill_during_writes (void)
   restarted->owns_data_dir = TRUE;
 
   db = nt_open_db (restarted);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA foreign_key_check", NULL, NULL, &message), ==,
-                   SQLITE_OK);
-  sqlite3_free (message);
+  /* The file survived the kill (PostgreSQL's own recovery is not ours to
+   * test; the checks on the rows below hold on both). */
+  if (fc_sql_get_backend (db) == FC_SQL_BACKEND_SQLITE) {
+    g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, "PRAGMA integrity_check");
+
+    g_assert_cmpint (fc_sql_step (stmt), ==, FC_SQL_ROW);
+    g_assert_cmpstr (fc_sql_column_text (stmt, 0), ==, "ok");
+    g_assert_cmpint (nt_query_int (db, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  }
 
   /* Every acknowledged meal survived, and every meal is whole. */
   g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM meals"), >=, burst.created);
@@ -115,7 +114,7 @@ test_kill_during_writes (void)
                                   " != " G_STRINGIFY (N_FOODS)), ==, 0);
   g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM meal_items i WHERE NOT EXISTS"
                                   " (SELECT 1 FROM meals m WHERE m.id = i.meal_id)"), ==, 0);
-  sqlite3_close (db);
+  fc_sql_close (db);
 
   /* And the server still answers with whole meals. */
   {

@@ -100,29 +100,40 @@ fc_st_set_cookies (FcTestResponse *response)
   return values;
 }
 
-sqlite3 *
+FcSql *
 fc_st_open_db (FcTestServer *server)
 {
   g_autofree char *path = g_build_filename (server->data_dir, "fitcore.db", NULL);
-  sqlite3 *db = NULL;
+  g_autoptr(GError) error = NULL;
+  FcSql *db;
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
+  /* The server has migrated it already: this opening changes nothing. */
+  db = fc_sql_open (server->database_uri != NULL ? server->database_uri : path,
+                    FC_SQL_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  fc_sql_set_busy_timeout (db, 5000);
   return db;
 }
 
 gint64
-fc_st_query_int (sqlite3    *db,
+fc_st_query_int (FcSql      *db,
                  const char *sql)
 {
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (fc_sql_step (stmt), ==, FC_SQL_ROW);
+  return fc_sql_column_int64 (stmt, 0);
+}
+
+void
+fc_st_exec (FcSql      *db,
+            const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  fc_sql_exec (db, sql, &error);
+  g_assert_no_error (error);
 }
 
 gint64

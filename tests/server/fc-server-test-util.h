@@ -5,8 +5,7 @@
 
 #pragma once
 
-#include <sqlite3.h>
-
+#include "fc-sql.h"
 #include "fc-test-server.h"
 
 G_BEGIN_DECLS
@@ -32,9 +31,14 @@ FcTestResponse *fc_st_request          (FcTestServer    *server,
                                         ...) G_GNUC_NULL_TERMINATED;
 /* Every Set-Cookie header value, in order. */
 GPtrArray      *fc_st_set_cookies      (FcTestResponse  *response);
-/* The database of a running test server, for checks behind its back. */
-sqlite3        *fc_st_open_db          (FcTestServer    *server);
-gint64          fc_st_query_int        (sqlite3         *db,
+/* The database of a running test server, for checks behind its back:
+ * its SQLite file, or its PostgreSQL database under --setup postgresql. */
+FcSql          *fc_st_open_db          (FcTestServer    *server);
+/* The first column of the first row of @sql. */
+gint64          fc_st_query_int        (FcSql           *db,
+                                        const char      *sql);
+/* Runs @sql, which must succeed. */
+void            fc_st_exec             (FcSql           *db,
                                         const char      *sql);
 /* A JWT's payload claim as an integer. */
 gint64          fc_st_jwt_claim        (const char      *token,

@@ -12,7 +12,7 @@
 
 #include "config.h"
 
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 #include "fc-json.h"
 #include "fc-server-test-util.h"
@@ -33,10 +33,10 @@ static void
 db_exec (FcTestServer *srv,
          const char   *sql)
 {
-  sqlite3 *db = nt_open_db (srv);
+  FcSql *db = nt_open_db (srv);
 
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  fc_st_exec (db, sql);
+  fc_sql_close (db);
 }
 
 /* The server's "today" (UTC, no clock offset in NT_CONFIG) @days back. */
@@ -262,10 +262,10 @@ test_own_numbers (NtFixture     *fixture,
                 " ('W2', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
                 " ('W3', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');");
   {
-    sqlite3 *db = nt_open_db (srv);
+    FcSql *db = nt_open_db (srv);
 
     first_workout = nt_query_int (db, "SELECT min(id) FROM workouts");
-    sqlite3_close (db);
+    fc_sql_close (db);
   }
 
   make_plan (srv, &alice);

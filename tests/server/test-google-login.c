@@ -181,10 +181,10 @@ static gint64
 db_int (Fixture    *fixture,
         const char *sql)
 {
-  sqlite3 *db = fc_st_open_db (fixture->server);
+  FcSql *db = fc_st_open_db (fixture->server);
   gint64 value = fc_st_query_int (db, sql);
 
-  sqlite3_close (db);
+  fc_sql_close (db);
   return value;
 }
 
@@ -192,10 +192,10 @@ static void
 db_exec (Fixture    *fixture,
          const char *sql)
 {
-  sqlite3 *db = fc_st_open_db (fixture->server);
+  FcSql *db = fc_st_open_db (fixture->server);
 
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  fc_st_exec (db, sql);
+  fc_sql_close (db);
 }
 
 /* A good token makes the account once; the next sign-in finds it. The

@@ -443,10 +443,10 @@ static gint64
 db_int (FcTestServer *srv,
              const char   *sql)
 {
-  sqlite3 *db = nt_open_db (srv);
+  FcSql *db = nt_open_db (srv);
   gint64 value = nt_query_int (db, sql);
 
-  sqlite3_close (db);
+  fc_sql_close (db);
   return value;
 }
 
@@ -486,26 +486,23 @@ test_broadcast_many (NtFixture     *fixture,
   FcTestServer *srv = fixture->server;
   Big big = { srv, fixture->token_staff, 0, 0, 0 };
   g_autoptr(GThread) thread = NULL;
-  sqlite3 *db = nt_open_db (srv);
-  sqlite3_stmt *stmt = NULL;
+  FcSql *db = nt_open_db (srv);
+  FcSqlStmt *stmt = NULL;
   guint during = 0;
   gint64 worst = 0;
 
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO users (email, password, date_joined)"
-                                           " VALUES ('u' || ? || '@many.test', '!',"
-                                           " '2026-01-01T00:00:00Z')", -1, &stmt, NULL), ==,
-                   SQLITE_OK);
+  fc_st_exec (db, "BEGIN");
+  stmt = fc_sql_prepare (db, "INSERT INTO users (email, password, date_joined)"
+                             " VALUES ('u' || ? || '@many.test', '!', '2026-01-01T00:00:00Z')");
   for (guint i = 0; i < MANY - 3; i++) {
-    sqlite3_bind_int (stmt, 1, i);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-    sqlite3_reset (stmt);
+    fc_sql_bind_int64 (stmt, 1, i);
+    g_assert_cmpint (fc_sql_step (stmt), ==, FC_SQL_DONE);
+    fc_sql_reset (stmt);
   }
-  sqlite3_finalize (stmt);
+  fc_sql_finalize (stmt);
   /* One inactive account is left out. */
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE users SET is_active = 0 WHERE email = 'u7@many.test';"
-                                     "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  fc_st_exec (db, "UPDATE users SET is_active = 0 WHERE email = 'u7@many.test'; COMMIT");
+  fc_sql_close (db);
 
   thread = g_thread_new ("broadcast", big_broadcast_thread, &big);
   while (!g_atomic_int_get (&big.done)) {
@@ -535,12 +532,9 @@ static void
 db_exec (FcTestServer *srv,
          const char   *sql)
 {
-  sqlite3 *db = nt_open_db (srv);
-  char *message = NULL;
+  g_autoptr(FcSql) db = nt_open_db (srv);
 
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-  sqlite3_close (db);
+  fc_st_exec (db, sql);
 }
 
 /* @n free workouts titled "W1".. straight into the database. */

@@ -247,10 +247,10 @@ test_deleted_and_inactive_user (void)
                                           gone, off);
   g_autoptr(FcTestResponse) r1 = NULL;
   g_autoptr(FcTestResponse) r2 = NULL;
-  sqlite3 *db = fc_st_open_db (shared);
+  FcSql *db = fc_st_open_db (shared);
 
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  fc_st_exec (db, sql);
+  fc_sql_close (db);
 
   r1 = fc_test_request (shared, "GET", AUTH "oauth/user/", gone_token, NULL);
   fc_st_assert_response (r1, 401, "{\"detail\":\"User not found\",\"code\":\"user_not_found\"}");
@@ -654,7 +654,7 @@ test_verify_email (void)
   g_autoptr(FcTestResponse) r9 = NULL;
   g_autofree char *link_key = NULL;
   g_autofree char *link = NULL;
-  sqlite3 *db;
+  FcSql *db;
 
   access = fc_test_register (server, "ver@fitcore.test", FC_ST_PASSWORD, NULL);
   r1 = fc_test_request (server, "POST", AUTH "registration/resend-email/", NULL, "{\"email\":\"ver@fitcore.test\"}");
@@ -684,7 +684,7 @@ test_verify_email (void)
   fc_st_assert_response (r9, 404, "{\"detail\":\"Not found.\"}");
   db = fc_st_open_db (server);
   g_assert_cmpint (fc_st_query_int (db, "SELECT email_verified FROM users WHERE email = 'link@fitcore.test'"), ==, 1);
-  sqlite3_close (db);
+  fc_sql_close (db);
 
   /* A verified address is a field error, not the bare list. */
   r7 = fc_test_request (server, "POST", AUTH "registration/", NULL,

@@ -156,10 +156,10 @@ static void
 db_exec (FcTestServer *srv,
          const char   *sql)
 {
-  sqlite3 *db = nt_open_db (srv);
+  FcSql *db = nt_open_db (srv);
 
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  fc_st_exec (db, sql);
+  fc_sql_close (db);
 }
 
 static gint64
@@ -219,13 +219,13 @@ test_reset (NtFixture     *fixture,
   food (srv, fixture->token_a, "Two", FALSE);
   db_exec (srv, "DELETE FROM changes WHERE seq < (SELECT MAX(seq) FROM changes)");
   {
-    sqlite3 *db = nt_open_db (srv);
+    FcSql *db = nt_open_db (srv);
     g_autoptr(JsonNode) node = NULL;
     g_autofree char *newest = g_strdup_printf ("1.%" G_GINT64_FORMAT,
                                                nt_query_int (db, "SELECT MAX(seq) FROM changes"));
     JsonObject *page;
 
-    sqlite3_close (db);
+    fc_sql_close (db);
     node = get_page (srv, fixture->token_a, cursor, 0);
     page = json_node_get_object (node);
     g_assert_true (json_object_get_boolean_member (page, "reset"));
@@ -248,7 +248,7 @@ test_retention (NtFixture     *fixture,
   g_autofree char *expected = NULL;
   g_autofree char *have = NULL;
   gint64 old_food, new_food, last;
-  sqlite3 *db;
+  FcSql *db;
 
   old_food = food (srv, fixture->token_a, "Old", FALSE);
   kept_cursor = start_cursor (srv, fixture->token_a);
@@ -268,7 +268,7 @@ test_retention (NtFixture     *fixture,
   g_assert_cmpint (nt_query_int (db, "SELECT COUNT(*) FROM changes WHERE changed_at < '2001'"), ==, 0);
   g_assert_cmpint (nt_query_int (db, "SELECT MIN(seq) FROM changes"), ==,
                    g_ascii_strtoll (kept_cursor + 2, NULL, 10) + 1);
-  sqlite3_close (db);
+  fc_sql_close (db);
 
   node = get_page (restarted, fixture->token_a, old_cursor, 0);
   g_assert_true (json_object_get_boolean_member (json_node_get_object (node), "reset"));
@@ -327,10 +327,10 @@ test_second_client (NtFixture     *fixture,
   nt_expect (srv, "PATCH", "/api/v1/auth/profile/", a, "{\"age\":33}", 200);
   nt_expect (srv, "PATCH", "/api/v1/auth/oauth/user/", a, "{\"first_name\":\"Alice\"}", 200);
   {
-    sqlite3 *db = nt_open_db (srv);
+    FcSql *db = nt_open_db (srv);
 
     profile = nt_query_int (db, "SELECT id FROM profiles WHERE user_id = 1");
-    sqlite3_close (db);
+    fc_sql_close (db);
   }
 
   /* A's other device: everything A may see that changed, deletions too. */

@@ -117,7 +117,7 @@ test_disk_full (void)
   g_autoptr(FcTestResponse) new_password = NULL;
   g_autoptr(FcTestResponse) still_valid = NULL;
   g_autoptr(FcTestResponse) me = NULL;
-  sqlite3 *db;
+  FcSql *db;
 
   set_disk_full (server, TRUE);
 
@@ -156,7 +156,7 @@ test_disk_full (void)
   g_assert_cmpuint (again->status, ==, 201);
   db = fc_st_open_db (server);
   g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM users"), ==, 2);
-  sqlite3_close (db);
+  fc_sql_close (db);
 
   me = fc_test_request (server, "GET", AUTH "oauth/user/", access, NULL);
   g_assert_cmpuint (me->status, ==, 200);
@@ -176,11 +176,11 @@ test_ids_not_reused (void)
   gint64 gone_id = fc_st_jwt_claim (gone, "user_id");
   g_autofree char *delete = g_strdup_printf ("PRAGMA foreign_keys = ON; DELETE FROM users WHERE id = %"
                                              G_GINT64_FORMAT, gone_id);
-  sqlite3 *db = fc_st_open_db (server);
+  FcSql *db = fc_st_open_db (server);
 
   /* An account deleted behind the server's back, as an admin would. */
-  g_assert_cmpint (sqlite3_exec (db, delete, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  fc_st_exec (db, delete);
+  fc_sql_close (db);
 
   next = fc_test_request (server, "POST", AUTH "registration/", NULL, next_body);
   g_assert_cmpuint (next->status, ==, 201);
@@ -319,7 +319,7 @@ test_mail_after_commit (void)
   g_autofree char *key = NULL;
   g_autofree char *verify = NULL;
   const char *found;
-  sqlite3 *db;
+  FcSql *db;
 
   g_assert_nonnull (strstr (registration_mail, "mail to unverified@fitcore.test"));
 
@@ -331,7 +331,7 @@ test_mail_after_commit (void)
   g_assert_cmpstr (lost_mail, ==, "");
   db = fc_st_open_db (server);
   g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM email_confirmations"), ==, 1);
-  sqlite3_close (db);
+  fc_sql_close (db);
 
   /* With room on the disk, the mail goes out and its key works. */
   sent = fc_test_request (server, "POST", AUTH "registration/resend-email/", NULL, resend);
@@ -368,7 +368,7 @@ test_plan_answer_after_commit (void)
   g_autofree char *created_text = NULL;
   g_autofree char *fetched_text = NULL;
   gint64 food_id = 0, meal_ids[2] = { 0 }, plan_id = 0;
-  sqlite3 *db;
+  FcSql *db;
 
   food = fc_test_request (server, "POST", "/api/v1/nutrition/foods/", access,
                           "{\"name\":\"Rice\",\"calories\":130,\"protein\":2.7,"
@@ -402,7 +402,7 @@ test_plan_answer_after_commit (void)
   db = fc_st_open_db (server);
   g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM meal_plans"), ==, 0);
   g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM scheduled_meals"), ==, 0);
-  sqlite3_close (db);
+  fc_sql_close (db);
 
   /* With room, it is saved, and the answer is the plan as a GET reads it,
    * byte for byte. */

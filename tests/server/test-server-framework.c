@@ -212,7 +212,7 @@ test_idempotency (void)
   g_autoptr(FcTestResponse) other_path = NULL;
   g_autoptr(FcTestResponse) other_user = NULL;
   g_autofree char *first_body = NULL;
-  sqlite3 *db;
+  FcSql *db;
 
   first = fc_st_request (server, "POST", FOODS, alice, food, "Idempotency-Key", "key-1", NULL);
   g_assert_cmpuint (first->status, ==, 201);
@@ -239,7 +239,7 @@ test_idempotency (void)
   db = fc_st_open_db (server);
   g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM foods"), ==, 2);
   g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM idempotency_keys"), ==, 2);
-  sqlite3_close (db);
+  fc_sql_close (db);
 }
 
 /* Anonymous answers (tokens) are never stored: whoever sends the same key
@@ -261,7 +261,7 @@ test_idempotency_anonymous (void)
   g_autofree char *bogus_refresh_body = NULL;
   g_autoptr(FcTestResponse) refreshed = NULL;
   g_autoptr(FcTestResponse) bogus_refresh = NULL;
-  sqlite3 *db;
+  FcSql *db;
 
   registered = fc_st_request (server, "POST", "/api/v1/auth/registration/", NULL, registration,
                               "Idempotency-Key", "anon-1", NULL);
@@ -304,7 +304,7 @@ test_idempotency_anonymous (void)
 
   db = fc_st_open_db (server);
   g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM idempotency_keys"), ==, 0);
-  sqlite3_close (db);
+  fc_sql_close (db);
 }
 
 /* A failed write is rolled back and not recorded: the same key can then

@@ -35,6 +35,21 @@ query_text (sqlite3    *db,
 }
 
 /* The server's file as fc_sql_open() migrates it (src/server/fc-sql.c) */
+/* This test is about SQLite's file itself: raw sqlite3 calls. */
+static gint64
+lite_query_int (sqlite3    *db,
+                const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
 static sqlite3 *
 open_migrated (const char  *path,
                GError     **error)
@@ -116,7 +131,7 @@ counts (sqlite3 *db)
   for (gsize i = 0; i < G_N_ELEMENTS (tables); i++) {
     g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", tables[i]);
 
-    g_string_append_printf (text, "%s=%" G_GINT64_FORMAT " ", tables[i], fc_st_query_int (db, sql));
+    g_string_append_printf (text, "%s=%" G_GINT64_FORMAT " ", tables[i], lite_query_int (db, sql));
   }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -150,18 +165,18 @@ test_autoincrement_migration (void)
   db = open_migrated (path, &error);
   g_assert_no_error (error);
   fc_server_schema_migrations (&n_migrations);
-  g_assert_cmpint (fc_st_query_int (db, "PRAGMA user_version"), ==, n_migrations);
-  g_assert_cmpint (fc_st_query_int (db, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (lite_query_int (db, "PRAGMA user_version"), ==, n_migrations);
+  g_assert_cmpint (lite_query_int (db, "PRAGMA foreign_keys"), ==, 1);
 
   after = counts (db);
   g_assert_cmpstr (after, ==, before);
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%_v4'"), ==, 0);
+  g_assert_cmpint (lite_query_int (db, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  g_assert_cmpint (lite_query_int (db, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%_v4'"), ==, 0);
   for (gsize i = 0; i < G_N_ELEMENTS (id_tables); i++) {
     g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_master WHERE name = '%s' "
                                             "AND sql LIKE '%%AUTOINCREMENT%%'", id_tables[i]);
 
-    g_assert_cmpint (fc_st_query_int (db, sql), ==, 1);
+    g_assert_cmpint (lite_query_int (db, sql), ==, 1);
   }
 
   /* Tables, indexes and their SQL as a database made from scratch has them. */
@@ -174,17 +189,17 @@ test_autoincrement_migration (void)
 
   /* The links still hold: foreign keys point at the rebuilt tables and
    * still cascade. */
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM meal_items JOIN meals ON meals.id = meal_id "
+  g_assert_cmpint (lite_query_int (db, "SELECT count(*) FROM meal_items JOIN meals ON meals.id = meal_id "
                                   "JOIN foods ON foods.id = food_id"), ==, 3);
   exec (db, "DELETE FROM users WHERE id = 1");
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM profiles"), ==, 1);
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM meals"), ==, 1);
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM meal_items"), ==, 1);
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM scheduled_meals"), ==, 0);
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM outstanding_tokens"), ==, 1);
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM blacklisted_tokens"), ==, 0);
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM workout_progress"), ==, 1);
-  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM foods WHERE user_added_id IS NULL"), ==, 2);
+  g_assert_cmpint (lite_query_int (db, "SELECT count(*) FROM profiles"), ==, 1);
+  g_assert_cmpint (lite_query_int (db, "SELECT count(*) FROM meals"), ==, 1);
+  g_assert_cmpint (lite_query_int (db, "SELECT count(*) FROM meal_items"), ==, 1);
+  g_assert_cmpint (lite_query_int (db, "SELECT count(*) FROM scheduled_meals"), ==, 0);
+  g_assert_cmpint (lite_query_int (db, "SELECT count(*) FROM outstanding_tokens"), ==, 1);
+  g_assert_cmpint (lite_query_int (db, "SELECT count(*) FROM blacklisted_tokens"), ==, 0);
+  g_assert_cmpint (lite_query_int (db, "SELECT count(*) FROM workout_progress"), ==, 1);
+  g_assert_cmpint (lite_query_int (db, "SELECT count(*) FROM foods WHERE user_added_id IS NULL"), ==, 2);
 
   /* Deleting the newest row no longer frees its id. */
   exec (db, "INSERT INTO users (email, password, date_joined) VALUES ('d@x.test', '!', 'T')");

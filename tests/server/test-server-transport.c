@@ -547,7 +547,7 @@ test_concurrent_uploads_one_key (void)
   g_autofree char *replayed = NULL;
   Upload uploads[3];
   GThread *threads[3];
-  sqlite3 *db;
+  FcSql *db;
   gint64 videos_before, videos_after, created = 0;
   guint n_created = 0;
 
@@ -592,7 +592,7 @@ test_concurrent_uploads_one_key (void)
   replayed = answer_header (replay, "Idempotent-Replayed");
   g_assert_cmpstr (replayed, ==, "true");
   g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM workout_videos"), ==, videos_after);
-  sqlite3_close (db);
+  fc_sql_close (db);
 }
 
 /* The client hangs up before the answer (a timeout); the upload still
@@ -605,7 +605,7 @@ test_upload_retry_after_hang_up (void)
   g_autoptr(GByteArray) request = upload_request (server);
   g_autoptr(GString) replay = NULL;
   g_autofree char *replayed = NULL;
-  sqlite3 *db = fc_st_open_db (server);
+  FcSql *db = fc_st_open_db (server);
   gint64 videos_before = fc_st_query_int (db, "SELECT count(*) FROM workout_videos");
   gint64 deadline = g_get_monotonic_time () + PATIENCE_S * G_USEC_PER_SEC;
 
@@ -636,7 +636,7 @@ test_upload_retry_after_hang_up (void)
   g_assert_cmpstr (replayed, ==, "true");
   g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM workout_videos"), ==,
                    videos_before + 1);
-  sqlite3_close (db);
+  fc_sql_close (db);
 }
 
 int

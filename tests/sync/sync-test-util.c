@@ -9,12 +9,12 @@
 
 #include <fcntl.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fc-json.h"
+#include "fc-sql.h"
 
 void
 sync_test_done_cb (GObject      *source,
@@ -191,32 +191,32 @@ sync_test_outbox (FcStore  *store,
   return items;
 }
 
+/* @location: the app's store file, or the server's database (SQLite or
+ * PostgreSQL); read only, so nothing is created or migrated. */
 static gint64
-count_in_file (const char *path,
-               const char *sql,
-               const char *arg)
+count_in (const char *location,
+          const char *sql,
+          const char *arg)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcSql) db = fc_sql_open (location, FC_SQL_OPEN_READ_ONLY, &error);
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_no_error (error);
+  fc_sql_set_busy_timeout (db, 5000);
+  stmt = fc_sql_prepare (db, sql);
+  g_assert_nonnull (stmt);
   if (arg != NULL)
-    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
+    fc_sql_bind_text (stmt, 1, arg);
+  g_assert_cmpint (fc_sql_step (stmt), ==, FC_SQL_ROW);
+  return fc_sql_column_int64 (stmt, 0);
 }
 
 gint64
 sync_test_store_count (FcStore    *store,
                        const char *sql)
 {
-  return count_in_file (fc_store_get_path (store), sql, NULL);
+  return count_in (fc_store_get_path (store), sql, NULL);
 }
 
 char *
@@ -263,7 +263,7 @@ sync_test_server_count (FcTestServer *server,
 {
   g_autofree char *path = g_build_filename (server->data_dir, "fitcore.db", NULL);
 
-  return count_in_file (path, sql, arg);
+  return count_in (server->database_uri != NULL ? server->database_uri : path, sql, arg);
 }
 
 /* Request log */

@@ -11,6 +11,7 @@
 #include <gst/pbutils/pbutils.h>
 
 #include "fc-json.h"
+#include "fc-sql.h"
 #include "workouts-test-util.h"
 
 GBytes *
@@ -106,17 +107,13 @@ wt_set_premium (FcTestServer *server,
                 const char   *email,
                 gboolean      premium)
 {
-  sqlite3 *db = nt_open_db (server);
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr(FcSql) db = nt_open_db (server);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, "UPDATE users SET has_premium = ? WHERE email = ?");
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE users SET has_premium = ? WHERE email = ?",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int (stmt, 1, premium);
-  sqlite3_bind_text (stmt, 2, email, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  g_assert_cmpint (sqlite3_changes (db), ==, 1);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  fc_sql_bind_int64 (stmt, 1, premium);
+  fc_sql_bind_text (stmt, 2, email);
+  g_assert_true (fc_sql_step_done (stmt));
+  g_assert_cmpint (fc_sql_changes (db), ==, 1);
 }
 
 double
