@@ -302,7 +302,7 @@ JsonArray    *fc_api_client_fetch_all_finish        (FcApiClient         *self,
                                                      GError             **error);
 
 /* fc_api_client_fetch_all_async() for a consumer that reads each page's
- * text itself (the store, with SQLite's JSON functions, on its thread):
+ * text itself (the store, on its thread):
  * no page is parsed into a tree here, only scanned once for its `next`,
  * `count` and ids. A page that is not JSON, or holds no list, fails the
  * fetch with %FC_API_ERROR_BAD_RESPONSE before @page_func sees it. */

@@ -375,19 +375,24 @@ fc_json_get_array (JsonObject *object,
 
 /* Pages of a list, read without a tree
  *
- * A pull hands each page's text to the store, which reads the items with
- * SQLite's JSON functions on its own thread; json-glib built a tree of
- * every page on the main thread first (18 MB for 50,000 foods, 0.5 s of
- * CPU). What the client itself needs of a page (the next link, the count
- * and the ids, for removing what a full pull no longer lists) is read here
- * in one pass over the text, which also checks it is JSON: a page is
- * refused whole, as before, rather than half stored. Where a member comes
- * twice, the first counts, as in SQLite's JSON functions, so the ids here
- * are the ones the store reads. */
+ * A pull hands each page's text to the store, which reads the items on
+ * its own thread (fc_json_scan_items()); json-glib built a tree of every
+ * page on the main thread first (18 MB for 50,000 foods, 0.5 s of CPU).
+ * What the client itself needs of a page (the next link, the count and
+ * the ids, for removing what a full pull no longer lists) is read here in
+ * one pass over the text, which also checks it is JSON as RFC 8259 has it:
+ * a page is refused whole, as before, rather than half stored. Where a
+ * member comes twice, the first counts (json-glib kept the last), in the
+ * client and the store alike. */
 
 typedef struct {
-  const char *p;
-  const char *end;
+  const char    *p;
+  const char    *end;
+  FcJsonPage    *page;
+  FcJsonItemFunc item_func;   /* each item's members, as they are read */
+  gpointer       item_data;
+  GArray        *members;     /* FcJsonMember: the item being read */
+  gboolean       stopped;     /* item_func said to stop */
 } Scan;
 
 static void
@@ -556,46 +561,42 @@ key_is (const char *start,
   return g_str_equal (decoded, name);
 }
 
-typedef enum {
-  SCANNED_OTHER,
-  SCANNED_STRING,
-  SCANNED_NUMBER,
-} Scanned;
-
-static gboolean scan_value (Scan *s, guint depth, Scanned *kind, const char **start,
-                            const char **end, FcJsonPage *page, guint role);
+static gboolean scan_value (Scan *s, guint depth, FcJsonMember *value, guint role);
 
 /* What a container's elements are to the page. */
 enum {
   ROLE_NONE,
   ROLE_ENVELOPE,   /* the top object: results, next, count */
   ROLE_LIST,       /* the results array: its elements are items */
-  ROLE_ITEM,       /* an item: its id */
+  ROLE_ITEM,       /* an item: its id, and its members for item_func */
 };
 
 static gboolean
-scan_object (Scan       *s,
-             guint       depth,
-             FcJsonPage *page,
-             guint       role)
+scan_object (Scan  *s,
+             guint  depth,
+             guint  role)
 {
   gboolean seen_results = FALSE, seen_next = FALSE, seen_count = FALSE, seen_id = FALSE;
+  FcJsonPage *page = s->page;
 
+  if (role == ROLE_ITEM && s->members != NULL)
+    g_array_set_size (s->members, 0);
   s->p++;
   scan_space (s);
   if (s->p < s->end && *s->p == '}') {
     s->p++;
-    return TRUE;
+    goto done;
   }
   for (;;) {
-    const char *key_start, *key_end, *start = NULL, *end = NULL;
-    Scanned kind = SCANNED_OTHER;
+    FcJsonMember member = { 0 };
     guint member_role = ROLE_NONE;
     gboolean is_results = FALSE, is_next = FALSE, is_count = FALSE, is_id = FALSE;
+    const char *key_end;
 
     scan_space (s);
-    if (!scan_string (s, &key_start, &key_end))
+    if (!scan_string (s, &member.key, &key_end))
       return FALSE;
+    member.key_length = key_end - member.key;
     scan_space (s);
     if (s->p >= s->end || *s->p != ':')
       return FALSE;
@@ -603,9 +604,9 @@ scan_object (Scan       *s,
     scan_space (s);
 
     if (role == ROLE_ENVELOPE) {
-      is_results = !seen_results && key_is (key_start, key_end, "results");
-      is_next = !seen_next && key_is (key_start, key_end, "next");
-      is_count = !seen_count && key_is (key_start, key_end, "count");
+      is_results = !seen_results && key_is (member.key, key_end, "results");
+      is_next = !seen_next && key_is (member.key, key_end, "next");
+      is_count = !seen_count && key_is (member.key, key_end, "count");
       seen_results |= is_results;
       seen_next |= is_next;
       seen_count |= is_count;
@@ -614,22 +615,25 @@ scan_object (Scan       *s,
         page->is_list = TRUE;
       }
     } else if (role == ROLE_ITEM) {
-      is_id = !seen_id && key_is (key_start, key_end, "id");
+      is_id = !seen_id && key_is (member.key, key_end, "id");
       seen_id |= is_id;
     }
 
-    if (!scan_value (s, depth, &kind, &start, &end, page, member_role))
+    if (!scan_value (s, depth, &member, member_role))
       return FALSE;
-    if (is_next && kind == SCANNED_STRING)
-      page->next = decode_string (start, end);
-    if (is_count && kind == SCANNED_NUMBER && !number_as_int (start, end, &page->count))
+    if (is_next && member.kind == FC_JSON_KIND_STRING)
+      page->next = decode_string (member.start, member.end);
+    if (is_count && member.kind == FC_JSON_KIND_NUMBER &&
+        !number_as_int (member.start, member.end, &page->count))
       page->count = -1;
-    if (is_id && kind == SCANNED_NUMBER) {
+    if (is_id && member.kind == FC_JSON_KIND_NUMBER) {
       gint64 id;
 
-      if (number_as_int (start, end, &id))
+      if (number_as_int (member.start, member.end, &id))
         g_array_append_val (page->ids, id);
     }
+    if (role == ROLE_ITEM && s->members != NULL)
+      g_array_append_val (s->members, member);
 
     scan_space (s);
     if (s->p < s->end && *s->p == ',') {
@@ -638,17 +642,22 @@ scan_object (Scan       *s,
     }
     if (s->p < s->end && *s->p == '}') {
       s->p++;
-      return TRUE;
+      break;
     }
     return FALSE;
   }
+
+done:
+  if (role == ROLE_ITEM && s->item_func != NULL && !s->stopped &&
+      !s->item_func ((FcJsonMember *) s->members->data, s->members->len, s->item_data))
+    s->stopped = TRUE;
+  return TRUE;
 }
 
 static gboolean
-scan_array (Scan       *s,
-            guint       depth,
-            FcJsonPage *page,
-            guint       role)
+scan_array (Scan  *s,
+            guint  depth,
+            guint  role)
 {
   guint element_role = role == ROLE_LIST ? ROLE_ITEM : ROLE_NONE;
 
@@ -659,14 +668,13 @@ scan_array (Scan       *s,
     return TRUE;
   }
   for (;;) {
-    const char *start, *end;
-    Scanned kind;
+    FcJsonMember element = { 0 };
 
     scan_space (s);
-    if (!scan_value (s, depth, &kind, &start, &end, page, element_role))
+    if (!scan_value (s, depth, &element, element_role))
       return FALSE;
     if (role == ROLE_LIST)
-      page->n_items++;
+      s->page->n_items++;
     scan_space (s);
     if (s->p < s->end && *s->p == ',') {
       s->p++;
@@ -680,47 +688,108 @@ scan_array (Scan       *s,
   }
 }
 
-/* One value at s->p. An object is an item only as an element of the list,
- * the list only as the envelope's results or the whole document. */
+/* One value at s->p, its kind and text into @value. An object is an item
+ * only as an element of the list, the list only as the envelope's results
+ * or the whole document. */
 static gboolean
 scan_value (Scan         *s,
             guint         depth,
-            Scanned      *kind,
-            const char  **start,
-            const char  **end,
-            FcJsonPage   *page,
+            FcJsonMember *value,
             guint         role)
 {
-  *kind = SCANNED_OTHER;
+  const char *start = s->p;
+  gboolean ok;
+
   if (s->p >= s->end)
     return FALSE;
   switch (*s->p) {
     case '{':
       if (depth >= FC_JSON_MAX_DEPTH)
         return FALSE;
-      return scan_object (s, depth + 1, page, role == ROLE_ENVELOPE || role == ROLE_ITEM
-                                              ? role : ROLE_NONE);
+      value->kind = FC_JSON_KIND_OBJECT;
+      ok = scan_object (s, depth + 1, role == ROLE_ENVELOPE || role == ROLE_ITEM ? role
+                                                                                : ROLE_NONE);
+      break;
     case '[':
       if (depth >= FC_JSON_MAX_DEPTH)
         return FALSE;
-      return scan_array (s, depth + 1, page, role == ROLE_LIST ? role : ROLE_NONE);
+      value->kind = FC_JSON_KIND_ARRAY;
+      ok = scan_array (s, depth + 1, role == ROLE_LIST ? role : ROLE_NONE);
+      break;
     case '"':
-      *kind = SCANNED_STRING;
-      return scan_string (s, start, end);
+      value->kind = FC_JSON_KIND_STRING;
+      return scan_string (s, &value->start, &value->end);
     case 't':
-      return scan_word (s, "true");
+      value->kind = FC_JSON_KIND_TRUE;
+      ok = scan_word (s, "true");
+      break;
     case 'f':
-      return scan_word (s, "false");
+      value->kind = FC_JSON_KIND_FALSE;
+      ok = scan_word (s, "false");
+      break;
     case 'n':
-      return scan_word (s, "null");
+      value->kind = FC_JSON_KIND_NULL;
+      ok = scan_word (s, "null");
+      break;
     default:
-      *kind = SCANNED_NUMBER;
-      *start = s->p;
-      if (!scan_number (s))
-        return FALSE;
-      *end = s->p;
-      return TRUE;
+      value->kind = FC_JSON_KIND_NUMBER;
+      ok = scan_number (s);
+      break;
   }
+  value->start = start;
+  value->end = s->p;
+  return ok;
+}
+
+static gboolean
+scan_document (const char      *data,
+               gsize            length,
+               FcJsonPage      *page,
+               FcJsonItemFunc   item_func,
+               gpointer         item_data,
+               GError         **error)
+{
+  Scan s = { data, data + length, page, item_func, item_data, NULL, FALSE };
+  FcJsonMember top = { 0 };
+  gboolean top_is_array;
+  gboolean ok;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (page != NULL, FALSE);
+
+  memset (page, 0, sizeof *page);
+  page->count = -1;
+  page->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (item_func != NULL)
+    s.members = g_array_new (FALSE, FALSE, sizeof (FcJsonMember));
+
+  scan_space (&s);
+  top_is_array = s.p < s.end && *s.p == '[';
+  ok = length > 0 && g_utf8_validate (data, length, NULL) &&
+       !has_bad_unicode_escape (data, length) &&
+       scan_value (&s, 0, &top, top_is_array ? ROLE_LIST : ROLE_ENVELOPE);
+  if (ok) {
+    scan_space (&s);
+    ok = s.p == s.end;
+  }
+  g_clear_pointer (&s.members, g_array_unref);
+  if (!ok) {
+    fc_json_page_clear (page);
+    g_set_error_literal (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE,
+                         "JSON parse error - the page is not one JSON document");
+    return FALSE;
+  }
+  if (top_is_array) {
+    g_clear_pointer (&page->next, g_free);
+    page->count = -1;
+  } else if (!page->is_list) {
+    fc_json_page_clear (page);
+    g_set_error_literal (error, FC_JSON_ERROR, FC_JSON_ERROR_TYPE,
+                         "The page holds no list of results");
+    return FALSE;
+  }
+  page->is_list = top_is_array;
+  return TRUE;
 }
 
 /**
@@ -740,40 +809,128 @@ fc_json_scan_page (const char  *data,
                    FcJsonPage  *page,
                    GError     **error)
 {
-  Scan s = { data, data + length };
-  const char *start, *end;
-  Scanned kind;
-  gboolean top_is_array;
+  return scan_document (data, length, page, NULL, NULL, error);
+}
 
-  g_return_val_if_fail (data != NULL || length == 0, FALSE);
-  g_return_val_if_fail (page != NULL, FALSE);
+/**
+ * fc_json_scan_items:
+ * @item_func: called with the members of each item that is an object, in
+ *   order, as the scan reaches its end; returning %FALSE stops the calls
+ *   (the scan goes on, to check the rest)
+ *
+ * fc_json_scan_page() that also hands over each item's members, their
+ * values still in the text: a page read straight into rows without a tree.
+ * Items already handed over stay handed over when the page turns out not
+ * to be JSON further on: read pages inside a transaction.
+ */
+gboolean
+fc_json_scan_items (const char      *data,
+                    gsize            length,
+                    FcJsonItemFunc   item_func,
+                    gpointer         item_data,
+                    FcJsonPage      *page,
+                    GError         **error)
+{
+  g_return_val_if_fail (item_func != NULL, FALSE);
 
-  memset (page, 0, sizeof *page);
-  page->count = -1;
-  page->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  return scan_document (data, length, page, item_func, item_data, error);
+}
 
-  scan_space (&s);
-  top_is_array = s.p < s.end && *s.p == '[';
-  if (!g_utf8_validate (data, length, NULL) || has_bad_unicode_escape (data, length) ||
-      !scan_value (&s, 0, &kind, &start, &end, page,
-                   top_is_array ? ROLE_LIST : ROLE_ENVELOPE) ||
-      (scan_space (&s), s.p != s.end)) {
-    fc_json_page_clear (page);
-    g_set_error_literal (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE,
-                         "JSON parse error - the page is not one JSON document");
-    return FALSE;
+/* Members of an object found in a page's text. */
+
+const FcJsonMember *
+fc_json_members_find (const FcJsonMember *members,
+                      guint               n_members,
+                      const char         *name)
+{
+  for (guint i = 0; i < n_members; i++) {
+    if (key_is (members[i].key, members[i].key + members[i].key_length, name))
+      return &members[i];
   }
-  if (top_is_array) {
-    g_clear_pointer (&page->next, g_free);
-    page->count = -1;
-  } else if (!page->is_list) {
-    fc_json_page_clear (page);
-    g_set_error_literal (error, FC_JSON_ERROR, FC_JSON_ERROR_TYPE,
-                         "The page holds no list of results");
+  return NULL;
+}
+
+gboolean
+fc_json_member_get_int (const FcJsonMember *member,
+                        gint64             *out_value)
+{
+  return member != NULL && member->kind == FC_JSON_KIND_NUMBER &&
+         number_as_int (member->start, member->end, out_value);
+}
+
+/* As json-glib reads a number and json_node_get_double() gives it. */
+gboolean
+fc_json_member_get_double (const FcJsonMember *member,
+                           double             *out_value)
+{
+  char buffer[64];
+  g_autofree char *long_text = NULL;
+  const char *text = buffer;
+  gsize n;
+  gint64 i;
+
+  if (member == NULL || member->kind != FC_JSON_KIND_NUMBER)
     return FALSE;
+  n = member->end - member->start;
+  if (memchr (member->start, '.', n) == NULL && memchr (member->start, 'e', n) == NULL &&
+      memchr (member->start, 'E', n) == NULL && number_as_int (member->start, member->end, &i)) {
+    *out_value = (double) i;
+    return TRUE;
   }
-  page->is_list = top_is_array;
+  if (n < sizeof buffer) {
+    memcpy (buffer, member->start, n);
+    buffer[n] = '\0';
+  } else {
+    text = long_text = g_strndup (member->start, n);
+  }
+  *out_value = g_ascii_strtod (text, NULL);
   return TRUE;
+}
+
+/* A string member's text, its escapes decoded. */
+char *
+fc_json_member_dup_string (const FcJsonMember *member)
+{
+  if (member == NULL || member->kind != FC_JSON_KIND_STRING)
+    return NULL;
+  if (memchr (member->start, '\\', member->end - member->start) == NULL)
+    return g_strndup (member->start, member->end - member->start);
+  return decode_string (member->start, member->end);
+}
+
+static gboolean
+on_object_members_cb (const FcJsonMember *members,
+                      guint               n_members,
+                      gpointer            user_data)
+{
+  GArray *copy = user_data;
+
+  g_array_append_vals (copy, members, n_members);
+  return TRUE;
+}
+
+/* The members of an object member (already checked as part of its page).
+ * Free with g_array_unref(). */
+GArray *
+fc_json_member_get_members (const FcJsonMember *member)
+{
+  GArray *members = g_array_new (FALSE, FALSE, sizeof (FcJsonMember));
+  Scan s = { NULL, NULL, NULL, on_object_members_cb, members, NULL, FALSE };
+  FcJsonPage page = { 0 };
+  FcJsonMember value = { 0 };
+
+  if (member == NULL || member->kind != FC_JSON_KIND_OBJECT)
+    return members;
+  s.p = member->start;
+  s.end = member->end;
+  s.page = &page;
+  page.ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  s.members = g_array_new (FALSE, FALSE, sizeof (FcJsonMember));
+  if (!scan_value (&s, 0, &value, ROLE_ITEM))
+    g_array_set_size (members, 0);
+  g_array_unref (s.members);
+  fc_json_page_clear (&page);
+  return members;
 }
 
 void

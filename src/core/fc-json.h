@@ -57,11 +57,57 @@ typedef struct {
   GArray   *ids;
 } FcJsonPage;
 
+typedef enum {
+  FC_JSON_KIND_STRING,
+  FC_JSON_KIND_NUMBER,
+  FC_JSON_KIND_TRUE,
+  FC_JSON_KIND_FALSE,
+  FC_JSON_KIND_NULL,
+  FC_JSON_KIND_OBJECT,
+  FC_JSON_KIND_ARRAY,
+} FcJsonKind;
+
+/**
+ * FcJsonMember:
+ * @key: the member's name as written (escapes and all), @key_length bytes
+ * @kind: what its value is
+ * @start: its value's text: a string's between the quotes, else all of it
+ * @end: where that text ends
+ *
+ * One member of an object, read off a page's text by fc_json_scan_items().
+ */
+typedef struct {
+  const char *key;
+  gsize       key_length;
+  FcJsonKind  kind;
+  const char *start;
+  const char *end;
+} FcJsonMember;
+
+typedef gboolean (*FcJsonItemFunc) (const FcJsonMember *members,
+                                    guint               n_members,
+                                    gpointer            user_data);
+
 gboolean     fc_json_scan_page      (const char  *data,
                                      gsize        length,
                                      FcJsonPage  *page,
                                      GError     **error);
 void         fc_json_page_clear     (FcJsonPage  *page);
+gboolean     fc_json_scan_items     (const char      *data,
+                                     gsize            length,
+                                     FcJsonItemFunc   item_func,
+                                     gpointer         item_data,
+                                     FcJsonPage      *page,
+                                     GError         **error);
+const FcJsonMember *fc_json_members_find (const FcJsonMember *members,
+                                          guint               n_members,
+                                          const char         *name);
+gboolean     fc_json_member_get_int    (const FcJsonMember *member,
+                                        gint64             *out_value);
+gboolean     fc_json_member_get_double (const FcJsonMember *member,
+                                        double             *out_value);
+char        *fc_json_member_dup_string (const FcJsonMember *member);
+GArray      *fc_json_member_get_members (const FcJsonMember *member);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FcJsonPage, fc_json_page_clear)
 

@@ -525,9 +525,10 @@ fc_store_upsert_finish (FcStore       *self,
   return finish_boolean (self, result, fc_store_upsert_async, error);
 }
 
-/* A page still in its text. Lists of plain rows are read by SQLite's
- * JSON functions; objects with child rows (meals, plans) are parsed here,
- * on the store's thread, and stored as upsert_job() stores them. */
+/* A page still in its text. Lists of plain rows are read in one pass
+ * straight into the staging table (fc_resource_upsert_json_page());
+ * objects with child rows (meals, plans) are parsed here, on the store's
+ * thread, and stored as upsert_job() stores them. */
 static gboolean
 upsert_json_job (FcStoreDb       *db,
                  gpointer         data,

@@ -568,8 +568,8 @@ on_upsert_done_cb (GObject      *source,
   run->upserts--;
 }
 
-/* A page goes to the store as text, read there by SQLite on the store's
- * thread: parsing it into a tree here (json-glib, 18 MB of pages for
+/* A page goes to the store as text, read there on the store's thread
+ * straight into rows: parsing it into a tree here (json-glib, 18 MB of pages for
  * 50,000 foods) took as much CPU on the main thread as the store took to
  * save it. The client checked it is JSON and read its ids off it. */
 static void

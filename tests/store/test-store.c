@@ -518,7 +518,7 @@ remove_all (FcStore    *store,
   "{\"id\":3,\"user_detail\":{\"first_name\":\"No e-mail\"},\"duration_days\":1e400}," \
   "{\"id\":4,\"user\":12345678901,\"start_date\":\"2026-12-01\"}]"
 
-/* A page read by SQLite on the store's thread stores exactly what the
+/* A page read in its text on the store's thread stores exactly what the
  * same page parsed by json-glib did (fc_store_upsert_async()), value and
  * type, in every odd case a server may send. */
 static void

@@ -280,9 +280,8 @@ test_scan_page (void)
   g_assert_cmpint (page.count, ==, -1);
 }
 
-/* A page is refused whole where it is not JSON as RFC 8259 and SQLite's
- * JSON functions, which read it in the store, have it (json-glib takes a
- * few more, such as 01), or where it holds no list. */
+/* A page is refused whole where it is not JSON as RFC 8259 has it
+ * (json-glib takes a few more, such as 01), or where it holds no list. */
 static void
 test_scan_page_refused (void)
 {
