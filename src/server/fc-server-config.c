@@ -268,6 +268,9 @@ fc_server_config_load (const char  *data_dir,
   if (!read_int (keyfile, "stream_slow_client_timeout", 1, 3600, 30, &value, error))
     return NULL;
   self->stream_slow_client_timeout = value;
+  if (!read_int (keyfile, "stream_poll_interval_ms", 100, 3600000, 2000, &value, error))
+    return NULL;
+  self->stream_poll_interval_ms = value;
   if (!read_int (keyfile, "password_workers", 1, 64, 2, &value, error))
     return NULL;
   self->password_workers = value;

@@ -25,6 +25,8 @@
  *   idle_timeout=60             # seconds a connection may stay open doing nothing
  *   stream_hello_timeout=10     # seconds a notifications stream may wait for its hello
  *   stream_slow_client_timeout=30 # seconds a stream's full window may stay full
+ *   stream_poll_interval_ms=2000  # streams read the database at least this often
+ *                                 # (a write wakes them at once, on any instance)
  *   password_workers=2          # threads hashing passwords
  *   password_queue_limit=16     # hashes waiting beyond the workers before 429
  *
@@ -87,6 +89,7 @@ typedef struct {
   guint    idle_timeout;
   guint    stream_hello_timeout;       /* notifications/stream/: seconds for the hello */
   guint    stream_slow_client_timeout; /* seconds a full window may stay full */
+  guint    stream_poll_interval_ms;    /* the streams' safety net and deadline clock */
   guint    password_workers;
   guint    password_queue_limit;
 

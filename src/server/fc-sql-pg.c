@@ -26,6 +26,7 @@
 
 #ifdef HAVE_LIBPQ
 
+#include <glib-unix.h>
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +221,86 @@ fc_sql_pg_end (FcSql    *db,
   if (PQtransactionStatus (db->pg->conn) != PQTRANS_IDLE)
     run (db, "ROLLBACK", NULL);
   return ok;
+}
+
+/* ---- Notifications between instances ---- */
+
+void
+fc_sql_pg_notify (FcSql      *db,
+                  const char *channel)
+{
+  g_autofree char *sql = g_strdup_printf ("NOTIFY %s", channel);
+  g_autoptr(GError) error = NULL;
+
+  if (!run (db, sql, &error))
+    g_warning ("%s", error->message);
+}
+
+typedef struct {
+  PGconn      *conn;
+  GSourceFunc  callback;
+  gpointer     user_data;
+} Listener;
+
+static void
+listener_free (gpointer data)
+{
+  Listener *listener = data;
+
+  PQfinish (listener->conn);
+  g_free (listener);
+}
+
+static gboolean
+on_listener_readable_cb (int          fd,
+                         GIOCondition condition,
+                         gpointer     user_data)
+{
+  Listener *listener = user_data;
+  gboolean notified = FALSE;
+  PGnotify *notify;
+
+  if (!PQconsumeInput (listener->conn)) {
+    g_warning ("The PostgreSQL connection listening for other instances failed: %s",
+               PQerrorMessage (listener->conn));
+    return G_SOURCE_REMOVE;
+  }
+  while ((notify = PQnotifies (listener->conn)) != NULL) {
+    notified = TRUE;
+    PQfreemem (notify);
+  }
+  if (notified)
+    listener->callback (listener->user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+guint
+fc_sql_pg_listen (FcSql       *db,
+                  const char  *channel,
+                  GSourceFunc  callback,
+                  gpointer     user_data)
+{
+  g_autofree char *sql = g_strdup_printf ("LISTEN %s", channel);
+  g_autoptr(GSource) source = NULL;
+  Listener *listener;
+  PGresult *result;
+
+  listener = g_new0 (Listener, 1);
+  listener->conn = PQconnectdb (db->location);
+  listener->callback = callback;
+  listener->user_data = user_data;
+  result = PQexec (listener->conn, sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK) {
+    g_warning ("Cannot listen for other instances: %s", PQerrorMessage (listener->conn));
+    PQclear (result);
+    listener_free (listener);
+    return 0;
+  }
+  PQclear (result);
+  source = g_unix_fd_source_new (PQsocket (listener->conn), G_IO_IN);
+  g_source_set_callback (source, G_SOURCE_FUNC (on_listener_readable_cb), listener, listener_free);
+  g_source_set_static_name (source, "[fitcore] PostgreSQL LISTEN");
+  return g_source_attach (source, g_main_context_get_thread_default ());
 }
 
 /* ---- Statements ---- */
@@ -672,5 +753,7 @@ gint64 fc_sql_pg_column_int64 (FcSqlStmt *stmt, int index) { g_assert_not_reache
 const char *fc_sql_pg_column_text (FcSqlStmt *stmt, int index) { g_assert_not_reached (); }
 gconstpointer fc_sql_pg_column_blob (FcSqlStmt *stmt, int index, gsize *size) { g_assert_not_reached (); }
 gboolean fc_sql_pg_column_is_null (FcSqlStmt *stmt, int index) { g_assert_not_reached (); }
+void fc_sql_pg_notify (FcSql *db, const char *channel) { g_assert_not_reached (); }
+guint fc_sql_pg_listen (FcSql *db, const char *channel, GSourceFunc callback, gpointer user_data) { g_assert_not_reached (); }
 
 #endif /* HAVE_LIBPQ */

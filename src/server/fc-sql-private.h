@@ -63,6 +63,12 @@ gboolean     fc_sql_pg_begin            (FcSql           *db,
 gboolean     fc_sql_pg_end              (FcSql           *db,
                                          gboolean         commit);
 
+void         fc_sql_pg_notify           (FcSql           *db,
+                                         const char      *channel);
+guint        fc_sql_pg_listen           (FcSql           *db,
+                                         const char      *channel,
+                                         GSourceFunc      callback,
+                                         gpointer         user_data);
 FcSqlStmt   *fc_sql_pg_prepare          (FcSql           *db,
                                          const char      *sql);
 void         fc_sql_pg_finalize         (FcSqlStmt       *stmt);

@@ -173,6 +173,25 @@ fc_sql_last_insert_id (FcSql *db)
   return sqlite3_last_insert_rowid (db->handle);
 }
 
+void
+fc_sql_notify (FcSql      *db,
+               const char *channel)
+{
+  if (db->backend == FC_SQL_BACKEND_POSTGRESQL)
+    fc_sql_pg_notify (db, channel);
+}
+
+guint
+fc_sql_listen (FcSql       *db,
+               const char  *channel,
+               GSourceFunc  callback,
+               gpointer     user_data)
+{
+  if (db->backend == FC_SQL_BACKEND_POSTGRESQL)
+    return fc_sql_pg_listen (db, channel, callback, user_data);
+  return 0;
+}
+
 char *
 fc_sql_like_pattern (const char *text)
 {

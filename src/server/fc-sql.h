@@ -128,6 +128,20 @@ gconstpointer fc_sql_column_blob         (FcSqlStmt       *stmt,
 gboolean      fc_sql_column_is_null      (FcSqlStmt       *stmt,
                                           int              index);
 
+/* Tells the server instances that listen on @channel (fc_sql_listen()),
+ * once the current transaction commits (at once outside one). Nothing on
+ * SQLite, whose file one process serves. */
+void          fc_sql_notify              (FcSql           *db,
+                                          const char      *channel);
+/* Calls @callback on the thread-default main context whenever a
+ * connection to the same database notifies @channel, through a connection
+ * of its own; the source's id, or 0 on SQLite (or when PostgreSQL cannot
+ * be reached: the caller polls anyway). */
+guint         fc_sql_listen              (FcSql           *db,
+                                          const char      *channel,
+                                          GSourceFunc      callback,
+                                          gpointer         user_data);
+
 /* "%@text%" with LIKE's wildcards in @text taken literally, for
  * "LIKE ? ESCAPE '\\'": a search for "100%" finds "100%", not "1000".
  * LIKE ignores ASCII case on both backends, as SQLite's does. */

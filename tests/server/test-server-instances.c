@@ -447,6 +447,123 @@ test_throttle_across_instances (void)
   cluster_clear (&cluster);
 }
 
+/* ---- The notifications stream from any instance ---- */
+
+typedef struct {
+  SoupWebsocketConnection *conn;
+  gboolean                 connected;
+  gboolean                 hello;
+  gboolean                 notified;
+  char                    *title;    /* of the first notification.created */
+} Stream;
+
+static void
+on_stream_message_cb (SoupWebsocketConnection *conn,
+                      int                      type,
+                      GBytes                  *message,
+                      gpointer                 user_data)
+{
+  Stream *stream = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *frame;
+  const char *kind;
+
+  json_parser_load_from_data (parser, g_bytes_get_data (message, NULL),
+                              (gssize) g_bytes_get_size (message), &error);
+  g_assert_no_error (error);
+  frame = json_node_get_object (json_parser_get_root (parser));
+  kind = json_object_get_string_member (frame, "type");
+  if (g_str_equal (kind, "hello"))
+    stream->hello = TRUE;
+  else if (g_str_equal (kind, "notification.created") && !stream->notified) {
+    stream->title = g_strdup (json_object_get_string_member (
+                                json_object_get_object_member (frame, "notification"), "title"));
+    stream->notified = TRUE;
+  }
+}
+
+static void
+on_stream_connected_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  Stream *stream = user_data;
+  g_autoptr(GError) error = NULL;
+
+  stream->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+  g_signal_connect (stream->conn, "message", G_CALLBACK (on_stream_message_cb), stream);
+  stream->connected = TRUE;
+}
+
+static gboolean
+on_deadline_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until *@flag (TRUE) or a minute passes */
+static gboolean
+run_until (const gboolean *flag)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add_seconds (60, on_deadline_cb, &expired);
+
+  while (!*flag && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  return *flag;
+}
+
+static void
+test_stream_across_instances (void)
+{
+  g_autoptr(FcTestPg) pg = fc_test_pg_new ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupSession) ws_session = soup_session_new ();
+  g_autoptr(SoupMessage) upgrade = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *staff = NULL;
+  g_autofree char *bearer = NULL;
+  g_autofree char *stream_url = NULL;
+  g_autofree char *broadcast_url = NULL;
+  Stream stream = { NULL, };
+  Answer answer;
+  Cluster cluster;
+
+  /* The streams' own poll is ten minutes away: what arrives, arrives
+   * because the writing instance told the others */
+  cluster_init (&cluster, pg, "stream_poll_interval_ms=600000\n");
+  user = register_and_login (&cluster, 1, "listener@fitcore.test");
+  staff = fc_test_login (cluster.servers[0], "admin@fitcore.local", "fitcore-admin", NULL);
+
+  stream_url = cluster_url (&cluster, 2, "/api/v1/notifications/stream/");
+  upgrade = soup_message_new ("GET", stream_url);
+  bearer = g_strconcat ("Bearer ", user, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (upgrade), "Authorization", bearer);
+  soup_session_websocket_connect_async (ws_session, upgrade, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_stream_connected_cb, &stream);
+  g_assert_true (run_until (&stream.connected));
+  g_assert_true (run_until (&stream.hello));
+
+  broadcast_url = cluster_url (&cluster, 0, "/api/v1/notifications/broadcast/");
+  http_send (session, "POST", broadcast_url, staff, NULL,
+             "{\"title\":\"Across\",\"message\":\"From instance 0\"}", &answer);
+  g_assert_cmpuint (answer.status, ==, 201);
+  answer_clear (&answer);
+
+  g_assert_true (run_until (&stream.notified));
+  g_assert_cmpstr (stream.title, ==, "Across");
+
+  soup_websocket_connection_close (stream.conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&stream.conn);
+  g_free (stream.title);
+  cluster_clear (&cluster);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -455,5 +572,6 @@ main (int   argc,
 
   g_test_add_func ("/instances/idempotent-writes-survive-kills", test_idempotent_writes_survive_kills);
   g_test_add_func ("/instances/throttle", test_throttle_across_instances);
+  g_test_add_func ("/instances/stream", test_stream_across_instances);
   return g_test_run ();
 }

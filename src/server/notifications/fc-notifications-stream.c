@@ -43,10 +43,12 @@
  * how long an unauthenticated connection may wait for its hello: the
  * config's stream_slow_client_timeout and stream_hello_timeout. */
 #define PING_S 20
-/* Streams are also checked this often: a safety net for a writer that
- * did not wake them, and the clock of the deadlines above. */
-#define POLL_MS 2000
+/* Streams are also checked every stream_poll_interval_ms: a safety net
+ * for a writer that did not wake them, and the clock of the deadlines
+ * above. */
 #define MAX_MESSAGE (16 * 1024)
+/* PostgreSQL's NOTIFY channel between instances (fc_sql_listen()) */
+#define NOTIFY_CHANNEL "fitcore_notification_events"
 
 #define CLOSE_AUTH 4401
 #define CLOSE_SLOW 4408
@@ -71,6 +73,7 @@ struct _Hub {
   guint      wake_id;
   guint      reap_id;
   guint      poll_id;
+  guint      listen_id;               /* other instances' writes */
 };
 
 static void pump (Stream *stream);
@@ -96,6 +99,7 @@ hub_free (gpointer data)
   g_clear_handle_id (&hub->wake_id, g_source_remove);
   g_clear_handle_id (&hub->reap_id, g_source_remove);
   g_clear_handle_id (&hub->poll_id, g_source_remove);
+  g_clear_handle_id (&hub->listen_id, g_source_remove);
   g_clear_pointer (&hub->streams, g_ptr_array_unref);
   g_free (hub);
 }
@@ -458,7 +462,8 @@ on_websocket_cb (SoupServer              *soup_server,
   g_signal_connect (conn, "message", G_CALLBACK (on_message_cb), stream);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed_cb), stream);
   if (hub->poll_id == 0)
-    hub->poll_id = g_timeout_add (POLL_MS, on_poll_cb, hub);
+    hub->poll_id = g_timeout_add (fc_server_get_config (hub->server)->stream_poll_interval_ms,
+                                  on_poll_cb, hub);
   if (stream->user_id != 0)
     stream_start (stream);
 }
@@ -543,6 +548,21 @@ on_upgrade_request_cb (SoupServer        *soup_server,
   /* No status: libsoup checks the handshake and upgrades. */
 }
 
+static void
+wake_streams (Hub *hub)
+{
+  if (hub->wake_id == 0 && hub->streams->len > 0)
+    hub->wake_id = g_idle_add (on_wake_cb, hub);
+}
+
+/* Another instance on the same PostgreSQL database wrote events */
+static gboolean
+on_other_instance_cb (gpointer user_data)
+{
+  wake_streams (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 void
 fc_notifications_stream_attach (FcServer   *server,
                                 SoupServer *soup_server)
@@ -552,6 +572,10 @@ fc_notifications_stream_attach (FcServer   *server,
   hub->server = server;
   hub->streams = g_ptr_array_new_with_free_func (stream_free);
   g_object_set_data_full (G_OBJECT (server), HUB_DATA, hub, hub_free);
+  /* Several instances share one database: their streams wake on each
+   * other's writes at once, not at the next poll */
+  hub->listen_id = fc_sql_listen (fc_server_get_db (server), NOTIFY_CHANNEL, on_other_instance_cb,
+                                  hub);
   /* Both on one path: libsoup runs the plain handler first and upgrades
    * only when it set no status. */
   soup_server_add_handler (soup_server, FC_NOTIFICATIONS_STREAM_PATH, on_upgrade_request_cb,
@@ -565,6 +589,7 @@ fc_notifications_wake (FcServer *server)
 {
   Hub *hub = get_hub (server);
 
-  if (hub != NULL && hub->wake_id == 0 && hub->streams->len > 0)
-    hub->wake_id = g_idle_add (on_wake_cb, hub);
+  if (hub != NULL)
+    wake_streams (hub);
+  fc_sql_notify (fc_server_get_db (server), NOTIFY_CHANNEL);
 }
