@@ -5,31 +5,43 @@
 
 #include "config.h"
 
-#include <sqlite3.h>
-
 #include "admin-test-util.h"
 #include "fc-json.h"
+#include "fc-sql.h"
 #include "nutrition-test-util.h"
+
+/* @sql with its JSON members in PostgreSQL's words on PostgreSQL */
+static char *
+portable_json (FcSql      *db,
+               const char *sql)
+{
+  g_autoptr(GRegex) member = NULL;
+
+  if (fc_sql_get_backend (db) != FC_SQL_BACKEND_POSTGRESQL)
+    return g_strdup (sql);
+  member = g_regex_new ("json_(?:extract|type) \\((\\w+), '\\$\\.(\\w+)'\\)", 0, 0, NULL);
+  return g_regex_replace (member, sql, -1, 0, "(CAST (\\1 AS jsonb) ->> '\\2')", 0, NULL);
+}
 
 gint64
 ad_db_int (FcTestServer *server,
            const char   *sql)
 {
-  sqlite3 *db = nt_open_db (server);
-  gint64 value = nt_query_int (db, sql);
+  g_autoptr(FcSql) db = nt_open_db (server);
+  g_autofree char *portable = portable_json (db, sql);
 
-  sqlite3_close (db);
-  return value;
+  return nt_query_int (db, portable);
 }
 
 void
 ad_db_exec (FcTestServer *server,
             const char   *sql)
 {
-  sqlite3 *db = nt_open_db (server);
+  g_autoptr(FcSql) db = nt_open_db (server);
+  g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  fc_sql_exec (db, sql, &error);
+  g_assert_no_error (error);
 }
 
 JsonObject *

@@ -11,7 +11,11 @@
 
 G_BEGIN_DECLS
 
-/* The first column of the first row of @sql, on a connection of its own. */
+/* The first column of the first row of @sql, on a connection of its own.
+ * On PostgreSQL, SQLite's json_extract (COLUMN, '$.KEY') and json_type
+ * (COLUMN, '$.KEY') become (CAST (COLUMN AS jsonb) ->> 'KEY'), a text: so
+ * compare numbers as CAST (json_extract (…) AS TEXT) = '3', and booleans
+ * as json_type (…) = 'true'. */
 gint64      ad_db_int   (FcTestServer *server,
                          const char   *sql);
 /* Runs @sql (several statements allowed), asserting it worked. */

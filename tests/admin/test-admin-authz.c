@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fc-json.h"
+#include "fc-sql.h"
 #include "nutrition-test-util.h"
 
 #define API "/api/v1/admin/"
@@ -83,17 +84,16 @@ expand (const char *text,
 static char *
 footprint (FcTestServer *server)
 {
-  sqlite3 *db = nt_open_db (server);
+  g_autoptr(FcSql) db = nt_open_db (server);
   char *text = g_strdup_printf ("audit=%" G_GINT64_FORMAT " grants=%" G_GINT64_FORMAT
                                 " premium=%" G_GINT64_FORMAT " staff=%" G_GINT64_FORMAT
                                 " active=%" G_GINT64_FORMAT,
                                 nt_query_int (db, "SELECT count(*) FROM audit_log"),
                                 nt_query_int (db, "SELECT count(*) FROM payment_transactions"),
-                                nt_query_int (db, "SELECT count(*) FROM users WHERE has_premium"),
-                                nt_query_int (db, "SELECT count(*) FROM users WHERE is_staff"),
-                                nt_query_int (db, "SELECT count(*) FROM users WHERE is_active"));
+                                nt_query_int (db, "SELECT count(*) FROM users WHERE has_premium <> 0"),
+                                nt_query_int (db, "SELECT count(*) FROM users WHERE is_staff <> 0"),
+                                nt_query_int (db, "SELECT count(*) FROM users WHERE is_active <> 0"));
 
-  sqlite3_close (db);
   return text;
 }
 
@@ -105,7 +105,7 @@ test_matrix (NtFixture     *fixture,
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autofree char *path = NULL;
-  sqlite3 *db;
+  g_autoptr(FcSql) db = NULL;
 
   /* B becomes staff, then staff deactivates B: B's token was issued while
    * B was active staff. */
@@ -146,7 +146,6 @@ test_matrix (NtFixture     *fixture,
   g_assert_cmpint (nt_query_int (db, "SELECT has_premium FROM users WHERE id = 1"), ==, 1);
   g_assert_cmpint (nt_query_int (db, "SELECT count(*) FROM payment_transactions"
                                      " WHERE user_id = 1 AND kind = 'grant'"), ==, 1);
-  sqlite3_close (db);
 }
 
 int

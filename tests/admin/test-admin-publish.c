@@ -17,6 +17,7 @@
 
 #include "admin-test-util.h"
 #include "fc-json.h"
+#include "fc-sql.h"
 #include "nutrition-test-util.h"
 
 #define WORKOUTS "/api/v1/workouts/workouts/"
@@ -96,8 +97,8 @@ test_publish (NtFixture     *fixture,
   nt_expect (server, "GET", file_path, fixture->token_staff, NULL, 200);
   g_assert_cmpint (nt_count (server, WORKOUTS "?is_published=false", fixture->token_staff), ==, 1);
   g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log WHERE action = 'workout.update'"
-                                      " AND json_extract (before, '$.is_published') = 1"
-                                      " AND json_extract (after, '$.is_published') = 0"), ==, 1);
+                                      " AND json_type (before, '$.is_published') = 'true'"
+                                      " AND json_type (after, '$.is_published') = 'false'"), ==, 1);
   /* A user cannot publish it. */
   nt_expect (server, "PATCH", detail, fixture->token_a, "{\"is_published\": true}", 403);
 
@@ -134,19 +135,16 @@ stored_thumbnail (FcTestServer *server,
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM workouts WHERE id = %" G_GINT64_FORMAT
                                           " AND thumbnail IS NOT NULL", workout);
   g_autofree char *path = NULL;
-  sqlite3 *db;
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr(FcSql) db = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   if (ad_db_int (server, sql) == 0)
     return NULL;
   db = nt_open_db (server);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT thumbnail FROM workouts WHERE id = ?", -1, &stmt,
-                                       NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64 (stmt, 1, workout);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  path = g_build_filename (server->data_dir, "media", (const char *) sqlite3_column_text (stmt, 0), NULL);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  stmt = fc_sql_prepare (db, "SELECT thumbnail FROM workouts WHERE id = ?");
+  fc_sql_bind_int64 (stmt, 1, workout);
+  g_assert_true (fc_sql_step_row (stmt));
+  path = g_build_filename (server->data_dir, "media", fc_sql_column_text (stmt, 0), NULL);
   return g_steal_pointer (&path);
 }
 

@@ -65,6 +65,9 @@ test_counts (NtFixture     *fixture,
   g_autofree char *tomorrow = day_text (1);
   g_autofree char *path = g_strdup_printf (API "stats/?from=%s&to=%s", yesterday, tomorrow);
   g_autoptr(JsonNode) now_node = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *now_text = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+  g_autofree char *generated = NULL;
   g_autoptr(JsonNode) past_node = NULL;
   g_autoptr(JsonNode) default_node = NULL;
   g_autoptr(JsonNode) errors = NULL;
@@ -88,9 +91,10 @@ test_counts (NtFixture     *fixture,
 
   /* Two generated plans and one written by hand. */
   nt_create (server, "/api/v1/nutrition/meal-plans/", fixture->token_a, "{\"name\":\"By hand\"}");
-  ad_db_exec (server, "INSERT INTO meal_plans (user_id, name, is_ai_generated, created_at, updated_at)"
-                   " SELECT 1, 'Generated', 1, strftime ('%Y-%m-%dT%H:%M:%fZ', 'now'),"
-                   " strftime ('%Y-%m-%dT%H:%M:%fZ', 'now') FROM (SELECT 1 UNION ALL SELECT 2)");
+  generated = g_strdup_printf ("INSERT INTO meal_plans (user_id, name, is_ai_generated, created_at,"
+                               " updated_at) SELECT 1, 'Generated', 1, '%1$s', '%1$s'"
+                               " FROM (SELECT 1 UNION ALL SELECT 2) AS two", now_text);
+  ad_db_exec (server, generated);
 
   nt_expect (server, "PATCH", API "users/2/", fixture->token_staff, "{\"has_premium\":true}", 200);
 

@@ -22,6 +22,7 @@
 
 #include "admin-test-util.h"
 #include "fc-json.h"
+#include "fc-sql.h"
 #include "nutrition-test-util.h"
 
 #define ADMIN "/api/v1/admin/meal-plan-templates/"
@@ -236,7 +237,7 @@ test_hide_publish (NtFixture     *fixture,
   sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = 'meal_plan_template.delete'"
                          " AND object_id = %" G_GINT64_FORMAT " AND after IS NULL"
                          " AND json_extract (before, '$.name') = 'Leaner Week'"
-                         " AND json_extract (before, '$.meals_count') = 1", id);
+                         " AND CAST (json_extract (before, '$.meals_count') AS TEXT) = '1'", id);
   g_assert_cmpint (ad_db_int (server, sql), ==, 1);
   g_assert_cmpint (audit_count (server), ==, audited + 3);
 }
@@ -303,20 +304,17 @@ static char *
 stored (FcTestServer *server,
         gint64        id)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT coalesce (group_concat (e, ' '), '') FROM"
+  g_autoptr(FcSql) db = nt_open_db (server);
+  /* SQLite 3.40 (Debian 12) has no string_agg yet, PostgreSQL no group_concat */
+  const char *agg = fc_sql_get_backend (db) == FC_SQL_BACKEND_POSTGRESQL ? "string_agg" : "group_concat";
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce (%s (e, ' '), '') FROM"
                                           " (SELECT meal_id || '@' || day_of_plan AS e"
                                           " FROM scheduled_meals WHERE meal_plan_id = %" G_GINT64_FORMAT
-                                          " ORDER BY meal_id, day_of_plan)", id);
-  sqlite3 *db = nt_open_db (server);
-  sqlite3_stmt *stmt = NULL;
-  char *text;
+                                          " ORDER BY meal_id, day_of_plan) AS s", agg, id);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return text;
+  g_assert_true (fc_sql_step_row (stmt));
+  return g_strdup (fc_sql_column_text (stmt, 0));
 }
 
 static void

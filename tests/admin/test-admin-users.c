@@ -17,6 +17,7 @@
 
 #include "admin-test-util.h"
 #include "fc-json.h"
+#include "fc-sql.h"
 #include "nutrition-test-util.h"
 
 #define API "/api/v1/admin/"
@@ -549,16 +550,13 @@ test_audit_filters (NtFixture     *fixture,
 static char *
 video_order (FcTestServer *server)
 {
-  sqlite3 *db = nt_open_db (server);
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr(FcSql) db = nt_open_db (server);
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, "SELECT id FROM workout_videos ORDER BY order_index, id");
   g_autoptr(GString) order = g_string_new ("");
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id FROM workout_videos ORDER BY order_index, id", -1,
-                                       &stmt, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_string_append_printf (order, "%s%lld", order->len > 0 ? "," : "", sqlite3_column_int64 (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  while (fc_sql_step_row (stmt))
+    g_string_append_printf (order, "%s%" G_GINT64_FORMAT, order->len > 0 ? "," : "",
+                            fc_sql_column_int64 (stmt, 0));
   return g_strdup (order->str);
 }
 

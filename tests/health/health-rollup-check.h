@@ -6,7 +6,7 @@
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
+#include "fc-sql.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +14,6 @@ G_BEGIN_DECLS
  * that this file adds up, in C, from every row of health_data (every
  * user; sleep that is awake or in bed left out): count, min, max, sum (to
  * 1e-6) and the last point by (recorded_at, id). Returns the slots. */
-guint hr_assert_rollups_match_points (sqlite3 *db);
+guint hr_assert_rollups_match_points (FcSql *db);
 
 G_END_DECLS

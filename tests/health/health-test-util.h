@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include "fc-sql.h"
 #include "nutrition-test-util.h"
 
 G_BEGIN_DECLS
@@ -39,9 +40,5 @@ gint64      ht_int            (JsonObject   *object,
                                const char   *member);
 double      ht_double         (JsonObject   *object,
                                const char   *member);
-
-/* nt_open_db()'s connection, closed at the end of its scope. */
-typedef sqlite3 HtDb;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HtDb, sqlite3_close)
 
 G_END_DECLS

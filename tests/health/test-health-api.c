@@ -351,7 +351,7 @@ test_sync_idempotent (NtFixture     *fixture,
   g_autoptr(JsonObject) first = NULL;
   g_autoptr(JsonObject) again = NULL;
   g_autoptr(JsonObject) corrected = NULL;
-  g_autoptr(HtDb) db = NULL;
+  g_autoptr(FcSql) db = NULL;
   JsonArray *refusals;
   JsonObject *refusal;
 
@@ -1171,7 +1171,7 @@ assert_model_metrics (Model        *model,
 static void
 assert_rollups_match_points (FcTestServer *server)
 {
-  g_autoptr(HtDb) db = nt_open_db (server);
+  g_autoptr(FcSql) db = nt_open_db (server);
 
   hr_assert_rollups_match_points (db);
 }
@@ -1246,16 +1246,18 @@ test_metrics_rollup_zones (NtFixture     *fixture,
    * day that holds only its last 30 seconds (read from the points). The
    * slot from 1971-12-30T00:30Z holds Monrovia's midnight (00:44:30Z). */
   {
-    g_autoptr(HtDb) db = nt_open_db (fixture->server);
+    g_autoptr(FcSql) db = nt_open_db (fixture->server);
     g_autoptr(JsonObject) utc = NULL;
     g_autoptr(JsonObject) monrovia = NULL;
     g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Africa/Monrovia");
     g_autofree char *label = local_bucket (tz, 62956800 /* 1971-12-30T16:00:00Z */, FALSE);
 
-    g_assert_cmpint (sqlite3_exec (db, "UPDATE health_rollups SET max_value = 299 WHERE user_id = 1"
-                                       " AND slot = 62901000000000" /* 1971-12-30T00:30:00Z */,
-                                   NULL, NULL, NULL), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_changes (db), ==, 1);
+    g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, "UPDATE health_rollups SET max_value = 299"
+                                                    " WHERE user_id = 1 AND slot = 62901000000000"
+                                                    /* 1971-12-30T00:30:00Z */);
+
+    g_assert_true (fc_sql_step_done (stmt));
+    g_assert_cmpint (fc_sql_changes (db), ==, 1);
     utc = ht_get (fixture->server, fixture->token_a,
                   API "metrics/?data_type=heart_rate&from=1971-12-30&to=1971-12-31");
     g_assert_cmpfloat (ht_double (find_bucket (utc, "1971-12-30T00:00:00+00:00"), "max"), ==, 299);
@@ -1499,13 +1501,12 @@ test_metrics_rollup_random (NtFixture     *fixture,
 
   /* The account's deletion cascades to its points; the rollups follow. */
   {
-    g_autoptr(HtDb) db = nt_open_db (fixture->server);
+    g_autoptr(FcSql) db = nt_open_db (fixture->server);
 
     g_assert_cmpint (nt_query_int (db, "SELECT count(*) FROM health_rollups WHERE user_id = 2"),
                      >, 0);
-    g_assert_cmpint (sqlite3_exec (db, "PRAGMA foreign_keys = ON;"
-                                       "DELETE FROM users WHERE id = 2", NULL, NULL, NULL),
-                     ==, SQLITE_OK);
+    /* fc_sql_open() turned SQLite's foreign keys on, as the server's */
+    g_assert_true (fc_sql_exec (db, "DELETE FROM users WHERE id = 2", NULL));
     g_assert_cmpint (nt_query_int (db, "SELECT count(*) FROM health_data WHERE user_id = 2"), ==, 0);
     g_assert_cmpint (nt_query_int (db, "SELECT count(*) FROM health_rollups WHERE user_id = 2"),
                      ==, 0);

@@ -111,7 +111,7 @@ test_isolation (NtFixture     *fixture,
   g_autoptr(JsonObject) b_sync = NULL;
   g_autoptr(JsonObject) a_again = NULL;
   const char *others[] = { fixture->token_b, fixture->token_staff };
-  g_autoptr(HtDb) db = NULL;
+  g_autoptr(FcSql) db = NULL;
 
   for (guint i = 0; i < 50; i++) {
     g_autofree char *client_id = g_strdup_printf ("p-%u", i);

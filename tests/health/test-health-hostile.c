@@ -23,7 +23,7 @@
 static gint64
 count_points (FcTestServer *server)
 {
-  g_autoptr(HtDb) db = nt_open_db (server);
+  g_autoptr(FcSql) db = nt_open_db (server);
 
   return nt_query_int (db, "SELECT count(*) FROM health_data");
 }
@@ -283,7 +283,7 @@ test_concurrent_uploads (NtFixture     *fixture,
 {
   Upload uploads[6];
   GThread *threads[G_N_ELEMENTS (uploads)];
-  g_autoptr(HtDb) db = NULL;
+  g_autoptr(FcSql) db = NULL;
 
   for (guint u = 0; u < G_N_ELEMENTS (uploads); u++) {
     g_autoptr(GPtrArray) points = g_ptr_array_new_with_free_func (g_free);

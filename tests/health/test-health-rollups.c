@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The server's migrations on a database of this test's own: the backfill
+ * The server's migrations on a database of this test's own (in memory, or
+ * a fresh PostgreSQL database under --setup postgresql): the backfill
  * of a database that had points before migration 9, and thousands of
  * seeded random writes through plain SQL (the paths the routes take and
  * those they do not: many rows at once, a point moved to another user or
@@ -13,8 +14,12 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
 #include "fc-server-schema.h"
 #include "fc-server-test-util.h"
+#include "fc-test-pg.h"
 #include "health-rollup-check.h"
 
 /* Migration 9 makes the rollups. */
@@ -24,45 +29,29 @@ static const char * const types[] = { "heart_rate", "steps", "sleep", "weight" }
 static const char * const stages[] = { "asleep", "awake", "in_bed", "deep", "rem" };
 
 static void
-exec (sqlite3    *db,
+exec (FcSql      *db,
       const char *sql)
 {
-  char *message = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
+  if (!fc_sql_exec (db, sql, &error))
+    g_error ("%s: %s", sql, error->message);
 }
 
-/* An in-memory database at schema version @version, with three users. */
-static sqlite3 *
-open_at (guint version)
+/* A database of the latest schema with three users: in memory, or a
+ * fresh PostgreSQL database under --setup postgresql (@pg keeps it). */
+static FcSql *
+open_latest (FcTestPg **pg)
 {
-  const char * const *migrations;
-  guint n_migrations = 0;
-  sqlite3 *db = NULL;
+  g_autoptr(GError) error = NULL;
+  FcSql *db;
 
-  migrations = fc_server_schema_migrations (&n_migrations);
-  g_assert_cmpuint (n_migrations, >=, version);
-  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
-  for (guint i = 0; i < version; i++)
-    exec (db, migrations[i]);
-  exec (db, "PRAGMA foreign_keys = ON;"
-            "INSERT INTO users (id, email, password, date_joined) VALUES"
-            " (1, 'a@x.test', '!', 'T'), (2, 'b@x.test', '!', 'T'), (3, 'c@x.test', '!', 'T');");
+  *pg = fc_test_pg_wanted () ? fc_test_pg_new () : NULL;
+  db = fc_sql_open (*pg != NULL ? fc_test_pg_get_uri (*pg) : ":memory:", FC_SQL_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  exec (db, "INSERT INTO users (email, password, date_joined) VALUES"
+            " ('a@x.test', '!', 'T'), ('b@x.test', '!', 'T'), ('c@x.test', '!', 'T')");
   return db;
-}
-
-static void
-run_migration (sqlite3 *db,
-               guint    number)
-{
-  const char * const *migrations;
-  guint n_migrations = 0;
-
-  migrations = fc_server_schema_migrations (&n_migrations);
-  exec (db, "PRAGMA foreign_keys = OFF");
-  exec (db, migrations[number - 1]);
-  exec (db, "PRAGMA foreign_keys = ON");
 }
 
 /* A time on a minute grid over four days of 2025, or of 1965 (before the
@@ -80,75 +69,112 @@ random_time (GRand *rand)
   return at;
 }
 
-static void
-insert_point (sqlite3 *db,
-              GRand   *rand,
-              gint64   user_id,
-              gint64   at)
+/* A random point of @user_id at @at, as the SQL text of a row of
+ * INSERT INTO health_data POINT_COLUMNS VALUES. */
+#define POINT_COLUMNS "(user_id, data_type, value, unit, recorded_at, stage, source, client_id," \
+                      " seq, created_at, updated_at)"
+
+static char *
+point_row (GRand  *rand,
+           gint64  user_id,
+           gint64  at)
 {
   const char *type = types[g_rand_int_range (rand, 0, G_N_ELEMENTS (types))];
-  sqlite3_stmt *stmt = NULL;
+  int value = g_rand_int_range (rand, 0, 20000);
+  g_autofree char *stage = NULL;
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO health_data (user_id, data_type, value,"
-                                           " unit, recorded_at, stage, source, client_id, seq,"
-                                           " created_at, updated_at)"
-                                           " VALUES (?, ?, ?, 'u', ?, ?, 's', NULL, 1, 0, 0)",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_text (stmt, 2, type, -1, SQLITE_STATIC);
-  sqlite3_bind_double (stmt, 3, g_rand_int_range (rand, 0, 20000) / 100.0);
-  sqlite3_bind_int64 (stmt, 4, at);
   if (g_str_equal (type, "sleep") && g_rand_boolean (rand))
-    sqlite3_bind_text (stmt, 5, stages[g_rand_int_range (rand, 0, G_N_ELEMENTS (stages))], -1,
-                       SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 5);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  sqlite3_finalize (stmt);
+    stage = g_strdup_printf ("'%s'", stages[g_rand_int_range (rand, 0, G_N_ELEMENTS (stages))]);
+  return g_strdup_printf ("(%" G_GINT64_FORMAT ", '%s', %d.%02d, 'u', %" G_GINT64_FORMAT
+                          ", %s, 's', NULL, 1, 0, 0)",
+                          user_id, type, value / 100, value % 100, at, stage != NULL ? stage : "NULL");
+}
+
+static void
+insert_point (FcSql  *db,
+              GRand  *rand,
+              gint64  user_id,
+              gint64  at)
+{
+  g_autofree char *row = point_row (rand, user_id, at);
+  g_autofree char *sql = g_strconcat ("INSERT INTO health_data " POINT_COLUMNS " VALUES ", row, NULL);
+
+  exec (db, sql);
 }
 
 /* Runs @sql with its "?"s bound to @a, @b and @c (integers). */
 static void
-exec_3 (sqlite3    *db,
+exec_3 (FcSql      *db,
         const char *sql,
         gint64      a,
         gint64      b,
         gint64      c)
 {
-  sqlite3_stmt *stmt = NULL;
-  int n;
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
+  int n = fc_sql_bind_count (stmt);
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  n = sqlite3_bind_parameter_count (stmt);
   if (n >= 1)
-    sqlite3_bind_int64 (stmt, 1, a);
+    fc_sql_bind_int64 (stmt, 1, a);
   if (n >= 2)
-    sqlite3_bind_int64 (stmt, 2, b);
+    fc_sql_bind_int64 (stmt, 2, b);
   if (n >= 3)
-    sqlite3_bind_int64 (stmt, 3, c);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  sqlite3_finalize (stmt);
+    fc_sql_bind_int64 (stmt, 3, c);
+  g_assert_true (fc_sql_step_done (stmt));
 }
 
-/* A database with points from before migration 9 gets their rollups. */
+/* A database with points from before migration 9 gets their rollups.
+ * SQLite only: the file is made at schema version 8 by hand, which
+ * fc_sql_open() then migrates; PostgreSQL's migration 9 backfills the same
+ * way (test-server-schema-pg compares the two). */
 static void
 test_backfill (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (9);
-  sqlite3 *db = open_at (ROLLUP_MIGRATION - 1);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GString) insert = g_string_new ("INSERT INTO health_data " POINT_COLUMNS " VALUES ");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcSql) db = NULL;
+  const char * const *migrations;
+  guint n_migrations = 0;
+  sqlite3 *old = NULL;
   gint64 at = 0;
 
-  exec (db, "BEGIN");
+  if (fc_test_pg_wanted ()) {
+    g_test_skip ("SQLite-only: a file at schema version 8 is made with sqlite3 itself");
+    return;
+  }
+  dir = g_dir_make_tmp ("health-rollups-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "old.db", NULL);
+  migrations = fc_server_schema_migrations (&n_migrations);
+  g_assert_cmpuint (n_migrations, >=, ROLLUP_MIGRATION);
+  g_assert_cmpint (sqlite3_open (path, &old), ==, SQLITE_OK);
+  for (guint i = 0; i < ROLLUP_MIGRATION - 1; i++)
+    g_assert_cmpint (sqlite3_exec (old, migrations[i], NULL, NULL, NULL), ==, SQLITE_OK);
   for (guint i = 0; i < 20000; i++) {
+    g_autofree char *row = NULL;
+
     /* One point in eight at the time of the one before: a tie for last. */
     if (i == 0 || g_rand_int_range (rand, 0, 8) != 0)
       at = random_time (rand);
-    insert_point (db, rand, g_rand_int_range (rand, 1, 4), at);
+    row = point_row (rand, g_rand_int_range (rand, 1, 4), at);
+    g_string_append_printf (insert, "%s%s", i > 0 ? ", " : "", row);
   }
-  exec (db, "COMMIT");
-  run_migration (db, ROLLUP_MIGRATION);
+  g_assert_cmpint (sqlite3_exec (old, "INSERT INTO users (id, email, password, date_joined) VALUES"
+                                      " (1, 'a@x.test', '!', 'T'), (2, 'b@x.test', '!', 'T'),"
+                                      " (3, 'c@x.test', '!', 'T')", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (old, insert->str, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (old, "PRAGMA user_version = 8", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (old);
+
+  /* Migration 9 and every one after it, as a server started on it would */
+  db = fc_sql_open (path, FC_SQL_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (hr_assert_rollups_match_points (db), >, 1000);
-  sqlite3_close (db);
+  g_clear_pointer (&db, fc_sql_close);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_remove (dir);
 }
 
 /* Seeded random writes after migration 9: the rollups stay equal to the
@@ -157,12 +183,13 @@ static void
 test_random_writes (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (20251026);
-  sqlite3 *db = open_at (ROLLUP_MIGRATION);
+  g_autoptr(FcTestPg) pg = NULL;
+  g_autoptr(FcSql) db = open_latest (&pg);
   gint64 users[3] = { 1, 2, 3 };
   guint checks = 0, accounts_deleted = 0;
 
   for (guint op = 1; op <= 8000; op++) {
-    gint64 max_id = fc_st_query_int (db, "SELECT IFNULL (max (id), 0) FROM health_data");
+    gint64 max_id = fc_st_query_int (db, "SELECT COALESCE (max (id), 0) FROM health_data");
     gint64 id = g_rand_int_range (rand, 1, max_id + 2);
     gint64 user_id = users[g_rand_int_range (rand, 0, 3)];
     gint64 at = random_time (rand);
@@ -193,8 +220,12 @@ test_random_writes (void)
     } else if (kind < 760) {
       exec_3 (db, "UPDATE health_data SET user_id = ? WHERE id = ?", user_id, id, 0);
     } else if (kind < 770) {
-      exec_3 (db, "UPDATE health_data SET id = (SELECT max (id) + 1 FROM health_data)"
-                  " WHERE id = ?", id, 0, 0);
+      /* PostgreSQL's identity would hand the new id out again */
+      exec_3 (db, fc_sql_get_backend (db) == FC_SQL_BACKEND_POSTGRESQL
+                  ? "UPDATE health_data SET id = nextval (pg_get_serial_sequence ('health_data', 'id'))"
+                    " WHERE id = ?"
+                  : "UPDATE health_data SET id = (SELECT max (id) + 1 FROM health_data) WHERE id = ?",
+              id, 0, 0);
     } else if (kind < 790) {
       /* Many rows at once. */
       exec_3 (db, "UPDATE health_data SET recorded_at = recorded_at + 420000000"
@@ -215,8 +246,8 @@ test_random_writes (void)
                                       " (SELECT id FROM users)"), ==, 0);
       insert = g_strdup_printf ("INSERT INTO users (email, password, date_joined)"
                                 " VALUES ('u%u@x.test', '!', 'T')", op);
-      exec (db, insert);
-      users[slot] = sqlite3_last_insert_rowid (db);
+      exec_3 (db, insert, 0, 0, 0);
+      users[slot] = fc_sql_last_insert_id (db);
       accounts_deleted++;
     }
 
@@ -228,7 +259,6 @@ test_random_writes (void)
   g_assert_cmpuint (checks, ==, 16);
   g_assert_cmpuint (accounts_deleted, >, 0);
   g_assert_cmpuint (hr_assert_rollups_match_points (db), >, 500);
-  sqlite3_close (db);
 }
 
 int

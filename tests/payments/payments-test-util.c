@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fc-json.h"
+#include "fc-sql.h"
 #include "payments-test-util.h"
 
 static char *
@@ -183,31 +184,33 @@ gint64
 pt_db_int (PtFixture  *fixture,
            const char *sql)
 {
-  sqlite3 *db = nt_open_db (fixture->nt.server);
-  gint64 value = nt_query_int (db, sql);
+  g_autoptr(FcSql) db = nt_open_db (fixture->nt.server);
 
-  sqlite3_close (db);
-  return value;
+  return nt_query_int (db, sql);
 }
 
 char *
 pt_db_text (PtFixture  *fixture,
-            const char *sql)
+            const char *sql,
+            int         n_columns)
 {
-  sqlite3 *db = nt_open_db (fixture->nt.server);
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr(FcSql) db = nt_open_db (fixture->nt.server);
+  g_autoptr(GString) portable = g_string_new (sql);
+  g_autoptr(FcSqlStmt) stmt = NULL;
   GString *text = g_string_new (NULL);
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW) {
-    for (int i = 0; i < sqlite3_column_count (stmt); i++) {
-      const char *value = (const char *) sqlite3_column_text (stmt, i);
+  /* SQLite 3.40 (Debian 12) has no string_agg yet, PostgreSQL no group_concat */
+  if (fc_sql_get_backend (db) == FC_SQL_BACKEND_POSTGRESQL)
+    g_string_replace (portable, "group_concat", "string_agg", 0);
+  stmt = fc_sql_prepare (db, portable->str);
+  g_assert_nonnull (stmt);
+  while (fc_sql_step_row (stmt)) {
+    for (int i = 0; i < n_columns; i++) {
+      const char *value = fc_sql_column_text (stmt, i);
 
       g_string_append_printf (text, "%s%s", i > 0 ? "|" : "", value != NULL ? value : "NULL");
     }
     g_string_append_c (text, '\n');
   }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
   return g_string_free (text, FALSE);
 }

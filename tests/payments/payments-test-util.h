@@ -50,7 +50,10 @@ JsonObject *pt_subscription      (PtFixture     *fixture,
                                   const char    *token);
 gint64      pt_db_int            (PtFixture     *fixture,
                                   const char    *sql);
+/* The rows of @sql, their first @n_columns columns joined by "|", one
+ * line a row; "group_concat" in @sql becomes PostgreSQL's "string_agg". */
 char       *pt_db_text           (PtFixture     *fixture,
-                                  const char    *sql);
+                                  const char    *sql,
+                                  int            n_columns);
 
 G_END_DECLS

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fc-json.h"
+#include "fc-sql.h"
 #include "payments-test-util.h"
 
 #define WORKOUTS "/api/v1/workouts/"
@@ -149,8 +150,8 @@ make_premium_video (PtFixture *fixture,
   g_autofree char *dir = g_build_filename (fixture->nt.server->data_dir, "protected", "videos", NULL);
   g_autofree char *file = g_build_filename (dir, "members.webm", NULL);
   g_autofree char *sql = NULL;
-  sqlite3 *db;
-  gint64 video;
+  g_autoptr(FcSql) db = NULL;
+  g_autoptr(FcSqlStmt) stmt = NULL;
 
   *workout = nt_create (fixture->nt.server, WORKOUTS "workouts/", fixture->nt.token_staff,
                         "{\"title\":\"Premium Workout\",\"is_premium\":true}");
@@ -160,10 +161,9 @@ make_premium_video (PtFixture *fixture,
                          " VALUES (%" G_GINT64_FORMAT ", 'Members only', 'videos/members.webm',"
                          " '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')", *workout);
   db = nt_open_db (fixture->nt.server);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  video = sqlite3_last_insert_rowid (db);
-  sqlite3_close (db);
-  return video;
+  stmt = fc_sql_prepare (db, sql);
+  g_assert_true (fc_sql_step_done (stmt));
+  return fc_sql_last_insert_id (db);
 }
 
 /* Whether @token may watch @video of @workout: its detail says locked or

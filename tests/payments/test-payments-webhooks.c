@@ -16,19 +16,20 @@
 #include <string.h>
 
 #include "fc-json.h"
+#include "fc-sql.h"
 #include "payments-test-util.h"
 
 #define FOOTPRINT_SQL \
   "SELECT (SELECT count(*) FROM payment_events) || ' events, ' ||" \
   " (SELECT count(*) FROM payment_transactions) || ' rows, ' ||" \
   " (SELECT group_concat (user_id || ':' || coalesce (plan, '-') || ':' || status || ':' ||" \
-  "   coalesce (period_end, '-') || ':' || coalesce (stripe_subscription_id, '-'), ';')" \
+  "   coalesce (CAST (period_end AS TEXT), '-') || ':' || coalesce (stripe_subscription_id, '-'), ';')" \
   "  FROM subscriptions)"
 
 static char *
 footprint (PtFixture *fixture)
 {
-  return pt_db_text (fixture, FOOTPRINT_SQL);
+  return pt_db_text (fixture, FOOTPRINT_SQL, 1);
 }
 
 static void
@@ -163,10 +164,10 @@ final_state (PtFixture *fixture,
     " cancel_at_period_end, deleted, ended_at - %1$" G_GINT64_FORMAT ","
     " (SELECT group_concat (kind || '=' || n || 'x' || total, ',') FROM (SELECT kind, count(*) n,"
     "   sum (amount) total FROM payment_transactions WHERE user_id = %2$" G_GINT64_FORMAT
-    "   GROUP BY kind ORDER BY kind))"
+    "   GROUP BY kind ORDER BY kind) AS k)"
     " FROM subscriptions WHERE user_id = %2$" G_GINT64_FORMAT, t0, user);
 
-  return pt_db_text (fixture, sql);
+  return pt_db_text (fixture, sql, 8);
 }
 
 /* Shuffles @events with @seed; @seed 0 keeps them, 1 reverses them. */
@@ -326,13 +327,10 @@ test_refund_after_cancel (PtFixture     *fixture,
 
   /* The ledger is history: it takes no change. */
   {
-    sqlite3 *db = nt_open_db (fixture->nt.server);
+    g_autoptr(FcSql) db = nt_open_db (fixture->nt.server);
 
-    g_assert_cmpint (sqlite3_exec (db, "UPDATE payment_transactions SET amount = 0", NULL, NULL, NULL),
-                     !=, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "DELETE FROM payment_transactions", NULL, NULL, NULL), !=,
-                     SQLITE_OK);
-    sqlite3_close (db);
+    g_assert_false (fc_sql_exec (db, "UPDATE payment_transactions SET amount = 0", NULL));
+    g_assert_false (fc_sql_exec (db, "DELETE FROM payment_transactions", NULL));
   }
 
   ledger = pt_request (fixture, "GET", PT_API "transactions/", fixture->nt.token_a, NULL, 200);
