@@ -7,8 +7,33 @@
 
 #include "admin-test-util.h"
 #include "fc-json.h"
-#include "fc-sql.h"
+#include "fc-server-test-util.h"
 #include "nutrition-test-util.h"
+
+/* json_extract/json_type/json_array_length (COLUMN, '$.a[1].b') in
+ * PostgreSQL's words */
+static gboolean
+pg_json_member (const GMatchInfo *match,
+                GString          *out,
+                gpointer          data)
+{
+  g_autofree char *function = g_match_info_fetch (match, 1);
+  g_autofree char *column = g_match_info_fetch (match, 2);
+  g_autofree char *path = g_match_info_fetch (match, 3);
+  g_autoptr(GString) keys = g_string_new (NULL);
+
+  for (const char *p = path; *p != '\0'; p++) {
+    if (*p == '.' || *p == '[')
+      g_string_append_c (keys, ',');
+    else if (*p != ']')
+      g_string_append_c (keys, *p);
+  }
+  if (g_str_equal (function, "array_length"))
+    g_string_append_printf (out, "jsonb_array_length (CAST (%s AS jsonb) #> '{%s}')", column, keys->str);
+  else
+    g_string_append_printf (out, "(CAST (%s AS jsonb) #>> '{%s}')", column, keys->str);
+  return FALSE;
+}
 
 /* @sql with its JSON members in PostgreSQL's words on PostgreSQL */
 static char *
@@ -19,8 +44,9 @@ portable_json (FcSql      *db,
 
   if (fc_sql_get_backend (db) != FC_SQL_BACKEND_POSTGRESQL)
     return g_strdup (sql);
-  member = g_regex_new ("json_(?:extract|type) \\((\\w+), '\\$\\.(\\w+)'\\)", 0, 0, NULL);
-  return g_regex_replace (member, sql, -1, 0, "(CAST (\\1 AS jsonb) ->> '\\2')", 0, NULL);
+  member = g_regex_new ("json_(extract|type|array_length) \\((\\w+), '\\$\\.([\\w.\\[\\]]+)'\\)",
+                        0, 0, NULL);
+  return g_regex_replace_eval (member, sql, -1, 0, 0, pg_json_member, NULL, NULL);
 }
 
 gint64
@@ -30,6 +56,8 @@ ad_db_int (FcTestServer *server,
   g_autoptr(FcSql) db = nt_open_db (server);
   g_autofree char *portable = portable_json (db, sql);
 
+  /* fc_st_query_int() says only that the query failed */
+  g_test_message ("%s", portable);
   return nt_query_int (db, portable);
 }
 
@@ -38,10 +66,48 @@ ad_db_exec (FcTestServer *server,
             const char   *sql)
 {
   g_autoptr(FcSql) db = nt_open_db (server);
-  g_autoptr(GError) error = NULL;
 
-  fc_sql_exec (db, sql, &error);
-  g_assert_no_error (error);
+  fc_st_exec (db, sql);
+}
+
+void
+ad_db_refuse (FcTestServer *server,
+              const char   *name,
+              const char   *event,
+              const char   *table,
+              const char   *when,
+              const char   *message)
+{
+  g_autoptr(FcSql) db = nt_open_db (server);
+  g_autofree char *sql = NULL;
+
+  if (fc_sql_get_backend (db) == FC_SQL_BACKEND_POSTGRESQL)
+    sql = g_strdup_printf ("CREATE OR REPLACE FUNCTION %1$s () RETURNS trigger LANGUAGE plpgsql AS"
+                           " $$ BEGIN RAISE EXCEPTION '%2$s'; END $$;"
+                           "CREATE TRIGGER %1$s %3$s ON %4$s FOR EACH ROW %5$s%6$s%7$s"
+                           " EXECUTE FUNCTION %1$s ()",
+                           name, message, event, table, when != NULL ? "WHEN (" : "",
+                           when != NULL ? when : "", when != NULL ? ")" : "");
+  else
+    sql = g_strdup_printf ("CREATE TRIGGER %s %s ON %s %s%s BEGIN SELECT RAISE (ABORT, '%s'); END",
+                           name, event, table, when != NULL ? "WHEN " : "", when != NULL ? when : "",
+                           message);
+  fc_st_exec (db, sql);
+}
+
+void
+ad_db_drop_trigger (FcTestServer *server,
+                    const char   *name,
+                    const char   *table)
+{
+  g_autoptr(FcSql) db = nt_open_db (server);
+  g_autofree char *sql = NULL;
+
+  if (fc_sql_get_backend (db) == FC_SQL_BACKEND_POSTGRESQL)
+    sql = g_strdup_printf ("DROP TRIGGER %s ON %s", name, table);
+  else
+    sql = g_strdup_printf ("DROP TRIGGER %s", name);
+  fc_st_exec (db, sql);
 }
 
 JsonObject *

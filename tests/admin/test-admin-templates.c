@@ -65,8 +65,8 @@ footprint (FcTestServer *server)
   return g_strdup_printf ("audit=%" G_GINT64_FORMAT " templates=%" G_GINT64_FORMAT
                           " active=%" G_GINT64_FORMAT " names=%" G_GINT64_FORMAT,
                           ad_db_int (server, "SELECT count(*) FROM audit_log"),
-                          ad_db_int (server, "SELECT count(*) FROM meal_plans WHERE is_template"),
-                          ad_db_int (server, "SELECT count(*) FROM meal_plans WHERE is_active"),
+                          ad_db_int (server, "SELECT count(*) FROM meal_plans WHERE is_template <> 0"),
+                          ad_db_int (server, "SELECT count(*) FROM meal_plans WHERE is_active <> 0"),
                           ad_db_int (server, "SELECT count(*) FROM meal_plans WHERE name = 'Lean Week'"));
 }
 
@@ -380,8 +380,9 @@ test_schedule (NtFixture     *fixture,
                          " AND object_id = %" G_GINT64_FORMAT
                          " AND json_array_length (before, '$.scheduled_meals') = 1"
                          " AND json_array_length (after, '$.scheduled_meals') = 2"
-                         " AND json_extract (after, '$.scheduled_meals[1].meal') = %" G_GINT64_FORMAT
-                         " AND json_extract (after, '$.scheduled_meals[1].day_of_plan') = 2",
+                         " AND CAST (json_extract (after, '$.scheduled_meals[1].meal') AS TEXT) = '%"
+                         G_GINT64_FORMAT "'"
+                         " AND CAST (json_extract (after, '$.scheduled_meals[1].day_of_plan') AS TEXT) = '2'",
                          id, salad);
   g_assert_cmpint (ad_db_int (server, sql), ==, 1);
   {
@@ -546,7 +547,7 @@ test_create (NtFixture     *fixture,
   sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = 'meal_plan_template.create'"
                          " AND object_id = %" G_GINT64_FORMAT " AND before IS NULL"
                          " AND json_extract (after, '$.name') = 'Fresh Start'"
-                         " AND json_extract (after, '$.is_active') = 0", id);
+                         " AND json_type (after, '$.is_active') = 'false'", id);
   g_assert_cmpint (ad_db_int (server, sql), ==, 1);
   g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"
                                       " WHERE action LIKE 'meal_plan%'"), ==, 1);

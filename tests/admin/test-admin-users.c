@@ -181,7 +181,7 @@ test_staff_rules (NtFixture     *fixture,
 
   /* Two changes, two rows; the five refusals wrote none. */
   g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 2);
-  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM users WHERE is_staff"), ==, 1);
+  g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM users WHERE is_staff <> 0"), ==, 1);
 }
 
 /* A change whose audit row cannot be written is not made, and a refused
@@ -193,8 +193,8 @@ test_audit_rollback (NtFixture     *fixture,
   FcTestServer *server = fixture->server;
   g_autoptr(FcTestResponse) response = NULL;
 
-  ad_db_exec (server, "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log"
-                   " WHEN NEW.object_id = 2 BEGIN SELECT RAISE (ABORT, 'refused by the test'); END;");
+  ad_db_refuse (server, "test_refuse_audit", "BEFORE INSERT", "audit_log", "NEW.object_id = 2",
+                "refused by the test");
   response = fc_test_request (server, "PATCH", USER_B, fixture->token_staff,
                               "{\"is_active\":false,\"is_staff\":true,\"has_premium\":true}");
   g_assert_cmpuint (response->status, ==, 500);
@@ -207,9 +207,9 @@ test_audit_rollback (NtFixture     *fixture,
   nt_expect (server, "GET", AUTH "oauth/user/", fixture->token_b, NULL, 200);
 
   /* The ledger refusing its row takes the audit row and the flag with it. */
-  ad_db_exec (server, "DROP TRIGGER test_refuse_audit;"
-                   "CREATE TRIGGER test_refuse_grant BEFORE INSERT ON payment_transactions"
-                   " BEGIN SELECT RAISE (ABORT, 'refused by the test'); END;");
+  ad_db_drop_trigger (server, "test_refuse_audit", "audit_log");
+  ad_db_refuse (server, "test_refuse_grant", "BEFORE INSERT", "payment_transactions", NULL,
+                "refused by the test");
   g_clear_pointer (&response, fc_test_response_free);
   response = fc_test_request (server, "PATCH", USER_A, fixture->token_staff,
                               "{\"is_staff\":true,\"has_premium\":true}");
@@ -218,7 +218,7 @@ test_audit_rollback (NtFixture     *fixture,
   g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log"), ==, 0);
 
   /* Refused input writes nothing either. */
-  ad_db_exec (server, "DROP TRIGGER test_refuse_grant;");
+  ad_db_drop_trigger (server, "test_refuse_grant", "payment_transactions");
   nt_expect (server, "PATCH", USER_A, fixture->token_staff,
              "{\"has_premium\":true,\"premium_until\":\"2001-01-01\"}", 400);
   nt_expect (server, "PATCH", USER_A, fixture->token_staff, "{}", 400);
@@ -294,11 +294,11 @@ test_premium (NtFixture     *fixture,
              "{\"has_premium\":true,\"premium_until\":\"2999-01-01\"}", 200);
   /* The ledger refuses updates (migration 11): the test lifts that for
    * its rewrite of history and puts it back. */
-  ad_db_exec (server, "DROP TRIGGER payment_transactions_no_update;"
-                   "UPDATE payment_transactions SET ends_at = '2001-01-01T00:00:00.000000Z'"
-                   " WHERE id = (SELECT max(id) FROM payment_transactions);"
-                   "CREATE TRIGGER payment_transactions_no_update BEFORE UPDATE ON payment_transactions"
-                   " BEGIN SELECT RAISE (ABORT, 'payment_transactions is append-only'); END;");
+  ad_db_drop_trigger (server, "payment_transactions_no_update", "payment_transactions");
+  ad_db_exec (server, "UPDATE payment_transactions SET ends_at = '2001-01-01T00:00:00.000000Z'"
+                   " WHERE id = (SELECT max(id) FROM payment_transactions)");
+  ad_db_refuse (server, "payment_transactions_no_update", "BEFORE UPDATE", "payment_transactions",
+                NULL, "payment_transactions is append-only");
   data_dir = g_strdup (server->data_dir);
   server->owns_data_dir = FALSE;
   status = fc_test_server_stop (server);
@@ -674,7 +674,7 @@ test_content_audit (NtFixture     *fixture,
   sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = 'workout.update' AND object_id = %"
                          G_GINT64_FORMAT " AND json_extract (before, '$.title') = 'Core'"
                          " AND json_extract (after, '$.title') = 'Core 2'"
-                         " AND json_extract (after, '$.is_premium') = 0", workout);
+                         " AND json_type (after, '$.is_premium') = 'false'", workout);
   g_assert_cmpint (ad_db_int (server, sql), ==, 1);
   g_assert_cmpint (ad_db_int (server, "SELECT count(*) FROM audit_log WHERE action = 'workout.delete'"
                                    " AND after IS NULL AND json_extract (before, '$.title') = 'Core 2'"), ==, 1);
