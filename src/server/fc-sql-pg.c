@@ -349,8 +349,14 @@ rewrite_parameters (const char  *sql,
         index = largest + 1;
       }
       largest = MAX (largest, index);
-      if ((int) used->len < index)
+      if ((int) used->len < index) {
+        guint old_len = used->len;
+
+        /* set_size leaves the new bytes as they were: a gap ($2 in
+         * "$1 … $4") must read as unused, else its type is left unknown */
         g_byte_array_set_size (used, index);
+        memset (used->data + old_len, 0, index - old_len);
+      }
       used->data[index - 1] = 1;
       g_string_append_printf (out, "$%d", index);
     } else if (is_word_char (*p) && (p == sql || !is_word_char (p[-1]))) {
