@@ -124,7 +124,16 @@ sync_bench_peak_rss_mib (void)
 gboolean
 sync_bench_reset_peak_rss (void)
 {
-  return g_file_set_contents ("/proc/self/clear_refs", "5", 1, NULL);
+  /* Written in place: g_file_set_contents() writes a new file and renames
+   * it over this one, which /proc refuses, so the peak was never reset
+   * and a benchmark's later rounds reported the earlier ones' peaks. */
+  FILE *file = fopen ("/proc/self/clear_refs", "w");
+  gboolean written;
+
+  if (file == NULL)
+    return FALSE;
+  written = fputs ("5", file) >= 0;
+  return fclose (file) == 0 && written;
 }
 
 char *
