@@ -194,8 +194,6 @@ static const char * const compared_paths[] = {
   API "nutrition/foods/?page=2",
   API "nutrition/foods/?page=2501",
   API "nutrition/foods/?page=last",
-  /* Not ?search=: on PostgreSQL it answers 500 whatever the data (its
-   * count query leaves parameters $2 and $3 unused), before and after. */
   API "nutrition/foods/?page=4999",
   API "nutrition/foods/?ordering=-created_at",
   API "nutrition/foods/?ordering=-calories,name",
@@ -210,6 +208,8 @@ static const char * const compared_paths[] = {
   API "workouts/progress/",
   API "changes/?since=0",
   API "changes/?since=1.50560",
+  API "nutrition/foods/?search=oats",
+  API "nutrition/foods/?search=food%2004999",
 };
 
 /* Every compared answer of @server for the user, as text. */
@@ -311,6 +311,8 @@ test_sqlite_to_postgresql (void)
   g_assert_nonnull (strstr (before->pdata[2], "\"name\":\"Seeded food 24838\""));
   g_assert_nonnull (strstr (before->pdata[17], "\"section\":\"foods\""));
   g_assert_nonnull (strstr (before->pdata[5], "\"name\":\"My oats\""));
+  g_assert_nonnull (strstr (before->pdata[18], "\"name\":\"My oats\""));
+  g_assert_nonnull (strstr (before->pdata[19], "\"count\":1,"));
   g_assert_nonnull (strstr (before->pdata[7], "\"Breakfast\""));
   g_assert_nonnull (strstr (before->pdata[7], "Tab\\there, line\\nthere, back\\\\slash"));
   g_assert_nonnull (strstr (before->pdata[9], "\"Cut week 1\""));
