@@ -854,6 +854,9 @@ const char * const fc_server_pg_migrations[] = {
   "  newest BIGINT NOT NULL DEFAULT 0"
   ");"
   "CREATE INDEX login_throttle_newest ON login_throttle (newest);",
+
+  /* 17 */
+  "ALTER TABLE admin_uploads ADD COLUMN busy_until " TEXT_C ";",
 };
 
 const guint fc_server_pg_n_migrations = G_N_ELEMENTS (fc_server_pg_migrations);

@@ -576,6 +576,10 @@ static const char * const migrations[] = {
   "  newest INTEGER NOT NULL DEFAULT 0"
   ");"
   "CREATE INDEX login_throttle_newest ON login_throttle (newest);",
+
+  /* 17: an upload's lease, so one request at a time writes it on any
+   * instance (src/server/admin/fc-admin-uploads.c) */
+  "ALTER TABLE admin_uploads ADD COLUMN busy_until TEXT;",
 };
 
 const char * const *

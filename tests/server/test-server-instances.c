@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <libpq-fe.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -31,6 +32,7 @@ typedef struct {
   FcTestServer *servers[N_INSTANCES];
   char         *urls[N_INSTANCES];    /* base URLs, changed by a restart */
   char         *database;
+  char         *data_dir;             /* shared: media, uploads */
   char         *config;
   char         *token;
   gint          acknowledged;         /* atomic */
@@ -42,7 +44,7 @@ start_instance (Cluster  *cluster,
 {
   const char * const args[] = { "--database", cluster->database, demo ? "--demo" : NULL, NULL };
 
-  return fc_test_server_start (cluster->config, args);
+  return fc_test_server_start_in (cluster->data_dir, cluster->config, args);
 }
 
 static void
@@ -50,9 +52,14 @@ cluster_init (Cluster    *cluster,
               FcTestPg   *pg,
               const char *extra_config)
 {
+  g_autoptr(GError) error = NULL;
+
   memset (cluster, 0, sizeof *cluster);
   g_mutex_init (&cluster->lock);
   cluster->database = g_strdup (fc_test_pg_get_uri (pg));
+  /* One data dir for all, as the README's deployment shares one directory */
+  cluster->data_dir = g_dir_make_tmp ("fitcore-instances-XXXXXX", &error);
+  g_assert_no_error (error);
   cluster->config = g_strdup_printf (CONFIG, extra_config);
   /* The first one migrates and seeds; the others find it done */
   for (guint i = 0; i < N_INSTANCES; i++) {
@@ -65,9 +72,12 @@ static void
 cluster_clear (Cluster *cluster)
 {
   for (guint i = 0; i < N_INSTANCES; i++) {
+    /* the last one takes the shared data dir with it */
+    cluster->servers[i]->owns_data_dir = i + 1 == N_INSTANCES;
     g_clear_pointer (&cluster->servers[i], fc_test_server_free);
     g_free (cluster->urls[i]);
   }
+  g_free (cluster->data_dir);
   g_free (cluster->database);
   g_free (cluster->config);
   g_free (cluster->token);
@@ -564,6 +574,157 @@ test_stream_across_instances (void)
   cluster_clear (&cluster);
 }
 
+/* ---- One writer of an upload across instances ---- */
+
+#define UPLOADS "/api/v1/admin/uploads/"
+#define UPLOAD_SIZE 60
+
+static GSocketConnection *
+connect_raw (const char *base_url)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  const char *port = strrchr (base_url, ':') + 1;
+  GSocketConnection *connection =
+    g_socket_client_connect_to_host (client, "127.0.0.1", g_ascii_strtoll (port, NULL, 10), NULL,
+                                     &error);
+
+  g_assert_no_error (error);
+  return connection;
+}
+
+static void
+write_all (GSocketConnection *connection,
+           const void        *data,
+           gsize              size)
+{
+  g_autoptr(GError) error = NULL;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  g_output_stream_write_all (out, data, size, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static guint
+read_status (GSocketConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  char buffer[1024] = { 0 };
+  gsize got = 0;
+
+  while (got < sizeof buffer - 1 && strstr (buffer, "\r\n") == NULL) {
+    gssize n = g_input_stream_read (in, buffer + got, sizeof buffer - 1 - got, NULL, &error);
+
+    g_assert_no_error (error);
+    if (n <= 0)
+      break;
+    got += n;
+  }
+  g_assert_true (g_str_has_prefix (buffer, "HTTP/1.1 "));
+  return g_ascii_strtoull (buffer + strlen ("HTTP/1.1 "), NULL, 10);
+}
+
+/* Whether the upload's lease is held, read from the database itself */
+static gboolean
+upload_leased (FcTestPg   *pg,
+               const char *id)
+{
+  PGconn *conn = fc_test_pg_connect (pg);
+  const char *values[] = { id };
+  PGresult *result = PQexecParams (conn, "SELECT busy_until IS NOT NULL FROM admin_uploads"
+                                         " WHERE id = $1", 1, NULL, values, NULL, NULL, 0);
+  gboolean leased;
+
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  g_assert_cmpint (PQntuples (result), ==, 1);
+  leased = PQgetvalue (result, 0, 0)[0] == 't';
+  PQclear (result);
+  PQfinish (conn);
+  return leased;
+}
+
+static void
+test_upload_one_writer (void)
+{
+  g_autoptr(FcTestPg) pg = fc_test_pg_new ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GSocketConnection) raw = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcTestResponse) created = NULL;
+  g_autofree char *staff = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *id = NULL;
+  guint8 bytes[UPLOAD_SIZE];
+  gint64 deadline;
+  Answer answer;
+  Cluster cluster;
+
+  for (guint i = 0; i < UPLOAD_SIZE; i++)
+    bytes[i] = (guint8) (i * 7);
+  cluster_init (&cluster, pg, "");
+  staff = fc_test_login (cluster.servers[0], "admin@fitcore.local", "fitcore-admin", NULL);
+  created = fc_test_request (cluster.servers[0], "POST", UPLOADS, staff,
+                             "{\"filename\": \"legs.webm\", \"size\": " G_STRINGIFY (UPLOAD_SIZE) "}");
+  g_assert_cmpuint (created->status, ==, 201);
+  id = g_strdup (json_object_get_string_member (fc_test_response_object (created), "id"));
+
+  /* Instance 0 receives a PATCH whose body is slow to come */
+  raw = connect_raw (cluster.servers[0]->base_url);
+  head = g_strdup_printf ("PATCH " UPLOADS "%s/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Authorization: Bearer %s\r\nContent-Type: application/offset+octet-stream\r\n"
+                          "Upload-Offset: 0\r\nContent-Length: %d\r\n\r\n",
+                          id, staff, UPLOAD_SIZE);
+  write_all (raw, head, strlen (head));
+  write_all (raw, bytes, 10);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!upload_leased (pg, id)) {
+    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+  }
+
+  /* Meanwhile the same upload from its start on instance 1: refused, not
+   * written under the other */
+  other = cluster_url (&cluster, 1, UPLOADS);
+  {
+    g_autofree char *url = g_strconcat (other, id, "/", NULL);
+    g_autoptr(SoupMessage) message = soup_message_new ("PATCH", url);
+    g_autoptr(GBytes) body = g_bytes_new (bytes, UPLOAD_SIZE);
+    g_autoptr(GBytes) reply = NULL;
+    g_autofree char *bearer = g_strconcat ("Bearer ", staff, NULL);
+    SoupMessageHeaders *headers = soup_message_get_request_headers (message);
+
+    soup_message_headers_replace (headers, "Authorization", bearer);
+    soup_message_headers_replace (headers, "Upload-Offset", "0");
+    soup_message_set_request_body_from_bytes (message, "application/offset+octet-stream", body);
+    reply = soup_session_send_and_read (session, message, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (message), ==, 409);
+    json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL),
+                                (gssize) g_bytes_get_size (reply), &error);
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (
+                                       json_node_get_object (json_parser_get_root (parser)), "detail"),
+                                     "Another request is writing"));
+  }
+
+  /* The first PATCH ends; its bytes are the upload's, and it is free */
+  write_all (raw, bytes + 10, UPLOAD_SIZE - 10);
+  g_assert_cmpuint (read_status (raw), ==, 204);
+  g_assert_false (upload_leased (pg, id));
+  {
+    g_autofree char *url = g_strconcat (other, id, "/", NULL);
+
+    http_send (session, "GET", url, staff, NULL, NULL, &answer);
+    g_assert_cmpuint (answer.status, ==, 200);
+    g_assert_nonnull (strstr (answer.body, "\"offset\":" G_STRINGIFY (UPLOAD_SIZE)));
+    answer_clear (&answer);
+  }
+  cluster_clear (&cluster);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -573,5 +734,6 @@ main (int   argc,
   g_test_add_func ("/instances/idempotent-writes-survive-kills", test_idempotent_writes_survive_kills);
   g_test_add_func ("/instances/throttle", test_throttle_across_instances);
   g_test_add_func ("/instances/stream", test_stream_across_instances);
+  g_test_add_func ("/instances/upload-one-writer", test_upload_one_writer);
   return g_test_run ();
 }

@@ -51,24 +51,16 @@
 #define NO_UPLOAD "No Upload matches the given query."
 
 #define SINK_DATA "fc-admin-upload-sink"
-#define BUSY_DATA "fc-admin-uploads-busy"
+/* A PATCH writing an upload, or a completion checking it, holds the
+ * upload's lease (admin_uploads.busy_until, migration 17), so that no
+ * other request writes it meanwhile, on this instance or another on the
+ * same database. A lease lasts this long from when it was taken or last
+ * renewed (a PATCH renews it as its body comes), so an upload whose
+ * instance was killed is free again soon after. */
+#define BUSY_LEASE_S 60
+#define BUSY_RENEW_US (20 * G_USEC_PER_SEC)
 
 /* ---- Shared ------------------------------------------------------------ */
-
-/* Ids of the uploads a PATCH is writing or a completion is checking,
- * kept on the server. */
-static GHashTable *
-busy_set (FcServer *server)
-{
-  GHashTable *busy = g_object_get_data (G_OBJECT (server), BUSY_DATA);
-
-  if (busy == NULL) {
-    busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    g_object_set_data_full (G_OBJECT (server), BUSY_DATA, busy,
-                            (GDestroyNotify) g_hash_table_unref);
-  }
-  return busy;
-}
 
 /* The server's clock, which a test may move (test_clock_offset). */
 static GDateTime *
@@ -85,6 +77,63 @@ clock_now (FcServer *server)
   g_autoptr(GDateTime) now = clock_now_utc (server);
 
   return fc_time_format_iso8601 (now);
+}
+
+static char *
+clock_later (FcServer *server,
+             gint64    seconds)
+{
+  g_autoptr(GDateTime) now = clock_now_utc (server);
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, (double) seconds);
+
+  return fc_time_format_iso8601 (later);
+}
+
+/* Takes the upload's lease, or renews it when @renew; FALSE when another
+ * request holds it. */
+static gboolean
+busy_claim (FcServer   *server,
+            const char *id,
+            gboolean    renew)
+{
+  FcSql *db = fc_server_get_db (server);
+  g_autoptr(FcSqlStmt) stmt = NULL;
+  g_autofree char *now = clock_now (server);
+  g_autofree char *until = clock_later (server, BUSY_LEASE_S);
+
+  stmt = fc_sql_prepare (db, renew ? "UPDATE admin_uploads SET busy_until = ?1 WHERE id = ?2"
+                                   : "UPDATE admin_uploads SET busy_until = ?1 WHERE id = ?2"
+                                     " AND (busy_until IS NULL OR busy_until <= ?3)");
+  fc_sql_bind_text (stmt, 1, until);
+  fc_sql_bind_text (stmt, 2, id);
+  fc_sql_bind_text (stmt, 3, now);
+  return fc_sql_step_done (stmt) && fc_sql_changes (db) == 1;
+}
+
+static void
+busy_release (FcServer   *server,
+              const char *id)
+{
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (fc_server_get_db (server), "UPDATE admin_uploads SET busy_until = NULL"
+                                               " WHERE id = ?");
+
+  fc_sql_bind_text (stmt, 1, id);
+  fc_sql_step_done (stmt);
+}
+
+static gboolean
+is_busy (FcServer   *server,
+         const char *id)
+{
+  g_autoptr(FcSqlStmt) stmt =
+    fc_sql_prepare (fc_server_get_db (server), "SELECT 1 FROM admin_uploads WHERE id = ?"
+                                               " AND busy_until > ?");
+  g_autofree char *now = clock_now (server);
+
+  fc_sql_bind_text (stmt, 1, id);
+  fc_sql_bind_text (stmt, 2, now);
+  return fc_sql_step_row (stmt);
 }
 
 static char *
@@ -277,6 +326,7 @@ typedef struct {
   gint64    size;
   gboolean  overflow;  /* bytes past size arrived (and were dropped) */
   gboolean  failed;    /* a write failed */
+  gint64    renewed_us; /* when its lease was last taken or renewed */
 } Sink;
 
 /* The PATCH's checks that need neither its body nor the framework; the
@@ -301,7 +351,7 @@ check_patch (FcServer           *server,
   if (offset_text == NULL ||
       !g_ascii_string_to_signed (offset_text, 10, 0, G_MAXINT64, out_offset, NULL))
     return SOUP_STATUS_BAD_REQUEST;
-  if (g_hash_table_contains (busy_set (server), id))
+  if (is_busy (server, id))
     return SOUP_STATUS_CONFLICT;
   if (!repair (server, db, row))
     return SOUP_STATUS_INTERNAL_SERVER_ERROR;
@@ -328,7 +378,7 @@ sink_close (Sink    *sink,
   }
   close (sink->fd);
   sink->fd = -1;
-  g_hash_table_remove (busy_set (sink->server), sink->id);
+  busy_release (sink->server, sink->id);
   /* Bytes that were not synced are not counted: the next PATCH or HEAD
    * cuts them off. */
   if (ok) {
@@ -365,6 +415,10 @@ on_sink_chunk_cb (SoupServerMessage *message,
 
   if (sink->fd < 0 || sink->failed)
     return;
+  if (g_get_monotonic_time () - sink->renewed_us > BUSY_RENEW_US) {
+    busy_claim (sink->server, sink->id, TRUE);
+    sink->renewed_us = g_get_monotonic_time ();
+  }
   if ((gint64) size > sink->size - sink->offset) {
     sink->overflow = TRUE;
     size = sink->size - sink->offset;
@@ -495,12 +549,16 @@ fc_admin_body_policy (FcServer          *server,
       check_patch (server, fc_server_get_db (server), headers, id, owner, &row, &offset) != 0)
     return TRUE;
 
+  /* Taken meanwhile: the handler answers 409 */
+  if (!busy_claim (server, id, FALSE))
+    return TRUE;
   file = part_path (server, id);
   fd = g_open (file, O_WRONLY | O_CLOEXEC, 0);
   if (fd < 0 || lseek (fd, row.received, SEEK_SET) != row.received) {
     g_warning ("Cannot open %s: %s", file, g_strerror (errno));
     if (fd >= 0)
       close (fd);
+    busy_release (server, id);
     return TRUE;
   }
 
@@ -510,7 +568,7 @@ fc_admin_body_policy (FcServer          *server,
   sink->fd = fd;
   sink->offset = row.received;
   sink->size = row.size;
-  g_hash_table_add (busy_set (server), g_strdup (sink->id));
+  sink->renewed_us = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (message), SINK_DATA, sink, (GDestroyNotify) sink_free);
   g_signal_connect (message, "got-chunk", G_CALLBACK (on_sink_chunk_cb), sink);
   g_signal_connect (message, "finished", G_CALLBACK (on_sink_finished_cb), sink);
@@ -564,7 +622,7 @@ fc_admin_upload_patch_cb (FcServerRequest *request)
                     "Give the offset the body starts at in an Upload-Offset header.");
     break;
   case SOUP_STATUS_CONFLICT:
-    if (g_hash_table_contains (busy_set (server), id))
+    if (is_busy (server, id))
       detail = g_strdup ("Another request is writing to or completing this upload; "
                          "ask for its offset when it is done.");
     else
@@ -698,7 +756,7 @@ fc_admin_upload_get_cb (FcServerRequest *request)
     return;
   }
   /* A PATCH still writing: its bytes are not counted until it ends. */
-  if (!g_hash_table_contains (busy_set (server), row.id) && !repair (server, db, &row)) {
+  if (!is_busy (server, row.id) && !repair (server, db, &row)) {
     fc_admin_respond_server_error (request);
     return;
   }
@@ -734,7 +792,7 @@ typedef struct {
 static void
 completion_free (Completion *completion)
 {
-  g_hash_table_remove (busy_set (completion->server), completion->id);
+  busy_release (completion->server, completion->id);
   g_free (completion->id);
   g_free (completion);
 }
@@ -772,7 +830,9 @@ fc_admin_upload_complete_cb (FcServerRequest *request)
     respond_no_upload (request);
     return;
   }
-  if (g_hash_table_contains (busy_set (server), row.id)) {
+  /* In the request's transaction: an answer of 400 or more below rolls
+   * the lease back with the rest */
+  if (!busy_claim (server, row.id, FALSE)) {
     respond_offset (request, SOUP_STATUS_CONFLICT, row.received,
                     "Another request is writing to or completing this upload; "
                     "ask for its offset when it is done.");
@@ -799,7 +859,6 @@ fc_admin_upload_complete_cb (FcServerRequest *request)
   completion = g_new0 (Completion, 1);
   completion->server = server;
   completion->id = g_strdup (row.id);
-  g_hash_table_add (busy_set (server), g_strdup (row.id));
   path = part_path (server, row.id);
   fc_workouts_video_from_file (request, fc_server_request_get_body (request), path, row.filename,
                                completion_hook, completion, (GDestroyNotify) completion_free);
@@ -821,7 +880,7 @@ fc_admin_uploads_sweep (FcServer *server)
     const char *id = fc_sql_column_text (stmt, 0);
 
     /* One being completed finishes first. */
-    if (!g_hash_table_contains (busy_set (server), id))
+    if (!is_busy (server, id))
       g_ptr_array_add (ids, g_strdup (id));
   }
   g_clear_pointer (&stmt, fc_sql_finalize);
