@@ -28,6 +28,13 @@ struct _FcAdminService
 
 G_DEFINE_FINAL_TYPE (FcAdminService, fc_admin_service, G_TYPE_OBJECT)
 
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void store_write        (FcAdminService      *self,
                                 const char          *resource,
                                 FcStoreAdminWrite    kind,
@@ -171,6 +178,22 @@ static void
 fc_admin_service_class_init (FcAdminServiceClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = fc_admin_service_dispose;
+
+  /* FcAdminService::changed: what the store keeps of an admin resource
+   * (the detail, and the argument: FC_STORE_ADMIN_WORKOUTS, ...) changed:
+   * an edit made, sent or discarded, or a list read. */
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+on_store_changed_cb (FcAdminService *self,
+                     const char     *resource)
+{
+  if (fc_store_admin_is_resource (resource))
+    g_signal_emit (self, signals[SIGNAL_CHANGED], g_quark_from_string (resource), resource);
 }
 
 static void
@@ -212,8 +235,11 @@ fc_admin_service_new_with_store (FcApiClient *client,
   g_return_val_if_fail (store == NULL || FC_IS_STORE (store), NULL);
 
   self = fc_admin_service_new (client);
-  if (self != NULL && store != NULL)
+  if (self != NULL && store != NULL) {
     self->store = g_object_ref (store);
+    g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+  }
   return self;
 }
 
@@ -1090,6 +1116,25 @@ read_through (FcAdminService      *self,
   else
     fc_api_client_fetch_all_async (self->client, path, FC_API_REQUEST_NONE, NULL, NULL, NULL,
                                    cancellable, on_fetched_cb, g_steal_pointer (&task));
+}
+
+void
+fc_admin_service_list_kept_async (FcAdminService      *self,
+                                  const char          *resource,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (FC_IS_ADMIN_SERVICE (self));
+  g_return_if_fail (fc_store_admin_is_resource (resource));
+
+  if (self->store == NULL) {
+    g_task_report_new_error (self, callback, user_data, fetch_list, G_IO_ERROR,
+                             G_IO_ERROR_NOT_SUPPORTED, "No store keeps admin lists here");
+    return;
+  }
+  read_kept (through_task_new (self, g_intern_string (resource), fetch_list, cancellable,
+                               callback, user_data));
 }
 
 /* Templates come a page at a time, searched by the server: a page is

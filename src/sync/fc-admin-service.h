@@ -161,6 +161,15 @@ void            fc_admin_service_delete_category_async (FcAdminService      *sel
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,
                                                         gpointer             user_data);
+/* What the store keeps of @resource (an FC_STORE_ADMIN_* name), with
+ * "dirty" on objects whose edit waits, without asking the server; for a
+ * page to show an edit's fate after FcAdminService::changed. Finished by
+ * fc_admin_service_list_finish(). */
+void            fc_admin_service_list_kept_async       (FcAdminService      *self,
+                                                        const char          *resource,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
 /* PUT admin/workouts/{id}/thumbnail/ with a PNG or JPEG image. */
 void            fc_admin_service_set_thumbnail_async   (FcAdminService      *self,
                                                         gint64               id,

@@ -12,7 +12,8 @@
 # - the app quits and starts again with no server: both edits are still
 #   shown;
 # - the server comes back on the same port and data, Ctrl+R: the server has
-#   Apricot's sugar 3.5 g (still public) and the workout hidden.
+#   Apricot's sugar 3.5 g (still public) and the workout hidden, and the
+#   workout's row no longer says “not synced yet”.
 # Prints TAP.
 #
 #   test-admin-offline.py FITCORE_BINARY FITCORE_SERVER DEFAULT_ARTIFACTS_DIR
@@ -241,6 +242,15 @@ def run(tap, binary, server_binary, artifacts, tmp):
         tap.check(hidden is not None and hidden.get('title') == workout['title'],
                   f'and has “{workout["title"]}” hidden, its title unchanged',
                   server_workout(url, workout['id']))
+        if not open_content(tap, app.pid, window):
+            return
+
+        def synced_row():
+            row = row_named(window, f'{workout["title"]}, Hidden')
+            return row is not None and not any('not synced yet' in text
+                                               for text in labels_in(row))
+        tap.check(poll(synced_row, timeout=30), 'once sent, its row in Content no longer says '
+                  '“not synced yet”')
     finally:
         stop(app)
         stop(server)

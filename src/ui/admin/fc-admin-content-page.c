@@ -26,6 +26,7 @@
 #include "fc-admin-file-chooser.h"
 #include "fc-admin-frame-grab.h"
 #include "fc-json.h"
+#include "fc-store-admin.h"
 
 struct _FcAdminContentPage
 {
@@ -72,6 +73,7 @@ struct _FcAdminContentPage
   gboolean           editing;
   gboolean           loaded;
   gboolean           saving;
+  gboolean           has_dirty;           /* a listed workout's edit waits */
 };
 
 G_DEFINE_FINAL_TYPE (FcAdminContentPage, fc_admin_content_page, ADW_TYPE_BIN)
@@ -212,11 +214,15 @@ on_workouts_cb (GObject      *source,
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->workouts_list))) != NULL)
     gtk_list_box_remove (self->workouts_list, child);
+  self->has_dirty = FALSE;
   for (guint i = 0; i < json_array_get_length (workouts); i++) {
     JsonObject *workout = json_array_get_object_element (workouts, i);
+    gboolean dirty = FALSE;
 
     if (workout != NULL)
       gtk_list_box_append (self->workouts_list, workout_row_new (workout));
+    if (workout != NULL && fc_json_get_boolean (workout, "dirty", &dirty) && dirty)
+      self->has_dirty = TRUE;
   }
   adw_status_page_set_title (ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->list_stack,
                                                                            "empty")),
@@ -261,6 +267,17 @@ on_categories_cb (GObject      *source,
   fill_categories (self);
   if (self->editing && self->workout != NULL)
     show_workout (self, self->workout);
+}
+
+/* While a listed workout's edit waits, the list follows the store, so
+ * that "not synced yet" goes once it was sent (the store alone is read: a
+ * list read from the server changes the store too). */
+static void
+on_kept_workouts_changed_cb (FcAdminContentPage *self)
+{
+  if (self->loaded && self->has_dirty)
+    fc_admin_service_list_kept_async (self->service, FC_STORE_ADMIN_WORKOUTS, self->cancellable,
+                                      on_workouts_cb, g_object_ref (self));
 }
 
 static void
@@ -1396,8 +1413,13 @@ fc_admin_content_page_set_service (FcAdminContentPage *self,
   self->editor_cancellable = g_cancellable_new ();
   if (self->queue != NULL)
     g_signal_handlers_disconnect_by_data (self->queue, self);
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
   g_set_object (&self->service, service);
   g_set_object (&self->queue, queue);
+  if (service != NULL)
+    g_signal_connect_object (service, "changed::" FC_STORE_ADMIN_WORKOUTS,
+                             G_CALLBACK (on_kept_workouts_changed_cb), self, G_CONNECT_SWAPPED);
   if (queue != NULL)
     g_signal_connect_object (queue, "completed", G_CALLBACK (on_upload_completed_cb), self,
                              G_CONNECT_SWAPPED);
