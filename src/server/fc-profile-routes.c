@@ -283,15 +283,17 @@ write_profile (FcServerRequest *request,
     }
   }
 
+  /* The flags are integers, which PostgreSQL's CASE WHEN does not take as
+   * conditions: compare them. */
   stmt = fc_sql_prepare (db,
-                               "UPDATE profiles SET "
-                               "age = CASE WHEN ?1 THEN ?2 ELSE age END, "
-                               "weight = CASE WHEN ?3 THEN ?4 ELSE weight END, "
-                               "height = CASE WHEN ?5 THEN ?6 ELSE height END, "
-                               "gender = CASE WHEN ?7 THEN ?8 ELSE gender END, "
-                               "fitness_goal = CASE WHEN ?9 THEN ?10 ELSE fitness_goal END, "
-                               "img = CASE WHEN ?11 THEN ?12 ELSE img END, "
-                               "updated_at = ?13 WHERE user_id = ?14");
+                         "UPDATE profiles SET "
+                         "age = CASE WHEN ?1 <> 0 THEN ?2 ELSE age END, "
+                         "weight = CASE WHEN ?3 <> 0 THEN ?4 ELSE weight END, "
+                         "height = CASE WHEN ?5 <> 0 THEN ?6 ELSE height END, "
+                         "gender = CASE WHEN ?7 <> 0 THEN ?8 ELSE gender END, "
+                         "fitness_goal = CASE WHEN ?9 <> 0 THEN ?10 ELSE fitness_goal END, "
+                         "img = CASE WHEN ?11 <> 0 THEN ?12 ELSE img END, "
+                         "updated_at = ?13 WHERE user_id = ?14");
   fc_sql_bind_int64 (stmt, 1, update.has_age);
   bind_nullable_int (stmt, 2, update.age_null, update.age);
   fc_sql_bind_int64 (stmt, 3, update.has_weight);

@@ -122,7 +122,8 @@ fc_st_query_int (FcSql      *db,
   g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
 
   g_assert_nonnull (stmt);
-  g_assert_cmpint (fc_sql_step (stmt), ==, FC_SQL_ROW);
+  if (fc_sql_step (stmt) != FC_SQL_ROW)
+    g_error ("%s: %s", sql, fc_sql_errmsg (db));
   return fc_sql_column_int64 (stmt, 0);
 }
 

@@ -208,7 +208,8 @@ count_in (const char *location,
   g_assert_nonnull (stmt);
   if (arg != NULL)
     fc_sql_bind_text (stmt, 1, arg);
-  g_assert_cmpint (fc_sql_step (stmt), ==, FC_SQL_ROW);
+  if (fc_sql_step (stmt) != FC_SQL_ROW)
+    g_error ("%s: %s", sql, fc_sql_errmsg (db));
   return fc_sql_column_int64 (stmt, 0);
 }
 

@@ -98,7 +98,7 @@ test_generate (void)
   guint per_day[8] = { 0 };
   gint64 started;
 
-  excluded = sync_test_server_count (server, "SELECT min(id) FROM foods WHERE is_public"
+  excluded = sync_test_server_count (server, "SELECT min(id) FROM foods WHERE is_public = 1"
                                              " AND food_category = 'PR'", NULL);
   g_assert_cmpint (excluded, >, 0);
   g_array_append_val (exclude, excluded);
@@ -193,7 +193,7 @@ test_copy_template (void)
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (templates), ==,
                     sync_test_server_count (server, "SELECT count(*) FROM meal_plans"
-                                                    " WHERE is_template AND is_active", NULL));
+                                                    " WHERE is_template = 1 AND is_active = 1", NULL));
   g_assert_cmpuint (json_array_get_length (templates), >, 0);
   template = json_array_get_object_element (templates, 0);
   g_assert_true (fc_json_get_int (template, "id", &template_id));
@@ -258,7 +258,7 @@ test_offline (void)
   g_autoptr(GError) error = NULL;
   gint64 plans_before = sync_test_store_count (store, "SELECT count(*) FROM meal_plans");
   gint64 template_id = sync_test_server_count (server, "SELECT min(id) FROM meal_plans"
-                                                       " WHERE is_template", NULL);
+                                                       " WHERE is_template = 1", NULL);
   gint64 id;
 
   g_assert_cmpint (fc_test_server_stop (server), ==, 0);

@@ -303,7 +303,7 @@ test_reset (void)
   cursor = get_cursor (store);
   g_assert_true (g_str_has_prefix (cursor, "1."));
   g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods WHERE id > 0"), ==,
-                   sync_test_server_count (server, "SELECT count(*) FROM foods WHERE is_public",
+                   sync_test_server_count (server, "SELECT count(*) FROM foods WHERE is_public = 1",
                                            NULL));
 
   assert_one_changes_request (engine, log, "then");

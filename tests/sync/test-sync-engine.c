@@ -118,7 +118,7 @@ test_pull_demo (void)
 
   g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods"), >=, 190);
   g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods"), ==,
-                   sync_test_server_count (server, "SELECT count(*) FROM foods WHERE is_public",
+                   sync_test_server_count (server, "SELECT count(*) FROM foods WHERE is_public = 1",
                                            NULL));
   g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM account "
                                                  "WHERE email = 'demo@fitcore.local'"), ==, 1);

@@ -130,7 +130,7 @@ test_fresh_for_a_day (void)
   g_assert_cmpuint (sync_test_lines_count (lines, FOODS_GET), ==, 1);  /* one page of 1000 */
   g_clear_pointer (&lines, g_ptr_array_unref);
   g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods"), ==,
-                   sync_test_server_count (server, "SELECT count(*) FROM foods WHERE is_public",
+                   sync_test_server_count (server, "SELECT count(*) FROM foods WHERE is_public = 1",
                                            NULL));
 
   fc_sync_engine_set_clock (engine, fake_clock, &now);

@@ -221,7 +221,7 @@ weight_summary (FcSql *db,
                                      "  AND recorded_at <= ?2"
                                      " UNION ALL SELECT value, 1, recorded_at, id"
                                      "  FROM health_data WHERE user_id = ?1 AND data_type = 'weight'"
-                                     "  AND recorded_at > ?2 AND recorded_at < ?3)"
+                                     "  AND recorded_at > ?2 AND recorded_at < ?3) AS w"
                                      " ORDER BY k, o, i LIMIT 1");
   fc_sql_bind_int64 (before, 1, user_id);
   fc_sql_bind_int64 (before, 2, since_us);

@@ -163,7 +163,9 @@ list_cb (FcServerRequest *request)
   if (type != NULL && *type == '\0')
     type = NULL;
 
-#define WHERE " WHERE user_id = ?1 AND (?2 < 0 OR is_read = ?2) AND (?3 IS NULL OR type = ?3)"
+/* A NULL ?3 has no type PostgreSQL could infer: the CAST gives it one. */
+#define WHERE " WHERE user_id = ?1 AND (?2 < 0 OR is_read = ?2)" \
+              " AND (CAST(?3 AS TEXT) IS NULL OR type = ?3)"
   count_stmt = fc_sql_prepare (db, "SELECT count(*) FROM notifications" WHERE);
   fc_sql_bind_int64 (count_stmt, 1, user_id);
   fc_sql_bind_int64 (count_stmt, 2, is_read);
