@@ -140,6 +140,10 @@ load_payments (FcServerConfig  *self,
   gint64 value;
 
   self->stripe_api_base = read_string (keyfile, "stripe_api_base");
+  self->trusted_proxies = g_key_file_get_string_list (keyfile, GROUP, "trusted_proxies", NULL,
+                                                      NULL);
+  if (self->trusted_proxies == NULL)
+    self->trusted_proxies = g_new0 (char *, 1);
   if (self->stripe_api_base == NULL)
     self->stripe_api_base = g_strdup ("https://api.stripe.com");
   else {
@@ -296,6 +300,7 @@ fc_server_config_load (const char  *data_dir,
       char *slashed = g_strconcat (self->public_url, "/", NULL);
 
       g_free (self->public_url);
+  g_strfreev (self->trusted_proxies);
       self->public_url = slashed;
     }
   }

@@ -20,6 +20,8 @@
  *   max_video_upload_size=209715200 # bytes, for multipart bodies under /api/v1/workouts/videos/
  *   max_resumable_upload_size=2147483648 # bytes, one video sent through api/v1/admin/uploads/
  *   public_url=https://fitcore.example/ # base of links in mails; unset: the listening address
+ *   trusted_proxies=127.0.0.1;::1 # reverse proxies: a request from one is the client's
+ *                                 # in its X-Forwarded-For (login limits count clients)
  *   max_connections=512         # open client connections; more wait in the listen backlog
  *   header_timeout=15           # seconds for a request's headers to arrive
  *   idle_timeout=60             # seconds a connection may stay open doing nothing
@@ -84,6 +86,7 @@ typedef struct {
   gsize    max_video_upload_size;
   gint64   max_resumable_upload_size; /* streamed to disk, so far beyond the others */
   char    *public_url;               /* NULL, or ends in "/" */
+  char   **trusted_proxies;          /* peer addresses whose X-Forwarded-For is believed */
   guint    max_connections;
   guint    header_timeout;
   guint    idle_timeout;

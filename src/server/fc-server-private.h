@@ -34,6 +34,7 @@ struct _FcServerRequest {
   JsonObject         *body;
   char               *base_url;
   char               *idempotency_key;
+  char               *forwarded_for; /* the client behind a trusted proxy */
 
   /* borrowed */
   const FcRoute      *route;

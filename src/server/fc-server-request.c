@@ -121,6 +121,7 @@ fc_server_request_unref (FcServerRequest *self)
   json_object_unref (self->body);
   g_free (self->base_url);
   g_free (self->idempotency_key);
+  g_free (self->forwarded_for);
   g_free (self);
 }
 
@@ -189,7 +190,30 @@ fc_server_request_get_cookie (FcServerRequest *self,
 const char *
 fc_server_request_get_client_address (FcServerRequest *self)
 {
-  return soup_server_message_get_remote_host (self->message);
+  const char *peer = soup_server_message_get_remote_host (self->message);
+  char * const *proxies = fc_server_get_config (self->server)->trusted_proxies;
+  const char *forwarded;
+  g_auto(GStrv) hops = NULL;
+
+  if (peer == NULL || !g_strv_contains ((const char * const *) proxies, peer))
+    return peer;
+  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (self->message),
+                                             "X-Forwarded-For");
+  if (forwarded == NULL)
+    return peer;
+  /* The nearest hop that is not a trusted proxy: those before it may be
+   * made up by the client */
+  hops = g_strsplit (forwarded, ",", -1);
+  for (guint i = g_strv_length (hops); i > 0; i--) {
+    const char *hop = g_strstrip (hops[i - 1]);
+
+    if (*hop != '\0' && !g_strv_contains ((const char * const *) proxies, hop)) {
+      g_free (self->forwarded_for);
+      self->forwarded_for = g_strdup (hop);
+      return self->forwarded_for;
+    }
+  }
+  return peer;
 }
 
 const char *

@@ -725,6 +725,51 @@ test_upload_one_writer (void)
   cluster_clear (&cluster);
 }
 
+/* ---- Behind a reverse proxy ---- */
+
+static guint
+login_from (FcTestServer *server,
+            const char   *forwarded_for,
+            const char   *email)
+{
+  g_autofree char *json = g_strdup_printf ("{\"email\":\"%s\",\"password\":\"wrong\"}", email);
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  const char * const headers[] = { "X-Forwarded-For", forwarded_for, NULL };
+  g_autoptr(FcTestResponse) response =
+    fc_test_request_full (server, "POST", LOGIN, headers, "application/json", body);
+
+  return response->status;
+}
+
+/* The login limit counts the client a trusted proxy names, and only a
+ * trusted proxy's word counts */
+static void
+test_behind_proxy (void)
+{
+  g_autoptr(FcTestServer) trusting =
+    fc_test_server_start ("[server]\npassword_iterations=1000\nlogin_failures_limit=2\n"
+                          "login_failures_window=600\ntrusted_proxies=127.0.0.1\n", NULL);
+  g_autoptr(FcTestServer) plain =
+    fc_test_server_start ("[server]\npassword_iterations=1000\nlogin_failures_limit=2\n"
+                          "login_failures_window=600\n", NULL);
+
+  g_free (fc_test_register (trusting, "proxied@fitcore.test", PASSWORD, NULL));
+  g_assert_cmpuint (login_from (trusting, "203.0.113.1", "proxied@fitcore.test"), ==, 400);
+  g_assert_cmpuint (login_from (trusting, "203.0.113.1", "proxied@fitcore.test"), ==, 400);
+  g_assert_cmpuint (login_from (trusting, "203.0.113.1", "proxied@fitcore.test"), ==, 429);
+  /* Another client behind the same proxy is not held back */
+  g_assert_cmpuint (login_from (trusting, "203.0.113.2", "proxied@fitcore.test"), ==, 400);
+  /* A hop the client wrote itself in front changes nothing */
+  g_assert_cmpuint (login_from (trusting, "198.51.100.7, 203.0.113.1", "proxied@fitcore.test"),
+                    ==, 429);
+
+  /* Without trusted_proxies the header is the client's own word */
+  g_free (fc_test_register (plain, "direct@fitcore.test", PASSWORD, NULL));
+  g_assert_cmpuint (login_from (plain, "203.0.113.1", "direct@fitcore.test"), ==, 400);
+  g_assert_cmpuint (login_from (plain, "203.0.113.2", "direct@fitcore.test"), ==, 400);
+  g_assert_cmpuint (login_from (plain, "203.0.113.3", "direct@fitcore.test"), ==, 429);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -735,5 +780,6 @@ main (int   argc,
   g_test_add_func ("/instances/throttle", test_throttle_across_instances);
   g_test_add_func ("/instances/stream", test_stream_across_instances);
   g_test_add_func ("/instances/upload-one-writer", test_upload_one_writer);
+  g_test_add_func ("/instances/behind-proxy", test_behind_proxy);
   return g_test_run ();
 }
