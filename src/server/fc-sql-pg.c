@@ -9,9 +9,13 @@
  *   (skipping literals, quoted names and comments), and LIKE becomes
  *   ILIKE, since SQLite's LIKE ignores ASCII case; each SQL text and set
  *   of parameter types is prepared once per connection (PQprepare);
- * - a statement that fails inside a transaction does not abort it (as in
- *   SQLite, where a broken UNIQUE only fails the INSERT): a write runs in
- *   a savepoint of its own;
+ * - a statement that fails inside a transaction aborts it, where SQLite
+ *   fails only that statement: no route goes on after a failed write but
+ *   to answer an error and roll back, and a savepoint around every write
+ *   cost two round trips each and a subtransaction each (10,000 of them
+ *   in one health upload tripled its time, and past 64 a transaction's
+ *   subtransactions slow every snapshot of the cluster). What follows a
+ *   failure in the same transaction fails at once, without asking;
  * - the id of an INSERT: SQLite's last_insert_rowid() is not moved by
  *   triggers, PostgreSQL's lastval() is (the change feed's triggers insert
  *   too), so an INSERT into a table with an identity `id` returns it;
@@ -58,7 +62,7 @@ struct _FcSqlPgStmt {
   int        n_params;
   guint8    *used;         /* n_params flags: does the SQL name $N */
   Param     *params;
-  gboolean   is_write;     /* not a SELECT: runs in a savepoint */
+  gboolean   is_write;     /* INSERT, UPDATE, DELETE: counts for fc_sql_changes() */
   gboolean   returns_id;   /* RETURNING id added here: not the caller's rows */
   PGresult  *result;
   int        row;          /* the row fc_sql_step() is on; -1 before */
@@ -449,8 +453,13 @@ fc_sql_pg_prepare (FcSql      *db,
   while (g_ascii_isspace (*p) || *p == '(')
     p++;
   pg->is_write = g_ascii_strncasecmp (p, "SELECT", 6) != 0 &&
-                 g_ascii_strncasecmp (p, "WITH", 4) != 0 &&
                  g_ascii_strncasecmp (p, "VALUES", 6) != 0;
+  if (g_ascii_strncasecmp (p, "WITH", 4) == 0) {
+    g_autofree char *lower = g_ascii_strdown (p, -1);
+
+    pg->is_write = strstr (lower, "insert ") != NULL || strstr (lower, "update ") != NULL ||
+                   strstr (lower, "delete ") != NULL;
+  }
   table = insert_table (sql);
   if (table != NULL && has_identity_id (db, table)) {
     char *with_id = g_strconcat (pg->pg_sql, " RETURNING id", NULL);
@@ -577,7 +586,8 @@ result_from_sqlstate (const char *state)
 {
   if (state == NULL)
     return FC_SQL_ERROR;
-  if (g_str_has_prefix (state, "23"))
+  /* a trigger's RAISE EXCEPTION is SQLite's RAISE(ABORT): a constraint */
+  if (g_str_has_prefix (state, "23") || g_str_equal (state, "P0001"))
     return FC_SQL_CONSTRAINT;
   /* serialization_failure, deadlock_detected, lock_not_available */
   if (g_str_equal (state, "40001") || g_str_equal (state, "40P01") || g_str_equal (state, "55P03"))
@@ -595,7 +605,6 @@ execute (FcSqlStmt *stmt)
   g_autofree const char **values = g_new0 (const char *, n);
   g_autofree int *lengths = g_new0 (int, n);
   g_autofree int *formats = g_new0 (int, n);
-  gboolean savepoint = pg->is_write && db->pg_depth > 0;
   const char *name;
   const char *changed;
   FcSqlResult rc;
@@ -611,7 +620,7 @@ execute (FcSqlStmt *stmt)
     }
   }
 
-  if (savepoint && !run (db, "SAVEPOINT fc_statement", NULL))
+  if (db->pg_depth > 0 && PQtransactionStatus (db->pg->conn) == PQTRANS_INERROR)
     return FC_SQL_ERROR;
   pg->result = PQexecPrepared (db->pg->conn, name, pg->n_params, values, lengths, formats, 0);
   switch (PQresultStatus (pg->result)) {
@@ -630,10 +639,6 @@ execute (FcSqlStmt *stmt)
     rc = result_from_sqlstate (PQresultErrorField (pg->result, PG_DIAG_SQLSTATE));
     break;
   }
-  if (savepoint)
-    run (db, rc == FC_SQL_DONE ? "RELEASE SAVEPOINT fc_statement"
-                               : "ROLLBACK TO SAVEPOINT fc_statement; RELEASE SAVEPOINT fc_statement",
-         NULL);
   return rc;
 }
 
