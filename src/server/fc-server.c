@@ -293,8 +293,17 @@ authenticate (FcServer        *self,
 
   stmt = fc_sql_prepare (self->db, "SELECT is_active, is_staff FROM users WHERE id = ?");
   fc_sql_bind_int64 (stmt, 1, claims->user_id);
-  if (!fc_sql_step_row (stmt)) {
+  switch (fc_sql_step (stmt)) {
+  case FC_SQL_ROW:
+    break;
+  case FC_SQL_DONE:
     respond_coded (request, "User not found", "user_not_found");
+    return FALSE;
+  default:
+    /* Not a verdict on the token: a 401 would sign the app out */
+    g_warning ("Cannot read the token's user: %s", fc_sql_errmsg (self->db));
+    fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                      "The database is busy; try again.");
     return FALSE;
   }
   if (!fc_sql_column_int (stmt, 0)) {

@@ -172,6 +172,29 @@ fc_sql_pg_last_insert_id (FcSql *db)
   return db->pg->last_id;
 }
 
+/* A connection PostgreSQL dropped (a restart, a terminated backend) is
+ * made again before the next transaction or statement outside one: the
+ * request that met the drop failed, the next ones work. Prepared
+ * statements went with the session. */
+static void
+reconnect_if_lost (FcSql *db)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (db->pg_depth > 0 || PQstatus (db->pg->conn) == CONNECTION_OK)
+    return;
+  g_message ("The PostgreSQL connection was lost; connecting again");
+  PQreset (db->pg->conn);
+  g_hash_table_remove_all (db->pg->prepared);
+  if (PQstatus (db->pg->conn) != CONNECTION_OK)
+    return;
+  if (!run (db, "SET client_encoding = 'UTF8'; SET TimeZone = 'UTC';"
+                " SET client_min_messages = 'warning'", &error) ||
+      (db->pg->read_only &&
+       !run (db, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", &error)))
+    g_warning ("%s", error->message);
+}
+
 /* ---- Transactions ---- */
 
 gboolean
@@ -179,13 +202,24 @@ fc_sql_pg_begin (FcSql   *db,
                  GError **error)
 {
   g_autofree char *sql = NULL;
+  gboolean ok;
 
+  reconnect_if_lost (db);
   if (db->pg_depth == 0)
     sql = g_strdup ("BEGIN");
   else
     sql = g_strdup_printf ("SAVEPOINT fc_level_%u", db->pg_depth);
-  if (!run (db, sql, error))
+  ok = run (db, sql, NULL);
+  /* A connection the BEGIN itself found dropped (an idle pooled one) is
+   * made again, and the transaction begun on the new one */
+  if (!ok && db->pg_depth == 0 && PQstatus (db->pg->conn) != CONNECTION_OK) {
+    reconnect_if_lost (db);
+    ok = run (db, sql, NULL);
+  }
+  if (!ok) {
+    g_set_error (error, FC_DB_ERROR, FC_DB_ERROR_FAILED, "%s: %s", sql, fc_sql_pg_errmsg (db));
     return FALSE;
+  }
   db->pg_depth++;
   return TRUE;
 }
@@ -609,7 +643,15 @@ execute (FcSqlStmt *stmt)
   const char *changed;
   FcSqlResult rc;
 
+  if (db->pg_depth > 0 && PQtransactionStatus (db->pg->conn) == PQTRANS_INERROR)
+    return FC_SQL_ERROR;
+  reconnect_if_lost (db);
   name = prepared_name (stmt, types);
+  if (name == NULL && !pg->is_write && db->pg_depth == 0 &&
+      PQstatus (db->pg->conn) != CONNECTION_OK) {
+    reconnect_if_lost (db);
+    name = prepared_name (stmt, types);
+  }
   if (name == NULL)
     return FC_SQL_ERROR;
   for (int i = 0; i < pg->n_params; i++) {
@@ -620,9 +662,18 @@ execute (FcSqlStmt *stmt)
     }
   }
 
-  if (db->pg_depth > 0 && PQtransactionStatus (db->pg->conn) == PQTRANS_INERROR)
-    return FC_SQL_ERROR;
   pg->result = PQexecPrepared (db->pg->conn, name, pg->n_params, values, lengths, formats, 0);
+  /* A read outside a transaction that found the connection dropped is
+   * safe to ask again on a new one */
+  if (PQresultStatus (pg->result) == PGRES_FATAL_ERROR && !pg->is_write && db->pg_depth == 0 &&
+      PQstatus (db->pg->conn) != CONNECTION_OK) {
+    g_clear_pointer (&pg->result, PQclear);
+    reconnect_if_lost (db);
+    name = prepared_name (stmt, types);
+    if (name == NULL)
+      return FC_SQL_ERROR;
+    pg->result = PQexecPrepared (db->pg->conn, name, pg->n_params, values, lengths, formats, 0);
+  }
   switch (PQresultStatus (pg->result)) {
   case PGRES_TUPLES_OK:
   case PGRES_COMMAND_OK:

@@ -770,6 +770,61 @@ test_behind_proxy (void)
   g_assert_cmpuint (login_from (plain, "203.0.113.3", "direct@fitcore.test"), ==, 429);
 }
 
+/* ---- PostgreSQL drops the connections ---- */
+
+static void
+terminate_backends (FcTestPg *pg)
+{
+  PGconn *conn = fc_test_pg_connect (pg);
+  PGresult *result = PQexec (conn, "SELECT count (pg_terminate_backend (pid)) FROM pg_stat_activity"
+                                   " WHERE datname = current_database () AND pid <> pg_backend_pid ()");
+
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  g_assert_cmpint (g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10), >, 0);
+  PQclear (result);
+  PQfinish (conn);
+}
+
+/* The request that meets the dropped connection may fail; the next ones
+ * are served again, reads and writes */
+static void
+test_connection_lost (void)
+{
+  g_autoptr(FcTestPg) pg = fc_test_pg_new ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *token = NULL;
+  g_autofree char *meals_url = NULL;
+  guint failed = 0;
+  Answer answer;
+  Cluster cluster;
+
+  cluster_init (&cluster, pg, "");
+  token = register_and_login (&cluster, 0, "survivor@fitcore.test");
+  meals_url = cluster_url (&cluster, 0, MEALS);
+
+  for (guint round = 0; round < 2; round++) {
+    g_autofree char *json = meal_json (99, round);
+
+    terminate_backends (pg);
+    for (guint attempt = 0;; attempt++) {
+      g_assert_cmpuint (attempt, <, 2);
+      http_send (session, "GET", meals_url, token, NULL, NULL, &answer);
+      failed += answer.status != 200;
+      if (answer.status == 200) {
+        answer_clear (&answer);
+        break;
+      }
+      g_assert_cmpuint (answer.status, >=, 500);
+      answer_clear (&answer);
+    }
+    http_send (session, "POST", meals_url, token, NULL, json, &answer);
+    g_assert_cmpuint (answer.status, ==, 201);
+    answer_clear (&answer);
+  }
+  g_test_message ("%u requests failed on a dropped connection", failed);
+  cluster_clear (&cluster);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -781,5 +836,6 @@ main (int   argc,
   g_test_add_func ("/instances/stream", test_stream_across_instances);
   g_test_add_func ("/instances/upload-one-writer", test_upload_one_writer);
   g_test_add_func ("/instances/behind-proxy", test_behind_proxy);
+  g_test_add_func ("/instances/connection-lost", test_connection_lost);
   return g_test_run ();
 }
