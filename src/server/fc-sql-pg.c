@@ -481,7 +481,8 @@ fc_sql_pg_prepare (FcSql      *db,
   pg->sql = g_strdup (sql);
   pg->pg_sql = rewrite_parameters (sql, &pg->n_params, used);
   pg->used = g_malloc0 (MAX (pg->n_params, 1));
-  memcpy (pg->used, used->data, used->len);
+  if (used->len > 0)
+    memcpy (pg->used, used->data, used->len);
   pg->params = g_new0 (Param, MAX (pg->n_params, 1));
   pg->row = -1;
   while (g_ascii_isspace (*p) || *p == '(')
