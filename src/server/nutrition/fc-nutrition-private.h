@@ -63,6 +63,10 @@ gboolean         fc_nutrition_row_update   (FcSql         *db,
  * anonymous) may see. */
 JsonNode        *fc_nutrition_food_to_json (FcSql         *db,
                                             gint64           food_id);
+/* The foods of @food_ids in that order, read in one query. */
+JsonArray       *fc_nutrition_foods_to_json (FcSql        *db,
+                                             const gint64 *food_ids,
+                                             guint         n_food_ids);
 JsonNode        *fc_nutrition_meal_to_json (FcSql         *db,
                                             gint64           meal_id,
                                             gint64           viewer_id);

@@ -197,12 +197,17 @@ array_node (JsonArray *array)
 typedef JsonNode *(*ToJsonFunc) (FcSql *db,
                                  gint64   id,
                                  gint64   viewer_id);
+/* The objects of a page's ids in their order, in one query, or NULL. */
+typedef JsonArray *(*ToJsonManyFunc) (FcSql        *db,
+                                      const gint64 *ids,
+                                      guint         n_ids);
 
 /* A page of objects, read on a worker (fc_server_request_respond_page_built). */
 typedef struct {
   const char *ids_sql;
   GPtrArray  *text_args;   /* owned copies, or NULL */
   ToJsonFunc  to_json;
+  ToJsonManyFunc to_json_many;  /* used instead of @to_json when set */
   gint64      user_id;
   gint64      limit;
   gint64      offset;
@@ -236,6 +241,22 @@ build_page_results (FcSql  *db,
   for (guint i = 0; query->text_args != NULL && i < query->text_args->len; i++)
     fc_sql_bind_text (ids, 4 + (int) i, g_ptr_array_index (query->text_args, i));
 
+  if (query->to_json_many != NULL) {
+    g_autoptr(GArray) page_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    JsonArray *many;
+    int step;
+
+    while ((step = fc_sql_step (ids)) == FC_SQL_ROW) {
+      gint64 id = fc_sql_column_int64 (ids, 0);
+
+      g_array_append_val (page_ids, id);
+    }
+    if (step != FC_SQL_DONE)
+      return NULL;
+    many = query->to_json_many (db, (const gint64 *) page_ids->data, page_ids->len);
+    return many != NULL ? array_node (many) : NULL;
+  }
+
   while (fc_sql_step (ids) == FC_SQL_ROW) {
     JsonNode *node = query->to_json (db, fc_sql_column_int64 (ids, 0), query->user_id);
 
@@ -246,7 +267,8 @@ build_page_results (FcSql  *db,
   return array_node (g_steal_pointer (&results));
 }
 
-/* Responds with a page of objects serialised by @to_json from the ids that
+/* Responds with a page of objects serialised by @to_json (or all at once by
+ * @to_json_many when it is not NULL) from the ids that
  * @ids_sql selects, counted by @count_sql (parameters as in
  * build_page_results()). A page of meals or plans can weigh megabytes:
  * @off_main builds it on a worker, and its count comes from the main
@@ -257,6 +279,7 @@ respond_id_page (FcServerRequest *request,
                  const char      *ids_sql,
                  GPtrArray       *text_args,
                  ToJsonFunc       to_json,
+                 ToJsonManyFunc   to_json_many,
                  gboolean         off_main)
 {
   FcSql *db = fc_server_request_get_db (request);
@@ -285,6 +308,7 @@ respond_id_page (FcServerRequest *request,
   query = g_new0 (PageQuery, 1);
   query->ids_sql = ids_sql;
   query->to_json = to_json;
+  query->to_json_many = to_json_many;
   query->user_id = user_id;
   query->limit = limit;
   query->offset = offset;
@@ -395,15 +419,6 @@ food_ordering (const char *param)
   return g_string_free (order, FALSE);
 }
 
-/* Foods look the same to everyone who may see them. */
-static JsonNode *
-food_to_json (FcSql *db,
-              gint64   food_id,
-              gint64   viewer_id)
-{
-  return fc_nutrition_food_to_json (db, food_id);
-}
-
 static void
 foods_list (FcServerRequest *request)
 {
@@ -432,7 +447,8 @@ foods_list (FcServerRequest *request)
                              where->str, order);
   /* Tens of thousands of public foods: a first sync takes them 1000 a page. */
   request->max_page_size = FOODS_MAX_PAGE_SIZE;
-  respond_id_page (request, count_sql, ids_sql, args, food_to_json, FALSE);
+  respond_id_page (request, count_sql, ids_sql, args, NULL, fc_nutrition_foods_to_json,
+                   FALSE);
 }
 
 static void
@@ -928,7 +944,7 @@ meals_list (FcServerRequest *request)
   respond_id_page (request,
                    "SELECT COUNT(*) FROM meals WHERE user_id = ?1",
                    "SELECT id FROM meals WHERE user_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3",
-                   NULL, fc_nutrition_meal_to_json, TRUE);
+                   NULL, fc_nutrition_meal_to_json, NULL, TRUE);
 }
 
 static void
@@ -1050,7 +1066,7 @@ plans_list (FcServerRequest *request)
                    "SELECT COUNT(*) FROM meal_plans WHERE user_id = ?1",
                    "SELECT id FROM meal_plans WHERE user_id = ?1"
                    " ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
-                   NULL, fc_nutrition_plan_to_json, TRUE);
+                   NULL, fc_nutrition_plan_to_json, NULL, TRUE);
 }
 
 static void
@@ -1061,7 +1077,7 @@ templates_list (FcServerRequest *request)
                    "SELECT COUNT(*) FROM meal_plans WHERE is_template = 1 AND is_active = 1",
                    "SELECT id FROM meal_plans WHERE is_template = 1 AND is_active = 1"
                    " ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
-                   NULL, fc_nutrition_plan_to_json, TRUE);
+                   NULL, fc_nutrition_plan_to_json, NULL, TRUE);
 }
 
 static void
