@@ -140,8 +140,9 @@ load_payments (FcServerConfig  *self,
   gint64 value;
 
   self->stripe_api_base = read_string (keyfile, "stripe_api_base");
-  self->trusted_proxies = g_key_file_get_string_list (keyfile, GROUP, "trusted_proxies", NULL,
-                                                      NULL);
+  if (keyfile != NULL)
+    self->trusted_proxies = g_key_file_get_string_list (keyfile, GROUP, "trusted_proxies", NULL,
+                                                        NULL);
   if (self->trusted_proxies == NULL)
     self->trusted_proxies = g_new0 (char *, 1);
   if (self->stripe_api_base == NULL)
