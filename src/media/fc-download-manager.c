@@ -974,13 +974,11 @@ on_renew_user_cb (GObject      *source,
 
 void
 fc_download_manager_renew_authorization_async (FcDownloadManager   *self,
-                                               const char          *stale,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *current = NULL;
   FcApiClient *client;
 
   g_return_if_fail (FC_IS_DOWNLOAD_MANAGER (self));
@@ -989,19 +987,16 @@ fc_download_manager_renew_authorization_async (FcDownloadManager   *self,
   g_task_set_source_tag (task, fc_download_manager_renew_authorization_async);
 
   client = fc_session_get_client (self->session);
-  current = fc_download_manager_dup_authorization (self);
-  if (current == NULL) {
+  if (client == NULL || !fc_api_client_is_signed_in (client)) {
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                              _("You are signed out."));
     return;
   }
-  /* Someone refreshed the tokens since the player took its copy. */
-  if (g_strcmp0 (current, stale) != 0) {
-    g_task_return_pointer (task, g_steal_pointer (&current), g_free);
-    return;
-  }
   /* The cheapest authenticated request: the client refreshes an expired
-   * access token on its 401 and sends it again, in one place. */
+   * access token on its 401 and sends it again, in one place. Asked even
+   * when the client's token is no longer the player's: that one can have
+   * expired too (the sync refreshed it a lifetime ago), and handing it
+   * over unproven made the player's next try a second 401. */
   fc_api_client_request_async (client, "GET", "auth/oauth/user/", NULL, NULL,
                                FC_API_REQUEST_NONE, cancellable, on_renew_user_cb,
                                g_steal_pointer (&task));

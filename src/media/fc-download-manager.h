@@ -67,13 +67,11 @@ GArray            *fc_download_manager_list_workouts   (FcDownloadManager *self)
 guint64            fc_download_manager_get_used_bytes  (FcDownloadManager *self);
 /* "Bearer ACCESS" for the player to stream a video not on disk, or NULL. */
 char              *fc_download_manager_dup_authorization (FcDownloadManager *self);
-/* A streamed video answered 401 with @stale: the authorization to try
- * again with. Answers the current one at once when the tokens changed
- * since @stale was taken, else makes the client prove its access token
- * (refreshing it when the server refuses it). The same as @stale means
- * the server does accept the token: the video itself is refused. */
+/* A streamed video answered 401: the authorization to try again with,
+ * once the client has proven its access token on the server (refreshing
+ * it when the server refuses it). The same one the video was refused
+ * with means the server accepts the token: the video itself is refused. */
 void               fc_download_manager_renew_authorization_async  (FcDownloadManager   *self,
-                                                                   const char          *stale,
                                                                    GCancellable        *cancellable,
                                                                    GAsyncReadyCallback  callback,
                                                                    gpointer             user_data);

@@ -351,10 +351,9 @@ on_error_cb (FcPlayerWindow *self,
   if (g_error_matches (error, FC_PLAYER_ERROR, FC_PLAYER_ERROR_LOCKED) &&
       self->downloads != NULL && self->renewing == NULL && self->renewals++ < 2 &&
       fc_player_get_authorization (self->player) != NULL) {
+    g_debug ("Renewing the token after: %s (try %u)", error->message, self->renewals);
     self->renewing = g_cancellable_new ();
-    fc_download_manager_renew_authorization_async (self->downloads,
-                                                   fc_player_get_authorization (self->player),
-                                                   self->renewing, on_renewed_cb,
+    fc_download_manager_renew_authorization_async (self->downloads, self->renewing, on_renewed_cb,
                                                    g_object_ref (self));
     return;
   }
