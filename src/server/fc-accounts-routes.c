@@ -182,15 +182,38 @@ mint_pair (FcServerRequest *request,
                              now + config->refresh_token_lifetime);
 }
 
-static gboolean
-is_blacklisted (FcSql    *db,
-                const char *jti)
+typedef enum {
+  TOKEN_LIVE,
+  TOKEN_REVOKED,
+  TOKEN_UNKNOWN,  /* the database could not say */
+} TokenState;
+
+static TokenState
+token_state (FcSql      *db,
+             const char *jti)
 {
   g_autoptr(FcSqlStmt) stmt =
     fc_sql_prepare (db, "SELECT 1 FROM blacklisted_tokens WHERE jti = ?");
 
   fc_sql_bind_text (stmt, 1, jti);
-  return fc_sql_step_row (stmt);
+  switch (fc_sql_step (stmt)) {
+  case FC_SQL_ROW:
+    return TOKEN_REVOKED;
+  case FC_SQL_DONE:
+    return TOKEN_LIVE;
+  default:
+    g_warning ("Cannot read the token blacklist: %s", fc_sql_errmsg (db));
+    return TOKEN_UNKNOWN;
+  }
+}
+
+/* Not a verdict on the token or the account: a 401 would sign the app
+ * out because the database was busy or gone for a moment. */
+static void
+respond_unavailable (FcServerRequest *request)
+{
+  fc_server_request_respond_detail (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                    "The database is busy; try again.");
 }
 
 static gboolean
@@ -708,17 +731,30 @@ token_refresh_cb (FcServerRequest *request)
     respond_detail_code (request, SOUP_STATUS_UNAUTHORIZED, error->message, "token_not_valid");
     return;
   }
-  if (is_blacklisted (db, claims->jti)) {
+  switch (token_state (db, claims->jti)) {
+  case TOKEN_LIVE:
+    break;
+  case TOKEN_REVOKED:
     respond_detail_code (request, SOUP_STATUS_UNAUTHORIZED, "Token is blacklisted",
                          "token_not_valid");
+    return;
+  default: /* TOKEN_UNKNOWN */
+    respond_unavailable (request);
     return;
   }
 
   stmt = fc_sql_prepare (db, "SELECT 1 FROM users WHERE id = ? AND is_active = 1");
   fc_sql_bind_int64 (stmt, 1, claims->user_id);
-  if (!fc_sql_step_row (stmt)) {
+  switch (fc_sql_step (stmt)) {
+  case FC_SQL_ROW:
+    break;
+  case FC_SQL_DONE:
     respond_detail_code (request, SOUP_STATUS_UNAUTHORIZED,
                          "No active account found with the given credentials", "no_active_account");
+    return;
+  default:
+    g_warning ("Cannot read the refresh token's user: %s", fc_sql_errmsg (db));
+    respond_unavailable (request);
     return;
   }
 
@@ -768,8 +804,14 @@ token_verify_cb (FcServerRequest *request)
     respond_detail_code (request, SOUP_STATUS_UNAUTHORIZED, error->message, "token_not_valid");
     return;
   }
-  if (is_blacklisted (fc_server_request_get_db (request), claims->jti)) {
+  switch (token_state (fc_server_request_get_db (request), claims->jti)) {
+  case TOKEN_LIVE:
+    break;
+  case TOKEN_REVOKED:
     respond_non_field_error (request, "Token is blacklisted");
+    return;
+  default: /* TOKEN_UNKNOWN */
+    respond_unavailable (request);
     return;
   }
   fc_server_request_respond_json (request, SOUP_STATUS_OK, object_node (json_object_new ()));
@@ -806,11 +848,21 @@ logout_cb (FcServerRequest *request)
     fc_server_request_respond_detail (request, SOUP_STATUS_UNAUTHORIZED, error->message);
     return;
   }
-  if (is_blacklisted (db, claims->jti)) {
+  switch (token_state (db, claims->jti)) {
+  case TOKEN_LIVE:
+    break;
+  case TOKEN_REVOKED:
     fc_server_request_respond_detail (request, SOUP_STATUS_UNAUTHORIZED, "Token is blacklisted");
     return;
+  default: /* TOKEN_UNKNOWN */
+    respond_unavailable (request);
+    return;
   }
-  blacklist (db, claims);
+  /* "Logged out" only once the token is revoked for good. */
+  if (!blacklist (db, claims)) {
+    respond_unavailable (request);
+    return;
+  }
   fc_server_request_respond_detail (request, SOUP_STATUS_OK, "Successfully logged out.");
 }
 

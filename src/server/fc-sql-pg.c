@@ -274,43 +274,100 @@ fc_sql_pg_notify (FcSql      *db,
     g_warning ("%s", error->message);
 }
 
+/* The listening connection is a source of its own that outlives the
+ * connection: PostgreSQL drops it on a restart or a failover (or an
+ * administrator's pg_terminate_backend()), and then it connects again
+ * with a growing pause instead of leaving the streams to their poll. */
+#define LISTEN_RETRY_MIN_MS 100
+#define LISTEN_RETRY_MAX_MS 5000
+
 typedef struct {
-  PGconn      *conn;
-  GSourceFunc  callback;
-  gpointer     user_data;
-} Listener;
+  GSource   source;
+  char     *location;
+  char     *channel;
+  PGconn   *conn;      /* NULL while waiting to connect again */
+  gpointer  fd_tag;
+  guint     retry_ms;
+} ListenSource;
+
+static gboolean
+listen_source_connect (ListenSource *self)
+{
+  g_autofree char *sql = g_strdup_printf ("LISTEN %s", self->channel);
+  PGresult *result;
+
+  self->conn = PQconnectdb (self->location);
+  result = PQexec (self->conn, sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK) {
+    g_warning ("Cannot listen for other instances: %s", PQerrorMessage (self->conn));
+    PQclear (result);
+    g_clear_pointer (&self->conn, PQfinish);
+    return FALSE;
+  }
+  PQclear (result);
+  self->fd_tag = g_source_add_unix_fd (&self->source, PQsocket (self->conn), G_IO_IN);
+  self->retry_ms = LISTEN_RETRY_MIN_MS;
+  return TRUE;
+}
 
 static void
-listener_free (gpointer data)
+listen_source_drop (ListenSource *self)
 {
-  Listener *listener = data;
-
-  PQfinish (listener->conn);
-  g_free (listener);
+  g_warning ("The PostgreSQL connection listening for other instances failed: %s; "
+             "connecting again", PQerrorMessage (self->conn));
+  g_source_remove_unix_fd (&self->source, self->fd_tag);
+  self->fd_tag = NULL;
+  g_clear_pointer (&self->conn, PQfinish);
+  g_source_set_ready_time (&self->source, g_source_get_time (&self->source) +
+                                          self->retry_ms * G_TIME_SPAN_MILLISECOND);
 }
 
 static gboolean
-on_listener_readable_cb (int          fd,
-                         GIOCondition condition,
-                         gpointer     user_data)
+listen_source_dispatch (GSource     *source,
+                        GSourceFunc  callback,
+                        gpointer     user_data)
 {
-  Listener *listener = user_data;
+  ListenSource *self = (ListenSource *) source;
   gboolean notified = FALSE;
   PGnotify *notify;
 
-  if (!PQconsumeInput (listener->conn)) {
-    g_warning ("The PostgreSQL connection listening for other instances failed: %s",
-               PQerrorMessage (listener->conn));
-    return G_SOURCE_REMOVE;
+  if (self->conn == NULL) {
+    g_source_set_ready_time (source, -1);
+    if (!listen_source_connect (self)) {
+      self->retry_ms = MIN (self->retry_ms * 2, LISTEN_RETRY_MAX_MS);
+      g_source_set_ready_time (source, g_source_get_time (source) +
+                                       self->retry_ms * G_TIME_SPAN_MILLISECOND);
+      return G_SOURCE_CONTINUE;
+    }
+    /* What was notified while no one listened is read now. */
+    return callback (user_data);
   }
-  while ((notify = PQnotifies (listener->conn)) != NULL) {
+
+  if (!PQconsumeInput (self->conn)) {
+    listen_source_drop (self);
+    return G_SOURCE_CONTINUE;
+  }
+  while ((notify = PQnotifies (self->conn)) != NULL) {
     notified = TRUE;
     PQfreemem (notify);
   }
-  if (notified)
-    listener->callback (listener->user_data);
-  return G_SOURCE_CONTINUE;
+  return notified ? callback (user_data) : G_SOURCE_CONTINUE;
 }
+
+static void
+listen_source_finalize (GSource *source)
+{
+  ListenSource *self = (ListenSource *) source;
+
+  g_clear_pointer (&self->conn, PQfinish);
+  g_free (self->location);
+  g_free (self->channel);
+}
+
+static GSourceFuncs listen_source_funcs = {
+  .dispatch = listen_source_dispatch,
+  .finalize = listen_source_finalize,
+};
 
 guint
 fc_sql_pg_listen (FcSql       *db,
@@ -318,25 +375,15 @@ fc_sql_pg_listen (FcSql       *db,
                   GSourceFunc  callback,
                   gpointer     user_data)
 {
-  g_autofree char *sql = g_strdup_printf ("LISTEN %s", channel);
-  g_autoptr(GSource) source = NULL;
-  Listener *listener;
-  PGresult *result;
+  g_autoptr(GSource) source = g_source_new (&listen_source_funcs, sizeof (ListenSource));
+  ListenSource *self = (ListenSource *) source;
 
-  listener = g_new0 (Listener, 1);
-  listener->conn = PQconnectdb (db->location);
-  listener->callback = callback;
-  listener->user_data = user_data;
-  result = PQexec (listener->conn, sql);
-  if (PQresultStatus (result) != PGRES_COMMAND_OK) {
-    g_warning ("Cannot listen for other instances: %s", PQerrorMessage (listener->conn));
-    PQclear (result);
-    listener_free (listener);
+  self->location = g_strdup (db->location);
+  self->channel = g_strdup (channel);
+  self->retry_ms = LISTEN_RETRY_MIN_MS;
+  if (!listen_source_connect (self))
     return 0;
-  }
-  PQclear (result);
-  source = g_unix_fd_source_new (PQsocket (listener->conn), G_IO_IN);
-  g_source_set_callback (source, G_SOURCE_FUNC (on_listener_readable_cb), listener, listener_free);
+  g_source_set_callback (source, callback, user_data, NULL);
   g_source_set_static_name (source, "[fitcore] PostgreSQL LISTEN");
   return g_source_attach (source, g_main_context_get_thread_default ());
 }

@@ -528,17 +528,61 @@ run_until (const gboolean *flag)
   return *flag;
 }
 
+/* Ends every connection to the test's database but this one's. */
 static void
-test_stream_across_instances (void)
+terminate_backends (FcTestPg *pg)
 {
+  PGconn *conn = fc_test_pg_connect (pg);
+  PGresult *result = PQexec (conn, "SELECT count (pg_terminate_backend (pid)) FROM pg_stat_activity"
+                                   " WHERE datname = current_database () AND pid <> pg_backend_pid ()");
+
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  g_assert_cmpint (g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10), >, 0);
+  PQclear (result);
+  PQfinish (conn);
+}
+
+/* Opens @stream on instance @instance as the holder of @token and waits
+ * for its hello. */
+static void
+stream_open (Stream      *stream,
+             SoupSession *ws_session,
+             Cluster     *cluster,
+             guint        instance,
+             const char  *token)
+{
+  g_autofree char *url = cluster_url (cluster, instance, "/api/v1/notifications/stream/");
+  g_autoptr(SoupMessage) upgrade = soup_message_new ("GET", url);
+  g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+
+  soup_message_headers_replace (soup_message_get_request_headers (upgrade), "Authorization", bearer);
+  soup_session_websocket_connect_async (ws_session, upgrade, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_stream_connected_cb, stream);
+  g_assert_true (run_until (&stream->connected));
+  g_assert_true (run_until (&stream->hello));
+}
+
+static void
+stream_close (Stream *stream)
+{
+  soup_websocket_connection_close (stream->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&stream->conn);
+  g_clear_pointer (&stream->title, g_free);
+}
+
+/* A broadcast through instance 0 reaches a stream on instance 2. With
+ * @data, every connection to PostgreSQL is dropped first, the instances'
+ * listening ones too: each connects again, and the broadcast still
+ * arrives at once. */
+static void
+test_stream_across_instances (gconstpointer data)
+{
+  gboolean drop = GPOINTER_TO_INT (data);
   g_autoptr(FcTestPg) pg = fc_test_pg_new ();
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(SoupSession) ws_session = soup_session_new ();
-  g_autoptr(SoupMessage) upgrade = NULL;
   g_autofree char *user = NULL;
   g_autofree char *staff = NULL;
-  g_autofree char *bearer = NULL;
-  g_autofree char *stream_url = NULL;
   g_autofree char *broadcast_url = NULL;
   Stream stream = { NULL, };
   Answer answer;
@@ -550,27 +594,28 @@ test_stream_across_instances (void)
   user = register_and_login (&cluster, 1, "listener@fitcore.test");
   staff = fc_test_login (cluster.servers[0], "admin@fitcore.local", "fitcore-admin", NULL);
 
-  stream_url = cluster_url (&cluster, 2, "/api/v1/notifications/stream/");
-  upgrade = soup_message_new ("GET", stream_url);
-  bearer = g_strconcat ("Bearer ", user, NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (upgrade), "Authorization", bearer);
-  soup_session_websocket_connect_async (ws_session, upgrade, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        on_stream_connected_cb, &stream);
-  g_assert_true (run_until (&stream.connected));
-  g_assert_true (run_until (&stream.hello));
+  stream_open (&stream, ws_session, &cluster, 2, user);
+  if (drop)
+    terminate_backends (pg);
 
   broadcast_url = cluster_url (&cluster, 0, "/api/v1/notifications/broadcast/");
-  http_send (session, "POST", broadcast_url, staff, NULL,
-             "{\"title\":\"Across\",\"message\":\"From instance 0\"}", &answer);
-  g_assert_cmpuint (answer.status, ==, 201);
-  answer_clear (&answer);
+  /* The request that meets instance 0's dropped connection may fail. */
+  for (guint attempt = 0;; attempt++) {
+    g_assert_cmpuint (attempt, <, drop ? 2 : 1);
+    http_send (session, "POST", broadcast_url, staff, "stream-broadcast",
+               "{\"title\":\"Across\",\"message\":\"From instance 0\"}", &answer);
+    if (answer.status == 201) {
+      answer_clear (&answer);
+      break;
+    }
+    g_assert_cmpuint (answer.status, >=, 500);
+    answer_clear (&answer);
+  }
 
   g_assert_true (run_until (&stream.notified));
   g_assert_cmpstr (stream.title, ==, "Across");
 
-  soup_websocket_connection_close (stream.conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-  g_clear_object (&stream.conn);
-  g_free (stream.title);
+  stream_close (&stream);
   cluster_clear (&cluster);
 }
 
@@ -772,18 +817,6 @@ test_behind_proxy (void)
 
 /* ---- PostgreSQL drops the connections ---- */
 
-static void
-terminate_backends (FcTestPg *pg)
-{
-  PGconn *conn = fc_test_pg_connect (pg);
-  PGresult *result = PQexec (conn, "SELECT count (pg_terminate_backend (pid)) FROM pg_stat_activity"
-                                   " WHERE datname = current_database () AND pid <> pg_backend_pid ()");
-
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
-  g_assert_cmpint (g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10), >, 0);
-  PQclear (result);
-  PQfinish (conn);
-}
 
 /* The request that meets the dropped connection may fail; the next ones
  * are served again, reads and writes */
@@ -825,6 +858,72 @@ test_connection_lost (void)
   cluster_clear (&cluster);
 }
 
+/* ---- The database fails under the token routes ---- */
+
+static void
+pg_exec (FcTestPg   *pg,
+         const char *sql)
+{
+  PGconn *conn = fc_test_pg_connect (pg);
+  PGresult *result = PQexec (conn, sql);
+
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+  PQclear (result);
+  PQfinish (conn);
+}
+
+/* A refresh, a verify or a logout that cannot read the blacklist is no
+ * verdict on the token: 503, never a 401 (which signs the app out) nor a
+ * "logged out" that revoked nothing; the same token works afterwards. */
+static void
+test_token_routes_database_error (void)
+{
+  g_autoptr(FcTestPg) pg = fc_test_pg_new ();
+  g_autofree char *access = NULL;
+  g_autofree char *refresh = NULL;
+  g_autofree char *refresh_body = NULL;
+  g_autofree char *verify_body = NULL;
+  Cluster cluster;
+  struct {
+    const char *path;
+    const char *body;
+  } routes[2];
+
+  cluster_init (&cluster, pg, "");
+  access = fc_test_register (cluster.servers[0], "blacklist@fitcore.test", PASSWORD, &refresh);
+  g_assert_nonnull (refresh);
+  refresh_body = g_strdup_printf ("{\"refresh\":\"%s\"}", refresh);
+  verify_body = g_strdup_printf ("{\"token\":\"%s\"}", refresh);
+  routes[0].path = "/api/v1/auth/oauth/token/refresh/";
+  routes[0].body = refresh_body;
+  routes[1].path = "/api/v1/auth/oauth/token/verify/";
+  routes[1].body = verify_body;
+
+  pg_exec (pg, "ALTER TABLE blacklisted_tokens RENAME TO blacklisted_tokens_away");
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++) {
+    g_autoptr(FcTestResponse) response = fc_test_request (cluster.servers[0], "POST",
+                                                          routes[i].path, NULL, routes[i].body);
+
+    g_test_message ("%s: %u", routes[i].path, response->status);
+    g_assert_cmpuint (response->status, ==, 503);
+  }
+  {
+    g_autoptr(FcTestResponse) response = fc_test_request (cluster.servers[0], "POST",
+                                                          "/api/v1/auth/oauth/logout/", NULL,
+                                                          refresh_body);
+    g_assert_cmpuint (response->status, ==, 503);
+  }
+  pg_exec (pg, "ALTER TABLE blacklisted_tokens_away RENAME TO blacklisted_tokens");
+
+  /* Nothing was revoked meanwhile. */
+  {
+    g_autoptr(FcTestResponse) response = fc_test_request (cluster.servers[0], "POST",
+                                                          routes[0].path, NULL, refresh_body);
+    g_assert_cmpuint (response->status, ==, 200);
+  }
+  cluster_clear (&cluster);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -833,9 +932,12 @@ main (int   argc,
 
   g_test_add_func ("/instances/idempotent-writes-survive-kills", test_idempotent_writes_survive_kills);
   g_test_add_func ("/instances/throttle", test_throttle_across_instances);
-  g_test_add_func ("/instances/stream", test_stream_across_instances);
+  g_test_add_data_func ("/instances/stream", GINT_TO_POINTER (FALSE), test_stream_across_instances);
+  g_test_add_data_func ("/instances/stream-after-connection-lost", GINT_TO_POINTER (TRUE),
+                        test_stream_across_instances);
   g_test_add_func ("/instances/upload-one-writer", test_upload_one_writer);
   g_test_add_func ("/instances/behind-proxy", test_behind_proxy);
   g_test_add_func ("/instances/connection-lost", test_connection_lost);
+  g_test_add_func ("/instances/token-routes-database-error", test_token_routes_database_error);
   return g_test_run ();
 }
