@@ -195,33 +195,6 @@ server_memory_kb (FcTestServer *server,
   g_assert_not_reached ();
 }
 
-/* A connection of our own, for bodies a SoupSession will not cut. */
-static GSocketConnection *
-connect_raw (FcTestServer *server)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GError) error = NULL;
-  const char *port = strrchr (server->base_url, ':') + 1;
-  GSocketConnection *connection =
-    g_socket_client_connect_to_host (client, "127.0.0.1", g_ascii_strtoll (port, NULL, 10), NULL,
-                                     &error);
-
-  g_assert_no_error (error);
-  return connection;
-}
-
-static void
-write_all (GSocketConnection *connection,
-           const void        *data,
-           gsize              size)
-{
-  g_autoptr(GError) error = NULL;
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
-
-  g_assert_true (g_output_stream_write_all (out, data, size, NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
 /* PATCH headers announcing @length bytes at @offset. */
 static void
 write_patch_headers (GSocketConnection *connection,
@@ -236,28 +209,7 @@ write_patch_headers (GSocketConnection *connection,
                      "Upload-Offset: %" G_GINT64_FORMAT "\r\nContent-Length: %zu\r\n\r\n",
                      id, token, offset, length);
 
-  write_all (connection, head, strlen (head));
-}
-
-/* The status line's code of the answer on @connection. */
-static guint
-read_status (GSocketConnection *connection)
-{
-  g_autoptr(GError) error = NULL;
-  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
-  char buffer[1024] = { 0 };
-  gsize got = 0;
-
-  while (got < sizeof buffer - 1 && strstr (buffer, "\r\n") == NULL) {
-    gssize n = g_input_stream_read (in, buffer + got, sizeof buffer - 1 - got, NULL, &error);
-
-    g_assert_no_error (error);
-    if (n <= 0)
-      break;
-    got += n;
-  }
-  g_assert_true (g_str_has_prefix (buffer, "HTTP/1.1 "));
-  return g_ascii_strtoull (buffer + strlen ("HTTP/1.1 "), NULL, 10);
+  fc_test_write_all (connection, head, strlen (head));
 }
 
 /* A real video, 2 s at 24 frames a second (the workouts tests' recipe). */
@@ -380,10 +332,10 @@ test_resume (NtFixture     *fixture,
   gint64 offset = 0;
 
   {
-    g_autoptr(GSocketConnection) connection = connect_raw (server);
+    g_autoptr(GSocketConnection) connection = fc_test_connect_raw (server->base_url);
 
     write_patch_headers (connection, fixture->token_staff, id, 0, size);
-    write_all (connection, g_bytes_get_data (video, NULL), half);
+    fc_test_write_all (connection, g_bytes_get_data (video, NULL), half);
     g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
   }
 
@@ -676,12 +628,12 @@ test_trickle (NtFixture     *fixture,
   g_autofree char *expected = sha256_of (body);
   g_autofree char *part = part_file (server, id);
   g_autofree char *stored = NULL;
-  g_autoptr(GSocketConnection) connection = connect_raw (server);
+  g_autoptr(GSocketConnection) connection = fc_test_connect_raw (server->base_url);
   const guint8 *bytes = g_bytes_get_data (body, NULL);
 
   write_patch_headers (connection, fixture->token_staff, id, 0, 60);
   for (guint i = 0; i < 6; i++) {
-    write_all (connection, bytes + i * 10, 10);
+    fc_test_write_all (connection, bytes + i * 10, 10);
     if (i < 5) {
       g_autoptr(JsonNode) pong = NULL;
       gint64 started = g_get_monotonic_time ();
@@ -696,7 +648,7 @@ test_trickle (NtFixture     *fixture,
       g_assert_cmpint (head_offset (server, fixture->token_staff, id), ==, 0);
     }
   }
-  g_assert_cmpuint (read_status (connection), ==, 204);
+  g_assert_cmpuint (fc_test_read_status (connection), ==, 204);
   g_assert_cmpint (head_offset (server, fixture->token_staff, id), ==, 60);
   stored = file_sha256 (part);
   g_assert_cmpstr (stored, ==, expected);

@@ -424,3 +424,49 @@ fc_test_login (FcTestServer  *self,
   g_assert_nonnull (fc_json_get_string (object, "access"));
   return g_strdup (fc_json_get_string (object, "access"));
 }
+
+GSocketConnection *
+fc_test_connect_raw (const char *base_url)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  const char *port = strrchr (base_url, ':') + 1;
+  GSocketConnection *connection =
+    g_socket_client_connect_to_host (client, "127.0.0.1", g_ascii_strtoll (port, NULL, 10), NULL,
+                                     &error);
+
+  g_assert_no_error (error);
+  return connection;
+}
+
+void
+fc_test_write_all (GSocketConnection *connection,
+                   const void        *data,
+                   gsize              size)
+{
+  g_autoptr(GError) error = NULL;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  g_output_stream_write_all (out, data, size, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+guint
+fc_test_read_status (GSocketConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  char buffer[1024] = { 0 };
+  gsize got = 0;
+
+  while (got < sizeof buffer - 1 && strstr (buffer, "\r\n") == NULL) {
+    gssize n = g_input_stream_read (in, buffer + got, sizeof buffer - 1 - got, NULL, &error);
+
+    g_assert_no_error (error);
+    if (n <= 0)
+      break;
+    got += n;
+  }
+  g_assert_true (g_str_has_prefix (buffer, "HTTP/1.1 "));
+  return g_ascii_strtoull (buffer + strlen ("HTTP/1.1 "), NULL, 10);
+}

@@ -91,6 +91,15 @@ char           *fc_test_login               (FcTestServer        *self,
                                              const char          *password,
                                              char               **refresh);
 
+/* A connection of the test's own to the server at @base_url, for what a
+ * SoupSession will not do (a body cut short, headers sent before the
+ * body); writes and the answer's status code on it. Assert on failure. */
+GSocketConnection *fc_test_connect_raw      (const char          *base_url);
+void           fc_test_write_all            (GSocketConnection   *connection,
+                                             const void          *data,
+                                             gsize                size);
+guint          fc_test_read_status          (GSocketConnection   *connection);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcTestServer, fc_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcTestResponse, fc_test_response_free)
 

@@ -624,52 +624,6 @@ test_stream_across_instances (gconstpointer data)
 #define UPLOADS "/api/v1/admin/uploads/"
 #define UPLOAD_SIZE 60
 
-static GSocketConnection *
-connect_raw (const char *base_url)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GError) error = NULL;
-  const char *port = strrchr (base_url, ':') + 1;
-  GSocketConnection *connection =
-    g_socket_client_connect_to_host (client, "127.0.0.1", g_ascii_strtoll (port, NULL, 10), NULL,
-                                     &error);
-
-  g_assert_no_error (error);
-  return connection;
-}
-
-static void
-write_all (GSocketConnection *connection,
-           const void        *data,
-           gsize              size)
-{
-  g_autoptr(GError) error = NULL;
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
-
-  g_output_stream_write_all (out, data, size, NULL, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static guint
-read_status (GSocketConnection *connection)
-{
-  g_autoptr(GError) error = NULL;
-  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
-  char buffer[1024] = { 0 };
-  gsize got = 0;
-
-  while (got < sizeof buffer - 1 && strstr (buffer, "\r\n") == NULL) {
-    gssize n = g_input_stream_read (in, buffer + got, sizeof buffer - 1 - got, NULL, &error);
-
-    g_assert_no_error (error);
-    if (n <= 0)
-      break;
-    got += n;
-  }
-  g_assert_true (g_str_has_prefix (buffer, "HTTP/1.1 "));
-  return g_ascii_strtoull (buffer + strlen ("HTTP/1.1 "), NULL, 10);
-}
-
 /* Whether the upload's lease is held, read from the database itself */
 static gboolean
 upload_leased (FcTestPg   *pg,
@@ -717,13 +671,13 @@ test_upload_one_writer (void)
   id = g_strdup (json_object_get_string_member (fc_test_response_object (created), "id"));
 
   /* Instance 0 receives a PATCH whose body is slow to come */
-  raw = connect_raw (cluster.servers[0]->base_url);
+  raw = fc_test_connect_raw (cluster.servers[0]->base_url);
   head = g_strdup_printf ("PATCH " UPLOADS "%s/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                           "Authorization: Bearer %s\r\nContent-Type: application/offset+octet-stream\r\n"
                           "Upload-Offset: 0\r\nContent-Length: %d\r\n\r\n",
                           id, staff, UPLOAD_SIZE);
-  write_all (raw, head, strlen (head));
-  write_all (raw, bytes, 10);
+  fc_test_write_all (raw, head, strlen (head));
+  fc_test_write_all (raw, bytes, 10);
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   while (!upload_leased (pg, id)) {
     g_assert_cmpint (g_get_monotonic_time (), <, deadline);
@@ -756,8 +710,8 @@ test_upload_one_writer (void)
   }
 
   /* The first PATCH ends; its bytes are the upload's, and it is free */
-  write_all (raw, bytes + 10, UPLOAD_SIZE - 10);
-  g_assert_cmpuint (read_status (raw), ==, 204);
+  fc_test_write_all (raw, bytes + 10, UPLOAD_SIZE - 10);
+  g_assert_cmpuint (fc_test_read_status (raw), ==, 204);
   g_assert_false (upload_leased (pg, id));
   {
     g_autofree char *url = g_strconcat (other, id, "/", NULL);
@@ -816,7 +770,6 @@ test_behind_proxy (void)
 }
 
 /* ---- PostgreSQL drops the connections ---- */
-
 
 /* The request that meets the dropped connection may fail; the next ones
  * are served again, reads and writes */
