@@ -89,6 +89,23 @@ read_string (GKeyFile   *keyfile,
   return value;
 }
 
+/* Parses a worker count: a number of processes, or "auto" for one per
+ * online processor. Returns 0 for anything else. */
+guint
+fc_server_config_parse_workers (const char *text)
+{
+  guint64 value;
+
+  if (text == NULL)
+    return 0;
+  if (g_ascii_strcasecmp (text, "auto") == 0)
+    return MAX (1, g_get_num_processors ());
+  if (!g_ascii_isdigit (*text) ||
+      !g_ascii_string_to_unsigned (text, 10, 1, FC_SERVER_CONFIG_MAX_WORKERS, &value, NULL))
+    return 0;
+  return value;
+}
+
 /* An http(s) URL with a host, or NULL: the issuer and discovery URL of
  * Google sign-in. Trailing "/" are dropped: the issuer is compared with
  * the tokens' "iss" as a string. */
@@ -276,6 +293,18 @@ fc_server_config_load (const char  *data_dir,
   if (!read_int (keyfile, "stream_poll_interval_ms", 100, 3600000, 2000, &value, error))
     return NULL;
   self->stream_poll_interval_ms = value;
+  self->workers = 1;
+  if (keyfile != NULL && g_key_file_has_key (keyfile, GROUP, "workers", NULL)) {
+    g_autofree char *workers = read_string (keyfile, "workers");
+
+    self->workers = fc_server_config_parse_workers (workers);
+    if (self->workers == 0) {
+      g_set_error (error, FC_SERVER_CONFIG_ERROR, FC_SERVER_CONFIG_ERROR_INVALID,
+                   "[%s] workers must be auto or between 1 and %d", GROUP,
+                   FC_SERVER_CONFIG_MAX_WORKERS);
+      return NULL;
+    }
+  }
   if (!read_int (keyfile, "password_workers", 1, 64, 2, &value, error))
     return NULL;
   self->password_workers = value;

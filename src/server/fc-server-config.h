@@ -22,14 +22,18 @@
  *   public_url=https://fitcore.example/ # base of links in mails; unset: the listening address
  *   trusted_proxies=127.0.0.1;::1 # reverse proxies: a request from one is the client's
  *                                 # in its X-Forwarded-For (login limits count clients)
- *   max_connections=512         # open client connections; more wait in the listen backlog
+ *   max_connections=512         # open client connections (in each worker); more wait
+ *                               # in the listen backlog
  *   header_timeout=15           # seconds for a request's headers to arrive
  *   idle_timeout=60             # seconds a connection may stay open doing nothing
  *   stream_hello_timeout=10     # seconds a notifications stream may wait for its hello
  *   stream_slow_client_timeout=30 # seconds a stream's full window may stay full
  *   stream_poll_interval_ms=2000  # streams read the database at least this often
  *                                 # (a write wakes them at once, on any instance)
- *   password_workers=2          # threads hashing passwords
+ *   workers=1                   # processes serving requests; auto: one per online
+ *                               # processor (a supervisor starts them; see
+ *                               # fc-server-workers.h); --workers overrides it
+ *   password_workers=2          # threads hashing passwords (in each worker)
  *   password_queue_limit=16     # hashes waiting beyond the workers before 429
  *
  * Payments (api/v1/payments/; unset secret key or price ids: checkout
@@ -93,6 +97,7 @@ typedef struct {
   guint    stream_hello_timeout;       /* notifications/stream/: seconds for the hello */
   guint    stream_slow_client_timeout; /* seconds a full window may stay full */
   guint    stream_poll_interval_ms;    /* the streams' safety net and deadline clock */
+  guint    workers;                    /* processes serving requests, 1: no supervisor */
   guint    password_workers;
   guint    password_queue_limit;
 
@@ -114,6 +119,8 @@ typedef struct {
   char    *google_discovery_url;     /* NULL: derived from the issuer */
 } FcServerConfig;
 
+#define FC_SERVER_CONFIG_MAX_WORKERS 256
+
 GQuark          fc_server_config_error_quark (void);
 
 /* @config_path may be NULL. Creates @data_dir (0700) and the media dir. */
@@ -121,6 +128,9 @@ FcServerConfig *fc_server_config_load        (const char      *data_dir,
                                               const char      *config_path,
                                               GError         **error);
 void            fc_server_config_free        (FcServerConfig  *self);
+/* "auto" (one per online processor) or 1..FC_SERVER_CONFIG_MAX_WORKERS;
+ * 0 when @text is neither. */
+guint           fc_server_config_parse_workers (const char    *text);
 gboolean        fc_server_config_allows_origin (FcServerConfig *self,
                                                 const char     *origin);
 

@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <gio/gnetworking.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "fc-server-listener.h"
 
@@ -23,6 +25,7 @@
 /* After a shutdown, how long libsoup gets to notice before the connection
  * is closed under it. */
 #define CLOSE_GRACE_S 1
+#define LISTEN_BACKLOG 1024
 
 typedef enum {
   CONNECTION_WAITING,     /* for a request's headers */
@@ -59,6 +62,8 @@ struct _FcServerListener {
   guint        idle_timeout;
   guint        backoff_ms;
   gboolean     stopped;
+  gboolean     shared;
+  gboolean     tag_worker;      /* tests: which process answered */
 };
 
 G_DEFINE_FINAL_TYPE (FcServerListener, fc_server_listener, G_TYPE_OBJECT)
@@ -291,6 +296,10 @@ accept_connections (FcServerListener *self)
     }
     self->backoff_ms = BACKOFF_MIN_MS;
     hand_over (self, client);
+    /* Every process sharing the socket was woken; the next connection is
+     * left to whichever of them polls first. */
+    if (self->shared)
+      return G_SOURCE_CONTINUE;
   }
 
   /* At the limit: the rest wait in the backlog until one closes. */
@@ -360,6 +369,14 @@ on_request_started_cb (SoupServer        *soup_server,
 {
   FcServerListener *self = FC_SERVER_LISTENER (user_data);
 
+  /* Lets a test of several workers know which one served a request. */
+  if (self->tag_worker) {
+    char pid[32];
+
+    g_snprintf (pid, sizeof pid, "%d", (int) getpid ());
+    soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                  "X-FitCore-Worker", pid);
+  }
   g_signal_connect_object (message, "got-headers", G_CALLBACK (on_message_got_headers_cb), self,
                            0);
   g_signal_connect_object (message, "got-chunk", G_CALLBACK (on_message_got_chunk_cb), self, 0);
@@ -394,6 +411,55 @@ fc_server_listener_init (FcServerListener *self)
 {
   self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, connection_free);
   self->backoff_ms = BACKOFF_MIN_MS;
+  self->tag_worker = g_strcmp0 (g_getenv ("FITCORE_SERVER_TESTING"), "1") == 0;
+}
+
+GSocket *
+fc_server_listener_bind (const char  *address,
+                         guint        port,
+                         char       **out_url,
+                         GError     **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  inet = g_inet_address_new_from_string (address);
+  if (inet == NULL) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 "“%s” is not an IP address", address);
+    return NULL;
+  }
+  socket_address = g_inet_socket_address_new (inet, port);
+
+  /* Our own socket for a real backlog (soup_server_listen() keeps GSocket's
+   * default of 10, and 64 clients connecting at once then lose SYNs and
+   * wait a second for the retry) and our own accept loop (libsoup's stops
+   * for good at the first EMFILE). */
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return NULL;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) ||
+      !g_socket_listen (socket, error))
+    return NULL;
+  bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL)
+    return NULL;
+
+  if (out_url != NULL) {
+    GInetSocketAddress *inet_bound = G_INET_SOCKET_ADDRESS (bound);
+    g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (inet_bound));
+    gboolean v6 = strchr (host, ':') != NULL;
+
+    *out_url = g_strdup_printf ("http://%s%s%s:%u/", v6 ? "[" : "", host, v6 ? "]" : "",
+                                g_inet_socket_address_get_port (inet_bound));
+  }
+  return g_steal_pointer (&socket);
 }
 
 FcServerListener *
@@ -428,6 +494,15 @@ fc_server_listener_start (FcServerListener *self,
   self->socket = g_object_ref (socket);
   g_socket_set_blocking (socket, FALSE);
   resume_accepting (self);
+}
+
+void
+fc_server_listener_set_shared (FcServerListener *self,
+                               gboolean          shared)
+{
+  g_return_if_fail (FC_IS_SERVER_LISTENER (self));
+
+  self->shared = shared;
 }
 
 void

@@ -27,6 +27,19 @@ FcServerListener *fc_server_listener_new          (SoupServer         *soup_serv
                                                    guint               max_connections,
                                                    guint               header_timeout,
                                                    guint               idle_timeout);
+/* A listening TCP socket on @address:@port (0: any free port) with a
+ * backlog fit for bursts of connections; the URL it is reachable at,
+ * "http://HOST:PORT/", through @out_url. */
+GSocket          *fc_server_listener_bind         (const char         *address,
+                                                   guint               port,
+                                                   char              **out_url,
+                                                   GError            **error);
+/* The socket is shared with other processes that accept on it too (the
+ * workers of one supervisor): accept one connection at a time, so that
+ * a burst of connections is spread over the processes rather than taken
+ * by the first one woken. */
+void              fc_server_listener_set_shared   (FcServerListener   *self,
+                                                   gboolean            shared);
 /* Takes a bound, listening socket and starts accepting on it. */
 void              fc_server_listener_start        (FcServerListener   *self,
                                                    GSocket            *socket);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "fc-admin.h"
 #include "fc-json.h"
@@ -20,9 +21,9 @@
 #include "fc-sql.h"
 #include "fc-server-listener.h"
 #include "fc-server-private.h"
+#include "fc-server-workers.h"
 
 #define SHUTDOWN_GRACE_S 10
-#define LISTEN_BACKLOG 1024
 #define HOUSEKEEPING_INTERVAL_S 3600
 #define IDEMPOTENCY_KEEP_S (24 * 3600)
 /* A cursor older than this answers reset: the client pulls in full. */
@@ -60,6 +61,8 @@ struct _FcServer {
 
   guint            in_flight;
   gboolean         shutting_down;
+  gboolean         shared_socket;   /* one of a supervisor's workers */
+  char             worker_tag[16];  /* its pid, for the request log */
 };
 
 G_DEFINE_FINAL_TYPE (FcServer, fc_server, G_TYPE_OBJECT)
@@ -776,6 +779,7 @@ on_message_finished_cb (SoupServerMessage *message,
   g_autofree char *user = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format (now, "%F %T");
+  g_autofree char *line = NULL;
 
   /* libsoup makes the next message of a kept-alive connection before any
    * of it arrives; one that never got headers was no request. */
@@ -784,12 +788,17 @@ on_message_finished_cb (SoupServerMessage *message,
 
   user = log->user_id != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, log->user_id) : g_strdup ("-");
   /* A refused body ends in a torn-down connection, which libsoup counts
-   * as its own error. */
-  g_printerr ("%s %s %s %u %.1fms user=%s\n", stamp, soup_server_message_get_method (message),
-              g_uri_get_path (soup_server_message_get_uri (message)),
-              log->refused ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE
-                           : soup_server_message_get_status (message),
-              (g_get_monotonic_time () - log->started_us) / 1000.0, user);
+   * as its own error. A worker's lines name it; each goes out in one
+   * write(), so the workers' lines sharing one stderr never interleave. */
+  line = g_strdup_printf ("%s %s %s %u %.1fms user=%s%s%s\n", stamp,
+                          soup_server_message_get_method (message),
+                          g_uri_get_path (soup_server_message_get_uri (message)),
+                          log->refused ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE
+                                       : soup_server_message_get_status (message),
+                          (g_get_monotonic_time () - log->started_us) / 1000.0, user,
+                          self->shared_socket ? " worker=" : "",
+                          self->shared_socket ? self->worker_tag : "");
+  fc_server_workers_write_log (line);
 
   g_assert (self->in_flight > 0);
   self->in_flight--;
@@ -1059,6 +1068,8 @@ on_ping_cb (FcServerRequest *request)
   JsonObject *object = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
+  /* Tests only: a handler that holds its process, as a slow one would. */
+  fc_server_workers_test_hold (fc_server_request_get_query (request, "hold"));
   json_object_set_boolean_member (object, "ok", TRUE);
   json_node_take_object (node, object);
   fc_server_request_respond_json (request, SOUP_STATUS_OK, node);
@@ -1277,48 +1288,33 @@ fc_server_listen (FcServer    *self,
                   char       **out_url,
                   GError     **error)
 {
-  g_autoptr(GInetAddress) inet = NULL;
-  g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
 
   g_return_val_if_fail (FC_IS_SERVER (self), FALSE);
 
-  inet = g_inet_address_new_from_string (address);
-  if (inet == NULL) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "“%s” is not an IP address", address);
-    return FALSE;
-  }
-  socket_address = g_inet_socket_address_new (inet, port);
-
-  /* Our own socket for a real backlog (soup_server_listen() keeps GSocket's
-   * default of 10, and 64 clients connecting at once then lose SYNs and
-   * wait a second for the retry) and our own accept loop (libsoup's stops
-   * for good at the first EMFILE). */
-  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, error);
+  socket = fc_server_listener_bind (address, port, out_url, error);
   if (socket == NULL)
     return FALSE;
-  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
-  if (!g_socket_bind (socket, socket_address, TRUE, error) ||
-      !g_socket_listen (socket, error))
-    return FALSE;
-  bound = g_socket_get_local_address (socket, error);
-  if (bound == NULL)
-    return FALSE;
-  add_placeholder_listener (self, g_inet_address_get_family (inet));
-  fc_server_listener_start (self->listener, socket);
-
-  if (out_url != NULL) {
-    GInetSocketAddress *inet_bound = G_INET_SOCKET_ADDRESS (bound);
-    g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (inet_bound));
-    gboolean v6 = strchr (host, ':') != NULL;
-
-    *out_url = g_strdup_printf ("http://%s%s%s:%u/", v6 ? "[" : "", host, v6 ? "]" : "",
-                                g_inet_socket_address_get_port (inet_bound));
-  }
+  fc_server_listen_socket (self, socket, FALSE);
   return TRUE;
+}
+
+void
+fc_server_listen_socket (FcServer *self,
+                         GSocket  *socket,
+                         gboolean  shared)
+{
+  GSocketFamily family;
+
+  g_return_if_fail (FC_IS_SERVER (self));
+  g_return_if_fail (G_IS_SOCKET (socket));
+
+  family = g_socket_get_family (socket);
+  add_placeholder_listener (self, family == G_SOCKET_FAMILY_IPV6 ? family : G_SOCKET_FAMILY_IPV4);
+  self->shared_socket = shared;
+  g_snprintf (self->worker_tag, sizeof self->worker_tag, "%d", (int) getpid ());
+  fc_server_listener_set_shared (self->listener, shared);
+  fc_server_listener_start (self->listener, socket);
 }
 
 static gboolean

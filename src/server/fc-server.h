@@ -32,6 +32,12 @@ gboolean        fc_server_listen          (FcServer             *self,
                                            char                **out_url,
                                            GError              **error);
 
+/* Serves connections accepted on @socket, bound and listening; @shared:
+ * other processes (workers of the same supervisor) accept on it too. */
+void            fc_server_listen_socket   (FcServer             *self,
+                                           GSocket              *socket,
+                                           gboolean              shared);
+
 /* Stops accepting requests and completes once those in flight have been
  * answered (or after a grace period). */
 void            fc_server_shutdown_async  (FcServer             *self,

@@ -22,6 +22,8 @@
 #include "fc-db.h"
 #include "fc-sql.h"
 #include "fc-server.h"
+#include "fc-server-listener.h"
+#include "fc-server-workers.h"
 #include "fc-users.h"
 #include "fc-workouts-demo.h"
 
@@ -31,10 +33,13 @@
 #define DEMO_USER_PASSWORD "fitcore-demo"
 
 typedef struct {
-  GMainLoop *loop;
-  FcServer  *server;
-  guint      sigterm_id;
-  guint      sigint_id;
+  GMainLoop       *loop;
+  FcServer        *server;    /* one process, or a worker */
+  FcServerWorkers *workers;   /* a supervisor */
+  const char      *url;
+  guint            sigterm_id;
+  guint            sigint_id;
+  int              status;
 } App;
 
 static void
@@ -48,6 +53,17 @@ on_shutdown_done_cb (GObject      *source,
   g_main_loop_quit (app->loop);
 }
 
+static void
+on_workers_stopped_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  App *app = user_data;
+
+  fc_server_workers_stop_finish (FC_SERVER_WORKERS (source), result, NULL);
+  g_main_loop_quit (app->loop);
+}
+
 static gboolean
 on_signal_cb (gpointer user_data)
 {
@@ -56,8 +72,93 @@ on_signal_cb (gpointer user_data)
   g_printerr ("fitcore-server: shutting down\n");
   g_clear_handle_id (&app->sigterm_id, g_source_remove);
   g_clear_handle_id (&app->sigint_id, g_source_remove);
-  fc_server_shutdown_async (app->server, NULL, on_shutdown_done_cb, app);
+  if (app->workers != NULL)
+    fc_server_workers_stop_async (app->workers, NULL, on_workers_stopped_cb, app);
+  else
+    fc_server_shutdown_async (app->server, NULL, on_shutdown_done_cb, app);
   return G_SOURCE_REMOVE;
+}
+
+/* The listening line only once a worker serves: what reads it may send
+ * requests at once, and a supervisor whose workers cannot start exits
+ * without it. */
+static void
+on_workers_started_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  App *app = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fc_server_workers_start_finish (FC_SERVER_WORKERS (source), result, &error)) {
+    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      return;
+    g_printerr ("fitcore-server: the workers cannot start: %s\n", error->message);
+    app->status = 1;
+    g_clear_handle_id (&app->sigterm_id, g_source_remove);
+    g_clear_handle_id (&app->sigint_id, g_source_remove);
+    fc_server_workers_stop_async (app->workers, NULL, on_workers_stopped_cb, app);
+    return;
+  }
+  g_print ("fitcore-server: listening on %s\n", app->url);
+  fflush (stdout);
+}
+
+/* The supervisor's arguments for its workers: what only it does (--demo)
+ * left out, the worker count resolved ("auto" once, in one place). */
+static GStrv
+worker_args (char  **original,
+             guint   n_workers)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *count = g_strdup_printf ("%u", n_workers);
+
+  for (guint i = 1; original[i] != NULL; i++) {
+    if (!g_str_equal (original[i], "--demo"))
+      g_strv_builder_add (builder, original[i]);
+  }
+  g_strv_builder_add (builder, "--workers");
+  g_strv_builder_add (builder, count);
+  return g_strv_builder_end (builder);
+}
+
+/* --workers N > 1: this process binds the socket, has migrated (and
+ * seeded) the database, and supervises the processes that serve. */
+static int
+run_supervisor (FcServerConfig  *config,
+                char           **original_argv,
+                const char      *bind,
+                int              port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(FcServerWorkers) workers = NULL;
+  g_auto(GStrv) args = NULL;
+  g_autofree char *url = NULL;
+  App app = { 0 };
+
+  socket = fc_server_listener_bind (bind, port, &url, &error);
+  if (socket == NULL) {
+    g_printerr ("fitcore-server: cannot listen on %s:%d: %s\n", bind, port, error->message);
+    return 1;
+  }
+  args = worker_args (original_argv, config->workers);
+  workers = fc_server_workers_new (socket, (const char * const *) args, config->workers);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  app.loop = loop;
+  app.workers = workers;
+  app.url = url;
+  app.sigterm_id = g_unix_signal_add (SIGTERM, on_signal_cb, &app);
+  app.sigint_id = g_unix_signal_add (SIGINT, on_signal_cb, &app);
+  g_printerr ("fitcore-server: supervising %u workers\n", config->workers);
+  fc_server_workers_start_async (workers, NULL, on_workers_started_cb, &app);
+  g_main_loop_run (loop);
+
+  g_clear_handle_id (&app.sigterm_id, g_source_remove);
+  g_clear_handle_id (&app.sigint_id, g_source_remove);
+  return app.status;
 }
 
 /* Returns the user's id, creating the account when it does not exist. */
@@ -182,6 +283,8 @@ main (int   argc,
   g_autofree char *url = NULL;
   g_autofree char *migrate_from = NULL;
   g_autofree char *import_django = NULL;
+  g_autofree char *workers = NULL;
+  g_auto(GStrv) original_argv = g_strdupv (argv);
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FcServerConfig) config = NULL;
@@ -189,6 +292,8 @@ main (int   argc,
   g_autoptr(GMainLoop) loop = NULL;
   gboolean demo = FALSE;
   int port = 8000;
+  int worker_fd = -1;
+  int worker_ready_fd = -1;
   FcSql *db;
   App app = { 0 };
   const GOptionEntry entries[] = {
@@ -209,6 +314,12 @@ main (int   argc,
     { "import-django", 0, 0, G_OPTION_ARG_STRING, &import_django,
       "Import a Django FitCore database (users, profiles, foods, meals, plans) into the empty "
       "--database and exit", "LOCATION" },
+    { "workers", 0, 0, G_OPTION_ARG_STRING, &workers,
+      "Processes serving requests: a number, or auto for one per processor (1)", "N" },
+    /* A supervisor's workers: the listening socket and the pipe to say
+     * they serve, inherited. */
+    { "worker-fd", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &worker_fd, NULL, NULL },
+    { "worker-ready-fd", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &worker_ready_fd, NULL, NULL },
     { NULL }
   };
 
@@ -233,6 +344,14 @@ main (int   argc,
   if (config == NULL) {
     g_printerr ("fitcore-server: %s\n", error->message);
     return 1;
+  }
+  if (workers != NULL) {
+    config->workers = fc_server_config_parse_workers (workers);
+    if (config->workers == 0) {
+      g_printerr ("fitcore-server: --workers must be auto or between 1 and %d\n",
+                  FC_SERVER_CONFIG_MAX_WORKERS);
+      return 2;
+    }
   }
   if (database == NULL)
     database = g_build_filename (data_dir, "fitcore.db", NULL);
@@ -284,10 +403,24 @@ main (int   argc,
     return 0;
   }
 
-  if (demo && !seed_demo (db, config, &error)) {
+  /* A worker's supervisor has migrated and seeded the database. */
+  if (demo && worker_fd < 0 && !seed_demo (db, config, &error)) {
     g_printerr ("fitcore-server: demo data: %s\n", error->message);
     fc_sql_close (db);
     return 1;
+  }
+
+  if (worker_fd < 0 && config->workers > 1) {
+    int status;
+
+    /* The demo's media are rendered (and their rows written) by the
+     * supervisor alone, on this connection, which therefore stays open
+     * until the end; without --demo it would be idle. */
+    if (!demo)
+      g_clear_pointer (&db, fc_sql_close);
+    status = run_supervisor (config, original_argv, bind, port);
+    g_clear_pointer (&db, fc_sql_close);
+    return status;
   }
 
   server = fc_server_new (g_steal_pointer (&config), db);
@@ -301,15 +434,26 @@ main (int   argc,
   app.sigterm_id = g_unix_signal_add (SIGTERM, on_signal_cb, &app);
   app.sigint_id = g_unix_signal_add (SIGINT, on_signal_cb, &app);
 
-  if (!fc_server_listen (server, bind, port, &url, &error)) {
+  if (worker_fd >= 0) {
+    g_autoptr(GSocket) socket = g_socket_new_from_fd (worker_fd, &error);
+
+    if (socket == NULL) {
+      g_printerr ("fitcore-server: worker: no listening socket: %s\n", error->message);
+      g_clear_handle_id (&app.sigterm_id, g_source_remove);
+      g_clear_handle_id (&app.sigint_id, g_source_remove);
+      return 1;
+    }
+    fc_server_listen_socket (server, socket, TRUE);
+    fc_server_workers_report_ready (worker_ready_fd);
+  } else if (!fc_server_listen (server, bind, port, &url, &error)) {
     g_printerr ("fitcore-server: cannot listen on %s:%d: %s\n", bind, port, error->message);
     g_clear_handle_id (&app.sigterm_id, g_source_remove);
     g_clear_handle_id (&app.sigint_id, g_source_remove);
     return 1;
+  } else {
+    g_print ("fitcore-server: listening on %s\n", url);
+    fflush (stdout);
   }
-
-  g_print ("fitcore-server: listening on %s\n", url);
-  fflush (stdout);
   g_main_loop_run (loop);
 
   g_clear_handle_id (&app.sigterm_id, g_source_remove);

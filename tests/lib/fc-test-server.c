@@ -174,6 +174,31 @@ fc_test_server_start_in (const char          *data_dir,
   return self;
 }
 
+static gboolean
+on_flag_deadline_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+fc_test_run_until (const gboolean *flag,
+                   guint           seconds)
+{
+  GMainContext *context = g_main_context_ref_thread_default ();
+  GSource *deadline = g_timeout_source_new_seconds (seconds);
+  gboolean expired = FALSE;
+
+  g_source_set_callback (deadline, on_flag_deadline_cb, &expired, NULL);
+  g_source_attach (deadline, context);
+  while (!*flag && !expired)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (deadline);
+  g_source_unref (deadline);
+  g_main_context_unref (context);
+  return *flag;
+}
+
 FcTestServer *
 fc_test_server_start (const char          *config,
                       const char * const  *extra_args)

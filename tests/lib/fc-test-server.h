@@ -91,6 +91,11 @@ char           *fc_test_login               (FcTestServer        *self,
                                              const char          *password,
                                              char               **refresh);
 
+/* Iterates the thread-default main context until *@flag is TRUE or
+ * @seconds pass; returns *@flag. */
+gboolean        fc_test_run_until           (const gboolean      *flag,
+                                             guint                seconds);
+
 /* A connection of the test's own to the server at @base_url, for what a
  * SoupSession will not do (a body cut short, headers sent before the
  * body); writes and the answer's status code on it. Assert on failure. */

@@ -47,6 +47,10 @@
  * for a writer that did not wake them, and the clock of the deadlines
  * above. */
 #define MAX_MESSAGE (16 * 1024)
+/* How often a worker of several on one SQLite database looks for events
+ * another worker wrote (SQLite has no NOTIFY): one indexed MAX() read, so
+ * much more often than the streams' own poll. */
+#define PEER_CHECK_MS 250
 /* PostgreSQL's NOTIFY channel between instances (fc_sql_listen()) */
 #define NOTIFY_CHANNEL "fitcore_notification_events"
 
@@ -74,9 +78,12 @@ struct _Hub {
   guint      reap_id;
   guint      poll_id;
   guint      listen_id;               /* other instances' writes */
+  guint      peer_id;                 /* other workers' writes, on SQLite */
+  gint64     peer_max;                /* the newest event id seen */
 };
 
 static void pump (Stream *stream);
+static void wake_streams (Hub *hub);
 
 static void
 stream_free (gpointer data)
@@ -100,6 +107,7 @@ hub_free (gpointer data)
   g_clear_handle_id (&hub->reap_id, g_source_remove);
   g_clear_handle_id (&hub->poll_id, g_source_remove);
   g_clear_handle_id (&hub->listen_id, g_source_remove);
+  g_clear_handle_id (&hub->peer_id, g_source_remove);
   g_clear_pointer (&hub->streams, g_ptr_array_unref);
   g_free (hub);
 }
@@ -425,6 +433,44 @@ on_closed_cb (SoupWebsocketConnection *conn,
     stream->hub->reap_id = g_idle_add (on_reap_cb, stream->hub);
 }
 
+static gint64
+newest_event (Hub *hub)
+{
+  return query_int (fc_server_get_db (hub->server), "SELECT MAX(id) FROM notification_events", 0);
+}
+
+/* Another worker of this supervisor, on the same SQLite file, may have
+ * written events: wake the streams when the newest event changed. */
+static gboolean
+on_peer_check_cb (gpointer user_data)
+{
+  Hub *hub = user_data;
+  gint64 newest;
+
+  if (hub->streams->len == 0) {
+    hub->peer_id = 0;
+    return G_SOURCE_REMOVE;
+  }
+  newest = newest_event (hub);
+  if (newest != hub->peer_max) {
+    hub->peer_max = newest;
+    wake_streams (hub);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_peers (Hub *hub)
+{
+  FcServer *server = hub->server;
+
+  if (hub->peer_id != 0 || fc_server_get_config (server)->workers < 2 ||
+      fc_sql_get_backend (fc_server_get_db (server)) != FC_SQL_BACKEND_SQLITE)
+    return;
+  hub->peer_max = newest_event (hub);
+  hub->peer_id = g_timeout_add (PEER_CHECK_MS, on_peer_check_cb, hub);
+}
+
 static Hub *
 get_hub (FcServer *server)
 {
@@ -464,6 +510,7 @@ on_websocket_cb (SoupServer              *soup_server,
   if (hub->poll_id == 0)
     hub->poll_id = g_timeout_add (fc_server_get_config (hub->server)->stream_poll_interval_ms,
                                   on_poll_cb, hub);
+  watch_peers (hub);
   if (stream->user_id != 0)
     stream_start (stream);
 }
