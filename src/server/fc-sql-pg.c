@@ -77,22 +77,39 @@ set_errmsg (FcSql      *db,
   db->pg->errmsg = g_strchomp (g_strdup (message != NULL ? message : "unknown error"));
 }
 
-/* Runs @sql outside the prepared path: a transaction's verbs, SET. */
+/* Runs @sql outside the prepared path: a transaction's verbs, SET, a
+ * script. @count_changes: as sqlite3_changes() after sqlite3_exec(), the
+ * last INSERT, UPDATE or DELETE's count (PQexec answers a script's last
+ * statement); not for BEGIN and COMMIT, which leave it alone in SQLite. */
 static gboolean
-run (FcSql       *db,
-     const char  *sql,
-     GError     **error)
+run_full (FcSql       *db,
+          const char  *sql,
+          gboolean     count_changes,
+          GError     **error)
 {
   PGresult *result = PQexec (db->pg->conn, sql);
   ExecStatusType status = PQresultStatus (result);
+  const char *command = PQcmdStatus (result);
   gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 
   if (!ok) {
     set_errmsg (db, PQresultErrorMessage (result));
     g_set_error (error, FC_DB_ERROR, FC_DB_ERROR_FAILED, "%s: %s", sql, db->pg->errmsg);
+  } else if (count_changes &&
+             (g_str_has_prefix (command, "INSERT") || g_str_has_prefix (command, "UPDATE") ||
+              g_str_has_prefix (command, "DELETE"))) {
+    db->pg_changes = g_ascii_strtoll (PQcmdTuples (result), NULL, 10);
   }
   PQclear (result);
   return ok;
+}
+
+static gboolean
+run (FcSql       *db,
+     const char  *sql,
+     GError     **error)
+{
+  return run_full (db, sql, FALSE, error);
 }
 
 FcSql *
@@ -157,7 +174,7 @@ fc_sql_pg_exec (FcSql       *db,
                 const char  *sql,
                 GError     **error)
 {
-  return run (db, sql, error);
+  return run_full (db, sql, TRUE, error);
 }
 
 const char *

@@ -12,11 +12,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "fc-download-manager.h"
 #include "fc-downloader.h"
 #include "fc-json.h"
+#include "fc-server-test-util.h"
 #include "sync-test-util.h"
 
 #define DEMO_EMAIL "demo@fitcore.local"
@@ -100,19 +100,17 @@ restart_server (Fixture    *fixture,
 {
   g_autofree char *port = g_strdup (strrchr (fixture->server->base_url, ':') + 1);
   g_autofree char *data_dir = g_strdup (fixture->server->data_dir);
-  g_autofree char *db_path = g_build_filename (data_dir, "fitcore.db", NULL);
   const char *args[] = { "--port", port, NULL };
   FcTestServer *old = fixture->server;
   g_autofree char *url = NULL;
-  sqlite3 *db = NULL;
-  char *message = NULL;
 
   g_assert_cmpint (fc_test_server_stop (old), ==, 0);
   if (sql != NULL) {
-    g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, &message), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_changes (db), ==, 1);
-    sqlite3_close (db);
+    /* SQLite or PostgreSQL, whichever the server stores in. */
+    g_autoptr(FcSql) db = fc_st_open_db (old);
+
+    fc_st_exec (db, sql);
+    g_assert_cmpint (fc_sql_changes (db), ==, 1);
   }
   /* The new one takes the data dir over from the old one. */
   old->owns_data_dir = FALSE;
