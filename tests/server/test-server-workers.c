@@ -524,7 +524,11 @@ test_stream_across_workers (void)
   g_autofree char *stream_url = g_strconcat (server->base_url, "/api/v1/notifications/stream/",
                                              NULL);
   g_autofree char *bearer = g_strconcat ("Bearer ", user, NULL);
-  g_autofree char *other_title = NULL;
+  g_autoptr(Call) first = NULL;
+  g_autoptr(Call) held = NULL;
+  g_autoptr(Call) broadcast = NULL;
+  g_autofree char *first_pid = NULL;
+  const char *held_name;
   const char *stream_worker;
   Stream stream = { NULL, };
   Pending connected = { NULL, FALSE };
@@ -546,24 +550,35 @@ test_stream_across_workers (void)
                                                 "X-FitCore-Worker");
   g_assert_nonnull (stream_worker);
 
-  /* Broadcasts, each on a new connection, until one is written by the
-   * other worker: the last one, so no later write of the stream's own
-   * worker wakes the stream for it. */
-  for (guint i = 0; other_title == NULL; i++) {
-    g_autofree char *title = g_strdup_printf ("Across %u", i);
-    g_autofree char *json = g_strdup_printf ("{\"title\":\"%s\",\"message\":\"m\"}", title);
-    g_autoptr(Call) broadcast = call (server, "POST", "/api/v1/notifications/broadcast/", staff,
-                                      json);
+  /* The stream's worker held, as by a slow handler, so that the other
+   * one writes: a first hold lands on either; if on the other, a second
+   * can only land on the stream's, and the first is let go. */
+  first = call_start (server, "GET", "/api/v1/ping/?hold=stream-1", NULL, NULL);
+  first_pid = wait_held ("stream-1");
+  if (g_str_equal (first_pid, stream_worker)) {
+    held = g_steal_pointer (&first);
+    held_name = "stream-1";
+  } else {
+    g_autofree char *second_pid = NULL;
 
-    g_assert_cmpuint (i, <, 200);
-    g_assert_cmpuint (broadcast->status, ==, 201);
-    g_assert_nonnull (broadcast->worker);
-    if (!g_str_equal (broadcast->worker, stream_worker))
-      other_title = g_steal_pointer (&title);
+    held = call_start (server, "GET", "/api/v1/ping/?hold=stream-2", NULL, NULL);
+    second_pid = wait_held ("stream-2");
+    g_assert_cmpstr (second_pid, ==, stream_worker);
+    held_name = "stream-2";
+    release ("stream-1");
+    g_assert_true (fc_test_run_until (&first->done, WAIT_S));
   }
 
-  stream.awaited = other_title;
-  stream.arrived = g_hash_table_contains (stream.titles, other_title);
+  broadcast = call (server, "POST", "/api/v1/notifications/broadcast/", staff,
+                    "{\"title\":\"Across\",\"message\":\"From the other worker\"}");
+  g_assert_cmpuint (broadcast->status, ==, 201);
+  g_assert_cmpstr (broadcast->worker, !=, stream_worker);
+
+  /* Once free, the stream's worker has no write of its own to wake it */
+  release (held_name);
+  g_assert_true (fc_test_run_until (&held->done, WAIT_S));
+  stream.awaited = "Across";
+  stream.arrived = g_hash_table_contains (stream.titles, "Across");
   g_assert_true (fc_test_run_until (&stream.arrived, WAIT_S));
 
   soup_websocket_connection_close (stream.conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
