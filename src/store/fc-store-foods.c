@@ -14,6 +14,66 @@
   "f.id, f.name, f.description, f.serving_quantity, f.serving_unit, f.calories, f.protein, " \
   "f.carbohydrates, f.fat, f.food_category, f.is_public, f.is_own, f.dirty"
 
+/* The sync_state key of migration 11: while it is there, the search
+ * index is empty or behind the table, and a rebuild catches it up. */
+#define SEARCH_DEFERRED "foods-search-deferred"
+
+/* Whether the search index waits for the end of a first pull. */
+gboolean
+fc_store_foods_index_deferred (FcStoreDb  *db,
+                               gboolean   *out_deferred,
+                               GError    **error)
+{
+  sqlite3_stmt *stmt = fc_store_db_stmt (db, "SELECT 1 FROM sync_state "
+                                             "WHERE key = '" SEARCH_DEFERRED "'", error);
+  int rc;
+
+  *out_deferred = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  rc = fc_store_db_step (db, stmt, error);
+  sqlite3_reset (stmt);
+  *out_deferred = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+/* A page of a pull is about to go into the foods table: if the table is
+ * empty (a first pull), the search index waits until the pull ends
+ * (fc_store_foods_build_index()) and is then built in one pass. FTS5
+ * otherwise writes a segment of trigrams per page and merges them as they
+ * come, twice the CPU of one rebuild. An empty table has an empty index,
+ * so nothing is left behind; what is written meanwhile (the pull's rows,
+ * a food the user adds) is in the table, which the search reads instead. */
+gboolean
+fc_store_foods_defer_index (FcStoreDb  *db,
+                            GError    **error)
+{
+  return fc_store_db_exec (db, "INSERT INTO sync_state (key, value) "
+                               "SELECT '" SEARCH_DEFERRED "', '1' "
+                               "WHERE NOT EXISTS (SELECT 1 FROM foods) "
+                               "ON CONFLICT (key) DO NOTHING", error);
+}
+
+/* Ends a deferred index, in the caller's transaction: the end of a
+ * complete pull, or the store's next opening after one that did not end. */
+gboolean
+fc_store_foods_build_index (FcStoreDb  *db,
+                            GError    **error)
+{
+  gboolean deferred;
+
+  if (!fc_store_foods_index_deferred (db, &deferred, error))
+    return FALSE;
+  if (!deferred)
+    return TRUE;
+  if (!fc_store_db_exec (db, "DELETE FROM sync_state WHERE key = '" SEARCH_DEFERRED "';"
+                             "INSERT INTO foods_trigram (foods_trigram) VALUES ('rebuild')",
+                         error))
+    return FALSE;
+  fc_store_db_touch (db, FC_STORE_FOODS);
+  return TRUE;
+}
+
 static FcFoodItem *
 food_item_from_row (sqlite3_stmt *stmt)
 {
@@ -201,18 +261,22 @@ fc_store_foods_search (FcStoreDb       *db,
   gint64 limit = args->number > 0 ? args->number : -1;
   guint n_first;
   int indexed = -1;
+  gboolean deferred;
 
   /* Nothing searchable typed yet: show the list as if unfiltered. */
   if (terms == NULL)
     return fc_store_foods_list (db, data, result, result_free, error);
+  if (!fc_store_foods_index_deferred (db, &deferred, error))
+    return FALSE;
 
   first = g_string_new ("SELECT " FOOD_COLUMNS " FROM foods f "
                         "WHERE f.name LIKE ?4 AND (?2 IS NULL OR f.food_category = ?2)");
   /* The index answers for the longest term (the likeliest to be rare),
    * the others are checked on the rows it yields: FTS5 intersecting the
    * position lists of several phrases costs more than these LIKEs on the
-   * first fifty rows. */
-  for (guint i = 0; terms[i] != NULL; i++) {
+   * first fifty rows. While a first pull fills the table, the index is
+   * not there yet: every term is checked on the rows. */
+  for (guint i = 0; terms[i] != NULL && !deferred; i++) {
     glong length = g_utf8_strlen (terms[i], -1);
 
     if (length >= 3 && (indexed < 0 || length > g_utf8_strlen (terms[indexed], -1)))

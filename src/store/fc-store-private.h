@@ -219,6 +219,9 @@ gboolean fc_store_foods_list   (FcStoreDb *db, gpointer data, gpointer *result,
 gboolean fc_store_foods_search (FcStoreDb *db, gpointer data, gpointer *result,
                                 GDestroyNotify *result_free, GError **error);
 char   **fc_store_search_terms (const char *text);
+gboolean fc_store_foods_index_deferred (FcStoreDb *db, gboolean *out_deferred, GError **error);
+gboolean fc_store_foods_defer_index    (FcStoreDb *db, GError **error);
+gboolean fc_store_foods_build_index    (FcStoreDb *db, GError **error);
 
 /* fc-store-outbox.c: the worker side of every user write and outbox call */
 gboolean fc_store_outbox_write    (FcStoreDb *db, gpointer data, gpointer *result,

@@ -949,6 +949,10 @@ fc_resource_upsert_json_page (FcStoreDb         *db,
                  resource->name, local_error->message);
     return FALSE;
   }
+  /* A page of a pull: into an empty table, the search index waits for
+   * the pull's end (fc_resource_remove_missing()). */
+  if (resource == fc_resource_lookup (FC_STORE_FOODS) && !fc_store_foods_defer_index (db, error))
+    return FALSE;
   return merge_staging (db, resource, error);
 }
 
@@ -1346,5 +1350,8 @@ fc_resource_remove_missing (FcStoreDb         *db,
     return FALSE;
   if (sqlite3_changes (db->handle) > 0)
     fc_store_db_touch (db, resource->name);
+  /* The pull is complete: a search index it deferred is built now. */
+  if (resource == fc_resource_lookup (FC_STORE_FOODS) && !fc_store_foods_build_index (db, error))
+    return FALSE;
   return fc_store_db_exec (db, "DELETE FROM temp.pulled_ids", error);
 }

@@ -127,13 +127,32 @@ open_job (FcStoreDb       *db,
           GError         **error)
 {
   FcStoreArgs *args = data;
+  gboolean deferred;
 
   if (!fc_store_db_open (db, args->text, error)) {
     fc_store_db_close (db);
     return FALSE;
   }
   fc_store_db_load_account_email (db);
+  /* A first pull that did not end (a crash, no network since) left the
+   * search index to build: the search reads the whole table until then. */
+  if (!fc_store_foods_index_deferred (db, &deferred, error))
+    goto failed;
+  if (deferred) {
+    if (!fc_store_db_begin_bulk (db, error))
+      goto failed;
+    if (!fc_store_foods_build_index (db, error)) {
+      fc_store_db_rollback (db);
+      goto failed;
+    }
+    if (!fc_store_db_commit (db, error))
+      goto failed;
+  }
   return TRUE;
+
+failed:
+  fc_store_db_close (db);
+  return FALSE;
 }
 
 static gpointer
@@ -382,6 +401,7 @@ integrity_job (FcStoreDb       *db,
 {
   sqlite3_stmt *stmt = fc_store_db_stmt (db, "PRAGMA integrity_check", error);
   g_autofree char *problem = NULL;
+  gboolean deferred;
   int rc;
 
   if (stmt == NULL)
@@ -401,8 +421,12 @@ integrity_job (FcStoreDb       *db,
     return FALSE;
   }
 
-  /* PRAGMA integrity_check does not look inside the search index. */
-  if (!fc_store_db_exec (db, "INSERT INTO foods_trigram (foods_trigram) "
+  /* PRAGMA integrity_check does not look inside the search index; one a
+   * first pull is still to build (fc_store_foods_defer_index()) is behind
+   * the table on purpose. */
+  if (!fc_store_foods_index_deferred (db, &deferred, error))
+    return FALSE;
+  if (!deferred && !fc_store_db_exec (db, "INSERT INTO foods_trigram (foods_trigram) "
                          "VALUES ('integrity-check')",
                          error)) {
     g_prefix_error (error, "Food search index: ");

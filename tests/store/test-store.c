@@ -44,7 +44,7 @@ test_open_migrations (void)
   g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
   g_assert_true (g_str_has_suffix (path, ".db"));
 
-  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 10);
+  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 11);
   g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
                                      "('account', 'profile', 'foods', 'foods_trigram', 'meals', "
                                      "'meal_items', 'meal_plans', 'scheduled_meals', "
@@ -57,7 +57,7 @@ test_open_migrations (void)
 
   /* Reopening runs no migration twice. */
   store = st_open ();
-  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 10);
+  g_assert_cmpint (st_sql_int (path, "PRAGMA user_version"), ==, 11);
   st_close (g_steal_pointer (&store));
 }
 
@@ -664,6 +664,160 @@ test_json_page_rules (void)
   st_close (g_steal_pointer (&store));
 }
 
+/* How many foods the trigram index itself (not the table) finds. */
+static int
+index_count (FcStore    *store,
+             const char *phrase)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM foods_trigram "
+                                          "WHERE foods_trigram MATCH '\"%s\"'", phrase);
+
+  return st_sql_int (fc_store_get_path (store), sql);
+}
+
+static void
+assert_index_sound (FcStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fc_store_check_integrity_async (store, NULL, st_result_cb, &result);
+  g_assert_true (fc_store_check_integrity_finish (store, st_wait (&result), &error));
+  g_assert_no_error (error);
+}
+
+static void
+remove_missing (FcStore      *store,
+                const gint64 *ids,
+                guint         n_ids)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_array_append_vals (kept, ids, n_ids);
+  fc_store_remove_missing_async (store, FC_STORE_FOODS, kept, NULL, st_result_cb, &result);
+  g_assert_true (fc_store_remove_missing_finish (store, st_wait (&result), &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_searches (FcStore    *store,
+                 const char *const *cases)
+{
+  for (guint i = 0; cases[i] != NULL; i += 2) {
+    g_autofree char *names = search_names (store, cases[i], 50);
+
+    g_test_message ("search “%s”: %s", cases[i], names);
+    g_assert_cmpstr (names, ==, cases[i + 1]);
+  }
+}
+
+#define BERRIES_PAGE_1 \
+  "{\"count\":6,\"next\":\"page=2\",\"results\":[" \
+  "{\"id\":11,\"name\":\"Blueberries\",\"description\":\"Fresh\",\"food_category\":\"FR\"}," \
+  "{\"id\":12,\"name\":\"Strawberries\",\"description\":\"Frozen\",\"food_category\":\"FR\"}," \
+  "{\"id\":13,\"name\":\"Yogurt\",\"description\":\"With mixed berries\"," \
+  "\"food_category\":\"DR\"}]}"
+#define BERRIES_PAGE_2 \
+  "{\"count\":6,\"next\":null,\"results\":[" \
+  "{\"id\":14,\"name\":\"Berry Smoothie\",\"description\":\"Banana and oat\"," \
+  "\"food_category\":\"BV\"}," \
+  "{\"id\":15,\"name\":\"Bread\",\"description\":\"Whole grain\",\"food_category\":\"GR\"}," \
+  "{\"id\":16,\"name\":\"Peas\",\"description\":\"Green\",\"food_category\":\"VG\"}]}"
+/* The second pull: 11 renamed, 13 described otherwise, 16 gone. */
+#define BERRIES_AGAIN \
+  "{\"count\":5,\"next\":null,\"results\":[" \
+  "{\"id\":11,\"name\":\"Blackcurrants\",\"description\":\"Fresh\",\"food_category\":\"FR\"}," \
+  "{\"id\":12,\"name\":\"Strawberries\",\"description\":\"Frozen\",\"food_category\":\"FR\"}," \
+  "{\"id\":13,\"name\":\"Yogurt\",\"description\":\"Plain\",\"food_category\":\"DR\"}," \
+  "{\"id\":14,\"name\":\"Berry Smoothie\",\"description\":\"Banana and oat\"," \
+  "\"food_category\":\"BV\"}," \
+  "{\"id\":15,\"name\":\"Bread\",\"description\":\"Whole grain\",\"food_category\":\"GR\"}]}"
+
+/* A first pull fills the search index once, when it ends (store migration
+ * 11); until then the search reads the table and finds the same foods. A
+ * later pull that renames, rewrites or drops a food changes the index with
+ * it, and a first pull that never ended has its index built when the
+ * store opens again. */
+static void
+test_foods_pull_index (void)
+{
+  static const char *const first[] = {
+    "berries", "Blueberries,Strawberries,Yogurt",
+    "BERR", "Berry Smoothie,Blueberries,Strawberries,Yogurt",
+    "berr fresh", "Blueberries",
+    "rozen", "Strawberries",
+    "ea", "Bread,Peas",
+    NULL,
+  };
+  static const char *const second[] = {
+    "berries", "Strawberries",
+    "BERR", "Berry Smoothie,Strawberries",
+    "currant", "Blackcurrants",
+    "mixed", "",
+    "plain", "Yogurt",
+    "peas", "",
+    "ea", "Bread",
+    NULL,
+  };
+  static const gint64 all[] = { 11, 12, 13, 14, 15, 16 };
+  g_autoptr(FcStore) store = st_open ();
+  g_autofree char *path = g_strdup (fc_store_get_path (store));
+  const char *deferred = "SELECT count(*) FROM sync_state WHERE key = 'foods-search-deferred'";
+  g_autoptr(GError) error = NULL;
+
+  /* The first page into an empty table: the index waits, the search
+   * reads the rows. */
+  g_assert_true (upsert_json (store, FC_STORE_FOODS, BERRIES_PAGE_1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (st_sql_int (path, deferred), ==, 1);
+  g_assert_cmpint (index_count (store, "berr"), ==, 0);
+  {
+    g_autofree char *names = search_names (store, "berries", 50);
+
+    g_assert_cmpstr (names, ==, "Blueberries,Strawberries,Yogurt");
+  }
+  assert_index_sound (store);
+  g_assert_true (upsert_json (store, FC_STORE_FOODS, BERRIES_PAGE_2, &error));
+  g_assert_no_error (error);
+  assert_searches (store, first);
+
+  /* The pull ends: the index has every food, and the same answers. */
+  remove_missing (store, all, G_N_ELEMENTS (all));
+  g_assert_cmpint (st_sql_int (path, deferred), ==, 0);
+  g_assert_cmpint (index_count (store, "berr"), ==, 4);
+  g_assert_cmpint (index_count (store, "green"), ==, 1);
+  assert_searches (store, first);
+  assert_index_sound (store);
+
+  /* A second pull into a full table goes through the index at once. */
+  g_assert_true (upsert_json (store, FC_STORE_FOODS, BERRIES_AGAIN, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (st_sql_int (path, deferred), ==, 0);
+  remove_missing (store, all, G_N_ELEMENTS (all) - 1);
+  g_assert_cmpint (index_count (store, "berr"), ==, 2);
+  g_assert_cmpint (index_count (store, "currant"), ==, 1);
+  g_assert_cmpint (index_count (store, "mixed"), ==, 0);
+  g_assert_cmpint (index_count (store, "green"), ==, 0);
+  assert_searches (store, second);
+  assert_index_sound (store);
+
+  /* A first pull cut after its first page: the next opening builds the
+   * index. */
+  remove_all (store, FC_STORE_FOODS);
+  g_assert_cmpint (index_count (store, "berr"), ==, 0);
+  g_assert_true (upsert_json (store, FC_STORE_FOODS, BERRIES_PAGE_1, &error));
+  g_assert_no_error (error);
+  st_close (g_steal_pointer (&store));
+  g_assert_cmpint (st_sql_int (path, deferred), ==, 1);
+  store = st_open ();
+  g_assert_cmpint (st_sql_int (path, deferred), ==, 0);
+  g_assert_cmpint (index_count (store, "berr"), ==, 3);
+  assert_index_sound (store);
+  st_close (g_steal_pointer (&store));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -682,6 +836,7 @@ main (int   argc,
   g_test_add_func ("/store/changes/apply", test_apply_changes);
   g_test_add_func ("/store/pages/json-as-tree", test_json_page_as_tree);
   g_test_add_func ("/store/pages/json-rules", test_json_page_rules);
+  g_test_add_func ("/store/foods/pull-index", test_foods_pull_index);
 
   return g_test_run ();
 }
