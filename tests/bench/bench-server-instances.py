@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""fitcore-server on PostgreSQL, 1, 2 and 4 instances, against 1 on SQLite
-(issue 16), on loopback only, in one run.
+"""fitcore-server on PostgreSQL, 1, 2 and 4 instances, and one instance of
+`--workers auto` (one worker process per core) over SQLite and over
+PostgreSQL, against 1 single-process instance on SQLite (issue 16), on
+loopback only, in one run.
 
 Starts, all at once and all with the demo data:
   - one `fitcore-server --demo` on SQLite in a temporary data dir (the
@@ -9,10 +11,15 @@ Starts, all at once and all with the demo data:
   - a throw-away PostgreSQL 15 cluster (tests/lib/pg-cluster), one database,
     and four instances on it: the first with --demo (it migrates and seeds),
     all with the same --config holding one secret_key, so the demo user's
-    token from one works on every instance.
+    token from one works on every instance,
+  - one `--workers auto --demo` server on SQLite in a data dir of its own,
+    and one `--workers auto` instance on the PostgreSQL database.
 Then for each route (an authenticated GET foods/?page=1 and POST meals/, the
 request shapes and Lua script of bench-server.py) it drives 64 connections
-for a few seconds per case at: SQLite, PostgreSQL × 1, × 2, × 4 instances.
+for a few seconds per case at: SQLite, SQLite auto workers, PostgreSQL × 1,
+× 2, × 4 instances, PostgreSQL auto workers. A server with workers counts as
+one instance: one wrk of 64 connections; its CPU is the supervisor's and
+its workers'.
 With N instances, N wrk processes run at once, each with 64/N connections
 on one instance; their requests/s are summed, and the p99 shown is the
 worst of their p99s (and of the instances' own handler p99s, from their
@@ -20,7 +27,7 @@ request logs). It also shows the CPU time spent per request by the
 fitcore-server processes, by PostgreSQL's processes and by wrk (from
 /proc and getrusage), which says where a request's time goes.
 
-The instances not in a case stay idle. Bounded: about 60 s in all at 5 s a
+The instances not in a case stay idle. Bounded: about 80 s in all at 5 s a
 case and 1 s of warm-up per route and backend; every process and the
 cluster are stopped on any failure.
 
@@ -81,6 +88,15 @@ class Server:
         self.log.close()
 
 
+def process_tree(pid):
+    """@pid and its children (a supervisor's workers)."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [pid] + [int(child) for child in f.read().split()]
+    except OSError:
+        return [pid]
+
+
 def cpu_seconds(pids):
     """utime + stime of @pids, in seconds (a process gone counts 0)."""
     total = 0
@@ -120,7 +136,7 @@ def run_case(servers, token, seconds, method, pages, path, workdir, pg_pids):
     connections = bench.CONNECTIONS // len(servers)
     results = [None] * len(servers)
     offsets = [os.path.getsize(s.log_path) for s in servers]
-    server_pids = [s.process.pid for s in servers]
+    server_pids = [p for s in servers for p in process_tree(s.process.pid)]
 
     def one(i):
         dirname = os.path.join(workdir, "wrk-%d" % i)
@@ -182,9 +198,16 @@ def main():
             extra = ["--database", database, "--config", config] + (["--demo"] if i == 0 else [])
             instances.append(Server(binary, workdir, "pg-%d" % i, extra))
             servers.append(instances[-1])
+        sqlite_auto = Server(binary, workdir, "sqlite-auto", ["--demo", "--workers", "auto"])
+        servers.append(sqlite_auto)
+        pg_auto = Server(binary, workdir, "pg-auto", ["--database", database, "--config", config,
+                                                      "--workers", "auto"])
+        servers.append(pg_auto)
+        # After the auto instance's start: its workers' own backends.
         pg_pids = postgres_pids(cluster)
 
         sqlite_token = bench.login(sqlite.base)
+        sqlite_auto_token = bench.login(sqlite_auto.base)
         pg_token = bench.login(instances[0].base)
         # The shared secret at work: instance 1's token on the last one.
         request = urllib.request.Request(instances[-1].base + "/api/v1/nutrition/foods/?page=1",
@@ -206,12 +229,15 @@ def main():
         # is not also the first one run.
         for _, method, pages, path in routes:
             run_case([sqlite], sqlite_token, 1, method, pages, path, workdir, [])
-            run_case(instances, pg_token, 1, method, pages, path, workdir, pg_pids)
+            run_case([sqlite_auto], sqlite_auto_token, 1, method, pages, path, workdir, [])
+            run_case(instances + [pg_auto], pg_token, 1, method, pages, path, workdir, pg_pids)
         rows = []
         failures = 0
         for route, method, pages, path in routes:
             cases = [("SQLite, 1", [sqlite], sqlite_token, [])]
+            cases += [("SQLite, auto", [sqlite_auto], sqlite_auto_token, [])]
             cases += [("PostgreSQL, %d" % n, instances[:n], pg_token, pg_pids) for n in INSTANCES]
+            cases += [("PostgreSQL, auto", [pg_auto], pg_token, pg_pids)]
             base_rps = None
             for label, group, token, pids in cases:
                 rps, p99, non2xx, handled, cpu = run_case(group, token, seconds, method, pages, path,
@@ -224,8 +250,10 @@ def main():
                     failures += 1
 
         print("fitcore-server on PostgreSQL: %d connections in all (split evenly over the "
-              "instances, one wrk each), %d s per case, loopback, %d cores, load average %.1f" %
-              (bench.CONNECTIONS, seconds, os.cpu_count(), os.getloadavg()[0]))
+              "instances, one wrk each), %d s per case, loopback, %d cores (auto: %d workers), "
+              "load average %.1f" %
+              (bench.CONNECTIONS, seconds, os.cpu_count(), len(process_tree(pg_auto.process.pid)) - 1,
+               os.getloadavg()[0]))
         print("p99: the worst of the wrk processes' p99s; server p99: the worst instance's "
               "handler p99 (request log); CPU: ms per request")
         print("%-18s %-14s %10s %8s %7s %7s %8s %7s %7s %7s" %
