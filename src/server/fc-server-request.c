@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fc-json.h"
+#include "fc-json-out.h"
 #include "fc-sql.h"
 #include "fc-server-private.h"
 #include "fc-validate.h"
@@ -423,141 +424,14 @@ fc_server_request_parse_body (FcServerRequest *self)
   return FALSE;
 }
 
-/* JSON output, byte-compatible with DRF's renderer. */
-
-static void
-write_string (GString    *out,
-              const char *text)
-{
-  g_autofree char *valid = NULL;
-
-  /* Errors echo what the client sent (a path, a field name, a value), and
-   * those bytes need not be UTF-8; a JSON body must be, so invalid
-   * sequences go out as U+FFFD. */
-  if (!g_utf8_validate (text, -1, NULL))
-    text = valid = g_utf8_make_valid (text, -1);
-
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++) {
-    guchar c = *p;
-
-    switch (c) {
-      case '"': g_string_append (out, "\\\""); break;
-      case '\\': g_string_append (out, "\\\\"); break;
-      case '\n': g_string_append (out, "\\n"); break;
-      case '\r': g_string_append (out, "\\r"); break;
-      case '\t': g_string_append (out, "\\t"); break;
-      case '\b': g_string_append (out, "\\b"); break;
-      case '\f': g_string_append (out, "\\f"); break;
-      default:
-        if (c < 0x20)
-          g_string_append_printf (out, "\\u%04x", c);
-        else
-          g_string_append_c (out, c);
-    }
-  }
-  g_string_append_c (out, '"');
-}
-
-/* Python's float repr: the shortest text that reads back as the same
- * double, with ".0" on whole numbers. GLib has no shortest-round-trip
- * formatter, so try increasing precision. From 15 for normal numbers:
- * when fewer digits read back, %.15g prints that same shorter text (%g
- * drops trailing zeros), while starting from 1 took up to 17 tries a
- * value: the 365 averages of a year of metrics by day cost 6 to 9 ms of a
- * loaded machine's CPU, and 1 to 2 ms from 15. Subnormals may need fewer
- * digits than %.15g gives. */
-static void
-write_double (GString *out,
-              double   value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isfinite (value)) {
-    g_string_append (out, "null");
-    return;
-  }
-  if (value == floor (value) && fabs (value) < 1e16) {
-    g_string_append_printf (out, "%.1f", value);
-    return;
-  }
-  for (int precision = fpclassify (value) == FP_NORMAL ? 15 : 1; precision <= 17; precision++) {
-    char format[8];
-
-    g_snprintf (format, sizeof format, "%%.%dg", precision);
-    g_ascii_formatd (buffer, sizeof buffer, format, value);
-    if (g_ascii_strtod (buffer, NULL) == value)
-      break;
-  }
-  g_string_append (out, buffer);
-  if (strpbrk (buffer, ".e") == NULL)
-    g_string_append (out, ".0");
-}
-
-static void
-write_node (GString  *out,
-            JsonNode *node)
-{
-  switch (json_node_get_node_type (node)) {
-    case JSON_NODE_OBJECT: {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *member;
-      gboolean first = TRUE;
-
-      g_string_append_c (out, '{');
-      json_object_iter_init_ordered (&iter, json_node_get_object (node));
-      while (json_object_iter_next_ordered (&iter, &name, &member)) {
-        if (!first)
-          g_string_append_c (out, ',');
-        first = FALSE;
-        write_string (out, name);
-        g_string_append_c (out, ':');
-        write_node (out, member);
-      }
-      g_string_append_c (out, '}');
-      break;
-    }
-    case JSON_NODE_ARRAY: {
-      JsonArray *array = json_node_get_array (node);
-      guint n = json_array_get_length (array);
-
-      g_string_append_c (out, '[');
-      for (guint i = 0; i < n; i++) {
-        if (i > 0)
-          g_string_append_c (out, ',');
-        write_node (out, json_array_get_element (array, i));
-      }
-      g_string_append_c (out, ']');
-      break;
-    }
-    case JSON_NODE_NULL:
-      g_string_append (out, "null");
-      break;
-    case JSON_NODE_VALUE: {
-      GType type = json_node_get_value_type (node);
-
-      if (type == G_TYPE_STRING)
-        write_string (out, json_node_get_string (node));
-      else if (type == G_TYPE_INT64)
-        g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-      else if (type == G_TYPE_BOOLEAN)
-        g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-      else
-        write_double (out, json_node_get_double (node));
-      break;
-    }
-    default:
-      g_assert_not_reached ();
-  }
-}
+/* JSON output, byte-compatible with DRF's renderer: fc-json-out.c. */
 
 char *
 fc_server_json_to_string (JsonNode *node)
 {
   GString *out = g_string_new (NULL);
 
-  write_node (out, node);
+  fc_json_out_node (out, node);
   return g_string_free (out, FALSE);
 }
 
@@ -617,6 +491,19 @@ fc_server_request_respond_json (FcServerRequest *self,
   text = fc_server_json_to_string (node);
   body = g_bytes_new_take (text, strlen (text));
   fc_server_request_respond_raw (self, status, "application/json", body);
+}
+
+void
+fc_server_request_respond_written (FcServerRequest *self,
+                                   guint            status,
+                                   GString         *body)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_if_fail (body != NULL);
+
+  bytes = g_string_free_to_bytes (body);
+  fc_server_request_respond_raw (self, status, "application/json", bytes);
 }
 
 void
@@ -710,15 +597,14 @@ append_quoted (GString    *out,
 
 /* Django's replace_query_param()/remove_query_param(): the other
  * parameters are kept, sorted by name. @page 0 removes "page". */
-static JsonNode *
+static char *
 page_link (FcServerRequest *self,
            gint64           page)
 {
-  g_autoptr(GString) url = g_string_new (self->base_url);
+  GString *url = g_string_new (self->base_url);
   g_autoptr(GList) keys = g_hash_table_get_keys (self->query);
   g_autofree char *page_text = g_strdup_printf ("%" G_GINT64_FORMAT, page);
   gboolean first = TRUE;
-  JsonNode *node;
 
   g_string_append (url, fc_server_request_get_path (self));
   if (page > 0 && !g_hash_table_contains (self->query, "page"))
@@ -738,30 +624,33 @@ page_link (FcServerRequest *self,
     g_string_append_c (url, '=');
     append_quoted (url, value);
   }
-
-  node = json_node_new (JSON_NODE_VALUE);
-  json_node_set_string (node, url->str);
-  return node;
+  return g_string_free (url, FALSE);
 }
 
-/* A page's object up to its "results", which go last. */
-static JsonObject *
-page_envelope (FcServerRequest *self,
-               gint64           count)
+/* A page's object up to its "results", which go last:
+ * {"count":N,"next":…,"previous":…,"results": */
+static void
+write_page_head (FcServerRequest *self,
+                 gint64           count,
+                 GString         *out)
 {
-  JsonObject *object = json_object_new ();
   gint64 n_pages = MAX (1, (count + self->page_size - 1) / self->page_size);
+  g_autofree char *next = NULL;
+  g_autofree char *previous = NULL;
 
-  json_object_set_int_member (object, "count", count);
   if (self->page < n_pages)
-    json_object_set_member (object, "next", page_link (self, self->page + 1));
-  else
-    json_object_set_null_member (object, "next");
+    next = page_link (self, self->page + 1);
   if (self->page > 1)
-    json_object_set_member (object, "previous", page_link (self, self->page == 2 ? 0 : self->page - 1));
-  else
-    json_object_set_null_member (object, "previous");
-  return object;
+    previous = page_link (self, self->page == 2 ? 0 : self->page - 1);
+
+  g_string_append_c (out, '{');
+  fc_json_out_member (out, "count");
+  fc_json_out_int (out, count);
+  fc_json_out_member (out, "next");
+  fc_json_out_string (out, next);
+  fc_json_out_member (out, "previous");
+  fc_json_out_string (out, previous);
+  fc_json_out_member (out, "results");
 }
 
 void
@@ -769,16 +658,36 @@ fc_server_request_respond_page (FcServerRequest *self,
                                 gint64           count,
                                 JsonArray       *results)
 {
-  JsonObject *object;
-  JsonNode *node;
+  GString *out;
+  g_autoptr(JsonNode) node = NULL;
 
   g_return_if_fail (self->page_size > 0);
 
-  object = page_envelope (self, count);
-  json_object_set_array_member (object, "results", json_array_ref (results));
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, object);
-  fc_server_request_respond_json (self, SOUP_STATUS_OK, node);
+  out = fc_server_request_begin_page (self, count, 0);
+  node = json_node_init_array (json_node_alloc (), results);
+  fc_json_out_node (out, node);
+  fc_server_request_respond_page_written (self, out);
+}
+
+GString *
+fc_server_request_begin_page (FcServerRequest *self,
+                              gint64           count,
+                              gsize            reserve)
+{
+  GString *out = g_string_sized_new (256 + reserve);
+
+  g_return_val_if_fail (self->page_size > 0, out);
+
+  write_page_head (self, count, out);
+  return out;
+}
+
+void
+fc_server_request_respond_page_written (FcServerRequest *self,
+                                        GString         *page)
+{
+  g_string_append_c (page, '}');
+  fc_server_request_respond_written (self, SOUP_STATUS_OK, page);
 }
 
 gboolean
@@ -893,7 +802,7 @@ typedef struct {
   FcServerBuildFunc  build;
   gpointer           data;
   GDestroyNotify     destroy;
-  JsonObject        *page;     /* a page's object, without its results; or NULL */
+  char              *page;     /* a page's object up to its results, or NULL */
   guint              status;
 } BuildJob;
 
@@ -904,7 +813,7 @@ build_job_free (gpointer data)
 
   if (job->destroy != NULL)
     job->destroy (job->data);
-  g_clear_pointer (&job->page, json_object_unref);
+  g_free (job->page);
   read_pool_unref (job->pool);
   g_free (job);
 }
@@ -923,27 +832,25 @@ build_result_free (gpointer data)
   g_free (result);
 }
 
-/* Runs @build and writes its answer out; NULL when it fails. */
+/* Runs @build and writes its answer out, after @page (a page's head) when
+ * not NULL; NULL when it fails. */
 static GBytes *
-build_body (FcSql           *db,
+build_body (FcSql             *db,
             FcServerBuildFunc  build,
             gpointer           data,
-            JsonObject        *page,
+            const char        *page,
             guint             *status)
 {
   g_autoptr(JsonNode) node = build (db, data, status);
-  char *text;
+  GString *out;
 
   if (node == NULL)
     return NULL;
-  if (page != NULL) {
-    JsonNode *results = g_steal_pointer (&node);
-
-    json_object_set_member (page, "results", results);
-    node = json_node_init_object (json_node_alloc (), page);
-  }
-  text = fc_server_json_to_string (node);
-  return g_bytes_new_take (text, strlen (text));
+  out = g_string_new (page);
+  fc_json_out_node (out, node);
+  if (page != NULL)
+    g_string_append_c (out, '}');
+  return g_string_free_to_bytes (out);
 }
 
 static void
@@ -998,7 +905,7 @@ on_built_cb (GObject      *source,
 static void
 respond_built (FcServerRequest   *self,
                guint              status,
-               JsonObject        *page,
+               char              *page,
                FcServerBuildFunc  build,
                gpointer           data,
                GDestroyNotify     destroy)
@@ -1013,7 +920,7 @@ respond_built (FcServerRequest   *self,
 
     if (destroy != NULL)
       destroy (data);
-    g_clear_pointer (&page, json_object_unref);
+    g_free (page);
     if (body == NULL)
       fc_server_request_respond_detail (self, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                                         "A server error occurred.");
@@ -1026,7 +933,7 @@ respond_built (FcServerRequest   *self,
   if (!fc_server_request_commit (self)) {
     if (destroy != NULL)
       destroy (data);
-    g_clear_pointer (&page, json_object_unref);
+    g_free (page);
     fc_server_request_respond_detail (self, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                                       "A server error occurred.");
     return;
@@ -1065,8 +972,12 @@ fc_server_request_respond_page_built (FcServerRequest   *self,
                                       gpointer           data,
                                       GDestroyNotify     destroy)
 {
+  GString *head;
+
   g_return_if_fail (build != NULL);
   g_return_if_fail (self->page_size > 0);
 
-  respond_built (self, SOUP_STATUS_OK, page_envelope (self, count), build, data, destroy);
+  head = g_string_new (NULL);
+  write_page_head (self, count, head);
+  respond_built (self, SOUP_STATUS_OK, g_string_free (head, FALSE), build, data, destroy);
 }

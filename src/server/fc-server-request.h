@@ -112,6 +112,12 @@ void             fc_server_request_add_header    (FcServerRequest *self,
 void             fc_server_request_respond_json  (FcServerRequest *self,
                                                   guint            status,
                                                   JsonNode        *node);
+/* Answers @status with @body, JSON already written with fc_json_out_*()
+ * (fc-json-out.h), as application/json; takes @body. For answers written
+ * straight from a statement's columns, without a JsonNode per row. */
+void             fc_server_request_respond_written (FcServerRequest *self,
+                                                    guint            status,
+                                                    GString         *body);
 /* {"detail": "..."} */
 void             fc_server_request_respond_detail (FcServerRequest *self,
                                                    guint            status,
@@ -136,6 +142,17 @@ gboolean         fc_server_request_paginate      (FcServerRequest *self,
 void             fc_server_request_respond_page  (FcServerRequest *self,
                                                   gint64           count,
                                                   JsonArray       *results);
+/* The same page written straight: a new string holding its object up to
+ * "results": (count and links as fc_server_request_respond_page() writes
+ * them), with @reserve more bytes allocated. Write the results array into
+ * it with fc_json_out_*(), then answer with
+ * fc_server_request_respond_page_written(), which closes the object and
+ * takes the string. Call fc_server_request_paginate() first. */
+GString         *fc_server_request_begin_page    (FcServerRequest *self,
+                                                  gint64           count,
+                                                  gsize            reserve);
+void             fc_server_request_respond_page_written (FcServerRequest *self,
+                                                         GString         *page);
 
 /* Answers built off the main loop. A year-long meal plan is megabytes of
  * JSON and takes the better part of a second to read and write out; built
