@@ -35,6 +35,8 @@ struct _FcApiClient {
   SoupMessage  *refresh_message;  /* the refresh in flight */
   char         *refresh_sent;     /* the refresh token it carries */
   char         *server_software;  /* the last answer's Server header */
+  GList        *held_fetches;     /* GTask * of page fetches held by their consumer */
+  gpointer      delivering;       /* the FetchAll whose page function runs, or NULL */
 
   /* state */
   gboolean      refreshing;
@@ -1697,6 +1699,8 @@ typedef struct {
   char              *current;
   guint              pages;
   guint              fetched;   /* items seen, kept or not */
+  gboolean           hold;      /* fc_api_client_fetch_pages_hold() during the page */
+  GSource           *cancel_source;  /* while held: a cancel ends the fetch */
 } FetchAll;
 
 static void
@@ -1704,6 +1708,10 @@ fetch_all_free (gpointer data)
 {
   FetchAll *fetch = data;
 
+  if (fetch->cancel_source != NULL) {
+    g_source_destroy (fetch->cancel_source);
+    g_source_unref (fetch->cancel_source);
+  }
   if (fetch->page_data_destroy != NULL)
     fetch->page_data_destroy (fetch->page_data);
   g_clear_pointer (&fetch->items, json_array_unref);
@@ -1712,6 +1720,57 @@ fetch_all_free (gpointer data)
 }
 
 static void fetch_next_page (GTask *task);
+
+/* Takes @task off the held ones; FALSE if it was not held. */
+static gboolean
+unhold (GTask *task)
+{
+  FcApiClient *self = g_task_get_source_object (task);
+  FetchAll *fetch = g_task_get_task_data (task);
+  GList *link = g_list_find (self->held_fetches, task);
+
+  if (link == NULL)
+    return FALSE;
+  self->held_fetches = g_list_delete_link (self->held_fetches, link);
+  if (fetch->cancel_source != NULL) {
+    g_source_destroy (fetch->cancel_source);
+    g_clear_pointer (&fetch->cancel_source, g_source_unref);
+  }
+  return TRUE;
+}
+
+/* A held fetch whose cancellable fires ends at once: no request of it is
+ * in flight to notice. */
+static gboolean
+on_held_cancelled (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+
+  if (unhold (task)) {
+    g_task_return_error_if_cancelled (task);
+    g_object_unref (task);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+/* Parks @task, which has a next page to fetch, until its consumer calls
+ * fc_api_client_fetch_pages_resume(). Takes @task. */
+static void
+hold_fetch (GTask *task)
+{
+  FcApiClient *self = g_task_get_source_object (task);
+  FetchAll *fetch = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  fetch->hold = FALSE;
+  self->held_fetches = g_list_prepend (self->held_fetches, task);
+  if (cancellable != NULL) {
+    fetch->cancel_source = g_cancellable_source_new (cancellable);
+    g_source_set_callback (fetch->cancel_source, G_SOURCE_FUNC (on_held_cancelled), task, NULL);
+    g_source_attach (fetch->cancel_source, g_main_context_get_thread_default ());
+  }
+}
 
 /* A `next` link made absolute on our own server: servers build it from the
  * Host they saw, which behind a proxy need not be ours. */
@@ -1760,7 +1819,10 @@ follow_next (GTask      *task,
   }
   g_free (fetch->current);
   fetch->current = g_steal_pointer (&resolved);
-  fetch_next_page (task);
+  if (fetch->hold)
+    hold_fetch (task);
+  else
+    fetch_next_page (task);
 }
 
 /* A page of fc_api_client_fetch_pages_async(): its text goes on as it
@@ -1775,6 +1837,7 @@ on_raw_page (GTask        *task,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(FcJsonPage) page = { 0 };
+  gpointer delivering;
   gint64 count;
   const char *data;
   gsize length;
@@ -1798,8 +1861,11 @@ on_raw_page (GTask        *task,
   count = page.count > 0 ? page.count : 0;
   fetch->fetched += page.n_items;
   fetch->pages++;
+  delivering = self->delivering;
+  self->delivering = fetch;
   fetch->raw_page_func (self, body, page.ids, fetch->fetched, (guint) MIN (count, G_MAXUINT),
                         fetch->page_data);
+  self->delivering = delivering;
   follow_next (task, page.next);
 }
 
@@ -1954,6 +2020,57 @@ fc_api_client_fetch_pages_async (FcApiClient         *self,
 
   start_fetch (self, path, flags, NULL, page_func, page_data, page_data_destroy, cancellable,
                callback, user_data, fc_api_client_fetch_pages_async);
+}
+
+/**
+ * fc_api_client_fetch_pages_hold:
+ * @page_data: the page_data of the fetch whose page function is running
+ *
+ * Called from a page function of fc_api_client_fetch_pages_async(): the
+ * next page is not requested until fc_api_client_fetch_pages_resume()
+ * (a consumer that has enough pages waiting, so that pages do not pile
+ * up in memory faster than it takes them). After the last page it does
+ * nothing. A held fetch still ends at once if it is cancelled.
+ */
+void
+fc_api_client_fetch_pages_hold (FcApiClient *self,
+                                gpointer     page_data)
+{
+  FetchAll *fetch;
+
+  g_return_if_fail (FC_IS_API_CLIENT (self));
+  fetch = self->delivering;
+  g_return_if_fail (fetch != NULL && fetch->page_data == page_data);
+
+  fetch->hold = TRUE;
+}
+
+/**
+ * fc_api_client_fetch_pages_resume:
+ * @page_data: the page_data of a fetch held by fc_api_client_fetch_pages_hold()
+ *
+ * Requests the next page of the fetch @page_data belongs to, if it is
+ * held; otherwise (not held yet, or already ended) does nothing.
+ */
+void
+fc_api_client_fetch_pages_resume (FcApiClient *self,
+                                  gpointer     page_data)
+{
+  g_return_if_fail (FC_IS_API_CLIENT (self));
+
+  for (GList *l = self->held_fetches; l != NULL; l = l->next) {
+    GTask *task = l->data;
+    FetchAll *fetch = g_task_get_task_data (task);
+
+    if (fetch->page_data == page_data) {
+      unhold (task);
+      fetch_next_page (task);
+      return;
+    }
+  }
+  /* Asked to hold, but its page function has not returned yet. */
+  if (self->delivering != NULL && ((FetchAll *) self->delivering)->page_data == page_data)
+    ((FetchAll *) self->delivering)->hold = FALSE;
 }
 
 gboolean

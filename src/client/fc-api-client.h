@@ -319,6 +319,12 @@ gboolean      fc_api_client_fetch_pages_finish      (FcApiClient         *self,
                                                      GAsyncResult        *result,
                                                      FcApiProblem       **out_problem,
                                                      GError             **error);
+/* From a page function: request no next page until _resume() (a consumer
+ * with enough pages waiting). Identified by the fetch's page_data. */
+void          fc_api_client_fetch_pages_hold        (FcApiClient         *self,
+                                                     gpointer             page_data);
+void          fc_api_client_fetch_pages_resume      (FcApiClient         *self,
+                                                     gpointer             page_data);
 
 /* POST auth/oauth/login/. On success the tokens are kept (::tokens-changed)
  * and the result is the `user` object ({pk, email, first_name, last_name}). */

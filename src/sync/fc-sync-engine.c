@@ -162,6 +162,7 @@ typedef struct {
   double       step_start;
   double       step_end;
   guint        upserts;    /* pages handed to the store, not finished */
+  gboolean     held;       /* the fetch waits for the store (PAGES_WAITING) */
   GError      *store_error;
   gboolean     list_done;
   FcOutboxItem *row;       /* the row being pushed */
@@ -554,18 +555,30 @@ list_due (FcSyncEngine     *self,
   return TRUE;
 }
 
+/* Pages handed to the store and not stored yet, at most: the next page is
+ * requested as soon as one arrives, so the server prepares it while the
+ * store saves the one before, but no faster than the store takes them,
+ * so that memory does not grow with the list (the server answered 50,000
+ * foods in a third of the time the store took to save them). */
+#define PAGES_WAITING 2
+
 static void
 on_upsert_done_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  FcSyncEngine *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   if (!fc_store_upsert_json_finish (FC_STORE (source), result, &error) && run->store_error == NULL)
     run->store_error = g_steal_pointer (&error);
   run->upserts--;
+  if (run->held && run->upserts < PAGES_WAITING) {
+    run->held = FALSE;
+    fc_api_client_fetch_pages_resume (self->client, task);
+  }
 }
 
 /* A page goes to the store as text, read there on the store's thread
@@ -591,6 +604,10 @@ on_page_cb (FcApiClient *client,
   run->upserts++;
   fc_store_upsert_json_async (self->store, run->resource, page, NULL, on_upsert_done_cb,
                               g_object_ref (task));
+  if (run->upserts >= PAGES_WAITING) {
+    run->held = TRUE;
+    fc_api_client_fetch_pages_hold (client, task);
+  }
 
   if (count > 0)
     set_progress (self, run->step_start +

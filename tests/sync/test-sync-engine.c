@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <sqlite3.h>
 
 #include "fc-json.h"
 #include "sync-test-util.h"
@@ -138,6 +139,95 @@ test_pull_demo (void)
 
   g_assert_true (fc_session_has_section (session, "nutrition"));
   g_assert_true (fc_session_has_section (session, "auth"));
+}
+
+/* A pull whose store cannot write (its file locked by another
+ * connection after the first page) */
+typedef struct {
+  const char *path;
+  sqlite3    *lock;
+  guint       pages;   /* foods pages fetched */
+  double      last;
+} Stall;
+
+static void
+on_stall_progress_cb (FcSyncEngine *engine,
+                      GParamSpec   *pspec,
+                      gpointer      user_data)
+{
+  Stall *stall = user_data;
+  double progress = fc_sync_engine_get_progress (engine);
+
+  /* The foods step's share of the bar: one move a page. */
+  if (progress > 0.10 && progress <= 0.75 && progress != stall->last) {
+    stall->pages++;
+    if (stall->pages == 1) {
+      g_assert_cmpint (sqlite3_open (stall->path, &stall->lock), ==, SQLITE_OK);
+      sqlite3_busy_timeout (stall->lock, 10000);
+      g_assert_cmpint (sqlite3_exec (stall->lock, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==,
+                       SQLITE_OK);
+    }
+  }
+  stall->last = progress;
+}
+
+static gboolean
+on_window_end_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The engine asks for the next page as soon as one arrives, but no faster
+ * than the store saves them: with the store stuck, it stops after two
+ * pages waiting (and one more it had asked for), instead of holding the
+ * whole list in memory; once the store goes on, the pull completes. */
+static void
+test_pull_waits_for_store (void)
+{
+  const char *args[] = { "--demo", NULL };
+  g_autoptr(FcTestServer) server = fc_test_server_start (SYNC_TEST_CONFIG, args);
+  g_autofree char *url = sync_test_url (server);
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+  gboolean window_over = FALSE;
+  Stall stall = { 0 };
+  FcSyncEngine *engine;
+  FcStore *store;
+  gint64 server_foods;
+
+  sync_test_sign_in (session, url, DEMO_EMAIL, DEMO_PASSWORD);
+  engine = fc_session_get_sync_engine (session);
+  store = fc_session_get_store (session);
+  stall.path = fc_store_get_path (store);
+  server_foods = sync_test_server_count (server, "SELECT count(*) FROM foods WHERE is_public = 1",
+                                         NULL);
+  g_assert_cmpint (server_foods, >=, 190);
+  /* Twenty pages or so: far more than may wait. */
+  fc_sync_engine_set_page_size (engine, 10);
+  g_signal_connect (engine, "notify::progress", G_CALLBACK (on_stall_progress_cb), &stall);
+
+  fc_sync_engine_sync_async (engine, NULL, sync_test_done_cb, &slot);
+  while (stall.pages < 2)
+    g_main_context_iteration (NULL, TRUE);
+  /* What would come next comes within a moment from a server on this
+   * machine: every page, without the bound. */
+  g_timeout_add (500, on_window_end_cb, &window_over);
+  while (!window_over)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (slot);
+  g_assert_cmpuint (stall.pages, <=, 3);
+
+  g_assert_cmpint (sqlite3_exec (stall.lock, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_clear_pointer (&stall.lock, sqlite3_close);
+  result = sync_test_wait (&slot);
+  g_assert_true (fc_sync_engine_sync_finish (engine, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stall.pages, ==, (server_foods + 9) / 10);
+  g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods"), ==, server_foods);
+  g_signal_handlers_disconnect_by_data (engine, &stall);
 }
 
 /* 200 writes with the server stopped wait in the outbox; when it is back
@@ -740,6 +830,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/sync/engine/pull-demo", test_pull_demo);
+  g_test_add_func ("/sync/engine/pull-waits-for-store", test_pull_waits_for_store);
   g_test_add_func ("/sync/engine/offline-writes", test_offline_writes);
   g_test_add_func ("/sync/engine/rejected", test_rejected);
   g_test_add_func ("/sync/session/revoked", test_revoked);
