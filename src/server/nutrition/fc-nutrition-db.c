@@ -7,15 +7,14 @@
 
 #include "config.h"
 
+#include "fc-json-out.h"
 #include "fc-nutrition-private.h"
 #include "fc-sql.h"
 #include "fc-validate.h"
 
-/* Followed by "= ?" or "IN (...)". */
+/* Followed by "= ?". */
 #define FOOD_SELECT                                                                          \
-  "SELECT f.id, f.name, f.description, f.serving_quantity, f.serving_unit, f.calories,"     \
-  " f.protein, f.carbohydrates, f.fat, f.fiber, f.sugar, f.sodium, f.food_category,"         \
-  " u.id, u.email, u.first_name, u.last_name, f.is_public, f.created_at, f.updated_at"       \
+  "SELECT " FC_NUTRITION_FOOD_COLUMNS                                                         \
   " FROM foods f LEFT JOIN users u ON u.id = f.user_added_id WHERE f.id "
 
 /* The order a day's meals are listed in: the clock, not the alphabet. */
@@ -259,35 +258,131 @@ begin_owned_object (JsonBuilder     *builder,
   add_user_detail (builder, "user_detail", stmt, 2);
 }
 
-/* The food in the current row of a FOOD_SELECT statement: the one
- * serialiser of foods, for one food and for a page of them. */
+/* A food's members in wire order, and the FC_NUTRITION_FOOD_COLUMNS they
+ * come from: the one description of a food, for the tree (meals, plans,
+ * the change feed) and for the text written straight (the food routes). */
+typedef enum {
+  FOOD_INT,
+  FOOD_TEXT,
+  FOOD_DOUBLE,   /* or null */
+  FOOD_BOOLEAN,
+  FOOD_USER,     /* add_user_detail()'s object from this column on, or null */
+} FoodKind;
+
+static const struct {
+  const char *member;
+  int         column;
+  FoodKind    kind;
+} food_members[] = {
+  { "id", 0, FOOD_INT },
+  { "name", 1, FOOD_TEXT },
+  { "description", 2, FOOD_TEXT },
+  { "serving_quantity", 3, FOOD_DOUBLE },
+  { "serving_unit", 4, FOOD_TEXT },
+  { "calories", 5, FOOD_DOUBLE },
+  { "protein", 6, FOOD_DOUBLE },
+  { "carbohydrates", 7, FOOD_DOUBLE },
+  { "fat", 8, FOOD_DOUBLE },
+  { "fiber", 9, FOOD_DOUBLE },
+  { "sugar", 10, FOOD_DOUBLE },
+  { "sodium", 11, FOOD_DOUBLE },
+  { "food_category", 12, FOOD_TEXT },
+  { "user_added_detail", 13, FOOD_USER },
+  { "is_public", 17, FOOD_BOOLEAN },
+  { "created_at", 18, FOOD_TEXT },
+  { "updated_at", 19, FOOD_TEXT },
+};
+
+/* The food in the current row of a FOOD_SELECT statement, as a tree. */
 static JsonNode *
 food_row_to_json (FcSqlStmt *stmt)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, fc_sql_column_int64 (stmt, 0));
-  add_column_text (builder, "name", stmt, 1);
-  add_column_text (builder, "description", stmt, 2);
-  add_column_double_or_null (builder, "serving_quantity", stmt, 3);
-  add_column_text (builder, "serving_unit", stmt, 4);
-  add_column_double_or_null (builder, "calories", stmt, 5);
-  add_column_double_or_null (builder, "protein", stmt, 6);
-  add_column_double_or_null (builder, "carbohydrates", stmt, 7);
-  add_column_double_or_null (builder, "fat", stmt, 8);
-  add_column_double_or_null (builder, "fiber", stmt, 9);
-  add_column_double_or_null (builder, "sugar", stmt, 10);
-  add_column_double_or_null (builder, "sodium", stmt, 11);
-  add_column_text (builder, "food_category", stmt, 12);
-  add_user_detail (builder, "user_added_detail", stmt, 13);
-  add_column_boolean (builder, "is_public", stmt, 17);
-  add_column_text (builder, "created_at", stmt, 18);
-  add_column_text (builder, "updated_at", stmt, 19);
+  for (guint i = 0; i < G_N_ELEMENTS (food_members); i++) {
+    const char *member = food_members[i].member;
+    int column = food_members[i].column;
+
+    switch (food_members[i].kind) {
+      case FOOD_INT:
+        json_builder_set_member_name (builder, member);
+        json_builder_add_int_value (builder, fc_sql_column_int64 (stmt, column));
+        break;
+      case FOOD_TEXT:
+        add_column_text (builder, member, stmt, column);
+        break;
+      case FOOD_DOUBLE:
+        add_column_double_or_null (builder, member, stmt, column);
+        break;
+      case FOOD_BOOLEAN:
+        add_column_boolean (builder, member, stmt, column);
+        break;
+      case FOOD_USER:
+        add_user_detail (builder, member, stmt, column);
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+  }
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+static void
+write_column_text (GString   *out,
+                   FcSqlStmt *stmt,
+                   int        column)
+{
+  fc_json_out_string (out, fc_sql_column_is_null (stmt, column) ? NULL
+                                                                : fc_sql_column_text (stmt, column));
+}
+
+void
+fc_nutrition_food_write_row (GString   *out,
+                             FcSqlStmt *stmt)
+{
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < G_N_ELEMENTS (food_members); i++) {
+    int column = food_members[i].column;
+
+    fc_json_out_member (out, food_members[i].member);
+    switch (food_members[i].kind) {
+      case FOOD_INT:
+        fc_json_out_int (out, fc_sql_column_int64 (stmt, column));
+        break;
+      case FOOD_TEXT:
+        write_column_text (out, stmt, column);
+        break;
+      case FOOD_DOUBLE:
+        if (fc_sql_column_is_null (stmt, column))
+          fc_json_out_null (out);
+        else
+          fc_json_out_double (out, fc_sql_column_double (stmt, column));
+        break;
+      case FOOD_BOOLEAN:
+        fc_json_out_boolean (out, fc_sql_column_int (stmt, column) != 0);
+        break;
+      case FOOD_USER:
+        if (fc_sql_column_is_null (stmt, column)) {
+          fc_json_out_null (out);
+          break;
+        }
+        g_string_append_c (out, '{');
+        fc_json_out_member (out, "email");
+        write_column_text (out, stmt, column + 1);
+        fc_json_out_member (out, "first_name");
+        write_column_text (out, stmt, column + 2);
+        fc_json_out_member (out, "last_name");
+        write_column_text (out, stmt, column + 3);
+        g_string_append_c (out, '}');
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+  }
+  g_string_append_c (out, '}');
 }
 
 JsonNode *
@@ -305,57 +400,20 @@ fc_nutrition_food_to_json (FcSql *db,
   return food_row_to_json (stmt);
 }
 
-JsonArray *
-fc_nutrition_foods_to_json (FcSql        *db,
-                            const gint64 *food_ids,
-                            guint         n_food_ids)
+gboolean
+fc_nutrition_food_write (FcSql   *db,
+                         gint64   food_id,
+                         GString *out)
 {
-  g_autoptr(GString) sql = g_string_new (FOOD_SELECT "IN (");
-  g_autoptr(FcSqlCachedStmt) stmt = NULL;
-  g_autoptr(GHashTable) by_id = NULL;
-  g_autoptr(JsonArray) foods = json_array_new ();
-  guint n_params = 1;
-  int step;
+  g_autoptr(FcSqlCachedStmt) stmt = fc_sql_stmt (db, FOOD_SELECT "= ?");
 
-  if (n_food_ids == 0)
-    return g_steal_pointer (&foods);
-
-  /* One query for the whole page rather than one per food: on PostgreSQL
-   * each is a round trip (issue 16), and a page of 1000 (the app's first
-   * sync pulls 50, issue 11) ran 1000. Preparing the IN () for every page
-   * cost SQLite more than the cached per-food statement did, so it is
-   * cached too, for a power of two of parameters (at most 11 of them for
-   * pages up to 1024), the ones past the page repeating its last id. */
-  while (n_params < n_food_ids)
-    n_params *= 2;
-  for (guint i = 0; i < n_params; i++)
-    g_string_append_printf (sql, "%s?%u", i > 0 ? "," : "", i + 1);
-  g_string_append_c (sql, ')');
-  stmt = fc_sql_stmt (db, sql->str);
   if (stmt == NULL)
-    return NULL;
-  for (guint i = 0; i < n_params; i++)
-    fc_sql_bind_int64 (stmt, (int) i + 1, food_ids[MIN (i, n_food_ids - 1)]);
-
-  by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                 (GDestroyNotify) json_node_unref);
-  while ((step = fc_sql_step (stmt)) == FC_SQL_ROW) {
-    gint64 id = fc_sql_column_int64 (stmt, 0);
-
-    g_hash_table_insert (by_id, g_memdup2 (&id, sizeof id), food_row_to_json (stmt));
-  }
-  if (step != FC_SQL_DONE)
-    return NULL;
-
-  /* IN () keeps no order: the page's is the ids'. A food deleted between
-   * the two queries is gone from the page, as it would be a moment later. */
-  for (guint i = 0; i < n_food_ids; i++) {
-    JsonNode *food = g_hash_table_lookup (by_id, &food_ids[i]);
-
-    if (food != NULL)
-      json_array_add_element (foods, json_node_ref (food));
-  }
-  return g_steal_pointer (&foods);
+    return FALSE;
+  fc_sql_bind_int64 (stmt, 1, food_id);
+  if (fc_sql_step (stmt) != FC_SQL_ROW)
+    return FALSE;
+  fc_nutrition_food_write_row (out, stmt);
+  return TRUE;
 }
 
 /* A total as Django sums it: Python's sum() starts from the integer 0, so an

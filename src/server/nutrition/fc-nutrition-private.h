@@ -63,10 +63,24 @@ gboolean         fc_nutrition_row_update   (FcSql         *db,
  * anonymous) may see. */
 JsonNode        *fc_nutrition_food_to_json (FcSql         *db,
                                             gint64           food_id);
-/* The foods of @food_ids in that order, read in one query. */
-JsonArray       *fc_nutrition_foods_to_json (FcSql        *db,
-                                             const gint64 *food_ids,
-                                             guint         n_food_ids);
+
+/* Foods written straight as text (fc-json-out.h), the same bytes as
+ * fc_nutrition_food_to_json() gives once written out, without a tree: a
+ * page of 1000 of them built as JsonNodes and written out cost most of the
+ * server's CPU in a first sync (issue 11). A statement of one's own that
+ * selects foods starts with these columns, read FROM "foods f LEFT JOIN
+ * users u ON u.id = f.user_added_id". */
+#define FC_NUTRITION_FOOD_COLUMNS                                                            \
+  "f.id, f.name, f.description, f.serving_quantity, f.serving_unit, f.calories,"            \
+  " f.protein, f.carbohydrates, f.fat, f.fiber, f.sugar, f.sodium, f.food_category,"         \
+  " u.id, u.email, u.first_name, u.last_name, f.is_public, f.created_at, f.updated_at"
+/* The food in @stmt's current row. */
+void             fc_nutrition_food_write_row (GString     *out,
+                                              FcSqlStmt   *stmt);
+/* FALSE when the food is gone or the query fails (nothing written). */
+gboolean         fc_nutrition_food_write   (FcSql         *db,
+                                            gint64         food_id,
+                                            GString       *out);
 JsonNode        *fc_nutrition_meal_to_json (FcSql         *db,
                                             gint64           meal_id,
                                             gint64           viewer_id);
