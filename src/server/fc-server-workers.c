@@ -240,7 +240,7 @@ spawn_worker (Worker *worker)
   if (self->stopping)
     return;
 
-  socket_fd = dup (g_socket_get_fd (self->socket));
+  socket_fd = fcntl (g_socket_get_fd (self->socket), F_DUPFD_CLOEXEC, 0);
   if (socket_fd < 0 || !g_unix_open_pipe (ready, FD_CLOEXEC, &error)) {
     g_printerr ("fitcore-server: cannot start worker %u: %s\n", worker->index,
                 error != NULL ? error->message : g_strerror (errno));

@@ -40,6 +40,8 @@ typedef struct {
   guint            sigterm_id;
   guint            sigint_id;
   int              status;
+  gboolean         worker;
+  gboolean         stopping;
 } App;
 
 static void
@@ -68,6 +70,16 @@ static gboolean
 on_signal_cb (gpointer user_data)
 {
   App *app = user_data;
+
+  /* A worker gets Ctrl+C's SIGINT from the terminal and then its
+   * supervisor's SIGTERM: the second must not cut its requests short. */
+  if (app->worker) {
+    if (!app->stopping) {
+      app->stopping = TRUE;
+      fc_server_shutdown_async (app->server, NULL, on_shutdown_done_cb, app);
+    }
+    return G_SOURCE_CONTINUE;
+  }
 
   g_printerr ("fitcore-server: shutting down\n");
   g_clear_handle_id (&app->sigterm_id, g_source_remove);
@@ -431,6 +443,7 @@ main (int   argc,
   loop = g_main_loop_new (NULL, FALSE);
   app.loop = loop;
   app.server = server;
+  app.worker = worker_fd >= 0;
   app.sigterm_id = g_unix_signal_add (SIGTERM, on_signal_cb, &app);
   app.sigint_id = g_unix_signal_add (SIGINT, on_signal_cb, &app);
 
