@@ -226,6 +226,31 @@ collect_search (FcStoreDb   *db,
   return rc == SQLITE_DONE;
 }
 
+/* The index knows which foods hold a trigram, not where (detail=none,
+ * migration 11): a term is looked up by trigrams that cover it, every
+ * third one and the last, and checked on the rows like any other term.
+ * The terms are letters and digits, so each goes in quotes as it is. */
+static char *
+trigram_query (const char *term)
+{
+  GString *query = g_string_new (NULL);
+  glong length = g_utf8_strlen (term, -1);
+
+  g_return_val_if_fail (length >= 3, NULL);
+
+  for (glong i = 0;; i += 3) {
+    glong at = MIN (i, length - 3);
+    const char *start = g_utf8_offset_to_pointer (term, at);
+    const char *end = g_utf8_offset_to_pointer (start, 3);
+
+    g_string_append_printf (query, "%s\"%.*s\"", query->len > 0 ? " AND " : "",
+                            (int) (end - start), start);
+    if (at == length - 3)
+      break;
+  }
+  return g_string_free (query, FALSE);
+}
+
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -272,10 +297,10 @@ fc_store_foods_search (FcStoreDb       *db,
   first = g_string_new ("SELECT " FOOD_COLUMNS " FROM foods f "
                         "WHERE f.name LIKE ?4 AND (?2 IS NULL OR f.food_category = ?2)");
   /* The index answers for the longest term (the likeliest to be rare),
-   * the others are checked on the rows it yields: FTS5 intersecting the
-   * position lists of several phrases costs more than these LIKEs on the
-   * first fifty rows. While a first pull fills the table, the index is
-   * not there yet: every term is checked on the rows. */
+   * and every term is checked on the rows it yields, as the server checks
+   * it (LIKE): FTS5 intersecting the lists of several terms costs more
+   * than these LIKEs on the first fifty rows. While a first pull fills
+   * the table, the index is not there yet: the rows are all checked. */
   for (guint i = 0; terms[i] != NULL && !deferred; i++) {
     glong length = g_utf8_strlen (terms[i], -1);
 
@@ -284,14 +309,12 @@ fc_store_foods_search (FcStoreDb       *db,
   }
   rest = g_string_new (NULL);
   for (guint i = 0; terms[i] != NULL; i++) {
-    if ((int) i != indexed)
-      append_term_condition (rest, 5 + 2 * i);
+    append_term_condition (rest, 5 + 2 * i);
     if (i > 0)
       append_term_condition (first, 5 + 2 * i);
   }
-  /* A phrase of its own letters: the terms are letters and digits. */
   if (indexed >= 0)
-    match = g_strdup_printf ("\"%s\"", terms[indexed]);
+    match = trigram_query (terms[indexed]);
   g_string_append (first, " ORDER BY f.name COLLATE NOCASE, f.id LIMIT ?3");
 
   items = g_ptr_array_new_with_free_func (g_object_unref);

@@ -457,10 +457,18 @@ static const char * const migrations[] = {
    * foods, against 0.2 s for one 'rebuild' after the last page. While
    * sync_state holds 'foods-search-deferred', the triggers leave the index
    * alone (the rebuild reads every row anyway) and the search reads the
-   * table instead of the index. */
+   * table instead of the index. And the index keeps which foods hold a
+   * trigram, not where (detail=none): the search checks every term on
+   * the rows the index yields anyway (with LIKE, as the server does), and
+   * without the positions a rebuild takes half the time (0.11 s). */
   "DROP TRIGGER foods_trigram_insert;"
   "DROP TRIGGER foods_trigram_delete;"
   "DROP TRIGGER foods_trigram_update;"
+  "DROP TABLE foods_trigram;"
+  "CREATE VIRTUAL TABLE foods_trigram USING fts5 ("
+  "  name, description, content = 'foods', content_rowid = 'id', tokenize = 'trigram',"
+  "  detail = 'none'"
+  ");"
   "CREATE TRIGGER foods_trigram_insert AFTER INSERT ON foods"
   "  WHEN NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'foods-search-deferred') BEGIN"
   "  INSERT INTO foods_trigram (rowid, name, description)"
@@ -479,7 +487,8 @@ static const char * const migrations[] = {
   "    VALUES ('delete', old.id, old.name, old.description);"
   "  INSERT INTO foods_trigram (rowid, name, description)"
   "    VALUES (new.id, new.name, new.description);"
-  "END;",
+  "END;"
+  "INSERT INTO foods_trigram (foods_trigram) VALUES ('rebuild');",
 };
 
 const char * const *

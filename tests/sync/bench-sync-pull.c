@@ -125,7 +125,7 @@ test_pull_50000 (void)
   g_assert_no_error (error);
   g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods"), ==, N_FOODS);
   g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods_trigram "
-                                                 "WHERE foods_trigram MATCH 'bench'"), ==, N_FOODS);
+                                                 "WHERE foods_trigram MATCH '\"ben\" AND \"nch\"'"), ==, N_FOODS);
 
   g_test_message ("pull of %d foods through FcSyncEngine: %.2f s (%.0f foods/s)", N_FOODS, pull_s,
                   N_FOODS / pull_s);

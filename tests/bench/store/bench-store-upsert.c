@@ -90,7 +90,7 @@ bench_upsert (void)
                    BENCH_N_FOODS);
   g_assert_cmpint (st_sql_int (fc_store_get_path (store),
                                "SELECT count(*) FROM foods_trigram "
-                               "WHERE foods_trigram MATCH 'chick'"),
+                               "WHERE foods_trigram MATCH '\"chi\" AND \"ick\"'"),
                    >, 0);
   /* The next full pull: every row exists already and mostly did not change. */
   again_ms = upsert_pages (store, pages);
