@@ -12,6 +12,17 @@
 #include <math.h>
 #include <string.h>
 
+/* Bytes that go into a JSON string as they are, and need no UTF-8 check:
+ * printable ASCII but '"' and '\\'. */
+static const guint8 plain_ascii[256] = {
+  [0x20] = 1, 1, 0 /* " */, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20-0x2f */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,                  /* 0x30-0x3f */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,                  /* 0x40-0x4f */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* \\ */, 1, 1, 1,          /* 0x50-0x5f */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,                  /* 0x60-0x6f */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,                  /* 0x70-0x7f */
+};
+
 void
 fc_json_out_string (GString    *out,
                     const char *text)
@@ -25,18 +36,18 @@ fc_json_out_string (GString    *out,
     return;
   }
   /* Most text (member names, categories, dates, many a food's name) is
-   * ASCII that needs no escape: one pass and one append. */
-  for (run = text; ; run++) {
-    guchar c = *run;
+   * ASCII that needs no escape: one pass and one copy. */
+  for (run = text; plain_ascii[(guchar) *run]; run++)
+    ;
+  if (*run == '\0') {
+    gsize length = run - text;
+    gsize at = out->len;
 
-    if (c == '\0') {
-      g_string_append_c (out, '"');
-      g_string_append_len (out, text, run - text);
-      g_string_append_c (out, '"');
-      return;
-    }
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
-      break;
+    g_string_set_size (out, at + length + 2);
+    out->str[at] = '"';
+    memcpy (out->str + at + 1, text, length);
+    out->str[at + length + 1] = '"';
+    return;
   }
   /* Errors echo what the client sent (a path, a field name, a value), and
    * those bytes need not be UTF-8; a JSON body must be, so invalid
