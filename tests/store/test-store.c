@@ -508,7 +508,8 @@ remove_all (FcStore    *store,
   "{\"id\":9.5,\"name\":\"Fraction id\"},{\"id\":\"10\",\"name\":\"Text id\"}," \
   "{\"name\":\"No id\"},{\"id\":0,\"name\":\"Zero id\"},{\"id\":null,\"name\":\"Null id\"}," \
   "42,null,\"food\",[{\"id\":11}],true," \
-  "{\"id\":12,\"name\":\"Twice\"},{\"id\":12,\"name\":\"Twice, the second\"}]"
+  "{\"id\":12,\"name\":\"Twice\"},{\"id\":12,\"name\":\"Twice, the second\"}," \
+  "{\"na\\u006de\":\"Escaped names\",\"\\u0069d\":13,\"calories\":1,\"cal\\u006fries\":2}]"
 
 #define ODD_TEMPLATES \
   "[{\"id\":1,\"user\":3,\"user_detail\":{\"email\":\"user@fitcore.test\"},\"name\":\"Mine\"," \
@@ -584,8 +585,11 @@ test_json_page_as_tree (void)
                                             "SELECT name FROM foods WHERE id = 7");
 
     g_assert_cmpstr (own, ==, "2,3,5");
-    g_assert_cmpstr (ids, ==, "1,2,3,4,5,6,7,8,12");
+    g_assert_cmpstr (ids, ==, "1,2,3,4,5,6,7,8,12,13");
     g_assert_cmpstr (twice, ==, "Twice, the second");
+    g_assert_cmpint (st_sql_int (fc_store_get_path (store), "SELECT calories FROM foods "
+                                                            "WHERE id = 13 AND "
+                                                            "name = 'Escaped names'"), ==, 2);
     g_assert_cmpstr (escaped, ==, "Café \"q\" \\ \n \xf0\x9f\x8d\x8c");
   }
   g_clear_object (&result);
