@@ -194,6 +194,7 @@ test_pull_waits_for_store (void)
   GAsyncResult *slot = NULL;
   gboolean window_over = FALSE;
   Stall stall = { 0 };
+  guint ceiling;
   FcSyncEngine *engine;
   FcStore *store;
   gint64 server_foods;
@@ -227,6 +228,30 @@ test_pull_waits_for_store (void)
   g_assert_no_error (error);
   g_assert_cmpuint (stall.pages, ==, (server_foods + 9) / 10);
   g_assert_cmpint (sync_test_store_count (store, "SELECT count(*) FROM foods"), ==, server_foods);
+
+  /* Stopped while it waits for the store, the pull ends at once, though
+   * no request of it is in flight to notice and the store is still
+   * stuck. (Without that, it ended only when the store gave up on its
+   * lock, 5 s later: the ceiling here is below that.) */
+  stall.pages = 0;
+  stall.last = 0;
+  g_clear_object (&result);
+  fc_sync_engine_sync_async (engine, NULL, sync_test_done_cb, &slot);
+  while (stall.pages < 2)
+    g_main_context_iteration (NULL, TRUE);
+  fc_sync_engine_stop (engine);
+  window_over = FALSE;
+  ceiling = g_timeout_add (3000, on_window_end_cb, &window_over);
+  while (slot == NULL && !window_over)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (slot);
+  g_source_remove (ceiling);
+  g_assert_nonnull (stall.lock);
+  result = g_steal_pointer (&slot);
+  g_assert_false (fc_sync_engine_sync_finish (engine, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (sqlite3_exec (stall.lock, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_clear_pointer (&stall.lock, sqlite3_close);
   g_signal_handlers_disconnect_by_data (engine, &stall);
 }
 
