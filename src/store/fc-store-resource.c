@@ -857,15 +857,35 @@ enum {
  * store thread's time in a 50,000-food pull. An escaped name is read
  * decoded, and of two members of one name the last counts, as json-glib
  * has it (fc_resource_upsert_page() reads the same page as a tree). */
+typedef struct {
+  const char *names[MAX_SLOTS];
+  gsize       lengths[MAX_SLOTS];
+  guint       n_slots;
+} SlotNames;
+
 static void
-find_slots (const FcResource    *resource,
+slot_names_init (SlotNames        *names,
+                 const FcResource *resource)
+{
+  const char *extra[N_EXTRA_SLOTS] = { resource->id_wire, "is_own", "user_added_detail",
+                                       "user_detail" };
+
+  g_assert (resource->n_columns + N_EXTRA_SLOTS <= MAX_SLOTS);
+  names->n_slots = resource->n_columns + N_EXTRA_SLOTS;
+  for (guint i = 0; i < names->n_slots; i++) {
+    names->names[i] = i < resource->n_columns ? resource->columns[i].wire
+                                              : extra[i - resource->n_columns];
+    names->lengths[i] = strlen (names->names[i]);
+  }
+}
+
+static void
+find_slots (const SlotNames     *names,
             const FcJsonMember  *members,
             guint                n_members,
             const FcJsonMember **slots)
 {
-  const char *extra[N_EXTRA_SLOTS] = { resource->id_wire, "is_own", "user_added_detail",
-                                       "user_detail" };
-  guint n_slots = resource->n_columns + N_EXTRA_SLOTS;
+  guint n_slots = names->n_slots;
 
   memset (slots, 0, n_slots * sizeof *slots);
   for (guint m = 0; m < n_members; m++) {
@@ -882,11 +902,7 @@ find_slots (const FcResource    *resource,
       length = strlen (decoded);
     }
     for (guint i = 0; i < n_slots; i++) {
-      const char *name = i < resource->n_columns ? resource->columns[i].wire
-                                                 : extra[i - resource->n_columns];
-
-      if (name[0] == key[0] && strncmp (name, key, length) == 0 &&
-          name[length] == '\0')
+      if (names->lengths[i] == length && memcmp (names->names[i], key, length) == 0)
         slots[i] = member;
     }
   }
@@ -921,6 +937,7 @@ typedef struct {
   const FcResource  *resource;
   sqlite3_stmt      *stage;
   GError            *error;
+  SlotNames          names;
 } StageText;
 
 /* One item of a page in its text into the staging table, as
@@ -936,8 +953,7 @@ stage_scanned_item (const FcJsonMember *members,
   const FcJsonMember *slots[MAX_SLOTS];
   gint64 id = 0;
 
-  g_assert (resource->n_columns + N_EXTRA_SLOTS <= MAX_SLOTS);
-  find_slots (resource, members, n_members, slots);
+  find_slots (&stage->names, members, n_members, slots);
   if (!fc_json_member_get_int (slots[resource->n_columns + SLOT_ID], &id) || id == 0) {
     g_debug ("Skipping a %s object: it has no id", resource->name);
     return TRUE;
@@ -978,7 +994,7 @@ fc_resource_upsert_json_page (FcStoreDb         *db,
 {
   gsize length = 0;
   const char *text = g_bytes_get_data (page, &length);
-  StageText stage = { db, resource, NULL, NULL };
+  StageText stage = { db, resource, NULL, NULL, { { NULL } } };
   g_auto(FcJsonPage) scanned = { 0 };
   g_autoptr(GError) local_error = NULL;
   gboolean scanned_ok;
@@ -989,6 +1005,7 @@ fc_resource_upsert_json_page (FcStoreDb         *db,
     return FALSE;
   if ((stage.stage = fc_store_db_stmt (db, page_sql (resource)->stage, error)) == NULL)
     return FALSE;
+  slot_names_init (&stage.names, resource);
   scanned_ok = fc_json_scan_items (text != NULL ? text : "", length, stage_scanned_item, &stage,
                                    &scanned, &local_error);
   sqlite3_reset (stage.stage);
