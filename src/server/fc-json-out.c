@@ -213,6 +213,118 @@ write_short_decimal (GString *out,
   return TRUE;
 }
 
+/* Writes into @buffer (at least 32 bytes) what %.{precision}g prints for a
+ * number of sign @negative whose first @n significant @digits (the rest
+ * zeros) stand from the power of ten @exponent on. */
+static void
+format_g (char       *buffer,
+          gboolean    negative,
+          const char *digits,
+          int         n,
+          int         exponent,
+          int         precision)
+{
+  char *p = buffer;
+
+  /* %g drops trailing zeros (and then a bare '.'). */
+  while (n > 1 && digits[n - 1] == '0')
+    n--;
+  if (negative)
+    *p++ = '-';
+  if (exponent < -4 || exponent >= precision) {
+    int magnitude = ABS (exponent);
+
+    *p++ = digits[0];
+    if (n > 1) {
+      *p++ = '.';
+      memcpy (p, digits + 1, n - 1);
+      p += n - 1;
+    }
+    *p++ = 'e';
+    *p++ = exponent < 0 ? '-' : '+';
+    if (magnitude >= 100)
+      *p++ = '0' + magnitude / 100;
+    *p++ = '0' + magnitude / 10 % 10;
+    *p++ = '0' + magnitude % 10;
+  } else if (exponent >= 0) {
+    for (int i = 0; i <= exponent; i++)
+      *p++ = i < n ? digits[i] : '0';
+    if (n > exponent + 1) {
+      *p++ = '.';
+      memcpy (p, digits + exponent + 1, n - exponent - 1);
+      p += n - exponent - 1;
+    }
+  } else {
+    *p++ = '0';
+    *p++ = '.';
+    for (int i = 0; i < -exponent - 1; i++)
+      *p++ = '0';
+    memcpy (p, digits, n);
+    p += n;
+  }
+  *p = '\0';
+}
+
+/* A normal @value that needs 16 or 17 digits (what arithmetic makes:
+ * 0.1 + 0.2, a serving times a quantity), with one printf instead of three
+ * and of their strtod()s one or two: fc_json_out_double_printf() tries
+ * %.15g, %.16g and %.17g in turn. Here %.16e gives the 17 digits once, and
+ * the 15 and 16 digit texts are rounded from them, which gives what printf
+ * gives unless the digits cut off are exactly a half ("50", "5"): the
+ * 17-digit text is the value's nearest, so only a tie there can hide on
+ * which side of it the value lies. FALSE for those, and nothing written. */
+static gboolean
+write_long_decimal (GString *out,
+                    double   value)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+  char digits[17];
+  char candidate[32];
+  const char *p = text;
+  gboolean negative;
+  int exponent;
+
+  g_ascii_formatd (text, sizeof text, "%.16e", value);
+  negative = *p == '-';
+  if (negative)
+    p++;
+  /* d.dddddddddddddddde±XX */
+  digits[0] = p[0];
+  memcpy (digits + 1, p + 2, 16);
+  exponent = (int) g_ascii_strtoll (p + 19, NULL, 10);
+
+  for (int precision = 15; precision <= 16; precision++) {
+    char rounded[17];
+    int rounded_exponent = exponent;
+
+    if (precision == 15 ? digits[15] == '5' && digits[16] == '0' : digits[16] == '5')
+      return FALSE;
+    memcpy (rounded, digits, precision);
+    if (digits[precision] >= '5') {
+      int i = precision - 1;
+
+      while (i >= 0 && rounded[i] == '9')
+        rounded[i--] = '0';
+      if (i >= 0) {
+        rounded[i]++;
+      } else {
+        rounded[0] = '1';
+        rounded_exponent++;
+      }
+    }
+    format_g (candidate, negative, rounded, precision, rounded_exponent, precision);
+    if (g_ascii_strtod (candidate, NULL) == value)
+      goto found;
+  }
+  format_g (candidate, negative, digits, 17, exponent, 17);
+
+found:
+  g_string_append (out, candidate);
+  if (strpbrk (candidate, ".e") == NULL)
+    g_string_append_len (out, ".0", 2);
+  return TRUE;
+}
+
 void
 fc_json_out_double (GString *out,
                     double   value)
@@ -233,8 +345,10 @@ fc_json_out_double (GString *out,
     }
     return;
   }
-  /* ... short decimals as %.15g writes them, the others as before. */
-  if (fpclassify (value) == FP_NORMAL && write_short_decimal (out, value))
+  /* ... short decimals as %.15g writes them, long ones with one printf,
+   * the others (subnormals, ties) as before. */
+  if (fpclassify (value) == FP_NORMAL &&
+      (write_short_decimal (out, value) || write_long_decimal (out, value)))
     return;
   fc_json_out_double_printf (out, value);
 }
