@@ -460,14 +460,16 @@ static const char * const migrations[] = {
    * table instead of the index. And the index keeps which foods hold a
    * trigram, not where (detail=none): the search checks every term on
    * the rows the index yields anyway (with LIKE, as the server does), and
-   * without the positions a rebuild takes half the time (0.11 s). */
+   * without the positions a rebuild takes half the time (0.11 s); nor
+   * does it keep each food's column sizes (columnsize=0: only bm25()
+   * reads them, and the search ranks nothing), a quarter less (0.08 s). */
   "DROP TRIGGER foods_trigram_insert;"
   "DROP TRIGGER foods_trigram_delete;"
   "DROP TRIGGER foods_trigram_update;"
   "DROP TABLE foods_trigram;"
   "CREATE VIRTUAL TABLE foods_trigram USING fts5 ("
   "  name, description, content = 'foods', content_rowid = 'id', tokenize = 'trigram',"
-  "  detail = 'none'"
+  "  detail = 'none', columnsize = 0"
   ");"
   "CREATE TRIGGER foods_trigram_insert AFTER INSERT ON foods"
   "  WHEN NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'foods-search-deferred') BEGIN"
