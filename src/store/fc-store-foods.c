@@ -227,26 +227,25 @@ collect_search (FcStoreDb   *db,
 }
 
 /* The index knows which foods hold a trigram, not where (detail=none,
- * migration 11): a term is looked up by trigrams that cover it, every
- * third one and the last, and checked on the rows like any other term.
- * The terms are letters and digits, so each goes in quotes as it is. */
+ * migration 11): a term is looked up by all its trigrams, which leaves
+ * few foods that hold them elsewhere than together, and checked on the
+ * rows like any other term. The terms are letters and digits, so each
+ * goes in quotes as it is. */
 static char *
 trigram_query (const char *term)
 {
   GString *query = g_string_new (NULL);
   glong length = g_utf8_strlen (term, -1);
+  const char *start = term;
 
   g_return_val_if_fail (length >= 3, NULL);
 
-  for (glong i = 0;; i += 3) {
-    glong at = MIN (i, length - 3);
-    const char *start = g_utf8_offset_to_pointer (term, at);
+  for (glong i = 0; i + 3 <= length; i++) {
     const char *end = g_utf8_offset_to_pointer (start, 3);
 
     g_string_append_printf (query, "%s\"%.*s\"", query->len > 0 ? " AND " : "",
                             (int) (end - start), start);
-    if (at == length - 3)
-      break;
+    start = g_utf8_next_char (start);
   }
   return g_string_free (query, FALSE);
 }
