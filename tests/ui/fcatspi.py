@@ -247,6 +247,19 @@ def resize(pid, width, height):
     time.sleep(1.0)
 
 
+def focus_window(pid):
+    """Gives the X input focus to the app's (first visible) window. Under Xvfb
+    there is no window manager: a closed dialog leaves the focus on the root
+    window, and a key then goes to whatever lies under the pointer, so a
+    shortcut that lands nowhere is sent again after this."""
+    _xdotool('windowfocus', '--sync', window_id(pid))
+
+
+def focused_window_name():
+    """The X window with the input focus, by name, for a failure's report."""
+    return (_xdotool('getwindowfocus', 'getwindowname') or '').strip() or None
+
+
 def window_origin(pid):
     def geometry():
         out = _xdotool('getwindowgeometry', '--shell', window_id(pid))

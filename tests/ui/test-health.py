@@ -37,8 +37,8 @@ import pyatspi
 from fcapp import (app_env, http, login, main, sign_in, start_app, start_server, today,
                    wait_window)
 from fcatspi import (ancestors, catch_toast, click, extents, find, find_all, find_all_shown,
-                     find_app, find_shown, first_shown, key, poll, resize, screenshot, shown_named,
-                     _small_subtree, stop, type_text)
+                     find_app, find_shown, first_shown, focus_window, focused_window_name, key,
+                     poll, resize, screenshot, shown_named, _small_subtree, stop, type_text)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location('fc_a11y', os.path.join(HERE, 'test-a11y.py'))
@@ -308,10 +308,13 @@ def import_file(tap, pid, app_node, path, expected, what, artifacts, shot):
     dialog = poll(lambda: find(app_node, 'frame', 'Import Health Data'))
     if dialog is None:
         # A key sent while the window was still taking the focus back
-        # (after the previous dialog) is lost: send it once more.
+        # (after the previous dialog) is lost: give it the focus, send it
+        # once more.
+        focus_window(pid)
         key('ctrl+i')
         dialog = poll(lambda: find(app_node, 'frame', 'Import Health Data'))
-    if not tap.check(dialog is not None, f'{what}: Ctrl+I opens “Import Health Data”'):
+    if not tap.check(dialog is not None, f'{what}: Ctrl+I opens “Import Health Data”',
+                     f'the X focus: {focused_window_name()}'):
         return False
     check_names(tap, dialog, 'the import dialog')
     button = poll(lambda: find_shown(dialog, 'push button', 'Choose File…') or
@@ -408,10 +411,13 @@ def import_csv(tap, pid, app_node, window, url, tmp, day, artifacts):
     dialog = poll(lambda: find(app_node, 'frame', 'Import Health Data'))
     if dialog is None:
         # A key sent while the window was still taking the focus back
-        # (after the previous dialog) is lost: send it once more.
+        # (after the previous dialog) is lost: give it the focus, send it
+        # once more.
+        focus_window(pid)
         key('ctrl+i')
         dialog = poll(lambda: find(app_node, 'frame', 'Import Health Data'))
-    if not tap.check(dialog is not None, 'a CSV file: Ctrl+I opens “Import Health Data”'):
+    if not tap.check(dialog is not None, 'a CSV file: Ctrl+I opens “Import Health Data”',
+                     f'the X focus: {focused_window_name()}'):
         return
     button = poll(lambda: find_shown(dialog, 'push button', 'Choose File…') or
                   find_shown(dialog, 'push button', '_Choose File… Choose File…'))
