@@ -668,6 +668,77 @@ test_json_page_rules (void)
   st_close (g_steal_pointer (&store));
 }
 
+/* A first pull's pages go straight into foods, 100 rows to a statement
+ * and the rest of a page one by one (fc_resource_upsert_json_page()): the
+ * rows are exactly those the tree stores, the owner read once for a run
+ * of items with the same one, and the pull's rules hold between pages. */
+static void
+test_json_first_pull_direct (void)
+{
+  g_autoptr(FcStore) store = st_open ();
+  g_autoptr(JsonObject) user = st_object ("{\"pk\":2,\"email\":\"user@fitcore.test\"}");
+  g_autoptr(GString) items = g_string_new ("[");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcOutboxItem) edit = NULL;
+  g_autoptr(FcOutboxItem) removal = NULL;
+  g_autoptr(JsonObject) kept = NULL;
+  g_autofree char *as_tree = NULL;
+  g_autofree char *as_text = NULL;
+  const char *owners[] = {
+    "{\"id\": 2, \"email\": \"user@fitcore.test\"}",
+    "{\"id\":1,\"email\":\"admin@fitcore.test\"}",
+    "{\"id\":2,\"email\":\"user@fitcore.test\"}",
+  };
+  const char *path;
+
+  fc_store_set_account_async (store, user, NULL, st_result_cb, &result);
+  g_assert_true (fc_store_set_account_finish (store, st_wait (&result), &error));
+  path = fc_store_get_path (store);
+
+  for (guint i = 1; i <= 250; i++)
+    g_string_append_printf (items, "{\"id\":%u,\"name\":\"Food %u \\u00e9\\\"%s\","
+                            "\"description\":\"d %u\",\"calories\":%u.%u,\"protein\":%ue-1,"
+                            "\"fat\":0.1,\"is_public\":%s,\"user_added_detail\":%s},",
+                            i, i, i % 7 == 0 ? "\\\\" : "", i, i, i % 10, i,
+                            i % 2 ? "true" : "false", owners[(i / 2) % 3]);
+  g_string_append (items, "{\"id\":5,\"name\":\"Five again\"}]");
+
+  st_upsert (store, FC_STORE_FOODS, items->str);
+  as_tree = dump_table (store, FC_STORE_FOODS);
+  remove_all (store, FC_STORE_FOODS);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods"), ==, 0);
+
+  g_assert_true (upsert_json (store, FC_STORE_FOODS, items->str, &error));
+  g_assert_no_error (error);
+  /* The page went in as a first pull's, its index deferred. */
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM sync_state "
+                                     "WHERE key = 'foods-search-deferred'"), ==, 1);
+  as_text = dump_table (store, FC_STORE_FOODS);
+  g_assert_cmpstr (as_text, ==, as_tree);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods WHERE is_own = 1"), ==, 165);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods WHERE name = 'Five again'"),
+                   ==, 1);
+
+  /* Between two pages of the pull, the user edits one food and deletes
+   * another: the next page leaves both as the user made them. */
+  edit = st_update (store, FC_STORE_FOODS, 1, "{\"name\":\"My edit\"}");
+  removal = st_delete (store, FC_STORE_FOODS, 2);
+  g_assert_true (upsert_json (store, FC_STORE_FOODS,
+                              "{\"results\":[{\"id\":1,\"name\":\"Server 1\"},"
+                              "{\"id\":2,\"name\":\"Server 2\"},{\"id\":300,\"name\":\"New\"}]}",
+                              &error));
+  g_assert_no_error (error);
+  kept = st_get (store, FC_STORE_FOODS, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (kept, "name"), ==, "My edit");
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods WHERE id = 2"), ==, 0);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods WHERE id = 300 "
+                                     "AND name = 'New'"), ==, 1);
+  g_clear_object (&result);
+  st_close (g_steal_pointer (&store));
+}
+
 /* How many foods the trigram index itself (not the table) finds holding
  * the trigrams at either end of @word (the index keeps no positions). */
 static int
@@ -842,6 +913,7 @@ main (int   argc,
   g_test_add_func ("/store/changes/apply", test_apply_changes);
   g_test_add_func ("/store/pages/json-as-tree", test_json_page_as_tree);
   g_test_add_func ("/store/pages/json-rules", test_json_page_rules);
+  g_test_add_func ("/store/pages/json-first-pull-direct", test_json_first_pull_direct);
   g_test_add_func ("/store/foods/pull-index", test_foods_pull_index);
 
   return g_test_run ();
