@@ -1620,6 +1620,26 @@ fc_resource_remap (FcStoreDb         *db,
   return TRUE;
 }
 
+#define PULLED_IDS_SQL "INSERT OR IGNORE INTO temp.pulled_ids (id) VALUES (?)"
+
+/* PULLED_IDS_SQL for DIRECT_ROWS ids. */
+static const char *
+pulled_ids_sql (void)
+{
+  static char *sql;
+  static gsize ready;
+
+  if (g_once_init_enter (&ready)) {
+    GString *text = g_string_new (PULLED_IDS_SQL);
+
+    for (guint i = 1; i < DIRECT_ROWS; i++)
+      g_string_append (text, ", (?)");
+    sql = g_string_free (text, FALSE);
+    g_once_init_leave (&ready, 1);
+  }
+  return sql;
+}
+
 /* After a full pull: the server no longer has what it did not send. The
  * user's own unsent objects (local ids, dirty rows) stay. */
 gboolean
@@ -1636,14 +1656,18 @@ fc_resource_remove_missing (FcStoreDb         *db,
                              "(id INTEGER PRIMARY KEY);"
                              "DELETE FROM temp.pulled_ids", error))
     return FALSE;
-  /* Prepared once, not looked up by its text for each of 50,000 ids. */
-  if ((stmt = fc_store_db_stmt (db, "INSERT OR IGNORE INTO temp.pulled_ids (id) VALUES (?1)",
-                                error)) == NULL)
-    return FALSE;
-  for (guint i = 0; i < server_ids->len; i++) {
-    sqlite3_bind_int64 (stmt, 1, g_array_index (server_ids, gint64, i));
+  /* DIRECT_ROWS ids a statement, the rest one by one: a statement an id
+   * was a tenth of the store thread's time for a 50,000-food pull. */
+  for (guint i = 0; i < server_ids->len;) {
+    guint n = server_ids->len - i >= DIRECT_ROWS ? DIRECT_ROWS : 1;
+
+    if ((stmt = fc_store_db_stmt (db, n == 1 ? PULLED_IDS_SQL : pulled_ids_sql (), error)) == NULL)
+      return FALSE;
+    for (guint k = 0; k < n; k++)
+      sqlite3_bind_int64 (stmt, 1 + k, g_array_index (server_ids, gint64, i + k));
     if (!fc_store_db_step_done (db, stmt, error))
       return FALSE;
+    i += n;
   }
 
   if ((stmt = fc_store_db_stmt (db, sql, error)) == NULL || !fc_store_db_step_done (db, stmt, error))

@@ -685,6 +685,7 @@ test_json_first_pull_direct (void)
   g_autoptr(JsonObject) kept = NULL;
   g_autofree char *as_tree = NULL;
   g_autofree char *as_text = NULL;
+  g_autoptr(GArray) server_ids = NULL;
   const char *owners[] = {
     "{\"id\": 2, \"email\": \"user@fitcore.test\"}",
     "{\"id\":1,\"email\":\"admin@fitcore.test\"}",
@@ -735,6 +736,26 @@ test_json_first_pull_direct (void)
   g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods WHERE id = 2"), ==, 0);
   g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods WHERE id = 300 "
                                      "AND name = 'New'"), ==, 1);
+
+  /* The pull ends without 10, 20 and the edited 1: they go, but the
+   * edit stays (the ids are read 100 to a statement, the rest one by
+   * one), and the search index is built. */
+  server_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (gint64 id = 2; id <= 300; id++) {
+    if (id != 10 && id != 20 && (id <= 250 || id == 300))
+      g_array_append_val (server_ids, id);
+  }
+  g_clear_object (&result);
+  fc_store_remove_missing_async (store, FC_STORE_FOODS, server_ids, NULL, st_result_cb, &result);
+  g_assert_true (fc_store_remove_missing_finish (store, st_wait (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods"), ==, 248);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods WHERE id IN (10, 20)"), ==, 0);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods WHERE id = 1"), ==, 1);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM sync_state "
+                                     "WHERE key = 'foods-search-deferred'"), ==, 0);
+  g_assert_cmpint (st_sql_int (path, "SELECT count(*) FROM foods_trigram "
+                                     "WHERE foods_trigram MATCH '\"new\"'"), ==, 1);
   g_clear_object (&result);
   st_close (g_steal_pointer (&store));
 }
