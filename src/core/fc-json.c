@@ -434,13 +434,17 @@ escape_end (const char *p,
 }
 
 /* A string at s->p; its text between the quotes goes to @out_start and
- * @out_end, escapes and all (checked by escape_end()). */
+ * @out_end, escapes and all (checked by escape_end()). Its text must be
+ * UTF-8: checked here, only for a string that has a byte beyond ASCII,
+ * rather than in a pass over the whole page (outside strings, such a
+ * byte is no JSON anyway). */
 static gboolean
 scan_string (Scan        *s,
              const char **out_start,
              const char **out_end)
 {
   const char *start;
+  gboolean ascii = TRUE;
 
   if (s->p >= s->end || *s->p != '"')
     return FALSE;
@@ -449,10 +453,13 @@ scan_string (Scan        *s,
     guchar c = (guchar) *s->p;
 
     if (c == '"') {
+      if (!ascii && !g_utf8_validate (start, s->p - start, NULL))
+        return FALSE;
       *out_start = start;
       *out_end = s->p++;
       return TRUE;
     }
+    ascii &= c < 0x80;
     if (c < 0x20)
       return FALSE;
     if (c == '\\') {
@@ -906,8 +913,7 @@ scan_document (const char      *data,
 
   scan_space (&s);
   top_is_array = s.p < s.end && *s.p == '[';
-  ok = length > 0 && g_utf8_validate (data, length, NULL) &&
-       scan_value (&s, 0, &top, top_is_array ? ROLE_LIST : ROLE_ENVELOPE);
+  ok = length > 0 && scan_value (&s, 0, &top, top_is_array ? ROLE_LIST : ROLE_ENVELOPE);
   if (ok) {
     scan_space (&s);
     ok = s.p == s.end;

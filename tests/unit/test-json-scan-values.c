@@ -177,6 +177,40 @@ test_escapes (void)
   }
 }
 
+/* UTF-8 is checked string by string, where a byte beyond ASCII can be:
+ * whatever is not UTF-8 is refused, anywhere in the page, as a check of
+ * the whole text refused it. */
+static void
+test_utf8 (void)
+{
+  const char *good[] = {
+    "[\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8d\x8c\"]",
+    "{\"results\": [{\"n\xc3\xa4me\": \"\xc3\xa9\"}], \"next\": \"\xe2\x82\xac\"}",
+    "[\"\xef\xbf\xbf\", \"\xf4\x8f\xbf\xbf\"]",
+  };
+  const char *bad[] = {
+    "[\"\xff\"]", "[\"a\xc3\"]", "[\"\xc0\xaf\"]", "[\"\xed\xa0\x80\"]",
+    "[\"\xf4\x90\x80\x80\"]", "[1, \xc3\xa9]", "[\"a\"]\xc3\xa9", "\xef\xbb\xbf[]",
+    "{\"results\": [{\"a\": 1}, {\"b\xe2\x82\": 2}]}", "[\"\xe2\x82\xac\x80\"]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++) {
+    g_auto(FcJsonPage) page = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (g_utf8_validate (good[i], -1, NULL));
+    g_assert_true (fc_json_scan_page (good[i], strlen (good[i]), &page, &error));
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_auto(FcJsonPage) page = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (fc_json_scan_page (bad[i], strlen (bad[i]), &page, &error));
+    g_assert_error (error, FC_JSON_ERROR, FC_JSON_ERROR_PARSE);
+  }
+}
+
 /* A decoded value: escapes in a value the store decodes, checked above. */
 static void
 test_escaped_value (void)
@@ -204,6 +238,7 @@ main (int   argc,
   g_test_add_func ("/core/json-scan/numbers-random", test_numbers_random);
   g_test_add_func ("/core/json-scan/escapes", test_escapes);
   g_test_add_func ("/core/json-scan/escaped-value", test_escaped_value);
+  g_test_add_func ("/core/json-scan/utf8", test_utf8);
 
   return g_test_run ();
 }
