@@ -1138,3 +1138,23 @@ fc_validate_image_finish (GAsyncResult *result)
 
   return g_task_propagate_pointer (G_TASK (result), NULL);
 }
+
+char **
+fc_validate_search_terms (const char    *search,
+                          FcFieldErrors *errors)
+{
+  g_autoptr(GStrvBuilder) terms = g_strv_builder_new ();
+  g_auto(GStrv) parts = NULL;
+
+  if (search != NULL && g_utf8_strlen (search, -1) > FC_SEARCH_MAX_LENGTH) {
+    fc_field_errors_add (errors, "search", "Ensure this field has no more than %u characters.",
+                         FC_SEARCH_MAX_LENGTH);
+    return g_strv_builder_end (terms);
+  }
+  parts = g_strsplit_set (search != NULL ? search : "", " ,\t\n\r\f\v", -1);
+  for (guint i = 0; parts[i] != NULL; i++) {
+    if (*parts[i] != '\0')
+      g_strv_builder_add (terms, parts[i]);
+  }
+  return g_strv_builder_end (terms);
+}

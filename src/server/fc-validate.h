@@ -107,6 +107,15 @@ gboolean fc_validate_pk       (JsonObject          *in,
                                FcFieldErrors       *errors,
                                gint64              *out);
 
+/* DRF's SearchFilter: ?search= split into terms on blanks and commas, every
+ * one to match. DRF takes any length; each term costs a LIKE over every row
+ * (and two SQL parameters), so past FC_SEARCH_MAX_LENGTH characters it is
+ * "search": ["Ensure this field has no more than 254 characters."] in
+ * @errors and no terms. An empty vector for NULL or blanks. */
+#define FC_SEARCH_MAX_LENGTH 254
+char      **fc_validate_search_terms (const char          *search,
+                                      FcFieldErrors       *errors);
+
 /* A nested list (DRF's ListSerializer): absent → required rule; not an array →
  * {"field": {"non_field_errors": ["Expected a list of items but got type
  * \"dict\"."]}}; null → "This field may not be null.". Returns the array or

@@ -510,6 +510,56 @@ test_large_answers_off_main_loop (NtFixture     *fixture,
   g_assert_cmpint (small_median * 4, <, plan_median);
 }
 
+/* FC_SEARCH_MAX_LENGTH of src/server/fc-validate.h */
+#define SEARCH_MAX_LENGTH 254
+
+/* ?search= is split into terms that each cost a LIKE over every row and
+ * two SQL parameters: 2,000 of them made the foods list answer 500 (SQL
+ * past its limits), and many more would have been a long scan. Past 254
+ * characters both lists that search answer 400 at once; at 254 they
+ * answer, and a term still finds what it matches. */
+static void
+test_search_bounded (NtFixture     *fixture,
+                     gconstpointer  data)
+{
+  FcTestServer *srv = fixture->server;
+  const char *token = fixture->token_a;
+  const char *lists[] = { NUT "foods/", "/api/v1/workouts/workouts/" };
+  g_autoptr(GString) longest = g_string_new ("qxq");
+
+  while (longest->len + 3 <= SEARCH_MAX_LENGTH)
+    g_string_append (longest, "+ab");
+  while (longest->len < SEARCH_MAX_LENGTH)
+    g_string_append_c (longest, 'a');
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++) {
+    g_autofree char *over = g_strdup_printf ("%s?search=%sa", lists[i], longest->str);
+    g_autofree char *terms = NULL;
+    g_autofree char *at = g_strdup_printf ("%s?search=%s", lists[i], longest->str);
+    g_autoptr(FcTestResponse) refused = NULL;
+    g_autoptr(FcTestResponse) answered = NULL;
+    g_autoptr(FcTestResponse) flood = NULL;
+    GString *many = g_string_new (lists[i]);
+    gint64 count = -1;
+    gsize size;
+    gint64 us;
+
+    refused = timed_request (srv, "GET", over, token, NULL, 400, &size, &us);
+    g_assert_true (field_error_contains (field_errors (refused), "search",
+                                         "no more than 254 characters"));
+    answered = timed_request (srv, "GET", at, token, NULL, 200, &size, &us);
+    g_assert_true (fc_json_get_int (json_node_get_object (answered->json), "count", &count));
+    g_assert_cmpint (count, ==, 0);
+
+    g_string_append (many, "?search=ab");
+    for (guint t = 0; t < 2000; t++)
+      g_string_append (many, "+ab");
+    terms = g_string_free (many, FALSE);
+    flood = timed_request (srv, "GET", terms, token, NULL, 400, &size, &us);
+    g_assert_cmpint (us, <, 5 * G_USEC_PER_SEC);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -522,6 +572,8 @@ main (int    argc,
               test_template_private_foods, nt_fixture_tear_down);
   g_test_add ("/nutrition/hostile/large-answers-off-main-loop", NtFixture, NULL,
               nt_fixture_set_up, test_large_answers_off_main_loop, nt_fixture_tear_down);
+  g_test_add ("/nutrition/hostile/search-bounded", NtFixture, NULL, nt_fixture_set_up,
+              test_search_bounded, nt_fixture_tear_down);
 
   return g_test_run ();
 }

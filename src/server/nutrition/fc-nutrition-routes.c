@@ -315,40 +315,6 @@ root_get (FcServerRequest *request)
 
 #define FOODS_MAX_PAGE_SIZE 1000
 
-/* DRF's SearchFilter: terms split on spaces and commas, all must match. */
-static char **
-search_terms (const char *search)
-{
-  g_autofree char *text = g_strdup (search != NULL ? search : "");
-
-  g_strdelimit (text, ",\t\n\r\f\v", ' ');
-  {
-    g_auto(GStrv) parts = g_strsplit (text, " ", -1);
-    g_autoptr(GStrvBuilder) terms = g_strv_builder_new ();
-
-    for (guint i = 0; parts[i] != NULL; i++) {
-      if (*parts[i] != '\0')
-        g_strv_builder_add (terms, parts[i]);
-    }
-    return g_strv_builder_end (terms);
-  }
-}
-
-/* A LIKE pattern matching @term anywhere, with its wildcards escaped. */
-static char *
-like_pattern (const char *term)
-{
-  GString *pattern = g_string_new ("%");
-
-  for (const char *p = term; *p != '\0'; p++) {
-    if (*p == '%' || *p == '_' || *p == '\\')
-      g_string_append_c (pattern, '\\');
-    g_string_append_c (pattern, *p);
-  }
-  g_string_append_c (pattern, '%');
-  return g_string_free (pattern, FALSE);
-}
-
 /* DRF's OrderingFilter over name, calories, protein, created_at: unknown
  * fields are dropped, and with none left the default is name. The id breaks
  * ties so that pages never overlap. @table: "f." before each column, or
@@ -388,7 +354,9 @@ foods_list (FcServerRequest *request)
 {
   FcSql *db = fc_server_request_get_db (request);
   const char *ordering = fc_server_request_get_query (request, "ordering");
-  g_auto(GStrv) terms = search_terms (fc_server_request_get_query (request, "search"));
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  g_auto(GStrv) terms = fc_validate_search_terms (fc_server_request_get_query (request, "search"),
+                                                  errors);
   g_autofree char *order = food_ordering (ordering, "");
   g_autofree char *outer_order = food_ordering (ordering, "f.");
   g_autoptr(GString) where = g_string_new (FOOD_VISIBLE);
@@ -405,6 +373,10 @@ foods_list (FcServerRequest *request)
   GString *out;
   int step;
 
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
+    return;
+  }
   /* Parameters 4 and up: a LIKE pattern and the bare term, per term. */
   for (guint i = 0; terms[i] != NULL; i++) {
     guint pattern = 4 + 2 * i;
@@ -413,7 +385,7 @@ foods_list (FcServerRequest *request)
                             " AND (name LIKE ?%u ESCAPE '\\' OR description LIKE ?%u ESCAPE '\\'"
                             " OR lower (food_category) = lower (?%u))",
                             pattern, pattern, pattern + 1);
-    g_ptr_array_add (args, like_pattern (terms[i]));
+    g_ptr_array_add (args, fc_sql_like_pattern (terms[i]));
     g_ptr_array_add (args, g_strdup (terms[i]));
   }
 

@@ -647,6 +647,7 @@ workouts_list (FcServerRequest *request)
   const char *category = fc_server_request_get_query (request, "category");
   const char *difficulty = fc_server_request_get_query (request, "difficulty");
   const char *search = fc_server_request_get_query (request, "search");
+  g_auto(GStrv) terms = NULL;
   int premium = query_boolean (request, "is_premium");
   int published = query_boolean (request, "is_published");
 
@@ -673,19 +674,13 @@ workouts_list (FcServerRequest *request)
   if (premium >= 0)
     g_string_append_printf (where, " AND is_premium = %d", premium);
 
-  /* DRF's SearchFilter: terms split on blanks and commas, all must match
-   * the title or the description, ignoring case. */
-  if (search != NULL) {
-    g_auto(GStrv) terms = g_strsplit_set (search, " ,\t\n", -1);
-
-    for (guint i = 0; terms[i] != NULL; i++) {
-      if (*terms[i] == '\0')
-        continue;
-      g_ptr_array_add (args, fc_sql_like_pattern (terms[i]));
-      g_string_append_printf (where, " AND (title LIKE ?%u ESCAPE '\\'"
-                                     " OR description LIKE ?%u ESCAPE '\\')",
-                              args->len, args->len);
-    }
+  /* Every term must match the title or the description, ignoring case. */
+  terms = fc_validate_search_terms (search, errors);
+  for (guint i = 0; terms[i] != NULL; i++) {
+    g_ptr_array_add (args, fc_sql_like_pattern (terms[i]));
+    g_string_append_printf (where, " AND (title LIKE ?%u ESCAPE '\\'"
+                                   " OR description LIKE ?%u ESCAPE '\\')",
+                            args->len, args->len);
   }
 
   if (!fc_field_errors_is_empty (errors)) {
