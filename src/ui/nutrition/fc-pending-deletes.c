@@ -199,7 +199,9 @@ fc_pending_deletes_add (FcPendingDeletes *self,
   title = g_strdup_printf (_("“%s” deleted"), name != NULL ? name : "");
   pending->toast = adw_toast_new (title);
   adw_toast_set_button_label (pending->toast, _("_Undo"));
-  adw_toast_set_priority (pending->toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Normal priority: libadwaita 1.2 puts the toast a high one displaces
+   * back in its queue while that one is still fading out, and aborts on
+   * "!info->widget" when it comes round again (CI, ui/plans). */
   g_object_set_data_full (G_OBJECT (pending->toast), "fc-pending-id", g_memdup2 (&id, sizeof id),
                           g_free);
   g_signal_connect_object (pending->toast, "button-clicked", G_CALLBACK (on_toast_undo_cb), self,
