@@ -36,6 +36,9 @@ struct _FcServerRequest {
   char               *idempotency_key;
   char               *forwarded_for; /* the client behind a trusted proxy */
 
+  gpointer            prefetched;    /* a route's prefetch's, for its handler */
+  GDestroyNotify      prefetched_free;
+
   /* borrowed */
   const FcRoute      *route;
 
@@ -69,6 +72,11 @@ void             fc_server_record_response    (FcServer          *self,
                                                FcServerRequest   *request,
                                                const char        *content_type,
                                                GBytes            *body);
+
+/* In fc-server.c: the status the server answered @message with, for its
+ * request log line (libsoup marks an answer it could not write 500). */
+void             fc_server_note_answer        (SoupServerMessage *message,
+                                               guint              status);
 
 /* In fc-server.c: a message whose connection was taken over (a WebSocket
  * upgrade) gets no "finished"; this logs it and stops counting it as a

@@ -112,6 +112,8 @@ fc_server_request_unref (FcServerRequest *self)
                                       "A server error occurred.");
   }
 
+  if (self->prefetched_free != NULL)
+    g_clear_pointer (&self->prefetched, self->prefetched_free);
   g_signal_handlers_disconnect_by_data (self->message, self);
   g_object_unref (self->server);
   g_object_unref (self->message);
@@ -124,6 +126,24 @@ fc_server_request_unref (FcServerRequest *self)
   g_free (self->idempotency_key);
   g_free (self->forwarded_for);
   g_free (self);
+}
+
+void
+fc_server_request_set_prefetched (FcServerRequest *self,
+                                  gpointer         data,
+                                  GDestroyNotify   destroy)
+{
+  if (self->prefetched_free != NULL)
+    g_clear_pointer (&self->prefetched, self->prefetched_free);
+  self->prefetched = data;
+  self->prefetched_free = destroy;
+}
+
+gpointer
+fc_server_request_steal_prefetched (FcServerRequest *self)
+{
+  self->prefetched_free = NULL;
+  return g_steal_pointer (&self->prefetched);
 }
 
 FcServer *
@@ -454,6 +474,7 @@ fc_server_request_respond_raw (FcServerRequest *self,
 
   self->responded = TRUE;
   self->status = status;
+  fc_server_note_answer (self->message, status);
   if (self->finished)
     return;
 
@@ -540,17 +561,13 @@ fc_server_request_has_responded (FcServerRequest *self)
 
 /* Pagination, as DRF's PageNumberPagination with page_size_query_param. */
 
-gboolean
-fc_server_request_paginate (FcServerRequest *self,
-                            gint64           count,
-                            gint64          *limit,
-                            gint64          *offset)
+/* ?page_size=, as far as the config and the route allow. */
+static gint64
+page_size (FcServerRequest *self)
 {
   FcServerConfig *config = fc_server_get_config (self->server);
-  const char *page_text = fc_server_request_get_query (self, "page");
   const char *size_text = fc_server_request_get_query (self, "page_size");
   gint64 page_size = config->page_size;
-  gint64 n_pages, page = 1;
 
   if (size_text != NULL) {
     g_autofree char *stripped = g_strstrip (g_strdup (size_text));
@@ -559,24 +576,68 @@ fc_server_request_paginate (FcServerRequest *self,
     if (g_ascii_string_to_signed (stripped, 10, 1, G_MAXINT64, &value, NULL))
       page_size = MIN (value, self->max_page_size > 0 ? self->max_page_size : MAX_PAGE_SIZE);
   }
-  n_pages = MAX (1, (count + page_size - 1) / page_size);
+  return page_size;
+}
+
+/* ?page= as a number (none is 1); FALSE for "last" or what is no page
+ * number at all. */
+static gboolean
+page_number (FcServerRequest *self,
+             gint64          *page)
+{
+  const char *page_text = fc_server_request_get_query (self, "page");
+  g_autofree char *stripped = NULL;
+
+  *page = 1;
+  if (page_text == NULL)
+    return TRUE;
+  stripped = g_strstrip (g_strdup (page_text));
+  return g_ascii_string_to_signed (*stripped == '+' ? stripped + 1 : stripped, 10, 1,
+                                   G_MAXINT64, page, NULL);
+}
+
+gboolean
+fc_server_request_guess_page (FcServerRequest *self,
+                              gint64          *limit,
+                              gint64          *offset)
+{
+  gint64 size = page_size (self);
+  gint64 page;
+
+  if (!page_number (self, &page) || page - 1 > G_MAXINT64 / size)
+    return FALSE;
+  *limit = size;
+  *offset = (page - 1) * size;
+  return TRUE;
+}
+
+gboolean
+fc_server_request_paginate (FcServerRequest *self,
+                            gint64           count,
+                            gint64          *limit,
+                            gint64          *offset)
+{
+  const char *page_text = fc_server_request_get_query (self, "page");
+  gint64 size = page_size (self);
+  gint64 n_pages, page = 1;
+
+  n_pages = MAX (1, (count + size - 1) / size);
 
   if (page_text != NULL) {
     g_autofree char *stripped = g_strstrip (g_strdup (page_text));
 
     if (g_str_equal (stripped, "last")) {
       page = n_pages;
-    } else if (!g_ascii_string_to_signed (*stripped == '+' ? stripped + 1 : stripped, 10, 1,
-                                          G_MAXINT64, &page, NULL) || page > n_pages) {
+    } else if (!page_number (self, &page) || page > n_pages) {
       fc_server_request_respond_detail (self, SOUP_STATUS_NOT_FOUND, "Invalid page.");
       return FALSE;
     }
   }
 
   self->page = page;
-  self->page_size = page_size;
-  *limit = page_size;
-  *offset = (page - 1) * page_size;
+  self->page_size = size;
+  *limit = size;
+  *offset = (page - 1) * size;
   return TRUE;
 }
 

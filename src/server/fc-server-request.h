@@ -35,6 +35,13 @@ typedef enum {
 } FcAuthLevel;
 
 typedef void (*FcRouteHandler) (FcServerRequest *request);
+/* Called, when a route has one, with the user a valid token names before
+ * that user's row is read: it may send the handler's reads ahead
+ * (fc_sql_prefetch()), so that on PostgreSQL they share the row's round
+ * trip, and keep them with fc_server_request_set_prefetched(). Nothing it
+ * does may be seen if the user is then refused. */
+typedef void (*FcRoutePrefetch) (FcServerRequest *request,
+                                 gint64           user_id);
 
 /* Patterns are absolute paths ending in '/'. "{id}" matches a positive
  * decimal integer, any other "{name}" matches one non-empty path segment. A
@@ -45,6 +52,7 @@ typedef struct {
   const char     *pattern;
   FcAuthLevel     auth;
   FcRouteHandler  handler;
+  FcRoutePrefetch prefetch;   /* optional */
 } FcRoute;
 
 /* Each module exposes its routes; fc-server.c registers them all. */
@@ -61,6 +69,13 @@ JsonNode        *fc_profile_to_json              (FcServerRequest *request,
 
 FcServerRequest *fc_server_request_ref           (FcServerRequest *self);
 void             fc_server_request_unref         (FcServerRequest *self);
+/* What a route's prefetch keeps for its handler; @destroy frees it with
+ * the request if the handler never takes it. */
+void             fc_server_request_set_prefetched (FcServerRequest *self,
+                                                   gpointer         data,
+                                                   GDestroyNotify   destroy);
+/* The handler's: NULL when nothing was kept. */
+gpointer         fc_server_request_steal_prefetched (FcServerRequest *self);
 
 FcServer        *fc_server_request_get_server    (FcServerRequest *self);
 FcSql         *fc_server_request_get_db        (FcServerRequest *self);
@@ -134,6 +149,12 @@ gboolean         fc_server_request_has_responded (FcServerRequest *self);
  * 404 {"detail":"Invalid page."}; else sets the LIMIT/OFFSET to use. */
 gboolean         fc_server_request_paginate      (FcServerRequest *self,
                                                   gint64           count,
+                                                  gint64          *limit,
+                                                  gint64          *offset);
+/* The LIMIT/OFFSET fc_server_request_paginate() will set if the page asked
+ * for exists, to read it ahead of the count; FALSE when that depends on
+ * the count (?page=last) or the page is no number. */
+gboolean         fc_server_request_guess_page    (FcServerRequest *self,
                                                   gint64          *limit,
                                                   gint64          *offset);
 /* 200 {"count","next","previous","results"} with absolute links that keep

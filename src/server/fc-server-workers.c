@@ -22,6 +22,7 @@
 /* Where a worker finds what the supervisor hands it. */
 #define WORKER_SOCKET_FD 3
 #define WORKER_READY_FD 4
+#define WORKER_LOCK_FD 5
 /* A worker that dies sooner than this after its start died young: the
  * next start waits, twice as long each time, from the minimum to the
  * maximum, so a crash loop does not spin. */
@@ -60,6 +61,7 @@ struct _FcServerWorkers {
   GTask       *stop_task;
   guint        kill_id;
 
+  int          lock_fd;           /* borrowed; -1: none */
   pid_t        pid;
   guint        start_failures;
   gboolean     any_ready;
@@ -235,17 +237,23 @@ spawn_worker (Worker *worker)
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   int socket_fd;
+  int lock_fd = -1;
   int ready[2];
 
   if (self->stopping)
     return;
 
   socket_fd = fcntl (g_socket_get_fd (self->socket), F_DUPFD_CLOEXEC, 0);
-  if (socket_fd < 0 || !g_unix_open_pipe (ready, FD_CLOEXEC, &error)) {
+  if (socket_fd >= 0 && self->lock_fd >= 0)
+    lock_fd = fcntl (self->lock_fd, F_DUPFD_CLOEXEC, 0);
+  if (socket_fd < 0 || (self->lock_fd >= 0 && lock_fd < 0) ||
+      !g_unix_open_pipe (ready, FD_CLOEXEC, &error)) {
     g_printerr ("fitcore-server: cannot start worker %u: %s\n", worker->index,
                 error != NULL ? error->message : g_strerror (errno));
     if (socket_fd >= 0)
       close (socket_fd);
+    if (lock_fd >= 0)
+      close (lock_fd);
     worker->restart_ms = CLAMP (worker->restart_ms * 2, RESTART_MIN_MS, RESTART_MAX_MS);
     worker->restart_id = g_timeout_add (worker->restart_ms, on_restart_cb, worker);
     return;
@@ -260,11 +268,17 @@ spawn_worker (Worker *worker)
   g_ptr_array_add (argv, g_strdup_printf ("%d", WORKER_SOCKET_FD));
   g_ptr_array_add (argv, g_strdup ("--worker-ready-fd"));
   g_ptr_array_add (argv, g_strdup_printf ("%d", WORKER_READY_FD));
+  if (lock_fd >= 0) {
+    g_ptr_array_add (argv, g_strdup ("--worker-lock-fd"));
+    g_ptr_array_add (argv, g_strdup_printf ("%d", WORKER_LOCK_FD));
+  }
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_take_fd (launcher, socket_fd, WORKER_SOCKET_FD);
   g_subprocess_launcher_take_fd (launcher, ready[1], WORKER_READY_FD);
+  if (lock_fd >= 0)
+    g_subprocess_launcher_take_fd (launcher, lock_fd, WORKER_LOCK_FD);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, GINT_TO_POINTER (self->pid), NULL);
   worker->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
                                                   &error);
@@ -338,6 +352,7 @@ static void
 fc_server_workers_init (FcServerWorkers *self)
 {
   self->workers = g_ptr_array_new_with_free_func (worker_free);
+  self->lock_fd = -1;
   self->pid = getpid ();
 }
 
@@ -364,6 +379,15 @@ fc_server_workers_new (GSocket            *socket,
     g_ptr_array_add (self->workers, worker);
   }
   return self;
+}
+
+void
+fc_server_workers_set_lock_fd (FcServerWorkers *self,
+                               int              fd)
+{
+  g_return_if_fail (FC_IS_SERVER_WORKERS (self));
+
+  self->lock_fd = fd;
 }
 
 void

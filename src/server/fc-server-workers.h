@@ -34,6 +34,11 @@ G_DECLARE_FINAL_TYPE (FcServerWorkers, fc_server_workers, FC, SERVER_WORKERS, GO
 FcServerWorkers *fc_server_workers_new          (GSocket              *socket,
                                                  const char * const   *worker_args,
                                                  guint                 n_workers);
+/* Before the start: every worker inherits @fd (borrowed: it must stay open
+ * while workers start), as --worker-lock-fd, the writer lock
+ * (fc-writer-lock.h) they queue on. */
+void             fc_server_workers_set_lock_fd  (FcServerWorkers      *self,
+                                                 int                   fd);
 /* Starts the workers; completes once one of them serves requests, or with
  * an error when they keep dying before any did (a database that cannot
  * be opened, a broken config). */

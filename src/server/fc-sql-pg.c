@@ -44,7 +44,10 @@ struct _FcSqlPg {
   PGconn     *conn;
   GHashTable *prepared;    /* "types|SQL" → statement name */
   GHashTable *id_tables;   /* table → GINT_TO_POINTER (has an identity id + 1) */
+  GQueue      sent;        /* FcSqlStmt sent ahead in pipeline mode, in order */
+  guint       session;     /* one more at each new connection: names go with it */
   guint       next_name;
+  guint       round_trips; /* waits for PostgreSQL's answer, for the tests */
   gint64      last_id;
   char       *errmsg;
   gboolean    read_only;
@@ -67,6 +70,15 @@ struct _FcSqlPgStmt {
   PGresult  *result;
   int        row;          /* the row fc_sql_step() is on; -1 before */
   guchar    *blob;         /* fc_sql_column_blob()'s last, PQunescapeBytea's */
+
+  /* The name it was last prepared under, for which parameter types and
+   * in which session: found again without building the key */
+  const char *name;
+  Oid        *name_types;
+  guint       name_session;
+
+  gboolean   sent;         /* in FcSqlPg.sent, its result not read yet */
+  gboolean   fetched;      /* result read ahead by drain(), not looked at yet */
 };
 
 static void
@@ -75,6 +87,60 @@ set_errmsg (FcSql      *db,
 {
   g_free (db->pg->errmsg);
   db->pg->errmsg = g_strchomp (g_strdup (message != NULL ? message : "unknown error"));
+}
+
+static void
+clear_result (FcSqlPgStmt *pg)
+{
+  g_clear_pointer (&pg->result, PQclear);
+  g_clear_pointer (&pg->blob, PQfreemem);
+  pg->row = -1;
+  pg->fetched = FALSE;
+}
+
+/* Reads the results of the statements sent ahead (fc_sql_pg_prefetch())
+ * into them, in the order sent, and leaves pipeline mode, so that the
+ * connection serves the ordinary calls again. Called before anything else
+ * uses the connection. A statement whose result did not come (a dropped
+ * connection) is left without one, and runs again the ordinary way when
+ * stepped. */
+static void
+drain (FcSql *db)
+{
+  FcSqlPg *conn = db->pg;
+  PGresult *result;
+  FcSqlStmt *stmt;
+  gboolean ok;
+
+  if (PQpipelineStatus (conn->conn) == PQ_PIPELINE_OFF)
+    return;
+  conn->round_trips++;
+  ok = PQpipelineSync (conn->conn) == 1;
+  while ((stmt = g_queue_pop_head (&conn->sent)) != NULL) {
+    stmt->pg->sent = FALSE;
+    result = ok ? PQgetResult (conn->conn) : NULL;
+    if (result == NULL) {
+      ok = FALSE;
+      continue;
+    }
+    clear_result (stmt->pg);
+    stmt->pg->result = result;
+    stmt->pg->fetched = TRUE;
+    /* Each statement's results end with a NULL */
+    while ((result = PQgetResult (conn->conn)) != NULL)
+      PQclear (result);
+  }
+  /* The sync's own result, then out of pipeline mode; on a dropped
+   * connection reconnect_if_lost() ends it */
+  while (ok && (result = PQgetResult (conn->conn)) != NULL) {
+    ExecStatusType status = PQresultStatus (result);
+
+    PQclear (result);
+    if (status == PGRES_PIPELINE_SYNC)
+      break;
+  }
+  if (!PQexitPipelineMode (conn->conn) && PQstatus (conn->conn) == CONNECTION_OK)
+    g_warning ("Cannot leave pipeline mode: %s", PQerrorMessage (conn->conn));
 }
 
 /* Runs @sql outside the prepared path: a transaction's verbs, SET, a
@@ -87,10 +153,17 @@ run_full (FcSql       *db,
           gboolean     count_changes,
           GError     **error)
 {
-  PGresult *result = PQexec (db->pg->conn, sql);
-  ExecStatusType status = PQresultStatus (result);
-  const char *command = PQcmdStatus (result);
-  gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  PGresult *result;
+  ExecStatusType status;
+  const char *command;
+  gboolean ok;
+
+  drain (db);
+  db->pg->round_trips++;
+  result = PQexec (db->pg->conn, sql);
+  status = PQresultStatus (result);
+  command = PQcmdStatus (result);
+  ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 
   if (!ok) {
     set_errmsg (db, PQresultErrorMessage (result));
@@ -151,6 +224,7 @@ fc_sql_pg_open (const char      *location,
 void
 fc_sql_pg_close (FcSql *db)
 {
+  g_queue_clear (&db->pg->sent);
   PQfinish (db->pg->conn);
   g_hash_table_unref (db->pg->prepared);
   g_hash_table_unref (db->pg->id_tables);
@@ -201,8 +275,10 @@ reconnect_if_lost (FcSql *db)
   if (db->pg_depth > 0 || PQstatus (db->pg->conn) == CONNECTION_OK)
     return;
   g_message ("The PostgreSQL connection was lost; connecting again");
+  drain (db);
   PQreset (db->pg->conn);
   g_hash_table_remove_all (db->pg->prepared);
+  db->pg->session++;
   if (PQstatus (db->pg->conn) != CONNECTION_OK)
     return;
   if (!run (db, "SET client_encoding = 'UTF8'; SET TimeZone = 'UTC';"
@@ -266,6 +342,8 @@ fc_sql_pg_end (FcSql    *db,
     return FALSE;
   }
   /* A COMMIT of a transaction that failed answers "ROLLBACK" */
+  drain (db);
+  db->pg->round_trips++;
   result = PQexec (db->pg->conn, "COMMIT");
   ok = PQresultStatus (result) == PGRES_COMMAND_OK && g_str_equal (PQcmdStatus (result), "COMMIT");
   if (!ok) {
@@ -519,6 +597,8 @@ has_identity_id (FcSql      *db,
 
   if (g_hash_table_lookup_extended (db->pg->id_tables, table, NULL, &known))
     return GPOINTER_TO_INT (known) != 0;
+  drain (db);
+  db->pg->round_trips++;
   result = PQexecParams (db->pg->conn,
                          "SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
                          " WHERE c.relname = $1 AND a.attname = 'id' AND a.attidentity <> ''"
@@ -570,12 +650,12 @@ fc_sql_pg_prepare (FcSql      *db,
   return stmt;
 }
 
+/* Waits for the result of @stmt sent ahead, if it was. */
 static void
-clear_result (FcSqlPgStmt *pg)
+claim (FcSqlStmt *stmt)
 {
-  g_clear_pointer (&pg->result, PQclear);
-  g_clear_pointer (&pg->blob, PQfreemem);
-  pg->row = -1;
+  if (stmt->pg->sent)
+    drain (stmt->db);
 }
 
 void
@@ -583,6 +663,7 @@ fc_sql_pg_clear_bindings (FcSqlStmt *stmt)
 {
   FcSqlPgStmt *pg = stmt->pg;
 
+  claim (stmt);
   for (int i = 0; i < pg->n_params; i++) {
     g_clear_pointer (&pg->params[i].value, g_free);
     pg->params[i].type = FC_SQL_PG_UNKNOWN;
@@ -595,8 +676,10 @@ fc_sql_pg_finalize (FcSqlStmt *stmt)
 {
   FcSqlPgStmt *pg = stmt->pg;
 
+  claim (stmt);
   clear_result (pg);
   fc_sql_pg_clear_bindings (stmt);
+  g_free (pg->name_types);
   g_free (pg->params);
   g_free (pg->used);
   g_free (pg->sql);
@@ -607,6 +690,7 @@ fc_sql_pg_finalize (FcSqlStmt *stmt)
 void
 fc_sql_pg_reset (FcSqlStmt *stmt)
 {
+  claim (stmt);
   clear_result (stmt->pg);
 }
 
@@ -636,11 +720,31 @@ fc_sql_pg_bind (FcSqlStmt   *stmt,
     g_free (value);
     return;
   }
+  /* What was fetched ahead was for the old value */
+  if (pg->sent || pg->fetched) {
+    claim (stmt);
+    clear_result (pg);
+  }
   param = &pg->params[index - 1];
   g_free (param->value);
   param->type = type;
   param->value = value;
   param->size = size;
+}
+
+/* @name is owned by the connection's table, which is emptied only with
+ * a new session. */
+static const char *
+remember_name (FcSqlPgStmt *pg,
+               FcSqlPg     *conn,
+               const char  *name,
+               const Oid   *types)
+{
+  pg->name = name;
+  pg->name_session = conn->session;
+  g_free (pg->name_types);
+  pg->name_types = g_memdup2 (types, MAX (pg->n_params, 1) * sizeof (Oid));
+  return name;
 }
 
 /* The statement's name on this connection, prepared on first use for
@@ -651,7 +755,7 @@ prepared_name (FcSqlStmt *stmt,
 {
   FcSqlPgStmt *pg = stmt->pg;
   FcSqlPg *conn = stmt->db->pg;
-  g_autoptr(GString) key = g_string_new (NULL);
+  g_autoptr(GString) key = NULL;
   const char *name;
   char *new_name;
   PGresult *result;
@@ -659,15 +763,24 @@ prepared_name (FcSqlStmt *stmt,
   for (int i = 0; i < pg->n_params; i++) {
     /* A parameter the SQL does not name has no type to infer */
     types[i] = !pg->used[i] ? PG_TEXT_OID : (Oid) pg->params[i].type;
-    g_string_append_printf (key, "%u,", types[i]);
   }
+  /* The same statement run again with the same types, as most are */
+  if (pg->name != NULL && pg->name_session == conn->session &&
+      (pg->n_params == 0 || memcmp (pg->name_types, types, pg->n_params * sizeof (Oid)) == 0))
+    return pg->name;
+
+  key = g_string_new (NULL);
+  for (int i = 0; i < pg->n_params; i++)
+    g_string_append_printf (key, "%u,", types[i]);
   g_string_append_c (key, '|');
   g_string_append (key, pg->pg_sql);
   name = g_hash_table_lookup (conn->prepared, key->str);
   if (name != NULL)
-    return name;
+    return remember_name (pg, conn, name, types);
 
+  drain (stmt->db);
   new_name = g_strdup_printf ("fc_%u", conn->next_name++);
+  conn->round_trips++;
   result = PQprepare (conn->conn, new_name, pg->pg_sql, pg->n_params, types);
   if (PQresultStatus (result) != PGRES_COMMAND_OK) {
     set_errmsg (stmt->db, PQresultErrorMessage (result));
@@ -677,7 +790,7 @@ prepared_name (FcSqlStmt *stmt,
   }
   PQclear (result);
   g_hash_table_insert (conn->prepared, g_string_free (g_steal_pointer (&key), FALSE), new_name);
-  return new_name;
+  return remember_name (pg, conn, new_name, types);
 }
 
 static FcSqlResult
@@ -694,51 +807,65 @@ result_from_sqlstate (const char *state)
   return FC_SQL_ERROR;
 }
 
+/* A statement's parameters as PQexecPrepared() takes them, on the stack
+ * for the few most have. */
+#define PARAMS_ON_STACK 16
+
+typedef struct {
+  Oid         *types;
+  const char **values;
+  int         *lengths;
+  int         *formats;
+  Oid          types_buf[PARAMS_ON_STACK];
+  const char  *values_buf[PARAMS_ON_STACK];
+  int          lengths_buf[PARAMS_ON_STACK];
+  int          formats_buf[PARAMS_ON_STACK];
+} Args;
+
+static void
+args_init (Args        *args,
+           FcSqlPgStmt *pg)
+{
+  int n = MAX (pg->n_params, 1);
+
+  if (n <= PARAMS_ON_STACK) {
+    args->types = args->types_buf;
+    args->values = args->values_buf;
+    args->lengths = args->lengths_buf;
+    args->formats = args->formats_buf;
+  } else {
+    args->types = g_new (Oid, n);
+    args->values = g_new (const char *, n);
+    args->lengths = g_new (int, n);
+    args->formats = g_new (int, n);
+  }
+  for (int i = 0; i < pg->n_params; i++) {
+    args->values[i] = pg->params[i].value;
+    args->lengths[i] = pg->params[i].type == FC_SQL_PG_BYTEA ? (int) pg->params[i].size : 0;
+    args->formats[i] = pg->params[i].type == FC_SQL_PG_BYTEA;
+  }
+}
+
+static void
+args_clear (Args *args)
+{
+  if (args->types != args->types_buf) {
+    g_free (args->types);
+    g_free (args->values);
+    g_free (args->lengths);
+    g_free (args->formats);
+  }
+}
+
+/* What fc_sql_step() answers for the result in @stmt, noting the rows an
+ * INSERT, UPDATE or DELETE changed and an INSERT's id. */
 static FcSqlResult
-execute (FcSqlStmt *stmt)
+take_result (FcSqlStmt *stmt)
 {
   FcSqlPgStmt *pg = stmt->pg;
   FcSql *db = stmt->db;
-  int n = MAX (pg->n_params, 1);
-  g_autofree Oid *types = g_new0 (Oid, n);
-  g_autofree const char **values = g_new0 (const char *, n);
-  g_autofree int *lengths = g_new0 (int, n);
-  g_autofree int *formats = g_new0 (int, n);
-  const char *name;
   const char *changed;
-  FcSqlResult rc;
 
-  if (db->pg_depth > 0 && PQtransactionStatus (db->pg->conn) == PQTRANS_INERROR)
-    return FC_SQL_ERROR;
-  reconnect_if_lost (db);
-  name = prepared_name (stmt, types);
-  if (name == NULL && !pg->is_write && db->pg_depth == 0 &&
-      PQstatus (db->pg->conn) != CONNECTION_OK) {
-    reconnect_if_lost (db);
-    name = prepared_name (stmt, types);
-  }
-  if (name == NULL)
-    return FC_SQL_ERROR;
-  for (int i = 0; i < pg->n_params; i++) {
-    values[i] = pg->params[i].value;
-    if (pg->params[i].type == FC_SQL_PG_BYTEA) {
-      lengths[i] = (int) pg->params[i].size;
-      formats[i] = 1;
-    }
-  }
-
-  pg->result = PQexecPrepared (db->pg->conn, name, pg->n_params, values, lengths, formats, 0);
-  /* A read outside a transaction that found the connection dropped is
-   * safe to ask again on a new one */
-  if (PQresultStatus (pg->result) == PGRES_FATAL_ERROR && !pg->is_write && db->pg_depth == 0 &&
-      PQstatus (db->pg->conn) != CONNECTION_OK) {
-    g_clear_pointer (&pg->result, PQclear);
-    reconnect_if_lost (db);
-    name = prepared_name (stmt, types);
-    if (name == NULL)
-      return FC_SQL_ERROR;
-    pg->result = PQexecPrepared (db->pg->conn, name, pg->n_params, values, lengths, formats, 0);
-  }
   switch (PQresultStatus (pg->result)) {
   case PGRES_TUPLES_OK:
   case PGRES_COMMAND_OK:
@@ -748,22 +875,122 @@ execute (FcSqlStmt *stmt)
     if (pg->returns_id && PQntuples (pg->result) > 0)
       db->pg->last_id = g_ascii_strtoll (PQgetvalue (pg->result, PQntuples (pg->result) - 1, 0),
                                          NULL, 10);
-    rc = FC_SQL_DONE;
-    break;
+    return FC_SQL_DONE;
   default:
     set_errmsg (db, PQresultErrorMessage (pg->result));
-    rc = result_from_sqlstate (PQresultErrorField (pg->result, PG_DIAG_SQLSTATE));
-    break;
+    return result_from_sqlstate (PQresultErrorField (pg->result, PG_DIAG_SQLSTATE));
   }
+}
+
+static FcSqlResult
+execute (FcSqlStmt *stmt)
+{
+  FcSqlPgStmt *pg = stmt->pg;
+  FcSql *db = stmt->db;
+  Args args;
+  const char *name;
+  FcSqlResult rc;
+
+  drain (db);
+  if (db->pg_depth > 0 && PQtransactionStatus (db->pg->conn) == PQTRANS_INERROR)
+    return FC_SQL_ERROR;
+  reconnect_if_lost (db);
+  args_init (&args, pg);
+  name = prepared_name (stmt, args.types);
+  if (name == NULL && !pg->is_write && db->pg_depth == 0 &&
+      PQstatus (db->pg->conn) != CONNECTION_OK) {
+    reconnect_if_lost (db);
+    name = prepared_name (stmt, args.types);
+  }
+  if (name == NULL) {
+    args_clear (&args);
+    return FC_SQL_ERROR;
+  }
+
+  db->pg->round_trips++;
+  pg->result = PQexecPrepared (db->pg->conn, name, pg->n_params, args.values, args.lengths,
+                               args.formats, 0);
+  /* A read outside a transaction that found the connection dropped is
+   * safe to ask again on a new one */
+  if (PQresultStatus (pg->result) == PGRES_FATAL_ERROR && !pg->is_write && db->pg_depth == 0 &&
+      PQstatus (db->pg->conn) != CONNECTION_OK) {
+    g_clear_pointer (&pg->result, PQclear);
+    reconnect_if_lost (db);
+    name = prepared_name (stmt, args.types);
+    if (name == NULL) {
+      args_clear (&args);
+      return FC_SQL_ERROR;
+    }
+    db->pg->round_trips++;
+    pg->result = PQexecPrepared (db->pg->conn, name, pg->n_params, args.values, args.lengths,
+                                 args.formats, 0);
+  }
+  rc = take_result (stmt);
+  args_clear (&args);
   return rc;
+}
+
+void
+fc_sql_pg_prefetch (FcSqlStmt *stmt)
+{
+  FcSqlPgStmt *pg = stmt->pg;
+  FcSql *db = stmt->db;
+  FcSqlPg *conn = db->pg;
+  Args args;
+  const char *name;
+
+  /* Writes run where they are stepped: what a write changed, and its
+   * failure, belong to that moment */
+  if (pg->is_write || pg->sent || pg->result != NULL)
+    return;
+  if (g_queue_is_empty (&conn->sent)) {
+    if (db->pg_depth > 0 && PQtransactionStatus (conn->conn) == PQTRANS_INERROR)
+      return;
+    reconnect_if_lost (db);
+  }
+  args_init (&args, pg);
+  /* Prepared the ordinary way the first time, which ends a pipeline */
+  name = prepared_name (stmt, args.types);
+  if (name != NULL &&
+      (PQpipelineStatus (conn->conn) != PQ_PIPELINE_OFF || PQenterPipelineMode (conn->conn)) &&
+      PQsendQueryPrepared (conn->conn, name, pg->n_params, args.values, args.lengths,
+                           args.formats, 0)) {
+    pg->sent = TRUE;
+    g_queue_push_tail (&conn->sent, stmt);
+  } else if (g_queue_is_empty (&conn->sent) &&
+             PQpipelineStatus (conn->conn) != PQ_PIPELINE_OFF) {
+    PQexitPipelineMode (conn->conn);
+  }
+  args_clear (&args);
 }
 
 FcSqlResult
 fc_sql_pg_step (FcSqlStmt *stmt)
 {
   FcSqlPgStmt *pg = stmt->pg;
+  FcSql *db = stmt->db;
   FcSqlResult rc;
 
+  claim (stmt);
+  if (pg->fetched) {
+    ExecStatusType status = PQresultStatus (pg->result);
+
+    pg->fetched = FALSE;
+    /* Skipped after another statement of the pipeline failed, or the
+     * connection dropped: asked again the ordinary way (a read outside a
+     * transaction; inside one, the transaction failed anyway) */
+    if (status == PGRES_PIPELINE_ABORTED ||
+        (status == PGRES_FATAL_ERROR && db->pg_depth == 0 &&
+         PQstatus (db->pg->conn) != CONNECTION_OK)) {
+      clear_result (pg);
+    } else {
+      rc = take_result (stmt);
+      if (rc != FC_SQL_DONE) {
+        clear_result (pg);
+        return rc;
+      }
+    }
+  }
   if (pg->result == NULL) {
     rc = execute (stmt);
     if (rc != FC_SQL_DONE) {
@@ -778,6 +1005,12 @@ fc_sql_pg_step (FcSqlStmt *stmt)
     return FC_SQL_DONE;
   pg->row++;
   return FC_SQL_ROW;
+}
+
+guint
+fc_sql_pg_get_round_trips (FcSql *db)
+{
+  return db->pg->round_trips;
 }
 
 static gboolean
@@ -876,6 +1109,8 @@ const char *fc_sql_pg_get_sql (FcSqlStmt *stmt) { g_assert_not_reached (); }
 int fc_sql_pg_bind_count (FcSqlStmt *stmt) { g_assert_not_reached (); }
 void fc_sql_pg_bind (FcSqlStmt *stmt, int index, FcSqlPgType type, char *value, gsize size) { g_assert_not_reached (); }
 FcSqlResult fc_sql_pg_step (FcSqlStmt *stmt) { g_assert_not_reached (); }
+void fc_sql_pg_prefetch (FcSqlStmt *stmt) { g_assert_not_reached (); }
+guint fc_sql_pg_get_round_trips (FcSql *db) { g_assert_not_reached (); }
 gint64 fc_sql_pg_column_int64 (FcSqlStmt *stmt, int index) { g_assert_not_reached (); }
 const char *fc_sql_pg_column_text (FcSqlStmt *stmt, int index) { g_assert_not_reached (); }
 gconstpointer fc_sql_pg_column_blob (FcSqlStmt *stmt, int index, gsize *size) { g_assert_not_reached (); }

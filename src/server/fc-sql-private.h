@@ -9,6 +9,7 @@
 
 #include "fc-db.h"
 #include "fc-sql.h"
+#include "fc-writer-lock.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,10 @@ struct _FcSql {
   /* SQLite */
   FcDb         *lite;
   sqlite3      *handle;
+  FcWriterLock *writer_lock;    /* borrowed; NULL: no other process writes */
+  gboolean      writer_locked;
+  int           busy_timeout_ms;  /* counted waits (tests) */
+  guint64       busy_waits;
 
   /* PostgreSQL */
   FcSqlPg      *pg;
@@ -83,6 +88,9 @@ void         fc_sql_pg_bind             (FcSqlStmt       *stmt,
                                          char            *value,
                                          gsize            size);
 FcSqlResult  fc_sql_pg_step             (FcSqlStmt       *stmt);
+void         fc_sql_pg_prefetch         (FcSqlStmt       *stmt);
+/* How many times the connection waited for PostgreSQL (tests). */
+guint        fc_sql_pg_get_round_trips  (FcSql           *db);
 gint64       fc_sql_pg_column_int64     (FcSqlStmt       *stmt,
                                          int              index);
 const char  *fc_sql_pg_column_text      (FcSqlStmt       *stmt,

@@ -113,6 +113,9 @@ fc_sql_close (FcSql *db)
     fc_sql_pg_close (db);
   else
     fc_db_close (db->lite);
+  /* Closed inside a transaction, which SQLite has rolled back. */
+  if (db->writer_locked)
+    fc_writer_lock_release (db->writer_lock);
   g_free (db->location);
   g_free (db);
 }
@@ -137,6 +140,58 @@ fc_sql_set_busy_timeout (FcSql *db,
     fc_sql_pg_set_busy_timeout (db, ms);
   else
     sqlite3_busy_timeout (db->handle, ms);
+}
+
+void
+fc_sql_set_writer_lock (FcSql        *db,
+                        FcWriterLock *lock)
+{
+  g_return_if_fail (db->backend == FC_SQL_BACKEND_SQLITE);
+  g_return_if_fail (!db->writer_locked);
+
+  db->writer_lock = lock;
+}
+
+/* sqliteDefaultBusyCallback()'s steps, which sqlite3_busy_timeout() uses,
+ * with a count. */
+static int
+counting_busy_cb (void *data,
+                  int   count)
+{
+  static const int delays[] = { 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 };
+  FcSql *db = data;
+  int n = G_N_ELEMENTS (delays);
+  int delay = delays[MIN (count, n - 1)];
+  int prior = 0;
+
+  for (int i = 0; i < MIN (count, n); i++)
+    prior += delays[i];
+  if (count >= n)
+    prior += (count - n) * delays[n - 1];
+  if (prior + delay > db->busy_timeout_ms) {
+    delay = db->busy_timeout_ms - prior;
+    if (delay <= 0)
+      return 0;
+  }
+  db->busy_waits++;
+  sqlite3_sleep (delay);
+  return 1;
+}
+
+void
+fc_sql_count_busy_waits (FcSql *db,
+                         int    ms)
+{
+  g_return_if_fail (db->backend == FC_SQL_BACKEND_SQLITE);
+
+  db->busy_timeout_ms = ms;
+  sqlite3_busy_handler (db->handle, counting_busy_cb, db);
+}
+
+guint64
+fc_sql_get_busy_waits (FcSql *db)
+{
+  return db->busy_waits;
 }
 
 gboolean
@@ -208,16 +263,36 @@ fc_sql_like_pattern (const char *text)
 
 /* ---- Transactions ---- */
 
+/* As long as SQLite's own busy timeout on the connection (fc-db.c). */
+#define WRITER_LOCK_TIMEOUT_MS 5000
+
+/* The writer lock goes once the outermost transaction has ended (or did
+ * not begin). */
+static void
+writer_unlock (FcSql *db)
+{
+  if (db->writer_locked && fc_db_get_depth (db->lite) == 0) {
+    db->writer_locked = FALSE;
+    fc_writer_lock_release (db->writer_lock);
+  }
+}
+
 gboolean
 fc_sql_begin (FcSql *db)
 {
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  if (db->backend == FC_SQL_BACKEND_POSTGRESQL)
+  if (db->backend == FC_SQL_BACKEND_POSTGRESQL) {
     ok = fc_sql_pg_begin (db, &error);
-  else
+  } else if (db->writer_lock != NULL && !db->writer_locked) {
+    ok = fc_writer_lock_acquire (db->writer_lock, WRITER_LOCK_TIMEOUT_MS, &error);
+    db->writer_locked = ok;
+    ok = ok && fc_db_begin (db->lite, &error);
+    writer_unlock (db);
+  } else {
     ok = fc_db_begin (db->lite, &error);
+  }
   if (!ok)
     g_warning ("Cannot begin a transaction: %s", error->message);
   return ok;
@@ -233,12 +308,15 @@ fc_sql_end (FcSql    *db,
     return fc_sql_pg_end (db, commit);
   if (!commit) {
     fc_db_rollback (db->lite);
+    writer_unlock (db);
     return FALSE;
   }
   if (!fc_db_commit (db->lite, &error)) {
+    writer_unlock (db);
     g_warning ("Commit failed, rolled back: %s", error->message);
     return FALSE;
   }
+  writer_unlock (db);
   return TRUE;
 }
 
@@ -335,6 +413,21 @@ fc_sql_reset (FcSqlStmt *stmt)
     sqlite3_reset (stmt->lite);
   else
     fc_sql_pg_reset (stmt);
+}
+
+guint
+fc_sql_get_round_trips (FcSql *db)
+{
+  if (db->backend == FC_SQL_BACKEND_POSTGRESQL)
+    return fc_sql_pg_get_round_trips (db);
+  return 0;
+}
+
+void
+fc_sql_prefetch (FcSqlStmt *stmt)
+{
+  if (stmt->pg != NULL)
+    fc_sql_pg_prefetch (stmt);
 }
 
 FcSql *

@@ -18,6 +18,8 @@
 
 #include <glib.h>
 
+#include "fc-writer-lock.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -64,6 +66,18 @@ const char   *fc_sql_get_location        (FcSql           *db);
 /* How long a statement waits for another connection's lock. */
 void          fc_sql_set_busy_timeout    (FcSql           *db,
                                           int              ms);
+/* SQLite written by several worker processes: the outermost
+ * fc_sql_begin() waits for @lock (borrowed; at most 5 s, then fails as a
+ * busy database does) before BEGIN IMMEDIATE, and fc_sql_end() releases it,
+ * so writers queue instead of sleeping in SQLite's busy handler. */
+void          fc_sql_set_writer_lock     (FcSql           *db,
+                                          FcWriterLock    *lock);
+/* Tests: fc_sql_set_busy_timeout() on SQLite, counting each time the busy
+ * handler waits (in SQLite's own steps); fc_sql_get_busy_waits() says how
+ * often. */
+void          fc_sql_count_busy_waits    (FcSql           *db,
+                                          int              ms);
+guint64       fc_sql_get_busy_waits      (FcSql           *db);
 
 gboolean      fc_sql_exec                (FcSql           *db,
                                           const char      *sql,
@@ -101,6 +115,12 @@ void          fc_sql_bind_blob           (FcSqlStmt       *stmt,
 void          fc_sql_bind_null           (FcSqlStmt       *stmt,
                                           int              index);
 
+/* Sends a bound read (SELECT) ahead on PostgreSQL, without waiting: the
+ * next statement stepped on the connection brings the answers of all sent
+ * so far in one round trip, and this one's is kept for its own step.
+ * Binding it again or resetting it drops that answer. Nothing on SQLite,
+ * which has no round trips. */
+void          fc_sql_prefetch            (FcSqlStmt       *stmt);
 /* FC_SQL_ROW, FC_SQL_DONE or an error (logged by the callers that care,
  * with fc_sql_errmsg()). */
 FcSqlResult   fc_sql_step                (FcSqlStmt       *stmt);
@@ -154,6 +174,9 @@ gint64        fc_sql_changes             (FcSql           *db);
 gint64        fc_sql_last_insert_id      (FcSql           *db);
 /* The last error's message. */
 const char   *fc_sql_errmsg              (FcSql           *db);
+/* Tests: how often the connection has waited for PostgreSQL's answer
+ * (fc_sql_prefetch() saves some); 0 on SQLite. */
+guint         fc_sql_get_round_trips     (FcSql           *db);
 
 /* A write transaction (BEGIN IMMEDIATE on SQLite), or on a read-only
  * connection one snapshot for every query until the end. Calls nest: an

@@ -26,6 +26,7 @@
 #include "fc-server-workers.h"
 #include "fc-users.h"
 #include "fc-workouts-demo.h"
+#include "fc-writer-lock.h"
 
 #define DEMO_STAFF_EMAIL "admin@fitcore.local"
 #define DEMO_STAFF_PASSWORD "fitcore-admin"
@@ -140,7 +141,8 @@ static int
 run_supervisor (FcServerConfig  *config,
                 char           **original_argv,
                 const char      *bind,
-                int              port)
+                int              port,
+                FcWriterLock    *writer_lock)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) socket = NULL;
@@ -157,6 +159,8 @@ run_supervisor (FcServerConfig  *config,
   }
   args = worker_args (original_argv, config->workers);
   workers = fc_server_workers_new (socket, (const char * const *) args, config->workers);
+  if (writer_lock != NULL)
+    fc_server_workers_set_lock_fd (workers, fc_writer_lock_get_fd (writer_lock));
 
   loop = g_main_loop_new (NULL, FALSE);
   app.loop = loop;
@@ -300,12 +304,15 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FcServerConfig) config = NULL;
+  /* Before the server: its connection borrows the lock to the end. */
+  g_autoptr(FcWriterLock) writer_lock = NULL;
   g_autoptr(FcServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   gboolean demo = FALSE;
   int port = 8000;
   int worker_fd = -1;
   int worker_ready_fd = -1;
+  int worker_lock_fd = -1;
   FcSql *db;
   App app = { 0 };
   const GOptionEntry entries[] = {
@@ -332,6 +339,7 @@ main (int   argc,
      * they serve, inherited. */
     { "worker-fd", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &worker_fd, NULL, NULL },
     { "worker-ready-fd", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &worker_ready_fd, NULL, NULL },
+    { "worker-lock-fd", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &worker_lock_fd, NULL, NULL },
     { NULL }
   };
 
@@ -425,15 +433,42 @@ main (int   argc,
   if (worker_fd < 0 && config->workers > 1) {
     int status;
 
+    /* SQLite takes one writer at a time: the workers queue for it
+     * (fc-writer-lock.h) rather than sleep in its busy handler. */
+    if (fc_sql_get_backend (db) == FC_SQL_BACKEND_SQLITE) {
+      writer_lock = fc_writer_lock_new (&error);
+      if (writer_lock == NULL) {
+        g_printerr ("fitcore-server: %s\n", error->message);
+        fc_sql_close (db);
+        return 1;
+      }
+    }
+
     /* The demo's media are rendered (and their rows written) by the
      * supervisor alone, on this connection, which therefore stays open
      * until the end; without --demo it would be idle. */
     if (!demo)
       g_clear_pointer (&db, fc_sql_close);
-    status = run_supervisor (config, original_argv, bind, port);
+    status = run_supervisor (config, original_argv, bind, port, writer_lock);
     g_clear_pointer (&db, fc_sql_close);
     return status;
   }
+
+  if (worker_lock_fd >= 0) {
+    writer_lock = fc_writer_lock_new_from_fd (worker_lock_fd, &error);
+    if (writer_lock == NULL || fc_sql_get_backend (db) != FC_SQL_BACKEND_SQLITE) {
+      g_printerr ("fitcore-server: worker: %s\n",
+                  error != NULL ? error->message : "a writer lock is for SQLite");
+      fc_sql_close (db);
+      return 1;
+    }
+    fc_sql_set_writer_lock (db, writer_lock);
+  }
+  /* Tests: how often writes found the database locked (GET ping/'s
+   * X-FitCore-Busy-Waits), with fc-db.c's busy timeout. */
+  if (g_strcmp0 (g_getenv ("FITCORE_SERVER_TESTING"), "1") == 0 &&
+      fc_sql_get_backend (db) == FC_SQL_BACKEND_SQLITE)
+    fc_sql_count_busy_waits (db, 5000);
 
   server = fc_server_new (g_steal_pointer (&config), db);
 

@@ -31,7 +31,17 @@ The instances not in a case stay idle. Bounded: about 80 s in all at 5 s a
 case and 1 s of warm-up per route and backend; every process and the
 cluster are stopped on any failure.
 
-Usage: bench-server-instances.py PATH-TO-fitcore-server PATH-TO-pg-cluster [SECONDS-PER-CASE]
+With --django-from-baseline OLD, OLD is a fitcore-server built from the
+commit before work on issue 16 began (e3860f9~1): the server the issue's
+ratios were measured with (GET foods/?page=1 6.6x, POST meals/ 27x the
+Django backend under gunicorn, two workers, same 2-core machine). It runs
+as one more single-process SQLite case per route, in the same run, and
+the Django backend's rates on this machine are taken as its rates divided
+by those ratios (the machine's speed cancels out); every case is then also
+shown as a multiple of them, against the issue's goal of 30x.
+
+Usage: bench-server-instances.py [--django-from-baseline OLD-fitcore-server]
+           PATH-TO-fitcore-server PATH-TO-pg-cluster [SECONDS-PER-CASE]
 """
 
 import importlib.util
@@ -56,6 +66,10 @@ INSTANCES = (1, 2, 4)
 SECRET = "bench-instances-secret-0123456789abcdef"
 PG_BINDIR = os.environ.get("FITCORE_PG_BINDIR", "/usr/lib/postgresql/15/bin")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+# The issue's measured ratios of the pre-issue server to the Django
+# backend (issue 16), by route.
+DJANGO_RATIOS = {"GET": 6.6, "POST": 27.0}
+GOAL = 30.0
 
 
 class Server:
@@ -165,10 +179,15 @@ def run_case(servers, token, seconds, method, pages, path, workdir, pg_pids):
 
 
 def main():
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    baseline_binary = None
+    if args[:1] == ["--django-from-baseline"] and len(args) > 1:
+        baseline_binary = args[1]
+        args = args[2:]
+    if len(args) < 2:
         raise SystemExit(__doc__)
-    binary, pg_cluster = sys.argv[1], sys.argv[2]
-    seconds = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+    binary, pg_cluster = args[0], args[1]
+    seconds = int(args[2]) if len(args) > 2 else 5
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian package wrk); skipping")
         return 77
@@ -184,6 +203,10 @@ def main():
     try:
         sqlite = Server(binary, workdir, "sqlite", ["--demo"])
         servers.append(sqlite)
+        baseline = None
+        if baseline_binary is not None:
+            baseline = Server(baseline_binary, workdir, "baseline", ["--demo"])
+            servers.append(baseline)
 
         subprocess.run([pg_cluster, "start", cluster], check=True, stdout=subprocess.DEVNULL,
                        timeout=180)
@@ -208,6 +231,7 @@ def main():
 
         sqlite_token = bench.login(sqlite.base)
         sqlite_auto_token = bench.login(sqlite_auto.base)
+        baseline_token = bench.login(baseline.base) if baseline is not None else None
         pg_token = bench.login(instances[0].base)
         # The shared secret at work: instance 1's token on the last one.
         request = urllib.request.Request(instances[-1].base + "/api/v1/nutrition/foods/?page=1",
@@ -231,13 +255,18 @@ def main():
             run_case([sqlite], sqlite_token, 1, method, pages, path, workdir, [])
             run_case([sqlite_auto], sqlite_auto_token, 1, method, pages, path, workdir, [])
             run_case(instances + [pg_auto], pg_token, 1, method, pages, path, workdir, pg_pids)
+            if baseline is not None:
+                run_case([baseline], baseline_token, 1, method, pages, path, workdir, [])
         rows = []
+        django = {}
         failures = 0
         for route, method, pages, path in routes:
             cases = [("SQLite, 1", [sqlite], sqlite_token, [])]
             cases += [("SQLite, auto", [sqlite_auto], sqlite_auto_token, [])]
             cases += [("PostgreSQL, %d" % n, instances[:n], pg_token, pg_pids) for n in INSTANCES]
             cases += [("PostgreSQL, auto", [pg_auto], pg_token, pg_pids)]
+            if baseline is not None:
+                cases += [("pre-issue, 1", [baseline], baseline_token, [])]
             base_rps = None
             for label, group, token, pids in cases:
                 rps, p99, non2xx, handled, cpu = run_case(group, token, seconds, method, pages, path,
@@ -245,6 +274,8 @@ def main():
                 if base_rps is None:
                     base_rps, base_p99 = rps, p99
                 rows.append((route, label, rps, p99, rps / base_rps, p99 / base_p99, handled, cpu))
+                if label == "pre-issue, 1":
+                    django[route] = rps / DJANGO_RATIOS[method]
                 if non2xx:
                     print("%s on %s: %d responses were not 2xx/3xx" % (route, label, non2xx))
                     failures += 1
@@ -256,12 +287,19 @@ def main():
                os.getloadavg()[0]))
         print("p99: the worst of the wrk processes' p99s; server p99: the worst instance's "
               "handler p99 (request log); CPU: ms per request")
-        print("%-18s %-14s %10s %8s %7s %7s %8s %7s %7s %7s" %
+        if django:
+            print("the Django backend here, derived from the pre-issue server (the issue's "
+                  "ratios %.1f× GET, %.0f× POST): %s; × Django: requests/s over that, against "
+                  "the goal of %.0f× with a handler p99 ≤ 5 ms" %
+                  (DJANGO_RATIOS["GET"], DJANGO_RATIOS["POST"],
+                   ", ".join("%s %.0f/s" % (route, rate) for route, rate in django.items()), GOAL))
+        print("%-18s %-14s %10s %8s %7s %7s %8s %7s %7s %7s%s" %
               ("route", "database, N", "requests/s", "p99 ms", "rps ×", "p99 ×", "server",
-               "CPU srv", "CPU pg", "CPU wrk"))
+               "CPU srv", "CPU pg", "CPU wrk", " × Django" if django else ""))
         for route, label, rps, p99, rps_ratio, p99_ratio, handled, cpu in rows:
-            print("%-18s %-14s %10.0f %8.2f %7.2f %7.2f %8.2f %7.3f %7.3f %7.3f" %
-                  (route, label, rps, p99, rps_ratio, p99_ratio, handled, cpu[0], cpu[1], cpu[2]))
+            print("%-18s %-14s %10.0f %8.2f %7.2f %7.2f %8.2f %7.3f %7.3f %7.3f%s" %
+                  (route, label, rps, p99, rps_ratio, p99_ratio, handled, cpu[0], cpu[1], cpu[2],
+                   " %9.1f" % (rps / django[route]) if route in django else ""))
         return 1 if failures else 0
     finally:
         for server in servers:

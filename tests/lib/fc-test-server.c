@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -97,10 +98,11 @@ on_start_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-FcTestServer *
-fc_test_server_start_in (const char          *data_dir,
-                         const char          *config,
-                         const char * const  *extra_args)
+static FcTestServer *
+start_full (const char          *data_dir,
+            const char          *config,
+            const char * const  *extra_args,
+            const char          *log_path)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -144,6 +146,14 @@ fc_test_server_start_in (const char          *data_dir,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDIN_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  /* Appended to (GSubprocess would write from its start): a restart adds
+   * to the same log, and the workers' lines never overwrite each other. */
+  if (log_path != NULL) {
+    int fd = g_open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+    g_assert_cmpint (fd, >=, 0);
+    g_subprocess_launcher_take_stderr_fd (launcher, fd);
+  }
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
                                                 &error);
   g_assert_no_error (error);
@@ -200,17 +210,38 @@ fc_test_run_until (const gboolean *flag,
 }
 
 FcTestServer *
+fc_test_server_start_in (const char          *data_dir,
+                         const char          *config,
+                         const char * const  *extra_args)
+{
+  return start_full (data_dir, config, extra_args, NULL);
+}
+
+FcTestServer *
+fc_test_server_start_logged (const char          *data_dir,
+                             const char          *config,
+                             const char * const  *extra_args,
+                             const char          *log_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  FcTestServer *self;
+
+  if (data_dir != NULL)
+    return start_full (data_dir, config, extra_args, log_path);
+
+  dir = g_dir_make_tmp ("fitcore-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  self = start_full (dir, config, extra_args, log_path);
+  self->owns_data_dir = TRUE;
+  return self;
+}
+
+FcTestServer *
 fc_test_server_start (const char          *config,
                       const char * const  *extra_args)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("fitcore-test-XXXXXX", &error);
-  FcTestServer *self;
-
-  g_assert_no_error (error);
-  self = fc_test_server_start_in (dir, config, extra_args);
-  self->owns_data_dir = TRUE;
-  return self;
+  return fc_test_server_start_logged (NULL, config, extra_args, NULL);
 }
 
 int

@@ -52,6 +52,13 @@ FcTestServer   *fc_test_server_start        (const char          *config,
 FcTestServer   *fc_test_server_start_in     (const char          *data_dir,
                                              const char          *config,
                                              const char * const  *extra_args);
+/* Either of the above (a fresh data dir for a %NULL @data_dir), with the
+ * server's stderr (its request log) appended to @log_path instead of the
+ * test's. */
+FcTestServer   *fc_test_server_start_logged (const char          *data_dir,
+                                             const char          *config,
+                                             const char * const  *extra_args,
+                                             const char          *log_path);
 /* SIGTERM and wait; returns the exit status. */
 int             fc_test_server_stop         (FcTestServer        *self);
 /* SIGKILL and wait. */

@@ -306,6 +306,60 @@ test_throttle_per_client (void)
   g_assert_cmpuint (login_from (server, "127.0.0.4", "victim@fitcore.test", FC_ST_PASSWORD), ==, 200);
 }
 
+/* Routes are matched segment by segment in place (src/server/fc-server.c):
+ * an {id} segment is a decimal from 1 to G_MAXINT64 and nothing else, and
+ * an empty, signed, spaced, overflowing or very long one is a 404 like any
+ * other unknown path, for the owner too; the same meal by its own id is
+ * found, and another user's is not. */
+static void
+test_malformed_ids (void)
+{
+  g_autoptr(FcTestServer) server = fc_st_start ("secret_key=" SECRET, FALSE);
+  g_autofree char *owner = fc_test_register (server, "ids@fitcore.test", FC_ST_PASSWORD, NULL);
+  g_autofree char *other = fc_test_register (server, "other-ids@fitcore.test", FC_ST_PASSWORD,
+                                             NULL);
+  g_autofree char *long_id = g_strnfill (10000, '7');
+  g_autoptr(FcTestResponse) created = NULL;
+  g_autoptr(FcTestResponse) found = NULL;
+  g_autoptr(FcTestResponse) foreign = NULL;
+  g_autofree char *path = NULL;
+  const char *bad[] = { "0", "-1", "+1", "%201", "1x", "0x1", "1.0", "9223372036854775808",
+                        "99999999999999999999", "", long_id };
+  gint64 id = 0;
+
+  created = fc_test_request (server, "POST", "/api/v1/nutrition/meals/", owner,
+                             "{\"name\":\"Ids\",\"meal_time_category\":\"BF\"}");
+  g_assert_cmpuint (created->status, ==, 201);
+  g_assert_true (fc_json_get_int (fc_test_response_object (created), "id", &id));
+  path = g_strdup_printf ("/api/v1/nutrition/meals/%" G_GINT64_FORMAT "/", id);
+  found = fc_test_request (server, "GET", path, owner, NULL);
+  g_assert_cmpuint (found->status, ==, 200);
+  foreign = fc_test_request (server, "GET", path, other, NULL);
+  g_assert_cmpuint (foreign->status, ==, 404);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autofree char *bad_path = g_strdup_printf ("/api/v1/nutrition/meals/%s/", bad[i]);
+    g_autoptr(FcTestResponse) get = fc_test_request (server, "GET", bad_path, owner, NULL);
+    g_autoptr(FcTestResponse) del = fc_test_request (server, "DELETE", bad_path, owner, NULL);
+
+    g_test_message ("meals/%.20s/: GET %u, DELETE %u", bad[i], get->status, del->status);
+    g_assert_cmpuint (get->status, ==, 404);
+    g_assert_cmpuint (del->status, ==, 404);
+  }
+  /* The largest id is an id, of no meal */
+  {
+    g_autoptr(FcTestResponse) max = fc_test_request (server, "GET",
+                                                     "/api/v1/nutrition/meals/9223372036854775807/",
+                                                     owner, NULL);
+
+    g_assert_cmpuint (max->status, ==, 404);
+  }
+  /* Nothing above deleted the meal */
+  g_clear_pointer (&found, fc_test_response_free);
+  found = fc_test_request (server, "GET", path, owner, NULL);
+  g_assert_cmpuint (found->status, ==, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -314,6 +368,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/server/hostile/deep-json", test_deep_json);
+  g_test_add_func ("/server/hostile/malformed-ids", test_malformed_ids);
   g_test_add_func ("/server/hostile/invalid-utf8-echo", test_invalid_utf8_echo);
   g_test_add_func ("/server/hostile/token-views-www-authenticate", test_token_views_www_authenticate);
   g_test_add_func ("/server/hostile/mail-links-ignore-host", test_mail_links_ignore_host);

@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include "fc-json.h"
 #include "fc-server-test-util.h"
@@ -639,6 +640,210 @@ test_upload_retry_after_hang_up (void)
   fc_sql_close (db);
 }
 
+/* Lines of the request log at @path for @request ("POST /api/…/ "), by
+ * status. */
+static GHashTable *
+log_statuses (const char *path,
+              const char *request)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GHashTable *statuses = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return statuses;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    const char *at = strstr (lines[i], request);
+    guint status;
+
+    if (at == NULL)
+      continue;
+    status = (guint) g_ascii_strtoull (at + strlen (request), NULL, 10);
+    g_hash_table_insert (statuses, GUINT_TO_POINTER (status),
+                         GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (
+                                             statuses, GUINT_TO_POINTER (status))) + 1));
+  }
+  return statuses;
+}
+
+static guint
+statuses_count (GHashTable *statuses,
+                guint       status)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (statuses, GUINT_TO_POINTER (status)));
+}
+
+/* A client that hangs up before its request is whole (a killed process,
+ * a dropped network) is not the server's error: it is logged 499, never
+ * 500, and nothing of it is written; the same meal sent whole is. An
+ * answer the client reset the connection before (a ping held in its
+ * handler) is logged as the server gave it, not as libsoup's 500 for an
+ * answer it could not write. */
+static void
+test_abandoned_request_logged (void)
+{
+  static const char body[] = "{\"name\":\"Half sent\",\"meal_time_category\":\"LN\","
+                             "\"meal_items\":[{\"food\":1,\"number_of_servings\":1.5}]}";
+  static const char held_ping[] = "GET /api/v1/ping/?hold=reset HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                  "Connection: close\r\n\r\n";
+  const gsize cuts[] = { 0, 1, sizeof body / 2, sizeof body - 2 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fitcore-log-XXXXXX", &error);
+  g_autofree char *log = g_build_filename (dir, "requests.log", NULL);
+  g_autofree char *held = g_build_filename (dir, "reset.held", NULL);
+  g_autofree char *release = g_build_filename (dir, "reset.release", NULL);
+  g_autoptr(FcTestServer) server = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *whole = NULL;
+  g_autoptr(GString) answer = NULL;
+  g_autoptr(GHashTable) posts = NULL;
+  g_autoptr(GHashTable) pings = NULL;
+  struct linger reset = { .l_onoff = 1, .l_linger = 0 };
+  gint64 deadline;
+  FcSql *db;
+
+  g_assert_no_error (error);
+  /* The test-only hold (fc_server_workers_test_hold()), for this server. */
+  g_setenv ("FITCORE_SERVER_TESTING", "1", TRUE);
+  g_setenv ("FITCORE_SERVER_TEST_HOLD_DIR", dir, TRUE);
+  server = fc_test_server_start_logged (NULL, "[server]\npassword_iterations=1000\n",
+                                        (const char *[]) { "--demo", NULL }, log);
+  g_unsetenv ("FITCORE_SERVER_TESTING");
+  g_unsetenv ("FITCORE_SERVER_TEST_HOLD_DIR");
+  token = fc_st_register (server, "hangs-up@fitcore.test");
+  head = g_strdup_printf ("POST /api/v1/nutrition/meals/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                          "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                          token, strlen (body));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cuts); i++) {
+    g_autoptr(GSocket) socket = connect_to (server);
+
+    send_all (socket, head, strlen (head));
+    if (cuts[i] > 0)
+      send_all (socket, body, cuts[i]);
+    g_socket_close (socket, NULL);
+  }
+
+  {
+    g_autoptr(GSocket) socket = connect_to (server);
+
+    send_all (socket, held_ping, strlen (held_ping));
+    deadline = g_get_monotonic_time () + PATIENCE_S * G_USEC_PER_SEC;
+    while (!g_file_test (held, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+      g_usleep (G_USEC_PER_SEC / 100);
+    g_assert_true (g_file_test (held, G_FILE_TEST_EXISTS));
+    /* No lingering: the close is a reset, so the answer cannot be written. */
+    g_assert_cmpint (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &reset,
+                                 sizeof reset), ==, 0);
+    g_socket_close (socket, NULL);
+    g_assert_true (g_file_set_contents (release, "", 0, &error));
+    g_assert_no_error (error);
+  }
+
+  deadline = g_get_monotonic_time () + PATIENCE_S * G_USEC_PER_SEC;
+  do {
+    g_clear_pointer (&posts, g_hash_table_unref);
+    g_clear_pointer (&pings, g_hash_table_unref);
+    g_usleep (G_USEC_PER_SEC / 20);
+    posts = log_statuses (log, "POST /api/v1/nutrition/meals/ ");
+    pings = log_statuses (log, "GET /api/v1/ping/ ");
+  } while ((statuses_count (posts, 499) + statuses_count (posts, 500) < G_N_ELEMENTS (cuts) ||
+            g_hash_table_size (pings) == 0) &&
+           g_get_monotonic_time () < deadline);
+  g_assert_cmpuint (statuses_count (posts, 500), ==, 0);
+  g_assert_cmpuint (statuses_count (posts, 499), ==, G_N_ELEMENTS (cuts));
+  g_assert_cmpuint (g_hash_table_size (posts), ==, 1);
+  g_assert_cmpuint (statuses_count (pings, 500), ==, 0);
+  g_assert_cmpuint (statuses_count (pings, 200), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (pings), ==, 1);
+
+  db = fc_st_open_db (server);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM meals WHERE name = 'Half sent'"),
+                   ==, 0);
+  whole = g_strconcat (head, body, NULL);
+  answer = exchange (server, whole, strlen (whole));
+  g_assert_cmpuint (answer_status (answer), ==, 201);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM meals WHERE name = 'Half sent'"),
+                   ==, 1);
+  fc_sql_close (db);
+
+  g_clear_pointer (&server, fc_test_server_free);
+  g_clear_pointer (&posts, g_hash_table_unref);
+  posts = log_statuses (log, "POST /api/v1/nutrition/meals/ ");
+  g_assert_cmpuint (statuses_count (posts, 201), ==, 1);
+  g_assert_cmpuint (statuses_count (posts, 499), ==, G_N_ELEMENTS (cuts));
+  g_unlink (log);
+  g_unlink (held);
+  g_unlink (release);
+  g_rmdir (dir);
+}
+
+/* A Content-Length that is not one run of digits cannot frame a body (RFC
+ * 9112 §6.3): two that differ, a sign, a negative or an overflowing
+ * number. Each is answered 400 before any body is read, the connection
+ * closed, nothing written, and the server says nothing of it on its
+ * stderr but the request's log line (libsoup warned of a negative length,
+ * and read the second of two lengths). */
+static void
+test_bad_content_length (void)
+{
+  static const char body[] = "{\"name\":\"Badly framed\",\"meal_time_category\":\"LN\","
+                             "\"meal_items\":[]}";
+  const char *lengths[] = {
+    "Content-Length: -5\r\n",
+    "Content-Length: 2\r\nContent-Length: 65\r\n",
+    "Content-Length: 65\r\nContent-Length: 65\r\n",
+    "Content-Length: +65\r\n",
+    "Content-Length: 18446744073709551611\r\n",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fitcore-log-XXXXXX", &error);
+  g_autofree char *log = g_build_filename (dir, "requests.log", NULL);
+  g_autoptr(FcTestServer) server = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GHashTable) posts = NULL;
+  FcSql *db;
+
+  g_assert_no_error (error);
+  server = fc_test_server_start_logged (NULL, "[server]\npassword_iterations=1000\n",
+                                        (const char *[]) { "--demo", NULL }, log);
+  token = fc_st_register (server, "frames@fitcore.test");
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++) {
+    g_autofree char *request = g_strdup_printf ("POST /api/v1/nutrition/meals/ HTTP/1.1\r\n"
+                                                "Host: 127.0.0.1\r\n"
+                                                "Authorization: Bearer %s\r\n"
+                                                "Content-Type: application/json\r\n"
+                                                "%sConnection: close\r\n\r\n%s",
+                                                token, lengths[i], body);
+    g_autoptr(GString) answer = exchange (server, request, strlen (request));
+
+    g_test_message ("%s", lengths[i]);
+    g_assert_cmpuint (answer_status (answer), ==, 400);
+    g_assert_cmpstr (answer_body (answer), ==,
+                     "{\"detail\":\"Content-Length must be one whole number of bytes.\"}");
+  }
+  assert_ping_answers (server);
+
+  db = fc_st_open_db (server);
+  g_assert_cmpint (fc_st_query_int (db, "SELECT count(*) FROM meals WHERE name = 'Badly framed'"),
+                   ==, 0);
+  fc_sql_close (db);
+
+  g_clear_pointer (&server, fc_test_server_free);
+  posts = log_statuses (log, "POST /api/v1/nutrition/meals/ ");
+  g_assert_cmpuint (statuses_count (posts, 400), ==, G_N_ELEMENTS (lengths));
+  g_assert_cmpuint (g_hash_table_size (posts), ==, 1);
+  g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
+  g_assert_null (strstr (text, "WARNING"));
+  g_assert_null (strstr (text, "CRITICAL"));
+  g_unlink (log);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -656,6 +861,8 @@ main (int   argc,
   g_test_add_func ("/server/transport/range-on-media", test_range_on_media);
   g_test_add_func ("/server/transport/concurrent-uploads-one-key", test_concurrent_uploads_one_key);
   g_test_add_func ("/server/transport/upload-retry-after-hang-up", test_upload_retry_after_hang_up);
+  g_test_add_func ("/server/transport/abandoned-request-logged", test_abandoned_request_logged);
+  g_test_add_func ("/server/transport/bad-content-length", test_bad_content_length);
 
   return g_test_run ();
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "fc-json.h"
+#include "fc-test-pg.h"
 #include "fc-test-server.h"
 
 #define N_CLIENTS 4
@@ -55,6 +56,7 @@ typedef struct {
   guint        status;
   char        *body;
   char        *worker;     /* X-FitCore-Worker */
+  char        *busy_waits; /* X-FitCore-Busy-Waits */
 } Call;
 
 static void
@@ -71,6 +73,9 @@ on_call_done_cb (GObject      *source,
     call->worker = g_strdup (soup_message_headers_get_one (
                                soup_message_get_response_headers (call->message),
                                "X-FitCore-Worker"));
+    call->busy_waits = g_strdup (soup_message_headers_get_one (
+                                   soup_message_get_response_headers (call->message),
+                                   "X-FitCore-Busy-Waits"));
   }
   call->done = TRUE;
 }
@@ -110,6 +115,7 @@ call_free (Call *call)
   g_clear_object (&call->session);
   g_free (call->body);
   g_free (call->worker);
+  g_free (call->busy_waits);
   g_free (call);
 }
 
@@ -213,6 +219,38 @@ wait_for_workers (FcTestServer *server,
   }
 }
 
+/* POSTs @json on a new connection (a kept-alive one would stay with one
+ * worker), on the calling thread: the status (0 without an answer), and
+ * the body and answering worker when asked for. */
+static guint
+post_on_new_connection (const char  *url,
+                        const char  *bearer,
+                        const char  *idempotency_key,
+                        const char  *json,
+                        char       **body,
+                        char       **worker)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", WAIT_S, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new ("POST", url);
+  g_autoptr(GBytes) request = g_bytes_new (json, strlen (json));
+  g_autoptr(GBytes) answer = NULL;
+  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
+
+  soup_message_headers_replace (headers, "Authorization", bearer);
+  if (idempotency_key != NULL)
+    soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+  soup_message_set_request_body_from_bytes (message, "application/json", request);
+  answer = soup_session_send_and_read (session, message, NULL, NULL);
+  if (answer == NULL)
+    return 0;
+  if (body != NULL)
+    *body = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  if (worker != NULL)
+    *worker = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                      "X-FitCore-Worker"));
+  return soup_message_get_status (message);
+}
+
 /* ---- (a) A held handler holds one worker, not the server ---- */
 
 static void
@@ -265,8 +303,10 @@ typedef struct {
   FcTestServer *server;
   const char   *token;
   guint         index;
+  gint64        foods[2];       /* each meal's two items */
   gint         *acknowledged;   /* atomic, shared */
   char         *first_body[N_WRITES];
+  char         *worker[N_WRITES];  /* the pid that wrote it */
   guint         failures;
 } Client;
 
@@ -283,29 +323,19 @@ client_thread (gpointer data)
     g_autofree char *key = g_strdup_printf ("client-%u-write-%u", client->index, w);
     g_autofree char *json = g_strdup_printf (
       "{\"name\":\"c%u-w%02u\",\"meal_time_category\":\"BF\","
-      "\"meal_items\":[{\"food\":1,\"number_of_servings\":1},"
-      "{\"food\":2,\"number_of_servings\":0.5}]}", client->index, w);
+      "\"meal_items\":[{\"food\":%" G_GINT64_FORMAT ",\"number_of_servings\":1},"
+      "{\"food\":%" G_GINT64_FORMAT ",\"number_of_servings\":0.5}]}", client->index, w,
+      client->foods[0], client->foods[1]);
 
     for (guint attempt = 0;; attempt++) {
-      /* A new connection each time: a kept-alive one would stay with
-       * one worker. */
-      g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", WAIT_S, NULL);
-      g_autoptr(SoupMessage) message = soup_message_new ("POST", url);
-      g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
-      g_autoptr(GBytes) answer = NULL;
+      g_autofree char *body = NULL;
       guint status;
 
       g_assert_cmpuint (attempt, <, 500);
-      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
-                                    bearer);
-      soup_message_headers_replace (soup_message_get_request_headers (message),
-                                    "Idempotency-Key", key);
-      soup_message_set_request_body_from_bytes (message, "application/json", body);
-      answer = soup_session_send_and_read (session, message, NULL, NULL);
-      status = answer != NULL ? soup_message_get_status (message) : 0;
+      g_clear_pointer (&client->worker[w], g_free);
+      status = post_on_new_connection (url, bearer, key, json, &body, &client->worker[w]);
       if (status == 201) {
-        client->first_body[w] = g_strndup (g_bytes_get_data (answer, NULL),
-                                           g_bytes_get_size (answer));
+        client->first_body[w] = g_steal_pointer (&body);
         break;
       }
       /* A killed worker's connection (0), a key still answered by a
@@ -343,7 +373,8 @@ test_kill_worker (void)
   victim = g_strdup (g_ptr_array_index (before, 0));
 
   for (guint i = 0; i < N_CLIENTS; i++) {
-    clients[i] = (Client) { server, token, i, &acknowledged, { NULL }, 0 };
+    clients[i] = (Client) { .server = server, .token = token, .index = i, .foods = { 1, 2 },
+                            .acknowledged = &acknowledged };
     threads[i] = g_thread_new ("client", client_thread, &clients[i]);
   }
   /* Killed in the middle of the writes */
@@ -407,6 +438,7 @@ test_kill_worker (void)
       g_assert_true (g_hash_table_contains (seen, name));
       g_assert_nonnull (clients[i].first_body[w]);
       g_free (clients[i].first_body[w]);
+      g_free (clients[i].worker[w]);
     }
   }
   g_test_message ("%u writes, %u retried", N_CLIENTS * N_WRITES, failures);
@@ -587,6 +619,113 @@ test_stream_across_workers (void)
   g_assert_cmpint (fc_test_server_stop (server), ==, 0);
 }
 
+/* ---- (e) The workers' writers queue for SQLite's lock ---- */
+
+#define N_WRITERS 8
+
+/* How often each worker's writes have found the database locked so far
+ * (pid → count), read from both: one is held inside an authenticated ping
+ * so that the next goes to the other. Each also notes the user's activity
+ * of the day, which it writes once, outside any transaction, and so
+ * nowhere near the writes measured after it. */
+static GHashTable *
+read_busy_waits (FcTestServer *server,
+                 const char   *token,
+                 const char   *name)
+{
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *path = g_strdup_printf ("/api/v1/ping/?hold=%s", name);
+  g_autoptr(Call) held = call_start (server, "GET", path, token, NULL);
+  g_autofree char *held_pid = wait_held (name);
+  g_autoptr(Call) other = call (server, "GET", "/api/v1/ping/", token, NULL);
+
+  release (name);
+  g_assert_true (fc_test_run_until (&held->done, WAIT_S));
+  g_assert_cmpuint (held->status, ==, 200);
+  g_assert_cmpuint (other->status, ==, 200);
+  g_assert_cmpstr (held->worker, ==, held_pid);
+  g_assert_cmpstr (other->worker, !=, held_pid);
+  g_assert_nonnull (held->busy_waits);
+  g_assert_nonnull (other->busy_waits);
+  g_hash_table_insert (counts, g_strdup (held->worker),
+                       GSIZE_TO_POINTER (g_ascii_strtoull (held->busy_waits, NULL, 10)));
+  g_hash_table_insert (counts, g_strdup (other->worker),
+                       GSIZE_TO_POINTER (g_ascii_strtoull (other->busy_waits, NULL, 10)));
+  return counts;
+}
+
+static void
+test_writers_queue (void)
+{
+  g_autoptr(FcTestServer) server = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GHashTable) writers = g_hash_table_new (g_str_hash, g_str_equal);
+  Client clients[N_WRITERS];
+  GThread *threads[N_WRITERS];
+  gint acknowledged = 0;
+  GHashTableIter iter;
+  gpointer pid, count;
+  gsize waited = 0;
+  gint64 foods[2] = { 0 };
+
+  /* Without --demo: the supervisor then writes nothing of its own. */
+  server = fc_test_server_start ("[server]\npassword_iterations=1000\n",
+                                 (const char *[]) { "--workers", "2", NULL });
+  g_assert_null (server->database_uri);
+  token = fc_test_register (server, "queue@fitcore.test", PASSWORD, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (foods); i++) {
+    g_autofree char *json = g_strdup_printf ("{\"name\":\"Rice %u\",\"calories\":130,"
+                                             "\"protein\":2.7,\"carbohydrates\":28,"
+                                             "\"fat\":0.3}", i);
+    g_autoptr(FcTestResponse) food = fc_test_request (server, "POST", "/api/v1/nutrition/foods/",
+                                                      token, json);
+
+    g_assert_cmpuint (food->status, ==, 201);
+    g_assert_true (fc_json_get_int (fc_test_response_object (food), "id", &foods[i]));
+  }
+  wait_for_workers (server, 2);
+  before = read_busy_waits (server, token, "queue-before");
+
+  for (guint i = 0; i < N_WRITERS; i++) {
+    clients[i] = (Client) { .server = server, .token = token, .index = i,
+                            .foods = { foods[0], foods[1] }, .acknowledged = &acknowledged };
+    threads[i] = g_thread_new ("writer", client_thread, &clients[i]);
+  }
+  for (guint i = 0; i < N_WRITERS; i++) {
+    g_thread_join (threads[i]);
+    /* Never a 503: no write waited anywhere near 5 s */
+    g_assert_cmpuint (clients[i].failures, ==, 0);
+    for (guint w = 0; w < N_WRITES; w++)
+      g_hash_table_add (writers, clients[i].worker[w]);
+  }
+  g_assert_cmpint (acknowledged, ==, N_WRITERS * N_WRITES);
+  /* Both wrote, each while the other did */
+  g_assert_cmpuint (g_hash_table_size (writers), ==, 2);
+
+  /* A write that found the other worker's transaction in the way waited
+   * for it in the writer lock, never in SQLite's busy handler, which
+   * sleeps 1, 2, 5 … ms before it looks again. */
+  after = read_busy_waits (server, token, "queue-after");
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &pid, &count)) {
+    g_assert_true (g_hash_table_contains (before, pid));
+    g_assert_true (g_hash_table_contains (writers, pid));
+    waited += GPOINTER_TO_SIZE (count) - GPOINTER_TO_SIZE (g_hash_table_lookup (before, pid));
+  }
+  g_test_message ("%u writes on 2 workers; %" G_GSIZE_FORMAT " busy-handler waits",
+                  N_WRITERS * N_WRITES, waited);
+  g_assert_cmpuint (waited, ==, 0);
+  for (guint i = 0; i < N_WRITERS; i++) {
+    for (guint w = 0; w < N_WRITES; w++) {
+      g_free (clients[i].first_body[w]);
+      g_free (clients[i].worker[w]);
+    }
+  }
+  g_assert_cmpint (fc_test_server_stop (server), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -605,6 +744,9 @@ main (int   argc,
   g_test_add_func ("/workers/kill-worker", test_kill_worker);
   g_test_add_func ("/workers/sigterm", test_sigterm);
   g_test_add_func ("/workers/stream-across-workers", test_stream_across_workers);
+  /* SQLite's database-wide write lock only: PostgreSQL locks rows */
+  if (!fc_test_pg_wanted ())
+    g_test_add_func ("/workers/writers-queue", test_writers_queue);
   status = g_test_run ();
 
   {

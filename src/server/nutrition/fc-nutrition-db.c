@@ -22,13 +22,16 @@
   "CASE m.meal_time_category WHEN 'BF' THEN 0 WHEN 'LN' THEN 1 WHEN 'SN' THEN 2"             \
   " WHEN 'PRE' THEN 3 WHEN 'POST' THEN 4 WHEN 'DN' THEN 5 ELSE 6 END"
 
-/* A statement whose first parameter is bound to @id, or NULL. */
+/* A statement whose first parameter is bound to @id, or NULL. Kept on the
+ * connection (fc_sql_stmt()): parsing these every time was a third of the
+ * CPU of a POST meals/, most of it inside the write transaction, which on
+ * SQLite one writer at a time holds (docs/deployment.md). */
 static FcSqlStmt *
 prepare_for_id (FcSql    *db,
                 const char *sql,
                 gint64      id)
 {
-  FcSqlStmt *stmt = fc_sql_prepare (db, sql);
+  FcSqlStmt *stmt = fc_sql_stmt (db, sql);
 
   if (stmt != NULL)
     fc_sql_bind_int64 (stmt, 1, id);
@@ -153,7 +156,14 @@ fc_nutrition_row_insert (FcSql        *db,
     g_string_append (sql, i > 0 ? ", ?" : "?");
   g_string_append (sql, ")");
 
-  stmt = fc_sql_prepare (db, sql->str);
+  /* Kept on the connection for the tables whose rows take few shapes (a
+   * meal's four optional fields, an item's none), not for a food's dozens
+   * of optional columns, whose combinations a client could multiply. */
+  if (g_str_equal (table, "meals") || g_str_equal (table, "meal_items") ||
+      g_str_equal (table, "scheduled_meals"))
+    stmt = fc_sql_stmt (db, sql->str);
+  else
+    stmt = fc_sql_prepare (db, sql->str);
   if (stmt == NULL)
     return 0;
   bind_row (stmt, row);

@@ -236,6 +236,35 @@ build_page_results (FcSql  *db,
   return array_node (g_steal_pointer (&results));
 }
 
+/* The caller (?1) and a search's text arguments (from ?4 on) of a list's
+ * query, as build_page_results() describes them. */
+static void
+bind_list_args (gint64      user_id,
+                FcSqlStmt  *stmt,
+                GPtrArray  *text_args)
+{
+  fc_sql_bind_int64 (stmt, 1, user_id);
+  for (guint i = 0; text_args != NULL && i < text_args->len; i++)
+    fc_sql_bind_text (stmt, 4 + (int) i, g_ptr_array_index (text_args, i));
+}
+
+/* Reads the count from @count_stmt, bound, and the page asked for;
+ * FALSE after answering. */
+static gboolean
+step_count_page (FcServerRequest *request,
+                 FcSqlStmt       *count_stmt,
+                 gint64          *count,
+                 gint64          *limit,
+                 gint64          *offset)
+{
+  if (fc_sql_step (count_stmt) != FC_SQL_ROW) {
+    respond_server_error (request);
+    return FALSE;
+  }
+  *count = fc_sql_column_int64 (count_stmt, 0);
+  return fc_server_request_paginate (request, *count, limit, offset);
+}
+
 /* Counts a list's objects with @count_sql (parameters as in
  * build_page_results()) and reads the page asked for; FALSE after
  * answering. */
@@ -251,15 +280,8 @@ count_page (FcServerRequest *request,
     respond_server_error (request);
     return FALSE;
   }
-  fc_sql_bind_int64 (count_stmt, 1, fc_server_request_get_user_id (request));
-  for (guint i = 0; text_args != NULL && i < text_args->len; i++)
-    fc_sql_bind_text (count_stmt, 4 + (int) i, g_ptr_array_index (text_args, i));
-  if (fc_sql_step (count_stmt) != FC_SQL_ROW) {
-    respond_server_error (request);
-    return FALSE;
-  }
-  *count = fc_sql_column_int64 (count_stmt, 0);
-  return fc_server_request_paginate (request, *count, limit, offset);
+  bind_list_args (fc_server_request_get_user_id (request), count_stmt, text_args);
+  return step_count_page (request, count_stmt, count, limit, offset);
 }
 
 /* Responds with a page of objects serialised by @to_json from the ids
@@ -345,16 +367,41 @@ food_ordering (const char *param,
   return g_string_free (order, FALSE);
 }
 
-/* A page of foods is written straight from one query's rows
- * (fc_nutrition_food_write_row()): the 50 pages of 1000 of a first sync of
- * 50,000 public foods (issue 11) cost the server 0.72 s of CPU built as
- * JsonNode trees, 0.16 s this way (with the count below). */
+/* The two queries of a page of foods, bound for one caller. */
+typedef struct {
+  gint64           user_id;
+  FcSqlStmt       *count;
+  FcSqlStmt       *page;
+  gboolean         count_cached;
+  gboolean         page_cached;
+  gint64           guessed_limit;
+  gint64           guessed_offset;
+} FoodsQuery;
+
 static void
-foods_list (FcServerRequest *request)
+foods_query_free (FoodsQuery *query)
+{
+  if (query->count != NULL)
+    query->count_cached ? fc_sql_reset (query->count) : fc_sql_finalize (query->count);
+  if (query->page != NULL)
+    query->page_cached ? fc_sql_reset (query->page) : fc_sql_finalize (query->page);
+  g_free (query);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FoodsQuery, foods_query_free)
+
+/* The count and the page for @user_id, bound, or NULL when the query is
+ * refused (a bad ?search=, in @errors) or cannot be prepared.
+ * The page asked for is sent with its count, in one round trip on
+ * PostgreSQL, when it does not depend on the count (all but ?page=last);
+ * a page past the end is then read for nothing before its 404. */
+static FoodsQuery *
+foods_query_new (FcServerRequest *request,
+                 gint64           user_id,
+                 FcFieldErrors   *errors)
 {
   FcSql *db = fc_server_request_get_db (request);
   const char *ordering = fc_server_request_get_query (request, "ordering");
-  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
   g_auto(GStrv) terms = fc_validate_search_terms (fc_server_request_get_query (request, "search"),
                                                   errors);
   g_autofree char *order = food_ordering (ordering, "");
@@ -363,20 +410,13 @@ foods_list (FcServerRequest *request)
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *count_sql = NULL;
   g_autofree char *page_sql = NULL;
-  g_autoptr(FcSqlStmt) count_owned = NULL;
-  g_autoptr(FcSqlCachedStmt) count_cached = NULL;
-  g_autoptr(FcSqlStmt) page_owned = NULL;
-  g_autoptr(FcSqlCachedStmt) page_cached = NULL;
-  FcSqlStmt *count_stmt, *page_stmt;
+  g_autoptr(FoodsQuery) query = g_new0 (FoodsQuery, 1);
   gboolean plain = terms[0] == NULL && ordering == NULL;
-  gint64 count, limit = 0, offset = 0;
-  GString *out;
-  int step;
 
-  if (!fc_field_errors_is_empty (errors)) {
-    fc_server_request_respond_errors (request, errors);
-    return;
-  }
+  if (!fc_field_errors_is_empty (errors))
+    return NULL;
+  query->user_id = user_id;
+  query->guessed_limit = query->guessed_offset = -1;
   /* Parameters 4 and up: a LIKE pattern and the bare term, per term. */
   for (guint i = 0; terms[i] != NULL; i++) {
     guint pattern = 4 + 2 * i;
@@ -415,35 +455,80 @@ foods_list (FcServerRequest *request)
   /* A sync asks for the plain list page after page: those statements are
    * kept. Searches and orderings are prepared each time, or every one a
    * client made up would stay. */
-  if (terms[0] == NULL)
-    count_stmt = count_cached = fc_sql_stmt (db, count_sql);
-  else
-    count_stmt = count_owned = fc_sql_prepare (db, count_sql);
-  if (plain)
-    page_stmt = page_cached = fc_sql_stmt (db, page_sql);
-  else
-    page_stmt = page_owned = fc_sql_prepare (db, page_sql);
+  query->count_cached = terms[0] == NULL;
+  query->count = query->count_cached ? fc_sql_stmt (db, count_sql) : fc_sql_prepare (db, count_sql);
+  query->page_cached = plain;
+  query->page = plain ? fc_sql_stmt (db, page_sql) : fc_sql_prepare (db, page_sql);
+  if (query->count == NULL || query->page == NULL)
+    return NULL;
 
   /* Tens of thousands of public foods: a first sync takes them 1000 a page. */
   request->max_page_size = FOODS_MAX_PAGE_SIZE;
-  if (!count_page (request, count_stmt, args, &count, &limit, &offset))
+  bind_list_args (user_id, query->count, args);
+  bind_list_args (user_id, query->page, args);
+  if (fc_server_request_guess_page (request, &query->guessed_limit, &query->guessed_offset)) {
+    fc_sql_bind_int64 (query->page, 2, query->guessed_limit);
+    fc_sql_bind_int64 (query->page, 3, query->guessed_offset);
+    fc_sql_prefetch (query->count);
+    fc_sql_prefetch (query->page);
+  }
+  return g_steal_pointer (&query);
+}
+
+/* Before the caller's users row is read (fc-server.c's authenticate()):
+ * the page and its count go to PostgreSQL with that read, one round trip
+ * for the whole GET; dropped with the request if the token's user is
+ * refused. */
+static void
+foods_list_prefetch (FcServerRequest *request,
+                     gint64           user_id)
+{
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  FoodsQuery *query = foods_query_new (request, user_id, errors);
+
+  if (query != NULL)
+    fc_server_request_set_prefetched (request, query, (GDestroyNotify) foods_query_free);
+}
+
+/* A page of foods is written straight from one query's rows
+ * (fc_nutrition_food_write_row()): the 50 pages of 1000 of a first sync of
+ * 50,000 public foods (issue 11) cost the server 0.72 s of CPU built as
+ * JsonNode trees, 0.16 s this way (with the count below). */
+static void
+foods_list (FcServerRequest *request)
+{
+  g_autoptr(FcFieldErrors) errors = fc_field_errors_new ();
+  g_autoptr(FoodsQuery) query = fc_server_request_steal_prefetched (request);
+  gint64 count, limit = 0, offset = 0;
+  GString *out;
+  int step;
+
+  /* Not prefetched (no token, a refused ?search=) or for another user. */
+  if (query != NULL && query->user_id != fc_server_request_get_user_id (request))
+    g_clear_pointer (&query, foods_query_free);
+  if (query == NULL)
+    query = foods_query_new (request, fc_server_request_get_user_id (request), errors);
+  if (!fc_field_errors_is_empty (errors)) {
+    fc_server_request_respond_errors (request, errors);
     return;
-  if (page_stmt == NULL) {
+  }
+  if (query == NULL) {
     respond_server_error (request);
     return;
   }
-  fc_sql_bind_int64 (page_stmt, 1, fc_server_request_get_user_id (request));
-  fc_sql_bind_int64 (page_stmt, 2, limit);
-  fc_sql_bind_int64 (page_stmt, 3, offset);
-  for (guint i = 0; i < args->len; i++)
-    fc_sql_bind_text (page_stmt, 4 + (int) i, g_ptr_array_index (args, i));
+  if (!step_count_page (request, query->count, &count, &limit, &offset))
+    return;
+  if (limit != query->guessed_limit || offset != query->guessed_offset) {
+    fc_sql_bind_int64 (query->page, 2, limit);
+    fc_sql_bind_int64 (query->page, 3, offset);
+  }
 
   /* About 450 bytes a food. */
   out = fc_server_request_begin_page (request, count, 512 * (gsize) CLAMP (count - offset, 0, limit));
   g_string_append_c (out, '[');
-  while ((step = fc_sql_step (page_stmt)) == FC_SQL_ROW) {
+  while ((step = fc_sql_step (query->page)) == FC_SQL_ROW) {
     fc_json_out_element (out);
-    fc_nutrition_food_write_row (out, page_stmt);
+    fc_nutrition_food_write_row (out, query->page);
   }
   if (step != FC_SQL_DONE) {
     g_string_free (out, TRUE);
@@ -1367,7 +1452,7 @@ fc_nutrition_respond_plan (FcServerRequest *request,
 static const FcRoute routes[] = {
   { "GET", "/api/v1/nutrition/", FC_AUTH_OPTIONAL, root_get },
 
-  { "GET", "/api/v1/nutrition/foods/", FC_AUTH_OPTIONAL, foods_list },
+  { "GET", "/api/v1/nutrition/foods/", FC_AUTH_OPTIONAL, foods_list, foods_list_prefetch },
   { "POST", "/api/v1/nutrition/foods/", FC_AUTH_REQUIRED, foods_create },
   { "GET", "/api/v1/nutrition/foods/{id}/", FC_AUTH_OPTIONAL, food_get },
   { "PUT", "/api/v1/nutrition/foods/{id}/", FC_AUTH_REQUIRED, food_update },
