@@ -65,6 +65,13 @@ typedef struct {
   sqlite3_stmt *upsert_stmts[12];
   /* fc-store-health.c: the rollups of the type last charted, in memory */
   gpointer       health_cache;
+  /* Durable commits whose fsync comes after: see fc_store_db_begin() */
+  gboolean       wal_fd_open;   /* wal_fd is ours (a zeroed struct has none) */
+  int            wal_fd;        /* the -wal file, read-only, for fdatasync() */
+  gboolean       wal_synced;    /* a FULL commit has synced the -wal's folder */
+  gboolean       tx_full;       /* the open transaction commits FULL */
+  gboolean       tx_durable;    /* the open transaction owes an fsync */
+  gboolean       sync_owed;     /* a commit since the last take_sync_fd() does */
 } FcStoreDb;
 
 /* Runs on the worker. Returns FALSE with @error set, or TRUE and a result
@@ -111,6 +118,10 @@ gboolean       fc_store_finish_boolean    (FcStore             *self,
                                            gpointer             source_tag,
                                            GError             **error);
 
+/* fc-store.c: how a durable job's WAL reaches the disk (fdatasync()) */
+typedef int (*FcStoreFlushFunc) (int fd);
+void           fc_store_set_flush_func_for_testing (FcStoreFlushFunc func);
+
 /* fc-store-db.c */
 gboolean       fc_store_db_open           (FcStoreDb   *db,
                                            const char  *path,
@@ -138,6 +149,8 @@ gboolean       fc_store_db_begin_bulk     (FcStoreDb   *db,
 gboolean       fc_store_db_commit         (FcStoreDb   *db,
                                            GError     **error);
 void           fc_store_db_rollback       (FcStoreDb   *db);
+int            fc_store_db_take_sync_fd   (FcStoreDb   *db,
+                                           GError     **error);
 void           fc_store_db_touch          (FcStoreDb   *db,
                                            const char  *resource);
 

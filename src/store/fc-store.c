@@ -1,8 +1,13 @@
 /* fc-store.c — the app's offline SQLite store and its outbox
  *
  * One dedicated thread owns the connection; every public call queues a job
- * for it and returns at once. The job's result, and FcStore::changed for
- * what it committed, come back on the caller's main context, in that order.
+ * for it and returns at once. FcStore::changed for what a job committed,
+ * then its result, come back on the caller's main context. A job whose
+ * commit must reach the disk first (a user's write) announces its changes
+ * at once and is answered by a second thread once the WAL is flushed,
+ * while the first goes on: the sync engine sends a write while the disk
+ * takes it. Changes are announced in job order; a durable job's result
+ * may come after those of the jobs queued behind it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,7 +16,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "fc-json.h"
 #include "fc-store.h"
@@ -23,6 +32,8 @@ struct _FcStore {
   /* owned */
   GAsyncQueue *queue;
   GThread     *thread;
+  GAsyncQueue *sync_queue;   /* jobs waiting for their fdatasync() */
+  GThread     *sync_thread;
   char        *path;
 };
 
@@ -32,6 +43,7 @@ G_DEFINE_QUARK (fc-store-error-quark, fc_store_error)
 
 enum {
   SIGNAL_CHANGED,
+  SIGNAL_WRITE_SUBMITTED,
   N_SIGNALS
 };
 
@@ -45,7 +57,13 @@ typedef struct {
   GDestroyNotify  result_free;
   GError         *error;
   GPtrArray      *changes;
+  int             sync_fd;    /* the WAL to flush before answering, or -1 */
 } Job;
+
+typedef struct {
+  GAsyncQueue *queue;
+  GAsyncQueue *sync_queue;
+} Queues;
 
 static void
 job_free (Job *job)
@@ -98,18 +116,26 @@ copy_object (JsonObject *object)
   return json_node_dup_object (copy);
 }
 
-/* Back on the caller's context: announce, then answer. */
+static void
+emit_changes (FcStore   *self,
+              GPtrArray *changes)
+{
+  for (guint i = 0; changes != NULL && i < changes->len; i++) {
+    const char *resource = changes->pdata[i];
+
+    g_signal_emit (self, signals[SIGNAL_CHANGED], g_quark_from_string (resource), resource);
+  }
+}
+
+/* Back on the caller's context: announce (unless done already), then
+ * answer. */
 static gboolean
 job_complete_cb (gpointer user_data)
 {
   Job *job = user_data;
   FcStore *self = g_task_get_source_object (job->task);
 
-  for (guint i = 0; job->changes != NULL && i < job->changes->len; i++) {
-    const char *resource = job->changes->pdata[i];
-
-    g_signal_emit (self, signals[SIGNAL_CHANGED], g_quark_from_string (resource), resource);
-  }
+  emit_changes (self, job->changes);
 
   if (job->error != NULL)
     g_task_return_error (job->task, g_steal_pointer (&job->error));
@@ -155,12 +181,80 @@ failed:
   return FALSE;
 }
 
+typedef struct {
+  FcStore   *store;
+  GPtrArray *changes;
+} Announcement;
+
+static void
+announcement_free (gpointer data)
+{
+  Announcement *announcement = data;
+
+  g_object_unref (announcement->store);
+  g_ptr_array_unref (announcement->changes);
+  g_free (announcement);
+}
+
+static gboolean
+announce_cb (gpointer data)
+{
+  Announcement *announcement = data;
+
+  emit_changes (announcement->store, announcement->changes);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+complete_on_caller (Job *job)
+{
+  g_main_context_invoke_full (g_task_get_context (job->task), g_task_get_priority (job->task),
+                              job_complete_cb, job, NULL);
+}
+
+static FcStoreFlushFunc flush_func = fdatasync;
+
+/* Tests watch and hold the flush; %NULL puts fdatasync() back. */
+void
+fc_store_set_flush_func_for_testing (FcStoreFlushFunc func)
+{
+  g_atomic_pointer_set (&flush_func, func != NULL ? func : fdatasync);
+}
+
+/* The sync thread: answers each durable job once its WAL is on the disk. */
+static gpointer
+sync_main (gpointer data)
+{
+  GAsyncQueue *sync_queue = data;
+
+  for (;;) {
+    Job *job = g_async_queue_pop (sync_queue);
+    FcStoreFlushFunc flush = g_atomic_pointer_get (&flush_func);
+
+    if (job->func == NULL) {
+      job_free (job);
+      break;
+    }
+    if (flush (job->sync_fd) != 0 && job->error == NULL)
+      g_set_error (&job->error, FC_STORE_ERROR, FC_STORE_ERROR_FAILED,
+                   "Could not write the offline store to the disk: %s", g_strerror (errno));
+    g_close (job->sync_fd, NULL);
+    job->sync_fd = -1;
+    complete_on_caller (job);
+  }
+  g_async_queue_unref (sync_queue);
+  return NULL;
+}
+
 static gpointer
 worker_main (gpointer data)
 {
-  GAsyncQueue *queue = data;
+  Queues *queues = data;
+  GAsyncQueue *queue = queues->queue;
+  GAsyncQueue *sync_queue = queues->sync_queue;
   FcStoreDb db = { 0 };
 
+  g_free (queues);
   for (;;) {
     Job *job = g_async_queue_pop (queue);
 
@@ -187,12 +281,32 @@ worker_main (gpointer data)
       db.changes = g_ptr_array_new ();
     }
 
-    g_main_context_invoke_full (g_task_get_context (job->task), g_task_get_priority (job->task),
-                                job_complete_cb, job, NULL);
+    job->sync_fd = -1;
+    if (db.handle != NULL) {
+      g_autoptr(GError) flush_error = NULL;
+
+      job->sync_fd = fc_store_db_take_sync_fd (&db, &flush_error);
+      if (flush_error != NULL && job->error == NULL)
+        job->error = g_steal_pointer (&flush_error);
+    }
+    if (job->sync_fd < 0) {
+      complete_on_caller (job);
+      continue;
+    }
+    if (job->changes != NULL) {
+      Announcement *announcement = g_new0 (Announcement, 1);
+
+      announcement->store = g_object_ref (g_task_get_source_object (job->task));
+      announcement->changes = g_steal_pointer (&job->changes);
+      g_main_context_invoke_full (g_task_get_context (job->task), g_task_get_priority (job->task),
+                                  announce_cb, announcement, announcement_free);
+    }
+    g_async_queue_push (sync_queue, job);
   }
 
   fc_store_db_close (&db);
   g_async_queue_unref (queue);
+  g_async_queue_unref (sync_queue);
   return NULL;
 }
 
@@ -294,7 +408,14 @@ fc_store_finalize (GObject *object)
     g_thread_join (self->thread);
   else
     g_thread_unref (self->thread);
+  /* After the worker: it hands no job to the sync thread any more. */
+  g_async_queue_push (self->sync_queue, g_new0 (Job, 1));
+  if (g_thread_self () != self->sync_thread)
+    g_thread_join (self->sync_thread);
+  else
+    g_thread_unref (self->sync_thread);
   g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_pointer (&self->sync_queue, g_async_queue_unref);
   g_clear_pointer (&self->path, g_free);
 
   G_OBJECT_CLASS (fc_store_parent_class)->finalize (object);
@@ -319,13 +440,32 @@ fc_store_class_init (FcStoreClass *klass)
                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * FcStore::write-submitted:
+   *
+   * A user write that queues an outbox row was handed to the store's
+   * thread and is not committed yet; a job submitted from now on runs
+   * after it. The sync engine queues its claim of the next row right
+   * behind the write, instead of after FcStore::changed announces it.
+   */
+  signals[SIGNAL_WRITE_SUBMITTED] =
+    g_signal_new ("write-submitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
 fc_store_init (FcStore *self)
 {
+  Queues *queues = g_new0 (Queues, 1);
+
   self->queue = g_async_queue_new ();
-  self->thread = g_thread_new ("fc-store", worker_main, g_async_queue_ref (self->queue));
+  self->sync_queue = g_async_queue_new ();
+  queues->queue = g_async_queue_ref (self->queue);
+  queues->sync_queue = g_async_queue_ref (self->sync_queue);
+  self->thread = g_thread_new ("fc-store", worker_main, queues);
+  self->sync_thread = g_thread_new ("fc-store-sync", sync_main,
+                                    g_async_queue_ref (self->sync_queue));
 }
 
 /**
@@ -1274,6 +1414,7 @@ write_async (FcStore             *self,
   args->object = copy_object (fields);
   args->number = kind;
   submit (self, fc_store_outbox_write, args, source_tag, cancellable, callback, user_data);
+  g_signal_emit (self, signals[SIGNAL_WRITE_SUBMITTED], 0);
 }
 
 /**

@@ -7,9 +7,12 @@
  * store remembers of earlier runs, sections, account, profile, foods,
  * meals, meal plans, workout categories, workouts and the user's workout
  * progress, then the outbox row by row. A push run is only the outbox: a
- * user write (FcStore::changed::outbox-queued) starts one on the next idle
- * of the main loop, with no pull before it, and a full run follows it a
- * little later (PULL_AFTER_PUSH_MS) so that a burst of writes is one pull.
+ * user write starts one on the next idle of the main loop (at
+ * FcStore::write-submitted, so that its claim of the row waits on the
+ * store's thread right behind the write; at FcStore::changed::outbox-queued
+ * for the store's other writes), with no pull before it, and a full run
+ * follows it a little later (PULL_AFTER_PUSH_MS) so that a burst of writes
+ * is one pull.
  * Only one run goes at a time; asking for one meanwhile sets `again` (a
  * full run) or `push_again`, and that run follows.
  *
@@ -100,6 +103,7 @@ struct _FcSyncEngine
   gulong           network_changed_id;
   gulong           store_changed_id;
   gulong           store_queued_id;
+  gulong           store_submitted_id;
 
   FcSyncState      state;
   double           progress;
@@ -1669,6 +1673,19 @@ on_store_changed_cb (FcStore      *store,
   refresh_counts (self);
 }
 
+static void
+schedule_push (FcSyncEngine *self)
+{
+  if (!self->started || self->push_id != 0)
+    return;
+  /* An idle at the announcements' own priority: the writes announced in
+   * this turn of the main loop go in one push, and a lone write waits
+   * neither for the views' redraw (a lower priority) nor for anything else. */
+  self->push_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_push_cb, self, NULL);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->push_id),
+                            "[fitcore] push");
+}
+
 /* A user write committed: push it now, with the writes of the same
  * moment, and pull only after. */
 static void
@@ -1677,13 +1694,18 @@ on_store_queued_cb (FcStore      *store,
                     FcSyncEngine *self)
 {
   self->queued_serial++;
-  if (!self->started || self->push_id != 0)
-    return;
-  /* An idle: the writes whose commits are announced in this turn of the
-   * main loop go in one push, and a lone write waits for nothing. */
-  self->push_id = g_idle_add (on_push_cb, self);
-  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->push_id),
-                            "[fitcore] push");
+  schedule_push (self);
+}
+
+/* A user write is on its way to the store's thread: the push's claim
+ * queued now runs right after its commit, with no trip back here between
+ * them. Its announcement comes before the run's last claim (the one that
+ * finds the outbox empty), so it starts no second push. */
+static void
+on_store_write_submitted_cb (FcStore      *store,
+                             FcSyncEngine *self)
+{
+  schedule_push (self);
 }
 
 static void
@@ -1705,6 +1727,7 @@ fc_sync_engine_dispose (GObject *object)
   if (self->store != NULL) {
     g_clear_signal_handler (&self->store_changed_id, self->store);
     g_clear_signal_handler (&self->store_queued_id, self->store);
+    g_clear_signal_handler (&self->store_submitted_id, self->store);
   }
 
   G_OBJECT_CLASS (fc_sync_engine_parent_class)->dispose (object);
@@ -1737,6 +1760,8 @@ fc_sync_engine_constructed (GObject *object)
                                              G_CALLBACK (on_store_changed_cb), self);
   self->store_queued_id = g_signal_connect (self->store, "changed::" FC_STORE_OUTBOX_QUEUED,
                                             G_CALLBACK (on_store_queued_cb), self);
+  self->store_submitted_id = g_signal_connect (self->store, "write-submitted",
+                                               G_CALLBACK (on_store_write_submitted_cb), self);
   refresh_counts (self);
 }
 

@@ -6,9 +6,12 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "fc-json.h"
+#include "fc-store-private.h"
 #include "store-test-util.h"
 
 void
@@ -308,4 +311,99 @@ st_sql_text (const char *path,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return value;
+}
+
+static struct {
+  GMutex     lock;
+  GCond      cond;
+  gboolean   hold;
+  gboolean   fail;
+  guint      waiting;    /* flushes held at the gate now */
+  GPtrArray *flushed;    /* paths, in order */
+} flushes;
+
+static int
+watched_flush (int fd)
+{
+  g_autofree char *link = g_strdup_printf ("/proc/self/fd/%d", fd);
+  g_autofree char *path = g_file_read_link (link, NULL);
+  int rc;
+
+  g_mutex_lock (&flushes.lock);
+  flushes.waiting++;
+  g_cond_broadcast (&flushes.cond);
+  while (flushes.hold)
+    g_cond_wait (&flushes.cond, &flushes.lock);
+  flushes.waiting--;
+  rc = fdatasync (fd);
+  if (flushes.fail) {
+    rc = -1;
+    errno = EIO;
+  }
+  g_ptr_array_add (flushes.flushed, g_steal_pointer (&path));
+  g_mutex_unlock (&flushes.lock);
+  return rc;
+}
+
+void
+st_flushes_watch (gboolean hold)
+{
+  g_mutex_lock (&flushes.lock);
+  g_clear_pointer (&flushes.flushed, g_ptr_array_unref);
+  flushes.flushed = g_ptr_array_new_with_free_func (g_free);
+  flushes.hold = hold;
+  flushes.fail = FALSE;
+  g_mutex_unlock (&flushes.lock);
+  fc_store_set_flush_func_for_testing (watched_flush);
+}
+
+void
+st_flushes_release (void)
+{
+  g_mutex_lock (&flushes.lock);
+  flushes.hold = FALSE;
+  g_cond_broadcast (&flushes.cond);
+  g_mutex_unlock (&flushes.lock);
+}
+
+void
+st_flushes_fail (void)
+{
+  g_mutex_lock (&flushes.lock);
+  flushes.fail = TRUE;
+  g_mutex_unlock (&flushes.lock);
+}
+
+guint
+st_flushes_wait_held (guint n,
+                      guint seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  guint held;
+
+  g_mutex_lock (&flushes.lock);
+  while (flushes.waiting < n && g_cond_wait_until (&flushes.cond, &flushes.lock, end))
+    ;
+  held = flushes.waiting;
+  g_mutex_unlock (&flushes.lock);
+  return held;
+}
+
+guint
+st_flushes_count (const char *path)
+{
+  guint n = 0;
+
+  g_mutex_lock (&flushes.lock);
+  for (guint i = 0; i < flushes.flushed->len; i++)
+    n += path == NULL || g_strcmp0 (flushes.flushed->pdata[i], path) == 0;
+  g_mutex_unlock (&flushes.lock);
+  return n;
+}
+
+void
+st_flushes_unwatch (void)
+{
+  st_flushes_release ();
+  fc_store_set_flush_func_for_testing (NULL);
 }

@@ -69,4 +69,19 @@ char         *st_sql_text    (const char   *path,
 JsonObject   *st_object      (const char   *json);
 JsonArray    *st_array       (const char   *json);
 
+/* The fdatasync() that answers a user's write (src/store/fc-store.c),
+ * watched: each flush's path is kept; with @hold the flushes wait at a
+ * gate until st_flushes_release(). */
+void          st_flushes_watch   (gboolean     hold);
+void          st_flushes_release (void);
+void          st_flushes_fail    (void);
+/* Flushes held at the gate once @n are (or @seconds have passed): the
+ * store's flush thread may reach the gate after the write's announcement
+ * and everything it started. */
+guint         st_flushes_wait_held (guint      n,
+                                    guint      seconds);
+/* Flushes done of @path, or of any file for %NULL */
+guint         st_flushes_count   (const char  *path);
+void          st_flushes_unwatch (void);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "fc-store.h"
 #include "store-test-util.h"
 
+
 #define FOOD_1 \
   "[{\"id\":1,\"name\":\"Banana\",\"description\":\"Fresh banana\",\"calories\":105.0," \
   "\"protein\":1.3,\"carbohydrates\":27.0,\"fat\":0.4,\"food_category\":\"FR\"," \
@@ -532,6 +533,115 @@ test_pull_meal_items (void)
   st_close (g_steal_pointer (&store));
 }
 
+/* A store past its connection's first write (SQLite's own FULL commit),
+ * whose outbox row is dropped again. */
+static FcStore *
+open_past_first_write (void)
+{
+  FcStore *store = st_open ();
+  g_autoptr(FcOutboxItem) first = st_create (store, FC_STORE_FOODS,
+                                             "{\"name\":\"First\",\"calories\":1}");
+
+  st_discard (store, fc_outbox_item_get_id (first));
+  return store;
+}
+
+static void
+on_outbox_changed_cb (FcStore    *store,
+                      const char *resource,
+                      guint      *count)
+{
+  (*count)++;
+}
+
+/* A user's write is answered once its WAL is flushed, by the store's own
+ * fdatasync() of the -wal file (the connection's first write is FULL,
+ * SQLite's own). */
+static void
+test_durable_write_flushed (void)
+{
+  g_autoptr(FcStore) store = open_past_first_write ();
+  g_autofree char *wal = g_strconcat (fc_store_get_path (store), "-wal", NULL);
+  guint before;
+
+  st_flushes_watch (FALSE);
+  before = st_flushes_count (wal);
+  for (guint i = 0; i < 3; i++) {
+    g_autofree char *json = g_strdup_printf ("{\"name\":\"Food %u\",\"calories\":%u}", i, i);
+    g_autoptr(FcOutboxItem) item = st_create (store, FC_STORE_FOODS, json);
+
+    /* Answered: flushed already, one flush per write. */
+    g_assert_cmpuint (st_flushes_count (wal), ==, before + i + 1);
+  }
+  st_flushes_unwatch ();
+}
+
+/* While a write's flush is held, its changes are announced and the next
+ * job (the sync engine claiming the row to send it) is answered: the
+ * request goes out while the disk flushes. The write's own answer waits
+ * for the flush. */
+static void
+test_durable_write_announced_before_flush (void)
+{
+  g_autoptr(FcStore) store = open_past_first_write ();
+  g_autoptr(JsonObject) fields = st_object ("{\"name\":\"Held\",\"calories\":5}");
+  g_autoptr(FcOutboxItem) claimed = NULL;
+  g_autoptr(FcOutboxItem) created = NULL;
+  g_autoptr(GAsyncResult) write_result = NULL;
+  g_autoptr(GAsyncResult) claim_result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint announced = 0;
+  gint64 deadline;
+
+  g_signal_connect (store, "changed::" FC_STORE_OUTBOX_QUEUED, G_CALLBACK (on_outbox_changed_cb),
+                    &announced);
+
+  st_flushes_watch (TRUE);
+  fc_store_create_async (store, FC_STORE_FOODS, fields, NULL, st_result_cb, &write_result);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (announced == 0 && g_get_monotonic_time () < deadline) {
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  }
+  g_assert_cmpuint (announced, >, 0);
+
+  fc_store_outbox_claim_async (store, 0, NULL, st_result_cb, &claim_result);
+  claimed = fc_store_outbox_claim_finish (store, st_wait (&claim_result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (claimed);
+  g_assert_cmpstr (fc_outbox_item_get_method (claimed), ==, "POST");
+  g_assert_cmpint (fc_outbox_item_get_state (claimed), ==, FC_OUTBOX_STATE_SENDING);
+  /* The flush is still held, and the write not answered. */
+  g_assert_cmpuint (st_flushes_count (NULL), ==, 0);
+  g_assert_null (write_result);
+
+  st_flushes_release ();
+  created = fc_store_create_finish (store, st_wait (&write_result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fc_outbox_item_get_id (created), ==, fc_outbox_item_get_id (claimed));
+  g_assert_cmpuint (st_flushes_count (NULL), ==, 1);
+  st_flushes_unwatch ();
+}
+
+/* A flush the disk refuses is an error for the write, not a success. */
+static void
+test_durable_write_flush_fails (void)
+{
+  g_autoptr(FcStore) store = open_past_first_write ();
+  g_autoptr(JsonObject) fields = st_object ("{\"name\":\"Lost?\",\"calories\":5}");
+  g_autoptr(FcOutboxItem) item = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  st_flushes_watch (FALSE);
+  st_flushes_fail ();
+  fc_store_create_async (store, FC_STORE_FOODS, fields, NULL, st_result_cb, &result);
+  item = fc_store_create_finish (store, st_wait (&result), &error);
+  g_assert_error (error, FC_STORE_ERROR, FC_STORE_ERROR_FAILED);
+  g_assert_null (item);
+  st_flushes_unwatch ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -539,6 +649,10 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store/outbox/atomic-profile", test_atomic_profile);
+  g_test_add_func ("/store/outbox/durable-write-flushed", test_durable_write_flushed);
+  g_test_add_func ("/store/outbox/durable-write-announced-before-flush",
+                   test_durable_write_announced_before_flush);
+  g_test_add_func ("/store/outbox/durable-write-flush-fails", test_durable_write_flush_fails);
   g_test_add_func ("/store/outbox/invalid-write", test_invalid_write_leaves_nothing);
   g_test_add_func ("/store/outbox/fifo", test_fifo);
   g_test_add_func ("/store/outbox/waiting", test_waiting);

@@ -7,11 +7,9 @@
 
 #include "sync-test-util.h"
 
-#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fc-json.h"
 #include "fc-sql.h"
@@ -279,26 +277,10 @@ sync_test_server_start_logged (const char          *data_dir,
   g_autofree char *dir = g_dir_make_tmp ("fitcore-log-XXXXXX", &error);
   SyncTestLog *log = g_new0 (SyncTestLog, 1);
   FcTestServer *server;
-  int saved, fd;
 
   g_assert_no_error (error);
   log->path = g_build_filename (dir, "requests.log", NULL);
-  /* The server inherits our stderr (fc-test-server.c leaves it alone):
-   * point it at the file for the moment of the spawn. */
-  fd = open (log->path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-  g_assert_cmpint (fd, >=, 0);
-  fflush (stderr);
-  saved = dup (STDERR_FILENO);
-  g_assert_cmpint (saved, >=, 0);
-  g_assert_cmpint (dup2 (fd, STDERR_FILENO), ==, STDERR_FILENO);
-  if (data_dir != NULL)
-    server = fc_test_server_start_in (data_dir, config, extra_args);
-  else
-    server = fc_test_server_start (config, extra_args);
-  fflush (stderr);
-  g_assert_cmpint (dup2 (saved, STDERR_FILENO), ==, STDERR_FILENO);
-  close (saved);
-  close (fd);
+  server = fc_test_server_start_logged (data_dir, config, extra_args, log->path);
 
   *out_log = log;
   return server;

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "fc-meal-plan-actions.h"
+#include "store-test-util.h"
 #include "sync-test-util.h"
 
 #define FOODS_GET "GET /api/v1/nutrition/foods/ "
@@ -93,6 +94,74 @@ test_push_first (void)
                                                    "WHERE name LIKE 'Pushed together %'", NULL),
                    ==, 3);
   sync_test_wait_quiet (engine, 2500, 120);
+  g_assert_cmpuint (fc_sync_engine_get_pending_count (engine), ==, 0);
+  g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_SYNCED);
+}
+
+static void
+on_state_cb (FcSyncEngine *engine,
+             GParamSpec   *pspec,
+             guint        *runs)
+{
+  if (fc_sync_engine_get_state (engine) == FC_SYNC_STATE_SYNCING)
+    (*runs)++;
+}
+
+/* A write reaches the server while the store still flushes it to the disk
+ * (the flush held here): the engine neither waits for the write's answer
+ * nor pushes twice for it (one push run, started before the write is
+ * announced, then the pull after it). */
+static void
+test_push_while_flushing (void)
+{
+  g_autoptr(FcSession) session = fc_session_new ();
+  g_autoptr(SyncTestLog) log = NULL;
+  g_autoptr(FcTestServer) server = sync_test_start_demo (&log, session);
+  g_autoptr(FcOutboxItem) first = NULL;
+  g_autoptr(GPtrArray) first_lines = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(JsonObject) fields = sync_test_food_fields ("Sent while flushing", 77);
+  g_autofree char *wal = NULL;
+  FcSyncEngine *engine;
+  FcStore *store;
+  guint left = 1;
+  guint runs = 0;
+  gulong state_id;
+
+  engine = fc_session_get_sync_engine (session);
+  store = fc_session_get_store (session);
+  sync_test_wait_quiet (engine, 2500, 120);
+  /* Past the connection's first write (SQLite's own FULL commit). */
+  first = sync_test_create_food (store, "Before the held flush", 1);
+  first_lines = sync_test_log_take_until (log, FOOD_POST, 30);
+  g_assert_nonnull (first_lines);
+  sync_test_wait_quiet (engine, 2500, 120);
+  g_ptr_array_unref (sync_test_log_take (log));
+
+  wal = g_strconcat (fc_store_get_path (store), "-wal", NULL);
+  state_id = g_signal_connect (engine, "notify::state", G_CALLBACK (on_state_cb), &runs);
+  st_flushes_watch (TRUE);
+  fc_store_create_async (store, FC_STORE_FOODS, fields, NULL, on_created_cb, &left);
+  lines = sync_test_log_take_until (log, FOOD_POST, 30);
+  g_assert_nonnull (lines);
+  g_assert_cmpuint (lines->len, ==, 1);
+  g_assert_nonnull (strstr (lines->pdata[0], FOOD_POST "201 "));
+  g_assert_cmpint (sync_test_server_count (server, "SELECT count(*) FROM foods "
+                                                   "WHERE name = 'Sent while flushing'", NULL),
+                   ==, 1);
+  /* The server has it; here it is still being flushed, unanswered (the
+   * flush thread may reach its gate only now on a loaded machine). */
+  g_assert_cmpuint (st_flushes_wait_held (1, 30), ==, 1);
+  g_assert_cmpuint (left, ==, 1);
+
+  st_flushes_release ();
+  while (left > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (st_flushes_count (wal), >=, 1);
+  st_flushes_unwatch ();
+  sync_test_wait_quiet (engine, 2500, 120);
+  g_signal_handler_disconnect (engine, state_id);
+  g_assert_cmpuint (runs, ==, 2);
   g_assert_cmpuint (fc_sync_engine_get_pending_count (engine), ==, 0);
   g_assert_cmpuint (fc_sync_engine_get_state (engine), ==, FC_SYNC_STATE_SYNCED);
 }
@@ -403,6 +472,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/sync/push/first", test_push_first);
+  g_test_add_func ("/sync/push/while-flushing", test_push_while_flushing);
   g_test_add_func ("/sync/pull/fresh-for-a-day", test_fresh_for_a_day);
   g_test_add_func ("/sync/pull/offers-once-per-version", test_offers_once_per_version);
   g_test_add_func ("/sync/search/like-server", test_search_like_server);
