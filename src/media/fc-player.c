@@ -585,6 +585,7 @@ worker_load (Worker  *worker,
 {
   GstBus *bus = gst_element_get_bus (worker->playbin);
   g_autofree char *path = NULL;
+  gboolean failed = worker->failed;
 
   worker->generation = command->generation;
   worker->prerolled = FALSE;
@@ -602,7 +603,11 @@ worker_load (Worker  *worker,
   worker->authorization = g_strdup (command->authorization);
   g_mutex_unlock (&worker->lock);
 
-  gst_element_set_state (worker->playbin, GST_STATE_READY);
+  /* A failed load's source lingers in playbin at READY, and the next
+   * load's state change starts it once more: one more request with the old
+   * Authorization, whose 401 could come back after the flush below as the
+   * new load's error. NULL takes it down. */
+  gst_element_set_state (worker->playbin, failed ? GST_STATE_NULL : GST_STATE_READY);
   /* Drops what the previous video left queued (its EOS above all). */
   gst_bus_set_flushing (bus, TRUE);
   gst_bus_set_flushing (bus, FALSE);
