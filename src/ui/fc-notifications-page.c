@@ -577,7 +577,8 @@ delete_action (GtkWidget  *widget,
   title = g_strdup_printf (_("“%s” deleted"), escaped);
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Normal priority: libadwaita 1.2 aborts when a high one displaces a
+   * toast still fading out (see src/ui/nutrition/fc-pending-deletes.c). */
   /* Twice libadwaita's 5 s: time to notice what went before it goes for
    * good (the deletion waits for the toast). */
   adw_toast_set_timeout (toast, 10);

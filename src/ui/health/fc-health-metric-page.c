@@ -564,7 +564,8 @@ deleted_cb (GObject      *object,
   title = g_strdup_printf (_("“%s” deleted"), name);
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Normal priority: libadwaita 1.2 aborts when a high one displaces a
+   * toast still fading out (see src/ui/nutrition/fc-pending-deletes.c). */
   undo = g_new0 (UndoData, 1);
   undo->store = g_object_ref (FC_STORE (object));
   undo->point = g_steal_pointer (&point);
