@@ -191,17 +191,33 @@ sync_test_outbox (FcStore  *store,
 
 /* @location: the app's store file, or the server's database (SQLite or
  * PostgreSQL); read only, so nothing is created or migrated. */
+static FcSql *
+open_read_only (const char *location)
+{
+  g_autoptr(GError) error = NULL;
+  FcSql *db = fc_sql_open (location, FC_SQL_OPEN_READ_ONLY, &error);
+
+  g_assert_no_error (error);
+  fc_sql_set_busy_timeout (db, 5000);
+  return db;
+}
+
+static const char *
+server_location (FcTestServer *server,
+                 char        **path)
+{
+  *path = g_build_filename (server->data_dir, "fitcore.db", NULL);
+  return server->database_uri != NULL ? server->database_uri : *path;
+}
+
 static gint64
 count_in (const char *location,
           const char *sql,
           const char *arg)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FcSql) db = fc_sql_open (location, FC_SQL_OPEN_READ_ONLY, &error);
+  g_autoptr(FcSql) db = open_read_only (location);
   g_autoptr(FcSqlStmt) stmt = NULL;
 
-  g_assert_no_error (error);
-  fc_sql_set_busy_timeout (db, 5000);
   stmt = fc_sql_prepare (db, sql);
   g_assert_nonnull (stmt);
   if (arg != NULL)
@@ -260,9 +276,31 @@ sync_test_server_count (FcTestServer *server,
                         const char   *sql,
                         const char   *arg)
 {
-  g_autofree char *path = g_build_filename (server->data_dir, "fitcore.db", NULL);
+  g_autofree char *path = NULL;
 
-  return count_in (server->database_uri != NULL ? server->database_uri : path, sql, arg);
+  return count_in (server_location (server, &path), sql, arg);
+}
+
+GHashTable *
+sync_test_server_tally (FcTestServer *server,
+                        const char   *sql)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(FcSql) db = open_read_only (server_location (server, &path));
+  g_autoptr(FcSqlStmt) stmt = fc_sql_prepare (db, sql);
+  GHashTable *tally = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  FcSqlResult step;
+
+  g_assert_nonnull (stmt);
+  while ((step = fc_sql_step (stmt)) == FC_SQL_ROW) {
+    const char *text = fc_sql_column_text (stmt, 0);
+    guint seen = GPOINTER_TO_UINT (g_hash_table_lookup (tally, text));
+
+    g_hash_table_replace (tally, g_strdup (text), GUINT_TO_POINTER (seen + 1));
+  }
+  if (step != FC_SQL_DONE)
+    g_error ("%s: %s", sql, fc_sql_errmsg (db));
+  return tally;
 }
 
 /* Request log */

@@ -67,6 +67,11 @@ char         *sync_test_url                 (FcTestServer  *server);
 gint64        sync_test_server_count        (FcTestServer  *server,
                                              const char    *sql,
                                              const char    *arg);
+/* How often each text in the first column of @sql's rows came, text →
+ * GUINT_TO_POINTER (times): many values checked with one connection, which
+ * matters on PostgreSQL, where each new one costs a backend. */
+GHashTable   *sync_test_server_tally        (FcTestServer  *server,
+                                             const char    *sql);
 
 /* The real fitcore-server with its request log (its stderr, one line a
  * request: "DATE TIME METHOD PATH STATUS MSms user=ID|-") in a file, so a
