@@ -232,6 +232,11 @@ health_card_new (const char *data_type)
   gtk_widget_add_css_class (GTK_WIDGET (card->when_label), "caption");
   card->change_label = GTK_LABEL (add_label (GTK_BOX (box), "health-change"));
   gtk_widget_add_css_class (GTK_WIDGET (card->change_label), "caption");
+  /* The average and both changes are the card's point: on a second line
+   * in a narrow window rather than cut off. */
+  gtk_label_set_ellipsize (card->change_label, PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_wrap (card->change_label, TRUE);
+  gtk_label_set_wrap_mode (card->change_label, PANGO_WRAP_WORD_CHAR);
 
   card->sparkline = g_object_new (GTK_TYPE_DRAWING_AREA,
                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
